@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libpkt: the layer engine.
+ *
+ * A packet is a view: struct pkt points at bytes (borrowed when parsing, owned when building) and keeps a
+ * small array of layer records. Parsing records the first layer only; asking for a layer dissects forward
+ * up to it and no further. Protocols are data (see <pkt/proto.h>): every generic call here (fields by name,
+ * printing, the text spec, building) is driven by their field tables.
+ *
+ * Errors are negative errno values; see each function. Nothing here prints or logs. All calls are
+ * thread-safe on distinct packets; the protocol registry is read-only once registration is done.
+ */
+#ifndef PKT_PKT_H
+#define PKT_PKT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Built-in protocol ids. User protocols registered at run time get ids from PKT_PROTO_BUILTIN_MAX up. */
+enum pkt_proto_id {
+        PKT_PROTO_NONE = 0,
+        PKT_PROTO_RAW, /* opaque payload bytes ("raw") */
+        /* link */
+        PKT_PROTO_ETHERNET,
+        PKT_PROTO_DOT1Q,
+        PKT_PROTO_LLC,
+        PKT_PROTO_LINUXCC,
+        PKT_PROTO_LINUXCC2,
+        PKT_PROTO_LOOPBACK,
+        PKT_PROTO_RADIOTAP,
+        PKT_PROTO_IEEE80211,
+        PKT_PROTO_PPP,
+        PKT_PROTO_PPPOE,
+        PKT_PROTO_STP,
+        PKT_PROTO_DTP,
+        PKT_PROTO_ARP,
+        /* network */
+        PKT_PROTO_IP,
+        PKT_PROTO_IP6,
+        PKT_PROTO_IP6_HOPOPTS,
+        PKT_PROTO_IP6_ROUTING,
+        PKT_PROTO_IP6_FRAGMENT,
+        PKT_PROTO_IP6_DSTOPTS,
+        PKT_PROTO_AH,
+        PKT_PROTO_ESP,
+        PKT_PROTO_ICMP,
+        PKT_PROTO_ICMP_ECHO,
+        PKT_PROTO_ICMP_UNREACH,
+        PKT_PROTO_ICMP_REDIRECT,
+        PKT_PROTO_ICMP_TIMEEXCEED,
+        PKT_PROTO_ICMP_PARAMPROB,
+        PKT_PROTO_ICMP6,
+        PKT_PROTO_ICMP6_ECHO,
+        PKT_PROTO_ICMP6_UNREACH,
+        PKT_PROTO_ICMP6_TOOBIG,
+        PKT_PROTO_ICMP6_TIMEEXCEED,
+        PKT_PROTO_ICMP6_PARAMPROB,
+        PKT_PROTO_ICMP6_ROUTER_SOLICIT,
+        PKT_PROTO_ICMP6_ROUTER_ADVERT,
+        PKT_PROTO_ICMP6_NEIGH_SOLICIT,
+        PKT_PROTO_ICMP6_NEIGH_ADVERT,
+        PKT_PROTO_ICMP6_REDIRECT,
+        PKT_PROTO_IGMP,
+        PKT_PROTO_PIM,
+        PKT_PROTO_OSPF,
+        PKT_PROTO_IPX,
+        PKT_PROTO_VRRP,
+        PKT_PROTO_HSRP,
+        /* transport */
+        PKT_PROTO_TCP,
+        PKT_PROTO_UDP,
+        PKT_PROTO_SCTP,
+        /* application */
+        PKT_PROTO_DNS,
+        PKT_PROTO_HTTP,
+        PKT_PROTO_SIP,
+        PKT_PROTO_NTP,
+        PKT_PROTO_RTP,
+        PKT_PROTO_DHCP,
+        PKT_PROTO_RIP,
+        PKT_PROTO_TELNET,
+        PKT_PROTO_DIAMETER,
+        PKT_PROTO_TLS,
+        PKT_PROTO_TPKT,
+        PKT_PROTO_PORTMAP,
+        PKT_PROTO_RADIUS,
+        PKT_PROTO_BGP,
+        PKT_PROTO_BUILTIN_MAX,
+        /* Room for protocols registered at run time; ids are small so layer records stay small. */
+        PKT_PROTO_MAX = 256,
+};
+
+/* Deepest layer stack we record. Why 24: QinQ + PPPoE + PPP + IPv6 with a handful of extension headers +
+ * ICMP quoting a whole second stack still fits; a hostile packet nesting deeper stops there, flagged. */
+#define PKT_LAYERS_MAX 24
+
+enum pkt_layer_flags {
+        PKT_LAYER_TRUNCATED = 1u << 0, /* the capture ended before the header did (snap length) */
+        PKT_LAYER_MALFORMED = 1u << 1, /* the header contradicts itself or its reported length */
+        PKT_LAYER_DISSECTED = 1u << 2, /* header length and next layer known (private to the engine) */
+        PKT_LAYER_DIRTY = 1u << 3,     /* a field changed since parsing: auto fields need a refresh */
+        PKT_LAYER_DIRTY_PSEUDO = 1u << 4, /* a field that upper layers' pseudo-headers cover changed */
+};
+
+/* One layer of a packet. Read the fields; they are written only by the engine. */
+struct pkt_layer {
+        uint16_t proto;    /* enum pkt_proto_id or a registered id */
+        uint16_t flags;    /* enum pkt_layer_flags */
+        uint32_t off;      /* first byte, from the start of the packet */
+        uint32_t hdr_len;  /* header bytes (valid once dissected; up to len when truncated) */
+        uint32_t len;      /* captured bytes of header + payload (the layer's own idea of its length) */
+        uint32_t wire_len; /* reported bytes of header + payload (>= len; larger when cut by snap length) */
+        uint64_t set_mask; /* fields set explicitly by the user: never auto-updated (bit = field index) */
+};
+
+enum pkt_flags {
+        PKT_F_OWNED = 1u << 0,    /* data is ours: freed by pkt_done(), may grow */
+        PKT_F_WRITABLE = 1u << 1, /* fields may be changed in place */
+        PKT_F_COMPLETE = 1u << 2, /* dissection reached the last layer */
+        PKT_F_RESIZED = 1u << 3,  /* a layer changed size: every length and checksum is refreshed */
+};
+
+/*
+ * A packet: bytes and layer records. Treat the members as private and use the calls below; the struct is
+ * public so that it can live on the stack and be reused for every packet of a capture.
+ */
+struct pkt {
+        uint8_t *data;
+        uint32_t len;      /* captured bytes */
+        uint32_t wire_len; /* bytes on the wire */
+        uint32_t cap;      /* allocated bytes when PKT_F_OWNED */
+        uint16_t flags;    /* enum pkt_flags */
+        uint8_t n_layers;
+        uint8_t reserved;
+        struct pkt_layer layers[PKT_LAYERS_MAX];
+};
+
+/* ---- life cycle ---- */
+
+/* Prepares @p (caller's storage) as an empty packet. Never fails. */
+void pkt_init(struct pkt *p);
+
+/* Frees what @p owns and leaves it empty, ready for reuse. @p may be NULL. Always returns NULL. */
+struct pkt *pkt_done(struct pkt *p);
+
+/* ---- parsing (lazy, borrowing) ---- */
+
+/*
+ * Starts dissecting @caplen bytes at @data as a packet whose first layer is @first, @wire_len bytes long
+ * on the wire (pass @caplen when unknown). Records only the first layer; nothing is allocated or copied,
+ * and @data must stay valid and unchanged while @p refers to it. Whatever @p owned is freed first.
+ * A @wire_len below @caplen is taken as @caplen. Returns 0, or -EINVAL when @first is not a registered
+ * protocol.
+ */
+int pkt_parse(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len);
+
+/* As pkt_parse(), but the caller lets fields be changed in place in @data (same-size changes only). */
+int pkt_parse_writable(struct pkt *p, unsigned first, void *data, size_t caplen, size_t wire_len);
+
+/* Maps a pcap link type (DLT_*) to the protocol of the first layer. Returns the id, or -ENOENT. */
+int pkt_proto_for_dlt(int dlt);
+
+/* Dissects every layer. Returns the number of layers. */
+unsigned pkt_dissect_all(struct pkt *p);
+
+/* ---- layers ---- */
+
+/*
+ * Finds the first layer of @proto at index @from or later, dissecting lazily up to it and no further.
+ * The record belongs to @p and is valid until @p is parsed again, modified in size or freed.
+ * Returns its index, or -ENOENT when there is no such layer; truncated and malformed layers still count.
+ */
+int pkt_layer_find(struct pkt *p, unsigned proto, unsigned from);
+
+/*
+ * Finds @n layers that follow each other as @protos, starting at the first @protos[0] (pypacker's
+ * pkt[Ethernet, IP, TCP]). Returns the index of the first, or -ENOENT.
+ */
+int pkt_layer_find_seq(struct pkt *p, const unsigned *protos, unsigned n);
+
+/* Returns layer @idx, dissecting up to it; NULL when the packet has fewer layers. */
+const struct pkt_layer *pkt_layer(struct pkt *p, unsigned idx);
+
+/* Header and payload of layer @idx: pointer and length (captured bytes). NULL/0 when @idx is out of range. */
+const uint8_t *pkt_layer_header(struct pkt *p, unsigned idx, size_t *ret_len);
+const uint8_t *pkt_layer_payload(struct pkt *p, unsigned idx, size_t *ret_len);
+
+/* Bytes inside layer @idx after its upper layer ends (Ethernet padding, trailers). */
+const uint8_t *pkt_layer_trailer(struct pkt *p, unsigned idx, size_t *ret_len);
+
+/* Iterates every layer, dissecting as it goes: PKT_LAYER_FOREACH(p, i) { ... pkt_layer(p, i) ... } */
+#define PKT_LAYER_FOREACH(p, i) for (unsigned i = 0; pkt_layer((p), i); i++)
+
+/* Whole-packet bytes. */
+static inline const uint8_t *
+pkt_data(const struct pkt *p)
+{
+        return p->data;
+}
+
+static inline size_t
+pkt_len(const struct pkt *p)
+{
+        return p->len;
+}
+
+/* ---- protocols ---- */
+
+/* Looks a protocol up by name (pypacker class name in lower case, e.g. "ip6", "echo") or alias. When
+ * two protocols share a name (ICMP's and ICMPv6's "echo"), the one carried by @context wins; pass
+ * PKT_PROTO_NONE for no context. Returns the id, or -ENOENT. */
+int pkt_proto_by_name(const char *name, unsigned context);
+
+/* Name of protocol @id ("?" when unknown). */
+const char *pkt_proto_name(unsigned id);
+
+/* ---- fields ---- */
+
+/* Field handle: a layer, and a field of its table or of one of its repeated elements. */
+struct pkt_elem;
+
+/* Number of fields in the table of protocol @proto; 0 when unknown. */
+unsigned pkt_field_count(unsigned proto);
+
+/* Index of field @name in protocol @proto's table, or -ENOENT. */
+int pkt_field_index(unsigned proto, const char *name);
+
+/*
+ * Reads field @name of layer @idx as an unsigned integer (uint, flags, enum; MAC and IPv4 as their
+ * big-endian value). Returns 0, -ENOENT (no such layer or field), -ENODATA (beyond the captured bytes),
+ * -EINVAL (not an integer field).
+ */
+int pkt_field_get_u64(struct pkt *p, unsigned idx, const char *name, uint64_t *ret);
+
+/* Reads a field of any type as text ("192.0.2.1", "SYN|ACK", "0x0800", "example.com"). Writes at most
+ * @size bytes including the NUL. Returns the text length, -ENOENT, -ENODATA or -EMSGSIZE (@buf too small;
+ * the text is cut). */
+int pkt_field_get_str(struct pkt *p, unsigned idx, const char *name, char *buf, size_t size);
+
+/* Points at the raw bytes of field @name (whole bytes only). Valid until @p changes. */
+int pkt_field_get_bytes(struct pkt *p, unsigned idx, const char *name, const uint8_t **ret_data,
+                        size_t *ret_len);
+
+/*
+ * Writes field @name of layer @idx and marks it explicitly set (it will not be auto-updated; see
+ * pkt_field_unset()). From text, the value may be decimal, 0x-hex, dotted IPv4, IPv6 text, a colon MAC,
+ * flag names joined by '|', an enum value name, a quoted string with C escapes or hex bytes.
+ * Returns 0, -ENOENT, -ERANGE (too wide), -EINVAL (unparsable text), -EROFS (a parsed read-only packet:
+ * use pkt_parse_writable() or pkt_copy()), -ENOMEM (a variable field grew an owned packet).
+ */
+int pkt_field_set_u64(struct pkt *p, unsigned idx, const char *name, uint64_t value);
+int pkt_field_set_str(struct pkt *p, unsigned idx, const char *name, const char *text);
+int pkt_field_set_bytes(struct pkt *p, unsigned idx, const char *name, const void *data, size_t len);
+
+/* Gives field @name back to auto-update (or, with @is_auto false, stops auto-updating it). */
+int pkt_field_set_auto(struct pkt *p, unsigned idx, const char *name, bool is_auto);
+
+/* ---- building ---- */
+
+/* Appends a layer of @proto with its default header. Returns the new layer's index, -ENOMEM, -EINVAL
+ * (unknown protocol), -EMSGSIZE (PKT_LAYERS_MAX reached) or -EROFS (a borrowed packet). */
+int pkt_push(struct pkt *p, unsigned proto);
+
+/* Appends @len payload bytes as a "raw" layer. Returns its index or as pkt_push(). */
+int pkt_push_raw(struct pkt *p, const void *data, size_t len);
+
+/* Appends a copy of every layer of @src (pypacker's +). Returns the index of the first appended layer. */
+int pkt_append(struct pkt *p, const struct pkt *src);
+
+/* Makes @dst an owned, writable copy of @src (dissected as far as @src was). Returns 0 or -ENOMEM. */
+int pkt_copy(struct pkt *dst, const struct pkt *src);
+
+enum pkt_serialize_flags {
+        PKT_SER_NO_AUTO = 1u << 0, /* leave lengths, types and checksums as they are */
+};
+
+/*
+ * Recomputes the auto fields (lengths, header lengths, next-layer types, checksums) of the layers that
+ * changed, top layer first, skipping fields set explicitly, and returns the packet's bytes. A parsed
+ * packet nobody changed comes back byte for byte as it came in. @ret_data is valid until @p changes.
+ * Returns the length (>= 0) or -EROFS.
+ */
+int pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data);
+
+/* ---- the text spec ---- */
+
+/*
+ * Builds a packet from a spec such as
+ *   ethernet(dst=ff:ff:ff:ff:ff:ff)/ip(src=192.0.2.1,dst=192.0.2.2)/tcp(dport=80,flags=SYN)/raw("GET /")
+ * into @p (emptied first). On failure, writes a message naming the layer, field and reason to @err (may be
+ * NULL) and returns -EINVAL, -ENOENT (unknown layer or field), -ERANGE or -ENOMEM.
+ */
+int pkt_build(struct pkt *p, const char *spec, char *err, size_t err_size);
+
+/* ---- walking every field (printers, JSON) ---- */
+
+enum pkt_visit_event {
+        PKT_VISIT_LAYER_BEGIN, /* @name: layer name, @layer set */
+        PKT_VISIT_FIELD,       /* @name: field name, @value set */
+        PKT_VISIT_SET_BEGIN,   /* @name: element set ("opts") */
+        PKT_VISIT_ELEM_BEGIN,  /* @name: element name ("opt") */
+        PKT_VISIT_ELEM_END,
+        PKT_VISIT_SET_END,
+        PKT_VISIT_LAYER_END,
+};
+
+struct pkt_value {
+        bool is_int;        /* an integer field: @u holds it (@is_signed: as two's complement of @bits) */
+        bool is_signed;
+        uint8_t type;       /* enum pkt_field_type */
+        uint8_t flags;      /* enum pkt_field_flags */
+        uint32_t bits;
+        uint64_t u;
+        const char *text;   /* the value as text (names for enums and flags) */
+};
+
+typedef int (*pkt_visit_fn)(void *ctx, enum pkt_visit_event ev, const char *name,
+                            const struct pkt_layer *layer, const struct pkt_value *value);
+
+/* Dissects @p fully and calls @fn for each layer, field (combined fields are skipped: their parts are
+ * visited), element set and element, in wire order. Fields beyond the captured bytes are skipped.
+ * Returns 0, or the first negative value @fn returned. */
+int pkt_visit(struct pkt *p, pkt_visit_fn fn, void *ctx);
+
+/* ---- printing ---- */
+
+/* Appends to a growing text buffer; used by the printers so that callers choose where text goes. */
+typedef int (*pkt_write_fn)(void *ctx, const char *text, size_t len);
+
+/* Prints every layer, one block each with field names and values, pypacker style. Returns 0 or what
+ * @write returned when negative. */
+int pkt_print(struct pkt *p, pkt_write_fn write, void *ctx);
+
+/* Prints a hexdump of @len bytes at @data (16 per line, offset, hex, ASCII). */
+int pkt_hexdump(const uint8_t *data, size_t len, pkt_write_fn write, void *ctx);
+
+/* ---- direction and answers ---- */
+
+enum pkt_direction {
+        PKT_DIR_UNKNOWN = 0,
+        PKT_DIR_SAME = 1u << 0,
+        PKT_DIR_REV = 1u << 1,
+};
+
+/* pypacker's direction: compares @a with @b layer by layer (both must have the same protocols at each
+ * level compared) and combines the answers with AND. Returns a mask of enum pkt_direction. */
+unsigned pkt_direction(struct pkt *a, struct pkt *b);
+
+/* Swaps source and destination (addresses, ports) in every layer that has them. Returns 0 or -EROFS. */
+int pkt_reverse_address(struct pkt *p);
+
+/* Tells whether @reply answers @request (ARP, ICMP echo by id/seq, ICMP/ICMPv6 errors by the quoted
+ * packet, TCP by ports and seq/ack, UDP by ports). */
+bool pkt_answers(struct pkt *request, struct pkt *reply);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

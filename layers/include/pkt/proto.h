@@ -1,0 +1,312 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Describing a protocol: the descriptor every protocol file exports, its field tables, its repeated
+ * elements, the next-layer registry, and the bounds-checked reads its hooks use. docs/new-protocol.md
+ * walks through a complete example.
+ */
+#ifndef PKT_PROTO_H
+#define PKT_PROTO_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <pkt/pkt.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- field tables ---- */
+
+enum pkt_field_type {
+        PKT_FT_UINT,    /* unsigned integer of 1..64 bits */
+        PKT_FT_FLAGS,   /* unsigned integer whose bits have names */
+        PKT_FT_ENUM,    /* unsigned integer whose values have names */
+        PKT_FT_MAC,     /* 6 bytes, aa:bb:cc:dd:ee:ff */
+        PKT_FT_IPV4,    /* 4 bytes, dotted quad */
+        PKT_FT_IPV6,    /* 16 bytes, RFC 5952 text */
+        PKT_FT_BYTES,   /* bytes, printed as hex */
+        PKT_FT_STRING,  /* bytes, printed as text with C escapes */
+        PKT_FT_DNSNAME, /* RFC 1035 domain name, compression pointers relative to the layer start */
+};
+
+enum pkt_field_flags {
+        PKT_FF_LE = 1u << 0,       /* little-endian on the wire */
+        PKT_FF_AUTO = 1u << 1,     /* computed on serialise (length, checksum, next-layer type) */
+        PKT_FF_PART = 1u << 2,     /* a part of a combined field (IPv4 "v" of "v_hl") */
+        PKT_FF_COMBINED = 1u << 3, /* a field whose parts are listed too; printers show the parts */
+        PKT_FF_HEX = 1u << 4,      /* print as 0x-hex */
+        PKT_FF_PSEUDO = 1u << 5,   /* covered by upper layers' pseudo-header checksums */
+        PKT_FF_SIGNED = 1u << 6,   /* two's complement */
+};
+
+/* A value name (enum) or bit name (flags). Tables end with { 0, NULL }. */
+struct pkt_name {
+        uint64_t value;
+        const char *name;
+};
+
+/* Offset meaning "right after the previous field" (for fields after a variable-length one). */
+#define PKT_OFF_FOLLOW 0xffffu
+
+/*
+ * One field. Position and width are in bits from the start of the header (or element). A width of 0
+ * makes a variable field: bytes/string run to the end of the header (element); a DNS name delimits itself.
+ */
+struct pkt_field {
+        const char *name;
+        uint16_t off;  /* bit offset, or PKT_OFF_FOLLOW */
+        uint16_t bits; /* bit width; 0 = variable */
+        uint8_t type;  /* enum pkt_field_type */
+        uint8_t flags; /* enum pkt_field_flags */
+        const struct pkt_name *names; /* PKT_FT_ENUM values or PKT_FT_FLAGS bits */
+        uint64_t def;  /* default: integer value, or for MAC/IPv4 the big-endian value */
+        const char *def_bytes; /* default for byte-typed fields (pkt_field_def_len bytes) */
+};
+
+/* Convenience initialisers for field tables. */
+#define PKT_U(n, o, b) { .name = (n), .off = (o), .bits = (b), .type = PKT_FT_UINT }
+
+/* ---- repeated elements ---- */
+
+/*
+ * One element (option, TLV, record) of a layer. Produced by an element set's iterator; @off and @len
+ * are relative to the layer start. Fields of @fields start at the element; fields of the element's
+ * kind table start at @data_off.
+ */
+struct pkt_elem {
+        uint32_t off;      /* element start, from the layer start */
+        uint32_t len;      /* element bytes (captured) */
+        uint32_t data_off; /* where the kind fields start, from the element start */
+        uint16_t flags;    /* PKT_LAYER_TRUNCATED / PKT_LAYER_MALFORMED for this element */
+        uint16_t set;      /* index of the element set in the descriptor */
+        uint32_t next;     /* iterator state: where the next element starts (private) */
+        uint32_t count;    /* iterator state: elements produced so far (private) */
+        const struct pkt_field *kind_fields; /* fields of this element's kind, or NULL */
+        uint16_t n_kind_fields;
+        uint16_t reserved;
+};
+
+/* A bounded view of one layer, handed to protocol hooks. Every read goes through pkt_rd_*(). */
+struct pkt_view {
+        const uint8_t *b;  /* layer start */
+        uint32_t caplen;   /* captured bytes from @b (header + payload as far as captured) */
+        uint32_t wire_len; /* reported bytes from @b */
+        uint16_t lower;    /* protocol of the layer below, or PKT_PROTO_NONE */
+        uint16_t proto;    /* this layer's protocol */
+};
+
+struct pkt_elem_set {
+        const char *name;      /* field-like name: "opts", "queries", "answers" */
+        const char *elem_name; /* one element, for printing: "opt", "query" */
+        /* Produces the next element into @e (state in @e->next/@e->count; both 0 at the start).
+         * Returns 1 for an element, 0 at the end. A cut-off or contradictory element is produced with
+         * its flags set and ends the iteration. */
+        int (*next)(const struct pkt_view *v, struct pkt_elem *e);
+        const struct pkt_field *fields; /* fields every element has */
+        uint8_t n_fields;
+};
+
+/* Iterates the elements of set @set_name of layer @idx. Returns 1 and fills @e for each element, 0 at
+ * the end, -ENOENT when the layer or set does not exist. Start with *@e zeroed (PKT_ELEM_INIT). */
+int pkt_elem_next(struct pkt *p, unsigned idx, const char *set_name, struct pkt_elem *e);
+#define PKT_ELEM_INIT { 0 }
+#define PKT_ELEM_FOREACH(p, idx, set, e) for (struct pkt_elem e = PKT_ELEM_INIT; pkt_elem_next((p), (idx), (set), &e) == 1;)
+
+/* Reads field @name of element @e (from the set's fields or the element's kind fields), like
+ * pkt_field_get_u64() / pkt_field_get_str(). */
+int pkt_elem_get_u64(struct pkt *p, unsigned idx, const struct pkt_elem *e, const char *name, uint64_t *ret);
+int pkt_elem_get_str(struct pkt *p, unsigned idx, const struct pkt_elem *e, const char *name, char *buf,
+                     size_t size);
+
+/* Appends one element to set @set_name of layer @idx from "name=value,..." text (the set's build hook
+ * encodes it; the layer grows, lengths are refreshed on serialise). Returns 0, -ENOENT, -EINVAL,
+ * -ENOMEM, -EOPNOTSUPP (the set cannot be built). */
+int pkt_elem_add(struct pkt *p, unsigned idx, const char *set_name, const char *text);
+
+/* ---- the next-layer registry ---- */
+
+/* Key spaces in which a value selects the next layer. */
+enum pkt_key_space {
+        PKT_KEY_DLT,        /* pcap link type */
+        PKT_KEY_ETHERTYPE,  /* Ethernet type, VLAN type, SLL protocol, SNAP with OUI 0 */
+        PKT_KEY_LLC_SAP,    /* LLC DSAP */
+        PKT_KEY_SNAP,       /* SNAP OUI << 16 | PID (other OUIs) */
+        PKT_KEY_PPP,        /* PPP protocol */
+        PKT_KEY_IP_PROTO,   /* IPv4 protocol / IPv6 next header */
+        PKT_KEY_TCP_PORT,
+        PKT_KEY_UDP_PORT,
+        PKT_KEY_SCTP_PPID,
+        PKT_KEY_ICMP_TYPE,
+        PKT_KEY_ICMP6_TYPE,
+        PKT_KEY_ARPHRD,     /* Linux ARPHRD_* (cooked captures) */
+        _PKT_KEY_MAX,
+};
+
+/* A key a protocol is carried by. Lists end with { _PKT_KEY_MAX, 0 }. */
+struct pkt_key {
+        uint8_t space; /* enum pkt_key_space */
+        uint32_t value;
+};
+#define PKT_KEY_END { _PKT_KEY_MAX, 0 }
+
+/* Returns the protocol registered for @value in @space, or PKT_PROTO_NONE. Thread-safe after start-up. */
+unsigned pkt_key_lookup(enum pkt_key_space space, uint32_t value);
+
+/* What a dissect hook reports about its layer. */
+struct pkt_dissect {
+        uint32_t hdr_len;     /* header bytes (may exceed caplen: then the layer is truncated) */
+        uint32_t payload_len; /* declared payload length, or PKT_LEN_REST */
+        uint16_t next;        /* protocol of the payload, PKT_PROTO_NONE for opaque bytes */
+        uint16_t flags;       /* PKT_LAYER_MALFORMED when the header contradicts itself */
+};
+#define PKT_LEN_REST UINT32_MAX
+
+/* ---- the descriptor ---- */
+
+enum pkt_proto_flags {
+        PKT_P_CSUM_PAYLOAD = 1u << 0, /* an auto field covers the payload: refresh when an upper layer changes */
+        PKT_P_CSUM_PSEUDO = 1u << 1,  /* an auto field covers the lower IP layer's pseudo-header */
+};
+
+struct pkt_proto {
+        const char *name;          /* pypacker class name in lower case */
+        const char *const *aliases; /* other names, NULL-terminated, or NULL */
+        const char *summary;       /* one line: what it is, and the RFC */
+        uint16_t id;               /* enum pkt_proto_id for built-ins; set on registration otherwise */
+        uint16_t flags;            /* enum pkt_proto_flags */
+        uint16_t min_hdr_len;      /* bytes every header has; the default header's size */
+        uint16_t n_fields;
+        const struct pkt_field *fields;
+        const struct pkt_elem_set *elems; /* repeated elements, or NULL */
+        uint8_t n_elems;
+        const struct pkt_key *carriers; /* keys that select this protocol, PKT_KEY_END-terminated */
+        /* The actual header length, payload length and next layer. NULL: min_hdr_len, the rest, raw. */
+        void (*dissect)(const struct pkt_view *v, struct pkt_dissect *d);
+        /* Refreshes auto fields of layer @idx of a packet being serialised. Use pkt_auto_set(). */
+        int (*update)(struct pkt *p, unsigned idx);
+        /* Compares this layer of two packets: a mask of enum pkt_direction. */
+        unsigned (*direction)(const struct pkt_view *a, const struct pkt_view *b);
+        /* Swaps source and destination in place. */
+        void (*reverse)(uint8_t *hdr, size_t len);
+        /* Does layer @ri of @req get answered by layer @pi of @rep? */
+        bool (*answers)(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi);
+        /* Encodes one element of set @set from "name=value,..." text into @out (at most @size bytes)
+         * and says where in the header it goes (*@ret_at, from the layer start; the end of the header
+         * unless the set is followed by another). Returns the element length, -EINVAL or -EMSGSIZE. */
+        int (*elem_build)(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+                          uint8_t *out, size_t size, uint32_t *ret_at);
+};
+
+/*
+ * Registers protocol @proto (which must stay valid for the life of the process) and the keys in its
+ * carriers. Built-ins are registered before main(). Not thread-safe: register at start-up.
+ * Returns the protocol id, -EEXIST (name taken), -ENOSPC (PKT_PROTO_MAX reached), -EINVAL.
+ */
+int pkt_proto_register(struct pkt_proto *proto);
+
+/* Makes @value in @space select protocol @id (replacing what was there). Returns 0 or -EINVAL. */
+int pkt_key_register(enum pkt_key_space space, uint32_t value, unsigned id);
+
+/* The descriptor of protocol @id, or NULL. */
+const struct pkt_proto *pkt_proto_get(unsigned id);
+
+/* ---- helpers for hooks ---- */
+
+/* One argument of a spec element: "key=value", or a positional "value" (empty key). */
+struct pkt_spec_arg {
+        char key[32];
+        char value[512];
+};
+
+/*
+ * Splits element text "name(key=value,value,...)" or "name" (as element builders receive it) into the
+ * name and up to @max arguments; quoted values keep their quotes. Returns the number of arguments,
+ * -EINVAL (syntax) or -E2BIG (more than @max, or a part too long).
+ */
+int pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_arg *args, unsigned max);
+
+/* Encodes @text as a value of field @f (as pkt_field_set_str() parses it) into @out, in the field's
+ * wire width (bit fields: the value in *@ret_u). Returns the byte length, -EINVAL or -ERANGE. */
+int pkt_spec_value(const struct pkt_field *f, const char *text, uint64_t *ret_u, uint8_t *out, size_t size);
+
+
+/* Sets auto field @field (index) of layer @idx unless the user set it explicitly. Returns 0 or -errno. */
+int pkt_auto_set(struct pkt *p, unsigned idx, unsigned field, uint64_t value);
+
+/* Header bytes of layer @idx, writable during update hooks. */
+uint8_t *pkt_layer_bytes_mut(struct pkt *p, unsigned idx);
+
+/* Index of the nearest layer below @idx with protocol @proto, or -ENOENT. */
+int pkt_layer_below(struct pkt *p, unsigned idx, unsigned proto);
+
+/* Internet checksum (RFC 1071) helpers. pkt_csum_add() sums into a 32-bit accumulator; fold at the end. */
+uint32_t pkt_csum_add(uint32_t sum, const void *data, size_t len);
+uint16_t pkt_csum_fold(uint32_t sum);
+
+/* Pseudo-header sum (RFC 768 / RFC 8200 8.1) for layer @idx over the nearest IPv4/IPv6 layer below it,
+ * for upper protocol @ip_proto and upper length @len. Returns 0 and sets *@ret, or -ENOENT (no IP). */
+int pkt_csum_pseudo(struct pkt *p, unsigned idx, uint8_t ip_proto, uint32_t len, uint32_t *ret);
+
+/* Bounds-checked reads: return false (and leave *ret alone) unless @len - @off covers the value. */
+static inline bool
+pkt_rd_u8(const struct pkt_view *v, uint32_t off, uint8_t *ret)
+{
+        if (off >= v->caplen)
+                return false;
+        *ret = v->b[off];
+        return true;
+}
+
+static inline bool
+pkt_rd_be16(const struct pkt_view *v, uint32_t off, uint16_t *ret)
+{
+        if (v->caplen < 2 || off > v->caplen - 2)
+                return false;
+        *ret = (uint16_t)(v->b[off] << 8 | v->b[off + 1]);
+        return true;
+}
+
+static inline bool
+pkt_rd_be32(const struct pkt_view *v, uint32_t off, uint32_t *ret)
+{
+        if (v->caplen < 4 || off > v->caplen - 4)
+                return false;
+        *ret = (uint32_t)v->b[off] << 24 | (uint32_t)v->b[off + 1] << 16 | (uint32_t)v->b[off + 2] << 8 |
+               v->b[off + 3];
+        return true;
+}
+
+static inline bool
+pkt_rd_le16(const struct pkt_view *v, uint32_t off, uint16_t *ret)
+{
+        if (v->caplen < 2 || off > v->caplen - 2)
+                return false;
+        *ret = (uint16_t)(v->b[off + 1] << 8 | v->b[off]);
+        return true;
+}
+
+static inline bool
+pkt_rd_le32(const struct pkt_view *v, uint32_t off, uint32_t *ret)
+{
+        if (v->caplen < 4 || off > v->caplen - 4)
+                return false;
+        *ret = (uint32_t)v->b[off + 3] << 24 | (uint32_t)v->b[off + 2] << 16 |
+               (uint32_t)v->b[off + 1] << 8 | v->b[off];
+        return true;
+}
+
+/* True when @len bytes at @off are captured. */
+static inline bool
+pkt_rd_has(const struct pkt_view *v, uint32_t off, uint32_t len)
+{
+        return len <= v->caplen && off <= v->caplen - len;
+}
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

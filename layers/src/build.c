@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Building and serialising: owned packets that grow as layers are pushed, edits that resize a header,
+ * and the update pass that refreshes lengths, types and checksums of the layers that changed.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+/* Why 256: room for a few pushed headers before the first realloc; packets are small. */
+#define PKT_BUF_SLACK 256u
+/* Why 16 MiB: far above any link's frame size, low enough that a runaway build fails instead of
+ * exhausting memory. */
+#define PKT_BUF_MAX (16u << 20)
+
+void
+pkt_init(struct pkt *p)
+{
+        if (p)
+                memset(p, 0, offsetof(struct pkt, layers));
+}
+
+struct pkt *
+pkt_done(struct pkt *p)
+{
+        if (!p)
+                return NULL;
+        if (p->flags & PKT_F_OWNED)
+                free(p->data);
+        pkt_init(p);
+        return NULL;
+}
+
+static int
+reserve(struct pkt *p, size_t extra)
+{
+        size_t need = (size_t)p->len + extra;
+        uint8_t *d;
+
+        assert(p->flags & PKT_F_OWNED);
+        if (need > PKT_BUF_MAX)
+                return -EMSGSIZE;
+        if (need <= p->cap)
+                return 0;
+        size_t cap = MAX(need + PKT_BUF_SLACK, (size_t)p->cap * 2);
+        cap = MIN(cap, (size_t)PKT_BUF_MAX);
+        d = realloc(p->data, cap);
+        if (!d)
+                return -ENOMEM;
+        p->data = d;
+        p->cap = (uint32_t)cap;
+        return 0;
+}
+
+int
+pkt_make_owned(struct pkt *p)
+{
+        uint8_t *d;
+
+        if (p->flags & PKT_F_OWNED)
+                return 0;
+        d = malloc((size_t)p->len + PKT_BUF_SLACK);
+        if (!d)
+                return -ENOMEM;
+        if (p->len)
+                memcpy(d, p->data, p->len);
+        p->data = d;
+        p->cap = p->len + PKT_BUF_SLACK;
+        p->flags |= PKT_F_OWNED | PKT_F_WRITABLE;
+        return 0;
+}
+
+/*
+ * Inserts @insert_len bytes and removes @remove bytes at header offset @at of layer @idx. Layer @idx
+ * and those below it grow or shrink; the layers above move.
+ */
+int
+pkt_layer_splice(struct pkt *p, unsigned idx, uint32_t at, uint32_t remove, const void *insert,
+                 uint32_t insert_len)
+{
+        struct pkt_layer *l = &p->layers[idx];
+        int64_t delta = (int64_t)insert_len - remove;
+        uint32_t pos = l->off + at;
+        int r;
+
+        assert(idx < p->n_layers && at + remove <= l->hdr_len);
+        pkt_dissect_all(p);
+        r = pkt_make_owned(p);
+        if (r < 0)
+                return r;
+        if (delta > 0 && (r = reserve(p, (size_t)delta)) < 0)
+                return r;
+        memmove(p->data + pos + insert_len, p->data + pos + remove, p->len - pos - remove);
+        if (insert_len)
+                memcpy(p->data + pos, insert, insert_len);
+        p->len = (uint32_t)(p->len + delta);
+        p->wire_len = (uint32_t)(p->wire_len + delta);
+        for (unsigned i = 0; i < p->n_layers; i++) {
+                struct pkt_layer *x = &p->layers[i];
+                if (i <= idx) {
+                        x->len = (uint32_t)(x->len + delta);
+                        x->wire_len = (uint32_t)(x->wire_len + delta);
+                } else {
+                        x->off = (uint32_t)(x->off + delta);
+                }
+        }
+        l->hdr_len = (uint32_t)(l->hdr_len + delta);
+        l->flags |= PKT_LAYER_DIRTY;
+        p->flags |= PKT_F_RESIZED;
+        return 0;
+}
+
+void
+pkt_mark_dirty(struct pkt *p, unsigned idx, const struct pkt_field *f)
+{
+        p->layers[idx].flags |= PKT_LAYER_DIRTY;
+        if (f && (f->flags & PKT_FF_PSEUDO))
+                p->layers[idx].flags |= PKT_LAYER_DIRTY_PSEUDO;
+}
+
+static void
+write_defaults(const struct pkt_proto *pr, uint8_t *h)
+{
+        for (unsigned k = 0; k < pr->n_fields; k++) {
+                const struct pkt_field *f = &pr->fields[k];
+                if (f->off == PKT_OFF_FOLLOW)
+                        continue;
+                int n = pkt_field_default_len(f);
+                if (f->def_bytes && n > 0 && f->off % 8 == 0 && f->off / 8 + (unsigned)n <= pr->min_hdr_len)
+                        memcpy(h + f->off / 8, f->def_bytes, (size_t)n);
+                else if (f->def && f->bits && f->bits <= 64 && (f->off + f->bits + 7u) / 8 <= pr->min_hdr_len)
+                        pkt_bits_write(h, f->off, f->bits, f->flags & PKT_FF_LE, f->def);
+        }
+}
+
+/* Appends a layer of @proto holding @len bytes (copied from @data, or the defaults when NULL). */
+static int
+push_layer(struct pkt *p, unsigned proto, const void *data, size_t len)
+{
+        const struct pkt_proto *pr = proto_of(proto);
+        int r;
+
+        pkt_assert_return(pr, -EINVAL);
+        pkt_assert_return(len <= PKT_BUF_MAX, -EMSGSIZE);
+        pkt_dissect_all(p);
+        if (p->n_layers == PKT_LAYERS_MAX)
+                return -EMSGSIZE;
+        if (!(p->flags & PKT_F_OWNED) && p->n_layers == 0) {
+                pkt_init(p);
+                p->flags = PKT_F_OWNED | PKT_F_WRITABLE | PKT_F_COMPLETE;
+        }
+        if ((r = pkt_make_owned(p)) < 0 || (r = reserve(p, len)) < 0)
+                return r;
+
+        /* The new layer goes right after the top layer, before any trailer of the layers below. */
+        uint32_t pos = p->n_layers ? p->layers[p->n_layers - 1].off + p->layers[p->n_layers - 1].len : 0;
+        memmove(p->data + pos + len, p->data + pos, p->len - pos);
+        if (data)
+                memcpy(p->data + pos, data, len);
+        else {
+                memset(p->data + pos, 0, len);
+                write_defaults(pr, p->data + pos);
+        }
+        p->len += (uint32_t)len;
+        p->wire_len += (uint32_t)len;
+        for (unsigned i = 0; i < p->n_layers; i++) {
+                p->layers[i].len += (uint32_t)len;
+                p->layers[i].wire_len += (uint32_t)len;
+        }
+        p->layers[p->n_layers] = (struct pkt_layer){
+                .proto = (uint16_t)proto,
+                .flags = PKT_LAYER_DISSECTED | PKT_LAYER_DIRTY,
+                .off = pos,
+                .hdr_len = (uint32_t)len,
+                .len = (uint32_t)len,
+                .wire_len = (uint32_t)len,
+        };
+        p->flags |= PKT_F_COMPLETE | PKT_F_RESIZED;
+        return p->n_layers++;
+}
+
+int
+pkt_push(struct pkt *p, unsigned proto)
+{
+        const struct pkt_proto *pr = proto_of(proto);
+
+        pkt_assert_return(p && pr, -EINVAL);
+        return push_layer(p, proto, NULL, pr->min_hdr_len);
+}
+
+int
+pkt_push_raw(struct pkt *p, const void *data, size_t len)
+{
+        pkt_assert_return(p && (data || len == 0), -EINVAL);
+        return push_layer(p, PKT_PROTO_RAW, data, len);
+}
+
+int
+pkt_append(struct pkt *p, const struct pkt *src)
+{
+        int first = -1;
+
+        pkt_assert_return(p && src && p != src, -EINVAL);
+        pkt_assert_return(p->n_layers + src->n_layers <= PKT_LAYERS_MAX, -EMSGSIZE);
+        for (unsigned i = 0; i < src->n_layers; i++) {
+                const struct pkt_layer *l = &src->layers[i];
+                /* Each layer brings its header; the top one brings its payload too. */
+                size_t n = i + 1u == src->n_layers || !(l->flags & PKT_LAYER_DISSECTED) ? l->len : l->hdr_len;
+                int r = push_layer(p, l->proto, src->data + l->off, n);
+                if (r < 0)
+                        return r;
+                p->layers[r].hdr_len = l->flags & PKT_LAYER_DISSECTED ? l->hdr_len : (uint32_t)n;
+                p->layers[r].set_mask = l->set_mask;
+                if (first < 0)
+                        first = r;
+                if (i + 1u == src->n_layers)
+                        break;
+        }
+        return first;
+}
+
+int
+pkt_copy(struct pkt *dst, const struct pkt *src)
+{
+        uint8_t *d;
+
+        pkt_assert_return(dst && src && dst != src, -EINVAL);
+        d = malloc((size_t)src->len + PKT_BUF_SLACK);
+        if (!d)
+                return -ENOMEM;
+        if (src->len)
+                memcpy(d, src->data, src->len);
+        pkt_done(dst);
+        memcpy(dst, src, offsetof(struct pkt, layers) + src->n_layers * sizeof(src->layers[0]));
+        dst->data = d;
+        dst->cap = src->len + PKT_BUF_SLACK;
+        dst->flags = (uint16_t)((src->flags & ~PKT_F_WRITABLE) | PKT_F_OWNED | PKT_F_WRITABLE);
+        return 0;
+}
+
+/* ---- serialise ---- */
+
+static bool
+has_dirty(const struct pkt *p)
+{
+        if (p->flags & PKT_F_RESIZED)
+                return true;
+        for (unsigned i = 0; i < p->n_layers; i++)
+                if (p->layers[i].flags & PKT_LAYER_DIRTY)
+                        return true;
+        return false;
+}
+
+static bool
+pseudo_dirty_below(const struct pkt *p, unsigned idx)
+{
+        for (unsigned i = idx; i-- > 0;)
+                if (p->layers[i].flags & PKT_LAYER_DIRTY_PSEUDO)
+                        return true;
+        return false;
+}
+
+int
+pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
+{
+        pkt_assert_return(p && ret_data, -EINVAL);
+
+        if (!(flags & PKT_SER_NO_AUTO) && has_dirty(p)) {
+                bool is_resized = p->flags & PKT_F_RESIZED, upper_changed = false;
+                pkt_dissect_all(p);
+                for (unsigned i = p->n_layers; i-- > 0;) {
+                        struct pkt_layer *l = &p->layers[i];
+                        const struct pkt_proto *pr = proto_of(l->proto);
+                        bool is_dirty = l->flags & PKT_LAYER_DIRTY;
+                        bool need = is_resized || is_dirty ||
+                                    (upper_changed && (pr->flags & PKT_P_CSUM_PAYLOAD)) ||
+                                    ((pr->flags & PKT_P_CSUM_PSEUDO) && pseudo_dirty_below(p, i));
+                        /* Truncated layers cannot be summed: leave them as captured. */
+                        if (need && pr->update && l->len == l->wire_len &&
+                            !(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED))) {
+                                int r = pr->update(p, i);
+                                if (r < 0)
+                                        return r;
+                        }
+                        upper_changed |= need;
+                }
+                for (unsigned i = 0; i < p->n_layers; i++)
+                        p->layers[i].flags &= (uint16_t) ~(PKT_LAYER_DIRTY | PKT_LAYER_DIRTY_PSEUDO);
+                p->flags &= (uint16_t)~PKT_F_RESIZED;
+        }
+        *ret_data = p->data;
+        return (int)p->len;
+}
+
+/* ---- checksums ---- */
+
+uint32_t
+pkt_csum_add(uint32_t sum, const void *data, size_t len)
+{
+        const uint8_t *b = data;
+        uint64_t acc = sum;
+
+        /* 32 bits at a time into a 64-bit accumulator: carries wrap in at the fold (RFC 1071 1.2). */
+        while (len >= 4) {
+                acc += (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+                b += 4;
+                len -= 4;
+        }
+        if (len >= 2) {
+                acc += (uint32_t)b[0] << 8 | b[1];
+                b += 2;
+                len -= 2;
+        }
+        if (len)
+                acc += (uint32_t)b[0] << 8;
+        acc = (acc & 0xffffffffu) + (acc >> 32);
+        acc = (acc & 0xffffffffu) + (acc >> 32);
+        return (uint32_t)acc;
+}
+
+uint16_t
+pkt_csum_fold(uint32_t sum)
+{
+        sum = (sum & 0xffff) + (sum >> 16);
+        sum = (sum & 0xffff) + (sum >> 16);
+        sum = (sum & 0xffff) + (sum >> 16);
+        return (uint16_t)~sum;
+}
+
+int
+pkt_csum_pseudo(struct pkt *p, unsigned idx, uint8_t ip_proto, uint32_t len, uint32_t *ret)
+{
+        for (unsigned i = idx; i-- > 0;) {
+                const struct pkt_layer *l = &p->layers[i];
+                const uint8_t *h = p->data + l->off;
+                uint32_t sum;
+                if (l->proto == PKT_PROTO_IP && l->hdr_len >= 20) {
+                        sum = pkt_csum_add(0, h + 12, 8); /* RFC 768: source, destination */
+                } else if (l->proto == PKT_PROTO_IP6 && l->hdr_len >= 40) {
+                        sum = pkt_csum_add(0, h + 8, 32); /* RFC 8200 8.1 */
+                        sum = pkt_csum_add(sum, (const uint8_t[]){ len >> 24, len >> 16 }, 2);
+                } else {
+                        continue;
+                }
+                uint8_t tail[4] = { 0, ip_proto, (uint8_t)(len >> 8), (uint8_t)len };
+                *ret = pkt_csum_add(sum, tail, 4);
+                return 0;
+        }
+        return -ENOENT;
+}

@@ -1,0 +1,239 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Lazy dissection. pkt_parse() records the first layer; pkt_ensure_layer() dissects one layer at a
+ * time, each step asking the layer's descriptor for its header length, payload length and next protocol,
+ * until the asked-for layer exists. Nothing here allocates.
+ *
+ * Truncated is not malformed (Wireshark's captured vs reported length): a header that runs past the
+ * captured bytes but not past the reported length is TRUNCATED; one that runs past the reported length
+ * too is MALFORMED. Either way the layer keeps what was captured and dissection stops there.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static void
+parse_start(struct pkt *p, unsigned first, uint8_t *data, size_t caplen, size_t wire_len)
+{
+        p->data = data;
+        p->len = (uint32_t)caplen;
+        p->wire_len = (uint32_t)(wire_len < caplen ? caplen : wire_len);
+        p->cap = 0;
+        p->flags = 0;
+        p->n_layers = 1;
+        p->layers[0] = (struct pkt_layer){
+                .proto = (uint16_t)first,
+                .len = p->len,
+                .wire_len = p->wire_len,
+        };
+}
+
+int
+pkt_parse(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len)
+{
+        pkt_assert_return(p, -EINVAL);
+        pkt_assert_return(data || caplen == 0, -EINVAL);
+        pkt_assert_return(caplen <= UINT32_MAX && wire_len <= UINT32_MAX, -EINVAL);
+        pkt_assert_return(proto_of(first), -EINVAL);
+
+        if (unlikely(p->flags & PKT_F_OWNED))
+                pkt_done(p);
+        /* The bytes stay const: without PKT_F_WRITABLE no call writes through this pointer. */
+        parse_start(p, first, (uint8_t *)(uintptr_t)data, caplen, wire_len);
+        return 0;
+}
+
+int
+pkt_parse_writable(struct pkt *p, unsigned first, void *data, size_t caplen, size_t wire_len)
+{
+        int r = pkt_parse(p, first, data, caplen, wire_len);
+        if (r < 0)
+                return r;
+        p->flags |= PKT_F_WRITABLE;
+        return 0;
+}
+
+void
+pkt_view_of(const struct pkt *p, unsigned idx, struct pkt_view *v)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+
+        assert(idx < p->n_layers);
+        v->b = p->data + l->off;
+        v->caplen = l->len;
+        v->wire_len = l->wire_len;
+        v->proto = l->proto;
+        v->lower = idx > 0 ? p->layers[idx - 1].proto : PKT_PROTO_NONE;
+}
+
+/* Stops dissection at the last layer: it keeps what it has, flagged when it was cut short. */
+static void
+finish(struct pkt *p, struct pkt_layer *l, uint32_t need)
+{
+        if (need > l->len) {
+                l->flags |= need <= l->wire_len ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+                l->hdr_len = l->len;
+        }
+        l->flags |= PKT_LAYER_DISSECTED;
+        p->flags |= PKT_F_COMPLETE;
+}
+
+/* Dissects the last recorded layer and records the one after it, if any. */
+static void
+dissect_last(struct pkt *p)
+{
+        unsigned idx = p->n_layers - 1u;
+        struct pkt_layer *l = &p->layers[idx];
+        const struct pkt_proto *pr = proto_of(l->proto);
+        struct pkt_dissect d = { .hdr_len = pr->min_hdr_len, .payload_len = PKT_LEN_REST };
+        struct pkt_view v;
+
+        if (l->len < pr->min_hdr_len)
+                return finish(p, l, pr->min_hdr_len);
+
+        pkt_view_of(p, idx, &v);
+        if (pr->dissect)
+                pr->dissect(&v, &d);
+        l->flags |= d.flags;
+        if (d.hdr_len > l->len)
+                return finish(p, l, d.hdr_len);
+        l->hdr_len = d.hdr_len;
+        l->flags |= PKT_LAYER_DISSECTED;
+
+        uint32_t cap_rest = l->len - d.hdr_len;
+        uint32_t wire_rest = l->wire_len > d.hdr_len ? l->wire_len - d.hdr_len : 0;
+        if (d.payload_len != PKT_LEN_REST) {
+                cap_rest = MIN(cap_rest, d.payload_len);
+                wire_rest = MIN(wire_rest, d.payload_len);
+        }
+        /* A header of zero bytes that names a successor could recurse forever: stop it here. */
+        if (cap_rest == 0 || (d.hdr_len == 0 && d.next != PKT_PROTO_NONE) ||
+            p->n_layers == PKT_LAYERS_MAX) {
+                p->flags |= PKT_F_COMPLETE;
+                return;
+        }
+        unsigned next = d.next != PKT_PROTO_NONE && proto_of(d.next) ? d.next : PKT_PROTO_RAW;
+        p->layers[p->n_layers++] = (struct pkt_layer){
+                .proto = (uint16_t)next,
+                .off = l->off + d.hdr_len,
+                .len = cap_rest,
+                .wire_len = wire_rest,
+        };
+}
+
+bool
+pkt_ensure_layer(struct pkt *p, unsigned idx)
+{
+        while (idx >= p->n_layers || !(p->layers[idx].flags & PKT_LAYER_DISSECTED)) {
+                if (p->n_layers == 0)
+                        return false;
+                if (p->flags & PKT_F_COMPLETE) {
+                        if (idx < p->n_layers)
+                                p->layers[idx].flags |= PKT_LAYER_DISSECTED;
+                        return idx < p->n_layers;
+                }
+                dissect_last(p);
+        }
+        return true;
+}
+
+const struct pkt_layer *
+pkt_layer(struct pkt *p, unsigned idx)
+{
+        if (!p || idx >= PKT_LAYERS_MAX || !pkt_ensure_layer(p, idx))
+                return NULL;
+        return &p->layers[idx];
+}
+
+unsigned
+pkt_dissect_all(struct pkt *p)
+{
+        if (!p)
+                return 0;
+        while (p->n_layers > 0 && !(p->flags & PKT_F_COMPLETE))
+                dissect_last(p);
+        if (p->n_layers > 0)
+                p->layers[p->n_layers - 1].flags |= PKT_LAYER_DISSECTED;
+        return p->n_layers;
+}
+
+int
+pkt_layer_find(struct pkt *p, unsigned proto, unsigned from)
+{
+        pkt_assert_return(p, -EINVAL);
+
+        for (unsigned i = from; i < PKT_LAYERS_MAX; i++) {
+                if (!pkt_ensure_layer(p, i))
+                        return -ENOENT;
+                if (p->layers[i].proto == proto)
+                        return (int)i;
+        }
+        return -ENOENT;
+}
+
+int
+pkt_layer_find_seq(struct pkt *p, const unsigned *protos, unsigned n)
+{
+        pkt_assert_return(p && protos && n > 0, -EINVAL);
+
+        for (int i = pkt_layer_find(p, protos[0], 0); i >= 0; i = pkt_layer_find(p, protos[0], i + 1)) {
+                unsigned k = 1;
+                while (k < n && pkt_ensure_layer(p, i + k) && p->layers[i + k].proto == protos[k])
+                        k++;
+                if (k == n)
+                        return i;
+        }
+        return -ENOENT;
+}
+
+int
+pkt_layer_below(struct pkt *p, unsigned idx, unsigned proto)
+{
+        for (unsigned i = idx; i-- > 0;)
+                if (p->layers[i].proto == proto)
+                        return (int)i;
+        return -ENOENT;
+}
+
+const uint8_t *
+pkt_layer_header(struct pkt *p, unsigned idx, size_t *ret_len)
+{
+        const struct pkt_layer *l = pkt_layer(p, idx);
+
+        *ret_len = l ? l->hdr_len : 0;
+        return l ? p->data + l->off : NULL;
+}
+
+const uint8_t *
+pkt_layer_payload(struct pkt *p, unsigned idx, size_t *ret_len)
+{
+        const struct pkt_layer *l = pkt_layer(p, idx);
+
+        *ret_len = l ? l->len - l->hdr_len : 0;
+        return l ? p->data + l->off + l->hdr_len : NULL;
+}
+
+const uint8_t *
+pkt_layer_trailer(struct pkt *p, unsigned idx, size_t *ret_len)
+{
+        const struct pkt_layer *l = pkt_layer(p, idx);
+        const struct pkt_layer *up = l ? pkt_layer(p, idx + 1) : NULL;
+
+        *ret_len = 0;
+        if (!l || !up)
+                return NULL;
+        uint32_t end = up->off + up->len;
+        *ret_len = l->off + l->len - end;
+        return p->data + end;
+}
+
+int
+pkt_proto_for_dlt(int dlt)
+{
+        unsigned id;
+
+        if (dlt < 0)
+                return -ENOENT;
+        id = pkt_key_lookup(PKT_KEY_DLT, (uint32_t)dlt);
+        return id != PKT_PROTO_NONE ? (int)id : -ENOENT;
+}

@@ -1,0 +1,153 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Repeated elements (options, TLVs, records): iterated lazily through the descriptor's element sets,
+ * read through the same field machinery as headers, appended through the protocol's builder.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+static int
+set_index(const struct pkt_proto *pr, const char *name)
+{
+        for (unsigned i = 0; i < pr->n_elems; i++)
+                if (strcmp(pr->elems[i].name, name) == 0)
+                        return (int)i;
+        return -ENOENT;
+}
+
+int
+pkt_elem_next(struct pkt *p, unsigned idx, const char *set_name, struct pkt_elem *e)
+{
+        const struct pkt_layer *l;
+        const struct pkt_proto *pr;
+        struct pkt_view v;
+        int s;
+
+        pkt_assert_return(p && set_name && e, -EINVAL);
+        l = pkt_layer(p, idx);
+        if (!l)
+                return -ENOENT;
+        pr = proto_of(l->proto);
+        s = set_index(pr, set_name);
+        if (s < 0)
+                return s;
+        if (e->count > 0 && (e->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+                return 0;
+        pkt_view_of(p, idx, &v);
+        e->set = (uint16_t)s;
+        e->kind_fields = NULL;
+        e->n_kind_fields = 0;
+        e->data_off = 0;
+        e->flags = 0;
+        int r = pr->elems[s].next(&v, e);
+        if (r == 1) {
+                e->count++;
+                /* The iterator must stay inside the layer; anything else is a bug in it. */
+                assert(e->off <= l->len && e->len <= l->len - e->off);
+        }
+        return r;
+}
+
+/* Finds field @name of element @e: set fields first, then the element's kind fields. */
+static int
+elem_field(struct pkt *p, unsigned idx, const struct pkt_elem *e, const char *name,
+           const struct pkt_field **ret_f, const uint8_t **ret_base, struct field_loc *ret_loc)
+{
+        const struct pkt_layer *l = pkt_layer(p, idx);
+        const struct pkt_proto *pr;
+        const struct pkt_elem_set *set;
+        const uint8_t *base;
+
+        if (!l)
+                return -ENOENT;
+        pr = proto_of(l->proto);
+        if (e->set >= pr->n_elems)
+                return -EINVAL;
+        set = &pr->elems[e->set];
+        base = p->data + l->off + e->off;
+        for (unsigned k = 0; k < set->n_fields; k++)
+                if (strcmp(set->fields[k].name, name) == 0) {
+                        *ret_f = &set->fields[k];
+                        *ret_base = base;
+                        return pkt_field_locate(base, e->len, set->fields, k, ret_loc);
+                }
+        if (e->data_off > e->len)
+                return -ENODATA;
+        for (unsigned k = 0; k < e->n_kind_fields; k++)
+                if (strcmp(e->kind_fields[k].name, name) == 0) {
+                        *ret_f = &e->kind_fields[k];
+                        *ret_base = base + e->data_off;
+                        return pkt_field_locate(base + e->data_off, e->len - e->data_off, e->kind_fields, k,
+                                                ret_loc);
+                }
+        return -ENOENT;
+}
+
+int
+pkt_elem_get_u64(struct pkt *p, unsigned idx, const struct pkt_elem *e, const char *name, uint64_t *ret)
+{
+        const struct pkt_field *f;
+        const uint8_t *base;
+        struct field_loc loc;
+        int r;
+
+        pkt_assert_return(p && e && name && ret, -EINVAL);
+        r = elem_field(p, idx, e, name, &f, &base, &loc);
+        if (r < 0)
+                return r;
+        if (loc.bits > 64 || f->type == PKT_FT_BYTES || f->type == PKT_FT_STRING || f->type == PKT_FT_DNSNAME)
+                return -EINVAL;
+        *ret = pkt_bits_read(base, loc.bit_off, loc.bits, f->flags & PKT_FF_LE);
+        return 0;
+}
+
+int
+pkt_elem_get_str(struct pkt *p, unsigned idx, const struct pkt_elem *e, const char *name, char *buf,
+                 size_t size)
+{
+        const struct pkt_field *f;
+        const uint8_t *base;
+        struct field_loc loc;
+        int r;
+
+        pkt_assert_return(p && e && name && buf && size > 0, -EINVAL);
+        r = elem_field(p, idx, e, name, &f, &base, &loc);
+        if (r < 0)
+                return r;
+        const struct pkt_layer *l = &p->layers[idx];
+        return pkt_value_format(f, p->data + l->off, l->len, base, loc, buf, size);
+}
+
+/* Why 4 KiB: larger than any single option, TLV or DNS record a spec would spell out. */
+#define ELEM_BUILD_MAX 4096
+
+int
+pkt_elem_add(struct pkt *p, unsigned idx, const char *set_name, const char *text)
+{
+        const struct pkt_layer *l;
+        const struct pkt_proto *pr;
+        uint8_t buf[ELEM_BUILD_MAX];
+        int s, n;
+
+        pkt_assert_return(p && set_name && text, -EINVAL);
+        l = pkt_layer(p, idx);
+        if (!l)
+                return -ENOENT;
+        pr = proto_of(l->proto);
+        s = set_index(pr, set_name);
+        if (s < 0)
+                return s;
+        if (!pr->elem_build)
+                return -EOPNOTSUPP;
+        struct pkt_view v;
+        uint32_t at = l->hdr_len;
+        pkt_view_of(p, idx, &v);
+        n = pr->elem_build(&v, l->hdr_len, (unsigned)s, text, buf, sizeof(buf), &at);
+        if (n < 0)
+                return n;
+        if (at > l->hdr_len)
+                return -EINVAL;
+        /* The update hook pads, counts and measures what was added. */
+        return pkt_layer_splice(p, idx, at, 0, buf, (uint32_t)n);
+}

@@ -1,0 +1,869 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Fields by name, driven by the protocols' field tables: locating a field in a header or element,
+ * reading and writing its bits, and converting values to and from text.
+ */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+/* ---- bits ---- */
+
+uint64_t
+pkt_bits_read(const uint8_t *b, uint32_t bit_off, uint32_t bits, bool le)
+{
+        const uint8_t *q = b + bit_off / 8;
+        unsigned shift = bit_off % 8, nbytes = (shift + bits + 7) / 8;
+        uint64_t v = 0;
+
+        assert(bits > 0 && bits <= 64 && nbytes <= 8);
+        if (le) {
+                for (unsigned i = nbytes; i-- > 0;)
+                        v = v << 8 | q[i];
+                return bits == 64 ? v : v & ((UINT64_C(1) << bits) - 1);
+        }
+        for (unsigned i = 0; i < nbytes; i++)
+                v = v << 8 | q[i];
+        v >>= nbytes * 8 - shift - bits;
+        return bits == 64 ? v : v & ((UINT64_C(1) << bits) - 1);
+}
+
+void
+pkt_bits_write(uint8_t *b, uint32_t bit_off, uint32_t bits, bool le, uint64_t v)
+{
+        uint8_t *q = b + bit_off / 8;
+        unsigned shift = bit_off % 8, nbytes = (shift + bits + 7) / 8;
+
+        assert(bits > 0 && bits <= 64 && nbytes <= 8);
+        if (le) {
+                for (unsigned i = 0; i < nbytes; i++, v >>= 8)
+                        q[i] = (uint8_t)v;
+                return;
+        }
+        unsigned low = nbytes * 8 - shift - bits;
+        uint64_t mask = (bits == 64 ? UINT64_MAX : (UINT64_C(1) << bits) - 1) << low;
+        uint64_t cur = 0;
+        for (unsigned i = 0; i < nbytes; i++)
+                cur = cur << 8 | q[i];
+        cur = (cur & ~mask) | ((v << low) & mask);
+        for (unsigned i = nbytes; i-- > 0; cur >>= 8)
+                q[i] = (uint8_t)cur;
+}
+
+/* ---- DNS names (RFC 1035 3.1, 4.1.4) ---- */
+
+/* Why 128: a name has at most 127 labels (255 bytes); more jumps than that can only be a loop. */
+#define DNS_JUMPS_MAX 128
+
+int
+pkt_dnsname_decode(const uint8_t *msg, uint32_t msg_len, uint32_t off, char *buf, size_t size,
+                   uint32_t *ret_wire_len)
+{
+        struct strbuf s = { .buf = buf, .size = size };
+        uint32_t wire_len = 0, pos = off;
+        unsigned jumps = 0;
+        bool jumped = false;
+
+        for (;;) {
+                if (pos >= msg_len)
+                        return -ENODATA;
+                uint8_t n = msg[pos];
+                if ((n & 0xc0) == 0xc0) {
+                        if (pos + 1 >= msg_len)
+                                return -ENODATA;
+                        if (!jumped)
+                                wire_len = pos + 2 - off;
+                        jumped = true;
+                        if (++jumps > DNS_JUMPS_MAX)
+                                return -EBADMSG;
+                        pos = (uint32_t)(n & 0x3f) << 8 | msg[pos + 1];
+                        continue;
+                }
+                if (n & 0xc0)
+                        return -EBADMSG; /* RFC 6891 extended label types are obsolete */
+                if (n == 0) {
+                        if (!jumped)
+                                wire_len = pos + 1 - off;
+                        break;
+                }
+                if (n > msg_len - pos - 1)
+                        return -ENODATA;
+                if (s.len > 0)
+                        strbuf_put(&s, ".", 1);
+                for (unsigned i = 0; i < n; i++) {
+                        uint8_t c = msg[pos + 1 + i];
+                        if (c == '.' || c == '\\')
+                                strbuf_printf(&s, "\\%c", c);
+                        else if (c > 0x20 && c < 0x7f)
+                                strbuf_put(&s, (const char *)&c, 1);
+                        else
+                                strbuf_printf(&s, "\\%03u", c);
+                }
+                pos += 1u + n;
+        }
+        if (s.len == 0)
+                strbuf_put(&s, "<Root>", 6);
+        if (ret_wire_len)
+                *ret_wire_len = wire_len;
+        return s.overflow ? -EMSGSIZE : (int)s.len;
+}
+
+int
+pkt_dnsname_wire_len(const uint8_t *msg, uint32_t msg_len, uint32_t off, uint32_t *ret)
+{
+        for (uint32_t pos = off;;) {
+                if (pos >= msg_len)
+                        return -ENODATA;
+                uint8_t n = msg[pos];
+                if ((n & 0xc0) == 0xc0) {
+                        if (pos + 1 >= msg_len)
+                                return -ENODATA;
+                        *ret = pos + 2 - off;
+                        return 0;
+                }
+                if (n & 0xc0)
+                        return -EBADMSG;
+                if (n == 0) {
+                        *ret = pos + 1 - off;
+                        return 0;
+                }
+                pos += 1u + n;
+        }
+}
+
+/* Encodes dotted @text (no compression; the DNS layer compresses on serialise). Returns the length. */
+int
+pkt_dnsname_encode(const char *text, uint8_t *out, size_t size)
+{
+        size_t o = 0;
+
+        if (strcmp(text, "<Root>") == 0 || strcmp(text, ".") == 0 || !*text) {
+                if (size < 1)
+                        return -EMSGSIZE;
+                out[0] = 0;
+                return 1;
+        }
+        while (*text) {
+                const char *dot = strchr(text, '.');
+                size_t n = dot ? (size_t)(dot - text) : strlen(text);
+                if (n == 0 || n > 63)
+                        return -EINVAL;
+                if (o + 1 + n + 1 > size || o + 1 + n + 1 > 255)
+                        return -EMSGSIZE;
+                out[o++] = (uint8_t)n;
+                memcpy(out + o, text, n);
+                o += n;
+                text += n;
+                if (*text == '.')
+                        text++;
+        }
+        out[o++] = 0;
+        return (int)o;
+}
+
+/* ---- locating ---- */
+
+int
+pkt_field_default_len(const struct pkt_field *f)
+{
+        switch (f->type) {
+        case PKT_FT_MAC:
+                return 6;
+        case PKT_FT_IPV4:
+                return 4;
+        case PKT_FT_IPV6:
+                return 16;
+        default:
+                return (int)(f->bits / 8);
+        }
+}
+
+static uint32_t
+fixed_bits(const struct pkt_field *f)
+{
+        if (f->bits)
+                return f->bits;
+        switch (f->type) {
+        case PKT_FT_MAC:
+                return 48;
+        case PKT_FT_IPV4:
+                return 32;
+        case PKT_FT_IPV6:
+                return 128;
+        default:
+                return 0;
+        }
+}
+
+/* Start bit of field @k: its own offset, or the end of the field before it. */
+static int
+field_start(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k, uint32_t *ret)
+{
+        struct field_loc prev;
+        int r;
+
+        if (table[k].off != PKT_OFF_FOLLOW) {
+                *ret = table[k].off;
+                return 0;
+        }
+        if (k == 0) {
+                *ret = 0;
+                return 0;
+        }
+        r = pkt_field_locate(base, len, table, k - 1, &prev);
+        if (r < 0)
+                return r;
+        *ret = prev.bit_off + prev.bits;
+        return 0;
+}
+
+int
+pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k,
+                 struct field_loc *ret)
+{
+        const struct pkt_field *f = &table[k];
+        uint32_t start, bits = fixed_bits(f);
+        int r = field_start(base, len, table, k, &start);
+
+        if (r < 0)
+                return r;
+        if (start / 8 > len)
+                return -ENODATA;
+        if (bits == 0) {
+                if (f->type == PKT_FT_DNSNAME) {
+                        uint32_t wl;
+                        if (start % 8 || pkt_dnsname_wire_len(base, len, start / 8, &wl) < 0)
+                                return -ENODATA;
+                        bits = wl * 8;
+                } else {
+                        bits = (len - start / 8) * 8; /* variable bytes run to the end */
+                }
+        }
+        if ((start + bits + 7) / 8 > len)
+                return -ENODATA;
+        *ret = (struct field_loc){ .bit_off = start, .bits = bits };
+        return 0;
+}
+
+/* ---- formatting ---- */
+
+static bool
+is_integer(const struct pkt_field *f)
+{
+        return f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM;
+}
+
+static const char *
+value_name(const struct pkt_name *names, uint64_t v)
+{
+        for (const struct pkt_name *n = names; n && n->name; n++)
+                if (n->value == v)
+                        return n->name;
+        return NULL;
+}
+
+static void
+format_flags(struct strbuf *s, const struct pkt_name *names, uint64_t v)
+{
+        uint64_t rest = v;
+        bool first = true;
+
+        for (const struct pkt_name *n = names; n && n->name; n++)
+                if (n->value && (v & n->value) == n->value && (rest & n->value)) {
+                        strbuf_printf(s, "%s%s", first ? "" : "|", n->name);
+                        rest &= ~n->value;
+                        first = false;
+                }
+        if (first && !rest)
+                strbuf_put(s, "0", 1);
+        else if (rest)
+                strbuf_printf(s, "%s0x%llx", first ? "" : "|", (unsigned long long)rest);
+}
+
+static void
+format_bytes(struct strbuf *s, const uint8_t *b, size_t n)
+{
+        static const char hex[] = "0123456789abcdef";
+        for (size_t i = 0; i < n && !s->overflow; i++) {
+                char two[2] = { hex[b[i] >> 4], hex[b[i] & 15] };
+                strbuf_put(s, two, 2);
+        }
+}
+
+static void
+format_string(struct strbuf *s, const uint8_t *b, size_t n)
+{
+        for (size_t i = 0; i < n && !s->overflow; i++) {
+                uint8_t c = b[i];
+                if (c == '\r')
+                        strbuf_put(s, "\\r", 2);
+                else if (c == '\n')
+                        strbuf_put(s, "\\n", 2);
+                else if (c == '\t')
+                        strbuf_put(s, "\\t", 2);
+                else if (c == '"' || c == '\\')
+                        strbuf_printf(s, "\\%c", c);
+                else if (c >= 0x20 && c < 0x7f)
+                        strbuf_put(s, (const char *)&c, 1);
+                else
+                        strbuf_printf(s, "\\x%02x", c);
+        }
+}
+
+static void
+format_uint(struct strbuf *s, const struct pkt_field *f, uint64_t v, uint32_t bits)
+{
+        if (f->type == PKT_FT_FLAGS) {
+                format_flags(s, f->names, v);
+                return;
+        }
+        if (f->type == PKT_FT_ENUM) {
+                const char *name = value_name(f->names, v);
+                if (name) {
+                        strbuf_printf(s, "%s", name);
+                        return;
+                }
+        }
+        if (f->flags & PKT_FF_SIGNED && bits < 64 && (v >> (bits - 1)) & 1)
+                strbuf_printf(s, "%lld", (long long)(v | ~((UINT64_C(1) << bits) - 1)));
+        else if (f->flags & PKT_FF_HEX)
+                strbuf_printf(s, "0x%0*llx", (int)((bits + 3) / 4), (unsigned long long)v);
+        else
+                strbuf_printf(s, "%llu", (unsigned long long)v);
+}
+
+int
+pkt_value_format(const struct pkt_field *f, const uint8_t *msg, uint32_t msg_len, const uint8_t *base,
+                 struct field_loc loc, char *buf, size_t size)
+{
+        struct strbuf s = { .buf = buf, .size = size };
+        const uint8_t *q = base + loc.bit_off / 8;
+        char addr[INET6_ADDRSTRLEN];
+
+        if (is_integer(f) || (loc.bit_off % 8) || (loc.bits % 8)) {
+                if (loc.bits > 64)
+                        return -EINVAL;
+                format_uint(&s, f, pkt_bits_read(base, loc.bit_off, loc.bits, f->flags & PKT_FF_LE), loc.bits);
+        } else {
+                switch (f->type) {
+                case PKT_FT_MAC:
+                        strbuf_printf(&s, "%02x:%02x:%02x:%02x:%02x:%02x", q[0], q[1], q[2], q[3], q[4], q[5]);
+                        break;
+                case PKT_FT_IPV4:
+                        strbuf_printf(&s, "%u.%u.%u.%u", q[0], q[1], q[2], q[3]);
+                        break;
+                case PKT_FT_IPV6:
+                        inet_ntop(AF_INET6, q, addr, sizeof(addr));
+                        strbuf_printf(&s, "%s", addr);
+                        break;
+                case PKT_FT_STRING:
+                        format_string(&s, q, loc.bits / 8);
+                        break;
+                case PKT_FT_DNSNAME:
+                        return pkt_dnsname_decode(msg, msg_len, (uint32_t)(q - msg), buf, size, NULL);
+                default:
+                        format_bytes(&s, q, loc.bits / 8);
+                        break;
+                }
+        }
+        return s.overflow ? -EMSGSIZE : (int)s.len;
+}
+
+/* ---- parsing text ---- */
+
+static int
+parse_uint_text(const char *text, uint64_t *ret)
+{
+        char *end;
+
+        if (!*text || *text == '-' || isspace((unsigned char)*text))
+                return -EINVAL;
+        errno = 0;
+        unsigned long long v = strtoull(text, &end, 0);
+        if (errno || *end)
+                return -EINVAL;
+        *ret = v;
+        return 0;
+}
+
+static int
+lookup_name(const struct pkt_name *names, const char *text, size_t n, uint64_t *ret)
+{
+        for (const struct pkt_name *nm = names; nm && nm->name; nm++)
+                if (strlen(nm->name) == n && strncasecmp(nm->name, text, n) == 0) {
+                        *ret = nm->value;
+                        return 0;
+                }
+        return -EINVAL;
+}
+
+static int
+parse_flags(const struct pkt_field *f, const char *text, uint64_t *ret)
+{
+        uint64_t v = 0;
+
+        for (const char *t = text;;) {
+                const char *bar = strchr(t, '|');
+                size_t n = bar ? (size_t)(bar - t) : strlen(t);
+                char one[64];
+                uint64_t bit;
+                if (n == 0 || n >= sizeof(one))
+                        return -EINVAL;
+                memcpy(one, t, n);
+                one[n] = 0;
+                if (lookup_name(f->names, one, n, &bit) < 0 && parse_uint_text(one, &bit) < 0)
+                        return -EINVAL;
+                v |= bit;
+                if (!bar)
+                        break;
+                t = bar + 1;
+        }
+        *ret = v;
+        return 0;
+}
+
+static int
+hexval(int c)
+{
+        if (c >= '0' && c <= '9')
+                return c - '0';
+        c = tolower(c);
+        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
+static int
+parse_hex_bytes(const char *text, uint8_t *out, size_t *len)
+{
+        size_t n = 0;
+
+        if (text[0] == '0' && (text[1] == 'x' || text[1] == 'X'))
+                text += 2;
+        while (*text) {
+                if (*text == ':' || *text == ' ') {
+                        text++;
+                        continue;
+                }
+                int hi = hexval(text[0]), lo = text[1] ? hexval(text[1]) : -1;
+                if (hi < 0 || lo < 0 || n == *len)
+                        return -EINVAL;
+                out[n++] = (uint8_t)(hi << 4 | lo);
+                text += 2;
+        }
+        *len = n;
+        return 0;
+}
+
+/* A "quoted string" with C escapes (\n \r \t \\ \" \xHH \NNN). */
+static int
+parse_quoted(const char *text, uint8_t *out, size_t *len)
+{
+        size_t n = 0, cap = *len;
+        const char *t = text + 1;
+
+        for (; *t && *t != '"'; t++) {
+                int c = (unsigned char)*t;
+                if (c == '\\') {
+                        t++;
+                        switch (*t) {
+                        case 'n': c = '\n'; break;
+                        case 'r': c = '\r'; break;
+                        case 't': c = '\t'; break;
+                        case '0': case '1': case '2': case '3':
+                                c = 0;
+                                for (int i = 0; i < 3 && *t >= '0' && *t <= '7'; i++, t++)
+                                        c = c * 8 + (*t - '0');
+                                t--;
+                                break;
+                        case 'x': {
+                                int hi = hexval(t[1]), lo = hi >= 0 ? hexval(t[2]) : -1;
+                                if (hi < 0 || lo < 0)
+                                        return -EINVAL;
+                                c = hi << 4 | lo;
+                                t += 2;
+                                break;
+                        }
+                        case '\\': case '"': case '\'':
+                                c = *t;
+                                break;
+                        default:
+                                return -EINVAL;
+                        }
+                }
+                if (n == cap)
+                        return -EMSGSIZE;
+                out[n++] = (uint8_t)c;
+        }
+        if (*t != '"' || t[1])
+                return -EINVAL;
+        *len = n;
+        return 0;
+}
+
+/* Bytes from text: "quoted" with escapes, or hex. For strings, plain text is taken as it is. */
+static int
+parse_bytes(const struct pkt_field *f, const char *text, uint8_t *out, size_t *len)
+{
+        if (text[0] == '"')
+                return parse_quoted(text, out, len);
+        if (f->type == PKT_FT_STRING) {
+                size_t n = strlen(text);
+                if (n > *len)
+                        return -EMSGSIZE;
+                memcpy(out, text, n);
+                *len = n;
+                return 0;
+        }
+        return parse_hex_bytes(text, out, len);
+}
+
+/*
+ * Parses @text for field @f: integers into *@ret_u, everything else into @ret_bytes (capacity *@ret_len,
+ * set to the length on return). Returns 0, -EINVAL or -ERANGE.
+ */
+int
+pkt_value_parse(const struct pkt_field *f, const char *text, uint64_t *ret_u, uint8_t *ret_bytes,
+                size_t *ret_len)
+{
+        uint64_t v;
+        int r;
+
+        switch (f->type) {
+        case PKT_FT_UINT:
+        case PKT_FT_ENUM:
+        case PKT_FT_FLAGS:
+                if (f->type == PKT_FT_FLAGS)
+                        r = parse_flags(f, text, &v);
+                else if (lookup_name(f->names, text, strlen(text), &v) == 0)
+                        r = 0;
+                else
+                        r = parse_uint_text(text, &v);
+                if (r < 0)
+                        return r;
+                if (f->bits && f->bits < 64 && v >> f->bits)
+                        return -ERANGE;
+                *ret_u = v;
+                *ret_len = 0;
+                return 0;
+        case PKT_FT_MAC: {
+                unsigned m[6];
+                char extra;
+                if (*ret_len < 6)
+                        return -EMSGSIZE;
+                if (sscanf(text, "%2x:%2x:%2x:%2x:%2x:%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+                           &extra) != 6 &&
+                    sscanf(text, "%2x-%2x-%2x-%2x-%2x-%2x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5],
+                           &extra) != 6)
+                        return -EINVAL;
+                for (int i = 0; i < 6; i++)
+                        ret_bytes[i] = (uint8_t)m[i];
+                *ret_len = 6;
+                return 0;
+        }
+        case PKT_FT_IPV4:
+                if (*ret_len < 4 || inet_pton(AF_INET, text, ret_bytes) != 1)
+                        return -EINVAL;
+                *ret_len = 4;
+                return 0;
+        case PKT_FT_IPV6:
+                if (*ret_len < 16 || inet_pton(AF_INET6, text, ret_bytes) != 1)
+                        return -EINVAL;
+                *ret_len = 16;
+                return 0;
+        case PKT_FT_DNSNAME:
+                r = pkt_dnsname_encode(text, ret_bytes, *ret_len);
+                if (r < 0)
+                        return r;
+                *ret_len = (size_t)r;
+                return 0;
+        default:
+                return parse_bytes(f, text, ret_bytes, ret_len);
+        }
+}
+
+/* ---- by name ---- */
+
+unsigned
+pkt_field_count(unsigned proto)
+{
+        const struct pkt_proto *pr = proto_of(proto);
+        return pr ? pr->n_fields : 0;
+}
+
+int
+pkt_field_index(unsigned proto, const char *name)
+{
+        const struct pkt_proto *pr = proto_of(proto);
+
+        pkt_assert_return(name, -EINVAL);
+        if (!pr)
+                return -ENOENT;
+        for (unsigned k = 0; k < pr->n_fields; k++)
+                if (strcmp(pr->fields[k].name, name) == 0)
+                        return (int)k;
+        return -ENOENT;
+}
+
+/* Resolves (layer, name) to the descriptor, field and its location in the header. */
+struct field_ref {
+        const struct pkt_proto *pr;
+        const struct pkt_field *f;
+        unsigned k;
+        uint8_t *base;
+        uint32_t hdr_len;
+        struct field_loc loc;
+};
+
+static int
+field_resolve(struct pkt *p, unsigned idx, const char *name, struct field_ref *ref)
+{
+        const struct pkt_layer *l = pkt_layer(p, idx);
+        int k;
+
+        if (!l)
+                return -ENOENT;
+        ref->pr = proto_of(l->proto);
+        k = pkt_field_index(l->proto, name);
+        if (k < 0)
+                return k;
+        ref->k = (unsigned)k;
+        ref->f = &ref->pr->fields[k];
+        ref->base = p->data + l->off;
+        ref->hdr_len = l->hdr_len;
+        return pkt_field_locate(ref->base, l->hdr_len, ref->pr->fields, ref->k, &ref->loc);
+}
+
+int
+pkt_field_get_u64(struct pkt *p, unsigned idx, const char *name, uint64_t *ret)
+{
+        struct field_ref ref;
+        int r;
+
+        pkt_assert_return(p && name && ret, -EINVAL);
+        r = field_resolve(p, idx, name, &ref);
+        if (r < 0)
+                return r;
+        if (ref.loc.bits > 64 || ref.f->type == PKT_FT_BYTES || ref.f->type == PKT_FT_STRING ||
+            ref.f->type == PKT_FT_DNSNAME)
+                return -EINVAL;
+        *ret = pkt_bits_read(ref.base, ref.loc.bit_off, ref.loc.bits, ref.f->flags & PKT_FF_LE);
+        return 0;
+}
+
+int
+pkt_field_get_str(struct pkt *p, unsigned idx, const char *name, char *buf, size_t size)
+{
+        struct field_ref ref;
+        int r;
+
+        pkt_assert_return(p && name && buf && size > 0, -EINVAL);
+        r = field_resolve(p, idx, name, &ref);
+        if (r < 0)
+                return r;
+        const struct pkt_layer *l = &p->layers[idx];
+        return pkt_value_format(ref.f, ref.base, l->len, ref.base, ref.loc, buf, size);
+}
+
+int
+pkt_field_get_bytes(struct pkt *p, unsigned idx, const char *name, const uint8_t **ret_data,
+                    size_t *ret_len)
+{
+        struct field_ref ref;
+        int r;
+
+        pkt_assert_return(p && name && ret_data && ret_len, -EINVAL);
+        r = field_resolve(p, idx, name, &ref);
+        if (r < 0)
+                return r;
+        if (ref.loc.bit_off % 8 || ref.loc.bits % 8)
+                return -EINVAL;
+        *ret_data = ref.base + ref.loc.bit_off / 8;
+        *ret_len = ref.loc.bits / 8;
+        return 0;
+}
+
+/* Parts and combined fields share bits: setting one counts as setting the others explicitly too. */
+static void
+mark_overlapping_set(struct pkt *p, unsigned idx, const struct field_ref *ref)
+{
+        p->layers[idx].set_mask |= ref->k < 64 ? UINT64_C(1) << ref->k : 0;
+        for (unsigned k = 0; k < ref->pr->n_fields && k < 64; k++) {
+                const struct pkt_field *g = &ref->pr->fields[k];
+                if (g->off == PKT_OFF_FOLLOW || !g->bits)
+                        continue;
+                if (g->off < ref->loc.bit_off + ref->loc.bits && ref->loc.bit_off < (uint32_t)g->off + g->bits)
+                        p->layers[idx].set_mask |= UINT64_C(1) << k;
+        }
+}
+
+static int
+field_writable(struct pkt *p)
+{
+        return p->flags & (PKT_F_OWNED | PKT_F_WRITABLE) ? 0 : -EROFS;
+}
+
+int
+pkt_field_set_u64(struct pkt *p, unsigned idx, const char *name, uint64_t value)
+{
+        struct field_ref ref;
+        int r;
+
+        pkt_assert_return(p && name, -EINVAL);
+        r = field_writable(p);
+        if (r < 0)
+                return r;
+        r = field_resolve(p, idx, name, &ref);
+        if (r < 0)
+                return r;
+        if (ref.loc.bits > 64 || ref.f->type == PKT_FT_BYTES || ref.f->type == PKT_FT_STRING ||
+            ref.f->type == PKT_FT_DNSNAME)
+                return -EINVAL;
+        if (ref.loc.bits < 64 && value >> ref.loc.bits)
+                return -ERANGE;
+        pkt_bits_write(ref.base, ref.loc.bit_off, ref.loc.bits, ref.f->flags & PKT_FF_LE, value);
+        mark_overlapping_set(p, idx, &ref);
+        pkt_mark_dirty(p, idx, ref.f);
+        return 0;
+}
+
+int
+pkt_field_set_bytes(struct pkt *p, unsigned idx, const char *name, const void *data, size_t len)
+{
+        struct field_ref ref;
+        int r;
+
+        pkt_assert_return(p && name && (data || len == 0), -EINVAL);
+        r = field_writable(p);
+        if (r < 0)
+                return r;
+        r = field_resolve(p, idx, name, &ref);
+        if (r < 0)
+                return r;
+        if (ref.loc.bit_off % 8)
+                return -EINVAL;
+        bool is_fixed = fixed_bits(ref.f) != 0 && ref.f->type != PKT_FT_DNSNAME;
+        if (is_fixed && len * 8 != ref.loc.bits)
+                return -ERANGE;
+        if (len * 8 != ref.loc.bits) {
+                r = pkt_layer_splice(p, idx, ref.loc.bit_off / 8, ref.loc.bits / 8, data, (uint32_t)len);
+                if (r < 0)
+                        return r;
+        } else {
+                memcpy(ref.base + ref.loc.bit_off / 8, data, len);
+        }
+        mark_overlapping_set(p, idx, &ref);
+        pkt_mark_dirty(p, idx, ref.f);
+        return 0;
+}
+
+/* Why 64 KiB: no header field can be longer than a 16-bit length allows. */
+#define FIELD_TEXT_BYTES_MAX 65536
+
+int
+pkt_field_set_str(struct pkt *p, unsigned idx, const char *name, const char *text)
+{
+        struct field_ref ref;
+        uint64_t u;
+        size_t len = FIELD_TEXT_BYTES_MAX;
+        int r;
+
+        pkt_assert_return(p && name && text, -EINVAL);
+        r = field_resolve(p, idx, name, &ref);
+        if (r < 0)
+                return r;
+        _cleanup_free_ uint8_t *bytes = malloc(len);
+        if (!bytes)
+                return -ENOMEM;
+        r = pkt_value_parse(ref.f, text, &u, bytes, &len);
+        if (r < 0)
+                return r;
+        if (is_integer(ref.f))
+                return pkt_field_set_u64(p, idx, name, u);
+        return pkt_field_set_bytes(p, idx, name, bytes, len);
+}
+
+int
+pkt_field_set_auto(struct pkt *p, unsigned idx, const char *name, bool is_auto)
+{
+        const struct pkt_layer *l;
+        int k;
+
+        pkt_assert_return(p && name, -EINVAL);
+        l = pkt_layer(p, idx);
+        if (!l)
+                return -ENOENT;
+        k = pkt_field_index(l->proto, name);
+        if (k < 0)
+                return k;
+        if (k >= 64)
+                return -ERANGE;
+        if (is_auto)
+                p->layers[idx].set_mask &= ~(UINT64_C(1) << k);
+        else
+                p->layers[idx].set_mask |= UINT64_C(1) << k;
+        p->layers[idx].flags |= PKT_LAYER_DIRTY;
+        return 0;
+}
+
+int
+pkt_auto_set(struct pkt *p, unsigned idx, unsigned field, uint64_t value)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+        const struct pkt_proto *pr = proto_of(l->proto);
+        struct field_loc loc;
+        int r;
+
+        assert(idx < p->n_layers && field < pr->n_fields);
+        if (field < 64 && (l->set_mask & (UINT64_C(1) << field)))
+                return 0;
+        r = pkt_field_locate(p->data + l->off, l->hdr_len, pr->fields, field, &loc);
+        if (r < 0)
+                return r;
+        if (loc.bits > 64)
+                return -EINVAL;
+        pkt_bits_write(p->data + l->off, loc.bit_off, loc.bits, pr->fields[field].flags & PKT_FF_LE, value);
+        return 0;
+}
+
+uint8_t *
+pkt_layer_bytes_mut(struct pkt *p, unsigned idx)
+{
+        assert(idx < p->n_layers && (p->flags & (PKT_F_OWNED | PKT_F_WRITABLE)));
+        return p->data + p->layers[idx].off;
+}
+
+/* ---- text sink ---- */
+
+void
+strbuf_put(struct strbuf *s, const char *text, size_t len)
+{
+        if (s->overflow)
+                return;
+        if (s->len + len + 1 > s->size) {
+                len = s->size > s->len + 1 ? s->size - s->len - 1 : 0;
+                s->overflow = true;
+        }
+        memcpy(s->buf + s->len, text, len);
+        s->len += len;
+        if (s->size)
+                s->buf[s->len] = 0;
+}
+
+void
+strbuf_printf(struct strbuf *s, const char *fmt, ...)
+{
+        char tmp[256];
+        va_list ap;
+        int n;
+
+        va_start(ap, fmt);
+        n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
+        va_end(ap);
+        if (n < 0)
+                return;
+        strbuf_put(s, tmp, MIN((size_t)n, sizeof(tmp) - 1));
+}

@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private to libpkt: helpers shared by the engine's files. Never installed. */
+#ifndef PKT_INTERNAL_H
+#define PKT_INTERNAL_H
+
+#include <assert.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <pkt/pkt.h>
+#include <pkt/proto.h>
+
+/* Checks a caller's precondition: a public call returns @err instead of crashing on misuse. */
+#define pkt_assert_return(expr, err)                                                                    \
+        do {                                                                                            \
+                if (__builtin_expect(!(expr), 0))                                                       \
+                        return (err);                                                                   \
+        } while (0)
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define MIN(a, b) ((a) < (b) ? (a) : (b))
+#define MAX(a, b) ((a) > (b) ? (a) : (b))
+#define likely(x) __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+static inline void *
+take_ptr_(void **pp)
+{
+        void *p = *pp;
+        *pp = NULL;
+        return p;
+}
+#define TAKE_PTR(p) ((__typeof__(p))take_ptr_((void **)&(p)))
+
+static inline void
+freep(void *p)
+{
+        free(*(void **)p);
+}
+#define _cleanup_free_ _cleanup_(freep)
+
+/* Registry (registry.c). The table is filled before main() and by pkt_proto_register(). */
+extern const struct pkt_proto *pkt_protos[PKT_PROTO_MAX];
+
+static inline const struct pkt_proto *
+proto_of(unsigned id)
+{
+        return id < PKT_PROTO_MAX ? pkt_protos[id] : NULL;
+}
+
+/* First value in @space that selects @proto (to fill next-layer type fields). */
+int pkt_carrier_key(unsigned proto, enum pkt_key_space space, uint32_t *ret);
+
+/* Dissection (dissect.c). */
+bool pkt_ensure_layer(struct pkt *p, unsigned idx);
+void pkt_view_of(const struct pkt *p, unsigned idx, struct pkt_view *v);
+
+/* Fields (field.c). Locates field @k of @table within a region of @len bytes at @base.
+ * Returns 0 and the bit offset/width, or -ENODATA. */
+struct field_loc {
+        uint32_t bit_off;
+        uint32_t bits;
+};
+int pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k,
+                     struct field_loc *ret);
+uint64_t pkt_bits_read(const uint8_t *b, uint32_t bit_off, uint32_t bits, bool le);
+void pkt_bits_write(uint8_t *b, uint32_t bit_off, uint32_t bits, bool le, uint64_t v);
+int pkt_value_format(const struct pkt_field *f, const uint8_t *msg, uint32_t msg_len, const uint8_t *base,
+                     struct field_loc loc, char *buf, size_t size);
+int pkt_value_parse(const struct pkt_field *f, const char *text, uint64_t *ret_u, uint8_t *ret_bytes,
+                    size_t *ret_len);
+int pkt_dnsname_decode(const uint8_t *msg, uint32_t msg_len, uint32_t off, char *buf, size_t size,
+                       uint32_t *ret_wire_len);
+int pkt_dnsname_wire_len(const uint8_t *msg, uint32_t msg_len, uint32_t off, uint32_t *ret);
+int pkt_dnsname_encode(const char *text, uint8_t *out, size_t size);
+int pkt_field_default_len(const struct pkt_field *f);
+
+/* Building (build.c). Grows or shrinks the header of layer @idx by inserting/removing bytes at header
+ * offset @at; keeps every record consistent. The packet must be owned. */
+int pkt_layer_splice(struct pkt *p, unsigned idx, uint32_t at, uint32_t remove, const void *insert,
+                     uint32_t insert_len);
+int pkt_make_owned(struct pkt *p);
+void pkt_mark_dirty(struct pkt *p, unsigned idx, const struct pkt_field *f);
+
+/* Shared by the transports (udp.c): next layer by the lower port first; swapping two 16-bit ports. */
+unsigned pkt_port_lookup(enum pkt_key_space space, uint16_t sport, uint16_t dport);
+void pkt_swap_ports(uint8_t *h, size_t len);
+
+/* Small text sink used by printers and formatters. */
+struct strbuf {
+        char *buf;
+        size_t size;
+        size_t len;
+        bool overflow;
+};
+void strbuf_put(struct strbuf *s, const char *text, size_t len);
+void strbuf_printf(struct strbuf *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+#endif

@@ -1,0 +1,126 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Options in the RFC 791 format, shared by IPv4 and TCP. */
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+#include "ipopt.h"
+
+#define OPT_EOL 0
+#define OPT_NOP 1
+
+static const struct pkt_ipopt_kind *
+kind_of(const struct pkt_ipopt_kind *kinds, uint8_t kind)
+{
+        for (; kinds && kinds->fields; kinds++)
+                if (kinds->kind == kind)
+                        return kinds;
+        return NULL;
+}
+
+int
+pkt_ipopt_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pkt_elem *e,
+               const struct pkt_ipopt_kind *kinds)
+{
+        uint32_t pos = e->count == 0 ? start : e->next;
+
+        end = MIN(end, v->caplen);
+        if (pos >= end)
+                return 0;
+        uint8_t kind = v->b[pos];
+        e->off = pos;
+        e->len = 1;
+        if (kind == OPT_EOL) {
+                e->next = end; /* what follows end-of-list is padding */
+                return 1;
+        }
+        if (kind != OPT_NOP) {
+                uint32_t olen = pos + 1 < end ? v->b[pos + 1] : 0;
+                if (olen < 2 || olen > end - pos) {
+                        e->len = end - pos;
+                        e->flags |= PKT_LAYER_MALFORMED;
+                        e->next = end;
+                        return 1;
+                }
+                e->len = olen;
+                e->data_off = 2;
+                const struct pkt_ipopt_kind *k = kind_of(kinds, kind);
+                if (k) {
+                        e->kind_fields = k->fields;
+                        e->n_kind_fields = k->n_fields;
+                }
+        }
+        e->next = pos + e->len;
+        return 1;
+}
+
+static int
+kind_number(const struct pkt_name *names, const char *name, uint8_t *ret)
+{
+        char *end;
+        unsigned long v;
+
+        for (const struct pkt_name *n = names; n && n->name; n++)
+                if (strcasecmp(n->name, name) == 0) {
+                        *ret = (uint8_t)n->value;
+                        return 0;
+                }
+        v = strtoul(name, &end, 0);
+        if (!*name || *end || v > 255)
+                return -EINVAL;
+        *ret = (uint8_t)v;
+        return 0;
+}
+
+static int
+field_by_name(const struct pkt_ipopt_kind *k, const char *name)
+{
+        for (unsigned i = 0; k && i < k->n_fields; i++)
+                if (strcmp(k->fields[i].name, name) == 0)
+                        return (int)i;
+        return -ENOENT;
+}
+
+/* Why 16: more arguments than any option kind has fields. */
+#define OPT_ARGS_MAX 16
+
+int
+pkt_ipopt_build(const struct pkt_name *names, const struct pkt_ipopt_kind *kinds, const char *text,
+                uint8_t *out, size_t size)
+{
+        struct pkt_spec_arg args[OPT_ARGS_MAX];
+        char name[32];
+        uint8_t kind;
+        size_t len = 2;
+        int n, r;
+
+        n = pkt_spec_split(text, name, sizeof(name), args, OPT_ARGS_MAX);
+        if (n < 0)
+                return n;
+        if ((r = kind_number(names, name, &kind)) < 0)
+                return r;
+        if (size < 2)
+                return -EMSGSIZE;
+        out[0] = kind;
+        if (kind == OPT_EOL || kind == OPT_NOP)
+                return n == 0 ? 1 : -EINVAL;
+        const struct pkt_ipopt_kind *k = kind_of(kinds, kind);
+        for (int i = 0; i < n; i++) {
+                static const struct pkt_field body = { .name = "body", .type = PKT_FT_BYTES };
+                int fi = args[i].key[0] ? field_by_name(k, args[i].key) : (k && i < k->n_fields ? i : -ENOENT);
+                const struct pkt_field *f = fi >= 0 ? &k->fields[fi] : NULL;
+                uint64_t u;
+                if (!f && (strcmp(args[i].key, "body") == 0 || (!args[i].key[0] && !k)))
+                        f = &body;
+                if (!f)
+                        return -ENOENT;
+                r = pkt_spec_value(f, args[i].value, &u, out + len, size - len);
+                if (r < 0)
+                        return r;
+                len += (size_t)r;
+        }
+        if (len > 255)
+                return -EMSGSIZE;
+        out[1] = (uint8_t)len;
+        return (int)len;
+}

@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Options in the format IPv4 (RFC 791 3.1) and TCP (RFC 9293 3.2) share: one-byte end-of-list (0) and
+ * no-operation (1), otherwise kind, length (counting both), data. Private to libpkt.
+ */
+#ifndef PKT_IPOPT_H
+#define PKT_IPOPT_H
+
+#include <pkt/proto.h>
+
+/* Fields the data of one option kind has (TCP's mss, window scale, SACK, timestamps). */
+struct pkt_ipopt_kind {
+        uint8_t kind;
+        uint8_t n_fields;
+        const struct pkt_field *fields;
+};
+
+/* Element fields of every option: "type", "len" and "body" (pypacker's names); @names names the kinds. */
+#define PKT_IPOPT_FIELDS(kind_names)                                                                         \
+        { .name = "type", .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = (kind_names) },                 \
+        { .name = "len", .off = 8, .bits = 8, .type = PKT_FT_UINT },                                   \
+        { .name = "body", .off = 16, .bits = 0, .type = PKT_FT_BYTES }
+#define PKT_IPOPT_N_FIELDS 3
+
+/* Iterates the options between header offsets @start and @end. A length below 2 or past @end makes a
+ * malformed element that ends the walk (so a zero length cannot loop). */
+int pkt_ipopt_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pkt_elem *e,
+                   const struct pkt_ipopt_kind *kinds);
+
+/* Encodes "nop", "eol", "mss(1460)", "ts(tsval=1,tsecr=0)", "7(body=hex)"... Returns its length. */
+int pkt_ipopt_build(const struct pkt_name *names, const struct pkt_ipopt_kind *kinds, const char *text,
+                    uint8_t *out, size_t size);
+
+#endif

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The protocol registry: protocol ids to descriptors, and (key space, value) to the protocol a value
+ * selects. libpkt's only mutable global state: written before main() for the built-ins and by
+ * pkt_proto_register()/pkt_key_register() at start-up, read-only afterwards.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "builtin.h"
+#include "internal.h"
+
+const struct pkt_proto *pkt_protos[PKT_PROTO_MAX];
+static unsigned next_user_id = PKT_PROTO_BUILTIN_MAX;
+
+/* Values below 2^16 (ethertypes, ports, IP protocols, link types) index a direct table: a lookup on the
+ * parse path is one load. The tables are BSS, so untouched pages cost nothing. Wider values (SNAP OUI +
+ * PID, SCTP PPIDs) are rare and go to a short list. */
+#define KEY_DIRECT_MAX 65536u
+#define KEY_WIDE_MAX 128u
+
+static uint16_t key_direct[_PKT_KEY_MAX][KEY_DIRECT_MAX];
+
+static struct {
+        uint8_t space;
+        uint32_t value;
+        uint16_t proto;
+} key_wide[KEY_WIDE_MAX];
+static unsigned n_key_wide;
+
+unsigned
+pkt_key_lookup(enum pkt_key_space space, uint32_t value)
+{
+        if ((unsigned)space >= _PKT_KEY_MAX)
+                return PKT_PROTO_NONE;
+        if (value < KEY_DIRECT_MAX)
+                return key_direct[space][value];
+        for (unsigned i = 0; i < n_key_wide; i++)
+                if (key_wide[i].space == space && key_wide[i].value == value)
+                        return key_wide[i].proto;
+        return PKT_PROTO_NONE;
+}
+
+int
+pkt_key_register(enum pkt_key_space space, uint32_t value, unsigned id)
+{
+        pkt_assert_return((unsigned)space < _PKT_KEY_MAX, -EINVAL);
+        pkt_assert_return(id < PKT_PROTO_MAX && pkt_protos[id], -EINVAL);
+
+        if (value < KEY_DIRECT_MAX) {
+                key_direct[space][value] = (uint16_t)id;
+                return 0;
+        }
+        for (unsigned i = 0; i < n_key_wide; i++)
+                if (key_wide[i].space == space && key_wide[i].value == value) {
+                        key_wide[i].proto = (uint16_t)id;
+                        return 0;
+                }
+        if (n_key_wide == KEY_WIDE_MAX)
+                return -ENOSPC;
+        key_wide[n_key_wide].space = (uint8_t)space;
+        key_wide[n_key_wide].value = value;
+        key_wide[n_key_wide].proto = (uint16_t)id;
+        n_key_wide++;
+        return 0;
+}
+
+int
+pkt_carrier_key(unsigned proto, enum pkt_key_space space, uint32_t *ret)
+{
+        const struct pkt_proto *pr = proto_of(proto);
+
+        if (!pr || !pr->carriers)
+                return -ENOENT;
+        for (const struct pkt_key *k = pr->carriers; k->space != _PKT_KEY_MAX; k++)
+                if (k->space == space) {
+                        *ret = k->value;
+                        return 0;
+                }
+        return -ENOENT;
+}
+
+static bool
+name_matches(const struct pkt_proto *pr, const char *name)
+{
+        if (strcasecmp(pr->name, name) == 0)
+                return true;
+        for (const char *const *a = pr->aliases; a && *a; a++)
+                if (strcasecmp(*a, name) == 0)
+                        return true;
+        return false;
+}
+
+/* Is @proto carried by @context, i.e. does one of its keys live in a space @context dispatches on? */
+static bool
+carried_by(const struct pkt_proto *pr, unsigned context)
+{
+        static const struct {
+                uint16_t proto;
+                uint8_t space;
+        } dispatch[] = {
+                { PKT_PROTO_ICMP, PKT_KEY_ICMP_TYPE },
+                { PKT_PROTO_ICMP6, PKT_KEY_ICMP6_TYPE },
+        };
+
+        for (unsigned i = 0; i < ARRAY_SIZE(dispatch); i++) {
+                uint32_t v;
+                if (dispatch[i].proto == context && pkt_carrier_key(pr->id, dispatch[i].space, &v) == 0)
+                        return true;
+        }
+        return false;
+}
+
+int
+pkt_proto_by_name(const char *name, unsigned context)
+{
+        int found = -ENOENT;
+
+        pkt_assert_return(name, -EINVAL);
+        for (unsigned id = 1; id < PKT_PROTO_MAX; id++) {
+                const struct pkt_proto *pr = pkt_protos[id];
+                if (!pr || !name_matches(pr, name))
+                        continue;
+                if (context == PKT_PROTO_NONE || carried_by(pr, context))
+                        return (int)id;
+                if (found < 0)
+                        found = (int)id;
+        }
+        return found;
+}
+
+const char *
+pkt_proto_name(unsigned id)
+{
+        const struct pkt_proto *pr = proto_of(id);
+        return pr ? pr->name : "?";
+}
+
+const struct pkt_proto *
+pkt_proto_get(unsigned id)
+{
+        return proto_of(id);
+}
+
+static int
+register_carriers(const struct pkt_proto *pr)
+{
+        for (const struct pkt_key *k = pr->carriers; k && k->space != _PKT_KEY_MAX; k++) {
+                int r = pkt_key_register(k->space, k->value, pr->id);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+int
+pkt_proto_register(struct pkt_proto *proto)
+{
+        pkt_assert_return(proto && proto->name, -EINVAL);
+        pkt_assert_return(proto->min_hdr_len > 0 || proto->dissect, -EINVAL);
+
+        for (unsigned id = 1; id < PKT_PROTO_MAX; id++)
+                if (pkt_protos[id] && strcasecmp(pkt_protos[id]->name, proto->name) == 0)
+                        return -EEXIST;
+        if (next_user_id >= PKT_PROTO_MAX)
+                return -ENOSPC;
+        proto->id = (uint16_t)next_user_id++;
+        pkt_protos[proto->id] = proto;
+        return register_carriers(proto) < 0 ? -ENOSPC : proto->id;
+}
+
+/* Built-ins first, then their carriers, so that a later file may override an earlier key. */
+__attribute__((constructor)) static void
+register_builtins(void)
+{
+        for (unsigned i = 0; i < pkt_builtin_count; i++) {
+                const struct pkt_proto *pr = pkt_builtins[i];
+                assert(pr->id < PKT_PROTO_BUILTIN_MAX && !pkt_protos[pr->id]);
+                pkt_protos[pr->id] = pr;
+        }
+        for (unsigned i = 0; i < pkt_builtin_count; i++)
+                (void)register_carriers(pkt_builtins[i]);
+}

@@ -1,0 +1,330 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The text spec: one grammar for the CLI, tests and docs, mirroring pypacker's IP(...) + ICMP(...):
+ *
+ *   spec  := layer ( "/" layer )*
+ *   layer := NAME [ "(" [ arg ( "," arg )* ] ")" ]
+ *   arg   := NAME "=" value | value                      (a bare value only for raw)
+ *   value := "quoted \"string\" with C escapes" | "[" elem ( "," elem )* "]" | token
+ *   elem  := NAME [ "(" args ")" ]                        (handed to the protocol's element builder)
+ *
+ * A token runs to the next "," or ")" outside quotes and brackets, so IPv6 addresses, MACs and
+ * "SYN|ACK" need no quoting.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Why 64 KiB: a raw payload can be a whole jumbo frame spelled out in hex. */
+#define SPEC_VALUE_MAX 65536
+
+/* Returns the length of the token at @s up to one of @stops at depth 0, honouring quotes and
+ * (), [] nesting; -EINVAL on an unterminated quote or bracket. */
+static int
+token_len(const char *s, const char *stops)
+{
+        int depth = 0;
+        size_t i = 0;
+
+        for (; s[i]; i++) {
+                char c = s[i];
+                if (c == '"') {
+                        for (i++; s[i] && s[i] != '"'; i++)
+                                if (s[i] == '\\' && s[i + 1])
+                                        i++;
+                        if (!s[i])
+                                return -EINVAL;
+                        continue;
+                }
+                if (depth == 0 && strchr(stops, c))
+                        break;
+                if (c == '(' || c == '[')
+                        depth++;
+                else if (c == ')' || c == ']') {
+                        if (depth == 0)
+                                return -EINVAL;
+                        depth--;
+                }
+        }
+        if (depth != 0 || i > INT32_MAX)
+                return -EINVAL;
+        return (int)i;
+}
+
+static void
+copy_trim(char *dst, size_t size, const char *src, size_t n)
+{
+        while (n > 0 && (*src == ' ' || *src == '\t')) {
+                src++;
+                n--;
+        }
+        while (n > 0 && (src[n - 1] == ' ' || src[n - 1] == '\t'))
+                n--;
+        n = MIN(n, size - 1);
+        memcpy(dst, src, n);
+        dst[n] = 0;
+}
+
+int
+pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_arg *args, unsigned max)
+{
+        const char *open = strchr(text, '(');
+        size_t name_len = open ? (size_t)(open - text) : strlen(text);
+        unsigned n = 0;
+
+        pkt_assert_return(text && name && name_size > 0, -EINVAL);
+        if (name_len >= name_size)
+                return -E2BIG;
+        copy_trim(name, name_size, text, name_len);
+        if (!open)
+                return 0;
+        const char *s = open + 1;
+        int body = token_len(s, ")");
+        if (body < 0 || s[body] != ')' || s[body + 1])
+                return -EINVAL;
+        const char *end = s + body;
+        while (s < end) {
+                int len = token_len(s, ",)");
+                if (len < 0)
+                        return len;
+                if (n == max)
+                        return -E2BIG;
+                const char *eq = memchr(s, '=', (size_t)len);
+                /* "=" inside a quoted value is not a key separator. */
+                const char *quote = memchr(s, '"', (size_t)len);
+                if (eq && (!quote || eq < quote)) {
+                        if ((size_t)(eq - s) >= sizeof(args[n].key) ||
+                            (size_t)(s + len - eq - 1) >= sizeof(args[n].value))
+                                return -E2BIG;
+                        copy_trim(args[n].key, sizeof(args[n].key), s, (size_t)(eq - s));
+                        copy_trim(args[n].value, sizeof(args[n].value), eq + 1, (size_t)(s + len - eq - 1));
+                } else {
+                        if ((size_t)len >= sizeof(args[n].value))
+                                return -E2BIG;
+                        args[n].key[0] = 0;
+                        copy_trim(args[n].value, sizeof(args[n].value), s, (size_t)len);
+                }
+                n++;
+                s += len;
+                if (*s == ',')
+                        s++;
+        }
+        return (int)n;
+}
+
+int
+pkt_spec_value(const struct pkt_field *f, const char *text, uint64_t *ret_u, uint8_t *out, size_t size)
+{
+        size_t len = size;
+        int r;
+
+        pkt_assert_return(f && text && ret_u && out, -EINVAL);
+        r = pkt_value_parse(f, text, ret_u, out, &len);
+        if (r < 0)
+                return r;
+        if (f->type == PKT_FT_UINT || f->type == PKT_FT_ENUM || f->type == PKT_FT_FLAGS) {
+                if (f->bits % 8 || f->bits > 64 || f->bits / 8 > size)
+                        return f->bits % 8 ? 0 : -EMSGSIZE;
+                pkt_bits_write(out, 0, f->bits, f->flags & PKT_FF_LE, *ret_u);
+                return (int)(f->bits / 8);
+        }
+        return (int)len;
+}
+
+struct spec_ctx {
+        struct pkt *p;
+        char *err;
+        size_t err_size;
+        unsigned layer_no;
+        const char *layer_name;
+};
+
+static int
+fail(struct spec_ctx *c, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+static int
+fail(struct spec_ctx *c, int r, const char *fmt, ...)
+{
+        if (c->err && c->err_size) {
+                int n = snprintf(c->err, c->err_size, "layer %u (%s): ", c->layer_no,
+                                 c->layer_name ? c->layer_name : "?");
+                va_list ap;
+                va_start(ap, fmt);
+                if (n >= 0 && (size_t)n < c->err_size)
+                        vsnprintf(c->err + n, c->err_size - (size_t)n, fmt, ap);
+                va_end(ap);
+        }
+        return r;
+}
+
+static const char *
+reason(int r)
+{
+        switch (r) {
+        case -ERANGE:
+                return "value too wide for the field";
+        case -ENOENT:
+                return "no such field";
+        case -EMSGSIZE:
+        case -E2BIG:
+                return "value too long";
+        case -EOPNOTSUPP:
+                return "this layer cannot build elements";
+        case -ENODATA:
+                return "field lies beyond the header";
+        default:
+                return "cannot parse the value";
+        }
+}
+
+/* raw("text"), raw(hex=0011...), raw(0011...) */
+static int
+push_raw(struct spec_ctx *c, const char *value, bool is_hex)
+{
+        _cleanup_free_ uint8_t *buf = malloc(SPEC_VALUE_MAX);
+        static const struct pkt_field as_string = { .name = "raw", .type = PKT_FT_STRING };
+        static const struct pkt_field as_hex = { .name = "raw", .type = PKT_FT_BYTES };
+        size_t len = SPEC_VALUE_MAX;
+        uint64_t u;
+        int r;
+
+        if (!buf)
+                return -ENOMEM;
+        r = pkt_value_parse(is_hex || value[0] != '"' ? &as_hex : &as_string, value, &u, buf, &len);
+        if (r < 0)
+                return fail(c, r, "payload: %s", reason(r));
+        r = pkt_push_raw(c->p, buf, len);
+        return r < 0 ? fail(c, r, "payload: cannot append (%d)", r) : 0;
+}
+
+/* "[a(..), b, ...]" -> one pkt_elem_add() per element. */
+static int
+add_elems(struct spec_ctx *c, int idx, const char *set, const char *list)
+{
+        size_t n = strlen(list);
+        char one[1024];
+
+        if (n < 2 || list[n - 1] != ']')
+                return fail(c, -EINVAL, "field '%s': element list must end with ']'", set);
+        for (const char *s = list + 1; *s != ']';) {
+                int len = token_len(s, ",]");
+                if (len < 0 || (size_t)len >= sizeof(one))
+                        return fail(c, -EINVAL, "field '%s': bad element list", set);
+                copy_trim(one, sizeof(one), s, (size_t)len);
+                if (one[0]) {
+                        int r = pkt_elem_add(c->p, (unsigned)idx, set, one);
+                        if (r < 0)
+                                return fail(c, r, "element '%s' of '%s': %s", one, set, reason(r));
+                }
+                s += len;
+                if (*s == ',')
+                        s++;
+        }
+        return 0;
+}
+
+/* raw, raw("text"), raw(hex=0011...) or raw(0011...): payloads can be long, so no argument split. */
+static int
+build_raw(struct spec_ctx *c, const char *args)
+{
+        size_t n = strlen(args);
+        _cleanup_free_ char *value = NULL;
+
+        c->layer_name = "raw";
+        if (n == 0)
+                return push_raw(c, "\"\"", false);
+        if (args[0] != '(' || args[n - 1] != ')')
+                return fail(c, -EINVAL, "raw takes (\"text\") or (hex=...)");
+        value = strndup(args + 1, n - 2);
+        if (!value)
+                return -ENOMEM;
+        bool is_hex = strncmp(value, "hex=", 4) == 0;
+        return push_raw(c, is_hex ? value + 4 : value, is_hex);
+}
+
+/* Why 64: more arguments than any header has fields. */
+#define SPEC_ARGS_MAX 64
+
+static int
+apply_args(struct spec_ctx *c, int idx, const struct pkt_spec_arg *args, int n)
+{
+        for (int i = 0; i < n; i++) {
+                const struct pkt_spec_arg *a = &args[i];
+                int r;
+                if (!a->key[0])
+                        return fail(c, -EINVAL, "argument '%s': expected name=value", a->value);
+                if (a->value[0] == '[')
+                        r = add_elems(c, idx, a->key, a->value);
+                else if ((r = pkt_field_set_str(c->p, (unsigned)idx, a->key, a->value)) < 0)
+                        return fail(c, r, "field '%s' = '%s': %s", a->key, a->value, reason(r));
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int
+build_layer(struct spec_ctx *c, const char *text, unsigned context)
+{
+        _cleanup_free_ struct pkt_spec_arg *args = calloc(SPEC_ARGS_MAX, sizeof(*args));
+        char name[64];
+        int n, id, idx;
+
+        if (!args)
+                return -ENOMEM;
+        if (strncmp(text, "raw", 3) == 0 && (text[3] == '(' || !text[3]))
+                return build_raw(c, text + 3);
+        n = pkt_spec_split(text, name, sizeof(name), args, SPEC_ARGS_MAX);
+        c->layer_name = name;
+        if (n < 0)
+                return fail(c, n, "cannot parse '%s'", text);
+        if (!name[0])
+                return fail(c, -EINVAL, "empty layer name");
+        id = pkt_proto_by_name(name, context);
+        if (id < 0)
+                return fail(c, -ENOENT, "unknown layer");
+        idx = pkt_push(c->p, (unsigned)id);
+        if (idx < 0)
+                return fail(c, idx, "cannot push the layer (%d)", idx);
+        return apply_args(c, idx, args, n);
+}
+
+int
+pkt_build(struct pkt *p, const char *spec, char *err, size_t err_size)
+{
+        struct spec_ctx c = { .p = p, .err = err, .err_size = err_size };
+        _cleanup_free_ char *layer = NULL;
+        size_t spec_len;
+        unsigned context = PKT_PROTO_NONE;
+
+        pkt_assert_return(p && spec, -EINVAL);
+        if (err && err_size)
+                err[0] = 0;
+        pkt_done(p);
+        spec_len = strlen(spec);
+        layer = malloc(spec_len + 1);
+        if (!layer)
+                return -ENOMEM;
+        for (const char *s = spec; *s;) {
+                int len = token_len(s, "/");
+                c.layer_no++;
+                c.layer_name = NULL;
+                if (len < 0)
+                        return fail(&c, -EINVAL, "unbalanced quotes or brackets");
+                copy_trim(layer, spec_len + 1, s, (size_t)len);
+                int r = build_layer(&c, layer, context);
+                if (r < 0) {
+                        pkt_done(p);
+                        return r;
+                }
+                context = p->layers[p->n_layers - 1].proto;
+                s += len;
+                if (*s == '/')
+                        s++;
+        }
+        if (p->n_layers == 0)
+                return fail(&c, -EINVAL, "empty spec");
+        return 0;
+}

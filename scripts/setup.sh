@@ -1,0 +1,28 @@
+#!/bin/sh
+# Installs what pktd needs to build and test on Debian 12, then configures and builds into $1
+# (default: build/) with any further arguments passed to cmake. Idempotent: apt-get is skipped when
+# every package is already there.
+set -eu
+cd "$(dirname "$0")/.."
+
+PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev libpcap-dev libevent-dev
+libjson-c-dev libsystemd-dev libcmocka-dev tshark tcpdump python3-scapy libtins-dev iproute2"
+
+missing=""
+for p in $PACKAGES; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+if [ -n "$missing" ]; then
+        echo "setup: installing$missing"
+        SUDO=""
+        [ "$(id -u)" -eq 0 ] || SUDO=sudo
+        $SUDO apt-get update -qq
+        # tshark asks whether non-root users may capture; answer for it.
+        echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
+        DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+fi
+
+dir=${1:-build}
+[ $# -gt 0 ] && shift
+cmake -S . -B "$dir" "$@" >/dev/null
+cmake --build "$dir" -j"$(nproc)"

@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+const char *
+tu_corpus(const char *rel)
+{
+        static char path[4096];
+        const char *dir = getenv("PKTD_CORPUS_DIR");
+        snprintf(path, sizeof(path), "%s/%s", dir ? dir : PKTD_CORPUS_DIR, rel);
+        return path;
+}
+
+const char *
+tu_source(const char *rel)
+{
+        static char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", PKTD_SOURCE_DIR, rel);
+        return path;
+}
+
+size_t
+tu_hex(const char *hex, uint8_t *out, size_t size)
+{
+        size_t n = 0;
+        while (*hex) {
+                if (isspace((unsigned char)*hex) || *hex == ':') {
+                        hex++;
+                        continue;
+                }
+                unsigned v;
+                assert_true(isxdigit((unsigned char)hex[0]) && isxdigit((unsigned char)hex[1]));
+                assert_int_equal(sscanf(hex, "%2x", &v), 1);
+                assert_true(n < size);
+                out[n++] = (uint8_t)v;
+                hex += 2;
+        }
+        return n;
+}
+
+size_t
+tu_build(struct pkt *p, const char *spec, const uint8_t **ret_data)
+{
+        char err[256];
+        int r = pkt_build(p, spec, err, sizeof(err));
+        if (r < 0)
+                fail_msg("pkt_build(%s): %d: %s", spec, r, err);
+        r = pkt_serialize(p, 0, ret_data);
+        assert_true(r >= 0);
+        return (size_t)r;
+}
+
+static void
+dump(const char *what, const uint8_t *b, size_t n)
+{
+        fprintf(stderr, "%s (%zu bytes):", what, n);
+        for (size_t i = 0; i < n; i++)
+                fprintf(stderr, "%s%02x", i % 16 ? " " : "\n  ", b[i]);
+        fprintf(stderr, "\n");
+}
+
+void
+tu_assert_bytes(const uint8_t *got, size_t got_len, const uint8_t *want, size_t want_len)
+{
+        if (got_len == want_len && memcmp(got, want, got_len) == 0)
+                return;
+        dump("got", got, got_len);
+        dump("want", want, want_len);
+        for (size_t i = 0; i < got_len && i < want_len; i++)
+                if (got[i] != want[i]) {
+                        fail_msg("bytes differ first at offset %zu", i);
+                }
+        fail_msg("lengths differ: got %zu, want %zu", got_len, want_len);
+}
+
+char *
+tu_run(const char *cmd, int *ret_status)
+{
+        FILE *f = popen(cmd, "r");
+        size_t cap = 4096, len = 0;
+        char *buf = malloc(cap);
+        if (!f || !buf) {
+                free(buf);
+                if (f)
+                        pclose(f);
+                return NULL;
+        }
+        for (;;) {
+                if (cap - len < 2048) {
+                        cap *= 2;
+                        char *nb = realloc(buf, cap);
+                        if (!nb) {
+                                free(buf);
+                                pclose(f);
+                                return NULL;
+                        }
+                        buf = nb;
+                }
+                size_t n = fread(buf + len, 1, cap - len - 1, f);
+                if (n == 0)
+                        break;
+                len += n;
+        }
+        buf[len] = 0;
+        int st = pclose(f);
+        if (ret_status)
+                *ret_status = st;
+        return buf;
+}
+
+int
+tu_have(const char *prog)
+{
+        char cmd[512];
+        snprintf(cmd, sizeof(cmd), "command -v %s >/dev/null 2>&1", prog);
+        return system(cmd) == 0;
+}
+
+const char *
+tu_field(struct pkt *p, unsigned idx, const char *name)
+{
+        static char buf[2048];
+        int r = pkt_field_get_str(p, idx, name, buf, sizeof(buf));
+        if (r < 0)
+                fail_msg("field %s of layer %u: %d", name, idx, r);
+        return buf;
+}
