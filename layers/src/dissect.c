@@ -113,6 +113,10 @@ dissect_last(struct pkt *p)
                 return;
         }
         unsigned next = d.next != PKT_PROTO_NONE && proto_of(d.next) ? d.next : PKT_PROTO_RAW;
+        /* A quoted packet was longer than the quote: its reported length is unknown, so whatever it
+         * claims can only be cut short, never contradicted. */
+        if (pr->flags & PKT_P_QUOTES)
+                wire_rest = UINT32_MAX;
         p->layers[p->n_layers++] = (struct pkt_layer){
                 .proto = (uint16_t)next,
                 .off = l->off + d.hdr_len,
@@ -227,6 +231,13 @@ pkt_layer_trailer(struct pkt *p, unsigned idx, size_t *ret_len)
         return p->data + end;
 }
 
+/* Link types whose frames are bare IP of either version (DLT_RAW and its historical numbers). */
+static bool
+is_raw_ip_dlt(int dlt)
+{
+        return dlt == 12 || dlt == 14 || dlt == 101;
+}
+
 int
 pkt_proto_for_dlt(int dlt)
 {
@@ -234,6 +245,28 @@ pkt_proto_for_dlt(int dlt)
 
         if (dlt < 0)
                 return -ENOENT;
+        if (is_raw_ip_dlt(dlt))
+                return PKT_PROTO_IP;
         id = pkt_key_lookup(PKT_KEY_DLT, (uint32_t)dlt);
         return id != PKT_PROTO_NONE ? (int)id : -ENOENT;
+}
+
+int
+pkt_proto_for_frame(int dlt, const void *data, size_t caplen)
+{
+        const uint8_t *b = data;
+
+        if (is_raw_ip_dlt(dlt) && caplen > 0 && (b[0] >> 4) == 6)
+                return PKT_PROTO_IP6;
+        return pkt_proto_for_dlt(dlt);
+}
+
+int
+pkt_parse_dlt(struct pkt *p, int dlt, const void *data, size_t caplen, size_t wire_len)
+{
+        int first = pkt_proto_for_frame(dlt, data, caplen);
+
+        if (first < 0)
+                first = PKT_PROTO_RAW; /* an unknown link type is still readable as bytes */
+        return pkt_parse(p, (unsigned)first, data, caplen, wire_len);
 }

@@ -165,6 +165,14 @@ int pkt_parse_writable(struct pkt *p, unsigned first, void *data, size_t caplen,
 /* Maps a pcap link type (DLT_*) to the protocol of the first layer. Returns the id, or -ENOENT. */
 int pkt_proto_for_dlt(int dlt);
 
+/* As pkt_proto_for_dlt(), but looks at the frame where the link type leaves the protocol open (raw IP
+ * link types carry IPv4 or IPv6: the version nibble tells). */
+int pkt_proto_for_frame(int dlt, const void *data, size_t caplen);
+
+/* pkt_parse() with the first layer chosen by pkt_proto_for_frame(); an unknown link type makes one raw
+ * layer. Returns 0 or -EINVAL. */
+int pkt_parse_dlt(struct pkt *p, int dlt, const void *data, size_t caplen, size_t wire_len);
+
 /* Dissects every layer. Returns the number of layers. */
 unsigned pkt_dissect_all(struct pkt *p);
 

@@ -169,6 +169,9 @@ struct pkt_dissect {
 enum pkt_proto_flags {
         PKT_P_CSUM_PAYLOAD = 1u << 0, /* an auto field covers the payload: refresh when an upper layer changes */
         PKT_P_CSUM_PSEUDO = 1u << 1,  /* an auto field covers the lower IP layer's pseudo-header */
+        /* The payload quotes another packet, usually cut short (ICMP errors, RFC 792): lengths it
+         * claims beyond the quote are truncation, not malformation. */
+        PKT_P_QUOTES = 1u << 2,
 };
 
 struct pkt_proto {
