@@ -149,5 +149,8 @@ pkt_elem_add(struct pkt *p, unsigned idx, const char *set_name, const char *text
         if (at > l->hdr_len)
                 return -EINVAL;
         /* The update hook pads, counts and measures what was added. */
-        return pkt_layer_splice(p, idx, at, 0, buf, (uint32_t)n);
+        int r = pkt_layer_splice(p, idx, at, 0, buf, (uint32_t)n);
+        if (r < 0 || !pr->elem_added)
+                return r;
+        return pr->elem_added(p, idx, (unsigned)s);
 }

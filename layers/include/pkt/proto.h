@@ -201,6 +201,10 @@ struct pkt_proto {
          * unless the set is followed by another). Returns the element length, -EINVAL or -EMSGSIZE. */
         int (*elem_build)(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
                           uint8_t *out, size_t size, uint32_t *ret_at);
+        /* Called by pkt_elem_add() once an element built by elem_build is in place in set @set of layer
+         * @idx, for layers whose header counts its elements (DNS sections): bump the count there, with
+         * pkt_auto_set(). Optional. Returns 0 or -errno. */
+        int (*elem_added)(struct pkt *p, unsigned idx, unsigned set);
 };
 
 /*
