@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The per-packet work of bench_parse and bench_read, written twice: through libpkt's public API the way
+ * a user would, and as the hand-written loop libpkt is measured against.
+ */
+#ifndef PKTD_BENCH_WORK_H
+#define PKTD_BENCH_WORK_H
+
+#include <pkt/hdr.h>
+#include <pkt/pkt.h>
+
+#include "bench.h"
+
+/*
+ * libpkt: lazy parse up to the transport layer and no further, ports through the typed accessors, then
+ * for DNS the four section counts by name. The transport is the first TCP or UDP layer; walking the
+ * layers once finds it without dissecting past it.
+ */
+static inline void
+work_libpkt(struct pkt *p, const uint8_t *data, uint32_t caplen, uint32_t wire_len, struct bench_work *w)
+{
+        static const char *const counts[] = { "questions_amount", "answers_amount", "authrr_amount",
+                                              "addrr_amount" };
+        const struct pkt_layer *l;
+        unsigned i;
+
+        pkt_parse(p, PKT_PROTO_ETHERNET, data, caplen, wire_len);
+        for (i = 1; (l = pkt_layer(p, i)) != NULL; i++)
+                if (l->proto == PKT_PROTO_TCP || l->proto == PKT_PROTO_UDP)
+                        break;
+        if (!l || (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+                return;
+        if (l->proto == PKT_PROTO_TCP) {
+                w->tcp++;
+                w->port_sum += pkt_tcp_sport(p, i) + pkt_tcp_dport(p, i);
+                return;
+        }
+        w->udp++;
+        w->port_sum += pkt_udp_sport(p, i) + pkt_udp_dport(p, i);
+        l = pkt_layer(p, i + 1);
+        if (!l || l->proto != PKT_PROTO_DNS)
+                return;
+        uint64_t n, sum = 0;
+        for (unsigned k = 0; k < 4; k++) {
+                if (pkt_field_get_u64(p, i + 1, counts[k], &n) < 0)
+                        return;
+                sum += n;
+        }
+        w->dns++;
+        w->dns_records += sum;
+}
+
+static inline uint32_t
+min_u32(uint32_t a, uint32_t b)
+{
+        return a < b ? a : b;
+}
+
+static inline uint16_t
+ld16(const uint8_t *b)
+{
+        return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+/*
+ * Hand-written: switch on the ethertype (through 802.1Q tags), IPv4 (unfragmented) or IPv6 (no
+ * extension headers) to the ports, DNS counts from the 12-byte header. Every read is bounds-checked, as
+ * any parser of untrusted captures must be.
+ */
+static inline void
+work_hand(const uint8_t *b, uint32_t len, struct bench_work *w)
+{
+        uint32_t off = 14, l4_len;
+        uint16_t type;
+        uint8_t proto;
+
+        if (len < 14)
+                return;
+        type = ld16(b + 12);
+        for (unsigned tags = 0; (type == 0x8100 || type == 0x88a8) && tags < 4; tags++) {
+                if (len < off + 4)
+                        return;
+                type = ld16(b + off + 2);
+                off += 4;
+        }
+        switch (type) {
+        case 0x0800: {
+                if (len < off + 20 || (b[off] >> 4) != 4)
+                        return;
+                uint32_t hl = (b[off] & 0xfu) * 4u, total = ld16(b + off + 2);
+                if (hl < 20 || total < hl || len < off + hl || (ld16(b + off + 6) & 0x3fff))
+                        return;
+                proto = b[off + 9];
+                l4_len = min_u32(total, len - off) - hl;
+                off += hl;
+                break;
+        }
+        case 0x86dd:
+                if (len < off + 40)
+                        return;
+                proto = b[off + 6];
+                l4_len = min_u32(ld16(b + off + 4), len - off - 40);
+                off += 40;
+                break;
+        default:
+                return;
+        }
+        if (proto == 6) {
+                if (l4_len < 20 || (b[off + 12] >> 4) * 4u > l4_len || (b[off + 12] >> 4) < 5)
+                        return;
+                w->tcp++;
+                w->port_sum += ld16(b + off) + ld16(b + off + 2);
+        } else if (proto == 17) {
+                if (l4_len < 8)
+                        return;
+                uint16_t sport = ld16(b + off), dport = ld16(b + off + 2);
+                w->udp++;
+                w->port_sum += sport + dport;
+                if ((sport == 53 || dport == 53) && l4_len >= 8 + 12) {
+                        const uint8_t *d = b + off + 8;
+                        w->dns++;
+                        w->dns_records += (uint64_t)ld16(d + 4) + ld16(d + 6) + ld16(d + 8) + ld16(d + 10);
+                }
+        }
+}
+
+#endif
