@@ -256,7 +256,8 @@ pkt_proto_for_frame(int dlt, const void *data, size_t caplen)
 {
         const uint8_t *b = data;
 
-        if (is_raw_ip_dlt(dlt) && caplen > 0 && (b[0] >> 4) == 6)
+        /* Only a registered IPv6 will do: pkt_parse() refuses an id nobody registered. */
+        if (is_raw_ip_dlt(dlt) && caplen > 0 && (b[0] >> 4) == 6 && proto_of(PKT_PROTO_IP6))
                 return PKT_PROTO_IP6;
         return pkt_proto_for_dlt(dlt);
 }
