@@ -1,0 +1,552 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * DNS resource records (RFC 1035 3.2, 4.1.3): what the data of each record type holds, building a
+ * record from spec text, and name compression (RFC 1035 4.1.4) when a message is serialised.
+ *
+ *                                   1  1  1  1  1  1
+ *     0  1  2  3  4  5  6  7  8  9  0  1  2  3  4  5
+ *   +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+ *   /                     NAME                      /
+ *   +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+ *   |                     TYPE                      |
+ *   +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+ *   |                     CLASS                     |   OPT (RFC 6891 6.1.3): UDP payload size
+ *   +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+ *   |                      TTL                      |   OPT: extended RCODE, version, DO, Z
+ *   |                                               |
+ *   +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+ *   |                   RDLENGTH                    |
+ *   +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+ *   /                     RDATA                     /
+ *   +--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+--+
+ *
+ * A question is NAME, TYPE, CLASS only.
+ */
+#include <string.h>
+
+#include "dns.h"
+#include "internal.h"
+
+#define T_A 1
+#define T_NS 2
+#define T_CNAME 5
+#define T_SOA 6
+#define T_PTR 12
+#define T_MX 15
+#define T_TXT 16
+#define T_AAAA 28
+#define T_SRV 33
+#define T_DNAME 39
+
+#define RR_FIXED_LEN 10 /* type, class, ttl, rdlength */
+#define QUERY_FIXED_LEN 4
+#define EDNS_UDPSIZE_DEFAULT 4096 /* what scapy and most resolvers offer */
+
+/* clang-format off */
+const struct pkt_name dns_type_names[] = {
+        { 1, "A" }, { 2, "NS" }, { 5, "CNAME" }, { 6, "SOA" }, { 11, "WKS" }, { 12, "PTR" },
+        { 13, "HINFO" }, { 15, "MX" }, { 16, "TXT" }, { 17, "RP" }, { 24, "SIG" }, { 25, "KEY" },
+        { 28, "AAAA" }, { 29, "LOC" }, { 33, "SRV" }, { 35, "NAPTR" }, { 39, "DNAME" }, { 41, "OPT" },
+        { 43, "DS" }, { 46, "RRSIG" }, { 47, "NSEC" }, { 48, "DNSKEY" }, { 50, "NSEC3" },
+        { 51, "NSEC3PARAM" }, { 52, "TLSA" }, { 64, "SVCB" }, { 65, "HTTPS" }, { 99, "SPF" },
+        { 249, "TKEY" }, { 250, "TSIG" }, { 251, "IXFR" }, { 252, "AXFR" }, { 255, "ANY" },
+        { 257, "CAA" }, { 0, NULL },
+};
+
+const struct pkt_name dns_class_names[] = {
+        { 1, "IN" }, { 3, "CH" }, { 4, "HS" }, { 254, "NONE" }, { 255, "ANY" }, { 0, NULL },
+};
+
+/* Record data by type, from the start of RDATA (the OPT table starts at CLASS instead). */
+static const struct pkt_field a_fields[] = {
+        { .name = "address", .off = 0, .bits = 32, .type = PKT_FT_IPV4 },
+};
+static const struct pkt_field aaaa_fields[] = {
+        { .name = "address", .off = 0, .bits = 128, .type = PKT_FT_IPV6 },
+};
+/* pypacker's Answer calls every answer's data "address"; its Auth calls the NS name "server". */
+static const struct pkt_field name_fields[] = {
+        { .name = "address", .off = 0, .type = PKT_FT_DNSNAME },
+};
+static const struct pkt_field ns_fields[] = {
+        { .name = "server", .off = 0, .type = PKT_FT_DNSNAME },
+};
+static const struct pkt_field mx_fields[] = {
+        PKT_U("preference", 0, 16),
+        { .name = "address", .off = PKT_OFF_FOLLOW, .type = PKT_FT_DNSNAME },
+};
+/* pypacker's AuthSOA names. */
+static const struct pkt_field soa_fields[] = {
+        { .name = "name2",   .off = 0,              .type = PKT_FT_DNSNAME },
+        { .name = "mailbox", .off = PKT_OFF_FOLLOW, .type = PKT_FT_DNSNAME },
+        { .name = "serial",  .off = PKT_OFF_FOLLOW, .bits = 32, .type = PKT_FT_UINT },
+        { .name = "refresh", .off = PKT_OFF_FOLLOW, .bits = 32, .type = PKT_FT_UINT },
+        { .name = "retry",   .off = PKT_OFF_FOLLOW, .bits = 32, .type = PKT_FT_UINT },
+        { .name = "expire",  .off = PKT_OFF_FOLLOW, .bits = 32, .type = PKT_FT_UINT },
+        { .name = "minttl",  .off = PKT_OFF_FOLLOW, .bits = 32, .type = PKT_FT_UINT },
+};
+/* RFC 1035 3.3.14: one or more <character-string>s; "txt" shows the rest after the first length. */
+static const struct pkt_field txt_fields[] = {
+        PKT_U("txtlen", 0, 8),
+        { .name = "txt", .off = 8, .type = PKT_FT_STRING },
+};
+static const struct pkt_field srv_fields[] = {
+        PKT_U("priority", 0, 16), PKT_U("weight", 16, 16), PKT_U("port", 32, 16),
+        { .name = "target", .off = 48, .type = PKT_FT_DNSNAME },
+};
+/* RFC 6891 6.1.3, DO bit RFC 3225; pypacker's AddRecordRoot names. */
+static const struct pkt_field opt_fields[] = {
+        PKT_U("udpsize", 0, 16), PKT_U("rcode", 16, 8), PKT_U("v", 24, 8),
+        { .name = "z",  .off = 32, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "do", .off = 32, .bits = 1, .type = PKT_FT_UINT },
+        { .name = "opts", .off = 64, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field raw_fields[] = {
+        { .name = "rdata", .off = 0, .type = PKT_FT_BYTES },
+};
+/* clang-format on */
+
+struct rr_kind {
+        uint16_t type;
+        uint8_t n_fields;
+        const struct pkt_field *fields;
+};
+
+#define KIND(t, f) { (t), ARRAY_SIZE(f), (f) }
+static const struct rr_kind rr_kinds[] = {
+        KIND(T_A, a_fields),         KIND(T_AAAA, aaaa_fields),   KIND(T_NS, ns_fields),
+        KIND(T_CNAME, name_fields),  KIND(T_PTR, name_fields),    KIND(T_DNAME, name_fields),
+        KIND(T_MX, mx_fields),       KIND(T_SOA, soa_fields),     KIND(T_TXT, txt_fields),
+        KIND(T_SRV, srv_fields),     KIND(DNS_TYPE_OPT, opt_fields),
+};
+static const struct rr_kind raw_kind = KIND(0, raw_fields);
+
+static const struct rr_kind *
+kind_of(uint16_t type)
+{
+        for (unsigned i = 0; i < ARRAY_SIZE(rr_kinds); i++)
+                if (rr_kinds[i].type == type)
+                        return &rr_kinds[i];
+        return &raw_kind;
+}
+
+static uint16_t
+be16(const uint8_t *b)
+{
+        return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static void
+put16(uint8_t *b, uint32_t v)
+{
+        b[0] = (uint8_t)(v >> 8);
+        b[1] = (uint8_t)v;
+}
+
+int
+dns_record_span(const uint8_t *b, uint32_t len, uint32_t pos, bool is_query, uint32_t *ret_name_len,
+                uint32_t *ret_len)
+{
+        uint32_t name_len, fixed = is_query ? QUERY_FIXED_LEN : RR_FIXED_LEN, total;
+        int r;
+
+        if (pos >= len)
+                return -ENODATA;
+        r = pkt_dnsname_wire_len(b, len, pos, &name_len);
+        if (r < 0)
+                return r;
+        if (fixed > len - pos - name_len)
+                return -ENODATA;
+        total = name_len + fixed;
+        if (!is_query)
+                total += be16(b + pos + name_len + 8);
+        if (total > len - pos)
+                return -ENODATA;
+        *ret_name_len = name_len;
+        *ret_len = total;
+        return 0;
+}
+
+void
+dns_rr_kind(uint16_t type, uint32_t name_len, struct pkt_elem *e)
+{
+        const struct rr_kind *k = kind_of(type);
+
+        e->kind_fields = k->fields;
+        e->n_kind_fields = k->n_fields;
+        /* OPT reuses CLASS and TTL for its own fields: its table starts at CLASS. */
+        e->data_off = name_len + (type == DNS_TYPE_OPT ? 2 : RR_FIXED_LEN);
+}
+
+/* ---- building from text ---- */
+
+/* Why 24: a record has at most 5 common fields plus 7 of its kind (SOA); room for mistakes to be
+ * reported as unknown keys rather than as too many arguments. */
+#define RR_ARGS_MAX 24
+
+struct rr_args {
+        struct pkt_spec_arg a[RR_ARGS_MAX];
+        bool used[RR_ARGS_MAX];
+        int n;
+};
+
+static const char *
+arg(struct rr_args *args, const char *key)
+{
+        for (int i = 0; i < args->n; i++)
+                if (strcmp(args->a[i].key, key) == 0) {
+                        args->used[i] = true;
+                        return args->a[i].value;
+                }
+        return NULL;
+}
+
+static int
+uint_arg(struct rr_args *args, const char *key, const struct pkt_field *f, uint64_t def, uint64_t *ret)
+{
+        const char *text = arg(args, key);
+        uint8_t scratch[8];
+
+        *ret = def;
+        return text ? pkt_spec_value(f, text, ret, scratch, sizeof(scratch)) : 0;
+}
+
+/* Appends field @f of a record kind: the argument named like it, or zeros (the root for a name). */
+static int
+put_kind_field(struct rr_args *args, const struct pkt_field *f, uint8_t *out, size_t size)
+{
+        const char *text = arg(args, f->name);
+        int n = pkt_field_default_len(f);
+        uint64_t u;
+
+        if (text)
+                return pkt_spec_value(f, text, &u, out, size);
+        if (f->type == PKT_FT_DNSNAME)
+                n = 1;
+        if ((size_t)n > size)
+                return -EMSGSIZE;
+        memset(out, 0, (size_t)n);
+        return n;
+}
+
+/* RR data from the kind's fields, or from "rdata" given as hex. */
+static int
+put_rdata(struct rr_args *args, uint16_t type, uint8_t *out, size_t size)
+{
+        static const struct pkt_field rdata = { .name = "rdata", .type = PKT_FT_BYTES };
+        const struct rr_kind *k = kind_of(type);
+        const char *text = arg(args, "rdata");
+        size_t len = 0;
+        uint64_t u;
+
+        if (text)
+                return pkt_spec_value(&rdata, text, &u, out, size);
+        for (unsigned i = 0; i < k->n_fields; i++) {
+                int r = put_kind_field(args, &k->fields[i], out + len, size - len);
+                if (r < 0)
+                        return r;
+                len += (size_t)r;
+        }
+        return (int)len;
+}
+
+/* RFC 6891 6.1.3: CLASS is the payload size, TTL is extended RCODE, version, DO and Z. */
+static int
+opt_class_ttl(struct rr_args *args, uint64_t *ret_cls, uint64_t *ret_ttl)
+{
+        const struct rr_kind *k = kind_of(DNS_TYPE_OPT);
+        uint64_t size, rcode, v, z, dobit;
+        int r;
+
+        if ((r = uint_arg(args, "udpsize", &k->fields[0], EDNS_UDPSIZE_DEFAULT, &size)) < 0 ||
+            (r = uint_arg(args, "rcode", &k->fields[1], 0, &rcode)) < 0 ||
+            (r = uint_arg(args, "v", &k->fields[2], 0, &v)) < 0 ||
+            (r = uint_arg(args, "z", &k->fields[3], 0, &z)) < 0 ||
+            (r = uint_arg(args, "do", &k->fields[4], 0, &dobit)) < 0)
+                return r;
+        *ret_cls = size;
+        *ret_ttl = rcode << 24 | v << 16 | z | dobit << 15;
+        return 0;
+}
+
+static int
+put_rr_tail(struct rr_args *args, uint16_t type, uint8_t *out, size_t size)
+{
+        static const struct pkt_field u16 = PKT_U("u16", 0, 16), u32 = PKT_U("u32", 0, 32);
+        static const struct pkt_field cls_f = { .name = "cls", .bits = 16, .type = PKT_FT_ENUM,
+                                                .names = dns_class_names };
+        uint64_t cls, ttl, dlen;
+        int r, n;
+
+        if (size < RR_FIXED_LEN)
+                return -EMSGSIZE;
+        if (type == DNS_TYPE_OPT && (r = opt_class_ttl(args, &cls, &ttl)) < 0)
+                return r;
+        if ((r = uint_arg(args, "cls", &cls_f, type == DNS_TYPE_OPT ? cls : 1, &cls)) < 0 ||
+            (r = uint_arg(args, "ttl", &u32, type == DNS_TYPE_OPT ? ttl : 0, &ttl)) < 0)
+                return r;
+        n = put_rdata(args, type, out + RR_FIXED_LEN, size - RR_FIXED_LEN);
+        if (n < 0)
+                return n;
+        if ((r = uint_arg(args, "dlen", &u16, (uint64_t)n, &dlen)) < 0)
+                return r;
+        if (n > UINT16_MAX)
+                return -EMSGSIZE;
+        put16(out, type);
+        put16(out + 2, (uint32_t)cls);
+        put16(out + 4, (uint32_t)(ttl >> 16));
+        put16(out + 6, (uint32_t)ttl);
+        put16(out + 8, (uint32_t)dlen);
+        return RR_FIXED_LEN + n;
+}
+
+int
+dns_rr_build(bool is_query, const char *text, uint8_t *out, size_t size)
+{
+        static const struct pkt_field type_f = { .name = "type", .bits = 16, .type = PKT_FT_ENUM,
+                                                 .names = dns_type_names };
+        static const struct pkt_field cls_f = { .name = "cls", .bits = 16, .type = PKT_FT_ENUM,
+                                                .names = dns_class_names };
+        struct rr_args args = { 0 };
+        char elem_name[32];
+        uint64_t type, cls;
+        const char *name;
+        int r, n;
+
+        args.n = pkt_spec_split(text, elem_name, sizeof(elem_name), args.a, RR_ARGS_MAX);
+        if (args.n < 0)
+                return args.n;
+        for (int i = 0; i < args.n; i++)
+                if (!args.a[i].key[0])
+                        return -EINVAL; /* records are all key=value */
+        name = arg(&args, "name");
+        n = pkt_dnsname_encode(name ? name : "", out, size);
+        if (n < 0)
+                return n;
+        if ((r = uint_arg(&args, "type", &type_f, is_query ? T_A : (name ? T_A : DNS_TYPE_OPT), &type)) < 0)
+                return r;
+        if (is_query) {
+                if ((r = uint_arg(&args, "cls", &cls_f, 1, &cls)) < 0)
+                        return r;
+                if ((size_t)n + QUERY_FIXED_LEN > size)
+                        return -EMSGSIZE;
+                put16(out + n, (uint32_t)type);
+                put16(out + n + 2, (uint32_t)cls);
+                r = QUERY_FIXED_LEN;
+        } else {
+                r = put_rr_tail(&args, (uint16_t)type, out + n, size - (size_t)n);
+        }
+        if (r < 0)
+                return r;
+        for (int i = 0; i < args.n; i++)
+                if (!args.used[i])
+                        return -ENOENT;
+        return n + r;
+}
+
+/* ---- compression ---- */
+
+/* Why 256: names are remembered only at offsets a pointer can reach (below 16 KiB); a message with
+ * more distinct suffixes than this simply compresses less. */
+#define SUFFIX_MAX 256
+#define PTR_OFF_MAX 0x3fff
+
+struct suffix {
+        uint16_t off;  /* where it was written, from the message start */
+        uint8_t len;
+        const uint8_t *name; /* the uncompressed suffix (in the source message) */
+};
+
+struct comp {
+        uint8_t *out;
+        uint32_t len, cap;
+        struct suffix tab[SUFFIX_MAX];
+        unsigned n;
+};
+
+static int
+put(struct comp *c, const void *d, uint32_t n)
+{
+        if (n > c->cap - c->len)
+                return -EMSGSIZE;
+        memcpy(c->out + c->len, d, n);
+        c->len += n;
+        return 0;
+}
+
+/* Writes uncompressed wire name @name (@len bytes, ending in the root) as labels up to the first
+ * suffix already written, then a pointer to it (RFC 1035 4.1.4). */
+static int
+put_name(struct comp *c, const uint8_t *name, uint32_t len)
+{
+        for (uint32_t i = 0; i < len && name[i] != 0; i += 1u + name[i]) {
+                for (unsigned k = 0; k < c->n; k++)
+                        if (c->tab[k].len == len - i && memcmp(c->tab[k].name, name + i, len - i) == 0) {
+                                uint8_t ptr[2] = { (uint8_t)(0xc0 | c->tab[k].off >> 8), (uint8_t)c->tab[k].off };
+                                return put(c, ptr, 2);
+                        }
+                if (c->len <= PTR_OFF_MAX && c->n < SUFFIX_MAX)
+                        c->tab[c->n++] = (struct suffix){ (uint16_t)c->len, (uint8_t)(len - i), name + i };
+                int r = put(c, name + i, 1u + name[i]);
+                if (r < 0)
+                        return r;
+        }
+        return put(c, "", 1);
+}
+
+/* Where names sit in the data of the types scapy compresses: fixed bytes before, names, bytes after. */
+static bool
+rdata_layout(uint16_t type, unsigned *ret_pre, unsigned *ret_names, unsigned *ret_post)
+{
+        *ret_pre = *ret_post = 0;
+        *ret_names = 1;
+        switch (type) {
+        case T_NS:
+        case T_CNAME:
+        case T_PTR:
+                return true;
+        case T_MX:
+                *ret_pre = 2;
+                return true;
+        case T_SRV:
+                *ret_pre = 6;
+                return true;
+        case T_SOA:
+                *ret_names = 2;
+                *ret_post = 20;
+                return true;
+        default:
+                return false; /* DNAME (RFC 6672 2.5) and the rest are never compressed */
+        }
+}
+
+/* Measures an uncompressed name at @pos within @end; a pointer makes it unfit (-EEXIST). */
+static int
+plain_name(const uint8_t *msg, uint32_t end, uint32_t pos, uint32_t *ret_len)
+{
+        for (uint32_t i = pos; i < end;) {
+                uint8_t n = msg[i];
+                if (n & 0xc0)
+                        return -EEXIST;
+                if (n == 0) {
+                        *ret_len = i + 1 - pos;
+                        return 0;
+                }
+                i += 1u + n;
+        }
+        return -ENODATA;
+}
+
+static int
+put_rdata_raw(struct comp *c, const uint8_t *msg, uint32_t pos, uint32_t dlen, uint32_t start)
+{
+        int r;
+
+        c->len = start;
+        if ((r = put(c, msg + pos, dlen)) < 0)
+                return r;
+        put16(c->out + start - 2, dlen);
+        return 0;
+}
+
+/* Copies the data of a record, compressing its names when it has the layout its type promises. */
+static int
+put_rdata_compressed(struct comp *c, const uint8_t *msg, uint16_t type, uint32_t pos, uint32_t dlen)
+{
+        uint32_t at, end = pos + dlen, start, nl;
+        unsigned pre, names, post;
+        int r;
+
+        if ((r = put(c, "\0\0", 2)) < 0)
+                return r;
+        start = c->len;
+        if (!rdata_layout(type, &pre, &names, &post) || pre > dlen)
+                return put_rdata_raw(c, msg, pos, dlen, start);
+        at = pos + pre;
+        for (unsigned i = 0; i < names; i++) {
+                if (plain_name(msg, end, at, &nl) < 0)
+                        return put_rdata_raw(c, msg, pos, dlen, start);
+                at += nl;
+        }
+        if (end - at != post)
+                return put_rdata_raw(c, msg, pos, dlen, start);
+        if ((r = put(c, msg + pos, pre)) < 0)
+                return r;
+        at = pos + pre;
+        for (unsigned i = 0; i < names; i++) {
+                (void)plain_name(msg, end, at, &nl);
+                if ((r = put_name(c, msg + at, nl)) < 0)
+                        return r;
+                at += nl;
+        }
+        if ((r = put(c, msg + at, post)) < 0)
+                return r;
+        put16(c->out + start - 2, c->len - start);
+        return 0;
+}
+
+/* Copies one record (at @pos, owner name @name_len bytes) with its names compressed. */
+static int
+put_record(struct comp *c, const uint8_t *msg, uint32_t pos, uint32_t name_len, bool is_query)
+{
+        int r;
+
+        if ((r = put_name(c, msg + pos, name_len)) < 0)
+                return r;
+        pos += name_len;
+        if (is_query)
+                return put(c, msg + pos, QUERY_FIXED_LEN);
+        if ((r = put(c, msg + pos, RR_FIXED_LEN - 2)) < 0)
+                return r;
+        return put_rdata_compressed(c, msg, be16(msg + pos), pos + RR_FIXED_LEN, be16(msg + pos + 8));
+}
+
+/* Only a message none of whose owner names is compressed yet is rebuilt: one parsed or built with
+ * pointers keeps its encoding (and its pointers stay valid). */
+static bool
+is_uncompressed(const uint8_t *msg, uint32_t len)
+{
+        uint32_t pos = DNS_HDR_LEN, name_len, rec_len, dummy;
+
+        for (unsigned s = DNS_QD; s < DNS_SECTIONS; s++)
+                for (unsigned i = 0, n = be16(msg + 4 + 2 * s); i < n; i++) {
+                        if (dns_record_span(msg, len, pos, s == DNS_QD, &name_len, &rec_len) < 0 ||
+                            plain_name(msg, len, pos, &dummy) < 0)
+                                return false;
+                        pos += rec_len;
+                }
+        return true;
+}
+
+int
+dns_compress(struct pkt *p, unsigned idx, uint32_t start)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+        const uint8_t *msg = p->data + l->off + start;
+        uint32_t len = l->hdr_len - start, pos = DNS_HDR_LEN, name_len, rec_len;
+        int r;
+
+        if (l->hdr_len < start + DNS_HDR_LEN || !is_uncompressed(msg, len))
+                return 0;
+        _cleanup_free_ struct comp *c = calloc(1, sizeof(*c));
+        _cleanup_free_ uint8_t *out = malloc(len);
+        if (!c || !out)
+                return -ENOMEM;
+        c->out = out;
+        c->cap = len; /* compression never grows a message without pointers */
+        if ((r = put(c, msg, DNS_HDR_LEN)) < 0)
+                return r;
+        for (unsigned s = DNS_QD; s < DNS_SECTIONS; s++)
+                for (unsigned i = 0, n = be16(msg + 4 + 2 * s); i < n; i++) {
+                        (void)dns_record_span(msg, len, pos, s == DNS_QD, &name_len, &rec_len);
+                        if ((r = put_record(c, msg, pos, name_len, s == DNS_QD)) < 0)
+                                return r;
+                        pos += rec_len;
+                }
+        if ((r = put(c, msg + pos, len - pos)) < 0) /* bytes after the last record stay */
+                return r;
+        if (c->len == len && memcmp(c->out, msg, len) == 0)
+                return 0;
+        return pkt_layer_splice(p, idx, start + DNS_HDR_LEN, len - DNS_HDR_LEN, c->out + DNS_HDR_LEN,
+                                c->len - DNS_HDR_LEN);
+}
