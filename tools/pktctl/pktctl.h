@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pktctl, the CLI: what its subcommands share. Offline subcommands (read, stats, build) run on libpkt
+ * directly; live ones will go through libpktclient and slot into the same dispatch table (main.c).
+ *
+ * Exit codes follow tcpdump and most Unix tools: 0 done, 1 the work failed (unreadable file, bad
+ * filter, file cut short), 2 the command line was wrong (unknown option, bad spec).
+ */
+#ifndef PKTCTL_H
+#define PKTCTL_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include <pkt/pcap.h>
+#include <pkt/pkt.h>
+
+/* Kept by hand in step with project(VERSION) in the top CMakeLists.txt: tools/CMakeLists.txt passes
+ * no version define and is not ours to change. */
+#define PKTCTL_VERSION "0.1.0"
+
+enum {
+        PKTCTL_EXIT_OK = 0,
+        PKTCTL_EXIT_FAIL = 1,
+        PKTCTL_EXIT_USAGE = 2,
+};
+
+/* One subcommand. @run gets argv from the subcommand's name on and returns an exit code. */
+struct pktctl_cmd {
+        const char *name;
+        const char *summary;
+        int (*run)(int argc, char **argv);
+};
+
+int pktctl_read_main(int argc, char **argv);
+int pktctl_stats_main(int argc, char **argv);
+int pktctl_build_main(int argc, char **argv);
+
+/* Prints "pktctl: " and the message to stderr, after flushing stdout so that the message comes after
+ * whatever was printed before it. */
+void pktctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* pkt_write_fn writing to the FILE * @ctx. */
+int pktctl_write_file(void *ctx, const char *text, size_t len);
+
+/* Parses a decimal count for option @opt ("-c"). Returns 0, or -EINVAL after printing why. */
+int pktctl_parse_count(const char *opt, const char *text, uint64_t *ret);
+
+/* Joins the trailing arguments argv[@from..@argc) with spaces, as tcpdump does with its filter
+ * expression, into *@ret (malloc'd; NULL when there are none). Returns 0 or -ENOMEM. */
+int pktctl_join_args(int argc, char **argv, int from, char **ret);
+
+/* Fails with exit code 1 when stdout could not be written (a full disk, a closed pipe). */
+int pktctl_finish_stdout(int code);
+
+/* ---- reading a capture: the loop shared by read and stats ---- */
+
+/* Called for each record that passed the filter; @n is the record's 1-based position in the file.
+ * A negative return stops the scan with that error (already reported by the callback). */
+typedef int (*pktctl_rec_fn)(void *ctx, uint64_t n, const struct pkt_pcap_rec *rec);
+
+struct pktctl_scan {
+        const char *path;
+        const char *filter; /* BPF expression, or NULL for every record */
+        uint64_t max;       /* stop after this many matching records; 0 for all */
+        pktctl_rec_fn fn;
+        void *ctx;
+};
+
+/* Reads @s->path, filters, and calls @s->fn per matching record. Every message is printed here.
+ * Returns an exit code. */
+int pktctl_scan_run(const struct pktctl_scan *s);
+
+/* ---- JSON ---- */
+
+/* Writes @len bytes of @s as a JSON string, quotes included. Bytes that are not printable ASCII are
+ * written as \u00XX, so any input gives valid JSON. */
+void pktctl_json_str(FILE *f, const char *s, size_t len);
+
+/* Writes one packet as one JSON object and a newline (see docs/pktctl.md for the shape). @p is
+ * dissected fully. Returns 0 or -errno. */
+int pktctl_json_packet(FILE *f, struct pkt *p, uint64_t n, const struct pkt_pcap_rec *rec);
+
+#endif
