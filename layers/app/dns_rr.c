@@ -241,6 +241,8 @@ put_rdata(struct rr_args *args, uint16_t type, uint8_t *out, size_t size)
 
         if (text)
                 return pkt_spec_value(&rdata, text, &u, out, size);
+        if (type == DNS_TYPE_OPT) /* its other fields live in CLASS and TTL */
+                return put_kind_field(args, &k->fields[k->n_fields - 1], out, size);
         for (unsigned i = 0; i < k->n_fields; i++) {
                 int r = put_kind_field(args, &k->fields[i], out + len, size - len);
                 if (r < 0)

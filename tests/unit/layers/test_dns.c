@@ -1,0 +1,441 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* DNS (layers/app/dns.c, dns_rr.c): building with compression against scapy, dissecting against tshark,
+ * EDNS0, pointer loops, short messages and truncation. */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pkt/pkt.h>
+#include <pkt/proto.h>
+
+#include "testutil.h"
+
+/* scapy 2.5: dns_compress(DNS(id=1,rd=1,qd=DNSQR(qname="example.com",qtype="A"),
+ *        an=DNSRR(rrname="example.com",type="A",ttl=60,rdata="192.0.2.1"))) */
+static const char qa_hex[] = "000101000001000100000000076578616d706c6503636f6d0000010001c00c000100010000003c0004"
+                             "c0000201";
+/* scapy 2.5: dns_compress(DNS(id=2,qr=1,rd=1,ra=1,qd=DNSQR(qname="www.example.com",qtype="A"),
+ *        an=DNSRR(rrname="www.example.com",type="CNAME",ttl=60,rdata="web.example.com")/
+ *           DNSRR(rrname="web.example.com",type="A",rdata="192.0.2.7"),
+ *        ns=DNSRR(rrname="example.com",type="NS",rdata="ns1.example.com"))) */
+static const char cname_hex[] = "00028180000100020001000003777777076578616d706c6503636f6d0000010001c00c00050001000000"
+                                "3c000603776562c010c02d00010001000000000004c0000207c01000020001000000000006036e7331"
+                                "c010";
+/* scapy 2.5: dns_compress(DNS(id=2,qd=DNSQR(qname="example.com"),
+ *        an=DNSRRMX(rrname="example.com",type="MX",preference=10,exchange="mail.example.com")/
+ *           DNSRRSRV(rrname="_sip._tcp.example.com",type="SRV",priority=1,weight=2,port=5060,
+ *                    target="sip.example.com")/
+ *           DNSRRSOA(rrname="example.com",type="SOA",mname="ns.example.com",rname="admin.example.com",
+ *                    serial=1,refresh=2,retry=3,expire=4,minimum=5)))
+ * rd=1 is scapy's default; scapy 2.5's DNSRRMX defaults its type to 6, hence type="MX". */
+static const char mx_srv_soa_hex[] = "000201000001000300000000076578616d706c6503636f6d0000010001c00c000f000100000000"
+                                     "0009000a046d61696cc00c045f736970045f746370c00c0021000100000000000c00010002"
+                                     "13c403736970c00cc00c00060001000000000021026e73c00c0561646d696ec00c00000001"
+                                     "00000002000000030000000400000005";
+/* scapy 2.5: DNS(id=3,rd=1,qd=DNSQR(qname="example.com",qtype="AAAA"),ar=DNSRROPT(rclass=4096,z=0x8000)) */
+static const char edns_hex[] = "000301000001000000000001076578616d706c6503636f6d00001c00010000291000000080000000";
+
+static void
+assert_build(const char *spec, const char *want_hex)
+{
+        uint8_t want[1024];
+        const uint8_t *d;
+        struct pkt p;
+
+        pkt_init(&p);
+        size_t n = tu_build(&p, spec, &d);
+        size_t wn = tu_hex(want_hex, want, sizeof(want));
+        tu_assert_bytes(d, n, want, wn);
+        pkt_done(&p);
+}
+
+static void
+parse_dns(struct pkt *p, const uint8_t *buf, size_t n)
+{
+        pkt_init(p);
+        assert_int_equal(pkt_parse(p, PKT_PROTO_DNS, buf, n, n), 0);
+        assert_non_null(pkt_layer(p, 0));
+}
+
+/* Copies packet @no (1-based) of corpus file @rel into @buf. Returns caplen. */
+static size_t
+corpus_packet(const char *rel, unsigned no, uint8_t *buf, size_t size, size_t *ret_wire, int *ret_dlt)
+{
+        char err[PCAP_ERRBUF_SIZE];
+        struct pcap_pkthdr *h;
+        const u_char *d;
+        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
+        size_t n = 0;
+
+        assert_non_null(pc);
+        for (unsigned i = 1; pcap_next_ex(pc, &h, &d) == 1; i++)
+                if (i == no) {
+                        assert_true(h->caplen <= size);
+                        memcpy(buf, d, h->caplen);
+                        n = h->caplen;
+                        *ret_wire = h->len;
+                        break;
+                }
+        *ret_dlt = pcap_datalink(pc);
+        pcap_close(pc);
+        assert_true(n > 0);
+        return n;
+}
+
+/* Joins field @name of every element of @set (as tshark's -E aggregator=, does). */
+static const char *
+elem_list(struct pkt *p, unsigned idx, const char *set, const char *name)
+{
+        static char out[1024];
+        char one[256];
+
+        out[0] = 0;
+        PKT_ELEM_FOREACH(p, idx, set, e)
+        {
+                if (pkt_elem_get_str(p, idx, &e, name, one, sizeof(one)) < 0)
+                        continue;
+                if (out[0])
+                        strncat(out, ",", sizeof(out) - strlen(out) - 1);
+                strncat(out, one, sizeof(out) - strlen(out) - 1);
+        }
+        return out;
+}
+
+static void
+test_dns_query_and_answer_compress_as_scapy(void **state)
+{
+        (void)state;
+        assert_build("dns(id=1,flags=0x0100,queries=[q(name=example.com,type=A)],"
+                     "answers=[rr(name=example.com,type=A,ttl=60,address=192.0.2.1)])",
+                     qa_hex);
+}
+
+static void
+test_dns_response_compresses_names_in_record_data(void **state)
+{
+        (void)state;
+        assert_build("dns(id=2,flags=0x8180,queries=[q(name=www.example.com,type=A)],"
+                     "answers=[rr(name=www.example.com,type=CNAME,ttl=60,address=web.example.com),"
+                     "rr(name=web.example.com,type=A,address=192.0.2.7)],"
+                     "auths=[rr(name=example.com,type=NS,server=ns1.example.com)])",
+                     cname_hex);
+        assert_build("dns(id=2,flags=0x0100,queries=[q(name=example.com)],"
+                     "answers=[rr(name=example.com,type=MX,preference=10,address=mail.example.com),"
+                     "rr(name=_sip._tcp.example.com,type=SRV,priority=1,weight=2,port=5060,target=sip.example.com),"
+                     "rr(name=example.com,type=SOA,name2=ns.example.com,mailbox=admin.example.com,serial=1,"
+                     "refresh=2,retry=3,expire=4,minttl=5)])",
+                     mx_srv_soa_hex);
+}
+
+static void
+test_dns_sections_may_be_given_out_of_order(void **state)
+{
+        (void)state;
+        /* Answers first, then the query: each record still lands in its own section. */
+        assert_build("dns(id=1,flags=0x0100,answers=[rr(name=example.com,type=A,ttl=60,address=192.0.2.1)],"
+                     "queries=[q(name=example.com,type=A)])",
+                     qa_hex);
+}
+
+static void
+test_dns_edns0_opt_builds_as_scapy_and_reads_back(void **state)
+{
+        uint8_t buf[128];
+        struct pkt p;
+        uint64_t v;
+        unsigned n = 0;
+
+        (void)state;
+        assert_build("dns(id=3,flags=0x0100,queries=[q(name=example.com,type=AAAA)],"
+                     "addrecords=[opt(udpsize=4096,do=1)])",
+                     edns_hex);
+        size_t len = tu_hex(edns_hex, buf, sizeof(buf));
+        parse_dns(&p, buf, len);
+        assert_string_equal(tu_field(&p, 0, "addrr_amount"), "1");
+        PKT_ELEM_FOREACH(&p, 0, "addrecords", e)
+        {
+                n++;
+                assert_int_equal(pkt_elem_get_u64(&p, 0, &e, "udpsize", &v), 0);
+                assert_int_equal(v, 4096);
+                assert_int_equal(pkt_elem_get_u64(&p, 0, &e, "do", &v), 0);
+                assert_int_equal(v, 1);
+                assert_int_equal(pkt_elem_get_u64(&p, 0, &e, "z", &v), 0);
+                assert_int_equal(v, 0x8000);
+                assert_int_equal(pkt_elem_get_u64(&p, 0, &e, "v", &v), 0);
+                assert_int_equal(v, 0);
+        }
+        assert_int_equal(n, 1);
+        assert_string_equal(elem_list(&p, 0, "addrecords", "name"), "<Root>");
+        assert_string_equal(elem_list(&p, 0, "addrecords", "type"), "OPT");
+        pkt_done(&p);
+}
+
+static void
+test_dns_counts_follow_records_over_udp(void **state)
+{
+        const uint8_t *d;
+        struct pkt p;
+
+        (void)state;
+        pkt_init(&p);
+        size_t n = tu_build(&p, "ip(src=192.0.2.1,dst=192.0.2.53)/udp(sport=3333,dport=53)/"
+                                "dns(id=1,flags=0x0100,queries=[q(name=example.com,type=A),q(name=example.org)])",
+                            &d);
+        assert_int_equal(n, 20 + 8 + 12 + 2 * 17);
+        uint8_t copy[128];
+        memcpy(copy, d, n);
+        pkt_done(&p);
+        /* Parse it back: the layers and the counts are found from the bytes alone. */
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, copy, n, n), 0);
+        int i = pkt_layer_find(&p, PKT_PROTO_DNS, 0);
+        assert_int_equal(i, 2);
+        assert_string_equal(tu_field(&p, 2, "questions_amount"), "2");
+        assert_string_equal(elem_list(&p, 2, "queries", "name"), "example.com,example.org");
+        pkt_done(&p);
+}
+
+/* tshark -n -r F -e dns.id -e dns.flags -e dns.count.* -e dns.qry.name -e dns.resp.name -e dns.resp.type
+ *   -e dns.resp.ttl -e dns.a -e dns.soa.* -e dns.rr.udp_payload_size -E aggregator=, */
+static void
+test_dns_corpus_fields_match_tshark(void **state)
+{
+        static const struct {
+                const char *file;
+                unsigned frame;
+                const char *id, *flags, *qd, *an, *ns, *ar, *qname, *qtype, *rnames, *rtypes;
+                const char *set, *field, *values;
+        } rows[] = {
+                { "dpkt/dns_icmp.pcap", 2, "0x528e", "0x8180", "1", "1", "0", "0", "8.8.8.8.in-addr.arpa", "PTR",
+                  "8.8.8.8.in-addr.arpa", "PTR", "answers", "ttl", "44215" },
+                { "dpkt/dns_icmp.pcap", 2, "0x528e", "0x8180", "1", "1", "0", "0", "8.8.8.8.in-addr.arpa", "PTR",
+                  "8.8.8.8.in-addr.arpa", "PTR", "answers", "address", "google-public-dns-a.google.com" },
+                { "pypacker/packets_dns.pcap", 2, "0x485b", "0x8180", "1", "3", "0", "1", "www.google.de", "A",
+                  "www.google.de,www.google.de,www.google.de", "A,A,A", "answers", "address",
+                  "173.194.35.151,173.194.35.152,173.194.35.159" },
+                { "pypacker/packets_dns.pcap", 2, "0x485b", "0x8180", "1", "3", "0", "1", "www.google.de", "A",
+                  "www.google.de,www.google.de,www.google.de", "A,A,A", "addrecords", "udpsize", "1460" },
+                { "pypacker/packets_dns.pcap", 3, "0x8656", "0x8180", "1", "0", "1", "0", "linux.com", "AAAA", "",
+                  "", "auths", "name2", "ns1.linux-foundation.org" },
+                { "pypacker/packets_dns.pcap", 3, "0x8656", "0x8180", "1", "0", "1", "0", "linux.com", "AAAA", "",
+                  "", "auths", "mailbox", "hostmaster.linux-foundation.org" },
+                { "pypacker/packets_dns.pcap", 3, "0x8656", "0x8180", "1", "0", "1", "0", "linux.com", "AAAA", "",
+                  "", "auths", "serial", "2012111601" },
+                { "ndpi/mullvad_dns.pcap", 2, "0x5986", "0x81a0", "1", "2", "0", "1", "www.mullvad.net", "A",
+                  "www.mullvad.net,mullvad.net", "CNAME,A", "addrecords", "udpsize", "1232" },
+        };
+        uint8_t buf[65536];
+        size_t wire;
+        int dlt;
+
+        (void)state;
+        for (unsigned r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+                struct pkt p;
+                size_t n = corpus_packet(rows[r].file, rows[r].frame, buf, sizeof(buf), &wire, &dlt);
+                pkt_init(&p);
+                assert_int_equal(pkt_parse_dlt(&p, dlt, buf, n, wire), 0);
+                int i = pkt_layer_find(&p, PKT_PROTO_DNS, 0);
+                assert_true(i > 0);
+                unsigned k = (unsigned)i;
+                assert_false(p.layers[k].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
+                assert_string_equal(tu_field(&p, k, "id"), rows[r].id);
+                assert_string_equal(tu_field(&p, k, "flags"), rows[r].flags);
+                assert_string_equal(tu_field(&p, k, "questions_amount"), rows[r].qd);
+                assert_string_equal(tu_field(&p, k, "answers_amount"), rows[r].an);
+                assert_string_equal(tu_field(&p, k, "authrr_amount"), rows[r].ns);
+                assert_string_equal(tu_field(&p, k, "addrr_amount"), rows[r].ar);
+                assert_string_equal(elem_list(&p, k, "queries", "name"), rows[r].qname);
+                assert_string_equal(elem_list(&p, k, "queries", "type"), rows[r].qtype);
+                assert_string_equal(elem_list(&p, k, "answers", "name"), rows[r].rnames);
+                assert_string_equal(elem_list(&p, k, "answers", "type"), rows[r].rtypes);
+                assert_string_equal(elem_list(&p, k, rows[r].set, rows[r].field), rows[r].values);
+                /* Nobody changed it: it serialises byte for byte. */
+                const uint8_t *d;
+                assert_int_equal(pkt_serialize(&p, 0, &d), (int)n);
+                assert_memory_equal(d, buf, n);
+                pkt_done(&p);
+        }
+}
+
+/* tshark: 9 answers promised, the capture (200 of 238 bytes) holds five A records and part of one. */
+static void
+test_dns_truncated_capture_flags_layer_and_last_record(void **state)
+{
+        uint8_t buf[2048];
+        size_t wire;
+        int dlt;
+        struct pkt p;
+        unsigned n = 0, cut = 0;
+
+        (void)state;
+        size_t len = corpus_packet("dpkt/truncated_dns.pcap", 1, buf, sizeof(buf), &wire, &dlt);
+        assert_int_equal(len, 200);
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_dlt(&p, dlt, buf, len, wire), 0);
+        int i = pkt_layer_find(&p, PKT_PROTO_DNS, 0);
+        assert_true(i > 0);
+        assert_true(p.layers[i].flags & PKT_LAYER_TRUNCATED);
+        assert_false(p.layers[i].flags & PKT_LAYER_MALFORMED);
+        PKT_ELEM_FOREACH(&p, (unsigned)i, "answers", e)
+        {
+                n++;
+                cut += (e.flags & PKT_LAYER_TRUNCATED) != 0;
+        }
+        assert_int_equal(cut, 1);
+        assert_true(n <= 9);
+        assert_string_equal(elem_list(&p, (unsigned)i, "answers", "address"),
+                            "api.samsungspd.com,54.75.141.161,99.81.251.12,52.50.121.244,52.210.193.207,"
+                            "52.50.159.204");
+        pkt_done(&p);
+}
+
+/* Counts that promise a record the (complete) message does not hold: malformed, never read past. */
+static void
+test_dns_count_beyond_records_is_malformed(void **state)
+{
+        uint8_t buf[128];
+        struct pkt p;
+        unsigned n = 0, bad = 0;
+
+        (void)state;
+        size_t len = tu_hex(qa_hex, buf, sizeof(buf));
+        buf[7] = 3; /* three answers, one present */
+        uint8_t *copy = malloc(len);
+        assert_non_null(copy);
+        memcpy(copy, buf, len);
+        parse_dns(&p, copy, len);
+        assert_true(p.layers[0].flags & PKT_LAYER_MALFORMED);
+        PKT_ELEM_FOREACH(&p, 0, "answers", e)
+        {
+                n++;
+                bad += (e.flags & PKT_LAYER_MALFORMED) != 0;
+        }
+        assert_int_equal(n, 2);
+        assert_int_equal(bad, 1);
+        pkt_done(&p);
+        free(copy);
+}
+
+static int
+sink(void *ctx, const char *text, size_t len)
+{
+        (void)ctx;
+        (void)text;
+        (void)len;
+        return 0;
+}
+
+/* Regression: a name pointing at itself, and two names pointing at each other, must end in an error
+ * (the engine's jump limit), not a hang. */
+static void
+test_dns_pointer_loops_end_in_an_error(void **state)
+{
+        /* id, flags, 1 query; name = pointer to offset 12 (itself); type A, class IN */
+        static const char self_hex[] = "000101000001000000000000c00c00010001";
+        /* 2 queries: the first name points at the second's (offset 18), the second at the first (12). */
+        static const char pair_hex[] = "000101000002000000000000c01200010001c00c00010001";
+        const char *cases[] = { self_hex, pair_hex };
+        uint8_t buf[64];
+        char name[256];
+
+        (void)state;
+        for (unsigned c = 0; c < 2; c++) {
+                struct pkt p;
+                size_t len = tu_hex(cases[c], buf, sizeof(buf));
+                unsigned n = 0;
+                parse_dns(&p, buf, len);
+                PKT_ELEM_FOREACH(&p, 0, "queries", e)
+                {
+                        n++;
+                        assert_int_equal(pkt_elem_get_str(&p, 0, &e, "name", name, sizeof(name)), -EBADMSG);
+                        uint64_t v;
+                        assert_int_equal(pkt_elem_get_u64(&p, 0, &e, "type", &v), 0);
+                        assert_int_equal(v, 1);
+                }
+                assert_int_equal(n, c + 1);
+                /* The printer skips the name it cannot decode and goes on. */
+                assert_int_equal(pkt_print(&p, sink, NULL), 0);
+                pkt_done(&p);
+        }
+}
+
+static void
+walk_all(struct pkt *p)
+{
+        static const char *const sets[] = { "queries", "answers", "auths", "addrecords" };
+        char out[512];
+
+        PKT_LAYER_FOREACH(p, k)
+        {
+                if (p->layers[k].proto != PKT_PROTO_DNS)
+                        continue;
+                for (unsigned s = 0; s < 4; s++)
+                        PKT_ELEM_FOREACH(p, k, sets[s], e)
+                        {
+                                (void)pkt_elem_get_str(p, k, &e, "name", out, sizeof(out));
+                                (void)pkt_elem_get_str(p, k, &e, "address", out, sizeof(out));
+                                (void)pkt_elem_get_str(p, k, &e, "mailbox", out, sizeof(out));
+                        }
+        }
+        (void)pkt_print(p, sink, NULL);
+}
+
+/* Every prefix of real DNS packets parses; a DNS layer cut short is flagged truncated, never malformed. */
+static void
+test_dns_every_prefix_parses_and_flags_truncation(void **state)
+{
+        static const struct {
+                const char *file;
+                unsigned frame;
+        } pkts[] = { { "dpkt/dns_icmp.pcap", 2 }, { "pypacker/packets_dns.pcap", 2 },
+                     { "pypacker/packets_dns.pcap", 3 }, { "ndpi/mullvad_dns.pcap", 2 } };
+        uint8_t buf[2048];
+        size_t wire;
+        int dlt;
+
+        (void)state;
+        for (unsigned i = 0; i < sizeof(pkts) / sizeof(pkts[0]); i++) {
+                size_t n = corpus_packet(pkts[i].file, pkts[i].frame, buf, sizeof(buf), &wire, &dlt);
+                struct pkt p;
+                pkt_init(&p);
+                assert_int_equal(pkt_parse_dlt(&p, dlt, buf, n, wire), 0);
+                int d = pkt_layer_find(&p, PKT_PROTO_DNS, 0);
+                assert_true(d > 0);
+                uint32_t dns_off = p.layers[d].off;
+                for (size_t cut = 0; cut < n; cut++) {
+                        uint8_t *copy = malloc(cut ? cut : 1);
+                        assert_non_null(copy);
+                        memcpy(copy, buf, cut);
+                        assert_int_equal(pkt_parse_dlt(&p, dlt, copy, cut, wire), 0);
+                        walk_all(&p);
+                        if (cut > dns_off) {
+                                int k = pkt_layer_find(&p, PKT_PROTO_DNS, 0);
+                                assert_true(k >= 0);
+                                assert_true(p.layers[k].flags & PKT_LAYER_TRUNCATED);
+                                assert_false(p.layers[k].flags & PKT_LAYER_MALFORMED);
+                        }
+                        pkt_done(&p);
+                        free(copy);
+                }
+        }
+}
+
+int
+main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_dns_query_and_answer_compress_as_scapy),
+                cmocka_unit_test(test_dns_response_compresses_names_in_record_data),
+                cmocka_unit_test(test_dns_sections_may_be_given_out_of_order),
+                cmocka_unit_test(test_dns_edns0_opt_builds_as_scapy_and_reads_back),
+                cmocka_unit_test(test_dns_counts_follow_records_over_udp),
+                cmocka_unit_test(test_dns_corpus_fields_match_tshark),
+                cmocka_unit_test(test_dns_truncated_capture_flags_layer_and_last_record),
+                cmocka_unit_test(test_dns_count_beyond_records_is_malformed),
+                cmocka_unit_test(test_dns_pointer_loops_end_in_an_error),
+                cmocka_unit_test(test_dns_every_prefix_parses_and_flags_truncation),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
