@@ -40,7 +40,8 @@ reserve(struct pkt *p, size_t extra)
         assert(p->flags & PKT_F_OWNED);
         if (need > PKT_BUF_MAX)
                 return -EMSGSIZE;
-        if (need <= p->cap)
+        /* An empty packet has no buffer yet even for zero bytes: memmove() needs one. */
+        if (need <= p->cap && p->data)
                 return 0;
         size_t cap = MAX(need + PKT_BUF_SLACK, (size_t)p->cap * 2);
         cap = MIN(cap, (size_t)PKT_BUF_MAX);

@@ -311,8 +311,10 @@ pkt_build(struct pkt *p, const char *spec, char *err, size_t err_size)
                 int len = token_len(s, "/");
                 c.layer_no++;
                 c.layer_name = NULL;
-                if (len < 0)
+                if (len < 0) {
+                        pkt_done(p); /* as on every failure: no half-built packet is left behind */
                         return fail(&c, -EINVAL, "unbalanced quotes or brackets");
+                }
                 copy_trim(layer, spec_len + 1, s, (size_t)len);
                 int r = build_layer(&c, layer, context);
                 if (r < 0) {
