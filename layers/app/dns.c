@@ -123,6 +123,9 @@ section_next(const struct pkt_view *v, struct pkt_elem *e, unsigned sec)
         uint32_t pos, name_len, rec_len;
         int r;
 
+        /* A layer cut inside the fixed header has no counts to walk by. */
+        if (v->caplen < DNS_HDR_LEN)
+                return 0;
         if (e->count == 0) {
                 /* An earlier section that cannot be walked was flagged there; this one has no start. */
                 if (section_start(v->b, v->caplen, sec, &pos) < 0)
@@ -219,6 +222,8 @@ dns_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         int r;
 
         assert(set < DNS_SECTIONS);
+        if (v->caplen < DNS_HDR_LEN)
+                return -EINVAL;
         /* A record goes at the end of its section, before the sections after it. */
         r = section_start(v->b, MIN(hdr_len, v->caplen), set + 1, &at);
         if (r < 0)

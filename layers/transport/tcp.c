@@ -112,9 +112,12 @@ be32(const uint8_t *b)
 static int
 tcp_opts_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        uint32_t hdr_len = (uint32_t)(v->b[12] >> 4) * 4;
+        uint8_t off_x2;
 
-        return pkt_ipopt_next(v, TCP_HDR_LEN, hdr_len, e, tcp_opt_kinds);
+        /* A layer cut before the data offset has no options to walk. */
+        if (!pkt_rd_u8(v, 12, &off_x2))
+                return 0;
+        return pkt_ipopt_next(v, TCP_HDR_LEN, (uint32_t)(off_x2 >> 4) * 4, e, tcp_opt_kinds);
 }
 
 static const struct pkt_elem_set tcp_elems[] = {
@@ -194,6 +197,8 @@ tcp_direction(const struct pkt_view *a, const struct pkt_view *b)
 {
         unsigned dir = PKT_DIR_UNKNOWN;
 
+        if (!pkt_rd_has(a, 0, 4) || !pkt_rd_has(b, 0, 4))
+                return dir;
         if (memcmp(a->b, b->b, 4) == 0)
                 dir |= PKT_DIR_SAME;
         if (memcmp(a->b, b->b + 2, 2) == 0 && memcmp(a->b + 2, b->b, 2) == 0)
@@ -211,6 +216,9 @@ tcp_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
 {
         const struct pkt_layer *ql = &req->layers[ri], *al = &rep->layers[pi];
         const uint8_t *q = req->data + ql->off, *a = rep->data + al->off;
+
+        if (ql->len < TCP_HDR_LEN || al->len < TCP_HDR_LEN)
+                return false; /* cut short: nothing to match on */
         uint8_t qf = q[13], af = a[13];
         uint32_t seq = be32(q + 4), ack = be32(a + 8);
 
