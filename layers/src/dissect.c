@@ -231,6 +231,9 @@ pkt_layer_trailer(struct pkt *p, unsigned idx, size_t *ret_len)
         return p->data + end;
 }
 
+#define LINKTYPE_NULL 0   /* BSD loopback, host byte order */
+#define LINKTYPE_LOOP 108 /* BSD loopback, network byte order */
+
 /* Link types whose frames are bare IP of either version (DLT_RAW and its historical numbers). */
 static bool
 is_raw_ip_dlt(int dlt)
@@ -259,6 +262,10 @@ pkt_proto_for_frame(int dlt, const void *data, size_t caplen)
         /* Only a registered IPv6 will do: pkt_parse() refuses an id nobody registered. */
         if (is_raw_ip_dlt(dlt) && caplen > 0 && (b[0] >> 4) == 6 && proto_of(PKT_PROTO_IP6))
                 return PKT_PROTO_IP6;
+        /* DLT_NULL's family is in the capturing host's byte order and below 2^16: high bytes zero
+         * and low bytes not means a big-endian host, whose header reads as DLT_LOOP's. */
+        if (dlt == LINKTYPE_NULL && caplen >= 4 && !b[0] && !b[1] && (b[2] || b[3]))
+                return pkt_proto_for_dlt(LINKTYPE_LOOP);
         return pkt_proto_for_dlt(dlt);
 }
 

@@ -32,6 +32,7 @@ enum pkt_proto_id {
         PKT_PROTO_LINUXCC,
         PKT_PROTO_LINUXCC2,
         PKT_PROTO_LOOPBACK,
+        PKT_PROTO_LOOP, /* BSD loopback with a network-order family (DLT_LOOP) */
         PKT_PROTO_RADIOTAP,
         PKT_PROTO_IEEE80211,
         PKT_PROTO_PPP,
@@ -166,7 +167,8 @@ int pkt_parse_writable(struct pkt *p, unsigned first, void *data, size_t caplen,
 int pkt_proto_for_dlt(int dlt);
 
 /* As pkt_proto_for_dlt(), but looks at the frame where the link type leaves the protocol open (raw IP
- * link types carry IPv4 or IPv6: the version nibble tells). */
+ * link types carry IPv4 or IPv6: the version nibble tells; DLT_NULL's family is in the capturing host's
+ * byte order: which half of it is zero tells, and a big-endian one gets the DLT_LOOP layer). */
 int pkt_proto_for_frame(int dlt, const void *data, size_t caplen);
 
 /* pkt_parse() with the first layer chosen by pkt_proto_for_frame(); an unknown link type makes one raw

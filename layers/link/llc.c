@@ -1,0 +1,134 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IEEE 802.2 Logical Link Control, with the SNAP extension (IEEE 802-2014 clause 10, RFC 1042).
+ *
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |     DSAP      |   SSAP    |C/R|    control    | (2nd control) |   I and S frames: 4 bytes
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |  DSAP = 0xaa  |  SSAP = 0xaa  |  UI (0x03)    |  OUI ...      |   SNAP: 8 bytes
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |      ... OUI                  |     protocol id (PID)         |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * How the variable header maps onto one field table. Fields have fixed positions and the engine shows
+ * a field only when it lies inside the header, so the dissect hook sets the header length and that
+ * decides which fields exist:
+ *  - U frames (control & 3 == 3) have a 1-byte control: `ctrl` is all of it; the header is 3 bytes.
+ *  - SNAP (DSAP and SSAP 0xaa, a U frame) adds 5 bytes: `snap` (OUI and PID as pypacker keeps them)
+ *    exists only then, because it needs a header of 8 bytes.
+ *  - I and S frames have a 2-byte control (IEEE 802.2 5.2, LLC type 2, for example NetBIOS): the header
+ *    is 4 bytes, so the payload starts where it should, and `ctrl` is the first control byte (the send
+ *    sequence or supervisory bits). The second byte (receive sequence, poll/final) has no field: any
+ *    field at byte 3 would also exist in SNAP frames and claim the OUI's first byte. tshark's 16-bit
+ *    llc.control is then ctrl | byte 3 << 8 (it reads the extended control little-endian).
+ *
+ * Building: SNAP needs header bytes that a 3-byte default header lacks, so the update hook adds them
+ * when DSAP and SSAP say SNAP, and fills OUI and PID from the layer above (RFC 1042: OUI 0 and the
+ * ethertype), unless `snap` was set explicitly.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define LLC_HDR_LEN 3
+#define LLC_IS_HDR_LEN 4
+#define LLC_SNAP_HDR_LEN 8
+#define LLC_SNAP_LEN 5
+#define LLC_SAP_SNAP 0xaa
+#define LLC_CR_BIT 0x01 /* low bit of SSAP: command/response */
+#define LLC_U_FRAME 0x03 /* control & 3 == 3: unnumbered (IEEE 802.2 5.2) */
+/* OUIs whose PID is an ethertype: RFC 1042 encapsulation, and 802.1H bridge tunnelling (Cisco 0xf8). */
+#define OUI_ENCAP_ETHER 0x000000
+#define OUI_BRIDGE_TUNNEL 0x0000f8
+
+/* clang-format off */
+static const struct pkt_name llc_sap_names[] = {
+        { 0x00, "NULL" }, { 0x02, "LLC_MGMT" }, { 0x06, "IP" }, { 0x42, "STP" }, { 0x7e, "X25" },
+        { 0x98, "ARP" }, { 0xaa, "SNAP" }, { 0xe0, "IPX" }, { 0xf0, "NETBIOS" }, { 0xf4, "LANMAN" },
+        { 0xfe, "ISO" }, { 0xff, "GLOBAL" }, { 0, NULL },
+};
+
+static const struct pkt_field llc_fields[] = {
+        { .name = "dsap", .off = 0,  .bits = 8,  .type = PKT_FT_ENUM, .flags = PKT_FF_HEX, .names = llc_sap_names, .def = LLC_SAP_SNAP },
+        { .name = "ssap", .off = 8,  .bits = 8,  .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = LLC_SAP_SNAP },
+        { .name = "ctrl", .off = 16, .bits = 8,  .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = LLC_U_FRAME },
+        { .name = "snap", .off = 24, .bits = 40, .type = PKT_FT_BYTES, .flags = PKT_FF_AUTO },
+};
+/* clang-format on */
+
+enum { F_DSAP, F_SSAP, F_CTRL, F_SNAP };
+
+static bool
+is_snap(uint8_t dsap, uint8_t ssap, uint8_t ctrl)
+{
+        return dsap == LLC_SAP_SNAP && (ssap & ~LLC_CR_BIT) == LLC_SAP_SNAP && (ctrl & 3) == LLC_U_FRAME;
+}
+
+static void
+llc_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        uint8_t dsap = v->b[0], ssap = v->b[1], ctrl = v->b[2];
+        uint32_t oui;
+        uint16_t pid;
+
+        if ((ctrl & 3) != LLC_U_FRAME) {
+                d->hdr_len = LLC_IS_HDR_LEN;
+                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_LLC_SAP, dsap);
+                return;
+        }
+        if (!is_snap(dsap, ssap, ctrl)) {
+                d->hdr_len = LLC_HDR_LEN;
+                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_LLC_SAP, dsap);
+                return;
+        }
+        d->hdr_len = LLC_SNAP_HDR_LEN;
+        if (!pkt_rd_be32(v, 2, &oui) || !pkt_rd_be16(v, 6, &pid))
+                return; /* cut short: the engine flags the layer */
+        oui &= 0xffffff;
+        if (oui == OUI_ENCAP_ETHER || oui == OUI_BRIDGE_TUNNEL)
+                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_ETHERTYPE, pid);
+        else
+                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_SNAP, oui << 16 | pid);
+}
+
+static int
+llc_update(struct pkt *p, unsigned idx)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+        const uint8_t *h = pkt_layer_bytes_mut(p, idx);
+        unsigned up = idx + 1u < p->n_layers ? p->layers[idx + 1].proto : PKT_PROTO_NONE;
+        uint32_t key, oui;
+        int r;
+
+        if (!is_snap(h[0], h[1], h[2]))
+                return 0;
+        if (l->hdr_len == LLC_HDR_LEN &&
+            (r = pkt_layer_splice(p, idx, LLC_HDR_LEN, 0, "\0\0\0\0\0", LLC_SNAP_LEN)) < 0)
+                return r;
+        if (l->hdr_len < LLC_SNAP_HDR_LEN || up == PKT_PROTO_NONE)
+                return 0;
+        h = pkt_layer_bytes_mut(p, idx);
+        oui = (uint32_t)h[3] << 16 | (uint32_t)h[4] << 8 | h[5];
+        if ((oui == OUI_ENCAP_ETHER || oui == OUI_BRIDGE_TUNNEL) &&
+            pkt_carrier_key(up, PKT_KEY_ETHERTYPE, &key) == 0)
+                return pkt_auto_set(p, idx, F_SNAP, (uint64_t)oui << 16 | key);
+        if (pkt_carrier_key(up, PKT_KEY_SNAP, &key) == 0)
+                return pkt_auto_set(p, idx, F_SNAP, key);
+        return 0;
+}
+
+const struct pkt_proto pkt_proto_llc = {
+        .name = "llc",
+        .summary = "IEEE 802.2 LLC and SNAP (RFC 1042)",
+        .id = PKT_PROTO_LLC,
+        .min_hdr_len = LLC_HDR_LEN,
+        .fields = llc_fields,
+        .n_fields = ARRAY_SIZE(llc_fields),
+        /* No keys: Ethernet and 802.1Q send length-typed frames here, cooked captures protocol 4. */
+        .dissect = llc_dissect,
+        .update = llc_update,
+};
