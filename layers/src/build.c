@@ -338,7 +338,9 @@ pkt_csum_pseudo(struct pkt *p, unsigned idx, uint8_t ip_proto, uint32_t len, uin
                 if (l->proto == PKT_PROTO_IP && l->hdr_len >= 20) {
                         sum = pkt_csum_add(0, h + 12, 8); /* RFC 768: source, destination */
                 } else if (l->proto == PKT_PROTO_IP6 && l->hdr_len >= 40) {
-                        sum = pkt_csum_add(0, h + 8, 32); /* RFC 8200 8.1 */
+                        uint8_t addrs[32];
+                        pkt_ip6_pseudo_addrs(p, i, idx, addrs); /* RFC 8200 8.1 */
+                        sum = pkt_csum_add(0, addrs, 32);
                         sum = pkt_csum_add(sum, (const uint8_t[]){ len >> 24, len >> 16 }, 2);
                 } else {
                         continue;

@@ -88,6 +88,11 @@ void pkt_mark_dirty(struct pkt *p, unsigned idx, const struct pkt_field *f);
 unsigned pkt_port_lookup(enum pkt_key_space space, uint16_t sport, uint16_t dport);
 void pkt_swap_ports(uint8_t *h, size_t len);
 
+/* IPv6 (ipv6_ext.c): the source and destination (32 bytes into @ret) that upper layer @idx's pseudo-header
+ * sums over IPv6 layer @ip6: the home address of a destination option for the source (RFC 6275 6.3), the
+ * final destination of a routing header with segments left (RFC 8200 8.1), else the header's own. */
+void pkt_ip6_pseudo_addrs(struct pkt *p, unsigned ip6, unsigned idx, uint8_t ret[32]);
+
 /* Small text sink used by printers and formatters. */
 struct strbuf {
         char *buf;
