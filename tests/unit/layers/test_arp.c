@@ -1,0 +1,375 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * ARP (layers/link/arp.c): building against scapy, dissecting corpus captures against tshark, headers
+ * with other address sizes, answers, direction, reversing, and every prefix of real frames.
+ *
+ * Expected bytes come from scapy 2.5.0 (the expression is beside each); expected field values from
+ * TShark 4.0.17 (`tshark -n -r FILE -T fields -e ...`, run once, values pasted in).
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pkt/pkt.h>
+#include <pkt/proto.h>
+
+#include "testutil.h"
+
+/* Why 2048: every frame used here is shorter; a longer one fails the test instead of being cut. */
+#define FRAME_MAX 2048
+
+/* Ether(dst="ff:ff:ff:ff:ff:ff",src="00:11:22:33:44:55")/ARP(op=1,hwsrc="00:11:22:33:44:55",
+ *   psrc="192.0.2.1",hwdst="00:00:00:00:00:00",pdst="192.0.2.2") */
+static const char request_hex[] = "ffffffffffff00112233445508060001080006040001001122334455c0000201"
+                                  "000000000000c0000202";
+static const char request_spec[] = "ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/"
+                                   "arp(op=REQUEST,sha=00:11:22:33:44:55,spa=192.0.2.1,tpa=192.0.2.2)";
+/* Ether(dst="00:11:22:33:44:55",src="66:77:88:99:aa:bb")/ARP(op=2,hwsrc="66:77:88:99:aa:bb",
+ *   psrc="192.0.2.2",hwdst="00:11:22:33:44:55",pdst="192.0.2.1") */
+static const char reply_hex[] = "00112233445566778899aabb0806000108000604000266778899aabbc0000202"
+                                "001122334455c0000201";
+static const char reply_spec[] = "ethernet(dst=00:11:22:33:44:55,src=66:77:88:99:aa:bb)/"
+                                 "arp(op=REPLY,sha=66:77:88:99:aa:bb,spa=192.0.2.2,tha=00:11:22:33:44:55,"
+                                 "tpa=192.0.2.1)";
+
+struct frame {
+        int dlt;
+        uint32_t caplen;
+        uint32_t wire_len;
+        uint8_t data[FRAME_MAX];
+};
+
+/* Loads frame @no (1-based, as tshark counts) of corpus file @rel. */
+static void
+load_frame(const char *rel, unsigned no, struct frame *f)
+{
+        char err[PCAP_ERRBUF_SIZE];
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
+        unsigned i = 0;
+
+        if (!pc)
+                fail_msg("%s: %s", rel, err);
+        while (pcap_next_ex(pc, &h, &data) == 1)
+                if (++i == no)
+                        break;
+        if (i != no || h->caplen > FRAME_MAX)
+                fail_msg("%s: no frame %u of at most %d bytes", rel, no, FRAME_MAX);
+        f->dlt = pcap_datalink(pc);
+        f->caplen = h->caplen;
+        f->wire_len = h->len;
+        memcpy(f->data, data, h->caplen);
+        pcap_close(pc);
+}
+
+static void
+parse_frame(struct pkt *p, const struct frame *f)
+{
+        pkt_init(p);
+        assert_int_equal(pkt_parse_dlt(p, f->dlt, f->data, f->caplen, f->wire_len), 0);
+        pkt_dissect_all(p);
+}
+
+static uint64_t
+field_u64(struct pkt *p, unsigned idx, const char *name)
+{
+        uint64_t v = 0;
+        int r = pkt_field_get_u64(p, idx, name, &v);
+
+        if (r < 0)
+                fail_msg("field %s of layer %u: %d", name, idx, r);
+        return v;
+}
+
+/* Builds @spec into @p and checks the bytes against @want_hex. */
+static void
+build_checked(struct pkt *p, const char *spec, const char *want_hex)
+{
+        uint8_t want[FRAME_MAX];
+        const uint8_t *d;
+
+        pkt_init(p);
+        size_t n = tu_build(p, spec, &d);
+        size_t wn = tu_hex(want_hex, want, sizeof(want));
+        tu_assert_bytes(d, n, want, wn);
+}
+
+static void
+test_arp_request_and_reply_build_match_scapy(void **state)
+{
+        struct pkt p;
+        (void)state;
+
+        build_checked(&p, request_spec, request_hex);
+        pkt_done(&p);
+        build_checked(&p, reply_spec, reply_hex);
+        pkt_done(&p);
+}
+
+static void
+test_arp_default_header_is_ethernet_ipv4_request(void **state)
+{
+        const uint8_t *d;
+        struct pkt p;
+        (void)state;
+
+        pkt_init(&p);
+        size_t n = tu_build(&p, "arp", &d);
+        assert_int_equal(n, 28);
+        assert_memory_equal(d, "\x00\x01\x08\x00\x06\x04\x00\x01", 8);
+        pkt_done(&p);
+}
+
+static void
+test_arp_corpus_request_matches_tshark(void **state)
+{
+        struct frame f;
+        struct pkt p;
+        (void)state;
+
+        /* tshark -e arp.hw.type -e arp.proto.type -e arp.hw.size -e arp.proto.size -e arp.opcode
+         *   -e arp.src.hw_mac -e arp.src.proto_ipv4 -e arp.dst.hw_mac -e arp.dst.proto_ipv4:
+         *   1 0x0800 6 4 1 98:90:96:a0:44:ea 192.168.169.4 00:00:00:00:00:00 0.0.0.0 */
+        load_frame("suricata-verify/decode-arp-1__input.pcap", 1, &f);
+        parse_frame(&p, &f);
+        assert_int_equal(p.layers[1].proto, PKT_PROTO_ARP);
+        assert_int_equal(field_u64(&p, 1, "hrd"), 1);
+        assert_int_equal(field_u64(&p, 1, "pro"), 0x0800);
+        assert_int_equal(field_u64(&p, 1, "hln"), 6);
+        assert_int_equal(field_u64(&p, 1, "pln"), 4);
+        assert_string_equal(tu_field(&p, 1, "op"), "REQUEST");
+        assert_string_equal(tu_field(&p, 1, "sha"), "98:90:96:a0:44:ea");
+        assert_string_equal(tu_field(&p, 1, "spa"), "192.168.169.4");
+        assert_string_equal(tu_field(&p, 1, "tha"), "00:00:00:00:00:00");
+        assert_string_equal(tu_field(&p, 1, "tpa"), "0.0.0.0");
+        assert_int_equal(p.layers[1].hdr_len, 28);
+        assert_int_equal(p.layers[1].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
+}
+
+static void
+test_arp_corpus_qinq_reply_answers_request(void **state)
+{
+        struct frame f1, f2;
+        struct pkt req, rep;
+        (void)state;
+
+        /* tshark -e arp.opcode -e arp.src.proto_ipv4 -e arp.dst.proto_ipv4:
+         *   1: 1 172.21.79.97 172.21.79.100    2: 2 172.21.79.100 172.21.79.97 */
+        load_frame("tcpdump/802.1ad_QinQ.pcap", 1, &f1);
+        load_frame("tcpdump/802.1ad_QinQ.pcap", 2, &f2);
+        parse_frame(&req, &f1);
+        parse_frame(&rep, &f2);
+        assert_int_equal(req.layers[3].proto, PKT_PROTO_ARP);
+        assert_string_equal(tu_field(&req, 3, "spa"), "172.21.79.97");
+        assert_string_equal(tu_field(&req, 3, "tpa"), "172.21.79.100");
+        assert_string_equal(tu_field(&rep, 3, "op"), "REPLY");
+        assert_string_equal(tu_field(&rep, 3, "spa"), "172.21.79.100");
+        assert_string_equal(tu_field(&rep, 3, "tha"), "00:20:d2:5a:fb:3f");
+        assert_true(pkt_answers(&req, &rep));
+        assert_false(pkt_answers(&rep, &req));
+        assert_int_equal(pkt_direction(&req, &rep) & PKT_DIR_REV, PKT_DIR_REV);
+}
+
+static void
+test_arp_reply_answers_only_its_request(void **state)
+{
+        struct pkt req, rep, other;
+        const uint8_t *d;
+        (void)state;
+
+        build_checked(&req, request_spec, request_hex);
+        build_checked(&rep, reply_spec, reply_hex);
+        assert_true(pkt_answers(&req, &rep));
+        /* A request does not answer a request, and a reply about another address answers nothing. */
+        assert_false(pkt_answers(&req, &req));
+        pkt_init(&other);
+        tu_build(&other,
+                 "ethernet(dst=00:11:22:33:44:55,src=66:77:88:99:aa:bb)/"
+                 "arp(op=REPLY,sha=66:77:88:99:aa:bb,spa=192.0.2.3,tha=00:11:22:33:44:55,tpa=192.0.2.1)",
+                 &d);
+        assert_false(pkt_answers(&req, &other));
+        pkt_done(&req);
+        pkt_done(&rep);
+        pkt_done(&other);
+}
+
+static void
+test_arp_rarp_reply_answers_by_target_hardware_address(void **state)
+{
+        struct pkt req, rep;
+        const uint8_t *d;
+        (void)state;
+
+        /* RFC 903: "who am I" names the asker in tha; the reply carries the same tha. */
+        pkt_init(&req);
+        pkt_init(&rep);
+        tu_build(&req, "ethernet(type=0x8035)/arp(op=REVREQUEST,sha=00:11:22:33:44:55,tha=00:11:22:33:44:55)",
+                 &d);
+        tu_build(&rep,
+                 "ethernet(type=0x8035)/arp(op=REVREPLY,sha=66:77:88:99:aa:bb,spa=192.0.2.9,"
+                 "tha=00:11:22:33:44:55,tpa=192.0.2.1)",
+                 &d);
+        assert_true(pkt_answers(&req, &rep));
+        assert_int_equal(pkt_field_set_str(&rep, 1, "tha", "00:11:22:33:44:66"), 0);
+        assert_false(pkt_answers(&req, &rep));
+        pkt_done(&req);
+        pkt_done(&rep);
+}
+
+static void
+test_arp_direction_compares_protocol_addresses(void **state)
+{
+        struct pkt req, rep, again;
+        (void)state;
+
+        build_checked(&req, request_spec, request_hex);
+        build_checked(&rep, reply_spec, reply_hex);
+        build_checked(&again, request_spec, request_hex);
+        assert_int_equal(pkt_direction(&req, &again), PKT_DIR_SAME);
+        /* Ethernet has the reply coming back to the requester (its destination was broadcast). */
+        assert_int_equal(pkt_direction(&req, &rep), PKT_DIR_REV);
+        pkt_done(&req);
+        pkt_done(&rep);
+        pkt_done(&again);
+}
+
+static void
+test_arp_reverse_swaps_sender_and_target(void **state)
+{
+        struct pkt p;
+        (void)state;
+
+        build_checked(&p, reply_spec, reply_hex);
+        assert_int_equal(pkt_reverse_address(&p), 0);
+        assert_string_equal(tu_field(&p, 1, "sha"), "00:11:22:33:44:55");
+        assert_string_equal(tu_field(&p, 1, "spa"), "192.0.2.1");
+        assert_string_equal(tu_field(&p, 1, "tha"), "66:77:88:99:aa:bb");
+        assert_string_equal(tu_field(&p, 1, "tpa"), "192.0.2.2");
+        assert_string_equal(tu_field(&p, 1, "op"), "REPLY");
+        pkt_done(&p);
+}
+
+static void
+test_arp_other_address_sizes_are_not_misread(void **state)
+{
+        uint8_t f[128];
+        struct pkt p;
+        const uint8_t *b;
+        size_t len;
+        (void)state;
+
+        /* hln 6, pln 16 (an IPv6-sized protocol address): 8 + 2 * 22 = 52 bytes. */
+        size_t n = tu_hex("0001 86dd 06 10 0001 001122334455 20010db8000000000000000000000001"
+                          "000000000000 20010db8000000000000000000000002",
+                          f, sizeof(f));
+        assert_int_equal(n, 52);
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_ARP, f, n, n), 0);
+        assert_int_equal(pkt_dissect_all(&p), 2);
+        assert_int_equal(p.layers[0].hdr_len, 8);
+        assert_int_equal(p.layers[0].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
+        assert_int_equal(field_u64(&p, 0, "pln"), 16);
+        assert_int_equal(pkt_field_get_bytes(&p, 0, "sha", &b, &len), -ENODATA);
+        assert_int_equal(pkt_field_get_bytes(&p, 0, "tpa", &b, &len), -ENODATA);
+        /* The addresses are kept, as raw bytes. */
+        assert_int_equal(p.layers[1].proto, PKT_PROTO_RAW);
+        assert_int_equal(p.layers[1].len, 44);
+
+        /* Addresses running past the frame's end make the header malformed. */
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_ARP, f, 40, 40), 0);
+        pkt_dissect_all(&p);
+        assert_true(p.layers[0].flags & PKT_LAYER_MALFORMED);
+}
+
+static void
+test_arp_corpus_zero_sized_addresses_are_not_misread(void **state)
+{
+        struct frame f;
+        struct pkt p;
+        const uint8_t *b;
+        size_t len;
+        (void)state;
+
+        /* tshark -e eth.type -e arp.hw.type -e arp.proto.type -e arp.hw.size -e arp.proto.size
+         *   -e arp.opcode -e frame.cap_len:  0x8035 65280 0x8b01 0 0 4 22 (frame.len 65570) */
+        load_frame("tcpdump/getname_2_read4_asan.pcap", 1, &f);
+        parse_frame(&p, &f);
+        assert_int_equal(p.layers[1].proto, PKT_PROTO_ARP);
+        assert_int_equal(field_u64(&p, 1, "hrd"), 65280);
+        assert_int_equal(field_u64(&p, 1, "pro"), 0x8b01);
+        assert_int_equal(field_u64(&p, 1, "hln"), 0);
+        assert_int_equal(field_u64(&p, 1, "pln"), 0);
+        assert_int_equal(field_u64(&p, 1, "op"), 4);
+        assert_int_equal(pkt_field_get_bytes(&p, 1, "sha", &b, &len), -ENODATA);
+        assert_int_equal(pkt_field_get_bytes(&p, 1, "spa", &b, &len), -ENODATA);
+}
+
+static int
+discard(void *ctx, const char *text, size_t len)
+{
+        (void)ctx;
+        (void)text;
+        (void)len;
+        return 0;
+}
+
+/* Every prefix of @f parses: nothing crashes or claims bytes past the prefix; a cut ARP is flagged. */
+static void
+sweep_prefixes(const struct frame *f, unsigned arp_idx)
+{
+        struct pkt p;
+
+        for (uint32_t n = 0; n <= f->caplen; n++) {
+                pkt_init(&p);
+                assert_int_equal(pkt_parse_dlt(&p, f->dlt, f->data, n, f->wire_len), 0);
+                unsigned count = pkt_dissect_all(&p);
+                for (unsigned i = 0; i < count; i++)
+                        assert_true(p.layers[i].off + p.layers[i].len <= n);
+                const struct pkt_layer *l = count > arp_idx ? &p.layers[arp_idx] : NULL;
+                if (l && l->proto == PKT_PROTO_ARP && l->off + 28 > n)
+                        assert_true(l->flags & PKT_LAYER_TRUNCATED);
+                assert_int_equal(pkt_print(&p, discard, NULL), 0);
+                (void)pkt_answers(&p, &p);
+                (void)pkt_direction(&p, &p);
+                pkt_done(&p);
+        }
+}
+
+static void
+test_arp_every_prefix_is_flagged_never_crashes(void **state)
+{
+        struct frame f;
+        (void)state;
+
+        load_frame("suricata-verify/decode-arp-1__input.pcap", 1, &f);
+        sweep_prefixes(&f, 1);
+        load_frame("tcpdump/802.1ad_QinQ.pcap", 2, &f);
+        sweep_prefixes(&f, 3);
+        load_frame("pcap4j/LinuxSllPacketTest.pcap", 1, &f);
+        sweep_prefixes(&f, 1);
+        load_frame("tcpdump/getname_2_read4_asan.pcap", 1, &f);
+        sweep_prefixes(&f, 1);
+}
+
+int
+main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_arp_request_and_reply_build_match_scapy),
+                cmocka_unit_test(test_arp_default_header_is_ethernet_ipv4_request),
+                cmocka_unit_test(test_arp_corpus_request_matches_tshark),
+                cmocka_unit_test(test_arp_corpus_qinq_reply_answers_request),
+                cmocka_unit_test(test_arp_reply_answers_only_its_request),
+                cmocka_unit_test(test_arp_rarp_reply_answers_by_target_hardware_address),
+                cmocka_unit_test(test_arp_direction_compares_protocol_addresses),
+                cmocka_unit_test(test_arp_reverse_swaps_sender_and_target),
+                cmocka_unit_test(test_arp_other_address_sizes_are_not_misread),
+                cmocka_unit_test(test_arp_corpus_zero_sized_addresses_are_not_misread),
+                cmocka_unit_test(test_arp_every_prefix_is_flagged_never_crashes),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
