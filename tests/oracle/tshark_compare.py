@@ -83,7 +83,7 @@ def times4(v, _l):
 
 ICMP = ("icmp",)
 ICMP6 = ("icmp6",)
-DNS_RR_SETS = ("answers", "auths", "addrequests")
+DNS_RR_SETS = ("answers", "auths", "addrecords")
 
 # tshark field -> how to get our values. Keep to the fields of tshark-fields.tsv for this protocols.
 MAP = {
