@@ -193,7 +193,12 @@ int pkt_layer_find(struct pkt *p, unsigned proto, unsigned from);
  */
 int pkt_layer_find_seq(struct pkt *p, const unsigned *protos, unsigned n);
 
-/* Returns layer @idx, dissecting up to it; NULL when the packet has fewer layers. */
+/* Index of the nearest layer below @idx with protocol @proto (the IP layer under a TCP one), or
+ * -ENOENT. Layers below a found layer are always dissected already. */
+int pkt_layer_below(struct pkt *p, unsigned idx, unsigned proto);
+
+/* Returns layer @idx, dissecting up to it; NULL when the packet has fewer layers. pkt_layer(p, i - 1) and
+ * pkt_layer(p, i + 1) are the lower and upper layers. */
 const struct pkt_layer *pkt_layer(struct pkt *p, unsigned idx);
 
 /* Header and payload of layer @idx: pointer and length (captured bytes). NULL/0 when @idx is out of range. */

@@ -246,8 +246,6 @@ int pkt_auto_set(struct pkt *p, unsigned idx, unsigned field, uint64_t value);
 /* Header bytes of layer @idx, writable during update hooks. */
 uint8_t *pkt_layer_bytes_mut(struct pkt *p, unsigned idx);
 
-/* Index of the nearest layer below @idx with protocol @proto, or -ENOENT. */
-int pkt_layer_below(struct pkt *p, unsigned idx, unsigned proto);
 
 /* Internet checksum (RFC 1071) helpers. pkt_csum_add() sums into a 32-bit accumulator; fold at the end. */
 uint32_t pkt_csum_add(uint32_t sum, const void *data, size_t len);
