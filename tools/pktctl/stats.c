@@ -84,28 +84,60 @@ node_get(struct stats *st, uint32_t parent, unsigned proto)
         return NODE_NONE;
 }
 
+/* The node of @p's layer path. When the table fills up on the way, the deepest node found, with
+ * *@ret_is_cut set (NODE_NONE when not even the first layer has one). */
+static uint32_t
+path_node(struct stats *st, struct pkt *p, bool *ret_is_cut)
+{
+        unsigned n = pkt_dissect_all(p);
+        uint32_t node = NODE_NONE;
+
+        *ret_is_cut = false;
+        for (unsigned i = 0; i < n; i++) {
+                uint32_t child = node_get(st, node, pkt_layer(p, i)->proto);
+                if (child == NODE_NONE) {
+                        *ret_is_cut = true;
+                        break;
+                }
+                node = child;
+        }
+        return node;
+}
+
+/* Only the last layer's node counts a frame here; parents get their children's sums in
+ * sum_up(): one counter per packet instead of one per layer. */
 static int
 on_record(void *ctx, uint64_t n, const struct pkt_pcap_rec *rec)
 {
         struct stats *st = ctx;
-        const struct pkt_layer *l;
-        uint32_t node = NODE_NONE;
+        uint32_t leaf;
+        bool is_cut;
 
         (void)n;
         if (pkt_parse_dlt(&st->p, rec->linktype, rec->data, rec->caplen, rec->wire_len) < 0)
                 return 0; /* cannot happen: an unknown link type parses as raw */
         st->frames++;
         st->bytes += rec->wire_len;
-        for (unsigned i = 0; (l = pkt_layer(&st->p, i)) != NULL; i++) {
-                node = node_get(st, node, l->proto);
-                if (node == NODE_NONE) {
-                        st->lost_frames++;
-                        break;
-                }
-                st->nodes[node].frames++;
-                st->nodes[node].bytes += rec->wire_len;
-        }
+        leaf = path_node(st, &st->p, &is_cut);
+        st->lost_frames += is_cut;
+        if (leaf == NODE_NONE)
+                return 0;
+        st->nodes[leaf].frames++;
+        st->nodes[leaf].bytes += rec->wire_len;
         return 0;
+}
+
+/* A node is made after its parent, so walking backwards adds every subtree before its root moves on. */
+static void
+sum_up(struct stats *st)
+{
+        for (uint32_t i = st->n_nodes; i-- > 0;) {
+                const struct node *nd = &st->nodes[i];
+                if (nd->parent == NODE_NONE)
+                        continue;
+                st->nodes[nd->parent].frames += nd->frames;
+                st->nodes[nd->parent].bytes += nd->bytes;
+        }
 }
 
 /* Depth is bounded by PKT_LAYERS_MAX, so recursion is too. */
@@ -230,6 +262,7 @@ pktctl_stats_main(int argc, char **argv)
         code = pktctl_scan_run(&s);
         /* A file cut short still shows what was read before the cut (the error is already out). */
         if (code == PKTCTL_EXIT_OK || st->frames > 0) {
+                sum_up(st);
                 report(st, s.path, filter);
                 if (st->lost_frames)
                         pktctl_err("%s: more than %d layer paths; %llu frames are counted only in part",
