@@ -37,6 +37,7 @@ struct pkt_pcap {
         const uint8_t *buf;
         size_t len;
         size_t off;
+        size_t pf_off;    /* prefetched up to here (a hint: may run past len) */
         uint64_t buf_pos; /* file offset of buf[0] (moves as a stream is compacted) */
         bool is_swapped;  /* file written in the other byte order */
         bool is_nsec;

@@ -68,6 +68,13 @@
  * maximal record of the link type) only when a single record does not fit. */
 #define PCAP_STREAM_BUF (1024u * 1024)
 
+/* How far ahead of the record being read the walk has asked for every cache line: 16 lines, enough to
+ * hide a memory latency at tens of millions of records per second. Measured (CPU time of a bare walk)
+ * on files of 173 and 405 bytes per record on average: 512-2048 are alike, 3x the speed of no
+ * prefetch; prefetching only the lines a fixed distance ahead gains half as much on large records. */
+#define PCAP_PREFETCH_DIST 1024
+#define PCAP_CACHE_LINE    64
+
 #define NSEC_PER_SEC 1000000000u
 #define USEC_PER_SEC 1000000u
 
@@ -263,7 +270,7 @@ walk(struct pkt_pcap *r, struct pkt_pcap_rec *recs, unsigned max, bool swap, int
         const enum pcap_len_order order = r->len_order;
         const int linktype = r->linktype;
         const bool is_nsec = r->is_nsec;
-        size_t off = r->off;
+        size_t off = r->off, pf = MAX(r->pf_off, off);
         unsigned n = 0;
 
         *ret_stop = WALK_END;
@@ -300,13 +307,20 @@ walk(struct pkt_pcap *r, struct pkt_pcap_rec *recs, unsigned max, bool swap, int
                 set_ts(rec, h[0], h[1], is_nsec);
                 rec->linktype = linktype;
                 off += PCAP_REC_HDR_LEN + (size_t)caplen;
-                /* The next header is usually in the same or the next cache line; fetching it now
-                 * overlaps the miss with the caller's use of this record. Prefetching never faults,
-                 * even at the end of the map. */
-                __builtin_prefetch(b + off);
+                /* Each header's address depends on the previous header, so without help the walk
+                 * waits a full memory latency per record. The records are contiguous, though:
+                 * asking for every line up to a fixed distance ahead keeps the loads in flight (and
+                 * the caller reads the packets anyway). A prefetch never faults, so it may point past
+                 * the end (computed as an integer: no pointer is formed outside the buffer). Bounded:
+                 * one pass per cache line of the record just read. */
+                while (pf < off + PCAP_PREFETCH_DIST) {
+                        __builtin_prefetch((const void *)((uintptr_t)b + pf));
+                        pf += PCAP_CACHE_LINE;
+                }
                 n++;
         }
         r->off = off;
+        r->pf_off = pf;
         return n;
 }
 
@@ -356,6 +370,7 @@ stream_fill(struct pkt_pcap *r)
 
         memmove(r->sbuf, r->sbuf + r->off, left);
         r->buf_pos += r->off;
+        r->pf_off = r->pf_off > r->off ? r->pf_off - r->off : 0;
         r->off = 0;
         r->len = left;
         if (need > r->scap) {
