@@ -115,12 +115,12 @@ write_value(struct json_ctx *c, const char *name, const struct pkt_value *v)
         }
         if (v->type == PKT_FT_BYTES && len >= 3 && strcmp(v->text + len - 3, "...") == 0) {
                 /* The visitor cuts long values for people; JSON wants them whole. Elements cannot be
-                 * reached by name, so only layer fields are re-read. */
+                 * reached by name: theirs keep the visitor's "..." mark, so a cut is never silent. */
                 const uint8_t *b;
                 size_t n;
                 if (!c->in_elem && pkt_field_get_bytes(c->p, c->layer_idx, name, &b, &n) == 0)
                         return write_hex(c->f, b, n);
-                return pktctl_json_str(c->f, v->text, len - 3);
+                return pktctl_json_str(c->f, v->text, len);
         }
         if (v->type == PKT_FT_STRING) {
                 char buf[1024];

@@ -195,7 +195,7 @@ test_read_hex_adds_hexdump(void **state)
 static void
 write_pcap1(const char *path, const uint8_t *frame, uint32_t caplen, uint32_t wire_len)
 {
-        uint8_t buf[256] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0 };
+        uint8_t buf[2048] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0 };
         uint32_t rec[4] = { 1700000000, 123456, caplen, wire_len }; /* host order = LE on our targets */
 
         assert_true(caplen <= sizeof(buf) - 40);
@@ -265,6 +265,20 @@ test_read_json_bytes_are_hex_strings(void **state)
         snprintf(args, sizeof(args), "read --json %s", tmp_path("raw.pcap"));
         char *out = run_ok(args);
         assert_non_null(strstr(out, "\"type\":34997},{\"layer\":\"raw\",\"data\":\"686900\"}]}\n"));
+        free(out);
+
+        /* Longer than the printer shows (it cuts values at 1 KiB of text): JSON has every byte. */
+        uint8_t big[14 + 1500];
+        memcpy(big, frame, 14);
+        for (size_t i = 14; i < sizeof(big); i++)
+                big[i] = (uint8_t)i;
+        write_pcap1(tmp_path("raw.pcap"), big, sizeof(big), sizeof(big));
+        out = run_ok(args);
+        const char *data = strstr(out, "\"data\":\"");
+        assert_non_null(data);
+        data += 8;
+        assert_int_equal(strcspn(data, "\""), 2 * 1500);
+        assert_true(starts_with(data, "0e0f1011"));
         free(out);
 }
 
