@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Private to libpkt: the capture-file reader's state, shared by pcap_read.c (classic pcap, from a map,
- * borrowed memory or a stream) and pcap_libpcap.c (everything else, through libpcap). */
+/* Private to libpkt: the capture-file reader's state, shared by pcap_read.c (classic pcap, from a
+ * map, borrowed memory or a stream) and pcap_libpcap.c (everything else, through libpcap). */
 #ifndef PKT_PCAP_INTERNAL_H
 #define PKT_PCAP_INTERNAL_H
 
@@ -42,10 +42,10 @@ struct pkt_pcap {
         bool is_swapped;  /* file written in the other byte order */
         bool is_nsec;
         enum pcap_len_order len_order;
-        uint32_t snaplen;  /* effective, as libpcap adjusts it */
+        uint32_t snaplen;    /* effective, as libpcap adjusts it */
         uint32_t caplen_max; /* a record claiming more is corrupt */
-        uint32_t lt_field; /* the whole link-type field: link type and FCS bits */
-        int linktype;      /* DLT_* */
+        uint32_t lt_field;   /* the whole link-type field: link type and FCS bits */
+        int linktype;        /* DLT_* */
 
         void *map; /* PCAP_SRC_MAP */
         size_t map_len;
@@ -66,9 +66,8 @@ int pcap_lib_next(struct pkt_pcap *r, struct pkt_pcap_rec *rec);
 uint64_t pcap_lib_offset(const struct pkt_pcap *r);
 void pcap_lib_close(struct pkt_pcap *r);
 
-/* A FILE that first returns @prefix (copied) and then reads @fd (owned), so that libpcap can be handed a
- * pipe whose first bytes we already consumed to look at the magic. NULL with errno set on failure
- * (@fd is closed either way). */
+/* A FILE that returns @prefix (copied), then reads @fd (owned): libpcap can be handed a pipe whose
+ * first bytes we consumed to look at the magic. NULL with errno set on failure (@fd closed). */
 void *pcap_lib_fdopen_prefixed(int fd, const uint8_t *prefix, size_t prefix_len);
 
 /* LINKTYPE_* (file) <-> DLT_* (API), as libpcap's linktype_to_dlt()/dlt_to_linktype() on Linux. */

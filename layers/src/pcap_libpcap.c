@@ -1,24 +1,23 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Capture files that are not classic pcap (pcapng, the Kuznetzov pcap variant, and whatever else a
- * libpcap build reads) go through libpcap's savefile reader: one record per call, the record pointing
- * into libpcap's buffer, which stays valid until the next call, as our contract promises.
+ * libpcap build reads) go through libpcap's savefile reader: one record per call, the record
+ * pointing into libpcap's buffer, which stays valid until the next call, as our contract promises.
  *
  * Limitation: libpcap 1.10 has one link type per handle (pcap_datalink(), the first interface's). A
- * pcapng file whose later interfaces have another link type makes pcap_next_ex() fail at the first of
- * their packets; we report that as -EBADMSG after the records before it, like any damaged file. Every
- * record therefore carries the handle's link type. libpcap also hides each interface's timestamp
- * resolution, so pkt_pcap_is_nsec() says false for these files while the records still carry
- * nanoseconds (we open the handle with nanosecond precision).
+ * pcapng file whose later interfaces have another link type makes pcap_next_ex() fail at the first
+ * of their packets; we report that as -EBADMSG after the records before it, like any damaged file.
+ * Every record therefore carries the handle's link type. libpcap also hides each interface's
+ * timestamp resolution, so pkt_pcap_is_nsec() says false for these files while the records still
+ * carry nanoseconds (we open the handle with nanosecond precision).
  */
 #define _GNU_SOURCE /* fopencookie() */
 #include <errno.h>
+#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <pcap/pcap.h>
 
 #include <pkt/pcap.h>
 

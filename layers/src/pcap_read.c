@@ -20,17 +20,17 @@
  *   |                    Original Packet Length                     |
  *
  * A regular file is mapped and walked in place: a record handed out is a pointer into the map, so a
- * batch costs a 16-byte header load per record and nothing else. Pipes and other non-regular files are
- * read through a buffer that is refilled between calls. Anything that is not classic pcap (pcapng,
- * the Kuznetzov variant, ...) goes to libpcap (pcap_libpcap.c).
+ * batch costs a 16-byte header load per record and nothing else. Pipes and other non-regular files
+ * are read through a buffer that is refilled between calls. Anything that is not classic pcap
+ * (pcapng, the Kuznetzov variant, ...) goes to libpcap (pcap_libpcap.c).
  *
- * Where the format leaves room for judgement we do what libpcap 1.10 does, because our tests hold us
- * to its reader record for record: versions 2.0-2.4 (and DG/UX's 543.0) are accepted, with caplen and
- * wire length swapped in files older than 2.3; a record longer than the snap length (common in
- * tcpdump's fuzzer reproducers, whose headers claim tiny snap lengths) is cut to the snap length; only
- * a record longer than the per-link-type maximum is corrupt. We part from libpcap in one place: a
- * record whose caplen exceeds its wire length gets its wire length raised to the caplen, so that
- * callers can rely on caplen <= wire_len (libpcap hands the contradiction through).
+ * Where the format leaves room for judgement we do what libpcap 1.10 does, because our tests hold
+ * us to its reader record for record: versions 2.0-2.4 (and DG/UX's 543.0) are accepted, with
+ * caplen and wire length swapped in files older than 2.3; a record longer than the snap length
+ * (common in tcpdump's fuzzer reproducers, whose headers claim tiny snap lengths) is cut to the
+ * snap length; only a record longer than the per-link-type maximum is corrupt. We part from libpcap
+ * in one place: a record whose caplen exceeds its wire length gets its wire length raised to the
+ * caplen, so that callers can rely on caplen <= wire_len (libpcap hands the contradiction through).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -50,15 +50,17 @@
 #define PCAP_MAGIC_US 0xa1b2c3d4u
 #define PCAP_MAGIC_NS 0xa1b23c4du
 
+/* clang-format off */
 #define PCAP_LT_TYPE(x)        ((x) & 0x0000ffffu)
 #define PCAP_LT_FCS_PRESENT(x) ((x) & 0x04000000u)
 #define PCAP_LT_FCS_WORDS(x)   (((x) & 0xf0000000u) >> 28)
+/* clang-format on */
 
 /* The largest record we accept for most link types. This is libpcap's MAXIMUM_SNAPLEN (tcpdump's
- * "-s 0"): no capture tool writes more per record, so a bigger caplen is corruption or a fuzzed file,
- * and refusing it bounds what a hostile file can make a caller copy per packet. D-Bus messages
- * (128 MiB), EBHSCR (8 MiB) and USBPcap (1 MiB) get libpcap's larger limits so that we read every file
- * libpcap reads. */
+ * "-s 0"): no capture tool writes more per record, so a bigger caplen is corruption or a fuzzed
+ * file, and refusing it bounds what a hostile file can make a caller copy per packet. D-Bus
+ * messages (128 MiB), EBHSCR (8 MiB) and USBPcap (1 MiB) get libpcap's larger limits so that we
+ * read every file libpcap reads. */
 #define PCAP_CAPLEN_MAX         (256u * 1024)
 #define PCAP_CAPLEN_MAX_DBUS    (128u * 1024 * 1024)
 #define PCAP_CAPLEN_MAX_EBHSCR  (8u * 1024 * 1024)
@@ -68,10 +70,11 @@
  * maximal record of the link type) only when a single record does not fit. */
 #define PCAP_STREAM_BUF (1024u * 1024)
 
-/* How far ahead of the record being read the walk has asked for every cache line: 16 lines, enough to
- * hide a memory latency at tens of millions of records per second. Measured (CPU time of a bare walk)
- * on files of 173 and 405 bytes per record on average: 512-2048 are alike, 3x the speed of no
- * prefetch; prefetching only the lines a fixed distance ahead gains half as much on large records. */
+/* How far ahead of the record being read the walk has asked for every cache line: 16 lines, enough
+ * to hide a memory latency at tens of millions of records per second. Measured (CPU time of a bare
+ * walk) on files of 173 and 405 bytes per record on average: 512-2048 are alike, 3x the speed of no
+ * prefetch; prefetching only the lines a fixed distance ahead gains half as much on large records.
+ */
 #define PCAP_PREFETCH_DIST 1024
 #define PCAP_CACHE_LINE    64
 
@@ -198,7 +201,8 @@ parse_file_hdr(struct pkt_pcap *r, const uint8_t *h)
                 r->len_order = minor < 3    ? PCAP_LEN_SWAPPED
                                : minor == 3 ? PCAP_LEN_MAYBE_SWAPPED
                                             : PCAP_LEN_NORMAL;
-        else if (major == 543 && minor == 0) /* DG/UX tcpdump wrote the lengths the other way round */
+        else if (major == 543 &&
+                 minor == 0) /* DG/UX tcpdump wrote the lengths the other way round */
                 r->len_order = PCAP_LEN_SWAPPED;
         else
                 return -EBADMSG;
@@ -220,8 +224,8 @@ set_ts(struct pkt_pcap_rec *rec, uint32_t sec, uint32_t frac, bool is_nsec)
 {
         int64_t s = sec; /* unsigned in the file (draft-ietf-opsawg-pcap), so it lasts past 2038 */
 
-        /* A fraction of a second or more (fuzzed files) is carried into the seconds, so that ts_nsec
-         * stays below 10^9 as its contract says. */
+        /* A fraction of a second or more (fuzzed files) is carried into the seconds, so that
+         * ts_nsec stays below 10^9 as its contract says. */
         if (is_nsec) {
                 if (unlikely(frac >= NSEC_PER_SEC)) {
                         s += frac / NSEC_PER_SEC;
@@ -258,7 +262,8 @@ enum walk_stop {
 
 /*
  * Walks complete records in r->buf[r->off..r->len) into @recs, at most @max. The hot loop of the
- * library: inlined twice, with @swap a constant, so that a native-order file pays no byte swaps. Sets
+ * library: inlined twice, with @swap a constant, so that a native-order file pays no byte swaps.
+ * Sets
  * @ret_stop to a walk_stop or -EBADMSG (a record longer than the link type allows).
  */
 static inline __attribute__((always_inline)) unsigned
@@ -310,9 +315,9 @@ walk(struct pkt_pcap *r, struct pkt_pcap_rec *recs, unsigned max, bool swap, int
                 /* Each header's address depends on the previous header, so without help the walk
                  * waits a full memory latency per record. The records are contiguous, though:
                  * asking for every line up to a fixed distance ahead keeps the loads in flight (and
-                 * the caller reads the packets anyway). A prefetch never faults, so it may point past
-                 * the end (computed as an integer: no pointer is formed outside the buffer). Bounded:
-                 * one pass per cache line of the record just read. */
+                 * the caller reads the packets anyway). A prefetch never faults, so it may point
+                 * past the end (computed as an integer: no pointer is formed outside the buffer).
+                 * Bounded: one pass per cache line of the record just read. */
                 while (pf < off + PCAP_PREFETCH_DIST) {
                         __builtin_prefetch((const void *)((uintptr_t)b + pf));
                         pf += PCAP_CACHE_LINE;
@@ -360,8 +365,8 @@ stream_need(const struct pkt_pcap *r)
         return PCAP_REC_HDR_LEN + (size_t)caplen;
 }
 
-/* Moves the unread bytes to the front of the buffer, grows it to hold the next record and reads once.
- * Returns the bytes read (0 at the end of the stream) or -errno. */
+/* Moves the unread bytes to the front of the buffer, grows it to hold the next record and reads
+ * once. Returns the bytes read (0 at the end of the stream) or -errno. */
 static ssize_t
 stream_fill(struct pkt_pcap *r)
 {
@@ -456,7 +461,8 @@ open_map(struct pkt_pcap *r, int fd, size_t size)
                 r->map_len = size;
                 r->buf = map;
                 r->len = size;
-                /* Records are read once, front to back: read ahead aggressively, drop pages behind. */
+                /* Records are read once, front to back: read ahead aggressively, drop pages behind.
+                 */
                 (void)madvise(map, size, MADV_SEQUENTIAL);
                 (void)madvise(map, size, MADV_WILLNEED);
                 if (size < PCAP_FILE_HDR_LEN)

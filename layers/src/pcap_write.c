@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Writing classic pcap (draft-ietf-opsawg-pcap; header diagrams in pcap_read.c), version 2.4, in the
- * host's byte order as libpcap writes it, with microsecond or nanosecond timestamps. Records are
- * gathered in a buffer and written with write(2) when it fills; the first error is kept, returned by
- * the call that met it and again by every later write and by close, so that a caller checking only
- * pkt_pcap_writer_close() still learns that the file is incomplete.
+ * Writing classic pcap (draft-ietf-opsawg-pcap; header diagrams in pcap_read.c), version 2.4, in
+ * the host's byte order as libpcap writes it, with microsecond or nanosecond timestamps. Records
+ * are gathered in a buffer and written with write(2) when it fills; the first error is kept,
+ * returned by the call that met it and again by every later write and by close, so that a caller
+ * checking only pkt_pcap_writer_close() still learns that the file is incomplete.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -137,7 +137,7 @@ pkt_pcap_write(struct pkt_pcap_writer *w, const struct pkt_pcap_rec *rec)
         pkt_assert_return(w && rec, -EINVAL);
         pkt_assert_return(rec->data || rec->caplen == 0, -EINVAL);
         pkt_assert_return(rec->ts_nsec < 1000000000u, -EINVAL);
-        /* The file's seconds are an unsigned 32-bit count since 1970 (draft-ietf-opsawg-pcap §5). */
+        /* The file's seconds: unsigned 32-bit, since 1970 (draft-ietf-opsawg-pcap §5). */
         pkt_assert_return(rec->ts_sec >= 0 && rec->ts_sec <= UINT32_MAX, -ERANGE);
 
         if (w->err)

@@ -2,16 +2,17 @@
 /*
  * Reading and writing capture files.
  *
- * Classic pcap (microsecond and nanosecond, either byte order) is read by libpkt itself from a memory
- * map, in batches: records point straight into the map, nothing is copied. pcapng (and anything else
- * libpcap reads) goes through libpcap, one record at a time, pointing into libpcap's buffer. Either way
- * the caller sees the same calls. Writing produces classic pcap; libpcap 1.10 cannot write pcapng.
+ * Classic pcap (microsecond and nanosecond, either byte order) is read by libpkt itself from a
+ * memory map, in batches: records point straight into the map, nothing is copied. pcapng (and
+ * anything else libpcap reads) goes through libpcap, one record at a time, pointing into libpcap's
+ * buffer. Either way the caller sees the same calls. Writing produces classic pcap; libpcap 1.10
+ * cannot write pcapng.
  *
- * Records are handed out as libpcap 1.10 hands them out (the tests compare the two on a corpus of real
- * captures), with two differences: wire_len is raised to caplen when a file claims less on the wire
- * than it captured, and timestamps are normalised (ts_nsec < 10^9). gzip-compressed captures are
- * refused with -EPROTONOSUPPORT: libpcap cannot read them either, and zlib is not worth a dependency
- * when `zcat file | pktctl` works (pipes are read too).
+ * Records are handed out as libpcap 1.10 hands them out (the tests compare the two on a corpus of
+ * real captures), with two differences: wire_len is raised to caplen when a file claims less on the
+ * wire than it captured, and timestamps are normalised (ts_nsec < 10^9). gzip-compressed captures
+ * are refused with -EPROTONOSUPPORT: libpcap cannot read them either, and zlib is not worth a
+ * dependency when `zcat file | pktctl` works (pipes are read too).
  *
  * A reader or writer is used by one thread at a time; distinct ones are independent.
  */
@@ -41,12 +42,12 @@ struct pkt_pcap_rec {
 };
 
 /* Opens @path for reading. Returns 0, -ENOENT/-EACCES/... (from open), -EBADMSG (not a capture file
- * or a corrupt header), -EPROTONOSUPPORT (gzip-compressed), -ENOMEM. A regular file is mapped; a pipe
- * or other stream is read as the records are asked for. */
+ * or a corrupt header), -EPROTONOSUPPORT (gzip-compressed), -ENOMEM. A regular file is mapped; a
+ * pipe or other stream is read as the records are asked for. */
 int pkt_pcap_open(const char *path, struct pkt_pcap **ret);
 
-/* Reads a classic pcap held in memory (@data borrowed, must outlive the reader). pcapng in memory is
- * not supported (-EPROTONOSUPPORT). Returns as pkt_pcap_open(). */
+/* Reads a classic pcap held in memory (@data borrowed, must outlive the reader). pcapng in memory
+ * is not supported (-EPROTONOSUPPORT). Returns as pkt_pcap_open(). */
 int pkt_pcap_open_mem(const void *data, size_t len, struct pkt_pcap **ret);
 
 /* Closes @r (may be NULL). Always returns NULL. */
@@ -59,8 +60,8 @@ int pkt_pcap_linktype(const struct pkt_pcap *r);
  * which hides the resolution; their records still carry nanoseconds). */
 bool pkt_pcap_is_nsec(const struct pkt_pcap *r);
 
-/* The snap length in effect: the file's, or libpcap's maximum for the link type when the file says 0 or
- * more than that maximum. Records longer than it are cut to it, as libpcap does. */
+/* The snap length in effect: the file's, or libpcap's maximum for the link type when the file says
+ * 0 or more than that maximum. Records longer than it are cut to it, as libpcap does. */
 int pkt_pcap_snaplen(const struct pkt_pcap *r);
 
 /* Bytes of frame check sequence at the end of every frame, from the FCS bits of a classic pcap's
@@ -69,12 +70,13 @@ int pkt_pcap_snaplen(const struct pkt_pcap *r);
 int pkt_pcap_fcs_len(const struct pkt_pcap *r);
 
 /*
- * Reads up to @max records. Returns how many (> 0), 0 at the clean end of the file, or -EBADMSG when the
- * file is cut short or corrupt: every record before the damage has been returned by earlier calls, and
- * the error repeats on later calls. pcapng files return at most one record per call. A record is
- * corrupt when its caplen exceeds 256 KiB (libpcap's maximum; more for the few link types libpcap
- * allows more), never merely for exceeding the file's snap length (it is cut to it, see above).
- * Reading a pipe can also fail with -errno from read(2) (and -ENOMEM), repeated likewise.
+ * Reads up to @max records. Returns how many (> 0), 0 at the clean end of the file, or -EBADMSG
+ * when the file is cut short or corrupt: every record before the damage has been returned by
+ * earlier calls, and the error repeats on later calls. pcapng files return at most one record per
+ * call. A record is corrupt when its caplen exceeds 256 KiB (libpcap's maximum; more for the few
+ * link types libpcap allows more), never merely for exceeding the file's snap length (it is cut to
+ * it, see above). Reading a pipe can also fail with -errno from read(2) (and -ENOMEM), repeated
+ * likewise.
  */
 int pkt_pcap_next_batch(struct pkt_pcap *r, struct pkt_pcap_rec *recs, unsigned max);
 
@@ -84,15 +86,15 @@ int pkt_pcap_next(struct pkt_pcap *r, struct pkt_pcap_rec *rec);
 /* Byte offset in the file of the next record (for error messages). */
 uint64_t pkt_pcap_offset(const struct pkt_pcap *r);
 
-/* Creates @path (truncating it) as a classic pcap of @linktype (DLT_*, >= 0) with snap length @snaplen
- * (0: 262144, libpcap's maximum), nanosecond timestamps when @is_nsec. Returns 0, -EINVAL, -errno from
- * open, -ENOMEM. */
+/* Creates @path (truncating it) as a classic pcap of @linktype (DLT_*, >= 0) with snap length
+ * @snaplen (0: 262144, libpcap's maximum), nanosecond timestamps when @is_nsec. Returns 0, -EINVAL,
+ * -errno from open, -ENOMEM. */
 int pkt_pcap_writer_open(const char *path, int linktype, uint32_t snaplen, bool is_nsec,
                          struct pkt_pcap_writer **ret);
 
-/* Appends one record (caplen cut to the snap length; timestamps truncated to microseconds unless the
- * file is nanosecond). Returns 0, -EINVAL (ts_nsec >= 10^9), -ERANGE (ts_sec outside 0..2^32-1) or
- * -errno (e.g. -ENOSPC), which then repeats on every later call. */
+/* Appends one record (caplen cut to the snap length; timestamps truncated to microseconds unless
+ * the file is nanosecond). Returns 0, -EINVAL (ts_nsec >= 10^9), -ERANGE (ts_sec outside 0..2^32-1)
+ * or -errno (e.g. -ENOSPC), which then repeats on every later call. */
 int pkt_pcap_write(struct pkt_pcap_writer *w, const struct pkt_pcap_rec *rec);
 
 /* Flushes and closes @w (may be NULL). Returns 0 or the first write error seen. */

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Capture-file I/O (layers/src/pcap_read.c, pcap_libpcap.c, pcap_write.c). libpcap's own reader is the
- * oracle: on every corpus file it opens we must return the same records (bytes, lengths, timestamps,
- * link type) and fail at the same place; what it refuses we refuse.
+ * Capture-file I/O (layers/src/pcap_read.c, pcap_libpcap.c, pcap_write.c). libpcap's own reader is
+ * the oracle: on every corpus file it opens we must return the same records (bytes, lengths,
+ * timestamps, link type) and fail at the same place; what it refuses we refuse.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -152,8 +152,8 @@ reap(pid_t child)
                 assert_int_equal(waitpid(child, &status, 0), child);
 }
 
-/* The timestamp libpcap reports, in ns since 1970. Classic pcap stores unsigned 32-bit fields, which
- * libpcap 1.10 reads as signed; we read them unsigned, so compare as unsigned. */
+/* The timestamp libpcap reports, in ns since 1970. Classic pcap stores unsigned 32-bit fields,
+ * which libpcap 1.10 reads as signed; we read them unsigned, so compare as unsigned. */
 static int64_t
 lp_ts_ns(const struct pcap_pkthdr *h, bool classic, bool nsec)
 {
@@ -177,9 +177,9 @@ struct tally {
 };
 
 /*
- * Reads @path with libpcap and with us (@via) side by side, @batch records at a time, and checks they
- * agree on everything: whether the file opens, link type, every record's bytes, lengths and timestamp,
- * and whether the file ends cleanly or with an error (which must then repeat).
+ * Reads @path with libpcap and with us (@via) side by side, @batch records at a time, and checks
+ * they agree on everything: whether the file opens, link type, every record's bytes, lengths and
+ * timestamp, and whether the file ends cleanly or with an error (which must then repeat).
  */
 static void
 compare_with_libpcap(const char *path, enum via via, unsigned batch, struct tally *t)
@@ -192,6 +192,7 @@ compare_with_libpcap(const char *path, enum via via, unsigned batch, struct tall
         struct pkt_pcap *r = NULL;
         pcap_t *lp;
         pid_t child;
+        unsigned first = t->records;
         int rc, lrc = -2, n = 0, dlt;
 
         lp = pcap_open_offline_with_tstamp_precision(
@@ -212,7 +213,8 @@ compare_with_libpcap(const char *path, enum via via, unsigned batch, struct tall
         EXPECT(rc == 0, "libpcap opens, we fail with %d", rc);
         t->opened++;
         /* libpcap 1.10 keeps the reserved bits 16-25 of a classic header's link-type field in the
-         * link type (libpcap/linktype-reserved-field-not-zero.pcap); the format says to ignore them. */
+         * link type (libpcap/linktype-reserved-field-not-zero.pcap); the format says to ignore
+         * them. */
         dlt = classic ? pcap_datalink(lp) & 0xffff : pcap_datalink(lp);
         EXPECT(pkt_pcap_linktype(r) == dlt, "linktype %d, libpcap %d", pkt_pcap_linktype(r),
                pcap_datalink(lp));
@@ -228,19 +230,20 @@ compare_with_libpcap(const char *path, enum via via, unsigned batch, struct tall
                         const u_char *d;
 
                         lrc = pcap_next_ex(lp, &h, &d);
-                        EXPECT(lrc == 1, "record %u: libpcap says %d", t->records, lrc);
+                        EXPECT(lrc == 1, "record %u: libpcap says %d", t->records - first, lrc);
                         EXPECT(rec->caplen == h->caplen, "record %u: caplen %u, libpcap %u",
-                               t->records, rec->caplen, h->caplen);
-                        EXPECT(memcmp(rec->data, d, h->caplen) == 0, "record %u: bytes", t->records);
+                               t->records - first, rec->caplen, h->caplen);
+                        EXPECT(memcmp(rec->data, d, h->caplen) == 0, "record %u: bytes",
+                               t->records - first);
                         EXPECT(rec->wire_len == (h->len > h->caplen ? h->len : h->caplen),
-                               "record %u: wire_len %u, libpcap %u", t->records, rec->wire_len,
-                               h->len);
-                        EXPECT(rec->ts_nsec < 1000000000, "record %u: ts_nsec", t->records);
-                        EXPECT(rec->ts_sec * 1000000000 + rec->ts_nsec == lp_ts_ns(h, classic, nsec),
-                               "record %u: ts %lld.%09u", t->records, (long long)rec->ts_sec,
-                               rec->ts_nsec);
-                        EXPECT(rec->linktype == dlt, "record %u: linktype",
-                               t->records);
+                               "record %u: wire_len %u, libpcap %u", t->records - first,
+                               rec->wire_len, h->len);
+                        EXPECT(rec->ts_nsec < 1000000000, "record %u: ts_nsec", t->records - first);
+                        EXPECT(rec->ts_sec * 1000000000 + rec->ts_nsec ==
+                                       lp_ts_ns(h, classic, nsec),
+                               "record %u: ts %lld.%09u", t->records - first,
+                               (long long)rec->ts_sec, rec->ts_nsec);
+                        EXPECT(rec->linktype == dlt, "record %u: linktype", t->records - first);
                         t->records++;
                 }
         }
@@ -289,28 +292,33 @@ test_pcap_every_corpus_file_reads_as_libpcap_reads_it(void **state)
         print_message("corpus: %u files, %u opened (%u records, %u damaged), %u refused; "
                       "from memory %u records; through pipes %u records\n",
                       i, t.opened, t.records, t.damaged, t.refused, tm.records, tp.records);
-        /* The corpus README counts 1772 files, 28 gzip-compressed and 2 in formats libpcap lacks. */
+        /* The corpus README counts 1772 files, 28 gzip-compressed and 2 in formats libpcap lacks.
+         */
         assert_true(i >= 1700);
         assert_true(t.opened >= 1690);
         assert_true(t.refused >= 28);
-        assert_true(t.records >= 100000); /* the README's 152081 include the gzip-compressed files */
+        assert_true(t.records >=
+                    100000); /* the README's 152081 include the gzip-compressed files */
         assert_true(t.damaged > 0);
 }
 
-/* --- synthetic files: byte order, resolution, odd lengths ------------------------------------------- */
+/* --- synthetic files: byte order, resolution, odd lengths
+ * ------------------------------------------- */
 
 struct synth_rec {
         uint32_t sec, frac, caplen, wire;
 };
 
-/* Builds a classic pcap in @out: byte order @be, resolution @ns, @n records whose data is a counter. */
+/* Builds a classic pcap in @out: byte order @be, resolution @ns, @n records whose data is a
+ * counter. */
 static size_t
 synth(uint8_t *out, size_t size, bool be, bool ns, uint16_t major, uint16_t minor, uint32_t snaplen,
       uint32_t lt_field, const struct synth_rec *recs, unsigned n)
 {
         size_t len = 0;
 
-        /* Host order is little-endian on every machine we build for; a byte swap gives big-endian. */
+        /* Host order is little-endian on every machine we build for; a byte swap gives big-endian.
+         */
 #define PUT(v, bits)                                                                               \
         do {                                                                                       \
                 uint##bits##_t v_ = be ? __builtin_bswap##bits(v) : (v);                           \
@@ -552,13 +560,11 @@ test_pcap_bad_headers_are_refused(void **state)
         struct pkt_pcap *r = NULL;
 
         (void)state;
-        assert_int_equal(pkt_pcap_open_mem(buf, synth(buf, sizeof(buf), false, false, 1, 0, 0, 1, in,
-                                                      1),
-                                           &r),
+        assert_int_equal(pkt_pcap_open_mem(
+                                 buf, synth(buf, sizeof(buf), false, false, 1, 0, 0, 1, in, 1), &r),
                          -EBADMSG);
-        assert_int_equal(pkt_pcap_open_mem(buf, synth(buf, sizeof(buf), false, false, 2, 5, 0, 1, in,
-                                                      1),
-                                           &r),
+        assert_int_equal(pkt_pcap_open_mem(
+                                 buf, synth(buf, sizeof(buf), false, false, 2, 5, 0, 1, in, 1), &r),
                          -EBADMSG);
         assert_int_equal(pkt_pcap_open_mem("GMBU\0\0", 6, &r), -EBADMSG);
         assert_int_equal(pkt_pcap_open_mem("", 0, &r), -EBADMSG);
@@ -589,12 +595,61 @@ test_pcap_gzip_and_pcapng_in_memory_are_not_supported(void **state)
         free(gz.data);
 }
 
-/* --- truncation ----------------------------------------------------------------------------------- */
+static void
+test_pcap_pcapng_reads_through_libpcap_from_a_file_and_a_pipe(void **state)
+{
+        const char *path = tu_corpus("ndpi/esp.pcapng");
+        struct blob b = slurp(path);
+        enum via via = VIA_FILE;
+        struct pkt_pcap_rec rec;
+        struct tally t = { 0 };
+        struct pkt_pcap *r;
+
+        (void)state;
+        compare_with_libpcap(path, VIA_FILE, 5, &t);
+        compare_with_libpcap(path, VIA_PIPE, 5, &t);
+        assert_int_equal(t.records, 2 * 6);
+        assert_int_equal(pkt_pcap_open(path, &r), 0);
+        assert_false(pkt_pcap_is_nsec(r));
+        assert_int_equal(pkt_pcap_fcs_len(r), -ENODATA);
+        while (pkt_pcap_next(r, &rec) == 1)
+                EXPECT(pkt_pcap_offset(r) <= b.len, "offset %llu",
+                       (unsigned long long)pkt_pcap_offset(r));
+        EXPECT(pkt_pcap_offset(r) == b.len, "offset at the end %llu",
+               (unsigned long long)pkt_pcap_offset(r));
+        pkt_pcap_close(r);
+        free(b.data);
+}
+
+static void
+test_pcap_pipe_grows_its_buffer_for_a_record_bigger_than_it(void **state)
+{
+        /* D-Bus (DLT 231) records may reach 128 MiB; 3 MiB is past the 1 MiB stream buffer. */
+        const uint32_t big = 3u * 1024 * 1024;
+        const struct synth_rec in[] = { { 1, 0, 100, 100 }, { 2, 0, big, big }, { 3, 0, 7, 7 } };
+        const char *path = tmp_path("dbus.pcap");
+        struct blob b = { malloc(big + 512), big + 512 };
+        struct tally t = { 0 };
+
+        (void)state;
+        assert_non_null(b.data);
+        b.len = synth(b.data, b.len, false, false, 2, 4, 0, 231, in, 3);
+        spill(path, b.data, b.len);
+        compare_with_libpcap(path, VIA_PIPE, 8, &t);
+        compare_with_libpcap(path, VIA_FILE, 8, &t);
+        assert_int_equal(t.records, 2 * 3);
+        assert_int_equal(t.damaged, 0);
+        unlink(path);
+        free(b.data);
+}
+
+/* --- truncation
+ * ----------------------------------------------------------------------------------- */
 
 /*
- * Opens every prefix of @rel from memory: below the file header it is refused; otherwise every record
- * that fits whole comes back (pointing at the right bytes), then 0 if the cut falls between records
- * or -EBADMSG (repeated) if it falls inside one.
+ * Opens every prefix of @rel from memory: below the file header it is refused; otherwise every
+ * record that fits whole comes back (pointing at the right bytes), then 0 if the cut falls between
+ * records or -EBADMSG (repeated) if it falls inside one.
  */
 static void
 check_every_prefix(const char *rel)
@@ -669,10 +724,10 @@ test_pcap_truncated_files_fail_after_every_complete_record(void **state)
                 ends[n_ends++] = (size_t)(rec.data - b.data) + rec.caplen;
         pkt_pcap_close(r);
         assert_int_equal(n_ends, 32);
-        cuts[0] = 10, want[0] = 0;               /* in the file header */
-        cuts[1] = 24 + 16 + 5, want[1] = 0;      /* in the first record's data */
-        cuts[2] = ends[1] + 8, want[2] = 2;      /* in the third record's header */
-        cuts[3] = b.len - 1, want[3] = 31;       /* one byte short */
+        cuts[0] = 10, want[0] = 0;          /* in the file header */
+        cuts[1] = 24 + 16 + 5, want[1] = 0; /* in the first record's data */
+        cuts[2] = ends[1] + 8, want[2] = 2; /* in the third record's header */
+        cuts[3] = b.len - 1, want[3] = 31;  /* one byte short */
 
         for (unsigned i = 0; i < 4; i++) {
                 struct blob cut = { b.data, cuts[i] };
@@ -702,7 +757,8 @@ test_pcap_truncated_files_fail_after_every_complete_record(void **state)
         free(b.data);
 }
 
-/* --- writer --------------------------------------------------------------------------------------- */
+/* --- writer
+ * --------------------------------------------------------------------------------------- */
 
 static void
 test_pcap_writer_reproduces_a_libpcap_file_byte_for_byte(void **state)
@@ -778,10 +834,10 @@ test_pcap_writer_round_trips_records(void **state)
         (void)state;
         round_trip("dpkt/http.pcap", false);
         round_trip("dpkt/http.pcap", true);
-        round_trip("tcpdump/tcp-handshake-nano.pcap", true); /* ns stays ns */
+        round_trip("tcpdump/tcp-handshake-nano.pcap", true);  /* ns stays ns */
         round_trip("tcpdump/tcp-handshake-nano.pcap", false); /* ns written as us */
-        round_trip("pypacker/packets_icmp6.pcap", true);     /* big-endian in, host order out */
-        round_trip("ndpi/esp.pcapng", false); /* pcapng in, through libpcap */
+        round_trip("pypacker/packets_icmp6.pcap", true);      /* big-endian in, host order out */
+        round_trip("ndpi/esp.pcapng", false);                 /* pcapng in, through libpcap */
 }
 
 static void
@@ -813,7 +869,9 @@ static void
 test_pcap_writer_reports_write_errors(void **state)
 {
         static uint8_t data[2000];
-        struct pkt_pcap_rec rec = { .data = data, .caplen = sizeof(data), .wire_len = sizeof(data) };
+        struct pkt_pcap_rec rec = { .data = data,
+                                    .caplen = sizeof(data),
+                                    .wire_len = sizeof(data) };
         struct pkt_pcap_writer *w;
         int rc = 0;
 
@@ -861,7 +919,8 @@ test_pcap_writer_refuses_unrepresentable_records(void **state)
         unlink(path);
 }
 
-/* --- the sample capture shipped with the sources -------------------------------------------------- */
+/* --- the sample capture shipped with the sources
+ * -------------------------------------------------- */
 
 static void
 test_pcap_sample_capture_has_the_documented_packets(void **state)
@@ -883,8 +942,8 @@ test_pcap_sample_capture_has_the_documented_packets(void **state)
                 arp += type == 0x0806;
                 vlan += type == 0x8100;
                 ipv6 += type == 0x86dd;
-                assert_int_equal(pkt_parse_dlt(&p, rec.linktype, rec.data, rec.caplen, rec.wire_len),
-                                 0);
+                assert_int_equal(
+                        pkt_parse_dlt(&p, rec.linktype, rec.data, rec.caplen, rec.wire_len), 0);
                 n++;
         }
         assert_int_equal(rc, 0);
@@ -914,6 +973,8 @@ main(void)
                 cmocka_unit_test(test_pcap_linktype_raw_reads_as_dlt_raw),
                 cmocka_unit_test(test_pcap_bad_headers_are_refused),
                 cmocka_unit_test(test_pcap_gzip_and_pcapng_in_memory_are_not_supported),
+                cmocka_unit_test(test_pcap_pcapng_reads_through_libpcap_from_a_file_and_a_pipe),
+                cmocka_unit_test(test_pcap_pipe_grows_its_buffer_for_a_record_bigger_than_it),
                 cmocka_unit_test(test_pcap_every_prefix_returns_whole_records_then_ebadmsg),
                 cmocka_unit_test(test_pcap_truncated_files_fail_after_every_complete_record),
                 cmocka_unit_test(test_pcap_writer_reproduces_a_libpcap_file_byte_for_byte),
