@@ -23,7 +23,9 @@
  * 2 * (hln + pln) bytes, follow as a raw payload: nothing is mis-read, and nothing is lost. Addresses
  * that run past the frame's reported length make the layer malformed.
  *
- * The default header is the 28-byte Ethernet/IPv4 one, so a built "arp" has the four address fields.
+ * Every header has the 8 fixed bytes (min_hdr_len), so an ARP with other sizes is not called cut short
+ * before its real end; a built "arp" starts from the 28-byte Ethernet/IPv4 header (def_hdr_len), so it
+ * has the four address fields.
  */
 #include <string.h>
 
@@ -176,7 +178,8 @@ const struct pkt_proto pkt_proto_arp = {
         .name = "arp",
         .summary = "Address Resolution Protocol (RFC 826, RARP RFC 903)",
         .id = PKT_PROTO_ARP,
-        .min_hdr_len = ARP_HDR_LEN,
+        .min_hdr_len = ARP_FIXED_LEN,
+        .def_hdr_len = ARP_HDR_LEN,
         .fields = arp_fields,
         .n_fields = ARRAY_SIZE(arp_fields),
         .carriers = arp_carriers,

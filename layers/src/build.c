@@ -119,17 +119,25 @@ pkt_mark_dirty(struct pkt *p, unsigned idx, const struct pkt_field *f)
                 p->layers[idx].flags |= PKT_LAYER_DIRTY_PSEUDO;
 }
 
+static uint32_t
+default_hdr_len(const struct pkt_proto *pr)
+{
+        return pr->def_hdr_len ? pr->def_hdr_len : pr->min_hdr_len;
+}
+
 static void
 write_defaults(const struct pkt_proto *pr, uint8_t *h)
 {
+        uint32_t len = default_hdr_len(pr);
+
         for (unsigned k = 0; k < pr->n_fields; k++) {
                 const struct pkt_field *f = &pr->fields[k];
                 if (f->off == PKT_OFF_FOLLOW)
                         continue;
                 int n = pkt_field_default_len(f);
-                if (f->def_bytes && n > 0 && f->off % 8 == 0 && f->off / 8 + (unsigned)n <= pr->min_hdr_len)
+                if (f->def_bytes && n > 0 && f->off % 8 == 0 && f->off / 8 + (unsigned)n <= len)
                         memcpy(h + f->off / 8, f->def_bytes, (size_t)n);
-                else if (f->def && f->bits && f->bits <= 64 && (f->off + f->bits + 7u) / 8 <= pr->min_hdr_len)
+                else if (f->def && f->bits && f->bits <= 64 && (f->off + f->bits + 7u) / 8 <= len)
                         pkt_bits_write(h, f->off, f->bits, f->flags & PKT_FF_LE, f->def);
         }
 }
@@ -186,7 +194,7 @@ pkt_push(struct pkt *p, unsigned proto)
         const struct pkt_proto *pr = proto_of(proto);
 
         pkt_assert_return(p && pr, -EINVAL);
-        return push_layer(p, proto, NULL, pr->min_hdr_len);
+        return push_layer(p, proto, NULL, default_hdr_len(pr));
 }
 
 int

@@ -205,6 +205,10 @@ struct pkt_proto {
          * @idx, for layers whose header counts its elements (DNS sections): bump the count there, with
          * pkt_auto_set(). Optional. Returns 0 or -errno. */
         int (*elem_added)(struct pkt *p, unsigned idx, unsigned set);
+        /* Bytes of the header pkt_push() writes from the defaults, when a built layer should have more
+         * than every header has (ARP: the 28-byte Ethernet/IPv4 form of a header whose fixed part is 8
+         * bytes). 0: min_hdr_len. */
+        uint16_t def_hdr_len;
 };
 
 /*

@@ -306,6 +306,9 @@ test_arp_corpus_zero_sized_addresses_are_not_misread(void **state)
         assert_int_equal(field_u64(&p, 1, "op"), 4);
         assert_int_equal(pkt_field_get_bytes(&p, 1, "sha", &b, &len), -ENODATA);
         assert_int_equal(pkt_field_get_bytes(&p, 1, "spa", &b, &len), -ENODATA);
+        /* The whole 8-byte header was captured: nothing is cut, whatever the reported length. */
+        assert_int_equal(p.layers[1].hdr_len, 8);
+        assert_int_equal(p.layers[1].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
 }
 
 static int
@@ -317,9 +320,10 @@ discard(void *ctx, const char *text, size_t len)
         return 0;
 }
 
-/* Every prefix of @f parses: nothing crashes or claims bytes past the prefix; a cut ARP is flagged. */
+/* Every prefix of @f parses: nothing crashes or claims bytes past the prefix; an ARP header (of
+ * @hdr_len bytes in the whole frame) that the prefix cuts is flagged. */
 static void
-sweep_prefixes(const struct frame *f, unsigned arp_idx)
+sweep_prefixes(const struct frame *f, unsigned arp_idx, uint32_t hdr_len)
 {
         struct pkt p;
 
@@ -330,8 +334,10 @@ sweep_prefixes(const struct frame *f, unsigned arp_idx)
                 for (unsigned i = 0; i < count; i++)
                         assert_true(p.layers[i].off + p.layers[i].len <= n);
                 const struct pkt_layer *l = count > arp_idx ? &p.layers[arp_idx] : NULL;
-                if (l && l->proto == PKT_PROTO_ARP && l->off + 28 > n)
+                if (l && l->proto == PKT_PROTO_ARP && l->off + hdr_len > n)
                         assert_true(l->flags & PKT_LAYER_TRUNCATED);
+                else if (l && l->proto == PKT_PROTO_ARP)
+                        assert_int_equal(l->hdr_len, hdr_len);
                 assert_int_equal(pkt_print(&p, discard, NULL), 0);
                 (void)pkt_answers(&p, &p);
                 (void)pkt_direction(&p, &p);
@@ -346,13 +352,13 @@ test_arp_every_prefix_is_flagged_never_crashes(void **state)
         (void)state;
 
         load_frame("suricata-verify/decode-arp-1__input.pcap", 1, &f);
-        sweep_prefixes(&f, 1);
+        sweep_prefixes(&f, 1, 28);
         load_frame("tcpdump/802.1ad_QinQ.pcap", 2, &f);
-        sweep_prefixes(&f, 3);
+        sweep_prefixes(&f, 3, 28);
         load_frame("pcap4j/LinuxSllPacketTest.pcap", 1, &f);
-        sweep_prefixes(&f, 1);
+        sweep_prefixes(&f, 1, 28);
         load_frame("tcpdump/getname_2_read4_asan.pcap", 1, &f);
-        sweep_prefixes(&f, 1);
+        sweep_prefixes(&f, 1, 8);
 }
 
 int
