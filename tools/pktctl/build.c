@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * pktctl build SPEC: a packet from the text spec (pkt_build), printed readably, as hex, or written as
- * a one-packet pcap.
+ * pktctl build SPEC: a packet from the text spec (pkt_build), printed readably, as hex, or written
+ * as a one-packet pcap.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -55,7 +55,8 @@ write_pcap(const char *path, struct pkt *p, const uint8_t *data, size_t len)
         int r;
 
         if (dlt < 0) {
-                pktctl_err("build: no pcap link type starts with a %s layer", pkt_proto_name(p->layers[0].proto));
+                pktctl_err("build: no pcap link type starts with a %s layer",
+                           pkt_proto_name(p->layers[0].proto));
                 return PKTCTL_EXIT_USAGE;
         }
         (void)clock_gettime(CLOCK_REALTIME, &now);
@@ -86,9 +87,10 @@ usage(FILE *f)
 {
         fputs("Usage: pktctl build [OPTIONS] SPEC\n"
               "\n"
-              "Builds a packet from SPEC, layers joined by '/', each with its fields, e.g.\n"
-              "  'ethernet(dst=ff:ff:ff:ff:ff:ff)/ip(src=192.0.2.1,dst=192.0.2.2)/udp(dport=53)/raw(\"x\")'\n"
-              "Lengths, next-layer types and checksums are filled in unless given. Prints the packet.\n"
+              "Builds a packet from SPEC: layers joined by '/', each with its fields, e.g.\n"
+              "  'ethernet(dst=ff:ff:ff:ff:ff:ff)/ip(dst=192.0.2.2)/udp(dport=53)/raw(\"x\")'\n"
+              "Lengths, next-layer types and checksums are filled in unless given.\n"
+              "Prints the packet.\n"
               "\n"
               "Options:\n"
               "      --hex      print only the bytes, as hex\n"

@@ -104,7 +104,8 @@ write_value(struct json_ctx *c, const char *name, const struct pkt_value *v)
         size_t len = strlen(v->text);
 
         if (v->is_int) {
-                bool is_neg = v->is_signed && v->bits > 0 && v->bits <= 64 && (v->u >> (v->bits - 1)) & 1;
+                bool is_neg =
+                        v->is_signed && v->bits > 0 && v->bits <= 64 && (v->u >> (v->bits - 1)) & 1;
                 if (is_neg && v->bits < 64)
                         fprintf(c->f, "%lld", (long long)(v->u | ~((UINT64_C(1) << v->bits) - 1)));
                 else if (is_neg)
@@ -114,8 +115,9 @@ write_value(struct json_ctx *c, const char *name, const struct pkt_value *v)
                 return;
         }
         if (v->type == PKT_FT_BYTES && len >= 3 && strcmp(v->text + len - 3, "...") == 0) {
-                /* The visitor cuts long values for people; JSON wants them whole. Elements cannot be
-                 * reached by name: theirs keep the visitor's "..." mark, so a cut is never silent. */
+                /* The visitor cuts long values for people; JSON wants them whole. Elements cannot
+                 * be reached by name: theirs keep the visitor's "..." mark, so a cut is never
+                 * silent. */
                 const uint8_t *b;
                 size_t n;
                 if (!c->in_elem && pkt_field_get_bytes(c->p, c->layer_idx, name, &b, &n) == 0)
@@ -199,7 +201,8 @@ pktctl_json_packet(FILE *f, struct pkt *p, uint64_t n, const struct pkt_pcap_rec
         int r;
 
         fprintf(f, "{\"n\":%llu,\"ts\":\"%lld.%09u\",\"caplen\":%u,\"len\":%u,\"layers\":[",
-                (unsigned long long)n, (long long)rec->ts_sec, rec->ts_nsec, rec->caplen, rec->wire_len);
+                (unsigned long long)n, (long long)rec->ts_sec, rec->ts_nsec, rec->caplen,
+                rec->wire_len);
         r = pkt_visit(p, on_event, &c);
         fputs("]}\n", f);
         if (r < 0)

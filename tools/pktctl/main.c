@@ -10,13 +10,14 @@
 
 #include "pktctl.h"
 
-/* Offline subcommands run on libpkt. The live ones (send, sr, watch, ifaces, status) will go through
- * libpktclient and the daemon; they join this table when the client library exists. */
+/* Offline subcommands run on libpkt. The live ones (send, sr, watch, ifaces, status) will go
+ * through libpktclient and the daemon; they join this table when the client library exists. */
 static const struct pktctl_cmd commands[] = {
         { "read", "print the packets of a capture file, optionally filtered", pktctl_read_main },
         { "stats", "protocol hierarchy of a capture file (frames and bytes per layer path)",
           pktctl_stats_main },
-        { "build", "build a packet from a text spec; print it or write it to a pcap", pktctl_build_main },
+        { "build", "build a packet from a text spec; print it or write it to a pcap",
+          pktctl_build_main },
 };
 
 void

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * pktctl, the CLI: what its subcommands share. Offline subcommands (read, stats, build) run on libpkt
- * directly; live ones will go through libpktclient and slot into the same dispatch table (main.c).
+ * pktctl, the CLI: what its subcommands share. Offline subcommands (read, stats, build) run on
+ * libpkt directly; live ones will go through libpktclient and slot into the same dispatch table
+ * (main.c).
  *
  * Exit codes follow tcpdump and most Unix tools: 0 done, 1 the work failed (unreadable file, bad
  * filter, file cut short), 2 the command line was wrong (unknown option, bad spec).
@@ -37,8 +38,8 @@ int pktctl_read_main(int argc, char **argv);
 int pktctl_stats_main(int argc, char **argv);
 int pktctl_build_main(int argc, char **argv);
 
-/* Prints "pktctl: " and the message to stderr, after flushing stdout so that the message comes after
- * whatever was printed before it. */
+/* Prints "pktctl: " and the message to stderr, after flushing stdout so that the message comes
+ * after whatever was printed before it. */
 void pktctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* pkt_write_fn writing to the FILE * @ctx. */

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * pktctl read FILE [FILTER...]: every packet of a capture, readable (pkt_print) or as one JSON object
- * per line.
+ * pktctl read FILE [FILTER...]: every packet of a capture, readable (pkt_print) or as one JSON
+ * object per line.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -53,8 +53,9 @@ usage(FILE *f)
 {
         fputs("Usage: pktctl read [OPTIONS] FILE [FILTER...]\n"
               "\n"
-              "Prints each packet of the capture FILE (pcap or pcapng). A BPF FILTER (tcpdump syntax;\n"
-              "the remaining arguments, joined by spaces) selects the packets.\n"
+              "Prints each packet of the capture FILE (pcap or pcapng; - for standard input).\n"
+              "A BPF FILTER (tcpdump syntax; the remaining arguments, joined by spaces)\n"
+              "selects the packets.\n"
               "\n"
               "Options:\n"
               "  -c, --count N  stop after N packets\n"

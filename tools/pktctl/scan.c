@@ -52,7 +52,8 @@ filter_prog(struct filter *f, const char *path, int linktype)
                 if (f->progs[i].linktype == linktype)
                         return &f->progs[i].prog;
         if (f->n == SCAN_LINKTYPES_MAX) {
-                pktctl_err("%s: more than %d link types; the filter cannot follow", path, SCAN_LINKTYPES_MAX);
+                pktctl_err("%s: more than %d link types; the filter cannot follow", path,
+                           SCAN_LINKTYPES_MAX);
                 return NULL;
         }
         lt_name = pcap_datalink_val_to_name(dlt_of(linktype));
@@ -101,6 +102,8 @@ open_error(const char *path, int r)
 {
         if (r == -EBADMSG)
                 pktctl_err("%s: not a capture file, or its header is corrupt", path);
+        else if (r == -EPROTONOSUPPORT)
+                pktctl_err("%s: compressed; try: zcat %s | pktctl ... -", path, path);
         else
                 pktctl_err("cannot read %s: %s", path, strerror(-r));
         return PKTCTL_EXIT_FAIL;
@@ -118,8 +121,9 @@ scan_loop(const struct pktctl_scan *s, struct pkt_pcap *r, struct filter *f)
                 if (got == 0)
                         return PKTCTL_EXIT_OK;
                 if (got < 0) {
-                        pktctl_err("%s: cut short or corrupt at byte %llu, after %llu packet(s)", s->path,
-                                   (unsigned long long)pkt_pcap_offset(r), (unsigned long long)n);
+                        pktctl_err("%s: cut short or corrupt at byte %llu, after %llu packet(s)",
+                                   s->path, (unsigned long long)pkt_pcap_offset(r),
+                                   (unsigned long long)n);
                         return PKTCTL_EXIT_FAIL;
                 }
                 for (int i = 0; i < got; i++) {
@@ -144,7 +148,8 @@ pktctl_scan_run(const struct pktctl_scan *s)
         struct pkt_pcap *r = NULL;
         int code, err;
 
-        err = pkt_pcap_open(s->path, &r);
+        /* "-" is standard input, as for tcpdump -r: libpkt reads pipes as they come. */
+        err = pkt_pcap_open(strcmp(s->path, "-") == 0 ? "/dev/stdin" : s->path, &r);
         if (err < 0)
                 return open_error(s->path, err);
         /* Compile for the file's link type up front: a bad filter fails before any output. */

@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * pktctl stats FILE [FILTER...]: the protocol hierarchy, as tshark -q -z io,phs prints it. Every layer
- * path (ethernet, ethernet:ip, ethernet:ip:udp, ...) counts the frames that have it and their bytes on
- * the wire.
+ * pktctl stats FILE [FILTER...]: the protocol hierarchy, as tshark -q -z io,phs prints it. Every
+ * layer path (ethernet, ethernet:ip, ethernet:ip:udp, ...) counts the frames that have it and their
+ * bytes on the wire.
  *
- * Paths form a tree; a node is found from its parent and its protocol through one open-addressing hash
- * table, so each layer of each packet costs one probe and nothing is allocated per packet.
+ * Paths form a tree; a node is found from its parent and its protocol through one open-addressing
+ * hash table, so each layer of each packet costs one probe and nothing is allocated per packet.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -14,12 +14,12 @@
 
 #include "pktctl.h"
 
-/* Distinct layer paths kept. Real captures have tens; a hostile one could make one per packet, so the
- * count is bounded and frames past it are counted apart and reported. */
+/* Distinct layer paths kept. Real captures have tens; a hostile one could make one per packet, so
+ * the count is bounded and frames past it are counted apart and reported. */
 #define STATS_NODES_MAX 8192
 /* Hash slots: a power of two, twice the nodes, so probes stay short even when full. */
 #define STATS_SLOTS (2 * STATS_NODES_MAX)
-#define NODE_NONE UINT32_MAX
+#define NODE_NONE   UINT32_MAX
 
 struct node {
         uint32_t parent; /* NODE_NONE for a first layer */
@@ -65,14 +65,17 @@ link_child(struct stats *st, uint32_t parent, uint32_t idx)
 static uint32_t
 node_get(struct stats *st, uint32_t parent, unsigned proto)
 {
-        for (uint32_t s = slot_of(parent, proto), k = 0; k < STATS_SLOTS; k++, s = (s + 1) & (STATS_SLOTS - 1)) {
+        for (uint32_t s = slot_of(parent, proto), k = 0; k < STATS_SLOTS;
+             k++, s = (s + 1) & (STATS_SLOTS - 1)) {
                 uint32_t i = st->slots[s];
                 if (i == 0) {
                         if (st->n_nodes == STATS_NODES_MAX)
                                 return NODE_NONE;
                         i = st->n_nodes++;
-                        st->nodes[i] = (struct node){ .parent = parent, .proto = (uint16_t)proto,
-                                                      .first_child = NODE_NONE, .last_child = NODE_NONE,
+                        st->nodes[i] = (struct node){ .parent = parent,
+                                                      .proto = (uint16_t)proto,
+                                                      .first_child = NODE_NONE,
+                                                      .last_child = NODE_NONE,
                                                       .next_sibling = NODE_NONE };
                         st->slots[s] = i + 1;
                         link_child(st, parent, i);
@@ -127,7 +130,8 @@ on_record(void *ctx, uint64_t n, const struct pkt_pcap_rec *rec)
         return 0;
 }
 
-/* A node is made after its parent, so walking backwards adds every subtree before its root moves on. */
+/* A node is made after its parent, so walking backwards adds every subtree before its root moves
+ * on. */
 static void
 sum_up(struct stats *st)
 {
@@ -147,8 +151,8 @@ print_text(const struct stats *st, uint32_t first, unsigned depth)
         for (uint32_t i = first; i != NODE_NONE; i = st->nodes[i].next_sibling) {
                 const struct node *nd = &st->nodes[i];
                 int w = printf("%*s%s", (int)depth * 2, "", pkt_proto_name(nd->proto));
-                printf("%*s frames:%llu bytes:%llu\n", w < 40 ? 40 - w : 0, "", (unsigned long long)nd->frames,
-                       (unsigned long long)nd->bytes);
+                printf("%*s frames:%llu bytes:%llu\n", w < 40 ? 40 - w : 0, "",
+                       (unsigned long long)nd->frames, (unsigned long long)nd->bytes);
                 print_text(st, nd->first_child, depth + 1);
         }
 }
@@ -163,8 +167,8 @@ print_json(const struct stats *st, uint32_t first)
                         putchar(',');
                 fputs("{\"layer\":", stdout);
                 pktctl_json_str(stdout, name, strlen(name));
-                printf(",\"frames\":%llu,\"bytes\":%llu,\"children\":[", (unsigned long long)nd->frames,
-                       (unsigned long long)nd->bytes);
+                printf(",\"frames\":%llu,\"bytes\":%llu,\"children\":[",
+                       (unsigned long long)nd->frames, (unsigned long long)nd->bytes);
                 print_json(st, nd->first_child);
                 fputs("]}", stdout);
         }
@@ -178,14 +182,15 @@ report(const struct stats *st, const char *path, const char *filter)
                 pktctl_json_str(stdout, path, strlen(path));
                 fputs(",\"filter\":", stdout);
                 pktctl_json_str(stdout, filter ? filter : "", filter ? strlen(filter) : 0);
-                printf(",\"frames\":%llu,\"bytes\":%llu,\"protocols\":[", (unsigned long long)st->frames,
-                       (unsigned long long)st->bytes);
+                printf(",\"frames\":%llu,\"bytes\":%llu,\"protocols\":[",
+                       (unsigned long long)st->frames, (unsigned long long)st->bytes);
                 print_json(st, st->first_root);
                 fputs("]}\n", stdout);
                 return;
         }
-        printf("Protocol Hierarchy Statistics\nFile: %s\nFilter: %s\nFrames: %llu bytes: %llu\n\n", path,
-               filter ? filter : "", (unsigned long long)st->frames, (unsigned long long)st->bytes);
+        printf("Protocol Hierarchy Statistics\nFile: %s\nFilter: %s\nFrames: %llu bytes: %llu\n\n",
+               path, filter ? filter : "", (unsigned long long)st->frames,
+               (unsigned long long)st->bytes);
         print_text(st, st->first_root, 0);
 }
 
@@ -194,9 +199,10 @@ usage(FILE *f)
 {
         fputs("Usage: pktctl stats [OPTIONS] FILE [FILTER...]\n"
               "\n"
-              "Prints the protocol hierarchy of the capture FILE: for every layer path (ethernet,\n"
-              "ethernet:ip, ethernet:ip:udp, ...) the frames that have it and their bytes on the wire,\n"
-              "as 'tshark -q -z io,phs' does. A BPF FILTER (tcpdump syntax) selects the packets counted.\n"
+              "Prints the protocol hierarchy of the capture FILE (- for standard input): for\n"
+              "every layer path (ethernet, ethernet:ip, ethernet:ip:udp, ...) the frames that\n"
+              "have it and their bytes on the wire, as 'tshark -q -z io,phs' does. A BPF FILTER\n"
+              "(tcpdump syntax) selects the packets counted.\n"
               "\n"
               "Options:\n"
               "  -c, --count N  count only the first N matching packets\n"
@@ -265,7 +271,8 @@ pktctl_stats_main(int argc, char **argv)
                 sum_up(st);
                 report(st, s.path, filter);
                 if (st->lost_frames)
-                        pktctl_err("%s: more than %d layer paths; %llu frames are counted only in part",
+                        pktctl_err("%s: more than %d layer paths; %llu frames are counted only in "
+                                   "part",
                                    s.path, STATS_NODES_MAX, (unsigned long long)st->lost_frames);
         }
         pkt_done(&st->p);

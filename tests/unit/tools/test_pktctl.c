@@ -16,7 +16,7 @@
 
 #include "testutil.h"
 
-#define PKTCTL PKTD_BINARY_DIR "/tools/pktctl"
+#define PKTCTL   PKTD_BINARY_DIR "/tools/pktctl"
 #define DNS_ICMP "dpkt/dns_icmp.pcap"
 
 static char tmpdir[64];
@@ -110,9 +110,9 @@ teardown(void **state)
 
 /* ---- read ---- */
 
-/* tshark -r dpkt/dns_icmp.pcap -c 1 -T fields -e frame.time_epoch -e frame.cap_len -e eth.src -e ip.src
- *   -e ip.dst -e ip.id -e udp.srcport -e udp.dstport -e udp.checksum
- * 1369953917.270862000 80 60:33:4b:13:c5:58 192.168.43.9 192.168.43.1 0xd0a6 51677 53 0xf268 */
+/* tshark -r dpkt/dns_icmp.pcap -c 1 -T fields -e frame.time_epoch -e frame.cap_len -e eth.src -e
+ * ip.src -e ip.dst -e ip.id -e udp.srcport -e udp.dstport -e udp.checksum 1369953917.270862000 80
+ * 60:33:4b:13:c5:58 192.168.43.9 192.168.43.1 0xd0a6 51677 53 0xf268 */
 static void
 test_read_prints_header_line_then_each_layer(void **state)
 {
@@ -169,10 +169,27 @@ test_read_filter_selects_matching_packets(void **state)
         free(out);
 
         /* -c counts matching packets, not records read. */
-        snprintf(args, sizeof(args), "read -c 2 %s 'udp and src host 192.168.43.1'", tu_corpus(DNS_ICMP));
+        snprintf(args, sizeof(args), "read -c 2 %s 'udp and src host 192.168.43.1'",
+                 tu_corpus(DNS_ICMP));
         out = run_ok(args);
         assert_int_equal(count_lines_starting(out, "#"), 2);
         assert_int_equal(count_lines_starting(out, "#10 "), 1);
+        free(out);
+}
+
+/* "-" reads standard input, a pipe: the reader takes records as they come. */
+static void
+test_read_dash_reads_standard_input(void **state)
+{
+        char cmd[1024];
+        int status;
+        (void)state;
+
+        snprintf(cmd, sizeof(cmd), "cat %s | %s read -c 1 - 2>&1", tu_corpus(DNS_ICMP), PKTCTL);
+        char *out = tu_run(cmd, &status);
+        assert_non_null(out);
+        assert_true(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        assert_true(starts_with(out, "#1 1369953917.270862000 caplen 80 len 80\n"));
         free(out);
 }
 
@@ -195,8 +212,10 @@ test_read_hex_adds_hexdump(void **state)
 static void
 write_pcap1(const char *path, const uint8_t *frame, uint32_t caplen, uint32_t wire_len)
 {
-        uint8_t buf[2048] = { 0xd4, 0xc3, 0xb2, 0xa1, 2, 0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0, 0, 1, 0, 0, 0 };
-        uint32_t rec[4] = { 1700000000, 123456, caplen, wire_len }; /* host order = LE on our targets */
+        uint8_t buf[2048] = { 0xd4, 0xc3, 0xb2, 0xa1, 2,    0,    4, 0, 0, 0, 0, 0,
+                              0,    0,    0,    0,    0xff, 0xff, 0, 0, 1, 0, 0, 0 };
+        uint32_t rec[4] = { 1700000000, 123456, caplen,
+                            wire_len }; /* host order = LE on our targets */
 
         assert_true(caplen <= sizeof(buf) - 40);
         memcpy(buf + 24, rec, sizeof(rec));
@@ -239,9 +258,12 @@ test_read_json_values_are_typed(void **state)
 
         snprintf(args, sizeof(args), "read --json -c 1 %s", tu_corpus(DNS_ICMP));
         char *out = run_ok(args);
-        assert_true(starts_with(out, "{\"n\":1,\"ts\":\"1369953917.270862000\",\"caplen\":80,\"len\":80,\"layers\":["));
+        assert_true(starts_with(
+                out,
+                "{\"n\":1,\"ts\":\"1369953917.270862000\",\"caplen\":80,\"len\":80,\"layers\":["));
         /* Enums are numbers, addresses text, bytes hex. */
-        assert_non_null(strstr(out, "{\"layer\":\"ethernet\",\"dst\":\"02:1a:11:f0:c8:3b\",\"src\":\"60:33:4b:13:c5:58\","
+        assert_non_null(strstr(out, "{\"layer\":\"ethernet\",\"dst\":\"02:1a:11:f0:c8:3b\",\"src\":"
+                                    "\"60:33:4b:13:c5:58\","
                                     "\"type\":2048}"));
         assert_non_null(strstr(out, "\"src\":\"192.168.43.9\",\"dst\":\"192.168.43.1\""));
         assert_non_null(strstr(out, "\"id\":53414,"));
@@ -256,8 +278,8 @@ test_read_json_values_are_typed(void **state)
 static void
 test_read_json_bytes_are_hex_strings(void **state)
 {
-        static const uint8_t frame[17] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x88, 0xb5,
-                                           'h', 'i', 0 };
+        static const uint8_t frame[17] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2,   0, 0,
+                                           0,    0,    1,    0x88, 0xb5, 'h',  'i', 0 };
         char args[512];
         (void)state;
 
@@ -287,7 +309,8 @@ test_read_json_bytes_are_hex_strings(void **state)
 static void
 test_read_json_flags_truncated_and_malformed_layers(void **state)
 {
-        static const uint8_t frame[20] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0, 1, 0x08, 0x00,
+        static const uint8_t frame[20] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2,
+                                           0,    0,    0,    0,    1,    0x08, 0x00,
                                            0x45, 0x00, 0x00, 0x2e, 0x00, 0x01 };
         char args[512];
         (void)state;
@@ -322,7 +345,8 @@ test_read_cut_short_file_prints_packets_before_the_cut_then_fails(void **state)
         int code;
         (void)state;
 
-        /* 24-byte file header, then 16 + 80 and 16 + 124 bytes (capinfos), then 10 bytes into #3. */
+        /* 24-byte file header, then 16 + 80 and 16 + 124 bytes (capinfos), then 10 bytes into #3.
+         */
         size_t n = read_file(tu_corpus(DNS_ICMP), buf, sizeof(buf));
         assert_true(n > 300);
         write_file(tmp_path("cut.pcap"), buf, 24 + 96 + 140 + 16 + 10);
@@ -378,7 +402,8 @@ phs_frames(const char *out, const char *path)
                 unsigned long frames;
                 while (s[depth * 2] == ' ' && s[depth * 2 + 1] == ' ')
                         depth++;
-                if (depth >= PKT_LAYERS_MAX || sscanf(s + depth * 2, "%31s frames:%lu", name, &frames) != 2)
+                if (depth >= PKT_LAYERS_MAX ||
+                    sscanf(s + depth * 2, "%31s frames:%lu", name, &frames) != 2)
                         continue;
                 snprintf(stack[depth], sizeof(stack[depth]), "%s", name);
                 for (unsigned i = 0; i <= depth; i++) {
@@ -426,8 +451,8 @@ test_stats_frame_counts_equal_tshark_phs(void **state)
         }
 }
 
-/* tshark -q -z io,phs -r tcpdump/babel_update_oobr.pcap: eth bytes:27263204, ip 26214628, udp 25690188
- * (snap length 69: bytes on the wire, not captured). */
+/* tshark -q -z io,phs -r tcpdump/babel_update_oobr.pcap: eth bytes:27263204, ip 26214628, udp
+ * 25690188 (snap length 69: bytes on the wire, not captured). */
 static void
 test_stats_bytes_count_wire_length(void **state)
 {
@@ -436,9 +461,12 @@ test_stats_bytes_count_wire_length(void **state)
 
         snprintf(args, sizeof(args), "stats %s", tu_corpus("tcpdump/babel_update_oobr.pcap"));
         char *out = run_ok(args);
-        assert_non_null(strstr(out, "\nethernet                                 frames:107 bytes:27263204\n"));
-        assert_non_null(strstr(out, "\n  ip                                     frames:103 bytes:26214628\n"));
-        assert_non_null(strstr(out, "\n    udp                                  frames:99 bytes:25690188\n"));
+        assert_non_null(strstr(
+                out, "\nethernet                                 frames:107 bytes:27263204\n"));
+        assert_non_null(strstr(
+                out, "\n  ip                                     frames:103 bytes:26214628\n"));
+        assert_non_null(strstr(
+                out, "\n    udp                                  frames:99 bytes:25690188\n"));
         free(out);
 }
 
@@ -452,7 +480,8 @@ test_stats_filter_and_json(void **state)
         /* tshark -r dpkt/dns_icmp.pcap -Y udp: 10 frames, 944 bytes */
         snprintf(args, sizeof(args), "stats --json %s udp", tu_corpus(DNS_ICMP));
         char *out = run_ok(args);
-        assert_non_null(strstr(out, "\"frames\":10,\"bytes\":944,\"protocols\":[{\"layer\":\"ethernet\",\"frames\":10,"));
+        assert_non_null(strstr(out, "\"frames\":10,\"bytes\":944,\"protocols\":[{\"layer\":"
+                                    "\"ethernet\",\"frames\":10,"));
         free(out);
 
         if (!tu_have("python3"))
@@ -462,7 +491,8 @@ test_stats_filter_and_json(void **state)
                  "t = json.load(sys.stdin)\n"
                  "eth = t[\"protocols\"][0]; ip = eth[\"children\"][0]\n"
                  "kids = {c[\"layer\"]: c[\"frames\"] for c in ip[\"children\"]}\n"
-                 "print(t[\"frames\"], t[\"bytes\"], eth[\"layer\"], eth[\"frames\"], ip[\"frames\"], kids[\"udp\"])'",
+                 "print(t[\"frames\"], t[\"bytes\"], eth[\"layer\"], eth[\"frames\"], "
+                 "ip[\"frames\"], kids[\"udp\"])'",
                  tu_corpus(DNS_ICMP));
         out = run(args, true, &code);
         assert_int_equal(code, 0);
@@ -477,17 +507,22 @@ static const struct {
         const char *hex; /* scapy's bytes(...).hex() of the expression in @scapy */
         const char *scapy;
 } build_oracle[] = {
-        { "ethernet(dst=ff:ff:ff:ff:ff:ff,src=02:00:00:00:00:01)/ip(src=192.0.2.1,dst=192.0.2.2,id=1)/"
+        { "ethernet(dst=ff:ff:ff:ff:ff:ff,src=02:00:00:00:00:01)/"
+          "ip(src=192.0.2.1,dst=192.0.2.2,id=1)/"
           "udp(sport=1234,dport=53)/raw(\"hello\")",
-          "ffffffffffff020000000001080045000021000100004011f6c7c0000201c000020204d20035000d32f768656c6c6f",
-          "Ether(dst=\"ff:ff:ff:ff:ff:ff\",src=\"02:00:00:00:00:01\")/IP(src=\"192.0.2.1\",dst=\"192.0.2.2\","
+          "ffffffffffff020000000001080045000021000100004011f6c7c0000201c000020204d20035000d32f76865"
+          "6c6c6f",
+          "Ether(dst=\"ff:ff:ff:ff:ff:ff\",src=\"02:00:00:00:00:01\")/"
+          "IP(src=\"192.0.2.1\",dst=\"192.0.2.2\","
           "id=1)/UDP(sport=1234,dport=53)/Raw(b\"hello\")" },
         { "ip(src=10.0.0.1,dst=10.0.0.2,id=0x1234,ttl=17,tos=0x10)/udp(sport=5353,dport=5353)/"
           "raw(\"\\x00\\x01abc\")",
           "4510002112340000111183860a0000010a00000214e914e9000dfd9b0001616263",
-          "IP(src=\"10.0.0.1\",dst=\"10.0.0.2\",id=0x1234,ttl=17,tos=0x10)/UDP(sport=5353,dport=5353)/"
+          "IP(src=\"10.0.0.1\",dst=\"10.0.0.2\",id=0x1234,ttl=17,tos=0x10)/"
+          "UDP(sport=5353,dport=5353)/"
           "Raw(b\"\\x00\\x01abc\")" },
-        { "ethernet(dst=00:11:22:33:44:55,src=66:77:88:99:aa:bb)/ip(src=198.51.100.7,dst=203.0.113.9,id=7,"
+        { "ethernet(dst=00:11:22:33:44:55,src=66:77:88:99:aa:bb)/"
+          "ip(src=198.51.100.7,dst=203.0.113.9,id=7,"
           "flags=DF)/udp(sport=40000,dport=123)",
           "00112233445566778899aabb08004500001c000740004011d485c6336407cb0071099c40007b0008fcdd",
           "Ether(dst=\"00:11:22:33:44:55\",src=\"66:77:88:99:aa:bb\")/IP(src=\"198.51.100.7\","
@@ -539,7 +574,8 @@ test_build_writes_one_packet_pcap(void **state)
 
         for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
                 const char *spec = build_oracle[cases[i].oracle].spec;
-                snprintf(args, sizeof(args), "build --hex -w %s '%s'", tmp_path("built.pcap"), spec);
+                snprintf(args, sizeof(args), "build --hex -w %s '%s'", tmp_path("built.pcap"),
+                         spec);
                 free(run_ok(args));
                 size_t n = read_file(tmp_path("built.pcap"), buf, sizeof(buf));
                 size_t frame_len = strlen(build_oracle[cases[i].oracle].hex) / 2;
@@ -555,8 +591,9 @@ test_build_writes_one_packet_pcap(void **state)
                 assert_int_equal(caplen, frame_len);
                 assert_int_equal(wire_len, frame_len);
                 uint8_t want_bytes[256];
-                tu_assert_bytes(buf + 40, n - 40, want_bytes,
-                                tu_hex(build_oracle[cases[i].oracle].hex, want_bytes, sizeof(want_bytes)));
+                tu_assert_bytes(
+                        buf + 40, n - 40, want_bytes,
+                        tu_hex(build_oracle[cases[i].oracle].hex, want_bytes, sizeof(want_bytes)));
 
                 /* and read back, the packet dissects as it was built */
                 snprintf(args, sizeof(args), "read --json %s", tmp_path("built.pcap"));
@@ -608,6 +645,13 @@ test_errors_name_the_file_or_filter_and_exit_1(void **state)
         assert_non_null(strstr(out, "text.pcap: not a capture file"));
         free(out);
 
+        /* libpkt does not unzip: the message says how to get around it */
+        snprintf(args, sizeof(args), "read %s", tu_corpus("scapy/bgp_fragmented.pcap.gz"));
+        out = run(args, true, &code);
+        assert_int_equal(code, 1);
+        assert_non_null(strstr(out, "bgp_fragmented.pcap.gz: compressed; try: zcat "));
+        free(out);
+
         snprintf(args, sizeof(args), "read %s 'udp and nonsense ('", tu_corpus(DNS_ICMP));
         out = run(args, true, &code);
         assert_int_equal(code, 1);
@@ -620,8 +664,16 @@ static void
 test_usage_errors_exit_2(void **state)
 {
         static const char *const bad[] = {
-                "", "nosuchcommand", "--nosuchoption", "read", "read --nosuchoption x.pcap", "read -c x x.pcap",
-                "read -c 0 x.pcap", "stats", "build", "build a b",
+                "",
+                "nosuchcommand",
+                "--nosuchoption",
+                "read",
+                "read --nosuchoption x.pcap",
+                "read -c x x.pcap",
+                "read -c 0 x.pcap",
+                "stats",
+                "build",
+                "build a b",
         };
         int code;
         (void)state;
@@ -638,7 +690,8 @@ test_usage_errors_exit_2(void **state)
 static void
 test_help_and_version(void **state)
 {
-        static const char *const helps[] = { "--help", "read --help", "stats --help", "build --help" };
+        static const char *const helps[] = { "--help", "read --help", "stats --help",
+                                             "build --help" };
         (void)state;
 
         for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++) {
@@ -663,6 +716,7 @@ main(void)
                 cmocka_unit_test(test_read_prints_header_line_then_each_layer),
                 cmocka_unit_test(test_read_count_stops_after_n_packets),
                 cmocka_unit_test(test_read_filter_selects_matching_packets),
+                cmocka_unit_test(test_read_dash_reads_standard_input),
                 cmocka_unit_test(test_read_hex_adds_hexdump),
                 cmocka_unit_test(test_read_json_lines_parse_with_expected_keys),
                 cmocka_unit_test(test_read_json_values_are_typed),
