@@ -43,17 +43,12 @@ enum { F_NXT, F_LEN, F_RSVD, F_SPI, F_SEQ, F_ICV };
 static void
 ah_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        uint32_t len = ((uint32_t)v->b[1] + 2) * 4;
-
-        if (len < AH_HDR_LEN) {
-                /* Shorter than its own fixed fields: the length cannot be trusted. */
-                d->flags |= PKT_LAYER_MALFORMED;
-                d->hdr_len = AH_HDR_LEN;
-                d->payload_len = 0;
-                return;
-        }
-        d->hdr_len = len;
+        d->hdr_len = ((uint32_t)v->b[1] + 2) * 4;
         d->next = (uint16_t)pkt_key_lookup(PKT_KEY_IP_PROTO, v->b[0]);
+        /* RFC 4302 2.2: the fixed fields alone make 12 bytes (len 1). Some stacks send len 0; tshark,
+         * like them, then takes 8 bytes and goes on to the next header, so we do too, flagged. */
+        if (d->hdr_len < AH_HDR_LEN)
+                d->flags |= PKT_LAYER_MALFORMED;
 }
 
 /* The header must end on the alignment of the IP version it follows (RFC 4302 2.6). */
@@ -76,7 +71,7 @@ ah_update(struct pkt *p, unsigned idx)
         if (l->hdr_len % align && !(l->set_mask & (UINT64_C(1) << F_LEN)) &&
             (r = pkt_layer_splice(p, idx, l->hdr_len, 0, zeros, align - l->hdr_len % align)) < 0)
                 return r;
-        if ((r = pkt_auto_set(p, idx, F_LEN, MIN(l->hdr_len / 4 - 2, 255u))) < 0)
+        if ((r = pkt_auto_set(p, idx, F_LEN, MIN(MAX(l->hdr_len / 4, 2u) - 2, 255u))) < 0)
                 return r;
         if (idx + 1u < p->n_layers && pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_IP_PROTO, &key) == 0)
                 return pkt_auto_set(p, idx, F_NXT, key);

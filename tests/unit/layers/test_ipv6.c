@@ -441,6 +441,25 @@ test_ah_corpus_matches_tshark(void **state)
 }
 
 static void
+test_ah_of_length_zero_is_8_bytes_like_tshark(void **state)
+{
+        struct pkt p;
+        struct frame *f = parse_frame(&p, "zeek/ipv6_zero_len_ah.pcap", 5);
+
+        (void)state;
+        /* tshark: eth:ipv6:ah:icmpv6, ah.length 0 ("8 bytes"), ICMPv6 right after those 8 bytes */
+        assert_int_equal(pkt_layer_find(&p, PKT_PROTO_AH, 0), 2);
+        assert_int_equal(p.layers[2].hdr_len, 8);
+        assert_true(p.layers[2].flags & PKT_LAYER_MALFORMED); /* its sequence number overlaps the payload */
+        assert_int_equal(field_u64(&p, 2, "nxt"), 58);
+        assert_field(&p, 2, "spi", "0x00000000");
+        assert_non_null(pkt_layer(&p, 3));
+        assert_int_equal(p.layers[3].off, 14 + 40 + 8);
+        assert_int_equal(p.layers[3].proto, pkt_key_lookup(PKT_KEY_IP_PROTO, 58));
+        free(f);
+}
+
+static void
 test_ah_and_esp_after_ipv4_match_tshark(void **state)
 {
         static const unsigned want[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP, PKT_PROTO_AH, PKT_PROTO_IP,
@@ -922,6 +941,7 @@ main(void)
                 cmocka_unit_test(test_ip6_zero_length_padn_is_valid),
                 cmocka_unit_test(test_ip6_ext_headers_corpus_matches_tshark),
                 cmocka_unit_test(test_ah_corpus_matches_tshark),
+                cmocka_unit_test(test_ah_of_length_zero_is_8_bytes_like_tshark),
                 cmocka_unit_test(test_ah_and_esp_after_ipv4_match_tshark),
                 cmocka_unit_test(test_ip6_routing_type0_corpus_matches_tshark),
                 cmocka_unit_test(test_ip6_srh_corpus_matches_tshark),
