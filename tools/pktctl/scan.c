@@ -121,9 +121,9 @@ scan_loop(const struct pktctl_scan *s, struct pkt_pcap *r, struct filter *f)
                 if (got == 0)
                         return PKTCTL_EXIT_OK;
                 if (got < 0) {
-                        pktctl_err("%s: cut short or corrupt at byte %llu, after %llu packet(s)",
-                                   s->path, (unsigned long long)pkt_pcap_offset(r),
-                                   (unsigned long long)n);
+                        pktctl_err("%s: %s at byte %llu, after %llu packet(s)", s->path,
+                                   got == -EBADMSG ? "cut short or corrupt" : strerror(-got),
+                                   (unsigned long long)pkt_pcap_offset(r), (unsigned long long)n);
                         return PKTCTL_EXIT_FAIL;
                 }
                 for (int i = 0; i < got; i++) {
