@@ -16,18 +16,18 @@
  *  |  echo: data ... / errors: Internet Header + 64 bits of Original Data Datagram
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-
  *
- * As pypacker does, the four bytes after the checksum are a sub-layer chosen by the type (ICMP.Echo,
- * ICMP.Unreach, ...), so "ip()/icmp()/echo(id=1)/raw(...)" builds and each body has its own fields.
- * The checksum covers the whole ICMP message, sub-layer and payload included.
+ * As pypacker does, the four bytes after the checksum are a sub-layer chosen by the type
+ * (ICMP.Echo, ICMP.Unreach, ...), so "ip()/icmp()/echo(id=1)/raw(...)" builds and each body has its
+ * own fields. The checksum covers the whole ICMP message, sub-layer and payload included.
  */
 #include <string.h>
 
 #include "internal.h"
 
-#define ICMP_HDR_LEN 4
+#define ICMP_HDR_LEN  4
 #define ICMP_BODY_LEN 4
 #define IP_PROTO_ICMP 1
-#define IP_HDR_MIN 20
+#define IP_HDR_MIN    20
 /* RFC 792: an error quotes the Internet header and the first 64 bits of the datagram's data. */
 #define ICMP_QUOTE_DATA 8
 
@@ -92,7 +92,8 @@ icmp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 
 /*
  * The type follows the sub-layer unless the user set it, or the type already selects that sub-layer
- * (an echo reply stays a reply when its id changes; a fresh echo gets its first carrier, a request).
+ * (an echo reply stays a reply when its id changes; a fresh echo gets its first carrier, a
+ * request).
  */
 static int
 icmp_update_type(struct pkt *p, unsigned idx)
@@ -153,9 +154,10 @@ reply_type(uint8_t type)
 }
 
 /*
- * Does the IPv4 datagram quoted by error @rep (layer @pi) come from request @req, whose layer @ri sits
- * above its IPv4 header? Compares what routers leave alone: source, destination, protocol and id of
- * the IP header, and the first 8 bytes after it (ports or ICMP id/seq; RFC 792 quotes at least those).
+ * Does the IPv4 datagram quoted by error @rep (layer @pi) come from request @req, whose layer @ri
+ * sits above its IPv4 header? Compares what routers leave alone: source, destination, protocol and
+ * id of the IP header, and the first 8 bytes after it (ports or ICMP id/seq; RFC 792 quotes at
+ * least those).
  */
 static bool
 quote_matches(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
@@ -166,7 +168,8 @@ quote_matches(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
         if (ii < 0 || lp->len < ICMP_HDR_LEN + ICMP_BODY_LEN + IP_HDR_MIN)
                 return false;
         const struct pkt_layer *li = &req->layers[ii];
-        const uint8_t *q = req->data + li->off, *a = rep->data + lp->off + ICMP_HDR_LEN + ICMP_BODY_LEN;
+        const uint8_t *q = req->data + li->off,
+                      *a = rep->data + lp->off + ICMP_HDR_LEN + ICMP_BODY_LEN;
         uint32_t quote_len = lp->len - ICMP_HDR_LEN - ICMP_BODY_LEN;
         uint32_t q_hl = (uint32_t)(q[0] & 0xf) * 4, a_hl = (uint32_t)(a[0] & 0xf) * 4;
 
@@ -220,16 +223,31 @@ static const struct pkt_key icmp_carriers[] = {
 /* Echo first: a fresh echo() under icmp() is a request. Timestamp and information messages open
  * with the same identifier and sequence number (RFC 792), so they share the sub-layer. */
 static const struct pkt_key echo_carriers[] = {
-        { PKT_KEY_ICMP_TYPE, ICMP_ECHO },      { PKT_KEY_ICMP_TYPE, ICMP_ECHOREPLY },
-        { PKT_KEY_ICMP_TYPE, ICMP_TSTAMP },    { PKT_KEY_ICMP_TYPE, ICMP_TSTAMPREPLY },
-        { PKT_KEY_ICMP_TYPE, ICMP_INFO },      { PKT_KEY_ICMP_TYPE, ICMP_INFOREPLY },
+        { PKT_KEY_ICMP_TYPE, ICMP_ECHO },
+        { PKT_KEY_ICMP_TYPE, ICMP_ECHOREPLY },
+        { PKT_KEY_ICMP_TYPE, ICMP_TSTAMP },
+        { PKT_KEY_ICMP_TYPE, ICMP_TSTAMPREPLY },
+        { PKT_KEY_ICMP_TYPE, ICMP_INFO },
+        { PKT_KEY_ICMP_TYPE, ICMP_INFOREPLY },
         PKT_KEY_END,
 };
 
-static const struct pkt_key unreach_carriers[] = { { PKT_KEY_ICMP_TYPE, ICMP_UNREACH }, PKT_KEY_END };
-static const struct pkt_key redirect_carriers[] = { { PKT_KEY_ICMP_TYPE, ICMP_REDIRECT }, PKT_KEY_END };
-static const struct pkt_key timeexceed_carriers[] = { { PKT_KEY_ICMP_TYPE, ICMP_TIMEXCEED }, PKT_KEY_END };
-static const struct pkt_key paramprob_carriers[] = { { PKT_KEY_ICMP_TYPE, ICMP_PARAMPROB }, PKT_KEY_END };
+static const struct pkt_key unreach_carriers[] = {
+        { PKT_KEY_ICMP_TYPE, ICMP_UNREACH },
+        PKT_KEY_END,
+};
+static const struct pkt_key redirect_carriers[] = {
+        { PKT_KEY_ICMP_TYPE, ICMP_REDIRECT },
+        PKT_KEY_END,
+};
+static const struct pkt_key timeexceed_carriers[] = {
+        { PKT_KEY_ICMP_TYPE, ICMP_TIMEXCEED },
+        PKT_KEY_END,
+};
+static const struct pkt_key paramprob_carriers[] = {
+        { PKT_KEY_ICMP_TYPE, ICMP_PARAMPROB },
+        PKT_KEY_END,
+};
 
 const struct pkt_proto pkt_proto_icmp = {
         .name = "icmp",

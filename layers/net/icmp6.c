@@ -22,10 +22,10 @@
 
 #include "internal.h"
 
-#define ICMP6_HDR_LEN 4
+#define ICMP6_HDR_LEN  4
 #define ICMP6_BODY_LEN 4
 #define IP_PROTO_ICMP6 58
-#define IP6_HDR_LEN 40
+#define IP6_HDR_LEN    40
 /* Bytes of the invoking packet's upper header compared by answers: ports, or ICMPv6 id/seq. */
 #define ICMP6_QUOTE_DATA 8
 
@@ -109,7 +109,8 @@ icmp6_update(struct pkt *p, unsigned idx)
                 return r;
         if (l->set_mask & (UINT64_C(1) << F_SUM))
                 return 0;
-        /* RFC 4443 2.3: unlike ICMPv4, the sum includes the pseudo-header; without IPv6 there is none. */
+        /* RFC 4443 2.3: unlike ICMPv4, the sum includes the pseudo-header; without IPv6 there is
+         * none. */
         if (pkt_csum_pseudo(p, idx, IP_PROTO_ICMP6, l->len, &sum) < 0)
                 return 0;
         h = pkt_layer_bytes_mut(p, idx);
@@ -129,8 +130,8 @@ is_error(uint8_t type)
 
 /*
  * Does the IPv6 packet quoted by error @rep (layer @pi) come from request @req? Compares source,
- * destination and next header of the fixed header, and the first 8 bytes after it (the upper header,
- * or the first extension header, which the quote carries unchanged).
+ * destination and next header of the fixed header, and the first 8 bytes after it (the upper
+ * header, or the first extension header, which the quote carries unchanged).
  */
 static bool
 quote_matches(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
@@ -141,7 +142,8 @@ quote_matches(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
         if (ii < 0 || lp->len < ICMP6_HDR_LEN + ICMP6_BODY_LEN + IP6_HDR_LEN)
                 return false;
         const struct pkt_layer *li = &req->layers[ii];
-        const uint8_t *q = req->data + li->off, *a = rep->data + lp->off + ICMP6_HDR_LEN + ICMP6_BODY_LEN;
+        const uint8_t *q = req->data + li->off,
+                      *a = rep->data + lp->off + ICMP6_HDR_LEN + ICMP6_BODY_LEN;
         uint32_t quote_len = lp->len - ICMP6_HDR_LEN - ICMP6_BODY_LEN;
 
         if (li->len < IP6_HDR_LEN || a[6] != q[6] || memcmp(a + 8, q + 8, 32) != 0)
@@ -165,7 +167,8 @@ icmp6_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
         if (lq->proto != PKT_PROTO_ICMP6 || lq->len < ICMP6_HDR_LEN + ICMP6_BODY_LEN ||
             lp->len < ICMP6_HDR_LEN + ICMP6_BODY_LEN)
                 return false;
-        return q[0] == ICMP6_ECHO_REQUEST && a[0] == ICMP6_ECHO_REPLY && memcmp(q + 4, a + 4, 4) == 0;
+        return q[0] == ICMP6_ECHO_REQUEST && a[0] == ICMP6_ECHO_REPLY &&
+               memcmp(q + 4, a + 4, 4) == 0;
 }
 
 /* pypacker: the same echo id is the same flow, whichever way it goes. */
@@ -182,20 +185,32 @@ error_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->next = PKT_PROTO_IP6;
 }
 
-static const struct pkt_key icmp6_carriers[] = { { PKT_KEY_IP_PROTO, IP_PROTO_ICMP6 }, PKT_KEY_END };
+static const struct pkt_key icmp6_carriers[] = {
+        { PKT_KEY_IP_PROTO, IP_PROTO_ICMP6 },
+        PKT_KEY_END,
+};
 /* Request first: a fresh echo() under icmp6() asks. */
 static const struct pkt_key echo_carriers[] = {
         { PKT_KEY_ICMP6_TYPE, ICMP6_ECHO_REQUEST },
         { PKT_KEY_ICMP6_TYPE, ICMP6_ECHO_REPLY },
         PKT_KEY_END,
 };
-static const struct pkt_key unreach_carriers[] = { { PKT_KEY_ICMP6_TYPE, ICMP6_DST_UNREACH }, PKT_KEY_END };
-static const struct pkt_key toobig_carriers[] = { { PKT_KEY_ICMP6_TYPE, ICMP6_PACKET_TOO_BIG }, PKT_KEY_END };
+static const struct pkt_key unreach_carriers[] = {
+        { PKT_KEY_ICMP6_TYPE, ICMP6_DST_UNREACH },
+        PKT_KEY_END,
+};
+static const struct pkt_key toobig_carriers[] = {
+        { PKT_KEY_ICMP6_TYPE, ICMP6_PACKET_TOO_BIG },
+        PKT_KEY_END,
+};
 static const struct pkt_key timeexceed_carriers[] = {
         { PKT_KEY_ICMP6_TYPE, ICMP6_TIME_EXCEEDED },
         PKT_KEY_END,
 };
-static const struct pkt_key paramprob_carriers[] = { { PKT_KEY_ICMP6_TYPE, ICMP6_PARAM_PROB }, PKT_KEY_END };
+static const struct pkt_key paramprob_carriers[] = {
+        { PKT_KEY_ICMP6_TYPE, ICMP6_PARAM_PROB },
+        PKT_KEY_END,
+};
 
 const struct pkt_proto pkt_proto_icmp6 = {
         .name = "icmp6",

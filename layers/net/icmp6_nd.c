@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * IPv6 neighbour discovery messages (RFC 4861 4) and their options (RFC 4861 4.6, RFC 8106 RDNSS and
- * DNSSL), carried by ICMPv6 types 133-137. Each message is a sub-layer of icmp6, as in pypacker.
+ * IPv6 neighbour discovery messages (RFC 4861 4) and their options (RFC 4861 4.6; RDNSS and
+ * DNSSL RFC 8106), carried by ICMPv6 types 133-137. As in pypacker, each is a sub-layer of icmp6.
  *
  *   Router Solicitation (133)       Router Advertisement (134)
  *  +---------------------------+   +-------------+-+-+---------+---------------------+
@@ -30,12 +30,12 @@
 
 #include "internal.h"
 
-#define ND_RS_LEN 4
-#define ND_RA_LEN 12
-#define ND_NS_LEN 20
-#define ND_NA_LEN 20
+#define ND_RS_LEN       4
+#define ND_RA_LEN       12
+#define ND_NS_LEN       20
+#define ND_NA_LEN       20
 #define ND_REDIRECT_LEN 36
-#define ND_OPT_UNIT 8
+#define ND_OPT_UNIT     8
 /* The option's length byte counts 8-octet units, so no option exceeds 255 of them. */
 #define ND_OPT_MAX (255 * ND_OPT_UNIT)
 
@@ -60,9 +60,9 @@ enum {
 /* clang-format off */
 static const struct pkt_name nd_opt_names[] = {
         { ND_OPT_SLLA, "slla" }, { ND_OPT_TLLA, "tlla" }, { ND_OPT_PREFIX, "prefix" },
-        { ND_OPT_REDIRECTED, "redirected" }, { ND_OPT_MTU, "mtu" }, { 14, "nonce" },
-        { 24, "route" }, { ND_OPT_RDNSS, "rdnss" }, { ND_OPT_DNSSL, "dnssl" }, { 38, "pref64" },
-        { 0, NULL },
+        { ND_OPT_REDIRECTED, "redirected" }, { ND_OPT_MTU, "mtu" }, { 7, "advinterval" },
+        { 8, "hainfo" }, { 14, "nonce" }, { 24, "route" }, { ND_OPT_RDNSS, "rdnss" },
+        { ND_OPT_DNSSL, "dnssl" }, { 38, "pref64" }, { 0, NULL },
 };
 
 static const struct pkt_name ra_flag_names[] = {
@@ -192,8 +192,8 @@ fixed_len(uint16_t proto)
 
 /*
  * Options run from the end of the fixed part to the end of the message. RFC 4861 4.6: a length of 0
- * is invalid (and would never advance), so it makes a malformed element that ends the walk. An option
- * cut by the capture is truncated; one that claims more than the message holds is malformed.
+ * is invalid (and would never advance), so it makes a malformed element that ends the walk. An
+ * option cut by the capture is truncated; one that claims more than the message holds is malformed.
  */
 static int
 nd_opts_next(const struct pkt_view *v, struct pkt_elem *e)
@@ -230,7 +230,10 @@ nd_opts_next(const struct pkt_view *v, struct pkt_elem *e)
 }
 
 static const struct pkt_elem_set nd_elems[] = {
-        { .name = "opts", .elem_name = "opt", .next = nd_opts_next, .fields = nd_opt_fields,
+        { .name = "opts",
+          .elem_name = "opt",
+          .next = nd_opts_next,
+          .fields = nd_opt_fields,
           .n_fields = ARRAY_SIZE(nd_opt_fields) },
 };
 
@@ -345,8 +348,8 @@ nd_opt_build(const char *text, uint8_t *out, size_t size)
 }
 
 static int
-nd_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
-              size_t size, uint32_t *ret_at)
+nd_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+              uint8_t *out, size_t size, uint32_t *ret_at)
 {
         (void)v;
         (void)set;
@@ -354,18 +357,33 @@ nd_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const ch
         return nd_opt_build(text, out, size);
 }
 
-static const struct pkt_key rs_carriers[] = { { PKT_KEY_ICMP6_TYPE, ND_ROUTER_SOLICIT }, PKT_KEY_END };
-static const struct pkt_key ra_carriers[] = { { PKT_KEY_ICMP6_TYPE, ND_ROUTER_ADVERT }, PKT_KEY_END };
-static const struct pkt_key ns_carriers[] = { { PKT_KEY_ICMP6_TYPE, ND_NEIGHBOR_SOLICIT }, PKT_KEY_END };
-static const struct pkt_key na_carriers[] = { { PKT_KEY_ICMP6_TYPE, ND_NEIGHBOR_ADVERT }, PKT_KEY_END };
-static const struct pkt_key redirect_carriers[] = { { PKT_KEY_ICMP6_TYPE, ND_REDIRECT }, PKT_KEY_END };
+static const struct pkt_key rs_carriers[] = {
+        { PKT_KEY_ICMP6_TYPE, ND_ROUTER_SOLICIT },
+        PKT_KEY_END,
+};
+static const struct pkt_key ra_carriers[] = {
+        { PKT_KEY_ICMP6_TYPE, ND_ROUTER_ADVERT },
+        PKT_KEY_END,
+};
+static const struct pkt_key ns_carriers[] = {
+        { PKT_KEY_ICMP6_TYPE, ND_NEIGHBOR_SOLICIT },
+        PKT_KEY_END,
+};
+static const struct pkt_key na_carriers[] = {
+        { PKT_KEY_ICMP6_TYPE, ND_NEIGHBOR_ADVERT },
+        PKT_KEY_END,
+};
+static const struct pkt_key redirect_carriers[] = {
+        { PKT_KEY_ICMP6_TYPE, ND_REDIRECT },
+        PKT_KEY_END,
+};
 
-#define ND_PROTO(name_, summary_, id_, len_, fields_, carriers_)                                        \
-        {                                                                                               \
-                .name = (name_), .summary = (summary_), .id = (id_), .min_hdr_len = (len_),             \
-                .fields = (fields_), .n_fields = ARRAY_SIZE(fields_), .elems = nd_elems,                \
-                .n_elems = ARRAY_SIZE(nd_elems), .carriers = (carriers_), .dissect = nd_dissect,        \
-                .elem_build = nd_elem_build,                                                            \
+#define ND_PROTO(name_, summary_, id_, len_, fields_, carriers_)                                   \
+        {                                                                                          \
+                .name = (name_), .summary = (summary_), .id = (id_), .min_hdr_len = (len_),        \
+                .fields = (fields_), .n_fields = ARRAY_SIZE(fields_), .elems = nd_elems,           \
+                .n_elems = ARRAY_SIZE(nd_elems), .carriers = (carriers_), .dissect = nd_dissect,   \
+                .elem_build = nd_elem_build,                                                       \
         }
 
 const struct pkt_proto pkt_proto_icmp6_router_solicit =
@@ -385,5 +403,5 @@ const struct pkt_proto pkt_proto_icmp6_neigh_advert =
                  PKT_PROTO_ICMP6_NEIGH_ADVERT, ND_NA_LEN, na_fields, na_carriers);
 
 const struct pkt_proto pkt_proto_icmp6_redirect =
-        ND_PROTO("redirect", "ICMPv6 redirect (RFC 4861 4.5)", PKT_PROTO_ICMP6_REDIRECT, ND_REDIRECT_LEN,
-                 redirect_fields, redirect_carriers);
+        ND_PROTO("redirect", "ICMPv6 redirect (RFC 4861 4.5)", PKT_PROTO_ICMP6_REDIRECT,
+                 ND_REDIRECT_LEN, redirect_fields, redirect_carriers);

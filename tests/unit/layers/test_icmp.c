@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* ICMP (layers/net/icmp.c): building against scapy, dissecting against tshark, answers, truncation. */
+/* ICMP (layers/net/icmp.c): building against scapy, dissecting against tshark, answers, truncation.
+ */
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -12,27 +13,35 @@
 #include "testutil.h"
 
 /* scapy: IP(src="192.0.2.1",dst="192.0.2.2",id=0x1234)/ICMP(type=8,id=123,seq=1)/b"foobar" */
-static const char echo_req_hex[] = "45000022123400004001e4a3c0000201c00002020800c03f007b0001666f6f626172";
+static const char echo_req_hex[] =
+        "45000022123400004001e4a3c0000201c00002020800c03f007b0001666f6f626172";
 /* scapy: IP(src="192.0.2.2",dst="192.0.2.1",id=0x1234)/ICMP(type=0,id=123,seq=1)/b"foobar" */
-static const char echo_rep_hex[] = "45000022123400004001e4a3c0000202c00002010000c83f007b0001666f6f626172";
+static const char echo_rep_hex[] =
+        "45000022123400004001e4a3c0000202c00002010000c83f007b0001666f6f626172";
 /* scapy: IP(src="198.51.100.1",dst="192.0.2.1",id=0x4321)/ICMP(type=3,code=3)/
  *        IP(src="192.0.2.1",dst="198.51.100.1",id=0x1111)/UDP(sport=33434,dport=53) */
-static const char unreach_udp_hex[] = "450000384321000040014b6ec6336401c00002010303e94c000000004500001c111100004011"
-                                      "7d8ac0000201c6336401829a0035000890d8";
+static const char unreach_udp_hex[] =
+        "450000384321000040014b6ec6336401c00002010303e94c000000004500001c111100004011"
+        "7d8ac0000201c6336401829a0035000890d8";
 /* The request that unreach_udp_hex quotes: IP(src="192.0.2.1",dst="198.51.100.1",id=0x1111)/
  * UDP(sport=33434,dport=53) */
 static const char req_udp_hex[] = "4500001c1111000040117d8ac0000201c6336401829a0035000890d8";
 /* scapy: IP(src="198.51.100.1",dst="192.0.2.1",id=0x4321)/ICMP(type=3,code=4,nexthopmtu=1400)/
  *        IP(src="192.0.2.1",dst="198.51.100.1",id=0x1111)/UDP(sport=33434,dport=53) */
-static const char fragneeded_hex[] = "450000384321000040014b6ec6336401c00002010304e3d3000005784500001c11110000401"
-                                     "17d8ac0000201c6336401829a0035000890d8";
+static const char fragneeded_hex[] =
+        "450000384321000040014b6ec6336401c00002010304e3d3000005784500001c11110000401"
+        "17d8ac0000201c6336401829a0035000890d8";
 /* scapy: IP(src="198.51.100.254",dst="192.0.2.1",id=7)/ICMP(type=11,code=0)/Raw(bytes(
  *        IP(src="192.0.2.1",dst="203.0.113.5",id=0x2222,ttl=1)/TCP(sport=40000,dport=80,flags="S",
  *        seq=1000))[:28])  -- a router quotes the IP header and 8 bytes of TCP (RFC 792) */
-static const char te_tcp_hex[] = "450000380007000040018d8bc63364fec00002010b005487000000004500002822220000010699a7"
-                                 "c0000201cb0071059c400050000003e8";
-/* scapy: IP(src="192.0.2.1",dst="203.0.113.5",id=0x2222,ttl=1)/TCP(sport=40000,dport=80,flags="S",seq=1000) */
-static const char req_tcp_hex[] = "4500002822220000010699a7c0000201cb0071059c400050000003e80000000050022000f1620000";
+static const char te_tcp_hex[] =
+        "450000380007000040018d8bc63364fec00002010b005487000000004500002822220000010699a7"
+        "c0000201cb0071059c400050000003e8";
+/* scapy:
+ * IP(src="192.0.2.1",dst="203.0.113.5",id=0x2222,ttl=1)/TCP(sport=40000,dport=80,flags="S",seq=1000)
+ */
+static const char req_tcp_hex[] =
+        "4500002822220000010699a7c0000201cb0071059c400050000003e80000000050022000f1620000";
 
 static size_t
 parse_hex(struct pkt *p, const char *hex, uint8_t *buf, size_t size)
@@ -64,9 +73,11 @@ test_icmp_echo_request_builds_as_scapy_with_checksum(void **state)
 {
         (void)state;
         /* The type is not given: echo's first carrier makes it a request (8). */
-        assert_build("ip(src=192.0.2.1,dst=192.0.2.2,id=0x1234)/icmp()/echo(id=123,seq=1)/raw(\"foobar\")",
+        assert_build("ip(src=192.0.2.1,dst=192.0.2.2,id=0x1234)/icmp()/echo(id=123,seq=1)/"
+                     "raw(\"foobar\")",
                      echo_req_hex);
-        assert_build("ip(src=192.0.2.1,dst=192.0.2.2,id=0x1234)/icmp(type=8)/echo(id=123,seq=1)/raw(\"foobar\")",
+        assert_build("ip(src=192.0.2.1,dst=192.0.2.2,id=0x1234)/icmp(type=8)/echo(id=123,seq=1)/"
+                     "raw(\"foobar\")",
                      echo_req_hex);
 }
 
@@ -74,7 +85,8 @@ static void
 test_icmp_echo_reply_keeps_explicit_type(void **state)
 {
         (void)state;
-        assert_build("ip(src=192.0.2.2,dst=192.0.2.1,id=0x1234)/icmp(type=0)/echo(id=123,seq=1)/raw(\"foobar\")",
+        assert_build("ip(src=192.0.2.2,dst=192.0.2.1,id=0x1234)/icmp(type=0)/echo(id=123,seq=1)/"
+                     "raw(\"foobar\")",
                      echo_rep_hex);
 }
 
@@ -82,7 +94,8 @@ static void
 test_icmp_unreach_quoting_udp_builds_as_scapy(void **state)
 {
         (void)state;
-        /* type 3 comes from the unreach sub-layer; the quoted IP/UDP get their own lengths and sums. */
+        /* type 3 comes from the unreach sub-layer; the quoted IP/UDP get their own lengths and
+         * sums. */
         assert_build("ip(src=198.51.100.1,dst=192.0.2.1,id=0x4321)/icmp(code=3)/unreach()/"
                      "ip(src=192.0.2.1,dst=198.51.100.1,id=0x1111)/udp(sport=33434,dport=53)",
                      unreach_udp_hex);
@@ -149,7 +162,8 @@ test_icmp_unreach_quote_is_dissected(void **state)
         assert_int_equal(p.layers[4].proto, PKT_PROTO_UDP);
         assert_string_equal(tu_field(&p, 4, "dport"), "53");
         for (unsigned i = 0; i < p.n_layers; i++)
-                assert_int_equal(p.layers[i].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
+                assert_int_equal(p.layers[i].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED),
+                                 0);
 }
 
 static void
@@ -282,7 +296,8 @@ test_icmp_time_exceeded_answers_an_echo_request(void **state)
         /* traceroute with ICMP: the router quotes the echo request's IP header and ICMP header. */
         char spec[512];
         snprintf(spec, sizeof(spec),
-                 "ip(src=198.51.100.254,dst=192.0.2.1)/icmp()/timeexceed()/raw(hex=%.56s)", echo_req_hex);
+                 "ip(src=198.51.100.254,dst=192.0.2.1)/icmp()/timeexceed()/raw(hex=%.56s)",
+                 echo_req_hex);
         pkt_init(&rep);
         size_t n = tu_build(&rep, spec, &d);
         memcpy(want_rep, d, n);
@@ -338,13 +353,15 @@ num(const char *s)
 }
 
 static void
-assert_u64(struct pkt *p, unsigned idx, const char *name, const char *want, const char *file, unsigned frame)
+assert_u64(struct pkt *p, unsigned idx, const char *name, const char *want, const char *file,
+           unsigned frame)
 {
         uint64_t v;
 
         assert_int_equal(pkt_field_get_u64(p, idx, name, &v), 0);
         if (v != num(want))
-                fail_msg("%s frame %u: %s = %llu, tshark says %s", file, frame, name, (unsigned long long)v, want);
+                fail_msg("%s frame %u: %s = %llu, tshark says %s", file, frame, name,
+                         (unsigned long long)v, want);
 }
 
 /* One ICMP packet against tshark's first occurrence of each field (the outer ICMP header). */
@@ -386,8 +403,10 @@ check_file(const char *rel)
         struct pkt p;
 
         snprintf(cmd, sizeof(cmd),
-                 "tshark -n -r '%s' -T fields -E occurrence=f -e frame.number -e icmp.type -e icmp.code "
-                 "-e icmp.checksum -e icmp.ident -e icmp.seq -e icmp.mtu -e icmp.redir_gw 2>/dev/null",
+                 "tshark -n -r '%s' -T fields -E occurrence=f -e frame.number -e icmp.type -e "
+                 "icmp.code "
+                 "-e icmp.checksum -e icmp.ident -e icmp.seq -e icmp.mtu -e icmp.redir_gw "
+                 "2>/dev/null",
                  path);
         char *out = tu_run(cmd, NULL);
         assert_non_null(out);
@@ -408,7 +427,8 @@ check_file(const char *rel)
                 frame++;
                 assert_non_null(line);
                 assert_true(split_tabs(line, cols) >= 8);
-                assert_int_equal(num(cols[0]), frame);
+                if (num(cols[0]) != frame)
+                        fail_msg("%s: tshark line '%s' is not frame %u", rel, cols[0], frame);
                 assert_int_equal(pkt_parse_dlt(&p, pcap_datalink(pc), data, h->caplen, h->len), 0);
                 check_frame(&p, cols, rel, frame);
                 line = strtok_r(NULL, "\n", &save);
@@ -445,6 +465,86 @@ test_icmp_corpus_matches_tshark(void **state)
                 check_file(files[i]);
 }
 
+/*
+ * The checksum recomputed from the bytes (given back to auto-update) equals the one on the wire
+ * exactly when tshark calls that one good (status 1) and differs when tshark calls it bad (status
+ * 0).
+ */
+static unsigned
+check_sum_file(const char *rel)
+{
+        char err[PCAP_ERRBUF_SIZE], cmd[1024];
+        const char *path = tu_corpus(rel);
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        unsigned frame = 0, checked = 0;
+        struct pkt p, c;
+
+        snprintf(cmd, sizeof(cmd),
+                 "tshark -n -r '%s' -T fields -E occurrence=f -e frame.number -e "
+                 "icmp.checksum.status 2>/dev/null",
+                 path);
+        char *out = tu_run(cmd, NULL);
+        assert_non_null(out);
+        pcap_t *pc = pcap_open_offline(path, err);
+        if (!pc)
+                fail_msg("%s: %s", rel, err);
+        char *save = NULL, *line = strtok_r(out, "\n", &save);
+        pkt_init(&p);
+        pkt_init(&c);
+        while (pcap_next_ex(pc, &h, &data) == 1 && line) {
+                const uint8_t *d;
+                frame++;
+                /* "frame<TAB>status": an empty line would be skipped by strtok_r and misalign
+                 * frames */
+                const char *tab = strchr(line, '\t');
+                assert_non_null(tab);
+                assert_int_equal(atoi(line), frame);
+                int st = tab[1] ? atoi(tab + 1) : -1;
+                line = strtok_r(NULL, "\n", &save);
+                if (st != 0 && st != 1)
+                        continue;
+                assert_int_equal(pkt_parse_dlt(&p, pcap_datalink(pc), data, h->caplen, h->len), 0);
+                int i = pkt_layer_find(&p, PKT_PROTO_ICMP, 0);
+                assert_true(i >= 0);
+                assert_int_equal(pkt_copy(&c, &p), 0);
+                assert_int_equal(pkt_field_set_auto(&c, (unsigned)i, "sum", true), 0);
+                int n = pkt_serialize(&c, 0, &d);
+                assert_int_equal(n, (int)h->caplen);
+                if ((memcmp(d, data, h->caplen) == 0) != (st == 1))
+                        fail_msg("%s frame %u: tshark says checksum %s, we %s", rel, frame,
+                                 st ? "good" : "bad", st ? "changed it" : "kept it");
+                checked++;
+        }
+        pkt_done(&c);
+        pcap_close(pc);
+        free(out);
+        return checked;
+}
+
+static void
+test_icmp_recomputed_checksum_matches_tshark_verdict(void **state)
+{
+        static const char *const files[] = {
+                "packetnet/ICMPv4.pcap",
+                "dpkt/dns_icmp.pcap",
+                "pcap4j/IcmpV4RedirectPacketTest.pcap",
+                "pcap4j/IcmpV4DestinationUnreachablePacketTest.pcap",
+                "pcap4j/IcmpV4TimeExceededPacketTest.pcap",
+                "pcap4j/IcmpV4ParameterProblemPacketTest.pcap",
+                "pcap4j/IcmpV4TimestampPacketTest.pcap",
+                "tcpdump/icmp-cksum-oobr-1.pcap",
+        };
+        unsigned checked = 0;
+        (void)state;
+
+        if (!tu_have("tshark"))
+                skip();
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+                checked += check_sum_file(files[i]);
+        assert_true(checked >= 8);
+}
+
 /* ---- truncation ---- */
 
 /* Parses every prefix of @data: nothing may crash, a header cut by the prefix is flagged truncated,
@@ -472,11 +572,13 @@ sweep_prefixes(int dlt, const uint8_t *data, size_t len)
                         assert_int_equal(l->proto, f->proto);
                         if (l->flags & PKT_LAYER_MALFORMED)
                                 assert_true(f->flags & PKT_LAYER_MALFORMED);
-                        if (f->off + f->hdr_len > n && !(f->flags & PKT_LAYER_TRUNCATED) && l->proto != PKT_PROTO_RAW)
+                        if (f->off + f->hdr_len > n && !(f->flags & PKT_LAYER_TRUNCATED) &&
+                            l->proto != PKT_PROTO_RAW)
                                 assert_true(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED));
                         for (unsigned k = 0; k < pkt_field_count(l->proto); k++) {
                                 const struct pkt_proto *pr = pkt_proto_get(l->proto);
-                                (void)pkt_field_get_str(&p, i, pr->fields[k].name, sink, sizeof(sink));
+                                (void)pkt_field_get_str(&p, i, pr->fields[k].name, sink,
+                                                        sizeof(sink));
                         }
                 }
                 free(cut);
@@ -522,11 +624,16 @@ static void
 test_icmp_hostile_corpus_files_parse(void **state)
 {
         static const char *const files[] = {
-                "tcpdump/icmp-cksum-oobr-1.pcap",         "tcpdump/icmp-cksum-oobr-2.pcap",
-                "tcpdump/icmp-icmp_print-oobr-1.pcap",    "tcpdump/icmp-icmp_print-oobr-2.pcap",
-                "tcpdump/icmp-length-zero.pcapng",        "tcpdump/icmp_ext_oob_poc.pcap",
-                "tcpdump/icmp_inft_name_length_zero.pcap", "tcpdump/icmp-rfc8335-missing-bytes.pcap",
-                "tcpdump/extract_read2_asan.pcap",        "ndpi/malformed_icmp.pcap",
+                "tcpdump/icmp-cksum-oobr-1.pcap",
+                "tcpdump/icmp-cksum-oobr-2.pcap",
+                "tcpdump/icmp-icmp_print-oobr-1.pcap",
+                "tcpdump/icmp-icmp_print-oobr-2.pcap",
+                "tcpdump/icmp-length-zero.pcapng",
+                "tcpdump/icmp_ext_oob_poc.pcap",
+                "tcpdump/icmp_inft_name_length_zero.pcap",
+                "tcpdump/icmp-rfc8335-missing-bytes.pcap",
+                "tcpdump/extract_read2_asan.pcap",
+                "ndpi/malformed_icmp.pcap",
         };
         (void)state;
 
@@ -553,6 +660,7 @@ main(void)
                 cmocka_unit_test(test_icmp_time_exceeded_answers_an_echo_request),
                 cmocka_unit_test(test_icmp_echo_direction_follows_the_id),
                 cmocka_unit_test(test_icmp_corpus_matches_tshark),
+                cmocka_unit_test(test_icmp_recomputed_checksum_matches_tshark_verdict),
                 cmocka_unit_test(test_icmp_every_prefix_is_flagged_never_crashes),
                 cmocka_unit_test(test_icmp_hostile_corpus_files_parse),
         };

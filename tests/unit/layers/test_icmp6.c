@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ICMPv6 and neighbour discovery (layers/net/icmp6.c, icmp6_nd.c): building against scapy, dissecting
- * against tshark, ND options (RFC 4861 4.6), answers, truncation.
+ * ICMPv6 and neighbour discovery (layers/net/icmp6.c, icmp6_nd.c): building against scapy,
+ * dissecting against tshark, ND options (RFC 4861 4.6), answers, truncation.
  */
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -14,41 +14,56 @@
 
 #include "testutil.h"
 
-/* scapy: IPv6(src="2001:db8::1",dst="2001:db8::2",hlim=64)/ICMPv6EchoRequest(id=0x1234,seq=7,data=b"pktd") */
-static const char echo_req_hex[] = "60000000000c3a4020010db800000000000000000000000120010db8000000000000000000000002"
-                                   "80002d3912340007706b7464";
-/* scapy: IPv6(src="2001:db8::2",dst="2001:db8::1",hlim=64)/ICMPv6EchoReply(id=0x1234,seq=7,data=b"pktd") */
-static const char echo_rep_hex[] = "60000000000c3a4020010db800000000000000000000000220010db8000000000000000000000001"
-                                   "81002c3912340007706b7464";
+/* scapy:
+ * IPv6(src="2001:db8::1",dst="2001:db8::2",hlim=64)/ICMPv6EchoRequest(id=0x1234,seq=7,data=b"pktd")
+ */
+static const char echo_req_hex[] =
+        "60000000000c3a4020010db800000000000000000000000120010db8000000000000000000000002"
+        "80002d3912340007706b7464";
+/* scapy:
+ * IPv6(src="2001:db8::2",dst="2001:db8::1",hlim=64)/ICMPv6EchoReply(id=0x1234,seq=7,data=b"pktd")
+ */
+static const char echo_rep_hex[] =
+        "60000000000c3a4020010db800000000000000000000000220010db8000000000000000000000001"
+        "81002c3912340007706b7464";
 /* scapy: IPv6(src="2001:db8::1",dst="2001:db8:9::9",hlim=64)/UDP(sport=33434,dport=53)/b"q" */
-static const char udp_req_hex[] = "600000000009114020010db800000000000000000000000120010db8000900000000000000000009"
-                                  "829a00350009b08771";
-/* scapy: IPv6(src="2001:db8:ff::1",dst="2001:db8::1",hlim=64)/ICMPv6PacketTooBig(mtu=1280)/<udp_req> */
-static const char toobig_hex[] = "6000000000393a4020010db800ff0000000000000000000120010db8000000000000000000000001"
-                                 "02002aea00000500600000000009114020010db800000000000000000000000120010db800090000"
-                                 "0000000000000009829a00350009b08771";
+static const char udp_req_hex[] =
+        "600000000009114020010db800000000000000000000000120010db8000900000000000000000009"
+        "829a00350009b08771";
+/* scapy:
+ * IPv6(src="2001:db8:ff::1",dst="2001:db8::1",hlim=64)/ICMPv6PacketTooBig(mtu=1280)/<udp_req> */
+static const char toobig_hex[] =
+        "6000000000393a4020010db800ff0000000000000000000120010db8000000000000000000000001"
+        "02002aea00000500600000000009114020010db800000000000000000000000120010db800090000"
+        "0000000000000009829a00350009b08771";
 /* scapy: IPv6(src="2001:db8:9::9",dst="2001:db8::1",hlim=64)/ICMPv6DestUnreach(code=4)/<udp_req> */
-static const char unreach_hex[] = "6000000000393a4020010db800090000000000000000000920010db8000000000000000000000001"
-                                  "010431d400000000600000000009114020010db800000000000000000000000120010db800090000"
-                                  "0000000000000009829a00350009b08771";
+static const char unreach_hex[] =
+        "6000000000393a4020010db800090000000000000000000920010db8000000000000000000000001"
+        "010431d400000000600000000009114020010db800000000000000000000000120010db800090000"
+        "0000000000000009829a00350009b08771";
 /* scapy: IPv6(src="fe80::1",dst="ff02::1:ff00:2",hlim=255)/ICMPv6ND_NS(tgt="fe80::2")/
  *        ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:00:01") */
-static const char ns_hex[] = "6000000000203afffe800000000000000000000000000001ff0200000000000000000001ff000002"
-                             "87007a9700000000fe8000000000000000000000000000020101020000000001";
+static const char ns_hex[] =
+        "6000000000203afffe800000000000000000000000000001ff0200000000000000000001ff000002"
+        "87007a9700000000fe8000000000000000000000000000020101020000000001";
 /* scapy: IPv6(src="fe80::2",dst="fe80::1",hlim=255)/ICMPv6ND_NA(R=0,S=1,O=1,tgt="fe80::2")/
  *        ICMPv6NDOptDstLLAddr(lladdr="02:00:00:00:00:02") */
-static const char na_hex[] = "6000000000203afffe800000000000000000000000000002fe800000000000000000000000000001"
-                             "8800181a60000000fe8000000000000000000000000000020201020000000002";
-/* scapy: IPv6(src="fe80::1",dst="ff02::1",hlim=255)/ICMPv6ND_RA(chlim=64,M=1,O=0,prf=0,routerlifetime=1800,
+static const char na_hex[] =
+        "6000000000203afffe800000000000000000000000000002fe800000000000000000000000000001"
+        "8800181a60000000fe8000000000000000000000000000020201020000000002";
+/* scapy:
+ * IPv6(src="fe80::1",dst="ff02::1",hlim=255)/ICMPv6ND_RA(chlim=64,M=1,O=0,prf=0,routerlifetime=1800,
  *        reachabletime=30000,retranstimer=1000)/ICMPv6NDOptPrefixInfo(prefixlen=64,L=1,A=1,
  *        validlifetime=86400,preferredlifetime=14400,prefix="2001:db8:1::") */
-static const char ra_prefix_hex[] = "6000000000303afffe800000000000000000000000000001ff020000000000000000000000000001"
-                                    "8600c02e4080070800007530000003e8030440c000015180000038400000000020010db800010000"
-                                    "0000000000000000";
+static const char ra_prefix_hex[] =
+        "6000000000303afffe800000000000000000000000000001ff020000000000000000000000000001"
+        "8600c02e4080070800007530000003e8030440c000015180000038400000000020010db800010000"
+        "0000000000000000";
 /* scapy: IPv6(src="fe80::1",dst="ff02::1",hlim=255)/ICMPv6ND_RA(prf=0)/ICMPv6NDOptMTU(mtu=1500)/
  *        ICMPv6NDOptSrcLLAddr(lladdr="02:00:00:00:00:01") */
-static const char ra_mtu_hex[] = "6000000000203afffe800000000000000000000000000001ff020000000000000000000000000001"
-                                 "8600673800000708000000000000000005010000000005dc0101020000000001";
+static const char ra_mtu_hex[] =
+        "6000000000203afffe800000000000000000000000000001ff020000000000000000000000000001"
+        "8600673800000708000000000000000005010000000005dc0101020000000001";
 
 static size_t
 parse_hex(struct pkt *p, const char *hex, uint8_t *buf, size_t size)
@@ -79,9 +94,11 @@ static void
 test_icmp6_echo_builds_as_scapy_with_pseudo_header_sum(void **state)
 {
         (void)state;
-        assert_build("ip6(src=2001:db8::1,dst=2001:db8::2,hlim=64)/icmp6()/echo(id=0x1234,seq=7)/raw(\"pktd\")",
+        assert_build("ip6(src=2001:db8::1,dst=2001:db8::2,hlim=64)/icmp6()/echo(id=0x1234,seq=7)/"
+                     "raw(\"pktd\")",
                      echo_req_hex);
-        assert_build("ip6(src=2001:db8::2,dst=2001:db8::1,hlim=64)/icmp6(type=129)/echo(id=0x1234,seq=7)/"
+        assert_build("ip6(src=2001:db8::2,dst=2001:db8::1,hlim=64)/icmp6(type=129)/"
+                     "echo(id=0x1234,seq=7)/"
                      "raw(\"pktd\")",
                      echo_rep_hex);
 }
@@ -91,10 +108,12 @@ test_icmp6_error_type_follows_sub_layer(void **state)
 {
         (void)state;
         assert_build("ip6(src=2001:db8:ff::1,dst=2001:db8::1,hlim=64)/icmp6()/toobig(mtu=1280)/"
-                     "ip6(src=2001:db8::1,dst=2001:db8:9::9,hlim=64)/udp(sport=33434,dport=53)/raw(\"q\")",
+                     "ip6(src=2001:db8::1,dst=2001:db8:9::9,hlim=64)/udp(sport=33434,dport=53)/"
+                     "raw(\"q\")",
                      toobig_hex);
         assert_build("ip6(src=2001:db8:9::9,dst=2001:db8::1,hlim=64)/icmp6(code=4)/unreach()/"
-                     "ip6(src=2001:db8::1,dst=2001:db8:9::9,hlim=64)/udp(sport=33434,dport=53)/raw(\"q\")",
+                     "ip6(src=2001:db8::1,dst=2001:db8:9::9,hlim=64)/udp(sport=33434,dport=53)/"
+                     "raw(\"q\")",
                      unreach_hex);
 }
 
@@ -106,7 +125,8 @@ test_icmp6_ns_with_slla_builds_as_scapy(void **state)
                      "neighboursolicitation(target=fe80::2,opts=[slla(02:00:00:00:00:01)])",
                      ns_hex);
         assert_build("ip6(src=fe80::2,dst=fe80::1,hlim=255)/icmp6()/"
-                     "neighbouradvertisement(flags=S|O,target=fe80::2,opts=[tlla(lladdr=02:00:00:00:00:02)])",
+                     "neighbouradvertisement(flags=S|O,target=fe80::2,opts=[tlla(lladdr=02:00:00:"
+                     "00:00:02)])",
                      na_hex);
 }
 
@@ -114,12 +134,15 @@ static void
 test_icmp6_ra_with_prefix_builds_as_scapy(void **state)
 {
         (void)state;
-        assert_build("ip6(src=fe80::1,dst=ff02::1,hlim=255)/icmp6()/routeradvertisement(cur_hop_limit=64,"
+        assert_build("ip6(src=fe80::1,dst=ff02::1,hlim=255)/icmp6()/"
+                     "routeradvertisement(cur_hop_limit=64,"
                      "flags=M,router_lifetime=1800,reachable_time=30000,retrans_timer=1000,"
-                     "opts=[prefix(prefix_len=64,flags=L|A,valid_lifetime=86400,preferred_lifetime=14400,"
+                     "opts=[prefix(prefix_len=64,flags=L|A,valid_lifetime=86400,preferred_lifetime="
+                     "14400,"
                      "prefix=2001:db8:1::)])",
                      ra_prefix_hex);
-        assert_build("ip6(src=fe80::1,dst=ff02::1,hlim=255)/icmp6()/routeradvertisement(router_lifetime=1800,"
+        assert_build("ip6(src=fe80::1,dst=ff02::1,hlim=255)/icmp6()/"
+                     "routeradvertisement(router_lifetime=1800,"
                      "opts=[mtu(mtu=1500),slla(02:00:00:00:00:01)])",
                      ra_mtu_hex);
 }
@@ -332,7 +355,8 @@ first(const char *col, char *buf, size_t size)
 }
 
 static void
-assert_u64(struct pkt *p, unsigned idx, const char *name, const char *col, const char *file, unsigned frame)
+assert_u64(struct pkt *p, unsigned idx, const char *name, const char *col, const char *file,
+           unsigned frame)
 {
         char want[64];
         uint64_t v;
@@ -340,11 +364,13 @@ assert_u64(struct pkt *p, unsigned idx, const char *name, const char *col, const
         first(col, want, sizeof(want));
         assert_int_equal(pkt_field_get_u64(p, idx, name, &v), 0);
         if (v != strtoull(want, NULL, 0))
-                fail_msg("%s frame %u: %s = %llu, tshark says %s", file, frame, name, (unsigned long long)v, want);
+                fail_msg("%s frame %u: %s = %llu, tshark says %s", file, frame, name,
+                         (unsigned long long)v, want);
 }
 
 static void
-assert_str(struct pkt *p, unsigned idx, const char *name, const char *col, const char *file, unsigned frame)
+assert_str(struct pkt *p, unsigned idx, const char *name, const char *col, const char *file,
+           unsigned frame)
 {
         char want[128];
         const char *got = tu_field(p, idx, name);
@@ -356,7 +382,8 @@ assert_str(struct pkt *p, unsigned idx, const char *name, const char *col, const
 
 /* Our ND options as tshark lists them: "1,5,3" and "1,1,4". */
 static void
-assert_opts(struct pkt *p, unsigned idx, const char *types, const char *lens, const char *file, unsigned frame)
+assert_opts(struct pkt *p, unsigned idx, const char *types, const char *lens, const char *file,
+            unsigned frame)
 {
         char t[256] = "", l[256] = "";
         size_t tn = 0, ln = 0;
@@ -365,16 +392,37 @@ assert_opts(struct pkt *p, unsigned idx, const char *types, const char *lens, co
                 uint64_t ty, le;
                 assert_int_equal(pkt_elem_get_u64(p, idx, &e, "type", &ty), 0);
                 assert_int_equal(pkt_elem_get_u64(p, idx, &e, "len", &le), 0);
-                tn += (size_t)snprintf(t + tn, sizeof(t) - tn, "%s%llu", tn ? "," : "", (unsigned long long)ty);
-                ln += (size_t)snprintf(l + ln, sizeof(l) - ln, "%s%llu", ln ? "," : "", (unsigned long long)le);
+                tn += (size_t)snprintf(t + tn, sizeof(t) - tn, "%s%llu", tn ? "," : "",
+                                       (unsigned long long)ty);
+                ln += (size_t)snprintf(l + ln, sizeof(l) - ln, "%s%llu", ln ? "," : "",
+                                       (unsigned long long)le);
                 assert_true(tn < sizeof(t) && ln < sizeof(l));
         }
         if (strcmp(t, types) != 0 || strcmp(l, lens) != 0)
-                fail_msg("%s frame %u: opts %s / %s, tshark says %s / %s", file, frame, t, l, types, lens);
+                fail_msg("%s frame %u: opts %s / %s, tshark says %s / %s", file, frame, t, l, types,
+                         lens);
 }
 
-enum { C_FRAME, C_TYPE, C_CODE, C_SUM, C_ID, C_SEQ, C_MTU, C_PTR, C_NS_TGT, C_NA_FLAG, C_NA_TGT, C_RA_HOP,
-       C_RA_LIFE, C_RA_REACH, C_RA_RETRANS, C_OPT_TYPE, C_OPT_LEN, C_N };
+enum {
+        C_FRAME,
+        C_TYPE,
+        C_CODE,
+        C_SUM,
+        C_ID,
+        C_SEQ,
+        C_MTU,
+        C_PTR,
+        C_NS_TGT,
+        C_NA_FLAG,
+        C_NA_TGT,
+        C_RA_HOP,
+        C_RA_LIFE,
+        C_RA_REACH,
+        C_RA_RETRANS,
+        C_OPT_TYPE,
+        C_OPT_LEN,
+        C_N
+};
 
 static void
 check_sub(struct pkt *p, unsigned s, char **c, const char *file, unsigned frame)
@@ -443,10 +491,14 @@ check_file(const char *rel)
         struct pkt p;
 
         snprintf(cmd, sizeof(cmd),
-                 "tshark -n -r '%s' -T fields -E occurrence=a -E aggregator=, -e frame.number -e icmpv6.type "
-                 "-e icmpv6.code -e icmpv6.checksum -e icmpv6.echo.identifier -e icmpv6.echo.sequence_number "
-                 "-e icmpv6.mtu -e icmpv6.pointer -e icmpv6.nd.ns.target_address -e icmpv6.nd.na.flag "
-                 "-e icmpv6.nd.na.target_address -e icmpv6.nd.ra.cur_hop_limit -e icmpv6.nd.ra.router_lifetime "
+                 "tshark -n -r '%s' -T fields -E occurrence=a -E aggregator=, -e frame.number -e "
+                 "icmpv6.type "
+                 "-e icmpv6.code -e icmpv6.checksum -e icmpv6.echo.identifier -e "
+                 "icmpv6.echo.sequence_number "
+                 "-e icmpv6.mtu -e icmpv6.pointer -e icmpv6.nd.ns.target_address -e "
+                 "icmpv6.nd.na.flag "
+                 "-e icmpv6.nd.na.target_address -e icmpv6.nd.ra.cur_hop_limit -e "
+                 "icmpv6.nd.ra.router_lifetime "
                  "-e icmpv6.nd.ra.reachable_time -e icmpv6.nd.ra.retrans_timer -e icmpv6.opt.type "
                  "-e icmpv6.opt.length 2>/dev/null",
                  path);
@@ -507,6 +559,86 @@ test_icmp6_corpus_matches_tshark(void **state)
                 check_file(files[i]);
 }
 
+/*
+ * The checksum recomputed from the bytes (given back to auto-update) equals the one on the wire
+ * exactly when tshark calls that one good (status 1) and differs when tshark calls it bad (status
+ * 0).
+ */
+static unsigned
+check_sum_file(const char *rel)
+{
+        char err[PCAP_ERRBUF_SIZE], cmd[1024];
+        const char *path = tu_corpus(rel);
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        unsigned frame = 0, checked = 0;
+        struct pkt p, c;
+
+        snprintf(cmd, sizeof(cmd),
+                 "tshark -n -r '%s' -T fields -E occurrence=f -e frame.number -e "
+                 "icmpv6.checksum.status 2>/dev/null",
+                 path);
+        char *out = tu_run(cmd, NULL);
+        assert_non_null(out);
+        pcap_t *pc = pcap_open_offline(path, err);
+        if (!pc)
+                fail_msg("%s: %s", rel, err);
+        char *save = NULL, *line = strtok_r(out, "\n", &save);
+        pkt_init(&p);
+        pkt_init(&c);
+        while (pcap_next_ex(pc, &h, &data) == 1 && line) {
+                const uint8_t *d;
+                frame++;
+                /* "frame<TAB>status": an empty line would be skipped by strtok_r and misalign
+                 * frames */
+                const char *tab = strchr(line, '\t');
+                assert_non_null(tab);
+                assert_int_equal(atoi(line), frame);
+                int st = tab[1] ? atoi(tab + 1) : -1;
+                line = strtok_r(NULL, "\n", &save);
+                if (st != 0 && st != 1)
+                        continue;
+                assert_int_equal(pkt_parse_dlt(&p, pcap_datalink(pc), data, h->caplen, h->len), 0);
+                int i = pkt_layer_find(&p, PKT_PROTO_ICMP6, 0);
+                assert_true(i >= 0);
+                assert_int_equal(pkt_copy(&c, &p), 0);
+                assert_int_equal(pkt_field_set_auto(&c, (unsigned)i, "sum", true), 0);
+                int n = pkt_serialize(&c, 0, &d);
+                assert_int_equal(n, (int)h->caplen);
+                if ((memcmp(d, data, h->caplen) == 0) != (st == 1))
+                        fail_msg("%s frame %u: tshark says checksum %s, we %s", rel, frame,
+                                 st ? "good" : "bad", st ? "changed it" : "kept it");
+                checked++;
+        }
+        pkt_done(&c);
+        pcap_close(pc);
+        free(out);
+        return checked;
+}
+
+static void
+test_icmp6_recomputed_checksum_matches_tshark_verdict(void **state)
+{
+        static const char *const files[] = {
+                "packetnet/ipv6_ndp.pcap",
+                "packetnet/ipv6_redirect.pcap",
+                "tcpdump/icmpv6.pcap",
+                "pcap4j/IcmpV6RedirectPacketTest.pcap",
+                "pcap4j/IcmpV6PacketTooBigPacketTest.pcap",
+                "pcap4j/IcmpV6NeighborAdvertisementPacketTest.pcap",
+                "pcap4j/IcmpV6RouterAdvertisementPacketTest.pcap",
+                "pcapplusplus/PcapExamples__ICMPv6_echos.cap",
+        };
+        unsigned checked = 0;
+        (void)state;
+
+        if (!tu_have("tshark"))
+                skip();
+        for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+                checked += check_sum_file(files[i]);
+        assert_true(checked >= 8);
+}
+
 /* ---- truncation ---- */
 
 static void
@@ -531,15 +663,18 @@ sweep_prefixes(int dlt, const uint8_t *data, size_t len)
                         assert_int_equal(l->proto, f->proto);
                         if (l->flags & PKT_LAYER_MALFORMED)
                                 assert_true(f->flags & PKT_LAYER_MALFORMED);
-                        if (f->off + f->hdr_len > n && !(f->flags & PKT_LAYER_TRUNCATED) && l->proto != PKT_PROTO_RAW)
+                        if (f->off + f->hdr_len > n && !(f->flags & PKT_LAYER_TRUNCATED) &&
+                            l->proto != PKT_PROTO_RAW)
                                 assert_true(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED));
                         const struct pkt_proto *pr = pkt_proto_get(l->proto);
                         for (unsigned k = 0; k < pr->n_fields; k++)
-                                (void)pkt_field_get_str(&p, i, pr->fields[k].name, sink, sizeof(sink));
+                                (void)pkt_field_get_str(&p, i, pr->fields[k].name, sink,
+                                                        sizeof(sink));
                         for (unsigned s = 0; s < pr->n_elems; s++)
                                 PKT_ELEM_FOREACH(&p, i, pr->elems[s].name, e) {
                                         for (unsigned k = 0; k < e.n_kind_fields; k++)
-                                                (void)pkt_elem_get_str(&p, i, &e, e.kind_fields[k].name, sink,
+                                                (void)pkt_elem_get_str(&p, i, &e,
+                                                                       e.kind_fields[k].name, sink,
                                                                        sizeof(sink));
                                 }
                 }
@@ -586,9 +721,12 @@ static void
 test_icmp6_hostile_corpus_files_parse(void **state)
 {
         static const char *const files[] = {
-                "tcpdump/icmp6_mobileprefix_asan.pcap", "tcpdump/icmpv6-length-zero.pcapng",
-                "tcpdump/icmpv6-ra-pref64.pcap",        "tcpdump/rpl-19-pickdag.pcap",
-                "tcpdump/rpl-dao-oobr.pcap",            "tcpdump/icmpv6_opt24.pcap",
+                "tcpdump/icmp6_mobileprefix_asan.pcap",
+                "tcpdump/icmpv6-length-zero.pcapng",
+                "tcpdump/icmpv6-ra-pref64.pcap",
+                "tcpdump/rpl-19-pickdag.pcap",
+                "tcpdump/rpl-dao-oobr.pcap",
+                "tcpdump/icmpv6_opt24.pcap",
                 "tcpdump/icmpv6-ns-nonce.pcap",
         };
         (void)state;
@@ -614,6 +752,7 @@ main(void)
                 cmocka_unit_test(test_icmp6_errors_answer_the_quoted_request),
                 cmocka_unit_test(test_icmp6_error_quoting_other_port_does_not_answer),
                 cmocka_unit_test(test_icmp6_corpus_matches_tshark),
+                cmocka_unit_test(test_icmp6_recomputed_checksum_matches_tshark_verdict),
                 cmocka_unit_test(test_icmp6_every_prefix_is_flagged_never_crashes),
                 cmocka_unit_test(test_icmp6_hostile_corpus_files_parse),
         };
