@@ -20,8 +20,8 @@
 
 #include "internal.h"
 
-#define AH_HDR_LEN 12
-#define AH_NXT_NONE 59
+#define AH_HDR_LEN   12
+#define AH_NXT_NONE  59
 #define AH_ALIGN_IP4 4 /* RFC 4302 2.6: the ICV pads the header to 32 bits after IPv4 */
 #define AH_ALIGN_IP6 8 /* ... and to 64 bits after IPv6 */
 
@@ -45,8 +45,9 @@ ah_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
         d->hdr_len = ((uint32_t)v->b[1] + 2) * 4;
         d->next = (uint16_t)pkt_key_lookup(PKT_KEY_IP_PROTO, v->b[0]);
-        /* RFC 4302 2.2: the fixed fields alone make 12 bytes (len 1). Some stacks send len 0; tshark,
-         * like them, then takes 8 bytes and goes on to the next header, so we do too, flagged. */
+        /* RFC 4302 2.2: the fixed fields alone make 12 bytes (len 1). Some stacks send len 0;
+         * tshark, like them, then takes 8 bytes and goes on to the next header, so we do too,
+         * flagged. */
         if (d->hdr_len < AH_HDR_LEN)
                 d->flags |= PKT_LAYER_MALFORMED;
 }
@@ -55,7 +56,8 @@ ah_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 static uint32_t
 ah_align(struct pkt *p, unsigned idx)
 {
-        int ip4 = pkt_layer_below(p, idx, PKT_PROTO_IP), ip6 = pkt_layer_below(p, idx, PKT_PROTO_IP6);
+        int ip4 = pkt_layer_below(p, idx, PKT_PROTO_IP),
+            ip6 = pkt_layer_below(p, idx, PKT_PROTO_IP6);
 
         return ip6 > ip4 ? AH_ALIGN_IP6 : AH_ALIGN_IP4;
 }
@@ -73,7 +75,8 @@ ah_update(struct pkt *p, unsigned idx)
                 return r;
         if ((r = pkt_auto_set(p, idx, F_LEN, MIN(MAX(l->hdr_len / 4, 2u) - 2, 255u))) < 0)
                 return r;
-        if (idx + 1u < p->n_layers && pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_IP_PROTO, &key) == 0)
+        if (idx + 1u < p->n_layers &&
+            pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_IP_PROTO, &key) == 0)
                 return pkt_auto_set(p, idx, F_NXT, key);
         return 0;
 }

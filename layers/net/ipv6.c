@@ -18,28 +18,28 @@
  *  |                           (16 bytes)                          |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- * Extension headers (hop-by-hop, routing, fragment, destination options, AH, ESP) are layers of their
- * own (ipv6_ext.c, ah.c, esp.c), chosen by Next Header like any upper protocol, so that each can be
- * found with pkt_layer_find().
+ * Extension headers (hop-by-hop, routing, fragment, destination options, AH, ESP) are layers of
+ * their own (ipv6_ext.c, ah.c, esp.c), chosen by Next Header like any upper protocol, so that each
+ * can be found with pkt_layer_find().
  */
 #include <string.h>
 
 #include "internal.h"
 
-#define IP6_HDR_LEN 40
-#define IP6_VERSION 6
+#define IP6_HDR_LEN     40
+#define IP6_VERSION     6
 #define IP6_NXT_HOPOPTS 0
-#define IP6_NXT_NONE 59 /* RFC 8200 4.7: nothing follows */
-#define IP6_OPT_PAD1 0
-#define IP6_OPT_JUMBO 0xc2
-#define IP6_JUMBO_MIN 65536u /* RFC 2675 3: smaller payloads must not use a jumbo option */
+#define IP6_NXT_NONE    59 /* RFC 8200 4.7: nothing follows */
+#define IP6_OPT_PAD1    0
+#define IP6_OPT_JUMBO   0xc2
+#define IP6_JUMBO_MIN   65536u /* RFC 2675 3: smaller payloads must not use a jumbo option */
 
 extern const struct pkt_name pkt_ip_proto_names[]; /* ipv4.c */
 
 /*
  * Defaults follow pypacker (hop limit 0, all-zero addresses) except Next Header: pypacker's 0 would
- * announce a hop-by-hop header that is not there, so an IPv6 header with nothing known above it says
- * "no next header".
+ * announce a hop-by-hop header that is not there, so an IPv6 header with nothing known above it
+ * says "no next header".
  */
 /* clang-format off */
 static const struct pkt_field ip6_fields[] = {
@@ -58,8 +58,9 @@ static const struct pkt_field ip6_fields[] = {
 enum { F_V_FC_FLOW, F_V, F_FC, F_FLOW, F_DLEN, F_NXT, F_HLIM, F_SRC, F_DST };
 
 /*
- * RFC 2675: a payload length of 0 with a hop-by-hop header first means the length is in that header's
- * jumbo option. Returns the jumbo length, or 0 when there is no usable option in the captured bytes.
+ * RFC 2675: a payload length of 0 with a hop-by-hop header first means the length is in that
+ * header's jumbo option. Returns the jumbo length, or 0 when there is no usable option in the
+ * captured bytes.
  */
 static uint32_t
 jumbo_len(const struct pkt_view *v)
@@ -70,7 +71,8 @@ jumbo_len(const struct pkt_view *v)
         if (!pkt_rd_u8(v, IP6_HDR_LEN + 1, &hbh_len))
                 return 0;
         end = IP6_HDR_LEN + ((uint32_t)hbh_len + 1) * 8;
-        /* Each step moves at least one byte and the header is at most 2 KiB: the walk is bounded. */
+        /* Each step moves at least one byte and the header is at most 2 KiB: the walk is bounded.
+         */
         for (uint32_t pos = IP6_HDR_LEN + 2; pos < end && pkt_rd_u8(v, pos, &type);) {
                 if (type == IP6_OPT_PAD1) {
                         pos++;
@@ -78,7 +80,8 @@ jumbo_len(const struct pkt_view *v)
                 }
                 if (!pkt_rd_u8(v, pos + 1, &olen))
                         return 0;
-                if (type == IP6_OPT_JUMBO && olen == 4 && pos + 6 <= end && pkt_rd_be32(v, pos + 2, &value))
+                if (type == IP6_OPT_JUMBO && olen == 4 && pos + 6 <= end &&
+                    pkt_rd_be32(v, pos + 2, &value))
                         return value;
                 pos += 2u + olen;
         }
@@ -121,7 +124,8 @@ ip6_update(struct pkt *p, unsigned idx)
         /* RFC 2675: a payload over 64 KiB is a jumbogram, whose length field is 0. */
         if ((r = pkt_auto_set(p, idx, F_DLEN, dlen > 0xffff ? 0 : dlen)) < 0)
                 return r;
-        if (idx + 1u < p->n_layers && pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_IP_PROTO, &key) == 0 &&
+        if (idx + 1u < p->n_layers &&
+            pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_IP_PROTO, &key) == 0 &&
             (r = pkt_auto_set(p, idx, F_NXT, key)) < 0)
                 return r;
         return 0;
@@ -173,9 +177,9 @@ upper_layer(struct pkt *p, unsigned idx)
 }
 
 /*
- * A reply comes back to the requester. It comes from the requested host, unless the request went to a
- * multicast group (ff00::/8: any member answers) or the reply is ICMPv6, whose errors any router on the
- * path sends; the ICMPv6 layer then judges by what it quotes.
+ * A reply comes back to the requester. It comes from the requested host, unless the request went to
+ * a multicast group (ff00::/8: any member answers) or the reply is ICMPv6, whose errors any router
+ * on the path sends; the ICMPv6 layer then judges by what it quotes.
  */
 static bool
 ip6_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
@@ -194,7 +198,7 @@ static const struct pkt_key ip6_carriers[] = {
         { PKT_KEY_ETHERTYPE, 0x86dd },
         { PKT_KEY_IP_PROTO, 41 }, /* IPv6 in IPv4 or IPv6 (RFC 4213, RFC 2473) */
         { PKT_KEY_PPP, 0x0057 },
-        { PKT_KEY_DLT, 229 },     /* DLT_IPV6 */
+        { PKT_KEY_DLT, 229 }, /* DLT_IPV6 */
         PKT_KEY_END,
 };
 

@@ -4,14 +4,21 @@
  * type 2 RFC 6275 6.4, type 3 RPL RFC 6554, type 4 segment routing RFC 8754), fragment (4.5) and
  * destination options (4.6). Each is a layer of its own, chosen by the Next Header before it.
  *
- *  Options header (hop-by-hop, destination)    Routing header
- *  +---------------+---------------+-----//    +---------------+---------------+---------------+---------------+
- *  |  Next Header  |  Hdr Ext Len  | Options   |  Next Header  |  Hdr Ext Len  |  Routing Type | Segments Left |
- *  +---------------+---------------+-----//    +---------------+---------------+---------------+---------------+
- *   length (Hdr Ext Len + 1) * 8 bytes         |  type-specific data (SRH: Last Entry, Flags, Tag)              |
- *                                              +---------------------------------------------------------------+
- *  Option: Type, Opt Data Len, data;           |  addresses (types 0, 2, 4: 16 bytes each; type 3: compressed) |
- *  Pad1 is the single byte 0.                  +---------------------------------------------------------------+
+ *  Options header (hop-by-hop, destination): (Hdr Ext Len + 1) * 8 bytes
+ *  +---------------+---------------+-------------------------------+
+ *  |  Next Header  |  Hdr Ext Len  |  Options (Type, Opt Data Len, |
+ *  +---------------+---------------+  data; Pad1 is the byte 0)    |
+ *  |                                                               |
+ *  +---------------------------------------------------------------+
+ *
+ *  Routing header
+ *  +---------------+---------------+---------------+---------------+
+ *  |  Next Header  |  Hdr Ext Len  |  Routing Type | Segments Left |
+ *  +---------------+---------------+---------------+---------------+
+ *  |      type-specific data (SRH: Last Entry, Flags, Tag)         |
+ *  +---------------------------------------------------------------+
+ *  |  addresses (types 0, 2, 4: 16 bytes each; RPL: compressed)    |
+ *  +---------------------------------------------------------------+
  *
  *  Fragment header
  *  +---------------+---------------+-------------------------+---+-+
@@ -20,8 +27,9 @@
  *  |                         Identification                        |
  *  +---------------------------------------------------------------+
  *
- * A fragment's payload stays raw: tshark reassembles before it dissects and pktd does not reassemble.
- * Only an atomic fragment (offset 0, no more fragments; RFC 6946) carries a whole upper layer.
+ * A fragment's payload stays raw: tshark reassembles before it dissects and pktd does not
+ * reassemble. Only an atomic fragment (offset 0, no more fragments; RFC 6946) carries a whole upper
+ * layer.
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -30,19 +38,19 @@
 #include "internal.h"
 #include "ipopt.h"
 
-#define EXT_NXT_NONE 59       /* RFC 8200 4.7 */
-#define OPTS_MIN_HDR_LEN 2    /* enough to read the length; a built header grows to 8 when padded */
-#define EXT_UNIT 8            /* Hdr Ext Len counts 8-byte units beyond the first */
-#define OPT_PAD1 0x00
-#define OPT_PADN 0x01
-#define OPT_HAO 0xc9
-#define RT_HDR_LEN 8
-#define RT_TYPE0 0
-#define RT_TYPE2 2
-#define RT_RPL 3
-#define RT_SRH 4
-#define FRAG_HDR_LEN 8
-#define FRAG_MF 0x1
+#define EXT_NXT_NONE     59 /* RFC 8200 4.7 */
+#define OPTS_MIN_HDR_LEN 2  /* enough to read the length; a built header grows to 8 when padded */
+#define EXT_UNIT         8  /* Hdr Ext Len counts 8-byte units beyond the first */
+#define OPT_PAD1         0x00
+#define OPT_PADN         0x01
+#define OPT_HAO          0xc9
+#define RT_HDR_LEN       8
+#define RT_TYPE0         0
+#define RT_TYPE2         2
+#define RT_RPL           3
+#define RT_SRH           4
+#define FRAG_HDR_LEN     8
+#define FRAG_MF          0x1
 
 extern const struct pkt_name pkt_ip_proto_names[]; /* ipv4.c */
 
@@ -113,8 +121,9 @@ is_pad(uint8_t type)
 }
 
 /*
- * Produces the option at header offset @pos into @e, for a header that ends at @end. An option running
- * past @end is malformed; one running past the captured bytes is truncated. Returns 0 at the end.
+ * Produces the option at header offset @pos into @e, for a header that ends at @end. An option
+ * running past @end is malformed; one running past the captured bytes is truncated. Returns 0 at
+ * the end.
  */
 static int
 opt_at(const struct pkt_view *v, uint32_t pos, uint32_t end, struct pkt_elem *e)
@@ -129,7 +138,8 @@ opt_at(const struct pkt_view *v, uint32_t pos, uint32_t end, struct pkt_elem *e)
         if (type != OPT_PAD1) {
                 bool has_len = pos + 2u <= stop && pkt_rd_u8(v, pos + 1, &olen);
                 if (!has_len || pos + 2u + olen > stop) {
-                        /* Past the header's own end it is malformed; only past the capture, cut short. */
+                        /* Past the header's own end it is malformed; only past the capture, cut
+                         * short. */
                         bool is_over = pos + 2u > end || (has_len && pos + 2u + olen > end);
                         e->flags |= is_over ? PKT_LAYER_MALFORMED : PKT_LAYER_TRUNCATED;
                         e->len = stop - pos;
@@ -215,7 +225,8 @@ ext_update_nxt(struct pkt *p, unsigned idx, unsigned field)
 {
         uint32_t key;
 
-        if (idx + 1u < p->n_layers && pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_IP_PROTO, &key) == 0)
+        if (idx + 1u < p->n_layers &&
+            pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_IP_PROTO, &key) == 0)
                 return pkt_auto_set(p, idx, field, key);
         return 0;
 }
@@ -229,8 +240,8 @@ ext_update_len(struct pkt *p, unsigned idx, unsigned field)
 }
 
 /*
- * A header that is not a multiple of 8 bytes (built, or grown by an option) loses its trailing padding
- * and is padded again to the next multiple; a well-formed parsed header is left alone.
+ * A header that is not a multiple of 8 bytes (built, or grown by an option) loses its trailing
+ * padding and is padded again to the next multiple; a well-formed parsed header is left alone.
  */
 static int
 opts_update(struct pkt *p, unsigned idx)
@@ -312,17 +323,18 @@ align_pad(uint8_t type, uint32_t at)
 {
         for (unsigned i = 0; i < ARRAY_SIZE(opt_align); i++)
                 if (opt_align[i].type == type)
-                        return (opt_align[i].y + opt_align[i].x - at % opt_align[i].x) % opt_align[i].x;
+                        return (opt_align[i].y + opt_align[i].x - at % opt_align[i].x) %
+                               opt_align[i].x;
         return 0;
 }
 
 /*
- * Encodes "ra(0)", "jumbo(70000)", "hao(2001:db8::1)", "pad1", "padn(3)" or "0x1e(body=aabb)" after the
- * last real option, with the padding its alignment needs in front (RFC 8200 4.2).
+ * Encodes "ra(0)", "jumbo(70000)", "hao(2001:db8::1)", "pad1", "padn(3)" or "0x1e(body=aabb)" after
+ * the last real option, with the padding its alignment needs in front (RFC 8200 4.2).
  */
 static int
-opts_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
-                size_t size, uint32_t *ret_at)
+opts_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+                uint8_t *out, size_t size, uint32_t *ret_at)
 {
         uint8_t opt[2 + 256 + 16], type;
         bool is_valid;
@@ -349,7 +361,10 @@ opts_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
 }
 
 static const struct pkt_elem_set opts_elems[] = {
-        { .name = "opts", .elem_name = "opt", .next = opts_next, .fields = opt_fields,
+        { .name = "opts",
+          .elem_name = "opt",
+          .next = opts_next,
+          .fields = opt_fields,
           .n_fields = ARRAY_SIZE(opt_fields) },
 };
 
@@ -402,9 +417,9 @@ const struct pkt_proto pkt_proto_ip6_dstopts = {
 /* ---- routing ---- */
 
 /*
- * Bytes 4-7 depend on the routing type. They read as pypacker's rsvd_sl_bits, split into the segment
- * routing header's fields (RFC 8754 2); for types 0 and 2 they are reserved, for RPL they hold CmprI,
- * CmprE and Pad (RFC 6554 3), read from rsvd_sl_bits.
+ * Bytes 4-7 depend on the routing type. They read as pypacker's rsvd_sl_bits, split into the
+ * segment routing header's fields (RFC 8754 2); for types 0 and 2 they are reserved, for RPL they
+ * hold CmprI, CmprE and Pad (RFC 6554 3), read from rsvd_sl_bits.
  */
 /* clang-format off */
 static const struct pkt_name rt_type_names[] = {
@@ -434,8 +449,8 @@ static const struct pkt_field rt_rpl_addr_fields[] = {
 
 enum { F_RT_NXT, F_RT_LEN, F_RT_TYPE, F_RT_SEGS_LEFT };
 
-/* Where the addresses of a routing header lie: @n of them from offset 8, each @size bytes but the last,
- * which is @last_size bytes. */
+/* Where the addresses of a routing header lie: @n of them from offset 8, each @size bytes but the
+ * last, which is @last_size bytes. */
 struct rt_layout {
         uint8_t type;
         uint32_t n;
@@ -444,9 +459,9 @@ struct rt_layout {
         uint32_t cmpre;
 };
 
-/* Reads the layout of a header @hdr_len bytes long from its first 8 bytes. (The length is given rather
- * than read so that a header being built, whose length field is refreshed last, reads right.) Returns
- * false when those bytes are not captured. */
+/* Reads the layout of a header @hdr_len bytes long from its first 8 bytes. (The length is given
+ * rather than read so that a header being built, whose length field is refreshed last, reads
+ * right.) Returns false when those bytes are not captured. */
 static bool
 rt_layout(const struct pkt_view *v, uint32_t hdr_len, struct rt_layout *ret)
 {
@@ -470,7 +485,9 @@ rt_layout(const struct pkt_view *v, uint32_t hdr_len, struct rt_layout *ret)
                 ret->last_size = 16 - cmpre;
                 ret->cmpre = cmpre;
                 /* RFC 6554 3: n = ((Hdr Ext Len * 8 - Pad - (16 - CmprE)) / (16 - CmprI)) + 1 */
-                ret->n = data >= pad + ret->last_size ? (data - pad - ret->last_size) / ret->size + 1 : 0;
+                ret->n = data >= pad + ret->last_size
+                                 ? (data - pad - ret->last_size) / ret->size + 1
+                                 : 0;
                 break;
         }
         default:
@@ -513,7 +530,8 @@ rt_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->next = (uint16_t)pkt_key_lookup(PKT_KEY_IP_PROTO, h[0]);
         switch (type) {
         case RT_TYPE0:
-                /* RFC 8200 4.4 (and RFC 5095's type 0): whole addresses, no more segments than addresses. */
+                /* RFC 8200 4.4 (and RFC 5095's type 0): whole addresses, no more segments than
+                 * addresses. */
                 if (hl % 2 || segs_left > hl / 2)
                         d->flags |= PKT_LAYER_MALFORMED;
                 break;
@@ -522,7 +540,8 @@ rt_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                         d->flags |= PKT_LAYER_MALFORMED;
                 break;
         case RT_SRH:
-                /* RFC 8754 2: the segment list fits in the header; Segments Left indexes into it. */
+                /* RFC 8754 2: the segment list fits in the header; Segments Left indexes into it.
+                 */
                 if (RT_HDR_LEN + ((uint32_t)h[4] + 1) * 16 > d->hdr_len || segs_left > h[4] + 1u)
                         d->flags |= PKT_LAYER_MALFORMED;
                 break;
@@ -541,15 +560,16 @@ rt_update(struct pkt *p, unsigned idx)
 
 /* One address of types 0, 2 and 4, appended after the others: "2001:db8::1". */
 static int
-rt_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
-              size_t size, uint32_t *ret_at)
+rt_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+              uint8_t *out, size_t size, uint32_t *ret_at)
 {
         char addr[64];
         size_t n = strlen(text);
 
         (void)set;
         if (v->caplen < 3 || v->b[2] == RT_RPL || n >= sizeof(addr))
-                return -EINVAL; /* compressed RPL addresses are set as bytes, not built one by one */
+                return -EINVAL; /* compressed RPL addresses are set as bytes, not built one by one
+                                 */
         if (size < 16)
                 return -EMSGSIZE;
         memcpy(addr, text, n + 1);
@@ -568,7 +588,8 @@ final_dst(const uint8_t *rh, uint32_t len, const uint8_t *ip6_dst, uint8_t ret[1
         uint8_t segs_left;
 
         /* With no segments left the destination field already is the final one. */
-        if (!pkt_rd_u8(&v, 3, &segs_left) || segs_left == 0 || !rt_layout(&v, len, &lay) || lay.n == 0)
+        if (!pkt_rd_u8(&v, 3, &segs_left) || segs_left == 0 || !rt_layout(&v, len, &lay) ||
+            lay.n == 0)
                 return false;
         uint32_t last = RT_HDR_LEN + (lay.n - 1) * lay.size;
         switch (lay.type) {

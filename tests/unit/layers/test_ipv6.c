@@ -2,9 +2,9 @@
 /*
  * IPv6 and its extension headers (layers/net/ipv6.c, ipv6_ext.c, ah.c, esp.c).
  *
- * Built bytes come from scapy 2.5.0 (the expression beside each hex string regenerates it); dissected
- * values come from tshark 4.0 on the shared corpus, run as
- *   tshark -n -o ipv6.defragment:FALSE -o udp.check_checksum:TRUE -r FILE -T fields -e ...
+ * Built bytes come from scapy 2.5.0 (the expression beside each hex string regenerates it);
+ * dissected values come from tshark 4.0 on the shared corpus, run as tshark -n -o
+ * ipv6.defragment:FALSE -o udp.check_checksum:TRUE -r FILE -T fields -e ...
  */
 #include <errno.h>
 #include <pcap/pcap.h>
@@ -74,7 +74,8 @@ assert_layers(struct pkt *p, const unsigned *protos, unsigned n)
                 const struct pkt_layer *l = pkt_layer(p, i);
                 assert_non_null(l);
                 if (l->proto != protos[i])
-                        fail_msg("layer %u is %s, want %s", i, pkt_proto_name(l->proto), pkt_proto_name(protos[i]));
+                        fail_msg("layer %u is %s, want %s", i, pkt_proto_name(l->proto),
+                                 pkt_proto_name(protos[i]));
         }
         assert_int_equal(pkt_dissect_all(p), n);
 }
@@ -113,7 +114,7 @@ assert_builds(const char *spec, const char *hex)
 /* ---- building, against scapy ---- */
 
 #define SRC_DST "src=2001:db8::1,dst=2001:db8::2"
-#define UDP_HI "udp(sport=1234,dport=5353)/raw(\"hi\")"
+#define UDP_HI  "udp(sport=1234,dport=5353)/raw(\"hi\")"
 /* Ports no protocol claims, so that the payload stays raw whatever gets registered. */
 #define UDP_UNKNOWN "udp(sport=40001,dport=40002)/raw(\"hi\")"
 
@@ -121,10 +122,12 @@ static void
 test_ip6_udp_builds_like_scapy(void **state)
 {
         (void)state;
-        /* IPv6(src='2001:db8::1',dst='2001:db8::2',hlim=64)/UDP(sport=1234,dport=5353)/Raw(b"hi") */
-        assert_builds("ip6(" SRC_DST ",hlim=64)/" UDP_HI,
-                      "60000000000a114020010db800000000000000000000000120010db8000000000000000000000002"
-                      "04d214e9000a22416869");
+        /* IPv6(src='2001:db8::1',dst='2001:db8::2',hlim=64)/UDP(sport=1234,dport=5353)/Raw(b"hi")
+         */
+        assert_builds(
+                "ip6(" SRC_DST ",hlim=64)/" UDP_HI,
+                "60000000000a114020010db800000000000000000000000120010db8000000000000000000000002"
+                "04d214e9000a22416869");
 }
 
 static void
@@ -149,11 +152,14 @@ static void
 test_ip6_hopopts_router_alert_is_padded_like_scapy(void **state)
 {
         (void)state;
-        /* IPv6(...,hlim=64)/IPv6ExtHdrHopByHop(options=[RouterAlert(value=0)])/UDP(sport=1234,dport=5353)/Raw(b"hi") */
-        assert_builds("ip6(" SRC_DST ",hlim=64)/hopopts(opts=[ra(0)])/" UDP_HI,
-                      "600000000012004020010db800000000000000000000000120010db8000000000000000000000002"
-                      "1100050200000100"
-                      "04d214e9000a22416869");
+        /* IPv6(...,hlim=64)/IPv6ExtHdrHopByHop(options=[RouterAlert(value=0)])
+         *   /UDP(sport=1234,dport=5353)/Raw(b"hi")
+         */
+        assert_builds(
+                "ip6(" SRC_DST ",hlim=64)/hopopts(opts=[ra(0)])/" UDP_HI,
+                "600000000012004020010db800000000000000000000000120010db8000000000000000000000002"
+                "1100050200000100"
+                "04d214e9000a22416869");
 }
 
 static void
@@ -161,73 +167,101 @@ test_ip6_hopopts_default_is_one_padn(void **state)
 {
         (void)state;
         /* IPv6(...,hlim=64)/IPv6ExtHdrHopByHop()/UDP(sport=1234,dport=5353) */
-        assert_builds("ip6(" SRC_DST ",hlim=64)/ip6hopoptsheader/udp(sport=1234,dport=5353)",
-                      "600000000010004020010db800000000000000000000000120010db8000000000000000000000002"
-                      "1100010400000000"
-                      "04d214e900088aae");
+        assert_builds(
+                "ip6(" SRC_DST ",hlim=64)/ip6hopoptsheader/udp(sport=1234,dport=5353)",
+                "600000000010004020010db800000000000000000000000120010db8000000000000000000000002"
+                "1100010400000000"
+                "04d214e900088aae");
 }
 
 static void
 test_ip6_dstopts_home_address_is_aligned_8n6_like_scapy(void **state)
 {
         (void)state;
-        /* IPv6(...,hlim=64)/IPv6ExtHdrDestOpt(options=[HAO(hoa='2001:db8::99')])/UDP(sport=1234,dport=5353)/Raw(b"hi") */
-        assert_builds("ip6(" SRC_DST ",hlim=64)/dstopts(opts=[hao(2001:db8::99)])/" UDP_HI,
-                      "6000000000223c4020010db800000000000000000000000120010db8000000000000000000000002"
-                      "110201020000c91020010db8000000000000000000000099"
-                      "04d214e9000a21a96869");
+        /* IPv6(...,hlim=64)/IPv6ExtHdrDestOpt(options=[HAO(hoa='2001:db8::99')])
+         *   /UDP(sport=1234,dport=5353)/Raw(b"hi")
+         */
+        assert_builds(
+                "ip6(" SRC_DST ",hlim=64)/dstopts(opts=[hao(2001:db8::99)])/" UDP_HI,
+                "6000000000223c4020010db800000000000000000000000120010db8000000000000000000000002"
+                "110201020000c91020010db8000000000000000000000099"
+                "04d214e9000a21a96869");
+}
+
+static void
+test_ip6_options_keep_their_alignment_like_scapy(void **state)
+{
+        (void)state;
+        /* IPv6ExtHdrHopByHop(options=[RouterAlert(value=0),Jumbo(jumboplen=70000)]): jumbo at 4n+2
+         */
+        assert_builds("hopopts(opts=[ra(0),jumbo(70000)])", "3b0105020000c2040001117001020000");
+        /* IPv6ExtHdrDestOpt(options=[HAO(hoa='2001:db8::99'),RouterAlert(value=1)]): HAO at 8n+6,
+         * RA at 2n */
+        assert_builds("dstopts(opts=[hao(2001:db8::99),ra(RSVP)])",
+                      "3b0301020000c91020010db80000000000000000000000990502000101020000");
 }
 
 static void
 test_ip6_routing_type0_udp_checksum_uses_final_destination(void **state)
 {
         (void)state;
-        /* IPv6(src='2001:db8::1',dst='2001:db8::10',hlim=64)/IPv6ExtHdrRouting(addresses=['2001:db8::11','2001:db8::2'])
-         *   /UDP(sport=1234,dport=5353)/Raw(b"hi")  -- the UDP sum is that of a packet sent to 2001:db8::2 */
-        assert_builds("ip6(src=2001:db8::1,dst=2001:db8::10,hlim=64)/routing(segs_left=2,"
-                      "addresses=[2001:db8::11,2001:db8::2])/" UDP_HI,
-                      "6000000000322b4020010db800000000000000000000000120010db8000000000000000000000010"
-                      "1104000200000000"
-                      "20010db800000000000000000000001120010db8000000000000000000000002"
-                      "04d214e9000a22416869");
+        /* IPv6(src='2001:db8::1',dst='2001:db8::10',hlim=64)
+         *   /IPv6ExtHdrRouting(addresses=['2001:db8::11','2001:db8::2'])
+         *   /UDP(sport=1234,dport=5353)/Raw(b"hi")  -- the UDP sum is that of a packet sent to
+         * 2001:db8::2 */
+        assert_builds(
+                "ip6(src=2001:db8::1,dst=2001:db8::10,hlim=64)/routing(segs_left=2,"
+                "addresses=[2001:db8::11,2001:db8::2])/" UDP_HI,
+                "6000000000322b4020010db800000000000000000000000120010db8000000000000000000000010"
+                "1104000200000000"
+                "20010db800000000000000000000001120010db8000000000000000000000002"
+                "04d214e9000a22416869");
 }
 
 static void
 test_ip6_srh_udp_checksum_uses_segment_list_0(void **state)
 {
         (void)state;
-        /* IPv6(src='2001:db8::1',dst='2001:db8::11',hlim=64)/IPv6ExtHdrSegmentRouting(addresses=['2001:db8::2','2001:db8::11'])
+        /* IPv6(src='2001:db8::1',dst='2001:db8::11',hlim=64)
+         *   /IPv6ExtHdrSegmentRouting(addresses=['2001:db8::2','2001:db8::11'])
          *   /UDP(sport=1234,dport=5353)/Raw(b"hi")  -- tshark: udp.checksum.status 1 (good) */
-        assert_builds("ip6(src=2001:db8::1,dst=2001:db8::11,hlim=64)/routing(type=SRH,segs_left=1,last_entry=1,"
-                      "addresses=[2001:db8::2,2001:db8::11])/" UDP_HI,
-                      "6000000000322b4020010db800000000000000000000000120010db8000000000000000000000011"
-                      "1104040101000000"
-                      "20010db800000000000000000000000220010db8000000000000000000000011"
-                      "04d214e9000a22416869");
+        assert_builds(
+                "ip6(src=2001:db8::1,dst=2001:db8::11,hlim=64)/"
+                "routing(type=SRH,segs_left=1,last_entry=1,"
+                "addresses=[2001:db8::2,2001:db8::11])/" UDP_HI,
+                "6000000000322b4020010db800000000000000000000000120010db8000000000000000000000011"
+                "1104040101000000"
+                "20010db800000000000000000000000220010db8000000000000000000000011"
+                "04d214e9000a22416869");
 }
 
 static void
 test_ip6_fragment_builds_like_scapy(void **state)
 {
         (void)state;
-        /* IPv6(...,hlim=64)/IPv6ExtHdrFragment(m=1,id=0x1234)/UDP(sport=1234,dport=5353)/Raw(b"hi") */
-        assert_builds("ip6(" SRC_DST ",hlim=64)/fragment(m_flag=1,id=0x1234)/" UDP_HI,
-                      "6000000000122c4020010db800000000000000000000000120010db8000000000000000000000002"
-                      "1100000100001234"
-                      "04d214e9000a22416869");
+        /* IPv6(...,hlim=64)/IPv6ExtHdrFragment(m=1,id=0x1234)/UDP(sport=1234,dport=5353)/Raw(b"hi")
+         */
+        assert_builds(
+                "ip6(" SRC_DST ",hlim=64)/fragment(m_flag=1,id=0x1234)/" UDP_HI,
+                "6000000000122c4020010db800000000000000000000000120010db8000000000000000000000002"
+                "1100000100001234"
+                "04d214e9000a22416869");
 }
 
 static void
 test_ah_over_ip6_builds_like_scapy(void **state)
 {
         (void)state;
-        /* IPv6(...,hlim=64)/AH(nh=17,payloadlen=4,spi=0x1234,seq=1,icv=bytes(range(1,13)))/UDP(sport=1234,dport=5353)/Raw(b"hi")
-         * scapy leaves the UDP sum 0 under AH (and nh/payloadlen unset: given here); 0x2241 is the sum of
-         * IPv6(...)/UDP(...)/Raw(b"hi"), which has the same pseudo-header. */
-        assert_builds("ip6(" SRC_DST ",hlim=64)/ah(spi=0x1234,seq=1,icv=0102030405060708090a0b0c)/" UDP_HI,
-                      "600000000022334020010db800000000000000000000000120010db8000000000000000000000002"
-                      "1104000000001234000000010102030405060708090a0b0c"
-                      "04d214e9000a22416869");
+        /* IPv6(...,hlim=64)/AH(nh=17,payloadlen=4,spi=0x1234,seq=1,icv=bytes(range(1,13)))
+         *   /UDP(sport=1234,dport=5353)/Raw(b"hi")
+         * scapy leaves the UDP sum 0 under AH (and nh/payloadlen unset: given here); 0x2241 is the
+         * sum of IPv6(...)/UDP(...)/Raw(b"hi"), which has the same pseudo-header. */
+        assert_builds(
+                "ip6(" SRC_DST
+                ",hlim=64)/ah(spi=0x1234,seq=1,icv=0102030405060708090a0b0c)/" UDP_HI,
+                "600000000022334020010db800000000000000000000000120010db8000000000000000000000002"
+                "1104000000001234000000010102030405060708090a0b0c"
+                "04d214e9000a22416869");
 }
 
 static void
@@ -254,32 +288,37 @@ test_ip6_extension_chain_builds_like_scapy(void **state)
 {
         (void)state;
         /* IPv6(...,hlim=64)/IPv6ExtHdrHopByHop(options=[RouterAlert(value=0)])/IPv6ExtHdrDestOpt()
-         *   /IPv6ExtHdrRouting(addresses=['2001:db8::2'])/IPv6ExtHdrFragment(id=7)/IPv6ExtHdrDestOpt()
+          * /IPv6ExtHdrRouting(addresses=['2001:db8::2'])/IPv6ExtHdrFragment(id=7)
+          *   /IPv6ExtHdrDestOpt()
          *   /UDP(sport=1234,dport=5353)/Raw(b"hi") */
-        assert_builds("ip6(" SRC_DST ",hlim=64)/hopopts(opts=[ra(0)])/dstopts/routing(segs_left=1,"
-                      "addresses=[2001:db8::2])/fragment(id=7)/dstopts/" UDP_HI,
-                      "600000000042004020010db800000000000000000000000120010db8000000000000000000000002"
-                      "3c00050200000100"
-                      "2b00010400000000"
-                      "2c0200010000000020010db8000000000000000000000002"
-                      "3c00000000000007"
-                      "1100010400000000"
-                      "04d214e9000a22416869");
+        assert_builds(
+                "ip6(" SRC_DST ",hlim=64)/hopopts(opts=[ra(0)])/dstopts/routing(segs_left=1,"
+                "addresses=[2001:db8::2])/fragment(id=7)/dstopts/" UDP_HI,
+                "600000000042004020010db800000000000000000000000120010db8000000000000000000000002"
+                "3c00050200000100"
+                "2b00010400000000"
+                "2c0200010000000020010db8000000000000000000000002"
+                "3c00000000000007"
+                "1100010400000000"
+                "04d214e9000a22416869");
 }
 
 static void
 test_ip6_built_chain_dissects_back_to_its_layers(void **state)
 {
-        static const unsigned want[] = { PKT_PROTO_IP6, PKT_PROTO_IP6_HOPOPTS, PKT_PROTO_IP6_DSTOPTS,
-                                         PKT_PROTO_IP6_ROUTING, PKT_PROTO_IP6_FRAGMENT, PKT_PROTO_IP6_DSTOPTS,
-                                         PKT_PROTO_UDP, PKT_PROTO_RAW };
+        static const unsigned want[] = { PKT_PROTO_IP6,          PKT_PROTO_IP6_HOPOPTS,
+                                         PKT_PROTO_IP6_DSTOPTS,  PKT_PROTO_IP6_ROUTING,
+                                         PKT_PROTO_IP6_FRAGMENT, PKT_PROTO_IP6_DSTOPTS,
+                                         PKT_PROTO_UDP,          PKT_PROTO_RAW };
         const uint8_t *b;
         struct pkt built, p;
 
         (void)state;
         pkt_init(&built);
-        size_t n = tu_build(&built, "ip6(" SRC_DST ")/hopopts(opts=[ra(0)])/dstopts/routing(segs_left=1,"
-                                    "addresses=[2001:db8::2])/fragment(id=7)/dstopts/" UDP_UNKNOWN, &b);
+        size_t n = tu_build(&built,
+                            "ip6(" SRC_DST ")/hopopts(opts=[ra(0)])/dstopts/routing(segs_left=1,"
+                            "addresses=[2001:db8::2])/fragment(id=7)/dstopts/" UDP_UNKNOWN,
+                            &b);
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, b, n, n), 0);
         assert_layers(&p, want, ARRAY_LEN(want));
@@ -297,9 +336,12 @@ test_ip6_option_past_header_end_is_malformed(void **state)
 {
         uint8_t b[64];
         struct pkt p;
-        size_t n = tu_hex("6000000000080040" "00000000000000000000000000000001" "00000000000000000000000000000002"
+        size_t n = tu_hex("6000000000080040"
+                          "00000000000000000000000000000001"
+                          "00000000000000000000000000000002"
                           /* hop-by-hop, 8 bytes: PadN claiming 5 bytes where 4 remain */
-                          "3b00010500000000", b, sizeof(b));
+                          "3b00010500000000",
+                          b, sizeof(b));
         int seen = 0;
 
         (void)state;
@@ -310,8 +352,7 @@ test_ip6_option_past_header_end_is_malformed(void **state)
         assert_int_equal(l->proto, PKT_PROTO_IP6_HOPOPTS);
         assert_true(l->flags & PKT_LAYER_MALFORMED);
         assert_false(l->flags & PKT_LAYER_TRUNCATED);
-        PKT_ELEM_FOREACH(&p, 1, "opts", e)
-        {
+        PKT_ELEM_FOREACH(&p, 1, "opts", e) {
                 assert_true(e.flags & PKT_LAYER_MALFORMED);
                 seen++;
         }
@@ -326,8 +367,11 @@ test_ip6_zero_length_padn_is_valid(void **state)
         uint8_t b[64];
         struct pkt p;
         /* hop-by-hop: PadN(0), Pad1, Pad1, PadN(0) = 6 bytes of valid padding */
-        size_t n = tu_hex("6000000000080040" "00000000000000000000000000000001" "00000000000000000000000000000002"
-                          "3b00010000000100", b, sizeof(b));
+        size_t n = tu_hex("6000000000080040"
+                          "00000000000000000000000000000001"
+                          "00000000000000000000000000000002"
+                          "3b00010000000100",
+                          b, sizeof(b));
         unsigned seen = 0;
 
         (void)state;
@@ -335,8 +379,7 @@ test_ip6_zero_length_padn_is_valid(void **state)
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, b, n, n), 0);
         assert_non_null(pkt_layer(&p, 1));
         assert_int_equal(p.layers[1].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED), 0);
-        PKT_ELEM_FOREACH(&p, 1, "opts", e)
-        {
+        PKT_ELEM_FOREACH(&p, 1, "opts", e) {
                 uint64_t t;
                 assert_true(seen < sizeof(types));
                 assert_int_equal(e.flags, 0);
@@ -364,9 +407,11 @@ test_ip6_ext_headers_corpus_matches_tshark(void **state)
         assert_int_equal(p.layers[1].proto, PKT_PROTO_IP6);
         assert_int_equal(p.layers[2].proto, PKT_PROTO_IP6_HOPOPTS);
         for (unsigned i = 3; i < PKT_LAYERS_MAX; i++) {
-                static const unsigned cycle[] = { PKT_PROTO_IP6_ROUTING, PKT_PROTO_IP6_FRAGMENT, PKT_PROTO_IP6_DSTOPTS };
+                static const unsigned cycle[] = { PKT_PROTO_IP6_ROUTING, PKT_PROTO_IP6_FRAGMENT,
+                                                  PKT_PROTO_IP6_DSTOPTS };
                 assert_int_equal(p.layers[i].proto, cycle[(i - 3) % 3]);
-                assert_int_equal(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED), 0);
+                assert_int_equal(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED),
+                                 0);
         }
         /* ipv6.plen 818, nxt 0, hlim 64, src 2001:db8::1, dst 2001:db8::2 */
         assert_int_equal(field_u64(&p, 1, "dlen"), 818);
@@ -384,7 +429,8 @@ test_ip6_ext_headers_corpus_matches_tshark(void **state)
         assert_string_equal(buf, "PADN");
         assert_int_equal(pkt_elem_get_u64(&p, 2, &e, "len", &(uint64_t){ 0 }), 0);
         assert_int_equal(pkt_elem_next(&p, 2, "opts", &e), 0);
-        /* ipv6.routing.type 0, segleft 0, len 0; ipv6.fraghdr.offset 0, more 0, ident 0x00000001, 0x00000004 */
+        /* ipv6.routing.type 0, segleft 0, len 0; ipv6.fraghdr.offset 0, more 0, ident 0x00000001,
+         * 0x00000004 */
         assert_int_equal(field_u64(&p, 3, "type"), 0);
         assert_int_equal(field_u64(&p, 3, "segs_left"), 0);
         assert_int_equal(field_u64(&p, 3, "len"), 0);
@@ -401,15 +447,16 @@ test_ip6_ext_headers_corpus_matches_tshark(void **state)
 static void
 test_ah_corpus_matches_tshark(void **state)
 {
-        static const unsigned transport[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP6, PKT_PROTO_AH, PKT_PROTO_UDP,
-                                              PKT_PROTO_RAW };
-        static const unsigned tunnel[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP6, PKT_PROTO_AH, PKT_PROTO_IP6,
-                                           PKT_PROTO_UDP, PKT_PROTO_RAW };
+        static const unsigned transport[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP6, PKT_PROTO_AH,
+                                              PKT_PROTO_UDP, PKT_PROTO_RAW };
+        static const unsigned tunnel[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP6, PKT_PROTO_AH,
+                                           PKT_PROTO_IP6,      PKT_PROTO_UDP, PKT_PROTO_RAW };
         struct pkt p;
         struct frame *f = parse_frame(&p, "libpcap/filter__ipv6_ah_modes.pcap", 1);
 
         (void)state;
-        /* ah.next_header 17, ah.length 3, ah.spi 0x12345678, ah.sequence 0, ah.icv 0101010101010101 */
+        /* ah.next_header 17, ah.length 3, ah.spi 0x12345678, ah.sequence 0, ah.icv 0101010101010101
+         */
         assert_layers(&p, transport, 5);
         assert_field(&p, 2, "nxt", "UDP");
         assert_int_equal(field_u64(&p, 2, "len"), 3);
@@ -421,7 +468,8 @@ test_ah_corpus_matches_tshark(void **state)
         free(f);
 
         f = parse_frame(&p, "libpcap/filter__ipv6_ah_modes.pcap", 2);
-        /* tunnel mode: ah.next_header 41, spi 0x87654321, inner ipv6 2001:db8::3 -> 2001:db8::4, plen 38 */
+        /* tunnel mode: ah.next_header 41, spi 0x87654321, inner ipv6 2001:db8::3 -> 2001:db8::4,
+         * plen 38 */
         assert_layers(&p, tunnel, 6);
         assert_field(&p, 2, "spi", "0x87654321");
         assert_field(&p, 3, "src", "2001:db8::3");
@@ -430,8 +478,10 @@ test_ah_corpus_matches_tshark(void **state)
         free(f);
 
         f = parse_frame(&p, "libpcap/filter__AH-IPcomp-IPv6.pcap", 3);
-        /* ah.next_header 108 (IPComp, not ours), ah.length 4, spi 0xc9ec8968, seq 2, icv 079bd7e8ec804ba3e5917a84 */
-        static const unsigned ipcomp[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP6, PKT_PROTO_AH, PKT_PROTO_RAW };
+        /* ah.next_header 108 (IPComp, not ours), ah.length 4, spi 0xc9ec8968, seq 2, icv
+         * 079bd7e8ec804ba3e5917a84 */
+        static const unsigned ipcomp[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP6, PKT_PROTO_AH,
+                                           PKT_PROTO_RAW };
         assert_layers(&p, ipcomp, 4);
         assert_int_equal(field_u64(&p, 2, "nxt"), 108);
         assert_field(&p, 2, "spi", "0xc9ec8968");
@@ -450,7 +500,8 @@ test_ah_of_length_zero_is_8_bytes_like_tshark(void **state)
         /* tshark: eth:ipv6:ah:icmpv6, ah.length 0 ("8 bytes"), ICMPv6 right after those 8 bytes */
         assert_int_equal(pkt_layer_find(&p, PKT_PROTO_AH, 0), 2);
         assert_int_equal(p.layers[2].hdr_len, 8);
-        assert_true(p.layers[2].flags & PKT_LAYER_MALFORMED); /* its sequence number overlaps the payload */
+        assert_true(p.layers[2].flags &
+                    PKT_LAYER_MALFORMED); /* its sequence number overlaps the payload */
         assert_int_equal(field_u64(&p, 2, "nxt"), 58);
         assert_field(&p, 2, "spi", "0x00000000");
         assert_non_null(pkt_layer(&p, 3));
@@ -462,13 +513,14 @@ test_ah_of_length_zero_is_8_bytes_like_tshark(void **state)
 static void
 test_ah_and_esp_after_ipv4_match_tshark(void **state)
 {
-        static const unsigned want[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP, PKT_PROTO_AH, PKT_PROTO_IP,
-                                         PKT_PROTO_TCP };
+        static const unsigned want[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP, PKT_PROTO_AH,
+                                         PKT_PROTO_IP, PKT_PROTO_TCP };
         struct pkt p;
         struct frame *f = parse_frame(&p, "libpcap/filter__AH-IPcomp-IPv4.pcap", 1);
 
         (void)state;
-        /* ip.proto 51; ah.next_header 4, length 4, spi 0xc67ceadf, seq 1, icv ce9113cb69e210d6dbd24b8a; inner tcp */
+        /* ip.proto 51; ah.next_header 4, length 4, spi 0xc67ceadf, seq 1, icv
+         * ce9113cb69e210d6dbd24b8a; inner tcp */
         for (unsigned i = 0; i < ARRAY_LEN(want); i++)
                 assert_int_equal(pkt_layer_find(&p, want[i], i), (int)i);
         assert_field(&p, 2, "nxt", "IP");
@@ -481,7 +533,8 @@ test_ah_and_esp_after_ipv4_match_tshark(void **state)
 
         f = parse_frame(&p, "tcpdump/02-sunrise-sunset-esp.pcap", 4);
         /* esp.spi 0x12345678, esp.sequence 4; the encrypted rest stays raw */
-        static const unsigned esp[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP, PKT_PROTO_ESP, PKT_PROTO_RAW };
+        static const unsigned esp[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP, PKT_PROTO_ESP,
+                                        PKT_PROTO_RAW };
         assert_layers(&p, esp, 4);
         assert_field(&p, 2, "spi", "0x12345678");
         assert_int_equal(field_u64(&p, 2, "seq"), 4);
@@ -506,8 +559,7 @@ test_ip6_routing_type0_corpus_matches_tshark(void **state)
         assert_field(&p, 2, "type", "SOURCE");
         assert_int_equal(field_u64(&p, 2, "segs_left"), 2);
         assert_int_equal(field_u64(&p, 2, "len"), 4);
-        PKT_ELEM_FOREACH(&p, 2, "addresses", e)
-        {
+        PKT_ELEM_FOREACH(&p, 2, "addresses", e) {
                 assert_true(n < 2);
                 assert_true(pkt_elem_get_str(&p, 2, &e, "addr", buf, sizeof(buf)) > 0);
                 assert_string_equal(buf, want[n]);
@@ -527,7 +579,8 @@ test_ip6_srh_corpus_matches_tshark(void **state)
         struct frame *f = parse_frame(&p, "tcpdump/ipv6-srh-insert-cksum.pcap", 1);
 
         (void)state;
-        /* ipv6.routing.type 4, segleft 2, len 6, srh.last_entry 2, srh.tag 0000, srh.addr b2::2,3::d6,2::f1:0 */
+        /* ipv6.routing.type 4, segleft 2, len 6, srh.last_entry 2, srh.tag 0000, srh.addr
+         * b2::2,3::d6,2::f1:0 */
         assert_int_equal(pkt_layer_find(&p, PKT_PROTO_UDP, 0), 3);
         assert_field(&p, 2, "type", "SRH");
         assert_int_equal(field_u64(&p, 2, "segs_left"), 2);
@@ -535,8 +588,7 @@ test_ip6_srh_corpus_matches_tshark(void **state)
         assert_int_equal(field_u64(&p, 2, "last_entry"), 2);
         assert_int_equal(field_u64(&p, 2, "tag"), 0);
         assert_int_equal(p.layers[2].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED), 0);
-        PKT_ELEM_FOREACH(&p, 2, "addresses", e)
-        {
+        PKT_ELEM_FOREACH(&p, 2, "addresses", e) {
                 assert_true(n < 3);
                 assert_true(pkt_elem_get_str(&p, 2, &e, "addr", buf, sizeof(buf)) > 0);
                 assert_string_equal(buf, want[n]);
@@ -546,7 +598,8 @@ test_ip6_srh_corpus_matches_tshark(void **state)
         free(f);
 }
 
-/* Recomputes the UDP checksum of a captured packet and checks it equals the (tshark-good) original. */
+/* Recomputes the UDP checksum of a captured packet and checks it equals the (tshark-good) original.
+ */
 static void
 assert_udp_sum_recomputes(const char *rel, unsigned frame, uint16_t want)
 {
@@ -583,13 +636,15 @@ test_ip6_routing_udp_checksum_recomputes_like_capture(void **state)
 static void
 test_ip6_fragment_payload_stays_raw(void **state)
 {
-        static const unsigned want[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP6, PKT_PROTO_IP6_FRAGMENT, PKT_PROTO_RAW };
+        static const unsigned want[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP6, PKT_PROTO_IP6_FRAGMENT,
+                                         PKT_PROTO_RAW };
         struct pkt p;
         struct frame *f = parse_frame(&p, "pcap4j/IpV6ExtFragmentPacketTest.pcap", 1);
 
         (void)state;
         /* first fragment: ipv6.fraghdr.nxt 17, offset 0, more 1, ident 0x0009fbf1. tshark with
-         * ipv6.defragment off shows UDP here; reassembling tshark (the default) does not, nor do we. */
+         * ipv6.defragment off shows UDP here; reassembling tshark (the default) does not, nor do
+         * we. */
         assert_layers(&p, want, 4);
         assert_field(&p, 2, "nxt", "UDP");
         assert_int_equal(field_u64(&p, 2, "frag_off"), 0);
@@ -608,7 +663,8 @@ test_ip6_fragment_payload_stays_raw(void **state)
 static void
 test_ip6_atomic_fragment_dissects_its_upper_layer(void **state)
 {
-        static const unsigned want[] = { PKT_PROTO_IP6, PKT_PROTO_IP6_FRAGMENT, PKT_PROTO_UDP, PKT_PROTO_RAW };
+        static const unsigned want[] = { PKT_PROTO_IP6, PKT_PROTO_IP6_FRAGMENT, PKT_PROTO_UDP,
+                                         PKT_PROTO_RAW };
         const uint8_t *b;
         struct pkt built, p;
 
@@ -632,12 +688,12 @@ test_ip6_dstopts_home_address_corpus_matches_tshark(void **state)
         struct frame *f = parse_frame(&p, "zeek/mobile-ipv6__ipv6-mobile-hoa.pcap", 1);
 
         (void)state;
-        /* ipv6.dstopts.nxt 17, len 2; ipv6.opt.type 0x01,0xc9; length 2,16; home_address 2001:78:1:32::1 */
+        /* ipv6.dstopts.nxt 17, len 2; ipv6.opt.type 0x01,0xc9; length 2,16; home_address
+         * 2001:78:1:32::1 */
         assert_int_equal(pkt_layer_find(&p, PKT_PROTO_IP6_DSTOPTS, 0), 2);
         assert_int_equal(field_u64(&p, 2, "nxt"), 17);
         assert_int_equal(field_u64(&p, 2, "len"), 2);
-        PKT_ELEM_FOREACH(&p, 2, "opts", e)
-        {
+        PKT_ELEM_FOREACH(&p, 2, "opts", e) {
                 uint64_t v;
                 assert_true(n < 2);
                 assert_int_equal(pkt_elem_get_u64(&p, 2, &e, "type", &v), 0);
@@ -663,7 +719,8 @@ test_ip6_jumbogram_payload_length_comes_from_hop_by_hop(void **state)
         struct frame *f = parse_frame(&p, "tcpdump/ipv6_jumbogram_1.pcap", 1);
 
         (void)state;
-        /* ipv6.plen 0, nxt 0; ipv6.opt.type 0xc2, length 4, ipv6.opt.jumbo 65536; frame 65590 bytes */
+        /* ipv6.plen 0, nxt 0; ipv6.opt.type 0xc2, length 4, ipv6.opt.jumbo 65536; frame 65590 bytes
+         */
         const struct pkt_layer *l = pkt_layer(&p, 1);
         assert_non_null(l);
         assert_int_equal(field_u64(&p, 1, "dlen"), 0);
@@ -685,13 +742,19 @@ test_ip6_jumbogram_payload_length_comes_from_hop_by_hop(void **state)
 static size_t
 dstopts_chain(uint8_t *b, size_t size, unsigned n, bool is_endless)
 {
-        size_t len = tu_hex("6000000000003c40" "00000000000000000000000000000001" "00000000000000000000000000000002",
+        size_t len = tu_hex("6000000000003c40"
+                            "00000000000000000000000000000001"
+                            "00000000000000000000000000000002",
                             b, size);
 
         for (unsigned i = 0; i < n; i++) {
                 assert_true(len + 8 <= size);
-                /* each says another destination options header follows; the last, unless endless, says UDP */
-                memcpy(b + len, (i + 1 == n && !is_endless) ? "\x11\x00\x01\x04\0\0\0\0" : "\x3c\x00\x01\x04\0\0\0\0", 8);
+                /* each says another destination options header follows; the last, unless endless,
+                 * says UDP */
+                memcpy(b + len,
+                       (i + 1 == n && !is_endless) ? "\x11\x00\x01\x04\0\0\0\0"
+                                                   : "\x3c\x00\x01\x04\0\0\0\0",
+                       8);
                 len += 8;
         }
         b[4] = (uint8_t)((len - 40) >> 8);
@@ -732,7 +795,8 @@ test_ip6_extension_chain_stops_at_end_of_data(void **state)
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, b, n, n), 0);
         assert_int_equal(pkt_dissect_all(&p), 6);
         for (unsigned i = 0; i < 6; i++)
-                assert_int_equal(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED), 0);
+                assert_int_equal(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED),
+                                 0);
         assert_int_equal(p.layers[5].proto, PKT_PROTO_IP6_DSTOPTS);
 
         /* ... and when the data ends inside one: that layer is truncated */
@@ -751,8 +815,8 @@ sink(void *ctx, const char *text, size_t len)
         return 0;
 }
 
-/* Parses every prefix of a frame: nothing crashes, a layer whose header is cut is flagged truncated, and
- * nothing the full frame had intact turns up malformed. */
+/* Parses every prefix of a frame: nothing crashes, a layer whose header is cut is flagged
+ * truncated, and nothing the full frame had intact turns up malformed. */
 static void
 sweep_prefixes(const char *rel, unsigned frame, size_t max_prefixes)
 {
@@ -772,7 +836,8 @@ sweep_prefixes(const char *rel, unsigned frame, size_t max_prefixes)
                         if (l->proto != a->proto)
                                 break;
                         if (!(a->flags & PKT_LAYER_MALFORMED) && (l->flags & PKT_LAYER_MALFORMED))
-                                fail_msg("%s prefix %zu: layer %u (%s) malformed", rel, k, i, pkt_proto_name(l->proto));
+                                fail_msg("%s prefix %zu: layer %u (%s) malformed", rel, k, i,
+                                         pkt_proto_name(l->proto));
                         /* a raw layer's "header" is just the bytes it has */
                         if (l->proto != PKT_PROTO_RAW && k > a->off && k < a->off + a->hdr_len &&
                             !(l->flags & PKT_LAYER_TRUNCATED))
@@ -801,11 +866,16 @@ static void
 test_ip6_hostile_corpus_parses_without_crashing(void **state)
 {
         static const char *const files[] = {
-                "tcpdump/ipv6-next-header-oobr-1.pcap", "tcpdump/ipv6-next-header-oobr-2.pcap",
-                "tcpdump/ipv6-rthdr-oobr.pcap",         "tcpdump/ipv6hdr-heapoverflow.pcap",
-                "tcpdump/ipv6_frag6_negative_len.pcap", "tcpdump/ipv6-too-long-jumbo.pcap",
-                "tcpdump/ipv6_missing_jumbo_payload_option.pcap", "tcpdump/hoobr_rt6_print.pcap",
-                "zeek/trunc__ip6-ext-trunc.pcap",       "tcpdump/ipv6-srh-tlv-pad1-padn-5-trunc.pcap",
+                "tcpdump/ipv6-next-header-oobr-1.pcap",
+                "tcpdump/ipv6-next-header-oobr-2.pcap",
+                "tcpdump/ipv6-rthdr-oobr.pcap",
+                "tcpdump/ipv6hdr-heapoverflow.pcap",
+                "tcpdump/ipv6_frag6_negative_len.pcap",
+                "tcpdump/ipv6-too-long-jumbo.pcap",
+                "tcpdump/ipv6_missing_jumbo_payload_option.pcap",
+                "tcpdump/hoobr_rt6_print.pcap",
+                "zeek/trunc__ip6-ext-trunc.pcap",
+                "tcpdump/ipv6-srh-tlv-pad1-padn-5-trunc.pcap",
         };
 
         (void)state;
@@ -857,7 +927,8 @@ test_ip6_fast_accessors_agree_with_fields(void **state)
         struct frame *f = parse_frame(&p, "libpcap/filter__ipv6_ah_modes.pcap", 2);
 
         (void)state;
-        for (int i = pkt_layer_find(&p, PKT_PROTO_IP6, 0); i >= 0; i = pkt_layer_find(&p, PKT_PROTO_IP6, i + 1)) {
+        for (int i = pkt_layer_find(&p, PKT_PROTO_IP6, 0); i >= 0;
+             i = pkt_layer_find(&p, PKT_PROTO_IP6, i + 1)) {
                 assert_int_equal(pkt_ip6_nxt(&p, i), field_u64(&p, i, "nxt"));
                 assert_int_equal(pkt_ip6_hlim(&p, i), field_u64(&p, i, "hlim"));
                 assert_int_equal(pkt_ip6_dlen(&p, i), field_u64(&p, i, "dlen"));
@@ -877,8 +948,10 @@ test_ip6_unchanged_corpus_packets_serialise_byte_for_byte(void **state)
                 const char *file;
                 unsigned frame;
         } cases[] = {
-                { "libpcap/filter__ipv6_ext_headers.pcap", 1 }, { "libpcap/filter__ipv6_ah_modes.pcap", 2 },
-                { "tcpdump/ipv6-srh-insert-cksum.pcap", 1 },    { "zeek/mobile-ipv6__ipv6-mobile-hoa.pcap", 1 },
+                { "libpcap/filter__ipv6_ext_headers.pcap", 1 },
+                { "libpcap/filter__ipv6_ah_modes.pcap", 2 },
+                { "tcpdump/ipv6-srh-insert-cksum.pcap", 1 },
+                { "zeek/mobile-ipv6__ipv6-mobile-hoa.pcap", 1 },
                 { "pcap4j/IpV6ExtFragmentPacketTest.pcap", 2 },
         };
 
@@ -906,8 +979,12 @@ test_ip6_srh_with_too_many_segments_is_malformed(void **state)
         uint8_t b[64];
         struct pkt p;
         /* SRH, 24 bytes: last_entry 3 claims four segments where one fits */
-        size_t n = tu_hex("6000000000182b40" "00000000000000000000000000000001" "00000000000000000000000000000002"
-                          "3b02040003000000" "20010db8000000000000000000000002", b, sizeof(b));
+        size_t n = tu_hex("6000000000182b40"
+                          "00000000000000000000000000000001"
+                          "00000000000000000000000000000002"
+                          "3b02040003000000"
+                          "20010db8000000000000000000000002",
+                          b, sizeof(b));
 
         (void)state;
         pkt_init(&p);
@@ -917,7 +994,7 @@ test_ip6_srh_with_too_many_segments_is_malformed(void **state)
         assert_true(p.layers[1].flags & PKT_LAYER_MALFORMED);
         unsigned count = 0;
         PKT_ELEM_FOREACH(&p, 1, "addresses", e)
-        count++;
+                count++;
         assert_int_equal(count, 1);
 }
 
@@ -930,6 +1007,7 @@ main(void)
                 cmocka_unit_test(test_ip6_hopopts_router_alert_is_padded_like_scapy),
                 cmocka_unit_test(test_ip6_hopopts_default_is_one_padn),
                 cmocka_unit_test(test_ip6_dstopts_home_address_is_aligned_8n6_like_scapy),
+                cmocka_unit_test(test_ip6_options_keep_their_alignment_like_scapy),
                 cmocka_unit_test(test_ip6_routing_type0_udp_checksum_uses_final_destination),
                 cmocka_unit_test(test_ip6_srh_udp_checksum_uses_segment_list_0),
                 cmocka_unit_test(test_ip6_fragment_builds_like_scapy),
