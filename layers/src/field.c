@@ -860,6 +860,9 @@ strbuf_printf(struct strbuf *s, const char *fmt, ...)
         va_list ap;
         int n;
 
+        /* Once full, the text is dropped anyway: skip the formatting, which dominates long walks. */
+        if (s->overflow)
+                return;
         va_start(ap, fmt);
         n = vsnprintf(tmp, sizeof(tmp), fmt, ap);
         va_end(ap);
