@@ -634,6 +634,38 @@ test_ip6_routing_udp_checksum_recomputes_like_capture(void **state)
 }
 
 static void
+test_ip6_rpl_udp_checksum_uses_the_reconstructed_final_destination(void **state)
+{
+        uint8_t b[128];
+        const uint8_t *out;
+        struct pkt p, c;
+        /* RFC 6554: 2001:db8::1 -> 2001:db8::10, RPL header with CmprI = CmprE = 8 and one address
+         * whose last 8 bytes are ::2; the final destination is 2001:db8::2. UDP sum left 0. */
+        size_t n = tu_hex("60000000001a2b40"
+                          "20010db8000000000000000000000001"
+                          "20010db8000000000000000000000010"
+                          "1101030188000000"
+                          "0000000000000002"
+                          "04d214e9000a0000"
+                          "6869",
+                          b, sizeof(b));
+
+        (void)state;
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, b, n, n), 0);
+        assert_int_equal(pkt_layer_find(&p, PKT_PROTO_UDP, 0), 2);
+        pkt_dissect_all(&p);
+        pkt_init(&c);
+        assert_int_equal(pkt_copy(&c, &p), 0);
+        assert_int_equal(pkt_field_set_auto(&c, 2, "sum", true), 0);
+        assert_int_equal(pkt_serialize(&c, 0, &out), (int)n);
+        /* the same UDP datagram sent straight to 2001:db8::2 sums to 0x2241 (the scapy case above) */
+        assert_int_equal(out[n - 4], 0x22);
+        assert_int_equal(out[n - 3], 0x41);
+        pkt_done(&c);
+}
+
+static void
 test_ip6_fragment_payload_stays_raw(void **state)
 {
         static const unsigned want[] = { PKT_PROTO_ETHERNET, PKT_PROTO_IP6, PKT_PROTO_IP6_FRAGMENT,
@@ -919,6 +951,27 @@ test_ip6_answers_and_direction(void **state)
 }
 
 static void
+test_ip6_icmp6_reply_from_a_router_is_left_to_icmp6(void **state)
+{
+        const struct pkt_proto *ip6 = pkt_proto_get(PKT_PROTO_IP6);
+        struct pkt req, err, udp;
+
+        (void)state;
+        if (pkt_proto_by_name("icmp6", PKT_PROTO_NONE) < 0)
+                skip();
+        build(&req, "ip6(src=2001:db8::1,dst=2001:db8::2)/udp(sport=1000,dport=53)");
+        build(&err, "ip6(src=2001:db8::99,dst=2001:db8::1)/icmp6");
+        build(&udp, "ip6(src=2001:db8::99,dst=2001:db8::1)/udp(sport=53,dport=1000)");
+        /* a router on the path may send ICMPv6 errors: the IPv6 layer does not object */
+        assert_true(ip6->answers(&req, 0, &err, 0));
+        /* anything else from a host that was not asked is no answer */
+        assert_false(ip6->answers(&req, 0, &udp, 0));
+        pkt_done(&req);
+        pkt_done(&err);
+        pkt_done(&udp);
+}
+
+static void
 test_ip6_fast_accessors_agree_with_fields(void **state)
 {
         struct pkt p;
@@ -1024,6 +1077,7 @@ main(void)
                 cmocka_unit_test(test_ip6_routing_type0_corpus_matches_tshark),
                 cmocka_unit_test(test_ip6_srh_corpus_matches_tshark),
                 cmocka_unit_test(test_ip6_routing_udp_checksum_recomputes_like_capture),
+                cmocka_unit_test(test_ip6_rpl_udp_checksum_uses_the_reconstructed_final_destination),
                 cmocka_unit_test(test_ip6_fragment_payload_stays_raw),
                 cmocka_unit_test(test_ip6_atomic_fragment_dissects_its_upper_layer),
                 cmocka_unit_test(test_ip6_dstopts_home_address_corpus_matches_tshark),
@@ -1033,6 +1087,7 @@ main(void)
                 cmocka_unit_test(test_ip6_every_prefix_parses_and_flags_truncation),
                 cmocka_unit_test(test_ip6_hostile_corpus_parses_without_crashing),
                 cmocka_unit_test(test_ip6_answers_and_direction),
+                cmocka_unit_test(test_ip6_icmp6_reply_from_a_router_is_left_to_icmp6),
                 cmocka_unit_test(test_ip6_fast_accessors_agree_with_fields),
                 cmocka_unit_test(test_ip6_unchanged_corpus_packets_serialise_byte_for_byte),
                 cmocka_unit_test(test_ip6_srh_with_too_many_segments_is_malformed),
