@@ -17,28 +17,28 @@
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
  * The address fields sha/spa/tha/tpa describe the common case, 6-byte hardware and 4-byte protocol
- * addresses (Ethernet and IPv4, and every other MAC-48 link), at fixed positions. Another pair of sizes
- * (hln 0 in fuzzed captures, 20-byte InfiniBand addresses, IPv6-sized protocol addresses ...) would put
- * other bytes under those names, so then the header is only the 8 fixed bytes and the four addresses,
- * 2 * (hln + pln) bytes, follow as a raw payload: nothing is mis-read, and nothing is lost. Addresses
- * that run past the frame's reported length make the layer malformed.
+ * addresses (Ethernet and IPv4, and every other MAC-48 link), at fixed positions. Another pair of
+ * sizes (hln 0 in fuzzed captures, 20-byte InfiniBand addresses, IPv6-sized protocol addresses ...)
+ * would put other bytes under those names, so then the header is only the 8 fixed bytes and the
+ * four addresses, 2 * (hln + pln) bytes, follow as a raw payload: nothing is mis-read, and nothing
+ * is lost. Addresses that run past the frame's reported length make the layer malformed.
  *
- * Every header has the 8 fixed bytes (min_hdr_len), so an ARP with other sizes is not called cut short
- * before its real end; a built "arp" starts from the 28-byte Ethernet/IPv4 header (def_hdr_len), so it
- * has the four address fields.
+ * Every header has the 8 fixed bytes (min_hdr_len), so an ARP with other sizes is not called cut
+ * short before its real end; a built "arp" starts from the 28-byte Ethernet/IPv4 header
+ * (def_hdr_len), so it has the four address fields.
  */
 #include <string.h>
 
 #include "internal.h"
 
 #define ARP_FIXED_LEN 8
-#define ARP_HDR_LEN 28 /* the fixed part and two 6 + 4 byte address pairs */
-#define ARP_HLN 6
-#define ARP_PLN 4
-#define ARP_SHA 8
-#define ARP_SPA 14
-#define ARP_THA 18
-#define ARP_TPA 24
+#define ARP_HDR_LEN   28 /* the fixed part and two 6 + 4 byte address pairs */
+#define ARP_HLN       6
+#define ARP_PLN       4
+#define ARP_SHA       8
+#define ARP_SPA       14
+#define ARP_THA       18
+#define ARP_TPA       24
 
 enum {
         ARP_OP_REQUEST = 1,
@@ -113,9 +113,11 @@ arp_direction(const struct pkt_view *a, const struct pkt_view *b)
 
         if (!are_comparable(a, b))
                 return dir;
-        if (memcmp(a->b + ARP_SPA, b->b + ARP_SPA, 4) == 0 && memcmp(a->b + ARP_TPA, b->b + ARP_TPA, 4) == 0)
+        if (memcmp(a->b + ARP_SPA, b->b + ARP_SPA, 4) == 0 &&
+            memcmp(a->b + ARP_TPA, b->b + ARP_TPA, 4) == 0)
                 dir |= PKT_DIR_SAME;
-        if (memcmp(a->b + ARP_SPA, b->b + ARP_TPA, 4) == 0 && memcmp(a->b + ARP_TPA, b->b + ARP_SPA, 4) == 0)
+        if (memcmp(a->b + ARP_SPA, b->b + ARP_TPA, 4) == 0 &&
+            memcmp(a->b + ARP_TPA, b->b + ARP_SPA, 4) == 0)
                 dir |= PKT_DIR_REV;
         return dir;
 }
@@ -148,8 +150,8 @@ op_of(const uint8_t *h)
 }
 
 /*
- * RFC 826: the reply comes from the host asked about (its sender is the request's target) and goes to
- * the asker. RFC 903: a reverse reply is about the hardware address the request asked for (tha).
+ * RFC 826: the reply comes from the host asked about (its sender is the request's target) and goes
+ * to the asker. RFC 903: a reverse reply is about the hardware address the request asked for (tha).
  */
 static bool
 arp_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)

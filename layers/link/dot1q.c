@@ -9,20 +9,20 @@
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *   (PCP = prio, D = DEI/CFI; the three make up the TCI)
  *
- * The tag protocol identifier (0x8100, 0x88a8, 0x9100) is the type field of the layer below (Ethernet
- * or an outer tag), so each tag is a layer of its own, as tshark shows it; pypacker folds tags into
- * Ethernet. The type field after the tag follows IEEE 802.3 3.2.6 as Ethernet's does: up to 1500 it is
- * the length of an LLC payload.
+ * The tag protocol identifier (0x8100, 0x88a8, 0x9100) is the type field of the layer below
+ * (Ethernet or an outer tag), so each tag is a layer of its own, as tshark shows it; pypacker folds
+ * tags into Ethernet. The type field after the tag follows IEEE 802.3 3.2.6 as Ethernet's does: up
+ * to 1500 it is the length of an LLC payload.
  */
 #include "internal.h"
 
-#define DOT1Q_HDR_LEN 4
-#define DOT1Q_LEN_MAX 1500
+#define DOT1Q_HDR_LEN  4
+#define DOT1Q_LEN_MAX  1500
 #define DOT1Q_TYPE_MIN 0x0600
 
 /*
- * The ethertype names, shared by the link layers that carry an ethertype (dot1q, linuxcc, linuxcc2).
- * Ethernet keeps its own copy private; this one is the same list.
+ * The ethertype names, shared by the link layers that carry an ethertype (dot1q, linuxcc,
+ * linuxcc2). Ethernet keeps its own copy private; this one is the same list.
  */
 /* clang-format off */
 const struct pkt_name pkt_link_ethertype_names[] = {
@@ -53,7 +53,7 @@ dot1q_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 
         d->hdr_len = DOT1Q_HDR_LEN;
         if (type <= DOT1Q_LEN_MAX) {
-                /* 802.3 inside the tag: the field is the LLC payload's length; the rest is padding. */
+                /* 802.3 inside the tag: the field is the LLC payload's length, the rest padding. */
                 d->payload_len = type;
                 d->next = PKT_PROTO_LLC;
         } else if (type >= DOT1Q_TYPE_MIN) {

@@ -14,35 +14,36 @@
  *  |      ... OUI                  |     protocol id (PID)         |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- * How the variable header maps onto one field table. Fields have fixed positions and the engine shows
- * a field only when it lies inside the header, so the dissect hook sets the header length and that
- * decides which fields exist:
+ * How the variable header maps onto one field table. Fields have fixed positions and the engine
+ * shows a field only when it lies inside the header, so the dissect hook sets the header length and
+ * that decides which fields exist:
  *  - U frames (control & 3 == 3) have a 1-byte control: `ctrl` is all of it; the header is 3 bytes.
  *  - SNAP (DSAP and SSAP 0xaa, a U frame) adds 5 bytes: `snap` (OUI and PID as pypacker keeps them)
  *    exists only then, because it needs a header of 8 bytes.
- *  - I and S frames have a 2-byte control (IEEE 802.2 5.2, LLC type 2, for example NetBIOS): the header
- *    is 4 bytes, so the payload starts where it should, and `ctrl` is the first control byte (the send
- *    sequence or supervisory bits). The second byte (receive sequence, poll/final) has no field: any
- *    field at byte 3 would also exist in SNAP frames and claim the OUI's first byte. tshark's 16-bit
- *    llc.control is then ctrl | byte 3 << 8 (it reads the extended control little-endian).
+ *  - I and S frames have a 2-byte control (IEEE 802.2 5.2, LLC type 2, for example NetBIOS): the
+ *    header is 4 bytes, so the payload starts where it should, and `ctrl` is the first control
+ *    byte (send sequence or supervisory bits). The second byte (receive sequence, poll/final) has
+ *    no field: any field at byte 3 would also exist in SNAP frames and claim the OUI's first byte.
+ *    tshark's 16-bit llc.control is then ctrl | byte 3 << 8 (the extended control is read
+ *    little-endian).
  *
- * Building: SNAP needs header bytes that a 3-byte default header lacks, so the update hook adds them
- * when DSAP and SSAP say SNAP, and fills OUI and PID from the layer above (RFC 1042: OUI 0 and the
- * ethertype), unless `snap` was set explicitly.
+ * Building: SNAP needs header bytes that a 3-byte default header lacks, so the update hook adds
+ * them when DSAP and SSAP say SNAP, and fills OUI and PID from the layer above (RFC 1042: OUI 0 and
+ * the ethertype), unless `snap` was set explicitly.
  */
 #include <string.h>
 
 #include "internal.h"
 
-#define LLC_HDR_LEN 3
-#define LLC_IS_HDR_LEN 4
+#define LLC_HDR_LEN      3
+#define LLC_IS_HDR_LEN   4
 #define LLC_SNAP_HDR_LEN 8
-#define LLC_SNAP_LEN 5
-#define LLC_SAP_SNAP 0xaa
-#define LLC_CR_BIT 0x01 /* low bit of SSAP: command/response */
-#define LLC_U_FRAME 0x03 /* control & 3 == 3: unnumbered (IEEE 802.2 5.2) */
-/* OUIs whose PID is an ethertype: RFC 1042 encapsulation, and 802.1H bridge tunnelling (Cisco 0xf8). */
-#define OUI_ENCAP_ETHER 0x000000
+#define LLC_SNAP_LEN     5
+#define LLC_SAP_SNAP     0xaa
+#define LLC_CR_BIT       0x01 /* low bit of SSAP: command/response */
+#define LLC_U_FRAME      0x03 /* control & 3 == 3: unnumbered (IEEE 802.2 5.2) */
+/* OUIs whose PID is an ethertype: RFC 1042, and 802.1H bridge tunnelling (Cisco 0xf8). */
+#define OUI_ENCAP_ETHER   0x000000
 #define OUI_BRIDGE_TUNNEL 0x0000f8
 
 /* clang-format off */
@@ -65,7 +66,8 @@ enum { F_DSAP, F_SSAP, F_CTRL, F_SNAP };
 static bool
 is_snap(uint8_t dsap, uint8_t ssap, uint8_t ctrl)
 {
-        return dsap == LLC_SAP_SNAP && (ssap & ~LLC_CR_BIT) == LLC_SAP_SNAP && (ctrl & 3) == LLC_U_FRAME;
+        return dsap == LLC_SAP_SNAP && (ssap & ~LLC_CR_BIT) == LLC_SAP_SNAP &&
+               (ctrl & 3) == LLC_U_FRAME;
 }
 
 static void
@@ -128,7 +130,7 @@ const struct pkt_proto pkt_proto_llc = {
         .min_hdr_len = LLC_HDR_LEN,
         .fields = llc_fields,
         .n_fields = ARRAY_SIZE(llc_fields),
-        /* No keys: Ethernet and 802.1Q send length-typed frames here, cooked captures protocol 4. */
+        /* No keys: Ethernet and 802.1Q send length-typed frames here, cooked captures type 4. */
         .dissect = llc_dissect,
         .update = llc_update,
 };

@@ -9,26 +9,27 @@
  *  |               address family (AF_ value, 32 bits)             |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- * DLT_NULL writes the family in the byte order of the host that captured; DLT_LOOP always in network
- * byte order. IPv4 is 2 everywhere; IPv6 is 24 (NetBSD, OpenBSD, BSD/OS), 28 (FreeBSD, DragonFly) or
- * 30 (macOS, iOS), so all three mean IPv6. 23 would be AF_ISO on one system and AF_IPX on another:
- * its payload stays raw.
+ * DLT_NULL writes the family in the byte order of the host that captured; DLT_LOOP always in
+ * network byte order. IPv4 is 2 everywhere; IPv6 is 24 (NetBSD, OpenBSD, BSD/OS), 28 (FreeBSD,
+ * DragonFly) or 30 (macOS, iOS), so all three mean IPv6. 23 would be AF_ISO on one system and
+ * AF_IPX on another: its payload stays raw.
  *
- * Two descriptors, not one with a heuristic: a field table has one byte order, and `family` must read
- * the value the capturing host meant. "loopback" is the little-endian layout (DLT_NULL from x86 and
- * little-endian ARM hosts: every DLT_NULL capture in the corpus), "loop" the big-endian one (DLT_LOOP,
- * and DLT_NULL from big-endian hosts). The one guess left happens once, where a DLT_NULL frame gets its
- * first layer (pkt_proto_for_frame()): a family is below 2^16, so exactly one 16-bit half of the word is
- * zero, and which half says the byte order. Each dissect hook makes the same guess for the payload,
- * so a frame handed to the wrong descriptor by pkt_parse() still reaches its IP layer.
+ * Two descriptors, not one with a heuristic: a field table has one byte order, and `family` must
+ * read the value the capturing host meant. "loopback" is the little-endian layout (DLT_NULL from
+ * x86 and little-endian ARM hosts: every DLT_NULL capture in the corpus), "loop" the big-endian one
+ * (DLT_LOOP, and DLT_NULL from big-endian hosts). The one guess left happens once, where a DLT_NULL
+ * frame gets its first layer (pkt_proto_for_frame()): a family is below 2^16, so exactly one 16-bit
+ * half of the word is zero, and which half says the byte order. Each dissect hook makes the same
+ * guess for the payload, so a frame handed to the wrong descriptor by pkt_parse() still reaches its
+ * IP layer.
  */
 #include "internal.h"
 
-#define LOOP_HDR_LEN 4
-#define AF_BSD_INET 2
-#define AF_BSD_INET6_BSD 24
+#define LOOP_HDR_LEN         4
+#define AF_BSD_INET          2
+#define AF_BSD_INET6_BSD     24
 #define AF_BSD_INET6_FREEBSD 28
-#define AF_BSD_INET6_DARWIN 30
+#define AF_BSD_INET6_DARWIN  30
 
 /* clang-format off */
 static const struct pkt_name family_names[] = {
@@ -74,7 +75,8 @@ loopback_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         const uint8_t *b = v->b;
 
         d->hdr_len = LOOP_HDR_LEN;
-        d->next = (uint16_t)family_next((uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | b[1] << 8 | b[0]);
+        d->next = (uint16_t)family_next((uint32_t)b[3] << 24 | (uint32_t)b[2] << 16 | b[1] << 8 |
+                                        b[0]);
 }
 
 static void
@@ -83,7 +85,8 @@ loop_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         const uint8_t *b = v->b;
 
         d->hdr_len = LOOP_HDR_LEN;
-        d->next = (uint16_t)family_next((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | b[2] << 8 | b[3]);
+        d->next = (uint16_t)family_next((uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | b[2] << 8 |
+                                        b[3]);
 }
 
 /* IPv4 is 2 everywhere; for IPv6 the BSDs' original 24, which every reader takes. */

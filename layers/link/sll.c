@@ -16,19 +16,19 @@
  *  |                               |           protocol            |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- * The protocol is an ethertype from 0x0600 on; below, a Linux ETH_P_ value: 0x0004 (ETH_P_802_2) means
- * an 802.2 LLC header follows, 0x0001 (ETH_P_802_3) Novell "raw" 802.3, that is IPX. For a few link
- * types the ARPHRD_ type rather than the protocol names the payload (radiotap, netlink, GRE): those
- * are looked up by ARPHRD_ value, as tshark does.
+ * The protocol is an ethertype from 0x0600 on; below, a Linux ETH_P_ value: 0x0004 (ETH_P_802_2)
+ * means an 802.2 LLC header follows, 0x0001 (ETH_P_802_3) Novell "raw" 802.3, that is IPX. For a
+ * few link types the ARPHRD_ type rather than the protocol names the payload (radiotap, netlink,
+ * GRE): those are looked up by ARPHRD_ value, as tshark does.
  */
 #include "internal.h"
 
-#define SLL_HDR_LEN 16
-#define SLL_TYPE_MIN 0x0600
-#define ETH_P_802_3 0x0001
-#define ETH_P_802_2 0x0004
+#define SLL_HDR_LEN   16
+#define SLL_TYPE_MIN  0x0600
+#define ETH_P_802_3   0x0001
+#define ETH_P_802_2   0x0004
 #define ETHERTYPE_IPX 0x8137
-#define ARPHRD_ETHER 1
+#define ARPHRD_ETHER  1
 
 extern const struct pkt_name pkt_link_ethertype_names[]; /* dot1q.c */
 

@@ -18,8 +18,8 @@
  *  |                                                               |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- * Field names follow linuxcc where the meaning is the same (type, addrtype, dir, addrlen, info); the
- * protocol values and next-layer choice are linuxcc's (sll.c).
+ * Field names follow linuxcc where the meaning is the same (type, addrtype, dir, addrlen, info);
+ * the protocol values and next-layer choice are linuxcc's (sll.c).
  */
 #include "internal.h"
 

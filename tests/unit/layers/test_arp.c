@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * ARP (layers/link/arp.c): building against scapy, dissecting corpus captures against tshark, headers
- * with other address sizes, answers, direction, reversing, and every prefix of real frames.
+ * ARP (layers/link/arp.c): building against scapy, dissecting corpus captures against tshark,
+ * headers with other address sizes, answers, direction, reversing, and every prefix of real frames.
  *
  * Expected bytes come from scapy 2.5.0 (the expression is beside each); expected field values from
  * TShark 4.0.17 (`tshark -n -r FILE -T fields -e ...`, run once, values pasted in).
@@ -24,15 +24,17 @@
  *   psrc="192.0.2.1",hwdst="00:00:00:00:00:00",pdst="192.0.2.2") */
 static const char request_hex[] = "ffffffffffff00112233445508060001080006040001001122334455c0000201"
                                   "000000000000c0000202";
-static const char request_spec[] = "ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/"
-                                   "arp(op=REQUEST,sha=00:11:22:33:44:55,spa=192.0.2.1,tpa=192.0.2.2)";
+static const char request_spec[] =
+        "ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/"
+        "arp(op=REQUEST,sha=00:11:22:33:44:55,spa=192.0.2.1,tpa=192.0.2.2)";
 /* Ether(dst="00:11:22:33:44:55",src="66:77:88:99:aa:bb")/ARP(op=2,hwsrc="66:77:88:99:aa:bb",
  *   psrc="192.0.2.2",hwdst="00:11:22:33:44:55",pdst="192.0.2.1") */
 static const char reply_hex[] = "00112233445566778899aabb0806000108000604000266778899aabbc0000202"
                                 "001122334455c0000201";
-static const char reply_spec[] = "ethernet(dst=00:11:22:33:44:55,src=66:77:88:99:aa:bb)/"
-                                 "arp(op=REPLY,sha=66:77:88:99:aa:bb,spa=192.0.2.2,tha=00:11:22:33:44:55,"
-                                 "tpa=192.0.2.1)";
+static const char reply_spec[] =
+        "ethernet(dst=00:11:22:33:44:55,src=66:77:88:99:aa:bb)/"
+        "arp(op=REPLY,sha=66:77:88:99:aa:bb,spa=192.0.2.2,tha=00:11:22:33:44:55,"
+        "tpa=192.0.2.1)";
 
 struct frame {
         int dlt;
@@ -183,12 +185,13 @@ test_arp_reply_answers_only_its_request(void **state)
         build_checked(&req, request_spec, request_hex);
         build_checked(&rep, reply_spec, reply_hex);
         assert_true(pkt_answers(&req, &rep));
-        /* A request does not answer a request, and a reply about another address answers nothing. */
+        /* A request answers no request; a reply about another address answers nothing. */
         assert_false(pkt_answers(&req, &req));
         pkt_init(&other);
         tu_build(&other,
                  "ethernet(dst=00:11:22:33:44:55,src=66:77:88:99:aa:bb)/"
-                 "arp(op=REPLY,sha=66:77:88:99:aa:bb,spa=192.0.2.3,tha=00:11:22:33:44:55,tpa=192.0.2.1)",
+                 "arp(op=REPLY,sha=66:77:88:99:aa:bb,spa=192.0.2.3,tha=00:11:22:33:44:55,tpa=192.0."
+                 "2.1)",
                  &d);
         assert_false(pkt_answers(&req, &other));
         pkt_done(&req);
@@ -206,7 +209,9 @@ test_arp_rarp_reply_answers_by_target_hardware_address(void **state)
         /* RFC 903: "who am I" names the asker in tha; the reply carries the same tha. */
         pkt_init(&req);
         pkt_init(&rep);
-        tu_build(&req, "ethernet(type=0x8035)/arp(op=REVREQUEST,sha=00:11:22:33:44:55,tha=00:11:22:33:44:55)",
+        tu_build(&req,
+                 "ethernet(type=0x8035)/"
+                 "arp(op=REVREQUEST,sha=00:11:22:33:44:55,tha=00:11:22:33:44:55)",
                  &d);
         tu_build(&rep,
                  "ethernet(type=0x8035)/arp(op=REVREPLY,sha=66:77:88:99:aa:bb,spa=192.0.2.9,"

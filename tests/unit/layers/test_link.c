@@ -1,13 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The link-layer glue (layers/link/{dot1q,llc,sll,sll2,loopback}.c): building against scapy, dissecting
- * corpus captures against tshark, and every prefix of real frames parsing without harm.
+ * The link-layer glue (layers/link/{dot1q,llc,sll,sll2,loopback}.c): building against scapy,
+ * dissecting corpus captures against tshark, and every prefix of real frames parsing without harm.
  *
  * Expected bytes come from scapy 2.5.0 (the expression is beside each); expected field values from
  * TShark 4.0.17 (`tshark -n -r FILE -T fields -e ...`, run once, values pasted in).
  */
 #include <errno.h>
 #include <pcap/pcap.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -94,8 +95,9 @@ discard(void *ctx, const char *text, size_t len)
 }
 
 /*
- * Parses every prefix of @f (the reported length stays the frame's): nothing may crash or claim bytes
- * past the prefix, and a layer whose header the full frame has but the prefix cuts is flagged.
+ * Parses every prefix of @f (the reported length stays the frame's): nothing may crash or claim
+ * bytes past the prefix, and a layer whose header the full frame has but the prefix cuts is
+ * flagged.
  */
 static void
 sweep_prefixes(const struct frame *f)
@@ -111,8 +113,9 @@ sweep_prefixes(const struct frame *f)
                         const struct pkt_layer *l = &p.layers[i], *w = &full.layers[i];
                         assert_true(l->off + l->len <= n);
                         assert_true(l->hdr_len <= l->len);
-                        if (i < full.n_layers && w->proto == l->proto && l->proto != PKT_PROTO_RAW && w->off < n &&
-                            w->off + w->hdr_len > n && !(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+                        if (i < full.n_layers && w->proto == l->proto &&
+                            l->proto != PKT_PROTO_RAW && w->off < n && w->off + w->hdr_len > n &&
+                            !(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
                                 fail_msg("prefix %u: layer %u (%s) cut but not flagged", n, i,
                                          pkt_proto_name(l->proto));
                 }
@@ -129,10 +132,11 @@ test_dot1q_build_matches_scapy(void **state)
         (void)state;
         /* Ether(dst="ff:ff:ff:ff:ff:ff",src="00:11:22:33:44:55")/Dot1Q(prio=5,vlan=100)/
          * IP(id=1,src="192.0.2.1",dst="192.0.2.2")/UDP(sport=1234,dport=53)/Raw(b"hi") */
-        assert_builds("ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/dot1q(prio=5,vid=100)/"
-                      "ip(id=1,src=192.0.2.1,dst=192.0.2.2)/udp(sport=1234,dport=53)/raw(\"hi\")",
-                      "ffffffffffff0011223344558100a06408004500001e000100004011f6cac0000201c000020204d2"
-                      "0035000a0e666869");
+        assert_builds(
+                "ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/dot1q(prio=5,vid=100)/"
+                "ip(id=1,src=192.0.2.1,dst=192.0.2.2)/udp(sport=1234,dport=53)/raw(\"hi\")",
+                "ffffffffffff0011223344558100a06408004500001e000100004011f6cac0000201c000020204d2"
+                "0035000a0e666869");
 }
 
 static void
@@ -140,11 +144,13 @@ test_qinq_build_sets_inner_types_and_keeps_explicit_tpid(void **state)
 {
         (void)state;
         /* Ether(dst="ff:ff:ff:ff:ff:ff",src="00:11:22:33:44:55",type=0x88a8)/Dot1AD(vlan=10)/
-         * Dot1Q(prio=3,id=1,vlan=20)/ARP(hwsrc="00:11:22:33:44:55",psrc="192.0.2.1",pdst="192.0.2.2") */
-        assert_builds("ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55,type=0x88a8)/dot1q(vid=10)/"
-                      "dot1q(prio=3,cfi=1,vid=20)/arp(sha=00:11:22:33:44:55,spa=192.0.2.1,tpa=192.0.2.2)",
-                      "ffffffffffff00112233445588a8000a8100701408060001080006040001001122334455c0000201"
-                      "000000000000c0000202");
+         * Dot1Q(prio=3,id=1,vlan=20)/
+         * ARP(hwsrc="00:11:22:33:44:55",psrc="192.0.2.1",pdst="192.0.2.2") */
+        assert_builds(
+                "ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55,type=0x88a8)/dot1q(vid=10)/"
+                "dot1q(prio=3,cfi=1,vid=20)/arp(sha=00:11:22:33:44:55,spa=192.0.2.1,tpa=192.0.2.2)",
+                "ffffffffffff00112233445588a8000a8100701408060001080006040001001122334455c0000201"
+                "000000000000c0000202");
 }
 
 static void
@@ -158,8 +164,9 @@ test_qinq_corpus_frames_match_tshark(void **state)
          *   0x88a8  200  2001  0x0806  1 */
         load_frame("tcpdump/802.1ad_QinQ.pcap", 1, &f);
         parse_frame(&p, &f);
-        assert_int_equal(pkt_layer_find_seq(&p, (const unsigned[]){ PKT_PROTO_ETHERNET, PKT_PROTO_DOT1Q,
-                                                                     PKT_PROTO_DOT1Q, PKT_PROTO_ARP },
+        assert_int_equal(pkt_layer_find_seq(&p,
+                                            (const unsigned[]){ PKT_PROTO_ETHERNET, PKT_PROTO_DOT1Q,
+                                                                PKT_PROTO_DOT1Q, PKT_PROTO_ARP },
                                             4),
                          0);
         assert_int_equal(field_u64(&p, 0, "type"), 0x88a8);
@@ -182,8 +189,10 @@ test_dot1q_length_type_carries_llc_of_that_length(void **state)
         struct pkt p;
         (void)state;
 
-        /* An 802.3 frame inside a tag: type 6 is the LLC payload's length, the zeros after it padding. */
-        size_t n = tu_hex("ffffffffffff001122334455 8100 0064 0006 424203 000000 0000000000", f, sizeof(f));
+        /* An 802.3 frame inside a tag: type 6 is the LLC payload's length, the zeros after it
+         * padding. */
+        size_t n = tu_hex("ffffffffffff001122334455 8100 0064 0006 424203 000000 0000000000", f,
+                          sizeof(f));
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, f, n, n), 0);
         assert_int_equal(pkt_layer_find(&p, PKT_PROTO_LLC, 0), 2);
@@ -198,11 +207,13 @@ test_llc_snap_build_adds_rfc1042_header(void **state)
 {
         (void)state;
         /* Dot3(dst="ff:ff:ff:ff:ff:ff",src="00:11:22:33:44:55")/LLC(dsap=0xaa,ssap=0xaa,ctrl=3)/
-         * SNAP(OUI=0,code=0x0800)/IP(id=1,src="192.0.2.1",dst="192.0.2.2")/UDP(sport=1234,dport=53) */
-        assert_builds("ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/llc/"
-                      "ip(id=1,src=192.0.2.1,dst=192.0.2.2)/udp(sport=1234,dport=53)",
-                      "ffffffffffff0011223344550024aaaa0300000008004500001c000100004011f6ccc0000201c000"
-                      "020204d20035000876d3");
+         * SNAP(OUI=0,code=0x0800)/IP(id=1,src="192.0.2.1",dst="192.0.2.2")/
+         * UDP(sport=1234,dport=53) */
+        assert_builds(
+                "ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/llc/"
+                "ip(id=1,src=192.0.2.1,dst=192.0.2.2)/udp(sport=1234,dport=53)",
+                "ffffffffffff0011223344550024aaaa0300000008004500001c000100004011f6ccc0000201c000"
+                "020204d20035000876d3");
 }
 
 static void
@@ -211,9 +222,10 @@ test_llc_plain_build_has_three_byte_header(void **state)
         (void)state;
         /* Dot3(dst="01:80:c2:00:00:00",src="00:11:22:33:44:55")/LLC(dsap=0x42,ssap=0x42,ctrl=3)/
          * Raw(b"\x00\x00\x00") */
-        assert_builds("ethernet(dst=01:80:c2:00:00:00,src=00:11:22:33:44:55)/llc(dsap=0x42,ssap=0x42)/"
-                      "raw(hex=000000)",
-                      "0180c20000000011223344550006424203000000");
+        assert_builds(
+                "ethernet(dst=01:80:c2:00:00:00,src=00:11:22:33:44:55)/llc(dsap=0x42,ssap=0x42)/"
+                "raw(hex=000000)",
+                "0180c20000000011223344550006424203000000");
 }
 
 /* A stand-in for a SNAP protocol with a vendor OUI (CDP: OUI 00:00:0c, PID 0x2000). */
@@ -242,7 +254,8 @@ test_llc_snap_vendor_oui_selects_and_is_filled_from_the_snap_key(void **state)
                 assert_true(pkt_proto_register(&snaptest) > 0);
         /* Dot3(dst="01:00:0c:cc:cc:cc",src="00:11:22:33:44:55")/LLC(dsap=0xaa,ssap=0xaa,ctrl=3)/
          * SNAP(OUI=0xc,code=0x2000)/Raw(b"\x02\xb4") */
-        assert_builds("ethernet(dst=01:00:0c:cc:cc:cc,src=00:11:22:33:44:55)/llc/snaptest", cdp_hex);
+        assert_builds("ethernet(dst=01:00:0c:cc:cc:cc,src=00:11:22:33:44:55)/llc/snaptest",
+                      cdp_hex);
         size_t n = tu_hex(cdp_hex, f, sizeof(f));
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, f, n, n), 0);
@@ -408,8 +421,8 @@ test_linuxcc2_corpus_frames_match_tshark(void **state)
         size_t len;
         (void)state;
 
-        /* tshark -e sll.etype -e sll.ifindex -e sll.hatype -e sll.pkttype -e sll.halen -e sll.src.eth
-         *   -e ip.src:  0x0800 20 1 4 6 d2:cf:c2:50:15:ea 7.249.151.114 */
+        /* tshark -e sll.etype -e sll.ifindex -e sll.hatype -e sll.pkttype -e sll.halen
+         *   -e sll.src.eth -e ip.src:  0x0800 20 1 4 6 d2:cf:c2:50:15:ea 7.249.151.114 */
         load_frame("pcapplusplus/PacketExamples__Sll2Packet.pcap", 1, &f);
         assert_int_equal(f.dlt, 276);
         parse_frame(&p, &f);
@@ -451,17 +464,20 @@ test_loopback_build_matches_scapy(void **state)
         assert_builds("loopback/ip(id=1,src=127.0.0.1,dst=127.0.0.1)/udp(sport=1234,dport=53)",
                       "020000004500001c0001000040117cce7f0000017f00000104d200350008fcd4");
         /* Loopback(type=24)/IPv6(src="::1",dst="::1",nh=59) */
-        assert_builds("loopback(family=INET6)/raw(hex=6000000000003b4000000000000000000000000000000001"
-                      "00000000000000000000000000000001)",
-                      "180000006000000000003b400000000000000000000000000000000100000000000000000000000000000001");
+        assert_builds(
+                "loopback(family=INET6)/raw(hex=6000000000003b4000000000000000000000000000000001"
+                "00000000000000000000000000000001)",
+                "180000006000000000003b400000000000000000000000000000000100000000000000000000000000"
+                "000001");
 }
 
 static void
 test_loop_build_writes_network_order(void **state)
 {
         (void)state;
-        /* struct.pack(">I", 2) + bytes(IP(id=1,src="127.0.0.1",dst="127.0.0.1")/UDP(sport=1234,dport=53))
-         * (scapy's Loopback is host-order only) */
+        /* scapy's Loopback is host-order only, so:
+         * struct.pack(">I", 2) + bytes(IP(id=1,src="127.0.0.1",dst="127.0.0.1")/
+         *                              UDP(sport=1234,dport=53)) */
         assert_builds("loop/ip(id=1,src=127.0.0.1,dst=127.0.0.1)/udp(sport=1234,dport=53)",
                       "000000024500001c0001000040117cce7f0000017f00000104d200350008fcd4");
 }
@@ -486,7 +502,8 @@ test_loopback_corpus_frames_match_tshark(void **state)
         load_frame("pcapplusplus/PacketExamples__NullLoopback.pcap", 1, &f);
         parse_frame(&p, &f);
         assert_int_equal(field_u64(&p, 0, "family"), 30);
-        assert_int_equal(p.layers[1].proto, pkt_proto_get(PKT_PROTO_IP6) ? PKT_PROTO_IP6 : PKT_PROTO_RAW);
+        assert_int_equal(p.layers[1].proto,
+                         pkt_proto_get(PKT_PROTO_IP6) ? PKT_PROTO_IP6 : PKT_PROTO_RAW);
         assert_int_equal(p.layers[1].off, 4);
         load_frame("pcapplusplus/PacketExamples__NullLoopback.pcap", 2, &f);
         parse_frame(&p, &f);
@@ -501,7 +518,7 @@ test_loopback_big_endian_dlt_null_reads_the_same_family(void **state)
         struct pkt p;
         (void)state;
 
-        /* The pcap4j frame as a big-endian host would have written it (no such capture in the corpus). */
+        /* The pcap4j frame as a big-endian host would have written it (the corpus has none). */
         load_frame("pcap4j/BsdLoopbackPacketTest.pcap", 1, &f);
         memcpy(f.data, "\x00\x00\x00\x02", 4);
         parse_frame(&p, &f);
@@ -565,6 +582,61 @@ test_link_every_prefix_is_flagged_never_crashes(void **state)
         }
 }
 
+static bool
+is_link_glue(unsigned proto)
+{
+        return proto == PKT_PROTO_DOT1Q || proto == PKT_PROTO_LLC || proto == PKT_PROTO_LINUXCC ||
+               proto == PKT_PROTO_LINUXCC2 || proto == PKT_PROTO_LOOPBACK ||
+               proto == PKT_PROTO_LOOP || proto == PKT_PROTO_ARP;
+}
+
+static void
+test_link_auto_fields_recompute_to_the_captured_values(void **state)
+{
+        static const struct {
+                const char *rel;
+                unsigned no;
+        } frames[] = {
+                { "tcpdump/802.1ad_QinQ.pcap", 2 },
+                { "tcpdump/3560_CDP.pcap", 1 },
+                { "libpcap/filter__llc.pcap", 10 },
+                { "pcap4j/LinuxSllPacketTest.pcap", 1 },
+                { "pcapplusplus/PacketExamples__Sll2Packet.pcap", 1 },
+                { "pcapplusplus/PacketExamples__Sll2PacketLLC.pcap", 1 },
+                { "pcap4j/BsdLoopbackPacketTest.pcap", 1 },
+        };
+        struct frame f;
+        struct pkt p, c;
+        const uint8_t *out;
+        (void)state;
+
+        for (unsigned i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+                unsigned refreshed = 0;
+                load_frame(frames[i].rel, frames[i].no, &f);
+                parse_frame(&p, &f);
+                pkt_init(&c);
+                assert_int_equal(pkt_copy(&c, &p), 0);
+                /* Give every auto field of our layers back to auto-update: the update hooks run and
+                 * must write what the capture had (types, lengths, SNAP OUI and PID). */
+                for (unsigned k = 0; k < c.n_layers; k++) {
+                        const struct pkt_proto *pr = pkt_proto_get(c.layers[k].proto);
+                        if (!is_link_glue(pr->id))
+                                continue;
+                        for (unsigned j = 0; j < pr->n_fields; j++)
+                                if (pr->fields[j].flags & PKT_FF_AUTO) {
+                                        assert_int_equal(
+                                                pkt_field_set_auto(&c, k, pr->fields[j].name, true),
+                                                0);
+                                        refreshed++;
+                                }
+                }
+                assert_true(refreshed > 0);
+                int n = pkt_serialize(&c, 0, &out);
+                tu_assert_bytes(out, (size_t)n, f.data, f.caplen);
+                pkt_done(&c);
+        }
+}
+
 static void
 test_link_cut_headers_are_truncated(void **state)
 {
@@ -619,6 +691,7 @@ main(void)
                 cmocka_unit_test(test_loopback_unknown_family_payload_stays_raw),
                 cmocka_unit_test(test_link_every_prefix_is_flagged_never_crashes),
                 cmocka_unit_test(test_link_cut_headers_are_truncated),
+                cmocka_unit_test(test_link_auto_fields_recompute_to_the_captured_values),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
