@@ -266,6 +266,40 @@ test_icmp6_nd_option_cut_by_capture_is_truncated(void **state)
         assert_true(p.layers[2].flags & PKT_LAYER_MALFORMED);
 }
 
+static void
+test_icmp6_nd_option_builder_pads_counts_and_rejects(void **state)
+{
+        uint8_t want[128];
+        char err[256];
+        const uint8_t *d;
+        struct pkt p;
+        (void)state;
+
+        /* A numbered kind with raw body (a nonce, RFC 3971): 2 + 6 bytes make one 8-octet unit; a
+         * 3-byte body is padded with zeros to a whole unit. */
+        pkt_init(&p);
+        size_t n = tu_build(
+                &p,
+                "ip6(src=fe80::1,dst=ff02::1,hlim=255)/icmp6()/neighboursolicitation("
+                "target=fe80::2,opts=[14(body=0102030405ff),mtu(mtu=1280),tlla(body=aabbcc)])",
+                &d);
+        size_t wn =
+                tu_hex("0e01010203 0405ff 05010000 00000500 0201aabbcc000000", want, sizeof(want));
+        assert_int_equal(n, 40 + 4 + 20 + wn);
+        tu_assert_bytes(d + 64, n - 64, want, wn);
+        assert_int_equal(d[5], 4 + 20 + wn); /* IPv6 payload length counts the options */
+        pkt_done(&p);
+
+        assert_int_equal(pkt_build(&p, "ip6()/icmp6()/neighboursolicitation(opts=[bogus(1)])", err,
+                                   sizeof(err)),
+                         -EINVAL);
+        assert_true(pkt_build(&p, "ip6()/icmp6()/neighboursolicitation(opts=[slla(zz)])", err,
+                              sizeof(err)) < 0);
+        assert_true(pkt_build(&p, "ip6()/icmp6()/neighboursolicitation(opts=[mtu(nosuch=1)])", err,
+                              sizeof(err)) < 0);
+        pkt_done(&p);
+}
+
 /* ---- answers ---- */
 
 static bool
@@ -748,6 +782,7 @@ main(void)
                 cmocka_unit_test(test_icmp6_ra_prefix_option_fields),
                 cmocka_unit_test(test_icmp6_nd_zero_length_option_is_malformed_and_ends_walk),
                 cmocka_unit_test(test_icmp6_nd_option_cut_by_capture_is_truncated),
+                cmocka_unit_test(test_icmp6_nd_option_builder_pads_counts_and_rejects),
                 cmocka_unit_test(test_icmp6_echo_reply_answers_request),
                 cmocka_unit_test(test_icmp6_errors_answer_the_quoted_request),
                 cmocka_unit_test(test_icmp6_error_quoting_other_port_does_not_answer),
