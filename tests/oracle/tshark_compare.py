@@ -77,6 +77,21 @@ def elems(name, sets, key, after=None, conv=None, when=None):
     return get
 
 
+def tagged(tpid, key, when=None):
+    """Fields of dot1q layers whose tag type (the type field before them) is @tpid: tshark calls an
+    802.1Q tag vlan.* and an 802.1ad service tag ieee8021ad.*; we have one layer, dot1q, for both."""
+    def get(pkt):
+        vals = []
+        layers = pkt["layers"]
+        for i, l in enumerate(layers):
+            if l.get("layer") != "dot1q" or i == 0 or int(layers[i - 1].get("type", -1)) != tpid:
+                continue
+            if (when is None or when(l)) and key in l:
+                vals.append(l[key])
+        return vals
+    return get
+
+
 def times4(v, _l):
     return int(v) * 4
 
@@ -92,10 +107,13 @@ MAP = {
     "eth.src": field("ethernet", "src"),
     "eth.type": field("ethernet", "type", when=lambda l: int(l.get("type", 0)) > 1500),
     "eth.len": field("ethernet", "type", when=lambda l: int(l.get("type", 0)) <= 1500),
-    "vlan.priority": field("dot1q", "prio"),
-    "vlan.dei": field("dot1q", "cfi"),
-    "vlan.id": field("dot1q", "vid"),
-    "vlan.etype": field("dot1q", "type", when=lambda l: int(l.get("type", 0)) > 1500),
+    "vlan.priority": tagged(0x8100, "prio"),
+    "vlan.dei": tagged(0x8100, "cfi"),
+    "vlan.id": tagged(0x8100, "vid"),
+    "vlan.etype": tagged(0x8100, "type", when=lambda l: int(l.get("type", 0)) > 1500),
+    "ieee8021ad.priority": tagged(0x88a8, "prio"),
+    "ieee8021ad.dei": tagged(0x88a8, "cfi"),
+    "ieee8021ad.id": tagged(0x88a8, "vid"),
     "sll.pkttype": field("linuxcc", "dir"),
     "sll.hatype": field("linuxcc", "addrtype"),
     "sll.halen": field("linuxcc", "addrlen"),
@@ -210,12 +228,26 @@ MAP = {
 
 # tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.
 KNOWN_DIFFERENCES = {
+    "ip.opt.type": "an option whose length runs past the header end: we list it, flagged malformed; tshark "
+                   "raises an expert error and lists no type for it",
+    "tcp.option_kind": "after end-of-list, tshark lists every padding byte as another EOL; RFC 9293 3.1 says "
+                       "what follows end-of-list is padding, so we stop there",
+}
+
+# Files wrapped in an encapsulation outside this project's scope, under which tshark's eth.* describe an
+# inner frame: compare none of their fields.
+EXCLUDED_PROTOCOLS = {
+    "isl": "Cisco ISL wraps the whole Ethernet frame; tshark's eth.* are the inner frame's",
+}
+EXCLUDED_FILES = {
+    # tshark finds ISL by its destination 01:00:0c:00:00:00 without listing "isl" in frame.protocols
+    "pypacker/packets_dtp.cap": "Cisco ISL frame: tshark's eth.* describe the inner frame",
 }
 
 # tshark field -> the tshark protocol that must be in the file for the field to be asked for.
 def tshark_proto_of(field_name):
     head = field_name.split(".")[0]
-    return {"eth": "eth", "vlan": "vlan", "sll": "sll", "llc": "llc", "arp": "arp", "ip": "ip",
+    return {"eth": "eth", "vlan": "vlan", "ieee8021ad": "ieee8021ad", "sll": "sll", "llc": "llc", "arp": "arp", "ip": "ip",
             "ipv6": "ipv6", "ah": "ah", "icmp": "icmp", "icmpv6": "icmpv6", "tcp": "tcp", "udp": "udp",
             "dns": "dns"}[head]
 
@@ -250,6 +282,8 @@ def select_files(corpus, per_proto, take_all):
             if r["tshark_status"] != "ok" or r["format"].endswith(".gz") or r["format"] in ("snoop", "netmon2"):
                 continue
             r["protos"] = set(r["protocols"].split(","))
+            if r["protos"] & set(EXCLUDED_PROTOCOLS) or r["file"] in EXCLUDED_FILES:
+                continue
             rows.append(r)
     rows.sort(key=lambda r: int(r["bytes"]))
     chosen = {}
@@ -260,6 +294,12 @@ def select_files(corpus, per_proto, take_all):
                 chosen[r["file"]] = r
                 n += 1
     return [chosen[k] for k in sorted(chosen)]
+
+
+def deepest_is_opaque(pkt):
+    layers = pkt.get("layers", [])
+    return bool(layers) and (layers[-1].get("layer") in ("raw", "esp") or layers[-1].get("truncated")
+                             or layers[-1].get("malformed"))
 
 
 def run_tshark(path, fields):
@@ -331,9 +371,14 @@ def main():
                     stats[f]["ours_only"] += 1
                 elif tv == ov:
                     stats[f]["match"] += 1
+                elif len(ov) < len(tv) and tv[:len(ov)] == ov and deepest_is_opaque(op):
+                    # ORACLE.md 2: tshark went deeper (IPComp, a tunnel we do not decode); compare up to
+                    # our deepest layer, which must be opaque payload.
+                    stats[f]["match"] += 1
+                    stats[f]["tshark_deeper"] += 1
                 else:
                     stats[f]["mismatch"] += 1
-                    first_bad.setdefault(f, f"{r['file']} frame {n}: tshark {tv[:6]} ours {ov[:6]}")
+                    first_bad.setdefault(f, f"{r['file']} frame {n}: tshark {tv[:12]} ours {ov[:12]}")
 
     lines = []
     failed = []
@@ -346,7 +391,7 @@ def main():
         rate = c["match"] / compared if compared else 1.0
         note = KNOWN_DIFFERENCES.get(f, "")
         lines.append(f"{f:32} match {c['match']:6} mismatch {c['mismatch']:5} tshark-only {c['tshark_only']:5} "
-                     f"ours-only {c['ours_only']:5}  {rate:7.2%}" + (f"  [{note}]" if note and c["mismatch"] else ""))
+                     f"ours-only {c['ours_only']:5} deeper {c['tshark_deeper']:4}  {rate:7.2%}" + (f"  [{note}]" if note and c["mismatch"] else ""))
         if c["mismatch"] and f in first_bad:
             lines.append(f"    first mismatch: {first_bad[f]}")
         if (c["mismatch"] and not note) or c["crash"]:
