@@ -34,6 +34,10 @@ pkt_elem_next(struct pkt *p, unsigned idx, const char *set_name, struct pkt_elem
                 return s;
         if (e->count > 0 && (e->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
                 return 0;
+        /* Iterators, like dissect hooks, may read the first min_hdr_len bytes unchecked: a layer cut
+         * shorter than that has no elements to offer. */
+        if (l->len < pr->min_hdr_len)
+                return 0;
         pkt_view_of(p, idx, &v);
         e->set = (uint16_t)s;
         e->kind_fields = NULL;
