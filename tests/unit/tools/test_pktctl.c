@@ -336,6 +336,36 @@ test_read_json_flags_truncated_and_malformed_layers(void **state)
         free(out);
 }
 
+/* Packet 1 of dpkt/dns_icmp.pcap (Ethernet 14, IPv4 20, UDP 8, DNS 12 + a query) cut by the snap
+ * length at every byte: read exits 0, and when the cut falls inside a header that layer is flagged
+ * truncated, never malformed (the wire length says the bytes existed). */
+static void
+test_read_json_flags_every_snap_length_cut_as_truncated(void **state)
+{
+        static uint8_t file[4096];
+        char args[512], want[64];
+        /* Cuts at a header boundary leave every recorded layer whole: nothing to flag there. */
+        const unsigned bounds[] = { 14, 34, 42 };
+        unsigned last = pkt_proto_by_name("dns", PKT_PROTO_NONE) >= 0 ? 54 : 42;
+        (void)state;
+
+        assert_true(read_file(tu_corpus(DNS_ICMP), file, sizeof(file)) > 24 + 16 + 80);
+        for (unsigned len = 0; len < last; len++) {
+                bool is_bound = false;
+                for (size_t i = 0; i < sizeof(bounds) / sizeof(bounds[0]); i++)
+                        is_bound |= len == bounds[i];
+                write_pcap1(tmp_path("snap.pcap"), file + 24 + 16, len, 80);
+                snprintf(args, sizeof(args), "read --json %s", tmp_path("snap.pcap"));
+                char *out = run_ok(args);
+                snprintf(want, sizeof(want), "\"caplen\":%u,\"len\":80,", len);
+                assert_non_null(strstr(out, want));
+                if (!is_bound && !strstr(out, "\"truncated\":true"))
+                        fail_msg("cut at %u bytes: no layer flagged truncated: %s", len, out);
+                assert_null(strstr(out, "malformed"));
+                free(out);
+        }
+}
+
 /* A file cut in the middle of packet 3: packets 1 and 2 are printed, then the error, exit 1. */
 static void
 test_read_cut_short_file_prints_packets_before_the_cut_then_fails(void **state)
@@ -722,6 +752,7 @@ main(void)
                 cmocka_unit_test(test_read_json_values_are_typed),
                 cmocka_unit_test(test_read_json_bytes_are_hex_strings),
                 cmocka_unit_test(test_read_json_flags_truncated_and_malformed_layers),
+                cmocka_unit_test(test_read_json_flags_every_snap_length_cut_as_truncated),
                 cmocka_unit_test(test_read_cut_short_file_prints_packets_before_the_cut_then_fails),
                 cmocka_unit_test(test_every_prefix_of_a_capture_is_read_or_refused),
                 cmocka_unit_test(test_stats_frame_counts_equal_tshark_phs),
