@@ -165,7 +165,8 @@ quote_matches(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
         const struct pkt_layer *lp = &rep->layers[pi];
         int ii = pkt_layer_below(req, ri, PKT_PROTO_IP);
 
-        if (ii < 0 || lp->len < ICMP_HDR_LEN + ICMP_BODY_LEN + IP_HDR_MIN)
+        if (ii < 0 || lp->len < ICMP_HDR_LEN + ICMP_BODY_LEN + IP_HDR_MIN ||
+            req->layers[ii].len < IP_HDR_MIN)
                 return false;
         const struct pkt_layer *li = &req->layers[ii];
         const uint8_t *q = req->data + li->off,
@@ -173,11 +174,13 @@ quote_matches(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
         uint32_t quote_len = lp->len - ICMP_HDR_LEN - ICMP_BODY_LEN;
         uint32_t q_hl = (uint32_t)(q[0] & 0xf) * 4, a_hl = (uint32_t)(a[0] & 0xf) * 4;
 
-        if (li->len < IP_HDR_MIN || q_hl < IP_HDR_MIN || q_hl > li->len || a_hl != q_hl)
+        if (q_hl < IP_HDR_MIN || q_hl > li->len || a_hl != q_hl)
                 return false;
         if (memcmp(a + 12, q + 12, 8) != 0 || a[9] != q[9] || memcmp(a + 4, q + 4, 2) != 0)
                 return false;
-        uint32_t n = MIN(li->len - q_hl, (uint32_t)ICMP_QUOTE_DATA);
+        /* The request's own length, not the link's padding after it. */
+        uint32_t q_len = MIN(li->len, (uint32_t)(q[2] << 8 | q[3]));
+        uint32_t n = q_len > q_hl ? MIN(q_len - q_hl, (uint32_t)ICMP_QUOTE_DATA) : 0;
         return quote_len >= a_hl + n && memcmp(a + a_hl, q + q_hl, n) == 0;
 }
 

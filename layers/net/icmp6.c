@@ -148,7 +148,10 @@ quote_matches(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
 
         if (li->len < IP6_HDR_LEN || a[6] != q[6] || memcmp(a + 8, q + 8, 32) != 0)
                 return false;
-        uint32_t n = MIN(li->len - IP6_HDR_LEN, (uint32_t)ICMP6_QUOTE_DATA);
+        /* The request's own length, not the link's padding after it (a jumbogram says 0: use all).
+         */
+        uint32_t plen = (uint32_t)(q[4] << 8 | q[5]), q_len = li->len - IP6_HDR_LEN;
+        uint32_t n = MIN(plen ? MIN(q_len, plen) : q_len, (uint32_t)ICMP6_QUOTE_DATA);
         return quote_len >= IP6_HDR_LEN + n && memcmp(a + IP6_HDR_LEN, q + IP6_HDR_LEN, n) == 0;
 }
 

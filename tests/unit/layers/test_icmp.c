@@ -285,6 +285,25 @@ test_icmp_error_with_other_port_or_id_does_not_answer(void **state)
         assert_true(pkt_answers(&q, &r));
 }
 
+/* Regression: the request's link padding (Ethernet pads to 60 bytes) was compared with the quote as
+ * if it were transport bytes, so an error about a short datagram answered nothing. */
+static void
+test_icmp_error_answers_request_despite_link_padding(void **state)
+{
+        /* scapy: IP(src="192.0.2.1",dst="198.51.100.1",id=0x3333,proto=253)/b"\xde\xad\xbe\xef",
+         * then six bytes of padding as a link would add */
+        static const char req_hex[] =
+                "450000183333000040fd5a80c0000201c6336401deadbeef000000000000";
+        /* scapy: IP(src="198.51.100.1",dst="192.0.2.1",id=0x4444)/ICMP(type=3,code=2)/<req
+         * unpadded> */
+        static const char rep_hex[] =
+                "450000344444000040014a4fc6336401c000020103025f600000000045000018333300"
+                "0040fd5a80c0000201c6336401deadbeef";
+        (void)state;
+
+        assert_true(answers_hex(req_hex, rep_hex));
+}
+
 static void
 test_icmp_time_exceeded_answers_an_echo_request(void **state)
 {
@@ -657,6 +676,7 @@ main(void)
                 cmocka_unit_test(test_icmp_echo_reply_with_other_seq_does_not_answer),
                 cmocka_unit_test(test_icmp_error_answers_the_quoted_request),
                 cmocka_unit_test(test_icmp_error_with_other_port_or_id_does_not_answer),
+                cmocka_unit_test(test_icmp_error_answers_request_despite_link_padding),
                 cmocka_unit_test(test_icmp_time_exceeded_answers_an_echo_request),
                 cmocka_unit_test(test_icmp_echo_direction_follows_the_id),
                 cmocka_unit_test(test_icmp_corpus_matches_tshark),
