@@ -269,6 +269,23 @@ pseudo_dirty_below(const struct pkt *p, unsigned idx)
         return false;
 }
 
+/*
+ * Whether the refresh needs every layer dissected: after a resize every length changes, and a changed
+ * address changes the pseudo-header checksums of the layers above it. Otherwise only the changed layers
+ * (dissected, as changing them required) and those below them are refreshed, and a same-size change
+ * costs no dissection of the payload above it.
+ */
+static bool
+needs_every_layer(const struct pkt *p)
+{
+        if (p->flags & PKT_F_RESIZED)
+                return true;
+        for (unsigned i = 0; i < p->n_layers; i++)
+                if (p->layers[i].flags & PKT_LAYER_DIRTY_PSEUDO)
+                        return true;
+        return false;
+}
+
 int
 pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
 {
@@ -276,7 +293,8 @@ pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
 
         if (!(flags & PKT_SER_NO_AUTO) && has_dirty(p)) {
                 bool is_resized = p->flags & PKT_F_RESIZED, upper_changed = false;
-                pkt_dissect_all(p);
+                if (needs_every_layer(p))
+                        pkt_dissect_all(p);
                 for (unsigned i = p->n_layers; i-- > 0;) {
                         struct pkt_layer *l = &p->layers[i];
                         const struct pkt_proto *pr = proto_of(l->proto);

@@ -53,8 +53,9 @@ pkt_parse_writable(struct pkt *p, unsigned first, void *data, size_t caplen, siz
         return 0;
 }
 
-void
-pkt_view_of(const struct pkt *p, unsigned idx, struct pkt_view *v)
+/* Inline here: dissect_last() builds a view for every layer of every packet. */
+static inline void
+view_of(const struct pkt *p, unsigned idx, struct pkt_view *v)
 {
         const struct pkt_layer *l = &p->layers[idx];
 
@@ -64,6 +65,12 @@ pkt_view_of(const struct pkt *p, unsigned idx, struct pkt_view *v)
         v->wire_len = l->wire_len;
         v->proto = l->proto;
         v->lower = idx > 0 ? p->layers[idx - 1].proto : PKT_PROTO_NONE;
+}
+
+void
+pkt_view_of(const struct pkt *p, unsigned idx, struct pkt_view *v)
+{
+        view_of(p, idx, v);
 }
 
 /* Stops dissection at the last layer: it keeps what it has, flagged when it was cut short. */
@@ -91,7 +98,7 @@ dissect_last(struct pkt *p)
         if (l->len < pr->min_hdr_len)
                 return finish(p, l, pr->min_hdr_len);
 
-        pkt_view_of(p, idx, &v);
+        view_of(p, idx, &v);
         if (pr->dissect)
                 pr->dissect(&v, &d);
         l->flags |= d.flags;
