@@ -318,7 +318,7 @@ main(int argc, char **argv)
         size_t n = argc > 2 ? strtoul(argv[2], NULL, 10) : 1000000;
         uint8_t last_push[256], last_tmpl[256], last_tins[256];
         size_t len_push = 0, len_tmpl = 0, len_tins = 0;
-        uint64_t acc_push, acc_tmpl, acc_tins;
+        uint64_t acc_push = 0, acc_tmpl = 0, acc_tins = 0;
         struct bench_file f;
         struct tcp_set s;
         int r, ok = 1;

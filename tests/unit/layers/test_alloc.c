@@ -275,6 +275,8 @@ read_fields(struct pkt *p, unsigned idx, unsigned long *work)
         }
 }
 
+static unsigned long n_dns_checked;
+
 /* The typed accessors of <pkt/hdr.h>, on complete headers only (their contract). */
 static void
 read_typed(struct pkt *p, unsigned idx, unsigned long *work)
@@ -299,6 +301,22 @@ read_typed(struct pkt *p, unsigned idx, unsigned long *work)
         case PKT_PROTO_UDP:
                 *work += pkt_udp_sport(p, idx) + pkt_udp_dport(p, idx) + pkt_udp_ulen(p, idx);
                 break;
+        case PKT_PROTO_DNS: {
+                /* The accessors agree with the fields by name. */
+                static const char *const names[] = { "id", "flags", "questions_amount", "answers_amount",
+                                                     "authrr_amount", "addrr_amount" };
+                uint16_t typed[] = { pkt_dns_id(p, idx), pkt_dns_flags(p, idx), pkt_dns_questions_amount(p, idx),
+                                     pkt_dns_answers_amount(p, idx), pkt_dns_authrr_amount(p, idx),
+                                     pkt_dns_addrr_amount(p, idx) };
+                for (unsigned k = 0; k < 6; k++) {
+                        uint64_t u = 0;
+                        assert_int_equal(pkt_field_get_u64(p, idx, names[k], &u), 0);
+                        assert_int_equal(u, typed[k]);
+                        *work += u;
+                }
+                n_dns_checked++;
+                break;
+        }
         default:
                 break;
         }
@@ -335,9 +353,11 @@ test_parse_path_allocates_nothing(void **state)
         struct tally t = { 0 };
         (void)state;
 
+        n_dns_checked = 0;
         for (size_t i = 0; i < n_frames; i++)
                 tally_frame(&t, &frames[i], parse_everything);
         assert_true(t.work > 0);
+        assert_true(n_dns_checked > 10);
         assert_no_allocs(&t, "parse, find, fields, typed accessors, elements");
 }
 
@@ -438,6 +458,8 @@ modify(const struct frame *f, unsigned long *work)
                         sum = (sum & 0xffff) + (sum >> 16);
                 assert_int_equal(h[8], 33);
                 assert_int_equal(sum, 0xffff);
+                /* A same-size change leaves every length alone (Ethernet padding is not IP payload). */
+                assert_memory_equal(h + 2, f->data + (h - scratch) + 2, 2);
                 n_ip_checked++;
         }
         *work += (unsigned long)n;
