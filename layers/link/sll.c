@@ -18,8 +18,8 @@
  *
  * The protocol is an ethertype from 0x0600 on; below, a Linux ETH_P_ value: 0x0004 (ETH_P_802_2)
  * means an 802.2 LLC header follows, 0x0001 (ETH_P_802_3) Novell "raw" 802.3, that is IPX. For a
- * few link types the ARPHRD_ type rather than the protocol names the payload (radiotap, netlink,
- * GRE): those are looked up by ARPHRD_ value, as tshark does.
+ * few link types the ARPHRD_ type rather than a small protocol value names the payload (radiotap,
+ * netlink): those are looked up by ARPHRD_ value (PKT_KEY_ARPHRD), as tshark does.
  */
 #include "internal.h"
 
@@ -65,15 +65,16 @@ enum { F_DIR, F_ADDRTYPE, F_ADDRLEN, F_INFO, F_TYPE };
 unsigned
 pkt_sll_next(uint16_t protocol, uint16_t hatype)
 {
-        unsigned next = PKT_PROTO_NONE;
+        unsigned next;
 
-        /* An Ethernet device's frames are always described by the protocol field. */
-        if (hatype != ARPHRD_ETHER)
-                next = pkt_key_lookup(PKT_KEY_ARPHRD, hatype);
-        if (next != PKT_PROTO_NONE)
-                return next;
         if (protocol >= SLL_TYPE_MIN)
                 return pkt_key_lookup(PKT_KEY_ETHERTYPE, protocol);
+        /* Below 0x0600 some link types say nothing useful in the protocol field (802.11 monitor
+         * frames say 802.2, netlink its family): their ARPHRD_ type names the payload. Never for an
+         * Ethernet device, whose frames the protocol field always describes. */
+        next = hatype != ARPHRD_ETHER ? pkt_key_lookup(PKT_KEY_ARPHRD, hatype) : PKT_PROTO_NONE;
+        if (next != PKT_PROTO_NONE)
+                return next;
         if (protocol == ETH_P_802_2)
                 return PKT_PROTO_LLC;
         if (protocol == ETH_P_802_3)

@@ -453,6 +453,43 @@ test_linuxcc2_corpus_frames_match_tshark(void **state)
         assert_int_equal(field_u64(&p, 1, "ctrl"), 0x03);
 }
 
+/* A stand-in for a protocol selected by the ARPHRD_ type (radiotap: ARPHRD_IEEE80211_RADIOTAP). */
+static const struct pkt_field hwtest_fields[] = { PKT_U("ver", 0, 8) };
+static const struct pkt_key hwtest_carriers[] = { { PKT_KEY_ARPHRD, 803 }, PKT_KEY_END };
+static struct pkt_proto hwtest = {
+        .name = "hwtest",
+        .min_hdr_len = 1,
+        .fields = hwtest_fields,
+        .n_fields = 1,
+        .carriers = hwtest_carriers,
+};
+
+static void
+test_linuxcc_small_protocol_defers_to_the_arphrd_type(void **state)
+{
+        uint8_t f[64];
+        struct pkt p;
+        (void)state;
+
+        if (hwtest.id == 0)
+                assert_true(pkt_proto_register(&hwtest) > 0);
+        /* ARPHRD_IEEE80211_RADIOTAP (803) saying ETH_P_802_2: the link type names the payload. */
+        size_t n = tu_hex("0000 0323 0006 001122334455 0000 0004 00 0000000000", f, sizeof(f));
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_dlt(&p, 113, f, n, n), 0);
+        assert_int_equal(pkt_layer_find(&p, hwtest.id, 0), 1);
+        /* An ethertype always wins. */
+        memcpy(f + 14, "\x08\x06", 2);
+        assert_int_equal(pkt_parse_dlt(&p, 113, f, n, n), 0);
+        pkt_dissect_all(&p);
+        assert_int_equal(p.layers[1].proto, PKT_PROTO_ARP);
+        /* An Ethernet device's ETH_P_802_2 is LLC. */
+        memcpy(f + 2, "\x00\x01", 2);
+        memcpy(f + 14, "\x00\x04", 2);
+        assert_int_equal(pkt_parse_dlt(&p, 113, f, n, n), 0);
+        assert_int_equal(pkt_layer_find(&p, PKT_PROTO_LLC, 0), 1);
+}
+
 /* ---- loopback ---- */
 
 static void
@@ -682,6 +719,7 @@ main(void)
                 cmocka_unit_test(test_linuxcc_build_matches_scapy),
                 cmocka_unit_test(test_linuxcc_llc_payload_gets_protocol_4),
                 cmocka_unit_test(test_linuxcc_corpus_frame_matches_tshark),
+                cmocka_unit_test(test_linuxcc_small_protocol_defers_to_the_arphrd_type),
                 cmocka_unit_test(test_linuxcc2_build_matches_scapy),
                 cmocka_unit_test(test_linuxcc2_corpus_frames_match_tshark),
                 cmocka_unit_test(test_loopback_build_matches_scapy),
