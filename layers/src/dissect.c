@@ -120,6 +120,10 @@ dissect_last(struct pkt *p)
                 return;
         }
         unsigned next = d.next != PKT_PROTO_NONE && proto_of(d.next) ? d.next : PKT_PROTO_RAW;
+        /* The last record holds whatever a deeper stack leaves (a hostile chain of extension headers),
+         * so that the rest of the packet stays readable as raw bytes. */
+        if (p->n_layers == PKT_LAYERS_MAX - 1)
+                next = PKT_PROTO_RAW;
         /* A quoted packet was longer than the quote: its reported length is unknown, so whatever it
          * claims can only be cut short, never contradicted. */
         if (pr->flags & PKT_P_QUOTES)

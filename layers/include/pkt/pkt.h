@@ -96,9 +96,10 @@ enum pkt_proto_id {
         PKT_PROTO_MAX = 256,
 };
 
-/* Deepest layer stack we record. Why 24: QinQ + PPPoE + PPP + IPv6 with a handful of extension headers +
- * ICMP quoting a whole second stack still fits; a hostile packet nesting deeper stops there, flagged. */
-#define PKT_LAYERS_MAX 24
+/* Deepest layer stack we record. Why 32: QinQ + PPPoE + PPP + IPv6 with a dozen extension headers + ICMP
+ * quoting a whole second stack still fits, and the records stay about 1 KiB. A deeper stack ends in a
+ * raw layer holding the rest (the last record is kept for it). */
+#define PKT_LAYERS_MAX 32
 
 enum pkt_layer_flags {
         PKT_LAYER_TRUNCATED = 1u << 0, /* the capture ended before the header did (snap length) */

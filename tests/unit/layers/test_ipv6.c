@@ -406,7 +406,7 @@ test_ip6_ext_headers_corpus_matches_tshark(void **state)
         assert_int_equal(pkt_dissect_all(&p), PKT_LAYERS_MAX);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_IP6);
         assert_int_equal(p.layers[2].proto, PKT_PROTO_IP6_HOPOPTS);
-        for (unsigned i = 3; i < PKT_LAYERS_MAX; i++) {
+        for (unsigned i = 3; i < PKT_LAYERS_MAX - 1; i++) {
                 static const unsigned cycle[] = { PKT_PROTO_IP6_ROUTING, PKT_PROTO_IP6_FRAGMENT,
                                                   PKT_PROTO_IP6_DSTOPTS };
                 assert_int_equal(p.layers[i].proto, cycle[(i - 3) % 3]);
@@ -439,7 +439,8 @@ test_ip6_ext_headers_corpus_matches_tshark(void **state)
         assert_field(&p, 4, "id", "0x00000001");
         assert_field(&p, 7, "id", "0x00000004");
         assert_int_equal(field_u64(&p, 5, "nxt"), 43);
-        /* the chain ran past PKT_LAYERS_MAX: the last layer keeps the rest, nothing beyond */
+        /* the chain ran past PKT_LAYERS_MAX: the last record is raw and keeps the rest, nothing beyond */
+        assert_int_equal(p.layers[PKT_LAYERS_MAX - 1].proto, PKT_PROTO_RAW);
         assert_int_equal(pkt_layer_find(&p, PKT_PROTO_UDP, 0), -ENOENT);
         free(f);
 }
@@ -806,8 +807,9 @@ test_ip6_endless_extension_chain_stops_at_layers_max(void **state)
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, b, n, n), 0);
         assert_int_equal(pkt_dissect_all(&p), PKT_LAYERS_MAX);
-        for (unsigned i = 1; i < PKT_LAYERS_MAX; i++)
+        for (unsigned i = 1; i < PKT_LAYERS_MAX - 1; i++)
                 assert_int_equal(p.layers[i].proto, PKT_PROTO_IP6_DSTOPTS);
+        assert_int_equal(p.layers[PKT_LAYERS_MAX - 1].proto, PKT_PROTO_RAW);
         assert_int_equal(pkt_layer_find(&p, PKT_PROTO_UDP, 0), -ENOENT);
         assert_null(pkt_layer(&p, PKT_LAYERS_MAX));
         /* the last layer keeps the rest of the chain as its payload */
