@@ -30,6 +30,10 @@
 #define IP_HL_MIN 5
 #define IP_FLAG_MF 0x1
 #define IP_OFFSET_MASK 0x1fff
+#define IP_OPT_EOL 0
+#define IP_OPT_NOP 1
+#define IP_OPT_LSRR 131
+#define IP_OPT_SSRR 137
 
 /* clang-format off */
 const struct pkt_name pkt_ip_proto_names[] = {
@@ -134,6 +138,31 @@ ip_update(struct pkt *p, unsigned idx)
         h[10] = (uint8_t)(sum >> 8);
         h[11] = (uint8_t)sum;
         return 0;
+}
+
+const uint8_t *
+pkt_ip_final_dst(const uint8_t *h, uint32_t hdr_len)
+{
+        const uint8_t *dst = h + 16;
+
+        for (uint32_t pos = IP_HDR_LEN; pos < hdr_len;) {
+                uint8_t type = h[pos];
+                if (type == IP_OPT_EOL)
+                        break;
+                if (type == IP_OPT_NOP) {
+                        pos++;
+                        continue;
+                }
+                if (pos + 1 >= hdr_len || h[pos + 1] < 2 || h[pos + 1] > hdr_len - pos)
+                        break;
+                uint8_t olen = h[pos + 1];
+                /* Route data: pointer (1-based, from the option start), then addresses. */
+                if ((type == IP_OPT_LSRR || type == IP_OPT_SSRR) && olen >= 7 && pos + 2 < hdr_len &&
+                    h[pos + 2] <= olen)
+                        dst = h + pos + 3 + ((olen - 3) / 4 - 1) * 4;
+                pos += olen;
+        }
+        return dst;
 }
 
 static unsigned

@@ -362,7 +362,9 @@ pkt_csum_pseudo(struct pkt *p, unsigned idx, uint8_t ip_proto, uint32_t len, uin
                 const uint8_t *h = p->data + l->off;
                 uint32_t sum;
                 if (l->proto == PKT_PROTO_IP && l->hdr_len >= 20) {
-                        sum = pkt_csum_add(0, h + 12, 8); /* RFC 768: source, destination */
+                        /* RFC 768: source and destination; the final one under a source route */
+                        sum = pkt_csum_add(0, h + 12, 4);
+                        sum = pkt_csum_add(sum, pkt_ip_final_dst(h, l->hdr_len), 4);
                 } else if (l->proto == PKT_PROTO_IP6 && l->hdr_len >= 40) {
                         uint8_t addrs[32];
                         pkt_ip6_pseudo_addrs(p, i, idx, addrs); /* RFC 8200 8.1 */

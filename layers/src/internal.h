@@ -93,6 +93,10 @@ void pkt_swap_ports(uint8_t *h, size_t len);
  * final destination of a routing header with segments left (RFC 8200 8.1), else the header's own. */
 void pkt_ip6_pseudo_addrs(struct pkt *p, unsigned ip6, unsigned idx, uint8_t ret[32]);
 
+/* The destination a transport checksum covers (ipv4.c): the header's, or under a loose or strict source
+ * route not yet completed, the route's last address (RFC 791 3.1, RFC 1122 4.1.3.6). */
+const uint8_t *pkt_ip_final_dst(const uint8_t *h, uint32_t hdr_len);
+
 /* Small text sink used by printers and formatters. */
 struct strbuf {
         char *buf;

@@ -25,10 +25,6 @@ import sys
 # case that comes out identical is reported too, so a stale entry gets noticed and removed.
 ALLOWED = {
     # libpkt bugs, reported, not fixed here (the code is in the engine or another owner's file):
-    "ip.opts_lsrr": "libpkt bug: with a loose/strict source route the UDP/TCP pseudo-header must use the "
-                    "route's last address, the final destination (RFC 791 3.1: each hop moves the next route "
-                    "address into the destination field, so the receiver checks against the final one); "
-                    "pkt_csum_pseudo() in layers/src/build.c always uses the IPv4 header's destination",
     "llc.snap_cdp": "libpkt limitation: a built llc layer is 3 bytes until serialise adds the SNAP bytes, so "
                     "llc(snap=...) fails with 'field lies beyond the header' and no other OUI/PID than the "
                     "automatic 00-00-00/ethertype can be built",
