@@ -27,9 +27,11 @@
  *    tshark's 16-bit llc.control is then ctrl | byte 3 << 8 (the extended control is read
  *    little-endian).
  *
- * Building: SNAP needs header bytes that a 3-byte default header lacks, so the update hook adds
- * them when DSAP and SSAP say SNAP, and fills OUI and PID from the layer above (RFC 1042: OUI 0 and
- * the ethertype), unless `snap` was set explicitly.
+ * Building: the header starts as 3 bytes; the update hook sizes it to what DSAP, SSAP and control
+ * say (adding the SNAP bytes or the second control byte as zeros, or dropping them), and fills
+ * SNAP's OUI and PID from the layer above (RFC 1042: OUI 0 and the ethertype; else the layer's
+ * PKT_KEY_SNAP), unless `snap` was set explicitly. A vendor OUI for a raw payload is set on `snap`
+ * once the header has it (after a serialise).
  */
 #include <string.h>
 
@@ -70,24 +72,26 @@ is_snap(uint8_t dsap, uint8_t ssap, uint8_t ctrl)
                (ctrl & 3) == LLC_U_FRAME;
 }
 
+/* The header length the first three bytes call for (IEEE 802.2 5.2: the control's low bits). */
+static uint32_t
+llc_hdr_len(const uint8_t *h)
+{
+        if ((h[2] & 3) != LLC_U_FRAME)
+                return LLC_IS_HDR_LEN;
+        return is_snap(h[0], h[1], h[2]) ? LLC_SNAP_HDR_LEN : LLC_HDR_LEN;
+}
+
 static void
 llc_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        uint8_t dsap = v->b[0], ssap = v->b[1], ctrl = v->b[2];
         uint32_t oui;
         uint16_t pid;
 
-        if ((ctrl & 3) != LLC_U_FRAME) {
-                d->hdr_len = LLC_IS_HDR_LEN;
-                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_LLC_SAP, dsap);
+        d->hdr_len = llc_hdr_len(v->b);
+        if (d->hdr_len != LLC_SNAP_HDR_LEN) {
+                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_LLC_SAP, v->b[0]);
                 return;
         }
-        if (!is_snap(dsap, ssap, ctrl)) {
-                d->hdr_len = LLC_HDR_LEN;
-                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_LLC_SAP, dsap);
-                return;
-        }
-        d->hdr_len = LLC_SNAP_HDR_LEN;
         if (!pkt_rd_be32(v, 2, &oui) || !pkt_rd_be16(v, 6, &pid))
                 return; /* cut short: the engine flags the layer */
         oui &= 0xffffff;
@@ -97,21 +101,31 @@ llc_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->next = (uint16_t)pkt_key_lookup(PKT_KEY_SNAP, oui << 16 | pid);
 }
 
+/* Grows or shrinks the header to what DSAP, SSAP and control now call for (new bytes are zero). */
+static int
+llc_resize(struct pkt *p, unsigned idx)
+{
+        static const uint8_t zeros[LLC_SNAP_LEN];
+        uint32_t have = p->layers[idx].hdr_len, want = llc_hdr_len(pkt_layer_bytes_mut(p, idx));
+
+        if (want > have)
+                return pkt_layer_splice(p, idx, have, 0, zeros, want - have);
+        if (want < have)
+                return pkt_layer_splice(p, idx, want, have - want, NULL, 0);
+        return 0;
+}
+
 static int
 llc_update(struct pkt *p, unsigned idx)
 {
-        const struct pkt_layer *l = &p->layers[idx];
-        const uint8_t *h = pkt_layer_bytes_mut(p, idx);
         unsigned up = idx + 1u < p->n_layers ? p->layers[idx + 1].proto : PKT_PROTO_NONE;
+        const uint8_t *h;
         uint32_t key, oui;
         int r;
 
-        if (!is_snap(h[0], h[1], h[2]))
-                return 0;
-        if (l->hdr_len == LLC_HDR_LEN &&
-            (r = pkt_layer_splice(p, idx, LLC_HDR_LEN, 0, "\0\0\0\0\0", LLC_SNAP_LEN)) < 0)
+        if ((r = llc_resize(p, idx)) < 0)
                 return r;
-        if (l->hdr_len < LLC_SNAP_HDR_LEN || up == PKT_PROTO_NONE)
+        if (p->layers[idx].hdr_len != LLC_SNAP_HDR_LEN || up == PKT_PROTO_NONE)
                 return 0;
         h = pkt_layer_bytes_mut(p, idx);
         oui = (uint32_t)h[3] << 16 | (uint32_t)h[4] << 8 | h[5];

@@ -299,6 +299,9 @@ pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
                         struct pkt_layer *l = &p->layers[i];
                         const struct pkt_proto *pr = proto_of(l->proto);
                         bool is_dirty = l->flags & PKT_LAYER_DIRTY;
+                        /* An update hook above may have resized its header (LLC adding SNAP, IPv4
+                         * padding options): every length below it changes too. */
+                        is_resized |= p->flags & PKT_F_RESIZED;
                         bool need = is_resized || is_dirty ||
                                     (upper_changed && (pr->flags & PKT_P_CSUM_PAYLOAD)) ||
                                     ((pr->flags & PKT_P_CSUM_PSEUDO) && pseudo_dirty_below(p, i));

@@ -282,6 +282,39 @@ test_llc_explicit_snap_is_kept(void **state)
 }
 
 static void
+test_llc_header_follows_control_and_saps_when_built(void **state)
+{
+        const uint8_t *d;
+        uint8_t f[64], want[64];
+        struct pkt p, c;
+        (void)state;
+
+        /* An S frame has a second control byte (zero here).
+         * Dot3(dst="ff:ff:ff:ff:ff:ff",src="00:11:22:33:44:55")/LLC(dsap=0xf0,ssap=0xf0,ctrl=1)/
+         * Raw(b"\x00\xaa")  (scapy's LLC control is one byte: the second one is in Raw) */
+        assert_builds("ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/"
+                      "llc(dsap=0xf0,ssap=0xf0,ctrl=0x01)/raw(hex=aa)",
+                      "ffffffffffff0011223344550005f0f00100aa");
+
+        /* A SNAP frame whose DSAP and SSAP stop saying SNAP loses the SNAP bytes.
+         * Dot3(dst="01:80:c2:00:00:00",src="00:11:22:33:44:55")/LLC(dsap=0x42,ssap=0x42,ctrl=3)/
+         * Raw(b"\x45") */
+        size_t n = tu_hex("0180c2000000001122334455000aaaaa03000000080045", f, sizeof(f));
+        pkt_init(&p);
+        pkt_init(&c);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, f, n, n), 0);
+        pkt_dissect_all(&p);
+        assert_int_equal(pkt_copy(&c, &p), 0);
+        assert_int_equal(pkt_field_set_str(&c, 1, "dsap", "0x42"), 0);
+        assert_int_equal(pkt_field_set_str(&c, 1, "ssap", "0x42"), 0);
+        int len = pkt_serialize(&c, 0, &d);
+        size_t wn = tu_hex("0180c2000000001122334455000442420345", want, sizeof(want));
+        tu_assert_bytes(d, (size_t)len, want, wn);
+        pkt_done(&c);
+        pkt_done(&p);
+}
+
+static void
 test_llc_cdp_corpus_frame_matches_tshark(void **state)
 {
         struct frame f;
@@ -713,6 +746,7 @@ main(void)
                 cmocka_unit_test(test_llc_plain_build_has_three_byte_header),
                 cmocka_unit_test(test_llc_snap_vendor_oui_selects_and_is_filled_from_the_snap_key),
                 cmocka_unit_test(test_llc_explicit_snap_is_kept),
+                cmocka_unit_test(test_llc_header_follows_control_and_saps_when_built),
                 cmocka_unit_test(test_llc_cdp_corpus_frame_matches_tshark),
                 cmocka_unit_test(test_llc_stp_corpus_frame_has_no_snap),
                 cmocka_unit_test(test_llc_i_and_s_frames_have_two_control_bytes),
