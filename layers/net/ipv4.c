@@ -125,12 +125,17 @@ ip_update(struct pkt *p, unsigned idx)
         if (l->hdr_len % 4 && (r = pkt_layer_splice(p, idx, l->hdr_len, 0, "\0\0\0", 4 - l->hdr_len % 4)) < 0)
                 return r;
         h = pkt_layer_bytes_mut(p, idx);
+        /* A packet parsed in place changes only in size-preserving ways: its lengths and upper protocol
+         * stay as captured (its bytes may include Ethernet padding, which is not IP payload). */
+        if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) == 0)
+                goto sum;
         if ((r = pkt_auto_set(p, idx, F_HL, MIN(l->hdr_len / 4, 15u))) < 0 ||
             (r = pkt_auto_set(p, idx, F_LEN, MIN(l->wire_len, 0xffffu))) < 0)
                 return r;
         if (idx + 1u < p->n_layers && pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_IP_PROTO, &key) == 0 &&
             (r = pkt_auto_set(p, idx, F_P, key)) < 0)
                 return r;
+sum:
         if (l->set_mask & (UINT64_C(1) << F_SUM))
                 return 0;
         h[10] = h[11] = 0;

@@ -159,12 +159,35 @@ load_file(const char *rel)
         pcap_close(pc);
 }
 
+/* A minimum-size frame whose last 6 bytes are Ethernet padding, not IP payload: regression test for a
+ * TTL change that rewrote the IPv4 total length from 40 to 46.
+ * scapy: Ether(dst="00:00:5e:00:53:01",src="00:00:5e:00:53:02")/IP(src="192.0.2.1",dst="198.51.100.2")/
+ *        TCP(sport=40000,dport=80,flags="A")/Padding(b"\0"*6) */
+static const char padded_hex[] = "00005e00530100005e0053020800450000280001000040068e98c0000201c63364029c40"
+                                 "0050000000000000000050102000070d0000000000000000";
+
+static void
+add_padded_frame(void)
+{
+        uint8_t buf[64];
+        size_t n = tu_hex(padded_hex, buf, sizeof(buf));
+        struct frame *f = realloc(frames, (n_frames + 1) * sizeof(*frames));
+
+        assert_non_null(f);
+        frames = f;
+        uint8_t *copy = malloc(n);
+        assert_non_null(copy);
+        memcpy(copy, buf, n);
+        frames[n_frames++] = (struct frame){ "padded", 0, 1 /* DLT_EN10MB */, (uint32_t)n, (uint32_t)n, copy };
+}
+
 static int
 setup(void **state)
 {
         (void)state;
         for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
                 load_file(files[i]);
+        add_padded_frame();
         return n_frames > 0 ? 0 : -1;
 }
 
