@@ -4,9 +4,10 @@
 Byte-for-byte comparison of packets libpkt builds (`pktctl build --hex SPEC`) with the packets scapy builds
 from the same description, over the table of cases in scapy_cases.tsv (next to this file).
 
-Each row of the table is: name (its protocol before the first "."), our spec, a scapy expression evaluated
-after `from scapy.all import *` (it may be bytes or anything bytes() accepts), and a note that records where
-the two tools' defaults differ and so the field is set explicitly on one or both sides. Lines starting with
+Each row of the tables (every scapy_cases*.tsv here, one per group of protocols) is: name (its protocol
+before the first "."), our spec, a scapy expression evaluated after `from scapy.all import *` (it may be
+bytes or anything bytes() accepts), a note that records where the two tools' defaults differ and so the
+field is set explicitly on one or both sides, and optionally why a difference is accepted. Lines starting with
 "#" and blank lines are skipped.
 
 It prints a per-protocol summary ("ip: 9/9 identical") and a hex diff of every case that differs, and
@@ -17,6 +18,7 @@ usage: scapy_compare.py --pktctl PATH [--cases FILE] [--only SUBSTRING] [--verbo
 """
 import argparse
 import collections
+import glob
 import os
 import subprocess
 import sys
@@ -52,6 +54,8 @@ def load_cases(path):
                                  "columns")
             name, spec, expr = cols[0].strip(), cols[1].strip(), cols[2].strip()
             note = cols[3].strip() if len(cols) > 3 else ""
+            if len(cols) > 4 and cols[4].strip():
+                ALLOWED[name] = cols[4].strip()
             cases.append({"name": name, "proto": name.split(".")[0], "spec": spec, "expr": expr,
                           "note": note, "line": n})
     names = [c["name"] for c in cases]
@@ -101,8 +105,8 @@ def hex_diff(ours, theirs):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pktctl", required=True)
-    ap.add_argument("--cases", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                    "scapy_cases.tsv"))
+    ap.add_argument("--cases", action="append",
+                    help="a case table (default: every scapy_cases*.tsv beside this script)")
     ap.add_argument("--only", help="run only cases whose name contains this")
     ap.add_argument("--verbose", action="store_true", help="print every case, with both hex strings")
     args = ap.parse_args()
@@ -118,7 +122,13 @@ def main():
         print(f"SKIP: scapy cannot be imported ({type(e).__name__}: {e})")
         return 77
 
-    cases = load_cases(args.cases)
+    here = os.path.dirname(os.path.abspath(__file__))
+    tables = args.cases or sorted(glob.glob(os.path.join(here, "scapy_cases*.tsv")))
+    cases = [c for t in tables for c in load_cases(t)]
+    names = [c["name"] for c in cases]
+    dups = {x for x in names if names.count(x) > 1}
+    if dups:
+        raise SystemExit(f"duplicate case names across tables: {', '.join(sorted(dups))}")
     if args.only:
         cases = [c for c in cases if args.only in c["name"]]
     stats = collections.OrderedDict()

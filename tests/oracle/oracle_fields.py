@@ -1,0 +1,65 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""
+How to pull values out of `pktctl read --json` packets for the tshark oracle. Field maps (fieldmap_*.py,
+one per group of protocols) use these to say, for each tshark field, which of our values it corresponds to.
+"""
+
+
+def layers_named(pkt, name, after=None):
+    """Our layers called `name` (optionally only those right after a layer called `after`)."""
+    out = []
+    layers = pkt["layers"]
+    for i, l in enumerate(layers):
+        if l.get("layer") != name:
+            continue
+        if after is not None and (i == 0 or layers[i - 1].get("layer") not in after):
+            continue
+        out.append(l)
+    return out
+
+
+def field(name, key, after=None, conv=None, when=None):
+    """Values of field `key` in every layer `name`."""
+    def get(pkt):
+        vals = []
+        for l in layers_named(pkt, name, after):
+            if when is not None and not when(l):
+                continue
+            if key in l:
+                vals.append(conv(l[key], l) if conv else l[key])
+        return vals
+    return get
+
+
+def elems(name, sets, key, after=None, conv=None, when=None):
+    """Values of `key` in the elements of sets `sets` of every layer `name`, in order."""
+    def get(pkt):
+        vals = []
+        for l in layers_named(pkt, name, after):
+            for s in sets:
+                for e in l.get(s, []):
+                    if when is not None and not when(e):
+                        continue
+                    if key in e:
+                        vals.append(conv(e[key], e) if conv else e[key])
+        return vals
+    return get
+
+
+def tagged(tpid, key, when=None):
+    """Fields of dot1q layers whose tag type (the type field before them) is @tpid: tshark calls an
+    802.1Q tag vlan.* and an 802.1ad service tag ieee8021ad.*; we have one layer, dot1q, for both."""
+    def get(pkt):
+        vals = []
+        layers = pkt["layers"]
+        for i, l in enumerate(layers):
+            if l.get("layer") != "dot1q" or i == 0 or int(layers[i - 1].get("type", -1)) != tpid:
+                continue
+            if (when is None or when(l)) and key in l:
+                vals.append(l[key])
+        return vals
+    return get
+
+
+def times4(v, _l):
+    return int(v) * 4
