@@ -12,13 +12,27 @@
         NET_PROTOS(X)                                                                                   \
         ICMP_PROTOS(X)                                                                                  \
         TRANSPORT_PROTOS(X)                                                                             \
-        APP_PROTOS(X)
+        APP_PROTOS(X)                                                                                   \
+        WIRELESS_PROTOS(X)                                                                              \
+        LINK2_PROTOS(X)                                                                                 \
+        NET2_PROTOS(X)                                                                                  \
+        SCTP_UDP_APP_PROTOS(X)                                                                          \
+        TEXT_APP_PROTOS(X)                                                                              \
+        TLV_APP_PROTOS(X)
 
 #define LINK_PROTOS(X) X(ethernet) X(dot1q) X(llc) X(linuxcc) X(linuxcc2) X(loopback) X(loop) X(arp)
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
 #define ICMP_PROTOS(X) X(icmp) X(icmp_echo) X(icmp_unreach) X(icmp_redirect) X(icmp_timeexceed) X(icmp_paramprob) X(icmp6) X(icmp6_echo) X(icmp6_unreach) X(icmp6_toobig) X(icmp6_timeexceed) X(icmp6_paramprob) X(icmp6_router_solicit) X(icmp6_router_advert) X(icmp6_neigh_solicit) X(icmp6_neigh_advert) X(icmp6_redirect)
 #define TRANSPORT_PROTOS(X) X(tcp) X(udp)
 #define APP_PROTOS(X) X(dns)
+/* The rest of the seed protocols (radiotap/802.11; PPP, PPPoE, STP, DTP, HSRP, VRRP; IGMP, PIM, OSPF, IPX;
+ * SCTP, NTP, RTP, DHCP, RIP; HTTP, SIP, Telnet, TPKT, Portmap; Diameter, TLS, RADIUS, BGP). */
+#define WIRELESS_PROTOS(X)
+#define LINK2_PROTOS(X)
+#define NET2_PROTOS(X)
+#define SCTP_UDP_APP_PROTOS(X)
+#define TEXT_APP_PROTOS(X)
+#define TLV_APP_PROTOS(X)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)
