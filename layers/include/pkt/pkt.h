@@ -91,6 +91,13 @@ enum pkt_proto_id {
         PKT_PROTO_PORTMAP,
         PKT_PROTO_RADIUS,
         PKT_PROTO_BGP,
+        /* Further ids, one block per group of protocol files: append inside your group's block only. */
+        /* wireless (radiotap, 802.11) */
+        /* link (PPP, PPPoE, STP, DTP, HSRP, VRRP) */
+        /* network (IGMP, PIM, OSPF, IPX) */
+        /* SCTP and UDP applications (NTP, RTP, DHCP, RIP) */
+        /* text applications (HTTP, SIP, Telnet, TPKT/COTP, Portmap) */
+        /* TLV applications (Diameter, TLS, RADIUS, BGP) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,
