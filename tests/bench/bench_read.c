@@ -77,26 +77,21 @@ run_tins(const char *path, struct bench_work *w, size_t *ret_n)
 typedef int (*run_fn)(const char *path, struct bench_work *w, size_t *ret_n);
 
 static double
-measure(run_fn fn, const char *path, struct bench_work *ret, size_t *ret_n)
+rate_of(run_fn fn, const char *path, struct bench_work *ret, size_t *ret_n)
 {
-        double rates[100];
-        unsigned rounds = bench_rounds();
+        struct bench_work w = { 0 };
+        size_t n = 0;
+        double t0 = bench_now();
 
-        for (unsigned r = 0; r < rounds; r++) {
-                struct bench_work w = { 0 };
-                size_t n = 0;
-                double t0 = bench_now();
-                if (fn(path, &w, &n) < 0) {
-                        fprintf(stderr, "reading %s failed\n", path);
-                        return 0;
-                }
-                rates[r] = (double)n / (bench_now() - t0);
-                *ret = w;
-                *ret_n = n;
+        if (fn(path, &w, &n) < 0) {
+                fprintf(stderr, "reading %s failed\n", path);
+                return 0;
         }
-        return bench_median(rates, rounds);
+        double rate = (double)n / (bench_now() - t0);
+        *ret = w;
+        *ret_n = n;
+        return rate;
 }
-
 int
 main(int argc, char **argv)
 {
@@ -107,15 +102,24 @@ main(int argc, char **argv)
                 fprintf(stderr, "usage: %s FILE\n", argv[0]);
                 return 2;
         }
-        double pkt = measure(run_libpkt, argv[1], &w_pkt, &n_pkt);
-        double pcap = measure(run_pcap, argv[1], &w_pcap, &n_pcap);
-        double tins = measure(run_tins, argv[1], &w_tins, &n_tins);
+        /* Turns within each round, as in bench_parse; ratios are medians of per-round ratios. */
+        double pkt_r[100], pcap_r[100], tins_r[100], vs_tins[100], vs_pcap[100];
+        unsigned rounds = bench_rounds();
+        for (unsigned k = 0; k < rounds; k++) {
+                pkt_r[k] = rate_of(run_libpkt, argv[1], &w_pkt, &n_pkt);
+                pcap_r[k] = rate_of(run_pcap, argv[1], &w_pcap, &n_pcap);
+                tins_r[k] = rate_of(run_tins, argv[1], &w_tins, &n_tins);
+                vs_tins[k] = tins_r[k] > 0 ? pkt_r[k] / tins_r[k] : 0;
+                vs_pcap[k] = pcap_r[k] > 0 ? pkt_r[k] / pcap_r[k] : 0;
+        }
+        double pkt = bench_median(pkt_r, rounds), pcap = bench_median(pcap_r, rounds),
+               tins = bench_median(tins_r, rounds);
         printf("bench_read: %zu packets from %s, median of %u rounds\n", n_pkt, argv[1], bench_rounds());
         bench_print_rate("libpkt reader + libpkt", pkt);
         bench_print_rate("libpcap pcap_next_ex + libpkt", pcap);
         bench_print_rate("libtins FileSniffer", tins);
-        printf("  ratio libpkt/libtins        %6.2fx (target >= 10)\n", tins > 0 ? pkt / tins : 0.0);
-        printf("  ratio libpkt/libpcap        %6.2fx (reference)\n", pcap > 0 ? pkt / pcap : 0.0);
+        printf("  ratio libpkt/libtins        %6.2fx (target >= 10)\n", bench_median(vs_tins, rounds));
+        printf("  ratio libpkt/libpcap        %6.2fx (reference)\n", bench_median(vs_pcap, rounds));
         int ok = n_pkt == n_pcap && n_pkt == n_tins && bench_work_equal("libpkt", &w_pkt, "libpcap", &w_pcap) &&
                  bench_work_equal("libpkt", &w_pkt, "libtins", &w_tins);
         printf("  results agree: %s\n", ok ? "yes" : "NO");
