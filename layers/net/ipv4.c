@@ -18,8 +18,9 @@
  *  |                    Options                    |    Padding    |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- * Fragments carry no dissectable upper header after the first, and tshark reassembles before it
- * dissects; so any fragment's payload stays raw (pktd does not reassemble).
+ * Only the first fragment (offset 0) starts with the upper header: it is dissected, as pypacker and tshark
+ * without reassembly do, knowing that the upper layer continues in later fragments; the payload of the
+ * others stays raw (libpkt does not reassemble).
  */
 #include <string.h>
 
@@ -109,8 +110,12 @@ ip_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->payload_len = total - d->hdr_len;
         if (total > v->wire_len)
                 d->flags |= PKT_LAYER_MALFORMED; /* claims more than the frame carried */
-        if (off == 0 && !(flags & IP_FLAG_MF))
+        /* The first fragment starts the upper header; the later ones carry only its continuation. */
+        if (off == 0) {
                 d->next = (uint16_t)pkt_key_lookup(PKT_KEY_IP_PROTO, h[9]);
+                if (flags & IP_FLAG_MF)
+                        d->flags |= PKT_DISSECT_PARTIAL;
+        }
 }
 
 static int

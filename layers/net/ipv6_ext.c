@@ -27,9 +27,9 @@
  *  |                         Identification                        |
  *  +---------------------------------------------------------------+
  *
- * A fragment's payload stays raw: tshark reassembles before it dissects and pktd does not
- * reassemble. Only an atomic fragment (offset 0, no more fragments; RFC 6946) carries a whole upper
- * layer.
+ * Only the first fragment (offset 0) starts with the upper header: it is dissected, as pypacker and
+ * tshark without reassembly do, knowing the upper layer continues in later fragments (an atomic
+ * fragment, RFC 6946, carries all of it); the payload of the others stays raw (no reassembly).
  */
 #include <arpa/inet.h>
 #include <string.h>
@@ -700,8 +700,12 @@ frag_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         uint16_t off_m = (uint16_t)(h[2] << 8 | h[3]);
 
         d->hdr_len = FRAG_HDR_LEN;
-        if ((off_m >> 3) == 0 && !(off_m & FRAG_MF))
+        /* The first fragment starts the upper header; the later ones carry only its continuation. */
+        if ((off_m >> 3) == 0) {
                 d->next = (uint16_t)pkt_key_lookup(PKT_KEY_IP_PROTO, h[0]);
+                if (off_m & FRAG_MF)
+                        d->flags |= PKT_DISSECT_PARTIAL;
+        }
 }
 
 static int

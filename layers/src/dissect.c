@@ -101,7 +101,7 @@ dissect_last(struct pkt *p)
         view_of(p, idx, &v);
         if (pr->dissect)
                 pr->dissect(&v, &d);
-        l->flags |= d.flags;
+        l->flags |= d.flags & (uint16_t)~PKT_DISSECT_PARTIAL;
         if (d.hdr_len > l->len)
                 return finish(p, l, d.hdr_len);
         l->hdr_len = d.hdr_len;
@@ -126,7 +126,7 @@ dissect_last(struct pkt *p)
                 next = PKT_PROTO_RAW;
         /* A quoted packet was longer than the quote: its reported length is unknown, so whatever it
          * claims can only be cut short, never contradicted. */
-        if (pr->flags & PKT_P_QUOTES)
+        if ((pr->flags & PKT_P_QUOTES) || (d.flags & PKT_DISSECT_PARTIAL))
                 wire_rest = UINT32_MAX;
         p->layers[p->n_layers++] = (struct pkt_layer){
                 .proto = (uint16_t)next,
@@ -270,9 +270,15 @@ pkt_proto_for_frame(int dlt, const void *data, size_t caplen)
 {
         const uint8_t *b = data;
 
-        /* Only a registered IPv6 will do: pkt_parse() refuses an id nobody registered. */
-        if (is_raw_ip_dlt(dlt) && caplen > 0 && (b[0] >> 4) == 6 && proto_of(PKT_PROTO_IP6))
-                return PKT_PROTO_IP6;
+        /* Raw-IP link types, and the v4-only and v6-only ones too when the version nibble says otherwise
+         * (tshark follows the nibble: a DLT_IPV4 file holding IPv6 is IPv6). Only a registered IPv6 will
+         * do: pkt_parse() refuses an id nobody registered. */
+        if ((is_raw_ip_dlt(dlt) || dlt == 228 || dlt == 229) && caplen > 0) {
+                if ((b[0] >> 4) == 6 && proto_of(PKT_PROTO_IP6))
+                        return PKT_PROTO_IP6;
+                if ((b[0] >> 4) == 4)
+                        return PKT_PROTO_IP;
+        }
         /* DLT_NULL's family is in the capturing host's byte order and below 2^16: high bytes zero
          * and low bytes not means a big-endian host, whose header reads as DLT_LOOP's. */
         if (dlt == LINKTYPE_NULL && caplen >= 4 && !b[0] && !b[1] && (b[2] || b[3]))

@@ -163,6 +163,10 @@ struct pkt_dissect {
         uint16_t flags;       /* PKT_LAYER_MALFORMED when the header contradicts itself */
 };
 #define PKT_LEN_REST UINT32_MAX
+/* In struct pkt_dissect flags: the payload is only the start of something longer (a first fragment),
+ * so the lengths it claims beyond what is here are not contradictions (the engine treats its reported
+ * length as unknown, as for a quoted packet). */
+#define PKT_DISSECT_PARTIAL 0x8000u
 
 /* ---- the descriptor ---- */
 
