@@ -3,15 +3,15 @@
  * Fuzzes dissection and everything that reads a parsed packet.
  *
  * Input: byte 0 chooses the link type and the capture shape, the rest is the frame.
- *   bits 0-6: an index into link_types[] (stable, so seeds keep their meaning); indexes past it pick
- *             from the link types the registry knows at run time (pkt_proto_for_dlt()), which grows
- *             as protocols land.
- *   bit 7:    the frame was cut by a snap length: the wire length is larger than what was captured,
- *             so truncation (not malformation) paths run.
+ *   bits 0-6: an index into link_types[] (stable, so seeds keep their meaning); indexes past
+ *             it pick from the link types the registry knows at run time (pkt_proto_for_dlt()),
+ *             which grows as protocols land.
+ *   bit 7:    the frame was cut by a snap length: the wire length is larger than what was
+ *             captured, so truncation (not malformation) paths run.
  *
- * Then it dissects lazily and eagerly, walks every field and element, prints, serialises (which must
- * give the input back), copies and edits, and compares direction and answers. Every invariant the
- * engine promises is checked with FUZZ_CHECK.
+ * Then it dissects lazily and eagerly, walks every field and element, prints, serialises (which
+ * must give the input back), copies and edits, and compares direction and answers. Every invariant
+ * the engine promises is checked with FUZZ_CHECK.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -22,18 +22,18 @@
 
 #include "fuzz.h"
 
-/* Link types the harness always offers, in a fixed order (seed byte 0 indexes it; append only, and keep
- * make_seeds.py's copy in step): Ethernet, raw IP, Linux cooked v1 and v2, BSD null and loopback, raw
- * IPv4, raw IPv6, the two historical raw IP numbers, 802.11 radiotap and bare 802.11, PPP, PPP in HDLC
- * framing, PPPoE, a user type (raw bytes), then the others the capture corpus has: frame relay, Cisco
- * HDLC, SLIP, PPI, 802.15.4, Prism, NFLOG. */
-static const int link_types[] = { 1,  101, 113, 276, 0,   108, 228, 229, 12,  14,  127, 105,
-                                  9,  50,  51,  147, 107, 104, 8,   192, 195, 119, 239 };
+/* Link types the harness always offers, in a fixed order (seed byte 0 indexes it; append only, and
+ * keep make_seeds.py's copy in step): Ethernet, raw IP, Linux cooked v1 and v2, BSD null and
+ * loopback, raw IPv4, raw IPv6, the two historical raw IP numbers, 802.11 radiotap and bare 802.11,
+ * PPP, PPP in HDLC framing, PPPoE, a user type (raw bytes), then the others the capture corpus has:
+ * frame relay, Cisco HDLC, SLIP, PPI, 802.15.4, Prism, NFLOG. */
+static const int link_types[] = { 1, 101, 113, 276, 0,   108, 228, 229, 12,  14,  127, 105,
+                                  9, 50,  51,  147, 107, 104, 8,   192, 195, 119, 239 };
 #define N_LINK_TYPES (sizeof(link_types) / sizeof(link_types[0]))
 
 /* Why 1024: above every DLT number assigned in libpcap 1.10. */
 #define DLT_SCAN_MAX 1024
-/* Why 4096: a header has a few dozen elements; anything past this many means an iterator looping. */
+/* Why 4096: a header has a few dozen elements; past this many, an iterator is looping. */
 #define ELEMS_MAX 4096
 /* The capture is cut: the wire carried this many bytes more than were captured. */
 #define SNAP_CUT 64
@@ -185,10 +185,12 @@ check_elems(struct pkt *p, unsigned idx)
                         FUZZ_CHECK(++n <= ELEMS_MAX);
                         FUZZ_CHECK(e.off <= l->len && e.len <= l->len - e.off);
                         for (unsigned k = 0; k < set->n_fields; k++)
-                                (void)pkt_elem_get_str(p, idx, &e, set->fields[k].name, text, sizeof(text));
+                                (void)pkt_elem_get_str(p, idx, &e, set->fields[k].name, text,
+                                                       sizeof(text));
                         for (unsigned k = 0; k < e.n_kind_fields; k++) {
                                 uint64_t u;
-                                (void)pkt_elem_get_str(p, idx, &e, e.kind_fields[k].name, text, sizeof(text));
+                                (void)pkt_elem_get_str(p, idx, &e, e.kind_fields[k].name, text,
+                                                       sizeof(text));
                                 (void)pkt_elem_get_u64(p, idx, &e, e.kind_fields[k].name, &u);
                         }
                 }
@@ -212,8 +214,8 @@ check_views(struct pkt *p, unsigned idx)
                 FUZZ_CHECK(t >= pl && tn <= pn && (size_t)(t - pl) <= pn - tn);
 }
 
-/* Lazy dissection finds the same layers as full dissection. Each protocol the stack has is looked up
- * in a fresh parse, so that dissection starts from the first layer every time. */
+/* Lazy dissection finds the same layers as full dissection. Each protocol the stack has is looked
+ * up in a fresh parse, so that dissection starts from the first layer every time. */
 static void
 check_lazy(int dlt, const uint8_t *frame, size_t caplen, size_t wire_len, const struct pkt *full)
 {
@@ -233,7 +235,8 @@ check_lazy(int dlt, const uint8_t *frame, size_t caplen, size_t wire_len, const 
                 }
                 FUZZ_CHECK(pkt_parse_dlt(&p, dlt, frame, caplen, wire_len) == 0);
                 FUZZ_CHECK(pkt_layer_find(&p, id, 0) == want);
-                /* The lazy walk stopped at the layer asked for and recorded the same ones below it. */
+                /* The lazy walk stopped at the layer asked for and recorded the same ones below it.
+                 */
                 FUZZ_CHECK(p.n_layers >= (unsigned)want + 1);
                 for (int i = 0; i <= want; i++)
                         FUZZ_CHECK(p.layers[i].proto == full->layers[i].proto &&
@@ -243,8 +246,8 @@ check_lazy(int dlt, const uint8_t *frame, size_t caplen, size_t wire_len, const 
         pkt_done(&p);
 }
 
-/* Edits a copy: each layer's first field is written back from its own text, and one integer field of
- * each layer is changed. Whatever the result, it serialises and parses again. */
+/* Edits a copy: each layer's first field is written back from its own text, and one integer field
+ * of each layer is changed. Whatever the result, it serialises and parses again. */
 static void
 check_edit(struct pkt *p, uint8_t salt)
 {
@@ -259,7 +262,8 @@ check_edit(struct pkt *p, uint8_t salt)
                 const struct pkt_proto *pr = pkt_proto_get(c.layers[i].proto);
                 if (pr->n_fields == 0)
                         continue;
-                const char *first = pr->fields[0].name, *other = pr->fields[(salt + i) % pr->n_fields].name;
+                const char *first = pr->fields[0].name,
+                           *other = pr->fields[(salt + i) % pr->n_fields].name;
                 uint64_t u;
                 if (pkt_field_get_str(&c, i, first, text, sizeof(text)) >= 0)
                         (void)pkt_field_set_str(&c, i, first, text);
@@ -275,7 +279,8 @@ check_edit(struct pkt *p, uint8_t salt)
         pkt_done(&c);
 }
 
-/* Swapping addresses twice restores the bytes; once makes the copy the reverse direction's packet. */
+/* Swapping addresses twice restores the bytes; once makes the copy the reverse direction's packet.
+ */
 static void
 check_reverse(struct pkt *p, const uint8_t *frame, size_t caplen)
 {

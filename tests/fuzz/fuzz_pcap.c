@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Fuzzes the classic pcap reader on a file held in memory: open, read every batch to the end or to the
- * first error, and dissect each record. Records must point inside the input, a short or corrupt file
- * ends in -EBADMSG that repeats, and the clean end repeats as 0.
+ * Fuzzes the classic pcap reader on a file held in memory: open, read every batch to the end or to
+ * the first error, and dissect each record. Records must point inside the input, a short or corrupt
+ * file ends in -EBADMSG that repeats, and the clean end repeats as 0.
  */
 #include <errno.h>
 #include <string.h>
@@ -53,8 +53,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                         const struct pkt_pcap_rec *rec = &recs[i];
                         FUZZ_CHECK(rec->caplen <= size);
                         FUZZ_CHECK(rec->caplen == 0 ||
-                                   (rec->data >= data && (size_t)(rec->data - data) <= size - rec->caplen));
-                        FUZZ_CHECK(pkt_parse_dlt(&p, rec->linktype, rec->data, rec->caplen, rec->wire_len) == 0);
+                                   (rec->data >= data &&
+                                    (size_t)(rec->data - data) <= size - rec->caplen));
+                        FUZZ_CHECK(pkt_parse_dlt(&p, rec->linktype, rec->data, rec->caplen,
+                                                 rec->wire_len) == 0);
                         pkt_dissect_all(&p);
                         FUZZ_CHECK(pkt_print(&p, discard, NULL) == 0);
                         total++;

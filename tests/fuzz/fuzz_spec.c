@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * Fuzzes the text spec: the input, cut at its first NUL, is handed to pkt_build(). When it builds, the
- * packet serialises, prints and walks; its bytes, parsed again from the first layer, serialise to the
- * very same bytes. When it does not, the call fails cleanly with a message and an empty packet.
+ * Fuzzes the text spec: the input, cut at its first NUL, is handed to pkt_build(). When it builds,
+ * the packet serialises, prints and walks; its bytes, parsed again from the first layer, serialise
+ * to the very same bytes. When it does not, the call fails cleanly with a message and an empty
+ * packet.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -83,8 +84,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (r == 0) {
                 check_built(&p);
         } else {
-                FUZZ_CHECK(r == -EINVAL || r == -ENOENT || r == -ERANGE || r == -ENOMEM || r == -EMSGSIZE ||
-                           r == -E2BIG || r == -ENODATA || r == -EOPNOTSUPP);
+                FUZZ_CHECK(r == -EINVAL || r == -ENOENT || r == -ERANGE || r == -ENOMEM ||
+                           r == -EMSGSIZE || r == -E2BIG || r == -ENODATA || r == -EOPNOTSUPP);
                 FUZZ_CHECK(memchr(err, 0, sizeof(err)) != NULL);
                 FUZZ_CHECK(err[0] != 0 || r == -ENOMEM); /* a failure says why */
                 FUZZ_CHECK(p.n_layers == 0);

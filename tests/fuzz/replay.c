@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The replayer: a main() for a fuzz harness built without libFuzzer. Every argument is a seed file or a
- * directory of them (read in name order, so runs are repeatable); each file is handed once to
+ * The replayer: a main() for a fuzz harness built without libFuzzer. Every argument is a seed file
+ * or a directory of them (read in name order, so runs are repeatable); each file is handed once to
  * LLVMFuzzerTestOneInput(). A harness that finds a broken invariant aborts, which fails the ctest.
  * Replaying nothing is a failure too: a seed directory that went missing must not pass silently.
  */
@@ -69,7 +69,8 @@ replay_dir(const char *dir, unsigned *count)
                 char path[4096];
                 struct stat st;
                 snprintf(path, sizeof(path), "%s/%s", dir, names[i]->d_name);
-                if (r == 0 && names[i]->d_name[0] != '.' && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+                if (r == 0 && names[i]->d_name[0] != '.' && stat(path, &st) == 0 &&
+                    S_ISREG(st.st_mode)) {
                         r = replay_file(path);
                         (*count)++;
                 }

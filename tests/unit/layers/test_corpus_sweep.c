@@ -1,14 +1,15 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The whole-corpus robustness sweep: every packet of every capture in the shared corpus that libpcap
- * opens (index.tsv lists them) is parsed from its link type, dissected, walked field by field, printed
- * and serialised. Bad input is normal input, so nothing may fail: serialising an unchanged packet gives
- * its bytes back, every layer stays inside the packet and inside the layer below, walking and printing
- * succeed and stay balanced, and libpcap's packet count per file matches the index.
+ * The whole-corpus robustness sweep: every packet of every capture in the shared corpus that
+ * libpcap opens (index.tsv lists them; gzipped ones are unpacked first) is parsed from its link
+ * type, dissected, walked field by field, printed and serialised. Bad input is normal input, so
+ * nothing may fail: serialising an unchanged packet gives its bytes back, every layer stays inside
+ * the packet and inside the layer below, walking and printing succeed and stay balanced, and
+ * libpcap's packet count per file matches the index.
  *
- * The sweep runs once (group setup); each test then asserts one property over all packets and names the
- * first few packets that break it. The summary (files, packets, layers per protocol, time) goes to
- * stdout. Without the corpus the test is skipped (exit 77), loudly.
+ * The sweep runs once (group setup); each test then asserts one property over all packets and names
+ * the first few packets that break it. The summary (files, packets, layers per protocol, time) goes
+ * to stdout. Without the corpus the test is skipped (exit 77), loudly.
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -22,7 +23,7 @@
 #include "testutil.h"
 
 /* Why 8: enough to see a pattern in the failures without flooding the log. */
-#define SHOWN_MAX 8
+#define SHOWN_MAX      8
 #define SHOWN_LINE_MAX 512
 
 struct failures {
@@ -41,8 +42,7 @@ struct sweep {
 
 static struct sweep S;
 
-static void
-record(struct failures *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void record(struct failures *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 static void
 record(struct failures *f, const char *fmt, ...)
@@ -118,7 +118,8 @@ layer_out_of_bounds(const struct pkt *p)
 {
         for (unsigned i = 0; i < p->n_layers; i++) {
                 const struct pkt_layer *l = &p->layers[i];
-                if (l->off > p->len || l->len > p->len - l->off || l->hdr_len > l->len || l->len > l->wire_len)
+                if (l->off > p->len || l->len > p->len - l->off || l->hdr_len > l->len ||
+                    l->len > l->wire_len)
                         return (int)i;
                 if (i == 0)
                         continue;
@@ -154,13 +155,15 @@ sweep_packet(const char *file, unsigned long no, int dlt, const uint8_t *data, u
         }
         if ((bad = layer_out_of_bounds(&p)) >= 0) {
                 const struct pkt_layer *l = &p.layers[bad];
-                record(&S.bounds, "%s #%lu: layer %d (%s) off %u hdr_len %u len %u wire_len %u, packet %u", file,
-                       no, bad, pkt_proto_name(l->proto), l->off, l->hdr_len, l->len, l->wire_len, p.len);
+                record(&S.bounds,
+                       "%s #%lu: layer %d (%s) off %u hdr_len %u len %u wire_len %u, packet %u",
+                       file, no, bad, pkt_proto_name(l->proto), l->off, l->hdr_len, l->len,
+                       l->wire_len, p.len);
         }
         r = pkt_visit(&p, walk_event, &w);
         if (r < 0 || w.is_broken || w.depth != 0 || w.layers != n)
-                record(&S.visit, "%s #%lu: pkt_visit = %d, %u of %u layers, %s", file, no, r, w.layers, n,
-                       w.is_broken || w.depth ? "unbalanced events" : "balanced");
+                record(&S.visit, "%s #%lu: pkt_visit = %d, %u of %u layers, %s", file, no, r,
+                       w.layers, n, w.is_broken || w.depth ? "unbalanced events" : "balanced");
         S.fields += w.fields;
         r = pkt_print(&p, count_text, &printed);
         if (r < 0 || printed == 0)
@@ -168,8 +171,8 @@ sweep_packet(const char *file, unsigned long no, int dlt, const uint8_t *data, u
         S.printed_bytes += printed;
         r = pkt_serialize(&p, 0, &out);
         if (r != (int)caplen || (caplen && memcmp(out, data, caplen) != 0))
-                record(&S.serialize, "%s #%lu: pkt_serialize = %d of %u bytes, %s", file, no, r, caplen,
-                       r == (int)caplen ? "content differs" : "length differs");
+                record(&S.serialize, "%s #%lu: pkt_serialize = %d of %u bytes, %s", file, no, r,
+                       caplen, r == (int)caplen ? "content differs" : "length differs");
         pkt_done(&p);
 }
 
@@ -237,16 +240,16 @@ sweep_file(const char *file, long want_packets)
         S.packets += no;
         if (r == PCAP_ERROR_BREAK) {
                 if (want_packets >= 0 && no != (unsigned long)want_packets)
-                        record(&S.count, "%s: libpcap read %lu packets, the index lists %ld", file, no,
-                               want_packets);
+                        record(&S.count, "%s: libpcap read %lu packets, the index lists %ld", file,
+                               no, want_packets);
         } else {
                 S.files_damaged++; /* cut short or corrupt: what came before the damage was swept */
         }
         pcap_close(pc);
 }
 
-/* index.tsv: file, source, source_path, format, linktype, packets, protocols, malformed, malformed_pkts,
- * error_pkts, tshark_status, ... (tab-separated, header first). */
+/* index.tsv: file, source, source_path, format, linktype, packets, protocols, malformed,
+ * malformed_pkts, error_pkts, tshark_status, ... (tab-separated, header first). */
 static int
 sweep_corpus(void)
 {
@@ -266,7 +269,9 @@ sweep_corpus(void)
                 for (cols[n++] = s; n < 11 && (s = strchr(s, '\t')); cols[n++] = ++s)
                         *s = 0;
                 if (n == 11)
-                        sweep_file(cols[0], strncmp(cols[10], "ok", 2) == 0 ? strtol(cols[5], NULL, 10) : -1);
+                        sweep_file(cols[0], strncmp(cols[10], "ok", 2) == 0
+                                                    ? strtol(cols[5], NULL, 10)
+                                                    : -1);
         }
         fclose(f);
         clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -277,10 +282,11 @@ sweep_corpus(void)
 static void
 print_summary(void)
 {
-        printf("corpus sweep: %u files (%u declined by libpcap, %u damaged), %lu packets, %lu layers "
+        printf("corpus sweep: %u files (%u declined by libpcap, %u damaged), %lu packets, %lu "
+               "layers "
                "(%lu truncated, %lu malformed), %lu fields, %lu bytes printed, %.1f s\n",
-               S.files, S.files_unreadable, S.files_damaged, S.packets, S.layers, S.truncated, S.malformed,
-               S.fields, S.printed_bytes, S.seconds);
+               S.files, S.files_unreadable, S.files_damaged, S.packets, S.layers, S.truncated,
+               S.malformed, S.fields, S.printed_bytes, S.seconds);
         printf("layers per protocol:");
         for (unsigned id = 0; id < PKT_PROTO_MAX; id++)
                 if (S.per_proto[id])
@@ -293,7 +299,8 @@ setup(void **state)
 {
         (void)state;
         if (sweep_corpus() < 0) {
-                printf("SKIP: no corpus index at %s (set PKTD_CORPUS_DIR)\n", tu_corpus("index.tsv"));
+                printf("SKIP: no corpus index at %s (set PKTD_CORPUS_DIR)\n",
+                       tu_corpus("index.tsv"));
                 exit(77);
         }
         print_summary();

@@ -1,20 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * The snap-length sweep (tcpdump's "try many snap lengths", as an automatic test). From the shared
- * corpus it takes one packet per (link type, layer stack, truncated/malformed flags of each layer) that
- * our dissector produces, the first one in index order, so the sample is deterministic and grows as
- * protocols land. Every prefix of that packet,
- * 0..caplen bytes, is parsed with the packet's real wire length, as a capture with that snap length
- * would give it, then dissected and walked. For each prefix:
+ * corpus it takes one packet per (link type, layer stack, truncated/malformed flags of each layer)
+ * that our dissector produces, the first one in index order, so the sample is deterministic and
+ * grows as protocols land. Every prefix of that packet, 0..caplen bytes, is parsed with the
+ * packet's real wire length, as a capture with that snap length would give it, then dissected and
+ * walked. For each prefix:
  *
- *  - nothing crashes or reads out of bounds (the sanitizer build checks), every layer stays inside the
- *    prefix and inside the layer below it;
- *  - a layer whose header the prefix cuts is flagged PKT_LAYER_TRUNCATED and not PKT_LAYER_MALFORMED,
- *    whenever that layer of the whole packet was not malformed: a snap length is not a lie;
- *  - a layer the prefix does not cut dissects to the same header length as in the whole packet, and no
- *    layer becomes malformed that was not.
+ *  - nothing crashes or reads out of bounds (the sanitizer build checks), every layer stays inside
+ * the prefix and inside the layer below it;
+ *  - a layer whose header the prefix cuts is flagged PKT_LAYER_TRUNCATED and not
+ * PKT_LAYER_MALFORMED, whenever that layer of the whole packet was not malformed: a snap length is
+ * not a lie;
+ *  - a layer the prefix does not cut dissects to the same header length as in the whole packet, and
+ * no layer becomes malformed that was not.
  *
- * Failures name the capture, the packet, the prefix length and the layer, and are counted per protocol.
+ * Failures name the capture, the packet, the prefix length and the layer, and are counted per
+ * protocol.
  */
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -27,7 +29,7 @@
 #include "testutil.h"
 
 /* Why 8: enough to see a pattern without flooding the log. */
-#define SHOWN_MAX 8
+#define SHOWN_MAX      8
 #define SHOWN_LINE_MAX 512
 /* Why 4096: distinct (link type, stack) pairs in the corpus number in the hundreds; the cap only
  * bounds the memory of the seen-set should a dissector produce wildly varying stacks. */
@@ -56,8 +58,8 @@ struct sweep {
 
 static struct sweep *S;
 
-static void
-record(struct failures *f, unsigned proto, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void record(struct failures *f, unsigned proto, const char *fmt, ...)
+        __attribute__((format(printf, 3, 4)));
 
 static void
 record(struct failures *f, unsigned proto, const char *fmt, ...)
@@ -108,7 +110,8 @@ is_new_key(int dlt, const struct pkt *p)
 
         for (unsigned i = 0; i < p->n_layers; i++) {
                 k.protos[i] = p->layers[i].proto;
-                k.bad[i] = (uint8_t)(p->layers[i].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED));
+                k.bad[i] =
+                        (uint8_t)(p->layers[i].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED));
         }
         for (unsigned i = 0; i < S->n_keys; i++)
                 if (S->keys[i].dlt == k.dlt && S->keys[i].n == k.n &&
@@ -126,7 +129,8 @@ is_out_of_bounds(const struct pkt *p)
 {
         for (unsigned i = 0; i < p->n_layers; i++) {
                 const struct pkt_layer *l = &p->layers[i];
-                if (l->off > p->len || l->len > p->len - l->off || l->hdr_len > l->len || l->len > l->wire_len)
+                if (l->off > p->len || l->len > p->len - l->off || l->hdr_len > l->len ||
+                    l->len > l->wire_len)
                         return true;
                 if (i > 0 && (l->off != p->layers[i - 1].off + p->layers[i - 1].hdr_len ||
                               l->off + l->len > p->layers[i - 1].off + p->layers[i - 1].len))
@@ -137,7 +141,8 @@ is_out_of_bounds(const struct pkt *p)
 
 /* Compares the dissection of the first @cut bytes with that of the whole packet @full. */
 static void
-check_prefix(const char *file, unsigned long no, const struct pkt *full, struct pkt *p, uint32_t cut)
+check_prefix(const char *file, unsigned long no, const struct pkt *full, struct pkt *p,
+             uint32_t cut)
 {
         if (is_out_of_bounds(p))
                 record(&S->bounds, p->layers[p->n_layers - 1].proto,
@@ -152,23 +157,28 @@ check_prefix(const char *file, unsigned long no, const struct pkt *full, struct 
                 /* Raw bytes have no header to cut: their length is whatever was captured. */
                 if (f->proto == PKT_PROTO_RAW)
                         break;
-                bool is_cut = f->off + f->hdr_len > cut, was_malformed = f->flags & PKT_LAYER_MALFORMED;
+                bool is_cut = f->off + f->hdr_len > cut,
+                     was_malformed = f->flags & PKT_LAYER_MALFORMED;
                 S->cut_layers += is_cut;
                 if (was_malformed)
-                        break; /* a lie in the whole packet may be read differently in a part of it */
+                        break; /* a lie in the whole packet may be read differently in a part of it
+                                */
                 if (l->flags & PKT_LAYER_MALFORMED)
                         record(&S->malformed, l->proto,
-                               "%s #%lu cut at %u: layer %u (%s, header %u+%u) is malformed, whole packet's is not",
+                               "%s #%lu cut at %u: layer %u (%s, header %u+%u) is malformed, whole "
+                               "packet's is not",
                                file, no, cut, i, name, f->off, f->hdr_len);
                 else if (is_cut && !(l->flags & PKT_LAYER_TRUNCATED))
                         record(&S->not_truncated, l->proto,
-                               "%s #%lu cut at %u: layer %u (%s, header %u+%u) is not flagged truncated (flags 0x%x, "
+                               "%s #%lu cut at %u: layer %u (%s, header %u+%u) is not flagged "
+                               "truncated (flags 0x%x, "
                                "hdr_len %u)",
                                file, no, cut, i, name, f->off, f->hdr_len, l->flags, l->hdr_len);
                 else if (!is_cut && l->hdr_len != f->hdr_len)
                         record(&S->hdr_len, l->proto,
-                               "%s #%lu cut at %u: layer %u (%s) header %u bytes, %u in the whole packet", file, no,
-                               cut, i, name, l->hdr_len, f->hdr_len);
+                               "%s #%lu cut at %u: layer %u (%s) header %u bytes, %u in the whole "
+                               "packet",
+                               file, no, cut, i, name, l->hdr_len, f->hdr_len);
                 if (is_cut)
                         break;
         }
@@ -250,7 +260,8 @@ sweep_file(const char *file)
         pcap_t *pc = open_capture(file, errbuf);
 
         if (!pc)
-                return; /* snoop, netmon, broken headers: libpcap declines, test_corpus_sweep counts them */
+                return; /* snoop, netmon, broken headers: libpcap declines, test_corpus_sweep counts
+                           them */
         int dlt = pcap_datalink(pc);
         while (pcap_next_ex(pc, &h, &data) == 1)
                 sweep_packet(file, ++no, dlt, data, h->caplen, h->len);
@@ -266,7 +277,8 @@ setup(void **state)
 
         (void)state;
         if (!f) {
-                printf("SKIP: no corpus index at %s (set PKTD_CORPUS_DIR)\n", tu_corpus("index.tsv"));
+                printf("SKIP: no corpus index at %s (set PKTD_CORPUS_DIR)\n",
+                       tu_corpus("index.tsv"));
                 exit(77);
         }
         S = calloc(1, sizeof(*S));
@@ -282,9 +294,11 @@ setup(void **state)
         fclose(f);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         S->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        printf("truncation sweep: %lu packets read, %lu swept (one per link type and stack, %u stacks), "
+        printf("truncation sweep: %lu packets read, %lu swept (one per link type and stack, %u "
+               "stacks), "
                "%lu prefixes, %lu cut headers, %.1f s\n",
-               S->packets_seen, S->packets_swept, S->n_keys, S->prefixes, S->cut_layers, S->seconds);
+               S->packets_seen, S->packets_swept, S->n_keys, S->prefixes, S->cut_layers,
+               S->seconds);
         return 0;
 }
 
