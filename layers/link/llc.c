@@ -137,6 +137,13 @@ llc_update(struct pkt *p, unsigned idx)
         return 0;
 }
 
+/* Ethernet and 802.1Q send length-typed frames here, cooked captures type 4; a few link types are LLC
+ * from the first byte. */
+static const struct pkt_key llc_carriers[] = {
+        { PKT_KEY_DLT, 100 }, /* LINKTYPE_ATM_RFC1483: RFC 1483 LLC-encapsulated */
+        PKT_KEY_END,
+};
+
 const struct pkt_proto pkt_proto_llc = {
         .name = "llc",
         .summary = "IEEE 802.2 LLC and SNAP (RFC 1042)",
@@ -144,7 +151,7 @@ const struct pkt_proto pkt_proto_llc = {
         .min_hdr_len = LLC_HDR_LEN,
         .fields = llc_fields,
         .n_fields = ARRAY_SIZE(llc_fields),
-        /* No keys: Ethernet and 802.1Q send length-typed frames here, cooked captures type 4. */
+        .carriers = llc_carriers,
         .dissect = llc_dissect,
         .update = llc_update,
 };

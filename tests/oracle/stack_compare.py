@@ -1,0 +1,189 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""
+Protocol stacks, frame by frame, against tshark's frame.protocols (ORACLE.md 3a), and `pktctl stats`
+against both: for every frame, the protocols tshark finds are mapped to our layer names, pseudo-layers
+dropped, and cut at the first protocol libpkt does not implement (beyond it we cannot be expected to
+follow). That list must appear, in order, in our layer list. Then `pktctl stats --json` must name every
+protocol our per-frame dissection found, with the same frame counts per protocol.
+
+Per protocol it reports frames where tshark and we agree and where we miss it; it fails when a protocol's
+agreement is below --threshold or stats disagrees with the per-frame dissection.
+
+usage: stack_compare.py --pktctl PATH --corpus DIR [--per-proto N | --all] [--threshold 0.97]
+"""
+import argparse
+import collections
+import json
+import os
+import subprocess
+import sys
+
+# tshark protocol -> our layer name. Only protocols libpkt registers are compared; the list grows as
+# protocols land (a name whose layer pktctl never prints is simply never expected).
+TSHARK_TO_OURS = {
+    "eth": "ethernet", "vlan": "dot1q", "ieee8021ad": "dot1q", "llc": "llc", "sll": "linuxcc",
+    "null": "loopback", "arp": "arp", "ip": "ip", "ipv6": "ip6", "ipv6.hopopts": "ip6hopoptsheader",
+    "ipv6.routing": "ip6routingheader", "ipv6.fraghdr": "ip6fragmentheader", "ipv6.dstopts": "ip6dstoptsheader",
+    "ah": "ah", "esp": "esp", "icmp": "icmp", "icmpv6": "icmp6", "tcp": "tcp", "udp": "udp", "dns": "dns",
+    "radiotap": "radiotap", "wlan": "ieee80211", "ppp": "ppp", "pppoes": "pppoe", "pppoed": "pppoe",
+    "stp": "stp", "dtp": "dtp", "hsrp": "hsrp", "vrrp": "vrrp", "igmp": "igmp", "pim": "pim", "ospf": "ospf",
+    "ipx": "ipx", "sctp": "sctp", "http": "http", "sip": "sip", "ntp": "ntp", "rtp": "rtp", "dhcp": "dhcp",
+    "rip": "rip", "telnet": "telnet", "diameter": "diameter", "tls": "tls", "tpkt": "tpkt",
+    "portmap": "portmap", "radius": "radius", "bgp": "bgp",
+}
+# Our layers that tshark names as one protocol.
+SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback"}
+# tshark's pseudo-layers and items that are part of a layer we have, not a layer of their own.
+PSEUDO = {"ethertype", "data", "data-text-lines", "media", "wlan_radio", "frame", "_ws.short", "_ws.malformed",
+          "_ws.expert", "image-gif", "image-jfif", "png", "xml", "json", "mime_multipart", "urlencoded-form",
+          "sll2"}
+TSHARK_OPTS = ["-n", "-o", "tcp.desegment_tcp_streams:FALSE", "-o", "ip.defragment:FALSE",
+               "-o", "ipv6.defragment:FALSE", "-o", "dns.desegment_dns_messages:FALSE",
+               "-o", "http.desegment_headers:FALSE", "-o", "http.desegment_body:FALSE"]
+# Protocols that reach one of ours through a path tshark takes and we do not (a reason each).
+KNOWN_GAPS = {
+    "dns": "DNS over TCP: the RFC 1035 4.2.2 length prefix is not decoded yet",
+}
+
+
+def ours_known(pktctl):
+    """Layer names libpkt registers (from `pktctl build` of each name: unknown ones fail)."""
+    known = set()
+    for name in set(TSHARK_TO_OURS.values()):
+        r = subprocess.run([pktctl, "build", "--hex", f"{name}()"], capture_output=True, text=True)
+        if "unknown layer" not in r.stderr:
+            known.add(name)
+    return known
+
+
+def tshark_stacks(path):
+    out = subprocess.run(["tshark"] + TSHARK_OPTS + ["-r", path, "-T", "fields", "-e", "frame.number",
+                                                      "-e", "frame.protocols"],
+                         capture_output=True, text=True, errors="replace", timeout=300)
+    stacks = {}
+    for line in out.stdout.splitlines():
+        n, _, protos = line.partition("\t")
+        if n.isdigit():
+            stacks[int(n)] = protos.split(":") if protos else []
+    return stacks
+
+
+def expected(stack, known):
+    """tshark's stack in our names, up to the first protocol we do not implement."""
+    out = []
+    for p in stack:
+        if p in PSEUDO:
+            continue
+        ours = TSHARK_TO_OURS.get(p)
+        if ours is None or ours not in known:
+            break
+        out.append(ours)
+    return out
+
+
+def is_subsequence(want, have):
+    it = iter(have)
+    return all(any(h == w for h in it) for w in want)
+
+
+def stats_counts(node, out):
+    out[node["layer"]] += node["frames"]
+    for c in node.get("children", []):
+        stats_counts(c, out)
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--pktctl", required=True)
+    ap.add_argument("--corpus", required=True)
+    ap.add_argument("--per-proto", type=int, default=8)
+    ap.add_argument("--all", action="store_true")
+    ap.add_argument("--threshold", type=float, default=0.97)
+    args = ap.parse_args()
+
+    known = ours_known(args.pktctl)
+    with open(os.path.join(args.corpus, "index.tsv")) as f:
+        header = f.readline().rstrip("\n").split("\t")
+        rows = [dict(zip(header, line.rstrip("\n").split("\t"))) for line in f if line.strip()]
+    rows = [r for r in rows if r["tshark_status"] == "ok" and not r["format"].endswith(".gz")
+            and r["format"] not in ("snoop", "netmon2")]
+    rows.sort(key=lambda r: int(r["bytes"]))
+    files = {}
+    for tp, ours in TSHARK_TO_OURS.items():
+        if ours not in known:
+            continue
+        picked = [r for r in rows if tp in r["protocols"].split(",")]
+        for r in picked if args.all else picked[:args.per_proto]:
+            files[r["file"]] = r
+
+    agree = collections.Counter()
+    missed = collections.Counter()
+    first_miss = {}
+    stats_bad = []
+    for name in sorted(files):
+        path = os.path.join(args.corpus, name)
+        stacks = tshark_stacks(path)
+        out = subprocess.run([args.pktctl, "read", "--json", path], capture_output=True, text=True,
+                             errors="replace", timeout=300)
+        ours = {}
+        cut = {}
+        per_layer = collections.Counter()
+        for line in out.stdout.splitlines():
+            p = json.loads(line)
+            layers = [SAME_AS.get(l["layer"], l["layer"]) for l in p["layers"]]
+            ours[p["n"]] = layers
+            # Beyond a layer we flag truncated or malformed, or a stack cut at the layer limit, tshark may
+            # name headers with no bytes of their own: they are not expected of us.
+            last = p["layers"][-1] if p["layers"] else {}
+            cut[p["n"]] = bool(last.get("truncated") or last.get("malformed") or len(layers) >= 32)
+            for layer in set(layers):
+                per_layer[layer] += 1
+        for n, stack in stacks.items():
+            if n not in ours:
+                continue
+            want = expected(stack, known)
+            if cut[n]:
+                want = [w for w in want if w in ours[n]]
+            for i, proto in enumerate(want):
+                if is_subsequence(want[:i + 1], ours[n]):
+                    agree[proto] += 1
+                else:
+                    missed[proto] += 1
+                    first_miss.setdefault(proto, f"{name} frame {n}: tshark {':'.join(stack)} ours "
+                                                 f"{':'.join(ours[n])}")
+                    break
+        st = subprocess.run([args.pktctl, "stats", "--json", path], capture_output=True, text=True,
+                            errors="replace", timeout=300)
+        if ours:
+            counts = collections.Counter()
+            for node in json.loads(st.stdout)["protocols"]:
+                stats_counts(node, counts)
+            # A layer seen twice in one frame (IP in IP) counts once per path in stats, so compare presence
+            # and a lower bound.
+            for layer, frames in per_layer.items():
+                if counts[layer] < frames:
+                    stats_bad.append(f"{name}: stats has {layer} in {counts[layer]} frames, dissection in {frames}")
+
+    failed = []
+    for proto in sorted(set(agree) | set(missed)):
+        total = agree[proto] + missed[proto]
+        rate = agree[proto] / total if total else 1.0
+        note = KNOWN_GAPS.get(proto, "")
+        print(f"{proto:22} {agree[proto]:7} of {total:7} frames  {rate:7.2%}" + (f"  [{note}]" if note else ""))
+        if missed[proto]:
+            print(f"    first miss: {first_miss[proto]}")
+        if rate < args.threshold and not note:
+            failed.append(proto)
+    for s in stats_bad[:20]:
+        print("STATS " + s)
+    print(f"files: {len(files)}")
+    if failed or stats_bad:
+        print("below threshold: " + ", ".join(failed) if failed else "stats disagree with dissection",
+              file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
