@@ -219,7 +219,26 @@ field_start(const uint8_t *base, uint32_t len, const struct pkt_field *table, un
         if (r < 0)
                 return r;
         *ret = prev.bit_off + prev.bits;
+        if (table[k - 1].flags & PKT_FF_DELIM) {
+                /* Step over the delimiter when it is there (a field cut by the region end has none). */
+                size_t dl = strlen(table[k - 1].def_bytes);
+                uint32_t at = *ret / 8;
+                if (at <= len && dl <= len - at && memcmp(base + at, table[k - 1].def_bytes, dl) == 0)
+                        *ret += (uint32_t)dl * 8;
+        }
         return 0;
+}
+
+/* Bytes of a PKT_FF_DELIM field starting at @start: up to its delimiter, or to @len. */
+static uint32_t
+delim_len(const struct pkt_field *f, const uint8_t *base, uint32_t len, uint32_t start)
+{
+        size_t dl = strlen(f->def_bytes);
+
+        for (uint32_t i = start; dl > 0 && i < len && dl <= len - i; i++)
+                if (memcmp(base + i, f->def_bytes, dl) == 0)
+                        return i - start;
+        return len - start;
 }
 
 int
@@ -240,6 +259,10 @@ pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *tabl
                         if (start % 8 || pkt_dnsname_wire_len(base, len, start / 8, &wl) < 0)
                                 return -ENODATA;
                         bits = wl * 8;
+                } else if (f->flags & PKT_FF_DELIM) {
+                        if (start % 8)
+                                return -ENODATA;
+                        bits = delim_len(f, base, len, start / 8) * 8;
                 } else {
                         bits = (len - start / 8) * 8; /* variable bytes run to the end */
                 }

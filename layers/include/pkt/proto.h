@@ -40,6 +40,10 @@ enum pkt_field_flags {
         PKT_FF_HEX = 1u << 4,      /* print as 0x-hex */
         PKT_FF_PSEUDO = 1u << 5,   /* covered by upper layers' pseudo-header checksums */
         PKT_FF_SIGNED = 1u << 6,   /* two's complement */
+        /* A variable bytes/string field that ends before the first occurrence of the text in def_bytes
+         * (or at the end of its region); a following PKT_OFF_FOLLOW field starts after that delimiter.
+         * Text protocols: "Host" of "Host: x", a start line ended by CRLF. */
+        PKT_FF_DELIM = 1u << 7,
 };
 
 /* A value name (enum) or bit name (flags). Tables end with { 0, NULL }. */
