@@ -32,7 +32,7 @@
 #define NET2_PROTOS(X)
 #define SCTP_UDP_APP_PROTOS(X)
 #define TEXT_APP_PROTOS(X) X(http) X(sip)
-#define TLV_APP_PROTOS(X)
+#define TLV_APP_PROTOS(X) X(radius)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private helpers shared by the TLV application protocols (Diameter, TLS, RADIUS, BGP). */
+#ifndef PKT_APP_TLV_H
+#define PKT_APP_TLV_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <pkt/proto.h>
+
+/* Why 16: more arguments than any element kind of these protocols has fields. */
+#define TLV_ARGS_MAX 16
+
+static inline uint16_t
+tlv_be16(const uint8_t *b)
+{
+        return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+static inline uint32_t
+tlv_be24(const uint8_t *b)
+{
+        return (uint32_t)b[0] << 16 | (uint32_t)b[1] << 8 | b[2];
+}
+
+static inline uint32_t
+tlv_be32(const uint8_t *b)
+{
+        return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
+static inline void
+tlv_put(uint8_t *b, unsigned bytes, uint32_t v)
+{
+        for (unsigned i = 0; i < bytes; i++)
+                b[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
+}
+
+/* The value of kind @name: a name of @names (case-insensitive) or a number up to @max.
+ * Returns 0 or -EINVAL. */
+int tlv_kind_number(const struct pkt_name *names, const char *name, uint32_t max, uint32_t *ret);
+
+/*
+ * Encodes the arguments of an element spec into @out, one after the other: an argument named like a
+ * field of @fields (or the i-th positional one) is encoded as that field, "data"/"body" (or a positional
+ * one past the table) as bytes. Fields of @fields must be byte-aligned. Returns the bytes written,
+ * -ENOENT (unknown key), -EINVAL, -ERANGE or -EMSGSIZE.
+ */
+int tlv_encode_args(const struct pkt_field *fields, unsigned n_fields, const struct pkt_spec_arg *args,
+                    int n_args, uint8_t *out, size_t size);
+
+/* An integer argument @key of @args (0 when absent). Returns 0, 1 when present, -EINVAL. */
+int tlv_arg_u32(const struct pkt_spec_arg *args, int n_args, const char *key, uint32_t *ret);
+
+#endif

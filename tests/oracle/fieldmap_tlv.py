@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""tshark field map for the TLV application protocols (Diameter, TLS, RADIUS, BGP)."""
+import ipaddress
+
+from oracle_fields import elems, field
+
+TSHARK_PROTOS = ["diameter", "tls", "radius", "bgp"]
+
+# Ports tshark does not give these protocols by default but our registry does.
+DECODE_AS = []
+
+
+def prefix4(v, e):
+    """An NLRI prefix (len bits, then as many bytes as they need) as tshark shows it: a dotted quad."""
+    b = bytes.fromhex(str(v))[:4]
+    return str(ipaddress.IPv4Address(b + bytes(4 - len(b))))
+
+
+def hex_int(v, _e):
+    return int(str(v), 16) if str(v) else 0
+
+
+ATTR_NOT_EXT = lambda e: not int(e.get("flags", 0)) & 0x10
+
+MAP = {
+    # RADIUS
+    "radius.code": field("radius", "code"),
+    "radius.id": field("radius", "id"),
+    "radius.length": field("radius", "len"),
+    "radius.authenticator": field("radius", "auth"),
+    "radius.avp.type": elems("radius", ("attributes",), "type"),
+    "radius.avp.length": elems("radius", ("attributes",), "len"),
+    # Diameter
+    "diameter.version": field("diameter", "v"),
+    "diameter.length": field("diameter", "len"),
+    "diameter.flags": field("diameter", "flags"),
+    "diameter.flags.request": field("diameter", "request_flag"),
+    "diameter.flags.proxyable": field("diameter", "proxiable_flag"),
+    "diameter.flags.error": field("diameter", "error_flag"),
+    "diameter.flags.T": field("diameter", "retransmit_flag"),
+    "diameter.cmd.code": field("diameter", "cmd"),
+    "diameter.applicationId": field("diameter", "app_id"),
+    "diameter.hopbyhopid": field("diameter", "hop_id"),
+    "diameter.endtoendid": field("diameter", "end_id"),
+    "diameter.avp.code": elems("diameter", ("avps_all",), "code"),
+    "diameter.avp.flags": elems("diameter", ("avps_all",), "flags"),
+    "diameter.avp.len": elems("diameter", ("avps_all",), "len"),
+    "diameter.avp.vendorId": elems("diameter", ("avps_all",), "vendor_id"),
+    # TLS: one layer per record
+    "tls.record.content_type": field("ssl", "type"),
+    "tls.record.version": field("ssl", "version"),
+    "tls.record.length": field("ssl", "len"),
+    "tls.handshake.type": elems("ssl", ("handshakes",), "type"),
+    "tls.handshake.length": elems("ssl", ("handshakes",), "len"),
+    "tls.handshake.version": elems("ssl", ("hellos",), "tlsversion"),
+    "tls.handshake.random": elems("ssl", ("hellos",), "random"),
+    "tls.handshake.session_id_length": elems("ssl", ("hellos",), "sid_len"),
+    "tls.handshake.session_id": elems("ssl", ("hellos",), "sid"),
+    "tls.handshake.ciphersuite": elems("ssl", ("ciphersuites",), "ciphersuite"),
+    "tls.handshake.comp_method": elems("ssl", ("compressions",), "compression"),
+    "tls.handshake.extensions_length": elems("ssl", ("ext_lens",), "ext_len"),
+    "tls.handshake.extension.type": elems("ssl", ("extensions",), "type"),
+    "tls.handshake.extension.len": elems("ssl", ("extensions",), "len"),
+    "tls.handshake.extensions_server_name": elems("ssl", ("extensions",), "server_name"),
+    "tls.handshake.extensions_alpn_str": elems("ssl", ("alpn",), "name"),
+    "tls.handshake.certificate_length": elems("ssl", ("certificates",), "len"),
+    "tls.alert_message.level": elems("ssl", ("alerts",), "level"),
+    "tls.alert_message.desc": elems("ssl", ("alerts",), "description"),
+    # BGP: one layer per message
+    "bgp.marker": field("bgp", "marker"),
+    "bgp.length": field("bgp", "len"),
+    "bgp.type": field("bgp", "type"),
+    "bgp.open.version": elems("bgp", ("open",), "v"),
+    "bgp.open.myas": elems("bgp", ("open",), "asn"),
+    "bgp.open.holdtime": elems("bgp", ("open",), "holdtime"),
+    "bgp.open.identifier": elems("bgp", ("open",), "identifier"),
+    "bgp.open.opt.len": elems("bgp", ("open",), "param_len"),
+    "bgp.open.opt.param.type": elems("bgp", ("params",), "type"),
+    "bgp.open.opt.param.len": elems("bgp", ("params",), "len"),
+    "bgp.update.withdrawn_routes.length": elems("bgp", ("update",), "withdrawnlen"),
+    "bgp.update.path_attributes.length": elems("bgp", ("update",), "pathlen"),
+    "bgp.withdrawn_prefix": elems("bgp", ("wroutes",), "prefix", conv=prefix4),
+    "bgp.nlri_prefix": elems("bgp", ("anncroutes",), "prefix", conv=prefix4),
+    "bgp.update.path_attribute.flags": elems("bgp", ("pathattrs",), "flags"),
+    "bgp.update.path_attribute.type_code": elems("bgp", ("pathattrs",), "type"),
+    "bgp.update.path_attribute.length": elems("bgp", ("pathattrs",), "len"),
+    "bgp.update.path_attribute.origin": elems("bgp", ("pathattrs",), "origin"),
+    "bgp.update.path_attribute.as_path_segment.type": elems("bgp", ("aspath",), "type"),
+    "bgp.update.path_attribute.as_path_segment.length": elems("bgp", ("aspath",), "len"),
+    "bgp.update.path_attribute.next_hop": elems("bgp", ("pathattrs",), "nexthop"),
+    "bgp.update.path_attribute.multi_exit_disc": elems("bgp", ("pathattrs",), "med"),
+    "bgp.update.path_attribute.local_pref": elems("bgp", ("pathattrs",), "localpref"),
+    "bgp.update.path_attribute.aggregator_as": elems("bgp", ("pathattrs",), "aggr_asn"),
+    "bgp.update.path_attribute.aggregator_origin": elems("bgp", ("pathattrs",), "aggr_ip"),
+    "bgp.update.path_attribute.originator_id": elems("bgp", ("pathattrs",), "originator_id"),
+    "bgp.update.path_attribute.mp_reach_nlri.afi": elems("bgp", ("pathattrs",), "afi",
+                                                         when=lambda e: int(e.get("type", 0)) == 14),
+    "bgp.update.path_attribute.mp_reach_nlri.safi": elems("bgp", ("pathattrs",), "safi",
+                                                          when=lambda e: int(e.get("type", 0)) == 14),
+    "bgp.update.path_attribute.mp_unreach_nlri.afi": elems("bgp", ("pathattrs",), "afi",
+                                                           when=lambda e: int(e.get("type", 0)) == 15),
+    "bgp.update.path_attribute.mp_unreach_nlri.safi": elems("bgp", ("pathattrs",), "safi",
+                                                            when=lambda e: int(e.get("type", 0)) == 15),
+    "bgp.notify.major_error": elems("bgp", ("notification",), "code"),
+    "bgp.notify.minor_error_cease": elems("bgp", ("notification",), "subcode",
+                                          when=lambda e: int(e.get("code", 0)) == 6),
+    "bgp.notify.minor_error_capability": elems("bgp", ("notification",), "subcode",
+                                               when=lambda e: int(e.get("code", 0)) == 7),
+    "bgp.notify.minor_data": elems("bgp", ("notification",), "data"),
+    "bgp.route_refresh.afi": elems("bgp", ("routerefresh",), "afi"),
+    "bgp.route_refresh.subtype": elems("bgp", ("routerefresh",), "rsvd"),
+    "bgp.route_refresh.safi": elems("bgp", ("routerefresh",), "safi"),
+}
+
+# tshark fields whose differences are explained (field -> why).
+KNOWN_DIFFERENCES = {
+}
