@@ -41,6 +41,14 @@ PSEUDO = {"ethertype", "data", "data-text-lines", "media", "wlan_radio", "frame"
 TSHARK_OPTS = ["-n", "-o", "tcp.desegment_tcp_streams:FALSE", "-o", "ip.defragment:FALSE",
                "-o", "ipv6.defragment:FALSE", "-o", "dns.desegment_dns_messages:FALSE",
                "-o", "http.desegment_headers:FALSE", "-o", "http.desegment_body:FALSE"]
+# Files whose frames differ by design (a reason each).
+KNOWN_FILES = {
+    "tcpdump/LINKTYPE_IPV4_invalid.pcap": "IPv6 in a DLT_IPV4 file: tshark shows an ip item, then ipv6; we "
+                                           "follow the version nibble straight to ip6",
+    "suricata-verify/ipv6-evasion__ipv6-malformed-fragments-25__frag-25.pcap":
+        "a fragment header ending the packet: tshark names an empty tcp layer after it; we record no layer "
+        "without bytes",
+}
 # Protocols that reach one of ours through a path tshark takes and we do not (a reason each).
 KNOWN_GAPS = {
     "dns": "DNS over TCP: the RFC 1035 4.2.2 length prefix is not decoded yet",
@@ -88,7 +96,7 @@ def is_subsequence(want, have):
 
 
 def stats_counts(node, out):
-    out[node["layer"]] += node["frames"]
+    out[SAME_AS.get(node["layer"], node["layer"])] += node["frames"]
     for c in node.get("children", []):
         stats_counts(c, out)
 
@@ -115,7 +123,8 @@ def main():
             continue
         picked = [r for r in rows if tp in r["protocols"].split(",")]
         for r in picked if args.all else picked[:args.per_proto]:
-            files[r["file"]] = r
+            if r["file"] not in KNOWN_FILES:
+                files[r["file"]] = r
 
     agree = collections.Counter()
     missed = collections.Counter()
@@ -144,7 +153,8 @@ def main():
                 continue
             want = expected(stack, known)
             if cut[n]:
-                want = [w for w in want if w in ours[n]]
+                while want and not is_subsequence(want, ours[n]):
+                    want.pop()
             for i, proto in enumerate(want):
                 if is_subsequence(want[:i + 1], ours[n]):
                     agree[proto] += 1
