@@ -31,7 +31,7 @@
 #define LINK2_PROTOS(X)
 #define NET2_PROTOS(X)
 #define SCTP_UDP_APP_PROTOS(X)
-#define TEXT_APP_PROTOS(X) X(http) X(sip)
+#define TEXT_APP_PROTOS(X) X(http) X(sip) X(telnet) X(tpkt) X(cotp)
 #define TLV_APP_PROTOS(X) X(radius)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;

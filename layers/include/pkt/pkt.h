@@ -97,6 +97,9 @@ enum pkt_proto_id {
         /* network (IGMP, PIM, OSPF, IPX) */
         /* SCTP and UDP applications (NTP, RTP, DHCP, RIP) */
         /* text applications (HTTP, SIP, Telnet, TPKT/COTP, Portmap) */
+        PKT_PROTO_COTP,   /* ISO 8073 connection-oriented transport, inside TPKT */
+        PKT_PROTO_RPC,    /* ONC RPC (RFC 5531) call and reply headers */
+        PKT_PROTO_RPCRM,  /* ONC RPC record marking over TCP (RFC 5531 11) */
         /* TLV applications (Diameter, TLS, RADIUS, BGP) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
