@@ -53,12 +53,22 @@ ethernet_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 
         d->hdr_len = ETH_HDR_LEN;
         if (type <= ETH_LEN_MAX) {
-                /* 802.3: the field is the payload length; what follows it is padding. */
+                /* 802.3: the field is the payload length; what follows it is padding. Novell's
+                 * "raw 802.3" has no LLC header: its IPX checksum ff ff stands where DSAP/SSAP
+                 * would (no SAP is 0xff on both), so those frames go to IPX. */
                 d->payload_len = type;
-                d->next = PKT_PROTO_LLC;
+                d->next = v->caplen >= ETH_HDR_LEN + 2 && v->b[14] == 0xff && v->b[15] == 0xff
+                                  ? PKT_PROTO_IPX
+                                  : PKT_PROTO_LLC;
         } else if (type >= ETH_TYPE_MIN) {
                 d->next = (uint16_t)pkt_key_lookup(PKT_KEY_ETHERTYPE, type);
         }
+}
+
+static bool
+is_length(const uint8_t *h)
+{
+        return (h[12] << 8 | h[13]) <= ETH_LEN_MAX;
 }
 
 static int
@@ -69,7 +79,9 @@ ethernet_update(struct pkt *p, unsigned idx)
 
         if (!up)
                 return 0;
-        if (up->proto == PKT_PROTO_LLC)
+        /* A length-typed frame stays one: LLC, or IPX in a raw 802.3 frame. */
+        if (up->proto == PKT_PROTO_LLC ||
+            (up->proto == PKT_PROTO_IPX && is_length(pkt_layer_bytes_mut(p, idx))))
                 return pkt_auto_set(p, idx, F_TYPE, MIN(up->wire_len, (uint32_t)ETH_LEN_MAX));
         if (pkt_carrier_key(up->proto, PKT_KEY_ETHERTYPE, &type) == 0)
                 return pkt_auto_set(p, idx, F_TYPE, type);

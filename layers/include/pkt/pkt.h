@@ -95,6 +95,18 @@ enum pkt_proto_id {
         /* wireless (radiotap, 802.11) */
         /* link (PPP, PPPoE, STP, DTP, HSRP, VRRP) */
         /* network (IGMP, PIM, OSPF, IPX) */
+        PKT_PROTO_IGMPV3_QUERY,  /* IGMPv3 query body: flags, QQIC, sources (RFC 3376 4.1) */
+        PKT_PROTO_IGMPV3_REPORT, /* IGMPv3 report body: group records (RFC 3376 4.2) */
+        PKT_PROTO_PIM_HELLO,
+        PKT_PROTO_PIM_REGISTER,
+        PKT_PROTO_PIM_REGISTER_STOP,
+        PKT_PROTO_PIM_JOIN_PRUNE,
+        PKT_PROTO_PIM_ASSERT,
+        PKT_PROTO_OSPF_HELLO,
+        PKT_PROTO_OSPF_DBDESC,
+        PKT_PROTO_OSPF_LSR,
+        PKT_PROTO_OSPF_LSU,
+        PKT_PROTO_OSPF_LSACK,
         /* SCTP and UDP applications (NTP, RTP, DHCP, RIP) */
         /* text applications (HTTP, SIP, Telnet, TPKT/COTP, Portmap) */
         PKT_PROTO_COTP,   /* ISO 8073 connection-oriented transport, inside TPKT */

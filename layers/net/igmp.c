@@ -1,0 +1,423 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IGMP: version 1 (RFC 1112 appendix I), version 2 (RFC 2236) and version 3 (RFC 3376); checksum
+ * RFC 1071 over the whole IGMP message.
+ *
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |      Type     | Max Resp Code |           Checksum            |   igmp (v1, v2, v3)
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                         Group Address                         |   (v3 report: Reserved,
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+    Number of Group Records)
+ *  | Resv  |S| QRV |     QQIC      |     Number of Sources (N)     |   igmpv3query (RFC 3376 4.1)
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                    Source Address [1..N]                      |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ *  Group record (RFC 3376 4.2.4), the elements of igmpv3report:
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |  Record Type  |  Aux Data Len |     Number of Sources (N)     |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                       Multicast Address                       |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                    Source Address [1..N]                      |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |                    Auxiliary Data (Aux Data Len words)        |
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * pypacker's IGMP is the 8-byte header above (type, maxresp, sum, group). What version 3 adds
+ * after it depends on the type, so, as ICMP does with its bodies, it is a sub-layer: igmpv3query
+ * for a query of 12 bytes or more (RFC 3376 7.1 tells the versions apart by length) and
+ * igmpv3report for type 0x22. In a version 3 report pypacker's `group` covers the reserved word and
+ * the record count (its low 16 bits); the update hook counts the records there.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define IGMP_HDR_LEN       8
+#define IGMP_V3_QUERY_MIN  12
+#define IGMPV3_QUERY_LEN   4
+#define IGMP_REC_HDR_LEN   8
+#define IGMP_ADDR_LEN      4
+#define IP_PROTO_IGMP      2
+
+enum {
+        IGMP_QUERY = 0x11,
+        IGMP_V1_REPORT = 0x12,
+        IGMP_V2_REPORT = 0x16,
+        IGMP_LEAVE = 0x17,
+        IGMP_V3_REPORT = 0x22,
+};
+
+/* clang-format off */
+static const struct pkt_name igmp_type_names[] = {
+        { 0x11, "MEMBERSHIP_QUERY" }, { 0x12, "V1_MEMBERSHIP_REPORT" }, { 0x13, "DVMRP" },
+        { 0x14, "PIM_V1" }, { 0x16, "V2_MEMBERSHIP_REPORT" }, { 0x17, "LEAVE_GROUP" },
+        { 0x1e, "MTRACE_RESP" }, { 0x1f, "MTRACE" }, { 0x22, "V3_MEMBERSHIP_REPORT" }, { 0, NULL },
+};
+
+static const struct pkt_name igmp_rec_type_names[] = {
+        { 1, "MODE_IS_INCLUDE" }, { 2, "MODE_IS_EXCLUDE" }, { 3, "CHANGE_TO_INCLUDE_MODE" },
+        { 4, "CHANGE_TO_EXCLUDE_MODE" }, { 5, "ALLOW_NEW_SOURCES" }, { 6, "BLOCK_OLD_SOURCES" },
+        { 0, NULL },
+};
+
+static const struct pkt_field igmp_fields[] = {
+        { .name = "type",    .off = 0,  .bits = 8,  .type = PKT_FT_ENUM, .flags = PKT_FF_AUTO | PKT_FF_HEX, .names = igmp_type_names, .def = IGMP_QUERY },
+        { .name = "maxresp", .off = 8,  .bits = 8,  .type = PKT_FT_UINT },
+        { .name = "sum",     .off = 16, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO | PKT_FF_HEX },
+        { .name = "group",   .off = 32, .bits = 32, .type = PKT_FT_IPV4 },
+};
+
+static const struct pkt_field query3_fields[] = {
+        { .name = "resv",  .off = 0,  .bits = 4,  .type = PKT_FT_UINT },
+        { .name = "s",     .off = 4,  .bits = 1,  .type = PKT_FT_UINT },
+        { .name = "qrv",   .off = 5,  .bits = 3,  .type = PKT_FT_UINT },
+        { .name = "qqic",  .off = 8,  .bits = 8,  .type = PKT_FT_UINT },
+        { .name = "nsrcs", .off = 16, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO },
+};
+
+static const struct pkt_field src_fields[] = {
+        { .name = "src", .off = 0, .bits = 32, .type = PKT_FT_IPV4 },
+};
+
+/* `srcs` is the N source addresses, 4 bytes each (the record's auxiliary data is not shown). */
+static const struct pkt_field rec_fields[] = {
+        { .name = "type",   .off = 0,  .bits = 8,  .type = PKT_FT_ENUM, .names = igmp_rec_type_names },
+        { .name = "auxlen", .off = 8,  .bits = 8,  .type = PKT_FT_UINT },
+        { .name = "nsrcs",  .off = 16, .bits = 16, .type = PKT_FT_UINT },
+        { .name = "maddr",  .off = 32, .bits = 32, .type = PKT_FT_IPV4 },
+};
+
+/* The record's sources, shown when it has any. */
+static const struct pkt_field rec_src_fields[] = {
+        { .name = "srcs", .off = 0, .bits = 0, .type = PKT_FT_BYTES },
+};
+/* clang-format on */
+
+enum { F_TYPE, F_MAXRESP, F_SUM, F_GROUP };
+enum { FQ_RESV, FQ_S, FQ_QRV, FQ_QQIC, FQ_NSRCS };
+
+/*
+ * The bytes the first @n records of a v3 report take, or PKT_LEN_REST when the capture ends first
+ * (the report layer then walks what there is). Bounded: each record is at least 8 bytes.
+ */
+static uint32_t
+records_len(const struct pkt_view *v, uint32_t n)
+{
+        uint32_t pos = IGMP_HDR_LEN;
+        uint16_t nsrcs;
+
+        for (uint32_t i = 0; i < n; i++) {
+                if (!pkt_rd_be16(v, pos + 2, &nsrcs))
+                        return PKT_LEN_REST;
+                pos += IGMP_REC_HDR_LEN + (uint32_t)nsrcs * IGMP_ADDR_LEN + (uint32_t)v->b[pos + 1] * 4;
+                if (pos > v->caplen)
+                        return PKT_LEN_REST;
+        }
+        return pos - IGMP_HDR_LEN;
+}
+
+static void
+igmp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        if (v->b[0] == IGMP_QUERY && v->wire_len >= IGMP_V3_QUERY_MIN) {
+                d->next = PKT_PROTO_IGMPV3_QUERY;
+        } else if (v->b[0] == IGMP_V3_REPORT) {
+                /* RFC 3376 4.2.11: the header counts the records; what follows them is not one. */
+                d->payload_len = records_len(v, (uint32_t)(v->b[6] << 8 | v->b[7]));
+                d->next = PKT_PROTO_IGMPV3_REPORT;
+        }
+}
+
+static bool
+is_rebuilt(const struct pkt *p)
+{
+        return p->flags & (PKT_F_OWNED | PKT_F_RESIZED);
+}
+
+/* RFC 3376 4.2.4: records follow each other to the end of the report. */
+static int
+records_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        uint32_t pos = e->count == 0 ? 0 : e->next;
+        uint16_t nsrcs;
+
+        if (pos >= v->caplen)
+                return 0;
+        e->off = pos;
+        e->len = v->caplen - pos;
+        e->next = v->caplen;
+        if (!pkt_rd_be16(v, pos + 2, &nsrcs) || !pkt_rd_has(v, pos, IGMP_REC_HDR_LEN)) {
+                e->flags |= pos + IGMP_REC_HDR_LEN <= v->wire_len ? PKT_LAYER_TRUNCATED
+                                                                 : PKT_LAYER_MALFORMED;
+                return 1;
+        }
+        uint32_t body = (uint32_t)nsrcs * IGMP_ADDR_LEN, aux = (uint32_t)v->b[pos + 1] * 4;
+        uint32_t rec = IGMP_REC_HDR_LEN + body + aux;
+        if (rec > v->caplen - pos) {
+                e->flags |= rec <= v->wire_len - MIN(pos, v->wire_len) ? PKT_LAYER_TRUNCATED
+                                                                       : PKT_LAYER_MALFORMED;
+                return 1;
+        }
+        e->len = IGMP_REC_HDR_LEN + body;
+        e->next = pos + rec;
+        if (nsrcs > 0) {
+                e->data_off = IGMP_REC_HDR_LEN;
+                e->kind_fields = rec_src_fields;
+                e->n_kind_fields = ARRAY_SIZE(rec_src_fields);
+        }
+        return 1;
+}
+
+static void
+report3_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        struct pkt_elem e = { 0 };
+
+        d->hdr_len = v->wire_len;
+        d->payload_len = 0;
+        /* Each record advances at least 8 bytes or ends the walk: bounded by caplen. */
+        while (records_next(v, &e) == 1) {
+                e.count++;
+                if (e.flags & PKT_LAYER_MALFORMED)
+                        d->flags |= PKT_LAYER_MALFORMED;
+                if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
+                        break;
+        }
+}
+
+static void
+query3_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        uint32_t n = (uint32_t)(v->b[2] << 8 | v->b[3]);
+
+        d->hdr_len = IGMPV3_QUERY_LEN + n * IGMP_ADDR_LEN;
+}
+
+static int
+srcs_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        uint32_t n = (uint32_t)(v->b[2] << 8 | v->b[3]);
+        uint32_t pos = IGMPV3_QUERY_LEN + e->count * IGMP_ADDR_LEN;
+
+        if (e->count >= n || pos >= v->caplen)
+                return 0;
+        e->off = pos;
+        e->len = MIN((uint32_t)IGMP_ADDR_LEN, v->caplen - pos);
+        e->next = pos + e->len;
+        if (e->len < IGMP_ADDR_LEN)
+                e->flags |= pos + IGMP_ADDR_LEN <= v->wire_len ? PKT_LAYER_TRUNCATED
+                                                               : PKT_LAYER_MALFORMED;
+        return 1;
+}
+
+static int
+count_records(struct pkt *p, unsigned idx)
+{
+        int n = 0;
+
+        PKT_ELEM_FOREACH(p, idx, "records", e)
+                n++;
+        return n;
+}
+
+/*
+ * The type follows the sub-layer unless the user set it; a v3 report counts its records in the
+ * low half of `group`, unless `group` was set; the checksum covers the whole message (RFC 3376 4.1.2).
+ */
+static int
+igmp_update(struct pkt *p, unsigned idx)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+        unsigned sub = idx + 1u < p->n_layers ? p->layers[idx + 1].proto : PKT_PROTO_NONE;
+        uint8_t *h = pkt_layer_bytes_mut(p, idx);
+        int r;
+
+        if (sub == PKT_PROTO_IGMPV3_QUERY && h[0] != IGMP_QUERY &&
+            (r = pkt_auto_set(p, idx, F_TYPE, IGMP_QUERY)) < 0)
+                return r;
+        if (sub == PKT_PROTO_IGMPV3_REPORT && h[0] != IGMP_V3_REPORT &&
+            (r = pkt_auto_set(p, idx, F_TYPE, IGMP_V3_REPORT)) < 0)
+                return r;
+        if (sub == PKT_PROTO_IGMPV3_REPORT && is_rebuilt(p) &&
+            !(l->set_mask & (UINT64_C(1) << F_GROUP))) {
+                int n = count_records(p, idx + 1);
+                h[6] = (uint8_t)(n >> 8);
+                h[7] = (uint8_t)n;
+        }
+        if (l->set_mask & (UINT64_C(1) << F_SUM))
+                return 0;
+        h[2] = h[3] = 0;
+        uint16_t sum = pkt_csum_fold(pkt_csum_add(0, h, l->len));
+        h[2] = (uint8_t)(sum >> 8);
+        h[3] = (uint8_t)sum;
+        return 0;
+}
+
+static int
+query3_update(struct pkt *p, unsigned idx)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+
+        if (!is_rebuilt(p) || l->hdr_len < IGMPV3_QUERY_LEN)
+                return 0;
+        return pkt_auto_set(p, idx, FQ_NSRCS, (l->hdr_len - IGMPV3_QUERY_LEN) / IGMP_ADDR_LEN);
+}
+
+/* ---- building: "src(192.0.2.1)", "rec(type=1,maddr=232.1.1.1,src=192.0.2.1,src=192.0.2.2)" ---- */
+
+/* Why 64: more sources than a spec would spell out for one record (arguments are bounded too). */
+#define IGMP_ARGS_MAX 64
+
+static int
+put_addr(const char *text, uint8_t *out, size_t size)
+{
+        uint64_t u;
+        int r = pkt_spec_value(&src_fields[0], text, &u, out, size);
+
+        return r < 0 ? r : 0;
+}
+
+static int
+query3_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+                  uint8_t *out, size_t size, uint32_t *ret_at)
+{
+        struct pkt_spec_arg args[1];
+        char name[16];
+        int n, r;
+
+        (void)v;
+        (void)set;
+        *ret_at = hdr_len;
+        n = pkt_spec_split(text, name, sizeof(name), args, 1);
+        if (n < 0)
+                return n;
+        /* A bare address, or src(address) / src(src=address). */
+        const char *addr = n == 1 ? args[0].value : name;
+        if ((n == 1 && (strcmp(name, "src") != 0 || (args[0].key[0] && strcmp(args[0].key, "src")))) ||
+            size < IGMP_ADDR_LEN)
+                return n == 1 ? -EINVAL : -EMSGSIZE;
+        if ((r = put_addr(addr, out, size)) < 0)
+                return r;
+        return IGMP_ADDR_LEN;
+}
+
+static int
+rec_field(const char *key, uint8_t *out, size_t size, const char *value)
+{
+        uint64_t u;
+        int r;
+
+        for (unsigned k = 0; k < ARRAY_SIZE(rec_fields); k++) {
+                const struct pkt_field *f = &rec_fields[k];
+                if (strcmp(f->name, key) != 0)
+                        continue;
+                r = pkt_spec_value(f, value, &u, out + f->off / 8, size - f->off / 8);
+                return r < 0 ? r : 0;
+        }
+        return -ENOENT;
+}
+
+static int
+report3_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+                   uint8_t *out, size_t size, uint32_t *ret_at)
+{
+        struct pkt_spec_arg args[IGMP_ARGS_MAX];
+        char name[16];
+        uint32_t len = IGMP_REC_HDR_LEN;
+        bool has_nsrcs = false;
+        int n, r;
+
+        (void)v;
+        (void)set;
+        *ret_at = hdr_len;
+        n = pkt_spec_split(text, name, sizeof(name), args, IGMP_ARGS_MAX);
+        if (n < 0)
+                return n;
+        if (strcmp(name, "rec") != 0 && strcmp(name, "record") != 0)
+                return -EINVAL;
+        if (size < IGMP_REC_HDR_LEN)
+                return -EMSGSIZE;
+        memset(out, 0, IGMP_REC_HDR_LEN);
+        out[0] = 1; /* MODE_IS_INCLUDE */
+        for (int i = 0; i < n; i++) {
+                if (strcmp(args[i].key, "src") == 0) {
+                        if (size - len < IGMP_ADDR_LEN)
+                                return -EMSGSIZE;
+                        if ((r = put_addr(args[i].value, out + len, size - len)) < 0)
+                                return r;
+                        len += IGMP_ADDR_LEN;
+                        continue;
+                }
+                has_nsrcs |= strcmp(args[i].key, "nsrcs") == 0;
+                if ((r = rec_field(args[i].key, out, IGMP_REC_HDR_LEN, args[i].value)) < 0)
+                        return r == -ENOENT ? -EINVAL : r;
+        }
+        if (!has_nsrcs) {
+                uint32_t ns = (len - IGMP_REC_HDR_LEN) / IGMP_ADDR_LEN;
+                out[2] = (uint8_t)(ns >> 8);
+                out[3] = (uint8_t)ns;
+        }
+        /* Auxiliary data words, zero (RFC 3376 4.2.10: none is defined for IGMPv3). */
+        uint32_t aux = (uint32_t)out[1] * 4;
+        if (aux > size - len)
+                return -EMSGSIZE;
+        memset(out + len, 0, aux);
+        return (int)(len + aux);
+}
+
+static const struct pkt_elem_set query3_elems[] = {
+        { .name = "srcs", .elem_name = "src", .next = srcs_next, .fields = src_fields,
+          .n_fields = ARRAY_SIZE(src_fields) },
+};
+
+static const struct pkt_elem_set report3_elems[] = {
+        { .name = "records", .elem_name = "record", .next = records_next, .fields = rec_fields,
+          .n_fields = ARRAY_SIZE(rec_fields) },
+};
+
+static const struct pkt_key igmp_carriers[] = {
+        { PKT_KEY_IP_PROTO, IP_PROTO_IGMP },
+        PKT_KEY_END,
+};
+
+const struct pkt_proto pkt_proto_igmp = {
+        .name = "igmp",
+        .summary = "Internet Group Management Protocol v1/v2/v3 (RFC 1112, RFC 2236, RFC 3376)",
+        .id = PKT_PROTO_IGMP,
+        .flags = PKT_P_CSUM_PAYLOAD,
+        .min_hdr_len = IGMP_HDR_LEN,
+        .fields = igmp_fields,
+        .n_fields = ARRAY_SIZE(igmp_fields),
+        .carriers = igmp_carriers,
+        .dissect = igmp_dissect,
+        .update = igmp_update,
+};
+
+const struct pkt_proto pkt_proto_igmpv3query = {
+        .name = "igmpv3query",
+        .summary = "IGMPv3 membership query: robustness, interval, sources (RFC 3376 4.1)",
+        .id = PKT_PROTO_IGMPV3_QUERY,
+        .min_hdr_len = IGMPV3_QUERY_LEN,
+        .fields = query3_fields,
+        .n_fields = ARRAY_SIZE(query3_fields),
+        .elems = query3_elems,
+        .n_elems = ARRAY_SIZE(query3_elems),
+        .dissect = query3_dissect,
+        .update = query3_update,
+        .elem_build = query3_elem_build,
+};
+
+const struct pkt_proto pkt_proto_igmpv3report = {
+        .name = "igmpv3report",
+        .summary = "IGMPv3 membership report: group records (RFC 3376 4.2)",
+        .id = PKT_PROTO_IGMPV3_REPORT,
+        .min_hdr_len = 0,
+        .elems = report3_elems,
+        .n_elems = ARRAY_SIZE(report3_elems),
+        .dissect = report3_dissect,
+        .elem_build = report3_elem_build,
+};

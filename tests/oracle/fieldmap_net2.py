@@ -1,0 +1,96 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""tshark field map for the net2 group: IGMP (v1-v3), PIM (v2), OSPF (v2, v3 header), IPX."""
+from oracle_fields import elems, field, layers_named
+
+# tshark protocols (index.tsv `protocols`) whose files this map is compared on.
+TSHARK_PROTOS = ["igmp", "pim", "ospf", "ipx"]
+
+
+def _quads(hexstr):
+    b = bytes.fromhex(hexstr)
+    return [".".join(str(x) for x in b[i:i + 4]) for i in range(0, len(b) - len(b) % 4, 4)]
+
+
+def igmp_maddr(pkt):
+    """tshark's igmp.maddr: the header's group (v1/v2, queries), then each v3 record's address."""
+    vals = []
+    for l in layers_named(pkt, "igmp"):
+        if int(l.get("type", 0)) in (0x11, 0x12, 0x16, 0x17) and "group" in l:
+            vals.append(l["group"])
+    for l in layers_named(pkt, "igmpv3report"):
+        vals += [r["maddr"] for r in l.get("records", []) if "maddr" in r]
+    return vals
+
+
+def igmp_saddr(pkt):
+    """tshark's igmp.saddr: the sources of a v3 query, then those of every v3 record."""
+    vals = []
+    for l in layers_named(pkt, "igmpv3query"):
+        vals += [s["src"] for s in l.get("srcs", []) if "src" in s]
+    for l in layers_named(pkt, "igmpv3report"):
+        for r in l.get("records", []):
+            vals += _quads(r.get("srcs", ""))
+    return vals
+
+
+def igmp_num_src(pkt):
+    vals = []
+    for l in layers_named(pkt, "igmpv3query"):
+        if "nsrcs" in l:
+            vals.append(l["nsrcs"])
+    for l in layers_named(pkt, "igmpv3report"):
+        vals += [r["nsrcs"] for r in l.get("records", []) if "nsrcs" in r]
+    return vals
+
+
+def igmp_ngrec(pkt):
+    """A v3 report counts its records in the low half of pypacker's `group`."""
+    return [int(l["group"].split(".")[2]) << 8 | int(l["group"].split(".")[3])
+            for l in layers_named(pkt, "igmp") if int(l.get("type", 0)) == 0x22 and "group" in l]
+
+
+def igmp_max_resp(pkt):
+    """tshark decodes a v3 query's code from 128 on as a float (RFC 3376 4.1.1: (mant | 0x10) << (exp + 3));
+    v1 messages have no such field."""
+    vals = []
+    layers = pkt["layers"]
+    for i, l in enumerate(layers):
+        if l.get("layer") != "igmp" or "maxresp" not in l or int(l.get("type", 0)) not in (0x11, 0x16, 0x17,
+                                                                                            0x22):
+            continue
+        v = int(l["maxresp"])
+        is_v3 = i + 1 < len(layers) and layers[i + 1].get("layer") == "igmpv3query"
+        vals.append(((v & 0x0f) | 0x10) << (((v >> 4) & 7) + 3) if is_v3 and v >= 128 else v)
+    return vals
+
+
+MAP = {
+    # IGMP
+    "igmp.type": field("igmp", "type"),
+    "igmp.max_resp": igmp_max_resp,
+    "igmp.checksum": field("igmp", "sum", when=lambda l: int(l.get("type", 0)) in (0x11, 0x12, 0x16, 0x17,
+                                                                                      0x22)),
+    "igmp.maddr": igmp_maddr,
+    "igmp.num_grp_recs": igmp_ngrec,
+    "igmp.record_type": elems("igmpv3report", ("records",), "type"),
+    "igmp.aux_data_len": elems("igmpv3report", ("records",), "auxlen"),
+    "igmp.num_src": igmp_num_src,
+    "igmp.saddr": igmp_saddr,
+    "igmp.s": field("igmpv3query", "s"),
+    "igmp.qrv": field("igmpv3query", "qrv"),
+    "igmp.qqic": field("igmpv3query", "qqic"),
+    # IPX
+    "ipx.checksum": field("ipx", "sum"),
+    "ipx.len": field("ipx", "len"),
+    "ipx.hops": field("ipx", "tc"),
+    "ipx.packet_type": field("ipx", "pt"),
+    "ipx.dst.net": field("ipx", "dst_net"),
+    "ipx.dst.node": field("ipx", "dst_node"),
+    "ipx.dst.socket": field("ipx", "dst_socket"),
+    "ipx.src.net": field("ipx", "src_net"),
+    "ipx.src.node": field("ipx", "src_node"),
+    "ipx.src.socket": field("ipx", "src_socket"),
+}
+
+KNOWN_DIFFERENCES = {
+}
