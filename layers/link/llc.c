@@ -140,7 +140,7 @@ llc_update(struct pkt *p, unsigned idx)
 /* Ethernet and 802.1Q send length-typed frames here, cooked captures type 4; a few link types are LLC
  * from the first byte. */
 static const struct pkt_key llc_carriers[] = {
-        { PKT_KEY_DLT, 100 }, /* LINKTYPE_ATM_RFC1483: RFC 1483 LLC-encapsulated */
+        { PKT_KEY_DLT, 11 }, /* DLT_ATM_RFC1483 (LINKTYPE 100): RFC 1483 LLC-encapsulated */
         PKT_KEY_END,
 };
 

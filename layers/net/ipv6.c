@@ -110,6 +110,9 @@ ip6_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 return;
         }
         d->payload_len = dlen;
+        /* No payload, yet a next header other than "none" (59) and no jumbo option: contradictory. */
+        if (dlen == 0 && h[6] != IP6_NXT_NONE)
+                d->flags |= PKT_LAYER_MALFORMED;
         if (dlen + IP6_HDR_LEN > v->wire_len)
                 d->flags |= PKT_LAYER_MALFORMED; /* claims more than the frame carried */
 }
