@@ -1,0 +1,178 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""tshark field map for the wireless protocols (radiotap, IEEE 802.11 and its sub-layers)."""
+from oracle_fields import elems, field, layers_named
+
+# tshark protocols (index.tsv `protocols`) whose files this map is compared on.
+TSHARK_PROTOS = ["radiotap", "wlan"]
+
+MGMT = ("beacon", "probereq", "proberesp", "assocreq", "assocresp", "reassocreq", "reassocresp",
+        "disassoc", "auth", "deauth", "action")
+IE_FRAMES = MGMT
+CAPA_FRAMES = ("beacon", "proberesp", "assocreq", "assocresp", "reassocreq", "reassocresp")
+CTRL_TA = ("rts", "blockackreq", "blockack")
+CTRL_RA = ("rts", "cts", "ack", "blockackreq", "blockack")
+FC_FLAGS = ("order", "protected", "more_data", "pwr_mgt", "retry", "more_frag", "from_ds", "to_ds")
+
+
+def _layers(pkt, names):
+    return [l for l in pkt["layers"] if l.get("layer") in names]
+
+
+def _fields(names, key, conv=None, when=None):
+    """Field `key` of every layer whose name is in `names`, in packet order."""
+    def get(pkt):
+        out = []
+        for l in _layers(pkt, names):
+            if key in l and (when is None or when(l)):
+                out.append(conv(l[key]) if conv else l[key])
+        return out
+    return get
+
+
+def _elems(names, sets, key, conv=None, when=None):
+    def get(pkt):
+        out = []
+        for l in _layers(pkt, names):
+            for s in sets:
+                for e in l.get(s, []):
+                    if key in e and (when is None or when(e)):
+                        out.append(conv(e[key]) if conv else e[key])
+        return out
+    return get
+
+
+def _framectl(pkt):
+    out = []
+    for l in layers_named(pkt, "ieee80211"):
+        if "subtype" not in l:
+            continue
+        b0 = int(l["subtype"]) << 4 | int(l["type"]) << 2 | int(l["version"])
+        b1 = 0
+        for i, name in enumerate(FC_FLAGS):
+            b1 |= int(l.get(name, 0)) << (7 - i)
+        out.append(b0 << 8 | b1)
+    return out
+
+
+def _data_addrs(pkt):
+    """(da, sa, bssid) of each data frame, from the DS bits (IEEE 802.11-2020 Table 9-30)."""
+    out = []
+    layers = pkt["layers"]
+    for i, l in enumerate(layers):
+        if l.get("layer") != "dataframe" or i == 0 or "addr3" not in l:
+            continue
+        fc = layers[i - 1]
+        to_ds, from_ds = int(fc.get("to_ds", 0)), int(fc.get("from_ds", 0))
+        a1, a2, a3, a4 = l["addr1"], l["addr2"], l["addr3"], l.get("addr4")
+        if not to_ds and not from_ds:
+            out.append((a1, a2, a3))
+        elif to_ds and not from_ds:
+            out.append((a3, a2, a1))
+        elif from_ds and not to_ds:
+            out.append((a1, a3, a2))
+        else:
+            out.append((a3, a4, None))
+    return out
+
+
+def _addr(kind):
+    """wlan.da / wlan.sa / wlan.bssid: management frames' fields, data frames' derived addresses."""
+    key = {"da": "dst", "sa": "src", "bssid": "bssid"}[kind]
+    pos = {"da": 0, "sa": 1, "bssid": 2}[kind]
+
+    def get(pkt):
+        out = [l[key] for l in _layers(pkt, MGMT) if key in l]
+        out += [a[pos] for a in _data_addrs(pkt) if a[pos] is not None]
+        return out
+    return get
+
+
+def _ra(pkt):
+    out = [l["dst"] for l in _layers(pkt, MGMT + CTRL_RA) if "dst" in l]
+    return out + [l["addr1"] for l in _layers(pkt, ("dataframe",)) if "addr1" in l]
+
+
+def _ta(pkt):
+    out = [l["src"] for l in _layers(pkt, MGMT + CTRL_TA) if "src" in l]
+    return out + [l["addr2"] for l in _layers(pkt, ("dataframe",)) if "addr2" in l]
+
+
+def _seq(shift, mask):
+    return _fields(MGMT + ("dataframe",), "seq_frag", conv=lambda v: (int(v) >> shift) & mask)
+
+
+def _rate(v):
+    r = int(v) * 0.5
+    return int(r) if r == int(r) else str(r)
+
+
+def _ie(ie_id, key):
+    return _elems(IE_FRAMES, ("params",), key, when=lambda e: int(e.get("id", -1)) == ie_id)
+
+
+MAP = {
+    # Radiotap: the fields of the present bits are elements of the set "flags" (pypacker's TriggerList)
+    "radiotap.version": field("radiotap", "version"),
+    "radiotap.pad": field("radiotap", "pad"),
+    "radiotap.length": field("radiotap", "len"),
+    "radiotap.present.word": lambda p: (field("radiotap", "present_flags")(p) +
+                                        elems("radiotap", ("flags",), "present")(p)),
+    "radiotap.flags": elems("radiotap", ("flags",), "flags"),
+    "radiotap.flags.fcs": elems("radiotap", ("flags",), "fcs"),
+    "radiotap.channel.freq": elems("radiotap", ("flags",), "channel"),
+    "radiotap.channel.flags": elems("radiotap", ("flags",), "chan_flags"),
+    "radiotap.datarate": elems("radiotap", ("flags",), "rate", conv=lambda v, _e: _rate(v)),
+    "radiotap.dbm_antsignal": elems("radiotap", ("flags",), "dbm_antsignal"),
+    "radiotap.antenna": elems("radiotap", ("flags",), "antenna"),
+    "radiotap.mactime": elems("radiotap", ("flags",), "tsft"),
+    # 802.11 frame control and duration
+    "wlan.fc": _framectl,
+    "wlan.fc.type": field("ieee80211", "type"),
+    "wlan.fc.subtype": field("ieee80211", "subtype"),
+    "wlan.fc.version": field("ieee80211", "version"),
+    "wlan.fc.tods": field("ieee80211", "to_ds"),
+    "wlan.fc.fromds": field("ieee80211", "from_ds"),
+    "wlan.fc.frag": field("ieee80211", "more_frag"),
+    "wlan.fc.retry": field("ieee80211", "retry"),
+    "wlan.fc.pwrmgt": field("ieee80211", "pwr_mgt"),
+    "wlan.fc.moredata": field("ieee80211", "more_data"),
+    "wlan.fc.protected": field("ieee80211", "protected"),
+    "wlan.fc.order": field("ieee80211", "order"),
+    "wlan.duration": field("ieee80211", "duration"),
+    # addresses and sequence control
+    "wlan.da": _addr("da"),
+    "wlan.sa": _addr("sa"),
+    "wlan.bssid": _addr("bssid"),
+    "wlan.ra": _ra,
+    "wlan.ta": _ta,
+    "wlan.seq": _seq(4, 0xfff),
+    "wlan.frag": _seq(0, 0xf),
+    # management fixed fields
+    "wlan.fixed.timestamp": _fields(("beacon", "proberesp"), "ts"),
+    "wlan.fixed.beacon": _fields(("beacon", "proberesp"), "interval"),
+    "wlan.fixed.capabilities": _fields(CAPA_FRAMES, "capa"),
+    "wlan.fixed.listen_ival": _fields(("assocreq", "reassocreq"), "interval"),
+    "wlan.fixed.current_ap": _fields(("reassocreq",), "current_ap"),
+    "wlan.fixed.auth.alg": _fields(("auth",), "algo"),
+    "wlan.fixed.auth_seq": _fields(("auth",), "authseq"),
+    "wlan.fixed.status_code": _fields(("auth", "assocresp", "reassocresp"), "status"),
+    "wlan.fixed.reason_code": _fields(("deauth", "disassoc"), "reason"),
+    "wlan.fixed.category_code": _fields(("action",), "category"),
+    "wlan.fixed.action_code": _fields(("action",), "code"),
+    # information elements
+    "wlan.tag.number": _elems(IE_FRAMES, ("params",), "id"),
+    "wlan.tag.length": _elems(IE_FRAMES, ("params",), "len"),
+    "wlan.ssid": _ie(0, "body_bytes"),
+    "wlan.ds.current_channel": _ie(3, "ch"),
+    "wlan.tim.dtim_count": _ie(5, "count"),
+    "wlan.tim.dtim_period": _ie(5, "period"),
+    # data and control frames
+    "wlan.qos": _fields(("dataframe",), "qos_ctrl"),
+    "wlan.ba.control": _fields(("blockackreq", "blockack"), "reqctrl"),
+    "wlan.fixed.ssc": _fields(("blockackreq", "blockack"), "seq"),
+    "wlan.ba.bm": _fields(("blockack",), "bitmap"),
+}
+
+# tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.
+KNOWN_DIFFERENCES = {
+}
