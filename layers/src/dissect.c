@@ -244,6 +244,8 @@ pkt_layer_trailer(struct pkt *p, unsigned idx, size_t *ret_len)
 
 #define LINKTYPE_NULL 0   /* BSD loopback, host byte order */
 #define LINKTYPE_LOOP 108 /* BSD loopback, network byte order */
+#define LINKTYPE_PPP 9          /* PPP, with or without HDLC-like framing */
+#define LINKTYPE_PPP_SERIAL 50  /* PPP in HDLC-like framing (RFC 1662) */
 
 /* Link types whose frames are bare IP of either version (DLT_RAW and its historical numbers). */
 static bool
@@ -283,6 +285,11 @@ pkt_proto_for_frame(int dlt, const void *data, size_t caplen)
          * and low bytes not means a big-endian host, whose header reads as DLT_LOOP's. */
         if (dlt == LINKTYPE_NULL && caplen >= 4 && !b[0] && !b[1] && (b[2] || b[3]))
                 return pkt_proto_for_dlt(LINKTYPE_LOOP);
+        /* DLT_PPP frames may start with RFC 1662's address and control bytes (ff 03), or not: with them
+         * they read as DLT_PPP_SERIAL's. */
+        if (dlt == LINKTYPE_PPP && caplen >= 2 && b[0] == 0xff && b[1] == 0x03 &&
+            pkt_proto_for_dlt(LINKTYPE_PPP_SERIAL) >= 0)
+                return pkt_proto_for_dlt(LINKTYPE_PPP_SERIAL);
         return pkt_proto_for_dlt(dlt);
 }
 

@@ -94,6 +94,7 @@ enum pkt_proto_id {
         /* Further ids, one block per group of protocol files: append inside your group's block only. */
         /* wireless (radiotap, 802.11) */
         /* link (PPP, PPPoE, STP, DTP, HSRP, VRRP) */
+        PKT_PROTO_HDLC, /* PPP in HDLC-like framing: address and control (RFC 1662) */
         /* network (IGMP, PIM, OSPF, IPX) */
         PKT_PROTO_IGMPV3_QUERY,  /* IGMPv3 query body: flags, QQIC, sources (RFC 3376 4.1) */
         PKT_PROTO_IGMPV3_REPORT, /* IGMPv3 report body: group records (RFC 3376 4.2) */

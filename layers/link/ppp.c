@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The Point-to-Point Protocol (RFC 1661) and its HDLC-like framing (RFC 1662).
+ *
+ *   PPP (RFC 1661 2):                    HDLC-like framing (RFC 1662 3.1), layer "hdlc":
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |     protocol (1 or 2 bytes)   |    | address 0xff  | control 0x03  |  then a PPP header
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+    +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |  information ...                   (flags, escapes and the FCS are gone in a capture)
+ *
+ * Protocol-field compression (RFC 1661 6.5): protocol numbers have an even first and an odd last
+ * byte (RFC 1661 2), so a protocol field whose first byte is odd is the compressed, 1-byte form.
+ * `p` is therefore a field of 1 or 2 bytes: as long as the header, which the first byte decides.
+ * A built header has the 2-byte form (the RFC's default, and scapy's); a parsed one keeps its form.
+ *
+ * Address-and-control-field compression (RFC 1661 6.6) drops the two framing bytes, so they are a
+ * layer of their own ("hdlc", as scapy calls it) that is there only when the frame has them. The
+ * link types: DLT_PPP_SERIAL (50) always frames (RFC 1662); DLT_PPP (9) may or may not, and the
+ * engine picks "hdlc" for a DLT_PPP frame starting ff 03 (pkt_proto_for_frame(), as libpcap's
+ * pcap-linktype(7) describes it). Cisco HDLC (address 0x0f or 0x8f) leaves a raw payload.
+ *
+ * The control protocols (LCP, IPCP, PAP, CHAP ...) stay raw payload.
+ */
+#include "internal.h"
+
+#define PPP_HDR_LEN      2
+#define PPP_PFC_BIT      0x01 /* RFC 1661 2: the last protocol byte is odd; a compressed field is it */
+#define PPP_PROTO_IP     0x0021
+#define HDLC_HDR_LEN     2
+#define HDLC_ALL_STATION 0xff /* RFC 1662 3.1 */
+#define HDLC_UI          0x03
+
+/* clang-format off */
+/* RFC 1661 and the IANA PPP DLL protocol numbers. Shared with pppoe.c. */
+const struct pkt_name pkt_ppp_proto_names[] = {
+        { 0x0021, "IP" }, { 0x0029, "APPLETALK" }, { 0x002b, "IPX" }, { 0x002d, "VJC_COMP" },
+        { 0x002f, "VJC_UNCOMP" }, { 0x003d, "MP" }, { 0x0057, "IP6" }, { 0x00fd, "COMP" },
+        { 0x0281, "MPLS_UCAST" }, { 0x0283, "MPLS_MCAST" }, { 0x8021, "IPCP" }, { 0x8029, "ATCP" },
+        { 0x802b, "IPXCP" }, { 0x8057, "IPV6CP" }, { 0x80fd, "CCP" }, { 0xc021, "LCP" },
+        { 0xc023, "PAP" }, { 0xc025, "LQR" }, { 0xc223, "CHAP" }, { 0xc227, "EAP" }, { 0, NULL },
+};
+
+static const struct pkt_field ppp_fields[] = {
+        /* 1 or 2 bytes: the header's length, which protocol-field compression decides. */
+        { .name = "p", .off = 0, .bits = 0, .type = PKT_FT_ENUM, .flags = PKT_FF_AUTO | PKT_FF_HEX,
+          .names = pkt_ppp_proto_names },
+};
+
+static const struct pkt_field hdlc_fields[] = {
+        { .name = "address", .off = 0, .bits = 8, .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = HDLC_ALL_STATION },
+        { .name = "control", .off = 8, .bits = 8, .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = HDLC_UI },
+};
+/* clang-format on */
+
+enum { F_P };
+
+static void
+ppp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        uint16_t proto;
+
+        if (v->b[0] & PPP_PFC_BIT) {
+                d->hdr_len = 1;
+                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_PPP, v->b[0]);
+                return;
+        }
+        d->hdr_len = PPP_HDR_LEN;
+        if (pkt_rd_be16(v, 0, &proto))
+                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_PPP, proto);
+}
+
+static int
+ppp_update(struct pkt *p, unsigned idx)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+        const uint8_t *h = p->data + l->off;
+        uint32_t key;
+
+        if (idx + 1u < p->n_layers && pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_PPP, &key) == 0) {
+                /* A compressed field cannot name a protocol above 0xff: leave it as it is. */
+                if (l->hdr_len == 1 && key > 0xff)
+                        return 0;
+                return pkt_auto_set(p, idx, F_P, key);
+        }
+        /* A new header with nothing above names IPv4, as pypacker's and scapy's defaults do. */
+        if ((p->flags & PKT_F_OWNED) && l->hdr_len == PPP_HDR_LEN && h[0] == 0 && h[1] == 0)
+                return pkt_auto_set(p, idx, F_P, PPP_PROTO_IP);
+        return 0;
+}
+
+static void
+hdlc_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        d->hdr_len = HDLC_HDR_LEN;
+        /* Cisco HDLC (address 0x0f/0x8f) and others are not PPP: their payload stays raw. */
+        if (v->b[0] == HDLC_ALL_STATION && v->b[1] == HDLC_UI)
+                d->next = PKT_PROTO_PPP;
+}
+
+static const struct pkt_key ppp_carriers[] = {
+        { PKT_KEY_DLT, 9 }, /* DLT_PPP; frames starting ff 03 go to "hdlc" first */
+        PKT_KEY_END,
+};
+
+static const struct pkt_key hdlc_carriers[] = {
+        { PKT_KEY_DLT, 50 }, /* DLT_PPP_SERIAL */
+        PKT_KEY_END,
+};
+
+const struct pkt_proto pkt_proto_ppp = {
+        .name = "ppp",
+        .summary = "Point-to-Point Protocol (RFC 1661)",
+        .id = PKT_PROTO_PPP,
+        .min_hdr_len = 1,
+        .def_hdr_len = PPP_HDR_LEN,
+        .fields = ppp_fields,
+        .n_fields = ARRAY_SIZE(ppp_fields),
+        .carriers = ppp_carriers,
+        .dissect = ppp_dissect,
+        .update = ppp_update,
+};
+
+static const char *const hdlc_aliases[] = { "ppp_hdlc", NULL };
+
+const struct pkt_proto pkt_proto_hdlc = {
+        .name = "hdlc",
+        .aliases = hdlc_aliases,
+        .summary = "PPP in HDLC-like framing: address and control (RFC 1662)",
+        .id = PKT_PROTO_HDLC,
+        .min_hdr_len = HDLC_HDR_LEN,
+        .fields = hdlc_fields,
+        .n_fields = ARRAY_SIZE(hdlc_fields),
+        .carriers = hdlc_carriers,
+        .dissect = hdlc_dissect,
+};

@@ -1,0 +1,145 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""tshark field map for the link2 group: PPP (and its HDLC-like framing), PPPoE, STP/RSTP/MSTP, DTP, HSRP,
+VRRP."""
+from oracle_fields import elems, field
+
+# tshark protocols (index.tsv `protocols`) whose files this map is compared on.
+TSHARK_PROTOS = ["ppp", "pppoed", "pppoes", "stp", "dtp", "hsrp", "vrrp"]
+
+# tshark calls the PPPoE header's fields pppoe.* in both stages, and MSTP's part of a BPDU mstp.*; neither
+# name appears in frame.protocols.
+FIELD_PROTO = {"pppoe": "pppoes", "mstp": "stp"}
+
+# Ports only our registry maps (tshark's HSRP dissector also takes 1985; the v6 port 2029 it does too).
+DECODE_AS = ["udp.port==1985,hsrp"]
+
+
+def seconds(v, _l):
+    """STP times are 1/256 s on the wire (IEEE 802.1D-2004 9.2.8); tshark shows seconds."""
+    s = int(v) / 256
+    return int(s) if s == int(s) else s
+
+
+def prio(v, _l):
+    """tshark shows a bridge priority as the 16-bit value's top 4 bits in place (multiples of 4096)."""
+    return int(v) * 4096
+
+
+def unpad(v, _l):
+    """NUL-padded strings: tshark shows the text before the first NUL."""
+    return str(v).split("\0")[0]
+
+
+def hexcolon(v, _l):
+    """Bytes as tshark prints FT_BYTES: hex pairs joined by colons."""
+    s = str(v)
+    return ":".join(s[i:i + 2] for i in range(0, len(s), 2))
+
+
+def high_nibble(v, _l):
+    """MSTI bridge and port priorities: tshark shows the 4 bits that are the priority (802.1Q 13.26.2)."""
+    return int(v) >> 4
+
+
+def text(v, _e):
+    return bytes.fromhex(str(v)).decode("latin-1")
+
+
+def tag(kind, conv=None):
+    """Values of PPPoE tags of type @kind; tshark names each kind of tag (pppoed.tags.*) and shows no
+    value for an empty one."""
+    return elems("pppoe", ("tags",), "value", conv=conv,
+                 when=lambda e: int(e.get("type", -1)) == kind and int(e.get("len", 0)) > 0)
+
+
+def not_spb(l):
+    """SPB BPDUs (version 4, IEEE 802.1aq) repeat the MST configuration identifier in their version 4 part,
+    which tshark lists as a second occurrence and we keep undecoded in the header: compare MSTP ones."""
+    return int(l.get("v", 0)) < 4
+
+
+def is_v2(l):
+    return int(l.get("v", 0)) == 2
+
+
+def is_v3(l):
+    return int(l.get("v", 0)) == 3
+
+
+MAP = {
+    # PPP and its HDLC-like framing (tshark shows address and control as part of ppp)
+    "ppp.address": field("hdlc", "address"),
+    "ppp.control": field("hdlc", "control"),
+    "ppp.protocol": field("ppp", "p"),
+    # PPPoE
+    "pppoe.version": field("pppoe", "v"),
+    "pppoe.type": field("pppoe", "type"),
+    "pppoe.code": field("pppoe", "code"),
+    "pppoe.session_id": field("pppoe", "session"),
+    "pppoe.payload_length": field("pppoe", "len"),
+    "pppoed.tags.service_name": tag(0x0101, text),
+    "pppoed.tags.ac_name": tag(0x0102, text),
+    "pppoed.tags.host_uniq": tag(0x0103),
+    "pppoed.tags.ac_cookie": tag(0x0104),
+    # STP / RSTP / MSTP
+    "stp.protocol": field("stp", "proto_id"),
+    "stp.version": field("stp", "v"),
+    "stp.type": field("stp", "type"),
+    "stp.flags": field("stp", "flags"),
+    "stp.root.prio": field("stp", "root_prio", conv=prio),
+    "stp.root.ext": field("stp", "root_ext"),
+    "stp.root.hw": field("stp", "root_mac"),
+    "stp.root.cost": field("stp", "root_path"),
+    "stp.bridge.prio": field("stp", "bridge_prio", conv=prio),
+    "stp.bridge.ext": field("stp", "bridge_ext"),
+    "stp.bridge.hw": field("stp", "bridge_mac"),
+    "stp.port": field("stp", "port_id"),
+    "stp.msg_age": field("stp", "age", conv=seconds),
+    "stp.max_age": field("stp", "max_age", conv=seconds),
+    "stp.hello": field("stp", "hello", conv=seconds),
+    "stp.forward": field("stp", "fd", conv=seconds),
+    "stp.version_1_length": field("stp", "v1_len"),
+    "mstp.version_3_length": field("stp", "v3_len"),
+    "mstp.config_format_selector": field("stp", "cfg_format", when=not_spb),
+    "mstp.config_name": field("stp", "cfg_name", conv=unpad, when=not_spb),
+    "mstp.config_revision_level": field("stp", "cfg_rev", when=not_spb),
+    "mstp.config_digest": field("stp", "cfg_digest", when=not_spb),
+    "mstp.cist_internal_root_path_cost": field("stp", "cist_path"),
+    "mstp.cist_remaining_hops": field("stp", "cist_hops"),
+    "mstp.msti.root_cost": elems("stp", ("mstis",), "root_path"),
+    "mstp.msti.bridge_priority": elems("stp", ("mstis",), "bridge_prio", conv=high_nibble),
+    "mstp.msti.port_priority": elems("stp", ("mstis",), "port_prio", conv=high_nibble),
+    "mstp.msti.remaining_hops": elems("stp", ("mstis",), "hops"),
+    # DTP
+    "dtp.version": field("dtp", "v"),
+    "dtp.tlv_type": elems("dtp", ("tvs",), "t"),
+    "dtp.tlv_len": elems("dtp", ("tvs",), "len"),
+    "dtp.senderid": elems("dtp", ("tvs",), "value", conv=hexcolon, when=lambda e: int(e.get("t", 0)) == 4),
+    # HSRP version 0/1
+    "hsrp.version": field("hsrp", "version", when=lambda l: "tlvs" not in l),
+    "hsrp.opcode": field("hsrp", "opcode", when=lambda l: "tlvs" not in l),
+    "hsrp.state": field("hsrp", "state", when=lambda l: "tlvs" not in l),
+    "hsrp.hellotime": field("hsrp", "hello", when=lambda l: "tlvs" not in l),
+    "hsrp.holdtime": field("hsrp", "hold", when=lambda l: "tlvs" not in l),
+    "hsrp.priority": field("hsrp", "priority", when=lambda l: "tlvs" not in l),
+    "hsrp.group": field("hsrp", "group", when=lambda l: "tlvs" not in l),
+    "hsrp.reserved": field("hsrp", "rsvd", when=lambda l: "tlvs" not in l),
+    "hsrp.auth_data": field("hsrp", "auth", conv=unpad, when=lambda l: "tlvs" not in l),
+    "hsrp.virt_ip": field("hsrp", "vip", when=lambda l: "tlvs" not in l),
+    # VRRP
+    "vrrp.version": field("vrrp", "v"),
+    "vrrp.type": field("vrrp", "type"),
+    "vrrp.virt_rtr_id": field("vrrp", "vrid"),
+    "vrrp.prio": field("vrrp", "priority"),
+    "vrrp.addr_count": field("vrrp", "count"),
+    "vrrp.auth_type": field("vrrp", "atype", when=is_v2),
+    "vrrp.adver_int": field("vrrp", "advtime", when=is_v2),
+    "vrrp.short_adver_int": field("vrrp", "max_advt", when=is_v3),
+    "vrrp.checksum": field("vrrp", "sum"),
+    "vrrp.ip_addr": elems("vrrp", ("addrs",), "addr", when=lambda e: ":" not in str(e.get("addr", ""))),
+    "vrrp.ipv6_addr": elems("vrrp", ("addrs",), "addr", when=lambda e: ":" in str(e.get("addr", ""))),
+}
+
+# tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.
+KNOWN_DIFFERENCES = {
+}
