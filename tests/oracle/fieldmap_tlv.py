@@ -47,6 +47,11 @@ MAP = {
     "radius.length": field("radius", "len"),
     "radius.authenticator": field("radius", "auth"),
     "radius.avp.type": elems("radius", ("attributes",), "type"),
+    "tls.record.content_type": "a record that continues in the next TCP segment: we show its header (and the handshake header it starts with) as the segment's last ssl layer; tshark, without TCP reassembly, shows nothing of it",
+    "tls.record.version": "as tls.record.content_type: a record continued in the next segment",
+    "tls.record.length": "as tls.record.content_type: a record continued in the next segment",
+    "tls.handshake.type": "as tls.record.content_type: the first message of a record continued in the next segment",
+    "tls.handshake.length": "as tls.handshake.type",
     "radius.avp.length": elems("radius", ("attributes",), "len"),
     # Diameter
     "diameter.version": field("diameter", "v"),
@@ -134,5 +139,10 @@ MAP = {
 KNOWN_DIFFERENCES = {
     "radius.avp.type": "an attribute whose length is below 2 (ndpi fuzz capture): we list it, flagged malformed, "
                        "and stop; tshark reports 'AVP too short' and lists no type for it",
+    "tls.record.content_type": "a record that continues in the next TCP segment: we show its header (and the handshake header it starts with) as the segment's last ssl layer; tshark, without TCP reassembly, shows nothing of it",
+    "tls.record.version": "as tls.record.content_type: a record continued in the next segment",
+    "tls.record.length": "as tls.record.content_type: a record continued in the next segment",
+    "tls.handshake.type": "as tls.record.content_type: the first message of a record continued in the next segment",
+    "tls.handshake.length": "as tls.handshake.type",
     "radius.avp.length": "as radius.avp.type: the attribute of length 0 is listed by us, not by tshark",
 }
