@@ -29,7 +29,7 @@
  * SCTP, NTP, RTP, DHCP, RIP; HTTP, SIP, Telnet, TPKT, Portmap; Diameter, TLS, RADIUS, BGP). */
 #define WIRELESS_PROTOS(X)
 #define LINK2_PROTOS(X) X(ppp) X(hdlc) X(pppoe) X(stp) X(dtp) X(hsrp) X(vrrp)
-#define NET2_PROTOS(X) X(igmp) X(igmpv3query) X(igmpv3report) X(ipx)
+#define NET2_PROTOS(X) X(igmp) X(igmpv3query) X(igmpv3report) X(ipx) X(ospf) X(ospfhello) X(ospfdbdesc) X(ospflsr) X(ospflsu) X(ospflsack)
 #define SCTP_UDP_APP_PROTOS(X)
 #define TEXT_APP_PROTOS(X) X(http) X(sip) X(telnet) X(tpkt) X(cotp) X(rpc) X(rpcrm) X(portmap)
 #define TLV_APP_PROTOS(X) X(diameter) X(tls) X(radius)

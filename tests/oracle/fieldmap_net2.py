@@ -64,6 +64,22 @@ def igmp_max_resp(pkt):
     return vals
 
 
+def _auth_text(v, _l):
+    """tshark shows simple authentication as text up to the first NUL."""
+    return bytes.fromhex(v).split(b"\0")[0].decode("latin-1")
+
+
+def ospf_lsa(key, when=None):
+    """LSA headers of database descriptions, LS updates and LS acknowledgements, in packet order."""
+    def get(pkt):
+        vals = []
+        for l in pkt["layers"]:
+            if l.get("layer") in ("ospfdbdesc", "ospflsu", "ospflsack"):
+                vals += [e[key] for e in l.get("lsas", []) if key in e and (when is None or when(e))]
+        return vals
+    return get
+
+
 MAP = {
     # IGMP
     "igmp.type": field("igmp", "type"),
@@ -79,6 +95,31 @@ MAP = {
     "igmp.s": field("igmpv3query", "s"),
     "igmp.qrv": field("igmpv3query", "qrv"),
     "igmp.qqic": field("igmpv3query", "qqic"),
+    # OSPF (v2 bodies; v3 only the header)
+    "ospf.version": field("ospf", "v"),
+    "ospf.msg": field("ospf", "type"),
+    "ospf.packet_length": field("ospf", "len"),
+    "ospf.srcrouter": field("ospf", "router"),
+    "ospf.area_id": field("ospf", "area"),
+    "ospf.checksum": field("ospf", "sum"),
+    "ospf.auth.type": field("ospf", "atype", when=lambda l: int(l.get("v", 0)) == 2),
+    "ospf.auth.simple": field("ospf", "auth", conv=_auth_text,
+                              when=lambda l: int(l.get("v", 0)) == 2 and int(l.get("atype", 0)) == 1),
+    "ospf.hello.network_mask": field("ospfhello", "mask"),
+    "ospf.hello.hello_interval": field("ospfhello", "hello_interval"),
+    "ospf.hello.router_priority": field("ospfhello", "prio"),
+    "ospf.hello.router_dead_interval": field("ospfhello", "dead_interval"),
+    "ospf.hello.designated_router": field("ospfhello", "dr"),
+    "ospf.hello.backup_designated_router": field("ospfhello", "bdr"),
+    "ospf.hello.active_neighbor": elems("ospfhello", ("neighbors",), "neighbor"),
+    "ospf.db.interface_mtu": field("ospfdbdesc", "mtu"),
+    "ospf.db.dd_sequence": field("ospfdbdesc", "seq"),
+    "ospf.lsa.age": ospf_lsa("age"),
+    # Opaque LSAs (RFC 5250 3): tshark splits the Link State ID into opaque type and ID, no ospf.lsa.id.
+    "ospf.lsa.id": ospf_lsa("id", when=lambda e: int(e.get("type", 0)) not in (9, 10, 11)),
+    "ospf.lsa.seqnum": ospf_lsa("seq"),
+    "ospf.lsa.chksum": ospf_lsa("sum"),
+    "ospf.lsa.length": ospf_lsa("len"),
     # IPX
     "ipx.checksum": field("ipx", "sum"),
     "ipx.len": field("ipx", "len"),

@@ -1,0 +1,335 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * OSPF version 2 packet bodies (RFC 2328 A.3.2-A.3.6), sub-layers of ospf chosen by its type, and
+ * the LSA header (RFC 2328 A.4.1) their elements share.
+ *
+ *  Hello (1)                          Database Description (2)
+ *  +-------------------------------+  +---------------+-------+-------+
+ *  |         Network Mask          |  |  Interface MTU| Opts  |0|I|M|MS|
+ *  +---------------+-------+-------+  +---------------+-------+-------+
+ *  | HelloInterval | Opts  | Prio  |  |     DD sequence number        |
+ *  +---------------+-------+-------+  +-------------------------------+
+ *  |      RouterDeadInterval       |  |  LSA headers (20 bytes) ...   |
+ *  |    Designated Router          |
+ *  |    Backup Designated Router   |  LS Request (3): {LS type, Link State ID,
+ *  |    Neighbor ...               |                    Advertising Router} ...
+ *  +-------------------------------+  LS Update (4): # LSAs, LSAs ...
+ *                                     LS Acknowledgment (5): LSA headers ...
+ *  LSA header:
+ *  +---------------+-------+-------+
+ *  |    LS age     | Opts  |LS type|
+ *  |         Link State ID         |
+ *  |      Advertising Router       |
+ *  |     LS sequence number        |
+ *  |  LS checksum  |    length     |
+ *  +---------------+---------------+
+ *
+ * Each body is all header: its repeated part is an element set running to the end of the packet.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define HELLO_LEN    20
+#define DBDESC_LEN   8
+#define LSU_LEN      4
+#define LSA_HDR_LEN  20
+#define LSR_LEN      12
+#define NEIGHBOR_LEN 4
+
+/* clang-format off */
+static const struct pkt_name ospf_opt_names[] = {
+        { 0x80, "DN" }, { 0x40, "O" }, { 0x20, "DC" }, { 0x10, "L" }, { 0x08, "NP" }, { 0x04, "MC" },
+        { 0x02, "E" }, { 0x01, "MT" }, { 0, NULL },
+};
+
+static const struct pkt_name dd_flag_names[] = {
+        { 0x4, "I" }, { 0x2, "M" }, { 0x1, "MS" }, { 0, NULL },
+};
+
+static const struct pkt_name lsa_type_names[] = {
+        { 1, "ROUTER" }, { 2, "NETWORK" }, { 3, "SUMMARY_NET" }, { 4, "SUMMARY_ASBR" }, { 5, "AS_EXTERNAL" },
+        { 7, "NSSA" }, { 9, "OPAQUE_LINK" }, { 10, "OPAQUE_AREA" }, { 11, "OPAQUE_AS" }, { 0, NULL },
+};
+
+static const struct pkt_field hello_fields[] = {
+        { .name = "mask",           .off = 0,   .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "hello_interval", .off = 32,  .bits = 16, .type = PKT_FT_UINT, .def = 10 },
+        { .name = "options",        .off = 48,  .bits = 8,  .type = PKT_FT_FLAGS, .names = ospf_opt_names },
+        { .name = "prio",           .off = 56,  .bits = 8,  .type = PKT_FT_UINT, .def = 1 },
+        { .name = "dead_interval",  .off = 64,  .bits = 32, .type = PKT_FT_UINT, .def = 40 },
+        { .name = "dr",             .off = 96,  .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "bdr",            .off = 128, .bits = 32, .type = PKT_FT_IPV4 },
+};
+
+static const struct pkt_field neighbor_fields[] = {
+        { .name = "neighbor", .off = 0, .bits = 32, .type = PKT_FT_IPV4 },
+};
+
+static const struct pkt_field dbdesc_fields[] = {
+        { .name = "mtu",     .off = 0,  .bits = 16, .type = PKT_FT_UINT, .def = 1500 },
+        { .name = "options", .off = 16, .bits = 8,  .type = PKT_FT_FLAGS, .names = ospf_opt_names },
+        { .name = "flags",   .off = 24, .bits = 8,  .type = PKT_FT_FLAGS, .names = dd_flag_names },
+        { .name = "seq",     .off = 32, .bits = 32, .type = PKT_FT_UINT },
+};
+
+static const struct pkt_field lsa_fields[] = {
+        { .name = "age",        .off = 0,   .bits = 16, .type = PKT_FT_UINT },
+        { .name = "options",    .off = 16,  .bits = 8,  .type = PKT_FT_FLAGS, .names = ospf_opt_names },
+        { .name = "type",       .off = 24,  .bits = 8,  .type = PKT_FT_ENUM, .names = lsa_type_names },
+        { .name = "id",         .off = 32,  .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "adv_router", .off = 64,  .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "seq",        .off = 96,  .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "sum",        .off = 128, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "len",        .off = 144, .bits = 16, .type = PKT_FT_UINT },
+};
+
+/* An LSA's body after its header, shown as bytes. */
+static const struct pkt_field lsa_body_fields[] = {
+        { .name = "body", .off = 0, .bits = 0, .type = PKT_FT_BYTES },
+};
+
+static const struct pkt_field lsr_fields[] = {
+        { .name = "type",       .off = 0,  .bits = 32, .type = PKT_FT_ENUM, .names = lsa_type_names },
+        { .name = "id",         .off = 32, .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "adv_router", .off = 64, .bits = 32, .type = PKT_FT_IPV4 },
+};
+
+static const struct pkt_field lsu_fields[] = {
+        { .name = "nlsas", .off = 0, .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO },
+};
+/* clang-format on */
+
+/* Where each body's elements start. */
+static uint32_t
+first_elem(uint16_t proto)
+{
+        switch (proto) {
+        case PKT_PROTO_OSPF_HELLO:
+                return HELLO_LEN;
+        case PKT_PROTO_OSPF_DBDESC:
+                return DBDESC_LEN;
+        case PKT_PROTO_OSPF_LSU:
+                return LSU_LEN;
+        default:
+                return 0;
+        }
+}
+
+/* Fixed-size elements (neighbors, requests, LSA headers) from @first to the end of the body. */
+static int
+fixed_next(const struct pkt_view *v, struct pkt_elem *e, uint32_t size)
+{
+        uint32_t pos = e->count == 0 ? first_elem(v->proto) : e->next;
+
+        if (pos >= v->caplen)
+                return 0;
+        e->off = pos;
+        e->len = MIN(size, v->caplen - pos);
+        e->next = pos + e->len;
+        if (e->len < size)
+                e->flags |= size <= v->wire_len - MIN(pos, v->wire_len) ? PKT_LAYER_TRUNCATED
+                                                                        : PKT_LAYER_MALFORMED;
+        return 1;
+}
+
+static int
+neighbors_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        return fixed_next(v, e, NEIGHBOR_LEN);
+}
+
+static int
+lsa_hdrs_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        return fixed_next(v, e, LSA_HDR_LEN);
+}
+
+static int
+lsr_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        return fixed_next(v, e, LSR_LEN);
+}
+
+/* Whole LSAs (RFC 2328 A.4.1): each says its length, header included; less than a header is a lie. */
+static int
+lsas_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        uint16_t len;
+        int r = fixed_next(v, e, LSA_HDR_LEN);
+
+        if (r != 1 || e->flags)
+                return r;
+        if (!pkt_rd_be16(v, e->off + 18, &len) || len < LSA_HDR_LEN) {
+                e->flags |= PKT_LAYER_MALFORMED;
+                e->next = v->caplen;
+                return 1;
+        }
+        if (len > v->caplen - e->off) {
+                e->flags |= len <= v->wire_len - MIN(e->off, v->wire_len) ? PKT_LAYER_TRUNCATED
+                                                                         : PKT_LAYER_MALFORMED;
+                e->len = v->caplen - e->off;
+                e->next = v->caplen;
+                return 1;
+        }
+        e->len = len;
+        e->next = e->off + len;
+        if (len > LSA_HDR_LEN) {
+                e->data_off = LSA_HDR_LEN;
+                e->kind_fields = lsa_body_fields;
+                e->n_kind_fields = ARRAY_SIZE(lsa_body_fields);
+        }
+        return 1;
+}
+
+/* The body runs to the end of the OSPF packet; a bad element makes it malformed. */
+static void
+body_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        int (*next)(const struct pkt_view *, struct pkt_elem *) = v->proto == PKT_PROTO_OSPF_LSU ? lsas_next
+                                                                                                  : NULL;
+        struct pkt_elem e = { 0 };
+
+        d->hdr_len = MAX(v->wire_len, first_elem(v->proto));
+        d->payload_len = 0;
+        if (!next)
+                return;
+        /* Each LSA advances at least 20 bytes or ends the walk: bounded by caplen. */
+        while (next(v, &e) == 1) {
+                e.count++;
+                if (e.flags & PKT_LAYER_MALFORMED)
+                        d->flags |= PKT_LAYER_MALFORMED;
+                if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
+                        break;
+        }
+}
+
+static int
+lsu_update(struct pkt *p, unsigned idx)
+{
+        unsigned n = 0;
+
+        if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) == 0)
+                return 0;
+        PKT_ELEM_FOREACH(p, idx, "lsas", e)
+                n++;
+        return pkt_auto_set(p, idx, 0, n);
+}
+
+/* ---- building: "neighbor(192.0.2.1)", "lsa(type=1,id=192.0.2.1,adv_router=192.0.2.1,seq=0x80000001)" */
+
+/* Why 16: more arguments than any element here has fields. */
+#define OSPF_ARGS_MAX 16
+
+/* Encodes an element of @size bytes from its fields @fields (positional arguments in table order). */
+static int
+build_fixed(const struct pkt_field *fields, unsigned n_fields, uint32_t size, const char *text, uint8_t *out,
+            size_t cap)
+{
+        struct pkt_spec_arg args[OSPF_ARGS_MAX];
+        char name[32];
+        int n, r;
+
+        n = pkt_spec_split(text, name, sizeof(name), args, OSPF_ARGS_MAX);
+        if (n < 0)
+                return n;
+        if (cap < size)
+                return -EMSGSIZE;
+        memset(out, 0, size);
+        for (int i = 0; i < n; i++) {
+                const struct pkt_field *f = NULL;
+                uint64_t u;
+                for (unsigned k = 0; k < n_fields && args[i].key[0]; k++)
+                        if (strcmp(fields[k].name, args[i].key) == 0)
+                                f = &fields[k];
+                if (!args[i].key[0] && (unsigned)i < n_fields)
+                        f = &fields[i];
+                if (!f)
+                        return -EINVAL;
+                r = pkt_spec_value(f, args[i].value, &u, out + f->off / 8, size - f->off / 8);
+                if (r < 0)
+                        return r;
+        }
+        return (int)size;
+}
+
+static int
+body_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
+                size_t size, uint32_t *ret_at)
+{
+        int r;
+
+        (void)set;
+        *ret_at = hdr_len;
+        switch (v->proto) {
+        case PKT_PROTO_OSPF_HELLO:
+                return build_fixed(neighbor_fields, ARRAY_SIZE(neighbor_fields), NEIGHBOR_LEN, text, out,
+                                   size);
+        case PKT_PROTO_OSPF_LSR:
+                return build_fixed(lsr_fields, ARRAY_SIZE(lsr_fields), LSR_LEN, text, out, size);
+        default:
+                r = build_fixed(lsa_fields, ARRAY_SIZE(lsa_fields), LSA_HDR_LEN, text, out, size);
+                /* An LSA header alone: its length is the header's, unless given. */
+                if (r > 0 && out[18] == 0 && out[19] == 0)
+                        out[19] = LSA_HDR_LEN;
+                return r;
+        }
+}
+
+static const struct pkt_elem_set hello_elems[] = {
+        { .name = "neighbors", .elem_name = "neighbor", .next = neighbors_next, .fields = neighbor_fields,
+          .n_fields = ARRAY_SIZE(neighbor_fields) },
+};
+
+static const struct pkt_elem_set lsa_hdr_elems[] = {
+        { .name = "lsas", .elem_name = "lsa", .next = lsa_hdrs_next, .fields = lsa_fields,
+          .n_fields = ARRAY_SIZE(lsa_fields) },
+};
+
+static const struct pkt_elem_set lsr_elems[] = {
+        { .name = "requests", .elem_name = "request", .next = lsr_next, .fields = lsr_fields,
+          .n_fields = ARRAY_SIZE(lsr_fields) },
+};
+
+static const struct pkt_elem_set lsu_elems[] = {
+        { .name = "lsas", .elem_name = "lsa", .next = lsas_next, .fields = lsa_fields,
+          .n_fields = ARRAY_SIZE(lsa_fields) },
+};
+
+#define OSPF_BODY(name_, summary_, id_, len_, fields_, n_fields_, elems_)                          \
+        {                                                                                          \
+                .name = (name_), .summary = (summary_), .id = (id_), .min_hdr_len = (len_),        \
+                .fields = (fields_), .n_fields = (n_fields_), .elems = (elems_),                   \
+                .n_elems = ARRAY_SIZE(elems_), .dissect = body_dissect,                            \
+                .elem_build = body_elem_build,                                                     \
+        }
+
+const struct pkt_proto pkt_proto_ospfhello =
+        OSPF_BODY("ospfhello", "OSPFv2 hello (RFC 2328 A.3.2)", PKT_PROTO_OSPF_HELLO, HELLO_LEN,
+                  hello_fields, ARRAY_SIZE(hello_fields), hello_elems);
+
+const struct pkt_proto pkt_proto_ospfdbdesc =
+        OSPF_BODY("ospfdbdesc", "OSPFv2 database description (RFC 2328 A.3.3)", PKT_PROTO_OSPF_DBDESC,
+                  DBDESC_LEN, dbdesc_fields, ARRAY_SIZE(dbdesc_fields), lsa_hdr_elems);
+
+const struct pkt_proto pkt_proto_ospflsr =
+        OSPF_BODY("ospflsr", "OSPFv2 link state request (RFC 2328 A.3.4)", PKT_PROTO_OSPF_LSR, 0, NULL, 0,
+                  lsr_elems);
+
+const struct pkt_proto pkt_proto_ospflsack =
+        OSPF_BODY("ospflsack", "OSPFv2 link state acknowledgment (RFC 2328 A.3.6)", PKT_PROTO_OSPF_LSACK, 0,
+                  NULL, 0, lsa_hdr_elems);
+
+const struct pkt_proto pkt_proto_ospflsu = {
+        .name = "ospflsu",
+        .summary = "OSPFv2 link state update (RFC 2328 A.3.5)",
+        .id = PKT_PROTO_OSPF_LSU,
+        .min_hdr_len = LSU_LEN,
+        .fields = lsu_fields,
+        .n_fields = ARRAY_SIZE(lsu_fields),
+        .elems = lsu_elems,
+        .n_elems = ARRAY_SIZE(lsu_elems),
+        .dissect = body_dissect,
+        .update = lsu_update,
+        .elem_build = body_elem_build,
+};
