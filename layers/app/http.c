@@ -38,6 +38,19 @@ is_version(const uint8_t *b, uint32_t len)
                b[7] >= '0' && b[7] <= '9';
 }
 
+/* Methods tshark knows a request by even without a version (HTTP/0.9 "GET /", RFC 1945 5). */
+static bool
+is_known_method(const uint8_t *b, uint32_t len)
+{
+        static const char *const methods[] = { "GET", "POST", "HEAD", "PUT", "DELETE", "OPTIONS", "TRACE",
+                                               "CONNECT", "PATCH" };
+
+        for (size_t i = 0; i < ARRAY_SIZE(methods); i++)
+                if (strlen(methods[i]) == len && memcmp(b, methods[i], len) == 0)
+                        return true;
+        return false;
+}
+
 /* A status line, or a method token, a target and a version (RFC 9112 3, 4). */
 static bool
 http_is_start(const uint8_t *line, uint32_t len)
@@ -52,7 +65,7 @@ http_is_start(const uint8_t *line, uint32_t len)
                 return false;
         const uint8_t *sp = len > i + 1 ? memchr(line + i + 1, ' ', len - i - 1) : NULL;
         if (!sp)
-                return false;
+                return len > i + 1 && is_known_method(line, i);
         uint32_t v = (uint32_t)(sp - line) + 1;
         return is_version(line + v, len - v);
 }

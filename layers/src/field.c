@@ -368,6 +368,8 @@ pkt_value_format(const struct pkt_field *f, const uint8_t *msg, uint32_t msg_len
         const uint8_t *q = base + loc.bit_off / 8;
         char addr[INET6_ADDRSTRLEN];
 
+        buf[0] = '\0'; /* an empty string or bytes field puts nothing */
+
         if (is_integer(f) || (loc.bit_off % 8) || (loc.bits % 8)) {
                 if (loc.bits > 64)
                         return -EINVAL;

@@ -1,0 +1,148 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""tshark field map for the text application group: HTTP, SIP, Telnet, TPKT/COTP, ONC RPC and portmap."""
+from oracle_fields import elems, field, layers_named
+
+TSHARK_PROTOS = ["http", "sip", "telnet", "tpkt", "cotp", "rpc", "portmap"]
+
+# Ports only our registry maps (tshark finds RPC by heuristics, and has no HTTP on 8000 by default).
+DECODE_AS = ["tcp.port==8000,http", "tcp.port==102,tpkt", "tcp.port==111,rpc"]
+
+
+def startline_part(name, is_request, index, conv=None):
+    """Word @index of the start line of every @name layer whose start line is a request (or a status
+    line); the last part keeps its spaces (a reason phrase)."""
+    def get(pkt):
+        vals = []
+        for l in layers_named(pkt, name):
+            s = l.get("startline", "")
+            if not s:
+                continue
+            req = not (s.startswith("HTTP/") or s.startswith("SIP/2.0 "))
+            if req != is_request:
+                continue
+            words = s.split(" ", 2)
+            if index is None:
+                vals.append(s)
+            elif index < len(words):
+                vals.append(conv(words[index]) if conv else words[index])
+        return vals
+    return get
+
+
+def header_lines(name, is_request):
+    """Header lines as tshark's http.request.line / http.response.line show them: "Name: value\\r\\n"."""
+    def get(pkt):
+        vals = []
+        for l in layers_named(pkt, name):
+            s = l.get("startline", "")
+            if not s or s.startswith("HTTP/") == is_request:
+                continue
+            hdrs = l.get("hdr", [])
+            for i, h in enumerate(hdrs):
+                if "value" in h:
+                    # A head cut by the capture has no line end after its last line.
+                    cut = l.get("truncated") and i == len(hdrs) - 1
+                    vals.append(f"{h['name']}: {h['value']}" + ("" if cut else "\\r\\n"))
+        return vals
+    return get
+
+
+def header(name, *names, conv=None):
+    """Values of the header lines called any of @names (case-insensitive; SIP compact forms too)."""
+    want = {n.lower() for n in names}
+    def get(pkt):
+        vals = []
+        for l in layers_named(pkt, name):
+            for h in l.get("hdr", []):
+                if h.get("name", "").strip().lower() in want and "value" in h:
+                    vals.append(conv(h["value"]) if conv else h["value"])
+        return vals
+    return get
+
+
+def sip_methods(pkt):
+    """tshark's sip.Method: a request's method from its request line, a response's from its CSeq."""
+    vals = []
+    for l in layers_named(pkt, "sip"):
+        s = l.get("startline", "")
+        if s and not s.startswith("SIP/2.0 "):
+            vals.append(s.split(" ", 1)[0])
+            continue
+        for h in l.get("hdr", []):
+            if h.get("name", "").lower() == "cseq" and " " in h.get("value", ""):
+                vals.append(h["value"].split()[-1])
+    return vals
+
+
+def rpc_program_versions(pkt):
+    """rpc.programversion: the call's, and tshark repeats it (generated) inside a portmap call."""
+    vals = elems("rpc", ("parts",), "vers")(pkt)
+    if vals and layers_named(pkt, "pmap"):
+        vals.append(vals[-1])
+    return vals
+
+
+def cotp_fixed(key):
+    return elems("cotp", ("fixed",), key)
+
+
+MAP = {
+    # HTTP
+    "http.request.method": startline_part("http", True, 0),
+    "http.request.uri": startline_part("http", True, 1),
+    "http.request.version": startline_part("http", True, 2),
+    "http.response.version": startline_part("http", False, 0),
+    "http.response.code": startline_part("http", False, 1),
+    "http.response.phrase": startline_part("http", False, 2),
+    "http.request.line": header_lines("http", True),
+    "http.response.line": header_lines("http", False),
+    "http.host": header("http", "host"),
+    # SIP
+    "sip.Request-Line": startline_part("sip", True, None),
+    "sip.Status-Line": startline_part("sip", False, None),
+    "sip.Status-Code": startline_part("sip", False, 1),
+    "sip.r-uri": startline_part("sip", True, 1),
+    "sip.Method": sip_methods,
+    "sip.Call-ID": header("sip", "call-id", "i"),
+    "sip.CSeq": header("sip", "cseq"),
+    "sip.Via": header("sip", "via", "v"),
+    "sip.From": header("sip", "from", "f"),
+    "sip.To": header("sip", "to", "t"),
+    "sip.Content-Length": header("sip", "content-length", "l"),
+    # Telnet
+    "telnet.cmd": elems("telnet", ("telnet_data",), "cmd"),
+    "telnet.subcmd": elems("telnet", ("telnet_data",), "option"),
+    # TPKT / COTP
+    "tpkt.version": field("tpkt", "v", when=lambda l: int(l.get("v", 0)) == 3),
+    "tpkt.reserved": field("tpkt", "rsvd", when=lambda l: int(l.get("v", 0)) == 3),
+    "tpkt.length": field("tpkt", "len", when=lambda l: int(l.get("v", 0)) == 3),
+    "cotp.li": field("cotp", "li"),
+    "cotp.type": field("cotp", "type"),
+    "cotp.destref": cotp_fixed("dstref"),
+    "cotp.srcref": cotp_fixed("srcref"),
+    "cotp.class": cotp_fixed("class"),
+    "cotp.eot": cotp_fixed("eot"),
+    "cotp.tpdu-number": cotp_fixed("nr"),
+    # ONC RPC and portmap
+    "rpc.fraglen": field("rpcrm", "len"),
+    "rpc.lastfrag": field("rpcrm", "last"),
+    "rpc.xid": field("rpc", "xid"),
+    "rpc.msgtyp": field("rpc", "mtype"),
+    "rpc.version": elems("rpc", ("parts",), "rpcvers"),
+    "rpc.program": elems("rpc", ("parts",), "prog"),
+    "rpc.programversion": rpc_program_versions,
+    "rpc.procedure": elems("rpc", ("parts",), "proc"),
+    "rpc.auth.flavor": elems("rpc", ("parts",), "flavor"),
+    "rpc.replystat": elems("rpc", ("parts",), "stat"),
+    "rpc.state_accept": elems("rpc", ("parts",), "accept_stat"),
+    "portmap.prog": field("pmap", "prog"),
+    "portmap.version": field("pmap", "vers"),
+    "portmap.proto": field("pmap", "prot"),
+    "portmap.port": field("pmap", "port"),
+}
+
+KNOWN_DIFFERENCES = {
+    "sip.Content-Length": "a Content-Length that is not a number: tshark shows 0, we show the text as sent",
+    "telnet.subcmd": "tshark also lists the first parameter byte of some subnegotiations (TTYPE/NEW-ENVIRON "
+                     "SEND or IS) as a subcommand; ours are the option codes only, the parameters stay bytes",
+}
