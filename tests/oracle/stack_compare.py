@@ -152,6 +152,10 @@ def main():
             if n not in ours:
                 continue
             want = expected(stack, known)
+            if not is_subsequence(want, ours[n]):
+                # tshark repeats a protocol item for some sub-trees (igmp:igmp for IGMPv3 records); two
+                # layers in a row of one protocol are compared as one when that is all that differs.
+                want = [w for i, w in enumerate(want) if i == 0 or want[i - 1] != w]
             if cut[n]:
                 while want and not is_subsequence(want, ours[n]):
                     want.pop()
