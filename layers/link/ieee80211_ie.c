@@ -126,13 +126,14 @@ ie_kind_of(uint8_t id)
         return NULL;
 }
 
-/* A protected management frame's body is ciphertext: it has no elements to show. */
+/* A protected management frame's body is ciphertext, a +HTC frame's is not modelled (see
+ * ieee80211_mgmt.c): neither has elements to show. */
 static bool
-body_is_protected(const struct pkt_view *v)
+body_is_hidden(const struct pkt_view *v)
 {
         uint8_t fc0, fc1;
 
-        return wlan_fc_below(v, &fc0, &fc1) && (fc1 & WLAN_FL_PROTECTED);
+        return wlan_fc_below(v, &fc0, &fc1) && (fc1 & (WLAN_FL_PROTECTED | WLAN_FL_ORDER));
 }
 
 static int
@@ -140,7 +141,7 @@ ie_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         uint32_t pos = e->count == 0 ? wlan_mgmt_fixed_len(v->proto) : e->next, end = v->caplen;
 
-        if (e->count == 0 && body_is_protected(v))
+        if (e->count == 0 && body_is_hidden(v))
                 return 0;
         if (pos >= end)
                 return 0;

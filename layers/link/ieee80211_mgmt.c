@@ -24,7 +24,7 @@
  * Fixed fields are little-endian (9.2.2). The whole frame body is header: frames carry no payload,
  * except action frames, whose body after category and action code depends on both and stays raw.
  * A protected frame (802.11w) keeps only its addresses in the header: the body is ciphertext behind
- * a CCMP header.
+ * a CCMP header. So does a +HTC frame (order bit), whose body stays raw.
  */
 #include <string.h>
 
@@ -111,17 +111,32 @@ wlan_mgmt_fixed_len(unsigned proto)
         }
 }
 
+/*
+ * Bodies whose fields cannot be read from this layer's fixed positions: a protected frame's (802.11w:
+ * ciphertext behind a CCMP header), and a +HTC frame's (order bit: a 4-byte HT control field after
+ * sequence control moves everything; rare, so its body stays raw rather than misread). Both keep
+ * only the addresses in the header.
+ */
+static bool
+mgmt_body_hidden(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        uint8_t fc0, fc1;
+
+        if (!wlan_fc_below(v, &fc0, &fc1) || !(fc1 & (WLAN_FL_PROTECTED | WLAN_FL_ORDER)))
+                return false;
+        d->hdr_len = MGMT_HDR_LEN;
+        if (fc1 & WLAN_FL_PROTECTED)
+                d->next = (uint16_t)wlan_crypto_proto(v, MGMT_HDR_LEN + (fc1 & WLAN_FL_ORDER ? WLAN_HTC_LEN : 0));
+        return true;
+}
+
 static void
 mgmt_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
         struct pkt_elem e = { 0 };
-        uint8_t fc0, fc1;
 
-        if (wlan_fc_below(v, &fc0, &fc1) && (fc1 & WLAN_FL_PROTECTED)) {
-                d->hdr_len = MGMT_HDR_LEN;
-                d->next = (uint16_t)wlan_crypto_proto(v, MGMT_HDR_LEN);
+        if (mgmt_body_hidden(v, d))
                 return;
-        }
         d->hdr_len = MAX(v->wire_len, wlan_mgmt_fixed_len(v->proto));
         d->payload_len = 0;
         /* Each element advances at least 2 bytes or ends the walk, so this is bounded by caplen. */
@@ -138,13 +153,8 @@ mgmt_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 static void
 action_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        uint8_t fc0, fc1;
-
-        if (wlan_fc_below(v, &fc0, &fc1) && (fc1 & WLAN_FL_PROTECTED)) {
-                d->hdr_len = MGMT_HDR_LEN;
-                d->next = (uint16_t)wlan_crypto_proto(v, MGMT_HDR_LEN);
+        if (mgmt_body_hidden(v, d))
                 return;
-        }
         d->hdr_len = MGMT_HDR_LEN + 2;
 }
 

@@ -93,6 +93,27 @@ enum pkt_proto_id {
         PKT_PROTO_BGP,
         /* Further ids, one block per group of protocol files: append inside your group's block only. */
         /* wireless (radiotap, 802.11) */
+        PKT_PROTO_IEEE80211_BEACON,
+        PKT_PROTO_IEEE80211_PROBEREQ,
+        PKT_PROTO_IEEE80211_PROBERESP,
+        PKT_PROTO_IEEE80211_ASSOCREQ,
+        PKT_PROTO_IEEE80211_ASSOCRESP,
+        PKT_PROTO_IEEE80211_REASSOCREQ,
+        PKT_PROTO_IEEE80211_REASSOCRESP,
+        PKT_PROTO_IEEE80211_DISASSOC,
+        PKT_PROTO_IEEE80211_AUTH,
+        PKT_PROTO_IEEE80211_DEAUTH,
+        PKT_PROTO_IEEE80211_ACTION,
+        PKT_PROTO_IEEE80211_RTS,
+        PKT_PROTO_IEEE80211_CTS,
+        PKT_PROTO_IEEE80211_ACK,
+        PKT_PROTO_IEEE80211_BLOCKACKREQ,
+        PKT_PROTO_IEEE80211_BLOCKACK,
+        PKT_PROTO_IEEE80211_DATA,
+        PKT_PROTO_IEEE80211_DATA_WDS,
+        PKT_PROTO_IEEE80211_WEP,
+        PKT_PROTO_IEEE80211_TKIP,
+        PKT_PROTO_IEEE80211_CCMP,
         /* link (PPP, PPPoE, STP, DTP, HSRP, VRRP) */
         PKT_PROTO_HDLC, /* PPP in HDLC-like framing: address and control (RFC 1662) */
         /* network (IGMP, PIM, OSPF, IPX) */
