@@ -32,7 +32,7 @@
 #define NET2_PROTOS(X) X(igmp) X(igmpv3query) X(igmpv3report) X(ipx) X(ospf) X(ospfhello) X(ospfdbdesc) X(ospflsr) X(ospflsu) X(ospflsack)
 #define SCTP_UDP_APP_PROTOS(X)
 #define TEXT_APP_PROTOS(X) X(http) X(sip) X(telnet) X(tpkt) X(cotp) X(rpc) X(rpcrm) X(portmap)
-#define TLV_APP_PROTOS(X) X(diameter) X(tls) X(radius)
+#define TLV_APP_PROTOS(X) X(diameter) X(tls) X(radius) X(bgp)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

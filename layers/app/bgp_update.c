@@ -1,0 +1,364 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The bodies of BGP messages as element sets (see bgp.c): OPEN (RFC 4271 4.2) with optional parameters
+ * and capabilities (RFC 5492 4), UPDATE (RFC 4271 4.3) with withdrawn routes, path attributes and NLRI,
+ * NOTIFICATION (4.5) and ROUTE-REFRESH (RFC 2918 3, subtype RFC 7313).
+ *
+ * As in tls_handshake.c, every set's iterator walks the message from its start and produces the first
+ * item at or after where the previous one ended; the walk is bounded by the message and each set by
+ * BGP_ITEMS_MAX items. An item that overruns its container is produced flagged malformed, and ends the
+ * set. The "aspath" set holds the segments of AS_PATH and AS4_PATH attributes, in order.
+ */
+#include <string.h>
+
+#include "bgp.h"
+#include "internal.h"
+#include "tlv.h"
+
+/* Why 2048: a 4096-byte UPDATE holds at most ~4000 one-byte /0 prefixes; real ones far fewer, and each
+ * item re-walks the message. */
+#define BGP_ITEMS_MAX 2048
+
+#define T_OPEN 1
+#define T_UPDATE 2
+#define T_NOTIFICATION 3
+#define T_ROUTE_REFRESH 5
+#define PARAM_CAPABILITY 2
+#define ATTR_EXT_LEN 0x10
+#define ATTR_AS_PATH 2
+#define ATTR_AS4_PATH 17
+
+/* clang-format off */
+static const struct pkt_name attr_names[] = {
+        { 1, "ORIGIN" }, { 2, "AS_PATH" }, { 3, "NEXT_HOP" }, { 4, "MULTI_EXIT_DISC" }, { 5, "LOCAL_PREF" },
+        { 6, "ATOMIC_AGGREGATE" }, { 7, "AGGREGATOR" }, { 8, "COMMUNITIES" }, { 9, "ORIGINATOR_ID" },
+        { 10, "CLUSTER_LIST" }, { 14, "MP_REACH_NLRI" }, { 15, "MP_UNREACH_NLRI" },
+        { 16, "EXTENDED_COMMUNITIES" }, { 17, "AS4_PATH" }, { 18, "AS4_AGGREGATOR" },
+        { 32, "LARGE_COMMUNITY" }, { 0, NULL },
+};
+static const struct pkt_name cap_names[] = {
+        { 1, "MP" }, { 2, "ROUTE_REFRESH" }, { 64, "GRACEFUL_RESTART" }, { 65, "AS4" }, { 69, "ADD_PATH" },
+        { 70, "ENHANCED_ROUTE_REFRESH" }, { 128, "ROUTE_REFRESH_CISCO" }, { 0, NULL },
+};
+
+static const struct pkt_field open_fields[] = {
+        PKT_U("v", 0, 8), PKT_U("asn", 8, 16), PKT_U("holdtime", 24, 16),
+        { .name = "identifier", .off = 40, .bits = 32, .type = PKT_FT_IPV4 },
+        PKT_U("param_len", 72, 8),
+};
+static const struct pkt_field tlv8_fields[] = {
+        PKT_U("type", 0, 8), PKT_U("len", 8, 8), { .name = "data", .off = 16, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field cap_fields[] = {
+        { .name = "code", .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = cap_names },
+        PKT_U("len", 8, 8), { .name = "data", .off = 16, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field update_fields[] = { PKT_U("withdrawnlen", 0, 16) };
+static const struct pkt_field pathlen_kind[] = { PKT_U("pathlen", 0, 16) };
+static const struct pkt_field prefix_fields[] = {
+        PKT_U("len", 0, 8), { .name = "prefix", .off = 8, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field attr_fields[] = {
+        { .name = "flags", .off = 0, .bits = 8, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "type",  .off = 8, .bits = 8, .type = PKT_FT_ENUM, .names = attr_names },
+};
+static const struct pkt_field notification_fields[] = {
+        PKT_U("code", 0, 8), PKT_U("subcode", 8, 8), { .name = "data", .off = 16, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field routerefresh_fields[] = {
+        PKT_U("afi", 0, 16), PKT_U("rsvd", 16, 8), PKT_U("safi", 24, 8),
+};
+
+/* Attribute values after the 1-byte [0] or 2-byte [1] length (the Extended Length flag). */
+#define KIND(name, ...) static const struct pkt_field name[2][2] = { { PKT_U("len", 0, 8), __VA_ARGS__(8) }, \
+                                                                      { PKT_U("len", 0, 16), __VA_ARGS__(16) } }
+#define ORIGIN(o) PKT_U("origin", o, 8)
+#define MED(o) PKT_U("med", o, 32)
+#define LOCALPREF(o) PKT_U("localpref", o, 32)
+#define NEXTHOP(o) { .name = "nexthop", .off = o, .bits = 32, .type = PKT_FT_IPV4 }
+#define ORIGINATOR(o) { .name = "originator_id", .off = o, .bits = 32, .type = PKT_FT_IPV4 }
+#define DATA(o) { .name = "data", .off = o, .type = PKT_FT_BYTES }
+KIND(origin_k, ORIGIN);
+KIND(med_k, MED);
+KIND(localpref_k, LOCALPREF);
+KIND(nexthop_k, NEXTHOP);
+KIND(originator_k, ORIGINATOR);
+KIND(data_k, DATA);
+/* AGGREGATOR: a 2-byte AS (RFC 4271) or, between 4-byte speakers, a 4-byte one (RFC 6793 3). */
+#define AGGR(n, ab) static const struct pkt_field n[2][3] = { \
+        { PKT_U("len", 0, 8), PKT_U("aggr_asn", 8, ab), { .name = "aggr_ip", .off = 8 + ab, .bits = 32, .type = PKT_FT_IPV4 } }, \
+        { PKT_U("len", 0, 16), PKT_U("aggr_asn", 16, ab), { .name = "aggr_ip", .off = 16 + ab, .bits = 32, .type = PKT_FT_IPV4 } } }
+AGGR(aggr2_k, 16);
+AGGR(aggr4_k, 32);
+#define MP(n) static const struct pkt_field n[2][4] = { \
+        { PKT_U("len", 0, 8), PKT_U("afi", 8, 16), PKT_U("safi", 24, 8), DATA(32) }, \
+        { PKT_U("len", 0, 16), PKT_U("afi", 16, 16), PKT_U("safi", 32, 8), DATA(40) } }
+MP(mp_k);
+/* clang-format on */
+
+struct walk {
+        const struct pkt_view *v;
+        unsigned set;
+        uint32_t target;
+        struct pkt_elem *e;
+        bool found;
+        bool bad; /* something overran its container: for the dissect check */
+};
+
+static bool
+offer(struct walk *w, unsigned set, uint32_t off, uint32_t len, uint32_t avail)
+{
+        bool over = len > avail;
+
+        w->bad |= over;
+        if (w->found || set != w->set || off < w->target)
+                return w->found;
+        w->e->off = off;
+        w->e->len = MIN(len, avail);
+        w->e->next = off + MAX(w->e->len, 1u);
+        if (over) {
+                w->e->flags |= PKT_LAYER_MALFORMED;
+                w->e->next = UINT32_MAX;
+        }
+        w->found = true;
+        return true;
+}
+
+/* Sets the kind fields of the attribute just offered. */
+static void
+attr_kind(struct walk *w, uint8_t flags, uint8_t type, uint32_t len)
+{
+        unsigned x = !!(flags & ATTR_EXT_LEN);
+        const struct pkt_field *k = data_k[x];
+        uint16_t n = 2;
+
+        switch (type) {
+        case 1: k = origin_k[x]; break;
+        case 3: k = nexthop_k[x]; break;
+        case 4: k = med_k[x]; break;
+        case 5: k = localpref_k[x]; break;
+        case 7: k = len == 6 ? aggr2_k[x] : aggr4_k[x]; n = 3; break;
+        case 9: k = originator_k[x]; break;
+        case 14: case 15: k = mp_k[x]; n = 4; break;
+        }
+        w->e->kind_fields = k;
+        w->e->n_kind_fields = n;
+        w->e->data_off = 2;
+}
+
+/* RFC 4271 4.3 prefixes: a length in bits and as many bytes as it needs, in [@p, @end). */
+static bool
+walk_prefixes(struct walk *w, unsigned set, uint32_t p, uint32_t end)
+{
+        while (p < end) {
+                uint32_t n = 1 + (w->v->b[p] + 7u) / 8;
+                if (offer(w, set, p, n, end - p) || n > end - p)
+                        return true;
+                p += n;
+        }
+        return false;
+}
+
+/* AS_PATH segments (type, count, ASes): 2-byte ASes unless only 4-byte ones tile the attribute. */
+static bool
+walk_aspath(struct walk *w, uint32_t p, uint32_t end, bool is_as4)
+{
+        const uint8_t *b = w->v->b;
+        unsigned as = is_as4 ? 4 : 2;
+
+        for (uint32_t q = p; as == 2 && q != end; q += 2 + b[q + 1] * 2u)
+                if (end - q < 2 || b[q + 1] * 2u > end - q - 2) {
+                        as = 4;
+                        break;
+                }
+        while (end - p >= 2) {
+                uint32_t n = 2 + b[p + 1] * as;
+                if (offer(w, BGP_ASPATH, p, n, end - p) || n > end - p)
+                        return true;
+                p += n;
+        }
+        return false;
+}
+
+static bool
+walk_update(struct walk *w, uint32_t end)
+{
+        const uint8_t *b = w->v->b;
+        uint32_t p = BGP_HDR_LEN;
+
+        if (end - p < 2)
+                return false;
+        uint32_t wl = tlv_be16(b + p);
+        if (wl > end - p - 2 || end - p - 2 - wl < 2) {
+                offer(w, BGP_UPDATE, p, 4 + wl, end - p);
+                return true;
+        }
+        if (offer(w, BGP_UPDATE, p, 4 + wl, end - p)) {
+                w->e->kind_fields = pathlen_kind;
+                w->e->n_kind_fields = 1;
+                w->e->data_off = 2 + wl;
+                return true;
+        }
+        if (walk_prefixes(w, BGP_WROUTES, p + 2, p + 2 + wl))
+                return true;
+        p += 2 + wl;
+        uint32_t pl = tlv_be16(b + p), aend;
+        p += 2;
+        if (pl > end - p) {
+                w->bad = true;
+                pl = end - p;
+        }
+        aend = p + pl;
+        while (aend - p >= 3) {
+                uint8_t flags = b[p], type = b[p + 1];
+                uint32_t hl = flags & ATTR_EXT_LEN ? 4 : 3;
+                if (aend - p < hl)
+                        break;
+                uint32_t len = flags & ATTR_EXT_LEN ? tlv_be16(b + p + 2) : b[p + 2];
+                if (offer(w, BGP_PATHATTRS, p, hl + len, aend - p)) {
+                        if (!(w->e->flags & PKT_LAYER_MALFORMED))
+                                attr_kind(w, flags, type, len);
+                        return true;
+                }
+                if (hl + len > aend - p)
+                        return true;
+                /* RFC 6793 3: AS4_PATH always has 4-byte ASes. */
+                if ((type == ATTR_AS_PATH || type == ATTR_AS4_PATH) &&
+                    walk_aspath(w, p + hl, p + hl + len, type == ATTR_AS4_PATH))
+                        return true;
+                p += hl + len;
+        }
+        if (p != aend)
+                w->bad = true;
+        return walk_prefixes(w, BGP_ANNCROUTES, aend, end);
+}
+
+static bool
+walk_open(struct walk *w, uint32_t end)
+{
+        const uint8_t *b = w->v->b;
+        uint32_t p = BGP_HDR_LEN + 10;
+
+        if (offer(w, BGP_OPEN, BGP_HDR_LEN, 10, end - BGP_HDR_LEN) || end < p)
+                return true;
+        uint32_t pend = p + b[p - 1];
+        if (pend > end) {
+                w->bad = true;
+                pend = end;
+        }
+        while (pend - p >= 2) {
+                uint32_t n = 2u + b[p + 1];
+                if (offer(w, BGP_PARAMS, p, n, pend - p) || n > pend - p)
+                        return true;
+                if (b[p] == PARAM_CAPABILITY)
+                        for (uint32_t q = p + 2; p + n - q >= 2;) {
+                                uint32_t cn = 2u + b[q + 1];
+                                if (offer(w, BGP_CAPABILITIES, q, cn, p + n - q) || cn > p + n - q)
+                                        return true;
+                                q += cn;
+                        }
+                p += n;
+        }
+        return false;
+}
+
+static void
+walk(struct walk *w)
+{
+        const struct pkt_view *v = w->v;
+        uint32_t end = MIN((uint32_t)tlv_be16(v->b + 16), v->caplen);
+
+        if (end < BGP_HDR_LEN)
+                return;
+        switch (v->b[18]) {
+        case T_OPEN:
+                walk_open(w, end);
+                break;
+        case T_UPDATE:
+                walk_update(w, end);
+                break;
+        case T_NOTIFICATION:
+                offer(w, BGP_NOTIFICATION, BGP_HDR_LEN, MAX(end - BGP_HDR_LEN, 2u), end - BGP_HDR_LEN);
+                break;
+        case T_ROUTE_REFRESH:
+                offer(w, BGP_ROUTEREFRESH, BGP_HDR_LEN, 4, end - BGP_HDR_LEN);
+                break;
+        }
+}
+
+bool
+pkt_bgp_body_is_valid(const struct pkt_view *v, uint32_t len)
+{
+        struct pkt_elem e = { 0 };
+        struct walk w = { .v = v, .set = BGP_SETS, .e = &e };
+
+        (void)len;
+        walk(&w);
+        return !w.bad;
+}
+
+static int
+set_next(const struct pkt_view *v, struct pkt_elem *e, unsigned set)
+{
+        struct walk w = { .v = v, .set = set, .target = e->count == 0 ? 0 : e->next, .e = e };
+
+        if (e->count >= BGP_ITEMS_MAX || !pkt_rd_has(v, 0, BGP_HDR_LEN))
+                return 0;
+        walk(&w);
+        return w.found;
+}
+
+#define SET_NEXT(fn, set)                                                                               \
+        static int fn(const struct pkt_view *v, struct pkt_elem *e)                                     \
+        {                                                                                               \
+                return set_next(v, e, set);                                                             \
+        }
+SET_NEXT(open_next, BGP_OPEN)
+SET_NEXT(params_next, BGP_PARAMS)
+SET_NEXT(capabilities_next, BGP_CAPABILITIES)
+SET_NEXT(update_next, BGP_UPDATE)
+SET_NEXT(wroutes_next, BGP_WROUTES)
+SET_NEXT(pathattrs_next, BGP_PATHATTRS)
+SET_NEXT(aspath_next, BGP_ASPATH)
+SET_NEXT(anncroutes_next, BGP_ANNCROUTES)
+SET_NEXT(notification_next, BGP_NOTIFICATION)
+SET_NEXT(routerefresh_next, BGP_ROUTEREFRESH)
+
+#define SET(id, n, en, fn, f) [id] = { .name = n, .elem_name = en, .next = fn, .fields = f, .n_fields = ARRAY_SIZE(f) }
+const struct pkt_elem_set pkt_bgp_elems[BGP_SETS] = {
+        SET(BGP_OPEN, "open", "open", open_next, open_fields),
+        SET(BGP_PARAMS, "params", "param", params_next, tlv8_fields),
+        SET(BGP_CAPABILITIES, "capabilities", "capability", capabilities_next, cap_fields),
+        SET(BGP_UPDATE, "update", "update", update_next, update_fields),
+        SET(BGP_WROUTES, "wroutes", "route", wroutes_next, prefix_fields),
+        SET(BGP_PATHATTRS, "pathattrs", "pathattr", pathattrs_next, attr_fields),
+        SET(BGP_ASPATH, "aspath", "segment", aspath_next, tlv8_fields),
+        SET(BGP_ANNCROUTES, "anncroutes", "route", anncroutes_next, prefix_fields),
+        SET(BGP_NOTIFICATION, "notification", "notification", notification_next, notification_fields),
+        SET(BGP_ROUTEREFRESH, "routerefresh", "routerefresh", routerefresh_next, routerefresh_fields),
+};
+
+/*
+ * Builds a message body part at the end of the message: "open(v=4,asn=65001,holdtime=180,
+ * identifier=192.0.2.1,param_len=0)", "notification(code=6,subcode=2)", "routerefresh(afi=1,safi=1)",
+ * or a raw "param(type=2,data=...)" / "route(len=24,prefix=c00002)". Lengths inside are the user's.
+ */
+int
+pkt_bgp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+                   uint8_t *out, size_t size, uint32_t *ret_at)
+{
+        struct pkt_spec_arg args[TLV_ARGS_MAX];
+        const struct pkt_elem_set *s;
+        char name[32];
+        int na;
+
+        (void)v;
+        if (set >= BGP_SETS)
+                return -EINVAL;
+        *ret_at = hdr_len;
+        na = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
+        if (na < 0)
+                return na;
+        s = &pkt_bgp_elems[set];
+        return tlv_encode_args(s->fields, s->n_fields, args, na, out, size);
+}
