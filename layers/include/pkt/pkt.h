@@ -121,9 +121,6 @@ enum pkt_proto_id {
         PKT_PROTO_IGMPV3_REPORT, /* IGMPv3 report body: group records (RFC 3376 4.2) */
         PKT_PROTO_PIM_HELLO,
         PKT_PROTO_PIM_REGISTER,
-        PKT_PROTO_PIM_REGISTER_STOP,
-        PKT_PROTO_PIM_JOIN_PRUNE,
-        PKT_PROTO_PIM_ASSERT,
         PKT_PROTO_OSPF_HELLO,
         PKT_PROTO_OSPF_DBDESC,
         PKT_PROTO_OSPF_LSR,
