@@ -4,8 +4,9 @@
  * libpcap opens (index.tsv lists them; gzipped ones are unpacked first) is parsed from its link
  * type, dissected, walked field by field, printed and serialised. Bad input is normal input, so
  * nothing may fail: serialising an unchanged packet gives its bytes back, every layer stays inside
- * the packet and inside the layer below, walking and printing succeed and stay balanced, and
- * libpcap's packet count per file matches the index.
+ * the packet and inside the layer below, a header neither cut nor malformed holds at least its
+ * protocol's min_hdr_len, walking and printing succeed and stay balanced, and libpcap's packet
+ * count per file matches the index.
  *
  * The sweep runs once (group setup); each test then asserts one property over all packets and names
  * the first few packets that break it. The summary (files, packets, layers per protocol, time) goes
@@ -37,7 +38,7 @@ struct sweep {
         unsigned long per_proto[PKT_PROTO_MAX];
         unsigned long truncated, malformed;
         double seconds;
-        struct failures parse, bounds, visit, print, serialize, count;
+        struct failures parse, bounds, minimum, visit, print, serialize, count;
 };
 
 static struct sweep S;
@@ -159,6 +160,17 @@ sweep_packet(const char *file, unsigned long no, int dlt, const uint8_t *data, u
                        "%s #%lu: layer %d (%s) off %u hdr_len %u len %u wire_len %u, packet %u",
                        file, no, bad, pkt_proto_name(l->proto), l->off, l->hdr_len, l->len,
                        l->wire_len, p.len);
+        }
+        /* Hooks may read min_hdr_len bytes unchecked because every header has them: a header
+         * reported shorter, neither cut nor malformed, breaks that promise (truncated prefixes of
+         * it would be flagged where the whole packet is fine). */
+        for (unsigned i = 0; i < n; i++) {
+                const struct pkt_layer *l = &p.layers[i];
+                const struct pkt_proto *pr = pkt_proto_get(l->proto);
+                if (!(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)) &&
+                    l->hdr_len < pr->min_hdr_len)
+                        record(&S.minimum, "%s #%lu: layer %u (%s) header %u bytes, minimum %u",
+                               file, no, i, pr->name, l->hdr_len, pr->min_hdr_len);
         }
         r = pkt_visit(&p, walk_event, &w);
         if (r < 0 || w.is_broken || w.depth != 0 || w.layers != n)
@@ -333,6 +345,13 @@ test_corpus_no_layer_claims_bytes_outside_the_packet(void **state)
 }
 
 static void
+test_corpus_headers_hold_their_protocols_minimum(void **state)
+{
+        (void)state;
+        assert_none(&S.minimum, "a header shorter than its protocol's min_hdr_len, not flagged");
+}
+
+static void
 test_corpus_every_packet_walks_every_layer_balanced(void **state)
 {
         (void)state;
@@ -360,6 +379,7 @@ main(void)
                 cmocka_unit_test(test_corpus_sweep_reads_every_packet_the_index_lists),
                 cmocka_unit_test(test_corpus_every_packet_parses_from_its_link_type),
                 cmocka_unit_test(test_corpus_no_layer_claims_bytes_outside_the_packet),
+                cmocka_unit_test(test_corpus_headers_hold_their_protocols_minimum),
                 cmocka_unit_test(test_corpus_every_packet_walks_every_layer_balanced),
                 cmocka_unit_test(test_corpus_every_packet_prints),
                 cmocka_unit_test(test_corpus_unchanged_packets_serialise_byte_identical),
