@@ -133,9 +133,11 @@ telnet_next(const struct pkt_view *v, struct pkt_elem *e)
                         if (e->len < 3)
                                 cut(v, e);
                 } else if (cmd == SB) {
-                        e->len = (pos + 3 <= len ? sb_end(b, len, pos + 3) : len) - pos;
+                        uint32_t end = pos + 3 <= len ? sb_end(b, len, pos + 3) : len;
+                        e->len = end - pos;
                         set_kind(e, telnet_sb_fields, ARRAY_SIZE(telnet_sb_fields));
-                        if (e->len < 3)
+                        /* No IAC SE after the parameters: the subnegotiation never ends here. */
+                        if (end == len)
                                 cut(v, e);
                 } else {
                         e->len = 2;
