@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IGMP, PIM, OSPF and IPX (layers/net/igmp.c, pim.c, ospf.c, ospf_body.c, ipx.c): building against
+ * scapy, dissecting corpus frames against tshark, truncation and hostile captures.
+ */
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pkt/pkt.h>
+#include <pkt/proto.h>
+
+#include "testutil.h"
+
+/* scapy (load_contrib("igmpv3")): IP(src="192.0.2.1",dst="224.0.0.22",id=1,ttl=1)/IGMPv3(type=0x22,
+ * mrcode=0)/IGMPv3mr(records=[IGMPv3gr(rtype=4,maddr="239.1.1.1"),IGMPv3gr(rtype=1,maddr="232.1.1.1",
+ * srcaddrs=["192.0.2.5","192.0.2.6"])]) */
+static const char igmpv3_report_hex[] =
+        "45c0003400010000010216f0c0000201e000001622007be90000000204000000ef01010101000002e8010101"
+        "c0000205c0000206";
+/* scapy (load_contrib("ospf")): IP(src="192.0.2.1",dst="224.0.0.5",id=1,ttl=1)/OSPF_Hdr(src="192.0.2.1",
+ * area="0.0.0.0")/OSPF_Hello(mask="255.255.255.0",options=0x02,prio=1,hellointerval=10,deadinterval=40,
+ * router="192.0.2.1",backup="0.0.0.0",neighbors=["192.0.2.2"]) */
+static const char ospf_hello_hex[] =
+        "45000044000100000159175ac0000201e000000502010030c000020100000000b694000000000000000000"
+        "00ffffff00000a020100000028c000020100000000c0000202";
+/* scapy (load_contrib("pim")): IP(src="192.0.2.1",dst="224.0.0.13",id=1,ttl=1)/PIMv2Hdr(type=0)/
+ * PIMv2Hello(option=[PIMv2HelloHoldtime(holdtime=105),PIMv2HelloDRPriority(dr_priority=1),
+ * PIMv2HelloGenerationID(generation_id=0x12345678)]) */
+static const char pim_hello_hex[] =
+        "4500002e000100000167175ac0000201e000000d200076b700010002006900130004000000010014000412345678";
+/* Novell raw 802.3: a length-typed Ethernet frame whose payload starts with the IPX checksum ff ff
+ * (IPX header from tcpdump/ipx.pcap frame 1, without its LLC header). */
+static const char ipx_raw_8023_hex[] =
+        "ffffffffffff0003471bc1a8001effff001e001400000000ffffffffffff0455a8f7c4670000000000010455";
+
+static void
+assert_build(const char *spec, const char *want_hex)
+{
+        uint8_t want[256];
+        const uint8_t *d;
+        struct pkt p;
+
+        pkt_init(&p);
+        size_t n = tu_build(&p, spec, &d);
+        size_t wn = tu_hex(want_hex, want, sizeof(want));
+        tu_assert_bytes(d, n, want, wn);
+        pkt_done(&p);
+}
+
+static void
+test_igmpv3_report_counts_records_and_sources_as_scapy(void **state)
+{
+        (void)state;
+        assert_build("ip(src=192.0.2.1,dst=224.0.0.22,id=1,ttl=1,tos=0xc0)/igmp(maxresp=0)/igmpv3report("
+                     "records=[rec(type=4,maddr=239.1.1.1),rec(type=1,maddr=232.1.1.1,src=192.0.2.5,"
+                     "src=192.0.2.6)])",
+                     igmpv3_report_hex);
+}
+
+static void
+test_ospf_hello_checksum_skips_auth_as_scapy(void **state)
+{
+        (void)state;
+        assert_build("ip(src=192.0.2.1,dst=224.0.0.5,id=1,ttl=1)/ospf(router=192.0.2.1,area=0.0.0.0)/"
+                     "ospfhello(mask=255.255.255.0,options=E,dr=192.0.2.1,neighbors=[neighbor(192.0.2.2)])",
+                     ospf_hello_hex);
+}
+
+static void
+test_pim_hello_options_build_as_scapy(void **state)
+{
+        (void)state;
+        assert_build("ip(src=192.0.2.1,dst=224.0.0.13,id=1,ttl=1)/pim()/pimhello(opts=[holdtime(105),"
+                     "dr_priority(1),generation_id(0x12345678)])",
+                     pim_hello_hex);
+}
+
+static void
+test_igmp_explicit_checksum_wins(void **state)
+{
+        const uint8_t *d;
+        struct pkt p;
+        (void)state;
+
+        pkt_init(&p);
+        size_t n = tu_build(&p, "ip(src=192.0.2.1,dst=224.0.0.1)/igmp(type=0x16,group=239.1.1.1,sum=0x1234)", &d);
+        assert_int_equal(n, 28);
+        assert_int_equal(d[22], 0x12);
+        assert_int_equal(d[23], 0x34);
+        pkt_done(&p);
+}
+
+/* Reads frame @frame (1-based) of corpus file @rel into @buf and parses it. */
+static size_t
+load_frame(const char *rel, unsigned frame, uint8_t *buf, size_t size, struct pkt *p)
+{
+        char err[PCAP_ERRBUF_SIZE];
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
+        size_t n = 0;
+
+        if (!pc)
+                fail_msg("%s: %s", rel, err);
+        for (unsigned i = 0; i < frame; i++)
+                assert_int_equal(pcap_next_ex(pc, &h, &data), 1);
+        assert_true(h->caplen <= size);
+        memcpy(buf, data, h->caplen);
+        n = h->caplen;
+        pkt_init(p);
+        assert_int_equal(pkt_parse_dlt(p, pcap_datalink(pc), buf, n, h->len), 0);
+        pcap_close(pc);
+        return n;
+}
+
+/* tshark: igmp.record_type 1, igmp.maddr 224.0.0.9, igmp.num_src 1, igmp.saddr 192.168.20.222. */
+static void
+test_igmpv3_report_record_matches_tshark(void **state)
+{
+        uint8_t buf[2048];
+        struct pkt p;
+        uint64_t v;
+        char s[64];
+        int n = 0;
+        (void)state;
+
+        load_frame("pcapplusplus/PacketExamples__igmpv3.pcap", 2, buf, sizeof(buf), &p);
+        int i = pkt_layer_find(&p, PKT_PROTO_IGMPV3_REPORT, 0);
+        assert_true(i > 0);
+        PKT_ELEM_FOREACH(&p, (unsigned)i, "records", e)
+        {
+                assert_int_equal(pkt_elem_get_u64(&p, (unsigned)i, &e, "type", &v), 0);
+                assert_int_equal(v, 1);
+                assert_true(pkt_elem_get_str(&p, (unsigned)i, &e, "maddr", s, sizeof(s)) >= 0);
+                assert_string_equal(s, "224.0.0.9");
+                assert_int_equal(pkt_elem_get_u64(&p, (unsigned)i, &e, "nsrcs", &v), 0);
+                assert_int_equal(v, 1);
+                n++;
+        }
+        assert_int_equal(n, 1);
+        pkt_done(&p);
+}
+
+/* tshark: num_grp_recs 1, one record; the 6 zero bytes after it (IP counts them) are no record. */
+static void
+test_igmpv3_report_stops_at_the_record_count(void **state)
+{
+        uint8_t buf[2048];
+        struct pkt p;
+        int n = 0;
+        (void)state;
+
+        load_frame("zeek/igmp__home-multicast-short.pcap", 2, buf, sizeof(buf), &p);
+        int i = pkt_layer_find(&p, PKT_PROTO_IGMPV3_REPORT, 0);
+        assert_true(i > 0);
+        assert_false(p.layers[i].flags & PKT_LAYER_MALFORMED);
+        PKT_ELEM_FOREACH(&p, (unsigned)i, "records", e)
+                n++;
+        assert_int_equal(n, 1);
+        pkt_done(&p);
+}
+
+/* tshark: ospf.msg 1, hello interval 10, dead interval 40 on packetnet/ospfv2.pcap frame 1. */
+static void
+test_ospf_hello_corpus_fields_match_tshark(void **state)
+{
+        uint8_t buf[2048];
+        struct pkt p;
+        (void)state;
+
+        load_frame("packetnet/ospfv2.pcap", 1, buf, sizeof(buf), &p);
+        int i = pkt_layer_find(&p, PKT_PROTO_OSPF_HELLO, 0);
+        assert_true(i > 0);
+        assert_string_equal(tu_field(&p, (unsigned)i - 1, "type"), "HELLO");
+        assert_string_equal(tu_field(&p, (unsigned)i, "hello_interval"), "10");
+        assert_string_equal(tu_field(&p, (unsigned)i, "dead_interval"), "40");
+        pkt_done(&p);
+}
+
+static void
+test_ipx_in_raw_8023_frame(void **state)
+{
+        uint8_t buf[128];
+        struct pkt p;
+        (void)state;
+
+        size_t n = tu_hex(ipx_raw_8023_hex, buf, sizeof(buf));
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_dlt(&p, 1, buf, n, n), 0);
+        int i = pkt_layer_find(&p, PKT_PROTO_IPX, 0);
+        assert_int_equal(i, 1);
+        assert_string_equal(tu_field(&p, 1, "dst_node"), "ff:ff:ff:ff:ff:ff");
+        assert_string_equal(tu_field(&p, 1, "len"), "30");
+        pkt_done(&p);
+}
+
+/* Every element of every layer, so that the iterators run on each cut too. */
+static void
+walk_elems(struct pkt *p, unsigned nl)
+{
+        for (unsigned i = 0; i < nl; i++) {
+                const struct pkt_proto *pr = pkt_proto_get(p->layers[i].proto);
+                for (unsigned s = 0; pr && s < pr->n_elems; s++) {
+                        unsigned guard = 0;
+                        PKT_ELEM_FOREACH(p, i, pr->elems[s].name, e)
+                                assert_true(++guard < 100000);
+                }
+        }
+}
+
+/* Every prefix of a real packet parses; no layer is called malformed that is not malformed whole,
+ * and a layer whose header the cut reaches into is flagged. */
+static void
+sweep_prefixes(int dlt, const uint8_t *data, size_t len)
+{
+        struct pkt full, p;
+        char sink[256];
+
+        pkt_init(&full);
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_dlt(&full, dlt, data, len, len), 0);
+        unsigned n_full = pkt_dissect_all(&full);
+        for (size_t n = 0; n < len; n++) {
+                uint8_t *cut = malloc(n ? n : 1); /* exactly n bytes: ASan sees a read past them */
+                assert_non_null(cut);
+                memcpy(cut, data, n);
+                assert_int_equal(pkt_parse_dlt(&p, dlt, cut, n, len), 0);
+                unsigned nl = pkt_dissect_all(&p);
+                assert_true(nl <= n_full);
+                for (unsigned i = 0; i < nl; i++) {
+                        const struct pkt_layer *l = &p.layers[i], *f = &full.layers[i];
+                        assert_int_equal(l->proto, f->proto);
+                        if (l->flags & PKT_LAYER_MALFORMED)
+                                assert_true(f->flags & PKT_LAYER_MALFORMED);
+                        if (f->off + f->hdr_len > n && !(f->flags & PKT_LAYER_TRUNCATED) &&
+                            l->proto != PKT_PROTO_RAW)
+                                assert_true(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED));
+                        const struct pkt_proto *pr = pkt_proto_get(l->proto);
+                        for (unsigned k = 0; k < pr->n_fields; k++)
+                                (void)pkt_field_get_str(&p, i, pr->fields[k].name, sink, sizeof(sink));
+                }
+                walk_elems(&p, nl);
+                free(cut);
+        }
+        pkt_done(&p);
+        pkt_done(&full);
+}
+
+static void
+sweep_file(const char *rel, unsigned max_frames)
+{
+        char err[PCAP_ERRBUF_SIZE];
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
+
+        if (!pc)
+                fail_msg("%s: %s", rel, err);
+        for (unsigned i = 0; i < max_frames && pcap_next_ex(pc, &h, &data) == 1; i++)
+                sweep_prefixes(pcap_datalink(pc), data, h->caplen);
+        pcap_close(pc);
+}
+
+static void
+test_net2_every_prefix_is_flagged_never_crashes(void **state)
+{
+        (void)state;
+        sweep_file("pcapplusplus/PacketExamples__igmpv3.pcap", 2);
+        sweep_file("pcapplusplus/PacketExamples__igmpv3_query2.pcap", 1);
+        sweep_file("tcpdump/IGMP_V2.pcap", 2);
+        sweep_file("packetnet/ospfv2.pcap", 8);
+        sweep_file("pypacker/packets_ospf.pcap", 7);
+        sweep_file("tcpdump/PIMv2_hellos.pcap", 2);
+        sweep_file("tcpdump/PIM_register_register-stop.pcap", 2);
+        sweep_file("tcpdump/ipx.pcap", 2);
+}
+
+/* tcpdump's fuzzer reproducers for its PIM, OSPF and IGMP printers: every frame dissects, with
+ * every element walked, without a crash or an unbounded loop. */
+static void
+test_net2_hostile_corpus_files_parse(void **state)
+{
+        static const char *const files[] = {
+                "tcpdump/pimv2-oobr-1.pcap",  "tcpdump/pimv2-oobr-2.pcap",
+                "tcpdump/pimv2-oobr-3.pcap",  "tcpdump/pimv2-oobr-4.pcap",
+                "tcpdump/pim_header_asan.pcap", "tcpdump/pim_header_asan-2.pcap",
+                "tcpdump/pim_header_asan-3.pcap", "tcpdump/pim_header_asan-4.pcap",
+                "tcpdump/hoobr_pimv1.pcap", "tcpdump/ospf-signed-integer-ubsan.pcap",
+                "tcpdump/ospf6_decode_v3_asan.pcap", "tcpdump/ospf6_print_lshdr-oobr.pcap",
+                "tcpdump/ospf2-seg-fault-1.pcapng", "tcpdump/ipx-invalid-length.pcap",
+                "tcpdump/heapoverflow-in_checksum.pcap",
+        };
+        char err[PCAP_ERRBUF_SIZE];
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        (void)state;
+
+        for (size_t f = 0; f < sizeof(files) / sizeof(files[0]); f++) {
+                pcap_t *pc = pcap_open_offline(tu_corpus(files[f]), err);
+                if (!pc)
+                        fail_msg("%s: %s", files[f], err);
+                while (pcap_next_ex(pc, &h, &data) == 1) {
+                        struct pkt p;
+                        pkt_init(&p);
+                        assert_int_equal(pkt_parse_dlt(&p, pcap_datalink(pc), data, h->caplen, h->len), 0);
+                        walk_elems(&p, pkt_dissect_all(&p));
+                        pkt_done(&p);
+                }
+                pcap_close(pc);
+        }
+}
+
+/* A v3 report claiming 65535 sources in an 8-byte record: malformed, one element, no read past it. */
+static void
+test_igmpv3_record_claiming_too_many_sources_is_malformed(void **state)
+{
+        uint8_t buf[64];
+        struct pkt p;
+        int n = 0;
+        (void)state;
+
+        size_t len = tu_hex("45000024000100000102000000000000000000002200000000000001"
+                            "0100ffffe0000001", buf, sizeof(buf));
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_dlt(&p, 228, buf, len, len), 0);
+        int i = pkt_layer_find(&p, PKT_PROTO_IGMPV3_REPORT, 0);
+        assert_true(i > 0);
+        assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
+        PKT_ELEM_FOREACH(&p, (unsigned)i, "records", e)
+        {
+                assert_true(e.flags & PKT_LAYER_MALFORMED);
+                n++;
+        }
+        assert_int_equal(n, 1);
+        pkt_done(&p);
+}
+
+int
+main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_igmpv3_report_counts_records_and_sources_as_scapy),
+                cmocka_unit_test(test_ospf_hello_checksum_skips_auth_as_scapy),
+                cmocka_unit_test(test_pim_hello_options_build_as_scapy),
+                cmocka_unit_test(test_igmp_explicit_checksum_wins),
+                cmocka_unit_test(test_igmpv3_report_record_matches_tshark),
+                cmocka_unit_test(test_igmpv3_report_stops_at_the_record_count),
+                cmocka_unit_test(test_ospf_hello_corpus_fields_match_tshark),
+                cmocka_unit_test(test_ipx_in_raw_8023_frame),
+                cmocka_unit_test(test_net2_every_prefix_is_flagged_never_crashes),
+                cmocka_unit_test(test_net2_hostile_corpus_files_parse),
+                cmocka_unit_test(test_igmpv3_record_claiming_too_many_sources_is_malformed),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
