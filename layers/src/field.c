@@ -269,6 +269,9 @@ pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *tabl
         }
         if ((start + bits + 7) / 8 > len)
                 return -ENODATA;
+        /* An integer needs a bit at least: a variable one with no bytes left is not there. */
+        if (bits == 0 && (f->type == PKT_FT_UINT || f->type == PKT_FT_ENUM || f->type == PKT_FT_FLAGS))
+                return -ENODATA;
         *ret = (struct field_loc){ .bit_off = start, .bits = bits };
         return 0;
 }
