@@ -11,7 +11,8 @@
  * Protocol-field compression (RFC 1661 6.5): protocol numbers have an even first and an odd last
  * byte (RFC 1661 2), so a protocol field whose first byte is odd is the compressed, 1-byte form.
  * `p` is therefore a field of 1 or 2 bytes: as long as the header, which the first byte decides.
- * A built header has the 2-byte form (the RFC's default, and scapy's); a parsed one keeps its form.
+ * A built header is compressed when its protocol allows, as scapy and pypacker build it, unless `p`
+ * was set explicitly (then it has both bytes); a parsed one keeps its form.
  *
  * Address-and-control-field compression (RFC 1661 6.6) drops the two framing bytes, so they are a
  * layer of their own ("hdlc", as scapy calls it) that is there only when the frame has them. The
@@ -69,23 +70,40 @@ ppp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->next = (uint16_t)pkt_key_lookup(PKT_KEY_PPP, proto);
 }
 
+/*
+ * A new header (pushed with the 2 zero bytes of no protocol) gets the compressed form when the protocol
+ * allows it, as scapy and pypacker build it; a protocol set explicitly keeps both bytes, which is how
+ * to build the uncompressed form. A parsed header never reads 00 00, so it keeps its form.
+ */
 static int
-ppp_update(struct pkt *p, unsigned idx)
+ppp_compress(struct pkt *p, unsigned idx, uint32_t proto)
 {
         const struct pkt_layer *l = &p->layers[idx];
         const uint8_t *h = p->data + l->off;
-        uint32_t key;
 
-        if (idx + 1u < p->n_layers && pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_PPP, &key) == 0) {
-                /* A compressed field cannot name a protocol above 0xff: leave it as it is. */
-                if (l->hdr_len == 1 && key > 0xff)
-                        return 0;
-                return pkt_auto_set(p, idx, F_P, key);
-        }
-        /* A new header with nothing above names IPv4, as pypacker's and scapy's defaults do. */
-        if ((p->flags & PKT_F_OWNED) && l->hdr_len == PPP_HDR_LEN && h[0] == 0 && h[1] == 0)
-                return pkt_auto_set(p, idx, F_P, PPP_PROTO_IP);
-        return 0;
+        if (l->hdr_len != PPP_HDR_LEN || h[0] || h[1] || (l->set_mask & (UINT64_C(1) << F_P)) ||
+            proto > 0xff || !(proto & PPP_PFC_BIT))
+                return 0;
+        return pkt_layer_splice(p, idx, 0, 1, NULL, 0);
+}
+
+static int
+ppp_update(struct pkt *p, unsigned idx)
+{
+        uint32_t key = PPP_PROTO_IP;
+        int r;
+
+        if (idx + 1u < p->n_layers && pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_PPP, &key) < 0)
+                return 0; /* a payload without a PPP number (raw): leave the field as it is */
+        if ((p->flags & PKT_F_OWNED) && (r = ppp_compress(p, idx, key)) < 0)
+                return r;
+        /* A compressed field cannot name a protocol above 0xff: leave it as it is. */
+        if (p->layers[idx].hdr_len == 1 && key > 0xff)
+                return 0;
+        /* Nothing above: a new header names IPv4, as pypacker's and scapy's defaults do. */
+        if (idx + 1u >= p->n_layers && p->data[p->layers[idx].off] != 0)
+                return 0;
+        return pkt_auto_set(p, idx, F_P, key);
 }
 
 static void

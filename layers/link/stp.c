@@ -120,8 +120,8 @@ stp_hdr_len(const struct pkt_view *v)
                         return RSTP_LEN;
                 len = MSTP_FIXED_LEN + mstp_v3_len(v);
                 /* SPB (IEEE 802.1aq 13.14): a version 4 length and its data follow the MSTIs. */
-                if (v->b[2] >= STP_V_SPT && pkt_rd_be16(v, len, &v4_len))
-                        len += 2u + v4_len;
+                if (v->b[2] >= STP_V_SPT)
+                        len += 2u + (pkt_rd_be16(v, len, &v4_len) ? v4_len : 0u);
                 return len;
         default:
                 return STP_TCN_LEN;

@@ -1,0 +1,425 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The link2 group (layers/link/{ppp,pppoe,stp,dtp}.c, layers/net/{hsrp,vrrp}.c): building against
+ * scapy, dissecting corpus captures against tshark, hostile headers, and every prefix of real frames.
+ *
+ * Expected bytes come from scapy 2.5.0 (the expression is beside each); expected field values from
+ * TShark 4.0.17 (`tshark -n -r FILE -T fields -e ...`, run once, values pasted in).
+ */
+#include <errno.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <pkt/pkt.h>
+#include <pkt/proto.h>
+
+#include "testutil.h"
+
+/* Why 2048: every frame used here is shorter; a longer one fails the test instead of being cut. */
+#define FRAME_MAX 2048
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+struct frame {
+        int dlt;
+        uint32_t caplen;
+        uint32_t wire_len;
+        uint8_t data[FRAME_MAX];
+};
+
+/* Loads frame @no (1-based, as tshark counts) of corpus file @rel. */
+static void
+load_frame(const char *rel, unsigned no, struct frame *f)
+{
+        char err[PCAP_ERRBUF_SIZE];
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
+        unsigned i = 0;
+
+        if (!pc)
+                fail_msg("%s: %s", rel, err);
+        while (pcap_next_ex(pc, &h, &data) == 1)
+                if (++i == no)
+                        break;
+        if (i != no || h->caplen > FRAME_MAX)
+                fail_msg("%s: no frame %u of at most %d bytes", rel, no, FRAME_MAX);
+        f->dlt = pcap_datalink(pc);
+        f->caplen = h->caplen;
+        f->wire_len = h->len;
+        memcpy(f->data, data, h->caplen);
+        pcap_close(pc);
+}
+
+static void
+parse_frame(struct pkt *p, const struct frame *f)
+{
+        pkt_init(p);
+        assert_int_equal(pkt_parse_dlt(p, f->dlt, f->data, f->caplen, f->wire_len), 0);
+        pkt_dissect_all(p);
+}
+
+static uint64_t
+field_u64(struct pkt *p, unsigned idx, const char *name)
+{
+        uint64_t v = 0;
+        int r = pkt_field_get_u64(p, idx, name, &v);
+
+        if (r < 0)
+                fail_msg("field %s of layer %u: %d", name, idx, r);
+        return v;
+}
+
+/* Builds @spec and checks the bytes against @want_hex. */
+static void
+build_checked(const char *spec, const char *want_hex)
+{
+        uint8_t want[FRAME_MAX];
+        const uint8_t *d;
+        struct pkt p;
+
+        pkt_init(&p);
+        size_t n = tu_build(&p, spec, &d);
+        size_t wn = tu_hex(want_hex, want, sizeof(want));
+        tu_assert_bytes(d, n, want, wn);
+        pkt_done(&p);
+}
+
+/* The index of the first layer of @proto, failing the test when there is none. */
+static unsigned
+layer_of(struct pkt *p, unsigned proto)
+{
+        int i = pkt_layer_find(p, proto, 0);
+
+        if (i < 0)
+                fail_msg("no layer %u", proto);
+        return (unsigned)i;
+}
+
+static void
+test_ppp_builds_compressed_protocol_like_scapy(void **state)
+{
+        (void)state;
+        /* PPP()/IP(src="192.0.2.1",dst="192.0.2.2",id=1)/UDP(sport=1024,dport=9999) */
+        build_checked("ppp/ip(src=192.0.2.1,dst=192.0.2.2,id=1)/udp(sport=1024,dport=9999)",
+                      "214500001c000100004011f6ccc0000201c00002020400270f000850cb");
+        /* PPP(proto=0xc021)/Raw(bytes.fromhex("010100040000")): LCP cannot be compressed */
+        build_checked("ppp(p=LCP)/raw(hex=010100040000)", "c021010100040000");
+        /* An explicit p keeps both bytes: the uncompressed form on request. */
+        build_checked("ppp(p=0x0021)/raw(hex=00)", "002100");
+}
+
+static void
+test_pppoe_session_and_discovery_build_like_scapy(void **state)
+{
+        (void)state;
+        /* Ether(dst="02:00:00:00:00:02",src="02:00:00:00:00:01")/PPPoE(sessionid=0x11)/PPP()/
+         *   IP(src="192.0.2.1",dst="192.0.2.2",id=1)/UDP(sport=1024,dport=9999) */
+        build_checked("ethernet(dst=02:00:00:00:00:02,src=02:00:00:00:00:01)/pppoe(session=0x11)/ppp/"
+                      "ip(src=192.0.2.1,dst=192.0.2.2,id=1)/udp(sport=1024,dport=9999)",
+                      "020000000002020000000001886411000011001d214500001c000100004011f6ccc0000201"
+                      "c00002020400270f000850cb");
+        /* Ether(dst="ff:ff:ff:ff:ff:ff",src="02:00:00:00:00:01")/PPPoED(code=0x09)/PPPoED_Tags(
+         *   tag_list=[PPPoETag(tag_type=0x0101),PPPoETag(tag_type=0x0103,
+         *   tag_value=bytes.fromhex("64138518"))]) */
+        build_checked("ethernet(dst=ff:ff:ff:ff:ff:ff,src=02:00:00:00:00:01)/"
+                      "pppoe(code=PADI,tags=[service_name,host_uniq(64138518)])",
+                      "ffffffffffff020000000001886311090000000c010100000103000464138518");
+}
+
+static void
+test_stp_config_bpdu_builds_like_scapy(void **state)
+{
+        (void)state;
+        /* Dot3(dst="01:80:c2:00:00:00",src="02:00:00:00:00:01")/LLC(dsap=0x42,ssap=0x42,ctrl=3)/
+         *   STP(rootid=32768,rootmac="02:00:00:00:00:01",bridgeid=32768,
+         *   bridgemac="02:00:00:00:00:01",portid=0x8001) */
+        build_checked("ethernet(dst=01:80:c2:00:00:00,src=02:00:00:00:00:01)/llc(dsap=0x42,ssap=0x42)/"
+                      "stp(root_prio=8,root_mac=02:00:00:00:00:01,bridge_prio=8,"
+                      "bridge_mac=02:00:00:00:00:01,port_id=0x8001)",
+                      "0180c200000002000000000100264242030000000000800002000000000100000000800002"
+                      "000000000180010100140002000f00");
+}
+
+static void
+test_vrrp_v2_and_v3_build_with_checksums_like_scapy(void **state)
+{
+        (void)state;
+        /* IP(src="192.0.2.1",dst="224.0.0.18",ttl=255,id=1)/VRRP(addrlist=["192.0.2.254"]) */
+        build_checked("ip(src=192.0.2.1,dst=224.0.0.18,ttl=255,id=1)/vrrp(addrs=[addr(192.0.2.254)])",
+                      "4500002800010000ff701951c0000201e0000012210164010001b7fdc00002fe0000000000000000");
+        /* IPv6(src="fe80::1",dst="ff02::12",hlim=255)/VRRPv3(addrlist=["2001:db8::1"]) */
+        build_checked("ip6(src=fe80::1,dst=ff02::12,hlim=255)/vrrp(vtype=0x31,max_advt=100,"
+                      "addrs=[addr(2001:db8::1)])",
+                      "60000000001870fffe800000000000000000000000000001ff020000000000000000000000000012"
+                      "3101640100643ec020010db8000000000000000000000001");
+}
+
+static void
+test_hsrp_and_dtp_build(void **state)
+{
+        (void)state;
+        /* IP(src="192.0.2.1",dst="224.0.0.2",ttl=1,id=1)/UDP(sport=1985,dport=1985)/
+         *   HSRP(virtualIP="192.0.2.254") */
+        build_checked("ip(src=192.0.2.1,dst=224.0.0.2,ttl=1,id=1)/udp(sport=1985,dport=1985)/"
+                      "hsrp(vip=192.0.2.254)",
+                      "4500003000010000011117b9c0000201e000000207c107c1001c29e9000010030a780100636973636f"
+                      "000000c00002fe");
+        /* Dot3(dst="01:00:0c:cc:cc:cc",src="02:00:00:00:00:01")/LLC(dsap=0xaa,ssap=0xaa,ctrl=3)/
+         *   SNAP(OUI=0x0c,code=0x2004)/Raw(bytes.fromhex("01000100074c616200020005040003000540"
+         *   "0004000a020000000001")) (scapy's DTP is in contrib) */
+        build_checked("ethernet(dst=01:00:0c:cc:cc:cc,src=02:00:00:00:00:01)/llc/"
+                      "dtp(tvs=[domain(\"Lab\"),status(04),dtptype(40),neighbor(020000000001)])",
+                      "01000ccccccc0200000000010024aaaa0300000c200401000100074c6162000200050400030005400004"
+                      "000a020000000001");
+}
+
+static void
+test_stp_corpus_mstp_matches_tshark(void **state)
+{
+        struct frame f;
+        struct pkt p;
+        unsigned n = 0;
+        uint64_t v;
+        (void)state;
+
+        /* -e stp.version -e stp.root.hw -e stp.root.cost -e mstp.version_3_length -e mstp.config_name
+         *  -e mstp.msti.root_cost -e mstp.msti.remaining_hops: 3 00:1f:27:b4:7d:80 200000 96 Brewery
+         *  0,200000 20,20 */
+        load_frame("tcpdump/MSTP_Intra-Region_BPDUs.pcap", 1, &f);
+        parse_frame(&p, &f);
+        unsigned i = layer_of(&p, PKT_PROTO_STP);
+        assert_int_equal(field_u64(&p, i, "v"), 3);
+        assert_string_equal(tu_field(&p, i, "root_mac"), "00:1f:27:b4:7d:80");
+        assert_int_equal(field_u64(&p, i, "root_path"), 200000);
+        assert_int_equal(field_u64(&p, i, "v3_len"), 96);
+        assert_memory_equal(tu_field(&p, i, "cfg_name"), "Brewery", 7);
+        PKT_ELEM_FOREACH(&p, i, "mstis", e) {
+                assert_int_equal(pkt_elem_get_u64(&p, i, &e, "root_path", &v), 0);
+                assert_int_equal(v, n == 0 ? 0 : 200000);
+                assert_int_equal(pkt_elem_get_u64(&p, i, &e, "hops", &v), 0);
+                assert_int_equal(v, 20);
+                n++;
+        }
+        assert_int_equal(n, 2);
+        assert_int_equal(p.layers[i].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
+        pkt_done(&p);
+}
+
+static void
+test_pppoe_corpus_discovery_tags_match_tshark(void **state)
+{
+        static const uint16_t want[] = { 0x0101, 0x0103, 0x0102, 0x0104 };
+        struct frame f;
+        struct pkt p;
+        unsigned n = 0;
+        uint64_t v;
+        (void)state;
+
+        /* -e pppoe.code -e pppoe.session_id -e pppoe.payload_length -e pppoed.tags.ac_name
+         *  -e pppoed.tags.ac_cookie: 0x65 0x0011 40 BRAS 3d0f0587062484f2df32b9ddfd77bd5b */
+        load_frame("pcapplusplus/PacketExamples__PPPoEDiscovery.pcap", 2, &f);
+        parse_frame(&p, &f);
+        unsigned i = layer_of(&p, PKT_PROTO_PPPOE);
+        assert_int_equal(field_u64(&p, i, "code"), 0x65);
+        assert_int_equal(field_u64(&p, i, "session"), 0x11);
+        assert_int_equal(field_u64(&p, i, "len"), 40);
+        assert_int_equal(p.layers[i].hdr_len, 46);
+        PKT_ELEM_FOREACH(&p, i, "tags", e) {
+                assert_true(n < 4);
+                assert_int_equal(pkt_elem_get_u64(&p, i, &e, "type", &v), 0);
+                assert_int_equal(v, want[n]);
+                n++;
+        }
+        assert_int_equal(n, 4);
+        pkt_done(&p);
+}
+
+static void
+test_ppp_dlt9_with_address_and_control_goes_through_hdlc(void **state)
+{
+        struct frame f;
+        struct pkt p;
+        (void)state;
+
+        /* tshark -e ppp.address -e ppp.control -e ppp.protocol: 0xff 0x03 0x0021 */
+        load_frame("pcap4j/HdlcPppPacketTest.pcap", 1, &f);
+        parse_frame(&p, &f);
+        assert_int_equal(p.layers[0].proto, PKT_PROTO_HDLC);
+        assert_int_equal(field_u64(&p, 0, "address"), 0xff);
+        assert_int_equal(field_u64(&p, 0, "control"), 0x03);
+        assert_int_equal(p.layers[1].proto, PKT_PROTO_PPP);
+        assert_int_equal(field_u64(&p, 1, "p"), 0x21);
+        assert_int_equal(p.layers[2].proto, PKT_PROTO_IP);
+        pkt_done(&p);
+
+        /* Without them (same file set): PPP first, 2-byte protocol 0x0021. */
+        load_frame("pcap4j/PppPacketTest.pcap", 1, &f);
+        parse_frame(&p, &f);
+        assert_int_equal(p.layers[0].proto, PKT_PROTO_PPP);
+        assert_int_equal(p.layers[0].hdr_len, 2);
+        assert_int_equal(p.layers[1].proto, PKT_PROTO_IP);
+        pkt_done(&p);
+}
+
+static void
+test_vrrp_corpus_v3_matches_tshark(void **state)
+{
+        static uint8_t copy[FRAME_MAX];
+        struct frame f;
+        struct pkt p;
+        (void)state;
+
+        /* -e vrrp.version -e vrrp.virt_rtr_id -e vrrp.prio -e vrrp.addr_count -e vrrp.short_adver_int
+         *  -e vrrp.checksum -e vrrp.ip_addr: 3 1 100 2 1 0x484d 192.168.0.1,192.168.0.2 */
+        load_frame("pcapplusplus/PacketExamples__VRRP-V3-IPv4.pcap", 1, &f);
+        memcpy(copy, f.data, f.caplen);
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_writable(&p, PKT_PROTO_ETHERNET, copy, f.caplen, f.wire_len), 0);
+        pkt_dissect_all(&p);
+        unsigned i = layer_of(&p, PKT_PROTO_VRRP);
+        assert_int_equal(field_u64(&p, i, "v"), 3);
+        assert_int_equal(field_u64(&p, i, "count"), 2);
+        assert_int_equal(field_u64(&p, i, "max_advt"), 1);
+        assert_int_equal(field_u64(&p, i, "sum"), 0x484d);
+        assert_int_equal(p.layers[i].hdr_len, 16);
+
+        /* The checksum recomputed over the pseudo-header equals the captured one. */
+        assert_int_equal(pkt_field_set_u64(&p, i, "sum", 0), 0);
+        assert_int_equal(pkt_field_set_auto(&p, i, "sum", true), 0);
+        const uint8_t *d;
+        int n = pkt_serialize(&p, 0, &d);
+        assert_true(n > 0);
+        tu_assert_bytes(d, (size_t)n, f.data, f.caplen);
+        pkt_done(&p);
+}
+
+/* Regression: TLVs and tags whose lengths lie must end the walk flagged, not loop or overread. */
+static void
+test_hostile_lengths_are_flagged_malformed(void **state)
+{
+        uint8_t b[128];
+        struct pkt p;
+        size_t n;
+        (void)state;
+
+        /* DTP with a TLV of length 0 (shorter than its own header): the walk would never advance. */
+        n = tu_hex("01000ccccccc0200000000010011aaaa0300000c2004" "01" "0001 0000 0002 0005 04", b, sizeof(b));
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_dlt(&p, 1, b, n, n), 0);
+        pkt_dissect_all(&p);
+        unsigned i = layer_of(&p, PKT_PROTO_DTP);
+        assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
+        unsigned count = 0;
+        PKT_ELEM_FOREACH(&p, i, "tvs", e) {
+                assert_true(++count <= 1);
+                assert_true(e.flags & PKT_LAYER_MALFORMED);
+        }
+        pkt_done(&p);
+
+        /* PPPoE discovery whose length claims more than the frame. */
+        n = tu_hex("ffffffffffff020000000001 8863 1109 0000 ffff 0101 0000", b, sizeof(b));
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_dlt(&p, 1, b, n, n), 0);
+        pkt_dissect_all(&p);
+        i = layer_of(&p, PKT_PROTO_PPPOE);
+        assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
+        pkt_done(&p);
+
+        /* VRRP counting 255 IPv4 addresses in a 16-byte message. */
+        n = tu_hex("4500002400010000ff70 0000 c0000201e0000012 2101 64ff 0001 0000 c00002fe 00000000", b,
+                   sizeof(b));
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, b, n, n), 0);
+        pkt_dissect_all(&p);
+        i = layer_of(&p, PKT_PROTO_VRRP);
+        assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
+        pkt_done(&p);
+}
+
+static int
+discard(void *ctx, const char *text, size_t len)
+{
+        (void)ctx;
+        (void)text;
+        (void)len;
+        return 0;
+}
+
+/* Every prefix of @f parses: nothing crashes or claims bytes past the prefix, no element walk runs
+ * away; the layer of @proto, when the prefix cuts its header (as the whole frame has it), is flagged
+ * truncated. */
+static void
+sweep_prefixes(const struct frame *f, unsigned proto)
+{
+        static const char *const sets[] = { "tags", "tvs", "mstis", "addrs", "tlvs" };
+        struct pkt p;
+
+        parse_frame(&p, f);
+        unsigned at = layer_of(&p, proto);
+        uint32_t off = p.layers[at].off, hdr_len = p.layers[at].hdr_len;
+        pkt_done(&p);
+
+        for (uint32_t n = 0; n <= f->caplen; n++) {
+                pkt_init(&p);
+                assert_int_equal(pkt_parse_dlt(&p, f->dlt, f->data, n, f->wire_len), 0);
+                unsigned count = pkt_dissect_all(&p);
+                for (unsigned i = 0; i < count; i++) {
+                        const struct pkt_layer *l = &p.layers[i];
+                        assert_true(l->off + l->len <= n);
+                        if (i == at && l->proto == proto && off + hdr_len > n)
+                                assert_true(l->flags & PKT_LAYER_TRUNCATED);
+                        for (unsigned s = 0; s < ARRAY_SIZE(sets); s++) {
+                                unsigned guard = 0;
+                                PKT_ELEM_FOREACH(&p, i, sets[s], e)
+                                        assert_true(++guard < 1000);
+                        }
+                }
+                assert_int_equal(pkt_print(&p, discard, NULL), 0);
+                pkt_done(&p);
+        }
+}
+
+static void
+test_every_prefix_is_flagged_never_crashes(void **state)
+{
+        struct frame f;
+        (void)state;
+
+        load_frame("tcpdump/MSTP_Intra-Region_BPDUs.pcap", 1, &f);
+        sweep_prefixes(&f, PKT_PROTO_STP);
+        load_frame("pcapplusplus/PacketExamples__PPPoEDiscovery.pcap", 2, &f);
+        sweep_prefixes(&f, PKT_PROTO_PPPOE);
+        load_frame("pcapplusplus/PacketExamples__PPPoESession.pcap", 2, &f);
+        sweep_prefixes(&f, PKT_PROTO_PPP);
+        load_frame("tcpdump/DTP.pcap", 1, &f);
+        sweep_prefixes(&f, PKT_PROTO_DTP);
+        load_frame("ndpi/hsrp0.pcap", 1, &f);
+        sweep_prefixes(&f, PKT_PROTO_HSRP);
+        load_frame("pcapplusplus/PacketExamples__VRRP-V3-IPv6.pcap", 1, &f);
+        sweep_prefixes(&f, PKT_PROTO_VRRP);
+        load_frame("pcap4j/HdlcPppPacketTest.pcap", 1, &f);
+        sweep_prefixes(&f, PKT_PROTO_HDLC);
+        load_frame("tcpdump/spb_bpduv4.pcap", 1, &f);
+        sweep_prefixes(&f, PKT_PROTO_STP);
+}
+
+int
+main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_ppp_builds_compressed_protocol_like_scapy),
+                cmocka_unit_test(test_pppoe_session_and_discovery_build_like_scapy),
+                cmocka_unit_test(test_stp_config_bpdu_builds_like_scapy),
+                cmocka_unit_test(test_vrrp_v2_and_v3_build_with_checksums_like_scapy),
+                cmocka_unit_test(test_hsrp_and_dtp_build),
+                cmocka_unit_test(test_stp_corpus_mstp_matches_tshark),
+                cmocka_unit_test(test_pppoe_corpus_discovery_tags_match_tshark),
+                cmocka_unit_test(test_ppp_dlt9_with_address_and_control_goes_through_hdlc),
+                cmocka_unit_test(test_vrrp_corpus_v3_matches_tshark),
+                cmocka_unit_test(test_hostile_lengths_are_flagged_malformed),
+                cmocka_unit_test(test_every_prefix_is_flagged_never_crashes),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
