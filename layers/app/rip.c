@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * RIP v1/v2 (RFC 1058, RFC 2453 4; simple password authentication RFC 2453 4.1; keyed MD5 RFC 4822).
+ *
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +---------------+---------------+-------------------------------+
+ *  |  command (1)  |  version (1)  |       must be zero (2)        |
+ *  +---------------+---------------+-------------------------------+
+ *  | Address Family Identifier (2) |        Route Tag (2)          |  route entry, 20 bytes,
+ *  |                         IP Address (4)                        |  up to 25 of them
+ *  |                         Subnet Mask (4)                       |
+ *  |                         Next Hop (4)                          |
+ *  |                         Metric (4)                            |
+ *  +-------------------------------+-------------------------------+
+ *  |             0xFFFF            |    Authentication Type (2)    |  authentication entry
+ *  |                    Authentication (16)                        |
+ *
+ * The entries are pypacker's "rte_auth"; an entry whose family is 0xFFFF is authentication, with
+ * "type" and "auth" in place of the route fields. RIPv1 (RFC 1058) has zeros where v2 has route tag,
+ * mask and next hop; the same table reads both.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+#define RIP_HDR_LEN 4
+#define RIP_ENTRY_LEN 20
+#define RIP_AUTH_FAMILY 0xffff
+
+/* clang-format off */
+static const struct pkt_name rip_cmd_names[] = {
+        { 1, "request" }, { 2, "response" }, { 0, NULL },
+};
+
+static const struct pkt_name rip_auth_names[] = {
+        { 1, "trailer" }, { 2, "password" }, { 3, "md5" }, { 0, NULL },
+};
+
+static const struct pkt_field rip_fields[] = {
+        { .name = "cmd",  .off = 0,  .bits = 8,  .type = PKT_FT_ENUM, .names = rip_cmd_names, .def = 1 },
+        { .name = "v",    .off = 8,  .bits = 8,  .type = PKT_FT_UINT, .def = 2 },
+        { .name = "rsvd", .off = 16, .bits = 16, .type = PKT_FT_UINT },
+};
+
+static const struct pkt_field rip_entry_fields[] = {
+        { .name = "family", .off = 0, .bits = 16, .type = PKT_FT_UINT },
+};
+
+/* Kind fields, after the family. */
+static const struct pkt_field rte_fields[] = {
+        { .name = "route_tag", .off = 0,   .bits = 16, .type = PKT_FT_UINT },
+        { .name = "addr",      .off = 16,  .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "subnet",    .off = 48,  .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "next_hop",  .off = 80,  .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "metric",    .off = 112, .bits = 32, .type = PKT_FT_UINT },
+};
+
+static const struct pkt_field auth_fields[] = {
+        { .name = "type", .off = 0,  .bits = 16,  .type = PKT_FT_ENUM, .names = rip_auth_names },
+        { .name = "auth", .off = 16, .bits = 128, .type = PKT_FT_STRING },
+};
+/* clang-format on */
+
+/* Entries of 20 bytes to the end of the message. A cut-off last entry is truncated when the capture
+ * cut it and malformed when the message itself ends inside it. */
+static int
+rip_entries_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        uint32_t pos = e->count == 0 ? RIP_HDR_LEN : e->next, end = v->caplen;
+        uint16_t family;
+
+        if (pos >= end)
+                return 0;
+        e->off = pos;
+        e->len = MIN(RIP_ENTRY_LEN, end - pos);
+        e->next = pos + e->len;
+        if (end - pos < RIP_ENTRY_LEN)
+                e->flags |= pos + RIP_ENTRY_LEN <= v->wire_len ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+        if (!pkt_rd_be16(v, pos, &family))
+                return 1;
+        e->data_off = 2;
+        e->kind_fields = family == RIP_AUTH_FAMILY ? auth_fields : rte_fields;
+        e->n_kind_fields = family == RIP_AUTH_FAMILY ? ARRAY_SIZE(auth_fields) : ARRAY_SIZE(rte_fields);
+        return 1;
+}
+
+static const struct pkt_elem_set rip_elems[] = {
+        { .name = "rte_auth", .elem_name = "rte", .next = rip_entries_next, .fields = rip_entry_fields,
+          .n_fields = ARRAY_SIZE(rip_entry_fields) },
+};
+
+/* The message is the whole datagram; entries are 20 bytes, so any other length is malformed. */
+static void
+rip_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        d->hdr_len = v->wire_len;
+        d->payload_len = 0;
+        if ((v->wire_len - RIP_HDR_LEN) % RIP_ENTRY_LEN)
+                d->flags |= PKT_LAYER_MALFORMED;
+}
+
+/* ---- building: "rte(family=2,addr=10.0.0.0,subnet=255.0.0.0,metric=1)", "auth(type=2,auth=\"pw\")" */
+
+/* Why 8: more arguments than an entry has fields. */
+#define RIP_ARGS_MAX 8
+
+static const struct pkt_field *
+entry_field(const char *key, bool is_auth)
+{
+        const struct pkt_field *t = is_auth ? auth_fields : rte_fields;
+        size_t n = is_auth ? ARRAY_SIZE(auth_fields) : ARRAY_SIZE(rte_fields);
+
+        for (size_t i = 0; i < n; i++)
+                if (strcmp(t[i].name, key) == 0)
+                        return &t[i];
+        return NULL;
+}
+
+static int
+rip_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
+               size_t size, uint32_t *ret_at)
+{
+        struct pkt_spec_arg args[RIP_ARGS_MAX];
+        char name[16];
+        uint64_t u;
+        int n, r;
+
+        (void)v;
+        (void)set;
+        *ret_at = hdr_len;
+        n = pkt_spec_split(text, name, sizeof(name), args, RIP_ARGS_MAX);
+        if (n < 0)
+                return n;
+        bool is_auth = strcasecmp(name, "auth") == 0;
+        if (!is_auth && strcasecmp(name, "rte") != 0)
+                return -EINVAL;
+        if (size < RIP_ENTRY_LEN)
+                return -EMSGSIZE;
+        memset(out, 0, RIP_ENTRY_LEN);
+        /* RFC 2453 3.6: AF_INET (2) unless said otherwise; authentication says 0xFFFF. */
+        out[0] = is_auth ? 0xff : 0;
+        out[1] = is_auth ? 0xff : 2;
+        if (is_auth)
+                out[3] = 2; /* simple password, RFC 2453 4.1 */
+        for (int i = 0; i < n; i++) {
+                static const struct pkt_field family = PKT_U("family", 0, 16);
+                const struct pkt_field *f = strcmp(args[i].key, "family") == 0 ? &family
+                                                                                : entry_field(args[i].key, is_auth);
+                if (!f)
+                        return -ENOENT;
+                uint32_t at = f == &family ? 0 : 2 + f->off / 8u;
+                /* Strings shorter than the field keep the zeros after them (RFC 2453 4.1). */
+                uint8_t tmp[RIP_ENTRY_LEN];
+                r = pkt_spec_value(f, args[i].value, &u, tmp, sizeof(tmp));
+                if (r < 0)
+                        return r;
+                if (at + (uint32_t)r > RIP_ENTRY_LEN)
+                        return -EMSGSIZE;
+                memcpy(out + at, tmp, (size_t)r);
+        }
+        return RIP_ENTRY_LEN;
+}
+
+static const struct pkt_key rip_carriers[] = {
+        { PKT_KEY_UDP_PORT, 520 },
+        PKT_KEY_END,
+};
+
+const struct pkt_proto pkt_proto_rip = {
+        .name = "rip",
+        .summary = "Routing Information Protocol v1/v2 (RFC 2453)",
+        .id = PKT_PROTO_RIP,
+        .min_hdr_len = RIP_HDR_LEN,
+        .fields = rip_fields,
+        .n_fields = ARRAY_SIZE(rip_fields),
+        .elems = rip_elems,
+        .n_elems = ARRAY_SIZE(rip_elems),
+        .carriers = rip_carriers,
+        .dissect = rip_dissect,
+        .elem_build = rip_elem_build,
+};

@@ -1,0 +1,175 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""tshark field map for SCTP and the UDP applications NTP, RTP, DHCP and RIP."""
+import calendar
+import time
+
+from oracle_fields import elems, field
+
+TSHARK_PROTOS = ["sctp", "ntp", "rtp", "dhcp", "rip"]
+
+# RTP has no port of its own; ours is 5004 (RFC 3551), which tshark does not map by default.
+DECODE_AS = ["udp.port==5004,rtp"]
+
+CHUNKS = ("chunks",)
+PARAMS = ("params",)
+RTES = ("rte_auth",)
+NTP_EPOCH = 2208988800  # seconds from 1900 (NTP era 0) to 1970
+
+
+def chunk_type(*types):
+    return lambda e: int(e.get("type", -1)) in types
+
+
+def mac_of_chaddr(v, layer):
+    """tshark shows chaddr as a MAC when it is Ethernet's (hrd 1, hln 6)."""
+    return ":".join(v[i:i + 2] for i in range(0, 12, 2))
+
+
+def is_ether(layer):
+    return int(layer.get("hrd", 0)) == 1 and int(layer.get("hln", 0)) == 6
+
+
+def cstring(v, _l):
+    """BOOTP's sname and file are NUL-terminated inside a fixed field."""
+    return v.split("\x00")[0]
+
+
+def has_cstring(key):
+    return lambda l: bool(str(l.get(key, "")).split("\x00")[0])
+
+
+def dotted(v, _l):
+    v = int(v)
+    return ".".join(str(v >> s & 0xff) for s in (24, 16, 8, 0))
+
+
+def ntp_time(v, _l):
+    """A 32.32 NTP timestamp as tshark prints FT_ABSOLUTE_TIME (UTC), NULL for zero."""
+    v = int(v)
+    if v == 0:
+        return "NULL"
+    secs, frac = v >> 32, v & 0xffffffff
+    # RFC 5905 6: era 1 starts in 2036; a timestamp with the top bit clear is taken as era 1, as tshark does
+    unix = secs - NTP_EPOCH if secs & 0x80000000 else secs + (1 << 32) - NTP_EPOCH
+    ns = frac * 1000000000 // (1 << 32)
+    t = time.gmtime(unix)
+    return time.strftime("%b %e, %Y %H:%M:%S", t) + ".%09d UTC" % ns
+
+
+def u8(v, _l):
+    return int(v) & 0xff
+
+
+def ntp_header(l):
+    return int(l.get("mode", 0)) < 6
+
+
+def route_entry(e):
+    return int(e.get("family", 0)) != 0xffff
+
+
+MAP = {
+    # SCTP common header and chunks
+    "sctp.srcport": field("sctp", "sport"),
+    "sctp.dstport": field("sctp", "dport"),
+    "sctp.verification_tag": field("sctp", "vtag"),
+    "sctp.checksum": field("sctp", "sum"),
+    "sctp.chunk_type": elems("sctp", CHUNKS, "type"),
+    "sctp.chunk_flags": elems("sctp", CHUNKS, "flags"),
+    "sctp.chunk_length": elems("sctp", CHUNKS, "len"),
+    "sctp.data_tsn_raw": elems("sctp", CHUNKS, "tsn", when=chunk_type(0)),
+    "sctp.data_sid": elems("sctp", CHUNKS, "sid", when=chunk_type(0)),
+    "sctp.data_ssn": elems("sctp", CHUNKS, "ssn", when=chunk_type(0)),
+    "sctp.data_payload_proto_id": elems("sctp", CHUNKS, "ppid", when=chunk_type(0)),
+    "sctp.init_initiate_tag": elems("sctp", CHUNKS, "init_tag", when=chunk_type(1)),
+    "sctp.init_credit": elems("sctp", CHUNKS, "a_rwnd", when=chunk_type(1)),
+    "sctp.init_nr_out_streams": elems("sctp", CHUNKS, "n_out_streams", when=chunk_type(1)),
+    "sctp.init_nr_in_streams": elems("sctp", CHUNKS, "n_in_streams", when=chunk_type(1)),
+    "sctp.init_initial_tsn": elems("sctp", CHUNKS, "init_tsn", when=chunk_type(1)),
+    "sctp.initack_initiate_tag": elems("sctp", CHUNKS, "init_tag", when=chunk_type(2)),
+    "sctp.initack_credit": elems("sctp", CHUNKS, "a_rwnd", when=chunk_type(2)),
+    "sctp.initack_nr_out_streams": elems("sctp", CHUNKS, "n_out_streams", when=chunk_type(2)),
+    "sctp.initack_nr_in_streams": elems("sctp", CHUNKS, "n_in_streams", when=chunk_type(2)),
+    "sctp.initack_initial_tsn": elems("sctp", CHUNKS, "init_tsn", when=chunk_type(2)),
+    "sctp.sack_cumulative_tsn_ack_raw": elems("sctp", CHUNKS, "cum_tsn", when=chunk_type(3)),
+    "sctp.sack_a_rwnd": elems("sctp", CHUNKS, "a_rwnd", when=chunk_type(3)),
+    "sctp.sack_number_of_gap_blocks": elems("sctp", CHUNKS, "n_gaps", when=chunk_type(3)),
+    "sctp.sack_number_of_duplicated_tsns": elems("sctp", CHUNKS, "n_dups", when=chunk_type(3)),
+    "sctp.shutdown_cumulative_tsn_ack": elems("sctp", CHUNKS, "cum_tsn", when=chunk_type(7)),
+    "sctp.ecne_lowest_tsn": elems("sctp", CHUNKS, "lowest_tsn", when=chunk_type(12)),
+    "sctp.cwr_lowest_tsn": elems("sctp", CHUNKS, "lowest_tsn", when=chunk_type(13)),
+    "sctp.forward_tsn_tsn": elems("sctp", CHUNKS, "new_cum_tsn", when=chunk_type(192)),
+    "sctp.parameter_type": elems("sctp", PARAMS, "type"),
+    "sctp.parameter_length": elems("sctp", PARAMS, "len"),
+    "sctp.parameter_ipv4_address": elems("sctp", PARAMS, "addr", when=lambda e: int(e.get("type", 0)) == 5),
+    "sctp.parameter_ipv6_address": elems("sctp", PARAMS, "addr", when=lambda e: int(e.get("type", 0)) == 6),
+    # NTP (modes 1-5: tshark dissects 6 and 7 as ntpctrl / ntppriv)
+    "ntp.flags": field("ntp", "flags"),
+    "ntp.flags.li": field("ntp", "li"),
+    "ntp.flags.vn": field("ntp", "v"),
+    "ntp.flags.mode": field("ntp", "mode"),
+    "ntp.stratum": field("ntp", "stratum", when=ntp_header),
+    "ntp.ppoll": field("ntp", "interval", when=ntp_header),
+    "ntp.precision": field("ntp", "precision", when=ntp_header, conv=u8),
+    "ntp.rootdelay": field("ntp", "delay", when=ntp_header),
+    "ntp.rootdispersion": field("ntp", "dispersion", when=ntp_header),
+    "ntp.refid": field("ntp", "id", when=ntp_header),
+    "ntp.reftime": field("ntp", "update_time", when=ntp_header, conv=ntp_time),
+    "ntp.org": field("ntp", "originate_time", when=ntp_header, conv=ntp_time),
+    "ntp.rec": field("ntp", "receive_time", when=ntp_header, conv=ntp_time),
+    "ntp.xmt": field("ntp", "transmit_time", when=ntp_header, conv=ntp_time),
+    # RTP
+    "rtp.version": field("rtp", "version"),
+    "rtp.padding": field("rtp", "p"),
+    "rtp.ext": field("rtp", "x"),
+    "rtp.cc": field("rtp", "cc"),
+    "rtp.marker": field("rtp", "m"),
+    "rtp.p_type": field("rtp", "pt"),
+    "rtp.seq": field("rtp", "seq"),
+    "rtp.timestamp": field("rtp", "ts"),
+    "rtp.ssrc": field("rtp", "ssrc"),
+    "rtp.csrc.item": elems("rtp", ("csrc",), "csrc"),
+    "rtp.ext.profile": elems("rtp", ("ext",), "profile"),
+    "rtp.ext.len": elems("rtp", ("ext",), "len"),
+    # DHCP / BOOTP
+    "dhcp.type": field("dhcp", "op"),
+    "dhcp.hw.type": field("dhcp", "hrd"),
+    "dhcp.hw.len": field("dhcp", "hln"),
+    "dhcp.hops": field("dhcp", "hops"),
+    "dhcp.id": field("dhcp", "xid"),
+    "dhcp.secs": field("dhcp", "secs"),
+    "dhcp.flags": field("dhcp", "flags"),
+    "dhcp.ip.client": field("dhcp", "ciaddr"),
+    "dhcp.ip.your": field("dhcp", "yiaddr"),
+    "dhcp.ip.server": field("dhcp", "siaddr"),
+    "dhcp.ip.relay": field("dhcp", "giaddr"),
+    "dhcp.hw.mac_addr": field("dhcp", "chaddr", conv=mac_of_chaddr, when=is_ether),
+    "dhcp.server": field("dhcp", "sname", conv=cstring, when=has_cstring("sname")),
+    "dhcp.file": field("dhcp", "file", conv=cstring, when=has_cstring("file")),
+    "dhcp.cookie": field("dhcp", "magic", conv=dotted),
+    "dhcp.option.type": elems("dhcp", ("opts",), "type"),
+    "dhcp.option.length": elems("dhcp", ("opts",), "len"),
+    "dhcp.option.dhcp": elems("dhcp", ("opts",), "msgtype"),
+    "dhcp.option.requested_ip_address": elems("dhcp", ("opts",), "addr",
+                                              when=lambda e: int(e.get("type", 0)) == 50),
+    "dhcp.option.dhcp_server_id": elems("dhcp", ("opts",), "addr", when=lambda e: int(e.get("type", 0)) == 54),
+    "dhcp.option.ip_address_lease_time": elems("dhcp", ("opts",), "seconds",
+                                               when=lambda e: int(e.get("type", 0)) == 51),
+    "dhcp.option.hostname": elems("dhcp", ("opts",), "text", when=lambda e: int(e.get("type", 0)) == 12),
+    # RIP
+    "rip.command": field("rip", "cmd"),
+    "rip.version": field("rip", "v"),
+    "rip.routing_domain": field("rip", "rsvd", when=lambda l: int(l.get("v", 0)) == 2 and int(l.get("rsvd", 0))),
+    "rip.family": elems("rip", RTES, "family", when=route_entry),
+    "rip.route_tag": elems("rip", RTES, "route_tag", when=route_entry),
+    "rip.ip": elems("rip", RTES, "addr", when=route_entry),
+    "rip.netmask": elems("rip", RTES, "subnet", when=route_entry),
+    "rip.next_hop": elems("rip", RTES, "next_hop", when=route_entry),
+    "rip.metric": elems("rip", RTES, "metric", when=route_entry),
+    "rip.auth.type": elems("rip", RTES, "type", when=lambda e: not route_entry(e)),
+    "rip.auth.passwd": elems("rip", RTES, "auth", conv=cstring,
+                             when=lambda e: not route_entry(e) and int(e.get("type", 0)) == 2),
+}
+
+KNOWN_DIFFERENCES = {
+}
