@@ -221,7 +221,9 @@ vrrp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
                 if (r > VRRP_AUTH_LEN || size < VRRP_AUTH_LEN || (v->b[0] >> 4) != VRRP_V2)
                         return -EMSGSIZE;
                 memcpy(out, data, VRRP_AUTH_LEN); /* NUL padded (RFC 2338 5.3.10) */
-                *ret_at = hdr_len;
+                /* Before the authentication data already there, which the update hook then drops
+                 * as surplus: the element takes its place. */
+                *ret_at = MIN(hdr_len, addrs_end(v->b, v->lower));
                 return VRRP_AUTH_LEN;
         }
         uint32_t alen = addr_len(v->lower);
