@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* RADIUS, Diameter, TLS and BGP: tshark-checked fields of corpus frames, building, hostile input, and
+ * every prefix of real packets. */
+#include <pcap/pcap.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include <pkt/pkt.h>
+#include <pkt/proto.h>
+
+#include "testutil.h"
+
+static size_t
+corpus_packet(const char *rel, unsigned no, uint8_t *buf, size_t size, size_t *ret_wire, int *ret_dlt)
+{
+        char err[PCAP_ERRBUF_SIZE];
+        struct pcap_pkthdr *h;
+        const u_char *d;
+        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
+        size_t n = 0;
+
+        assert_non_null(pc);
+        for (unsigned i = 1; pcap_next_ex(pc, &h, &d) == 1; i++)
+                if (i == no) {
+                        assert_true(h->caplen <= size);
+                        memcpy(buf, d, h->caplen);
+                        n = h->caplen;
+                        *ret_wire = h->len;
+                        break;
+                }
+        *ret_dlt = pcap_datalink(pc);
+        pcap_close(pc);
+        if (n == 0)
+                fail_msg("no frame %u in %s", no, rel);
+        return n;
+}
+
+static const char *
+elem_list(struct pkt *p, unsigned idx, const char *set, const char *name)
+{
+        static char out[1024];
+        char one[256];
+
+        out[0] = 0;
+        PKT_ELEM_FOREACH(p, idx, set, e)
+        {
+                if (pkt_elem_get_str(p, idx, &e, name, one, sizeof(one)) < 0)
+                        continue;
+                if (out[0])
+                        strncat(out, ",", sizeof(out) - strlen(out) - 1);
+                strncat(out, one, sizeof(out) - strlen(out) - 1);
+        }
+        return out;
+}
+
+static int
+load(struct pkt *p, const char *rel, unsigned no, uint8_t *buf, size_t size, unsigned proto)
+{
+        size_t wire;
+        int dlt;
+        size_t n = corpus_packet(rel, no, buf, size, &wire, &dlt);
+
+        pkt_init(p);
+        assert_int_equal(pkt_parse_dlt(p, dlt, buf, n, wire), 0);
+        return pkt_layer_find(p, proto, 0);
+}
+
+/* tshark -r tcpdump/RADIUS.pcap -c1 -T fields -e radius.code -e radius.id -e radius.length -e radius.avp.type */
+static void
+test_radius_corpus_fields_match_tshark(void **state)
+{
+        uint8_t buf[65536];
+        struct pkt p;
+        int i;
+
+        (void)state;
+        i = load(&p, "tcpdump/RADIUS.pcap", 1, buf, sizeof(buf), PKT_PROTO_RADIUS);
+        assert_true(i >= 0);
+        assert_string_equal(tu_field(&p, (unsigned)i, "code"), "Access-Request");
+        assert_string_equal(tu_field(&p, (unsigned)i, "id"), "5");
+        assert_string_equal(tu_field(&p, (unsigned)i, "len"), "139");
+        assert_string_equal(elem_list(&p, (unsigned)i, "attributes", "type"), "NAS-IP-Address,NAS-Port,NAS-Port-Type,User-Name,Called-Station-Id,"
+                            "Calling-Station-Id,Service-Type,Framed-MTU,EAP-Message,Message-Authenticator");
+        assert_string_equal(elem_list(&p, (unsigned)i, "attributes", "value"),
+                            "10.0.0.1,50012,15,John.McGuirk,00-19-06-EA-B8-8C,00-14-22-E9-54-5E,2,1500,"
+                            "02000011014a6f686e2e4d63477569726b,28c5beb8842486da70db51316f9d7889");
+        pkt_done(&p);
+}
+
+/* tshark: bgp.length 23, bgp.type 3, bgp.notify.major_error 7, minor_error_capability 1, minor_data feb0 */
+static void
+test_bgp_notification_matches_tshark(void **state)
+{
+        uint8_t buf[65536];
+        struct pkt p;
+        int i;
+
+        (void)state;
+        i = load(&p, "tcpdump/bgp_notification_rr_msg_error.pcap", 1, buf, sizeof(buf), PKT_PROTO_BGP);
+        assert_true(i >= 0);
+        assert_string_equal(tu_field(&p, (unsigned)i, "len"), "23");
+        assert_string_equal(elem_list(&p, (unsigned)i, "notification", "code"), "7");
+        assert_string_equal(elem_list(&p, (unsigned)i, "notification", "subcode"), "1");
+        assert_string_equal(elem_list(&p, (unsigned)i, "notification", "data"), "feb0");
+        pkt_done(&p);
+}
+
+/* tshark -r pcapplusplus/PacketExamples__SSL-MultipleRecords1.pcap: tls.handshake.type 2 (then
+ * ChangeCipherSpec and an encrypted handshake, which has no handshake type), cipher suite 0xc02b;
+ * enums read by name. */
+static void
+test_tls_records_are_consecutive_layers_and_encrypted_handshake_is_opaque(void **state)
+{
+        uint8_t buf[65536];
+        struct pkt p;
+        int i, n = 0;
+
+        (void)state;
+        i = load(&p, "pcapplusplus/PacketExamples__SSL-MultipleRecords1.pcap", 1, buf, sizeof(buf),
+                 PKT_PROTO_TLS);
+        assert_true(i >= 0);
+        assert_string_equal(elem_list(&p, (unsigned)i, "handshakes", "type"), "server_hello");
+        assert_string_equal(elem_list(&p, (unsigned)i, "ciphersuites", "ciphersuite"),
+                            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        for (int k = i; k >= 0; k = pkt_layer_find(&p, PKT_PROTO_TLS, (unsigned)k + 1)) {
+                if (n > 0)
+                        assert_string_equal(elem_list(&p, (unsigned)k, "handshakes", "type"), "");
+                n++;
+        }
+        assert_true(n >= 3);
+        pkt_done(&p);
+}
+
+/* scapy: raw(Radius(code=1, id=5, authenticator=b"\0" * 16,
+ *                   attributes=[RadiusAttribute(type=1, value=b"bob")])) */
+static void
+test_radius_builds_attribute_and_length_as_scapy(void **state)
+{
+        uint8_t want[64];
+        const uint8_t *got;
+        struct pkt p;
+        size_t n, wn = tu_hex("0105001900000000000000000000000000000000010562 6f62", want, sizeof(want));
+
+        (void)state;
+        pkt_init(&p);
+        n = tu_build(&p, "radius(code=1,id=5,attributes=[User-Name(\"bob\")])", &got);
+        tu_assert_bytes(got, n, want, wn);
+        pkt_done(&p);
+}
+
+/* A BGP Length below 19, a Diameter AVP shorter than its header: flagged, never walked past. */
+static void
+test_hostile_lengths_are_malformed(void **state)
+{
+        uint8_t bgp[19], diam[28] = { 1, 0, 0, 28, 0x80, 0, 1, 1 };
+        struct pkt p;
+        const struct pkt_layer *l;
+
+        (void)state;
+        memset(bgp, 0xff, 16);
+        bgp[16] = 0, bgp[17] = 18, bgp[18] = 4;
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_BGP, bgp, sizeof(bgp), sizeof(bgp)), 0);
+        l = pkt_layer(&p, 0);
+        assert_non_null(l);
+        assert_true(l->flags & PKT_LAYER_MALFORMED);
+        /* AVP at 20 claims length 4 */
+        diam[27] = 4;
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_DIAMETER, diam, sizeof(diam), sizeof(diam)), 0);
+        l = pkt_layer(&p, 0);
+        assert_non_null(l);
+        assert_true(l->flags & PKT_LAYER_MALFORMED);
+        PKT_ELEM_FOREACH(&p, 0, "avps_all", e)
+                assert_true(e.flags & PKT_LAYER_MALFORMED);
+        pkt_done(&p);
+}
+
+struct frame {
+        const char *rel;
+        unsigned no;
+};
+
+/* Every prefix of real packets parses and reads (fields and all element sets) without a fault; the
+ * last layer of a cut packet is flagged or raw. */
+static void
+test_tlv_every_prefix_parses_and_flags_truncation(void **state)
+{
+        static const struct frame frames[] = {
+                { "tcpdump/RADIUS.pcap", 1 },
+                { "ndpi/diameter.pcap", 1 },
+                { "pcapplusplus/PacketExamples__SSL-ClientHello1.pcap", 1 },
+                { "pcapplusplus/PacketExamples__SSL-MultipleRecords1.pcap", 1 },
+                { "tcpdump/bgp-4byte-asn.pcap", 13 },
+                { "tcpdump/bgp_notification_rr_msg_error.pcap", 1 },
+        };
+        static const char *sets[] = { "attributes", "vsas", "avps", "avps_all", "handshakes", "hellos",
+                                      "ciphersuites", "extensions", "alpn", "certificates", "open",
+                                      "params", "pathattrs", "aspath", "anncroutes", "wroutes" };
+        uint8_t buf[65536];
+
+        (void)state;
+        for (size_t f = 0; f < sizeof(frames) / sizeof(frames[0]); f++) {
+                size_t wire;
+                int dlt;
+                size_t n = corpus_packet(frames[f].rel, frames[f].no, buf, sizeof(buf), &wire, &dlt);
+                for (size_t cut = 0; cut < n; cut++) {
+                        struct pkt p;
+                        pkt_init(&p);
+                        assert_int_equal(pkt_parse_dlt(&p, dlt, buf, cut, wire), 0);
+                        unsigned nl = pkt_dissect_all(&p);
+                        for (unsigned i = 0; i < nl; i++)
+                                for (size_t s = 0; s < sizeof(sets) / sizeof(sets[0]); s++)
+                                        (void)elem_list(&p, i, sets[s], "len");
+                        if (nl > 0 && cut > 0) {
+                                const struct pkt_layer *l = pkt_layer(&p, nl - 1);
+                                assert_true(l->proto == PKT_PROTO_RAW ||
+                                            (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)) ||
+                                            l->off + l->len <= cut);
+                        }
+                        pkt_done(&p);
+                }
+        }
+}
+
+int
+main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_radius_corpus_fields_match_tshark),
+                cmocka_unit_test(test_bgp_notification_matches_tshark),
+                cmocka_unit_test(test_tls_records_are_consecutive_layers_and_encrypted_handshake_is_opaque),
+                cmocka_unit_test(test_radius_builds_attribute_and_length_as_scapy),
+                cmocka_unit_test(test_hostile_lengths_are_malformed),
+                cmocka_unit_test(test_tlv_every_prefix_parses_and_flags_truncation),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
