@@ -259,6 +259,10 @@ rpc_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
                 return n;
         if ((kind = kind_by_name(name)) < 0)
                 return -EINVAL;
+        /* "reject" names both denial forms: an auth_stat makes it AUTH_ERROR's. */
+        for (int i = 0; kind == PART_REJECT && i < n; i++)
+                if (strcmp(args[i].key, "auth_stat") == 0)
+                        kind = PART_AUTH_ERR;
         const struct pkt_field *f = part_kinds[kind].fields;
         unsigned nf = part_kinds[kind].n_fields;
         len = kind == PART_AUTH ? 8 : (kind == PART_CALL ? 16 : 4);

@@ -200,6 +200,12 @@ fixed_bits(const struct pkt_field *f)
         }
 }
 
+static bool
+is_crlf(const char *delim)
+{
+        return strcmp(delim, "\r\n") == 0;
+}
+
 /* Start bit of field @k: its own offset, or the end of the field before it. */
 static int
 field_start(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k, uint32_t *ret)
@@ -225,19 +231,26 @@ field_start(const uint8_t *base, uint32_t len, const struct pkt_field *table, un
                 uint32_t at = *ret / 8;
                 if (at <= len && dl <= len - at && memcmp(base + at, table[k - 1].def_bytes, dl) == 0)
                         *ret += (uint32_t)dl * 8;
+                else if (is_crlf(table[k - 1].def_bytes) && at < len && base[at] == '\n')
+                        *ret += 8;
         }
         return 0;
 }
 
-/* Bytes of a PKT_FF_DELIM field starting at @start: up to its delimiter, or to @len. */
+/* Bytes of a PKT_FF_DELIM field starting at @start: up to its delimiter, or to @len. A CRLF line end
+ * also ends at a bare LF, which text protocols accept (RFC 9112 2.2). */
 static uint32_t
 delim_len(const struct pkt_field *f, const uint8_t *base, uint32_t len, uint32_t start)
 {
         size_t dl = strlen(f->def_bytes);
+        bool lf = is_crlf(f->def_bytes);
 
-        for (uint32_t i = start; dl > 0 && i < len && dl <= len - i; i++)
-                if (memcmp(base + i, f->def_bytes, dl) == 0)
+        for (uint32_t i = start; dl > 0 && i < len; i++) {
+                if (lf && base[i] == '\n')
                         return i - start;
+                if (dl <= len - i && memcmp(base + i, f->def_bytes, dl) == 0)
+                        return i - start;
+        }
         return len - start;
 }
 

@@ -2,6 +2,11 @@
 """tshark field map for the text application group: HTTP, SIP, Telnet, TPKT/COTP, ONC RPC and portmap."""
 from oracle_fields import elems, field, layers_named
 
+
+def cstr(v):
+    """tshark's FT_STRING values end at the first NUL; ours keep every byte."""
+    return v.split("\x00", 1)[0]
+
 TSHARK_PROTOS = ["http", "sip", "telnet", "tpkt", "cotp", "rpc", "portmap"]
 
 # Ports only our registry maps (tshark finds RPC by heuristics, and has no HTTP on 8000 by default).
@@ -14,7 +19,7 @@ def startline_part(name, is_request, index, conv=None):
     def get(pkt):
         vals = []
         for l in layers_named(pkt, name):
-            s = l.get("startline", "")
+            s = cstr(l.get("startline", ""))
             if not s:
                 continue
             req = not (s.startswith("HTTP/") or s.startswith("SIP/2.0 "))
@@ -55,7 +60,7 @@ def header(name, *names, conv=None):
         for l in layers_named(pkt, name):
             for h in l.get("hdr", []):
                 if h.get("name", "").strip().lower() in want and "value" in h:
-                    vals.append(conv(h["value"]) if conv else h["value"])
+                    vals.append(conv(cstr(h["value"])) if conv else cstr(h["value"]))
         return vals
     return get
 
@@ -141,7 +146,22 @@ MAP = {
     "portmap.port": field("pmap", "port"),
 }
 
+# Reasons shared by several fields.
+_NOT_UTF8 = ("header values with bytes that are not UTF-8 (the fuzzed ndpi/fuzz-2006-06-26-2594.pcap): tshark "
+             "shows U+FFFD, we show the bytes as sent")
+_LINE_REBUILT = ("we rebuild tshark's raw header line from the element as \"name: value\\r\\n\"; lines ended by a bare "
+                 "LF or with other spacing around the colon (\"Sina-LB:x\") differ in those bytes only")
+
 KNOWN_DIFFERENCES = {
+    "http.request.line": _LINE_REBUILT,
+    "http.response.line": _LINE_REBUILT,
+    "sip.Request-Line": _NOT_UTF8,
+    "sip.r-uri": _NOT_UTF8,
+    "sip.Call-ID": _NOT_UTF8,
+    "sip.CSeq": _NOT_UTF8,
+    "sip.From": _NOT_UTF8,
+    "sip.To": _NOT_UTF8,
+    "sip.Via": _NOT_UTF8,
     "sip.Content-Length": "a Content-Length that is not a number: tshark shows 0, we show the text as sent",
     "telnet.subcmd": "tshark also lists the first parameter byte of some subnegotiations (TTYPE/NEW-ENVIRON "
                      "SEND or IS) as a subcommand; ours are the option codes only, the parameters stay bytes",

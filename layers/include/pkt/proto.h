@@ -42,7 +42,7 @@ enum pkt_field_flags {
         PKT_FF_SIGNED = 1u << 6,   /* two's complement */
         /* A variable bytes/string field that ends before the first occurrence of the text in def_bytes
          * (or at the end of its region); a following PKT_OFF_FOLLOW field starts after that delimiter.
-         * Text protocols: "Host" of "Host: x", a start line ended by CRLF. */
+         * Text protocols: "Host" of "Host: x", a start line ended by CRLF (or a bare LF). */
         PKT_FF_DELIM = 1u << 7,
 };
 
