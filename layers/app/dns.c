@@ -127,9 +127,13 @@ section_next(const struct pkt_view *v, struct pkt_elem *e, unsigned sec)
         if (v->caplen < DNS_HDR_LEN)
                 return 0;
         if (e->count == 0) {
-                /* An earlier section that cannot be walked was flagged there; this one has no start. */
-                if (section_start(v->b, v->caplen, sec, &pos) < 0)
+                /* An earlier section that cannot be walked leaves this one without a start: no
+                 * element, but the flag, which the engine gives the layer (PKT_P_LAZY_ELEMS). */
+                r = section_start(v->b, v->caplen, sec, &pos);
+                if (r < 0) {
+                        e->flags |= short_flag(v, r);
                         return 0;
+                }
         } else {
                 pos = e->next;
         }
@@ -186,21 +190,17 @@ static const struct pkt_elem_set dns_elems[] = {
 };
 
 /*
- * The message is what the transport carried (UDP: the whole datagram). Records are walked once here
- * so that counts promising records the message does not hold flag the layer; bytes after the last
- * record stay part of it.
+ * The message is what the transport carried (UDP: the whole datagram), found in O(1): the records are
+ * not walked here but by the section iterators, which flag the layer when counts promise records the
+ * message does not hold (PKT_P_LAZY_ELEMS). A message cut by the capture is flagged truncated by the
+ * engine already, since its header runs to the reported length. Bytes after the last record stay part
+ * of it.
  */
 static void
 dns_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        uint32_t end;
-        int r;
-
         d->hdr_len = v->wire_len;
         d->payload_len = 0;
-        r = section_start(v->b, MIN(v->caplen, v->wire_len), DNS_SECTIONS, &end);
-        if (r < 0 && (r != -ENODATA || v->caplen >= v->wire_len))
-                d->flags |= PKT_LAYER_MALFORMED;
 }
 
 /* RFC 1035 4.1.4: names are compressed when the message is built; see dns_compress(). */
@@ -255,6 +255,7 @@ const struct pkt_proto pkt_proto_dns = {
         .name = "dns",
         .summary = "Domain Name System (RFC 1035)",
         .id = PKT_PROTO_DNS,
+        .flags = PKT_P_LAZY_ELEMS,
         .min_hdr_len = DNS_HDR_LEN,
         .fields = dns_fields,
         .n_fields = ARRAY_SIZE(dns_fields),

@@ -16,22 +16,13 @@ set_index(const struct pkt_proto *pr, const char *name)
         return -ENOENT;
 }
 
-int
-pkt_elem_next(struct pkt *p, unsigned idx, const char *set_name, struct pkt_elem *e)
+/* The next element of set @s of layer @idx (dissected, protocol @pr). */
+static int
+elem_next_at(struct pkt *p, unsigned idx, const struct pkt_proto *pr, unsigned s, struct pkt_elem *e)
 {
-        const struct pkt_layer *l;
-        const struct pkt_proto *pr;
+        struct pkt_layer *l = &p->layers[idx];
         struct pkt_view v;
-        int s;
 
-        pkt_assert_return(p && set_name && e, -EINVAL);
-        l = pkt_layer(p, idx);
-        if (!l)
-                return -ENOENT;
-        pr = proto_of(l->proto);
-        s = set_index(pr, set_name);
-        if (s < 0)
-                return s;
         if (e->count > 0 && (e->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
                 return 0;
         /* Iterators, like dissect hooks, may read the first min_hdr_len bytes unchecked: a layer cut
@@ -50,7 +41,42 @@ pkt_elem_next(struct pkt *p, unsigned idx, const char *set_name, struct pkt_elem
                 /* The iterator must stay inside the layer; anything else is a bug in it. */
                 assert(e->off <= l->len && e->len <= l->len - e->off);
         }
+        /* A layer whose dissection left the elements unchecked is as damaged as its elements. */
+        if (pr->flags & PKT_P_LAZY_ELEMS)
+                l->flags |= e->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED);
         return r;
+}
+
+int
+pkt_elem_next(struct pkt *p, unsigned idx, const char *set_name, struct pkt_elem *e)
+{
+        const struct pkt_layer *l;
+        const struct pkt_proto *pr;
+        int s;
+
+        pkt_assert_return(p && set_name && e, -EINVAL);
+        l = pkt_layer(p, idx);
+        if (!l)
+                return -ENOENT;
+        pr = proto_of(l->proto);
+        s = set_index(pr, set_name);
+        if (s < 0)
+                return s;
+        return elem_next_at(p, idx, pr, (unsigned)s, e);
+}
+
+void
+pkt_elems_check(struct pkt *p, unsigned idx)
+{
+        const struct pkt_proto *pr = proto_of(p->layers[idx].proto);
+
+        if (!(pr->flags & PKT_P_LAZY_ELEMS))
+                return;
+        for (unsigned s = 0; s < pr->n_elems; s++) {
+                struct pkt_elem e = PKT_ELEM_INIT;
+                while (elem_next_at(p, idx, pr, s, &e) == 1)
+                        ;
+        }
 }
 
 /* Finds field @name of element @e: set fields first, then the element's kind fields. */

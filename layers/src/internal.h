@@ -57,6 +57,10 @@ int pkt_carrier_key(unsigned proto, enum pkt_key_space space, uint32_t *ret);
 bool pkt_ensure_layer(struct pkt *p, unsigned idx);
 void pkt_view_of(const struct pkt *p, unsigned idx, struct pkt_view *v);
 
+/* Elements (elem.c). Walks every element set of dissected layer @idx when its protocol checks its
+ * elements lazily (PKT_P_LAZY_ELEMS), so that the layer's flags say what the walk found. */
+void pkt_elems_check(struct pkt *p, unsigned idx);
+
 /* Fields (field.c). Locates field @k of @table within a region of @len bytes at @base.
  * Returns 0 and the bit offset/width, or -ENODATA. */
 struct field_loc {

@@ -76,6 +76,7 @@ visit_layer(struct pkt *p, unsigned idx, pkt_visit_fn fn, void *ctx)
         const uint8_t *h = p->data + l->off;
         int r;
 
+        pkt_elems_check(p, idx);
         if ((r = fn(ctx, PKT_VISIT_LAYER_BEGIN, pr->name, l, NULL)) < 0)
                 return r;
         for (unsigned k = 0; k < pr->n_fields; k++)

@@ -180,6 +180,11 @@ enum pkt_proto_flags {
         /* The payload quotes another packet, usually cut short (ICMP errors, RFC 792): lengths it
          * claims beyond the quote are truncation, not malformation. */
         PKT_P_QUOTES = 1u << 2,
+        /* The dissect hook does not walk the elements (DNS: the header is the whole message, found in
+         * O(1)); the element iterator checks them instead. pkt_elem_next() ORs a damaged element's
+         * TRUNCATED/MALFORMED into the layer's flags, also when the iterator flags @e and returns 0
+         * (a set it cannot reach), and pkt_visit() walks the sets before it reports the layer. */
+        PKT_P_LAZY_ELEMS = 1u << 3,
 };
 
 struct pkt_proto {

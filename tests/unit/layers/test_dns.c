@@ -291,13 +291,34 @@ test_dns_truncated_capture_flags_layer_and_last_record(void **state)
         pkt_done(&p);
 }
 
-/* Counts that promise a record the (complete) message does not hold: malformed, never read past. */
+struct text_out {
+        char buf[4096];
+        size_t len;
+};
+
+static int
+collect(void *ctx, const char *text, size_t len)
+{
+        struct text_out *out = ctx;
+
+        if (len >= sizeof(out->buf) - out->len)
+                return -ENOSPC;
+        memcpy(out->buf + out->len, text, len);
+        out->len += len;
+        out->buf[out->len] = '\0';
+        return 0;
+}
+
+/* Counts that promise a record the (complete) message does not hold: malformed, never read past.
+ * Dissection finds the message in O(1) without walking the records, so the layer is flagged when the
+ * iterator meets the missing record, and the printer (which walks the records first) reports it. */
 static void
 test_dns_count_beyond_records_is_malformed(void **state)
 {
         uint8_t buf[128];
         struct pkt p;
         unsigned n = 0, bad = 0;
+        struct text_out out = { .len = 0 };
 
         (void)state;
         size_t len = tu_hex(qa_hex, buf, sizeof(buf));
@@ -306,7 +327,7 @@ test_dns_count_beyond_records_is_malformed(void **state)
         assert_non_null(copy);
         memcpy(copy, buf, len);
         parse_dns(&p, copy, len);
-        assert_true(p.layers[0].flags & PKT_LAYER_MALFORMED);
+        assert_false(p.layers[0].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
         PKT_ELEM_FOREACH(&p, 0, "answers", e)
         {
                 n++;
@@ -314,8 +335,36 @@ test_dns_count_beyond_records_is_malformed(void **state)
         }
         assert_int_equal(n, 2);
         assert_int_equal(bad, 1);
+        assert_true(p.layers[0].flags & PKT_LAYER_MALFORMED);
+        assert_false(p.layers[0].flags & PKT_LAYER_TRUNCATED);
+
+        /* A fresh parse printed straight away says so in the layer's first line. */
+        parse_dns(&p, copy, len);
+        assert_int_equal(pkt_print(&p, collect, &out), 0);
+        assert_non_null(strstr(out.buf, "dns ("));
+        assert_non_null(strstr(out.buf, "[malformed]\n"));
         pkt_done(&p);
         free(copy);
+}
+
+/* A section after one that cannot be walked has no elements; asking for it still flags the layer. */
+static void
+test_dns_unreachable_section_flags_layer(void **state)
+{
+        uint8_t buf[128];
+        struct pkt p;
+        unsigned n = 0;
+
+        (void)state;
+        size_t len = tu_hex(qa_hex, buf, sizeof(buf));
+        buf[5] = 9; /* nine queries, one present: the sections after them start nowhere */
+        parse_dns(&p, buf, len);
+        assert_false(p.layers[0].flags & PKT_LAYER_MALFORMED);
+        PKT_ELEM_FOREACH(&p, 0, "auths", e)
+                n++;
+        assert_int_equal(n, 0);
+        assert_true(p.layers[0].flags & PKT_LAYER_MALFORMED);
+        pkt_done(&p);
 }
 
 static int
@@ -434,6 +483,7 @@ main(void)
                 cmocka_unit_test(test_dns_corpus_fields_match_tshark),
                 cmocka_unit_test(test_dns_truncated_capture_flags_layer_and_last_record),
                 cmocka_unit_test(test_dns_count_beyond_records_is_malformed),
+                cmocka_unit_test(test_dns_unreachable_section_flags_layer),
                 cmocka_unit_test(test_dns_pointer_loops_end_in_an_error),
                 cmocka_unit_test(test_dns_every_prefix_parses_and_flags_truncation),
         };
