@@ -38,9 +38,9 @@
 #define RT_BIT_RT_NS     29
 #define RT_BIT_VENDOR_NS 30
 #define RT_BIT_EXT       31
-/* The walk is bounded by the header: a present word costs 4 bytes of it and each field at least 1;
- * this many words covers a 65535-byte header. */
-#define RT_WORDS_MAX     16384u
+/* Present words we follow. Real headers have a handful (one per namespace or antenna); a longer chain
+ * is hostile, and the walk (which restarts for each element) must stay cheap. */
+#define RT_WORDS_MAX     32u
 
 /* clang-format off */
 static const struct pkt_field radiotap_fields[] = {

@@ -182,4 +182,8 @@ KNOWN_DIFFERENCES = {
                "control little-endian with another layout; we decode version 0 only and show the bytes as "
                "PV0 frame control with the body raw",
     "wlan.fc.type": "protocol version 1 frames: tshark's PV1 type field has another position (see wlan.fc)",
+    "wlan.tag.number": "tshark stops listing a frame's elements at the first body it cannot parse (an RSN element "
+                       "too short for its suite count, tcpdump/ieee802.11_parse_elements_oobr.pcap); elements are "
+                       "id-length-body records, so we list every one that fits and check only the lengths",
+    "wlan.tag.length": "as wlan.tag.number: tshark stops at the first element whose body it cannot parse",
 }
