@@ -246,11 +246,12 @@ rt_hdr_len(const struct pkt_view *v)
 
 /*
  * Walks the present words and fields of the header and returns element number @want (0-based) in
- * @ret: first the extra present words, then the fields in bit order. Returns 1 with an item, 0 past
- * the last one. Bounded: each step consumes a present bit of a word inside the header.
+ * @ret: first the extra present words, then the fields in bit order; with @want_bit >= 0, the first
+ * field of that radiotap bit instead. Returns 1 with an item, 0 past the last one. Bounded: each step
+ * consumes a present bit of one of at most RT_WORDS_MAX words.
  */
 static int
-rt_walk(const struct pkt_view *v, uint32_t want, struct rt_item *ret)
+rt_walk(const struct pkt_view *v, uint32_t want, int want_bit, struct rt_item *ret)
 {
         uint32_t end = MIN(rt_hdr_len(v), v->caplen), wire_end = MIN(rt_hdr_len(v), v->wire_len);
         uint32_t n_words = 1, pos, count = 0, w;
@@ -265,7 +266,7 @@ rt_walk(const struct pkt_view *v, uint32_t want, struct rt_item *ret)
                 if (!(word & (1u << RT_BIT_EXT)))
                         break;
                 n_words++;
-                if (count++ == want) {
+                if (count++ == want && want_bit < 0) {
                         *ret = (struct rt_item){ .kind = &rt_kind_present, .off = 8 + 4 * w, .len = 4, .bit = 0xff };
                         if (12 + 4 * w > end)
                                 ret->flags = 12 + 4 * w <= wire_end ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
@@ -310,7 +311,7 @@ rt_walk(const struct pkt_view *v, uint32_t want, struct rt_item *ret)
                         }
                         if (pos > end)
                                 return 0;
-                        if (count++ == want) {
+                        if (want_bit < 0 ? count++ == want : (k == &rt_kinds[b] && (int)b == want_bit)) {
                                 *ret = (struct rt_item){ .kind = k, .off = pos, .len = size,
                                                          .bit = k == &rt_kinds[b] ? (uint8_t)b : 0xff };
                                 if (size > end - pos) {
@@ -339,7 +340,7 @@ rt_fields_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         struct rt_item it;
 
-        if (!rt_walk(v, e->count, &it))
+        if (!rt_walk(v, e->count, -1, &it))
                 return 0;
         e->off = it.off;
         e->len = it.len;
@@ -361,10 +362,7 @@ rt_flags(const struct pkt_view *v, uint8_t *ret)
 {
         struct rt_item it;
 
-        for (uint32_t i = 0; rt_walk(v, i, &it); i++)
-                if (it.bit == RT_BIT_FLAGS)
-                        return !it.flags && pkt_rd_u8(v, it.off, ret);
-        return false;
+        return rt_walk(v, 0, RT_BIT_FLAGS, &it) && !it.flags && pkt_rd_u8(v, it.off, ret);
 }
 
 static void
