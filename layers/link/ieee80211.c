@@ -17,7 +17,8 @@
  * Frame control is read as pypacker and tshark's wlan.fc show it: the first byte high (0x8000 is a
  * beacon). The duration is little-endian, as on the wire.
  *
- * DLT 105 (plain 802.11) starts here; radiotap (DLT 127) leads here and keeps a trailing FCS to itself.
+ * DLT 105 (plain 802.11) starts here; radiotap (DLT 127) leads here and keeps a trailing FCS to
+ * itself.
  */
 #include <string.h>
 
@@ -46,10 +47,10 @@ static const struct pkt_field ieee80211_fields[] = {
 };
 /* clang-format on */
 
-enum { F_FRAMECTL, F_SUBTYPE, F_TYPE, F_VERSION, F_ORDER, F_PROTECTED, F_MORE_DATA, F_PWR_MGT, F_RETRY,
-       F_MORE_FRAG, F_FROM_DS, F_TO_DS, F_DURATION };
+enum { F_FRAMECTL, F_SUBTYPE, F_TYPE, F_VERSION, F_ORDER, F_PROTECTED, F_MORE_DATA, F_PWR_MGT,
+       F_RETRY, F_MORE_FRAG, F_FROM_DS, F_TO_DS, F_DURATION };
 
-/* Which sub-layer each (type, subtype) has; the table also gives type and subtype back when building. */
+/* Which sub-layer each (type, subtype) has; building reads it backwards for type and subtype. */
 static const struct {
         uint8_t type;
         uint8_t subtype;
@@ -83,7 +84,8 @@ ieee80211_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         if (v->b[0] & 3)
                 return; /* only version 0 exists: what follows is unknown */
         if (type == WLAN_TYPE_DATA) {
-                bool wds = (v->b[1] & (WLAN_FL_TO_DS | WLAN_FL_FROM_DS)) == (WLAN_FL_TO_DS | WLAN_FL_FROM_DS);
+                const uint8_t ds = WLAN_FL_TO_DS | WLAN_FL_FROM_DS;
+                bool wds = (v->b[1] & ds) == ds;
                 d->next = wds ? PKT_PROTO_IEEE80211_DATA_WDS : PKT_PROTO_IEEE80211_DATA;
                 return;
         }

@@ -34,7 +34,7 @@ wlan_fc_below(const struct pkt_view *v, uint8_t *ret_fc0, uint8_t *ret_fc1)
 }
 
 /* Information elements (ieee80211_ie.c): the element set "params" of the management frames, from
- * the end of their fixed fields (wlan_mgmt_fixed_len(), ieee80211_mgmt.c) to the end of the layer. */
+ * the end of their fixed fields (wlan_mgmt_fixed_len(), ieee80211_mgmt.c) to the layer's end. */
 extern const struct pkt_elem_set wlan_ie_elems[1];
 uint32_t wlan_mgmt_fixed_len(unsigned proto);
 int wlan_ie_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,

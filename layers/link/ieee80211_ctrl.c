@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * IEEE 802.11 control frames (IEEE 802.11-2020 9.3.1): RTS, CTS, ACK, block ack request and block
- * ack, after frame control and duration. Names are pypacker's (RTS, CTS, ACK, BlockAckReq, BlockAck).
+ * ack, after frame control and duration. Names are pypacker's (RTS, CTS, ACK, BlockAckReq,
+ * BlockAck).
  *
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1

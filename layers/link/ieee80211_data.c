@@ -19,12 +19,12 @@
  *
  * Which fields a data frame has depends on frame control, in the ieee80211 layer below. pypacker's
  * Dataframe switches its optional fields (addr4, qos_ctrl) on and off; fields here have fixed
- * positions and exist only inside the header, so there are two descriptors, both called "dataframe":
- * the 3-address form (qos_ctrl and htc at byte 20) and the 4-address form (addr4 at byte 20, qos_ctrl
- * at 26), and the dissect hook sizes the header from the frame control bytes: a field past the header
- * end does not exist in that frame. Building: the 3-address form is "dataframe", the 4-address one
- * "dataframe4"; the header starts with room for QoS control, and the update hook sizes it to what
- * frame control says (as llc.c does for SNAP).
+ * positions and exist only inside the header, so there are two descriptors, both called
+ * "dataframe": the 3-address form (qos_ctrl and htc at byte 20) and the 4-address form (addr4 at
+ * byte 20, qos_ctrl at 26), and the dissect hook sizes the header from the frame control bytes: a
+ * field past the header end does not exist in that frame. Building: the 3-address form is
+ * "dataframe", the 4-address one "dataframe4"; the header starts with room for QoS control, and the
+ * update hook sizes it to what frame control says (as llc.c does for SNAP).
  *
  * The body of a protected frame stays raw after its WEP/TKIP/CCMP header; a null-function frame has
  * none; an A-MSDU (QoS control bit 7) holds subframes, raw here; anything else is LLC.
@@ -130,7 +130,8 @@ data_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 return;
         }
         if ((fc0 >> 4) & WLAN_QOS_SUBTYPE) {
-                uint32_t at = v->proto == PKT_PROTO_IEEE80211_DATA_WDS ? DATA4_HDR_LEN : DATA_HDR_LEN;
+                bool wds = v->proto == PKT_PROTO_IEEE80211_DATA_WDS;
+                uint32_t at = wds ? DATA4_HDR_LEN : DATA_HDR_LEN;
                 if (pkt_rd_u8(v, at, &qos) && (qos & QOS_AMSDU))
                         return; /* A-MSDU subframes: raw */
         }

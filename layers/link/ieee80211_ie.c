@@ -12,8 +12,8 @@
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-
  *
  * Multi-byte fields inside elements are little-endian (9.2.2), except OUIs and cipher suite
- * selectors, which are OUI bytes in order followed by a type byte, read here as one big-endian value
- * (00-0f-ac-04 is 0x000fac04, as tshark shows it).
+ * selectors, which are OUI bytes in order followed by a type byte, read here as one big-endian
+ * value (00-0f-ac-04 is 0x000fac04, as tshark shows it).
  */
 #include <string.h>
 #include <strings.h>
@@ -149,7 +149,8 @@ ie_next(const struct pkt_view *v, struct pkt_elem *e)
         e->len = end - pos;
         e->next = end;
         if (end - pos < IE_HDR_LEN) {
-                e->flags |= pos + IE_HDR_LEN <= v->wire_len ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+                e->flags |= pos + IE_HDR_LEN <= v->wire_len ? PKT_LAYER_TRUNCATED
+                                                            : PKT_LAYER_MALFORMED;
                 return 1;
         }
         uint32_t len = IE_HDR_LEN + (uint32_t)v->b[pos + 1];
@@ -172,7 +173,7 @@ const struct pkt_elem_set wlan_ie_elems[1] = {
         { .name = "params", .elem_name = "ie", .next = ie_next, .fields = ie_fields, .n_fields = ARRAY_SIZE(ie_fields) },
 };
 
-/* ---- building: "ssid(\"home\")", "ds(ch=6)", "rates(82848b96)", "ie(id=221,body=0050f204)" ---- */
+/* ---- building: "ssid(\"home\")", "ds(ch=6)", "rates(82848b96)", "ie(id=221,body=00)" ---- */
 
 static int
 ie_id(const char *name, uint8_t *ret)

@@ -33,10 +33,10 @@
 #define MGMT_HDR_LEN 20 /* addresses and sequence control */
 
 /* clang-format off */
-#define MGMT_COMMON                                                                                     \
+#define MGMT_COMMON                                                                                \
         { .name = "dst",      .off = 0,   .bits = 48, .type = PKT_FT_MAC, .def_bytes = "\xff\xff\xff\xff\xff\xff" }, \
-        { .name = "src",      .off = 48,  .bits = 48, .type = PKT_FT_MAC },                             \
-        { .name = "bssid",    .off = 96,  .bits = 48, .type = PKT_FT_MAC },                             \
+        { .name = "src",      .off = 48,  .bits = 48, .type = PKT_FT_MAC },                        \
+        { .name = "bssid",    .off = 96,  .bits = 48, .type = PKT_FT_MAC },                        \
         { .name = "seq_frag", .off = 144, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_LE }
 
 static const struct pkt_name auth_algo_names[] = {
@@ -112,10 +112,10 @@ wlan_mgmt_fixed_len(unsigned proto)
 }
 
 /*
- * Bodies whose fields cannot be read from this layer's fixed positions: a protected frame's (802.11w:
- * ciphertext behind a CCMP header), and a +HTC frame's (order bit: a 4-byte HT control field after
- * sequence control moves everything; rare, so its body stays raw rather than misread). Both keep
- * only the addresses in the header.
+ * Bodies whose fields cannot be read from this layer's fixed positions: a protected frame's
+ * (802.11w: ciphertext behind a CCMP header), and a +HTC frame's (order bit: a 4-byte HT control
+ * field after sequence control moves everything; rare, so its body stays raw rather than misread).
+ * Both keep only the addresses in the header.
  */
 static bool
 mgmt_body_hidden(const struct pkt_view *v, struct pkt_dissect *d)
@@ -126,7 +126,8 @@ mgmt_body_hidden(const struct pkt_view *v, struct pkt_dissect *d)
                 return false;
         d->hdr_len = MGMT_HDR_LEN;
         if (fc1 & WLAN_FL_PROTECTED)
-                d->next = (uint16_t)wlan_crypto_proto(v, MGMT_HDR_LEN + (fc1 & WLAN_FL_ORDER ? WLAN_HTC_LEN : 0));
+                d->next = (uint16_t)wlan_crypto_proto(
+                        v, MGMT_HDR_LEN + (fc1 & WLAN_FL_ORDER ? WLAN_HTC_LEN : 0));
         return true;
 }
 
@@ -171,13 +172,13 @@ mgmt_reverse(uint8_t *h, size_t len)
         memcpy(h + WLAN_ADDR_LEN, tmp, WLAN_ADDR_LEN);
 }
 
-#define MGMT_PROTO(name_, summary_, id_, fields_, len_)                                                     \
-        {                                                                                               \
-                .name = (name_), .summary = (summary_), .id = (id_), .min_hdr_len = MGMT_HDR_LEN,       \
-                .fields = (fields_), .n_fields = ARRAY_SIZE(fields_), .elems = wlan_ie_elems,           \
-                .n_elems = 1, .dissect = mgmt_dissect, .reverse = mgmt_reverse,                         \
-                .elem_build = wlan_ie_elem_build,                                                       \
-                .def_hdr_len = (len_),                                                                  \
+#define MGMT_PROTO(name_, summary_, id_, fields_, len_)                                            \
+        {                                                                                          \
+                .name = (name_), .summary = (summary_), .id = (id_), .min_hdr_len = MGMT_HDR_LEN,  \
+                .fields = (fields_), .n_fields = ARRAY_SIZE(fields_), .elems = wlan_ie_elems,      \
+                .n_elems = 1, .dissect = mgmt_dissect, .reverse = mgmt_reverse,                    \
+                .elem_build = wlan_ie_elem_build,                                                  \
+                .def_hdr_len = (len_),                                                             \
         }
 
 const struct pkt_proto pkt_proto_ieee80211_beacon =
@@ -193,8 +194,8 @@ const struct pkt_proto pkt_proto_ieee80211_assocreq =
         MGMT_PROTO("assocreq", "802.11 association request (9.3.3.5)", PKT_PROTO_IEEE80211_ASSOCREQ,
                    assocreq_fields, MGMT_HDR_LEN + 4);
 const struct pkt_proto pkt_proto_ieee80211_assocresp =
-        MGMT_PROTO("assocresp", "802.11 association response (9.3.3.6)", PKT_PROTO_IEEE80211_ASSOCRESP,
-                   assocresp_fields, MGMT_HDR_LEN + 6);
+        MGMT_PROTO("assocresp", "802.11 association response (9.3.3.6)",
+                   PKT_PROTO_IEEE80211_ASSOCRESP, assocresp_fields, MGMT_HDR_LEN + 6);
 const struct pkt_proto pkt_proto_ieee80211_reassocreq =
         MGMT_PROTO("reassocreq", "802.11 reassociation request (9.3.3.7)",
                    PKT_PROTO_IEEE80211_REASSOCREQ, reassocreq_fields, MGMT_HDR_LEN + 10);
@@ -205,7 +206,8 @@ const struct pkt_proto pkt_proto_ieee80211_disassoc =
         MGMT_PROTO("disassoc", "802.11 disassociation (9.3.3.4)", PKT_PROTO_IEEE80211_DISASSOC,
                    reason_fields, MGMT_HDR_LEN + 2);
 const struct pkt_proto pkt_proto_ieee80211_auth =
-        MGMT_PROTO("auth", "802.11 authentication (9.3.3.11)", PKT_PROTO_IEEE80211_AUTH, auth_fields, MGMT_HDR_LEN + 6);
+        MGMT_PROTO("auth", "802.11 authentication (9.3.3.11)", PKT_PROTO_IEEE80211_AUTH,
+                   auth_fields, MGMT_HDR_LEN + 6);
 const struct pkt_proto pkt_proto_ieee80211_deauth =
         MGMT_PROTO("deauth", "802.11 deauthentication (9.3.3.12)", PKT_PROTO_IEEE80211_DEAUTH,
                    reason_fields, MGMT_HDR_LEN + 2);

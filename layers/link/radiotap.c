@@ -16,14 +16,15 @@
  * Every field is little-endian. Where a field lies depends on the present bits before it and on its
  * alignment, so the fields are not in the layer's table: they are the elements of the set "flags"
  * (pypacker keeps them in the TriggerList Radiotap.flags), one element per present field, each with
- * the fields of its kind. Extra present words are elements of kind "present". Namespaces: bit 29 starts
- * the next word in the radiotap namespace again (drivers repeat antenna fields that way), bit 30 names a
- * vendor namespace whose 6-byte header (OUI, sub-namespace, skip length) is followed by skip-length
- * bytes of vendor data; the vendor's own present bits are skipped. A radiotap bit we cannot size (bit
- * 32 on without a namespace reset, reserved bits) ends the walk: nothing after it can be located.
+ * the fields of its kind. Extra present words are elements of kind "present". Namespaces: bit 29
+ * starts the next word in the radiotap namespace again (drivers repeat antenna fields that way),
+ * bit 30 names a vendor namespace whose 6-byte header (OUI, sub-namespace, skip length) is followed
+ * by skip-length bytes of vendor data; the vendor's own present bits are skipped. A radiotap bit we
+ * cannot size (bit 32 on without a namespace reset, reserved bits) ends the walk: nothing after it
+ * can be located.
  *
- * The flags field's FCS bit (0x10) says the 802.11 frame ends with its 4-byte FCS: that is a trailer
- * of this layer, not payload, so the 802.11 layer ends before it.
+ * The flags field's FCS bit (0x10) says the 802.11 frame ends with its 4-byte FCS: that is a
+ * trailer of this layer, not payload, so the 802.11 layer ends before it.
  */
 #include <string.h>
 #include <strings.h>
@@ -38,8 +39,8 @@
 #define RT_BIT_RT_NS     29
 #define RT_BIT_VENDOR_NS 30
 #define RT_BIT_EXT       31
-/* Present words we follow. Real headers have a handful (one per namespace or antenna); a longer chain
- * is hostile, and the walk (which restarts for each element) must stay cheap. */
+/* Present words we follow. Real headers have a handful (one per namespace or antenna); a longer
+ * chain is hostile, and the walk (which restarts for each element) must stay cheap. */
 #define RT_WORDS_MAX     32u
 
 /* clang-format off */
@@ -247,8 +248,8 @@ rt_hdr_len(const struct pkt_view *v)
 /*
  * Walks the present words and fields of the header and returns element number @want (0-based) in
  * @ret: first the extra present words, then the fields in bit order; with @want_bit >= 0, the first
- * field of that radiotap bit instead. Returns 1 with an item, 0 past the last one. Bounded: each step
- * consumes a present bit of one of at most RT_WORDS_MAX words.
+ * field of that radiotap bit instead. Returns 1 with an item, 0 past the last one. Bounded: each
+ * step consumes a present bit of one of at most RT_WORDS_MAX words.
  */
 static int
 rt_walk(const struct pkt_view *v, uint32_t want, int want_bit, struct rt_item *ret)
@@ -267,9 +268,11 @@ rt_walk(const struct pkt_view *v, uint32_t want, int want_bit, struct rt_item *r
                         break;
                 n_words++;
                 if (count++ == want && want_bit < 0) {
-                        *ret = (struct rt_item){ .kind = &rt_kind_present, .off = 8 + 4 * w, .len = 4, .bit = 0xff };
+                        *ret = (struct rt_item){ .kind = &rt_kind_present, .off = 8 + 4 * w,
+                                                 .len = 4, .bit = 0xff };
                         if (12 + 4 * w > end)
-                                ret->flags = 12 + 4 * w <= wire_end ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+                                ret->flags = 12 + 4 * w <= wire_end ? PKT_LAYER_TRUNCATED
+                                                                    : PKT_LAYER_MALFORMED;
                         if (ret->flags)
                                 ret->len = end > ret->off ? end - ret->off : 0;
                         if (ret->off > end)
@@ -311,11 +314,13 @@ rt_walk(const struct pkt_view *v, uint32_t want, int want_bit, struct rt_item *r
                         }
                         if (pos > end)
                                 return 0;
-                        if (want_bit < 0 ? count++ == want : (k == &rt_kinds[b] && (int)b == want_bit)) {
+                        bool is_std = k == &rt_kinds[b];
+                        if (want_bit < 0 ? count++ == want : (is_std && (int)b == want_bit)) {
                                 *ret = (struct rt_item){ .kind = k, .off = pos, .len = size,
-                                                         .bit = k == &rt_kinds[b] ? (uint8_t)b : 0xff };
+                                                         .bit = is_std ? (uint8_t)b : 0xff };
                                 if (size > end - pos) {
-                                        ret->flags = pos + size <= wire_end ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+                                        ret->flags = pos + size <= wire_end ? PKT_LAYER_TRUNCATED
+                                                                            : PKT_LAYER_MALFORMED;
                                         ret->len = end - pos;
                                 }
                                 return 1;
@@ -422,9 +427,9 @@ radiotap_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, co
         bit = rt_kind_by_name(name);
         if (bit < 0)
                 return -EINVAL;
-        /* Fields go in bit order behind a single present word: a new one must come after the last. */
-        if (!pkt_rd_le32(v, 4, &present) || (present & (1u << RT_BIT_EXT)) || hdr_len < RT_HDR_LEN ||
-            (present >> bit) != 0)
+        /* Fields go in bit order behind a single present word: a new one comes after the last. */
+        if (!pkt_rd_le32(v, 4, &present) || (present & (1u << RT_BIT_EXT)) ||
+            hdr_len < RT_HDR_LEN || (present >> bit) != 0)
                 return -EINVAL;
         const struct rt_kind *k = &rt_kinds[bit];
         pad = (hdr_len + k->align - 1u) / k->align * k->align - hdr_len;
@@ -470,8 +475,7 @@ radiotap_elem_added(struct pkt *p, unsigned idx, unsigned set)
         (void)set;
         if (rt_added_bit < 0)
                 return -EINVAL;
-        present = (uint32_t)h[4] | (uint32_t)h[5] << 8 | (uint32_t)h[6] << 16 | (uint32_t)h[7] << 24;
-        present |= 1u << rt_added_bit;
+        present = (uint32_t)pkt_bits_read(h, 32, 32, true) | 1u << rt_added_bit;
         pkt_bits_write(h, 32, 32, true, present);
         rt_added_bit = -1;
         p->layers[idx].flags |= PKT_LAYER_DIRTY;
