@@ -8,6 +8,15 @@ TSHARK_PROTOS = ["eth", "vlan", "ieee8021ad", "sll", "llc", "arp", "ip", "ipv6",
                       "dns", "null"]
 
 
+def final_dst(v, layer):
+    for o in layer.get("opts", []):
+        body = o.get("body", "")
+        if int(o.get("type", 0)) in (131, 137) and len(body) >= 2 + 8:
+            last = bytes.fromhex(body[-8:])
+            return ".".join(str(b) for b in last)
+    return v
+
+
 ICMP = ("icmp",)
 ICMP6 = ("icmp6",)
 DNS_RR_SETS = ("answers", "auths", "addrecords")
@@ -57,7 +66,9 @@ MAP = {
     "ip.proto": field("ip", "p"),
     "ip.checksum": field("ip", "sum"),
     "ip.src": field("ip", "src"),
-    "ip.dst": field("ip", "dst"),
+    # Under a strict or loose source route tshark's ip.dst is the route's final destination (the header's
+    # destination shows as "Via"), as RFC 791 means it; our dst is the header field.
+    "ip.dst": field("ip", "dst", conv=final_dst),
     "ip.opt.type": elems("ip", ("opts",), "type"),
     # IPv6 and extension headers
     "ipv6.version": field("ip6", "v"),
