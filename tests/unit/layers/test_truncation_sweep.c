@@ -2,8 +2,9 @@
 /*
  * The snap-length sweep (tcpdump's "try many snap lengths", as an automatic test). From the shared
  * corpus it takes one packet per (link type, layer stack, truncated/malformed flags of each layer)
- * that our dissector produces, the first one in index order, so the sample is deterministic and
- * grows as protocols land. Every prefix of that packet, 0..caplen bytes, is parsed with the
+ * that our dissector produces, the shortest (the first in index order among equals), so the
+ * sample is deterministic, grows as protocols land and keeps the prefixes few. Every prefix of that
+ * packet, 0..caplen bytes (beyond 2 KiB, a spread of them: see is_picked()), is parsed with the
  * packet's real wire length, as a capture with that snap length would give it, then dissected and
  * walked. For each prefix:
  *
@@ -47,6 +48,11 @@ struct key {
         uint8_t n;
         uint16_t protos[PKT_LAYERS_MAX];
         uint8_t bad[PKT_LAYERS_MAX]; /* the layer's TRUNCATED and MALFORMED flags */
+        /* The shortest packet with this key so far (fewest prefixes to sweep): a copy. */
+        uint8_t *data;
+        uint32_t caplen, wire_len;
+        unsigned long no;
+        char file[256];
 };
 
 struct sweep {
@@ -103,26 +109,41 @@ ignore_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct 
         return 0;
 }
 
-/* Is this packet's (link type, stack) new? Remembers it if so. */
-static bool
-is_new_key(int dlt, const struct pkt *p)
+/* Remembers the packet under its (link type, stack, flags) key when the key is new or the packet is
+ * shorter than the one kept for it. */
+static void
+keep_if_shortest(const char *file, unsigned long no, int dlt, const struct pkt *p,
+                 const uint8_t *data, uint32_t wire_len)
 {
         struct key k = { .dlt = dlt, .n = p->n_layers };
+        struct key *slot = NULL;
 
         for (unsigned i = 0; i < p->n_layers; i++) {
                 k.protos[i] = p->layers[i].proto;
                 k.bad[i] =
                         (uint8_t)(p->layers[i].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED));
         }
-        for (unsigned i = 0; i < S->n_keys; i++)
+        for (unsigned i = 0; i < S->n_keys && !slot; i++)
                 if (S->keys[i].dlt == k.dlt && S->keys[i].n == k.n &&
                     memcmp(S->keys[i].protos, k.protos, k.n * sizeof(k.protos[0])) == 0 &&
                     memcmp(S->keys[i].bad, k.bad, k.n) == 0)
-                        return false;
-        if (S->n_keys == KEYS_MAX)
-                return false;
-        S->keys[S->n_keys++] = k;
-        return true;
+                        slot = &S->keys[i];
+        if (slot && slot->caplen <= p->len)
+                return;
+        if (!slot) {
+                if (S->n_keys == KEYS_MAX)
+                        return;
+                slot = &S->keys[S->n_keys++];
+                *slot = k;
+        }
+        free(slot->data);
+        slot->data = malloc(p->len ? p->len : 1);
+        assert_non_null(slot->data);
+        memcpy(slot->data, data, p->len);
+        slot->caplen = p->len;
+        slot->wire_len = wire_len;
+        slot->no = no;
+        snprintf(slot->file, sizeof(slot->file), "%s", file);
 }
 
 static bool
@@ -195,28 +216,59 @@ check_prefix(const char *file, unsigned long no, const struct pkt *full, struct 
 }
 
 static void
-sweep_packet(const char *file, unsigned long no, int dlt, const uint8_t *data, uint32_t caplen,
-             uint32_t wire_len)
+collect_packet(const char *file, unsigned long no, int dlt, const uint8_t *data, uint32_t caplen,
+               uint32_t wire_len)
 {
-        struct pkt full, p;
+        struct pkt full;
 
         S->packets_seen++;
         pkt_init(&full);
         assert_int_equal(pkt_parse_dlt(&full, dlt, data, caplen, wire_len), 0);
         pkt_dissect_all(&full);
-        if (!is_new_key(dlt, &full))
-                return;
+        keep_if_shortest(file, no, dlt, &full, data, wire_len);
+        pkt_done(&full);
+}
+
+/* A dissector walks its options once per parse, so sweeping every prefix of a long packet costs
+ * its length squared (a 64 KiB PIM hello took minutes under ASan), and walking every field of
+ * every prefix multiplies prefixes by elements. So every prefix of the first SWEEP_ALL bytes, where
+ * nearly all headers end, is dissected and checked, and about SWEEP_MORE more spread over the rest;
+ * the field walk runs on every prefix of the first WALK_ALL bytes and about WALK_MORE beyond. */
+#define SWEEP_ALL  2048
+#define SWEEP_MORE 256
+#define WALK_ALL   256
+#define WALK_MORE  64
+
+static bool
+is_picked(uint32_t cut, uint32_t caplen, uint32_t all, uint32_t more)
+{
+        uint32_t stride = caplen / more > 1 ? caplen / more : 1;
+
+        return cut <= all || cut % stride == 0 || cut == caplen;
+}
+
+static void
+sweep_packet(const struct key *k)
+{
+        struct pkt full, p;
+
         S->packets_swept++;
+        pkt_init(&full);
+        assert_int_equal(pkt_parse_dlt(&full, k->dlt, k->data, k->caplen, k->wire_len), 0);
+        pkt_dissect_all(&full);
         pkt_init(&p);
-        for (uint32_t cut = 0; cut <= caplen; cut++) {
+        for (uint32_t cut = 0; cut <= k->caplen; cut++) {
+                if (!is_picked(cut, k->caplen, SWEEP_ALL, SWEEP_MORE))
+                        continue;
                 /* An exact-size copy: the sanitizers then catch a read one byte past the prefix. */
                 uint8_t *part = malloc(cut ? cut : 1);
                 assert_non_null(part);
-                memcpy(part, data, cut);
-                assert_int_equal(pkt_parse_dlt(&p, dlt, part, cut, wire_len), 0);
+                memcpy(part, k->data, cut);
+                assert_int_equal(pkt_parse_dlt(&p, k->dlt, part, cut, k->wire_len), 0);
                 pkt_dissect_all(&p);
-                assert_int_equal(pkt_visit(&p, ignore_event, NULL), 0);
-                check_prefix(file, no, &full, &p, cut);
+                if (is_picked(cut, k->caplen, WALK_ALL, WALK_MORE))
+                        assert_int_equal(pkt_visit(&p, ignore_event, NULL), 0);
+                check_prefix(k->file, k->no, &full, &p, cut);
                 pkt_done(&p);
                 free(part);
                 S->prefixes++;
@@ -274,7 +326,7 @@ sweep_file(const char *file)
                            them */
         int dlt = pcap_datalink(pc);
         while (pcap_next_ex(pc, &h, &data) == 1)
-                sweep_packet(file, ++no, dlt, data, h->caplen, h->len);
+                collect_packet(file, ++no, dlt, data, h->caplen, h->len);
         pcap_close(pc);
 }
 
@@ -302,9 +354,12 @@ setup(void **state)
                 sweep_file(line);
         }
         fclose(f);
+        for (unsigned i = 0; i < S->n_keys; i++)
+                sweep_packet(&S->keys[i]);
         clock_gettime(CLOCK_MONOTONIC, &t1);
         S->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-        printf("truncation sweep: %lu packets read, %lu swept (one per link type and stack, %u "
+        printf("truncation sweep: %lu packets read, %lu swept (the shortest per link type and "
+               "stack, %u "
                "stacks), "
                "%lu prefixes, %lu cut headers, %.1f s\n",
                S->packets_seen, S->packets_swept, S->n_keys, S->prefixes, S->cut_layers,
@@ -316,6 +371,8 @@ static int
 teardown(void **state)
 {
         (void)state;
+        for (unsigned i = 0; i < S->n_keys; i++)
+                free(S->keys[i].data);
         free(S);
         return 0;
 }
