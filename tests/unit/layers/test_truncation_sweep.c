@@ -359,9 +359,7 @@ setup(void **state)
         clock_gettime(CLOCK_MONOTONIC, &t1);
         S->seconds = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
         printf("truncation sweep: %lu packets read, %lu swept (the shortest per link type and "
-               "stack, %u "
-               "stacks), "
-               "%lu prefixes, %lu cut headers, %.1f s\n",
+               "stack, %u stacks), %lu prefixes, %lu cut headers, %.1f s\n",
                S->packets_seen, S->packets_swept, S->n_keys, S->prefixes, S->cut_layers,
                S->seconds);
         return 0;
