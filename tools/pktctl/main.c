@@ -18,6 +18,8 @@ static const struct pktctl_cmd commands[] = {
           pktctl_stats_main },
         { "build", "build a packet from a text spec; print it or write it to a pcap",
           pktctl_build_main },
+        { "protocols", "list the protocols libpkt knows, or one's fields, elements and carriers",
+          pktctl_protocols_main },
 };
 
 void

@@ -13,6 +13,7 @@
 #include <sys/wait.h>
 
 #include <pkt/pkt.h>
+#include <pkt/proto.h>
 
 #include "testutil.h"
 
@@ -739,6 +740,36 @@ test_help_and_version(void **state)
         free(out);
 }
 
+/* ---- protocols ---- */
+
+static void
+test_protocols_lists_every_protocol_and_describes_one(void **state)
+{
+        int code;
+        (void)state;
+
+        char *out = run_ok("protocols");
+        /* one line per registered protocol: the engine's own table */
+        unsigned n = 0;
+        for (unsigned id = 1; id < PKT_PROTO_MAX; id++)
+                n += pkt_proto_get(id) != NULL;
+        assert_int_equal(count_lines_starting(out, ""), n);
+        assert_int_equal(count_lines_starting(out, "ip6 "), 1);
+        free(out);
+
+        out = run_ok("protocols ip");
+        assert_non_null(strstr(out, "ip (ipv4) (ip4): Internet Protocol version 4"));
+        assert_non_null(strstr(out, "ttl "));
+        assert_non_null(strstr(out, "elements opts (each a opt):"));
+        assert_non_null(strstr(out, "carried by: ethertype 2048 (0x800)"));
+        free(out);
+
+        out = run("protocols nosuch", true, &code);
+        assert_int_equal(code, 1);
+        assert_non_null(strstr(out, "no protocol called 'nosuch'"));
+        free(out);
+}
+
 int
 main(void)
 {
@@ -762,6 +793,7 @@ main(void)
                 cmocka_unit_test(test_build_prints_packet_readably),
                 cmocka_unit_test(test_build_writes_one_packet_pcap),
                 cmocka_unit_test(test_build_bad_spec_exits_2_with_the_reason),
+                cmocka_unit_test(test_protocols_lists_every_protocol_and_describes_one),
                 cmocka_unit_test(test_errors_name_the_file_or_filter_and_exit_1),
                 cmocka_unit_test(test_usage_errors_exit_2),
                 cmocka_unit_test(test_help_and_version),
