@@ -253,7 +253,8 @@ dhcp_opt_build(const char *text, uint8_t *out, size_t size)
                 for (unsigned j = 0; k && j < k->n_fields; j++)
                         if (args[i].key[0] ? strcmp(k->fields[j].name, args[i].key) == 0 : (int)j == i)
                                 f = &k->fields[j];
-                if (!f && (strcmp(args[i].key, "body_bytes") == 0 || (!args[i].key[0] && !k)))
+                if (!f && (strcmp(args[i].key, "body_bytes") == 0 || strcmp(args[i].key, "body") == 0 ||
+                           (!args[i].key[0] && !k)))
                         f = &body;
                 if (!f)
                         return -ENOENT;

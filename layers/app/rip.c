@@ -17,7 +17,8 @@
  *  |                    Authentication (16)                        |
  *
  * The entries are pypacker's "rte_auth"; an entry whose family is 0xFFFF is authentication, with
- * "type" and "auth" in place of the route fields. RIPv1 (RFC 1058) has zeros where v2 has route tag,
+ * "type" and "auth" in place of the route fields (a keyed-MD5 trailer, type 1, holds the digest and
+ * runs to the end). RIPv1 (RFC 1058) has zeros where v2 has route tag,
  * mask and next hop; the same table reads both.
  */
 #include <string.h>
@@ -28,6 +29,7 @@
 #define RIP_HDR_LEN 4
 #define RIP_ENTRY_LEN 20
 #define RIP_AUTH_FAMILY 0xffff
+#define RIP_AUTH_TRAILER 1
 
 /* clang-format off */
 static const struct pkt_name rip_cmd_names[] = {
@@ -63,8 +65,20 @@ static const struct pkt_field auth_fields[] = {
 };
 /* clang-format on */
 
-/* Entries of 20 bytes to the end of the message. A cut-off last entry is truncated when the capture
- * cut it and malformed when the message itself ends inside it. */
+/* RFC 4822 2.2: the authentication trailer, the last entry, whose data (a keyed digest of any
+ * length) runs to the end of the message. */
+static bool
+is_trailer(const struct pkt_view *v, uint32_t pos)
+{
+        uint16_t family, type;
+
+        return pkt_rd_be16(v, pos, &family) && family == RIP_AUTH_FAMILY && pkt_rd_be16(v, pos + 2, &type) &&
+               type == RIP_AUTH_TRAILER;
+}
+
+/* Entries of 20 bytes to the end of the message (an authentication trailer takes the rest). A
+ * cut-off last entry is truncated when the capture cut it and malformed when the message itself
+ * ends inside it. */
 static int
 rip_entries_next(const struct pkt_view *v, struct pkt_elem *e)
 {
@@ -75,8 +89,10 @@ rip_entries_next(const struct pkt_view *v, struct pkt_elem *e)
                 return 0;
         e->off = pos;
         e->len = MIN(RIP_ENTRY_LEN, end - pos);
+        if (is_trailer(v, pos))
+                e->len = end - pos;
         e->next = pos + e->len;
-        if (end - pos < RIP_ENTRY_LEN)
+        if (e->len < RIP_ENTRY_LEN)
                 e->flags |= pos + RIP_ENTRY_LEN <= v->wire_len ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
         if (!pkt_rd_be16(v, pos, &family))
                 return 1;
@@ -91,14 +107,24 @@ static const struct pkt_elem_set rip_elems[] = {
           .n_fields = ARRAY_SIZE(rip_entry_fields) },
 };
 
-/* The message is the whole datagram; entries are 20 bytes, so any other length is malformed. */
+/* The message is the whole datagram; entries are 20 bytes, so any other length is malformed, unless
+ * an authentication trailer takes the rest. Bounded: each step is 20 bytes. */
 static void
 rip_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
+        uint32_t pos = RIP_HDR_LEN;
+
         d->hdr_len = v->wire_len;
         d->payload_len = 0;
-        if ((v->wire_len - RIP_HDR_LEN) % RIP_ENTRY_LEN)
-                d->flags |= PKT_LAYER_MALFORMED;
+        while (pos < v->wire_len) {
+                if (pos >= v->caplen || is_trailer(v, pos))
+                        return; /* beyond the capture nothing can be told */
+                if (RIP_ENTRY_LEN > v->wire_len - pos) {
+                        d->flags |= PKT_LAYER_MALFORMED;
+                        return;
+                }
+                pos += RIP_ENTRY_LEN;
+        }
 }
 
 /* ---- building: "rte(family=2,addr=10.0.0.0,subnet=255.0.0.0,metric=1)", "auth(type=2,auth=\"pw\")" */

@@ -86,7 +86,8 @@ sctp_crc(const uint8_t *h, uint32_t len)
 /*
  * Walks the chunks within the reported length: a chunk length below 4 cannot be walked past and one
  * running past the packet contradicts it (malformed); cut by the capture is truncation, which the
- * engine reports from hdr_len. Each step advances at least 4 bytes, so the walk is bounded.
+ * engine reports from hdr_len. Each step advances at least 4 bytes, and at most SCTP_CHUNKS_MAX
+ * chunks are looked at (a DATA chunk after them is not dispatched).
  */
 static void
 sctp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
@@ -97,7 +98,7 @@ sctp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 
         d->hdr_len = v->wire_len;
         d->payload_len = 0;
-        while (pos < v->wire_len) {
+        for (unsigned n = 0; pos < v->wire_len && n < SCTP_CHUNKS_MAX; n++) {
                 if (!pkt_rd_be16(v, pos + 2, &clen) || pos + SCTP_CHUNK_HDR > end)
                         return; /* cut short: hdr_len past caplen flags it */
                 if (clen < SCTP_CHUNK_HDR || clen > v->wire_len - pos) {

@@ -10,6 +10,11 @@
 #define SCTP_DATA_HDR     16 /* chunk header, TSN, stream id, stream sequence, PPID */
 #define SCTP_CHUNK_DATA   0
 #define SCTP_PAD4(n)      (((n) + 3u) & ~3u)
+/* Chunks walked per packet. Why 256: a jumbo frame (9000 bytes) of the smallest chunks a sender
+ * bundles in practice (SACKs, DATA with a few bytes, 16-20 bytes each) holds fewer than 600, a normal
+ * MTU under 100; a peer packing thousands of 4-byte chunks (suricata-verify sctp-max-chunks: 16143
+ * ABORTs) only makes every reader of the packet walk them. The rest stays in the layer's bytes. */
+#define SCTP_CHUNKS_MAX   256
 
 /* Element sets of the sctp layer, in the descriptor's order. */
 enum { SCTP_SET_CHUNKS, SCTP_SET_PARAMS, SCTP_SETS };

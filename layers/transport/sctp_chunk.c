@@ -217,7 +217,8 @@ pkt_sctp_chunks_next(const struct pkt_view *v, struct pkt_elem *e)
         uint32_t pos = e->count == 0 ? SCTP_HDR_LEN : e->next;
         uint32_t end = MAX(v->wire_len, v->caplen);
 
-        if (pos >= MIN(v->caplen, end) || (e->count > 0 && e->next == UINT32_MAX))
+        if (pos >= MIN(v->caplen, end) || (e->count > 0 && e->next == UINT32_MAX) ||
+            e->count >= SCTP_CHUNKS_MAX)
                 return 0;
         tlv_at(v, pos, end, e);
         const struct kind *k = kind_of(chunk_kinds, ARRAY_SIZE(chunk_kinds), v->b[pos]);
@@ -242,7 +243,8 @@ pkt_sctp_params_next(const struct pkt_view *v, struct pkt_elem *e)
 
         if (e->count > 0 && e->next == UINT32_MAX)
                 return 0;
-        while (pos + 4 <= cap && pkt_rd_be16(v, pos + 2, &clen) && clen >= 4) {
+        for (unsigned n = 0; n < SCTP_CHUNKS_MAX && pos + 4 <= cap && pkt_rd_be16(v, pos + 2, &clen) && clen >= 4;
+             n++) {
                 uint32_t cend = pos + clen, p0;
                 if (pkt_sctp_chunk_has_params(v->b[pos], &start) && start <= clen) {
                         p0 = MAX(pos + start, want);

@@ -65,7 +65,41 @@ def ntp_header(l):
 
 
 def route_entry(e):
-    return int(e.get("family", 0)) != 0xffff
+    """A whole route entry: tshark shows no fields for the partial entry a bad length leaves."""
+    return int(e.get("family", 0)) != 0xffff and "metric" in e
+
+
+def auth_entry(e):
+    """An authentication entry; the RFC 4822 trailer (type 1) is only digest bytes to tshark."""
+    return int(e.get("family", 0)) == 0xffff and int(e.get("type", 0)) != 1
+
+
+def ntp_flags(pkt):
+    """"flags" is a combined field, so the JSON has its parts only."""
+    return [int(l["li"]) << 6 | int(l["v"]) << 3 | int(l["mode"])
+            for l in pkt["layers"] if l.get("layer") == "ntp" and "mode" in l]
+
+
+def dhcp_hw(key):
+    """tshark shows chaddr's hardware type and MAC, then again those of an Ethernet client identifier
+    (option 61 with type 1, RFC 2132 9.14)."""
+    def get(pkt):
+        vals = []
+        for l in pkt["layers"]:
+            if l.get("layer") != "dhcp":
+                continue
+            if is_ether(l) and "chaddr" in l:
+                vals.append(l["hrd"] if key == "type" else mac_of_chaddr(l["chaddr"], l))
+            for e in l.get("opts", []):
+                if int(e.get("type", 0)) == 61 and int(e.get("id_type", 0)) == 1 and len(e.get("id", "")) == 12:
+                    vals.append(1 if key == "type" else mac_of_chaddr(e["id"], e))
+        return vals
+    return get
+
+
+def end_as_zero(v, _e):
+    """tshark 4.0 -T fields gives the End option's dhcp.option.type as 0 (its tree shows 255)."""
+    return 0 if int(v) == 255 else v
 
 
 MAP = {
@@ -104,7 +138,7 @@ MAP = {
     "sctp.parameter_ipv4_address": elems("sctp", PARAMS, "addr", when=lambda e: int(e.get("type", 0)) == 5),
     "sctp.parameter_ipv6_address": elems("sctp", PARAMS, "addr", when=lambda e: int(e.get("type", 0)) == 6),
     # NTP (modes 1-5: tshark dissects 6 and 7 as ntpctrl / ntppriv)
-    "ntp.flags": field("ntp", "flags"),
+    "ntp.flags": ntp_flags,
     "ntp.flags.li": field("ntp", "li"),
     "ntp.flags.vn": field("ntp", "v"),
     "ntp.flags.mode": field("ntp", "mode"),
@@ -133,7 +167,7 @@ MAP = {
     "rtp.ext.len": elems("rtp", ("ext",), "len"),
     # DHCP / BOOTP
     "dhcp.type": field("dhcp", "op"),
-    "dhcp.hw.type": field("dhcp", "hrd"),
+    "dhcp.hw.type": dhcp_hw("type"),
     "dhcp.hw.len": field("dhcp", "hln"),
     "dhcp.hops": field("dhcp", "hops"),
     "dhcp.id": field("dhcp", "xid"),
@@ -143,11 +177,11 @@ MAP = {
     "dhcp.ip.your": field("dhcp", "yiaddr"),
     "dhcp.ip.server": field("dhcp", "siaddr"),
     "dhcp.ip.relay": field("dhcp", "giaddr"),
-    "dhcp.hw.mac_addr": field("dhcp", "chaddr", conv=mac_of_chaddr, when=is_ether),
+    "dhcp.hw.mac_addr": dhcp_hw("mac"),
     "dhcp.server": field("dhcp", "sname", conv=cstring, when=has_cstring("sname")),
     "dhcp.file": field("dhcp", "file", conv=cstring, when=has_cstring("file")),
     "dhcp.cookie": field("dhcp", "magic", conv=dotted),
-    "dhcp.option.type": elems("dhcp", ("opts",), "type"),
+    "dhcp.option.type": elems("dhcp", ("opts",), "type", conv=end_as_zero),
     "dhcp.option.length": elems("dhcp", ("opts",), "len"),
     "dhcp.option.dhcp": elems("dhcp", ("opts",), "msgtype"),
     "dhcp.option.requested_ip_address": elems("dhcp", ("opts",), "addr",
@@ -155,7 +189,8 @@ MAP = {
     "dhcp.option.dhcp_server_id": elems("dhcp", ("opts",), "addr", when=lambda e: int(e.get("type", 0)) == 54),
     "dhcp.option.ip_address_lease_time": elems("dhcp", ("opts",), "seconds",
                                                when=lambda e: int(e.get("type", 0)) == 51),
-    "dhcp.option.hostname": elems("dhcp", ("opts",), "text", when=lambda e: int(e.get("type", 0)) == 12),
+    "dhcp.option.hostname": elems("dhcp", ("opts",), "text", conv=cstring,
+                                   when=lambda e: int(e.get("type", 0)) == 12),
     # RIP
     "rip.command": field("rip", "cmd"),
     "rip.version": field("rip", "v"),
@@ -166,10 +201,18 @@ MAP = {
     "rip.netmask": elems("rip", RTES, "subnet", when=route_entry),
     "rip.next_hop": elems("rip", RTES, "next_hop", when=route_entry),
     "rip.metric": elems("rip", RTES, "metric", when=route_entry),
-    "rip.auth.type": elems("rip", RTES, "type", when=lambda e: not route_entry(e)),
+    "rip.auth.type": elems("rip", RTES, "type", when=auth_entry),
     "rip.auth.passwd": elems("rip", RTES, "auth", conv=cstring,
-                             when=lambda e: not route_entry(e) and int(e.get("type", 0)) == 2),
+                             when=lambda e: auth_entry(e) and int(e.get("type", 0)) == 2),
 }
 
 KNOWN_DIFFERENCES = {
+    "dhcp.option.length": "tshark also lists the lengths of sub-options (relay agent information, RFC 3046; "
+                          "vendor-specific information); we keep sub-options as the option's bytes",
+    "dhcp.secs": "some clients send secs little-endian; tshark guesses and swaps it, we show the field as the "
+                 "wire has it (RFC 2131 2: network byte order)",
+    "sctp.chunk_type": "we walk at most SCTP_CHUNKS_MAX (256) chunks of a packet; suricata-verify "
+                       "sctp-max-chunks packs 16143 ABORT chunks, tshark lists them all",
+    "sctp.chunk_flags": "as sctp.chunk_type: at most 256 chunks per packet",
+    "sctp.chunk_length": "as sctp.chunk_type: at most 256 chunks per packet",
 }
