@@ -179,7 +179,9 @@ params_next(const struct pkt_view *v, struct pkt_elem *e)
         } else {
                 pos = e->next;
         }
-        if (pos >= end)
+        /* Parameter codes have the top bit set (X.224 13.3.4); anything else in the variable part is
+         * what others put there (RDP's cookie and negotiation request, MS-RDPBCGR 2.2.1.1): not ours. */
+        if (pos >= end || v->b[pos] < 0x80)
                 return 0;
         e->off = pos;
         if (pos + 2 > end || (uint32_t)v->b[pos + 1] > end - pos - 2) {
@@ -289,6 +291,8 @@ const struct pkt_proto pkt_proto_cotp = {
         .name = "cotp",
         .summary = "ISO 8073 / X.224 connection-oriented transport",
         .id = PKT_PROTO_COTP,
+        /* The dissect hook does not walk the elements; a damaged one flags the layer when iterated. */
+        .flags = PKT_P_LAZY_ELEMS,
         .min_hdr_len = COTP_MIN_LEN,
         .fields = cotp_fields,
         .n_fields = ARRAY_SIZE(cotp_fields),

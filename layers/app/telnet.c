@@ -270,6 +270,8 @@ const struct pkt_proto pkt_proto_telnet = {
         .name = "telnet",
         .summary = "Telnet (RFC 854, RFC 855)",
         .id = PKT_PROTO_TELNET,
+        /* The dissect hook does not walk the elements; a damaged one flags the layer when iterated. */
+        .flags = PKT_P_LAZY_ELEMS,
         .min_hdr_len = 0,
         .elems = telnet_elems,
         .n_elems = ARRAY_SIZE(telnet_elems),

@@ -298,6 +298,7 @@ test_telnet_iac_at_segment_end_is_flagged(void **state)
                         assert_true(e.flags & PKT_LAYER_MALFORMED); /* SB with no IAC SE in the segment */
         }
         assert_int_equal(n, 2);
+        assert_true(p.layers[0].flags & PKT_LAYER_MALFORMED); /* the element's flag reaches the layer */
         pkt_done(&p);
         parse_hex(&p, buf, sizeof(buf), PKT_PROTO_TELNET, "41ff");
         n = 0;
