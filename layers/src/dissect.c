@@ -85,79 +85,128 @@ finish(struct pkt *p, struct pkt_layer *l, uint32_t need)
         p->flags |= PKT_F_COMPLETE;
 }
 
-/* Dissects the last recorded layer and records the one after it, if any. */
-static void
-dissect_last(struct pkt *p)
+/* Recorded layers only ever get registered ids, and ids are below PKT_PROTO_MAX: no range check. */
+_Static_assert(PKT_PROTO_MAX == 256, "protocol ids index pkt_protos[] as one byte");
+
+static inline const struct pkt_proto *
+proto_at(unsigned id)
 {
-        unsigned idx = p->n_layers - 1u;
-        struct pkt_layer *l = &p->layers[idx];
-        const struct pkt_proto *pr = proto_of(l->proto);
-        struct pkt_dissect d = { .hdr_len = pr->min_hdr_len, .payload_len = PKT_LEN_REST };
-        struct pkt_view v;
+        return pkt_protos[(uint8_t)id];
+}
 
-        if (l->len < pr->min_hdr_len)
-                return finish(p, l, pr->min_hdr_len);
-
-        view_of(p, idx, &v);
-        if (pr->dissect)
-                pr->dissect(&v, &d);
-        l->flags |= d.flags & (uint16_t)~PKT_DISSECT_PARTIAL;
-        if (d.hdr_len > l->len)
-                return finish(p, l, d.hdr_len);
-        l->hdr_len = d.hdr_len;
-        l->flags |= PKT_LAYER_DISSECTED;
-
-        uint32_t cap_rest = l->len - d.hdr_len;
-        uint32_t wire_rest = l->wire_len > d.hdr_len ? l->wire_len - d.hdr_len : 0;
-        if (d.payload_len != PKT_LEN_REST) {
-                cap_rest = MIN(cap_rest, d.payload_len);
-                wire_rest = MIN(wire_rest, d.payload_len);
-        }
-        /* A header of zero bytes that names a successor could recurse forever: stop it here. */
-        if (cap_rest == 0 || (d.hdr_len == 0 && d.next != PKT_PROTO_NONE) ||
-            p->n_layers == PKT_LAYERS_MAX) {
+/* The unusual ends of a step: no payload, a zero-length header naming a successor (which could
+ * recurse forever), the record limit. Returns the next layer's protocol, or PKT_PROTO_MAX when
+ * dissection is complete. */
+static unsigned
+next_rare(struct pkt *p, unsigned n, uint32_t cap_rest, uint32_t hdr_len, unsigned next)
+{
+        if (cap_rest == 0 || (hdr_len == 0 && next != PKT_PROTO_NONE) || n == PKT_LAYERS_MAX) {
                 p->flags |= PKT_F_COMPLETE;
-                return;
+                return PKT_PROTO_MAX;
         }
-        unsigned next = d.next != PKT_PROTO_NONE && proto_of(d.next) ? d.next : PKT_PROTO_RAW;
         /* The last record holds whatever a deeper stack leaves (a hostile chain of extension headers),
          * so that the rest of the packet stays readable as raw bytes. */
-        if (p->n_layers == PKT_LAYERS_MAX - 1)
+        return n == PKT_LAYERS_MAX - 1u ? PKT_PROTO_RAW : next;
+}
+
+/*
+ * Dissects the last recorded layer and records the one after it, if any. The hot path of every lazy
+ * read: inlined into its callers, with the rare cases out of line. Only the packet and the layer count
+ * live across the protocol's hook; the record is read again after it (cheaper than keeping it in
+ * registers the hook would have to save).
+ */
+static inline __attribute__((always_inline)) void
+dissect_last(struct pkt *p)
+{
+        unsigned n = p->n_layers;
+        struct pkt_layer *l = &p->layers[n - 1u];
+        const struct pkt_proto *pr = proto_at(l->proto);
+        struct pkt_dissect d = { .hdr_len = pr->min_hdr_len, .payload_len = PKT_LEN_REST };
+
+        if (unlikely(l->len < d.hdr_len))
+                return finish(p, l, d.hdr_len);
+        if (likely(pr->dissect != NULL)) {
+                const struct pkt_view v = {
+                        .b = p->data + l->off,
+                        .caplen = l->len,
+                        .wire_len = l->wire_len,
+                        .lower = n > 1u ? l[-1].proto : PKT_PROTO_NONE,
+                        .proto = l->proto,
+                };
+                pr->dissect(&v, &d);
+                l = &p->layers[n - 1u];
+        }
+        uint32_t hdr_len = d.hdr_len, len = l->len, wire_len = l->wire_len;
+        l->flags |= (uint16_t)((d.flags & (uint16_t)~PKT_DISSECT_PARTIAL) | PKT_LAYER_DISSECTED);
+        if (unlikely(hdr_len > len))
+                return finish(p, l, hdr_len);
+        l->hdr_len = hdr_len;
+
+        uint32_t cap_rest = MIN(len - hdr_len, d.payload_len);
+        uint32_t wire_rest = MIN(wire_len > hdr_len ? wire_len - hdr_len : 0, d.payload_len);
+        unsigned next = d.next;
+        if (unlikely(cap_rest == 0 || hdr_len == 0 || n >= PKT_LAYERS_MAX - 1u)) {
+                next = next_rare(p, n, cap_rest, hdr_len, next);
+                if (next == PKT_PROTO_MAX)
+                        return;
+        }
+        /* PKT_PROTO_NONE is never registered: opaque payload and unknown ids both become raw. */
+        if (unlikely(!proto_of(next)))
                 next = PKT_PROTO_RAW;
         /* A quoted packet was longer than the quote: its reported length is unknown, so whatever it
          * claims can only be cut short, never contradicted. */
-        if ((pr->flags & PKT_P_QUOTES) || (d.flags & PKT_DISSECT_PARTIAL))
+        if (unlikely((d.flags & PKT_DISSECT_PARTIAL) || (proto_at(l->proto)->flags & PKT_P_QUOTES)))
                 wire_rest = UINT32_MAX;
-        p->layers[p->n_layers++] = (struct pkt_layer){
+        p->n_layers = (uint8_t)(n + 1u);
+        l[1] = (struct pkt_layer){
                 .proto = (uint16_t)next,
-                .off = l->off + d.hdr_len,
+                .off = l->off + hdr_len,
                 .len = cap_rest,
                 .wire_len = wire_rest,
         };
 }
 
+/* Dissects until layer @idx is dissected; the caller found that it is not yet. Returns the layer, or
+ * NULL when the packet has no such layer. */
+static const struct pkt_layer *
+layer_slow(struct pkt *p, unsigned idx)
+{
+        if (unlikely(p->n_layers == 0))
+                return NULL;
+        do {
+                if (p->flags & PKT_F_COMPLETE) {
+                        if (idx >= p->n_layers)
+                                return NULL;
+                        p->layers[idx].flags |= PKT_LAYER_DISSECTED;
+                        return &p->layers[idx];
+                }
+                dissect_last(p);
+        } while (idx >= p->n_layers || !(p->layers[idx].flags & PKT_LAYER_DISSECTED));
+        return &p->layers[idx];
+}
+
+static inline bool
+ensure_layer(struct pkt *p, unsigned idx)
+{
+        if (likely(idx < p->n_layers && (p->layers[idx].flags & PKT_LAYER_DISSECTED)))
+                return true;
+        return layer_slow(p, idx) != NULL;
+}
+
 bool
 pkt_ensure_layer(struct pkt *p, unsigned idx)
 {
-        while (idx >= p->n_layers || !(p->layers[idx].flags & PKT_LAYER_DISSECTED)) {
-                if (p->n_layers == 0)
-                        return false;
-                if (p->flags & PKT_F_COMPLETE) {
-                        if (idx < p->n_layers)
-                                p->layers[idx].flags |= PKT_LAYER_DISSECTED;
-                        return idx < p->n_layers;
-                }
-                dissect_last(p);
-        }
-        return true;
+        return ensure_layer(p, idx);
 }
 
 const struct pkt_layer *
 pkt_layer(struct pkt *p, unsigned idx)
 {
-        if (!p || idx >= PKT_LAYERS_MAX || !pkt_ensure_layer(p, idx))
+        if (unlikely(!p || idx >= PKT_LAYERS_MAX))
                 return NULL;
-        return &p->layers[idx];
+        if (likely(idx < p->n_layers && (p->layers[idx].flags & PKT_LAYER_DISSECTED)))
+                return &p->layers[idx];
+        return layer_slow(p, idx);
 }
 
 unsigned
@@ -178,7 +227,7 @@ pkt_layer_find(struct pkt *p, unsigned proto, unsigned from)
         pkt_assert_return(p, -EINVAL);
 
         for (unsigned i = from; i < PKT_LAYERS_MAX; i++) {
-                if (!pkt_ensure_layer(p, i))
+                if (!ensure_layer(p, i))
                         return -ENOENT;
                 if (p->layers[i].proto == proto)
                         return (int)i;
