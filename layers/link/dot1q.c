@@ -57,7 +57,7 @@ dot1q_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->payload_len = type;
                 d->next = PKT_PROTO_LLC;
         } else if (type >= DOT1Q_TYPE_MIN) {
-                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_ETHERTYPE, type);
+                d->next = (uint16_t)pkt_key_lookup16(PKT_KEY_ETHERTYPE, type);
         }
 }
 

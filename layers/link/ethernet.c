@@ -61,7 +61,7 @@ ethernet_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                                   ? PKT_PROTO_IPX
                                   : PKT_PROTO_LLC;
         } else if (type >= ETH_TYPE_MIN) {
-                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_ETHERTYPE, type);
+                d->next = (uint16_t)pkt_key_lookup16(PKT_KEY_ETHERTYPE, type);
         }
 }
 

@@ -112,7 +112,7 @@ ip_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->flags |= PKT_LAYER_MALFORMED; /* claims more than the frame carried */
         /* The first fragment starts the upper header; the later ones carry only its continuation. */
         if (off == 0) {
-                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_IP_PROTO, h[9]);
+                d->next = (uint16_t)pkt_key_lookup16(PKT_KEY_IP_PROTO, h[9]);
                 if (flags & IP_FLAG_MF)
                         d->flags |= PKT_DISSECT_PARTIAL;
         }

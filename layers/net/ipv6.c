@@ -101,7 +101,7 @@ ip6_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->payload_len = 0;
                 return;
         }
-        d->next = (uint16_t)pkt_key_lookup(PKT_KEY_IP_PROTO, h[6]);
+        d->next = (uint16_t)pkt_key_lookup16(PKT_KEY_IP_PROTO, h[6]);
         if (dlen == 0 && h[6] == IP6_NXT_HOPOPTS) {
                 uint32_t jl = jumbo_len(v);
                 d->payload_len = jl >= IP6_JUMBO_MIN ? jl : PKT_LEN_REST;

@@ -50,6 +50,18 @@ proto_of(unsigned id)
         return id < PKT_PROTO_MAX ? pkt_protos[id] : NULL;
 }
 
+/* The next-layer registry's direct table (registry.c): values below 2^16 (ethertypes, ports, IP
+ * protocols, link types) index it. pkt_key_lookup16() is pkt_key_lookup() for such a value, inlined into
+ * the dissect hooks of the common protocols: one load. */
+#define PKT_KEY_DIRECT_MAX 65536u
+extern uint16_t pkt_key_direct[_PKT_KEY_MAX][PKT_KEY_DIRECT_MAX];
+
+static inline unsigned
+pkt_key_lookup16(enum pkt_key_space space, uint16_t value)
+{
+        return pkt_key_direct[space][value];
+}
+
 /* First value in @space that selects @proto (to fill next-layer type fields). */
 int pkt_carrier_key(unsigned proto, enum pkt_key_space space, uint32_t *ret);
 
@@ -88,8 +100,16 @@ int pkt_layer_splice(struct pkt *p, unsigned idx, uint32_t at, uint32_t remove, 
 int pkt_make_owned(struct pkt *p);
 void pkt_mark_dirty(struct pkt *p, unsigned idx, const struct pkt_field *f);
 
-/* Shared by the transports (udp.c): next layer by the lower port first; swapping two 16-bit ports. */
-unsigned pkt_port_lookup(enum pkt_key_space space, uint16_t sport, uint16_t dport);
+/* Shared by the transports: next layer by the lower port first, as tshark's "try heuristic
+ * sub-dissectors first" off does; swapping two 16-bit ports (udp.c). */
+static inline unsigned
+pkt_port_lookup(enum pkt_key_space space, uint16_t sport, uint16_t dport)
+{
+        unsigned next = pkt_key_lookup16(space, MIN(sport, dport));
+
+        return next != PKT_PROTO_NONE ? next : pkt_key_lookup16(space, MAX(sport, dport));
+}
+
 void pkt_swap_ports(uint8_t *h, size_t len);
 
 /* IPv6 (ipv6_ext.c): the source and destination (32 bytes into @ret) that upper layer @idx's pseudo-header

@@ -16,10 +16,9 @@ static unsigned next_user_id = PKT_PROTO_BUILTIN_MAX;
 /* Values below 2^16 (ethertypes, ports, IP protocols, link types) index a direct table: a lookup on the
  * parse path is one load. The tables are BSS, so untouched pages cost nothing. Wider values (SNAP OUI +
  * PID, SCTP PPIDs) are rare and go to a short list. */
-#define KEY_DIRECT_MAX 65536u
 #define KEY_WIDE_MAX 128u
 
-static uint16_t key_direct[_PKT_KEY_MAX][KEY_DIRECT_MAX];
+uint16_t pkt_key_direct[_PKT_KEY_MAX][PKT_KEY_DIRECT_MAX];
 
 static struct {
         uint8_t space;
@@ -33,8 +32,8 @@ pkt_key_lookup(enum pkt_key_space space, uint32_t value)
 {
         if ((unsigned)space >= _PKT_KEY_MAX)
                 return PKT_PROTO_NONE;
-        if (value < KEY_DIRECT_MAX)
-                return key_direct[space][value];
+        if (value < PKT_KEY_DIRECT_MAX)
+                return pkt_key_direct[space][value];
         for (unsigned i = 0; i < n_key_wide; i++)
                 if (key_wide[i].space == space && key_wide[i].value == value)
                         return key_wide[i].proto;
@@ -47,8 +46,8 @@ pkt_key_register(enum pkt_key_space space, uint32_t value, unsigned id)
         pkt_assert_return((unsigned)space < _PKT_KEY_MAX, -EINVAL);
         pkt_assert_return(id < PKT_PROTO_MAX && pkt_protos[id], -EINVAL);
 
-        if (value < KEY_DIRECT_MAX) {
-                key_direct[space][value] = (uint16_t)id;
+        if (value < PKT_KEY_DIRECT_MAX) {
+                pkt_key_direct[space][value] = (uint16_t)id;
                 return 0;
         }
         for (unsigned i = 0; i < n_key_wide; i++)

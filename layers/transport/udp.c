@@ -31,16 +31,6 @@ static const struct pkt_field udp_fields[] = {
 
 enum { F_SPORT, F_DPORT, F_ULEN, F_SUM };
 
-/* Lower port first, as tshark's "try heuristic sub-dissectors first" off does. */
-unsigned
-pkt_port_lookup(enum pkt_key_space space, uint16_t sport, uint16_t dport)
-{
-        uint16_t lo = MIN(sport, dport), hi = MAX(sport, dport);
-        unsigned next = pkt_key_lookup(space, lo);
-
-        return next != PKT_PROTO_NONE ? next : pkt_key_lookup(space, hi);
-}
-
 static void
 udp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
