@@ -208,7 +208,10 @@ MAP = {
 
 KNOWN_DIFFERENCES = {
     "dhcp.option.length": "tshark also lists the lengths of sub-options (relay agent information, RFC 3046; "
-                          "vendor-specific information); we keep sub-options as the option's bytes",
+                          "vendor-specific information), and of options overloaded into sname/file (option 52, "
+                          "RFC 2132 9.3); we keep sub-options as the option's bytes and sname/file as strings",
+    "dhcp.option.type": "option overload (option 52, RFC 2132 9.3): tshark reads more options from the sname and "
+                        "file fields; we show those fields as they are",
     "dhcp.secs": "some clients send secs little-endian; tshark guesses and swaps it, we show the field as the "
                  "wire has it (RFC 2131 2: network byte order)",
     "sctp.chunk_type": "we walk at most SCTP_CHUNKS_MAX (256) chunks of a packet; suricata-verify "
