@@ -242,7 +242,7 @@ cotp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
                 if (!fixed_of(v->b[1] >> 4, (uint8_t)(hdr_len - 1), &k) || size < k.len)
                         return -EINVAL;
                 if (hdr_len > COTP_MIN_LEN)
-                        return -EEXIST;
+                        return -EINVAL; /* a TPDU has one fixed part */
                 /* A DT built from scratch has LI 1 now: class 0 form, as LI 2 will say. */
                 memset(out, 0, k.len);
                 for (int i = 0; i < n; i++) {
