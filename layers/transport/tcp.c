@@ -133,6 +133,10 @@ opts_are_valid(const struct pkt_view *v, uint32_t hdr_len)
         uint32_t pos = TCP_HDR_LEN;
         uint8_t kind, len;
 
+        /* NOP, NOP, timestamps (RFC 7323 Appendix A): what most stacks put in every segment. */
+        if (hdr_len == TCP_HDR_LEN + 12 && pkt_rd_has(v, TCP_HDR_LEN, 4) &&
+            memcmp(v->b + TCP_HDR_LEN, "\x01\x01\x08\x0a", 4) == 0)
+                return true;
         while (pos < hdr_len && pkt_rd_u8(v, pos, &kind)) {
                 if (kind == OPT_EOL)
                         return true;
