@@ -101,11 +101,14 @@ sb_end(const uint8_t *b, uint32_t len, uint32_t pos)
         return len;
 }
 
-/* Marks an element the capture cut (the payload goes on) or the segment ended in the middle of. */
+/* Marks an element the capture cut. One the segment itself ends in the middle of is not flagged: a
+ * command or subnegotiation may go on in the next segment (TCP is a byte stream, RFC 854 has no
+ * framing), as tshark takes it too. */
 static void
 cut(const struct pkt_view *v, struct pkt_elem *e)
 {
-        e->flags |= v->caplen < v->wire_len ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+        if (v->caplen < v->wire_len)
+                e->flags |= PKT_LAYER_TRUNCATED;
 }
 
 static int
