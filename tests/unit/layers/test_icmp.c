@@ -588,6 +588,10 @@ sweep_prefixes(int dlt, const uint8_t *data, size_t len)
                 assert_true(nl <= n_full);
                 for (unsigned i = 0; i < nl; i++) {
                         const struct pkt_layer *l = &p.layers[i], *f = &full.layers[i];
+                        /* Some link types are told apart by their first bytes (DLT_PPP with or
+                         * without ff 03): a prefix shorter than that may start otherwise. */
+                        if (i == 0 && n < 4 && l->proto != f->proto)
+                                break;
                         assert_int_equal(l->proto, f->proto);
                         if (l->flags & PKT_LAYER_MALFORMED)
                                 assert_true(f->flags & PKT_LAYER_MALFORMED);

@@ -225,6 +225,9 @@ collect_packet(const char *file, unsigned long no, int dlt, const uint8_t *data,
         pkt_init(&full);
         assert_int_equal(pkt_parse_dlt(&full, dlt, data, caplen, wire_len), 0);
         pkt_dissect_all(&full);
+        /* Layers whose elements are checked lazily (PKT_P_LAZY_ELEMS) learn their flags on the walk:
+         * walk the whole packet too, so that it is compared with all it knows. */
+        assert_int_equal(pkt_visit(&full, ignore_event, NULL), 0);
         keep_if_shortest(file, no, dlt, &full, data, wire_len);
         pkt_done(&full);
 }
@@ -256,6 +259,9 @@ sweep_packet(const struct key *k)
         pkt_init(&full);
         assert_int_equal(pkt_parse_dlt(&full, k->dlt, k->data, k->caplen, k->wire_len), 0);
         pkt_dissect_all(&full);
+        /* Layers whose elements are checked lazily (PKT_P_LAZY_ELEMS) learn their flags on the walk:
+         * walk the whole packet too, so that it is compared with all it knows. */
+        assert_int_equal(pkt_visit(&full, ignore_event, NULL), 0);
         pkt_init(&p);
         for (uint32_t cut = 0; cut <= k->caplen; cut++) {
                 if (!is_picked(cut, k->caplen, SWEEP_ALL, SWEEP_MORE))
