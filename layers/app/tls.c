@@ -66,9 +66,10 @@ tls_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         }
         end = TLS_REC_HDR_LEN + tlv_be16(v->b + 3);
         if (end > v->caplen) {
-                /* Cut by the snap length: the engine flags it. Continued in the next segment: the
-                 * record keeps what this one holds. */
-                d->hdr_len = v->caplen < v->wire_len ? end : v->caplen;
+                /* Cut by the snap length: the engine flags it (a record that also goes on into the
+                 * next segment is cut at this one's end). Continued in the next segment: the record
+                 * keeps what this one holds. */
+                d->hdr_len = v->caplen < v->wire_len ? MIN(end, v->wire_len) : v->caplen;
                 return;
         }
         d->hdr_len = end;
