@@ -18,7 +18,9 @@
 /* Why 8: far enough ahead to hide a miss on the next record, near enough to stay in L1. */
 #define PREFETCH_AHEAD 8
 
-static void
+/* Not inlined, so that `valgrind --tool=callgrind --toggle-collect='run_libpkt*'` (or run_hand) counts one
+ * contender's instructions alone (README.md). */
+static __attribute__((noinline)) void
 run_libpkt(const struct bench_file *f, struct bench_work *w)
 {
         struct pkt p;
@@ -32,7 +34,7 @@ run_libpkt(const struct bench_file *f, struct bench_work *w)
         pkt_done(&p);
 }
 
-static void
+static __attribute__((noinline)) void
 run_hand(const struct bench_file *f, struct bench_work *w)
 {
         for (size_t i = 0; i < f->n; i++) {
