@@ -24,7 +24,7 @@
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
 #define ICMP_PROTOS(X) X(icmp) X(icmp_echo) X(icmp_unreach) X(icmp_redirect) X(icmp_timeexceed) X(icmp_paramprob) X(icmp6) X(icmp6_echo) X(icmp6_unreach) X(icmp6_toobig) X(icmp6_timeexceed) X(icmp6_paramprob) X(icmp6_router_solicit) X(icmp6_router_advert) X(icmp6_neigh_solicit) X(icmp6_neigh_advert) X(icmp6_redirect)
 #define TRANSPORT_PROTOS(X) X(tcp) X(udp)
-#define APP_PROTOS(X) X(dns)
+#define APP_PROTOS(X) X(dns) X(dnstcp)
 /* The rest of the seed protocols (radiotap/802.11; PPP, PPPoE, STP, DTP, HSRP, VRRP; IGMP, PIM, OSPF, IPX;
  * SCTP, NTP, RTP, DHCP, RIP; HTTP, SIP, Telnet, TPKT, Portmap; Diameter, TLS, RADIUS, BGP). */
 #define WIRELESS_PROTOS(X) X(radiotap) X(ieee80211) X(ieee80211_beacon) X(ieee80211_probereq) X(ieee80211_proberesp) X(ieee80211_assocreq) X(ieee80211_assocresp) X(ieee80211_reassocreq) X(ieee80211_reassocresp) X(ieee80211_disassoc) X(ieee80211_auth) X(ieee80211_deauth) X(ieee80211_action) X(ieee80211_rts) X(ieee80211_cts) X(ieee80211_ack) X(ieee80211_blockackreq) X(ieee80211_blockack) X(ieee80211_data) X(ieee80211_data_wds) X(ieee80211_wep) X(ieee80211_tkip) X(ieee80211_ccmp)

@@ -55,7 +55,6 @@ KNOWN_FILES = {
 }
 # Protocols that reach one of ours through a path tshark takes and we do not (a reason each).
 KNOWN_GAPS = {
-    "dns": "DNS over TCP: the RFC 1035 4.2.2 length prefix is not decoded yet",
     "rtp": "RTP has no port of its own: tshark follows the ports a SIP/SDP exchange set up (state across "
            "packets); libpkt dissects each packet alone and maps RTP to UDP 5004 only; a user registers "
            "more ports with pkt_key_register()",

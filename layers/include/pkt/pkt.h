@@ -132,6 +132,8 @@ enum pkt_proto_id {
         PKT_PROTO_RPC,    /* ONC RPC (RFC 5531) call and reply headers */
         PKT_PROTO_RPCRM,  /* ONC RPC record marking over TCP (RFC 5531 11) */
         /* TLV applications (Diameter, TLS, RADIUS, BGP) */
+        /* core applications */
+        PKT_PROTO_DNSTCP,
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,
