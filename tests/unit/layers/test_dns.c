@@ -471,6 +471,43 @@ test_dns_every_prefix_parses_and_flags_truncation(void **state)
         }
 }
 
+/* RFC 1035 4.2.2: over TCP a two-byte length precedes each message (layer dnstcp). scapy:
+ * IP(src="192.0.2.1",dst="192.0.2.53")/TCP(sport=40000,dport=53,flags="PA",seq=1,ack=1,window=8192)/
+ * DNS(id=1,rd=1,qd=DNSQR(qname="example.com",qtype="A")) -> length 0x001d before the message */
+static void
+test_dns_over_tcp_has_its_length_prefix(void **state)
+{
+        struct pkt p, q;
+        const uint8_t *d;
+        (void)state;
+
+        pkt_init(&p);
+        pkt_init(&q);
+        size_t n = tu_build(&p, "ip(src=192.0.2.1,dst=192.0.2.53)/tcp(sport=40000,dport=53,flags=PSH|ACK)/"
+                                "dnstcp()/dns(id=1,flags=0x0100,queries=[q(name=example.com,type=A)])",
+                            &d);
+        assert_int_equal(n, 20 + 20 + 2 + 29);
+        assert_int_equal(d[40] << 8 | d[41], 29);
+
+        /* Two messages in one segment: the first is dissected, the second stays TCP payload. */
+        uint8_t seg[2 * 31];
+        memcpy(seg, d + 40, 31);
+        memcpy(seg + 31, d + 40, 31);
+        assert_int_equal(pkt_parse(&q, PKT_PROTO_DNSTCP, seg, sizeof(seg), sizeof(seg)), 0);
+        int i = pkt_layer_find(&q, PKT_PROTO_DNS, 0);
+        assert_int_equal(i, 1);
+        assert_int_equal(q.layers[i].len, 29);
+        assert_int_equal(q.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED), 0);
+        assert_string_equal(tu_field(&q, 0, "len"), "29");
+
+        /* A message that goes on in the next segment is not malformed: it holds what is here. */
+        assert_int_equal(pkt_parse(&q, PKT_PROTO_DNSTCP, seg, 20, 20), 0);
+        i = pkt_layer_find(&q, PKT_PROTO_DNS, 0);
+        assert_int_equal(i, 1);
+        assert_int_equal(q.layers[0].flags & PKT_LAYER_MALFORMED, 0);
+        pkt_done(&p);
+}
+
 int
 main(void)
 {
@@ -486,6 +523,7 @@ main(void)
                 cmocka_unit_test(test_dns_unreachable_section_flags_layer),
                 cmocka_unit_test(test_dns_pointer_loops_end_in_an_error),
                 cmocka_unit_test(test_dns_every_prefix_parses_and_flags_truncation),
+                cmocka_unit_test(test_dns_over_tcp_has_its_length_prefix),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
