@@ -90,26 +90,6 @@ icmp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->next = (uint16_t)pkt_key_lookup(PKT_KEY_ICMP_TYPE, v->b[0]);
 }
 
-/*
- * The type follows the sub-layer unless the user set it, or the type already selects that sub-layer
- * (an echo reply stays a reply when its id changes; a fresh echo gets its first carrier, a
- * request).
- */
-static int
-icmp_update_type(struct pkt *p, unsigned idx)
-{
-        const uint8_t *h = p->data + p->layers[idx].off;
-        uint32_t key;
-
-        if (idx + 1u >= p->n_layers)
-                return 0;
-        unsigned sub = p->layers[idx + 1].proto;
-        if (pkt_key_lookup(PKT_KEY_ICMP_TYPE, h[0]) == sub ||
-            pkt_carrier_key(sub, PKT_KEY_ICMP_TYPE, &key) < 0)
-                return 0;
-        return pkt_auto_set(p, idx, F_TYPE, key);
-}
-
 static int
 icmp_update(struct pkt *p, unsigned idx)
 {
@@ -117,7 +97,7 @@ icmp_update(struct pkt *p, unsigned idx)
         uint8_t *h;
         int r;
 
-        if ((r = icmp_update_type(p, idx)) < 0)
+        if ((r = pkt_auto_set_next_type(p, idx, F_TYPE, PKT_KEY_ICMP_TYPE)) < 0)
                 return r;
         if (l->set_mask & (UINT64_C(1) << F_SUM))
                 return 0;

@@ -81,22 +81,6 @@ icmp6_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->next = (uint16_t)pkt_key_lookup(PKT_KEY_ICMP6_TYPE, v->b[0]);
 }
 
-/* As for ICMP: follow the sub-layer unless set explicitly or the type already selects it. */
-static int
-icmp6_update_type(struct pkt *p, unsigned idx)
-{
-        const uint8_t *h = p->data + p->layers[idx].off;
-        uint32_t key;
-
-        if (idx + 1u >= p->n_layers)
-                return 0;
-        unsigned sub = p->layers[idx + 1].proto;
-        if (pkt_key_lookup(PKT_KEY_ICMP6_TYPE, h[0]) == sub ||
-            pkt_carrier_key(sub, PKT_KEY_ICMP6_TYPE, &key) < 0)
-                return 0;
-        return pkt_auto_set(p, idx, F_TYPE, key);
-}
-
 static int
 icmp6_update(struct pkt *p, unsigned idx)
 {
@@ -105,7 +89,7 @@ icmp6_update(struct pkt *p, unsigned idx)
         uint8_t *h;
         int r;
 
-        if ((r = icmp6_update_type(p, idx)) < 0)
+        if ((r = pkt_auto_set_next_type(p, idx, F_TYPE, PKT_KEY_ICMP6_TYPE)) < 0)
                 return r;
         if (l->set_mask & (UINT64_C(1) << F_SUM))
                 return 0;

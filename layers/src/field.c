@@ -870,6 +870,26 @@ pkt_auto_set(struct pkt *p, unsigned idx, unsigned field, uint64_t value)
         return 0;
 }
 
+int
+pkt_auto_set_next_type(struct pkt *p, unsigned idx, unsigned field, enum pkt_key_space space)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+        const struct pkt_proto *pr = proto_of(l->proto);
+        struct field_loc loc;
+        uint32_t key;
+
+        assert(idx < p->n_layers && field < pr->n_fields);
+        if (idx + 1u >= p->n_layers)
+                return 0;
+        unsigned up = p->layers[idx + 1].proto;
+        if (pkt_field_locate(p->data + l->off, l->hdr_len, pr->fields, field, &loc) < 0 || loc.bits > 32)
+                return 0;
+        uint64_t cur = pkt_bits_read(p->data + l->off, loc.bit_off, loc.bits, pr->fields[field].flags & PKT_FF_LE);
+        if (pkt_key_lookup(space, (uint32_t)cur) == up || pkt_carrier_key(up, space, &key) < 0)
+                return 0;
+        return pkt_auto_set(p, idx, field, key);
+}
+
 uint8_t *
 pkt_layer_bytes_mut(struct pkt *p, unsigned idx)
 {

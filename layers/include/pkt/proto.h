@@ -260,6 +260,11 @@ int pkt_spec_value(const struct pkt_field *f, const char *text, uint64_t *ret_u,
 /* Sets auto field @field (index) of layer @idx unless the user set it explicitly. Returns 0 or -errno. */
 int pkt_auto_set(struct pkt *p, unsigned idx, unsigned field, uint64_t value);
 
+/* Sets type field @field (index) of layer @idx to the first value in @space that selects the layer above,
+ * unless the user set it or its current value already selects that layer (an ICMP echo reply stays a
+ * reply; a fresh echo gets its first carrier, a request). Returns 0 or -errno. */
+int pkt_auto_set_next_type(struct pkt *p, unsigned idx, unsigned field, enum pkt_key_space space);
+
 /* Header bytes of layer @idx, writable during update hooks. */
 uint8_t *pkt_layer_bytes_mut(struct pkt *p, unsigned idx);
 
