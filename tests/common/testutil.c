@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include <ctype.h>
+#include <pcap/pcap.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -128,4 +129,60 @@ tu_field(struct pkt *p, unsigned idx, const char *name)
         if (r < 0)
                 fail_msg("field %s of layer %u: %d", name, idx, r);
         return buf;
+}
+
+void
+tu_load_frame(const char *rel, unsigned no, struct tu_frame *f)
+{
+        char err[PCAP_ERRBUF_SIZE];
+        struct pcap_pkthdr *h = NULL;
+        const u_char *data;
+        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
+        unsigned i = 0;
+
+        if (!pc)
+                fail_msg("%s: %s", rel, err);
+        while (pcap_next_ex(pc, &h, &data) == 1)
+                if (++i == no)
+                        break;
+        if (i != no || !h || h->caplen > TU_FRAME_MAX)
+                fail_msg("%s: no frame %u of at most %d bytes", rel, no, TU_FRAME_MAX);
+        f->dlt = pcap_datalink(pc);
+        f->caplen = h->caplen;
+        f->wire_len = h->len;
+        memcpy(f->data, data, h->caplen);
+        pcap_close(pc);
+}
+
+void
+tu_parse_frame(struct pkt *p, const struct tu_frame *f)
+{
+        pkt_init(p);
+        assert_int_equal(pkt_parse_dlt(p, f->dlt, f->data, f->caplen, f->wire_len), 0);
+        pkt_dissect_all(p);
+}
+
+uint64_t
+tu_field_u64(struct pkt *p, unsigned idx, const char *name)
+{
+        uint64_t v = 0;
+        int r = pkt_field_get_u64(p, idx, name, &v);
+
+        if (r < 0)
+                fail_msg("field %s of layer %u: %d", name, idx, r);
+        return v;
+}
+
+void
+tu_assert_builds(const char *spec, const char *want_hex)
+{
+        uint8_t want[TU_FRAME_MAX];
+        const uint8_t *d;
+        struct pkt p;
+
+        pkt_init(&p);
+        size_t n = tu_build(&p, spec, &d);
+        size_t wn = tu_hex(want_hex, want, sizeof(want));
+        tu_assert_bytes(d, n, want, wn);
+        pkt_done(&p);
 }

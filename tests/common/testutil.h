@@ -36,4 +36,27 @@ int tu_have(const char *prog);
 /* Reads field @name of layer @idx as text, failing the test when it is missing. (static buffer) */
 const char *tu_field(struct pkt *p, unsigned idx, const char *name);
 
+/* Why 2048: every corpus frame the unit tests pick is shorter; a longer one fails the test. */
+#define TU_FRAME_MAX 2048
+
+/* One frame of a corpus capture, copied out. */
+struct tu_frame {
+        int dlt;
+        uint32_t caplen;
+        uint32_t wire_len;
+        uint8_t data[TU_FRAME_MAX];
+};
+
+/* Loads frame @no (1-based, as tshark counts) of corpus file @rel into @f, or fails the test. */
+void tu_load_frame(const char *rel, unsigned no, struct tu_frame *f);
+
+/* Parses @f into @p (initialised here) by its link type and dissects every layer. */
+void tu_parse_frame(struct pkt *p, const struct tu_frame *f);
+
+/* Field @name of layer @idx as an integer, failing the test when it cannot be read. */
+uint64_t tu_field_u64(struct pkt *p, unsigned idx, const char *name);
+
+/* Builds @spec and fails with a hexdump of both unless it serialises to @want_hex. */
+void tu_assert_builds(const char *spec, const char *want_hex);
+
 #endif

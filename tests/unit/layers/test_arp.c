@@ -36,56 +36,6 @@ static const char reply_spec[] =
         "arp(op=REPLY,sha=66:77:88:99:aa:bb,spa=192.0.2.2,tha=00:11:22:33:44:55,"
         "tpa=192.0.2.1)";
 
-struct frame {
-        int dlt;
-        uint32_t caplen;
-        uint32_t wire_len;
-        uint8_t data[FRAME_MAX];
-};
-
-/* Loads frame @no (1-based, as tshark counts) of corpus file @rel. */
-static void
-load_frame(const char *rel, unsigned no, struct frame *f)
-{
-        char err[PCAP_ERRBUF_SIZE];
-        struct pcap_pkthdr *h;
-        const u_char *data;
-        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
-        unsigned i = 0;
-
-        if (!pc)
-                fail_msg("%s: %s", rel, err);
-        while (pcap_next_ex(pc, &h, &data) == 1)
-                if (++i == no)
-                        break;
-        if (i != no || h->caplen > FRAME_MAX)
-                fail_msg("%s: no frame %u of at most %d bytes", rel, no, FRAME_MAX);
-        f->dlt = pcap_datalink(pc);
-        f->caplen = h->caplen;
-        f->wire_len = h->len;
-        memcpy(f->data, data, h->caplen);
-        pcap_close(pc);
-}
-
-static void
-parse_frame(struct pkt *p, const struct frame *f)
-{
-        pkt_init(p);
-        assert_int_equal(pkt_parse_dlt(p, f->dlt, f->data, f->caplen, f->wire_len), 0);
-        pkt_dissect_all(p);
-}
-
-static uint64_t
-field_u64(struct pkt *p, unsigned idx, const char *name)
-{
-        uint64_t v = 0;
-        int r = pkt_field_get_u64(p, idx, name, &v);
-
-        if (r < 0)
-                fail_msg("field %s of layer %u: %d", name, idx, r);
-        return v;
-}
-
 /* Builds @spec into @p and checks the bytes against @want_hex. */
 static void
 build_checked(struct pkt *p, const char *spec, const char *want_hex)
@@ -128,20 +78,20 @@ test_arp_default_header_is_ethernet_ipv4_request(void **state)
 static void
 test_arp_corpus_request_matches_tshark(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         (void)state;
 
         /* tshark -e arp.hw.type -e arp.proto.type -e arp.hw.size -e arp.proto.size -e arp.opcode
          *   -e arp.src.hw_mac -e arp.src.proto_ipv4 -e arp.dst.hw_mac -e arp.dst.proto_ipv4:
          *   1 0x0800 6 4 1 98:90:96:a0:44:ea 192.168.169.4 00:00:00:00:00:00 0.0.0.0 */
-        load_frame("suricata-verify/decode-arp-1__input.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("suricata-verify/decode-arp-1__input.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_ARP);
-        assert_int_equal(field_u64(&p, 1, "hrd"), 1);
-        assert_int_equal(field_u64(&p, 1, "pro"), 0x0800);
-        assert_int_equal(field_u64(&p, 1, "hln"), 6);
-        assert_int_equal(field_u64(&p, 1, "pln"), 4);
+        assert_int_equal(tu_field_u64(&p, 1, "hrd"), 1);
+        assert_int_equal(tu_field_u64(&p, 1, "pro"), 0x0800);
+        assert_int_equal(tu_field_u64(&p, 1, "hln"), 6);
+        assert_int_equal(tu_field_u64(&p, 1, "pln"), 4);
         assert_string_equal(tu_field(&p, 1, "op"), "REQUEST");
         assert_string_equal(tu_field(&p, 1, "sha"), "98:90:96:a0:44:ea");
         assert_string_equal(tu_field(&p, 1, "spa"), "192.168.169.4");
@@ -154,16 +104,16 @@ test_arp_corpus_request_matches_tshark(void **state)
 static void
 test_arp_corpus_qinq_reply_answers_request(void **state)
 {
-        struct frame f1, f2;
+        struct tu_frame f1, f2;
         struct pkt req, rep;
         (void)state;
 
         /* tshark -e arp.opcode -e arp.src.proto_ipv4 -e arp.dst.proto_ipv4:
          *   1: 1 172.21.79.97 172.21.79.100    2: 2 172.21.79.100 172.21.79.97 */
-        load_frame("tcpdump/802.1ad_QinQ.pcap", 1, &f1);
-        load_frame("tcpdump/802.1ad_QinQ.pcap", 2, &f2);
-        parse_frame(&req, &f1);
-        parse_frame(&rep, &f2);
+        tu_load_frame("tcpdump/802.1ad_QinQ.pcap", 1, &f1);
+        tu_load_frame("tcpdump/802.1ad_QinQ.pcap", 2, &f2);
+        tu_parse_frame(&req, &f1);
+        tu_parse_frame(&rep, &f2);
         assert_int_equal(req.layers[3].proto, PKT_PROTO_ARP);
         assert_string_equal(tu_field(&req, 3, "spa"), "172.21.79.97");
         assert_string_equal(tu_field(&req, 3, "tpa"), "172.21.79.100");
@@ -276,7 +226,7 @@ test_arp_other_address_sizes_are_not_misread(void **state)
         assert_int_equal(pkt_dissect_all(&p), 2);
         assert_int_equal(p.layers[0].hdr_len, 8);
         assert_int_equal(p.layers[0].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
-        assert_int_equal(field_u64(&p, 0, "pln"), 16);
+        assert_int_equal(tu_field_u64(&p, 0, "pln"), 16);
         assert_int_equal(pkt_field_get_bytes(&p, 0, "sha", &b, &len), -ENODATA);
         assert_int_equal(pkt_field_get_bytes(&p, 0, "tpa", &b, &len), -ENODATA);
         /* The addresses are kept, as raw bytes. */
@@ -293,7 +243,7 @@ test_arp_other_address_sizes_are_not_misread(void **state)
 static void
 test_arp_corpus_zero_sized_addresses_are_not_misread(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         const uint8_t *b;
         size_t len;
@@ -301,14 +251,14 @@ test_arp_corpus_zero_sized_addresses_are_not_misread(void **state)
 
         /* tshark -e eth.type -e arp.hw.type -e arp.proto.type -e arp.hw.size -e arp.proto.size
          *   -e arp.opcode -e frame.cap_len:  0x8035 65280 0x8b01 0 0 4 22 (frame.len 65570) */
-        load_frame("tcpdump/getname_2_read4_asan.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("tcpdump/getname_2_read4_asan.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_ARP);
-        assert_int_equal(field_u64(&p, 1, "hrd"), 65280);
-        assert_int_equal(field_u64(&p, 1, "pro"), 0x8b01);
-        assert_int_equal(field_u64(&p, 1, "hln"), 0);
-        assert_int_equal(field_u64(&p, 1, "pln"), 0);
-        assert_int_equal(field_u64(&p, 1, "op"), 4);
+        assert_int_equal(tu_field_u64(&p, 1, "hrd"), 65280);
+        assert_int_equal(tu_field_u64(&p, 1, "pro"), 0x8b01);
+        assert_int_equal(tu_field_u64(&p, 1, "hln"), 0);
+        assert_int_equal(tu_field_u64(&p, 1, "pln"), 0);
+        assert_int_equal(tu_field_u64(&p, 1, "op"), 4);
         assert_int_equal(pkt_field_get_bytes(&p, 1, "sha", &b, &len), -ENODATA);
         assert_int_equal(pkt_field_get_bytes(&p, 1, "spa", &b, &len), -ENODATA);
         /* The whole 8-byte header was captured: nothing is cut, whatever the reported length. */
@@ -328,7 +278,7 @@ discard(void *ctx, const char *text, size_t len)
 /* Every prefix of @f parses: nothing crashes or claims bytes past the prefix; an ARP header (of
  * @hdr_len bytes in the whole frame) that the prefix cuts is flagged. */
 static void
-sweep_prefixes(const struct frame *f, unsigned arp_idx, uint32_t hdr_len)
+sweep_prefixes(const struct tu_frame *f, unsigned arp_idx, uint32_t hdr_len)
 {
         struct pkt p;
 
@@ -353,16 +303,16 @@ sweep_prefixes(const struct frame *f, unsigned arp_idx, uint32_t hdr_len)
 static void
 test_arp_every_prefix_is_flagged_never_crashes(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         (void)state;
 
-        load_frame("suricata-verify/decode-arp-1__input.pcap", 1, &f);
+        tu_load_frame("suricata-verify/decode-arp-1__input.pcap", 1, &f);
         sweep_prefixes(&f, 1, 28);
-        load_frame("tcpdump/802.1ad_QinQ.pcap", 2, &f);
+        tu_load_frame("tcpdump/802.1ad_QinQ.pcap", 2, &f);
         sweep_prefixes(&f, 3, 28);
-        load_frame("pcap4j/LinuxSllPacketTest.pcap", 1, &f);
+        tu_load_frame("pcap4j/LinuxSllPacketTest.pcap", 1, &f);
         sweep_prefixes(&f, 1, 28);
-        load_frame("tcpdump/getname_2_read4_asan.pcap", 1, &f);
+        tu_load_frame("tcpdump/getname_2_read4_asan.pcap", 1, &f);
         sweep_prefixes(&f, 1, 8);
 }
 

@@ -21,70 +21,6 @@
 /* Why 2048: every frame used here is shorter; a longer one fails the test instead of being cut. */
 #define FRAME_MAX 2048
 
-struct frame {
-        int dlt;
-        uint32_t caplen;
-        uint32_t wire_len;
-        uint8_t data[FRAME_MAX];
-};
-
-/* Loads frame @no (1-based, as tshark counts) of corpus file @rel. */
-static void
-load_frame(const char *rel, unsigned no, struct frame *f)
-{
-        char err[PCAP_ERRBUF_SIZE];
-        struct pcap_pkthdr *h;
-        const u_char *data;
-        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
-        unsigned i = 0;
-
-        if (!pc)
-                fail_msg("%s: %s", rel, err);
-        while (pcap_next_ex(pc, &h, &data) == 1)
-                if (++i == no)
-                        break;
-        if (i != no || h->caplen > FRAME_MAX)
-                fail_msg("%s: no frame %u of at most %d bytes", rel, no, FRAME_MAX);
-        f->dlt = pcap_datalink(pc);
-        f->caplen = h->caplen;
-        f->wire_len = h->len;
-        memcpy(f->data, data, h->caplen);
-        pcap_close(pc);
-}
-
-static void
-parse_frame(struct pkt *p, const struct frame *f)
-{
-        pkt_init(p);
-        assert_int_equal(pkt_parse_dlt(p, f->dlt, f->data, f->caplen, f->wire_len), 0);
-        pkt_dissect_all(p);
-}
-
-static uint64_t
-field_u64(struct pkt *p, unsigned idx, const char *name)
-{
-        uint64_t v = 0;
-        int r = pkt_field_get_u64(p, idx, name, &v);
-
-        if (r < 0)
-                fail_msg("field %s of layer %u: %d", name, idx, r);
-        return v;
-}
-
-static void
-assert_builds(const char *spec, const char *want_hex)
-{
-        uint8_t want[FRAME_MAX];
-        const uint8_t *d;
-        struct pkt p;
-
-        pkt_init(&p);
-        size_t n = tu_build(&p, spec, &d);
-        size_t wn = tu_hex(want_hex, want, sizeof(want));
-        tu_assert_bytes(d, n, want, wn);
-        pkt_done(&p);
-}
-
 static int
 discard(void *ctx, const char *text, size_t len)
 {
@@ -100,11 +36,11 @@ discard(void *ctx, const char *text, size_t len)
  * flagged.
  */
 static void
-sweep_prefixes(const struct frame *f)
+sweep_prefixes(const struct tu_frame *f)
 {
         struct pkt full, p;
 
-        parse_frame(&full, f);
+        tu_parse_frame(&full, f);
         for (uint32_t n = 0; n <= f->caplen; n++) {
                 pkt_init(&p);
                 assert_int_equal(pkt_parse_dlt(&p, f->dlt, f->data, n, f->wire_len), 0);
@@ -132,7 +68,7 @@ test_dot1q_build_matches_scapy(void **state)
         (void)state;
         /* Ether(dst="ff:ff:ff:ff:ff:ff",src="00:11:22:33:44:55")/Dot1Q(prio=5,vlan=100)/
          * IP(id=1,src="192.0.2.1",dst="192.0.2.2")/UDP(sport=1234,dport=53)/Raw(b"hi") */
-        assert_builds(
+        tu_assert_builds(
                 "ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/dot1q(prio=5,vid=100)/"
                 "ip(id=1,src=192.0.2.1,dst=192.0.2.2)/udp(sport=1234,dport=53)/raw(\"hi\")",
                 "ffffffffffff0011223344558100a06408004500001e000100004011f6cac0000201c000020204d2"
@@ -146,7 +82,7 @@ test_qinq_build_sets_inner_types_and_keeps_explicit_tpid(void **state)
         /* Ether(dst="ff:ff:ff:ff:ff:ff",src="00:11:22:33:44:55",type=0x88a8)/Dot1AD(vlan=10)/
          * Dot1Q(prio=3,id=1,vlan=20)/
          * ARP(hwsrc="00:11:22:33:44:55",psrc="192.0.2.1",pdst="192.0.2.2") */
-        assert_builds(
+        tu_assert_builds(
                 "ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55,type=0x88a8)/dot1q(vid=10)/"
                 "dot1q(prio=3,cfi=1,vid=20)/arp(sha=00:11:22:33:44:55,spa=192.0.2.1,tpa=192.0.2.2)",
                 "ffffffffffff00112233445588a8000a8100701408060001080006040001001122334455c0000201"
@@ -156,26 +92,26 @@ test_qinq_build_sets_inner_types_and_keeps_explicit_tpid(void **state)
 static void
 test_qinq_corpus_frames_match_tshark(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         (void)state;
 
         /* tshark -e eth.type -e ieee8021ad.id -e vlan.id -e vlan.etype -e arp.opcode
          *   0x88a8  200  2001  0x0806  1 */
-        load_frame("tcpdump/802.1ad_QinQ.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("tcpdump/802.1ad_QinQ.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(pkt_layer_find_seq(&p,
                                             (const unsigned[]){ PKT_PROTO_ETHERNET, PKT_PROTO_DOT1Q,
                                                                 PKT_PROTO_DOT1Q, PKT_PROTO_ARP },
                                             4),
                          0);
-        assert_int_equal(field_u64(&p, 0, "type"), 0x88a8);
-        assert_int_equal(field_u64(&p, 1, "vid"), 200);
-        assert_int_equal(field_u64(&p, 1, "prio"), 0);
-        assert_int_equal(field_u64(&p, 1, "cfi"), 0);
-        assert_int_equal(field_u64(&p, 1, "tci"), 200);
-        assert_int_equal(field_u64(&p, 1, "type"), 0x8100);
-        assert_int_equal(field_u64(&p, 2, "vid"), 2001);
+        assert_int_equal(tu_field_u64(&p, 0, "type"), 0x88a8);
+        assert_int_equal(tu_field_u64(&p, 1, "vid"), 200);
+        assert_int_equal(tu_field_u64(&p, 1, "prio"), 0);
+        assert_int_equal(tu_field_u64(&p, 1, "cfi"), 0);
+        assert_int_equal(tu_field_u64(&p, 1, "tci"), 200);
+        assert_int_equal(tu_field_u64(&p, 1, "type"), 0x8100);
+        assert_int_equal(tu_field_u64(&p, 2, "vid"), 2001);
         assert_string_equal(tu_field(&p, 2, "type"), "ARP");
         assert_int_equal(p.layers[1].hdr_len, 4);
         assert_int_equal(p.layers[3].off, 22);
@@ -197,7 +133,7 @@ test_dot1q_length_type_carries_llc_of_that_length(void **state)
         assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, f, n, n), 0);
         assert_int_equal(pkt_layer_find(&p, PKT_PROTO_LLC, 0), 2);
         assert_int_equal(p.layers[2].len, 6);
-        assert_int_equal(field_u64(&p, 2, "dsap"), 0x42);
+        assert_int_equal(tu_field_u64(&p, 2, "dsap"), 0x42);
 }
 
 /* ---- llc ---- */
@@ -209,7 +145,7 @@ test_llc_snap_build_adds_rfc1042_header(void **state)
         /* Dot3(dst="ff:ff:ff:ff:ff:ff",src="00:11:22:33:44:55")/LLC(dsap=0xaa,ssap=0xaa,ctrl=3)/
          * SNAP(OUI=0,code=0x0800)/IP(id=1,src="192.0.2.1",dst="192.0.2.2")/
          * UDP(sport=1234,dport=53) */
-        assert_builds(
+        tu_assert_builds(
                 "ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/llc/"
                 "ip(id=1,src=192.0.2.1,dst=192.0.2.2)/udp(sport=1234,dport=53)",
                 "ffffffffffff0011223344550024aaaa0300000008004500001c000100004011f6ccc0000201c000"
@@ -222,7 +158,7 @@ test_llc_plain_build_has_three_byte_header(void **state)
         (void)state;
         /* Dot3(dst="01:80:c2:00:00:00",src="00:11:22:33:44:55")/LLC(dsap=0x42,ssap=0x42,ctrl=3)/
          * Raw(b"\x00\x00\x00") */
-        assert_builds(
+        tu_assert_builds(
                 "ethernet(dst=01:80:c2:00:00:00,src=00:11:22:33:44:55)/llc(dsap=0x42,ssap=0x42)/"
                 "raw(hex=000000)",
                 "0180c20000000011223344550006424203000000");
@@ -254,7 +190,7 @@ test_llc_snap_vendor_oui_selects_and_is_filled_from_the_snap_key(void **state)
                 assert_true(pkt_proto_register(&snaptest) > 0);
         /* Dot3(dst="01:00:0c:cc:cc:cc",src="00:11:22:33:44:55")/LLC(dsap=0xaa,ssap=0xaa,ctrl=3)/
          * SNAP(OUI=0xc,code=0x2000)/Raw(b"\x02\xb4") */
-        assert_builds("ethernet(dst=01:00:0c:cc:cc:cc,src=00:11:22:33:44:55)/llc/snaptest",
+        tu_assert_builds("ethernet(dst=01:00:0c:cc:cc:cc,src=00:11:22:33:44:55)/llc/snaptest",
                       cdp_hex);
         size_t n = tu_hex(cdp_hex, f, sizeof(f));
         pkt_init(&p);
@@ -292,7 +228,7 @@ test_llc_header_follows_control_and_saps_when_built(void **state)
         /* An S frame has a second control byte (zero here).
          * Dot3(dst="ff:ff:ff:ff:ff:ff",src="00:11:22:33:44:55")/LLC(dsap=0xf0,ssap=0xf0,ctrl=1)/
          * Raw(b"\x00\xaa")  (scapy's LLC control is one byte: the second one is in Raw) */
-        assert_builds("ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/"
+        tu_assert_builds("ethernet(dst=ff:ff:ff:ff:ff:ff,src=00:11:22:33:44:55)/"
                       "llc(dsap=0xf0,ssap=0xf0,ctrl=0x01)/raw(hex=aa)",
                       "ffffffffffff0011223344550005f0f00100aa");
 
@@ -317,7 +253,7 @@ test_llc_header_follows_control_and_saps_when_built(void **state)
 static void
 test_llc_cdp_corpus_frame_matches_tshark(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         const uint8_t *snap;
         size_t len;
@@ -325,13 +261,13 @@ test_llc_cdp_corpus_frame_matches_tshark(void **state)
 
         /* tshark -e llc.dsap -e llc.ssap -e llc.control -e llc.oui -e llc.cisco_pid -e eth.len:
          *   0xaa 0xaa 0x0003 12 0x2000 386 */
-        load_frame("tcpdump/3560_CDP.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("tcpdump/3560_CDP.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_LLC);
-        assert_int_equal(field_u64(&p, 0, "type"), 386);
-        assert_int_equal(field_u64(&p, 1, "dsap"), 0xaa);
-        assert_int_equal(field_u64(&p, 1, "ssap"), 0xaa);
-        assert_int_equal(field_u64(&p, 1, "ctrl"), 0x03);
+        assert_int_equal(tu_field_u64(&p, 0, "type"), 386);
+        assert_int_equal(tu_field_u64(&p, 1, "dsap"), 0xaa);
+        assert_int_equal(tu_field_u64(&p, 1, "ssap"), 0xaa);
+        assert_int_equal(tu_field_u64(&p, 1, "ctrl"), 0x03);
         assert_int_equal(p.layers[1].hdr_len, 8);
         assert_int_equal(pkt_field_get_bytes(&p, 1, "snap", &snap, &len), 0);
         assert_int_equal(len, 5);
@@ -342,19 +278,19 @@ test_llc_cdp_corpus_frame_matches_tshark(void **state)
 static void
 test_llc_stp_corpus_frame_has_no_snap(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         const uint8_t *snap;
         size_t len;
         (void)state;
 
         /* tshark -e llc.dsap -e llc.ssap -e llc.control -e eth.len: 0x42 0x42 0x0003 38 */
-        load_frame("tcpdump/802.1D_spanning_tree.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("tcpdump/802.1D_spanning_tree.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_LLC);
-        assert_int_equal(field_u64(&p, 1, "dsap"), 0x42);
-        assert_int_equal(field_u64(&p, 1, "ssap"), 0x42);
-        assert_int_equal(field_u64(&p, 1, "ctrl"), 0x03);
+        assert_int_equal(tu_field_u64(&p, 1, "dsap"), 0x42);
+        assert_int_equal(tu_field_u64(&p, 1, "ssap"), 0x42);
+        assert_int_equal(tu_field_u64(&p, 1, "ctrl"), 0x03);
         assert_int_equal(p.layers[1].hdr_len, 3);
         assert_int_equal(p.layers[1].len, 38);
         assert_int_equal(pkt_field_get_bytes(&p, 1, "snap", &snap, &len), -ENODATA);
@@ -372,16 +308,16 @@ test_llc_i_and_s_frames_have_two_control_bytes(void **state)
         (void)state;
 
         for (unsigned i = 0; i < 2; i++) {
-                struct frame f;
+                struct tu_frame f;
                 struct pkt p;
                 size_t len;
-                load_frame("libpcap/filter__llc.pcap", want[i].no, &f);
-                parse_frame(&p, &f);
+                tu_load_frame("libpcap/filter__llc.pcap", want[i].no, &f);
+                tu_parse_frame(&p, &f);
                 assert_int_equal(p.layers[1].proto, PKT_PROTO_LLC);
-                assert_int_equal(field_u64(&p, 1, "dsap"), 0xf0);
+                assert_int_equal(tu_field_u64(&p, 1, "dsap"), 0xf0);
                 assert_int_equal(p.layers[1].hdr_len, 4);
                 const uint8_t *h = pkt_layer_header(&p, 1, &len);
-                assert_int_equal(field_u64(&p, 1, "ctrl") | (unsigned)h[3] << 8, want[i].control);
+                assert_int_equal(tu_field_u64(&p, 1, "ctrl") | (unsigned)h[3] << 8, want[i].control);
                 /* The second control byte is not SNAP: no field claims it. */
                 assert_int_equal(pkt_field_get_bytes(&p, 1, "snap", &h, &len), -ENODATA);
         }
@@ -395,7 +331,7 @@ test_linuxcc_build_matches_scapy(void **state)
         (void)state;
         /* CookedLinux(pkttype=4,lladdrtype=1,lladdrlen=6,src=b"\x00\x11\x22\x33\x44\x55\x00\x00")/
          * IP(id=1,src="192.0.2.1",dst="192.0.2.2")/UDP(sport=1234,dport=53) */
-        assert_builds("linuxcc(dir=OUTGOING,addrtype=1,addrlen=6,info=0011223344550000)/"
+        tu_assert_builds("linuxcc(dir=OUTGOING,addrtype=1,addrlen=6,info=0011223344550000)/"
                       "ip(id=1,src=192.0.2.1,dst=192.0.2.2)/udp(sport=1234,dport=53)",
                       "000400010006001122334455000008004500001c000100004011f6ccc0000201c000020204d2"
                       "0035000876d3");
@@ -407,27 +343,27 @@ test_linuxcc_llc_payload_gets_protocol_4(void **state)
         (void)state;
         /* CookedLinux(pkttype=0,lladdrtype=1,lladdrlen=6,src=b"\x00\x11\x22\x33\x44\x55\x00\x00",
          * proto=4)/LLC(dsap=0x42,ssap=0x42,ctrl=3)/Raw(b"\x00\x00") */
-        assert_builds("linuxcc(info=0011223344550000)/llc(dsap=0x42,ssap=0x42)/raw(hex=0000)",
+        tu_assert_builds("linuxcc(info=0011223344550000)/llc(dsap=0x42,ssap=0x42)/raw(hex=0000)",
                       "000000010006001122334455000000044242030000");
 }
 
 static void
 test_linuxcc_corpus_frame_matches_tshark(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         (void)state;
 
         /* tshark -e sll.pkttype -e sll.hatype -e sll.halen -e sll.etype: 0 1 4 0x0806 */
-        load_frame("pcap4j/LinuxSllPacketTest.pcap", 1, &f);
+        tu_load_frame("pcap4j/LinuxSllPacketTest.pcap", 1, &f);
         assert_int_equal(f.dlt, 113);
-        parse_frame(&p, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[0].proto, PKT_PROTO_LINUXCC);
-        assert_int_equal(field_u64(&p, 0, "dir"), 0);
+        assert_int_equal(tu_field_u64(&p, 0, "dir"), 0);
         assert_string_equal(tu_field(&p, 0, "dir"), "HOST");
-        assert_int_equal(field_u64(&p, 0, "addrtype"), 1);
-        assert_int_equal(field_u64(&p, 0, "addrlen"), 4);
-        assert_int_equal(field_u64(&p, 0, "type"), 0x0806);
+        assert_int_equal(tu_field_u64(&p, 0, "addrtype"), 1);
+        assert_int_equal(tu_field_u64(&p, 0, "addrlen"), 4);
+        assert_int_equal(tu_field_u64(&p, 0, "type"), 0x0806);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_ARP);
         assert_int_equal(p.layers[1].off, 16);
 }
@@ -439,7 +375,7 @@ test_linuxcc2_build_matches_scapy(void **state)
         /* CookedLinuxV2(ifindex=3,lladdrtype=1,pkttype=1,lladdrlen=6,
          * src=b"\x00\x11\x22\x33\x44\x55\x00\x00")/IP(id=1,src="192.0.2.1",dst="192.0.2.2")/
          * UDP(sport=1234,dport=53) */
-        assert_builds("linuxcc2(ifindex=3,dir=BROADCAST,info=0011223344550000)/"
+        tu_assert_builds("linuxcc2(ifindex=3,dir=BROADCAST,info=0011223344550000)/"
                       "ip(id=1,src=192.0.2.1,dst=192.0.2.2)/udp(sport=1234,dport=53)",
                       "08000000000000030001010600112233445500004500001c000100004011f6ccc0000201c000"
                       "020204d20035000876d3");
@@ -448,7 +384,7 @@ test_linuxcc2_build_matches_scapy(void **state)
 static void
 test_linuxcc2_corpus_frames_match_tshark(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         const uint8_t *info;
         size_t len;
@@ -456,15 +392,15 @@ test_linuxcc2_corpus_frames_match_tshark(void **state)
 
         /* tshark -e sll.etype -e sll.ifindex -e sll.hatype -e sll.pkttype -e sll.halen
          *   -e sll.src.eth -e ip.src:  0x0800 20 1 4 6 d2:cf:c2:50:15:ea 7.249.151.114 */
-        load_frame("pcapplusplus/PacketExamples__Sll2Packet.pcap", 1, &f);
+        tu_load_frame("pcapplusplus/PacketExamples__Sll2Packet.pcap", 1, &f);
         assert_int_equal(f.dlt, 276);
-        parse_frame(&p, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[0].proto, PKT_PROTO_LINUXCC2);
         assert_string_equal(tu_field(&p, 0, "type"), "IP");
-        assert_int_equal(field_u64(&p, 0, "ifindex"), 20);
-        assert_int_equal(field_u64(&p, 0, "addrtype"), 1);
+        assert_int_equal(tu_field_u64(&p, 0, "ifindex"), 20);
+        assert_int_equal(tu_field_u64(&p, 0, "addrtype"), 1);
         assert_string_equal(tu_field(&p, 0, "dir"), "OUTGOING");
-        assert_int_equal(field_u64(&p, 0, "addrlen"), 6);
+        assert_int_equal(tu_field_u64(&p, 0, "addrlen"), 6);
         assert_int_equal(pkt_field_get_bytes(&p, 0, "info", &info, &len), 0);
         assert_int_equal(len, 8);
         assert_memory_equal(info, "\xd2\xcf\xc2\x50\x15\xea", 6);
@@ -473,17 +409,17 @@ test_linuxcc2_corpus_frames_match_tshark(void **state)
 
         /* tshark -e sll.ltype -e sll.ifindex -e sll.pkttype -e sll.src.eth -e llc.dsap -e llc.ssap
          *   -e llc.control:  0x0004 3 2 e0:1c:fc:d3:b1:e1 0x42 0x42 0x0003 */
-        load_frame("pcapplusplus/PacketExamples__Sll2PacketLLC.pcap", 1, &f);
-        parse_frame(&p, &f);
-        assert_int_equal(field_u64(&p, 0, "type"), 0x0004);
-        assert_int_equal(field_u64(&p, 0, "ifindex"), 3);
+        tu_load_frame("pcapplusplus/PacketExamples__Sll2PacketLLC.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        assert_int_equal(tu_field_u64(&p, 0, "type"), 0x0004);
+        assert_int_equal(tu_field_u64(&p, 0, "ifindex"), 3);
         assert_string_equal(tu_field(&p, 0, "dir"), "MULTICAST");
         assert_int_equal(pkt_field_get_bytes(&p, 0, "info", &info, &len), 0);
         assert_memory_equal(info, "\xe0\x1c\xfc\xd3\xb1\xe1", 6);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_LLC);
-        assert_int_equal(field_u64(&p, 1, "dsap"), 0x42);
-        assert_int_equal(field_u64(&p, 1, "ssap"), 0x42);
-        assert_int_equal(field_u64(&p, 1, "ctrl"), 0x03);
+        assert_int_equal(tu_field_u64(&p, 1, "dsap"), 0x42);
+        assert_int_equal(tu_field_u64(&p, 1, "ssap"), 0x42);
+        assert_int_equal(tu_field_u64(&p, 1, "ctrl"), 0x03);
 }
 
 /* A stand-in for a protocol selected by the ARPHRD_ type (radiotap: ARPHRD_IEEE80211_RADIOTAP). */
@@ -531,10 +467,10 @@ test_loopback_build_matches_scapy(void **state)
         (void)state;
         /* Loopback(type=2)/IP(id=1,src="127.0.0.1",dst="127.0.0.1")/UDP(sport=1234,dport=53)
          * (scapy writes the family little-endian, as DLT_NULL from an x86 host) */
-        assert_builds("loopback/ip(id=1,src=127.0.0.1,dst=127.0.0.1)/udp(sport=1234,dport=53)",
+        tu_assert_builds("loopback/ip(id=1,src=127.0.0.1,dst=127.0.0.1)/udp(sport=1234,dport=53)",
                       "020000004500001c0001000040117cce7f0000017f00000104d200350008fcd4");
         /* Loopback(type=24)/IPv6(src="::1",dst="::1",nh=59) */
-        assert_builds(
+        tu_assert_builds(
                 "loopback(family=INET6)/raw(hex=6000000000003b4000000000000000000000000000000001"
                 "00000000000000000000000000000001)",
                 "180000006000000000003b400000000000000000000000000000000100000000000000000000000000"
@@ -548,60 +484,60 @@ test_loop_build_writes_network_order(void **state)
         /* scapy's Loopback is host-order only, so:
          * struct.pack(">I", 2) + bytes(IP(id=1,src="127.0.0.1",dst="127.0.0.1")/
          *                              UDP(sport=1234,dport=53)) */
-        assert_builds("loop/ip(id=1,src=127.0.0.1,dst=127.0.0.1)/udp(sport=1234,dport=53)",
+        tu_assert_builds("loop/ip(id=1,src=127.0.0.1,dst=127.0.0.1)/udp(sport=1234,dport=53)",
                       "000000024500001c0001000040117cce7f0000017f00000104d200350008fcd4");
 }
 
 static void
 test_loopback_corpus_frames_match_tshark(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         (void)state;
 
         /* tshark -e null.family -e ip.src: 2 192.0.2.1 */
-        load_frame("pcap4j/BsdLoopbackPacketTest.pcap", 1, &f);
+        tu_load_frame("pcap4j/BsdLoopbackPacketTest.pcap", 1, &f);
         assert_int_equal(f.dlt, 0);
-        parse_frame(&p, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[0].proto, PKT_PROTO_LOOPBACK);
-        assert_int_equal(field_u64(&p, 0, "family"), 2);
+        assert_int_equal(tu_field_u64(&p, 0, "family"), 2);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_IP);
         assert_string_equal(tu_field(&p, 1, "src"), "192.0.2.1");
 
         /* tshark -e frame.number -e null.family: 1 30 (IPv6, macOS), 2 2 */
-        load_frame("pcapplusplus/PacketExamples__NullLoopback.pcap", 1, &f);
-        parse_frame(&p, &f);
-        assert_int_equal(field_u64(&p, 0, "family"), 30);
+        tu_load_frame("pcapplusplus/PacketExamples__NullLoopback.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        assert_int_equal(tu_field_u64(&p, 0, "family"), 30);
         assert_int_equal(p.layers[1].proto,
                          pkt_proto_get(PKT_PROTO_IP6) ? PKT_PROTO_IP6 : PKT_PROTO_RAW);
         assert_int_equal(p.layers[1].off, 4);
-        load_frame("pcapplusplus/PacketExamples__NullLoopback.pcap", 2, &f);
-        parse_frame(&p, &f);
-        assert_int_equal(field_u64(&p, 0, "family"), 2);
+        tu_load_frame("pcapplusplus/PacketExamples__NullLoopback.pcap", 2, &f);
+        tu_parse_frame(&p, &f);
+        assert_int_equal(tu_field_u64(&p, 0, "family"), 2);
         assert_string_equal(tu_field(&p, 1, "src"), "172.16.1.117");
 }
 
 static void
 test_loopback_big_endian_dlt_null_reads_the_same_family(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         (void)state;
 
         /* The pcap4j frame as a big-endian host would have written it (the corpus has none). */
-        load_frame("pcap4j/BsdLoopbackPacketTest.pcap", 1, &f);
+        tu_load_frame("pcap4j/BsdLoopbackPacketTest.pcap", 1, &f);
         memcpy(f.data, "\x00\x00\x00\x02", 4);
-        parse_frame(&p, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[0].proto, PKT_PROTO_LOOP);
-        assert_int_equal(field_u64(&p, 0, "family"), 2);
+        assert_int_equal(tu_field_u64(&p, 0, "family"), 2);
         assert_string_equal(tu_field(&p, 0, "family"), "INET");
         assert_int_equal(p.layers[1].proto, PKT_PROTO_IP);
 
         /* DLT_LOOP is network order whatever the host. */
         f.dlt = 108;
-        parse_frame(&p, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[0].proto, PKT_PROTO_LOOP);
-        assert_int_equal(field_u64(&p, 0, "family"), 2);
+        assert_int_equal(tu_field_u64(&p, 0, "family"), 2);
 
         /* Handed to the little-endian descriptor anyway, the payload is still found. */
         pkt_init(&p);
@@ -643,11 +579,11 @@ test_link_every_prefix_is_flagged_never_crashes(void **state)
                 { "pcap4j/BsdLoopbackPacketTest.pcap", 1 },
                 { "pcapplusplus/PacketExamples__NullLoopback.pcap", 2 },
         };
-        struct frame f;
+        struct tu_frame f;
         (void)state;
 
         for (unsigned i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
-                load_frame(frames[i].rel, frames[i].no, &f);
+                tu_load_frame(frames[i].rel, frames[i].no, &f);
                 sweep_prefixes(&f);
         }
 }
@@ -675,15 +611,15 @@ test_link_auto_fields_recompute_to_the_captured_values(void **state)
                 { "pcapplusplus/PacketExamples__Sll2PacketLLC.pcap", 1 },
                 { "pcap4j/BsdLoopbackPacketTest.pcap", 1 },
         };
-        struct frame f;
+        struct tu_frame f;
         struct pkt p, c;
         const uint8_t *out;
         (void)state;
 
         for (unsigned i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
                 unsigned refreshed = 0;
-                load_frame(frames[i].rel, frames[i].no, &f);
-                parse_frame(&p, &f);
+                tu_load_frame(frames[i].rel, frames[i].no, &f);
+                tu_parse_frame(&p, &f);
                 pkt_init(&c);
                 assert_int_equal(pkt_copy(&c, &p), 0);
                 /* Give every auto field of our layers back to auto-update: the update hooks run and
@@ -710,25 +646,25 @@ test_link_auto_fields_recompute_to_the_captured_values(void **state)
 static void
 test_link_cut_headers_are_truncated(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         (void)state;
 
         /* QinQ frame cut inside the inner tag; CDP cut inside SNAP; SLL2 cut inside its header. */
-        load_frame("tcpdump/802.1ad_QinQ.pcap", 1, &f);
+        tu_load_frame("tcpdump/802.1ad_QinQ.pcap", 1, &f);
         pkt_init(&p);
         pkt_parse_dlt(&p, f.dlt, f.data, 20, f.wire_len);
         assert_int_equal(pkt_dissect_all(&p), 3);
         assert_int_equal(p.layers[2].proto, PKT_PROTO_DOT1Q);
         assert_true(p.layers[2].flags & PKT_LAYER_TRUNCATED);
 
-        load_frame("tcpdump/3560_CDP.pcap", 1, &f);
+        tu_load_frame("tcpdump/3560_CDP.pcap", 1, &f);
         pkt_parse_dlt(&p, f.dlt, f.data, 19, f.wire_len);
         assert_int_equal(pkt_dissect_all(&p), 2);
         assert_true(p.layers[1].flags & PKT_LAYER_TRUNCATED);
-        assert_int_equal(field_u64(&p, 1, "dsap"), 0xaa);
+        assert_int_equal(tu_field_u64(&p, 1, "dsap"), 0xaa);
 
-        load_frame("pcapplusplus/PacketExamples__Sll2Packet.pcap", 1, &f);
+        tu_load_frame("pcapplusplus/PacketExamples__Sll2Packet.pcap", 1, &f);
         pkt_parse_dlt(&p, f.dlt, f.data, 12, f.wire_len);
         assert_int_equal(pkt_dissect_all(&p), 1);
         assert_true(p.layers[0].flags & PKT_LAYER_TRUNCATED);

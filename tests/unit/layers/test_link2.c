@@ -21,56 +21,6 @@
 #define FRAME_MAX 2048
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
-struct frame {
-        int dlt;
-        uint32_t caplen;
-        uint32_t wire_len;
-        uint8_t data[FRAME_MAX];
-};
-
-/* Loads frame @no (1-based, as tshark counts) of corpus file @rel. */
-static void
-load_frame(const char *rel, unsigned no, struct frame *f)
-{
-        char err[PCAP_ERRBUF_SIZE];
-        struct pcap_pkthdr *h;
-        const u_char *data;
-        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
-        unsigned i = 0;
-
-        if (!pc)
-                fail_msg("%s: %s", rel, err);
-        while (pcap_next_ex(pc, &h, &data) == 1)
-                if (++i == no)
-                        break;
-        if (i != no || h->caplen > FRAME_MAX)
-                fail_msg("%s: no frame %u of at most %d bytes", rel, no, FRAME_MAX);
-        f->dlt = pcap_datalink(pc);
-        f->caplen = h->caplen;
-        f->wire_len = h->len;
-        memcpy(f->data, data, h->caplen);
-        pcap_close(pc);
-}
-
-static void
-parse_frame(struct pkt *p, const struct frame *f)
-{
-        pkt_init(p);
-        assert_int_equal(pkt_parse_dlt(p, f->dlt, f->data, f->caplen, f->wire_len), 0);
-        pkt_dissect_all(p);
-}
-
-static uint64_t
-field_u64(struct pkt *p, unsigned idx, const char *name)
-{
-        uint64_t v = 0;
-        int r = pkt_field_get_u64(p, idx, name, &v);
-
-        if (r < 0)
-                fail_msg("field %s of layer %u: %d", name, idx, r);
-        return v;
-}
-
 /* Builds @spec and checks the bytes against @want_hex. */
 static void
 build_checked(const char *spec, const char *want_hex)
@@ -178,7 +128,7 @@ test_hsrp_and_dtp_build(void **state)
 static void
 test_stp_corpus_mstp_matches_tshark(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         unsigned n = 0;
         uint64_t v;
@@ -187,13 +137,13 @@ test_stp_corpus_mstp_matches_tshark(void **state)
         /* -e stp.version -e stp.root.hw -e stp.root.cost -e mstp.version_3_length -e mstp.config_name
          *  -e mstp.msti.root_cost -e mstp.msti.remaining_hops: 3 00:1f:27:b4:7d:80 200000 96 Brewery
          *  0,200000 20,20 */
-        load_frame("tcpdump/MSTP_Intra-Region_BPDUs.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("tcpdump/MSTP_Intra-Region_BPDUs.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         unsigned i = layer_of(&p, PKT_PROTO_STP);
-        assert_int_equal(field_u64(&p, i, "v"), 3);
+        assert_int_equal(tu_field_u64(&p, i, "v"), 3);
         assert_string_equal(tu_field(&p, i, "root_mac"), "00:1f:27:b4:7d:80");
-        assert_int_equal(field_u64(&p, i, "root_path"), 200000);
-        assert_int_equal(field_u64(&p, i, "v3_len"), 96);
+        assert_int_equal(tu_field_u64(&p, i, "root_path"), 200000);
+        assert_int_equal(tu_field_u64(&p, i, "v3_len"), 96);
         assert_memory_equal(tu_field(&p, i, "cfg_name"), "Brewery", 7);
         PKT_ELEM_FOREACH(&p, i, "mstis", e) {
                 assert_int_equal(pkt_elem_get_u64(&p, i, &e, "root_path", &v), 0);
@@ -211,7 +161,7 @@ static void
 test_pppoe_corpus_discovery_tags_match_tshark(void **state)
 {
         static const uint16_t want[] = { 0x0101, 0x0103, 0x0102, 0x0104 };
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         unsigned n = 0;
         uint64_t v;
@@ -219,12 +169,12 @@ test_pppoe_corpus_discovery_tags_match_tshark(void **state)
 
         /* -e pppoe.code -e pppoe.session_id -e pppoe.payload_length -e pppoed.tags.ac_name
          *  -e pppoed.tags.ac_cookie: 0x65 0x0011 40 BRAS 3d0f0587062484f2df32b9ddfd77bd5b */
-        load_frame("pcapplusplus/PacketExamples__PPPoEDiscovery.pcap", 2, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("pcapplusplus/PacketExamples__PPPoEDiscovery.pcap", 2, &f);
+        tu_parse_frame(&p, &f);
         unsigned i = layer_of(&p, PKT_PROTO_PPPOE);
-        assert_int_equal(field_u64(&p, i, "code"), 0x65);
-        assert_int_equal(field_u64(&p, i, "session"), 0x11);
-        assert_int_equal(field_u64(&p, i, "len"), 40);
+        assert_int_equal(tu_field_u64(&p, i, "code"), 0x65);
+        assert_int_equal(tu_field_u64(&p, i, "session"), 0x11);
+        assert_int_equal(tu_field_u64(&p, i, "len"), 40);
         assert_int_equal(p.layers[i].hdr_len, 46);
         PKT_ELEM_FOREACH(&p, i, "tags", e) {
                 assert_true(n < 4);
@@ -239,24 +189,24 @@ test_pppoe_corpus_discovery_tags_match_tshark(void **state)
 static void
 test_ppp_dlt9_with_address_and_control_goes_through_hdlc(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         (void)state;
 
         /* tshark -e ppp.address -e ppp.control -e ppp.protocol: 0xff 0x03 0x0021 */
-        load_frame("pcap4j/HdlcPppPacketTest.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("pcap4j/HdlcPppPacketTest.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[0].proto, PKT_PROTO_HDLC);
-        assert_int_equal(field_u64(&p, 0, "address"), 0xff);
-        assert_int_equal(field_u64(&p, 0, "control"), 0x03);
+        assert_int_equal(tu_field_u64(&p, 0, "address"), 0xff);
+        assert_int_equal(tu_field_u64(&p, 0, "control"), 0x03);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_PPP);
-        assert_int_equal(field_u64(&p, 1, "p"), 0x21);
+        assert_int_equal(tu_field_u64(&p, 1, "p"), 0x21);
         assert_int_equal(p.layers[2].proto, PKT_PROTO_IP);
         pkt_done(&p);
 
         /* Without them (same file set): PPP first, 2-byte protocol 0x0021. */
-        load_frame("pcap4j/PppPacketTest.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("pcap4j/PppPacketTest.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[0].proto, PKT_PROTO_PPP);
         assert_int_equal(p.layers[0].hdr_len, 2);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_IP);
@@ -267,22 +217,22 @@ static void
 test_vrrp_corpus_v3_matches_tshark(void **state)
 {
         static uint8_t copy[FRAME_MAX];
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         (void)state;
 
         /* -e vrrp.version -e vrrp.virt_rtr_id -e vrrp.prio -e vrrp.addr_count -e vrrp.short_adver_int
          *  -e vrrp.checksum -e vrrp.ip_addr: 3 1 100 2 1 0x484d 192.168.0.1,192.168.0.2 */
-        load_frame("pcapplusplus/PacketExamples__VRRP-V3-IPv4.pcap", 1, &f);
+        tu_load_frame("pcapplusplus/PacketExamples__VRRP-V3-IPv4.pcap", 1, &f);
         memcpy(copy, f.data, f.caplen);
         pkt_init(&p);
         assert_int_equal(pkt_parse_writable(&p, PKT_PROTO_ETHERNET, copy, f.caplen, f.wire_len), 0);
         pkt_dissect_all(&p);
         unsigned i = layer_of(&p, PKT_PROTO_VRRP);
-        assert_int_equal(field_u64(&p, i, "v"), 3);
-        assert_int_equal(field_u64(&p, i, "count"), 2);
-        assert_int_equal(field_u64(&p, i, "max_advt"), 1);
-        assert_int_equal(field_u64(&p, i, "sum"), 0x484d);
+        assert_int_equal(tu_field_u64(&p, i, "v"), 3);
+        assert_int_equal(tu_field_u64(&p, i, "count"), 2);
+        assert_int_equal(tu_field_u64(&p, i, "max_advt"), 1);
+        assert_int_equal(tu_field_u64(&p, i, "sum"), 0x484d);
         assert_int_equal(p.layers[i].hdr_len, 16);
 
         /* The checksum recomputed over the pseudo-header equals the captured one. */
@@ -351,12 +301,12 @@ discard(void *ctx, const char *text, size_t len)
  * away; the layer of @proto, when the prefix cuts its header (as the whole frame has it), is flagged
  * truncated. */
 static void
-sweep_prefixes(const struct frame *f, unsigned proto)
+sweep_prefixes(const struct tu_frame *f, unsigned proto)
 {
         static const char *const sets[] = { "tags", "tvs", "mstis", "addrs", "tlvs" };
         struct pkt p;
 
-        parse_frame(&p, f);
+        tu_parse_frame(&p, f);
         unsigned at = layer_of(&p, proto);
         uint32_t off = p.layers[at].off, hdr_len = p.layers[at].hdr_len;
         pkt_done(&p);
@@ -384,24 +334,24 @@ sweep_prefixes(const struct frame *f, unsigned proto)
 static void
 test_every_prefix_is_flagged_never_crashes(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         (void)state;
 
-        load_frame("tcpdump/MSTP_Intra-Region_BPDUs.pcap", 1, &f);
+        tu_load_frame("tcpdump/MSTP_Intra-Region_BPDUs.pcap", 1, &f);
         sweep_prefixes(&f, PKT_PROTO_STP);
-        load_frame("pcapplusplus/PacketExamples__PPPoEDiscovery.pcap", 2, &f);
+        tu_load_frame("pcapplusplus/PacketExamples__PPPoEDiscovery.pcap", 2, &f);
         sweep_prefixes(&f, PKT_PROTO_PPPOE);
-        load_frame("pcapplusplus/PacketExamples__PPPoESession.pcap", 2, &f);
+        tu_load_frame("pcapplusplus/PacketExamples__PPPoESession.pcap", 2, &f);
         sweep_prefixes(&f, PKT_PROTO_PPP);
-        load_frame("tcpdump/DTP.pcap", 1, &f);
+        tu_load_frame("tcpdump/DTP.pcap", 1, &f);
         sweep_prefixes(&f, PKT_PROTO_DTP);
-        load_frame("ndpi/hsrp0.pcap", 1, &f);
+        tu_load_frame("ndpi/hsrp0.pcap", 1, &f);
         sweep_prefixes(&f, PKT_PROTO_HSRP);
-        load_frame("pcapplusplus/PacketExamples__VRRP-V3-IPv6.pcap", 1, &f);
+        tu_load_frame("pcapplusplus/PacketExamples__VRRP-V3-IPv6.pcap", 1, &f);
         sweep_prefixes(&f, PKT_PROTO_VRRP);
-        load_frame("pcap4j/HdlcPppPacketTest.pcap", 1, &f);
+        tu_load_frame("pcap4j/HdlcPppPacketTest.pcap", 1, &f);
         sweep_prefixes(&f, PKT_PROTO_HDLC);
-        load_frame("tcpdump/spb_bpduv4.pcap", 1, &f);
+        tu_load_frame("tcpdump/spb_bpduv4.pcap", 1, &f);
         sweep_prefixes(&f, PKT_PROTO_STP);
 }
 

@@ -21,70 +21,6 @@
 /* Why 2048: every frame used here is shorter; a longer one fails the test instead of being cut. */
 #define FRAME_MAX 2048
 
-struct frame {
-        int dlt;
-        uint32_t caplen;
-        uint32_t wire_len;
-        uint8_t data[FRAME_MAX];
-};
-
-/* Loads frame @no (1-based, as tshark counts) of corpus file @rel. */
-static void
-load_frame(const char *rel, unsigned no, struct frame *f)
-{
-        char err[PCAP_ERRBUF_SIZE];
-        struct pcap_pkthdr *h = NULL;
-        const u_char *data;
-        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
-        unsigned i = 0;
-
-        if (!pc)
-                fail_msg("%s: %s", rel, err);
-        while (pcap_next_ex(pc, &h, &data) == 1)
-                if (++i == no)
-                        break;
-        if (i != no || !h || h->caplen > FRAME_MAX)
-                fail_msg("%s: no frame %u of at most %d bytes", rel, no, FRAME_MAX);
-        f->dlt = pcap_datalink(pc);
-        f->caplen = h->caplen;
-        f->wire_len = h->len;
-        memcpy(f->data, data, h->caplen);
-        pcap_close(pc);
-}
-
-static void
-parse_frame(struct pkt *p, const struct frame *f)
-{
-        pkt_init(p);
-        assert_int_equal(pkt_parse_dlt(p, f->dlt, f->data, f->caplen, f->wire_len), 0);
-        pkt_dissect_all(p);
-}
-
-static uint64_t
-field_u64(struct pkt *p, unsigned idx, const char *name)
-{
-        uint64_t v = 0;
-        int r = pkt_field_get_u64(p, idx, name, &v);
-
-        if (r < 0)
-                fail_msg("field %s of layer %u: %d", name, idx, r);
-        return v;
-}
-
-static void
-assert_builds(const char *spec, const char *want_hex)
-{
-        uint8_t want[FRAME_MAX];
-        const uint8_t *d;
-        struct pkt p;
-
-        pkt_init(&p);
-        size_t n = tu_build(&p, spec, &d);
-        size_t wn = tu_hex(want_hex, want, sizeof(want));
-        tu_assert_bytes(d, n, want, wn);
-        pkt_done(&p);
-}
-
 /* Values of @key in the elements of set @set of layer @idx, in order; returns how many. */
 static unsigned
 elem_values(struct pkt *p, unsigned idx, const char *set, const char *key, uint64_t *out, unsigned max)
@@ -115,11 +51,11 @@ discard(void *ctx, const char *text, size_t len)
  * flagged. Elements and the printer are walked too.
  */
 static void
-sweep_prefixes(const struct frame *f)
+sweep_prefixes(const struct tu_frame *f)
 {
         struct pkt full, p;
 
-        parse_frame(&full, f);
+        tu_parse_frame(&full, f);
         for (uint32_t n = 0; n <= f->caplen; n++) {
                 pkt_init(&p);
                 assert_int_equal(pkt_parse_dlt(&p, f->dlt, f->data, n, f->wire_len), 0);
@@ -149,7 +85,7 @@ static void
 test_wireless_beacon_with_elements_builds_as_scapy(void **state)
 {
         (void)state;
-        assert_builds("radiotap()/ieee80211()/beacon(src=02:00:00:00:00:01,bssid=02:00:00:00:00:01,"
+        tu_assert_builds("radiotap()/ieee80211()/beacon(src=02:00:00:00:00:01,bssid=02:00:00:00:00:01,"
                       "params=[ssid(\"pktd\"),rates(82848b96),ds(ch=6)])",
                       "000008000000000080000000ffffffffffff02000000000102000000000100000000000000000000"
                       "640000000004706b7464010482848b96030106");
@@ -161,7 +97,7 @@ static void
 test_radiotap_fields_are_aligned_and_set_their_present_bits(void **state)
 {
         (void)state;
-        assert_builds("radiotap(flags=[tsft(1234567),flags(0),dbm_antsignal(0xd8)])/ieee80211()/"
+        tu_assert_builds("radiotap(flags=[tsft(1234567),flags(0),dbm_antsignal(0xd8)])/ieee80211()/"
                       "cts(dst=02:00:00:00:00:01)",
                       "000012002300000087d612000000000000d8c4000000020000000001");
 }
@@ -186,7 +122,7 @@ static void
 test_wireless_qos_data_builds_as_scapy(void **state)
 {
         (void)state;
-        assert_builds("ieee80211(subtype=8)/dataframe(addr1=02:00:00:00:00:01,addr2=02:00:00:00:00:02,"
+        tu_assert_builds("ieee80211(subtype=8)/dataframe(addr1=02:00:00:00:00:01,addr2=02:00:00:00:00:02,"
                       "addr3=02:00:00:00:00:03,qos_ctrl=5)/llc()/ip(src=192.0.2.1,dst=192.0.2.2,id=1)/"
                       "udp(sport=1,dport=2)",
                       "8800000002000000000102000000000202000000000300000500aaaa0300000008004500001c0001"
@@ -199,7 +135,7 @@ static void
 test_wireless_plain_data_header_shrinks_to_twenty_bytes(void **state)
 {
         (void)state;
-        assert_builds("ieee80211()/dataframe(addr1=02:00:00:00:00:01)/llc()/"
+        tu_assert_builds("ieee80211()/dataframe(addr1=02:00:00:00:00:01)/llc()/"
                       "ip(src=192.0.2.1,dst=192.0.2.2,id=1,p=0)",
                       "080000000200000000010000000000000000000000000000aaaa03000000080045000014000100004000"
                       "f6e5c0000201c0000202");
@@ -212,7 +148,7 @@ static void
 test_wireless_four_address_frame_sets_both_ds_bits(void **state)
 {
         (void)state;
-        assert_builds("ieee80211()/dataframe4(addr1=02:00:00:00:00:01,addr2=02:00:00:00:00:02,"
+        tu_assert_builds("ieee80211()/dataframe4(addr1=02:00:00:00:00:01,addr2=02:00:00:00:00:02,"
                       "addr3=02:00:00:00:00:03,addr4=02:00:00:00:00:04)/llc()/"
                       "ip(src=192.0.2.1,dst=192.0.2.2,id=1,p=0)",
                       "080300000200000000010200000000020200000000030000020000000004aaaa0300000008004500"
@@ -224,20 +160,20 @@ test_wireless_four_address_frame_sets_both_ds_bits(void **state)
 static void
 test_wireless_beacon_corpus_frame_matches_tshark(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         uint64_t ids[32];
         const uint8_t expect_ids[] = { 0, 1, 3, 5, 42, 47, 48, 50, 45, 61, 221, 221, 221, 221, 221 };
 
         (void)state;
-        load_frame("packetnet/80211_beacon_frame.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("packetnet/80211_beacon_frame.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         assert_int_equal(p.layers[0].proto, PKT_PROTO_RADIOTAP);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_IEEE80211);
         assert_int_equal(p.layers[2].proto, PKT_PROTO_IEEE80211_BEACON);
         /* radiotap.length 26, present.word 0x0000186f, mactime 24204026460, channel 2437, -42 dBm */
-        assert_int_equal(field_u64(&p, 0, "len"), 26);
-        assert_int_equal(field_u64(&p, 0, "present_flags"), 0x186f);
+        assert_int_equal(tu_field_u64(&p, 0, "len"), 26);
+        assert_int_equal(tu_field_u64(&p, 0, "present_flags"), 0x186f);
         uint64_t v[8];
         assert_int_equal(elem_values(&p, 0, "flags", "tsft", v, 8), 1);
         assert_int_equal(v[0], 24204026460ull);
@@ -246,10 +182,10 @@ test_wireless_beacon_corpus_frame_matches_tshark(void **state)
         assert_int_equal(elem_values(&p, 0, "flags", "dbm_antsignal", v, 8), 1);
         assert_int_equal((int8_t)v[0], -42);
         /* wlan.fixed.timestamp 689249690982, beacon 100, capabilities 0x0411, seq 2892 */
-        assert_int_equal(field_u64(&p, 2, "ts"), 689249690982ull);
-        assert_int_equal(field_u64(&p, 2, "interval"), 100);
-        assert_int_equal(field_u64(&p, 2, "capa"), 0x0411);
-        assert_int_equal(field_u64(&p, 2, "seq_frag") >> 4, 2892);
+        assert_int_equal(tu_field_u64(&p, 2, "ts"), 689249690982ull);
+        assert_int_equal(tu_field_u64(&p, 2, "interval"), 100);
+        assert_int_equal(tu_field_u64(&p, 2, "capa"), 0x0411);
+        assert_int_equal(tu_field_u64(&p, 2, "seq_frag") >> 4, 2892);
         /* wlan.tag.number 0,1,3,5,42,47,48,50,45,61,221 x5; wlan.ssid "NiceAl"; channel 5 */
         unsigned n = elem_values(&p, 2, "params", "id", ids, 32);
         assert_int_equal(n, sizeof(expect_ids));
@@ -278,15 +214,15 @@ test_wireless_beacon_corpus_frame_matches_tshark(void **state)
 static void
 test_wireless_extended_present_words_and_repeated_fields_match_tshark(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
         uint64_t v[8];
 
         (void)state;
-        load_frame("packetnet/80211_qos_data_frame_ipv4_tcp.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("packetnet/80211_qos_data_frame_ipv4_tcp.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         /* radiotap.present.word 0xa008402b,0xa0000820,0x00000820 */
-        assert_int_equal(field_u64(&p, 0, "present_flags"), 0xa008402b);
+        assert_int_equal(tu_field_u64(&p, 0, "present_flags"), 0xa008402b);
         assert_int_equal(elem_values(&p, 0, "flags", "present", v, 8), 2);
         assert_int_equal(v[0], 0xa0000820);
         assert_int_equal(v[1], 0x00000820);
@@ -298,29 +234,29 @@ test_wireless_extended_present_words_and_repeated_fields_match_tshark(void **sta
         assert_int_equal(elem_values(&p, 0, "flags", "antenna", v, 8), 2);
         assert_int_equal(v[1], 1);
         /* wlan.fc 0x8802, wlan.qos 0x0000; LLC/SNAP into IP 192.168.1.1, TCP 5555 */
-        assert_int_equal(field_u64(&p, 1, "framectl"), 0x8802);
+        assert_int_equal(tu_field_u64(&p, 1, "framectl"), 0x8802);
         assert_int_equal(p.layers[2].proto, PKT_PROTO_IEEE80211_DATA);
-        assert_int_equal(field_u64(&p, 2, "qos_ctrl"), 0);
+        assert_int_equal(tu_field_u64(&p, 2, "qos_ctrl"), 0);
         int ip = pkt_layer_find(&p, PKT_PROTO_IP, 0), tcp = pkt_layer_find(&p, PKT_PROTO_TCP, 0);
         assert_true(ip > 0 && tcp > ip);
         assert_string_equal(tu_field(&p, (unsigned)ip, "src"), "192.168.1.1");
-        assert_int_equal(field_u64(&p, (unsigned)tcp, "sport"), 5555);
+        assert_int_equal(tu_field_u64(&p, (unsigned)tcp, "sport"), 5555);
         pkt_done(&p);
 }
 
 static void
 test_wireless_protected_data_payload_stays_raw_after_ccmp_header(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
 
         (void)state;
-        load_frame("packetnet/80211_encrypted_data_frame.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("packetnet/80211_encrypted_data_frame.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         /* wlan.fc 0x0842 (protected), wlan.ccmp.extiv 0x000000081819 */
-        assert_int_equal(field_u64(&p, 1, "protected"), 1);
+        assert_int_equal(tu_field_u64(&p, 1, "protected"), 1);
         assert_int_equal(p.layers[3].proto, PKT_PROTO_IEEE80211_CCMP);
-        uint64_t pn = field_u64(&p, 3, "pn_hi") << 16 | field_u64(&p, 3, "pn1") << 8 | field_u64(&p, 3, "pn0");
+        uint64_t pn = tu_field_u64(&p, 3, "pn_hi") << 16 | tu_field_u64(&p, 3, "pn1") << 8 | tu_field_u64(&p, 3, "pn0");
         assert_int_equal(pn, 0x081819);
         assert_int_equal(p.n_layers, 5);
         assert_int_equal(p.layers[4].proto, PKT_PROTO_RAW);
@@ -330,18 +266,18 @@ test_wireless_protected_data_payload_stays_raw_after_ccmp_header(void **state)
 static void
 test_wireless_auth_corpus_frame_matches_tshark(void **state)
 {
-        struct frame f;
+        struct tu_frame f;
         struct pkt p;
 
         (void)state;
-        load_frame("tcpdump/status_code-79.pcap", 1, &f);
-        parse_frame(&p, &f);
+        tu_load_frame("tcpdump/status_code-79.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
         int a = pkt_layer_find(&p, PKT_PROTO_IEEE80211_AUTH, 0);
         assert_true(a > 0);
         /* wlan.fixed.auth.alg 0, auth_seq 0x0002, status_code 0x004f, wlan.sa 00:0c:41:82:b2:55 */
-        assert_int_equal(field_u64(&p, (unsigned)a, "algo"), 0);
-        assert_int_equal(field_u64(&p, (unsigned)a, "authseq"), 2);
-        assert_int_equal(field_u64(&p, (unsigned)a, "status"), 0x4f);
+        assert_int_equal(tu_field_u64(&p, (unsigned)a, "algo"), 0);
+        assert_int_equal(tu_field_u64(&p, (unsigned)a, "authseq"), 2);
+        assert_int_equal(tu_field_u64(&p, (unsigned)a, "status"), 0x4f);
         assert_string_equal(tu_field(&p, (unsigned)a, "src"), "00:0c:41:82:b2:55");
         pkt_done(&p);
 }
@@ -356,11 +292,11 @@ test_wireless_corpus_frames_serialise_unchanged(void **state)
         };
         (void)state;
         for (unsigned i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-                struct frame f;
+                struct tu_frame f;
                 struct pkt p, c;
                 const uint8_t *d;
-                load_frame(files[i], 1, &f);
-                parse_frame(&p, &f);
+                tu_load_frame(files[i], 1, &f);
+                tu_parse_frame(&p, &f);
                 pkt_init(&c);
                 assert_int_equal(pkt_copy(&c, &p), 0);
                 int n = pkt_serialize(&c, 0, &d);
@@ -467,8 +403,8 @@ test_wireless_every_prefix_is_flagged_never_crashes(void **state)
         };
         (void)state;
         for (unsigned i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
-                struct frame f;
-                load_frame(frames[i].file, frames[i].no, &f);
+                struct tu_frame f;
+                tu_load_frame(frames[i].file, frames[i].no, &f);
                 sweep_prefixes(&f);
         }
 }
