@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * PIM version 2 (RFC 7761 4.9): the common header, hello with its options (4.9.2), register with
- * the inner packet (4.9.3). Other message types keep their body as raw payload.
+ * the inner packet (4.9.3), register-stop (4.9.4), join/prune (4.9.5) and assert (4.9.6) with the
+ * encoded addresses of 4.9.1 (IPv4 or IPv6, told by each address's family byte). Other message
+ * types (bootstrap, candidate-RP advertisement, graft...) keep their body as raw payload.
  *
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -15,8 +17,17 @@
  *  |                     Multicast data packet ...                 |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
+ *  |  Addr Family  | Encoding Type |   (group/source: flags, mask len)  Address...  |  4.9.1
+ *
  * pypacker's PIM is the 4-byte header (v_type, rsvd, sum); the bodies are sub-layers chosen by the
- * type. The checksum is the Internet checksum of the whole message, except a register's, which
+ * type. Encoded addresses sit at offsets that depend on the family, so a fixed field table cannot
+ * hold them: each is an element (fields af, enc_type; the rest by family), and what follows an
+ * address in the message rides in that element's fields. Join/prune: set "upstream" (one element:
+ * neighbor, rsvd, ngroups, holdtime) and set "groups" (per group: b, z, masklen, group, njoin,
+ * nprune, and srcs = the joined then the pruned encoded-source addresses as bytes). Register-stop
+ * and assert: set "group" (one element) and set "src" (one element; an assert's carries r,
+ * metric_pref, metric). The group walk runs on the bytes, not on ngroups, so a hostile count costs
+ * nothing. The checksum is the Internet checksum of the whole message, except a register's, which
  * covers its first 8 bytes only; over IPv6 it includes the pseudo-header (RFC 7761 4.9).
  */
 #include <string.h>
@@ -32,7 +43,17 @@
 enum {
         PIM_HELLO = 0,
         PIM_REGISTER = 1,
+        PIM_REGISTER_STOP = 2,
+        PIM_JOIN_PRUNE = 3,
+        PIM_ASSERT = 5,
 };
+
+/* RFC 7761 4.9.1: family and encoding type precede every encoded address; group and source ones add
+ * a flags byte and a mask length. */
+#define PIM_EA_UNI_PREFIX 2
+#define PIM_EA_GRP_PREFIX 4
+#define PIM_AF_IPV4       1
+#define PIM_AF_IPV6       2
 
 /* clang-format off */
 static const struct pkt_name pim_type_names[] = {
@@ -86,6 +107,80 @@ static const struct pkt_field register_fields[] = {
         { .name = "n",     .off = 1, .bits = 1,  .type = PKT_FT_UINT },
         { .name = "rsvd2", .off = 2, .bits = 30, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
 };
+static const struct pkt_field ea_fields[] = {
+        { .name = "af",       .off = 0, .bits = 8, .type = PKT_FT_UINT },
+        { .name = "enc_type", .off = 8, .bits = 8, .type = PKT_FT_UINT },
+};
+
+static const struct pkt_field upstream4_fields[] = {
+        { .name = "neighbor", .off = 0,  .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "rsvd",     .off = 32, .bits = 8,  .type = PKT_FT_BYTES },
+        { .name = "ngroups",  .off = 40, .bits = 8,  .type = PKT_FT_UINT },
+        { .name = "holdtime", .off = 48, .bits = 16, .type = PKT_FT_UINT },
+};
+
+static const struct pkt_field upstream6_fields[] = {
+        { .name = "neighbor", .off = 0,   .bits = 128, .type = PKT_FT_IPV6 },
+        { .name = "rsvd",     .off = 128, .bits = 8,   .type = PKT_FT_BYTES },
+        { .name = "ngroups",  .off = 136, .bits = 8,   .type = PKT_FT_UINT },
+        { .name = "holdtime", .off = 144, .bits = 16,  .type = PKT_FT_UINT },
+};
+
+static const struct pkt_field jp_group4_fields[] = {
+        { .name = "b",       .off = 0,  .bits = 1,  .type = PKT_FT_UINT },
+        { .name = "z",       .off = 7,  .bits = 1,  .type = PKT_FT_UINT },
+        { .name = "masklen", .off = 8,  .bits = 8,  .type = PKT_FT_UINT },
+        { .name = "group",   .off = 16, .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "njoin",   .off = 48, .bits = 16, .type = PKT_FT_UINT },
+        { .name = "nprune",  .off = 64, .bits = 16, .type = PKT_FT_UINT },
+        { .name = "srcs",    .off = 80, .bits = 0,  .type = PKT_FT_BYTES },
+};
+
+static const struct pkt_field jp_group6_fields[] = {
+        { .name = "b",       .off = 0,   .bits = 1,   .type = PKT_FT_UINT },
+        { .name = "z",       .off = 7,   .bits = 1,   .type = PKT_FT_UINT },
+        { .name = "masklen", .off = 8,   .bits = 8,   .type = PKT_FT_UINT },
+        { .name = "group",   .off = 16,  .bits = 128, .type = PKT_FT_IPV6 },
+        { .name = "njoin",   .off = 144, .bits = 16,  .type = PKT_FT_UINT },
+        { .name = "nprune",  .off = 160, .bits = 16,  .type = PKT_FT_UINT },
+        { .name = "srcs",    .off = 176, .bits = 0,   .type = PKT_FT_BYTES },
+};
+
+static const struct pkt_field group4_fields[] = {
+        { .name = "b",       .off = 0,  .bits = 1,  .type = PKT_FT_UINT },
+        { .name = "z",       .off = 7,  .bits = 1,  .type = PKT_FT_UINT },
+        { .name = "masklen", .off = 8,  .bits = 8,  .type = PKT_FT_UINT },
+        { .name = "group",   .off = 16, .bits = 32, .type = PKT_FT_IPV4 },
+};
+
+static const struct pkt_field group6_fields[] = {
+        { .name = "b",       .off = 0,  .bits = 1,   .type = PKT_FT_UINT },
+        { .name = "z",       .off = 7,  .bits = 1,   .type = PKT_FT_UINT },
+        { .name = "masklen", .off = 8,  .bits = 8,   .type = PKT_FT_UINT },
+        { .name = "group",   .off = 16, .bits = 128, .type = PKT_FT_IPV6 },
+};
+
+static const struct pkt_field src4_fields[] = {
+        { .name = "src", .off = 0, .bits = 32, .type = PKT_FT_IPV4 },
+};
+
+static const struct pkt_field src6_fields[] = {
+        { .name = "src", .off = 0, .bits = 128, .type = PKT_FT_IPV6 },
+};
+
+static const struct pkt_field assert_src4_fields[] = {
+        { .name = "src",         .off = 0,  .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "r",           .off = 32, .bits = 1,  .type = PKT_FT_UINT },
+        { .name = "metric_pref", .off = 33, .bits = 31, .type = PKT_FT_UINT },
+        { .name = "metric",      .off = 64, .bits = 32, .type = PKT_FT_UINT },
+};
+
+static const struct pkt_field assert_src6_fields[] = {
+        { .name = "src",         .off = 0,   .bits = 128, .type = PKT_FT_IPV6 },
+        { .name = "r",           .off = 128, .bits = 1,   .type = PKT_FT_UINT },
+        { .name = "metric_pref", .off = 129, .bits = 31,  .type = PKT_FT_UINT },
+        { .name = "metric",      .off = 160, .bits = 32,  .type = PKT_FT_UINT },
+};
 /* clang-format on */
 
 enum { F_V_TYPE, F_V, F_TYPE, F_RSVD, F_SUM };
@@ -121,6 +216,12 @@ pim_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->next = PKT_PROTO_PIM_HELLO;
         else if ((v->b[0] & 0xf) == PIM_REGISTER)
                 d->next = PKT_PROTO_PIM_REGISTER;
+        else if ((v->b[0] & 0xf) == PIM_REGISTER_STOP)
+                d->next = PKT_PROTO_PIM_REGISTER_STOP;
+        else if ((v->b[0] & 0xf) == PIM_JOIN_PRUNE)
+                d->next = PKT_PROTO_PIM_JOIN_PRUNE;
+        else if ((v->b[0] & 0xf) == PIM_ASSERT)
+                d->next = PKT_PROTO_PIM_ASSERT;
 }
 
 /* The nearest IPv4 or IPv6 layer below @idx: which kind decides whether a pseudo-header is summed. */
@@ -129,6 +230,16 @@ is_over_ip6(struct pkt *p, unsigned idx)
 {
         return pkt_layer_below(p, idx, PKT_PROTO_IP6) > pkt_layer_below(p, idx, PKT_PROTO_IP);
 }
+
+/* Body sub-layers beyond hello and register, and the type each one sets. */
+static const struct {
+        unsigned proto;
+        uint8_t type;
+} sub_types[] = {
+        { PKT_PROTO_PIM_REGISTER_STOP, PIM_REGISTER_STOP },
+        { PKT_PROTO_PIM_JOIN_PRUNE, PIM_JOIN_PRUNE },
+        { PKT_PROTO_PIM_ASSERT, PIM_ASSERT },
+};
 
 static int
 pim_update(struct pkt *p, unsigned idx)
@@ -145,6 +256,10 @@ pim_update(struct pkt *p, unsigned idx)
         if (sub == PKT_PROTO_PIM_REGISTER && (h[0] & 0xf) != PIM_REGISTER &&
             (r = pkt_auto_set(p, idx, F_TYPE, PIM_REGISTER)) < 0)
                 return r;
+        for (unsigned i = 0; i < ARRAY_SIZE(sub_types); i++)
+                if (sub == sub_types[i].proto && (h[0] & 0xf) != sub_types[i].type &&
+                    (r = pkt_auto_set(p, idx, F_TYPE, sub_types[i].type)) < 0)
+                        return r;
         if (l->set_mask & (UINT64_C(1) << F_SUM))
                 return 0;
         /* RFC 7761 4.9.3: a register's checksum leaves out the data packet it carries. */
@@ -219,6 +334,229 @@ register_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->next = PKT_PROTO_IP;
         else if (ver >> 4 == 6)
                 d->next = PKT_PROTO_IP6;
+}
+
+/* ---- encoded addresses (RFC 7761 4.9.1) and the bodies built of them ---- */
+
+/* Address bytes of family @af with native encoding @enc, or 0 for one this file cannot size. */
+static uint32_t
+ea_addr_len(uint8_t af, uint8_t enc)
+{
+        if (enc != 0)
+                return 0;
+        return af == PIM_AF_IPV4 ? 4 : af == PIM_AF_IPV6 ? 16 : 0;
+}
+
+/*
+ * Produces the single element at @pos of an encoded address with @prefix bytes before the address
+ * and @extra bytes after it (taken into the element), its kind fields by family (@f4/@f6). An
+ * address of unknown family cannot be sized: it takes the rest of the message as value bytes, and
+ * flags it malformed, as what follows cannot be found. Returns 1 (the end in @e->next), or 0 past the
+ * message.
+ */
+static int
+ea_elem(const struct pkt_view *v, struct pkt_elem *e, uint32_t pos, uint32_t prefix, uint32_t extra,
+        const struct pkt_field *f4, uint8_t n4, const struct pkt_field *f6, uint8_t n6)
+{
+        uint32_t end = v->caplen, alen;
+
+        if (pos >= end)
+                return 0;
+        e->off = pos;
+        e->len = end - pos;
+        e->next = end;
+        e->data_off = PIM_EA_UNI_PREFIX;
+        if (end - pos < PIM_EA_UNI_PREFIX) {
+                e->flags |= pos + PIM_EA_UNI_PREFIX <= v->wire_len ? PKT_LAYER_TRUNCATED
+                                                                     : PKT_LAYER_MALFORMED;
+                return 1;
+        }
+        alen = ea_addr_len(v->b[pos], v->b[pos + 1]);
+        if (alen == 0) {
+                e->kind_fields = value_fields;
+                e->n_kind_fields = ARRAY_SIZE(value_fields);
+                e->flags |= PKT_LAYER_MALFORMED;
+                return 1;
+        }
+        e->kind_fields = alen == 4 ? f4 : f6;
+        e->n_kind_fields = alen == 4 ? n4 : n6;
+        uint32_t len = prefix + alen + extra;
+        if (len > end - pos) {
+                e->flags |= len <= v->wire_len - pos ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+                return 1;
+        }
+        e->len = len;
+        e->next = pos + len;
+        return 1;
+}
+
+/* Join/prune: the upstream neighbor, then reserved, group count and holdtime, at the start. */
+static int
+upstream_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        if (e->count > 0)
+                return 0;
+        return ea_elem(v, e, 0, PIM_EA_UNI_PREFIX, 4, upstream4_fields,
+                       ARRAY_SIZE(upstream4_fields), upstream6_fields,
+                       ARRAY_SIZE(upstream6_fields));
+}
+
+/* Where the group records start: after the upstream element, or 0 when it is damaged. */
+static uint32_t
+groups_start(const struct pkt_view *v)
+{
+        struct pkt_elem e = { 0 };
+
+        if (upstream_next(v, &e) != 1 || (e.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+                return 0;
+        return e.next;
+}
+
+/*
+ * One group record (4.9.5): encoded group, join and prune counts, then that many encoded sources,
+ * each sized by its own family. The source walk is bounded by the counts (at most 131070) and each
+ * source advances at least 6 bytes, stopping at the end of the captured bytes.
+ */
+static int
+jp_groups_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        uint32_t pos;
+
+        if (e->count == 0) {
+                pos = groups_start(v);
+                if (pos == 0)
+                        return 0;
+        } else {
+                pos = e->next;
+        }
+        int r = ea_elem(v, e, pos, PIM_EA_GRP_PREFIX, 4, jp_group4_fields,
+                        ARRAY_SIZE(jp_group4_fields), jp_group6_fields,
+                        ARRAY_SIZE(jp_group6_fields));
+        if (r != 1 || (e->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+                return r;
+        uint32_t at = e->next, end = v->caplen;
+        uint32_t nsrc = (uint32_t)(v->b[at - 4] << 8 | v->b[at - 3]) +
+                        (uint32_t)(v->b[at - 2] << 8 | v->b[at - 1]);
+        for (uint32_t i = 0; i < nsrc; i++) {
+                uint32_t alen = 4;
+                if (at + PIM_EA_GRP_PREFIX <= end)
+                        alen = ea_addr_len(v->b[at], v->b[at + 1]);
+                uint32_t slen = PIM_EA_GRP_PREFIX + (alen ? alen : 0);
+                if (alen == 0 || slen > end - at) {
+                        e->len = end - pos;
+                        e->next = end;
+                        if (alen == 0)
+                                e->flags |= PKT_LAYER_MALFORMED;
+                        else
+                                e->flags |= slen <= v->wire_len - at ? PKT_LAYER_TRUNCATED
+                                                                     : PKT_LAYER_MALFORMED;
+                        return 1;
+                }
+                at += slen;
+        }
+        e->len = at - pos;
+        e->next = at;
+        return 1;
+}
+
+/* Register-stop and assert: the encoded group opens the body. */
+static int
+group_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        if (e->count > 0)
+                return 0;
+        return ea_elem(v, e, 0, PIM_EA_GRP_PREFIX, 0, group4_fields, ARRAY_SIZE(group4_fields),
+                       group6_fields, ARRAY_SIZE(group6_fields));
+}
+
+/* The encoded unicast source after the group (@extra: an assert's 8 bytes of metric). */
+static int
+src_after_group(const struct pkt_view *v, struct pkt_elem *e, uint32_t extra,
+                const struct pkt_field *f4, uint8_t n4, const struct pkt_field *f6, uint8_t n6)
+{
+        struct pkt_elem g = { 0 };
+
+        if (e->count > 0 || group_next(v, &g) != 1)
+                return 0;
+        if (g.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED))
+                return 0;
+        return ea_elem(v, e, g.next, PIM_EA_UNI_PREFIX, extra, f4, n4, f6, n6);
+}
+
+static int
+stop_src_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        return src_after_group(v, e, 0, src4_fields, ARRAY_SIZE(src4_fields), src6_fields,
+                               ARRAY_SIZE(src6_fields));
+}
+
+static int
+assert_src_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        return src_after_group(v, e, 8, assert_src4_fields, ARRAY_SIZE(assert_src4_fields),
+                               assert_src6_fields, ARRAY_SIZE(assert_src6_fields));
+}
+
+/*
+ * The body is the whole message; walk every set once so a cut or contradictory address flags the
+ * layer. A set whose first element cannot be reached (the one before it damaged) produces nothing.
+ * The sets' elements each advance at least 2 bytes or end their walk: bounded by caplen.
+ */
+static void
+body_dissect(const struct pkt_view *v, struct pkt_dissect *d, const struct pkt_elem_set *sets,
+             unsigned n)
+{
+        d->hdr_len = v->wire_len;
+        d->payload_len = 0;
+        for (unsigned s = 0; s < n; s++) {
+                struct pkt_elem e = { 0 };
+                while (sets[s].next(v, &e) == 1) {
+                        e.count++;
+                        if (e.flags & PKT_LAYER_MALFORMED)
+                                d->flags |= PKT_LAYER_MALFORMED;
+                        if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
+                                return;
+                }
+        }
+}
+
+static const struct pkt_elem_set joinprune_elems[] = {
+        { .name = "upstream", .elem_name = "upstream", .next = upstream_next, .fields = ea_fields,
+          .n_fields = ARRAY_SIZE(ea_fields) },
+        { .name = "groups", .elem_name = "group", .next = jp_groups_next, .fields = ea_fields,
+          .n_fields = ARRAY_SIZE(ea_fields) },
+};
+
+static const struct pkt_elem_set registerstop_elems[] = {
+        { .name = "group", .elem_name = "group", .next = group_next, .fields = ea_fields,
+          .n_fields = ARRAY_SIZE(ea_fields) },
+        { .name = "src", .elem_name = "src", .next = stop_src_next, .fields = ea_fields,
+          .n_fields = ARRAY_SIZE(ea_fields) },
+};
+
+static const struct pkt_elem_set assert_elems[] = {
+        { .name = "group", .elem_name = "group", .next = group_next, .fields = ea_fields,
+          .n_fields = ARRAY_SIZE(ea_fields) },
+        { .name = "src", .elem_name = "src", .next = assert_src_next, .fields = ea_fields,
+          .n_fields = ARRAY_SIZE(ea_fields) },
+};
+
+static void
+joinprune_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        body_dissect(v, d, joinprune_elems, ARRAY_SIZE(joinprune_elems));
+}
+
+static void
+registerstop_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        body_dissect(v, d, registerstop_elems, ARRAY_SIZE(registerstop_elems));
+}
+
+static void
+assert_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        body_dissect(v, d, assert_elems, ARRAY_SIZE(assert_elems));
 }
 
 /* ---- building hello options: "holdtime(105)", "dr_priority(1)", "opt(type=24,value=c0000201)" ---- */
@@ -351,4 +689,34 @@ const struct pkt_proto pkt_proto_pimregister = {
         .fields = register_fields,
         .n_fields = ARRAY_SIZE(register_fields),
         .dissect = register_dissect,
+};
+
+const struct pkt_proto pkt_proto_pimregisterstop = {
+        .name = "pimregisterstop",
+        .summary = "PIM register-stop: encoded group and source (RFC 7761 4.9.4)",
+        .id = PKT_PROTO_PIM_REGISTER_STOP,
+        .min_hdr_len = 0,
+        .elems = registerstop_elems,
+        .n_elems = ARRAY_SIZE(registerstop_elems),
+        .dissect = registerstop_dissect,
+};
+
+const struct pkt_proto pkt_proto_pimjoinprune = {
+        .name = "pimjoinprune",
+        .summary = "PIM join/prune: upstream neighbor, groups and their sources (RFC 7761 4.9.5)",
+        .id = PKT_PROTO_PIM_JOIN_PRUNE,
+        .min_hdr_len = 0,
+        .elems = joinprune_elems,
+        .n_elems = ARRAY_SIZE(joinprune_elems),
+        .dissect = joinprune_dissect,
+};
+
+const struct pkt_proto pkt_proto_pimassert = {
+        .name = "pimassert",
+        .summary = "PIM assert: group, source, RPT bit, metric preference, metric (RFC 7761 4.9.6)",
+        .id = PKT_PROTO_PIM_ASSERT,
+        .min_hdr_len = 0,
+        .elems = assert_elems,
+        .n_elems = ARRAY_SIZE(assert_elems),
+        .dissect = assert_dissect,
 };

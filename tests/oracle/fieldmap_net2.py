@@ -64,6 +64,62 @@ def igmp_max_resp(pkt):
     return vals
 
 
+def _pim_srcs(hexstr):
+    """The encoded-source addresses (RFC 7761 4.9.1) of a join/prune group's `srcs` bytes, in order."""
+    import ipaddress
+    b, out, i = bytes.fromhex(hexstr), [], 0
+    while i + 4 <= len(b):
+        alen = {1: 4, 2: 16}.get(b[i]) if b[i + 1] == 0 else None
+        if alen is None or i + 4 + alen > len(b):
+            break
+        a = ipaddress.ip_address(b[i + 4:i + 4 + alen])
+        out.append({"af": b[i], "enc_type": b[i + 1], "flags": b[i + 2], "masklen": b[i + 3], "addr": str(a)})
+        i += 4 + alen
+    return out
+
+
+def pim_addrs(pkt):
+    """Every encoded address of the PIM bodies we decode, in wire order, as (role, element) pairs:
+    upstream, group, join, prune (join/prune sources, decoded from `srcs`) and src (register-stop, assert)."""
+    vals = []
+    for l in pkt["layers"]:
+        name = l.get("layer")
+        if name == "pimjoinprune":
+            vals += [("upstream", e) for e in l.get("upstream", [])]
+            for g in l.get("groups", []):
+                vals.append(("group", g))
+                srcs = _pim_srcs(g.get("srcs", ""))
+                nj = int(g.get("njoin", 0))
+                vals += [("join" if k < nj else "prune", s) for k, s in enumerate(srcs)]
+        elif name in ("pimregisterstop", "pimassert"):
+            vals += [("group", e) for e in l.get("group", [])]
+            vals += [("src", e) for e in l.get("src", [])]
+    return vals
+
+
+def pim_addr(roles, key, af, twice=False):
+    """tshark's per-role address fields; a group is shown twice (the tree's label and its item)."""
+    def get(pkt):
+        vals = []
+        for role, e in pim_addrs(pkt):
+            if role in roles and (af is None or int(e.get("af", 0)) == af) and key in e:
+                vals += [e[key]] * (2 if twice else 1)
+        return vals
+    return get
+
+
+def pim_mask_len(pkt):
+    return [e["masklen"] for role, e in pim_addrs(pkt) if role in ("group", "join", "prune") and "masklen" in e]
+
+
+def pim_ea(key):
+    return lambda pkt: [e[key] for _r, e in pim_addrs(pkt) if key in e]
+
+
+def pim_concat(*getters):
+    return lambda pkt: [v for g in getters for v in g(pkt)]
+
+
 def _auth_text(v, _l):
     """tshark shows simple authentication as text up to the first NUL."""
     return bytes.fromhex(v).split(b"\0")[0].decode("latin-1")
@@ -98,15 +154,38 @@ MAP = {
     # PIM (v2)
     "pim.version": field("pim", "v"),
     "pim.type": field("pim", "type"),
-    "pim.res_bytes": field("pim", "rsvd"),
+    "pim.res_bytes": pim_concat(field("pim", "rsvd"), elems("pimjoinprune", ("upstream",), "rsvd")),
     "pim.cksum": field("pim", "sum"),
     "pim.optiontype": elems("pimhello", ("opts",), "type"),
     "pim.optionlength": elems("pimhello", ("opts",), "len"),
-    "pim.holdtime": elems("pimhello", ("opts",), "holdtime"),
+    "pim.holdtime": pim_concat(elems("pimhello", ("opts",), "holdtime"),
+                               elems("pimjoinprune", ("upstream",), "holdtime")),
     "pim.dr_priority": elems("pimhello", ("opts",), "dr_priority"),
     "pim.generation_id": elems("pimhello", ("opts",), "generation_id"),
     "pim.register_flag.border": field("pimregister", "b"),
     "pim.register_flag.null_register": field("pimregister", "n"),
+    # PIM register-stop, join/prune, assert: encoded addresses (RFC 7761 4.9.1) as elements
+    "pim.upstream_neighbor": pim_addr(("upstream",), "neighbor", 1),
+    "pim.upstream_neighbor_ip6": pim_addr(("upstream",), "neighbor", 2),
+    "pim.numgroups": elems("pimjoinprune", ("upstream",), "ngroups"),
+    "pim.numjoins": elems("pimjoinprune", ("groups",), "njoin"),
+    "pim.numprunes": elems("pimjoinprune", ("groups",), "nprune"),
+    "pim.group": pim_addr(("group",), "group", 1, twice=True),
+    "pim.group_ip6": pim_addr(("group",), "group", 2, twice=True),
+    "pim.group_addr.flags.b": pim_addr(("group",), "b", None),
+    "pim.group_addr.flags.z": pim_addr(("group",), "z", None),
+    "pim.join_ip": pim_addr(("join",), "addr", 1),
+    "pim.join_ip6": pim_addr(("join",), "addr", 2),
+    "pim.prune_ip": pim_addr(("prune",), "addr", 1),
+    "pim.prune_ip6": pim_addr(("prune",), "addr", 2),
+    "pim.source": pim_concat(pim_addr(("join", "prune"), "addr", 1), pim_addr(("src",), "src", 1)),
+    "pim.source_ip6": pim_concat(pim_addr(("join", "prune"), "addr", 2), pim_addr(("src",), "src", 2)),
+    "pim.mask_len": pim_mask_len,
+    "pim.addr_address_family": pim_ea("af"),
+    "pim.addr_encoding_type": pim_ea("enc_type"),
+    "pim.rpt": elems("pimassert", ("src",), "r"),
+    "pim.metric_pref": elems("pimassert", ("src",), "metric_pref"),
+    "pim.metric": elems("pimassert", ("src",), "metric"),
     # OSPF (v2 bodies; v3 only the header)
     "ospf.version": field("ospf", "v"),
     "ospf.msg": field("ospf", "type"),
