@@ -197,6 +197,163 @@ test_ipx_in_raw_8023_frame(void **state)
 }
 
 /* Every element of every layer, so that the iterators run on each cut too. */
+/* Field @name of element @nth of set @set of layer @i, as text. */
+static const char *
+pim_elem_str(struct pkt *p, int i, const char *set, unsigned nth, const char *name)
+{
+        static char s[512]; /* an IPv6 group's 7 sources: 280 hex digits */
+        unsigned k = 0;
+
+        assert_true(i > 0);
+        PKT_ELEM_FOREACH(p, (unsigned)i, set, e)
+        {
+                if (k++ == nth) {
+                        assert_true(pkt_elem_get_str(p, (unsigned)i, &e, name, s, sizeof(s)) >= 0);
+                        return s;
+                }
+        }
+        fail_msg("%s: no element %u", set, nth);
+        return NULL;
+}
+
+/* tshark (frame 3): pim.upstream_neighbor 10.0.0.13, pim.res_bytes 00, pim.numgroups 1,
+ * pim.holdtime 210, pim.group 239.123.123.123 (flags 0x00, mask_len 32), pim.numjoins 1,
+ * pim.join_ip 1.1.1.1 (flags 0x07, mask_len 32), pim.numprunes 0, pim.cksum 0x5ae5 (good). */
+static void
+test_pim_join_prune_corpus_frame_matches_tshark(void **state)
+{
+        uint8_t buf[2048];
+        struct pkt p;
+        (void)state;
+
+        load_frame("tcpdump/PIM-SM_join_prune.pcap", 3, buf, sizeof(buf), &p);
+        int i = pkt_layer_find(&p, PKT_PROTO_PIM_JOIN_PRUNE, 0);
+        assert_true(i > 0);
+        assert_false(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
+        assert_string_equal(tu_field(&p, (unsigned)i - 1, "sum"), "0x5ae5");
+        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "af"), "1");
+        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "neighbor"), "10.0.0.13");
+        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "rsvd"), "00");
+        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "ngroups"), "1");
+        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "holdtime"), "210");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "239.123.123.123");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "b"), "0");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "masklen"), "32");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "njoin"), "1");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "nprune"), "0");
+        /* the one joined source, encoded (RFC 7761 4.9.1): IPv4, native, flags S|W|R, /32, 1.1.1.1 */
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "srcs"), "0100072001010101");
+        int n = 0;
+        PKT_ELEM_FOREACH(&p, (unsigned)i, "groups", e)
+                n++;
+        assert_int_equal(n, 1);
+        pkt_done(&p);
+}
+
+/* tshark (frame 152, IPv6): pim.upstream_neighbor_ip6 1::9, pim.numgroups 3, pim.holdtime 45,
+ * pim.group_ip6 ff02::3 then ff02::2, ff02::1; 4 joins and 3 prunes each (first join 1::5). */
+static void
+test_pim_join_prune_ipv6_matches_tshark(void **state)
+{
+        uint8_t buf[2048];
+        struct pkt p;
+        (void)state;
+
+        load_frame("tcpdump/pim-packet-assortment.pcap", 152, buf, sizeof(buf), &p);
+        int i = pkt_layer_find(&p, PKT_PROTO_PIM_JOIN_PRUNE, 0);
+        assert_true(i > 0);
+        assert_false(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
+        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "neighbor"), "1::9");
+        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "ngroups"), "3");
+        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "holdtime"), "45");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "ff02::3");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "ff02::2");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 2, "group"), "ff02::1");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 2, "njoin"), "4");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 2, "nprune"), "3");
+        /* 7 encoded IPv6 sources of 20 bytes; the first is 1::5 */
+        const char *srcs = pim_elem_str(&p, i, "groups", 2, "srcs");
+        assert_int_equal(strlen(srcs), 7 * 20 * 2);
+        assert_memory_equal(srcs, "02000", 5);
+        assert_memory_equal(srcs + 8, "00010000000000000000000000000005", 32);
+        pkt_done(&p);
+}
+
+/* tshark: assert (frame 42) pim.group 225.0.0.1, pim.source 10.0.0.1, pim.rpt 0, pim.metric_pref 0,
+ * pim.metric 0; register-stop (frame 79) pim.group 225.0.0.1, pim.source 10.0.0.1; IPv6 assert
+ * (frame 169) pim.group_ip6 ff02::1, pim.source_ip6 1::2. */
+static void
+test_pim_assert_and_register_stop_match_tshark(void **state)
+{
+        uint8_t buf[2048];
+        struct pkt p;
+        (void)state;
+
+        load_frame("tcpdump/pim-packet-assortment.pcap", 42, buf, sizeof(buf), &p);
+        int i = pkt_layer_find(&p, PKT_PROTO_PIM_ASSERT, 0);
+        assert_string_equal(pim_elem_str(&p, i, "group", 0, "group"), "225.0.0.1");
+        assert_string_equal(pim_elem_str(&p, i, "src", 0, "src"), "10.0.0.1");
+        assert_string_equal(pim_elem_str(&p, i, "src", 0, "r"), "0");
+        assert_string_equal(pim_elem_str(&p, i, "src", 0, "metric_pref"), "0");
+        assert_string_equal(pim_elem_str(&p, i, "src", 0, "metric"), "0");
+        pkt_done(&p);
+
+        load_frame("tcpdump/pim-packet-assortment.pcap", 79, buf, sizeof(buf), &p);
+        i = pkt_layer_find(&p, PKT_PROTO_PIM_REGISTER_STOP, 0);
+        assert_string_equal(pim_elem_str(&p, i, "group", 0, "group"), "225.0.0.1");
+        assert_string_equal(pim_elem_str(&p, i, "src", 0, "src"), "10.0.0.1");
+        pkt_done(&p);
+
+        load_frame("tcpdump/pim-packet-assortment.pcap", 169, buf, sizeof(buf), &p);
+        i = pkt_layer_find(&p, PKT_PROTO_PIM_ASSERT, 0);
+        assert_string_equal(pim_elem_str(&p, i, "group", 0, "group"), "ff02::1");
+        assert_string_equal(pim_elem_str(&p, i, "src", 0, "src"), "1::2");
+        pkt_done(&p);
+}
+
+/* A join/prune claiming 255 groups carries one: the group walk follows the bytes, not the count.
+ * That group then claiming 65535 joined sources runs past the message: malformed, not a long loop. */
+static void
+test_pim_join_prune_hostile_counts(void **state)
+{
+        uint8_t buf[2048];
+        struct pkt p;
+        int n = 0;
+        (void)state;
+
+        size_t len = load_frame("tcpdump/PIM-SM_join_prune.pcap", 3, buf, sizeof(buf), &p);
+        pkt_done(&p);
+        /* Ethernet 14 + IPv4 20 + PIM 4: upstream (6) then rsvd, num groups at 38 + 7 */
+        buf[14 + 20 + 4 + 7] = 0xff;
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_dlt(&p, DLT_EN10MB, buf, len, len), 0);
+        int i = pkt_layer_find(&p, PKT_PROTO_PIM_JOIN_PRUNE, 0);
+        assert_true(i > 0);
+        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "ngroups"), "255");
+        assert_false(p.layers[i].flags & PKT_LAYER_MALFORMED);
+        PKT_ELEM_FOREACH(&p, (unsigned)i, "groups", e)
+                n++;
+        assert_int_equal(n, 1);
+        pkt_done(&p);
+
+        /* the group's join count, after its 8-byte encoded address */
+        buf[14 + 20 + 4 + 10 + 8] = 0xff;
+        buf[14 + 20 + 4 + 10 + 9] = 0xff;
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_dlt(&p, DLT_EN10MB, buf, len, len), 0);
+        i = pkt_layer_find(&p, PKT_PROTO_PIM_JOIN_PRUNE, 0);
+        assert_true(i > 0);
+        assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
+        n = 0;
+        PKT_ELEM_FOREACH(&p, (unsigned)i, "groups", e)
+        {
+                assert_true(e.flags & PKT_LAYER_MALFORMED);
+                n++;
+        }
+        assert_int_equal(n, 1);
+        pkt_done(&p);
+}
+
 static void
 walk_elems(struct pkt *p, unsigned nl)
 {
@@ -263,6 +420,23 @@ sweep_file(const char *rel, unsigned max_frames)
         pcap_close(pc);
 }
 
+/* Frame @frame (1-based) of @rel, every prefix. */
+static void
+sweep_frame(const char *rel, unsigned frame)
+{
+        char err[PCAP_ERRBUF_SIZE];
+        struct pcap_pkthdr *h;
+        const u_char *data;
+        pcap_t *pc = pcap_open_offline(tu_corpus(rel), err);
+
+        if (!pc)
+                fail_msg("%s: %s", rel, err);
+        for (unsigned i = 0; i < frame; i++)
+                assert_int_equal(pcap_next_ex(pc, &h, &data), 1);
+        sweep_prefixes(pcap_datalink(pc), data, h->caplen);
+        pcap_close(pc);
+}
+
 static void
 test_net2_every_prefix_is_flagged_never_crashes(void **state)
 {
@@ -274,6 +448,12 @@ test_net2_every_prefix_is_flagged_never_crashes(void **state)
         sweep_file("pypacker/packets_ospf.pcap", 7);
         sweep_file("tcpdump/PIMv2_hellos.pcap", 2);
         sweep_file("tcpdump/PIM_register_register-stop.pcap", 2);
+        sweep_frame("tcpdump/PIM-SM_join_prune.pcap", 3);        /* join/prune, IPv4 */
+        sweep_frame("tcpdump/pim-packet-assortment.pcap", 25);   /* join/prune, 3 groups, 7 sources */
+        sweep_frame("tcpdump/pim-packet-assortment.pcap", 42);   /* assert */
+        sweep_frame("tcpdump/pim-packet-assortment.pcap", 79);   /* register-stop */
+        sweep_frame("tcpdump/pim-packet-assortment.pcap", 152);  /* join/prune, IPv6 */
+        sweep_frame("tcpdump/pim-packet-assortment.pcap", 169);  /* assert, IPv6 */
         sweep_file("tcpdump/ipx.pcap", 2);
 }
 
@@ -352,6 +532,10 @@ main(void)
                 cmocka_unit_test(test_net2_every_prefix_is_flagged_never_crashes),
                 cmocka_unit_test(test_net2_hostile_corpus_files_parse),
                 cmocka_unit_test(test_igmpv3_record_claiming_too_many_sources_is_malformed),
+                cmocka_unit_test(test_pim_join_prune_corpus_frame_matches_tshark),
+                cmocka_unit_test(test_pim_join_prune_ipv6_matches_tshark),
+                cmocka_unit_test(test_pim_assert_and_register_stop_match_tshark),
+                cmocka_unit_test(test_pim_join_prune_hostile_counts),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
