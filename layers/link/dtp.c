@@ -49,16 +49,9 @@ static const struct pkt_elem_set dtp_elems[] = {
 static void
 dtp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        struct pkt_elem e = { 0 };
-
         d->hdr_len = v->wire_len;
         d->payload_len = 0;
-        /* Each element advances at least 4 bytes or ends the walk. */
-        while (dtp_tvs_next(v, &e) == 1) {
-                e.count++;
-                if (e.flags & PKT_LAYER_MALFORMED)
-                        d->flags |= PKT_LAYER_MALFORMED;
-        }
+        d->flags |= pkt_elems_damage(v, dtp_tvs_next);
 }
 
 static int

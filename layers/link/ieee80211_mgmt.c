@@ -134,20 +134,11 @@ mgmt_body_hidden(const struct pkt_view *v, struct pkt_dissect *d)
 static void
 mgmt_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        struct pkt_elem e = { 0 };
-
         if (mgmt_body_hidden(v, d))
                 return;
         d->hdr_len = MAX(v->wire_len, wlan_mgmt_fixed_len(v->proto));
         d->payload_len = 0;
-        /* Each element advances at least 2 bytes or ends the walk, so this is bounded by caplen. */
-        while (wlan_ie_elems[0].next(v, &e) == 1) {
-                e.count++;
-                if (e.flags & PKT_LAYER_MALFORMED)
-                        d->flags |= PKT_LAYER_MALFORMED;
-                if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
-                        break;
-        }
+        d->flags |= pkt_elems_damage(v, wlan_ie_elems[0].next);
 }
 
 /* Action frames: category and code, then a body that depends on them (raw). */

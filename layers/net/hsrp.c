@@ -99,18 +99,11 @@ static const struct pkt_elem_set hsrp_elems[] = {
 static void
 hsrp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        struct pkt_elem e = { 0 };
-
         if (!is_v2(v->b))
                 return; /* version 0: 20 bytes */
         d->hdr_len = v->wire_len;
         d->payload_len = 0;
-        /* Each TLV advances at least 2 bytes or ends the walk. */
-        while (hsrp2_tlvs_next(v, &e) == 1) {
-                e.count++;
-                if (e.flags & PKT_LAYER_MALFORMED)
-                        d->flags |= PKT_LAYER_MALFORMED;
-        }
+        d->flags |= pkt_elems_damage(v, hsrp2_tlvs_next);
 }
 
 static const struct pkt_key hsrp_carriers[] = {

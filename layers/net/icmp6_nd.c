@@ -241,18 +241,9 @@ static const struct pkt_elem_set nd_elems[] = {
 static void
 nd_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        struct pkt_elem e = { 0 };
-
         d->hdr_len = v->wire_len;
         d->payload_len = 0;
-        /* Each element advances at least 8 bytes or ends the walk, so this is bounded by caplen. */
-        while (nd_opts_next(v, &e) == 1) {
-                e.count++;
-                if (e.flags & PKT_LAYER_MALFORMED)
-                        d->flags |= PKT_LAYER_MALFORMED;
-                if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
-                        break;
-        }
+        d->flags |= pkt_elems_damage(v, nd_opts_next);
 }
 
 /* ---- building options: "slla(02:00:00:00:00:01)", "prefix(prefix_len=64,flags=L|A,...)" ---- */

@@ -188,20 +188,12 @@ body_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
         int (*next)(const struct pkt_view *, struct pkt_elem *) = v->proto == PKT_PROTO_OSPF_LSU ? lsas_next
                                                                                                   : NULL;
-        struct pkt_elem e = { 0 };
 
         d->hdr_len = MAX(v->wire_len, first_elem(v->proto));
         d->payload_len = 0;
         if (!next)
                 return;
-        /* Each LSA advances at least 20 bytes or ends the walk: bounded by caplen. */
-        while (next(v, &e) == 1) {
-                e.count++;
-                if (e.flags & PKT_LAYER_MALFORMED)
-                        d->flags |= PKT_LAYER_MALFORMED;
-                if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
-                        break;
-        }
+        d->flags |= pkt_elems_damage(v, next);
 }
 
 static int

@@ -309,18 +309,9 @@ opts_next(const struct pkt_view *v, struct pkt_elem *e)
 static void
 hello_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        struct pkt_elem e = { 0 };
-
         d->hdr_len = v->wire_len;
         d->payload_len = 0;
-        /* Each option advances at least 4 bytes or ends the walk: bounded by caplen. */
-        while (opts_next(v, &e) == 1) {
-                e.count++;
-                if (e.flags & PKT_LAYER_MALFORMED)
-                        d->flags |= PKT_LAYER_MALFORMED;
-                if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
-                        break;
-        }
+        d->flags |= pkt_elems_damage(v, opts_next);
 }
 
 static void

@@ -79,6 +79,19 @@ pkt_elems_check(struct pkt *p, unsigned idx)
         }
 }
 
+uint16_t
+pkt_elems_damage(const struct pkt_view *v, int (*next)(const struct pkt_view *v, struct pkt_elem *e))
+{
+        struct pkt_elem e = PKT_ELEM_INIT;
+
+        while (next(v, &e) == 1) {
+                e.count++;
+                if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
+                        return e.flags & PKT_LAYER_MALFORMED;
+        }
+        return 0;
+}
+
 /* Finds field @name of element @e: set fields first, then the element's kind fields. */
 static int
 elem_field(struct pkt *p, unsigned idx, const struct pkt_elem *e, const char *name,

@@ -119,6 +119,11 @@ int pkt_elem_next(struct pkt *p, unsigned idx, const char *set_name, struct pkt_
 #define PKT_ELEM_INIT { 0 }
 #define PKT_ELEM_FOREACH(p, idx, set, e) for (struct pkt_elem e = PKT_ELEM_INIT; pkt_elem_next((p), (idx), (set), &e) == 1;)
 
+/* For dissect hooks of layers whose header is made of elements: walks them from the start with @next
+ * and returns PKT_LAYER_MALFORMED when an element contradicts the layer, else 0. The walk ends at the
+ * first damaged element (iterators end there, see struct pkt_elem_set), so it is bounded by @v. */
+uint16_t pkt_elems_damage(const struct pkt_view *v, int (*next)(const struct pkt_view *v, struct pkt_elem *e));
+
 /* Reads field @name of element @e (from the set's fields or the element's kind fields), like
  * pkt_field_get_u64() / pkt_field_get_str(). */
 int pkt_elem_get_u64(struct pkt *p, unsigned idx, const struct pkt_elem *e, const char *name, uint64_t *ret);
