@@ -6,7 +6,8 @@ set -eu
 cd "$(dirname "$0")/.."
 
 PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev libpcap-dev libevent-dev
-libjson-c-dev libsystemd-dev libcmocka-dev tshark tcpdump python3-scapy libtins-dev iproute2"
+libjson-c-dev libsystemd-dev libcmocka-dev tshark tcpdump python3-scapy libtins-dev iproute2
+systemd socat"
 
 missing=""
 for p in $PACKAGES; do
