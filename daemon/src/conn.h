@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* One client connection: its peer credentials and roles, its framing buffers and its timers. */
+#ifndef PKTD_CONN_H
+#define PKTD_CONN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct evbuffer;
+struct event;
+struct pktd;
+
+/* A frame that has started must end within this time: a client trickling one byte at a time cannot
+ * hold a connection slot and a growing buffer open indefinitely (the issue's 30 s). */
+#define PKTD_FRAME_DEADLINE_SEC 30
+
+/* After a ProtocolError or LimitExceeded reply the connection is closed; the reply gets this long to
+ * leave, so a client that does not read cannot keep the connection half-closed. */
+#define PKTD_CLOSE_LINGER_SEC 2
+
+/* One read() takes at most this much, so one busy client cannot starve the others in a loop pass. */
+#define PKTD_READ_CHUNK (64 * 1024)
+
+struct pktd_conn {
+        struct pktd *d;
+        struct pktd_conn *prev, *next; /* d->conns */
+        uint64_t id;                   /* ListClients' id: increasing, never reused while running */
+        int fd;
+
+        /* The peer as the kernel saw it at connect (SO_PEERCRED), and the roles the policy gave it. */
+        uid_t uid;
+        gid_t gid;
+        pid_t pid;
+        unsigned roles; /* enum pktp_role bits */
+
+        uint64_t connected_usec;
+        uint64_t calls;
+
+        struct evbuffer *in, *out;
+        size_t scanned;            /* bytes of @in already searched for the NUL */
+        uint64_t frame_start_usec; /* 0: no partial frame pending */
+        uint64_t activity_usec;    /* last byte read or written, for the idle timeout */
+
+        struct event *ev_read, *ev_write, *ev_timer;
+        bool reading;              /* ev_read is armed */
+        bool closing;              /* flush what is queued, then close */
+};
+
+/* Takes @fd (an accepted, non-blocking, close-on-exec socket with a peer that has @roles) and
+ * starts serving it. On failure @fd is closed. Returns 0 or a negative errno. */
+int pktd_conn_new(struct pktd *d, int fd, uid_t uid, gid_t gid, pid_t pid, unsigned roles);
+/* Closes and frees @c, unlinking it from its daemon. Accepts NULL; returns NULL. */
+struct pktd_conn *pktd_conn_free(struct pktd_conn *c);
+/* Bytes queued for the client and not yet written. */
+size_t pktd_conn_queued(const struct pktd_conn *c);
+/* SIGTERM: stop reading, close as soon as queued output is written. */
+void pktd_conn_shutdown(struct pktd_conn *c);
+/* Number of open connections of @uid. */
+unsigned pktd_conn_count_uid(const struct pktd *d, uid_t uid);
+
+#endif
