@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private to libpktclient: the connection's state and the helpers its files share. Never installed. */
+#ifndef PKTC_CLIENT_H
+#define PKTC_CLIENT_H
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <pktc/pktc.h>
+
+/* Checks a caller's precondition: a public call returns @err instead of crashing on misuse. */
+#define pktc_assert_return(expr, err)                                                                   \
+        do {                                                                                            \
+                if (__builtin_expect(!(expr), 0))                                                       \
+                        return (err);                                                                   \
+        } while (0)
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+static inline void *
+take_ptr_(void **pp)
+{
+        void *p = *pp;
+        *pp = NULL;
+        return p;
+}
+#define TAKE_PTR(p) ((__typeof__(p))take_ptr_((void **)&(p)))
+
+static inline void
+freep(void *p)
+{
+        free(*(void **)p);
+}
+#define _cleanup_free_ _cleanup_(freep)
+
+/* A queued reply. */
+struct pktc_node {
+        struct pktc_node *next;
+        struct pktc_reply reply;
+};
+
+struct pktc {
+        int fd;
+        /* The first error that made the connection unusable (sticky), or 0. */
+        int err;
+        /* Replies still due: one per call sent without ONEWAY, taken off by its last reply. */
+        uint64_t pending;
+
+        /* Calls not yet sent: bytes [out_off, out_len) of out. */
+        char *out;
+        size_t out_off, out_len, out_cap;
+
+        /* Bytes received and not yet framed: [0, in_len) of in; [0, in_scanned) holds no NUL. */
+        char *in;
+        size_t in_len, in_scanned, in_cap;
+
+        /* Complete replies, oldest first. */
+        struct pktc_node *head, *tail;
+        size_t queued;
+};
+
+/* reply.c: parses one frame (@len bytes, its NUL excluded) into *@ret. Returns 0, -EBADMSG (not a
+ * varlink reply: not JSON, not an object, wrong member types) or -ENOMEM. */
+int pktc_reply_parse(const char *frame, size_t len, struct pktc_reply *ret);
+
+/* call.c: appends the frame of one call, NUL included, to *@ret (malloc'd) and its length to
+ * *@ret_len. Arguments are checked as pktc_call() documents. */
+int pktc_call_format(const char *method, const char *params_json, unsigned flags, char **ret,
+                     size_t *ret_len);
+
+#endif
