@@ -139,7 +139,47 @@ struct spec_ctx {
         size_t err_size;
         unsigned layer_no;
         const char *layer_name;
+        size_t layer_pos; /* offset in the spec of the current layer's (trimmed) text */
+        size_t pos;       /* offset in the spec of what failed: set before fail() */
 };
+
+static size_t
+skip_blanks(const char *s, size_t i)
+{
+        while (s[i] == ' ' || s[i] == '\t')
+                i++;
+        return i;
+}
+
+/* Offset in layer text @text of argument @no (0-based) as pkt_spec_split() counts them: of its
+ * value when @is_value and it has one, else of the argument. 0 when it cannot be found. */
+static size_t
+arg_offset(const char *text, unsigned no, bool is_value)
+{
+        const char *open = strchr(text, '(');
+        size_t i;
+
+        if (!open)
+                return 0;
+        i = (size_t)(open - text) + 1;
+        for (unsigned k = 0;; k++) {
+                int len = token_len(text + i, ",)");
+                if (len < 0)
+                        return 0;
+                if (k == no) {
+                        const char *a = text + i;
+                        const char *eq = memchr(a, '=', (size_t)len);
+                        const char *quote = memchr(a, '"', (size_t)len);
+                        if (is_value && eq && (!quote || eq < quote))
+                                return skip_blanks(text, (size_t)(eq - text) + 1);
+                        return skip_blanks(text, i);
+                }
+                i += (size_t)len;
+                if (text[i] != ',')
+                        return 0;
+                i++;
+        }
+}
 
 static int
 fail(struct spec_ctx *c, int r, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -179,7 +219,7 @@ reason(int r)
         }
 }
 
-/* raw("text"), raw(hex=0011...), raw(0011...) */
+/* raw("text"), raw(hex=0011...), raw(0011...); @c->pos is already at the value. */
 static int
 push_raw(struct spec_ctx *c, const char *value, bool is_hex)
 {
@@ -199,17 +239,18 @@ push_raw(struct spec_ctx *c, const char *value, bool is_hex)
         return r < 0 ? fail(c, r, "payload: cannot append (%d)", r) : 0;
 }
 
-/* "[a(..), b, ...]" -> one pkt_elem_add() per element. */
+/* "[a(..), b, ...]" -> one pkt_elem_add() per element. @c->pos is at the list's "[". */
 static int
 add_elems(struct spec_ctx *c, int idx, const char *set, const char *list)
 {
-        size_t n = strlen(list);
+        size_t n = strlen(list), list_pos = c->pos;
         char one[1024];
 
         if (n < 2 || list[n - 1] != ']')
                 return fail(c, -EINVAL, "field '%s': element list must end with ']'", set);
         for (const char *s = list + 1; *s != ']';) {
                 int len = token_len(s, ",]");
+                c->pos = list_pos + skip_blanks(list, (size_t)(s - list));
                 if (len < 0 || (size_t)len >= sizeof(one))
                         return fail(c, -EINVAL, "field '%s': bad element list", set);
                 copy_trim(one, sizeof(one), s, (size_t)len);
@@ -235,12 +276,14 @@ build_raw(struct spec_ctx *c, const char *args)
         c->layer_name = "raw";
         if (n == 0)
                 return push_raw(c, "\"\"", false);
+        c->pos = c->layer_pos + 3;
         if (args[0] != '(' || args[n - 1] != ')')
                 return fail(c, -EINVAL, "raw takes (\"text\") or (hex=...)");
         value = strndup(args + 1, n - 2);
         if (!value)
                 return -ENOMEM;
         bool is_hex = strncmp(value, "hex=", 4) == 0;
+        c->pos += 1 + (is_hex ? 4 : 0);
         return push_raw(c, is_hex ? value + 4 : value, is_hex);
 }
 
@@ -248,17 +291,23 @@ build_raw(struct spec_ctx *c, const char *args)
 #define SPEC_ARGS_MAX 64
 
 static int
-apply_args(struct spec_ctx *c, int idx, const struct pkt_spec_arg *args, int n)
+apply_args(struct spec_ctx *c, const char *text, int idx, const struct pkt_spec_arg *args, int n)
 {
         for (int i = 0; i < n; i++) {
                 const struct pkt_spec_arg *a = &args[i];
                 int r;
+                /* An unknown field points at its name; a value that does not fit, at the value. */
+                c->pos = c->layer_pos + arg_offset(text, (unsigned)i, false);
                 if (!a->key[0])
                         return fail(c, -EINVAL, "argument '%s': expected name=value", a->value);
-                if (a->value[0] == '[')
+                if (a->value[0] == '[') {
+                        c->pos = c->layer_pos + arg_offset(text, (unsigned)i, true);
                         r = add_elems(c, idx, a->key, a->value);
-                else if ((r = pkt_field_set_str(c->p, (unsigned)idx, a->key, a->value)) < 0)
+                } else if ((r = pkt_field_set_str(c->p, (unsigned)idx, a->key, a->value)) < 0) {
+                        if (r != -ENOENT)
+                                c->pos = c->layer_pos + arg_offset(text, (unsigned)i, true);
                         return fail(c, r, "field '%s' = '%s': %s", a->key, a->value, reason(r));
+                }
                 if (r < 0)
                         return r;
         }
@@ -288,20 +337,24 @@ build_layer(struct spec_ctx *c, const char *text, unsigned context)
         idx = pkt_push(c->p, (unsigned)id);
         if (idx < 0)
                 return fail(c, idx, "cannot push the layer (%d)", idx);
-        return apply_args(c, idx, args, n);
+        return apply_args(c, text, idx, args, n);
 }
 
 int
 pkt_build(struct pkt *p, const char *spec, char *err, size_t err_size)
 {
-        struct spec_ctx c = { .p = p, .err = err, .err_size = err_size };
+        return pkt_build_at(p, spec, err, err_size, NULL);
+}
+
+static int
+build_spec(struct spec_ctx *c, const char *spec)
+{
         _cleanup_free_ char *layer = NULL;
         size_t spec_len;
         unsigned context = PKT_PROTO_NONE;
+        struct pkt *p = c->p;
 
-        pkt_assert_return(p && spec, -EINVAL);
-        if (err && err_size)
-                err[0] = 0;
+        c->pos = 0;
         pkt_done(p);
         spec_len = strlen(spec);
         layer = malloc(spec_len + 1);
@@ -309,14 +362,16 @@ pkt_build(struct pkt *p, const char *spec, char *err, size_t err_size)
                 return -ENOMEM;
         for (const char *s = spec; *s;) {
                 int len = token_len(s, "/");
-                c.layer_no++;
-                c.layer_name = NULL;
+                c->layer_no++;
+                c->layer_name = NULL;
+                c->layer_pos = skip_blanks(spec, (size_t)(s - spec));
+                c->pos = c->layer_pos;
                 if (len < 0) {
                         pkt_done(p); /* as on every failure: no half-built packet is left behind */
-                        return fail(&c, -EINVAL, "unbalanced quotes or brackets");
+                        return fail(c, -EINVAL, "unbalanced quotes or brackets");
                 }
                 copy_trim(layer, spec_len + 1, s, (size_t)len);
-                int r = build_layer(&c, layer, context);
+                int r = build_layer(c, layer, context);
                 if (r < 0) {
                         pkt_done(p);
                         return r;
@@ -326,7 +381,23 @@ pkt_build(struct pkt *p, const char *spec, char *err, size_t err_size)
                 if (*s == '/')
                         s++;
         }
+        c->pos = spec_len;
         if (p->n_layers == 0)
-                return fail(&c, -EINVAL, "empty spec");
+                return fail(c, -EINVAL, "empty spec");
         return 0;
+}
+
+int
+pkt_build_at(struct pkt *p, const char *spec, char *err, size_t err_size, size_t *ret_pos)
+{
+        struct spec_ctx c = { .p = p, .err = err, .err_size = err_size };
+        int r;
+
+        pkt_assert_return(p && spec, -EINVAL);
+        if (err && err_size)
+                err[0] = 0;
+        r = build_spec(&c, spec);
+        if (r < 0 && ret_pos)
+                *ret_pos = c.pos;
+        return r;
 }

@@ -359,6 +359,12 @@ int pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data);
  */
 int pkt_build(struct pkt *p, const char *spec, char *err, size_t err_size);
 
+/* As pkt_build(), and on failure also sets *@ret_pos (when not NULL; untouched on success) to the
+ * byte offset in @spec of what failed: the layer (unknown layer, unbalanced quotes or brackets), the
+ * argument (unknown field, not name=value), the value (does not parse or fit), the element of an
+ * element list, or the end of @spec (empty spec). For people and for clients that point at the spot. */
+int pkt_build_at(struct pkt *p, const char *spec, char *err, size_t err_size, size_t *ret_pos);
+
 /* ---- walking every field (printers, JSON) ---- */
 
 enum pkt_visit_event {
