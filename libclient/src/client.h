@@ -4,6 +4,7 @@
 #define PKTC_CLIENT_H
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -44,6 +45,8 @@ struct pktc {
         int fd;
         /* The first error that made the connection unusable (sticky), or 0. */
         int err;
+        /* err came from sending: what was received before it can still be read. */
+        bool write_failed;
         /* Replies still due: one per call sent without ONEWAY, taken off by its last reply. */
         uint64_t pending;
 

@@ -3,6 +3,7 @@
  * The two messages a client handles, as JSON: the call it sends and the reply it receives. json-c is
  * used here and nowhere else, so that no json-c type reaches the public header.
  */
+#include <ctype.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <string.h>
@@ -10,8 +11,8 @@
 #include "client.h"
 
 /* Nesting accepted in a caller's parameters: deeper than pktd's own limit (32) on purpose, so that a
- * caller can send pktd a too-deep request and see pktd refuse it; bounded because json-c's tokener
- * allocates a state per level. */
+ * caller can send pktd a too-deep request and see pktd refuse it; bounded because the check below
+ * recurses once per level. */
 #define PARAMS_DEPTH_MAX 256
 /* Nesting accepted in a reply: pktd writes at most a handful of levels (a dissection's layers and
  * their elements); a reply nested deeper is not from pktd. */
@@ -64,15 +65,209 @@ fail:
         return NULL;
 }
 
+/* A strict RFC 8259 syntax check of a caller's parameters. json-c's tokener, even strict, takes
+ * 'single quotes', NaN, "1." and raw control characters in strings; pktd would refuse them, but the
+ * caller is told here, before anything is sent. Semantics (duplicate keys, lone surrogates, integer
+ * ranges) are pktd's to check: this only makes sure the text is one JSON object. */
+struct lex {
+        const unsigned char *s;
+        size_t i, n;
+        unsigned depth;
+};
+
+static bool lex_value(struct lex *l);
+
+static void
+lex_space(struct lex *l)
+{
+        while (l->i < l->n && is_json_space((char)l->s[l->i]))
+                l->i++;
+}
+
+static bool
+lex_eat(struct lex *l, char c)
+{
+        lex_space(l);
+        if (l->i < l->n && l->s[l->i] == (unsigned char)c) {
+                l->i++;
+                return true;
+        }
+        return false;
+}
+
+static bool
+lex_digits(struct lex *l)
+{
+        size_t start = l->i;
+
+        while (l->i < l->n && l->s[l->i] >= '0' && l->s[l->i] <= '9')
+                l->i++;
+        return l->i > start;
+}
+
+static bool
+lex_number(struct lex *l)
+{
+        if (l->i < l->n && l->s[l->i] == '-')
+                l->i++;
+        if (l->i < l->n && l->s[l->i] == '0')
+                l->i++;
+        else if (!lex_digits(l))
+                return false;
+        if (l->i < l->n && l->s[l->i] == '.') {
+                l->i++;
+                if (!lex_digits(l))
+                        return false;
+        }
+        if (l->i < l->n && (l->s[l->i] == 'e' || l->s[l->i] == 'E')) {
+                l->i++;
+                if (l->i < l->n && (l->s[l->i] == '+' || l->s[l->i] == '-'))
+                        l->i++;
+                if (!lex_digits(l))
+                        return false;
+        }
+        return true;
+}
+
+/* One UTF-8 sequence starting at l->i (RFC 3629: no overlongs, no surrogates, at most U+10FFFF). */
+static bool
+lex_utf8(struct lex *l)
+{
+        unsigned char c = l->s[l->i];
+        unsigned need, cp;
+
+        if (c < 0x80) {
+                l->i++;
+                return true;
+        }
+        if (c >= 0xc2 && c <= 0xdf)
+                need = 1, cp = c & 0x1f;
+        else if (c >= 0xe0 && c <= 0xef)
+                need = 2, cp = c & 0x0f;
+        else if (c >= 0xf0 && c <= 0xf4)
+                need = 3, cp = c & 0x07;
+        else
+                return false;
+        if (need > l->n - l->i - 1)
+                return false;
+        for (unsigned k = 1; k <= need; k++) {
+                unsigned char cc = l->s[l->i + k];
+                if ((cc & 0xc0) != 0x80)
+                        return false;
+                cp = cp << 6 | (cc & 0x3f);
+        }
+        if ((need == 2 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+            (need == 3 && (cp < 0x10000 || cp > 0x10ffff)))
+                return false;
+        l->i += need + 1;
+        return true;
+}
+
+static bool
+lex_string(struct lex *l)
+{
+        if (l->i >= l->n || l->s[l->i] != '"')
+                return false;
+        l->i++;
+        while (l->i < l->n) {
+                unsigned char c = l->s[l->i];
+                if (c == '"') {
+                        l->i++;
+                        return true;
+                }
+                if (c < 0x20)
+                        return false;
+                if (c != '\\') {
+                        if (!lex_utf8(l))
+                                return false;
+                        continue;
+                }
+                if (++l->i >= l->n)
+                        return false;
+                c = l->s[l->i++];
+                if (c == 'u') {
+                        for (int k = 0; k < 4; k++, l->i++)
+                                if (l->i >= l->n || !isxdigit(l->s[l->i]))
+                                        return false;
+                } else if (!strchr("\"\\/bfnrt", c) || c == '\0') {
+                        return false;
+                }
+        }
+        return false;
+}
+
+/* The members of an object or the elements of an array, after its opening bracket. */
+static bool
+lex_container(struct lex *l, bool is_object)
+{
+        char close = is_object ? '}' : ']';
+
+        if (++l->depth > PARAMS_DEPTH_MAX)
+                return false;
+        if (lex_eat(l, close)) {
+                l->depth--;
+                return true;
+        }
+        do {
+                if (is_object) {
+                        lex_space(l);
+                        if (!lex_string(l) || !lex_eat(l, ':'))
+                                return false;
+                }
+                if (!lex_value(l))
+                        return false;
+        } while (lex_eat(l, ','));
+        l->depth--;
+        return lex_eat(l, close);
+}
+
+static bool
+lex_word(struct lex *l, const char *w)
+{
+        size_t n = strlen(w);
+
+        if (n > l->n - l->i || memcmp(l->s + l->i, w, n) != 0)
+                return false;
+        l->i += n;
+        return true;
+}
+
+static bool
+lex_value(struct lex *l)
+{
+        lex_space(l);
+        if (l->i >= l->n)
+                return false;
+        switch (l->s[l->i]) {
+        case '{':
+                l->i++;
+                return lex_container(l, true);
+        case '[':
+                l->i++;
+                return lex_container(l, false);
+        case '"':
+                return lex_string(l);
+        case 't':
+                return lex_word(l, "true");
+        case 'f':
+                return lex_word(l, "false");
+        case 'n':
+                return lex_word(l, "null");
+        default:
+                return lex_number(l);
+        }
+}
+
 static int
 check_params(const char *params_json)
 {
-        _cleanup_(json_object_putp) struct json_object *o = NULL;
+        struct lex l = { .s = (const unsigned char *)params_json, .n = strlen(params_json) };
 
-        o = parse_one(params_json, strlen(params_json), PARAMS_DEPTH_MAX);
-        if (!o || !json_object_is_type(o, json_type_object))
+        lex_space(&l);
+        if (l.i >= l.n || l.s[l.i] != '{' || !lex_value(&l))
                 return -EINVAL;
-        return 0;
+        lex_space(&l);
+        return l.i == l.n ? 0 : -EINVAL;
 }
 
 static int

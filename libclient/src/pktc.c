@@ -170,6 +170,8 @@ flush(struct pktc *c)
                                 continue;
                         if (errno == EAGAIN || errno == EWOULDBLOCK)
                                 return 0;
+                        /* The replies that came before pktd went away are still read. */
+                        c->write_failed = true;
                         return fail(c, errno == ECONNRESET ? -ECONNRESET : -EPIPE);
                 }
                 c->out_off += (size_t)n;
@@ -265,6 +267,8 @@ receive(struct pktc *c)
         size_t total = 0;
         int r;
 
+        if (c->err && !c->write_failed)
+                return c->err;
         while (c->pending > 0 && c->queued < PKTC_QUEUE_MAX && total < ROUND_READ_MAX) {
                 r = in_reserve(c);
                 if (r < 0)
@@ -296,13 +300,11 @@ pktc_process(struct pktc *c)
         int r;
 
         pktc_assert_return(c, -EINVAL);
-        if (!c->err) {
-                r = flush(c);
-                if (r == 0)
-                        r = receive(c);
-                if (r == -ENOMEM)
-                        return r;
-        }
+        r = c->err ? 0 : flush(c);
+        if (r == 0 || c->write_failed)
+                r = receive(c);
+        if (r == -ENOMEM)
+                return r;
         if (c->queued > 0)
                 return c->queued > INT_MAX ? INT_MAX : (int)c->queued;
         return c->err;

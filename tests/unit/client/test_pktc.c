@@ -1,0 +1,833 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * libpktclient against a fake pktd: a listening Unix socket in a temporary directory. The test holds
+ * the server end itself (what it writes is what the client reads, split where the test splits it);
+ * where the server must write more than a socket buffer or answer while the client waits, a forked
+ * child does the server's part and is killed and reaped by the teardown whatever happens.
+ */
+#define _GNU_SOURCE 1 /* accept4() */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <pktc/pktc.h>
+
+#include "testutil.h"
+
+struct fake {
+        char dir[64];
+        char path[128];
+        int lfd;       /* listening */
+        int sfd;       /* the server's end of the client's connection */
+        pid_t child;   /* a forked server part, or 0 */
+        struct pktc *c;
+};
+
+static int
+now_ms(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (int)(ts.tv_sec * 1000 + ts.tv_nsec / 1000000);
+}
+
+static int
+fake_listen(struct fake *f)
+{
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+        strcpy(f->dir, "/tmp/test_pktc.XXXXXX");
+        assert_non_null(mkdtemp(f->dir));
+        snprintf(f->path, sizeof(f->path), "%s/api.sock", f->dir);
+        strcpy(sa.sun_path, f->path);
+        f->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        assert_true(f->lfd >= 0);
+        assert_int_equal(bind(f->lfd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+        assert_int_equal(listen(f->lfd, 16), 0);
+        return 0;
+}
+
+static int
+setup(void **state)
+{
+        struct fake *f = calloc(1, sizeof(*f));
+
+        assert_non_null(f);
+        f->sfd = -1;
+        fake_listen(f);
+        /* The backlog takes the connection before accept(): one thread can play both ends. */
+        assert_int_equal(pktc_connect(f->path, &f->c), 0);
+        f->sfd = accept4(f->lfd, NULL, NULL, SOCK_CLOEXEC);
+        assert_true(f->sfd >= 0);
+        *state = f;
+        return 0;
+}
+
+static int
+teardown(void **state)
+{
+        struct fake *f = *state;
+
+        if (f->child > 0) {
+                (void)kill(f->child, SIGKILL);
+                (void)waitpid(f->child, NULL, 0);
+        }
+        f->c = pktc_free(f->c);
+        if (f->sfd >= 0)
+                close(f->sfd);
+        close(f->lfd);
+        unlink(f->path);
+        rmdir(f->dir);
+        free(f);
+        return 0;
+}
+
+/* Writes all of @s (@n bytes) to the server end. */
+static void
+srv_write(struct fake *f, const void *s, size_t n)
+{
+        assert_int_equal(write(f->sfd, s, n), (ssize_t)n);
+}
+
+/* A reply frame: @json and its NUL. */
+static void
+srv_reply(struct fake *f, const char *json)
+{
+        srv_write(f, json, strlen(json) + 1);
+}
+
+/* Reads from the server end until @nframes NULs have arrived (at most 5 s). Returns the bytes read
+ * (NULs included) in @buf; fails the test on a timeout or an overflow. */
+static size_t
+srv_read_frames(struct fake *f, unsigned nframes, char *buf, size_t size)
+{
+        size_t len = 0;
+        unsigned seen = 0;
+        int deadline = now_ms() + 5000;
+
+        while (seen < nframes) {
+                struct pollfd pfd = { .fd = f->sfd, .events = POLLIN };
+                int left = deadline - now_ms();
+                assert_true(left > 0);
+                assert_true(poll(&pfd, 1, left) == 1);
+                assert_true(len < size);
+                ssize_t n = read(f->sfd, buf + len, size - len);
+                assert_true(n > 0);
+                for (ssize_t i = 0; i < n; i++)
+                        seen += buf[len + i] == '\0';
+                len += (size_t)n;
+        }
+        return len;
+}
+
+/* Forks a server part that writes @n bytes of @data then waits to be killed. */
+static void
+srv_fork_writer(struct fake *f, const void *data, size_t n)
+{
+        f->child = fork();
+        assert_true(f->child >= 0);
+        if (f->child == 0) {
+                size_t off = 0;
+                while (off < n) {
+                        ssize_t w = write(f->sfd, (const char *)data + off, n - off);
+                        if (w <= 0)
+                                _exit(1);
+                        off += (size_t)w;
+                }
+                pause();
+                _exit(0);
+        }
+}
+
+/* ---- connecting ---- */
+
+static void
+test_connect_to_missing_socket_is_enoent(void **state)
+{
+        struct pktc *c = NULL;
+
+        (void)state;
+        assert_int_equal(pktc_connect("/nonexistent/pktd/api.sock", &c), -ENOENT);
+        assert_null(c);
+}
+
+static void
+test_connect_path_longer_than_sun_path_is_enametoolong(void **state)
+{
+        char path[200];
+        struct pktc *c = NULL;
+
+        (void)state;
+        memset(path, 'a', sizeof(path) - 1);
+        path[0] = '/';
+        path[sizeof(path) - 1] = '\0';
+        assert_int_equal(pktc_connect(path, &c), -ENAMETOOLONG);
+        assert_int_equal(pktc_connect("", &c), -EINVAL);
+        assert_int_equal(pktc_connect("/x", NULL), -EINVAL);
+        assert_null(c);
+}
+
+static void
+test_connect_to_socket_nobody_listens_on_is_econnrefused(void **state)
+{
+        struct fake *f = *state;
+        struct pktc *c = NULL;
+
+        close(f->lfd);
+        f->lfd = socket(AF_UNIX, SOCK_STREAM, 0); /* so that teardown closes something */
+        assert_int_equal(pktc_connect(f->path, &c), -ECONNREFUSED);
+        assert_null(c);
+}
+
+static void
+test_connect_null_path_takes_pktd_socket_from_environment(void **state)
+{
+        struct fake *f = *state;
+        struct pktc *c = NULL;
+
+        assert_int_equal(setenv("PKTD_SOCKET", f->path, 1), 0);
+        assert_int_equal(pktc_connect(NULL, &c), 0);
+        int fd = accept4(f->lfd, NULL, NULL, SOCK_CLOEXEC);
+        assert_true(fd >= 0);
+        close(fd);
+        c = pktc_free(c);
+        /* Unset: the default path, which does not exist in the test environment or is pktd's. */
+        assert_int_equal(setenv("PKTD_SOCKET", "/nonexistent/api.sock", 1), 0);
+        assert_int_equal(pktc_connect(NULL, &c), -ENOENT);
+        unsetenv("PKTD_SOCKET");
+}
+
+static void
+test_connection_fd_is_cloexec_and_nonblocking(void **state)
+{
+        struct fake *f = *state;
+        int fd = pktc_get_fd(f->c);
+
+        assert_true(fd >= 0);
+        assert_true(fcntl(fd, F_GETFD) & FD_CLOEXEC);
+        assert_true(fcntl(fd, F_GETFL) & O_NONBLOCK);
+        assert_int_equal(pktc_get_fd(NULL), -EINVAL);
+}
+
+/* ---- calls ---- */
+
+static void
+test_call_sends_method_parameters_and_flags_as_frames(void **state)
+{
+        struct fake *f = *state;
+        static const char want[] =
+                "{\"method\":\"io.pktd.Packet.Build\",\"parameters\":{\"spec\":\"ip()\"}}\0"
+                "{\"method\":\"io.pktd.Daemon.GetStatus\",\"parameters\":{}}\0"
+                "{\"method\":\"io.pktd.Capture.Subscribe\",\"parameters\":{ \"a\" : [1, 2] }\n,"
+                "\"more\":true}\0"
+                "{\"method\":\"io.pktd.Daemon.Reload\",\"parameters\":{},\"oneway\":true}";
+        char buf[1024];
+
+        assert_int_equal(pktc_call(f->c, "io.pktd.Packet.Build", "{\"spec\":\"ip()\"}", 0), 0);
+        assert_int_equal(pktc_call(f->c, "io.pktd.Daemon.GetStatus", NULL, 0), 0);
+        /* The parameters go out as written, whitespace and all. */
+        assert_int_equal(pktc_call(f->c, "io.pktd.Capture.Subscribe", "{ \"a\" : [1, 2] }\n",
+                                   PKTC_CALL_MORE),
+                         0);
+        assert_int_equal(pktc_call(f->c, "io.pktd.Daemon.Reload", "{}", PKTC_CALL_ONEWAY), 0);
+        assert_true(pktc_get_events(f->c) & POLLOUT);
+        assert_int_equal(pktc_process(f->c), 0);
+        assert_false(pktc_get_events(f->c) & POLLOUT);
+        size_t n = srv_read_frames(f, 4, buf, sizeof(buf));
+        assert_int_equal(n, sizeof(want));
+        assert_memory_equal(buf, want, sizeof(want));
+}
+
+static void
+test_call_escapes_the_method_name_as_json(void **state)
+{
+        struct fake *f = *state;
+        static const char want[] = "{\"method\":\"a\\\"b\\\\c\",\"parameters\":{}}";
+        char buf[256];
+
+        assert_int_equal(pktc_call(f->c, "a\"b\\c", NULL, 0), 0);
+        assert_int_equal(pktc_process(f->c), 0);
+        size_t n = srv_read_frames(f, 1, buf, sizeof(buf));
+        assert_int_equal(n, sizeof(want));
+        assert_memory_equal(buf, want, sizeof(want));
+}
+
+static void
+test_call_refuses_parameters_that_are_not_one_json_object(void **state)
+{
+        struct fake *f = *state;
+        static const char *const bad[] = {
+                "",  "[1]", "1", "\"x\"", "null", "{", "{\"a\":}", "{} {}", "{} x", "{'a':1}",
+                "{\"a\":1,}", "{\"a\":01}", "{\"a\":NaN}", "{\"a\":1.}", "{\"a\":\"\t\"}",
+                "{\"a\":\"\xff\"}", "{\"a\":\"\\x41\"}", "{\"a\":[1,]}", "{\"a\" 1}", "{1:2}",
+        };
+
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                int r = pktc_call(f->c, "io.pktd.Packet.Build", bad[i], 0);
+                if (r != -EINVAL)
+                        fail_msg("parameters '%s': %d, want -EINVAL", bad[i], r);
+        }
+        assert_int_equal(pktc_call(f->c, "", NULL, 0), -EINVAL);
+        assert_int_equal(pktc_call(f->c, NULL, NULL, 0), -EINVAL);
+        assert_int_equal(pktc_call(f->c, "a\nb", NULL, 0), -EINVAL);
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, PKTC_CALL_MORE | PKTC_CALL_ONEWAY), -EINVAL);
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 1u << 5), -EINVAL);
+        assert_int_equal(pktc_call(NULL, "a.b", NULL, 0), -EINVAL);
+        /* Deep nesting is pktd's to refuse (its limit is 32), up to a bound of our own. */
+        char deep[1024] = "{\"a\":";
+        for (int i = 0; i < 100; i++)
+                strcat(deep, "[");
+        for (int i = 0; i < 100; i++)
+                strcat(deep, "]");
+        strcat(deep, "}");
+        assert_int_equal(pktc_call(f->c, "a.b", deep, PKTC_CALL_ONEWAY), 0);
+        assert_int_equal(pktc_call(f->c, "a.b", "{\"\u00e9\\u00e9\":[true,false,null,-0.5e+3]}",
+                                   PKTC_CALL_ONEWAY),
+                         0);
+        assert_int_equal(pktc_process(f->c), 0);
+        char buf[2048];
+        srv_read_frames(f, 2, buf, sizeof(buf));
+        /* Nothing was queued by the refusals. */
+        assert_int_equal(pktc_get_events(f->c), 0);
+        struct pktc_reply r = {};
+        assert_int_equal(pktc_reply_read(f->c, 0, &r), -ENOMSG);
+}
+
+static void
+test_call_over_call_max_is_emsgsize(void **state)
+{
+        struct fake *f = *state;
+        size_t n = PKTC_CALL_MAX + 16;
+        char *params = malloc(n + 1);
+
+        assert_non_null(params);
+        memset(params, ' ', n);
+        memcpy(params, "{}", 2);
+        params[n] = '\0';
+        assert_int_equal(pktc_call(f->c, "a.b", params, 0), -EMSGSIZE);
+        free(params);
+}
+
+/* ---- framing ---- */
+
+static void
+test_reply_split_across_reads_is_joined(void **state)
+{
+        struct fake *f = *state;
+        static const char reply[] = "{\"parameters\":{\"length\":42,\"data\":\"AAEC\"}}";
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "io.pktd.Packet.Build", NULL, 0), 0);
+        assert_int_equal(pktc_process(f->c), 0);
+        for (size_t i = 0; i < sizeof(reply) - 1; i += 7) {
+                size_t n = sizeof(reply) - 1 - i < 7 ? sizeof(reply) - 1 - i : 7;
+                srv_write(f, reply + i, n);
+                assert_int_equal(pktc_process(f->c), 0);
+                assert_int_equal(pktc_reply_next(f->c, &r), -EAGAIN);
+        }
+        srv_write(f, "", 1);
+        assert_int_equal(pktc_process(f->c), 1);
+        assert_int_equal(pktc_reply_next(f->c, &r), 0);
+        assert_string_equal(r.parameters, "{\"length\":42,\"data\":\"AAEC\"}");
+        assert_null(r.error);
+        assert_null(r.message);
+        assert_false(r.continues);
+        pktc_reply_done(&r);
+        pktc_reply_done(&r); /* twice is fine */
+        assert_int_equal(pktc_reply_next(f->c, &r), -EAGAIN);
+}
+
+static void
+test_several_replies_in_one_read_come_out_in_order(void **state)
+{
+        struct fake *f = *state;
+        static const char replies[] = "{\"parameters\":{\"n\":1}}\0{\"parameters\":{\"n\":2}}\0"
+                                      "{\"parameters\":{\"n\":3}}";
+        struct pktc_reply r = {};
+        char want[32];
+
+        for (int i = 0; i < 3; i++)
+                assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        assert_int_equal(pktc_process(f->c), 0);
+        srv_write(f, replies, sizeof(replies));
+        assert_int_equal(pktc_process(f->c), 3);
+        for (int i = 1; i <= 3; i++) {
+                assert_int_equal(pktc_reply_read(f->c, 0, &r), 0);
+                snprintf(want, sizeof(want), "{\"n\":%d}", i);
+                assert_string_equal(r.parameters, want);
+                pktc_reply_done(&r);
+        }
+        assert_int_equal(pktc_reply_read(f->c, 0, &r), -ENOMSG);
+}
+
+static void
+test_reply_without_parameters_gives_empty_object(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        srv_reply(f, "{}");
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        assert_string_equal(r.parameters, "{}");
+        pktc_reply_done(&r);
+}
+
+static void
+test_large_reply_below_the_limit_is_received_whole(void **state)
+{
+        struct fake *f = *state;
+        size_t body = 3u * 1024 * 1024;
+        const char *head = "{\"parameters\":{\"s\":\"";
+        size_t n = strlen(head) + body + 4;
+        char *frame = malloc(n + 1);
+        struct pktc_reply r = {};
+
+        assert_non_null(frame);
+        memcpy(frame, head, strlen(head));
+        memset(frame + strlen(head), 'x', body);
+        memcpy(frame + strlen(head) + body, "\"}}", 4); /* with the NUL */
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        assert_int_equal(pktc_process(f->c), 0);
+        srv_fork_writer(f, frame, n);
+        assert_int_equal(pktc_reply_read(f->c, 10000, &r), 0);
+        assert_int_equal(strlen(r.parameters), body + strlen("{\"s\":\"\"}"));
+        pktc_reply_done(&r);
+        free(frame);
+}
+
+static void
+test_reply_without_nul_over_the_limit_is_emsgsize_and_final(void **state)
+{
+        struct fake *f = *state;
+        size_t n = (size_t)PKTC_REPLY_MAX + 4096;
+        char *junk = malloc(n);
+        struct pktc_reply r = {};
+
+        assert_non_null(junk);
+        memset(junk, ' ', n);
+        junk[0] = '{';
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        assert_int_equal(pktc_process(f->c), 0);
+        srv_fork_writer(f, junk, n);
+        assert_int_equal(pktc_reply_read(f->c, 20000, &r), -EMSGSIZE);
+        assert_null(r.parameters);
+        /* The connection is unusable from now on. */
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), -EMSGSIZE);
+        assert_int_equal(pktc_reply_read(f->c, 0, &r), -EMSGSIZE);
+        assert_int_equal(pktc_process(f->c), -EMSGSIZE);
+        assert_int_equal(pktc_get_events(f->c), 0);
+        free(junk);
+}
+
+static void
+test_reply_that_is_not_a_varlink_reply_is_ebadmsg(void **state)
+{
+        static const char *const bad[] = {
+                "not json",
+                "[1]",
+                "{\"parameters\":[]}",
+                "{\"parameters\":{},\"continues\":1}",
+                "{\"error\":5}",
+                "{\"error\":\"\"}",
+                "{\"error\":\"a\\u0000b\"}",
+                "{\"error\":\"a.B\",\"continues\":true}",
+                "{\"parameters\":{}} x",
+        };
+
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                struct fake *f;
+                struct pktc_reply r = {};
+
+                setup((void **)&f);
+                assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+                srv_reply(f, bad[i]);
+                int ret = pktc_reply_read(f->c, 5000, &r);
+                if (ret != -EBADMSG)
+                        fail_msg("reply '%s': %d, want -EBADMSG", bad[i], ret);
+                teardown((void **)&f);
+        }
+        (void)state;
+}
+
+static void
+test_reply_nobody_asked_for_is_ebadmsg_after_the_due_ones(void **state)
+{
+        struct fake *f = *state;
+        static const char two[] = "{\"parameters\":{\"n\":1}}\0{\"parameters\":{\"n\":2}}";
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        assert_int_equal(pktc_process(f->c), 0);
+        srv_write(f, two, sizeof(two));
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        assert_string_equal(r.parameters, "{\"n\":1}");
+        pktc_reply_done(&r);
+        /* Both frames came in one read: the second answers no call. */
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), -EBADMSG);
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), -EBADMSG);
+}
+
+/* ---- errors and streams ---- */
+
+static void
+test_error_reply_gives_name_message_and_parameters(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "io.pktd.Packet.Build", "{\"spec\":\"ip(ttl=x)\"}", 0), 0);
+        srv_reply(f, "{\"error\":\"io.pktd.Packet.BadSpec\",\"parameters\":{\"message\":\"ttl: not a "
+                     "number\",\"position\":7}}");
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        assert_string_equal(r.error, "io.pktd.Packet.BadSpec");
+        assert_string_equal(r.message, "ttl: not a number");
+        assert_string_equal(r.parameters, "{\"message\":\"ttl: not a number\",\"position\":7}");
+        assert_false(r.continues);
+        pktc_reply_done(&r);
+
+        /* PermissionDenied carries nothing: no message, empty parameters. */
+        srv_reply(f, "{\"error\":\"org.varlink.service.PermissionDenied\"}");
+        assert_int_equal(pktc_call_sync(f->c, "io.pktd.Daemon.Reload", NULL, &r), 0);
+        assert_string_equal(r.error, "org.varlink.service.PermissionDenied");
+        assert_null(r.message);
+        assert_string_equal(r.parameters, "{}");
+        pktc_reply_done(&r);
+}
+
+static void
+test_streaming_call_reads_replies_until_continues_is_false(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "io.pktd.Capture.Subscribe", NULL, PKTC_CALL_MORE), 0);
+        srv_reply(f, "{\"parameters\":{\"n\":1},\"continues\":true}");
+        srv_reply(f, "{\"parameters\":{\"n\":2},\"continues\":true}");
+        srv_reply(f, "{\"parameters\":{\"n\":3}}");
+        for (int i = 1; i <= 3; i++) {
+                assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+                assert_int_equal(r.continues, i < 3);
+                pktc_reply_done(&r);
+        }
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), -ENOMSG);
+}
+
+static void
+test_stream_ended_by_an_error_reply(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "x.Y", NULL, PKTC_CALL_MORE), 0);
+        srv_reply(f, "{\"parameters\":{},\"continues\":true}");
+        srv_reply(f, "{\"error\":\"io.pktd.Daemon.LimitExceeded\",\"parameters\":{\"limit\":"
+                     "\"outputBuffer\",\"message\":\"too slow\"}}");
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        assert_true(r.continues);
+        pktc_reply_done(&r);
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        assert_string_equal(r.error, "io.pktd.Daemon.LimitExceeded");
+        assert_string_equal(r.message, "too slow");
+        pktc_reply_done(&r);
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), -ENOMSG);
+}
+
+static void
+test_oneway_call_is_sent_and_expects_no_reply(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+        char buf[256];
+
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, PKTC_CALL_ONEWAY), 0);
+        assert_int_equal(pktc_get_events(f->c), POLLOUT);
+        /* reply_read sends it, then finds no reply due. */
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), -ENOMSG);
+        srv_read_frames(f, 1, buf, sizeof(buf));
+        assert_string_equal(buf, "{\"method\":\"a.b\",\"parameters\":{},\"oneway\":true}");
+        assert_int_equal(pktc_get_events(f->c), 0);
+}
+
+static void
+test_call_sync_with_replies_still_due_is_ebusy(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        assert_int_equal(pktc_call_sync(f->c, "a.c", NULL, &r), -EBUSY);
+        srv_reply(f, "{}");
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        pktc_reply_done(&r);
+}
+
+/* ---- time and failures ---- */
+
+static void
+test_reply_read_times_out_and_the_connection_stays_usable(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        srv_write(f, "{\"param", 7); /* half a reply */
+        int t0 = now_ms();
+        assert_int_equal(pktc_reply_read(f->c, 150, &r), -ETIMEDOUT);
+        int took = now_ms() - t0;
+        assert_true(took >= 140);
+        assert_true(took < 3000);
+        assert_int_equal(pktc_reply_read(f->c, 0, &r), -ETIMEDOUT);
+        srv_reply(f, "eters\":{\"ok\":true}}");
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        assert_string_equal(r.parameters, "{\"ok\":true}");
+        pktc_reply_done(&r);
+}
+
+static void
+on_usr1(int sig)
+{
+        (void)sig;
+}
+
+static void
+test_reply_read_survives_signals_on_the_same_deadline(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+        struct sigaction sa = { .sa_handler = on_usr1 }, old;
+        pid_t parent = getpid();
+
+        /* No SA_RESTART: poll() returns EINTR at every signal. */
+        sigemptyset(&sa.sa_mask);
+        assert_int_equal(sigaction(SIGUSR1, &sa, &old), 0);
+        f->child = fork();
+        assert_true(f->child >= 0);
+        if (f->child == 0) {
+                for (int i = 0; i < 500; i++) {
+                        (void)kill(parent, SIGUSR1);
+                        usleep(10000);
+                }
+                _exit(0);
+        }
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        int t0 = now_ms();
+        assert_int_equal(pktc_reply_read(f->c, 200, &r), -ETIMEDOUT);
+        int took = now_ms() - t0;
+        /* The deadline holds: neither cut short by a signal nor restarted by one. */
+        assert_true(took >= 190);
+        assert_true(took < 2000);
+        srv_reply(f, "{}");
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        pktc_reply_done(&r);
+        (void)kill(f->child, SIGKILL);
+        (void)waitpid(f->child, NULL, 0);
+        f->child = 0;
+        assert_int_equal(sigaction(SIGUSR1, &old, NULL), 0);
+}
+
+static void
+test_server_closing_mid_reply_is_econnreset(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        assert_int_equal(pktc_process(f->c), 0);
+        srv_write(f, "{\"parameters\":{}}\0{\"parame", 25);
+        close(f->sfd);
+        f->sfd = -1;
+        /* The complete reply is not lost to the error that follows it. */
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        pktc_reply_done(&r);
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), -ECONNRESET);
+        assert_int_equal(pktc_reply_next(f->c, &r), -ECONNRESET);
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), -ECONNRESET);
+}
+
+static void
+test_server_closing_before_replying_is_econnreset(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        assert_int_equal(pktc_process(f->c), 0);
+        close(f->sfd);
+        f->sfd = -1;
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), -ECONNRESET);
+}
+
+static void
+test_sending_to_a_closed_server_is_epipe_without_sigpipe(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        /* SIGPIPE is left at its default (it would kill the test): MSG_NOSIGNAL must hold. */
+        signal(SIGPIPE, SIG_DFL);
+        close(f->sfd);
+        f->sfd = -1;
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        int r0 = pktc_reply_read(f->c, 5000, &r);
+        assert_true(r0 == -EPIPE || r0 == -ECONNRESET);
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), r0);
+}
+
+/* ---- the non-blocking API in a poll loop, against a forked echo server ---- */
+
+#define ECHO_CALLS 200
+
+/* Answers @n calls, each with {"parameters":{"i":<its index>}}, reading and writing in whatever
+ * pieces the socket gives. */
+static void
+echo_server(int fd, unsigned n)
+{
+        char in[65536];
+        unsigned answered = 0;
+
+        while (answered < n) {
+                ssize_t got = read(fd, in, sizeof(in));
+                if (got <= 0)
+                        _exit(1);
+                for (ssize_t i = 0; i < got; i++) {
+                        if (in[i] != '\0')
+                                continue;
+                        char out[64];
+                        int len = snprintf(out, sizeof(out), "{\"parameters\":{\"i\":%u}}", answered);
+                        if (write(fd, out, (size_t)len + 1) != len + 1)
+                                _exit(1);
+                        answered++;
+                }
+        }
+        pause();
+        _exit(0);
+}
+
+static void
+test_poll_loop_pipelines_calls_and_gets_replies_in_order(void **state)
+{
+        struct fake *f = *state;
+        unsigned got = 0;
+        int deadline = now_ms() + 20000;
+
+        f->child = fork();
+        assert_true(f->child >= 0);
+        if (f->child == 0)
+                echo_server(f->sfd, ECHO_CALLS);
+        for (unsigned i = 0; i < ECHO_CALLS; i++)
+                assert_int_equal(pktc_call(f->c, "io.pktd.Packet.Build", "{\"spec\":\"ip()\"}", 0),
+                                 0);
+        while (got < ECHO_CALLS) {
+                struct pollfd pfd = { .fd = pktc_get_fd(f->c), .events = pktc_get_events(f->c) };
+                assert_true(pfd.events & POLLIN);
+                int left = deadline - now_ms();
+                assert_true(left > 0);
+                int r = poll(&pfd, 1, left);
+                assert_true(r >= 0 || errno == EINTR);
+                r = pktc_process(f->c);
+                assert_true(r >= 0);
+                struct pktc_reply rep;
+                while (pktc_reply_next(f->c, &rep) == 0) {
+                        char want[32];
+                        snprintf(want, sizeof(want), "{\"i\":%u}", got);
+                        assert_string_equal(rep.parameters, want);
+                        pktc_reply_done(&rep);
+                        got++;
+                }
+        }
+        assert_int_equal(got, ECHO_CALLS);
+        /* All answered: nothing to wait for any more. */
+        assert_int_equal(pktc_get_events(f->c), 0);
+}
+
+static void
+test_call_sync_round_trip(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        f->child = fork();
+        assert_true(f->child >= 0);
+        if (f->child == 0)
+                echo_server(f->sfd, 3);
+        for (unsigned i = 0; i < 3; i++) {
+                char want[32];
+                assert_int_equal(pktc_call_sync(f->c, "io.pktd.Daemon.GetStatus", NULL, &r), 0);
+                snprintf(want, sizeof(want), "{\"i\":%u}", i);
+                assert_string_equal(r.parameters, want);
+                pktc_reply_done(&r);
+        }
+}
+
+int
+main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_connect_to_missing_socket_is_enoent),
+                cmocka_unit_test(test_connect_path_longer_than_sun_path_is_enametoolong),
+                cmocka_unit_test_setup_teardown(test_connect_to_socket_nobody_listens_on_is_econnrefused,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_connect_null_path_takes_pktd_socket_from_environment,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_connection_fd_is_cloexec_and_nonblocking, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_call_sends_method_parameters_and_flags_as_frames,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_call_escapes_the_method_name_as_json, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_call_refuses_parameters_that_are_not_one_json_object,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_call_over_call_max_is_emsgsize, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_reply_split_across_reads_is_joined, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_several_replies_in_one_read_come_out_in_order,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_reply_without_parameters_gives_empty_object,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_large_reply_below_the_limit_is_received_whole,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_reply_without_nul_over_the_limit_is_emsgsize_and_final,
+                                                setup, teardown),
+                cmocka_unit_test(test_reply_that_is_not_a_varlink_reply_is_ebadmsg),
+                cmocka_unit_test_setup_teardown(test_reply_nobody_asked_for_is_ebadmsg_after_the_due_ones,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_error_reply_gives_name_message_and_parameters,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_streaming_call_reads_replies_until_continues_is_false,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_stream_ended_by_an_error_reply, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_oneway_call_is_sent_and_expects_no_reply, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_call_sync_with_replies_still_due_is_ebusy, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_reply_read_times_out_and_the_connection_stays_usable,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_reply_read_survives_signals_on_the_same_deadline,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_server_closing_mid_reply_is_econnreset, setup,
+                                                teardown),
+                cmocka_unit_test_setup_teardown(test_server_closing_before_replying_is_econnreset,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_sending_to_a_closed_server_is_epipe_without_sigpipe,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_poll_loop_pipelines_calls_and_gets_replies_in_order,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_call_sync_round_trip, setup, teardown),
+        };
+
+        /* Every test is bounded by its own deadlines; this bounds the whole run should one hang. */
+        alarm(240);
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
