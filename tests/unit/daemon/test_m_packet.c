@@ -551,13 +551,18 @@ test_dissect_bad_base64_is_invalid_parameter(void **state)
 }
 
 static void
-test_dissect_no_bytes_is_an_empty_flagged_packet(void **state)
+test_dissect_no_bytes_is_one_flagged_layer(void **state)
 {
         struct result res = call(pktd_packet_dissect, "{\"data\":\"\"}", OUT_MAX);
+        struct json_object *l;
 
         (void) state;
         assert_int_equal(res.r, 0);
         assert_int_equal(int_of(member(res.reply, "packet"), "caplen"), 0);
+        assert_int_equal(json_object_array_length(member(member(res.reply, "packet"), "layers")), 1);
+        l = layer_at(member(res.reply, "packet"), 0);
+        assert_string_equal(str_of(l, "layer"), "ethernet");
+        assert_true(flag_of(l, "malformed") || flag_of(l, "truncated"));
         result_done(&res);
 }
 
@@ -618,7 +623,7 @@ main(void)
                 cmocka_unit_test(test_dissect_unknown_first_or_link_type_is_invalid_parameter),
                 cmocka_unit_test(test_dissect_wire_length_below_the_data_is_refused),
                 cmocka_unit_test(test_dissect_bad_base64_is_invalid_parameter),
-                cmocka_unit_test(test_dissect_no_bytes_is_an_empty_flagged_packet),
+                cmocka_unit_test(test_dissect_no_bytes_is_one_flagged_layer),
                 cmocka_unit_test(test_dissect_more_than_the_largest_frame_is_refused),
                 cmocka_unit_test(test_dissect_reply_over_the_output_cap_is_limit_exceeded),
         };
