@@ -1,0 +1,124 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Connection limits: the 33rd connection of a uid with connectionsPerUid = 32 is refused
+(LimitExceeded{limit: "connectionsPerUid"} or a close) while the first 32 keep working, a slot freed is
+usable again, other uids are not affected, and the total limit (connections) holds across uids.
+
+Usage: test_daemon_limits.py PKTD_BINARY   (root; exits 77 otherwise)
+"""
+
+import json
+import os
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from daemon_client import (Closed, Conn, Daemon, as_user, assert_error, build_params, check_build,  # noqa: E402
+                           default_config, main, round_trip)
+
+PER_UID = 32
+TOTAL = 40
+CAPTURE_GID = 64001
+UID_A = 64021
+UID_B = 64022
+LIMIT = "io.pktd.Daemon.LimitExceeded"
+
+
+def refused(path, limit):
+    """Opens one more connection and reports how pktd refused it: "closed" (no frame) or "error" (the
+    LimitExceeded frame, checked, then the close). Anything else fails."""
+    c = Conn(path, 10.0)
+    with c:
+        try:
+            c.call("io.pktd.Daemon.GetStatus", {})
+        except Closed:
+            return "closed"
+        try:
+            frames = c.expect_close(10.0)
+        except socket.timeout:
+            raise AssertionError("connection over the %s limit neither answered nor closed" % limit)
+        if not frames:
+            return "closed"
+        r = json.loads(frames[0])
+        assert_error(r, LIMIT, limit=limit, message=None)
+        assert len(frames) == 1, "the refused connection got more than the error: %r" % frames
+        return "error"
+
+
+def open_n(path, n):
+    conns = []
+    for i in range(n):
+        c = Conn(path, 10.0)
+        conns.append(c)
+        # An answer proves the connection was accepted, not just queued in the backlog.
+        check_build(c.rpc("io.pktd.Packet.Build", build_params(i)), i)
+    return conns
+
+
+def test_thirty_third_connection_of_a_uid_is_refused_and_the_others_keep_working():
+    with Daemon(default_config(limits={"connections": 256, "connectionsPerUid": PER_UID})) as d:
+        time.sleep(0.3)  # the start-up probe's close reaches pktd's count asynchronously
+        fd0 = d.fds()
+        conns = open_n(d.socket, PER_UID)
+        how = [refused(d.socket, "connectionsPerUid") for _ in range(5)]
+        print("uid 0 over connectionsPerUid=%d: %s" % (PER_UID, how))
+        for i, c in enumerate(conns):
+            round_trip(c, 1000 + i)
+        # Another uid is not limited by uid 0's count.
+        got = as_user(lambda: [round_trip(c, 7) for c in open_n(d.socket, 3)] and "ok",
+                      UID_A, UID_A, [CAPTURE_GID])
+        assert got == "ok", got
+        # A slot freed is usable again (closing is asynchronous: retry for a while).
+        conns.pop().close()
+        deadline = time.monotonic() + 5
+        while True:
+            try:
+                conns += open_n(d.socket, 1)
+                break
+            except (Closed, AssertionError):
+                if time.monotonic() > deadline:
+                    raise AssertionError("a freed slot was not usable again within 5 s")
+                time.sleep(0.1)
+        assert refused(d.socket, "connectionsPerUid") in ("error", "closed")
+        for c in conns:
+            c.close()
+        assert d.wait_fds(fd0) == fd0, "fds %d, baseline %d" % (d.fds(), fd0)
+        d.assert_alive()
+
+
+def test_non_root_uid_is_limited_the_same_way():
+    with Daemon(default_config(limits={"connections": 256, "connectionsPerUid": PER_UID})) as d:
+        time.sleep(0.3)
+
+        def client():
+            conns = open_n(d.socket, PER_UID)
+            how = refused(d.socket, "connectionsPerUid")
+            for i, c in enumerate(conns):
+                round_trip(c, i)
+            return how
+        print("uid %d over connectionsPerUid=%d: %s" % (UID_A, PER_UID, as_user(client, UID_A, UID_A, [CAPTURE_GID])))
+
+
+def test_total_connection_limit_holds_across_uids():
+    with Daemon(default_config(limits={"connections": TOTAL, "connectionsPerUid": PER_UID})) as d:
+        time.sleep(0.3)
+        conns = open_n(d.socket, PER_UID)
+
+        def client():
+            mine = open_n(d.socket, TOTAL - PER_UID)
+            how = refused(d.socket, "connections")
+            for i, c in enumerate(mine):
+                round_trip(c, i)
+            return how
+        how = as_user(client, UID_B, UID_B, [CAPTURE_GID])
+        print("connection %d with connections=%d: %s" % (TOTAL + 1, TOTAL, how))
+        for i, c in enumerate(conns):
+            round_trip(c, i)
+            c.close()
+
+
+TESTS = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
+
+if __name__ == "__main__":
+    main(TESTS)

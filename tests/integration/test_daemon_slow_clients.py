@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+"""Clients that do not read: one pipelines Dissect calls and never reads (pktd disconnects it at the
+output cap, keeps serving others, and its RSS stays bounded); others are SIGKILLed with big replies
+pending (pktd keeps serving, its fds return to the baseline).
+
+Usage: test_daemon_slow_clients.py PKTD_BINARY   (root; exits 77 otherwise)
+"""
+
+import os
+import select
+import signal
+import socket
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from daemon_client import (Daemon, build_params, check_build, default_config, dissect_params,  # noqa: E402
+                           frame, main, parse_reply, round_trip, sanitized)
+
+OUTPUT_CAP = 1024 * 1024       # outputBuffer in the test config
+DISCONNECT_WITHIN = 30.0       # seconds for pktd to notice the cap once the client stops reading
+# pktd may hold up to the cap for the client plus its own working memory: anything past this over
+# the baseline means the output was not capped. ASan's quarantine and redzones get more room.
+RSS_BOUND_KIB = (OUTPUT_CAP // 1024) + (6 * 1024 if not sanitized() else 320 * 1024)
+KILLED = 5                     # clients SIGKILLed mid-reply
+
+
+def connections(watcher):
+    r = watcher.rpc("io.pktd.Daemon.GetStatus", {})
+    return r["parameters"]["connections"]
+
+
+def dissect_call(watcher):
+    data = check_build(watcher.rpc("io.pktd.Packet.Build", build_params(77, 3)), 77, 3)
+    call = frame("io.pktd.Packet.Dissect", dissect_params(data))
+    watcher.send_raw(call)
+    reply_len = len(watcher.recv_frame()) + 1
+    return call, reply_len
+
+
+def test_client_that_never_reads_is_disconnected_at_the_output_cap():
+    with Daemon(default_config(limits={"outputBuffer": OUTPUT_CAP})) as d:
+        with d.connect() as watcher:
+            call, reply_len = dissect_call(watcher)
+            time.sleep(0.3)
+            fd0, rss0 = d.fds(), d.rss_kib()
+            hog = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+            # A small receive buffer: the replies pile up in pktd, not in this socket.
+            hog.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            hog.connect(d.socket)
+            hog.setblocking(False)
+            batch = call * 64
+            sent_calls, rss_max, served = 0, rss0, 0
+            t0 = time.monotonic()
+            gone = None
+            next_check = t0
+            while time.monotonic() - t0 < DISCONNECT_WITHIN:
+                try:
+                    n = hog.send(batch)
+                    sent_calls += n // len(call)  # a partial call at the end is finished next time
+                    if n < len(batch):
+                        rest = batch[n:]
+                        batch = rest + call * (64 - len(rest) // len(call))
+                except BlockingIOError:
+                    select.select([], [hog], [], 0.05)
+                except (BrokenPipeError, ConnectionResetError):
+                    gone = "send failed (%s)" % ("EPIPE/ECONNRESET")
+                    break
+                now = time.monotonic()
+                if now >= next_check:
+                    next_check = now + 0.25
+                    rss_max = max(rss_max, d.rss_kib())
+                    round_trip(watcher, served % 65536, 2)  # others are served meanwhile
+                    served += 1
+                    if connections(watcher) == 1:
+                        gone = "GetStatus counts only the watcher"
+                        break
+            elapsed = time.monotonic() - t0
+            rss_max = max(rss_max, d.rss_kib())
+            if gone is None:
+                clients = watcher.rpc("io.pktd.Daemon.ListClients", {})
+                hog.close()
+                raise AssertionError("a client that never reads was not disconnected within %.0f s after "
+                                     "%d calls (%d reply bytes): %r" % (DISCONNECT_WITHIN, sent_calls,
+                                                                       sent_calls * reply_len, clients))
+            # What the hog can still read is bounded by the cap plus the socket buffers, and it ends.
+            hog.setblocking(True)
+            hog.settimeout(10.0)
+            got = b""
+            try:
+                while True:
+                    chunk = hog.recv(1 << 16)
+                    if not chunk:
+                        break
+                    got += chunk
+                    assert len(got) <= OUTPUT_CAP + (4 << 20), "more than the cap came out"
+            except ConnectionResetError:
+                pass
+            hog.close()
+            frames = got.split(b"\0")[:-1]
+            for f in frames[:50]:
+                assert "parameters" in parse_reply(f), f[:200]
+            fd1 = d.wait_fds(fd0)
+            rss1 = d.rss_kib()
+            round_trip(watcher, 99, 9)
+            print("never-reading client: %d Dissect calls sent (%d-byte replies, %.1f MiB of output), "
+                  "disconnected after %.1f s: %s; it could still read %d bytes (%d whole replies)"
+                  % (sent_calls, reply_len, sent_calls * reply_len / 1048576.0, elapsed, gone, len(got),
+                     len(frames)))
+            print("meanwhile %d watcher round trips answered" % served)
+            print("pktd fds: before %d, after %d" % (fd0, fd1))
+            print("pktd VmRSS: before %d KiB, peak %d KiB, after %d KiB (peak bound: before + %d KiB)"
+                  % (rss0, rss_max, rss1, RSS_BOUND_KIB))
+            assert fd1 == fd0, (fd0, fd1)
+            assert rss_max - rss0 <= RSS_BOUND_KIB, "RSS grew by %d KiB" % (rss_max - rss0)
+        d.assert_alive()
+
+
+def spawn_hog(path, call, count):
+    """A child that connects, pipelines @count calls without reading, tells us and waits to be killed."""
+    r, w = os.pipe()
+    pid = os.fork()
+    if pid == 0:
+        try:
+            os.close(r)
+            s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+            s.connect(path)
+            s.settimeout(20.0)
+            s.sendall(call * count)
+            os.write(w, b"x")
+            time.sleep(60)
+        finally:
+            os._exit(0)
+    os.close(w)
+    rr, _, _ = select.select([r], [], [], 20.0)
+    ok = bool(rr) and os.read(r, 1) == b"x"
+    os.close(r)
+    if not ok:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise AssertionError("the hog child could not send its calls")
+    return pid
+
+
+def test_client_killed_mid_reply_leaves_pktd_serving_and_fds_at_baseline():
+    with Daemon(default_config()) as d:  # outputBuffer 8 MiB: replies pending, no cap reached
+        with d.connect() as watcher:
+            call, reply_len = dissect_call(watcher)
+            count = (2 << 20) // reply_len  # ~2 MiB of replies: far more than the socket holds
+            time.sleep(0.3)
+            fd0 = d.fds()
+            rss0 = d.rss_kib()
+            for k in range(KILLED):
+                pid = spawn_hog(d.socket, call, count)
+                try:
+                    # Wait until pktd has answered into a full socket: output is queued for the child.
+                    deadline = time.monotonic() + 20
+                    queued = 0
+                    while time.monotonic() < deadline:
+                        cl = watcher.rpc("io.pktd.Daemon.ListClients", {})["parameters"]["clients"]
+                        mine = [c for c in cl if c["pid"] == pid]
+                        queued = mine[0]["outputQueued"] if mine else 0
+                        if queued > 0:
+                            break
+                        time.sleep(0.05)
+                finally:
+                    os.kill(pid, signal.SIGKILL)
+                    os.waitpid(pid, 0)
+                round_trip(watcher, k, 4)
+                print("hog %d: killed with %d bytes of output queued in pktd" % (k, queued))
+                assert queued > 0, "pktd never queued output for the hog"
+            fd1 = d.wait_fds(fd0)
+            rss1 = d.rss_kib()
+            round_trip(watcher, 5, 5)
+            assert connections(watcher) == 1
+            print("pktd fds: before %d, after %d killed clients %d" % (fd0, KILLED, fd1))
+            print("pktd VmRSS: before %d KiB, after %d KiB" % (rss0, rss1))
+            assert fd1 == fd0, (fd0, fd1)
+        d.assert_alive()
+
+
+TESTS = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
+
+if __name__ == "__main__":
+    main(TESTS)
