@@ -243,6 +243,23 @@ dns_elem_added(struct pkt *p, unsigned idx, unsigned set)
         return pkt_auto_set(p, idx, F_QDCOUNT + set, n + 1u);
 }
 
+/*
+ * RFC 1035 4.1.1: a response carries its query's ID with QR set. Where the request's stack has no
+ * DNS header here (a query sent as raw payload), the ports below already matched: nothing to add.
+ */
+static bool
+dns_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
+{
+        const struct pkt_layer *lq = &req->layers[ri], *lp = &rep->layers[pi];
+        const uint8_t *q = req->data + lq->off, *a = rep->data + lp->off;
+
+        if (lq->proto != PKT_PROTO_DNS || lq->len < DNS_HDR_LEN)
+                return true;
+        if (lp->len < DNS_HDR_LEN)
+                return false;
+        return !(q[2] & 0x80) && (a[2] & 0x80) && memcmp(q, a, 2) == 0;
+}
+
 /* RFC 6762 (mDNS) and RFC 4795 (LLMNR) reuse the message format on their own ports. */
 static const struct pkt_key dns_carriers[] = {
         { PKT_KEY_UDP_PORT, 53 },
@@ -266,4 +283,5 @@ const struct pkt_proto pkt_proto_dns = {
         .update = dns_update,
         .elem_build = dns_elem_build,
         .elem_added = dns_elem_added,
+        .answers = dns_answers,
 };
