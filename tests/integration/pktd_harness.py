@@ -123,7 +123,7 @@ class Pktd:
         raise RuntimeError(f"pktd did not listen on {self.socket} within {self.start_timeout}s:\n"
                            f"{self.stderr}")
 
-    def signal(self, sig):
+    def send_signal(self, sig):
         self.proc.send_signal(sig)
 
     def reload(self):
