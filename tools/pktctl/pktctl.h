@@ -16,6 +16,7 @@
 
 #include <pkt/pcap.h>
 #include <pkt/pkt.h>
+#include <pktp/buf.h>
 
 /* Kept by hand in step with project(VERSION) in the top CMakeLists.txt: tools/CMakeLists.txt passes
  * no version define and is not ours to change. */
@@ -80,8 +81,40 @@ int pktctl_scan_run(const struct pktctl_scan *s);
  * written as \u00XX, so any input gives valid JSON. */
 void pktctl_json_str(FILE *f, const char *s, size_t len);
 
-/* Writes one packet as one JSON object and a newline (see docs/pktctl.md for the shape). @p is
- * dissected fully. Returns 0 or -errno. */
-int pktctl_json_packet(FILE *f, struct pkt *p, uint64_t n, const struct pkt_pcap_rec *rec);
+/* Writes one packet as one JSON object and a newline (see docs/pktctl.md for the shape), formatted
+ * in @b (emptied first, reused from packet to packet so that nothing is allocated per packet). @p is
+ * dissected fully. Returns 0 or -errno (-EMSGSIZE: the line would pass @b's cap). */
+int pktctl_json_packet(FILE *f, struct pktp_buf *b, struct pkt *p, uint64_t n,
+                       const struct pkt_pcap_rec *rec);
+
+/* ---- live commands (live.c): through libpktclient and pktd ---- */
+
+struct pktc;
+struct pktc_reply;
+
+/* --socket given before the command, or NULL. */
+extern const char *pktctl_socket;
+
+int pktctl_status_main(int argc, char **argv);
+int pktctl_ifaces_main(int argc, char **argv);
+int pktctl_call_main(int argc, char **argv);
+
+/* The socket a live command uses: @opt (its own --socket), else the global --socket, else
+ * $PKTD_SOCKET when set and not empty, else pktd's default. */
+const char *pktctl_live_socket(const char *opt);
+
+/* Connects to pktd at @path into *@ret. On failure prints why, with a hint (the socket path, how
+ * to start pktd). Returns an exit code. */
+int pktctl_live_connect(const char *path, struct pktc **ret);
+
+/* Connects to @socket, calls @method with @params (JSON object text or NULL) and reads its one
+ * reply into *@ret (release it with pktc_reply_done()). A daemon error, a failed connection or a
+ * lost reply is printed here ("pktctl: <error name>: <message>") and gives PKTCTL_EXIT_FAIL with
+ * *@ret empty. Returns an exit code. */
+int pktctl_live_call(const char *socket, const char *method, const char *params,
+                     struct pktc_reply *ret);
+
+/* Prints the error reply @r: "pktctl: <error name>: <message>". */
+void pktctl_live_report_error(const struct pktc_reply *r);
 
 #endif

@@ -10,8 +10,14 @@
 
 #include "pktctl.h"
 
+/* Why 64 MiB: a 256 KiB frame (libpcap's largest) as hex is 512 KiB; element sets of every tiny
+ * element of such a frame spelled out field by field stay far below this. A line that would pass it
+ * is an error, not an unbounded allocation. */
+#define READ_JSON_LINE_MAX (64u << 20)
+
 struct read_ctx {
         struct pkt p; /* reused for every packet: parsing allocates nothing */
+        struct pktp_buf out; /* one JSON line, reused likewise */
         bool is_json;
         bool is_hex;
 };
@@ -40,7 +46,7 @@ on_record(void *ctx, uint64_t n, const struct pkt_pcap_rec *rec)
                 return r;
         }
         if (c->is_json)
-                r = pktctl_json_packet(stdout, &c->p, n, rec);
+                r = pktctl_json_packet(stdout, &c->out, &c->p, n, rec);
         else
                 r = print_text(c, n, rec);
         if (r < 0)
@@ -117,7 +123,9 @@ pktctl_read_main(int argc, char **argv)
         }
         s.filter = filter;
         pkt_init(&c.p);
+        pktp_buf_init(&c.out, READ_JSON_LINE_MAX);
         code = pktctl_scan_run(&s);
+        pktp_buf_done(&c.out);
         pkt_done(&c.p);
         free(filter);
         return pktctl_finish_stdout(code);

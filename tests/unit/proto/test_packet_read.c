@@ -1,0 +1,361 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pktp_packet_from_json(): the spec (BadSpec with its byte position), layer objects (fields by name,
+ * numbers and text, hex bytes, element sets, errors naming "layers[1].ttl"), base64 data, the
+ * one-of-three rule; and the round trip that matters: every packet of several corpus captures,
+ * written by the writer, parsed by json-c and read back, serialises to its original bytes.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <pkt/pcap.h>
+#include <pkt/proto.h>
+#include <pktp/error.h>
+#include <pktp/packet.h>
+
+#include "testutil.h"
+
+static struct json_object *
+parse(const char *text)
+{
+        struct json_object *o = json_tokener_parse(text);
+        if (!o)
+                fail_msg("test JSON does not parse: %s", text);
+        return o;
+}
+
+/* Builds from @json, expecting success; returns the serialised bytes' length (data in *@ret). */
+static size_t
+build_ok(struct pkt *p, const char *json, const uint8_t **ret)
+{
+        struct json_object *o = parse(json);
+        struct pktp_error err = { 0 };
+
+        pkt_init(p);
+        int r = pktp_packet_from_json(p, o, &err);
+        if (r < 0)
+                fail_msg("%s: %d %s: %s", json, r, err.arg, err.message);
+        json_object_put(o);
+        int n = pkt_serialize(p, 0, ret);
+        assert_true(n >= 0);
+        return (size_t)n;
+}
+
+/* Builds from @json, expecting failure with error @id on parameter @arg; @p is left empty. */
+static struct pktp_error
+build_fails(const char *json, enum pktp_error_id id, const char *arg)
+{
+        struct json_object *o = parse(json);
+        struct pktp_error err = { 0 };
+        struct pkt p;
+
+        pkt_init(&p);
+        int r = pktp_packet_from_json(&p, o, &err);
+        json_object_put(o);
+        if (r >= 0)
+                fail_msg("%s: accepted", json);
+        if (err.id != id || (arg && strcmp(err.arg, arg) != 0))
+                fail_msg("%s: got %s '%s' (%s), want %s '%s'", json, pktp_error_name(err.id), err.arg,
+                         err.message, pktp_error_name(id), arg ? arg : "");
+        assert_true(err.message[0] != 0);
+        assert_int_equal(p.n_layers, 0);
+        assert_null(p.data);
+        return err;
+}
+
+static void
+assert_same_as_spec(const char *json, const char *spec)
+{
+        struct pkt a, b;
+        const uint8_t *da, *db;
+        size_t na = build_ok(&a, json, &da);
+        size_t nb = tu_build(&b, spec, &db);
+
+        tu_assert_bytes(da, na, db, nb);
+        pkt_done(&a);
+        pkt_done(&b);
+}
+
+static void
+test_spec_builds_as_pkt_build_does(void **state)
+{
+        (void)state;
+        assert_same_as_spec("{\"spec\":\"ip(src=192.0.2.1,dst=192.0.2.2)/udp(dport=53)/raw(\\\"hi\\\")\"}",
+                            "ip(src=192.0.2.1,dst=192.0.2.2)/udp(dport=53)/raw(\"hi\")");
+}
+
+static void
+test_bad_spec_reports_message_and_position(void **state)
+{
+        (void)state;
+        struct pktp_error e = build_fails("{\"spec\":\"ip(ttl=1)/udp(dport=99999)\"}", PKTP_ERR_BAD_SPEC, "");
+        assert_int_equal(e.number, strlen("ip(ttl=1)/udp(dport="));
+        assert_non_null(strstr(e.message, "dport"));
+        e = build_fails("{\"spec\":\"ethernet()/nosuch()\"}", PKTP_ERR_BAD_SPEC, "");
+        assert_int_equal(e.number, 11);
+        build_fails("{\"spec\":\"\"}", PKTP_ERR_BAD_SPEC, "");
+        build_fails("{\"spec\":\"ip()\\u0000/udp()\"}", PKTP_ERR_INVALID_PARAMETER, "spec");
+        build_fails("{\"spec\":5}", PKTP_ERR_INVALID_PARAMETER, "spec");
+}
+
+static void
+test_layers_set_fields_by_number_and_by_text_like_the_spec(void **state)
+{
+        (void)state;
+        assert_same_as_spec("{\"layers\":[{\"layer\":\"ethernet\",\"dst\":\"ff:ff:ff:ff:ff:ff\"},"
+                            "{\"layer\":\"ip\",\"src\":\"192.0.2.1\",\"dst\":\"192.0.2.2\",\"ttl\":3,\"tos\":\"0x1f\"},"
+                            "{\"layer\":\"tcp\",\"dport\":80,\"flags\":\"SYN,ACK\"},{\"layer\":\"raw\",\"data\":\"474554\"}]}",
+                            "ethernet(dst=ff:ff:ff:ff:ff:ff)/ip(src=192.0.2.1,dst=192.0.2.2,ttl=3,tos=0x1f)/"
+                            "tcp(dport=80,flags=SYN|ACK)/raw(hex=474554)");
+        /* The flag set the spec's way, enum names, IPv6 addresses. */
+        assert_same_as_spec("{\"layers\":[{\"layer\":\"ip6\",\"src\":\"2001:db8::1\",\"dst\":\"2001:db8::2\"},"
+                            "{\"layer\":\"tcp\",\"flags\":\"SYN|ACK\"}]}",
+                            "ip6(src=2001:db8::1,dst=2001:db8::2)/tcp(flags=SYN|ACK)");
+        /* Layer names resolve in context: ICMP's "echo" under icmp. */
+        assert_same_as_spec("{\"layers\":[{\"layer\":\"ip\",\"dst\":\"192.0.2.2\"},{\"layer\":\"icmp\",\"type\":8},"
+                            "{\"layer\":\"echo\",\"id\":1,\"seq\":2}]}",
+                            "ip(dst=192.0.2.2)/icmp(type=8)/echo(id=1,seq=2)");
+}
+
+static void
+test_layers_take_hex_bytes_and_latin1_strings_as_the_writer_prints_them(void **state)
+{
+        struct pkt p;
+        const uint8_t *d;
+
+        (void)state;
+        /* A raw payload longer than the spec's 64 KiB text limit for one value would allow in hex. */
+        size_t n = 40000;
+        char *json = malloc(2 * n + 64);
+        assert_non_null(json);
+        int k = sprintf(json, "{\"layers\":[{\"layer\":\"raw\",\"data\":\"");
+        for (size_t i = 0; i < n; i++)
+                k += sprintf(json + k, "%02x", (unsigned)(i & 0xff));
+        strcpy(json + k, "\"}]}");
+        assert_int_equal(build_ok(&p, json, &d), n);
+        for (size_t i = 0; i < n; i++)
+                assert_int_equal(d[i], i & 0xff);
+        pkt_done(&p);
+        free(json);
+
+        /* HTTP's start line is a string field: its bytes come as code points up to U+00FF. */
+        size_t len = build_ok(&p, "{\"layers\":[{\"layer\":\"http\",\"startline\":\"GET /\\u00e9 HTTP/1.1\"}]}", &d);
+        assert_true(len >= 15);
+        assert_memory_equal(d, "GET /\xe9 HTTP/1.1", 15);
+        pkt_done(&p);
+        build_fails("{\"layers\":[{\"layer\":\"http\",\"startline\":\"GET /\\u20ac\"}]}", PKTP_ERR_BAD_PACKET,
+                    "layers[0].startline");
+}
+
+static void
+test_layers_add_elements_as_the_spec_does(void **state)
+{
+        (void)state;
+        assert_same_as_spec("{\"layers\":[{\"layer\":\"ip\"},{\"layer\":\"tcp\",\"opts\":[{\"type\":2,\"len\":4,"
+                            "\"body\":\"05b4\",\"mss\":1460},{\"type\":1},{\"type\":1},{\"type\":4,\"len\":2,\"body\":\"\"}]}]}",
+                            "ip()/tcp(opts=[mss(1460),nop,nop,4])");
+        assert_same_as_spec("{\"layers\":[{\"layer\":\"ip\"},{\"layer\":\"udp\"},{\"layer\":\"dns\",\"id\":7,"
+                            "\"queries\":[{\"name\":\"example.com\",\"type\":1,\"cls\":1}]}]}",
+                            "ip()/udp()/dns(id=7,queries=[q(name=example.com,type=1,cls=1)])");
+}
+
+static void
+test_bad_layers_name_the_parameter(void **state)
+{
+        (void)state;
+        build_fails("{\"layers\":[{\"layer\":\"ip\"},{\"layer\":\"udp\",\"ttl\":1}]}", PKTP_ERR_BAD_PACKET,
+                    "layers[1].ttl");
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"ttl\":300}]}", PKTP_ERR_BAD_PACKET, "layers[0].ttl");
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"ttl\":-1}]}", PKTP_ERR_BAD_PACKET, "layers[0].ttl");
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"ttl\":1.5}]}", PKTP_ERR_BAD_PACKET, "layers[0].ttl");
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"ttl\":true}]}", PKTP_ERR_BAD_PACKET, "layers[0].ttl");
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"src\":\"192.0.2\"}]}", PKTP_ERR_BAD_PACKET, "layers[0].src");
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"ttl\":18446744073709551615}]}", PKTP_ERR_BAD_PACKET,
+                    "layers[0].ttl");
+        build_fails("{\"layers\":[{\"layer\":\"nosuch\"}]}", PKTP_ERR_BAD_PACKET, "layers[0].layer");
+        build_fails("{\"layers\":[{\"ttl\":1}]}", PKTP_ERR_BAD_PACKET, "layers[0].layer");
+        build_fails("{\"layers\":[5]}", PKTP_ERR_BAD_PACKET, "layers[0]");
+        build_fails("{\"layers\":[]}", PKTP_ERR_BAD_PACKET, "layers");
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"opts\":5}]}", PKTP_ERR_BAD_PACKET, "layers[0].opts");
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"ttl\":[]}]}", PKTP_ERR_BAD_PACKET, "layers[0].ttl");
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"opts\":[{\"type\":2,\"body\":\"zz\"}]}]}", PKTP_ERR_BAD_PACKET,
+                    "layers[0].opts[0]");
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"opts\":[7]}]}", PKTP_ERR_BAD_PACKET, "layers[0].opts[0]");
+        /* More layers than a packet holds. */
+        char json[4096];
+        int k = sprintf(json, "{\"layers\":[");
+        for (int i = 0; i < PKT_LAYERS_MAX + 1; i++)
+                k += sprintf(json + k, "%s{\"layer\":\"raw\"}", i ? "," : "");
+        strcpy(json + k, "]}");
+        build_fails(json, PKTP_ERR_BAD_PACKET, "layers");
+}
+
+static void
+test_data_is_strict_base64_dissected_from_ethernet(void **state)
+{
+        struct pkt p;
+        const uint8_t *d;
+        struct json_object *o;
+        struct pktp_error err = { 0 };
+
+        (void)state;
+        /* ff:ff:ff:ff:ff:ff 02:00:00:00:00:01 0806 + 2 bytes */
+        o = parse("{\"data\":\"////////AgAAAAABCAYAAQ==\"}");
+        pkt_init(&p);
+        assert_int_equal(pktp_packet_from_json(&p, o, &err), 0);
+        json_object_put(o);
+        assert_int_equal(pkt_serialize(&p, 0, &d), 16);
+        assert_int_equal(d[12], 0x08);
+        assert_int_equal(pkt_layer(&p, 0)->proto, PKT_PROTO_ETHERNET);
+        assert_int_equal(pkt_layer(&p, 1)->proto, PKT_PROTO_ARP);
+        pkt_done(&p);
+        build_fails("{\"data\":\"////////AgAAAAABCAYAAQ\"}", PKTP_ERR_INVALID_PARAMETER, "data");
+        build_fails("{\"data\":\"Zh==\"}", PKTP_ERR_INVALID_PARAMETER, "data");
+        build_fails("{\"data\":7}", PKTP_ERR_INVALID_PARAMETER, "data");
+}
+
+static void
+test_exactly_one_of_spec_layers_data(void **state)
+{
+        (void)state;
+        build_fails("{}", PKTP_ERR_INVALID_PARAMETER, NULL);
+        build_fails("{\"spec\":\"ip()\",\"layers\":[{\"layer\":\"ip\"}]}", PKTP_ERR_INVALID_PARAMETER, "layers");
+        build_fails("{\"spec\":\"ip()\",\"data\":\"AA==\"}", PKTP_ERR_INVALID_PARAMETER, "data");
+        build_fails("[]", PKTP_ERR_INVALID_PARAMETER, NULL);
+        /* null counts as absent; other members are the caller's */
+        assert_same_as_spec("{\"spec\":\"ip()\",\"layers\":null,\"noAuto\":true}", "ip()");
+}
+
+/* ---- the corpus round trip ---- */
+
+struct rt_stats {
+        unsigned total, same, flagged_total, flagged_same;
+};
+
+/* Writes @orig as JSON, parses it with json-c, reads it back and serialises it. Returns true when
+ * the bytes are the original's. Reports the first differing layer when @is_verbose. */
+static bool
+round_trip(struct pkt *orig, const uint8_t *data, size_t len, struct pktp_buf *b, bool is_verbose,
+           const char *what)
+{
+        struct pktp_error err = { 0 };
+        struct pkt q;
+        const uint8_t *out;
+        bool is_same = false;
+
+        pktp_buf_reset(b);
+        pktp_buf_puts(b, "{\"layers\":");
+        assert_int_equal(pktp_packet_write_layers(b, orig), 0);
+        pktp_buf_putc(b, '}');
+        struct json_tokener *tok = json_tokener_new();
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+        struct json_object *o = json_tokener_parse_ex(tok, b->data, (int)b->len);
+        if (!o)
+                fail_msg("%s: the writer's JSON does not parse: %s", what, b->data);
+        json_tokener_free(tok);
+        pkt_init(&q);
+        int r = pktp_packet_from_json(&q, o, &err);
+        if (r < 0) {
+                if (is_verbose)
+                        printf("# %s: not read back: %s: %s\n", what, err.arg, err.message);
+        } else {
+                int n = pkt_serialize(&q, 0, &out);
+                is_same = n >= 0 && (size_t)n == len && memcmp(out, data, len) == 0;
+                if (!is_same && is_verbose) {
+                        size_t at = 0;
+                        while (n >= 0 && at < len && at < (size_t)n && out[at] == data[at])
+                                at++;
+                        unsigned li = 0;
+                        for (unsigned i = 0; i < orig->n_layers; i++)
+                                if (orig->layers[i].off <= at)
+                                        li = i;
+                        printf("# %s: %d bytes vs %zu, first difference at %zu (in %s)\n", what, n, len, at,
+                               pkt_proto_name(orig->layers[li].proto));
+                }
+        }
+        pkt_done(&q);
+        json_object_put(o);
+        return is_same;
+}
+
+static bool
+has_flags(struct pkt *p)
+{
+        for (unsigned i = 0; i < p->n_layers; i++)
+                if (p->layers[i].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED))
+                        return true;
+        return p->len != p->wire_len;
+}
+
+static struct rt_stats
+round_trip_capture(const char *rel)
+{
+        struct rt_stats st = { 0 };
+        struct pkt_pcap *r;
+        struct pkt_pcap_rec rec;
+        struct pktp_buf b;
+        struct pkt p;
+        bool is_verbose = getenv("PKTP_RT_VERBOSE") != NULL;
+
+        assert_int_equal(pkt_pcap_open(tu_corpus(rel), &r), 0);
+        pktp_buf_init(&b, 64u << 20);
+        pkt_init(&p);
+        while (pkt_pcap_next(r, &rec) == 1) {
+                char what[256];
+                assert_int_equal(pkt_parse_dlt(&p, rec.linktype, rec.data, rec.caplen, rec.wire_len), 0);
+                pkt_dissect_all(&p);
+                bool is_flagged = has_flags(&p);
+                snprintf(what, sizeof(what), "%s #%u", rel, st.total + 1);
+                bool ok = round_trip(&p, rec.data, rec.caplen, &b, is_verbose, what);
+                st.total++;
+                st.same += ok;
+                st.flagged_total += is_flagged;
+                st.flagged_same += is_flagged && ok;
+        }
+        pkt_done(&p);
+        pktp_buf_done(&b);
+        pkt_pcap_close(r);
+        printf("# round trip %s: %u of %u packets byte-identical (%u of %u with flagged layers)\n", rel,
+               st.same, st.total, st.flagged_same, st.flagged_total);
+        return st;
+}
+
+static const char *const rt_captures[] = {
+        "dpkt/dns_icmp.pcap",
+        "dpkt/http.pcap",
+        "pypacker/examples__packets_ether.pcap",
+        "packetnet/ipv6_ndp.pcap",
+        "pcapplusplus/PcapExamples__DnsPackets.pcap",
+        "suricata-verify/ethernet-eve__test.pcap",
+        "ndpi/dns_fragmented.pcap",
+        "pcapplusplus/PcapExamples__IgmpPackets.pcap",
+};
+
+static void
+test_corpus_packets_round_trip_byte_identical(void **state)
+{
+        (void)state;
+        for (size_t i = 0; i < sizeof(rt_captures) / sizeof(rt_captures[0]); i++)
+                round_trip_capture(rt_captures[i]);
+}
+
+int
+main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_spec_builds_as_pkt_build_does),
+                cmocka_unit_test(test_bad_spec_reports_message_and_position),
+                cmocka_unit_test(test_layers_set_fields_by_number_and_by_text_like_the_spec),
+                cmocka_unit_test(test_layers_take_hex_bytes_and_latin1_strings_as_the_writer_prints_them),
+                cmocka_unit_test(test_layers_add_elements_as_the_spec_does),
+                cmocka_unit_test(test_bad_layers_name_the_parameter),
+                cmocka_unit_test(test_data_is_strict_base64_dissected_from_ethernet),
+                cmocka_unit_test(test_exactly_one_of_spec_layers_data),
+                cmocka_unit_test(test_corpus_packets_round_trip_byte_identical),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
