@@ -45,6 +45,9 @@ struct pktd_conn {
         struct event *ev_read, *ev_write, *ev_timer;
         bool reading;              /* ev_read is armed */
         bool closing;              /* flush what is queued, then close */
+        uint64_t closing_usec;     /* when closing began, for PKTD_CLOSE_LINGER_SEC */
+        bool dead;                 /* to be freed from the loop (conn_kill) */
+        bool linked;               /* in d->conns */
 };
 
 /* Takes @fd (an accepted, non-blocking, close-on-exec socket with a peer that has @roles) and
@@ -56,6 +59,8 @@ struct pktd_conn *pktd_conn_free(struct pktd_conn *c);
 size_t pktd_conn_queued(const struct pktd_conn *c);
 /* SIGTERM: stop reading, close as soon as queued output is written. */
 void pktd_conn_shutdown(struct pktd_conn *c);
+/* The config changed and this client has no role left: close it once queued replies are out. */
+void pktd_conn_revoke(struct pktd_conn *c);
 /* Number of open connections of @uid. */
 unsigned pktd_conn_count_uid(const struct pktd *d, uid_t uid);
 

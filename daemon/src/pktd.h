@@ -83,4 +83,60 @@ struct pktd {
 /* CLOCK_MONOTONIC in microseconds. */
 uint64_t pktd_now_usec(void);
 
+/* policy.c: who the peer of a connected Unix socket is, and which roles (enum pktp_role bits) the
+ * config gives it. Admin implies capture and inject. The supplementary groups come from SO_PEERGROUPS
+ * (the peer's groups at connect time), at most PKTD_PEER_GROUPS_MAX of them. */
+#define PKTD_PEER_GROUPS_MAX 65536 /* the kernel's NGROUPS_MAX */
+struct pktd_peer {
+        uid_t uid;
+        gid_t gid;
+        pid_t pid;
+};
+int pktd_policy_peer(int fd, struct pktd_peer *ret_peer, gid_t **ret_groups, size_t *ret_n_groups);
+unsigned pktd_policy_roles(const struct pktd_conf *conf, uid_t uid, gid_t gid, const gid_t *groups,
+                           size_t n_groups);
+/* Both of the above: reads the peer of @fd and returns its roles (0: none) in @ret_roles. */
+int pktd_policy_check(const struct pktd_conf *conf, int fd, struct pktd_peer *ret_peer,
+                      unsigned *ret_roles);
+
+/* caps.c: when running as root, switches to @user keeping only CAP_NET_RAW (see caps.c for the
+ * steps), unless root is allowed; when not root, checks that we do not hold more than CAP_NET_RAW
+ * unless allowed. Logs what it did or why it refuses. Returns 0 or a negative errno. */
+int pktd_caps_drop(const char *user, bool allow_root);
+/* Looks @name up in the user database. Returns 0, -ENOENT (no such user) or another -errno. */
+int pktd_user_lookup(const char *name, uid_t *ret_uid, gid_t *ret_gid);
+
+/* notify.c: systemd glue. All are no-ops without systemd. */
+void pktd_notify_ready(struct pktd *d);
+void pktd_notify_reloading(void);
+void pktd_notify_stopping(void);
+void pktd_notify_status(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Arms the watchdog timer when systemd asked for pings (WATCHDOG_USEC). Returns 0 or -errno. */
+int pktd_notify_watchdog_start(struct pktd *d);
+
+/* listener.c */
+struct pktd_listener {
+        struct pktd_listener *next;
+        struct pktd *d;
+        int fd;
+        struct event *ev;
+        char *path;       /* the socket we created (NULL: passed by systemd), unlinked at exit */
+        dev_t dev;        /* the inode we created, so we never unlink someone else's socket */
+        ino_t ino;
+};
+/* Creates the socket at @path (0660, a stale socket file replaced; anything else there is an error). */
+int pktd_listener_bind(struct pktd *d, const char *path, gid_t group);
+/* Takes sockets passed by systemd (sd_listen_fds). Returns how many (0: none), or -errno. */
+int pktd_listener_from_systemd(struct pktd *d);
+/* Starts accepting on every listener. */
+int pktd_listeners_start(struct pktd *d);
+/* Stops accepting (SIGTERM) without closing. */
+void pktd_listeners_stop(struct pktd *d);
+void pktd_listeners_free(struct pktd *d);
+
+/* main.c: reloads the config (SIGHUP, Daemon.Reload). On failure the old one stays and @err says
+ * why. Re-evaluates every connection's roles; a connection left without a role is closed. */
+struct pktd_conf_error;
+int pktd_reload(struct pktd *d, struct pktd_conf_error *err);
+
 #endif
