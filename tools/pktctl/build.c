@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pktctl build SPEC: a packet from the text spec (pkt_build), printed readably, as hex, or written
- * as a one-packet pcap.
+ * as a one-packet pcap. With --via-daemon pktd builds it (io.pktd.Packet.Build) and the bytes it
+ * returns are printed the same way.
  */
 #include <errno.h>
 #include <getopt.h>
+#include <json-c/json.h>
 #include <pcap/dlt.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include <pkt/proto.h>
+#include <pktc/pktc.h>
+#include <pktp/buf.h>
 
 #include "pktctl.h"
 
@@ -95,16 +100,122 @@ usage(FILE *f)
               "Options:\n"
               "      --hex      print only the bytes, as hex\n"
               "  -w FILE        also write the packet to FILE as a one-packet pcap\n"
+              "      --via-daemon  have pktd build it (io.pktd.Packet.Build) and print the bytes\n"
+              "                 it returns the same way\n"
+              "      --socket PATH  pktd's socket for --via-daemon (default: $PKTD_SOCKET, else\n"
+              "                 /run/pktd/api.sock)\n"
+              "      --json     with --via-daemon: print pktd's reply (data, length, packet) as\n"
+              "                 one line of JSON\n"
               "  -h, --help     show this help\n",
               f);
 }
 
 enum {
         OPT_HEX = 0x100,
+        OPT_VIA_DAEMON,
+        OPT_SOCKET,
+        OPT_JSON,
 };
 
+struct build_opts {
+        const char *spec;
+        const char *out_path;
+        const char *socket;
+        bool is_hex;
+        bool is_json;
+};
+
+/* Prints (or writes) the packet @p, holding @len bytes at @data, as every build path does. */
 static int
-build(const char *spec, bool is_hex, const char *out_path)
+build_output(const struct build_opts *o, struct pkt *p, const uint8_t *data, size_t len)
+{
+        int code = PKTCTL_EXIT_OK;
+
+        if (o->out_path)
+                code = write_pcap(o->out_path, p, data, len);
+        if (code == PKTCTL_EXIT_OK && o->is_hex) {
+                for (size_t i = 0; i < len; i++)
+                        printf("%02x", data[i]);
+                putchar('\n');
+        } else if (code == PKTCTL_EXIT_OK && pkt_print(p, pktctl_write_file, stdout) < 0) {
+                code = PKTCTL_EXIT_FAIL;
+        }
+        return code;
+}
+
+/* ---- build --via-daemon ---- */
+
+/* The bytes and the first layer's protocol out of Build's reply parameters @params. */
+static int
+build_reply_bytes(const char *params, uint8_t **ret_data, size_t *ret_len, int *ret_first)
+{
+        struct json_object *o = json_tokener_parse(params);
+        struct json_object *data, *packet, *layers, *first, *name;
+        int r = -EBADMSG;
+
+        if (!o || !json_object_object_get_ex(o, "data", &data) ||
+            !json_object_is_type(data, json_type_string) ||
+            !json_object_object_get_ex(o, "packet", &packet) ||
+            !json_object_object_get_ex(packet, "layers", &layers) ||
+            !json_object_is_type(layers, json_type_array) ||
+            !(first = json_object_array_get_idx(layers, 0)) ||
+            !json_object_object_get_ex(first, "layer", &name) ||
+            !json_object_is_type(name, json_type_string))
+                goto out;
+        *ret_first = pkt_proto_by_name(json_object_get_string(name), PKT_PROTO_NONE);
+        if (*ret_first < 0)
+                goto out;
+        r = pktp_base64_decode(json_object_get_string(data),
+                               (size_t)json_object_get_string_len(data), ret_data, ret_len);
+out:
+        json_object_put(o);
+        return r;
+}
+
+/* Sends the spec to pktd as io.pktd.Packet.Build and prints the bytes it returns the way the
+ * offline path prints its own: dissected by libpkt here from the first layer pktd names, so the
+ * two outputs can be compared line for line. */
+static int
+build_via_daemon(const struct build_opts *o)
+{
+        struct json_object *params = json_object_new_object();
+        struct pktc_reply r = {};
+        uint8_t *data = NULL;
+        struct pkt p;
+        size_t len;
+        int first, code, ret;
+
+        if (!params || json_object_object_add(params, "spec", json_object_new_string(o->spec)) < 0) {
+                json_object_put(params);
+                return PKTCTL_EXIT_FAIL;
+        }
+        code = pktctl_live_call(o->socket, "io.pktd.Packet.Build",
+                                json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN),
+                                &r);
+        json_object_put(params);
+        if (code != PKTCTL_EXIT_OK)
+                return code;
+        if (o->is_json) {
+                puts(r.parameters);
+                pktc_reply_done(&r);
+                return PKTCTL_EXIT_OK;
+        }
+        ret = build_reply_bytes(r.parameters, &data, &len, &first);
+        pktc_reply_done(&r);
+        if (ret < 0) {
+                pktctl_err("build: pktd's reply to io.pktd.Packet.Build has no usable packet");
+                return PKTCTL_EXIT_FAIL;
+        }
+        pkt_init(&p);
+        ret = pkt_parse(&p, (unsigned)first, data, len, len);
+        code = ret < 0 ? PKTCTL_EXIT_FAIL : build_output(o, &p, data, len);
+        pkt_done(&p);
+        free(data);
+        return code;
+}
+
+static int
+build(const struct build_opts *o)
 {
         struct pkt p;
         const uint8_t *data;
@@ -112,7 +223,7 @@ build(const char *spec, bool is_hex, const char *out_path)
         int r, code = PKTCTL_EXIT_OK;
 
         pkt_init(&p);
-        r = pkt_build(&p, spec, err, sizeof(err));
+        r = pkt_build(&p, o->spec, err, sizeof(err));
         if (r < 0) {
                 pktctl_err("build: %s", err);
                 pkt_done(&p);
@@ -124,15 +235,7 @@ build(const char *spec, bool is_hex, const char *out_path)
                 pkt_done(&p);
                 return PKTCTL_EXIT_FAIL;
         }
-        if (out_path)
-                code = write_pcap(out_path, &p, data, (size_t)r);
-        if (code == PKTCTL_EXIT_OK && is_hex) {
-                for (int i = 0; i < r; i++)
-                        printf("%02x", data[i]);
-                putchar('\n');
-        } else if (code == PKTCTL_EXIT_OK && pkt_print(&p, pktctl_write_file, stdout) < 0) {
-                code = PKTCTL_EXIT_FAIL;
-        }
+        code = build_output(o, &p, data, (size_t)r);
         pkt_done(&p);
         return code;
 }
@@ -142,20 +245,32 @@ pktctl_build_main(int argc, char **argv)
 {
         static const struct option opts[] = {
                 { "hex", no_argument, NULL, OPT_HEX },
+                { "via-daemon", no_argument, NULL, OPT_VIA_DAEMON },
+                { "socket", required_argument, NULL, OPT_SOCKET },
+                { "json", no_argument, NULL, OPT_JSON },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
-        const char *out_path = NULL;
-        bool is_hex = false;
+        struct build_opts o = {};
+        bool is_via_daemon = false;
         int opt;
 
         while ((opt = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
                 switch (opt) {
                 case OPT_HEX:
-                        is_hex = true;
+                        o.is_hex = true;
                         break;
                 case 'w':
-                        out_path = optarg;
+                        o.out_path = optarg;
+                        break;
+                case OPT_VIA_DAEMON:
+                        is_via_daemon = true;
+                        break;
+                case OPT_SOCKET:
+                        o.socket = optarg;
+                        break;
+                case OPT_JSON:
+                        o.is_json = true;
                         break;
                 case 'h':
                         usage(stdout);
@@ -171,5 +286,17 @@ pktctl_build_main(int argc, char **argv)
                 usage(stderr);
                 return PKTCTL_EXIT_USAGE;
         }
-        return pktctl_finish_stdout(build(argv[optind], is_hex, out_path));
+        if (!is_via_daemon && (o.socket || o.is_json)) {
+                pktctl_err("build: --socket and --json go with --via-daemon");
+                return PKTCTL_EXIT_USAGE;
+        }
+        if (o.is_json && (o.is_hex || o.out_path)) {
+                pktctl_err("build: --json prints pktd's reply; not with --hex or -w");
+                return PKTCTL_EXIT_USAGE;
+        }
+        o.spec = argv[optind];
+        if (!is_via_daemon)
+                return pktctl_finish_stdout(build(&o));
+        o.socket = pktctl_live_socket(o.socket);
+        return pktctl_finish_stdout(build_via_daemon(&o));
 }

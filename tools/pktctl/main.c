@@ -10,8 +10,8 @@
 
 #include "pktctl.h"
 
-/* Offline subcommands run on libpkt. The live ones (send, sr, watch, ifaces, status) will go
- * through libpktclient and the daemon; they join this table when the client library exists. */
+/* Offline subcommands run on libpkt; live ones (status, ifaces, call, build --via-daemon) go
+ * through libpktclient and pktd (live.c). */
 static const struct pktctl_cmd commands[] = {
         { "read", "print the packets of a capture file, optionally filtered", pktctl_read_main },
         { "stats", "protocol hierarchy of a capture file (frames and bytes per layer path)",
@@ -20,6 +20,11 @@ static const struct pktctl_cmd commands[] = {
           pktctl_build_main },
         { "protocols", "list the protocols libpkt knows, or one's fields, elements and carriers",
           pktctl_protocols_main },
+        { "status", "pktd's version, uptime, connections, limits and calls per method (live)",
+          pktctl_status_main },
+        { "ifaces", "the host's interfaces as pktd sees them (live)", pktctl_ifaces_main },
+        { "call", "call a pktd method with JSON parameters and print the replies (live)",
+          pktctl_call_main },
 };
 
 void
@@ -93,9 +98,10 @@ pktctl_finish_stdout(int code)
 static void
 usage(FILE *f)
 {
-        fputs("Usage: pktctl [--help] [--version] COMMAND [ARGS...]\n"
+        fputs("Usage: pktctl [--help] [--version] [--socket PATH] COMMAND [ARGS...]\n"
               "\n"
-              "Create, dissect and read packets (offline commands need no daemon).\n"
+              "Create, dissect and read packets (offline commands need no daemon; live ones\n"
+              "talk to pktd at --socket PATH, $PKTD_SOCKET or /run/pktd/api.sock).\n"
               "\n"
               "Commands:\n",
               f);
@@ -110,6 +116,7 @@ main(int argc, char **argv)
         static const struct option opts[] = {
                 { "help", no_argument, NULL, 'h' },
                 { "version", no_argument, NULL, 'V' },
+                { "socket", required_argument, NULL, 'S' },
                 {},
         };
         int c;
@@ -123,6 +130,9 @@ main(int argc, char **argv)
                 case 'V':
                         printf("pktctl (pktd) %s\n", PKTCTL_VERSION);
                         return pktctl_finish_stdout(PKTCTL_EXIT_OK);
+                case 'S':
+                        pktctl_socket = optarg;
+                        break;
                 default:
                         usage(stderr);
                         return PKTCTL_EXIT_USAGE;

@@ -1,11 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pktctl, the CLI: what its subcommands share. Offline subcommands (read, stats, build) run on
- * libpkt directly; live ones will go through libpktclient and slot into the same dispatch table
- * (main.c).
+ * libpkt directly; live ones (status, ifaces, call, build --via-daemon: live.c) go through
+ * libpktclient and pktd. All share one dispatch table (main.c).
  *
  * Exit codes follow tcpdump and most Unix tools: 0 done, 1 the work failed (unreadable file, bad
- * filter, file cut short), 2 the command line was wrong (unknown option, bad spec).
+ * filter, file cut short; pktd answered an error or could not be reached), 2 the command line was
+ * wrong (unknown option, bad spec, call parameters that are not a JSON object).
  */
 #ifndef PKTCTL_H
 #define PKTCTL_H
