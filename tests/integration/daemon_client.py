@@ -146,6 +146,9 @@ def is_closed_by_peer(path, send=None, timeout=5.0):
         try:
             if send is not None:
                 c.send_raw(send)
+        except Closed:
+            return True
+        try:
             frames = c.expect_close(timeout)
         except socket.timeout:
             return ["<no reply and no close within %.0f s>" % timeout]
@@ -204,6 +207,14 @@ def round_trip(c, ident, seq=0):
     """One Build then one Dissect of its bytes on @c, both checked."""
     data = check_build(c.rpc("io.pktd.Packet.Build", build_params(ident, seq)), ident, seq)
     check_dissect(c.rpc("io.pktd.Packet.Dissect", dissect_params(data)), ident, seq)
+
+
+def assert_ok(reply, want=None):
+    """Asserts @reply is a success (and, when @want is given, exactly that reply)."""
+    if want is not None:
+        assert reply == want, "want %r, got %r" % (want, reply)
+    assert "error" not in reply and isinstance(reply.get("parameters"), dict), "want success, got %r" % reply
+    return reply["parameters"]
 
 
 def assert_error(reply, name, **params):

@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon_client import (Conn, Daemon, as_user, assert_error, build_params, check_build,  # noqa: E402
+from daemon_client import (Conn, Daemon, as_user, assert_error, assert_ok, build_params, check_build,  # noqa: E402
                            check_dissect, default_config, dissect_params, frame, is_closed_by_peer,
                            main, parse_reply)
 
@@ -127,7 +127,7 @@ def limits(c):
 def test_root_reloads_and_a_broken_config_leaves_the_old_one_in_force():
     with Daemon(CONFIG) as d:
         with d.connect() as root:
-            assert root.rpc("io.pktd.Daemon.Reload", {}) == {"parameters": {}}
+            assert_ok(root.rpc("io.pktd.Daemon.Reload", {}), {"parameters": {}})
             clients = root.rpc("io.pktd.Daemon.ListClients", {})
             assert "parameters" in clients, clients
             me = [cl for cl in clients["parameters"]["clients"] if cl["pid"] == os.getpid()]
@@ -135,7 +135,7 @@ def test_root_reloads_and_a_broken_config_leaves_the_old_one_in_force():
 
             # A good new config takes effect: a changed limit shows in GetStatus.
             d.write_config(default_config(limits={"connectionsPerUid": 17}))
-            assert root.rpc("io.pktd.Daemon.Reload", {}) == {"parameters": {}}
+            assert_ok(root.rpc("io.pktd.Daemon.Reload", {}), {"parameters": {}})
             assert limits(root)["connectionsPerUid"] == 17, limits(root)
 
             # A broken one: BadConfig with the line, and the old config stays in force.
@@ -158,7 +158,7 @@ def test_root_reloads_and_a_broken_config_leaves_the_old_one_in_force():
 
             # A reload that takes the capture role away refuses new capture connections.
             d.write_config(default_config(roles={"capture": "group:64005"}))
-            assert root.rpc("io.pktd.Daemon.Reload", {}) == {"parameters": {}}
+            assert_ok(root.rpc("io.pktd.Daemon.Reload", {}), {"parameters": {}})
             got = as_user(lambda: outsider_calls(d.socket), CAPTURE_UID, CAPTURE_UID, [CAPTURE_GID])
             assert all(v is True for v in got.values()), got
             # Root itself is still served.
