@@ -291,7 +291,8 @@ is_string_field(const struct pkt_elem_set *set, const char *key)
  *   @form 0: the RFC 791 option form "TYPE(body=HEX)" (or "TYPE" with no body): IPv4 and TCP
  *            options, whose "len" the builder computes and whose kind fields repeat the body;
  *   @form 1: "ELEM(field=value,...)" with every member;
- *   @form 2: as 1 without the length members the builders compute ("len", "dlen", "length").
+ *   @form 2: as 1 without the length members the builders compute ("len", "dlen", "length");
+ *   @form 3: "TYPE(LEN)", for padding options that carry nothing but their length (IPv6 PadN).
  * Returns 0, -ENOENT (the form does not apply), -EINVAL (a value no text stands for), -ENOMEM.
  */
 static int
@@ -321,6 +322,18 @@ elem_text(struct pktp_buf *b, const struct pkt_elem_set *set, struct json_object
                         pktp_buf_put(b, json_object_get_string(body), (size_t)json_object_get_string_len(body));
                         pktp_buf_putc(b, ')');
                 }
+                return b->err;
+        }
+        if (form == 3) {
+                /* "TYPE(LEN)": padding options, whose length is all they carry (IPv6 PadN). */
+                struct json_object *len;
+                if (!json_object_object_get_ex(o, "type", &type) || !json_object_is_type(type, json_type_int) ||
+                    !json_object_object_get_ex(o, "len", &len) || !json_object_is_type(len, json_type_int))
+                        return -ENOENT;
+                pktp_buf_u64(b, json_object_get_uint64(type));
+                pktp_buf_putc(b, '(');
+                pktp_buf_u64(b, json_object_get_uint64(len));
+                pktp_buf_putc(b, ')');
                 return b->err;
         }
         pktp_buf_puts(b, set->elem_name);
@@ -369,7 +382,7 @@ add_elems(struct reader *rd, unsigned idx, unsigned proto, unsigned s, struct js
                         break;
                 }
                 r = -EINVAL;
-                for (int form = 0; form < 3; form++) {
+                for (int form = 0; form < 4; form++) {
                         int t = elem_text(&text, set, o, form);
                         if (t == -ENOMEM) {
                                 r = t;
@@ -398,6 +411,47 @@ add_elems(struct reader *rd, unsigned idx, unsigned proto, unsigned s, struct js
         return r < 0 ? r : 0;
 }
 
+/* Member @key of layer object @i (layer @idx, protocol @id) in pass @pass: 0 plain fields, 1 element
+ * sets, 2 auto fields. */
+static int
+read_member(struct reader *rd, unsigned idx, unsigned id, size_t i, const char *key, struct json_object *val,
+            int pass)
+{
+        char path[PKTP_ERROR_ARG_MAX];
+        const struct pkt_field *f;
+        bool is_array = json_object_is_type(val, json_type_array);
+        int s;
+
+        if (!strcmp(key, "layer") || !strcmp(key, "truncated") || !strcmp(key, "malformed"))
+                return 0;
+        /* Keys are at most what the validator lets through; a longer one is cut in the path. */
+        path_fmt(path, sizeof(path), "layers[%zu].%s", i, key);
+        if (is_array) {
+                if (pass != 1)
+                        return 0;
+                s = elem_set_index(id, key);
+                if (s < 0)
+                        return fail(rd, -ENOENT, PKTP_ERR_BAD_PACKET, path,
+                                    "layer '%s' has no element set of this name", pkt_proto_name(id));
+                return add_elems(rd, idx, id, (unsigned)s, val, path);
+        }
+        f = field_of(id, key);
+        if (!f) {
+                if (pass != 0)
+                        return 0;
+                return fail(rd, -ENOENT, PKTP_ERR_BAD_PACKET, path, "layer '%s' has no field of this name%s",
+                            pkt_proto_name(id),
+                            elem_set_index(id, key) >= 0 ? " (it is an element set: give an array)" : "");
+        }
+        if (pass != ((f->flags & PKT_FF_AUTO) ? 2 : 0))
+                return 0;
+        if (json_object_is_type(val, json_type_int))
+                return set_number(rd, idx, f, val, path);
+        if (json_object_is_type(val, json_type_string))
+                return set_text(rd, idx, f, val, path);
+        return fail(rd, -EINVAL, PKTP_ERR_BAD_PACKET, path, "a field takes a number or text");
+}
+
 static int
 read_layer(struct reader *rd, struct json_object *lo, size_t i, unsigned *context)
 {
@@ -421,38 +475,15 @@ read_layer(struct reader *rd, struct json_object *lo, size_t i, unsigned *contex
                 return fail(rd, idx, PKTP_ERR_BAD_PACKET, path, "the layer cannot be added here");
         *context = (unsigned)id;
 
-        json_object_object_foreach(lo, key, val) {
-                const struct pkt_field *f;
-                int s;
-                /* Keys are at most what the validator lets through; a longer one is cut in the path. */
-                path_fmt(path, sizeof(path), "layers[%zu].%s", i, key);
-                if (!strcmp(key, "layer") || !strcmp(key, "truncated") || !strcmp(key, "malformed"))
-                        continue;
-                if (json_object_is_type(val, json_type_array)) {
-                        s = elem_set_index((unsigned)id, key);
-                        if (s < 0)
-                                return fail(rd, -ENOENT, PKTP_ERR_BAD_PACKET, path,
-                                            "layer '%s' has no element set of this name",
-                                            pkt_proto_name((unsigned)id));
-                        r = add_elems(rd, (unsigned)idx, (unsigned)id, (unsigned)s, val, path);
+        /* Three passes: fields, then elements, then the fields libpkt computes (lengths, counts,
+         * checksums). Element builders read the header as it is (DNS finds a section's end from the
+         * counts), so a count given before its records would point past them. */
+        for (int pass = 0; pass < 3; pass++) {
+                json_object_object_foreach(lo, key, val) {
+                        r = read_member(rd, (unsigned)idx, (unsigned)id, i, key, val, pass);
                         if (r < 0)
                                 return r;
-                        continue;
                 }
-                f = field_of((unsigned)id, key);
-                if (!f)
-                        return fail(rd, -ENOENT, PKTP_ERR_BAD_PACKET, path, "layer '%s' has no %s of this name",
-                                    pkt_proto_name((unsigned)id),
-                                    elem_set_index((unsigned)id, key) >= 0 ? "field (it is an element set: give an array)"
-                                                                           : "field");
-                if (json_object_is_type(val, json_type_int))
-                        r = set_number(rd, (unsigned)idx, f, val, path);
-                else if (json_object_is_type(val, json_type_string))
-                        r = set_text(rd, (unsigned)idx, f, val, path);
-                else
-                        r = fail(rd, -EINVAL, PKTP_ERR_BAD_PACKET, path, "a field takes a number or text");
-                if (r < 0)
-                        return r;
         }
         return 0;
 }

@@ -73,6 +73,7 @@ assert_same_as_spec(const char *json, const char *spec)
         struct pkt a, b;
         const uint8_t *da, *db;
         size_t na = build_ok(&a, json, &da);
+        pkt_init(&b);
         size_t nb = tu_build(&b, spec, &db);
 
         tu_assert_bytes(da, na, db, nb);
