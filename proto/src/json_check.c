@@ -15,14 +15,16 @@
 #include <inttypes.h>
 #include <math.h>
 #include <stdio.h>
+#include <pthread.h>
 #include <string.h>
+#include <sys/random.h>
 
 #include <pktp/message.h>
 
 #include "pktp-internal.h"
 
 /* What is remembered of a key: where its raw text is, its decoded length and a hash of its decoded
- * bytes. Equal keys always have equal hashes; unequal ones rarely do, and are then decoded and compared. */
+ * bytes. Equal keys always have equal hashes; unequal ones almost never do, and are then decoded and compared. */
 struct key {
         size_t off, raw_len, dec_len;
 };
@@ -42,7 +44,7 @@ struct scan {
         struct frame stack[PKTP_DEPTH_MAX];
         unsigned depth;
         /* The keys of the open objects, innermost last: hashes apart so that the search is one tight loop. */
-        uint32_t *hashes;
+        uint64_t *hashes;
         struct key *keys;
         size_t n_keys, cap_keys;
         size_t containers, values;
@@ -207,15 +209,28 @@ hex4(const char *p)
         return v;
 }
 
-/* FNV-1a, over the decoded bytes. */
-static inline uint32_t
-hash_byte(uint32_t h, unsigned char c)
+/* FNV-1a (64-bit) over the decoded bytes, from a per-process random basis: a client cannot prepare keys
+ * that collide, which would send every comparison of a 1024-member object to the slow decoded compare. */
+static pthread_once_t seed_once = PTHREAD_ONCE_INIT;
+static uint64_t seed = 14695981039346656037ull;
+
+static void
+seed_init(void)
 {
-        return (h ^ c) * 16777619u;
+        uint64_t r;
+
+        if (getrandom(&r, sizeof(r), GRND_NONBLOCK) == (ssize_t)sizeof(r))
+                seed ^= r;
 }
 
-static uint32_t
-hash_cp(uint32_t h, uint32_t cp)
+static inline uint64_t
+hash_byte(uint64_t h, unsigned char c)
+{
+        return (h ^ c) * 1099511628211ull;
+}
+
+static uint64_t
+hash_cp(uint64_t h, uint32_t cp)
 {
         if (cp < 0x80)
                 return hash_byte(h, (unsigned char)cp);
@@ -241,11 +256,11 @@ cp_len(uint32_t cp)
 /* Scans the string starting at the '"' at sc->pos; leaves sc->pos after the closing quote. The body's
  * raw offset and length, its decoded length and hash go to the out-parameters. */
 static int
-scan_string(struct scan *sc, size_t *ret_off, size_t *ret_raw_len, size_t *ret_dec_len, uint32_t *ret_hash)
+scan_string(struct scan *sc, size_t *ret_off, size_t *ret_raw_len, size_t *ret_dec_len, uint64_t *ret_hash)
 {
         const unsigned char *u = (const unsigned char *)sc->s;
         size_t i = sc->pos + 1, start = i, dec = 0, n = sc->len;
-        uint32_t h = 2166136261u;
+        uint64_t h = seed;
 
         for (;;) {
                 if (i >= n)
@@ -341,12 +356,12 @@ keys_equal(const struct scan *sc, const struct key *a, const struct key *b)
 }
 
 static int
-push_key(struct scan *sc, const struct key *k, uint32_t h)
+push_key(struct scan *sc, const struct key *k, uint64_t h)
 {
         if (sc->n_keys == sc->cap_keys) {
                 /* At most PKTP_DEPTH_MAX * PKTP_MEMBERS_MAX keys are open at once: growth is bounded. */
                 size_t cap = sc->cap_keys ? sc->cap_keys * 2 : 64;
-                uint32_t *hs = realloc(sc->hashes, cap * sizeof(*hs));
+                uint64_t *hs = realloc(sc->hashes, cap * sizeof(*hs));
                 if (!hs)
                         return -ENOMEM;
                 sc->hashes = hs;
@@ -368,7 +383,7 @@ scan_key(struct scan *sc)
         struct frame *f = &sc->stack[sc->depth - 1];
         size_t at = sc->pos;
         struct key k;
-        uint32_t h;
+        uint64_t h;
         int r;
 
         f->has_key = false;
@@ -555,7 +570,7 @@ check(struct scan *sc)
                         break;
                 case '"': {
                         size_t o, rl, dl;
-                        uint32_t h;
+                        uint64_t h;
                         r = scan_string(sc, &o, &rl, &dl, &h);
                         if (r < 0)
                                 return r;
@@ -617,6 +632,7 @@ pktp_json_check(const char *text, size_t len, struct pktp_error *err)
 
         if (!text && len)
                 return pktp_error_set(err, PKTP_ERR_PROTOCOL_ERROR, NULL, "no frame");
+        (void)pthread_once(&seed_once, seed_init);
         r = check(&sc);
         free(sc.hashes);
         free(sc.keys);
