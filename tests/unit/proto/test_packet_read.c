@@ -325,23 +325,43 @@ round_trip_capture(const char *rel)
         return st;
 }
 
-static const char *const rt_captures[] = {
-        "dpkt/dns_icmp.pcap",
-        "dpkt/http.pcap",
-        "pypacker/examples__packets_ether.pcap",
-        "packetnet/ipv6_ndp.pcap",
-        "pcapplusplus/PcapExamples__DnsPackets.pcap",
-        "suricata-verify/ethernet-eve__test.pcap",
-        "ndpi/dns_fragmented.pcap",
-        "pcapplusplus/PcapExamples__IgmpPackets.pcap",
+/*
+ * The captures and how many of their packets round-trip byte for byte today (a floor: fewer is a
+ * regression). What does not, and why (PKTP_RT_VERBOSE=1 prints each packet):
+ *  - Ethernet padding and other trailers: no JSON member carries them (60-byte frames holding a
+ *    54-byte TCP or 42-byte ARP packet come back 54 or 42 bytes long);
+ *  - DNS names: the JSON has them expanded; the builder writes them whole or compresses them its own
+ *    way, so a message whose names were compressed differently comes back with other bytes;
+ *  - TLS records and handshakes: their bodies are no field, so the JSON does not carry them;
+ *  - PIM hellos: the layer has no element builder;
+ *  - IPv6 options after alignment padding: the builder adds its own padding in front of aligned
+ *    options, so a PadN in the JSON is doubled.
+ */
+static const struct {
+        const char *rel;
+        unsigned total, floor;
+} rt_captures[] = {
+        { "dpkt/dns_icmp.pcap", 32, 32 },
+        { "dpkt/http.pcap", 43, 42 },
+        { "pypacker/examples__packets_ether.pcap", 49, 42 },
+        { "packetnet/ipv6_ndp.pcap", 20, 20 },
+        { "pcapplusplus/PcapExamples__DnsPackets.pcap", 464, 377 },
+        { "suricata-verify/ethernet-eve__test.pcap", 132, 83 },
+        { "ndpi/dns_fragmented.pcap", 66, 51 },
+        { "pcapplusplus/PcapExamples__IgmpPackets.pcap", 81, 51 },
 };
 
 static void
 test_corpus_packets_round_trip_byte_identical(void **state)
 {
         (void)state;
-        for (size_t i = 0; i < sizeof(rt_captures) / sizeof(rt_captures[0]); i++)
-                round_trip_capture(rt_captures[i]);
+        for (size_t i = 0; i < sizeof(rt_captures) / sizeof(rt_captures[0]); i++) {
+                struct rt_stats st = round_trip_capture(rt_captures[i].rel);
+                assert_int_equal(st.total, rt_captures[i].total);
+                if (st.same < rt_captures[i].floor)
+                        fail_msg("%s: %u packets round-trip, %u did before", rt_captures[i].rel, st.same,
+                                 rt_captures[i].floor);
+        }
 }
 
 int

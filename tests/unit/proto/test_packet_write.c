@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * pktp_packet_write(): for every packet of several corpus captures the output parses with json-c
+ * (strict, UTF-8 validated) and gives back what libpkt reads from the packet: the layer names in
+ * order, the flags, every header field's value (numbers, addresses, hex bytes), the element counts;
+ * the envelope's caplen and len; the buffer's cap is honoured; and a second pass over a capture
+ * allocates nothing.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include <pkt/pcap.h>
+#include <pkt/proto.h>
+#include <pktp/packet.h>
+
+#include "testutil.h"
+
+static struct json_object *
+parse_strict(const char *text, size_t len)
+{
+        struct json_tokener *tok = json_tokener_new();
+        json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+        struct json_object *o = json_tokener_parse_ex(tok, text, (int)len);
+        if (!o || json_tokener_get_error(tok) != json_tokener_success)
+                fail_msg("the writer's JSON does not parse: %.400s", text);
+        json_tokener_free(tok);
+        return o;
+}
+
+static void
+hex_of(const uint8_t *b, size_t n, char *out)
+{
+        for (size_t i = 0; i < n; i++)
+                sprintf(out + 2 * i, "%02x", b[i]);
+        out[2 * n] = 0;
+}
+
+/* One header field of layer @idx against its JSON value. */
+static void
+check_field(struct pkt *p, unsigned idx, const struct pkt_field *f, struct json_object *v, const char *what)
+{
+        uint64_t u;
+        const uint8_t *bytes;
+        size_t n;
+
+        if (json_object_is_type(v, json_type_int)) {
+                assert_int_equal(pkt_field_get_u64(p, idx, f->name, &u), 0);
+                if (f->flags & PKT_FF_SIGNED && json_object_get_int64(v) < 0) {
+                        uint64_t mask = f->bits < 64 ? (UINT64_C(1) << f->bits) - 1 : UINT64_MAX;
+                        assert_int_equal((uint64_t)json_object_get_int64(v) & mask, u);
+                } else if (json_object_get_uint64(v) != u) {
+                        fail_msg("%s %s: JSON %llu, packet %llu", what, f->name,
+                                 (unsigned long long)json_object_get_uint64(v), (unsigned long long)u);
+                }
+                return;
+        }
+        assert_true(json_object_is_type(v, json_type_string));
+        const char *s = json_object_get_string(v);
+        if (f->type == PKT_FT_BYTES) {
+                assert_int_equal(pkt_field_get_bytes(p, idx, f->name, &bytes, &n), 0);
+                char *hex = malloc(2 * n + 1);
+                assert_non_null(hex);
+                hex_of(bytes, n, hex);
+                if (strcmp(hex, s) != 0)
+                        fail_msg("%s %s: JSON %.80s, packet %.80s", what, f->name, s, hex);
+                free(hex);
+        } else if (f->type == PKT_FT_MAC || f->type == PKT_FT_IPV4 || f->type == PKT_FT_IPV6 ||
+                   f->type == PKT_FT_DNSNAME) {
+                char text[1024];
+                assert_true(pkt_field_get_str(p, idx, f->name, text, sizeof(text)) >= 0);
+                if (strcmp(text, s) != 0)
+                        fail_msg("%s %s: JSON %s, packet %s", what, f->name, s, text);
+        } else if (f->type == PKT_FT_STRING) {
+                /* Each byte is one code point: as many code points as the field has bytes. */
+                assert_int_equal(pkt_field_get_bytes(p, idx, f->name, &bytes, &n), 0);
+                size_t cps = 0;
+                for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+                        cps += (*c & 0xc0) != 0x80;
+                if (cps != n && n < 1000)
+                        fail_msg("%s %s: %zu code points for %zu bytes", what, f->name, cps, n);
+        }
+}
+
+static unsigned
+count_elems(struct pkt *p, unsigned idx, const char *set)
+{
+        unsigned n = 0;
+        PKT_ELEM_FOREACH(p, idx, set, e)
+        n++;
+        return n;
+}
+
+static void
+check_layer(struct pkt *p, unsigned idx, struct json_object *lo, const char *what)
+{
+        const struct pkt_layer *l = pkt_layer(p, idx);
+        const struct pkt_proto *pr = pkt_proto_get(l->proto);
+        struct json_object *v;
+
+        assert_true(json_object_is_type(lo, json_type_object));
+        assert_true(json_object_object_get_ex(lo, "layer", &v));
+        assert_string_equal(json_object_get_string(v), pr->name);
+        assert_int_equal(json_object_object_get_ex(lo, "truncated", NULL), !!(l->flags & PKT_LAYER_TRUNCATED));
+        assert_int_equal(json_object_object_get_ex(lo, "malformed", NULL), !!(l->flags & PKT_LAYER_MALFORMED));
+        json_object_object_foreach(lo, key, val) {
+                if (!strcmp(key, "layer") || !strcmp(key, "truncated") || !strcmp(key, "malformed"))
+                        continue;
+                if (json_object_is_type(val, json_type_array)) {
+                        assert_int_equal(json_object_array_length(val), count_elems(p, idx, key));
+                        continue;
+                }
+                int k = pkt_field_index(l->proto, key);
+                if (k < 0)
+                        fail_msg("%s: layer %s has no field %s", what, pr->name, key);
+                assert_false(pr->fields[k].flags & PKT_FF_COMBINED); /* parts are written instead */
+                check_field(p, idx, &pr->fields[k], val, what);
+        }
+}
+
+struct pass {
+        unsigned packets, layers, fields;
+};
+
+static struct pass
+check_capture(const char *rel, struct pktp_buf *b)
+{
+        struct pkt_pcap *r;
+        struct pkt_pcap_rec rec;
+        struct pkt p;
+        struct pass st = { 0 };
+
+        assert_int_equal(pkt_pcap_open(tu_corpus(rel), &r), 0);
+        pkt_init(&p);
+        while (pkt_pcap_next(r, &rec) == 1) {
+                char what[256];
+                struct json_object *o, *v, *layers;
+                snprintf(what, sizeof(what), "%s #%u", rel, st.packets + 1);
+                assert_int_equal(pkt_parse_dlt(&p, rec.linktype, rec.data, rec.caplen, rec.wire_len), 0);
+                pktp_buf_reset(b);
+                assert_int_equal(pktp_packet_write(b, &p), 0);
+                assert_int_equal(strlen(b->data), b->len);
+                o = parse_strict(b->data, b->len);
+                assert_true(json_object_object_get_ex(o, "caplen", &v));
+                assert_int_equal(json_object_get_int64(v), rec.caplen);
+                assert_true(json_object_object_get_ex(o, "len", &v));
+                assert_int_equal(json_object_get_int64(v), rec.wire_len);
+                assert_true(json_object_object_get_ex(o, "layers", &layers));
+                assert_int_equal(json_object_array_length(layers), p.n_layers);
+                for (unsigned i = 0; i < p.n_layers; i++) {
+                        struct json_object *lo = json_object_array_get_idx(layers, i);
+                        check_layer(&p, i, lo, what);
+                        st.fields += (unsigned)json_object_object_length(lo);
+                }
+                st.layers += p.n_layers;
+                st.packets++;
+                json_object_put(o);
+        }
+        pkt_done(&p);
+        pkt_pcap_close(r);
+        return st;
+}
+
+static const char *const captures[] = {
+        "dpkt/dns_icmp.pcap",
+        "dpkt/http.pcap",
+        "pypacker/examples__packets_ether.pcap",
+        "packetnet/ipv6_ndp.pcap",
+        "pcapplusplus/PcapExamples__DnsPackets.pcap",
+        "suricata-verify/ethernet-eve__test.pcap",
+        "ndpi/dns_fragmented.pcap",
+        "pcapplusplus/PcapExamples__IgmpPackets.pcap",
+        "dpkt/truncated_dns.pcap",
+};
+
+static void
+test_every_corpus_packet_parses_back_to_its_layers_and_field_values(void **state)
+{
+        struct pktp_buf b;
+
+        (void)state;
+        pktp_buf_init(&b, 64u << 20);
+        for (size_t i = 0; i < sizeof(captures) / sizeof(captures[0]); i++) {
+                struct pass st = check_capture(captures[i], &b);
+                assert_true(st.packets > 0);
+                printf("# %s: %u packets, %u layers, %u members checked\n", captures[i], st.packets, st.layers,
+                       st.fields);
+        }
+        pktp_buf_done(&b);
+}
+
+/* Once the buffer has grown to the largest packet, writing the capture again allocates nothing. */
+static void
+test_a_second_pass_reuses_the_buffer(void **state)
+{
+        struct pktp_buf b;
+
+        (void)state;
+        pktp_buf_init(&b, 64u << 20);
+        check_capture("dpkt/http.pcap", &b);
+        char *mem = b.data;
+        size_t cap = b.cap;
+        check_capture("dpkt/http.pcap", &b);
+        assert_ptr_equal(b.data, mem);
+        assert_int_equal(b.cap, cap);
+        pktp_buf_done(&b);
+}
+
+static void
+test_layers_alone_and_the_cap(void **state)
+{
+        struct pktp_buf b;
+        struct pkt p;
+        const uint8_t *d;
+
+        (void)state;
+        pkt_init(&p);
+        tu_build(&p, "ip(src=192.0.2.1,dst=192.0.2.2,ttl=7)/udp(sport=1,dport=2)/raw(\"a\\\"b\\n\")", &d);
+        pktp_buf_init(&b, 4096);
+        assert_int_equal(pktp_packet_write_layers(&b, &p), 0);
+        assert_true(b.data[0] == '[' && b.data[b.len - 1] == ']');
+        assert_non_null(strstr(b.data, "{\"layer\":\"ip\",\"v\":4,\"hl\":5,"));
+        assert_non_null(strstr(b.data, "\"ttl\":7,"));
+        assert_non_null(strstr(b.data, "\"src\":\"192.0.2.1\""));
+        assert_non_null(strstr(b.data, "{\"layer\":\"raw\",\"data\":\"6122620a\"}]"));
+        struct json_object *o = parse_strict(b.data, b.len);
+        assert_int_equal(json_object_array_length(o), 3);
+        json_object_put(o);
+
+        /* A cap too small for the packet: the sticky error, and what was written stays terminated. */
+        size_t full = b.len;
+        for (size_t max = 0; max < full; max += 7) {
+                struct pktp_buf small;
+                pktp_buf_init(&small, max);
+                assert_int_equal(pktp_packet_write(&small, &p), -EMSGSIZE);
+                assert_true(small.len <= max);
+                if (small.data)
+                        assert_int_equal(strlen(small.data), small.len);
+                pktp_buf_done(&small);
+        }
+        /* An error already in the buffer is returned and nothing is written. */
+        pktp_buf_reset(&b);
+        b.err = -ENOMEM;
+        assert_int_equal(pktp_packet_write_layers(&b, &p), -ENOMEM);
+        assert_int_equal(b.len, 0);
+        pktp_buf_done(&b);
+        pkt_done(&p);
+}
+
+int
+main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(test_every_corpus_packet_parses_back_to_its_layers_and_field_values),
+                cmocka_unit_test(test_a_second_pass_reuses_the_buffer),
+                cmocka_unit_test(test_layers_alone_and_the_cap),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
