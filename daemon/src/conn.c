@@ -44,6 +44,16 @@
 
 static void conn_arm_timer(struct pktd_conn *c);
 
+/* The throttle point: PKTD_OUTPUT_PAUSE, or half the output cap when that is smaller, so that a
+ * pipelining client is always throttled before it can be disconnected. */
+static size_t
+pause_at(const struct pktd_conn *c)
+{
+        size_t half = c->d->conf->limits.output_buffer / 2;
+
+        return half < PKTD_OUTPUT_PAUSE ? half : PKTD_OUTPUT_PAUSE;
+}
+
 size_t
 pktd_conn_queued(const struct pktd_conn *c)
 {
@@ -280,7 +290,7 @@ conn_process(struct pktd_conn *c)
                         c->frame_start_usec = 0;
                         break;
                 }
-                if (pktd_conn_queued(c) >= PKTD_OUTPUT_PAUSE) {
+                if (pktd_conn_queued(c) >= pause_at(c)) {
                         /* Throttle: resume from conn_flush()'s caller once the client reads. */
                         if (c->reading) {
                                 (void)event_del(c->ev_read);
@@ -319,7 +329,7 @@ conn_process(struct pktd_conn *c)
                 c->scanned = 0;
                 c->frame_start_usec = 0;
         }
-        if (!c->closing && !c->dead && !c->reading && pktd_conn_queued(c) < PKTD_OUTPUT_PAUSE) {
+        if (!c->closing && !c->dead && !c->reading && pktd_conn_queued(c) < pause_at(c)) {
                 (void)event_add(c->ev_read, NULL);
                 c->reading = true;
         }
@@ -366,7 +376,7 @@ write_cb(evutil_socket_t fd, short what, void *arg)
                 return;
         }
         /* Below the throttle again: take the calls that waited in the input buffer. */
-        if (!c->reading && !c->closing && pktd_conn_queued(c) < PKTD_OUTPUT_PAUSE) {
+        if (!c->reading && !c->closing && pktd_conn_queued(c) < pause_at(c)) {
                 conn_process(c);
                 conn_flush(c);
                 if (c->dead)

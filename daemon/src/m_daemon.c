@@ -10,7 +10,54 @@
 #include "conf.h"
 #include "conn.h"
 #include "dispatch.h"
+#include "log.h"
 #include "pktd.h"
+
+void
+pktd_conf_log_warnings(const struct pktd_conf *c, const char *path)
+{
+        for (unsigned i = 0; i < c->n_warnings; i++)
+                pktd_log(LOG_WARNING, "%s: %s", path, c->warnings[i]);
+}
+
+int
+pktd_reload(struct pktd *d, struct pktd_conf_error *err)
+{
+        struct pktd_conf *conf = NULL;
+        int r;
+
+        pktd_notify_reloading();
+        r = pktd_conf_load(d->conf_path, d->conf_path_given, &conf, err);
+        if (r < 0) {
+                pktd_log(LOG_ERR, "%s:%u: %s; keeping the configuration in force", d->conf_path,
+                         err->line, err->message);
+                pktd_notify_ready(d);
+                return r;
+        }
+        pktd_conf_log_warnings(conf, d->conf_path);
+        pktd_conf_free(d->conf);
+        d->conf = conf;
+        /* Roles follow the new policy at once: a client whose access was taken away is closed (its
+         * credentials are the ones it connected with; the kernel keeps them on the socket). */
+        for (struct pktd_conn *c = d->conns; c; c = c->next) {
+                struct pktd_peer peer;
+                unsigned roles = 0;
+
+                if (c->closing || c->dead)
+                        continue;
+                if (pktd_policy_check(d->conf, c->fd, &peer, &roles) < 0)
+                        continue;
+                c->roles = roles;
+                if (roles == 0) {
+                        pktd_log(LOG_NOTICE, "client %llu (uid %u) has no role any more; closing",
+                                 (unsigned long long)c->id, (unsigned)c->uid);
+                        pktd_conn_revoke(c);
+                }
+        }
+        pktd_log(LOG_INFO, "configuration reloaded from %s", d->conf_path);
+        pktd_notify_ready(d);
+        return 0;
+}
 
 static int
 written(struct pktp_buf *out, struct pktp_error *err)

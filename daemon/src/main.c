@@ -45,52 +45,6 @@ usage(FILE *f)
 }
 
 static void
-log_conf_warnings(const struct pktd_conf *c, const char *path)
-{
-        for (unsigned i = 0; i < c->n_warnings; i++)
-                pktd_log(LOG_WARNING, "%s: %s", path, c->warnings[i]);
-}
-
-int
-pktd_reload(struct pktd *d, struct pktd_conf_error *err)
-{
-        struct pktd_conf *conf = NULL;
-        int r;
-
-        pktd_notify_reloading();
-        r = pktd_conf_load(d->conf_path, d->conf_path_given, &conf, err);
-        if (r < 0) {
-                pktd_log(LOG_ERR, "%s:%u: %s; keeping the configuration in force", d->conf_path,
-                         err->line, err->message);
-                pktd_notify_ready(d);
-                return r;
-        }
-        log_conf_warnings(conf, d->conf_path);
-        pktd_conf_free(d->conf);
-        d->conf = conf;
-        /* Roles follow the new policy at once: a client whose access was taken away is closed (its
-         * credentials are the ones it connected with; the kernel keeps them on the socket). */
-        for (struct pktd_conn *c = d->conns; c; c = c->next) {
-                struct pktd_peer peer;
-                unsigned roles = 0;
-
-                if (c->closing || c->dead)
-                        continue;
-                if (pktd_policy_check(d->conf, c->fd, &peer, &roles) < 0)
-                        continue;
-                c->roles = roles;
-                if (roles == 0) {
-                        pktd_log(LOG_NOTICE, "client %llu (uid %u) has no role any more; closing",
-                                 (unsigned long long)c->id, (unsigned)c->uid);
-                        pktd_conn_revoke(c);
-                }
-        }
-        pktd_log(LOG_INFO, "configuration reloaded from %s", d->conf_path);
-        pktd_notify_ready(d);
-        return 0;
-}
-
-static void
 drain_cb(evutil_socket_t fd, short what, void *arg)
 {
         struct pktd *d = arg;
@@ -174,7 +128,7 @@ setup(struct pktd *d, const char *listen_path)
                 pktd_log(LOG_ERR, "%s:%u: %s", d->conf_path, err.line, err.message);
                 return r;
         }
-        log_conf_warnings(d->conf, d->conf_path);
+        pktd_conf_log_warnings(d->conf, d->conf_path);
         d->allow_root = d->allow_root || d->conf->allow_root;
 
         d->base = event_base_new();

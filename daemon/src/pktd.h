@@ -134,7 +134,9 @@ int pktd_listeners_start(struct pktd *d);
 void pktd_listeners_stop(struct pktd *d);
 void pktd_listeners_free(struct pktd *d);
 
-/* main.c: reloads the config (SIGHUP, Daemon.Reload). On failure the old one stays and @err says
+/* m_daemon.c: logs the names in @c that did not resolve. */
+void pktd_conf_log_warnings(const struct pktd_conf *c, const char *path);
+/* m_daemon.c: reloads the config (SIGHUP, Daemon.Reload). On failure the old one stays and @err says
  * why. Re-evaluates every connection's roles; a connection left without a role is closed. */
 struct pktd_conf_error;
 int pktd_reload(struct pktd *d, struct pktd_conf_error *err);
