@@ -171,7 +171,7 @@ is_field_name(const char *s, size_t n)
         return true;
 }
 
-/* [a-z]([-]*[a-z0-9])* ( "." [a-z0-9]([-]*[a-z0-9])* )+ */
+/* [A-Za-z]([-]*[A-Za-z0-9])* ( "." [A-Za-z0-9]([-]*[A-Za-z0-9])* )+  (the varlink grammar) */
 bool
 pktp_is_interface_name(const char *s, size_t n)
 {
@@ -179,11 +179,11 @@ pktp_is_interface_name(const char *s, size_t n)
 
         for (size_t i = 0; i < n;) {
                 size_t start = i;
-                if (!((s[i] >= 'a' && s[i] <= 'z') || (parts > 0 && s[i] >= '0' && s[i] <= '9')))
+                bool letter = (s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z');
+                if (!(letter || (parts > 0 && s[i] >= '0' && s[i] <= '9')))
                         return false;
                 while (i < n && s[i] != '.') {
-                        char c = s[i];
-                        if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-'))
+                        if (!(is_alnum(s[i]) || s[i] == '-'))
                                 return false;
                         i++;
                 }
