@@ -295,10 +295,17 @@ print_status(struct json_object *o)
         for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
                 printf(" %s=%" PRId64, limits[i], member_int(lim, limits[i]));
         putchar('\n');
-        printf("%-40s %10s %10s\n", "Method", "Calls", "Errors");
+        /* The method column is as wide as the longest name, so that the counts line up. */
+        int width = (int)strlen("Method");
+        for (size_t i = 0; methods && i < json_object_array_length(methods); i++) {
+                size_t n = strlen(member_str(json_object_array_get_idx(methods, i), "method", "?"));
+                if (n > (size_t)width && n < 256)
+                        width = (int)n;
+        }
+        printf("%-*s %10s %10s\n", width, "Method", "Calls", "Errors");
         for (size_t i = 0; methods && i < json_object_array_length(methods); i++) {
                 struct json_object *m = json_object_array_get_idx(methods, i);
-                printf("%-40s %10" PRId64 " %10" PRId64 "\n", member_str(m, "method", "?"),
+                printf("%-*s %10" PRId64 " %10" PRId64 "\n", width, member_str(m, "method", "?"),
                        member_int(m, "calls"), member_int(m, "errors"));
         }
 }
