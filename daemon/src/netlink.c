@@ -5,8 +5,9 @@
  *
  * Why this runs synchronously inside pktd's event loop: the socket's peer is the kernel of this host,
  * and a dump is answered from the kernel's own tables (rtnl_dump_ifinfo, inet_dump_ifaddr) without
- * waiting on any network, disk or other process; it completes in well under a millisecond on a host
- * with hundreds of interfaces. Making it asynchronous would add state to every connection for no gain.
+ * waiting on any network, disk or other process. Measured: 36 us for a listing of 4 interfaces and
+ * 0.65 ms for 200 (veth pairs in a namespace), so about 13 ms at the PKTD_NL_IFACES_MAX cap. Making it
+ * asynchronous would add state to every connection for no gain.
  * It is bounded anyway: each receive times out after PKTD_NL_RECV_TIMEOUT_MS, a listing gives up after
  * PKTD_NL_DEADLINE_MS, and the number of messages, interfaces and addresses is capped.
  *
