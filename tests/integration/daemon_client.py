@@ -18,6 +18,7 @@ import resource
 import selectors
 import signal
 import socket
+import struct
 import sys
 import time
 import traceback
@@ -66,17 +67,28 @@ class Closed(Exception):
     """The daemon closed the connection (EOF or ECONNRESET)."""
 
 
+def connect_unix(path, timeout=10.0):
+    """A connected AF_UNIX stream socket with @timeout on later I/O. The connect itself is blocking
+    (bounded by SO_SNDTIMEO): on a Unix socket a non-blocking connect fails with EAGAIN as soon as
+    the listen backlog is full, where a blocking one waits for pktd to accept."""
+    s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+    try:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO,
+                     struct.pack("ll", int(timeout), int((timeout % 1) * 1e6)))
+        s.connect(path)
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_SNDTIMEO, struct.pack("ll", 0, 0))
+        s.settimeout(timeout)
+    except Exception:
+        s.close()
+        raise
+    return s
+
+
 class Conn:
     def __init__(self, path, timeout=10.0):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
-        self.sock.settimeout(timeout)
+        self.sock = connect_unix(path, timeout)
         self.timeout = timeout
         self.buf = b""
-        try:
-            self.sock.connect(path)
-        except Exception:
-            self.sock.close()
-            raise
 
     def close(self):
         self.sock.close()
@@ -278,6 +290,10 @@ class Daemon(pktd_harness.Pktd):
             try:
                 with Conn(self.socket, 2.0) as c:
                     if "parameters" in c.rpc("io.pktd.Daemon.GetStatus", {}):
+                        n = self.fds()
+                        c.close()
+                        # The probe is gone from pktd before the test takes any baseline.
+                        self.wait_fds(n - 1, 5.0)
                         return self
             except (OSError, Closed, ValueError):
                 pass
