@@ -58,13 +58,17 @@ class Pktd:
     """One pktd process with its own temp dir, socket and config file."""
 
     def __init__(self, binary, config=DEFAULT_CONFIG, args=None, allow_root=True, env=None,
-                 start_timeout=10.0):
+                 start_timeout=10.0, open_socket=True):
         self.binary = binary
         self.config_text = config
         self.extra_args = list(args or [])
         self.allow_root = allow_root
         self.env = env
         self.start_timeout = start_timeout
+        # pktd creates its socket 0660 (root's group under --allow-root): run_as() clients in
+        # made-up groups could not even open it. Tests are about pktd's own peer check, so the
+        # harness opens the file up (open_socket=False keeps pktd's mode, to test that).
+        self.open_socket = open_socket
         self.proc = None
         self.stderr = ""
         self.returncode = None
@@ -115,6 +119,8 @@ class Pktd:
                     s.settimeout(1.0)
                     s.connect(self.socket)
                     s.close()
+                    if self.open_socket:
+                        os.chmod(self.socket, 0o666)
                     return
                 except OSError:
                     pass
