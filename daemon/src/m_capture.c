@@ -66,12 +66,12 @@ pktd_capture_list_interfaces(struct pktd *d, struct pktd_conn *c, const struct p
         _cleanup_(nl_listp) struct pktd_nl_list l = { 0 };
         int r;
 
-        (void) d;
-        (void) c;
-        (void) call;
+        (void)d;
+        (void)c;
+        (void)call;
 
-        /* Synchronous on purpose: see netlink.c (a kernel socket, answered from the kernel's tables,
-         * each receive bounded by a timeout). */
+        /* Synchronous on purpose: see netlink.c (a kernel socket, answered from the kernel's
+         * tables, each receive bounded by a timeout). */
         r = pktd_nl_list_ifaces(&l);
         if (r == -E2BIG)
                 return pktp_error_set(err, PKTP_ERR_LIMIT_EXCEEDED, "interfaces",
@@ -93,9 +93,9 @@ pktd_capture_list_interfaces(struct pktd *d, struct pktd_conn *c, const struct p
         pktp_buf_puts(out, "]}");
 
         if (out->err == -EMSGSIZE)
-                return pktp_error_set(err, PKTP_ERR_LIMIT_EXCEEDED, "outputBuffer",
-                                      "the interface list does not fit the output buffer (%zu bytes)",
-                                      out->max);
+                return pktp_error_set(
+                        err, PKTP_ERR_LIMIT_EXCEEDED, "outputBuffer",
+                        "the interface list does not fit the output buffer (%zu bytes)", out->max);
         if (out->err < 0)
                 return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
         return 0;

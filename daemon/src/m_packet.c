@@ -1,15 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * io.pktd.Packet: Build and Dissect. Pure computation on the client's bytes with libpkt: no socket, no
- * file, nothing privileged. What bounds the work: the frame cap (the parameters are part of one frame),
- * PKTP_PACKET_BYTES_MAX for the bytes, and the output buffer cap for the reply (@out's max).
- * A malformed or truncated packet is not an error: it dissects with its layers flagged.
+ * io.pktd.Packet: Build and Dissect. Pure computation on the client's bytes with libpkt: no socket,
+ * no file, nothing privileged. What bounds the work: the frame cap (the parameters are part of one
+ * frame), PKTP_PACKET_BYTES_MAX for the bytes, and the output buffer cap for the reply (@out's
+ * max). A malformed or truncated packet is not an error: it dissects with its layers flagged.
  */
 #include <errno.h>
+#include <json-c/json.h>
 #include <stdint.h>
 #include <stdlib.h>
-
-#include <json-c/json.h>
 
 #include <pkt/pkt.h>
 #include <pktp/buf.h>
@@ -23,7 +22,7 @@
 static void
 pkt_donep(struct pkt *p)
 {
-        (void) pkt_done(p);
+        (void)pkt_done(p);
 }
 
 /* Maps @out's sticky error to the client's error. */
@@ -32,13 +31,15 @@ out_error(const struct pktp_buf *out, struct pktp_error *err)
 {
         if (out->err == -EMSGSIZE)
                 return pktp_error_set(err, PKTP_ERR_LIMIT_EXCEEDED, "outputBuffer",
-                                      "the reply does not fit the output buffer (%zu bytes)", out->max);
+                                      "the reply does not fit the output buffer (%zu bytes)",
+                                      out->max);
         if (out->err < 0)
                 return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
         return 0;
 }
 
-/* The member @key of @params, or NULL when absent or null (optional members may be given as null). */
+/* The member @key of @params, or NULL when absent or null (optional members may be given as null).
+ */
 static struct json_object *
 param(const struct pktp_call *call, const char *key)
 {
@@ -60,8 +61,8 @@ pktd_packet_build(struct pktd *d, struct pktd_conn *c, const struct pktp_call *c
         const uint8_t *bytes;
         int len, r;
 
-        (void) d;
-        (void) c;
+        (void)d;
+        (void)c;
         pkt_init(&p);
         pkt_init(&view);
 
@@ -84,26 +85,30 @@ pktd_packet_build(struct pktd *d, struct pktd_conn *c, const struct pktp_call *c
         len = pkt_serialize(&p, no_auto && json_object_get_boolean(no_auto) ? PKT_SER_NO_AUTO : 0,
                             &bytes);
         if (len < 0)
-                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "the packet could not be serialised");
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
+                                      "the packet could not be serialised");
 
-        /* The dissection is of the bytes as built, read back from the first layer's protocol: what a
-         * receiver would see, not the layer records the builder kept. */
-        r = pkt_parse(&view, first->proto, bytes, (size_t) len, (size_t) len);
+        /* The dissection is of the bytes as built, read back from the first layer's protocol: what
+         * a receiver would see, not the layer records the builder kept. */
+        r = pkt_parse(&view, first->proto, bytes, (size_t)len, (size_t)len);
         if (r < 0)
-                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "the built packet could not be read");
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
+                                      "the built packet could not be read");
 
         pktp_buf_puts(out, "{\"data\":");
-        pktp_buf_base64(out, bytes, (size_t) len);
+        pktp_buf_base64(out, bytes, (size_t)len);
         pktp_buf_printf(out, ",\"length\":%d,\"packet\":", len);
         pktp_packet_write(out, &view);
         pktp_buf_putc(out, '}');
         return out_error(out, err);
 }
 
-/* The first layer's protocol from "first" or "linkType" (exclusive), Ethernet when neither is given.
- * Returns 0 with *@ret_first set, 1 with *@ret_dlt set (dissect by link type), or a negative errno. */
+/* The first layer's protocol from "first" or "linkType" (exclusive), Ethernet when neither is
+ * given. Returns 0 with *@ret_first set, 1 with *@ret_dlt set (dissect by link type), or a negative
+ * errno. */
 static int
-dissect_first(const struct pktp_call *call, unsigned *ret_first, int *ret_dlt, struct pktp_error *err)
+dissect_first(const struct pktp_call *call, unsigned *ret_first, int *ret_dlt,
+              struct pktp_error *err)
 {
         struct json_object *first = param(call, "first"), *link_type = param(call, "linkType");
         int64_t dlt;
@@ -114,13 +119,14 @@ dissect_first(const struct pktp_call *call, unsigned *ret_first, int *ret_dlt, s
                                       "give first or linkType, not both");
         if (link_type) {
                 dlt = json_object_get_int64(link_type);
-                /* the validator's range is 0..65535; a number libpkt has no first layer for is refused
-                 * rather than dissected as one raw layer, so that a typo does not look like data */
-                if (dlt < 0 || dlt > 65535 || pkt_proto_for_dlt((int) dlt) < 0)
+                /* the validator's range is 0..65535; a number libpkt has no first layer for is
+                 * refused rather than dissected as one raw layer, so that a typo does not look like
+                 * data */
+                if (dlt < 0 || dlt > 65535 || pkt_proto_for_dlt((int)dlt) < 0)
                         return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "linkType",
                                               "link type %lld is not one pktd dissects",
-                                              (long long) dlt);
-                *ret_dlt = (int) dlt;
+                                              (long long)dlt);
+                *ret_dlt = (int)dlt;
                 return 1;
         }
         if (first) {
@@ -128,7 +134,7 @@ dissect_first(const struct pktp_call *call, unsigned *ret_first, int *ret_dlt, s
                 if (id < 0)
                         return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "first",
                                               "no layer has that name");
-                *ret_first = (unsigned) id;
+                *ret_first = (unsigned)id;
                 return 0;
         }
         *ret_first = PKT_PROTO_ETHERNET;
@@ -146,8 +152,8 @@ pktd_packet_dissect(struct pktd *d, struct pktd_conn *c, const struct pktp_call 
         unsigned first = 0;
         int dlt = -1, how, r;
 
-        (void) d;
-        (void) c;
+        (void)d;
+        (void)c;
         pkt_init(&p);
 
         v = param(call, "data");
@@ -156,7 +162,7 @@ pktd_packet_dissect(struct pktd *d, struct pktd_conn *c, const struct pktp_call 
                                       "data must be a base64 string");
         /* The text is at most a frame (PKTP_FRAME_MAX), so the decoded bytes are at most 3/4 of it;
          * decoding first and then checking the length costs no more than the frame did. */
-        r = pktp_base64_decode(json_object_get_string(v), (size_t) json_object_get_string_len(v),
+        r = pktp_base64_decode(json_object_get_string(v), (size_t)json_object_get_string_len(v),
                                &data, &len);
         if (r == -ENOMEM)
                 return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
@@ -174,12 +180,12 @@ pktd_packet_dissect(struct pktd *d, struct pktd_conn *c, const struct pktp_call 
         if (wire) {
                 int64_t w = json_object_get_int64(wire);
 
-                if (w < 0 || w > (int64_t) PKTP_PACKET_BYTES_MAX || (size_t) w < len)
+                if (w < 0 || w > (int64_t)PKTP_PACKET_BYTES_MAX || (size_t)w < len)
                         return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "wireLength",
                                               "wireLength must be at least the data's length (%zu) "
                                               "and at most %u",
                                               len, PKTP_PACKET_BYTES_MAX);
-                wire_len = (size_t) w;
+                wire_len = (size_t)w;
         }
 
         how = dissect_first(call, &first, &dlt, err);
@@ -190,7 +196,8 @@ pktd_packet_dissect(struct pktd *d, struct pktd_conn *c, const struct pktp_call 
         else
                 r = pkt_parse(&p, first, data, len, wire_len);
         if (r < 0)
-                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, how == 1 ? "linkType" : "first",
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER,
+                                      how == 1 ? "linkType" : "first",
                                       "that layer cannot start a packet");
 
         pktp_buf_puts(out, "{\"packet\":");

@@ -1,27 +1,29 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The host's interfaces over NETLINK_ROUTE: an RTM_GETLINK dump, then an RTM_GETADDR dump, matched by
- * interface index.
+ * The host's interfaces over NETLINK_ROUTE: an RTM_GETLINK dump, then an RTM_GETADDR dump, matched
+ * by interface index.
  *
- * Why this runs synchronously inside pktd's event loop: the socket's peer is the kernel of this host,
- * and a dump is answered from the kernel's own tables (rtnl_dump_ifinfo, inet_dump_ifaddr) without
- * waiting on any network, disk or other process. Measured: 36 us for a listing of 4 interfaces and
- * 0.65 ms for 200 (veth pairs in a namespace), so about 13 ms at the PKTD_NL_IFACES_MAX cap. Making it
- * asynchronous would add state to every connection for no gain.
- * It is bounded anyway: each receive times out after PKTD_NL_RECV_TIMEOUT_MS, a listing gives up after
- * PKTD_NL_DEADLINE_MS, and the number of messages, interfaces and addresses is capped.
+ * Why this runs synchronously inside pktd's event loop: the socket's peer is the kernel of this
+ * host, and a dump is answered from the kernel's own tables (rtnl_dump_ifinfo, inet_dump_ifaddr)
+ * without waiting on any network, disk or other process. Measured: 36 us for a listing of 4
+ * interfaces and 0.65 ms for 200 (veth pairs in a namespace), so about 13 ms at the
+ * PKTD_NL_IFACES_MAX cap. Making it asynchronous would add state to every connection for no gain.
+ * It is bounded anyway: each receive times out after PKTD_NL_RECV_TIMEOUT_MS, a listing gives up
+ * after PKTD_NL_DEADLINE_MS, and the number of messages, interfaces and addresses is capped.
  *
  * Everything the kernel sends is checked as if it were hostile: sender, sequence number, port id,
- * every message and attribute length, NLMSG_ERROR and NLM_F_DUMP_INTR (the tables changed during the
- * dump: start over, a bounded number of times).
+ * every message and attribute length, NLMSG_ERROR and NLM_F_DUMP_INTR (the tables changed during
+ * the dump: start over, a bounded number of times).
  */
+#include "netlink.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
-#include <net/if.h>
-#include <net/if_arp.h>
 #include <linux/if_link.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <net/if_arp.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,18 +31,18 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "netlink.h"
-
 /* Why 32 KiB: the kernel sizes a dump's messages for the reader's buffer but never above
- * SKB_WITH_OVERHEAD(32768) (netlink_recvmsg), and without RTEXT_FILTER_VF no RTM_NEWLINK needs more.
- * A message that still does not fit arrives with MSG_TRUNC and fails the listing (-EBADMSG). */
+ * SKB_WITH_OVERHEAD(32768) (netlink_recvmsg), and without RTEXT_FILTER_VF no RTM_NEWLINK needs
+ * more. A message that still does not fit arrives with MSG_TRUNC and fails the listing (-EBADMSG).
+ */
 #define PKTD_NL_BUF_SIZE (32 * 1024)
-/* Why 1 s: a kernel dump answers in microseconds; a receive that waits a second has lost its answer. */
+/* Why 1 s: a kernel dump answers in microseconds; a receive that waits a second has lost its
+ * answer. */
 #define PKTD_NL_RECV_TIMEOUT_MS 1000
 /* Why 2 s: the whole listing (two dumps, retries included) never holds the event loop longer. */
 #define PKTD_NL_DEADLINE_MS 2000
-/* Why 3: NLM_F_DUMP_INTR means an interface or address changed mid-dump; three changes in a row within
- * a millisecond is a host being reconfigured, and the caller may simply ask again. */
+/* Why 3: NLM_F_DUMP_INTR means an interface or address changed mid-dump; three changes in a row
+ * within a millisecond is a host being reconfigured, and the caller may simply ask again. */
 #define PKTD_NL_DUMP_TRIES 3
 /* Why this many: one RTM_NEWLINK per interface and one RTM_NEWADDR per address, plus DONE; anything
  * more than the two caps allow is not a dump we will read to the end. */
@@ -60,7 +62,8 @@ struct nl_ctx {
 typedef int (*nl_msg_fn)(struct nl_ctx *ctx, const struct nlmsghdr *h);
 
 /* Why a table: the kernel's ARPHRD_ type decides what libpcap captures on the interface
- * (pcap-linux.c, map_arphrd_to_dlt()); anything it has no DLT for is captured cooked (LINUX_SLL). */
+ * (pcap-linux.c, map_arphrd_to_dlt()); anything it has no DLT for is captured cooked (LINUX_SLL).
+ */
 static const struct {
         unsigned arp_type;
         const char *link_type;
@@ -101,7 +104,7 @@ deadline_passed(const struct timespec *deadline)
 {
         struct timespec now;
 
-        (void) clock_gettime(CLOCK_MONOTONIC, &now);
+        (void)clock_gettime(CLOCK_MONOTONIC, &now);
         return now.tv_sec > deadline->tv_sec ||
                (now.tv_sec == deadline->tv_sec && now.tv_nsec >= deadline->tv_nsec);
 }
@@ -121,10 +124,11 @@ nl_open(struct nl_ctx *ctx)
                 return -errno;
         if (setsockopt(ctx->fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) < 0)
                 return -errno;
-        /* nl_pid 0: the kernel picks a free port id; getsockname() tells which, for checking replies */
-        if (bind(ctx->fd, (struct sockaddr *) &sa, sizeof(sa)) < 0)
+        /* nl_pid 0: the kernel picks a free port id; getsockname() tells which, for checking
+         * replies */
+        if (bind(ctx->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
                 return -errno;
-        if (getsockname(ctx->fd, (struct sockaddr *) &sa, &sa_len) < 0)
+        if (getsockname(ctx->fd, (struct sockaddr *)&sa, &sa_len) < 0)
                 return -errno;
         if (sa_len < sizeof(sa) || sa.nl_family != AF_NETLINK)
                 return -EBADMSG;
@@ -166,14 +170,14 @@ nl_request(struct nl_ctx *ctx, uint16_t type)
         req.h.nlmsg_seq = ++ctx->seq;
         req.h.nlmsg_pid = ctx->portid;
 
-        n = sendto(ctx->fd, &req, len, 0, (struct sockaddr *) &kernel, sizeof(kernel));
+        n = sendto(ctx->fd, &req, len, 0, (struct sockaddr *)&kernel, sizeof(kernel));
         if (n < 0)
                 return -errno;
-        return (size_t) n == len ? 0 : -EIO;
+        return (size_t)n == len ? 0 : -EIO;
 }
 
-/* Calls @fn for each attribute of the @len bytes at @rta. Returns -EBADMSG when an attribute's length
- * is below its header or runs past the region. */
+/* Calls @fn for each attribute of the @len bytes at @rta. Returns -EBADMSG when an attribute's
+ * length is below its header or runs past the region. */
 typedef int (*rta_fn)(void *ctx, unsigned type, const void *data, size_t len);
 
 static int
@@ -191,7 +195,8 @@ rta_walk(const void *rta, size_t len, rta_fn fn, void *ctx)
                 memcpy(&a, p, sizeof(a));
                 if (a.rta_len < sizeof(a) || a.rta_len > len)
                         return -EBADMSG;
-                r = fn(ctx, a.rta_type & NLA_TYPE_MASK, p + RTA_LENGTH(0), a.rta_len - RTA_LENGTH(0));
+                r = fn(ctx, a.rta_type & NLA_TYPE_MASK, p + RTA_LENGTH(0),
+                       a.rta_len - RTA_LENGTH(0));
                 if (r < 0)
                         return r;
                 /* the last attribute's padding may be left out of the message */
@@ -215,7 +220,7 @@ link_attr(void *userdata, unsigned type, const void *data, size_t len)
                 /* a kernel name is 1..15 bytes and its NUL, all inside the attribute */
                 if (len < 2 || len > IFNAMSIZ || !memchr(data, '\0', len))
                         return -EBADMSG;
-                if (((const char *) data)[0] == '\0')
+                if (((const char *)data)[0] == '\0')
                         return -EBADMSG;
                 memcpy(ifc->name, data, len);
                 break;
@@ -257,8 +262,8 @@ on_link(struct nl_ctx *ctx, const struct nlmsghdr *h)
         ifc.arp_type = ifi.ifi_type;
         ifc.flags = ifi.ifi_flags;
 
-        r = rta_walk((const uint8_t *) NLMSG_DATA(h) + hdr, h->nlmsg_len - NLMSG_LENGTH(hdr), link_attr,
-                     &ifc);
+        r = rta_walk((const uint8_t *)NLMSG_DATA(h) + hdr, h->nlmsg_len - NLMSG_LENGTH(hdr),
+                     link_attr, &ifc);
         if (r < 0)
                 return r;
         if (ifc.name[0] == '\0')
@@ -283,7 +288,7 @@ on_link(struct nl_ctx *ctx, const struct nlmsghdr *h)
 }
 
 struct addr_attrs {
-        size_t want;          /* 4 or 16 */
+        size_t want; /* 4 or 16 */
         const void *local, *address;
 };
 
@@ -327,23 +332,23 @@ on_addr(struct nl_ctx *ctx, const struct nlmsghdr *h)
         if (ifa.ifa_prefixlen > a.want * 8 || ifa.ifa_index == 0)
                 return -EBADMSG;
 
-        r = rta_walk((const uint8_t *) NLMSG_DATA(h) + hdr, h->nlmsg_len - NLMSG_LENGTH(hdr), addr_attr,
-                     &a);
+        r = rta_walk((const uint8_t *)NLMSG_DATA(h) + hdr, h->nlmsg_len - NLMSG_LENGTH(hdr),
+                     addr_attr, &a);
         if (r < 0)
                 return r;
-        /* IFA_LOCAL is the interface's own address; IFA_ADDRESS is the peer's on a point-to-point link
-         * and the same address otherwise (rtnetlink(7)) */
+        /* IFA_LOCAL is the interface's own address; IFA_ADDRESS is the peer's on a point-to-point
+         * link and the same address otherwise (rtnetlink(7)) */
         src = a.local ? a.local : a.address;
         if (!src)
                 return -EBADMSG;
-        if (ifa.ifa_index > (uint32_t) INT32_MAX)
+        if (ifa.ifa_index > (uint32_t)INT32_MAX)
                 return -EBADMSG;
 
         ad.family = ifa.ifa_family;
         memcpy(ad.addr, src, a.want);
         ad.prefix_len = ifa.ifa_prefixlen;
-        ad.ifindex = (int) ifa.ifa_index;
-        ad.seq = (unsigned) ctx->l.n_addrs;
+        ad.ifindex = (int)ifa.ifa_index;
+        ad.seq = (unsigned)ctx->l.n_addrs;
 
         if (ctx->l.n_addrs == ctx->addrs_cap) {
                 size_t cap = ctx->addrs_cap ? ctx->addrs_cap * 2 : 32;
@@ -410,8 +415,9 @@ nl_datagram(struct nl_ctx *ctx, size_t len, size_t *n_msgs, nl_msg_fn fn)
                 } else if (h.nlmsg_type < NLMSG_MIN_TYPE) {
                         return -EBADMSG; /* NLMSG_OVERRUN or a control type we never asked for */
                 } else {
-                        /* the callback sees only the header it was checked against and its payload */
-                        const struct nlmsghdr *m = (const struct nlmsghdr *) p;
+                        /* the callback sees only the header it was checked against and its payload
+                         */
+                        const struct nlmsghdr *m = (const struct nlmsghdr *)p;
 
                         r = fn(ctx, m);
                         if (r < 0)
@@ -461,12 +467,13 @@ nl_dump(struct nl_ctx *ctx, uint16_t type, nl_msg_fn fn)
                 if (msg.msg_flags & MSG_TRUNC)
                         return -EBADMSG;
                 /* only the kernel (port id 0) answers a dump; anything else is not ours to read */
-                if (msg.msg_namelen != sizeof(from) || from.nl_family != AF_NETLINK || from.nl_pid != 0)
+                if (msg.msg_namelen != sizeof(from) || from.nl_family != AF_NETLINK ||
+                    from.nl_pid != 0)
                         return -EBADMSG;
                 if (n == 0)
                         return -EBADMSG;
 
-                r = nl_datagram(ctx, (size_t) n, &n_msgs, fn);
+                r = nl_datagram(ctx, (size_t)n, &n_msgs, fn);
                 if (r != 0)
                         return r < 0 ? r : 0;
         }
@@ -561,7 +568,7 @@ pktd_nl_list_ifaces(struct pktd_nl_list *ret)
         if (!ret)
                 return -EINVAL;
 
-        (void) clock_gettime(CLOCK_MONOTONIC, &ctx.deadline);
+        (void)clock_gettime(CLOCK_MONOTONIC, &ctx.deadline);
         ctx.deadline.tv_sec += PKTD_NL_DEADLINE_MS / 1000;
         ctx.deadline.tv_nsec += (PKTD_NL_DEADLINE_MS % 1000) * 1000000L;
         if (ctx.deadline.tv_nsec >= 1000000000L) {
@@ -585,7 +592,7 @@ pktd_nl_list_ifaces(struct pktd_nl_list *ret)
                 r = group_addrs(&ctx.l);
 
         if (ctx.fd >= 0)
-                (void) close(ctx.fd);
+                (void)close(ctx.fd);
         free(ctx.buf);
         if (r < 0) {
                 pktd_nl_list_done(&ctx.l);

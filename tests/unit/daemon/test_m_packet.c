@@ -24,7 +24,8 @@
  * checksum 0xf6dd and ICMP checksum 0xf7fe worked out by hand (RFC 1071). */
 static const char echo_hex[] = "4500001c 00000000 4001f6dd c0000201 c0000202 0800f7fe 00010000";
 /* The same with noAuto: length, protocol (the field's default, TCP) and both checksums as given. */
-static const char echo_noauto_hex[] = "45000000 00000000 40060000 c0000201 c0000202 08000000 00010000";
+static const char echo_noauto_hex[] =
+        "45000000 00000000 40060000 c0000201 c0000202 08000000 00010000";
 
 struct result {
         int r;
@@ -86,7 +87,8 @@ int_of(struct json_object *o, const char *key)
         struct json_object *v = member(o, key);
 
         if (!json_object_is_type(v, json_type_int))
-                fail_msg("member \"%s\" is not an integer in %s", key, json_object_to_json_string(o));
+                fail_msg("member \"%s\" is not an integer in %s", key,
+                         json_object_to_json_string(o));
         return json_object_get_int64(v);
 }
 
@@ -132,9 +134,9 @@ assert_built(const struct result *res, const char *want_hex)
         assert_int_equal(pktp_base64_decode(b64, strlen(b64), &data, &len), 0);
         tu_assert_bytes(data, len, want, want_len);
         free(data);
-        assert_int_equal(int_of(res->reply, "length"), (int64_t) want_len);
-        assert_int_equal(int_of(member(res->reply, "packet"), "caplen"), (int64_t) want_len);
-        assert_int_equal(int_of(member(res->reply, "packet"), "len"), (int64_t) want_len);
+        assert_int_equal(int_of(res->reply, "length"), (int64_t)want_len);
+        assert_int_equal(int_of(member(res->reply, "packet"), "caplen"), (int64_t)want_len);
+        assert_int_equal(int_of(member(res->reply, "packet"), "len"), (int64_t)want_len);
 }
 
 /* A "parameters" object with "data" set to @n bytes at @data in base64, plus @extra members. */
@@ -174,12 +176,13 @@ dissect(const uint8_t *data, size_t n, const char *extra)
 static void
 test_build_spec_gives_the_known_icmp_echo_bytes(void **state)
 {
-        struct result res = call(pktd_packet_build, "{\"spec\":\"ip(src=192.0.2.1,dst=192.0.2.2)/"
-                                                    "icmp(type=8)/echo(id=1)\"}",
+        struct result res = call(pktd_packet_build,
+                                 "{\"spec\":\"ip(src=192.0.2.1,dst=192.0.2.2)/"
+                                 "icmp(type=8)/echo(id=1)\"}",
                                  OUT_MAX);
         struct json_object *packet, *l;
 
-        (void) state;
+        (void)state;
         assert_built(&res, echo_hex);
         packet = member(res.reply, "packet");
         assert_int_equal(json_object_array_length(member(packet, "layers")), 3);
@@ -212,7 +215,7 @@ test_build_layers_form_gives_the_spec_forms_bytes(void **state)
                                  "{\"layer\":\"echo\",\"id\":1}]}",
                                  OUT_MAX);
 
-        (void) state;
+        (void)state;
         assert_built(&res, echo_hex);
         result_done(&res);
 }
@@ -220,13 +223,14 @@ test_build_layers_form_gives_the_spec_forms_bytes(void **state)
 static void
 test_build_a_dissection_back_as_layers_gives_the_same_bytes(void **state)
 {
-        struct result a = call(pktd_packet_build, "{\"spec\":\"ip(src=192.0.2.1,dst=192.0.2.2)/"
-                                                  "icmp(type=8)/echo(id=1)\"}",
+        struct result a = call(pktd_packet_build,
+                               "{\"spec\":\"ip(src=192.0.2.1,dst=192.0.2.2)/"
+                               "icmp(type=8)/echo(id=1)\"}",
                                OUT_MAX);
         struct json_object *params = json_object_new_object();
         struct result b;
 
-        (void) state;
+        (void)state;
         assert_int_equal(a.r, 0);
         /* Dissect's layers are Build's input shape: the round trip is exact */
         json_object_object_add(params, "layers",
@@ -250,7 +254,7 @@ test_build_no_auto_leaves_lengths_types_and_checksums(void **state)
                                   "echo(id=1)\",\"noAuto\":false}",
                                   OUT_MAX);
 
-        (void) state;
+        (void)state;
         assert_built(&res, echo_noauto_hex);
         assert_built(&with, echo_hex);
         result_done(&res);
@@ -260,9 +264,10 @@ test_build_no_auto_leaves_lengths_types_and_checksums(void **state)
 static void
 test_build_unknown_layer_is_bad_spec_at_its_position(void **state)
 {
-        struct result res = call(pktd_packet_build, "{\"spec\":\"ip(ttl=64)/nosuch(x=1)\"}", OUT_MAX);
+        struct result res =
+                call(pktd_packet_build, "{\"spec\":\"ip(ttl=64)/nosuch(x=1)\"}", OUT_MAX);
 
-        (void) state;
+        (void)state;
         assert_true(res.r < 0);
         assert_int_equal(res.err.id, PKTP_ERR_BAD_SPEC);
         assert_int_equal(res.err.number, 11);
@@ -275,7 +280,7 @@ test_build_value_too_wide_is_bad_spec_at_the_value(void **state)
 {
         struct result res = call(pktd_packet_build, "{\"spec\":\"ip(ttl=300)\"}", OUT_MAX);
 
-        (void) state;
+        (void)state;
         assert_true(res.r < 0);
         assert_int_equal(res.err.id, PKTP_ERR_BAD_SPEC);
         /* at "ttl=300" or its value, never before the layer's argument list */
@@ -286,11 +291,11 @@ test_build_value_too_wide_is_bad_spec_at_the_value(void **state)
 static void
 test_build_layer_value_too_wide_is_bad_packet_naming_the_field(void **state)
 {
-        struct result res = call(pktd_packet_build,
-                                 "{\"layers\":[{\"layer\":\"ip\"},{\"layer\":\"udp\",\"sport\":70000}]}",
-                                 OUT_MAX);
+        struct result res = call(
+                pktd_packet_build,
+                "{\"layers\":[{\"layer\":\"ip\"},{\"layer\":\"udp\",\"sport\":70000}]}", OUT_MAX);
 
-        (void) state;
+        (void)state;
         assert_true(res.r < 0);
         assert_int_equal(res.err.id, PKTP_ERR_BAD_PACKET);
         assert_string_equal(res.err.arg, "layers[1].sport");
@@ -300,9 +305,10 @@ test_build_layer_value_too_wide_is_bad_packet_naming_the_field(void **state)
 static void
 test_build_unknown_layer_object_is_bad_packet(void **state)
 {
-        struct result res = call(pktd_packet_build, "{\"layers\":[{\"layer\":\"nosuch\"}]}", OUT_MAX);
+        struct result res =
+                call(pktd_packet_build, "{\"layers\":[{\"layer\":\"nosuch\"}]}", OUT_MAX);
 
-        (void) state;
+        (void)state;
         assert_true(res.r < 0);
         assert_int_equal(res.err.id, PKTP_ERR_BAD_PACKET);
         assert_non_null(strstr(res.err.arg, "layers[0]"));
@@ -314,7 +320,7 @@ test_build_refuses_data(void **state)
 {
         struct result res = call(pktd_packet_build, "{\"data\":\"RQAAHA==\"}", OUT_MAX);
 
-        (void) state;
+        (void)state;
         assert_int_equal(res.r, -EINVAL);
         assert_int_equal(res.err.id, PKTP_ERR_INVALID_PARAMETER);
         assert_string_equal(res.err.arg, "data");
@@ -326,7 +332,7 @@ test_build_reply_over_the_output_cap_is_limit_exceeded(void **state)
 {
         struct result res = call(pktd_packet_build, "{\"spec\":\"ip()/udp()\"}", 64);
 
-        (void) state;
+        (void)state;
         assert_true(res.r < 0);
         assert_int_equal(res.err.id, PKTP_ERR_LIMIT_EXCEEDED);
         assert_string_equal(res.err.arg, "outputBuffer");
@@ -342,7 +348,7 @@ test_dissect_corpus_dns_query_field_by_field(void **state)
         struct result res;
         struct json_object *packet, *l;
 
-        (void) state;
+        (void)state;
         /* dpkt's dns_icmp.pcap frame 1: a DNS query for 8.8.8.8.in-addr.arpa; values from tshark */
         tu_load_frame("dpkt/dns_icmp.pcap", 1, &f);
         assert_int_equal(f.caplen, 80);
@@ -393,7 +399,7 @@ test_dissect_equals_the_packet_writer(void **state)
         struct pktp_buf b;
         struct pkt p;
 
-        (void) state;
+        (void)state;
         tu_load_frame("dpkt/dns_icmp.pcap", 1, &f);
         res = dissect(f.data, f.caplen, "\"linkType\":1");
         assert_int_equal(res.r, 0);
@@ -416,7 +422,7 @@ test_dissect_cut_frame_is_truncated_not_refused(void **state)
         struct result res;
         struct json_object *packet, *ip;
 
-        (void) state;
+        (void)state;
         tu_load_frame("dpkt/dns_icmp.pcap", 1, &f);
         /* 30 bytes: Ethernet and 16 of IPv4's 20 header bytes, as a snap length would leave them */
         res = dissect(f.data, 30, "\"wireLength\":80");
@@ -441,7 +447,7 @@ test_dissect_malformed_header_is_flagged_not_refused(void **state)
         struct result res = dissect(bad, n, "\"first\":\"ip\"");
         struct json_object *ip;
 
-        (void) state;
+        (void)state;
         assert_int_equal(res.r, 0);
         ip = layer_at(member(res.reply, "packet"), 0);
         assert_string_equal(str_of(ip, "layer"), "ip");
@@ -458,7 +464,7 @@ test_dissect_first_names_the_outer_layer(void **state)
         struct result raw = dissect(b, n, "\"linkType\":101");
         struct result eth = dissect(b, n, NULL);
 
-        (void) state;
+        (void)state;
         assert_int_equal(ip.r, 0);
         assert_string_equal(str_of(layer_at(member(ip.reply, "packet"), 0), "layer"), "ip");
         assert_string_equal(str_of(layer_at(member(ip.reply, "packet"), 2), "layer"), "echo");
@@ -480,7 +486,7 @@ test_dissect_first_and_link_type_together_are_refused(void **state)
         size_t n = tu_hex(echo_hex, b, sizeof(b));
         struct result res = dissect(b, n, "\"first\":\"ip\",\"linkType\":101");
 
-        (void) state;
+        (void)state;
         assert_int_equal(res.r, -EINVAL);
         assert_int_equal(res.err.id, PKTP_ERR_INVALID_PARAMETER);
         assert_string_equal(res.err.arg, "linkType");
@@ -494,7 +500,7 @@ test_dissect_null_optionals_are_absent(void **state)
         size_t n = tu_hex(echo_hex, b, sizeof(b));
         struct result res = dissect(b, n, "\"first\":\"ip\",\"linkType\":null,\"wireLength\":null");
 
-        (void) state;
+        (void)state;
         assert_int_equal(res.r, 0);
         assert_string_equal(str_of(layer_at(member(res.reply, "packet"), 0), "layer"), "ip");
         result_done(&res);
@@ -508,7 +514,7 @@ test_dissect_unknown_first_or_link_type_is_invalid_parameter(void **state)
         struct result first = dissect(b, n, "\"first\":\"nosuch\"");
         struct result dlt = dissect(b, n, "\"linkType\":60000");
 
-        (void) state;
+        (void)state;
         assert_int_equal(first.err.id, PKTP_ERR_INVALID_PARAMETER);
         assert_string_equal(first.err.arg, "first");
         assert_int_equal(dlt.err.id, PKTP_ERR_INVALID_PARAMETER);
@@ -525,7 +531,7 @@ test_dissect_wire_length_below_the_data_is_refused(void **state)
         struct result below = dissect(b, n, "\"wireLength\":27");
         struct result equal = dissect(b, n, "\"wireLength\":28");
 
-        (void) state;
+        (void)state;
         assert_int_equal(below.err.id, PKTP_ERR_INVALID_PARAMETER);
         assert_string_equal(below.err.arg, "wireLength");
         assert_int_equal(equal.r, 0);
@@ -540,7 +546,7 @@ test_dissect_bad_base64_is_invalid_parameter(void **state)
         static const char *bad[] = { "{\"data\":\"RQA\"}", "{\"data\":\"RQ*A\"}",
                                      "{\"data\":\"_-__\"}", "{\"data\":\"RQAAHA== \"}" };
 
-        (void) state;
+        (void)state;
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
                 struct result res = call(pktd_packet_dissect, bad[i], OUT_MAX);
 
@@ -556,10 +562,11 @@ test_dissect_no_bytes_is_one_flagged_layer(void **state)
         struct result res = call(pktd_packet_dissect, "{\"data\":\"\"}", OUT_MAX);
         struct json_object *l;
 
-        (void) state;
+        (void)state;
         assert_int_equal(res.r, 0);
         assert_int_equal(int_of(member(res.reply, "packet"), "caplen"), 0);
-        assert_int_equal(json_object_array_length(member(member(res.reply, "packet"), "layers")), 1);
+        assert_int_equal(json_object_array_length(member(member(res.reply, "packet"), "layers")),
+                         1);
         l = layer_at(member(res.reply, "packet"), 0);
         assert_string_equal(str_of(l, "layer"), "ethernet");
         assert_true(flag_of(l, "malformed") || flag_of(l, "truncated"));
@@ -573,7 +580,7 @@ test_dissect_more_than_the_largest_frame_is_refused(void **state)
         uint8_t *big = calloc(1, n);
         struct result res;
 
-        (void) state;
+        (void)state;
         assert_non_null(big);
         res = dissect(big, n, NULL);
         assert_int_equal(res.err.id, PKTP_ERR_INVALID_PARAMETER);
@@ -589,7 +596,7 @@ test_dissect_reply_over_the_output_cap_is_limit_exceeded(void **state)
         char *params;
         struct result res;
 
-        (void) state;
+        (void)state;
         tu_load_frame("dpkt/dns_icmp.pcap", 1, &f);
         params = dissect_params(f.data, f.caplen, NULL);
         res = call(pktd_packet_dissect, params, 100);

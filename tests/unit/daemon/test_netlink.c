@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * netlink.c and io.pktd.Capture.ListInterfaces (m_capture.c): the host's loopback as listed here, and,
- * as root, a network namespace of our own with a veth pair whose every field is known: the listing is
- * taken inside it (setns in a forked child) and checked field by field in its JSON reply.
- * The namespace is deleted in each test's teardown and at exit, also when a check fails.
+ * netlink.c and io.pktd.Capture.ListInterfaces (m_capture.c): the host's loopback as listed here,
+ * and, as root, a network namespace of our own with a veth pair whose every field is known: the
+ * listing is taken inside it (setns in a forked child) and checked field by field in its JSON
+ * reply. The namespace is deleted in each test's teardown and at exit, also when a check fails.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -43,7 +43,7 @@ sleep_ms(long ms)
 {
         struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
 
-        (void) nanosleep(&ts, NULL);
+        (void)nanosleep(&ts, NULL);
 }
 
 /* Waits for @pid at most @timeout_ms, then kills it. Returns its exit status, or -1. */
@@ -61,8 +61,8 @@ wait_bounded(pid_t pid, long timeout_ms)
                         return -1;
                 sleep_ms(10);
         }
-        (void) kill(pid, SIGKILL);
-        (void) waitpid(pid, &status, 0);
+        (void)kill(pid, SIGKILL);
+        (void)waitpid(pid, &status, 0);
         return -1;
 }
 
@@ -79,10 +79,10 @@ run(const char *const argv[])
                 int null = open("/dev/null", O_WRONLY | O_CLOEXEC);
 
                 if (null >= 0) {
-                        (void) dup2(null, STDOUT_FILENO);
-                        (void) dup2(null, STDERR_FILENO);
+                        (void)dup2(null, STDOUT_FILENO);
+                        (void)dup2(null, STDERR_FILENO);
                 }
-                execvp(argv[0], (char *const *) argv);
+                execvp(argv[0], (char *const *)argv);
                 _exit(127);
         }
         return wait_bounded(pid, CMD_TIMEOUT_MS);
@@ -94,13 +94,13 @@ ns_delete(void)
         if (!ns_created)
                 return;
         ns_created = false;
-        (void) run((const char *const[]){ "ip", "netns", "del", ns_name, NULL });
+        (void)run((const char *const[]){ "ip", "netns", "del", ns_name, NULL });
 }
 
 static int
 teardown_ns(void **state)
 {
-        (void) state;
+        (void)state;
         ns_delete();
         return 0;
 }
@@ -117,8 +117,8 @@ find_iface(const struct pktd_nl_list *l, const char *name)
 }
 
 static bool
-has_addr(const struct pktd_nl_list *l, const struct pktd_nl_iface *ifc, int family, const char *text,
-         unsigned prefix_len)
+has_addr(const struct pktd_nl_list *l, const struct pktd_nl_iface *ifc, int family,
+         const char *text, unsigned prefix_len)
 {
         uint8_t want[16];
 
@@ -153,7 +153,7 @@ test_lo_is_listed_up_with_its_loopback_addresses(void **state)
         struct pktd_nl_list l = { 0 };
         const struct pktd_nl_iface *lo;
 
-        (void) state;
+        (void)state;
         assert_int_equal(pktd_nl_list_ifaces(&l), 0);
         assert_true(l.n_ifaces >= 1);
         lo = find_iface(&l, "lo");
@@ -180,7 +180,7 @@ test_listing_twice_gives_the_same_interfaces(void **state)
 {
         struct pktd_nl_list a = { 0 }, b = { 0 };
 
-        (void) state;
+        (void)state;
         assert_int_equal(pktd_nl_list_ifaces(&a), 0);
         assert_int_equal(pktd_nl_list_ifaces(&b), 0);
         assert_int_equal(a.n_ifaces, b.n_ifaces);
@@ -196,7 +196,7 @@ test_listing_twice_gives_the_same_interfaces(void **state)
 static void
 test_link_types_are_libpcaps_names(void **state)
 {
-        (void) state;
+        (void)state;
         assert_string_equal(pktd_nl_link_type(ARPHRD_ETHER), "EN10MB");
         assert_string_equal(pktd_nl_link_type(ARPHRD_LOOPBACK), "EN10MB");
         assert_string_equal(pktd_nl_link_type(ARPHRD_NONE), "RAW");
@@ -236,7 +236,7 @@ test_list_interfaces_reply_has_lo(void **state)
         struct json_object *root, *lo, *addrs;
         bool v4 = false;
 
-        (void) state;
+        (void)state;
         pktp_buf_init(&out, REPLY_MAX);
         assert_int_equal(pktd_capture_list_interfaces(NULL, NULL, NULL, &out, &err), 0);
         root = json_tokener_parse(out.data);
@@ -268,7 +268,7 @@ test_list_interfaces_over_the_output_cap_is_limit_exceeded(void **state)
         struct pktp_buf out;
         struct pktp_error err = { 0 };
 
-        (void) state;
+        (void)state;
         pktp_buf_init(&out, 40);
         assert_true(pktd_capture_list_interfaces(NULL, NULL, NULL, &out, &err) < 0);
         assert_int_equal(err.id, PKTP_ERR_LIMIT_EXCEEDED);
@@ -332,7 +332,7 @@ ns_wait_oper_up(const char *name)
 static void
 ns_setup(void)
 {
-        snprintf(ns_name, sizeof(ns_name), "pktd-t-%ld", (long) getpid());
+        snprintf(ns_name, sizeof(ns_name), "pktd-t-%ld", (long)getpid());
         assert_int_equal(run((const char *const[]){ "ip", "netns", "add", ns_name, NULL }), 0);
         ns_created = true;
         assert_int_equal(ns_ip("link", "set", "lo", "up", NULL, NULL, NULL), 0);
@@ -353,8 +353,7 @@ ns_setup(void)
 }
 
 /* In a child: enters the namespace, runs the handler and writes its reply (or "ERR ...") to @fd. */
-static void __attribute__((noreturn))
-child_list(int fd)
+static void __attribute__((noreturn)) child_list(int fd)
 {
         char path[128];
         struct pktp_buf out;
@@ -371,7 +370,7 @@ child_list(int fd)
         r = pktd_capture_list_interfaces(NULL, NULL, NULL, &out, &err);
         if (r < 0)
                 dprintf(fd, "ERR %d %s: %s", r, pktp_error_name(err.id), err.message);
-        else if (write(fd, out.data, out.len) != (ssize_t) out.len)
+        else if (write(fd, out.data, out.len) != (ssize_t)out.len)
                 _exit(1);
         pktp_buf_done(&out);
         _exit(r < 0);
@@ -404,7 +403,7 @@ list_in_ns(void)
                 n = read(pfd[0], buf + len, REPLY_MAX - len);
                 if (n <= 0)
                         break;
-                len += (size_t) n;
+                len += (size_t)n;
         }
         close(pfd[0]);
         status = wait_bounded(pid, CMD_TIMEOUT_MS);
@@ -426,7 +425,7 @@ test_namespace_listing_has_every_field(void **state)
         char *text;
         int idx0, idx1, idx2;
 
-        (void) state;
+        (void)state;
         ns_setup();
         idx0 = ns_ifindex("pktdt0");
         idx1 = ns_ifindex("pktdt1");
@@ -519,10 +518,10 @@ ns_delete_stale(void)
                 if (strncmp(e->d_name, "pktd-t-", 7) != 0)
                         continue;
                 pid = strtol(e->d_name + 7, &end, 10);
-                if (*end || pid <= 0 || pid == (long) getpid() || kill((pid_t) pid, 0) == 0 ||
+                if (*end || pid <= 0 || pid == (long)getpid() || kill((pid_t)pid, 0) == 0 ||
                     errno != ESRCH)
                         continue;
-                (void) run((const char *const[]){ "ip", "netns", "del", e->d_name, NULL });
+                (void)run((const char *const[]){ "ip", "netns", "del", e->d_name, NULL });
         }
         closedir(d);
 }
@@ -547,7 +546,8 @@ main(void)
                 return r;
         /* The namespace half needs root (CAP_SYS_ADMIN for setns, CAP_NET_ADMIN for the links) */
         if (geteuid() != 0 || !tu_have("ip")) {
-                fprintf(stderr, "SKIP: the namespace test needs root and ip(8); the host tests passed\n");
+                fprintf(stderr,
+                        "SKIP: the namespace test needs root and ip(8); the host tests passed\n");
                 return 77;
         }
         atexit(ns_delete);

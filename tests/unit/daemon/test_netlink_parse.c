@@ -1,17 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * netlink.c's message checks, fed crafted datagrams instead of the kernel's: every length, sequence
- * number, port id, error and flag is checked as if the peer were hostile. netlink.c is compiled into
- * this test (included) so that its static parser can be driven directly; this executable does not
- * link the daemon's objects.
+ * number, port id, error and flag is checked as if the peer were hostile. netlink.c is compiled
+ * into this test (included) so that its static parser can be driven directly; this executable does
+ * not link the daemon's objects.
  */
-#include "../../../daemon/src/netlink.c"
-
 #include <stdio.h>
 
+#include "../../../daemon/src/netlink.c"
 #include "testutil.h"
 
-#define SEQ 7
+#define SEQ    7
 #define PORTID 4242
 
 struct msgbuf {
@@ -62,8 +61,9 @@ pad(struct msgbuf *m)
 static void
 msg_begin(struct msgbuf *m, uint16_t type, uint16_t flags, const void *hdr, size_t hdr_len)
 {
-        struct nlmsghdr h = { .nlmsg_type = type, .nlmsg_flags = flags, .nlmsg_seq = SEQ,
-                              .nlmsg_pid = PORTID };
+        struct nlmsghdr h = {
+                .nlmsg_type = type, .nlmsg_flags = flags, .nlmsg_seq = SEQ, .nlmsg_pid = PORTID
+        };
 
         m->msg_start = m->len;
         put(m, &h, sizeof(h));
@@ -74,7 +74,7 @@ msg_begin(struct msgbuf *m, uint16_t type, uint16_t flags, const void *hdr, size
 static void
 attr(struct msgbuf *m, uint16_t type, const void *data, size_t n)
 {
-        struct rtattr a = { .rta_len = (unsigned short) RTA_LENGTH(n), .rta_type = type };
+        struct rtattr a = { .rta_len = (unsigned short)RTA_LENGTH(n), .rta_type = type };
 
         put(m, &a, sizeof(a));
         put(m, data, n);
@@ -84,7 +84,7 @@ attr(struct msgbuf *m, uint16_t type, const void *data, size_t n)
 static void
 msg_end(struct msgbuf *m)
 {
-        uint32_t len = (uint32_t) (m->len - m->msg_start);
+        uint32_t len = (uint32_t)(m->len - m->msg_start);
 
         memcpy(m->b + m->msg_start, &len, sizeof(len)); /* nlmsg_len comes first */
 }
@@ -92,8 +92,10 @@ msg_end(struct msgbuf *m)
 static void
 link_msg(struct msgbuf *m, int index, const char *name, uint32_t mtu)
 {
-        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC, .ifi_type = ARPHRD_ETHER,
-                                 .ifi_index = index, .ifi_flags = IFF_UP };
+        struct ifinfomsg ifi = { .ifi_family = AF_UNSPEC,
+                                 .ifi_type = ARPHRD_ETHER,
+                                 .ifi_index = index,
+                                 .ifi_flags = IFF_UP };
         static const uint8_t mac[6] = { 0x02, 0, 0, 0, 0x53, 0x01 };
 
         msg_begin(m, RTM_NEWLINK, NLM_F_MULTI, &ifi, sizeof(ifi));
@@ -104,10 +106,12 @@ link_msg(struct msgbuf *m, int index, const char *name, uint32_t mtu)
 }
 
 static void
-addr_msg(struct msgbuf *m, int family, int index, unsigned prefix, const char *local, const char *peer)
+addr_msg(struct msgbuf *m, int family, int index, unsigned prefix, const char *local,
+         const char *peer)
 {
-        struct ifaddrmsg ifa = { .ifa_family = (uint8_t) family, .ifa_prefixlen = (uint8_t) prefix,
-                                 .ifa_index = (uint32_t) index };
+        struct ifaddrmsg ifa = { .ifa_family = (uint8_t)family,
+                                 .ifa_prefixlen = (uint8_t)prefix,
+                                 .ifa_index = (uint32_t)index };
         uint8_t a[16];
         size_t n = family == AF_INET ? 4 : 16;
 
@@ -146,7 +150,7 @@ test_a_good_link_dump_is_recorded(void **state)
         struct nl_ctx *ctx = ctx_new();
         struct msgbuf *m = calloc(1, sizeof(*m));
 
-        (void) state;
+        (void)state;
         link_msg(m, 3, "pktdt0", 1400);
         done_msg(m, 0, NLM_F_MULTI);
         assert_int_equal(feed(ctx, m, on_link), 1);
@@ -170,7 +174,7 @@ test_attribute_shorter_than_its_header_is_refused(void **state)
         struct ifinfomsg ifi = { .ifi_index = 3 };
         struct rtattr bad = { .rta_len = 2, .rta_type = IFLA_MTU };
 
-        (void) state;
+        (void)state;
         msg_begin(m, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
         attr(m, IFLA_IFNAME, "x", 2);
         put(m, &bad, sizeof(bad));
@@ -189,7 +193,7 @@ test_attribute_running_past_its_message_is_refused(void **state)
         struct ifinfomsg ifi = { .ifi_index = 3 };
         struct rtattr bad = { .rta_len = 64, .rta_type = IFLA_IFNAME };
 
-        (void) state;
+        (void)state;
         msg_begin(m, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
         put(m, &bad, sizeof(bad));
         put(m, "abc\0", 4);
@@ -206,7 +210,7 @@ test_names_without_nul_or_too_long_or_empty_are_refused(void **state)
 {
         static const char *const names[] = { "0123456789abcdef", "", NULL };
 
-        (void) state;
+        (void)state;
         for (size_t i = 0; i < 3; i++) {
                 struct nl_ctx *ctx = ctx_new();
                 struct msgbuf *m = calloc(1, sizeof(*m));
@@ -232,7 +236,7 @@ test_a_link_without_a_name_or_index_is_refused(void **state)
         struct ifinfomsg ifi = { .ifi_index = 3 };
         uint32_t mtu = 1500;
 
-        (void) state;
+        (void)state;
         msg_begin(m, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
         attr(m, IFLA_MTU, &mtu, sizeof(mtu));
         msg_end(m);
@@ -252,7 +256,7 @@ test_mtu_of_the_wrong_size_is_refused(void **state)
         struct ifinfomsg ifi = { .ifi_index = 3 };
         uint16_t mtu = 1500;
 
-        (void) state;
+        (void)state;
         msg_begin(m, RTM_NEWLINK, 0, &ifi, sizeof(ifi));
         attr(m, IFLA_IFNAME, "x", 2);
         attr(m, IFLA_MTU, &mtu, sizeof(mtu));
@@ -269,9 +273,9 @@ test_message_longer_than_the_datagram_is_refused(void **state)
         struct msgbuf *m = calloc(1, sizeof(*m));
         uint32_t too_long;
 
-        (void) state;
+        (void)state;
         link_msg(m, 3, "pktdt0", 1400);
-        too_long = (uint32_t) m->len + 4;
+        too_long = (uint32_t)m->len + 4;
         memcpy(m->b, &too_long, sizeof(too_long));
         assert_int_equal(feed(ctx, m, on_link), -EBADMSG);
         /* and one shorter than a header */
@@ -288,7 +292,7 @@ test_wrong_sequence_or_port_id_is_refused(void **state)
         struct nl_ctx *ctx = ctx_new();
         struct msgbuf *m = calloc(1, sizeof(*m));
 
-        (void) state;
+        (void)state;
         link_msg(m, 3, "pktdt0", 1400);
         ctx->seq = SEQ + 1;
         assert_int_equal(feed(ctx, m, on_link), -EBADMSG);
@@ -307,7 +311,7 @@ test_nlmsg_error_is_returned_and_a_short_one_refused(void **state)
         struct msgbuf *m = calloc(1, sizeof(*m));
         struct nlmsgerr e = { .error = -EPERM };
 
-        (void) state;
+        (void)state;
         msg_begin(m, NLMSG_ERROR, 0, &e, sizeof(e));
         msg_end(m);
         assert_int_equal(feed(ctx, m, on_link), -EPERM);
@@ -331,7 +335,7 @@ test_done_carries_the_dumps_error(void **state)
         struct nl_ctx *ctx = ctx_new();
         struct msgbuf *m = calloc(1, sizeof(*m));
 
-        (void) state;
+        (void)state;
         done_msg(m, -ENOBUFS, 0);
         assert_int_equal(feed(ctx, m, on_link), -ENOBUFS);
         ctx_free(ctx);
@@ -344,7 +348,7 @@ test_dump_intr_marks_the_listing_interrupted(void **state)
         struct nl_ctx *ctx = ctx_new();
         struct msgbuf *m = calloc(1, sizeof(*m));
 
-        (void) state;
+        (void)state;
         link_msg(m, 3, "pktdt0", 1400);
         done_msg(m, 0, NLM_F_MULTI | NLM_F_DUMP_INTR);
         assert_int_equal(feed(ctx, m, on_link), 1);
@@ -360,7 +364,7 @@ test_overrun_and_unknown_control_types_are_refused(void **state)
         struct msgbuf *m = calloc(1, sizeof(*m));
         uint32_t x = 0;
 
-        (void) state;
+        (void)state;
         msg_begin(m, NLMSG_OVERRUN, 0, &x, sizeof(x));
         msg_end(m);
         assert_int_equal(feed(ctx, m, on_link), -EBADMSG);
@@ -375,7 +379,7 @@ test_more_interfaces_than_the_limit_is_e2big(void **state)
         struct msgbuf *m = calloc(1, sizeof(*m));
         int r = 0;
 
-        (void) state;
+        (void)state;
         /* one datagram per interface, as many as the limit allows and one more */
         for (int i = 1; i <= PKTD_NL_IFACES_MAX + 1 && r == 0; i++) {
                 char name[IFNAMSIZ];
@@ -399,7 +403,7 @@ test_addresses_are_checked_and_grouped_by_interface(void **state)
         char text[INET6_ADDRSTRLEN];
         const struct pktd_nl_addr *a;
 
-        (void) state;
+        (void)state;
         link_msg(m, 5, "b", 1500);
         link_msg(m, 2, "a", 1500);
         assert_int_equal(feed(ctx, m, on_link), 0);
@@ -440,7 +444,7 @@ test_bad_addresses_are_refused(void **state)
         struct ifaddrmsg ifa = { .ifa_family = AF_INET6, .ifa_prefixlen = 64, .ifa_index = 2 };
         uint8_t four[4] = { 192, 0, 2, 1 };
 
-        (void) state;
+        (void)state;
         addr_msg(m, AF_INET, 2, 33, "192.0.2.1", NULL); /* prefix longer than the address */
         assert_int_equal(feed(ctx, m, on_addr), -EBADMSG);
         m->len = 0;
