@@ -1,0 +1,226 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""pktd smoke test (daemon-core): start, GetInfo, reload (signal and method, good and bad config),
+SIGTERM exits 0 and removes its socket; command-line errors; as root, the privilege drop to a user
+with CAP_NET_RAW only, and a refusal when that user does not exist.
+
+    python3 tests/integration/test_daemon_smoke.py build/daemon/pktd
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import traceback
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pktd_harness import Client, Pktd, SKIP, find_pktd  # noqa: E402
+
+PKTD = None
+CAP_NET_RAW = 13
+
+CONFIG = """\
+[roles]
+admin = user:0
+capture =
+inject =
+[limits]
+connections = 50
+[daemon]
+allowRoot = yes
+"""
+
+
+def check(cond, what):
+    if not cond:
+        raise AssertionError(what)
+
+
+def proc_status(pid):
+    out = {}
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            k, _, v = line.partition(":")
+            out[k] = v.strip()
+    return out
+
+
+def wait_for(pred, timeout=5.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if pred():
+            return True
+        time.sleep(0.02)
+    return pred()
+
+
+def test_get_info_then_sigterm_exits_0_and_removes_the_socket():
+    d = Pktd(PKTD, config=CONFIG)
+    with d:
+        with Client(d.socket) as c:
+            r = c.call("org.varlink.service.GetInfo")
+            check("error" not in r, r)
+            p = r["parameters"]
+            check(p["product"] == "pktd", p)
+            for iface in ("io.pktd.Packet", "io.pktd.Capture", "io.pktd.Inject", "io.pktd.Daemon",
+                          "org.varlink.service"):
+                check(iface in p["interfaces"], p["interfaces"])
+            r = c.call("io.pktd.Daemon.GetStatus")
+            check(r["parameters"]["limits"]["connections"] == 50, r)
+            check(r["parameters"]["connections"] == 1, r)
+        sock = d.socket
+        rc = d.stop()
+        check(rc == 0, f"exit {rc}: {d.stderr}")
+        check(not os.path.exists(sock), "socket left behind")
+        check("ready" in d.stderr and "stopped" in d.stderr, d.stderr)
+
+
+def test_sigterm_with_a_client_connected_still_exits_0():
+    with Pktd(PKTD, config=CONFIG) as d:
+        c = Client(d.socket)
+        check("error" not in c.call("org.varlink.service.GetInfo"), "GetInfo")
+        rc = d.stop(timeout=10)
+        check(rc == 0, f"exit {rc}: {d.stderr}")
+        check(c.closed_by_peer(2), "client not closed")
+        c.close()
+
+
+def test_sighup_with_a_bad_config_keeps_the_old_one():
+    with Pktd(PKTD, config=CONFIG) as d:
+        d.write_config(CONFIG + "[limits\n")
+        d.reload()
+        check(wait_for(lambda: "keeping the configuration" in open(d._stderr_path).read()),
+              "no reload failure logged")
+        with Client(d.socket) as c:
+            r = c.call("io.pktd.Daemon.GetStatus")
+            check(r["parameters"]["limits"]["connections"] == 50, r)
+        d.write_config(CONFIG.replace("connections = 50", "connections = 60"))
+        d.reload()
+        check(wait_for(lambda: "reloaded" in open(d._stderr_path).read()), "no reload logged")
+        with Client(d.socket) as c:
+            r = c.call("io.pktd.Daemon.GetStatus")
+            check(r["parameters"]["limits"]["connections"] == 60, r)
+        check(d.stop() == 0, d.stderr)
+
+
+def test_reload_method_answers_bad_config_with_the_line():
+    with Pktd(PKTD, config=CONFIG) as d:
+        with Client(d.socket) as c:
+            d.write_config(CONFIG + "[limits]\nbogus = 1\n")
+            r = c.call("io.pktd.Daemon.Reload")
+            check(r.get("error") == "io.pktd.Daemon.BadConfig", r)
+            check(r["parameters"]["line"] == 10, r)
+            check("bogus" in r["parameters"]["message"], r)
+            check(d.config not in r["parameters"]["message"], "path leaked into the reply")
+            d.write_config(CONFIG)
+            r = c.call("io.pktd.Daemon.Reload")
+            check(r == {"parameters": {}}, r)
+            # still serving on the same connection
+            check("error" not in c.call("org.varlink.service.GetInfo"), "GetInfo after reload")
+        check(d.stop() == 0, d.stderr)
+
+
+def test_reload_that_removes_a_client_s_role_closes_it():
+    cfg = CONFIG.replace("capture =", "capture = group:64100")
+    with Pktd(PKTD, config=cfg) as d:
+        with Client(d.socket) as c:
+            d.write_config(cfg.replace("admin = user:0", "admin ="))
+            r = c.call("io.pktd.Daemon.Reload")
+            check(r == {"parameters": {}}, r)   # the reply still arrives ...
+            check(c.closed_by_peer(3), "revoked client still connected")  # ... then the close
+        check(d.stop() == 0, d.stderr)
+
+
+def run(args, timeout=10):
+    p = subprocess.run([PKTD] + args, capture_output=True, timeout=timeout, text=True,
+                       env={k: v for k, v in os.environ.items()
+                            if k not in ("LISTEN_FDS", "LISTEN_PID", "NOTIFY_SOCKET")})
+    return p.returncode, p.stdout + p.stderr
+
+
+def test_command_line():
+    rc, out = run(["--version"])
+    check(rc == 0 and out.startswith("pktd "), out)
+    rc, out = run(["--help"])
+    check(rc == 0 and "--listen" in out, out)
+    rc, out = run(["--bogus"])
+    check(rc == 2, out)
+    rc, out = run(["extra"])
+    check(rc == 2, out)
+    rc, out = run(["--config", "/nonexistent-pktd/pktd.conf", "--listen", "/nonexistent-pktd/s"])
+    check(rc == 1 and "does not exist" in out, out)
+
+
+def test_listen_refuses_to_replace_a_file_that_is_not_a_socket():
+    import tempfile
+    with tempfile.TemporaryDirectory() as t:
+        path = os.path.join(t, "api.sock")
+        with open(path, "w") as f:
+            f.write("precious")
+        conf = os.path.join(t, "c.conf")
+        with open(conf, "w") as f:
+            f.write(CONFIG)
+        rc, out = run(["--listen", path, "--config", conf, "--allow-root"])
+        check(rc == 1 and "not a socket" in out, out)
+        check(open(path).read() == "precious", "file replaced")
+
+
+def test_root_without_allow_root_drops_to_the_user_with_cap_net_raw_only():
+    if os.geteuid() != 0:
+        print("  (skipped: needs root)")
+        return
+    cfg = CONFIG.replace("allowRoot = yes", "allowRoot = no\nuser = nobody")
+    d = Pktd(PKTD, config=cfg, allow_root=False)
+    with d:
+        os.chmod(d.config, 0o644)
+        st = proc_status(d.pid)
+        check(st["Uid"].split() == ["65534"] * 4, st["Uid"])
+        check(st["Gid"].split()[0] == "65534", st["Gid"])
+        check(st["Groups"] == "65534", st["Groups"])
+        check(int(st["CapEff"], 16) == 1 << CAP_NET_RAW, st["CapEff"])
+        check(int(st["CapPrm"], 16) == 1 << CAP_NET_RAW, st["CapPrm"])
+        check(int(st["CapBnd"], 16) == 1 << CAP_NET_RAW, st["CapBnd"])
+        check(int(st["CapAmb"], 16) == 0, st["CapAmb"])
+        check(st["NoNewPrivs"] == "1", st["NoNewPrivs"])
+        with Client(d.socket) as c:   # root (admin) still talks to it
+            check("error" not in c.call("org.varlink.service.GetInfo"), "GetInfo")
+        rc = d.stop()
+        check(rc == 0, f"exit {rc}: {d.stderr}")
+        check("CAP_NET_RAW only" in d.stderr, d.stderr)
+
+
+def test_root_refuses_to_start_when_the_user_does_not_exist():
+    if os.geteuid() != 0:
+        print("  (skipped: needs root)")
+        return
+    cfg = CONFIG.replace("allowRoot = yes", "allowRoot = no\nuser = no-such-pktd-user")
+    d = Pktd(PKTD, config=cfg, allow_root=False, start_timeout=5)
+    try:
+        d.start()
+        raise AssertionError("pktd started")
+    except RuntimeError as e:
+        check("does not exist" in str(e) and "--allow-root" in str(e), str(e))
+        check(d.returncode == 1, d.returncode)
+    finally:
+        d.cleanup()
+
+
+def main():
+    global PKTD
+    PKTD = find_pktd()
+    failed = 0
+    for name, fn in sorted(globals().items()):
+        if not name.startswith("test_") or not callable(fn):
+            continue
+        try:
+            fn()
+            print(f"ok   {name}")
+        except Exception:
+            failed += 1
+            print(f"FAIL {name}")
+            traceback.print_exc()
+    sys.exit(1 if failed else 0)
+
+
+if __name__ == "__main__":
+    main()
