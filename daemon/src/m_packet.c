@@ -57,8 +57,9 @@ pktd_packet_build(struct pktd *d, struct pktd_conn *c, const struct pktp_call *c
         _cleanup_(pkt_donep) struct pkt p;
         _cleanup_(pkt_donep) struct pkt view;
         struct json_object *no_auto;
-        const struct pkt_layer *first;
+        const struct pkt_layer *l;
         const uint8_t *bytes;
+        unsigned first;
         int len, r;
 
         (void)d;
@@ -76,10 +77,11 @@ pktd_packet_build(struct pktd *d, struct pktd_conn *c, const struct pktp_call *c
         r = pktp_packet_from_json(&p, call->parameters, err);
         if (r < 0)
                 return r;
-        first = pkt_layer(&p, 0);
-        if (!first)
+        l = pkt_layer(&p, 0);
+        if (!l)
                 return pktp_error_set(err, PKTP_ERR_BAD_PACKET, "layers",
                                       "the packet has no layers");
+        first = l->proto; /* the record may change while serialising; its protocol does not */
 
         no_auto = param(call, "noAuto");
         len = pkt_serialize(&p, no_auto && json_object_get_boolean(no_auto) ? PKT_SER_NO_AUTO : 0,
@@ -90,7 +92,7 @@ pktd_packet_build(struct pktd *d, struct pktd_conn *c, const struct pktp_call *c
 
         /* The dissection is of the bytes as built, read back from the first layer's protocol: what
          * a receiver would see, not the layer records the builder kept. */
-        r = pkt_parse(&view, first->proto, bytes, (size_t)len, (size_t)len);
+        r = pkt_parse(&view, first, bytes, (size_t)len, (size_t)len);
         if (r < 0)
                 return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
                                       "the built packet could not be read");
