@@ -498,7 +498,7 @@ attach(struct pkt_sock *s, const struct sock_fprog *prog)
                 return -errno;
         drain(s);
         if (!prog)
-                return setsockopt(s->recv_fd, SOL_SOCKET, SO_DETACH_FILTER, NULL, 0) < 0 ? -errno : 0;
+                return setsockopt_int(s->recv_fd, SOL_SOCKET, SO_DETACH_FILTER, 0);
         if (setsockopt(s->recv_fd, SOL_SOCKET, SO_ATTACH_FILTER, prog, sizeof(*prog)) < 0)
                 return -errno;
         return 0;

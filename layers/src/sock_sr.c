@@ -38,6 +38,7 @@ struct pkt_sr {
         uint32_t round;    /* current round, 0-based */
         uint64_t deadline_mono;  /* 0: none */
         uint64_t last_send_mono; /* 0: nothing sent yet */
+        uint64_t due_real;       /* when pkt_sr_next_probe() handed out the probe due */
         bool is_done;
         bool is_deadline;
         bool is_limited;
@@ -204,6 +205,9 @@ pkt_sr_next_probe(struct pkt_sr *sr, const uint8_t **ret_data, size_t *ret_len)
         skip_answered(sr);
         if (sr->cursor >= sr->n)
                 return -EAGAIN;
+        /* The send time is taken before the send: on a veth the peer's reply can be received,
+         * and stamped, before the sending call has even returned. */
+        sr->due_real = sock_now_ns(CLOCK_REALTIME);
         *ret_data = sr->probes[sr->cursor].data;
         *ret_len = sr->probes[sr->cursor].len;
         return (int)sr->cursor;
@@ -218,7 +222,7 @@ pkt_sr_sent(struct pkt_sr *sr, unsigned idx)
         skip_answered(sr);
         pkt_assert_return(idx == sr->cursor && idx < sr->n, -EINVAL);
         pr = &sr->probes[idx];
-        pr->last_send_real = sock_now_ns(CLOCK_REALTIME);
+        pr->last_send_real = sr->due_real;
         if (!pr->first_send_real)
                 pr->first_send_real = pr->last_send_real;
         sr->last_send_mono = sock_now_ns(CLOCK_MONOTONIC);

@@ -234,10 +234,11 @@ struct pkt_sr *pkt_sr_free(struct pkt_sr *sr);
 
 /* The probe due for sending now: returns its index and its bytes (owned by @sr, valid until it is
  * freed), or -EAGAIN when none is due (the round is sent, or the sr is done). The same probe comes
- * back until pkt_sr_sent() says it went out. */
+ * back until pkt_sr_sent() says it went out. The probe's send time, which its RTT is measured
+ * from, is taken here: call it right before sending (a reply can arrive before send(2) returns). */
 int pkt_sr_next_probe(struct pkt_sr *sr, const uint8_t **ret_data, size_t *ret_len);
 
-/* Records that probe @idx, returned by pkt_sr_next_probe(), was sent just now. Returns 0 or
+/* Records that probe @idx, returned by the last pkt_sr_next_probe(), was sent. Returns 0 or
  * -EINVAL (not the probe due). */
 int pkt_sr_sent(struct pkt_sr *sr, unsigned idx);
 
