@@ -40,8 +40,9 @@ extern "C" {
 /* The longest call accepted by pktc_call(), NUL excluded, and the most call bytes queued unsent: the
  * same 16 MiB. pktd refuses frames over its frameSize limit (1 MiB by default) on its own. */
 #define PKTC_CALL_MAX (16u * 1024 * 1024)
-/* Complete replies pktc_process() keeps queued before it stops reading: 4096. Why: a peer streaming
- * faster than the caller takes replies is held back by the socket (back-pressure), not by our memory. */
+/* Complete replies queued at which pktc_process() stops reading (the read in progress may queue a
+ * few more): 4096. Why: a peer streaming faster than the caller takes replies is held back by the
+ * socket (back-pressure), not by our memory. */
 #define PKTC_QUEUE_MAX 4096u
 
 /* One connection to pktd. Opaque. */

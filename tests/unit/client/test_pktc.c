@@ -753,6 +753,54 @@ test_poll_loop_pipelines_calls_and_gets_replies_in_order(void **state)
 }
 
 static void
+test_process_stops_reading_when_the_reply_queue_is_full(void **state)
+{
+        struct fake *f = *state;
+        unsigned n = PKTC_QUEUE_MAX + 1000, got = 0;
+        int deadline = now_ms() + 20000;
+        bool saw_full = false;
+
+        f->child = fork();
+        assert_true(f->child >= 0);
+        if (f->child == 0)
+                echo_server(f->sfd, n);
+        for (unsigned i = 0; i < n; i++)
+                assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        /* Take nothing until the queue is full: pktc_process() must stop asking for input. */
+        while (!saw_full) {
+                assert_true(now_ms() < deadline);
+                struct pollfd pfd = { .fd = pktc_get_fd(f->c), .events = pktc_get_events(f->c) };
+                (void)poll(&pfd, 1, 100);
+                int r = pktc_process(f->c);
+                assert_true(r >= 0);
+                if ((unsigned)r >= PKTC_QUEUE_MAX) {
+                        saw_full = true;
+                        assert_false(pktc_get_events(f->c) & POLLIN);
+                        /* A further round reads nothing more. */
+                        assert_int_equal(pktc_process(f->c), r);
+                }
+        }
+        /* Taking the replies lets reading go on; all arrive, in order. */
+        while (got < n) {
+                struct pktc_reply rep;
+                assert_true(now_ms() < deadline);
+                while (pktc_reply_next(f->c, &rep) == 0) {
+                        char want[32];
+                        snprintf(want, sizeof(want), "{\"i\":%u}", got++);
+                        assert_string_equal(rep.parameters, want);
+                        pktc_reply_done(&rep);
+                }
+                if (got < n) {
+                        struct pollfd pfd = { .fd = pktc_get_fd(f->c),
+                                              .events = pktc_get_events(f->c) };
+                        (void)poll(&pfd, 1, 100);
+                        assert_true(pktc_process(f->c) >= 0);
+                }
+        }
+        assert_int_equal(pktc_get_events(f->c), 0);
+}
+
+static void
 test_call_sync_round_trip(void **state)
 {
         struct fake *f = *state;
@@ -823,6 +871,8 @@ main(void)
                 cmocka_unit_test_setup_teardown(test_sending_to_a_closed_server_is_epipe_without_sigpipe,
                                                 setup, teardown),
                 cmocka_unit_test_setup_teardown(test_poll_loop_pipelines_calls_and_gets_replies_in_order,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_process_stops_reading_when_the_reply_queue_is_full,
                                                 setup, teardown),
                 cmocka_unit_test_setup_teardown(test_call_sync_round_trip, setup, teardown),
         };
