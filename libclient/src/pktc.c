@@ -260,6 +260,27 @@ in_reserve(struct pktc *c)
         return 0;
 }
 
+/* With no reply due, pktd has nothing to send: a hang-up is found here (an event loop polling for
+ * no events still gets POLLHUP, and must learn the connection is gone rather than spin), and bytes
+ * are a reply nobody asked for. */
+static int
+peek_idle(struct pktc *c)
+{
+        char b;
+        ssize_t n;
+
+        do
+                n = recv(c->fd, &b, 1, MSG_PEEK | MSG_DONTWAIT);
+        while (n < 0 && errno == EINTR);
+        if (n == 0)
+                return fail(c, -ECONNRESET);
+        if (n > 0)
+                return fail(c, -EBADMSG);
+        if (errno == EAGAIN || errno == EWOULDBLOCK)
+                return 0;
+        return fail(c, errno == ECONNRESET ? -ECONNRESET : -errno);
+}
+
 /* Reads what has arrived, at most ROUND_READ_MAX, while replies are due and the queue has room. */
 static int
 receive(struct pktc *c)
@@ -269,6 +290,8 @@ receive(struct pktc *c)
 
         if (c->err && !c->write_failed)
                 return c->err;
+        if (c->pending == 0)
+                return peek_idle(c);
         while (c->pending > 0 && c->queued < PKTC_QUEUE_MAX && total < ROUND_READ_MAX) {
                 r = in_reserve(c);
                 if (r < 0)

@@ -118,7 +118,9 @@ int pktc_get_fd(const struct pktc *c);
 short pktc_get_events(const struct pktc *c);
 
 /* One non-blocking round of I/O: sends what the socket takes, reads what has arrived, and queues
- * each complete reply. Call it when the fd is ready (calling it when it is not is harmless).
+ * each complete reply. Call it when the fd is ready (calling it when it is not is harmless; so is
+ * calling it on POLLHUP/POLLERR, which poll(2) reports even for no events: with no reply due it
+ * finds the hang-up and returns -ECONNRESET).
  * Returns the number of replies queued (>0: take them with pktc_reply_next()), 0, or the error that
  * made the connection unusable (only once every reply complete before it has been queued and
  * taken: replies are never lost to a later error), -EINVAL, -ENOMEM. */

@@ -670,6 +670,23 @@ test_server_closing_before_replying_is_econnreset(void **state)
 }
 
 static void
+test_hangup_with_nothing_due_is_reported_by_process(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_process(f->c), 0);
+        close(f->sfd);
+        f->sfd = -1;
+        /* A loop polling for no events still sees POLLHUP; process() must say the link is gone. */
+        struct pollfd pfd = { .fd = pktc_get_fd(f->c), .events = pktc_get_events(f->c) };
+        assert_int_equal(poll(&pfd, 1, 5000), 1);
+        assert_true(pfd.revents & POLLHUP);
+        assert_int_equal(pktc_process(f->c), -ECONNRESET);
+        assert_int_equal(pktc_reply_read(f->c, 0, &r), -ECONNRESET);
+}
+
+static void
 test_sending_to_a_closed_server_is_epipe_without_sigpipe(void **state)
 {
         struct fake *f = *state;
@@ -867,6 +884,8 @@ main(void)
                 cmocka_unit_test_setup_teardown(test_server_closing_mid_reply_is_econnreset, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_server_closing_before_replying_is_econnreset,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_hangup_with_nothing_due_is_reported_by_process,
                                                 setup, teardown),
                 cmocka_unit_test_setup_teardown(test_sending_to_a_closed_server_is_epipe_without_sigpipe,
                                                 setup, teardown),
