@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Private to libpktclient: the connection's state and the helpers its files share. Never installed. */
+/* Private to libpktclient (not installed): the connection's state and what its files share. */
 #ifndef PKTC_CLIENT_H
 #define PKTC_CLIENT_H
 
@@ -11,10 +11,10 @@
 #include <pktc/pktc.h>
 
 /* Checks a caller's precondition: a public call returns @err instead of crashing on misuse. */
-#define pktc_assert_return(expr, err)                                                                   \
-        do {                                                                                            \
-                if (__builtin_expect(!(expr), 0))                                                       \
-                        return (err);                                                                   \
+#define pktc_assert_return(expr, err)                                                              \
+        do {                                                                                       \
+                if (__builtin_expect(!(expr), 0))                                                  \
+                        return (err);                                                              \
         } while (0)
 
 #define _cleanup_(f) __attribute__((cleanup(f)))

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The two messages a client handles, as JSON: the call it sends and the reply it receives. json-c is
- * used here and nowhere else, so that no json-c type reaches the public header.
+ * The two messages a client handles, as JSON: the call it sends and the reply it receives. json-c
+ * is used here and nowhere else, so that no json-c type reaches the public header.
  */
 #include <ctype.h>
 #include <json-c/json.h>
@@ -10,8 +10,8 @@
 
 #include "client.h"
 
-/* Nesting accepted in a caller's parameters: deeper than pktd's own limit (32) on purpose, so that a
- * caller can send pktd a too-deep request and see pktd refuse it; bounded because the check below
+/* Nesting accepted in a caller's parameters: deeper than pktd's own limit (32) on purpose, so that
+ * a caller can send pktd a too-deep request and see pktd refuse it; bounded because the check below
  * recurses once per level. */
 #define PARAMS_DEPTH_MAX 256
 /* Nesting accepted in a reply: pktd writes at most a handful of levels (a dissection's layers and
@@ -396,8 +396,8 @@ pktc_reply_parse(const char *frame, size_t len, struct pktc_reply *ret)
         if (params) {
                 struct json_object *msg;
 
-                text = json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN |
-                                                                      JSON_C_TO_STRING_NOSLASHESCAPE);
+                text = json_object_to_json_string_ext(
+                        params, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
                 if (!text)
                         return -ENOMEM;
                 if (reply.error && json_object_object_get_ex(params, "message", &msg) &&

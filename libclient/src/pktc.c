@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * libpktclient's connection: the socket, the queue of calls to send, the NUL framing of what comes
- * back and the queue of complete replies. The blocking calls are the non-blocking ones plus poll(2).
+ * back and the queue of complete replies. The blocking calls are the non-blocking ones plus
+ * poll(2).
  */
 #define _GNU_SOURCE 1 /* secure_getenv() */
 #include <fcntl.h>
@@ -17,8 +18,8 @@
 #include "client.h"
 
 /* The most one pktc_process() round reads: 1 MiB. Why: a fast peer cannot keep one connection in
- * pktc_process() for ever and starve the rest of the caller's event loop; poll(2) is level-triggered,
- * so what is left is read on the next round. */
+ * pktc_process() for ever and starve the rest of the caller's event loop; poll(2) is
+ * level-triggered, so what is left is read on the next round. */
 #define ROUND_READ_MAX (1024u * 1024)
 /* The first receive buffer: most replies (a status, a built packet) fit; larger ones grow it. */
 #define IN_INITIAL (64u * 1024)
@@ -419,8 +420,7 @@ pktc_reply_read(struct pktc *c, int timeout_ms, struct pktc_reply *ret)
 }
 
 int
-pktc_call_sync(struct pktc *c, const char *method, const char *params_json,
-               struct pktc_reply *ret)
+pktc_call_sync(struct pktc *c, const char *method, const char *params_json, struct pktc_reply *ret)
 {
         int r;
 

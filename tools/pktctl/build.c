@@ -185,13 +185,13 @@ build_via_daemon(const struct build_opts *o)
         size_t len;
         int first, code, ret;
 
-        if (!params || json_object_object_add(params, "spec", json_object_new_string(o->spec)) < 0) {
+        if (!params ||
+            json_object_object_add(params, "spec", json_object_new_string(o->spec)) < 0) {
                 json_object_put(params);
                 return PKTCTL_EXIT_FAIL;
         }
         code = pktctl_live_call(o->socket, "io.pktd.Packet.Build",
-                                json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN),
-                                &r);
+                                json_object_to_json_string_ext(params, JSON_C_TO_STRING_PLAIN), &r);
         json_object_put(params);
         if (code != PKTCTL_EXIT_OK)
                 return code;

@@ -91,8 +91,7 @@ pktctl_live_report_error(const struct pktc_reply *r)
 }
 
 int
-pktctl_live_call(const char *socket, const char *method, const char *params,
-                 struct pktc_reply *ret)
+pktctl_live_call(const char *socket, const char *method, const char *params, struct pktc_reply *ret)
 {
         struct pktc *c = NULL;
         int code, r;
@@ -179,11 +178,13 @@ live_usage(FILE *f, const char *cmd)
                 fputs("Usage: pktctl call [OPTIONS] METHOD [PARAMETERS]\n"
                       "\n"
                       "Calls METHOD (qualified: io.pktd.Packet.Build) with PARAMETERS, one JSON\n"
-                      "object ('-' reads it from standard input; none: {}), and prints each reply's\n"
+                      "object ('-' reads it from standard input; none: {}), and prints each "
+                      "reply's\n"
                       "parameters as JSON.\n"
                       "\n"
                       "Options:\n"
-                      "      --more         ask for a stream of replies; print them until the last\n"
+                      "      --more         ask for a stream of replies; print them until the "
+                      "last\n"
                       "      --oneway       ask for no reply\n",
                       f);
         else if (strcmp(cmd, "status") == 0)
@@ -196,7 +197,8 @@ live_usage(FILE *f, const char *cmd)
         else
                 fputs("Usage: pktctl ifaces [OPTIONS]\n"
                       "\n"
-                      "Lists the host's interfaces as pktd sees them, one a line, as 'ip -br addr'\n"
+                      "Lists the host's interfaces as pktd sees them, one a line, as 'ip -br "
+                      "addr'\n"
                       "does: name, state, link type, MTU, MAC address, addresses.\n"
                       "\n"
                       "Options:\n",

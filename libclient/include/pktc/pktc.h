@@ -1,22 +1,22 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libpktclient: talk to pktd over its Unix socket (varlink conventions: one JSON object and a NUL per
- * message, replies in call order, pipelining allowed).
+ * libpktclient: talk to pktd over its Unix socket (varlink conventions: one JSON object and a NUL
+ * per message, replies in call order, pipelining allowed).
  *
  * Two ways to use a connection, which may be mixed:
- *   blocking      pktc_call() queues a call, pktc_reply_read() sends what is queued and waits for the
- *                 next reply; pktc_call_sync() does both for a call that has one reply.
- *   event loop    poll pktc_get_fd() for pktc_get_events(), call pktc_process() when it is ready and
- *                 take the replies it queued with pktc_reply_next().
+ *   blocking    pktc_call() queues a call, pktc_reply_read() sends what is queued and waits
+ *               for the next reply; pktc_call_sync() does both for a call with one reply.
+ *   event loop  poll pktc_get_fd() for pktc_get_events(), call pktc_process() when it is
+ *               ready and take the replies it queued with pktc_reply_next().
  *
  * Parameters go in and come out as JSON text, so this header needs no JSON library. Errors are
  * negative errno values. A connection is not thread-safe: use it from one thread at a time. The
- * library starts no threads, installs no signal handlers (writes use MSG_NOSIGNAL, so a closed peer is
- * -EPIPE, never SIGPIPE) and prints nothing.
+ * library starts no threads, installs no signal handlers (writes use MSG_NOSIGNAL, so a closed peer
+ * is -EPIPE, never SIGPIPE) and prints nothing.
  *
  * Once a call fails with -EMSGSIZE (a reply over PKTC_REPLY_MAX), -EBADMSG (a reply that is not a
- * varlink reply), -ECONNRESET or -EPIPE, the connection is unusable: every later call returns the same
- * error, after any replies that were complete before it. Free it and connect again.
+ * varlink reply), -ECONNRESET or -EPIPE, the connection is unusable: every later call returns the
+ * same error, after any replies that were complete before it. Free it and connect again.
  */
 #ifndef PKTC_PKTC_H
 #define PKTC_PKTC_H
@@ -37,8 +37,8 @@ extern "C" {
  * cap (8 MiB), so any reply the daemon will queue fits, while a broken or hostile peer cannot make
  * the client buffer without bound. A longer reply fails with -EMSGSIZE. */
 #define PKTC_REPLY_MAX (16u * 1024 * 1024)
-/* The longest call accepted by pktc_call(), NUL excluded, and the most call bytes queued unsent: the
- * same 16 MiB. pktd refuses frames over its frameSize limit (1 MiB by default) on its own. */
+/* The longest call accepted by pktc_call(), NUL excluded, and the most call bytes queued unsent:
+ * the same 16 MiB. pktd refuses frames over its frameSize limit (1 MiB by default) on its own. */
 #define PKTC_CALL_MAX (16u * 1024 * 1024)
 /* Complete replies queued at which pktc_process() stops reading (the read in progress may queue a
  * few more): 4096. Why: a peer streaming faster than the caller takes replies is held back by the
@@ -49,12 +49,12 @@ extern "C" {
 struct pktc;
 
 /* Connects to pktd's socket at @path; NULL means $PKTD_SOCKET when set and not empty (ignored in a
- * set-uid/set-gid process), else PKTC_SOCKET_DEFAULT. The socket is close-on-exec; the connect itself
- * blocks until the daemon's kernel backlog takes it, later I/O never blocks outside pktc_reply_read()
- * and pktc_call_sync(). On success stores a new connection in *@ret (free it with pktc_free()).
- * Returns 0, -EINVAL (@ret NULL, @path empty), -ENAMETOOLONG (the path does not fit a sockaddr_un),
- * -ENOMEM, or connect(2)'s error: -ENOENT (no socket there), -ECONNREFUSED (nobody listening),
- * -EACCES (no permission on the socket: pktd is not for this user). */
+ * set-uid/set-gid process), else PKTC_SOCKET_DEFAULT. The socket is close-on-exec; the connect
+ * itself blocks until the daemon's kernel backlog takes it, later I/O never blocks outside
+ * pktc_reply_read() and pktc_call_sync(). On success stores a new connection in *@ret (free it with
+ * pktc_free()). Returns 0, -EINVAL (@ret NULL, @path empty), -ENAMETOOLONG (the path does not fit a
+ * sockaddr_un), -ENOMEM, or connect(2)'s error: -ENOENT (no socket there), -ECONNREFUSED (nobody
+ * listening), -EACCES (no permission on the socket: pktd is not for this user). */
 int pktc_connect(const char *path, struct pktc **ret);
 
 /* Closes the connection and frees it with everything queued; unsent calls are dropped and pktd
@@ -80,7 +80,7 @@ int pktc_call(struct pktc *c, const char *method, const char *params_json, unsig
 
 /* One reply. Every string is malloc'd and belongs to the struct; pktc_reply_done() frees them. */
 struct pktc_reply {
-        /* The reply's "parameters" object as compact JSON text; "{}" when it had none. Never NULL. */
+        /* The reply's "parameters" as compact JSON text, "{}" when it had none; never NULL. */
         char *parameters;
         /* The qualified error name ("org.varlink.service.InvalidParameter") or NULL for success. */
         char *error;
@@ -93,14 +93,14 @@ struct pktc_reply {
 /* Frees what @r holds and zeroes it. NULL and a zeroed reply are fine; so is calling it twice. */
 void pktc_reply_done(struct pktc_reply *r);
 
-/* Sends every queued call, then waits for the next reply, at most @timeout_ms milliseconds (negative:
- * no limit; 0: only what is ready now). A reply carrying an error is still a reply: it returns 0 and
- * sets @ret->error. On success fills *@ret (release it with pktc_reply_done()); on failure leaves it
- * untouched. Signals do not cut the wait short (EINTR is retried on the same deadline).
- * Returns 0, -EINVAL, -ENOMSG (no reply is due: every call was answered or was oneway; queued
- * oneway calls are sent first), -ETIMEDOUT (nothing arrived in time, the connection stays usable),
- * -ENOMEM, or the error that made the connection unusable: -ECONNRESET (pktd closed it, also in the
- * middle of a reply), -EPIPE, -EMSGSIZE, -EBADMSG. */
+/* Sends every queued call, then waits for the next reply, at most @timeout_ms milliseconds
+ * (negative: no limit; 0: only what is ready now). A reply carrying an error is still a reply: it
+ * returns 0 and sets @ret->error. On success fills *@ret (release it with pktc_reply_done()); on
+ * failure leaves it untouched. Signals do not cut the wait short (EINTR is retried on the same
+ * deadline). Returns 0, -EINVAL, -ENOMSG (no reply is due: every call was answered or was oneway;
+ * queued oneway calls are sent first), -ETIMEDOUT (nothing arrived in time, the connection stays
+ * usable), -ENOMEM, or the error that made the connection unusable: -ECONNRESET (pktd closed it,
+ * also in the middle of a reply), -EPIPE, -EMSGSIZE, -EBADMSG. */
 int pktc_reply_read(struct pktc *c, int timeout_ms, struct pktc_reply *ret);
 
 /* pktc_call() without flags, then pktc_reply_read() with no time limit: the whole round trip for
@@ -114,7 +114,7 @@ int pktc_call_sync(struct pktc *c, const char *method, const char *params_json,
 int pktc_get_fd(const struct pktc *c);
 
 /* The poll(2) events to wait for: POLLIN while a reply is due and the reply queue has room, |
- * POLLOUT while calls are waiting to be sent. 0 when there is nothing to wait for (or @c is NULL). */
+ * POLLOUT while calls are waiting to be sent. 0 when there is nothing to wait for or @c is NULL. */
 short pktc_get_events(const struct pktc *c);
 
 /* One non-blocking round of I/O: sends what the socket takes, reads what has arrived, and queues

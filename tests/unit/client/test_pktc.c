@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * libpktclient against a fake pktd: a listening Unix socket in a temporary directory. The test holds
- * the server end itself (what it writes is what the client reads, split where the test splits it);
- * where the server must write more than a socket buffer or answer while the client waits, a forked
- * child does the server's part and is killed and reaped by the teardown whatever happens.
+ * libpktclient against a fake pktd: a listening Unix socket in a temporary directory. The test
+ * holds the server end itself (what it writes is what the client reads, split where the test splits
+ * it); where the server must write more than a socket buffer or answer while the client waits, a
+ * forked child does the server's part and is killed and reaped by the teardown whatever happens.
  */
 #define _GNU_SOURCE 1 /* accept4() */
 #include <errno.h>
@@ -26,9 +26,9 @@
 struct fake {
         char dir[64];
         char path[128];
-        int lfd;       /* listening */
-        int sfd;       /* the server's end of the client's connection */
-        pid_t child;   /* a forked server part, or 0 */
+        int lfd;     /* listening */
+        int sfd;     /* the server's end of the client's connection */
+        pid_t child; /* a forked server part, or 0 */
         struct pktc *c;
 };
 
@@ -267,9 +267,26 @@ test_call_refuses_parameters_that_are_not_one_json_object(void **state)
 {
         struct fake *f = *state;
         static const char *const bad[] = {
-                "",  "[1]", "1", "\"x\"", "null", "{", "{\"a\":}", "{} {}", "{} x", "{'a':1}",
-                "{\"a\":1,}", "{\"a\":01}", "{\"a\":NaN}", "{\"a\":1.}", "{\"a\":\"\t\"}",
-                "{\"a\":\"\xff\"}", "{\"a\":\"\\x41\"}", "{\"a\":[1,]}", "{\"a\" 1}", "{1:2}",
+                "",
+                "[1]",
+                "1",
+                "\"x\"",
+                "null",
+                "{",
+                "{\"a\":}",
+                "{} {}",
+                "{} x",
+                "{'a':1}",
+                "{\"a\":1,}",
+                "{\"a\":01}",
+                "{\"a\":NaN}",
+                "{\"a\":1.}",
+                "{\"a\":\"\t\"}",
+                "{\"a\":\"\xff\"}",
+                "{\"a\":\"\\x41\"}",
+                "{\"a\":[1,]}",
+                "{\"a\" 1}",
+                "{1:2}",
         };
 
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -487,8 +504,9 @@ test_error_reply_gives_name_message_and_parameters(void **state)
         struct pktc_reply r = {};
 
         assert_int_equal(pktc_call(f->c, "io.pktd.Packet.Build", "{\"spec\":\"ip(ttl=x)\"}", 0), 0);
-        srv_reply(f, "{\"error\":\"io.pktd.Packet.BadSpec\",\"parameters\":{\"message\":\"ttl: not a "
-                     "number\",\"position\":7}}");
+        srv_reply(f,
+                  "{\"error\":\"io.pktd.Packet.BadSpec\",\"parameters\":{\"message\":\"ttl: not a "
+                  "number\",\"position\":7}}");
         assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
         assert_string_equal(r.error, "io.pktd.Packet.BadSpec");
         assert_string_equal(r.message, "ttl: not a number");
@@ -722,7 +740,8 @@ echo_server(int fd, unsigned n)
                         if (in[i] != '\0')
                                 continue;
                         char out[64];
-                        int len = snprintf(out, sizeof(out), "{\"parameters\":{\"i\":%u}}", answered);
+                        int len =
+                                snprintf(out, sizeof(out), "{\"parameters\":{\"i\":%u}}", answered);
                         if (write(fd, out, (size_t)len + 1) != len + 1)
                                 _exit(1);
                         answered++;
@@ -842,19 +861,20 @@ main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_connect_to_missing_socket_is_enoent),
                 cmocka_unit_test(test_connect_path_longer_than_sun_path_is_enametoolong),
-                cmocka_unit_test_setup_teardown(test_connect_to_socket_nobody_listens_on_is_econnrefused,
+                cmocka_unit_test_setup_teardown(
+                        test_connect_to_socket_nobody_listens_on_is_econnrefused, setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_connect_null_path_takes_pktd_socket_from_environment, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_connection_fd_is_cloexec_and_nonblocking,
                                                 setup, teardown),
-                cmocka_unit_test_setup_teardown(test_connect_null_path_takes_pktd_socket_from_environment,
-                                                setup, teardown),
-                cmocka_unit_test_setup_teardown(test_connection_fd_is_cloexec_and_nonblocking, setup,
-                                                teardown),
-                cmocka_unit_test_setup_teardown(test_call_sends_method_parameters_and_flags_as_frames,
-                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_call_sends_method_parameters_and_flags_as_frames, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_call_escapes_the_method_name_as_json, setup,
                                                 teardown),
-                cmocka_unit_test_setup_teardown(test_call_refuses_parameters_that_are_not_one_json_object,
-                                                setup, teardown),
-                cmocka_unit_test_setup_teardown(test_call_over_call_max_is_emsgsize, setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_call_refuses_parameters_that_are_not_one_json_object, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_call_over_call_max_is_emsgsize, setup,
+                                                teardown),
                 cmocka_unit_test_setup_teardown(test_reply_split_across_reads_is_joined, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_several_replies_in_one_read_come_out_in_order,
@@ -863,36 +883,39 @@ main(void)
                                                 setup, teardown),
                 cmocka_unit_test_setup_teardown(test_large_reply_below_the_limit_is_received_whole,
                                                 setup, teardown),
-                cmocka_unit_test_setup_teardown(test_reply_without_nul_over_the_limit_is_emsgsize_and_final,
-                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_reply_without_nul_over_the_limit_is_emsgsize_and_final, setup,
+                        teardown),
                 cmocka_unit_test(test_reply_that_is_not_a_varlink_reply_is_ebadmsg),
-                cmocka_unit_test_setup_teardown(test_reply_nobody_asked_for_is_ebadmsg_after_the_due_ones,
-                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_reply_nobody_asked_for_is_ebadmsg_after_the_due_ones, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_error_reply_gives_name_message_and_parameters,
                                                 setup, teardown),
-                cmocka_unit_test_setup_teardown(test_streaming_call_reads_replies_until_continues_is_false,
-                                                setup, teardown),
-                cmocka_unit_test_setup_teardown(test_stream_ended_by_an_error_reply, setup, teardown),
-                cmocka_unit_test_setup_teardown(test_oneway_call_is_sent_and_expects_no_reply, setup,
+                cmocka_unit_test_setup_teardown(
+                        test_streaming_call_reads_replies_until_continues_is_false, setup,
+                        teardown),
+                cmocka_unit_test_setup_teardown(test_stream_ended_by_an_error_reply, setup,
                                                 teardown),
-                cmocka_unit_test_setup_teardown(test_call_sync_with_replies_still_due_is_ebusy, setup,
-                                                teardown),
-                cmocka_unit_test_setup_teardown(test_reply_read_times_out_and_the_connection_stays_usable,
+                cmocka_unit_test_setup_teardown(test_oneway_call_is_sent_and_expects_no_reply,
                                                 setup, teardown),
-                cmocka_unit_test_setup_teardown(test_reply_read_survives_signals_on_the_same_deadline,
+                cmocka_unit_test_setup_teardown(test_call_sync_with_replies_still_due_is_ebusy,
                                                 setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_reply_read_times_out_and_the_connection_stays_usable, setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_reply_read_survives_signals_on_the_same_deadline, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_server_closing_mid_reply_is_econnreset, setup,
                                                 teardown),
                 cmocka_unit_test_setup_teardown(test_server_closing_before_replying_is_econnreset,
                                                 setup, teardown),
                 cmocka_unit_test_setup_teardown(test_hangup_with_nothing_due_is_reported_by_process,
                                                 setup, teardown),
-                cmocka_unit_test_setup_teardown(test_sending_to_a_closed_server_is_epipe_without_sigpipe,
-                                                setup, teardown),
-                cmocka_unit_test_setup_teardown(test_poll_loop_pipelines_calls_and_gets_replies_in_order,
-                                                setup, teardown),
-                cmocka_unit_test_setup_teardown(test_process_stops_reading_when_the_reply_queue_is_full,
-                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_sending_to_a_closed_server_is_epipe_without_sigpipe, setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_poll_loop_pipelines_calls_and_gets_replies_in_order, setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_process_stops_reading_when_the_reply_queue_is_full, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_call_sync_round_trip, setup, teardown),
         };
 

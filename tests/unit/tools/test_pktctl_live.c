@@ -4,8 +4,8 @@
  * --json forms, the socket choice (--socket before or after the command, $PKTD_SOCKET), exit codes,
  * and that build --via-daemon prints what the offline build prints.
  *
- * The group setup starts pktd (build tree's daemon/pktd) on a socket in a temporary directory with a
- * config making the test's own user admin; pktd dies with the test (PR_SET_PDEATHSIG) and is
+ * The group setup starts pktd (build tree's daemon/pktd) on a socket in a temporary directory with
+ * a config making the test's own user admin; pktd dies with the test (PR_SET_PDEATHSIG) and is
  * stopped with SIGTERM (then SIGKILL after 5 s) by the teardown. Nothing touches a network: Build
  * only computes and ListInterfaces only reads netlink.
  */
@@ -200,8 +200,9 @@ test_status_prints_version_uptime_connections_limits_and_methods(void **state)
         assert_true(strncmp(out, "Version:      0.1.0\nUptime:       ", 33) == 0);
         /* This connection at least; an earlier test's may not be closed on pktd's side yet. */
         assert_contains(out, "\nConnections:  ");
-        assert_contains(out, "\nLimits:       connections=256 connectionsPerUid=32 frameSize=1048576 "
-                             "outputBuffer=8388608 idleTimeoutSec=600\n");
+        assert_contains(out,
+                        "\nLimits:       connections=256 connectionsPerUid=32 frameSize=1048576 "
+                        "outputBuffer=8388608 idleTimeoutSec=600\n");
         /* The columns line up: every method row is as long as the header row. */
         const char *hdr = strstr(out, "\nMethod ");
         assert_non_null(hdr);
@@ -284,7 +285,8 @@ test_call_prints_the_reply_parameters_as_json(void **state)
         assert_true(count_lines(out) > 1); /* pretty-printed */
         free(out);
 
-        out = run_ok("call --json io.pktd.Packet.Build '{\"spec\":\"ip(dst=192.0.2.2)/icmp(type=8)\"}'");
+        out = run_ok(
+                "call --json io.pktd.Packet.Build '{\"spec\":\"ip(dst=192.0.2.2)/icmp(type=8)\"}'");
         assert_int_equal(count_lines(out), 1);
         assert_contains(out, "\"length\":24");
         assert_contains(out, "\"data\":\"");
@@ -404,7 +406,8 @@ test_no_daemon_is_exit_1_with_a_hint_naming_the_socket(void **state)
  * print the same text. */
 static const char *const same_specs[] = {
         "ip(dst=192.0.2.2)/icmp(type=8)/echo(id=1)",
-        "ethernet(dst=ff:ff:ff:ff:ff:ff)/ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=1234,dport=9999)/"
+        "ethernet(dst=ff:ff:ff:ff:ff:ff)/ip(src=192.0.2.1,dst=192.0.2.2)/"
+        "udp(sport=1234,dport=9999)/"
         "raw(\"hello\")",
         "ip6(dst=2001:db8::1)/tcp(dport=80,flags=S)",
         "ethernet()/arp(op=1)",
@@ -422,8 +425,8 @@ test_build_via_daemon_prints_what_offline_build_prints(void **state)
                         snprintf(args, sizeof(args), "build %s'%s'", hex ? "--hex " : "",
                                  same_specs[i]);
                         char *offline = run_ok(args);
-                        snprintf(args, sizeof(args), "build --via-daemon %s'%s'", hex ? "--hex " : "",
-                                 same_specs[i]);
+                        snprintf(args, sizeof(args), "build --via-daemon %s'%s'",
+                                 hex ? "--hex " : "", same_specs[i]);
                         char *live = run_ok(args);
                         if (strcmp(offline, live) != 0)
                                 fail_msg("%s:\noffline:\n%s\nvia pktd:\n%s", args, offline, live);
@@ -514,13 +517,14 @@ main(void)
                 cmocka_unit_test(test_socket_option_before_or_after_the_command),
                 cmocka_unit_test(test_no_daemon_is_exit_1_with_a_hint_naming_the_socket),
                 cmocka_unit_test(test_build_via_daemon_prints_what_offline_build_prints),
-                cmocka_unit_test(test_build_via_daemon_bytes_match_even_where_the_dissection_differs),
+                cmocka_unit_test(
+                        test_build_via_daemon_bytes_match_even_where_the_dissection_differs),
                 cmocka_unit_test(test_build_via_daemon_json_is_the_reply),
                 cmocka_unit_test(test_build_via_daemon_bad_spec_is_exit_1_with_badspec),
                 cmocka_unit_test(test_build_via_daemon_writes_the_same_pcap_packet),
         };
 
-        /* Every wait is bounded; this bounds the run should pktd or pktctl hang. pktd dies with us. */
+        /* Every wait is bounded; this bounds the run should pktd or pktctl hang (pktd dies too). */
         alarm(240);
         return cmocka_run_group_tests(tests, start_daemon, stop_daemon);
 }
