@@ -7,9 +7,10 @@
  * (Issue 5's streaming calls will make a call the connection's "head" that keeps writing while later
  * calls wait in the input buffer: the same order rule, nothing else changes here.)
  *
- * A client that pipelines without reading is throttled, not buffered for: above PKTD_OUTPUT_PAUSE of
- * queued output no further call is read until the client reads. Output beyond the configured
- * outputBuffer (only a stream or one huge reply can get there) disconnects the client.
+ * Input is always read, so a client's writes never block on us; a client that keeps calling but does not
+ * read its replies is disconnected once its queued output passes outputBuffer (the issue's rule: the
+ * daemon never grows without bound for a slow reader, and a stuck client frees its slot at once
+ * instead of after the idle timeout). Memory per connection is bounded by outputBuffer + frameSize.
  *
  * Bad input: a frame that is not JSON, not a call, or longer than frameSize is answered (ProtocolError
  * or LimitExceeded) and the connection is closed, as varlink does: after such a frame nothing says the
@@ -38,21 +39,7 @@
 #include "log.h"
 #include "pktd.h"
 
-/* Queued output above which no further call is read: a pipelining client is throttled by its own
- * reading. 256 KiB is a few socket buffers' worth, so pipelining still fills the pipe. */
-#define PKTD_OUTPUT_PAUSE (256 * 1024)
-
 static void conn_arm_timer(struct pktd_conn *c);
-
-/* The throttle point: PKTD_OUTPUT_PAUSE, or half the output cap when that is smaller, so that a
- * pipelining client is always throttled before it can be disconnected. */
-static size_t
-pause_at(const struct pktd_conn *c)
-{
-        size_t half = c->d->conf->limits.output_buffer / 2;
-
-        return half < PKTD_OUTPUT_PAUSE ? half : PKTD_OUTPUT_PAUSE;
-}
 
 size_t
 pktd_conn_queued(const struct pktd_conn *c)
@@ -290,14 +277,6 @@ conn_process(struct pktd_conn *c)
                         c->frame_start_usec = 0;
                         break;
                 }
-                if (pktd_conn_queued(c) >= pause_at(c)) {
-                        /* Throttle: resume from conn_flush()'s caller once the client reads. */
-                        if (c->reading) {
-                                (void)event_del(c->ev_read);
-                                c->reading = false;
-                        }
-                        return;
-                }
                 if (evbuffer_ptr_set(c->in, &pos, c->scanned, EVBUFFER_PTR_SET) < 0)
                         break;
                 pos = evbuffer_search(c->in, "", 1, &pos);
@@ -328,10 +307,6 @@ conn_process(struct pktd_conn *c)
                 (void)evbuffer_drain(c->in, (size_t)pos.pos + 1);
                 c->scanned = 0;
                 c->frame_start_usec = 0;
-        }
-        if (!c->closing && !c->dead && !c->reading && pktd_conn_queued(c) < pause_at(c)) {
-                (void)event_add(c->ev_read, NULL);
-                c->reading = true;
         }
 }
 
@@ -371,17 +346,8 @@ write_cb(evutil_socket_t fd, short what, void *arg)
         (void)fd;
         (void)what;
         conn_flush(c);
-        if (c->dead) {
+        if (c->dead)
                 pktd_conn_free(c);
-                return;
-        }
-        /* Below the throttle again: take the calls that waited in the input buffer. */
-        if (!c->reading && !c->closing && pktd_conn_queued(c) < pause_at(c)) {
-                conn_process(c);
-                conn_flush(c);
-                if (c->dead)
-                        pktd_conn_free(c);
-        }
 }
 
 static uint64_t
