@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
-"""Clients that do not read: one pipelines Dissect calls and never reads (pktd disconnects it at the
-output cap, keeps serving others, and its RSS stays bounded); others are SIGKILLed with big replies
-pending (pktd keeps serving, its fds return to the baseline).
+"""Clients that do not read: one pipelines Dissect calls and never reads (pktd holds its output below
+the cap — throttled, then dropped by the idle timeout, or disconnected at the cap — keeps serving
+others, and its RSS stays bounded); others are SIGKILLed with replies pending (pktd keeps serving,
+its fds return to the baseline).
 
 Usage: test_daemon_slow_clients.py PKTD_BINARY   (root; exits 77 otherwise)
 """
@@ -19,7 +20,7 @@ from daemon_client import (Daemon, build_params, check_build, default_config, di
                            frame, main, parse_reply, round_trip, sanitized)
 
 OUTPUT_CAP = 1024 * 1024       # outputBuffer in the test config
-DISCONNECT_WITHIN = 30.0       # seconds for pktd to notice the cap once the client stops reading
+DISCONNECT_WITHIN = 10.0       # seconds past idleTimeoutSec for pktd to drop a client that never reads
 # pktd may hold up to the cap for the client plus its own working memory: anything past this over
 # the baseline means the output was not capped. ASan's quarantine and redzones get more room.
 RSS_BOUND_KIB = (OUTPUT_CAP // 1024) + (6 * 1024 if not sanitized() else 320 * 1024)
@@ -39,51 +40,67 @@ def dissect_call(watcher):
     return call, reply_len
 
 
-def test_client_that_never_reads_is_disconnected_at_the_output_cap():
-    with Daemon(default_config(limits={"outputBuffer": OUTPUT_CAP})) as d:
+def client_ids(watcher):
+    return {c["id"]: c for c in watcher.rpc("io.pktd.Daemon.ListClients", {})["parameters"]["clients"]}
+
+
+def test_client_that_never_reads_is_held_below_the_output_cap_and_dropped():
+    """What pktd documents (conn.c): a pipelining client that does not read is throttled — no further
+    call is read once min(256 KiB, outputBuffer/2) of replies wait — so its queue never passes
+    outputBuffer, and it goes when the idle timeout strikes (nothing was read from it meanwhile).
+    A disconnect at the cap itself is accepted too. Either way others are served all along, pktd's RSS
+    stays bounded and its fds return to the baseline."""
+    idle = 5
+    with Daemon(default_config(limits={"outputBuffer": OUTPUT_CAP, "idleTimeoutSec": idle})) as d:
         with d.connect() as watcher:
             call, reply_len = dissect_call(watcher)
             time.sleep(0.3)
             fd0, rss0 = d.fds(), d.rss_kib()
+            mine = set(client_ids(watcher))
             hog = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
             # A small receive buffer: the replies pile up in pktd, not in this socket.
             hog.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             hog.connect(d.socket)
             hog.setblocking(False)
-            batch = call * 64
-            sent_calls, rss_max, served = 0, rss0, 0
+            pending = b""
+            sent_bytes, rss_max, served, queued_max = 0, rss0, 0, 0
             t0 = time.monotonic()
             gone = None
+            blocked_since = None
             next_check = t0
-            while time.monotonic() - t0 < DISCONNECT_WITHIN:
+            while time.monotonic() - t0 < idle + DISCONNECT_WITHIN:
+                now = time.monotonic()
+                if not pending:
+                    pending = call * 64
                 try:
-                    n = hog.send(batch)
-                    sent_calls += n // len(call)  # a partial call at the end is finished next time
-                    if n < len(batch):
-                        rest = batch[n:]
-                        batch = rest + call * (64 - len(rest) // len(call))
+                    n = hog.send(pending)
+                    pending = pending[n:]
+                    sent_bytes += n
+                    blocked_since = None
                 except BlockingIOError:
+                    blocked_since = blocked_since or now
                     select.select([], [hog], [], 0.05)
                 except (BrokenPipeError, ConnectionResetError):
-                    gone = "send failed (%s)" % ("EPIPE/ECONNRESET")
+                    gone = "its send failed"
                     break
-                now = time.monotonic()
                 if now >= next_check:
                     next_check = now + 0.25
                     rss_max = max(rss_max, d.rss_kib())
                     round_trip(watcher, served % 65536, 2)  # others are served meanwhile
                     served += 1
-                    if connections(watcher) == 1:
-                        gone = "GetStatus counts only the watcher"
+                    others = {i: c for i, c in client_ids(watcher).items() if i not in mine}
+                    if not others:
+                        gone = "ListClients no longer lists it"
                         break
+                    queued_max = max(queued_max, max(c["outputQueued"] for c in others.values()))
             elapsed = time.monotonic() - t0
+            throttled_for = time.monotonic() - blocked_since if blocked_since else 0.0
             rss_max = max(rss_max, d.rss_kib())
             if gone is None:
-                clients = watcher.rpc("io.pktd.Daemon.ListClients", {})
                 hog.close()
-                raise AssertionError("a client that never reads was not disconnected within %.0f s after "
-                                     "%d calls (%d reply bytes): %r" % (DISCONNECT_WITHIN, sent_calls,
-                                                                       sent_calls * reply_len, clients))
+                raise AssertionError("a client that never reads was still connected after %.0f s (%d bytes "
+                                     "of calls sent, %d bytes of output queued at most)"
+                                     % (elapsed, sent_bytes, queued_max))
             # What the hog can still read is bounded by the cap plus the socket buffers, and it ends.
             hog.setblocking(True)
             hog.settimeout(10.0)
@@ -104,14 +121,19 @@ def test_client_that_never_reads_is_disconnected_at_the_output_cap():
             fd1 = d.wait_fds(fd0)
             rss1 = d.rss_kib()
             round_trip(watcher, 99, 9)
-            print("never-reading client: %d Dissect calls sent (%d-byte replies, %.1f MiB of output), "
-                  "disconnected after %.1f s: %s; it could still read %d bytes (%d whole replies)"
-                  % (sent_calls, reply_len, sent_calls * reply_len / 1048576.0, elapsed, gone, len(got),
-                     len(frames)))
+            calls = sent_bytes // len(call)
+            print("never-reading client: %d Dissect calls sent (%d-byte replies: %.1f MiB of output due); "
+                  "pktd queued at most %d bytes for it (outputBuffer %d); its sends blocked for the last "
+                  "%.1f s; gone after %.1f s (idleTimeoutSec %d): %s; it could still read %d bytes (%d "
+                  "whole replies)" % (calls, reply_len, calls * reply_len / 1048576.0, queued_max, OUTPUT_CAP,
+                                      throttled_for, elapsed, idle, gone, len(got), len(frames)))
             print("meanwhile %d watcher round trips answered" % served)
             print("pktd fds: before %d, after %d" % (fd0, fd1))
             print("pktd VmRSS: before %d KiB, peak %d KiB, after %d KiB (peak bound: before + %d KiB)"
                   % (rss0, rss_max, rss1, RSS_BOUND_KIB))
+            assert queued_max <= OUTPUT_CAP, "pktd queued %d bytes, over outputBuffer" % queued_max
+            # The hog asked for more than pktd ever queued: pktd held it back rather than buffering.
+            assert calls * reply_len > 2 * queued_max, (calls, reply_len, queued_max)
             assert fd1 == fd0, (fd0, fd1)
             assert rss_max - rss0 <= RSS_BOUND_KIB, "RSS grew by %d KiB" % (rss_max - rss0)
         d.assert_alive()
@@ -127,8 +149,16 @@ def spawn_hog(path, call, count):
             s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
             s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
             s.connect(path)
-            s.settimeout(20.0)
-            s.sendall(call * count)
+            s.setblocking(False)
+            # pktd stops reading once enough replies wait (its throttle): send what it takes, until
+            # it has taken nothing for a second.
+            data, last = call * count, time.monotonic()
+            while data and time.monotonic() - last < 1.0:
+                try:
+                    n = s.send(data)
+                    data, last = data[n:], time.monotonic()
+                except BlockingIOError:
+                    select.select([], [s], [], 0.1)
             os.write(w, b"x")
             time.sleep(60)
         finally:
