@@ -152,6 +152,10 @@ packet_socket_open(int ifindex)
         r = setsockopt_int(fd, SOL_SOCKET, SO_TIMESTAMPNS, 1);
         if (r < 0)
                 return r;
+        /* VLAN tags the kernel took out of received frames, to put them back. */
+        r = setsockopt_int(fd, SOL_PACKET, PACKET_AUXDATA, 1);
+        if (r < 0)
+                return r;
         if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
                 return -errno;
         return take_fd(&fd);
@@ -365,13 +369,65 @@ pkt_sock_send_pkt(struct pkt_sock *s, struct pkt *p)
         return pkt_sock_send(s, data, (size_t)len);
 }
 
+/* What the kernel says beside a frame. */
+struct rx_aux {
+        uint64_t ts_ns;
+        bool has_vlan;
+        uint16_t vlan_tpid;
+        uint16_t vlan_tci;
+};
+
 static void
-fill_meta(const struct pkt_sock *s, const struct msghdr *m, const struct sockaddr_ll *sll,
+read_cmsgs(struct msghdr *m, struct rx_aux *aux)
+{
+        *aux = (struct rx_aux){ 0 };
+        for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR(m, c)) {
+                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
+                    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
+                        struct timespec ts;
+
+                        memcpy(&ts, CMSG_DATA(c), sizeof(ts));
+                        aux->ts_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+                } else if (c->cmsg_level == SOL_PACKET && c->cmsg_type == PACKET_AUXDATA &&
+                           c->cmsg_len >= CMSG_LEN(sizeof(struct tpacket_auxdata))) {
+                        struct tpacket_auxdata a;
+
+                        memcpy(&a, CMSG_DATA(c), sizeof(a));
+                        aux->has_vlan = a.tp_status & TP_STATUS_VLAN_VALID;
+                        aux->vlan_tci = a.tp_vlan_tci;
+                        aux->vlan_tpid = (a.tp_status & TP_STATUS_VLAN_TPID_VALID) ? a.tp_vlan_tpid
+                                                                                   : ETH_P_8021Q;
+                }
+        }
+}
+
+/*
+ * The kernel takes a VLAN tag out of a received frame (offload, or skb_vlan_untag() on the way in)
+ * and hands it over beside it. Put it back after the two addresses, as libpcap does, so the frame
+ * reads as it was on the wire. Returns the new captured length (at most @size).
+ */
+static size_t
+vlan_reinsert(uint8_t *b, size_t caplen, size_t size, uint16_t tpid, uint16_t tci)
+{
+        const uint8_t tag[4] = { tpid >> 8, tpid & 0xff, tci >> 8, tci & 0xff };
+        size_t len = MIN(caplen + sizeof(tag), size);
+
+        assert(caplen >= 2 * ETH_ALEN && caplen <= size);
+        if (len > 2 * ETH_ALEN + sizeof(tag))
+                memmove(b + 2 * ETH_ALEN + sizeof(tag), b + 2 * ETH_ALEN,
+                        len - 2 * ETH_ALEN - sizeof(tag));
+        memcpy(b + 2 * ETH_ALEN, tag, MIN(sizeof(tag), len - 2 * ETH_ALEN));
+        return len;
+}
+
+static void
+fill_meta(const struct pkt_sock *s, const struct sockaddr_ll *sll, const struct rx_aux *aux,
           const void *buf, size_t caplen, size_t wire_len, struct pkt_sock_meta *meta)
 {
         int first = -1;
 
         *meta = (struct pkt_sock_meta){
+                .ts_ns = aux->ts_ns ? aux->ts_ns : sock_now_ns(CLOCK_REALTIME),
                 .caplen = (uint32_t)caplen,
                 .wire_len = (uint32_t)MIN(wire_len, (size_t)UINT32_MAX),
                 .ifindex = sll->sll_ifindex,
@@ -380,17 +436,6 @@ fill_meta(const struct pkt_sock *s, const struct msghdr *m, const struct sockadd
                 .ethertype = ntohs(sll->sll_protocol),
                 .direction = sll->sll_pkttype,
         };
-        for (struct cmsghdr *c = CMSG_FIRSTHDR(m); c; c = CMSG_NXTHDR((struct msghdr *)m, c)) {
-                if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_TIMESTAMPNS &&
-                    c->cmsg_len >= CMSG_LEN(sizeof(struct timespec))) {
-                        struct timespec ts;
-
-                        memcpy(&ts, CMSG_DATA(c), sizeof(ts));
-                        meta->ts_ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-                }
-        }
-        if (!meta->ts_ns) /* no stamp came: now is the best we know */
-                meta->ts_ns = sock_now_ns(CLOCK_REALTIME);
         if (s->dlt >= 0)
                 first = pkt_proto_for_frame(s->dlt, buf, caplen);
         meta->first_proto = first > 0 ? (uint16_t)first : PKT_PROTO_RAW;
@@ -402,7 +447,8 @@ recv_one(struct pkt_sock *s, void *buf, size_t size, struct pkt_sock_meta *ret_m
 {
         union {
                 struct cmsghdr align;
-                char buf[CMSG_SPACE(sizeof(struct timespec)) * 2];
+                char buf[CMSG_SPACE(sizeof(struct timespec)) +
+                         CMSG_SPACE(sizeof(struct tpacket_auxdata))];
         } control;
         struct sockaddr_ll sll = { 0 };
         struct iovec iov = { .iov_base = buf, .iov_len = size };
@@ -414,6 +460,7 @@ recv_one(struct pkt_sock *s, void *buf, size_t size, struct pkt_sock_meta *ret_m
                 .msg_control = &control,
                 .msg_controllen = sizeof(control),
         };
+        struct rx_aux aux;
         ssize_t n;
 
         /* MSG_TRUNC: the frame's whole length comes back even when @buf holds less. */
@@ -422,9 +469,14 @@ recv_one(struct pkt_sock *s, void *buf, size_t size, struct pkt_sock_meta *ret_m
         while (n < 0 && errno == EINTR);
         if (n < 0)
                 return errno == EWOULDBLOCK ? -EAGAIN : -errno;
-        size_t caplen = MIN((size_t)n, size);
+        size_t caplen = MIN((size_t)n, size), wire_len = (size_t)n;
+        read_cmsgs(&m, &aux);
+        if (aux.has_vlan && s->dlt == DLT_EN10MB_ && caplen >= 2 * ETH_ALEN) {
+                caplen = vlan_reinsert(buf, caplen, size, aux.vlan_tpid, aux.vlan_tci);
+                wire_len += 4;
+        }
         if (ret_meta)
-                fill_meta(s, &m, &sll, buf, caplen, (size_t)n, ret_meta);
+                fill_meta(s, &sll, &aux, buf, caplen, wire_len, ret_meta);
         return (int)MIN(caplen, (size_t)INT32_MAX);
 }
 
