@@ -69,7 +69,10 @@ report_io(const char *method, int r)
         if (r == -ETIMEDOUT)
                 pktctl_err("pktd did not answer %s within %d s", method, CALL_TIMEOUT_MS / 1000);
         else if (r == -ECONNRESET || r == -EPIPE)
-                pktctl_err("pktd closed the connection during %s", method);
+                /* What pktd does to a peer it gives no role, before any reply. */
+                pktctl_err("pktd closed the connection during %s (pktd disconnects users it gives "
+                           "no role: see the [roles] section of pktd.conf)",
+                           method);
         else if (r == -EMSGSIZE)
                 pktctl_err("pktd's reply to %s is over the client's limit (%u bytes)", method,
                            PKTC_REPLY_MAX);

@@ -29,6 +29,10 @@
 #define PKTCTL PKTD_BINARY_DIR "/tools/pktctl"
 #define PKTD   PKTD_BINARY_DIR "/daemon/pktd"
 
+/* The uid the role tests run pktctl as (nobody), and a gid that exists nowhere else. */
+#define ROLE_UID 65534u
+#define ROLE_GID 65533u
+
 static char tmpdir[64];
 static char sock[128];
 static char log_path[128];
@@ -70,8 +74,10 @@ start_daemon(void **state)
         snprintf(sock, sizeof(sock), "%s/api.sock", tmpdir);
         snprintf(conf, sizeof(conf), "%s/pktd.conf", tmpdir);
         snprintf(log_path, sizeof(log_path), "%s/pktd.log", tmpdir);
-        snprintf(text, sizeof(text), "[roles]\nadmin = user:%u\n[daemon]\nallowRoot = %s\n",
-                 (unsigned)geteuid(), geteuid() == 0 ? "yes" : "no");
+        /* Group ROLE_GID has the capture role: the role tests run pktctl as nobody in it. */
+        snprintf(text, sizeof(text),
+                 "[roles]\nadmin = user:%u\ncapture = group:%u\n[daemon]\nallowRoot = %s\n",
+                 (unsigned)geteuid(), ROLE_GID, geteuid() == 0 ? "yes" : "no");
         f = fopen(conf, "w");
         if (!f || fputs(text, f) < 0 || fclose(f) != 0)
                 return -1;
@@ -501,6 +507,67 @@ test_build_via_daemon_writes_the_same_pcap_packet(void **state)
         assert_memory_equal(fa + 32, fb + 32, na - 32);
 }
 
+/* ---- roles: pktctl run as another user (root only) ---- */
+
+/* Runs pktctl @args as ROLE_UID with @gid as its only group, stderr joined; or skips. */
+static char *
+run_as(unsigned gid, const char *args, int *ret_code)
+{
+        char cmd[1024];
+        int status = -1;
+
+        if (geteuid() != 0) {
+                fprintf(stderr, "SKIP: needs root to run pktctl as another user\n");
+                skip();
+        }
+        if (!tu_have("setpriv")) {
+                fprintf(stderr, "SKIP: no setpriv (util-linux) to run pktctl as another user\n");
+                skip();
+        }
+        /* pktd makes its socket 0660 root:root; the test opens it so that pktd's roles decide. */
+        assert_int_equal(chmod(tmpdir, 0755), 0);
+        assert_int_equal(chmod(sock, 0666), 0);
+        snprintf(cmd, sizeof(cmd),
+                 "setpriv --reuid=%u --regid=%u --groups=%u %s --socket %s %s 2>&1", ROLE_UID, gid,
+                 gid, PKTCTL, sock, args);
+        char *out = tu_run(cmd, &status);
+        assert_non_null(out);
+        assert_true(WIFEXITED(status));
+        *ret_code = WEXITSTATUS(status);
+        return out;
+}
+
+static void
+test_permission_denied_is_exit_1_with_the_bare_error_name(void **state)
+{
+        int code;
+        char *out = run_as(ROLE_GID, "call io.pktd.Daemon.Reload", &code);
+
+        (void)state;
+        assert_int_equal(code, 1);
+        /* PermissionDenied carries nothing, and pktctl adds nothing to it. */
+        assert_string_equal(out, "pktctl: org.varlink.service.PermissionDenied\n");
+        free(out);
+        /* The capture role may read the status. */
+        out = run_as(ROLE_GID, "status", &code);
+        assert_int_equal(code, 0);
+        assert_true(strncmp(out, "Version:", 8) == 0);
+        free(out);
+}
+
+static void
+test_user_without_role_is_exit_1_with_a_hint_at_the_roles(void **state)
+{
+        int code;
+        char *out = run_as(ROLE_GID - 1, "status", &code);
+
+        (void)state;
+        assert_int_equal(code, 1);
+        assert_contains(out, "pktctl: pktd closed the connection during io.pktd.Daemon.GetStatus");
+        assert_contains(out, "[roles]");
+        free(out);
+}
+
 int
 main(void)
 {
@@ -522,6 +589,8 @@ main(void)
                 cmocka_unit_test(test_build_via_daemon_json_is_the_reply),
                 cmocka_unit_test(test_build_via_daemon_bad_spec_is_exit_1_with_badspec),
                 cmocka_unit_test(test_build_via_daemon_writes_the_same_pcap_packet),
+                cmocka_unit_test(test_permission_denied_is_exit_1_with_the_bare_error_name),
+                cmocka_unit_test(test_user_without_role_is_exit_1_with_a_hint_at_the_roles),
         };
 
         /* Every wait is bounded; this bounds the run should pktd or pktctl hang (pktd dies too). */
