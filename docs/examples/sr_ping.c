@@ -65,7 +65,8 @@ main(void)
         for (unsigned i = 0; i < N_PROBES; i++) {
                 pkt_init(&probes[i]);
                 snprintf(spec, sizeof(spec),
-                         "ip(src=127.0.0.1,dst=127.0.0.1)/icmp()/echo(id=0x5044,seq=%u)/raw(\"sr_ping\")",
+                         "ip(src=127.0.0.1,dst=127.0.0.1)/icmp()/echo(id=0x5044,seq=%u)/"
+                         "raw(\"sr_ping\")",
                          i + 1);
                 if (pkt_build(&probes[i], spec, err, sizeof(err)) < 0) {
                         fprintf(stderr, "%s: %s\n", spec, err);
@@ -100,8 +101,8 @@ main(void)
                        (unsigned long long)seq, (double)a->rtt_ns / 1e6);
                 pkt_done(&reply);
         }
-        printf("%u probes sent, %zu answered, %zu unanswered, %llu sends\n", N_PROBES, res.n_answers,
-               res.n_unanswered, (unsigned long long)res.n_sent);
+        printf("%u probes sent, %zu answered, %zu unanswered, %llu sends\n", N_PROBES,
+               res.n_answers, res.n_unanswered, (unsigned long long)res.n_sent);
 
         r = res.n_answers == N_PROBES ? 0 : 1;
         pkt_sr_result_done(&res);

@@ -47,9 +47,9 @@
 #define SR_SEND_RETRY_MS 1
 
 /* pcap link types (pcap/dlt.h names; kept here so the mapping reads as one table). */
-#define DLT_EN10MB_ 1
-#define DLT_RAW_ 12
-#define DLT_IEEE802_11_ 105
+#define DLT_EN10MB_           1
+#define DLT_RAW_              12
+#define DLT_IEEE802_11_       105
 #define DLT_IEEE802_11_RADIO_ 127
 
 struct pkt_sock {
@@ -167,9 +167,10 @@ ip_socket_open(int family, const char *ifname)
         _cleanup_close_ int fd = -1;
         int r;
 
-        /* IPPROTO_RAW: we write the header. For IPv4 that is IP_HDRINCL (set again below to say so);
-         * for IPv6 the kernel sets hdrincl for IPPROTO_RAW itself (af_inet6.c, inet6_create()),
-         * which test_sock checks by getting an answer to an ICMPv6 echo sent this way. */
+        /* IPPROTO_RAW: we write the header. For IPv4 that is IP_HDRINCL (set again below to say
+         * so); for IPv6 the kernel sets hdrincl for IPPROTO_RAW itself (af_inet6.c,
+         * inet6_create()), which test_sock checks by getting an answer to an ICMPv6 echo sent this
+         * way. */
         fd = socket(family, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK, IPPROTO_RAW);
         if (fd < 0)
                 return -errno;
@@ -563,7 +564,8 @@ pkt_sock_attach_bpf(struct pkt_sock *s, const struct pkt_bpf_insn *insns, size_t
 
         pkt_assert_return(s && insns && n > 0 && n <= PKT_BPF_INSNS_MAX, -EINVAL);
         _Static_assert(sizeof(struct pkt_bpf_insn) == sizeof(struct sock_filter), "layout");
-        _Static_assert(offsetof(struct pkt_bpf_insn, k) == offsetof(struct sock_filter, k), "layout");
+        _Static_assert(offsetof(struct pkt_bpf_insn, k) == offsetof(struct sock_filter, k),
+                       "layout");
         prog.len = (unsigned short)n;
         prog.filter = (struct sock_filter *)(uintptr_t)insns;
         return attach(s, &prog);
@@ -671,8 +673,8 @@ sr_freep(struct pkt_sr **sr)
 }
 
 int
-pkt_sock_sr(struct pkt_sock *s, struct pkt *const *probes, size_t n,
-            const struct pkt_sr_opts *opts, struct pkt_sr_result *ret)
+pkt_sock_sr(struct pkt_sock *s, struct pkt *const *probes, size_t n, const struct pkt_sr_opts *opts,
+            struct pkt_sr_result *ret)
 {
         _cleanup_(sr_freep) struct pkt_sr *sr = NULL;
         _cleanup_free_ uint8_t *buf = NULL;
@@ -689,7 +691,8 @@ pkt_sock_sr(struct pkt_sock *s, struct pkt *const *probes, size_t n,
         /* The socket has been capturing since it was opened: what it holds predates the probes. */
         drain(s);
         /* Each pass sends what is due, waits at most until the next timer and receives what came;
-         * the sr's timers end it (a round's timeout, the deadline), so the loop is bounded in time. */
+         * the sr's timers end it (a round's timeout, the deadline), so the loop is bounded in time.
+         */
         while (!pkt_sr_is_done(sr)) {
                 r = sr_send(s, sr, buf, &is_full);
                 if (r < 0)

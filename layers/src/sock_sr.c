@@ -21,8 +21,8 @@
 #define NSEC_PER_MSEC 1000000u
 
 struct sr_probe {
-        struct pkt pkt;           /* owned copy, auto fields computed, fully dissected */
-        const uint8_t *data;      /* its bytes, inside @pkt */
+        struct pkt pkt;      /* owned copy, auto fields computed, fully dissected */
+        const uint8_t *data; /* its bytes, inside @pkt */
         uint32_t len;
         uint32_t n_answers;
         uint64_t first_send_real; /* CLOCK_REALTIME ns; 0: never sent */
@@ -33,9 +33,9 @@ struct pkt_sr {
         struct pkt_sr_opts opts; /* limits filled in */
         struct sr_probe *probes;
         size_t n;
-        size_t n_answered; /* probes with at least one answer */
-        size_t cursor;     /* next probe to consider in this round */
-        uint32_t round;    /* current round, 0-based */
+        size_t n_answered;       /* probes with at least one answer */
+        size_t cursor;           /* next probe to consider in this round */
+        uint32_t round;          /* current round, 0-based */
         uint64_t deadline_mono;  /* 0: none */
         uint64_t last_send_mono; /* 0: nothing sent yet */
         uint64_t due_real;       /* when pkt_sr_next_probe() handed out the probe due */
@@ -301,7 +301,8 @@ store(struct pkt_sr *sr, size_t i, const uint8_t *data, size_t len,
 
         if (pr->n_answers++ == 0)
                 sr->n_answered++;
-        if (sr->n_answers >= sr->opts.max_answers || len > sr->opts.max_reply_bytes - sr->reply_bytes) {
+        if (sr->n_answers >= sr->opts.max_answers ||
+            len > sr->opts.max_reply_bytes - sr->reply_bytes) {
                 sr->is_limited = true;
                 return 0;
         }
@@ -322,7 +323,7 @@ store(struct pkt_sr *sr, size_t i, const uint8_t *data, size_t len,
                 .first_proto = meta->first_proto,
                 .ts_ns = ts,
                 /* A late answer to an earlier round's send: measured from the first send. */
-                .rtt_ns = ts >= pr->last_send_real   ? ts - pr->last_send_real
+                .rtt_ns = ts >= pr->last_send_real    ? ts - pr->last_send_real
                           : ts >= pr->first_send_real ? ts - pr->first_send_real
                                                       : 0,
                 .data = malloc(len ? len : 1),

@@ -50,12 +50,12 @@ enum pkt_sock_direction {
 
 /* What the kernel told about one received frame. */
 struct pkt_sock_meta {
-        uint64_t ts_ns;       /* kernel receive time, CLOCK_REALTIME nanoseconds */
-        uint32_t caplen;      /* bytes stored in the caller's buffer */
-        uint32_t wire_len;    /* bytes of the frame (larger than caplen when the buffer was short) */
-        int32_t ifindex;      /* interface it came through */
-        int32_t dlt;          /* pcap link type of the frame (DLT_*), -1 when the link has none */
-        uint16_t first_proto; /* protocol of the first layer, for pkt_parse(); PKT_PROTO_RAW if unknown */
+        uint64_t ts_ns;    /* kernel receive time, CLOCK_REALTIME nanoseconds */
+        uint32_t caplen;   /* bytes stored in the caller's buffer */
+        uint32_t wire_len; /* bytes of the frame (larger than caplen when the buffer was short) */
+        int32_t ifindex;   /* interface it came through */
+        int32_t dlt;       /* pcap link type of the frame (DLT_*), -1 when the link has none */
+        uint16_t first_proto; /* first layer, for pkt_parse(); PKT_PROTO_RAW: unknown */
         uint16_t hatype;      /* ARPHRD_* of the interface */
         uint16_t ethertype;   /* protocol the link layer named, host order */
         uint8_t direction;    /* enum pkt_sock_direction */
@@ -99,8 +99,8 @@ int pkt_sock_hwaddr(const struct pkt_sock *s, uint8_t *buf, size_t size);
  * (PKT_SOCK_L3_*: the destination is read from the header; IPv4's checksum and a zero id or total
  * length are filled in by the kernel). Never blocks. Returns @len, or -EINVAL (@data is not an IP
  * packet of the socket's version), -EAGAIN/-ENOBUFS (the queue is full: retry later, after
- * pkt_sock_send_fd() turns writable), -EMSGSIZE (longer than the link's MTU), -ENETUNREACH and other
- * -errno from sendto(2).
+ * pkt_sock_send_fd() turns writable), -EMSGSIZE (longer than the link's MTU), -ENETUNREACH and
+ * other -errno from sendto(2).
  */
 int pkt_sock_send(struct pkt_sock *s, const void *data, size_t len);
 
@@ -149,13 +149,15 @@ int pkt_sock_attach_bpf(struct pkt_sock *s, const struct pkt_bpf_insn *insns, si
 /* Named limits. Why: the matcher compares each received frame with every unanswered probe, so
  * 4096 probes keep one frame's matching well under a millisecond; answers and their bytes are
  * what a broadcast probe in multi-answer mode could make us store. */
-#define PKT_SR_PROBES_MAX 4096
-#define PKT_SR_ANSWERS_MAX 65536
-#define PKT_SR_REPLY_BYTES_MAX (64u * 1024 * 1024)
+#define PKT_SR_PROBES_MAX         4096
+#define PKT_SR_ANSWERS_MAX        65536
+#define PKT_SR_REPLY_BYTES_MAX    (64u * 1024 * 1024)
 #define PKT_SR_TIMEOUT_DEFAULT_MS 2000
-#define PKT_SR_TIMEOUT_MAX_MS (10u * 60 * 1000) /* no reply is worth waiting for longer */
-#define PKT_SR_RETRY_MAX 16
+#define PKT_SR_TIMEOUT_MAX_MS     (10u * 60 * 1000) /* no reply is worth waiting for longer */
+#define PKT_SR_RETRY_MAX          16
 
+/* How an sr runs. Zero fields take the defaults; values above a limit are lowered to it (the
+ * timeout to PKT_SR_TIMEOUT_MAX_MS, retry to PKT_SR_RETRY_MAX, the two storage bounds to theirs). */
 struct pkt_sr_opts {
         uint32_t timeout_ms;      /* wait after a round's last send; 0: PKT_SR_TIMEOUT_DEFAULT_MS */
         uint32_t deadline_ms;     /* whole sr, from its start; 0: none beyond the rounds' own */
@@ -172,9 +174,9 @@ struct pkt_sr_answer {
         uint32_t wire_len;    /* bytes of the frame */
         uint16_t first_proto; /* protocol of its first layer, for pkt_parse() */
         uint16_t reserved;
-        uint64_t ts_ns;       /* receive time (CLOCK_REALTIME ns) */
-        uint64_t rtt_ns;      /* from the probe's last send before it (its first, if earlier) */
-        uint8_t *data;        /* the reply, owned by the result */
+        uint64_t ts_ns;  /* receive time (CLOCK_REALTIME ns) */
+        uint64_t rtt_ns; /* from the probe's last send before it (its first, if earlier) */
+        uint8_t *data;   /* the reply, owned by the result */
 };
 
 /* What an sr found. Filled by pkt_sock_sr() or pkt_sr_finish(); freed by pkt_sr_result_done(). */
@@ -183,11 +185,11 @@ struct pkt_sr_result {
         size_t n_answers;
         uint32_t *unanswered; /* probe indexes without an answer, ascending */
         size_t n_unanswered;
-        uint64_t n_sent;      /* sends, retries included */
-        uint64_t n_received;  /* frames looked at (outgoing copies excluded) */
-        uint32_t rounds;      /* send rounds started */
-        bool is_limited;      /* an answer was not stored: max_answers or max_reply_bytes reached */
-        bool is_deadline;     /* the overall deadline ended it */
+        uint64_t n_sent;     /* sends, retries included */
+        uint64_t n_received; /* frames looked at (outgoing copies excluded) */
+        uint32_t rounds;     /* send rounds started */
+        bool is_limited;     /* an answer was not stored: max_answers or max_reply_bytes reached */
+        bool is_deadline;    /* the overall deadline ended it */
 };
 
 /*
@@ -248,7 +250,8 @@ int pkt_sr_sent(struct pkt_sr *sr, unsigned idx);
  * first send does not answer it. Outgoing copies are ignored. Returns the number of answers stored
  * (0 or more: one unless multi-answer), or -EINVAL or -ENOMEM.
  */
-int pkt_sr_on_packet(struct pkt_sr *sr, const void *data, size_t len, const struct pkt_sock_meta *meta);
+int pkt_sr_on_packet(struct pkt_sr *sr, const void *data, size_t len,
+                     const struct pkt_sock_meta *meta);
 
 /* Moves the timers on and returns how many milliseconds the caller may wait for input before
  * calling again: 0 when a probe is due or the sr is done. Never more than a round's timeout. */

@@ -3,12 +3,12 @@
  * Raw sockets and send-and-receive (layers/src/sock.c, sock_sr.c).
  *
  * Two groups. The matcher's group runs anywhere: it feeds struct pkt_sr frames built here. The live
- * group needs root and `ip`: it makes two network namespaces joined by a veth pair (192.0.2.1/24 and
- * 2001:db8::1/64 in A, .2 and ::2 in B), runs in a child that enters A, and uses B's kernel as the
- * peer. Nothing leaves the namespaces. The parent removes them when the child ends, dies or runs
- * out of time, and at exit or on SIGTERM/SIGINT; namespaces a killed run left behind (named after a
- * pid no longer alive) are removed at the next start. Without root or `ip` the matcher's group still
- * runs, and the program then exits 77 saying why.
+ * group needs root and `ip`: it makes two network namespaces joined by a veth pair (192.0.2.1/24
+ * and 2001:db8::1/64 in A, .2 and ::2 in B), runs in a child that enters A, and uses B's kernel as
+ * the peer. Nothing leaves the namespaces. The parent removes them when the child ends, dies or
+ * runs out of time, and at exit or on SIGTERM/SIGINT; namespaces a killed run left behind (named
+ * after a pid no longer alive) are removed at the next start. Without root or `ip` the matcher's
+ * group still runs, and the program then exits 77 saying why.
  */
 #define _GNU_SOURCE
 #include <ctype.h>
@@ -32,7 +32,7 @@
 #define LIVE_RUN_MAX_S 200
 /* Frames a test reads while looking for one in particular. */
 #define LOOK_FRAMES_MAX 200
-#define NS_PREFIX "pktsock-"
+#define NS_PREFIX       "pktsock-"
 
 static uint64_t
 now_ns(clockid_t clock)
@@ -155,8 +155,10 @@ test_sr_echo_reply_answers_its_request_and_has_an_rtt(void **state)
         assert_true(pkt_sr_next_timeout(sr) > 0);
         sleep_ms(2);
         /* Another sequence number, and our own request coming back as an outgoing copy. */
-        assert_int_equal(feed(sr, "ip(src=192.0.2.2,dst=192.0.2.1)/icmp(type=0)/echo(id=0x4242,seq=8)",
-                              PKT_PROTO_IP, PKT_SOCK_DIR_HOST), 0);
+        assert_int_equal(feed(sr,
+                              "ip(src=192.0.2.2,dst=192.0.2.1)/icmp(type=0)/echo(id=0x4242,seq=8)",
+                              PKT_PROTO_IP, PKT_SOCK_DIR_HOST),
+                         0);
         assert_int_equal(feed(sr, ECHO_REP, PKT_PROTO_IP, PKT_SOCK_DIR_OUTGOING), 0);
         assert_int_equal(feed(sr, ECHO_REP, PKT_PROTO_IP, PKT_SOCK_DIR_HOST), 1);
         assert_true(pkt_sr_is_done(sr));
@@ -182,7 +184,8 @@ test_sr_reply_inside_ethernet_answers_an_ip_probe(void **state)
         (void)state;
         send_due(sr);
         assert_int_equal(feed(sr, "ethernet(dst=02:00:00:00:00:01,src=02:00:00:00:00:02)/" ECHO_REP,
-                              PKT_PROTO_ETHERNET, PKT_SOCK_DIR_HOST), 1);
+                              PKT_PROTO_ETHERNET, PKT_SOCK_DIR_HOST),
+                         1);
         const struct pkt_sr_answer *a = pkt_sr_answers(sr, &n);
         assert_int_equal(n, 1);
         assert_int_equal(a[0].first_proto, PKT_PROTO_ETHERNET);
@@ -419,8 +422,7 @@ static struct {
 
 static char mac_a[32];
 
-static int
-sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 static int
 sh(const char *fmt, ...)
@@ -482,6 +484,15 @@ remove_stale(void)
         closedir(d);
 }
 
+/* Address 192.0.2.@host/24 and 2001:db8::@host/64 (nodad: usable at once), link and lo up. */
+static int
+configure_end(const char *ns, const char *veth, unsigned host)
+{
+        return sh("ip -n %s addr add 192.0.2.%u/24 dev %s", ns, host, veth) ||
+               sh("ip -n %s addr add 2001:db8::%u/64 dev %s nodad", ns, host, veth) ||
+               sh("ip -n %s link set %s up", ns, veth) || sh("ip -n %s link set lo up", ns);
+}
+
 static const char *
 live_setup(void)
 {
@@ -508,15 +519,11 @@ live_setup(void)
         if (sh("ip netns add %s", live.ns_b) != 0)
                 return "cannot create a second network namespace";
         /* The pair is made inside the namespaces: it never exists in the caller's. */
-        if (sh("ip link add name %s netns %s type veth peer name %s netns %s", live.veth_a, live.ns_a,
-               live.veth_b, live.ns_b) != 0)
+        if (sh("ip link add name %s netns %s type veth peer name %s netns %s", live.veth_a,
+               live.ns_a, live.veth_b, live.ns_b) != 0)
                 return "cannot create a veth pair";
-        if (sh("ip -n %s addr add 192.0.2.1/24 dev %s && ip -n %s addr add 2001:db8::1/64 dev %s nodad"
-               " && ip -n %s link set %s up && ip -n %s link set lo up",
-               live.ns_a, live.veth_a, live.ns_a, live.veth_a, live.ns_a, live.veth_a, live.ns_a) != 0 ||
-            sh("ip -n %s addr add 192.0.2.2/24 dev %s && ip -n %s addr add 2001:db8::2/64 dev %s nodad"
-               " && ip -n %s link set %s up && ip -n %s link set lo up",
-               live.ns_b, live.veth_b, live.ns_b, live.veth_b, live.ns_b, live.veth_b, live.ns_b) != 0)
+        if (configure_end(live.ns_a, live.veth_a, 1) != 0 ||
+            configure_end(live.ns_b, live.veth_b, 2) != 0)
                 return "cannot configure the veth pair";
         char cmd[256];
         snprintf(cmd, sizeof(cmd), "ip netns exec %s cat /sys/class/net/%s/address", live.ns_b,
@@ -581,8 +588,8 @@ live_group_setup(void **state)
         (void)state;
         if (pkt_sock_hwaddr(s, mac, sizeof(mac)) != 6)
                 return -1;
-        snprintf(mac_a, sizeof(mac_a), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
-                 mac[4], mac[5]);
+        snprintf(mac_a, sizeof(mac_a), "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2],
+                 mac[3], mac[4], mac[5]);
         pkt_sock_free(s);
         return 0;
 }
@@ -693,7 +700,8 @@ check_echo_reply(struct pkt_sr_result *res, unsigned echo_proto, uint64_t id, ui
         assert_true(res->answers[0].rtt_ns < 2000000000u);
         pkt_init(&p);
         unsigned i = answer_layer(res, 0, &p, echo_proto);
-        assert_int_equal(tu_field_u64(&p, i - 1, "type"), echo_proto == PKT_PROTO_ICMP_ECHO ? 0 : 129);
+        assert_int_equal(tu_field_u64(&p, i - 1, "type"),
+                         echo_proto == PKT_PROTO_ICMP_ECHO ? 0 : 129);
         assert_int_equal(tu_field_u64(&p, i, "id"), id);
         assert_int_equal(tu_field_u64(&p, i, "seq"), seq);
         pkt_done(&p);
@@ -708,7 +716,8 @@ test_live_icmp_echo_gets_reply_with_its_id_and_seq(void **state)
 
         (void)state;
         snprintf(spec, sizeof(spec),
-                 "ethernet(dst=%s,src=%s)/ip(src=192.0.2.1,dst=192.0.2.2)/icmp()/echo(id=0x4242,seq=7)"
+                 "ethernet(dst=%s,src=%s)/ip(src=192.0.2.1,dst=192.0.2.2)/icmp()/"
+                 "echo(id=0x4242,seq=7)"
                  "/raw(\"pktsock\")",
                  live.mac_b, mac_a);
         sr_one(s, spec, &live_opts, &res);
@@ -828,7 +837,8 @@ test_live_ignored_echo_is_unanswered_and_partial_results_stay(void **state)
                  mac_a, mac_a);
         tu_build(&probes[0], spec, &d);
         snprintf(spec, sizeof(spec),
-                 "ethernet(dst=%s,src=%s)/ip(src=192.0.2.1,dst=192.0.2.2)/icmp()/echo(id=0x99,seq=1)",
+                 "ethernet(dst=%s,src=%s)/ip(src=192.0.2.1,dst=192.0.2.2)/icmp()/"
+                 "echo(id=0x99,seq=1)",
                  live.mac_b, mac_a);
         tu_build(&probes[1], spec, &d);
         t0 = now_ns(CLOCK_MONOTONIC);
@@ -873,7 +883,8 @@ test_live_l3_ipv6_raw_socket_sends_our_header(void **state)
         struct pkt_sr_result res;
 
         (void)state;
-        sr_one(s, "ip6(src=2001:db8::1,dst=2001:db8::2)/icmp6()/echo(id=0x66,seq=2)", &live_opts, &res);
+        sr_one(s, "ip6(src=2001:db8::1,dst=2001:db8::2)/icmp6()/echo(id=0x66,seq=2)", &live_opts,
+               &res);
         check_echo_reply(&res, PKT_PROTO_ICMP6_ECHO, 0x66, 2);
         pkt_sr_result_done(&res);
         pkt_sock_free(s);
@@ -921,7 +932,8 @@ test_live_filter_keeps_only_what_matches_and_reports_bad_ones(void **state)
         assert_true(strlen(err) > 0);
         assert_int_equal(pkt_sock_set_filter(s, "arp", err, sizeof(err)), 0);
         snprintf(spec, sizeof(spec),
-                 "ethernet(dst=%s,src=%s)/ip(src=192.0.2.1,dst=192.0.2.2)/icmp()/echo(id=0x31,seq=1)",
+                 "ethernet(dst=%s,src=%s)/ip(src=192.0.2.1,dst=192.0.2.2)/icmp()/"
+                 "echo(id=0x31,seq=1)",
                  live.mac_b, mac_a);
         sr_one(s, spec, &o, &res);
         assert_int_equal(res.n_answers, 0); /* the reply came, and the kernel dropped it */
@@ -1020,17 +1032,19 @@ test_live_sr_rtt_is_of_the_order_of_ping(void **state)
 
                 snprintf(spec, sizeof(spec),
                          "ethernet(dst=%s,src=%s)/ip(src=192.0.2.1,dst=192.0.2.2)/icmp()/"
-                         "echo(id=0x2020,seq=%u)/raw(\"0123456789abcdef0123456789abcdef0123456789abcdef\")",
+                         "echo(id=0x2020,seq=%u)/"
+                         "raw(\"0123456789abcdef0123456789abcdef0123456789abcdef\")",
                          live.mac_b, mac_a, k);
                 sr_one(s, spec, &o, &res);
-                        assert_int_equal(res.n_answers, 1);
+                assert_int_equal(res.n_answers, 1);
                 rtt[k] = res.answers[0].rtt_ns;
                 pkt_sr_result_done(&res);
                 sleep_ms(10);
         }
         qsort(rtt, 20, sizeof(rtt[0]), cmp_u64);
         uint64_t ping_us = ping_median_us(20);
-        printf("sr RTT over the veth: median %.1f us (min %.1f, max %.1f); ping median: %s%.1f us\n",
+        printf("sr RTT over the veth: median %.1f us (min %.1f, max %.1f); ping median: %s%.1f "
+               "us\n",
                rtt[10] / 1000.0, rtt[0] / 1000.0, rtt[19] / 1000.0, ping_us ? "" : "(no ping) ",
                (double)ping_us);
         assert_true(rtt[10] > 0 && rtt[10] < 100000000u);
@@ -1047,8 +1061,9 @@ run_live(void)
                 cmocka_unit_test(test_live_icmp6_echo_on_layer2_gets_reply),
                 cmocka_unit_test(test_live_tcp_syn_to_closed_port_gets_rst_ack),
                 cmocka_unit_test(test_live_udp_to_closed_port_gets_port_unreachable_quoting_it),
-                cmocka_unit_test_teardown(test_live_ignored_echo_is_unanswered_and_partial_results_stay,
-                                          restore_echo),
+                cmocka_unit_test_teardown(
+                        test_live_ignored_echo_is_unanswered_and_partial_results_stay,
+                        restore_echo),
                 cmocka_unit_test(test_live_l3_ipv4_echo_gets_reply),
                 cmocka_unit_test(test_live_l3_ipv6_raw_socket_sends_our_header),
                 cmocka_unit_test(test_live_our_own_transmission_is_flagged_outgoing),
