@@ -39,6 +39,7 @@ struct pkt_sr {
         uint64_t deadline_mono;  /* 0: none */
         uint64_t last_send_mono; /* 0: nothing sent yet */
         uint64_t due_real;       /* when pkt_sr_next_probe() handed out the probe due */
+        int due_idx;             /* which probe that was; -1: none handed out */
         bool is_done;
         bool is_deadline;
         bool is_limited;
@@ -136,6 +137,7 @@ pkt_sr_new(struct pkt *const *probes, size_t n, const struct pkt_sr_opts *opts, 
         pkt_init(&sr->reply);
         pkt_init(&sr->aligned);
         opts_fill(&sr->opts, opts);
+        sr->due_idx = -1;
         sr->probes = calloc(n, sizeof(*sr->probes));
         if (!sr->probes)
                 return -ENOMEM;
@@ -208,6 +210,7 @@ pkt_sr_next_probe(struct pkt_sr *sr, const uint8_t **ret_data, size_t *ret_len)
         /* The send time is taken before the send: on a veth the peer's reply can be received,
          * and stamped, before the sending call has even returned. */
         sr->due_real = sock_now_ns(CLOCK_REALTIME);
+        sr->due_idx = (int)sr->cursor;
         *ret_data = sr->probes[sr->cursor].data;
         *ret_len = sr->probes[sr->cursor].len;
         return (int)sr->cursor;
@@ -220,7 +223,8 @@ pkt_sr_sent(struct pkt_sr *sr, unsigned idx)
 
         pkt_assert_return(sr && !sr->is_done, -EINVAL);
         skip_answered(sr);
-        pkt_assert_return(idx == sr->cursor && idx < sr->n, -EINVAL);
+        pkt_assert_return(idx == sr->cursor && idx < sr->n && (int)idx == sr->due_idx, -EINVAL);
+        sr->due_idx = -1;
         pr = &sr->probes[idx];
         pr->last_send_real = sr->due_real;
         if (!pr->first_send_real)

@@ -150,6 +150,7 @@ test_sr_echo_reply_answers_its_request_and_has_an_rtt(void **state)
         struct pkt_sr_result res;
 
         (void)state;
+        assert_int_equal(pkt_sr_sent(sr, 0), -EINVAL); /* not handed out by pkt_sr_next_probe() */
         assert_int_equal(send_due(sr), 1);
         assert_false(pkt_sr_is_done(sr));
         assert_true(pkt_sr_next_timeout(sr) > 0);
