@@ -157,10 +157,35 @@ member(struct writer *w, const char *key)
         pktp_buf_putc(w->b, ':');
 }
 
-/* "key": for a field name, after a comma unless @is_first. */
+/* "key": for a field name, after a comma unless @is_first: written in place in one pass when there
+ * is room and the name needs no escaping (every built-in name). */
 static void
 member_fast(struct pktp_buf *b, const char *key, bool is_first)
 {
+        size_t n = strlen(key);
+
+        if (!b->err && b->data && n + 4 < b->cap - b->len) {
+                char *o = b->data + b->len;
+                if (!is_first)
+                        *o++ = ',';
+                *o++ = '"';
+                size_t i = 0;
+                for (; i < n; i++) {
+                        unsigned char c = (unsigned char)key[i];
+                        if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
+                                break;
+                        o[i] = (char)c;
+                }
+                if (i == n) {
+                        o += n;
+                        *o++ = '"';
+                        *o++ = ':';
+                        *o = '\0';
+                        b->len = (size_t)(o - b->data);
+                        return;
+                }
+                b->data[b->len] = '\0'; /* take back the partial copy */
+        }
         if (!is_first)
                 put_char(b, ',');
         put_name(b, key);
@@ -291,6 +316,113 @@ is_byte_aligned(const struct pkt_field *table, unsigned k)
                         return table[i].off % 8 == 0;
         }
         return true; /* the first field starts at the element */
+}
+
+/* The field's bits, as libpkt's pkt_bits_read() reads them. */
+static uint64_t
+bits_read(const uint8_t *b, uint32_t bit_off, uint32_t bits, bool le)
+{
+        const uint8_t *q = b + bit_off / 8;
+        unsigned shift = bit_off % 8, nbytes = (shift + bits + 7) / 8;
+        uint64_t v = 0;
+
+        if (le) {
+                for (unsigned i = nbytes; i-- > 0;)
+                        v = v << 8 | q[i];
+                return bits == 64 ? v : v & ((UINT64_C(1) << bits) - 1);
+        }
+        for (unsigned i = 0; i < nbytes; i++)
+                v = v << 8 | q[i];
+        v >>= nbytes * 8 - shift - bits;
+        return bits == 64 ? v : v & ((UINT64_C(1) << bits) - 1);
+}
+
+enum { DIRECT_NO = -1 };
+
+/*
+ * Field @k of @table in the @len bytes at @base, when its place needs no walk (a fixed offset and
+ * width, or bytes running to the end): written as the visitor path would write it, or skipped when
+ * it lies beyond @len, as the visitor skips it. Returns FAST_OK, or DIRECT_NO for the by-name path
+ * (variable places, DNS names, integers wider than 64 bits, text the visitor would cut).
+ */
+static int
+direct_field(struct pktp_buf *b, const uint8_t *base, uint32_t len, const struct pkt_field *table,
+             unsigned k, bool in_elem, bool *is_first)
+{
+        const struct pkt_field *f = &table[k];
+        bool is_int_type = f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM;
+        uint32_t off = f->off, bits = f->bits;
+
+        if (f->flags & PKT_FF_COMBINED)
+                return FAST_OK;
+        if (off == PKT_OFF_FOLLOW || (f->flags & PKT_FF_DELIM) || f->type == PKT_FT_DNSNAME)
+                return DIRECT_NO;
+        if (bits == 0)
+                bits = f->type == PKT_FT_MAC ? 48 : f->type == PKT_FT_IPV4 ? 32 : f->type == PKT_FT_IPV6 ? 128 : 0;
+        if (off / 8 > len)
+                return FAST_OK;
+        if (bits == 0) {
+                if (is_int_type || off % 8)
+                        return DIRECT_NO;
+                bits = (len - off / 8) * 8; /* variable bytes run to the end */
+        }
+        if ((off + bits + 7) / 8 > len)
+                return FAST_OK;
+        if (bits > 64 && (is_int_type || off % 8 || bits % 8))
+                return DIRECT_NO;
+        if (is_int_type || off % 8 || bits % 8) {
+                uint64_t u = bits_read(base, off, bits, f->flags & PKT_FF_LE);
+                member_fast(b, f->name, *is_first);
+                *is_first = false;
+                if ((f->flags & PKT_FF_SIGNED) && (u >> (bits - 1)) & 1)
+                        pktp_buf_i64(b, bits < 64 ? (int64_t)(u | ~((UINT64_C(1) << bits) - 1)) : (int64_t)u);
+                else
+                        pktp_buf_u64(b, u);
+                return FAST_OK;
+        }
+        const uint8_t *d = base + off / 8;
+        size_t n = bits / 8;
+        switch (f->type) {
+        case PKT_FT_MAC:
+        case PKT_FT_IPV4:
+        case PKT_FT_IPV6:
+                if (n != (f->type == PKT_FT_MAC ? 6u : f->type == PKT_FT_IPV4 ? 4u : 16u))
+                        return DIRECT_NO;
+                member_fast(b, f->name, *is_first);
+                if (f->type == PKT_FT_MAC) {
+                        put_mac(b, d);
+                } else if (f->type == PKT_FT_IPV4) {
+                        put_ipv4(b, d);
+                } else {
+                        char text[INET6_ADDRSTRLEN];
+                        inet_ntop(AF_INET6, d, text, sizeof(text));
+                        pktp_buf_json_str(b, text, strlen(text));
+                }
+                break;
+        case PKT_FT_BYTES:
+                member_fast(b, f->name, *is_first);
+                if (in_elem && n >= 512) {
+                        /* The visitor's 1 KiB of text ends in "..." after 1020 hex digits; in an
+                         * element that is what the JSON keeps (see write_value()). */
+                        if (pktp_buf_hex(b, d, 510) == 0) {
+                                b->len--; /* the closing quote */
+                                PUT_LIT(b, "...\"");
+                        }
+                } else {
+                        pktp_buf_hex(b, d, n);
+                }
+                break;
+        case PKT_FT_STRING:
+                if (string_fits(d, n) != FAST_OK)
+                        return DIRECT_NO;
+                member_fast(b, f->name, *is_first);
+                pktp_buf_json_str(b, (const char *)d, n);
+                break;
+        default:
+                return DIRECT_NO;
+        }
+        *is_first = false;
+        return FAST_OK;
 }
 
 static int
@@ -424,14 +556,20 @@ fast_set(struct writer *w, unsigned idx, const struct pkt_elem_set *set)
                 is_open = true;
                 put_char(b, '{');
                 bool is_first = true;
+                const uint8_t *eb = pkt_data(w->p) + w->p->layers[idx].off + e.off;
                 for (unsigned k = 0; k < set->n_fields; k++) {
                         size_t before = b->len;
+                        if (direct_field(b, eb, e.len, set->fields, k, true, &is_first) == FAST_OK)
+                                continue;
                         if (fast_elem_field(w, idx, &e, set->fields, k, is_first) != FAST_OK)
                                 return FAST_NO;
                         is_first &= b->len == before;
                 }
                 for (unsigned k = 0; k < e.n_kind_fields && e.data_off <= e.len; k++) {
                         size_t before = b->len;
+                        if (direct_field(b, eb + e.data_off, e.len - e.data_off, e.kind_fields, k, true,
+                                         &is_first) == FAST_OK)
+                                continue;
                         if (fast_elem_field(w, idx, &e, e.kind_fields, k, is_first) != FAST_OK)
                                 return FAST_NO;
                         is_first &= b->len == before;
@@ -469,9 +607,14 @@ fast_layer(struct writer *w, unsigned idx, bool is_first)
                 PUT_LIT(b, ",\"truncated\":true");
         if (l->flags & PKT_LAYER_MALFORMED)
                 PUT_LIT(b, ",\"malformed\":true");
-        for (unsigned k = 0; k < pr->n_fields; k++)
+        const uint8_t *h = pkt_data(p) + l->off;
+        for (unsigned k = 0; k < pr->n_fields; k++) {
+                bool is_no_comma = false;
+                if (direct_field(b, h, l->hdr_len, pr->fields, k, false, &is_no_comma) == FAST_OK)
+                        continue;
                 if (fast_field(b, p, idx, pr->fields, k) != FAST_OK)
                         return FAST_NO;
+        }
         for (unsigned s = 0; s < pr->n_elems; s++)
                 if (fast_set(w, idx, &pr->elems[s]) != FAST_OK)
                         return FAST_NO;
