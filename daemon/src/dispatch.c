@@ -48,8 +48,10 @@ run(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call, int row,
         pktd_method_fn fn = row >= 0 ? pktd_methods[row].fn : NULL;
 
         /* Admin holds every role (policy.c), so "any of m->roles" covers "admin may call all". */
-        if (m->roles && !(c->roles & m->roles))
+        if (m->roles && !(c->roles & m->roles)) {
+                pktd_log_denied(c->uid, c->pid, c->id, m->name);
                 return pktp_error_set(err, PKTP_ERR_PERMISSION_DENIED, NULL, NULL);
+        }
         if (!m->implemented || !fn)
                 return pktp_error_set(err, PKTP_ERR_METHOD_NOT_IMPLEMENTED, m->name,
                                       "%s is not implemented yet", m->name);

@@ -14,11 +14,14 @@
 
 static bool use_journal;
 
-static struct {
+/* A fixed window: at most PKTD_LOG_REFUSED_BURST lines per PKTD_LOG_REFUSED_INTERVAL_SEC. */
+struct ratelimit {
         uint64_t begin_usec;
         unsigned n;
         unsigned long suppressed;
-} refused_rl;
+};
+
+static struct ratelimit refused_rl, denied_rl;
 
 void
 pktd_log_open(void)
@@ -100,30 +103,52 @@ pktd_log_call(uid_t uid, pid_t pid, uint64_t conn_id, const char *method)
         emit(LOG_NOTICE, msg, &uid, &pid, method);
 }
 
-void
-pktd_log_refused(uid_t uid, gid_t gid, pid_t pid, const char *why)
+/* Whether one more line may go out now; says how many were dropped when a new window opens. */
+static bool
+ratelimit_ok(struct ratelimit *rl, const char *what)
 {
         uint64_t now = pktd_now_usec();
         char msg[LOG_LINE_MAX];
 
-        if (now - refused_rl.begin_usec >= (uint64_t)PKTD_LOG_REFUSED_INTERVAL_SEC * 1000000u ||
-            refused_rl.begin_usec == 0) {
-                if (refused_rl.suppressed) {
-                        (void)snprintf(msg, sizeof(msg),
-                                       "%lu more refused connections not logged in the last %d s",
-                                       refused_rl.suppressed, PKTD_LOG_REFUSED_INTERVAL_SEC);
+        if (rl->begin_usec == 0 ||
+            now - rl->begin_usec >= (uint64_t)PKTD_LOG_REFUSED_INTERVAL_SEC * 1000000u) {
+                if (rl->suppressed) {
+                        (void)snprintf(msg, sizeof(msg), "%lu more %s not logged in the last %d s",
+                                       rl->suppressed, what, PKTD_LOG_REFUSED_INTERVAL_SEC);
                         emit(LOG_WARNING, msg, NULL, NULL, NULL);
                 }
-                refused_rl.begin_usec = now;
-                refused_rl.n = 0;
-                refused_rl.suppressed = 0;
+                rl->begin_usec = now;
+                rl->n = 0;
+                rl->suppressed = 0;
         }
-        if (refused_rl.n >= PKTD_LOG_REFUSED_BURST) {
-                refused_rl.suppressed++;
+        if (rl->n >= PKTD_LOG_REFUSED_BURST) {
+                rl->suppressed++;
+                return false;
+        }
+        rl->n++;
+        return true;
+}
+
+void
+pktd_log_refused(uid_t uid, gid_t gid, pid_t pid, const char *why)
+{
+        char msg[LOG_LINE_MAX];
+
+        if (!ratelimit_ok(&refused_rl, "refused connections"))
                 return;
-        }
-        refused_rl.n++;
         (void)snprintf(msg, sizeof(msg), "refused connection from uid %u gid %u pid %d: %s",
                        (unsigned)uid, (unsigned)gid, (int)pid, why);
         emit(LOG_WARNING, msg, &uid, &pid, NULL);
+}
+
+void
+pktd_log_denied(uid_t uid, pid_t pid, uint64_t conn_id, const char *method)
+{
+        char msg[LOG_LINE_MAX];
+
+        if (!ratelimit_ok(&denied_rl, "denied calls"))
+                return;
+        (void)snprintf(msg, sizeof(msg), "denied %s to uid %u pid %d (client %llu)", method,
+                       (unsigned)uid, (int)pid, (unsigned long long)conn_id);
+        emit(LOG_WARNING, msg, &uid, &pid, method);
 }

@@ -26,4 +26,8 @@ void pktd_log_call(uid_t uid, pid_t pid, uint64_t conn_id, const char *method);
 #define PKTD_LOG_REFUSED_INTERVAL_SEC 10
 void pktd_log_refused(uid_t uid, gid_t gid, pid_t pid, const char *why);
 
+/* A call refused with PermissionDenied: logged for the audit trail, rate-limited like refusals so a
+ * client looping on a forbidden method cannot fill the journal. */
+void pktd_log_denied(uid_t uid, pid_t pid, uint64_t conn_id, const char *method);
+
 #endif
