@@ -205,8 +205,70 @@ def test_root_refuses_to_start_when_the_user_does_not_exist():
         d.cleanup()
 
 
+def journal_child(pktd):
+    """Runs inside `unshare -m`: a private /run with a fake journald socket, pktd with stderr a
+    file whose dev:ino is in JOURNAL_STREAM. pktd must log to the socket with its fields."""
+    import socket
+    import tempfile
+    subprocess.run(["mount", "--make-rprivate", "/"], check=True)
+    subprocess.run(["mount", "-t", "tmpfs", "tmpfs", "/run"], check=True)
+    os.makedirs("/run/systemd/journal")
+    j = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    j.bind("/run/systemd/journal/socket")
+    j.settimeout(5)
+    with tempfile.TemporaryDirectory() as t:
+        sock, conf, err = (os.path.join(t, n) for n in ("api.sock", "c.conf", "stderr"))
+        with open(conf, "w") as f:
+            f.write(CONFIG)
+        ef = open(err, "wb")
+        st = os.fstat(ef.fileno())
+        env = {k: v for k, v in os.environ.items() if k not in ("LISTEN_FDS", "LISTEN_PID", "NOTIFY_SOCKET")}
+        env["JOURNAL_STREAM"] = f"{st.st_dev}:{st.st_ino}"
+        p = subprocess.Popen([pktd, "--listen", sock, "--config", conf, "--allow-root"],
+                             stdout=ef, stderr=ef, env=env)
+        try:
+            check(wait_for(lambda: os.path.exists(sock), 10), "no socket")
+            with Client(sock) as c:
+                r = c.call("io.pktd.Capture.ListInterfaces")
+                check("error" not in r, r)
+            entries = []
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                try:
+                    entries.append(j.recv(1 << 16))
+                except socket.timeout:
+                    break
+                if any(b"PKTD_METHOD=io.pktd.Capture.ListInterfaces" in e for e in entries):
+                    break
+            call = [e for e in entries if b"PKTD_METHOD=io.pktd.Capture.ListInterfaces" in e]
+            check(call, f"no journal entry for the call: {entries!r}")
+            fields = call[0].split(b"\n")
+            check(b"PKTD_UID=0" in fields, fields)
+            check(f"PKTD_PID={os.getpid()}".encode() in fields, fields)
+            check(any(f.startswith(b"PRIORITY=") for f in fields), fields)
+            check(any(f.startswith(b"MESSAGE=call io.pktd.Capture.ListInterfaces") for f in fields), fields)
+        finally:
+            p.send_signal(signal.SIGTERM)
+            rc = p.wait(10)
+        ef.close()
+        check(rc == 0, rc)
+        check(open(err, "rb").read() == b"", "pktd wrote to stderr although it is the journal")
+
+
+def test_journal_fields_when_stderr_is_the_journal():
+    if os.geteuid() != 0 or subprocess.run(["which", "unshare"], capture_output=True).returncode:
+        print("  (skipped: needs root and unshare)")
+        return
+    p = subprocess.run(["unshare", "-m", sys.executable, os.path.abspath(__file__), "--journal-child",
+                        PKTD], capture_output=True, text=True, timeout=60)
+    check(p.returncode == 0, p.stdout + p.stderr)
+
+
 def main():
     global PKTD
+    if len(sys.argv) == 3 and sys.argv[1] == "--journal-child":
+        journal_child(sys.argv[2])
+        return
     PKTD = find_pktd()
     failed = 0
     for name, fn in sorted(globals().items()):
