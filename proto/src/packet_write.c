@@ -41,6 +41,19 @@ put_char(struct pktp_buf *b, char c)
         put(b, &c, 1);
 }
 
+static inline void
+put_u64(struct pktp_buf *b, uint64_t v)
+{
+        char tmp[20];
+        size_t i = sizeof(tmp);
+
+        do {
+                tmp[--i] = (char)('0' + v % 10);
+                v /= 10;
+        } while (v);
+        put(b, tmp + i, sizeof(tmp) - i);
+}
+
 /* Appends the literal @s (a string constant): its length is known at compile time. */
 #define PUT_LIT(b, s) put((b), (s), sizeof(s) - 1)
 
@@ -377,7 +390,7 @@ direct_field(struct pktp_buf *b, const uint8_t *base, uint32_t len, const struct
                 if ((f->flags & PKT_FF_SIGNED) && (u >> (bits - 1)) & 1)
                         pktp_buf_i64(b, bits < 64 ? (int64_t)(u | ~((UINT64_C(1) << bits) - 1)) : (int64_t)u);
                 else
-                        pktp_buf_u64(b, u);
+                        put_u64(b, u);
                 return FAST_OK;
         }
         const uint8_t *d = base + off / 8;
@@ -451,7 +464,7 @@ fast_field(struct pktp_buf *b, struct pkt *p, unsigned idx, const struct pkt_fie
                 if ((f->flags & PKT_FF_SIGNED) && (u >> (f->bits - 1)) & 1)
                         pktp_buf_i64(b, f->bits < 64 ? (int64_t)(u | ~((UINT64_C(1) << f->bits) - 1)) : (int64_t)u);
                 else
-                        pktp_buf_u64(b, u);
+                        put_u64(b, u);
                 return FAST_OK;
         case PKT_FT_MAC:
         case PKT_FT_IPV4:
