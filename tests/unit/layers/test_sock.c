@@ -955,6 +955,9 @@ test_live_recv_times_out_when_nothing_comes(void **state)
         uint64_t t0;
 
         (void)state;
+        /* Descriptors are close-on-exec and non-blocking (an event loop may own them). */
+        assert_true(fcntl(pkt_sock_fd(s), F_GETFD) & FD_CLOEXEC);
+        assert_true(fcntl(pkt_sock_fd(s), F_GETFL) & O_NONBLOCK);
         /* An ethertype for local experiments (IEEE 802): nothing here sends it. */
         assert_int_equal(pkt_sock_set_filter(s, "ether proto 0x88b5", NULL, 0), 0);
         assert_int_equal(pkt_sock_recv(s, buf, sizeof(buf), 0, NULL), -EAGAIN);
@@ -975,6 +978,10 @@ test_live_send_refuses_wrong_version_and_oversize(void **state)
         static uint8_t big[9000];
 
         (void)state;
+        assert_true(fcntl(pkt_sock_send_fd(s4), F_GETFD) & FD_CLOEXEC);
+        assert_true(fcntl(pkt_sock_send_fd(s4), F_GETFL) & O_NONBLOCK);
+        assert_true(pkt_sock_send_fd(s4) != pkt_sock_fd(s4));
+        assert_int_equal(pkt_sock_send_fd(s2), pkt_sock_fd(s2));
         pkt_init(&p);
         n = tu_build(&p, "ip6(src=2001:db8::1,dst=2001:db8::2)/icmp6()/echo()", &d);
         assert_int_equal(pkt_sock_send(s4, d, n), -EINVAL);
