@@ -62,6 +62,14 @@ pktp_call_parse(const char *frame, size_t len, struct pktp_call *ret, struct pkt
         if (r < 0)
                 return r;
 
+        /* json-c would wait for more after a bare number ("continue"); a call is an object anyway. */
+        size_t first = 0;
+        while (first < len && (frame[first] == ' ' || frame[first] == '\t' || frame[first] == '\n' ||
+                               frame[first] == '\r'))
+                first++;
+        if (first >= len || frame[first] != '{')
+                return pktp_error_set(err, PKTP_ERR_PROTOCOL_ERROR, NULL, "a call must be a JSON object");
+
         /* The check above is stricter than json-c in every respect, and bounds the depth to 32; the
          * tokener's own limit is only a second fence. */
         struct json_tokener *tok = json_tokener_new_ex(PKTP_DEPTH_MAX + 1);
