@@ -7,6 +7,7 @@
  * allocates nothing.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -250,6 +251,207 @@ test_layers_alone_and_the_cap(void **state)
         pkt_done(&p);
 }
 
+/* ---- the reference: the visitor-driven writer pktctl had (tools/pktctl/json.c before the move) ---- */
+
+struct ref {
+        struct pktp_buf *b;
+        struct pkt *p;
+        unsigned layer_idx, n_layers;
+        bool need_comma, in_elem;
+};
+
+static int
+ref_hexval(char c)
+{
+        return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+}
+
+static size_t
+ref_unescape(char *s)
+{
+        size_t o = 0;
+        for (size_t i = 0; s[i]; i++) {
+                if (s[i] != '\\' || !s[i + 1]) {
+                        s[o++] = s[i];
+                        continue;
+                }
+                char e = s[++i];
+                if (e == 'r')
+                        s[o++] = '\r';
+                else if (e == 'n')
+                        s[o++] = '\n';
+                else if (e == 't')
+                        s[o++] = '\t';
+                else if (e == 'x' && ref_hexval(s[i + 1]) >= 0 && ref_hexval(s[i + 2]) >= 0) {
+                        s[o++] = (char)(ref_hexval(s[i + 1]) << 4 | ref_hexval(s[i + 2]));
+                        i += 2;
+                } else
+                        s[o++] = e;
+        }
+        return o;
+}
+
+static void
+ref_value(struct ref *c, const char *name, const struct pkt_value *v)
+{
+        size_t len = strlen(v->text);
+        if (v->is_int) {
+                bool is_neg = v->is_signed && v->bits > 0 && v->bits <= 64 && (v->u >> (v->bits - 1)) & 1;
+                if (is_neg && v->bits < 64)
+                        pktp_buf_printf(c->b, "%lld", (long long)(v->u | ~((UINT64_C(1) << v->bits) - 1)));
+                else if (is_neg)
+                        pktp_buf_printf(c->b, "%lld", (long long)v->u);
+                else
+                        pktp_buf_printf(c->b, "%llu", (unsigned long long)v->u);
+                return;
+        }
+        if (v->type == PKT_FT_BYTES && len >= 3 && strcmp(v->text + len - 3, "...") == 0) {
+                const uint8_t *b;
+                size_t n;
+                if (!c->in_elem && pkt_field_get_bytes(c->p, c->layer_idx, name, &b, &n) == 0) {
+                        pktp_buf_putc(c->b, '"');
+                        for (size_t i = 0; i < n; i++)
+                                pktp_buf_printf(c->b, "%02x", b[i]);
+                        pktp_buf_putc(c->b, '"');
+                        return;
+                }
+                pktp_buf_json_str(c->b, v->text, len);
+                return;
+        }
+        if (v->type == PKT_FT_STRING) {
+                char buf[1024];
+                snprintf(buf, sizeof(buf), "%s", v->text);
+                pktp_buf_json_str(c->b, buf, ref_unescape(buf));
+                return;
+        }
+        pktp_buf_json_str(c->b, v->text, len);
+}
+
+static void
+ref_member(struct ref *c, const char *key)
+{
+        if (c->need_comma)
+                pktp_buf_putc(c->b, ',');
+        c->need_comma = true;
+        pktp_buf_json_str(c->b, key, strlen(key));
+        pktp_buf_putc(c->b, ':');
+}
+
+static int
+ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_layer *l,
+          const struct pkt_value *v)
+{
+        struct ref *c = ctx;
+        switch (ev) {
+        case PKT_VISIT_LAYER_BEGIN:
+                if (c->n_layers++)
+                        pktp_buf_putc(c->b, ',');
+                c->layer_idx = (unsigned)(l - c->p->layers);
+                c->in_elem = false;
+                pktp_buf_puts(c->b, "{\"layer\":");
+                pktp_buf_json_str(c->b, name, strlen(name));
+                if (l->flags & PKT_LAYER_TRUNCATED)
+                        pktp_buf_puts(c->b, ",\"truncated\":true");
+                if (l->flags & PKT_LAYER_MALFORMED)
+                        pktp_buf_puts(c->b, ",\"malformed\":true");
+                c->need_comma = true;
+                break;
+        case PKT_VISIT_FIELD:
+                ref_member(c, name);
+                ref_value(c, name, v);
+                break;
+        case PKT_VISIT_SET_BEGIN:
+                ref_member(c, name);
+                pktp_buf_putc(c->b, '[');
+                c->need_comma = false;
+                break;
+        case PKT_VISIT_ELEM_BEGIN:
+                if (c->need_comma)
+                        pktp_buf_putc(c->b, ',');
+                pktp_buf_putc(c->b, '{');
+                c->need_comma = false;
+                c->in_elem = true;
+                break;
+        case PKT_VISIT_ELEM_END:
+                pktp_buf_putc(c->b, '}');
+                c->need_comma = true;
+                c->in_elem = false;
+                break;
+        case PKT_VISIT_SET_END:
+                pktp_buf_putc(c->b, ']');
+                c->need_comma = true;
+                break;
+        case PKT_VISIT_LAYER_END:
+                pktp_buf_putc(c->b, '}');
+                break;
+        }
+        return 0;
+}
+
+/* Corpus files of at most this many packets: every kind of capture, in a test that stays short. */
+#define SAME_AS_REF_MAX_PACKETS 3000
+
+/*
+ * The writer's direct path must print what the visitor-driven writer printed, byte for byte
+ * (pktctl read --json's output did not change when the writer moved here): every packet of every
+ * classic and pcapng corpus capture up to SAME_AS_REF_MAX_PACKETS packets.
+ */
+static void
+test_output_is_byte_identical_to_the_visitor_writer_on_the_corpus(void **state)
+{
+        char line[4096];
+        FILE *idx = fopen(tu_corpus("index.tsv"), "r");
+        struct pktp_buf got, want;
+        unsigned files = 0, packets = 0;
+        struct pkt p;
+
+        (void)state;
+        assert_non_null(idx);
+        pktp_buf_init(&got, 64u << 20);
+        pktp_buf_init(&want, 64u << 20);
+        pkt_init(&p);
+        assert_non_null(fgets(line, sizeof(line), idx)); /* the header */
+        while (fgets(line, sizeof(line), idx)) {
+                char *cols[6] = { line };
+                for (int i = 1; i < 6 && cols[i - 1]; i++) {
+                        cols[i] = strchr(cols[i - 1], '\t');
+                        if (cols[i])
+                                *cols[i]++ = '\0';
+                }
+                if (!cols[5] || strtoul(cols[5], NULL, 10) > SAME_AS_REF_MAX_PACKETS)
+                        continue;
+                struct pkt_pcap *r;
+                if (pkt_pcap_open(tu_corpus(cols[0]), &r) < 0)
+                        continue; /* gzip, snoop, ...: nothing to compare */
+                struct pkt_pcap_rec rec;
+                while (pkt_pcap_next(r, &rec) == 1) {
+                        struct ref c = { .b = &want, .p = &p };
+                        assert_int_equal(pkt_parse_dlt(&p, rec.linktype, rec.data, rec.caplen, rec.wire_len), 0);
+                        pktp_buf_reset(&got);
+                        pktp_buf_reset(&want);
+                        assert_int_equal(pktp_packet_write_layers(&got, &p), 0);
+                        /* A fresh parse for the reference: the writer may have dissected further. */
+                        assert_int_equal(pkt_parse_dlt(&p, rec.linktype, rec.data, rec.caplen, rec.wire_len), 0);
+                        pktp_buf_putc(&want, '[');
+                        assert_int_equal(pkt_visit(&p, ref_event, &c), 0);
+                        pktp_buf_putc(&want, ']');
+                        assert_int_equal(want.err, 0);
+                        if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0)
+                                fail_msg("%s packet %u differs:\n got  %.600s\n want %.600s", cols[0], packets + 1,
+                                         got.data, want.data);
+                        packets++;
+                }
+                pkt_pcap_close(r);
+                files++;
+        }
+        fclose(idx);
+        pkt_done(&p);
+        pktp_buf_done(&got);
+        pktp_buf_done(&want);
+        printf("# %u packets of %u captures written byte-identical to the visitor writer\n", packets, files);
+        assert_true(files > 1000);
+}
+
 int
 main(void)
 {
@@ -257,6 +459,7 @@ main(void)
                 cmocka_unit_test(test_every_corpus_packet_parses_back_to_its_layers_and_field_values),
                 cmocka_unit_test(test_a_second_pass_reuses_the_buffer),
                 cmocka_unit_test(test_layers_alone_and_the_cap),
+                cmocka_unit_test(test_output_is_byte_identical_to_the_visitor_writer_on_the_corpus),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
