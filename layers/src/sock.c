@@ -2,7 +2,7 @@
 /*
  * Raw sockets (pypacker's SocketHndl): a packet socket to receive on one interface, and a socket
  * to send through — the same packet socket on layer 2, a raw IP socket bound to the interface on
- * layer 3. The send-and-receive matcher is in sock_sr.c; pkt_sock_sr() here drives it.
+ * layer 3. Send-and-receive is in sock_sr.c.
  *
  * Receiving always through a packet socket, also in the layer-3 modes, is what lets sr see replies
  * of any protocol (ICMP errors, ARP, TCP resets) and the kernel's own copies of what we send,
@@ -35,16 +35,6 @@
 /* Frames read and thrown away when a filter changes or an sr starts: the kernel's default receive
  * buffer holds a few hundred; more than this means a flood, and the timestamps sort it out. */
 #define SOCK_DRAIN_MAX 4096
-
-/* Frames received per wake-up in pkt_sock_sr() before it looks at its timers and sends again. */
-#define SR_RECV_BATCH 64
-
-/* pkt_sock_sr() receives what arrived after every this many sends, so that a long probe list does
- * not overflow the receive buffer before the first wait. */
-#define SR_SEND_BATCH 32
-
-/* How long pkt_sock_sr() waits for a full send queue to drain before trying again. */
-#define SR_SEND_RETRY_MS 1
 
 /* pcap link types (pcap/dlt.h names; kept here so the mapping reads as one table). */
 #define DLT_EN10MB_           1
@@ -443,8 +433,8 @@ fill_meta(const struct pkt_sock *s, const struct sockaddr_ll *sll, const struct 
 }
 
 /* One frame if one is queued: its captured length, or -EAGAIN. */
-static int
-recv_one(struct pkt_sock *s, void *buf, size_t size, struct pkt_sock_meta *ret_meta)
+int
+sock_recv_one(struct pkt_sock *s, void *buf, size_t size, struct pkt_sock_meta *ret_meta)
 {
         union {
                 struct cmsghdr align;
@@ -483,8 +473,8 @@ recv_one(struct pkt_sock *s, void *buf, size_t size, struct pkt_sock_meta *ret_m
 
 /* Waits until @fd is ready for @events or @timeout_ms passes (negative: no limit). Returns 1, 0 on
  * timeout, or -errno. A signal ends the wait early: the callers loop on their own clocks. */
-static int
-wait_fd(int fd, short events, int timeout_ms)
+int
+sock_wait_fd(int fd, short events, int timeout_ms)
 {
         struct pollfd pfd = { .fd = fd, .events = events };
         int r = poll(&pfd, 1, timeout_ms);
@@ -509,7 +499,7 @@ pkt_sock_recv(struct pkt_sock *s, void *buf, size_t size, int timeout_ms,
         /* Each pass either returns or waits; waits end at @end, so the loop is bounded in time
          * (a wait without a limit ends only with a frame). */
         for (;;) {
-                r = recv_one(s, buf, size, ret_meta);
+                r = sock_recv_one(s, buf, size, ret_meta);
                 if (r != -EAGAIN || timeout_ms == 0)
                         return r;
                 int left = -1;
@@ -519,15 +509,15 @@ pkt_sock_recv(struct pkt_sock *s, void *buf, size_t size, int timeout_ms,
                                 return -EAGAIN;
                         left = (int)((end - now + 999999u) / 1000000u);
                 }
-                r = wait_fd(s->recv_fd, POLLIN, left);
+                r = sock_wait_fd(s->recv_fd, POLLIN, left);
                 if (r < 0)
                         return r;
         }
 }
 
 /* Throws away what the socket has queued (bounded: SOCK_DRAIN_MAX frames). */
-static void
-drain(struct pkt_sock *s)
+void
+sock_drain(struct pkt_sock *s)
 {
         uint8_t scratch[64];
 
@@ -549,7 +539,7 @@ attach(struct pkt_sock *s, const struct sock_fprog *prog)
 
         if (setsockopt(s->recv_fd, SOL_SOCKET, SO_ATTACH_FILTER, &reject, sizeof(reject)) < 0)
                 return -errno;
-        drain(s);
+        sock_drain(s);
         if (!prog)
                 return setsockopt_int(s->recv_fd, SOL_SOCKET, SO_DETACH_FILTER, 0);
         if (setsockopt(s->recv_fd, SOL_SOCKET, SO_ATTACH_FILTER, prog, sizeof(*prog)) < 0)
@@ -612,105 +602,4 @@ pkt_sock_set_filter(struct pkt_sock *s, const char *expr, char *err, size_t err_
                 r = pkt_sock_attach_bpf(s, (const struct pkt_bpf_insn *)bp.bf_insns, bp.bf_len);
         pcap_freecode(&bp);
         return r;
-}
-
-/* ---- blocking send and receive, on top of struct pkt_sr ---- */
-
-/* Feeds every queued frame (up to SR_RECV_BATCH) to @sr. */
-static int
-sr_receive(struct pkt_sock *s, struct pkt_sr *sr, uint8_t *buf)
-{
-        struct pkt_sock_meta meta;
-
-        for (unsigned i = 0; i < SR_RECV_BATCH; i++) {
-                int r = recv_one(s, buf, PKT_SOCK_SNAP_MAX, &meta);
-
-                if (r == -EAGAIN)
-                        return 0;
-                if (r < 0)
-                        return r;
-                r = pkt_sr_on_packet(sr, buf, (size_t)r, &meta);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
-/* Sends what is due. A full queue is no error: the wait below gives it time to drain. */
-static int
-sr_send(struct pkt_sock *s, struct pkt_sr *sr, uint8_t *buf, bool *ret_full)
-{
-        const uint8_t *data;
-        size_t len;
-        unsigned n = 0;
-        int i, r;
-
-        *ret_full = false;
-        while ((i = pkt_sr_next_probe(sr, &data, &len)) >= 0) {
-                r = pkt_sock_send(s, data, len);
-                if (r == -EAGAIN || r == -ENOBUFS) {
-                        *ret_full = true;
-                        return 0;
-                }
-                if (r < 0)
-                        return r;
-                r = pkt_sr_sent(sr, (unsigned)i);
-                if (r < 0)
-                        return r;
-                if (++n % SR_SEND_BATCH == 0) {
-                        r = sr_receive(s, sr, buf);
-                        if (r < 0)
-                                return r;
-                }
-        }
-        return 0;
-}
-
-static void
-sr_freep(struct pkt_sr **sr)
-{
-        pkt_sr_free(*sr);
-}
-
-int
-pkt_sock_sr(struct pkt_sock *s, struct pkt *const *probes, size_t n, const struct pkt_sr_opts *opts,
-            struct pkt_sr_result *ret)
-{
-        _cleanup_(sr_freep) struct pkt_sr *sr = NULL;
-        _cleanup_free_ uint8_t *buf = NULL;
-        bool is_full;
-        int r;
-
-        pkt_assert_return(s && probes && ret, -EINVAL);
-        r = pkt_sr_new(probes, n, opts, &sr);
-        if (r < 0)
-                return r;
-        buf = malloc(PKT_SOCK_SNAP_MAX);
-        if (!buf)
-                return -ENOMEM;
-        /* The socket has been capturing since it was opened: what it holds predates the probes. */
-        drain(s);
-        /* Each pass sends what is due, waits at most until the next timer and receives what came;
-         * the sr's timers end it (a round's timeout, the deadline), so the loop is bounded in time.
-         */
-        while (!pkt_sr_is_done(sr)) {
-                r = sr_send(s, sr, buf, &is_full);
-                if (r < 0)
-                        return r;
-                int wait_ms = pkt_sr_next_timeout(sr);
-                if (pkt_sr_is_done(sr))
-                        break;
-                /* A full queue: give it a moment (or until input comes) before sending again. */
-                if (is_full)
-                        wait_ms = SR_SEND_RETRY_MS;
-                r = wait_fd(s->recv_fd, POLLIN, wait_ms);
-                if (r < 0)
-                        return r;
-                if (r > 0) {
-                        r = sr_receive(s, sr, buf);
-                        if (r < 0)
-                                return r;
-                }
-        }
-        return pkt_sr_finish(sr, ret);
 }

@@ -1,14 +1,17 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Send and receive (scapy's sr()): which probe to send when, which received frame answers which
- * probe, and when to stop. No I/O here: pkt_sock_sr() in sock.c, or pktd's event loop, sends,
- * receives and waits; this file keeps the state and the clocks.
+ * probe, and when to stop. The matcher (struct pkt_sr) does no I/O: pktd's event loop, or
+ * pkt_sock_sr() at the end of this file, sends, receives and waits; the matcher keeps the state and
+ * the clocks.
  *
  * A round sends every probe still unanswered (all of them in round 0), then waits the timeout from
  * its last send. Replies are judged by pkt_answers(), after lining the reply up with the probe:
  * a probe built from IP (layer-3 socket) is compared with the IP layer inside a captured Ethernet
  * frame, so one capture serves every mode.
  */
+#include <poll.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -419,4 +422,109 @@ pkt_sr_result_done(struct pkt_sr_result *r)
         answers_free(r->answers, r->n_answers);
         free(r->unanswered);
         *r = (struct pkt_sr_result){ 0 };
+}
+
+/* ---- pkt_sock_sr(): the matcher driven with a socket, blocking ---- */
+
+/* Frames received per wake-up before the timers are looked at and sending goes on. */
+#define SR_RECV_BATCH 64
+
+/* What arrived is received after every this many sends, so that a long probe list does not
+ * overflow the receive buffer before the first wait. */
+#define SR_SEND_BATCH 32
+
+/* How long to wait for a full send queue to drain before trying again. */
+#define SR_SEND_RETRY_MS 1
+
+/* Feeds every queued frame (up to SR_RECV_BATCH) to @sr. */
+static int
+sr_receive(struct pkt_sock *s, struct pkt_sr *sr, uint8_t *buf)
+{
+        struct pkt_sock_meta meta;
+
+        for (unsigned i = 0; i < SR_RECV_BATCH; i++) {
+                int r = sock_recv_one(s, buf, PKT_SOCK_SNAP_MAX, &meta);
+
+                if (r == -EAGAIN)
+                        return 0;
+                if (r < 0)
+                        return r;
+                r = pkt_sr_on_packet(sr, buf, (size_t)r, &meta);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+/* Sends what is due. A full queue is no error: the wait below gives it time to drain. */
+static int
+sr_send(struct pkt_sock *s, struct pkt_sr *sr, uint8_t *buf, bool *ret_full)
+{
+        const uint8_t *data;
+        size_t len;
+        unsigned n = 0;
+        int i, r;
+
+        *ret_full = false;
+        while ((i = pkt_sr_next_probe(sr, &data, &len)) >= 0) {
+                r = pkt_sock_send(s, data, len);
+                if (r == -EAGAIN || r == -ENOBUFS) {
+                        *ret_full = true;
+                        return 0;
+                }
+                if (r < 0)
+                        return r;
+                r = pkt_sr_sent(sr, (unsigned)i);
+                if (r < 0)
+                        return r;
+                if (++n % SR_SEND_BATCH == 0) {
+                        r = sr_receive(s, sr, buf);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+int
+pkt_sock_sr(struct pkt_sock *s, struct pkt *const *probes, size_t n, const struct pkt_sr_opts *opts,
+            struct pkt_sr_result *ret)
+{
+        _cleanup_(sr_freep) struct pkt_sr *sr = NULL;
+        _cleanup_free_ uint8_t *buf = NULL;
+        bool is_full;
+        int r;
+
+        pkt_assert_return(s && probes && ret, -EINVAL);
+        r = pkt_sr_new(probes, n, opts, &sr);
+        if (r < 0)
+                return r;
+        buf = malloc(PKT_SOCK_SNAP_MAX);
+        if (!buf)
+                return -ENOMEM;
+        /* The socket has been capturing since it was opened: what it holds predates the probes. */
+        sock_drain(s);
+        /* Each pass sends what is due, waits at most until the next timer and receives what came;
+         * the sr's timers end it (a round's timeout, the deadline), so the loop is bounded in time.
+         */
+        while (!pkt_sr_is_done(sr)) {
+                r = sr_send(s, sr, buf, &is_full);
+                if (r < 0)
+                        return r;
+                int wait_ms = pkt_sr_next_timeout(sr);
+                if (pkt_sr_is_done(sr))
+                        break;
+                /* A full queue: give it a moment (or until input comes) before sending again. */
+                if (is_full)
+                        wait_ms = SR_SEND_RETRY_MS;
+                r = sock_wait_fd(pkt_sock_fd(s), POLLIN, wait_ms);
+                if (r < 0)
+                        return r;
+                if (r > 0) {
+                        r = sr_receive(s, sr, buf);
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return pkt_sr_finish(sr, ret);
 }
