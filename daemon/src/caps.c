@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Privilege drop with the raw syscalls (no libcap): a pktd started as root by hand becomes the pktd
- * user holding CAP_NET_RAW only (raw and packet sockets, nothing else). Under systemd the unit already
- * runs it as its user with AmbientCapabilities=CAP_NET_RAW, and this only verifies. */
+ * user holding CAP_NET_RAW only (raw and packet sockets, nothing else). Under systemd the unit
+ * already runs it as its user with AmbientCapabilities=CAP_NET_RAW, and this only verifies. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
@@ -78,15 +78,16 @@ pktd_user_lookup(const char *name, uid_t *ret_uid, gid_t *ret_gid)
                         return 0;
                 }
                 if (r != ERANGE)
-                        return (r == ENOENT || r == ESRCH || r == EBADF || r == EPERM) ? -ENOENT : -r;
+                        return (r == ENOENT || r == ESRCH || r == EBADF || r == EPERM) ? -ENOENT
+                                                                                       : -r;
                 if (size >= NSS_BUF_MAX)
                         return -ERANGE;
                 size *= 2;
         }
 }
 
-/* Drops every capability but CAP_NET_RAW from the bounding set, so nothing we exec (we exec nothing)
- * or any later capset could regain them. Needs CAP_SETPCAP, so it runs while still root. */
+/* Drops every capability but CAP_NET_RAW from the bounding set, so no later capset (or exec; we
+ * exec nothing) could regain them. Needs CAP_SETPCAP, so it runs while still root. */
 static void
 bounding_set_drop(void)
 {
@@ -96,22 +97,25 @@ bounding_set_drop(void)
                 if (prctl(PR_CAPBSET_READ, cap, 0, 0, 0) < 0)
                         break; /* EINVAL: past the kernel's last capability */
                 if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno != EINVAL)
-                        pktd_log(LOG_WARNING, "could not drop capability %lu from the bounding set: %s",
-                                 cap, strerror(errno));
+                        pktd_log(LOG_WARNING,
+                                 "could not drop capability %lu from the bounding set: %s", cap,
+                                 strerror(errno));
         }
 }
 
 static int
 drop_to(const char *user, uid_t uid, gid_t gid)
 {
-        const struct caps want = { .effective = 1ull << CAP_NET_RAW, .permitted = 1ull << CAP_NET_RAW };
+        const struct caps want = { .effective = 1ull << CAP_NET_RAW,
+                                   .permitted = 1ull << CAP_NET_RAW };
         struct caps have;
         uid_t ru, eu, su;
         gid_t rg, eg, sg;
         int r;
 
         if (uid == 0) {
-                pktd_log(LOG_ERR, "the user to drop to (%s) is root; set [daemon] user to another user",
+                pktd_log(LOG_ERR,
+                         "the user to drop to (%s) is root; set [daemon] user to another user",
                          user);
                 return -EPERM;
         }
@@ -119,7 +123,8 @@ drop_to(const char *user, uid_t uid, gid_t gid)
         /* Keep the permitted set across setresuid() (the effective set is cleared by it). */
         if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
                 return -errno;
-        if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 || setresuid(uid, uid, uid) < 0) {
+        if (setgroups(1, &gid) < 0 || setresgid(gid, gid, gid) < 0 ||
+            setresuid(uid, uid, uid) < 0) {
                 r = -errno;
                 pktd_log(LOG_ERR, "could not switch to user %s (uid %u gid %u): %s", user,
                          (unsigned)uid, (unsigned)gid, strerror(-r));
@@ -135,7 +140,8 @@ drop_to(const char *user, uid_t uid, gid_t gid)
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
                 return -errno;
 
-        /* Trust, but verify: a kernel or seccomp policy that ignored a step must not leave us root. */
+        /* Trust, but verify: a kernel or seccomp policy that ignored a step must not leave us root.
+         */
         if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
                 return -errno;
         r = caps_get(&have);
@@ -192,7 +198,8 @@ pktd_caps_drop(const char *user, bool allow_root)
                 return -EPERM;
         }
         if (!(have.effective & (1ull << CAP_NET_RAW)))
-                pktd_log(LOG_NOTICE, "running without CAP_NET_RAW: capture and injection will fail");
+                pktd_log(LOG_NOTICE,
+                         "running without CAP_NET_RAW: capture and injection will fail");
         (void)prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
         return 0;
 }

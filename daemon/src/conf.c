@@ -1,15 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* pktd.conf parser. The format (docs/daemon.md):
  *
- *   # comment                  a '#' starts a comment anywhere on a line
- *   [roles]                    admin / capture / inject = space-separated principals:
- *   capture = group:pktd       user:NAME, user:UID, group:NAME, group:GID
- *   [limits]                   connections, connectionsPerUid, frameSize, outputBuffer, idleTimeoutSec
- *   [daemon]                   user = NAME, allowRoot = yes|no
+ *   # comment            a '#' starts a comment anywhere on a line
+ *   [roles]              admin / capture / inject = space-separated principals:
+ *   capture = group:pktd user:NAME, user:UID, group:NAME, group:GID
+ *   [limits]             connections, connectionsPerUid, frameSize, outputBuffer, idleTimeoutSec
+ *   [daemon]             user = NAME, allowRoot = yes|no
  *
- * Unknown sections or keys, a key set twice, bad numbers and out-of-range limits are errors with the
- * line number: a typo must not silently leave a default in force. A user or group name that does not
- * exist matches nobody and is reported as a warning (groups are often created after the config). */
+ * Unknown sections or keys, a key set twice, bad numbers and out-of-range limits are errors with
+ * the line number: a typo must not silently leave a default in force. A user or group name that
+ * does not exist matches nobody and is reported as a warning (groups are often created after the
+ * config). */
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -33,9 +34,16 @@ enum section { SEC_NONE, SEC_ROLES, SEC_LIMITS, SEC_DAEMON };
 
 /* Keys are tracked so a key set twice is an error. */
 enum key {
-        K_ADMIN, K_CAPTURE, K_INJECT,
-        K_CONNECTIONS, K_CONNECTIONS_PER_UID, K_FRAME_SIZE, K_OUTPUT_BUFFER, K_IDLE_TIMEOUT,
-        K_USER, K_ALLOW_ROOT,
+        K_ADMIN,
+        K_CAPTURE,
+        K_INJECT,
+        K_CONNECTIONS,
+        K_CONNECTIONS_PER_UID,
+        K_FRAME_SIZE,
+        K_OUTPUT_BUFFER,
+        K_IDLE_TIMEOUT,
+        K_USER,
+        K_ALLOW_ROOT,
         _K_MAX,
 };
 
@@ -45,16 +53,21 @@ static const struct {
         const char *name;
         unsigned long long min, max; /* limits only */
 } keys[_K_MAX] = {
-        [K_ADMIN]             = { SEC_ROLES,  "admin" },
-        [K_CAPTURE]           = { SEC_ROLES,  "capture" },
-        [K_INJECT]            = { SEC_ROLES,  "inject" },
-        [K_CONNECTIONS]       = { SEC_LIMITS, "connections",       PKTD_CONNECTIONS_MIN, PKTD_CONNECTIONS_MAX },
-        [K_CONNECTIONS_PER_UID] = { SEC_LIMITS, "connectionsPerUid", PKTD_CONNECTIONS_MIN, PKTD_CONNECTIONS_MAX },
-        [K_FRAME_SIZE]        = { SEC_LIMITS, "frameSize",         PKTD_FRAME_SIZE_MIN, PKTD_FRAME_SIZE_DEFAULT },
-        [K_OUTPUT_BUFFER]     = { SEC_LIMITS, "outputBuffer",      PKTD_OUTPUT_BUFFER_MIN, PKTD_OUTPUT_BUFFER_MAX },
-        [K_IDLE_TIMEOUT]      = { SEC_LIMITS, "idleTimeoutSec",    PKTD_IDLE_TIMEOUT_MIN, PKTD_IDLE_TIMEOUT_MAX },
-        [K_USER]              = { SEC_DAEMON, "user" },
-        [K_ALLOW_ROOT]        = { SEC_DAEMON, "allowRoot" },
+        [K_ADMIN]               = { SEC_ROLES,  "admin" },
+        [K_CAPTURE]             = { SEC_ROLES,  "capture" },
+        [K_INJECT]              = { SEC_ROLES,  "inject" },
+        [K_CONNECTIONS]         = { SEC_LIMITS, "connections",
+                                    PKTD_CONNECTIONS_MIN, PKTD_CONNECTIONS_MAX },
+        [K_CONNECTIONS_PER_UID] = { SEC_LIMITS, "connectionsPerUid",
+                                    PKTD_CONNECTIONS_MIN, PKTD_CONNECTIONS_MAX },
+        [K_FRAME_SIZE]          = { SEC_LIMITS, "frameSize",
+                                    PKTD_FRAME_SIZE_MIN, PKTD_FRAME_SIZE_DEFAULT },
+        [K_OUTPUT_BUFFER]       = { SEC_LIMITS, "outputBuffer",
+                                    PKTD_OUTPUT_BUFFER_MIN, PKTD_OUTPUT_BUFFER_MAX },
+        [K_IDLE_TIMEOUT]        = { SEC_LIMITS, "idleTimeoutSec",
+                                    PKTD_IDLE_TIMEOUT_MIN, PKTD_IDLE_TIMEOUT_MAX },
+        [K_USER]                = { SEC_DAEMON, "user" },
+        [K_ALLOW_ROOT]          = { SEC_DAEMON, "allowRoot" },
 };
 /* clang-format on */
 
@@ -141,7 +154,8 @@ parse_ull(const char *s, unsigned long long *ret)
         return true;
 }
 
-/* POSIX-portable user/group names (plus the '.' and upper case some sites use); no paths, no spaces. */
+/* POSIX-portable user/group names (plus the '.' and upper case some sites use); no paths, no
+ * spaces. */
 static bool
 name_is_valid(const char *s)
 {
@@ -172,19 +186,22 @@ parse_principal(struct pktd_conf *c, const char *tok, unsigned line, struct pktd
                 is_user = false;
                 name = tok + 6;
         } else
-                return fail(err, line, "'%.40s' is not user:NAME, user:UID, group:NAME or group:GID", tok);
+                return fail(err, line,
+                            "'%.40s' is not user:NAME, user:UID, group:NAME or group:GID", tok);
 
         ret->kind = is_user ? PKTD_PRINCIPAL_USER : PKTD_PRINCIPAL_GROUP;
         if (*name >= '0' && *name <= '9') {
                 /* (uid_t)-1 is "no id" to the kernel's set*id calls; refuse it as a principal. */
                 if (!parse_ull(name, &v) || v >= UINT_MAX)
-                        return fail(err, line, "'%.40s': bad %s id", tok, is_user ? "user" : "group");
+                        return fail(err, line, "'%.40s': bad %s id", tok,
+                                    is_user ? "user" : "group");
                 ret->id = (unsigned)v;
                 ret->resolved = true;
                 return 0;
         }
         if (!name_is_valid(name))
-                return fail(err, line, "'%.40s': not a valid %s name", tok, is_user ? "user" : "group");
+                return fail(err, line, "'%.40s': not a valid %s name", tok,
+                            is_user ? "user" : "group");
         r = lookup_name(name, is_user, &id);
         if (r < 0)
                 return fail(err, line, "'%.40s': the %s database could not be read", tok,
@@ -410,7 +427,8 @@ pktd_conf_parse(const char *text, size_t len, struct pktd_conf **ret, struct pkt
 }
 
 int
-pktd_conf_load(const char *path, bool must_exist, struct pktd_conf **ret, struct pktd_conf_error *err)
+pktd_conf_load(const char *path, bool must_exist, struct pktd_conf **ret,
+               struct pktd_conf_error *err)
 {
         _cleanup_pktd_close_ int fd = -1;
         _cleanup_pktd_free_ char *buf = NULL;
@@ -426,9 +444,10 @@ pktd_conf_load(const char *path, bool must_exist, struct pktd_conf **ret, struct
                 if (e == ENOENT && !must_exist)
                         return pktd_conf_parse("", 0, ret, err);
                 /* Messages reach Reload's caller: say what is wrong, not where or strerror(). */
-                (void)fail(err, 0, "%s", e == ENOENT   ? "the configuration file does not exist"
-                                         : e == EACCES ? "the configuration file is not readable by pktd"
-                                                       : "the configuration file cannot be opened");
+                (void)fail(err, 0, "%s",
+                           e == ENOENT   ? "the configuration file does not exist"
+                           : e == EACCES ? "the configuration file is not readable by pktd"
+                                         : "the configuration file cannot be opened");
                 return -e;
         }
         if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* pktd.conf: roles (who may do what) and limits, INI-like. Names are resolved to ids at load time, so
- * the policy check at accept is a few integer compares and never touches NSS. */
+/* pktd.conf: roles (who may do what) and limits, INI-like. Names are resolved to ids at load time,
+ * so the policy check at accept is a few integer compares and never touches NSS. */
 #ifndef PKTD_CONF_H
 #define PKTD_CONF_H
 
@@ -11,34 +11,39 @@
 #define PKTD_CONF_DEFAULT_PATH "/etc/pktd/pktd.conf"
 #define PKTD_USER_DEFAULT      "pktd"
 
-/* A config file is a handful of lines; anything bigger is not one (and would be read into memory). */
+/* A config file is a handful of lines; anything bigger is not one (and is read into memory). */
 #define PKTD_CONF_FILE_MAX (64 * 1024)
-/* Principals per role: enough for any real policy, small enough to check linearly at each accept. */
+/* Principals per role: enough for any real policy, few enough to check linearly per accept. */
 #define PKTD_CONF_PRINCIPALS_MAX 64
 
-/* Limit ranges. Lower bounds keep the daemon usable, upper bounds keep one client from owning it. */
-#define PKTD_CONNECTIONS_MIN          1
-#define PKTD_CONNECTIONS_MAX          65536   /* fds: far above any sane RLIMIT_NOFILE share */
-#define PKTD_CONNECTIONS_DEFAULT      256
+/* Limit ranges. Lower bounds keep pktd usable, upper bounds keep one client from owning it. */
+#define PKTD_CONNECTIONS_MIN             1
+#define PKTD_CONNECTIONS_MAX             65536 /* fds: far above any sane RLIMIT_NOFILE share */
+#define PKTD_CONNECTIONS_DEFAULT         256
 #define PKTD_CONNECTIONS_PER_UID_DEFAULT 32
-#define PKTD_FRAME_SIZE_MIN           4096    /* a Build call with a modest spec must fit */
-#define PKTD_FRAME_SIZE_DEFAULT       (1024 * 1024) /* = PKTP_FRAME_MAX, the protocol's own cap */
-#define PKTD_OUTPUT_BUFFER_MIN        (64 * 1024)
-#define PKTD_OUTPUT_BUFFER_MAX        (1024 * 1024 * 1024) /* 1 GiB × connections is already a lot */
-#define PKTD_OUTPUT_BUFFER_DEFAULT    (8 * 1024 * 1024)
-#define PKTD_IDLE_TIMEOUT_MIN         1
-#define PKTD_IDLE_TIMEOUT_MAX         (7 * 24 * 3600)
-#define PKTD_IDLE_TIMEOUT_DEFAULT     600
+#define PKTD_FRAME_SIZE_MIN              4096 /* a Build call with a modest spec must fit */
+#define PKTD_FRAME_SIZE_DEFAULT          (1024 * 1024) /* = PKTP_FRAME_MAX, the protocol's cap */
+#define PKTD_OUTPUT_BUFFER_MIN           (64 * 1024)
+#define PKTD_OUTPUT_BUFFER_MAX           (1024 * 1024 * 1024) /* x connections: more than any RAM */
+#define PKTD_OUTPUT_BUFFER_DEFAULT       (8 * 1024 * 1024)
+#define PKTD_IDLE_TIMEOUT_MIN            1
+#define PKTD_IDLE_TIMEOUT_MAX            (7 * 24 * 3600)
+#define PKTD_IDLE_TIMEOUT_DEFAULT        600
 
 enum pktd_principal_kind { PKTD_PRINCIPAL_USER, PKTD_PRINCIPAL_GROUP };
 
 struct pktd_principal {
         enum pktd_principal_kind kind;
-        unsigned id;      /* uid or gid */
-        bool resolved;    /* false: a name that does not exist; matches nobody */
+        unsigned id;   /* uid or gid */
+        bool resolved; /* false: a name that does not exist; matches nobody */
 };
 
-enum pktd_role_index { PKTD_ROLE_IDX_CAPTURE, PKTD_ROLE_IDX_INJECT, PKTD_ROLE_IDX_ADMIN, _PKTD_ROLE_IDX_MAX };
+enum pktd_role_index {
+        PKTD_ROLE_IDX_CAPTURE,
+        PKTD_ROLE_IDX_INJECT,
+        PKTD_ROLE_IDX_ADMIN,
+        _PKTD_ROLE_IDX_MAX
+};
 
 struct pktd_role_conf {
         struct pktd_principal principals[PKTD_CONF_PRINCIPALS_MAX];
@@ -56,7 +61,7 @@ struct pktd_limits {
 struct pktd_conf {
         struct pktd_role_conf roles[_PKTD_ROLE_IDX_MAX];
         struct pktd_limits limits;
-        char user[64];    /* the user to drop to when started as root */
+        char user[64]; /* the user to drop to when started as root */
         bool allow_root;
         /* Names that did not resolve (they match nobody): pktd logs these at load. */
         char warnings[8][160];
@@ -75,7 +80,8 @@ void pktd_conf_defaults(struct pktd_conf *c);
 
 /* Parses @text (@len bytes, need not be NUL-terminated) over the defaults. A role key replaces that
  * role's default principals. Returns 0, or -EINVAL with @err filled (line number and message). */
-int pktd_conf_parse(const char *text, size_t len, struct pktd_conf **ret, struct pktd_conf_error *err);
+int pktd_conf_parse(const char *text, size_t len, struct pktd_conf **ret,
+                    struct pktd_conf_error *err);
 
 /* Loads @path. A missing file is the defaults when !@must_exist (the default path), an error when
  * the file was named (--config). Returns 0 or a negative errno with @err filled. */

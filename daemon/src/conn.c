@@ -1,33 +1,33 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* One client connection: NUL-framed input with a size cap and a completion deadline, replies in call
- * order, an output queue with a cap, an idle timeout.
+/* One client connection: NUL-framed input with a size cap and a completion deadline, replies in
+ * call order, an output queue with a cap, an idle timeout.
  *
- * Calls are taken one frame at a time and answered before the next is read, so replies leave in call
- * order by construction; pipelining works because the input buffer keeps the frames that follow.
- * (Issue 5's streaming calls will make a call the connection's "head" that keeps writing while later
- * calls wait in the input buffer: the same order rule, nothing else changes here.)
+ * Calls are taken one frame at a time and answered before the next is read, so replies leave in
+ * call order by construction; pipelining works because the input buffer keeps the frames that
+ * follow. (Issue 5's streaming calls will make a call the connection's "head" that keeps writing
+ * while later calls wait in the input buffer: the same order rule, nothing else changes here.)
  *
- * Input is always read, so a client's writes never block on us; a client that keeps calling but does not
- * read its replies is disconnected once its queued output passes outputBuffer (the issue's rule: the
- * daemon never grows without bound for a slow reader, and a stuck client frees its slot at once
- * instead of after the idle timeout). Memory per connection is bounded by outputBuffer + frameSize.
+ * Input is always read, so a client's writes never block on us; a client that keeps calling but
+ * does not read its replies is disconnected once its queued output passes outputBuffer (the issue's
+ * rule: the daemon never grows without bound for a slow reader, and a stuck client frees its slot
+ * at once instead of after the idle timeout). Memory per connection is bounded by outputBuffer +
+ * frameSize.
  *
- * Bad input: a frame that is not JSON, not a call, or longer than frameSize is answered (ProtocolError
- * or LimitExceeded) and the connection is closed, as varlink does: after such a frame nothing says the
- * client and we still agree on the framing. A well-formed call with an unknown method, bad parameters
- * or no permission gets its error and the connection stays.
+ * Bad input: a frame that is not JSON, not a call, or longer than frameSize is answered
+ * (ProtocolError or LimitExceeded) and the connection is closed, as varlink does: after such a
+ * frame nothing says the client and we still agree on the framing. A well-formed call with an
+ * unknown method, bad parameters or no permission gets its error and the connection stays.
  *
  * A connection is freed only from its own event callbacks or by pktd teardown: code deeper down (a
- * Reload that revokes this very client, the output cap) calls conn_kill(), which activates the timer
- * so the free happens from the loop. */
+ * Reload that revokes this very client, the output cap) calls conn_kill(), which activates the
+ * timer so the free happens from the loop. */
 #include <errno.h>
+#include <event2/buffer.h>
+#include <event2/event.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-
-#include <event2/buffer.h>
-#include <event2/event.h>
 
 #include <pktp/buf.h>
 #include <pktp/error.h>
@@ -185,8 +185,9 @@ conn_queue(struct pktd_conn *c, struct pktp_buf *b)
         b->data = NULL;
         pktp_buf_done(b);
         if (pktd_conn_queued(c) > lim->output_buffer) {
-                pktd_log(LOG_WARNING, "client %llu (uid %u) disconnected: %zu bytes of replies "
-                                      "unread, above outputBuffer (%zu)",
+                pktd_log(LOG_WARNING,
+                         "client %llu (uid %u) disconnected: %zu bytes of replies "
+                         "unread, above outputBuffer (%zu)",
                          (unsigned long long)c->id, (unsigned)c->uid, pktd_conn_queued(c),
                          lim->output_buffer);
                 conn_kill(c);
@@ -228,8 +229,9 @@ handle_frame(struct pktd_conn *c, const char *frame, size_t len)
         r = pktd_dispatch(c->d, c, &call, &params, &err);
         if (!call.oneway) {
                 if (r >= 0 && params.err) {
-                        (void)pktp_error_set(&err, params.err == -EMSGSIZE ? PKTP_ERR_LIMIT_EXCEEDED
-                                                                            : PKTP_ERR_INTERNAL,
+                        (void)pktp_error_set(&err,
+                                             params.err == -EMSGSIZE ? PKTP_ERR_LIMIT_EXCEEDED
+                                                                     : PKTP_ERR_INTERNAL,
                                              params.err == -EMSGSIZE ? "outputBuffer" : NULL,
                                              "the reply is larger than the output buffer");
                         r = -EMSGSIZE;
@@ -404,7 +406,8 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
                                  (unsigned long long)c->id, PKTD_CLOSE_LINGER_SEC);
                 else if (c->frame_start_usec &&
                          now >= c->frame_start_usec + (uint64_t)PKTD_FRAME_DEADLINE_SEC * 1000000u)
-                        pktd_log(LOG_INFO, "client %llu: a message did not end within %d s; closing",
+                        pktd_log(LOG_INFO,
+                                 "client %llu: a message did not end within %d s; closing",
                                  (unsigned long long)c->id, PKTD_FRAME_DEADLINE_SEC);
                 else
                         pktd_log(LOG_INFO, "client %llu: idle for %u s; closing",

@@ -15,11 +15,11 @@ struct pktd;
  * hold a connection slot and a growing buffer open indefinitely (the issue's 30 s). */
 #define PKTD_FRAME_DEADLINE_SEC 30
 
-/* After a ProtocolError or LimitExceeded reply the connection is closed; the reply gets this long to
- * leave, so a client that does not read cannot keep the connection half-closed. */
+/* After a ProtocolError or LimitExceeded reply the connection is closed; the reply gets this long
+ * to leave, so a client that does not read cannot keep the connection half-closed. */
 #define PKTD_CLOSE_LINGER_SEC 2
 
-/* One read() takes at most this much, so one busy client cannot starve the others in a loop pass. */
+/* One read() takes at most this much: one busy client cannot starve the others in a loop pass. */
 #define PKTD_READ_CHUNK (64 * 1024)
 
 struct pktd_conn {
@@ -28,7 +28,8 @@ struct pktd_conn {
         uint64_t id;                   /* ListClients' id: increasing, never reused while running */
         int fd;
 
-        /* The peer as the kernel saw it at connect (SO_PEERCRED), and the roles the policy gave it. */
+        /* The peer as the kernel saw it at connect (SO_PEERCRED), and the roles the policy gave it.
+         */
         uid_t uid;
         gid_t gid;
         pid_t pid;
@@ -43,11 +44,11 @@ struct pktd_conn {
         uint64_t activity_usec;    /* last byte read or written, for the idle timeout */
 
         struct event *ev_read, *ev_write, *ev_timer;
-        bool reading;              /* ev_read is armed */
-        bool closing;              /* flush what is queued, then close */
-        uint64_t closing_usec;     /* when closing began, for PKTD_CLOSE_LINGER_SEC */
-        bool dead;                 /* to be freed from the loop (conn_kill) */
-        bool linked;               /* in d->conns */
+        bool reading;          /* ev_read is armed */
+        bool closing;          /* flush what is queued, then close */
+        uint64_t closing_usec; /* when closing began, for PKTD_CLOSE_LINGER_SEC */
+        bool dead;             /* to be freed from the loop (conn_kill) */
+        bool linked;           /* in d->conns */
 };
 
 /* Takes @fd (an accepted, non-blocking, close-on-exec socket with a peer that has @roles) and

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* From a validated call to its handler: the role check first (PermissionDenied says nothing more), then
- * MethodNotImplemented, ExpectedMore, the handler; counters for GetStatus; one log line per privileged
- * call (any method that needs a role beyond "connected"). */
+/* From a validated call to its handler: the role check first (PermissionDenied says nothing more),
+ * then MethodNotImplemented, ExpectedMore, the handler; counters for GetStatus; one log line per
+ * privileged call (any method that needs a role beyond "connected"). */
 #include <errno.h>
 #include <string.h>
 

@@ -13,9 +13,10 @@ struct pktp_call;
 struct pktp_error;
 
 /* Handles one validated call (parameters already checked against the interface file and the range
- * table; the role check already passed). Writes the reply's "parameters" object as JSON text into @out
- * (e.g. {"data":"...","length":42,"packet":{...}}) and returns 0, or fills @err and returns a negative
- * errno. @out starts empty; on failure whatever was written to it is discarded. Must not block. */
+ * table; the role check already passed). Writes the reply's "parameters" object as JSON text into
+ * @out (e.g. {"data":"...","length":42,"packet":{...}}) and returns 0, or fills @err and returns a
+ * negative errno. @out starts empty; on failure whatever was written to it is discarded. Must not
+ * block. */
 typedef int (*pktd_method_fn)(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                               struct pktp_buf *out, struct pktp_error *err);
 
@@ -52,8 +53,8 @@ extern const size_t pktd_methods_count;
 
 /* Runs one call parsed by pktp_call_parse(): role check (PermissionDenied, nothing more), not
  * implemented (MethodNotImplemented), then the handler. Counts the call and its errors, logs a
- * privileged call once. On success @out holds the reply's parameters object; on failure @err is filled.
- * Returns 0 or a negative errno. */
+ * privileged call once. On success @out holds the reply's parameters object; on failure @err is
+ * filled. Returns 0 or a negative errno. */
 int pktd_dispatch(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                   struct pktp_buf *out, struct pktp_error *err);
 

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Listening sockets: one we create at --listen PATH, or the ones systemd passes. Accepting applies the
- * policy before a single byte is read: a peer without a role is closed at once, and connection limits
- * are answered with a LimitExceeded frame and a close. */
+/* Listening sockets: one we create at --listen PATH, or the ones systemd passes. Accepting applies
+ * the policy before a single byte is read: a peer without a role is closed at once, and connection
+ * limits are answered with a LimitExceeded frame and a close. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <event2/event.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,6 @@
 #include <systemd/sd-daemon.h>
 #include <unistd.h>
 
-#include <event2/event.h>
-
 #include <pktp/buf.h>
 #include <pktp/error.h>
 
@@ -24,7 +23,7 @@
 #include "log.h"
 #include "pktd.h"
 
-/* Accepts per wake-up of one listener: a connect flood cannot starve the connections being served. */
+/* Accepts per wake-up of one listener: a connect flood cannot starve the connections served. */
 #define ACCEPT_BURST 32
 /* Pause after EMFILE/ENFILE: the backlog would wake us again at once, forever, otherwise. */
 #define ACCEPT_PAUSE_MSEC 100
@@ -203,7 +202,8 @@ pktd_listener_bind(struct pktd *d, const char *path, gid_t group)
         }
         memcpy(sa.sun_path, path, strlen(path) + 1);
 
-        /* A stale socket from an earlier run is replaced; anything else at the path is left alone. */
+        /* A stale socket from an earlier run is replaced; anything else at the path is left alone.
+         */
         if (lstat(path, &st) == 0) {
                 if (!S_ISSOCK(st.st_mode)) {
                         pktd_log(LOG_ERR, "--listen %s: exists and is not a socket", path);
@@ -220,7 +220,8 @@ pktd_listener_bind(struct pktd *d, const char *path, gid_t group)
         fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
         if (fd < 0)
                 return -errno;
-        /* Created 0660 from the start (no window where it is wider); pktd checks every peer anyway. */
+        /* Created 0660 from the start (no window where it is wider); pktd checks every peer anyway.
+         */
         old = umask(0117);
         r = bind(fd, (struct sockaddr *)&sa, sizeof(sa));
         if (r < 0)
@@ -260,8 +261,10 @@ pktd_listener_from_systemd(struct pktd *d)
                 int fl;
 
                 if (sd_is_socket_unix(fd, SOCK_STREAM, 1, NULL, 0) <= 0) {
-                        pktd_log(LOG_ERR, "systemd passed fd %d, which is not a listening Unix stream "
-                                          "socket", fd);
+                        pktd_log(LOG_ERR,
+                                 "systemd passed fd %d, which is not a listening Unix stream "
+                                 "socket",
+                                 fd);
                         return -EINVAL;
                 }
                 fl = fcntl(fd, F_GETFL);

@@ -68,12 +68,12 @@ emit(int priority, const char *msg, const uid_t *uid, const pid_t *pid, const ch
         if (use_journal) {
                 if (method)
                         (void)sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", priority,
-                                              "PKTD_UID=%u", (unsigned)*uid, "PKTD_PID=%d", (int)*pid,
-                                              "PKTD_METHOD=%s", method, NULL);
+                                              "PKTD_UID=%u", (unsigned)*uid, "PKTD_PID=%d",
+                                              (int)*pid, "PKTD_METHOD=%s", method, NULL);
                 else if (uid)
                         (void)sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", priority,
-                                              "PKTD_UID=%u", (unsigned)*uid, "PKTD_PID=%d", (int)*pid,
-                                              NULL);
+                                              "PKTD_UID=%u", (unsigned)*uid, "PKTD_PID=%d",
+                                              (int)*pid, NULL);
                 else
                         (void)sd_journal_send("MESSAGE=%s", msg, "PRIORITY=%d", priority, NULL);
                 return;

@@ -6,8 +6,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <syslog.h>
 #include <sys/types.h>
+#include <syslog.h>
 
 /* Decides where log lines go; call once at start-up (again after stderr changes). */
 void pktd_log_open(void);

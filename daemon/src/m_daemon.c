@@ -81,17 +81,19 @@ pktd_daemon_get_status(struct pktd *d, struct pktd_conn *c, const struct pktp_ca
         pktp_buf_puts(out, "{\"version\":");
         pktp_buf_json_str(out, PKTD_VERSION, strlen(PKTD_VERSION));
         pktp_buf_printf(out, ",\"uptimeNs\":%llu,\"connections\":%u,\"methods\":[",
-                        (unsigned long long)(pktd_now_usec() - d->start_usec) * 1000ull, d->n_conns);
+                        (unsigned long long)(pktd_now_usec() - d->start_usec) * 1000ull,
+                        d->n_conns);
         for (size_t i = 0; i < pktd_methods_count; i++)
                 pktp_buf_printf(out, "%s{\"method\":\"%s\",\"calls\":%llu,\"errors\":%llu}",
                                 i ? "," : "", pktd_methods[i].name,
                                 (unsigned long long)d->stats[i].calls,
                                 (unsigned long long)d->stats[i].errors);
-        pktp_buf_printf(out,
-                        "],\"limits\":{\"connections\":%u,\"connectionsPerUid\":%u,\"frameSize\":%zu,"
-                        "\"outputBuffer\":%zu,\"idleTimeoutSec\":%u}}",
-                        lim->connections, lim->connections_per_uid, lim->frame_size,
-                        lim->output_buffer, lim->idle_timeout_sec);
+        pktp_buf_printf(
+                out,
+                "],\"limits\":{\"connections\":%u,\"connectionsPerUid\":%u,\"frameSize\":%zu,"
+                "\"outputBuffer\":%zu,\"idleTimeoutSec\":%u}}",
+                lim->connections, lim->connections_per_uid, lim->frame_size, lim->output_buffer,
+                lim->idle_timeout_sec);
         return written(out, err);
 }
 

@@ -2,9 +2,8 @@
 /* org.varlink.service: what this service is and the text of its interfaces, straight from the
  * interface files embedded in libpktproto (the contract's source of truth). */
 #include <errno.h>
-#include <string.h>
-
 #include <json-c/json.h>
+#include <string.h>
 
 #include <pktp/buf.h>
 #include <pktp/error.h>
@@ -24,7 +23,8 @@ pktd_service_get_info(struct pktd *d, struct pktd_conn *c, const struct pktp_cal
         (void)c;
         (void)call;
         if (pktp_info_write(out, PKTD_VENDOR, "pktd", PKTD_VERSION, PKTD_URL) < 0 || out->err)
-                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "the reply could not be written");
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
+                                      "the reply could not be written");
         return 0;
 }
 
@@ -52,6 +52,7 @@ pktd_service_get_interface_description(struct pktd *d, struct pktd_conn *c,
         pktp_buf_json_str(out, text, strlen(text));
         pktp_buf_putc(out, '}');
         if (out->err)
-                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "the reply could not be written");
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
+                                      "the reply could not be written");
         return 0;
 }

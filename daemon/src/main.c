@@ -5,16 +5,15 @@
  *   SIGTERM/SIGINT  stop accepting, STOPPING=1, let queued replies leave (at most PKTD_DRAIN_SEC),
  *                   exit 0; a second one exits at once.
  *   SIGHUP          reload the config (the old one stays if the new one does not parse).
- * SIGPIPE is ignored: a client that vanishes mid-reply is an EPIPE on its connection, nothing more. */
+ * SIGPIPE is ignored: a client that vanishes mid-reply is an EPIPE on its connection, no more. */
 #include <errno.h>
+#include <event2/event.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <event2/event.h>
 
 #include "conf.h"
 #include "conn.h"
@@ -35,10 +34,13 @@ usage(FILE *f)
                 "The pktd packet daemon: serves packet building, dissection and interface listing\n"
                 "(later capture and injection) to local clients over a varlink-style Unix socket.\n"
                 "\n"
-                "  --listen PATH   socket to create (default " PKTD_LISTEN_DEFAULT "); sockets passed\n"
+                "  --listen PATH   socket to create (default " PKTD_LISTEN_DEFAULT
+                "); sockets passed\n"
                 "                  by systemd take precedence\n"
-                "  --config PATH   configuration file (default " PKTD_CONF_DEFAULT_PATH "; a missing\n"
-                "                  default file means built-in defaults, a missing named file is an error)\n"
+                "  --config PATH   configuration file (default " PKTD_CONF_DEFAULT_PATH
+                "; a missing\n"
+                "                  default file means built-in defaults, a missing named file is "
+                "an error)\n"
                 "  --allow-root    keep running as root with all capabilities (tests, debugging)\n"
                 "  --help          this text\n"
                 "  --version       the version\n");
@@ -143,11 +145,13 @@ setup(struct pktd *d, const char *listen_path)
         if (r == 0) {
                 uid_t uid;
 
-                /* The socket goes to the group of the user we run as, so its members can connect. */
+                /* The socket goes to the group of the user we run as, so its members can connect.
+                 */
                 if (geteuid() == 0 && !d->allow_root &&
                     pktd_user_lookup(d->conf->user, &uid, &sock_group) < 0)
                         sock_group = (gid_t)-1;
-                r = pktd_listener_bind(d, listen_path ? listen_path : PKTD_LISTEN_DEFAULT, sock_group);
+                r = pktd_listener_bind(d, listen_path ? listen_path : PKTD_LISTEN_DEFAULT,
+                                       sock_group);
                 if (r < 0)
                         return r;
         }

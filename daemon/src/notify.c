@@ -3,12 +3,11 @@
  * event loop (so a wedged loop stops pinging and systemd restarts us). Without $NOTIFY_SOCKET every
  * sd_notify() is a no-op. */
 #include <errno.h>
+#include <event2/event.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <systemd/sd-daemon.h>
 #include <time.h>
-
-#include <event2/event.h>
 
 #include "conn.h"
 #include "log.h"

@@ -49,7 +49,8 @@ pktd_closep(int *fd)
 }
 #define _cleanup_pktd_close_ _cleanup_(pktd_closep)
 
-/* The method table is small and fixed (dispatch.c); counters live in an array indexed by its row. */
+/* The method table is small and fixed (dispatch.c); counters live in an array indexed by its row.
+ */
 #define PKTD_METHODS_MAX 32
 
 struct pktd_method_stats {
@@ -59,24 +60,24 @@ struct pktd_method_stats {
 
 struct pktd {
         struct event_base *base;
-        struct pktd_conf *conf;          /* in force; a reload replaces it whole */
-        const char *conf_path;           /* --config, or the default */
-        bool conf_path_given;            /* a missing named file is an error, a missing default is not */
-        bool allow_root;                 /* --allow-root */
+        struct pktd_conf *conf; /* in force; a reload replaces it whole */
+        const char *conf_path;  /* --config, or the default */
+        bool conf_path_given;   /* a missing named file is an error, a missing default is not */
+        bool allow_root;        /* --allow-root */
 
         struct pktd_listener *listeners; /* singly linked */
         struct pktd_conn *conns;         /* doubly linked, newest first */
         unsigned n_conns;
         uint64_t next_conn_id;
 
-        uint64_t start_usec;             /* CLOCK_MONOTONIC at start-up, for uptimeNs */
-        bool stopping;                   /* SIGTERM/SIGINT seen: accept nothing, drain, exit */
+        uint64_t start_usec; /* CLOCK_MONOTONIC at start-up, for uptimeNs */
+        bool stopping;       /* SIGTERM/SIGINT seen: accept nothing, drain, exit */
 
         struct pktd_method_stats stats[PKTD_METHODS_MAX];
 
         struct event *sig_term, *sig_int, *sig_hup;
-        struct event *watchdog;          /* NULL unless systemd asked for pings */
-        struct event *drain;             /* bounds the time SIGTERM waits for queued replies */
+        struct event *watchdog; /* NULL unless systemd asked for pings */
+        struct event *drain;    /* bounds the time SIGTERM waits for queued replies */
         uint64_t watchdog_usec;
 };
 
@@ -84,8 +85,8 @@ struct pktd {
 uint64_t pktd_now_usec(void);
 
 /* policy.c: who the peer of a connected Unix socket is, and which roles (enum pktp_role bits) the
- * config gives it. Admin implies capture and inject. The supplementary groups come from SO_PEERGROUPS
- * (the peer's groups at connect time), at most PKTD_PEER_GROUPS_MAX of them. */
+ * config gives it. Admin implies capture and inject. The supplementary groups come from
+ * SO_PEERGROUPS (the peer's groups at connect time), at most PKTD_PEER_GROUPS_MAX of them. */
 #define PKTD_PEER_GROUPS_MAX 65536 /* the kernel's NGROUPS_MAX */
 struct pktd_peer {
         uid_t uid;
@@ -120,11 +121,12 @@ struct pktd_listener {
         struct pktd *d;
         int fd;
         struct event *ev;
-        char *path;       /* the socket we created (NULL: passed by systemd), unlinked at exit */
-        dev_t dev;        /* the inode we created, so we never unlink someone else's socket */
+        char *path; /* the socket we created (NULL: passed by systemd), unlinked at exit */
+        dev_t dev;  /* the inode we created, so we never unlink someone else's socket */
         ino_t ino;
 };
-/* Creates the socket at @path (0660, a stale socket file replaced; anything else there is an error). */
+/* Creates the socket at @path (0660, a stale socket file replaced; anything else there is an
+ * error). */
 int pktd_listener_bind(struct pktd *d, const char *path, gid_t group);
 /* Takes sockets passed by systemd (sd_listen_fds). Returns how many (0: none), or -errno. */
 int pktd_listener_from_systemd(struct pktd *d);
@@ -136,8 +138,8 @@ void pktd_listeners_free(struct pktd *d);
 
 /* m_daemon.c: logs the names in @c that did not resolve. */
 void pktd_conf_log_warnings(const struct pktd_conf *c, const char *path);
-/* m_daemon.c: reloads the config (SIGHUP, Daemon.Reload). On failure the old one stays and @err says
- * why. Re-evaluates every connection's roles; a connection left without a role is closed. */
+/* m_daemon.c: reloads the config (SIGHUP, Daemon.Reload). On failure the old one stays and @err
+ * says why. Re-evaluates every connection's roles; a connection left without a role is closed. */
 struct pktd_conf_error;
 int pktd_reload(struct pktd *d, struct pktd_conf_error *err);
 

@@ -46,7 +46,9 @@ pktd_policy_peer(int fd, struct pktd_peer *ret_peer, gid_t **ret_groups, size_t 
                 }
                 groups = g;
                 if (getsockopt(fd, SOL_SOCKET, SO_PEERGROUPS, groups, &glen) == 0) {
-                        *ret_peer = (struct pktd_peer){ .uid = cred.uid, .gid = cred.gid, .pid = cred.pid };
+                        *ret_peer = (struct pktd_peer){ .uid = cred.uid,
+                                                        .gid = cred.gid,
+                                                        .pid = cred.pid };
                         *ret_groups = groups;
                         *ret_n_groups = glen / sizeof(gid_t);
                         return 0;
@@ -84,7 +86,8 @@ pktd_policy_roles(const struct pktd_conf *conf, uid_t uid, gid_t gid, const gid_
 }
 
 int
-pktd_policy_check(const struct pktd_conf *conf, int fd, struct pktd_peer *ret_peer, unsigned *ret_roles)
+pktd_policy_check(const struct pktd_conf *conf, int fd, struct pktd_peer *ret_peer,
+                  unsigned *ret_roles)
 {
         gid_t *groups = NULL;
         size_t n = 0;
