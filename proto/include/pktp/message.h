@@ -34,11 +34,12 @@ struct pktp_buf;
  * object (a hash first), so the check costs O(n * this); the widest object a call has is a layer with
  * its fields, well under a hundred. */
 #define PKTP_MEMBERS_MAX 1024
-/* Objects and arrays in one frame. json-c spends about 600 bytes on an object (its hash table) and
- * 100 on an array: 1 MiB of "[{},{},..." would otherwise become 200 MB of tree. 16384 bounds it to
- * about 10 MB, and allows a Send of 1024 packets of 8 layers each. */
+/* Objects and arrays in one frame. json-c spends about 780 bytes on an object (its hash table) and
+ * 70 on any other value: 1 MiB of "[{},{},..." becomes 274 MB of tree (measured, json-c 0.16). 16384
+ * containers and PKTP_VALUES_MAX values cap the worst accepted frame at about 24 MB of tree, freed
+ * when the call is answered, while a Send of 1024 packets of several layers each still fits. */
 #define PKTP_CONTAINERS_MAX 16384
-/* Values of any kind in one frame (about 50 bytes each in json-c): bounds the tree to ~7 MB. */
+/* Values of any kind in one frame (131071 zeros: 9.4 MB of tree). */
 #define PKTP_VALUES_MAX 131072
 /* Characters of one number. An int64 needs 20, a double that round-trips 24; the bound keeps strtod()'s
  * work and the digits we look at small. */
