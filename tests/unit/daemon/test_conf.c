@@ -1,14 +1,14 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* pktd.conf: defaults, a full good file, and each kind of bad line reported with its line number. */
+/* pktd.conf: defaults, a full good file, and each kind of bad line reported with its line number.
+ */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "testutil.h"
-
 #include "conf.h"
+#include "testutil.h"
 
 static struct pktd_conf *
 parse_ok(const char *text)
@@ -87,7 +87,8 @@ test_conf_missing_named_file_is_an_error(void **state)
         struct pktd_conf *c = NULL;
 
         (void)state;
-        assert_int_equal(pktd_conf_load("/nonexistent-pktd-dir/pktd.conf", true, &c, &err), -ENOENT);
+        assert_int_equal(pktd_conf_load("/nonexistent-pktd-dir/pktd.conf", true, &c, &err),
+                         -ENOENT);
         assert_null(c);
         assert_int_equal(err.line, 0);
         assert_non_null(strstr(err.message, "does not exist"));

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* A connection in-process: pktd_conn over one end of a socketpair, a test client on the other, the
- * libevent loop pumped by hand. Framing, call order, oneway, errors that keep or close the connection,
- * roles, the frame cap, half-close, the idle timeout and the output cap. */
+ * libevent loop pumped by hand. Framing, call order, oneway, errors that keep or close the
+ * connection, roles, the frame cap, half-close, the idle timeout and the output cap. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <event2/event.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -14,23 +15,20 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <event2/event.h>
-
-#include "testutil.h"
-
 #include <pktp/message.h>
 
 #include "conf.h"
 #include "conn.h"
 #include "dispatch.h"
 #include "pktd.h"
+#include "testutil.h"
 
 #define ALL_ROLES (PKTP_ROLE_CAPTURE | PKTP_ROLE_INJECT | PKTP_ROLE_ADMIN)
 
 struct fixture {
         struct pktd d;
-        int peer;              /* the test client's end */
-        char *in;              /* what the client has received */
+        int peer; /* the test client's end */
+        char *in; /* what the client has received */
         size_t in_len;
         bool eof;
 };
@@ -49,7 +47,8 @@ fixture_new(const char *conf_text, unsigned roles, int sndbuf)
         f->d.start_usec = pktd_now_usec();
         assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0, sv), 0);
         if (sndbuf)
-                assert_int_equal(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)), 0);
+                assert_int_equal(setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf)),
+                                 0);
         assert_int_equal(pktd_conn_new(&f->d, sv[0], 0, 0, getpid(), roles), 0);
         f->peer = sv[1];
         return f;
@@ -157,7 +156,8 @@ static void
 test_conn_pipelined_calls_are_answered_in_call_order(void **state)
 {
         struct fixture *f = fixture_new(conf_default, ALL_ROLES, 0);
-        const char *ifaces[] = { "io.pktd.Packet", "io.pktd.Daemon", "io.pktd.Capture", "io.pktd.Inject" };
+        const char *ifaces[] = { "io.pktd.Packet", "io.pktd.Daemon", "io.pktd.Capture",
+                                 "io.pktd.Inject" };
         char call[256];
 
         (void)state;
@@ -319,8 +319,9 @@ test_conn_roles_are_checked_and_permission_denied_says_nothing(void **state)
         pump(f, 2000, 4);
         assert_int_equal(replies(f), 4);
         for (size_t i = 0; i < 3; i++)
-                assert_string_equal(reply(f, i), "{\"error\":\"org.varlink.service.PermissionDenied\","
-                                                 "\"parameters\":{}}");
+                assert_string_equal(reply(f, i),
+                                    "{\"error\":\"org.varlink.service.PermissionDenied\","
+                                    "\"parameters\":{}}");
         assert_non_null(strstr(reply(f, 3), "\"uptimeNs\""));
         fixture_free(f);
 }
@@ -428,8 +429,10 @@ main(void)
                 cmocka_unit_test(test_conn_oneway_call_gets_no_reply),
                 cmocka_unit_test(test_conn_unknown_method_is_answered_and_the_connection_kept),
                 cmocka_unit_test(test_conn_not_json_gets_protocol_error_then_close),
-                cmocka_unit_test(test_conn_frame_over_frame_size_without_nul_closes_with_limit_exceeded),
-                cmocka_unit_test(test_conn_frame_over_frame_size_with_nul_closes_with_limit_exceeded),
+                cmocka_unit_test(
+                        test_conn_frame_over_frame_size_without_nul_closes_with_limit_exceeded),
+                cmocka_unit_test(
+                        test_conn_frame_over_frame_size_with_nul_closes_with_limit_exceeded),
                 cmocka_unit_test(test_conn_frame_of_exactly_frame_size_is_taken),
                 cmocka_unit_test(test_conn_roles_are_checked_and_permission_denied_says_nothing),
                 cmocka_unit_test(test_conn_inject_role_gets_method_not_implemented_for_send),

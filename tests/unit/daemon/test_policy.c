@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Roles from real peer credentials: a child process switches to another uid/gid/groups and connects
- * to a Unix socket; pktd_policy_check() on the accepted end must see what the kernel says. Switching
- * uids needs root; without it the credential tests skip (the pure role mapping runs anyway). */
+ * to a Unix socket; pktd_policy_check() on the accepted end must see what the kernel says.
+ * Switching uids needs root; without it the credential tests skip (the pure role mapping runs
+ * anyway). */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <grp.h>
@@ -15,19 +16,18 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "testutil.h"
-
 #include <pktp/message.h>
 
 #include "conf.h"
 #include "pktd.h"
+#include "testutil.h"
 
 #define ALL_ROLES (PKTP_ROLE_CAPTURE | PKTP_ROLE_INJECT | PKTP_ROLE_ADMIN)
 /* ids no real account uses on a test machine */
-#define T_UID 61001
-#define T_GID 61001
+#define T_UID         61001
+#define T_GID         61001
 #define T_CAPTURE_GID 61100
-#define T_INJECT_GID 61200
+#define T_INJECT_GID  61200
 
 static struct pktd_conf *
 conf_of(const char *text)
@@ -200,7 +200,8 @@ test_policy_peer_credentials_are_the_kernel_s(void **state)
 static void
 test_policy_many_supplementary_groups_grow_the_buffer(void **state)
 {
-        /* More than the first guess (64): SO_PEERGROUPS answers ERANGE and the size, and we retry. */
+        /* More than the first guess (64): SO_PEERGROUPS answers ERANGE and the size, and we retry.
+         */
         gid_t groups[300];
         struct pktd_conf *c = conf_of(policy_text);
         struct server s;
