@@ -382,8 +382,10 @@ add_elems(struct reader *rd, unsigned idx, unsigned proto, unsigned s, struct js
                         break;
                 }
                 r = -EINVAL;
-                for (int form = 0; form < 4; form++) {
-                        int t = elem_text(&text, set, o, form);
+                /* The forms in order of preference: lengths left to the builder before given. */
+                static const int forms[] = { 0, 2, 1, 3 };
+                for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+                        int t = elem_text(&text, set, o, forms[f]);
                         if (t == -ENOMEM) {
                                 r = t;
                                 break;
