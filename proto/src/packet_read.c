@@ -341,6 +341,9 @@ elem_text(struct pktp_buf *b, const struct pkt_elem_set *set, struct json_object
         json_object_object_foreach(o, key, val) {
                 if (form == 2 && (!strcmp(key, "len") || !strcmp(key, "dlen") || !strcmp(key, "length")))
                         continue;
+                /* Field names only: a key cannot smuggle "=" or "," into the element text. */
+                if (!*key || key[strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")])
+                        return -EINVAL;
                 if (!first)
                         pktp_buf_putc(b, ',');
                 first = false;

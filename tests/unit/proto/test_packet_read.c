@@ -186,6 +186,10 @@ test_bad_layers_name_the_parameter(void **state)
         build_fails("{\"layers\":[{\"layer\":\"ip\",\"opts\":[{\"type\":2,\"body\":\"zz\"}]}]}", PKTP_ERR_BAD_PACKET,
                     "layers[0].opts[0]");
         build_fails("{\"layers\":[{\"layer\":\"ip\",\"opts\":[7]}]}", PKTP_ERR_BAD_PACKET, "layers[0].opts[0]");
+        /* A key cannot smuggle a second argument into the element text. */
+        build_fails("{\"layers\":[{\"layer\":\"ip\"},{\"layer\":\"udp\"},{\"layer\":\"dns\","
+                    "\"queries\":[{\"name\":\"a.example\",\"type=1,cls\":1}]}]}",
+                    PKTP_ERR_BAD_PACKET, "layers[2].queries[0]");
         /* More layers than a packet holds. */
         char json[4096];
         int k = sprintf(json, "{\"layers\":[");
