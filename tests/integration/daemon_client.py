@@ -280,6 +280,13 @@ class Daemon(pktd_harness.Pktd):
     helpers, and a non-zero exit on SIGTERM (a leak report under ASan, a crash) failing the test."""
 
     def __init__(self, config, **kw):
+        if sanitized() and "env" not in kw:
+            # ASan's quarantine (256 MiB by default) would make every freed block look resident:
+            # a smaller one keeps use-after-free detection for recent frees and RSS meaningful.
+            env = dict(os.environ)
+            opts = env.get("ASAN_OPTIONS", "")
+            env["ASAN_OPTIONS"] = (opts + ":" if opts else "") + "quarantine_size_mb=16"
+            kw["env"] = env
         super().__init__(pktd_harness.find_pktd(), config=config, **kw)
 
     def start(self):
