@@ -15,6 +15,7 @@ import base64
 import json
 import os
 import resource
+import select
 import selectors
 import signal
 import socket
@@ -395,6 +396,88 @@ def as_user(fn, uid, gid, groups=(), timeout=60.0):
     if "error" in out:
         raise AssertionError("in the child (uid %d gid %d groups %s):\n%s" % (uid, gid, list(groups), out["error"]))
     return out.get("ok")
+
+
+class HeldClient:
+    """A forked child with other credentials that holds one connection open and makes calls on it when
+    told (so a test can change pktd's config between its calls). call() returns the reply, or
+    "closed" when pktd closed the connection. close() ends the child (SIGKILL after a deadline)."""
+
+    def __init__(self, path, uid, gid, groups=(), timeout=20.0):
+        self.timeout = timeout
+        to_child_r, self.to_child = os.pipe()
+        self.from_child, from_child_w = os.pipe()
+        self.pid = os.fork()
+        if self.pid == 0:
+            try:
+                os.close(self.to_child)
+                os.close(self.from_child)
+                os.setgroups(list(groups))
+                os.setresgid(gid, gid, gid)
+                os.setresuid(uid, uid, uid)
+                c = Conn(path, 10.0)
+                rin = os.fdopen(to_child_r, "r")
+                wout = os.fdopen(from_child_w, "w")
+                wout.write(json.dumps("connected") + "\n")
+                wout.flush()
+                for line in rin:
+                    method, params = json.loads(line)
+                    try:
+                        out = c.rpc(method, params)
+                    except Closed:
+                        out = "closed"
+                    except Exception as e:  # reported, the parent decides
+                        out = "exception: %r" % e
+                    wout.write(json.dumps(out) + "\n")
+                    wout.flush()
+            finally:
+                os._exit(0)
+        os.close(to_child_r)
+        os.close(from_child_w)
+        self.rbuf = b""
+        assert self._read() == "connected"
+
+    def _read(self):
+        deadline = time.monotonic() + self.timeout
+        while b"\n" not in self.rbuf:
+            left = deadline - time.monotonic()
+            r, _, _ = select.select([self.from_child], [], [], max(0.0, left))
+            if not r:
+                self.close()
+                raise AssertionError("held client uid did not answer within %.0f s" % self.timeout)
+            chunk = os.read(self.from_child, 65536)
+            if not chunk:
+                raise AssertionError("held client died")
+            self.rbuf += chunk
+        line, _, self.rbuf = self.rbuf.partition(b"\n")
+        return json.loads(line)
+
+    def call(self, method, params=None):
+        os.write(self.to_child, (json.dumps([method, params]) + "\n").encode())
+        return self._read()
+
+    def close(self):
+        if self.pid:
+            for fd in (self.to_child, self.from_child):
+                try:
+                    os.close(fd)
+                except OSError:
+                    pass
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                if os.waitpid(self.pid, os.WNOHANG)[0] == self.pid:
+                    break
+                time.sleep(0.02)
+            else:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            self.pid = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 # ----------------------------------------------------------------------------------------------

@@ -114,6 +114,55 @@ def test_total_connection_limit_holds_across_uids():
             c.close()
 
 
+def padded_status(size):
+    """A GetStatus call of exactly @size bytes (NUL excluded), padded with JSON whitespace."""
+    head = b'{"method":"io.pktd.Daemon.GetStatus"'
+    return head + b" " * (size - len(head) - 1) + b"}\0"
+
+
+def test_frame_size_limit_from_the_config():
+    with Daemon(default_config(limits={"frameSize": 4096})) as d:
+        with d.connect() as c:
+            c.send_raw(padded_status(4096))
+            assert "parameters" in c.reply(), "a frame of exactly frameSize was refused"
+            c.send_raw(padded_status(4097))
+            frames = c.expect_close(10.0)
+            assert len(frames) == 1, frames
+            assert_error(json.loads(frames[0]), LIMIT, limit="frameSize", message=None)
+        with d.connect() as c:
+            c.send_raw(b'{"method":"io.pktd.Packet.Build","parameters":{"spec":"' + b"a" * 5000)
+            frames = c.expect_close(10.0)
+            assert len(frames) == 1, frames
+            assert_error(json.loads(frames[0]), LIMIT, limit="frameSize", message=None)
+        d.assert_alive()
+
+
+def test_idle_timeout_from_the_config():
+    idle = 2
+    with Daemon(default_config(limits={"idleTimeoutSec": idle})) as d:
+        with d.connect() as silent, d.connect() as active:
+            t0 = time.monotonic()
+            k = 0
+            closed_at = None
+            silent.sock.setblocking(False)
+            while time.monotonic() - t0 < idle + 3:
+                round_trip(active, k)  # a call every 0.25 s keeps this one alive
+                k += 1
+                try:
+                    if silent.sock.recv(1) == b"" and closed_at is None:
+                        closed_at = time.monotonic() - t0
+                except BlockingIOError:
+                    pass
+                except ConnectionResetError:
+                    closed_at = closed_at or time.monotonic() - t0
+                time.sleep(0.25)
+            print("idleTimeoutSec=%d: the silent connection was closed after %s s; the active one made %d "
+                  "round trips in %.1f s" % (idle, closed_at and "%.1f" % closed_at, k, time.monotonic() - t0))
+            assert closed_at is not None, "the silent connection outlived the idle timeout"
+            assert idle - 0.5 <= closed_at <= idle + 1.5, closed_at
+            round_trip(active, 4242)
+
+
 TESTS = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon_client import (Conn, Daemon, as_user, assert_error, assert_ok, build_params, check_build,  # noqa: E402
+from daemon_client import (Conn, Daemon, HeldClient, as_user, assert_error, assert_ok, build_params, check_build,  # noqa: E402
                            check_dissect, default_config, dissect_params, frame, is_closed_by_peer,
                            main, parse_reply)
 
@@ -163,6 +163,29 @@ def test_root_reloads_and_a_broken_config_leaves_the_old_one_in_force():
             assert all(v is True for v in got.values()), got
             # Root itself is still served.
             check_build(root.rpc("io.pktd.Packet.Build", build_params(9)), 9)
+        d.assert_alive()
+
+
+def test_reload_applies_to_connected_clients():
+    """Roles are recomputed for open connections on Reload: a client whose last role goes is closed,
+    one whose role changes gets the new answers on the same connection."""
+    with Daemon(CONFIG) as d, d.connect() as root:
+        with HeldClient(d.socket, CAPTURE_UID, CAPTURE_UID, [CAPTURE_GID]) as cap, \
+                HeldClient(d.socket, INJECT_UID, INJECT_UID, [INJECT_GID]) as inj:
+            assert "parameters" in cap.call("io.pktd.Capture.ListInterfaces", {})
+            assert inj.call("io.pktd.Capture.ListInterfaces", {}) == PERMISSION_DENIED
+            # capture moves to the inject group: the capture-only client has no role left, the
+            # inject client gains capture.
+            d.write_config(default_config(roles={"capture": "group:%d" % INJECT_GID}))
+            assert_ok(root.rpc("io.pktd.Daemon.Reload", {}), {"parameters": {}})
+            assert cap.call("io.pktd.Packet.Build", build_params(1)) == "closed"
+            li = inj.call("io.pktd.Capture.ListInterfaces", {})
+            assert "parameters" in li, li
+            assert_error(inj.call("io.pktd.Inject.Send", SEND_PARAMS), "org.varlink.service.MethodNotImplemented")
+            # And back: the inject client loses capture again, without reconnecting.
+            d.write_config(CONFIG)
+            assert_ok(root.rpc("io.pktd.Daemon.Reload", {}), {"parameters": {}})
+            assert inj.call("io.pktd.Capture.ListInterfaces", {}) == PERMISSION_DENIED
         d.assert_alive()
 
 
