@@ -391,6 +391,91 @@ test_corpus_packets_round_trip_byte_identical(void **state)
         }
 }
 
+/* Replaces member @key of @lo by each hostile value in turn and reads the packet back: it must
+ * succeed, or fail with an error naming a parameter and leave the packet empty. */
+static unsigned
+mutate_member(struct json_object *root, struct json_object *lo, const char *key)
+{
+        static const char *const hostile[] = {
+                "18446744073709551615", "-9223372036854775808", "-1", "1.5", "true", "null", "\"\"",
+                "\"0x\"", "\"zz\"", "\"\\u00ff\\u0100\"", "\"a,b)c(d=e\"", "[]", "[{}]", "[1,2]",
+                "[{\"type\":1,\"len\":300,\"body\":\"00\"}]", "{}", "\"<Root>\"", "\"999.1.1.1\"",
+                "[{\"name\":\"\",\"type\":65535}]",
+        };
+        struct json_object *orig = json_object_get(json_object_object_get(lo, key));
+        unsigned n = 0;
+
+        for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
+                struct pktp_error err = { 0 };
+                struct pkt q;
+                json_object_object_add(lo, key, json_tokener_parse(hostile[i]));
+                pkt_init(&q);
+                int r = pktp_packet_from_json(&q, root, &err);
+                if (r < 0) {
+                        assert_true(err.id != PKTP_OK);
+                        assert_true(err.message[0] != 0);
+                        assert_int_equal(q.n_layers, 0);
+                } else {
+                        const uint8_t *d;
+                        assert_true(pkt_serialize(&q, 0, &d) >= 0);
+                }
+                pkt_done(&q);
+                n++;
+        }
+        json_object_object_add(lo, key, orig);
+        return n;
+}
+
+static void
+test_hostile_values_in_corpus_layers_fail_cleanly(void **state)
+{
+        static const char *const files[] = { "dpkt/dns_icmp.pcap", "packetnet/ipv6_ndp.pcap",
+                                             "pypacker/examples__packets_ether.pcap" };
+        struct pktp_buf b;
+        unsigned tries = 0;
+
+        (void)state;
+        pktp_buf_init(&b, 1u << 20);
+        for (size_t fi = 0; fi < sizeof(files) / sizeof(files[0]); fi++) {
+                struct pkt_pcap *r;
+                struct pkt_pcap_rec rec;
+                struct pkt p;
+                unsigned no = 0;
+                assert_int_equal(pkt_pcap_open(tu_corpus(files[fi]), &r), 0);
+                pkt_init(&p);
+                /* Why 12 packets a file: every layer kind of these files shows up in the first few. */
+                while (no++ < 12 && pkt_pcap_next(r, &rec) == 1) {
+                        assert_int_equal(pkt_parse_dlt(&p, rec.linktype, rec.data, rec.caplen, rec.wire_len), 0);
+                        pktp_buf_reset(&b);
+                        pktp_buf_puts(&b, "{\"layers\":");
+                        assert_int_equal(pktp_packet_write_layers(&b, &p), 0);
+                        pktp_buf_putc(&b, '}');
+                        struct json_object *root = json_tokener_parse(b.data), *layers;
+                        assert_non_null(root);
+                        assert_true(json_object_object_get_ex(root, "layers", &layers));
+                        for (size_t i = 0; i < json_object_array_length(layers); i++) {
+                                struct json_object *lo = json_object_array_get_idx(layers, i);
+                                /* The keys first: mutating while iterating would move them. */
+                                char keys[64][64];
+                                unsigned nk = 0;
+                                json_object_object_foreach(lo, key, val) {
+                                        (void)val;
+                                        if (nk < 64 && strlen(key) < 64)
+                                                strcpy(keys[nk++], key);
+                                }
+                                for (unsigned k = 0; k < nk; k++)
+                                        tries += mutate_member(root, lo, keys[k]);
+                        }
+                        json_object_put(root);
+                }
+                pkt_done(&p);
+                pkt_pcap_close(r);
+        }
+        pktp_buf_done(&b);
+        printf("# %u hostile reads, each refused cleanly or built\n", tries);
+        assert_true(tries > 1000);
+}
+
 int
 main(void)
 {
@@ -404,6 +489,7 @@ main(void)
                 cmocka_unit_test(test_data_is_strict_base64_dissected_from_ethernet),
                 cmocka_unit_test(test_exactly_one_of_spec_layers_data),
                 cmocka_unit_test(test_corpus_packets_round_trip_byte_identical),
+                cmocka_unit_test(test_hostile_values_in_corpus_layers_fail_cleanly),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
