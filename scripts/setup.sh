@@ -8,6 +8,8 @@ cd "$(dirname "$0")/.."
 PACKAGES="build-essential cmake pkg-config clang libclang-rt-14-dev libpcap-dev libevent-dev
 libjson-c-dev libsystemd-dev libcmocka-dev tshark tcpdump python3-scapy libtins-dev iproute2
 systemd socat"
+# strace: tests/integration/test_systemd_sandbox.py traces pktd against pktd.service's sandbox.
+PACKAGES="$PACKAGES strace"
 
 missing=""
 for p in $PACKAGES; do
