@@ -349,9 +349,9 @@ round_trip_capture(const char *rel)
  * regression). What does not, and why (PKTP_RT_VERBOSE=1 prints each packet):
  *  - Ethernet padding and other trailers: no JSON member carries them (60-byte frames holding a
  *    54-byte TCP or 42-byte ARP packet come back 54 or 42 bytes long);
- *  - TLS: record and handshake bodies are no field, so the JSON does not carry them, and a TLS
- *    layer dissected empty (a segment continuing a record) comes back as a default 5-byte header;
- *  - PIM hellos: the layer has no element builder;
+ *  - TLS ("ssl"): record and handshake bodies are no field, so the JSON does not carry them; its
+ *    "hellos" set has no element builder; and a layer dissected empty (a segment continuing a
+ *    record) comes back as a default 5-byte header;
  *  - fields beyond the default header (LLC's "snap"): a header that a field value makes longer
  *    cannot be grown by setting fields;
  *  - IPv6 options with more than 253 data bytes: the shared RFC 791 option builder refuses an
