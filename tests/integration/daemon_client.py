@@ -339,6 +339,19 @@ class Daemon(pktd_harness.Pktd):
     def connect(self, timeout=10.0):
         return Conn(self.socket, timeout)
 
+    def running(self):
+        """For a Daemon started by hand: `with d.running():` stops and checks it like `with Daemon()`
+        (entering the Daemon itself would start a second pktd)."""
+        d = self
+
+        class _Ctx:
+            def __enter__(self):
+                return d
+
+            def __exit__(self, *exc):
+                return Daemon.__exit__(d, *exc)
+        return _Ctx()
+
     def __exit__(self, exc_type, exc, tb):
         rc = self.stop(timeout=20.0)
         if exc_type is not None:

@@ -153,6 +153,56 @@ def test_thousand_concurrent_clients_all_answered():
         assert b["calls"] >= CLIENTS * ROUNDS and b["errors"] == 0, b
 
 
+def cpu_seconds(pid):
+    f = open("/proc/%d/stat" % pid).read().rsplit(")", 1)[1].split()
+    return (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def test_out_of_fds_pktd_pauses_accepting_and_recovers():
+    """pktd started with RLIMIT_NOFILE 32 and 40 clients: accept() fails with EMFILE; pktd must neither
+    spin on the listening socket nor stop serving the clients it has, and must take the waiting ones
+    once fds are free again."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (32, hard))
+    d = Daemon(default_config(limits={"connections": 256, "connectionsPerUid": 256}))
+    try:
+        d.start()
+    except BaseException:
+        d.cleanup()
+        raise
+    finally:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    with d.running():
+        assert d.nofile_limit() == 32, d.nofile_limit()
+        conns = [connect_unix(d.socket, 5.0) for _ in range(40)]
+        try:
+            time.sleep(0.5)
+            fds = d.fds()
+            c0 = cpu_seconds(d.pid)
+            time.sleep(2.0)
+            cpu = cpu_seconds(d.pid) - c0
+            warnings = d.log().count("Too many open files")
+            print("pktd at RLIMIT_NOFILE %d holds %d fds; CPU over 2 s while clients wait: %.2f s; "
+                  "%d EMFILE warnings logged so far" % (d.nofile_limit(), fds, cpu, warnings))
+            assert cpu < 0.5, "pktd spins while it cannot accept (%.2f s of CPU in 2 s)" % cpu
+            for s in conns[:3]:
+                s.sendall(frame("io.pktd.Packet.Build", build_params(1)))
+                s.settimeout(5.0)
+                check_build(parse_reply(s.recv(65536).split(b"\0")[0]), 1)
+            for s in conns[:30]:
+                s.close()
+            for i, s in enumerate(conns[30:]):
+                s.setblocking(True)
+                s.settimeout(10.0)
+                s.sendall(frame("io.pktd.Packet.Build", build_params(i)))
+                check_build(parse_reply(s.recv(65536).split(b"\0")[0]), i)
+        finally:
+            for s in conns:
+                s.close()
+        d.assert_alive()
+
+
 TESTS = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
 
 if __name__ == "__main__":
