@@ -1,8 +1,16 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A dissected packet as JSON, written straight into a pktp_buf from pkt_visit(): no JSON objects, no
- * allocation once the buffer has grown, so that a capture stream can be encoded at line rate. The
- * shape is `pktctl read --json`'s (docs/pktctl.md), which moved here from tools/pktctl/json.c.
+ * A dissected packet as JSON, written straight into a pktp_buf: no JSON objects, no allocation once
+ * the buffer has grown, so that a capture stream can be encoded at line rate. The shape is
+ * `pktctl read --json`'s (docs/pktctl.md), which moved here from tools/pktctl/json.c.
+ *
+ * Two paths print the same bytes. The general one walks pkt_visit(), which formats every value as
+ * text for people; the direct one reads fields at fixed places straight from the packet through
+ * the protocol's field table, and asks libpkt by name only for the rest (DNS names, fields after
+ * variable ones). A packet the direct path cannot do exactly as the visitor would (a field the
+ * visitor reports as an integer for its odd bit position, a string the visitor would cut) is
+ * written again by the general path. test_packet_write holds the two to the same bytes on the
+ * corpus.
  */
 #include <arpa/inet.h>
 #include <errno.h>
