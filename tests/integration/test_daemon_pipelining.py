@@ -30,6 +30,17 @@ def test_hundred_calls_in_one_write_are_answered_in_call_order():
             pass
 
 
+def test_half_closed_client_gets_every_reply_then_eof():
+    """A client that writes its calls and shuts down its sending side still gets every reply, in
+    order, then EOF (pktd answers what it read before closing)."""
+    with Daemon(default_config()) as d, d.connect() as c:
+        c.send_raw(b"".join(frame(BUILD, build_params(2000 + i, i)) for i in range(100)))
+        c.sock.shutdown(socket.SHUT_WR)
+        for i in range(100):
+            check_build(c.reply(), 2000 + i, i)
+        assert c.expect_close(5.0) == [], "more after the replies"
+
+
 def test_mixed_pipeline_keeps_order_with_errors_in_place():
     with Daemon(default_config()) as d, d.connect() as c:
         data = check_build(c.rpc(BUILD, build_params(1)), 1)

@@ -216,6 +216,30 @@ def test_client_killed_mid_reply_leaves_pktd_serving_and_fds_at_baseline():
         d.assert_alive()
 
 
+def test_sigterm_with_a_client_not_reading_exits_cleanly_and_soon():
+    """SIGTERM drains: a client with ~3 MiB of replies it does not read, one mid-frame and one idle
+    must not keep pktd from exiting 0 within a few seconds (pktd lingers 2 s for unread output)."""
+    with Daemon(default_config()) as d:
+        hog = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM | socket.SOCK_CLOEXEC)
+        hog.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        hog.connect(d.socket)
+        hog.settimeout(10.0)
+        call = frame("org.varlink.service.GetInterfaceDescription", {"interface": "io.pktd.Packet"})
+        hog.sendall(call * 1500)  # ~3 MiB of replies, under the 8 MiB cap
+        partial = d.connect()
+        partial.send_raw(b'{"method":')
+        idle = d.connect()
+        time.sleep(0.5)
+        t0 = time.monotonic()
+        rc = d.stop(timeout=20.0)
+        took = time.monotonic() - t0
+        print("SIGTERM with 3 clients (one not reading): exit %s after %.2f s" % (rc, took))
+        assert rc == 0, "pktd exited with %s:\n%s" % (rc, d.stderr[-4000:])
+        assert took < 5.0, "pktd took %.1f s to stop" % took
+        for c in (hog, partial.sock, idle.sock):
+            c.close()
+
+
 TESTS = [(n, f) for n, f in sorted(globals().items()) if n.startswith("test_") and callable(f)]
 
 if __name__ == "__main__":
