@@ -22,6 +22,8 @@ pktctl_json_str(FILE *f, const char *s, size_t len)
 {
         struct pktp_buf b;
 
+        /* No cap of its own: the text is the caller's, already in memory, and at most 6 times longer
+         * escaped. */
         pktp_buf_init(&b, SIZE_MAX / 2);
         if (pktp_buf_json_str(&b, s, len) == 0)
                 fwrite(b.data, 1, b.len, f);
