@@ -217,6 +217,7 @@ handle_frame(struct pktd_conn *c, const char *frame, size_t len)
 
         r = pktp_call_parse(frame, len, &call, &err);
         if (r < 0) {
+                pktd_dispatch_invalid(c->d, c, frame, len, &err);
                 conn_reply_error(c, &err);
                 /* Not JSON, not a call or too big: the framing can no longer be trusted. */
                 if (err.id == PKTP_ERR_PROTOCOL_ERROR || err.id == PKTP_ERR_LIMIT_EXCEEDED)

@@ -3,6 +3,7 @@
  * then MethodNotImplemented, ExpectedMore, the handler; counters for GetStatus; one log line per
  * privileged call (any method that needs a role beyond "connected"). */
 #include <errno.h>
+#include <json-c/json.h>
 #include <string.h>
 
 #include <pktp/error.h>
@@ -81,4 +82,42 @@ pktd_dispatch(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                         d->stats[row].errors++;
         }
         return r;
+}
+
+void
+pktd_dispatch_invalid(struct pktd *d, struct pktd_conn *c, const char *frame, size_t len,
+                      struct pktp_error *err)
+{
+        const struct pktp_method *m;
+        struct json_tokener *tok;
+        struct json_object *root, *v;
+        int row;
+
+        if (err->id != PKTP_ERR_INVALID_PARAMETER || len > INT32_MAX)
+                return;
+        /* The frame passed pktp_json_check() (depth, size, duplicates) and the call shape check, so
+         * json-c may parse it again; only this error path pays for it. */
+        tok = json_tokener_new_ex(PKTP_DEPTH_MAX + 1);
+        if (!tok)
+                return;
+        root = json_tokener_parse_ex(tok, frame, (int)len);
+        json_tokener_free(tok);
+        if (!root)
+                return;
+        if (json_object_object_get_ex(root, "method", &v) &&
+            json_object_is_type(v, json_type_string)) {
+                m = pktp_method_find(json_object_get_string(v));
+                if (m) {
+                        row = method_row(m->name);
+                        if (row >= 0) {
+                                d->stats[row].calls++;
+                                d->stats[row].errors++;
+                        }
+                        if (m->roles && !(c->roles & m->roles)) {
+                                pktd_log_denied(c->uid, c->pid, c->id, m->name);
+                                (void)pktp_error_set(err, PKTP_ERR_PERMISSION_DENIED, NULL, NULL);
+                        }
+                }
+        }
+        json_object_put(root);
 }

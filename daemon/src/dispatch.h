@@ -58,4 +58,11 @@ extern const size_t pktd_methods_count;
 int pktd_dispatch(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                   struct pktp_buf *out, struct pktp_error *err);
 
+/* For a frame pktp_call_parse() refused with InvalidParameter (valid JSON, a call of a known
+ * method, bad parameters): counts the failed call against its method and, when the peer lacks the
+ * method's role, replaces @err with PermissionDenied — so a caller learns nothing about a method it
+ * may not use, not even what is wrong with its parameters. */
+void pktd_dispatch_invalid(struct pktd *d, struct pktd_conn *c, const char *frame, size_t len,
+                           struct pktp_error *err);
+
 #endif

@@ -327,6 +327,33 @@ test_conn_roles_are_checked_and_permission_denied_says_nothing(void **state)
 }
 
 static void
+test_conn_forbidden_method_with_bad_parameters_is_still_permission_denied(void **state)
+{
+        struct fixture *f = fixture_new(conf_default, PKTP_ROLE_CAPTURE, 0);
+        const char *bad =
+                "{\"method\":\"io.pktd.Inject.Send\",\"parameters\":{\"interface\":\"lo\","
+                "\"packets\":[],\"bogus\":1}}";
+
+        (void)state;
+        /* the caller may not use Send: it must not learn what is wrong with its parameters */
+        client_call(f, bad);
+        /* a method it may use still explains its bad parameters */
+        client_call(f, "{\"method\":\"io.pktd.Packet.Dissect\",\"parameters\":{\"data\":5}}");
+        pump(f, 2000, 2);
+        assert_int_equal(replies(f), 2);
+        assert_string_equal(reply(f, 0), "{\"error\":\"org.varlink.service.PermissionDenied\","
+                                         "\"parameters\":{}}");
+        assert_non_null(strstr(reply(f, 1), "org.varlink.service.InvalidParameter"));
+        fixture_free(f);
+
+        f = fixture_new(conf_default, ALL_ROLES, 0);
+        client_call(f, bad);
+        pump(f, 2000, 1);
+        assert_non_null(strstr(reply(f, 0), "org.varlink.service.InvalidParameter"));
+        fixture_free(f);
+}
+
+static void
 test_conn_inject_role_gets_method_not_implemented_for_send(void **state)
 {
         struct fixture *f = fixture_new(conf_default, PKTP_ROLE_INJECT, 0);
@@ -435,6 +462,8 @@ main(void)
                         test_conn_frame_over_frame_size_with_nul_closes_with_limit_exceeded),
                 cmocka_unit_test(test_conn_frame_of_exactly_frame_size_is_taken),
                 cmocka_unit_test(test_conn_roles_are_checked_and_permission_denied_says_nothing),
+                cmocka_unit_test(
+                        test_conn_forbidden_method_with_bad_parameters_is_still_permission_denied),
                 cmocka_unit_test(test_conn_inject_role_gets_method_not_implemented_for_send),
                 cmocka_unit_test(test_conn_half_close_still_gets_the_replies),
                 cmocka_unit_test(test_conn_idle_connection_is_closed_after_idle_timeout),
