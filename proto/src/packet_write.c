@@ -55,10 +55,18 @@ put_u64(struct pktp_buf *b, uint64_t v)
         char tmp[20];
         size_t i = sizeof(tmp);
 
-        do {
+        /* Most values are ports, lengths and flags: one division per two digits. */
+        while (v >= 100) {
+                unsigned two = (unsigned)(v % 100);
+                v /= 100;
+                tmp[--i] = (char)('0' + two % 10);
+                tmp[--i] = (char)('0' + two / 10);
+        }
+        if (v >= 10) {
                 tmp[--i] = (char)('0' + v % 10);
                 v /= 10;
-        } while (v);
+        }
+        tmp[--i] = (char)('0' + v);
         put(b, tmp + i, sizeof(tmp) - i);
 }
 
@@ -183,22 +191,23 @@ member(struct writer *w, const char *key)
 static void
 member_fast(struct pktp_buf *b, const char *key, bool is_first)
 {
-        size_t n = strlen(key);
+        /* Why 64: longer than any field name in a table; a longer one takes the general way. */
+        enum { NAME_FAST_MAX = 64 };
 
-        if (!b->err && b->data && n + 4 < b->cap - b->len) {
+        if (!b->err && b->data && NAME_FAST_MAX + 5 < b->cap - b->len) {
                 char *o = b->data + b->len;
                 if (!is_first)
                         *o++ = ',';
                 *o++ = '"';
                 size_t i = 0;
-                for (; i < n; i++) {
+                for (; i < NAME_FAST_MAX; i++) {
                         unsigned char c = (unsigned char)key[i];
                         if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\')
                                 break;
                         o[i] = (char)c;
                 }
-                if (i == n) {
-                        o += n;
+                if (key[i] == '\0') {
+                        o += i;
                         *o++ = '"';
                         *o++ = ':';
                         *o = '\0';
