@@ -229,14 +229,12 @@ handle_frame(struct pktd_conn *c, const char *frame, size_t len)
         pktp_buf_init(&params, out_max);
         r = pktd_dispatch(c->d, c, &call, &params, &err);
         if (!call.oneway) {
-                if (r >= 0 && params.err) {
-                        (void)pktp_error_set(&err,
-                                             params.err == -EMSGSIZE ? PKTP_ERR_LIMIT_EXCEEDED
-                                                                     : PKTP_ERR_INTERNAL,
-                                             params.err == -EMSGSIZE ? "outputBuffer" : NULL,
-                                             "the reply is larger than the output buffer");
-                        r = -EMSGSIZE;
-                }
+                if (r >= 0 && params.err == -EMSGSIZE)
+                        r = pktp_error_set(&err, PKTP_ERR_LIMIT_EXCEEDED, "outputBuffer",
+                                           "the reply is larger than the output buffer");
+                else if (r >= 0 && params.err)
+                        r = pktp_error_set(&err, PKTP_ERR_INTERNAL, NULL,
+                                           "out of memory writing the reply");
                 if (r >= 0) {
                         pktp_buf_init(&reply, out_max);
                         (void)pktp_reply_write(&reply, params.data, params.len, false);
