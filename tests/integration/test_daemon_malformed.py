@@ -19,7 +19,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from daemon_client import (Closed, Conn, Daemon, build_params, check_build, default_config,  # noqa: E402
+from daemon_client import (Closed, Daemon, build_params, check_build, default_config,  # noqa: E402
                            main, round_trip, sanitized)
 
 TOTAL = 10000
