@@ -159,7 +159,7 @@ def test_idle_timeout_from_the_config():
             print("idleTimeoutSec=%d: the silent connection was closed after %s s; the active one made %d "
                   "round trips in %.1f s" % (idle, closed_at and "%.1f" % closed_at, k, time.monotonic() - t0))
             assert closed_at is not None, "the silent connection outlived the idle timeout"
-            assert idle - 0.5 <= closed_at <= idle + 1.5, closed_at
+            assert idle - 0.5 <= closed_at <= idle + 3.0, closed_at
             round_trip(active, 4242)
 
 
