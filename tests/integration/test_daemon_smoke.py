@@ -85,6 +85,31 @@ def test_sigterm_with_a_client_connected_still_exits_0():
         c.close()
 
 
+def test_sigterm_with_unread_replies_exits_0_within_the_drain_bound():
+    """A client with replies queued that never reads must not hold pktd's exit up: each connection
+    gets 2 s to take its replies (all of them 5 s at most) and the exit status is still 0."""
+    import socket
+    with Pktd(PKTD, config=CONFIG) as d:
+        hog = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        hog.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+        hog.connect(d.socket)
+        call = b'{"method":"org.varlink.service.GetInterfaceDescription",' \
+               b'"parameters":{"interface":"io.pktd.Packet"}}\0'
+        hog.sendall(call * 200)   # ~1 MB of replies, far more than the socket buffers hold
+        with Client(d.socket) as c:
+            def hog_waits():
+                clients = c.call("io.pktd.Daemon.ListClients")["parameters"]["clients"]
+                return any(x["calls"] == 200 and x["outputQueued"] > 0 for x in clients)
+            check(wait_for(hog_waits, 5), "the hog's replies never queued up")
+        t0 = time.monotonic()
+        rc = d.stop(timeout=15)
+        took = time.monotonic() - t0
+        hog.close()
+        check(rc == 0, f"exit {rc}: {d.stderr}")
+        check(took < 8, f"SIGTERM took {took:.1f} s")
+        check("replies not read within" in d.stderr, d.stderr)
+
+
 def test_sighup_with_a_bad_config_keeps_the_old_one():
     with Pktd(PKTD, config=CONFIG) as d:
         d.write_config(CONFIG + "[limits\n")
