@@ -397,7 +397,7 @@ pktp_idl_parse(const char *text, size_t len, struct pktp_idl_interface **ret, ch
         iface = p_alloc(&p, sizeof(*iface));
         if (!iface)
                 goto fail;
-        if (memchr(text, '\0', len)) {
+        if (len && memchr(text, '\0', len)) {
                 p_fail(&p, "NUL byte in the interface text");
                 goto fail;
         }
