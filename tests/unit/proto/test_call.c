@@ -501,6 +501,62 @@ test_call_roles_and_implementation_flags_follow_the_contract(void **state)
         }
 }
 
+/* What the io.pktd interfaces do not use yet, through the validator directly: maps, floats, nested
+ * anonymous structs and enums, optional array elements, and limit rows on map values. */
+static void
+test_call_validator_handles_maps_floats_and_anonymous_types(void **state)
+{
+        static const char idl_text[] =
+                "interface org.example.v\n"
+                "type Opt (level: (low, high), weight: ?float)\n"
+                "method M(tags: ?[string]int, opts: ?[]?Opt, inner: ?(a: (b: ?string))) -> ()\n";
+        static const struct pktp_limit limits[] = {
+                { "tags.{}", PKTP_LIMIT_INT, 0, 10 },
+                { "inner.a.b", PKTP_LIMIT_STRING, 0, 3 },
+                { NULL },
+        };
+        const struct pktp_method row = { "org.example.v.M", 0, false, true, limits };
+        struct pktp_idl_interface *iface = NULL;
+        char msg[200];
+        static const struct {
+                const char *params;
+                const char *path;       /* NULL: valid */
+        } cases[] = {
+                { "{}", NULL },
+                { "{\"tags\":{\"a\":1,\"b\":10}}", NULL },
+                { "{\"tags\":{\"a\":1,\"b\":11}}", "tags.b" },
+                { "{\"tags\":{\"a\":\"1\"}}", "tags.a" },
+                { "{\"tags\":[1]}", "tags" },
+                { "{\"opts\":[null,{\"level\":\"low\"},{\"level\":\"high\",\"weight\":0.5}]}", NULL },
+                { "{\"opts\":[{\"level\":\"high\",\"weight\":2}]}", NULL },
+                { "{\"opts\":[{\"level\":\"mid\"}]}", "opts[0].level" },
+                { "{\"opts\":[{\"weight\":1.0}]}", "opts[0].level" },
+                { "{\"opts\":[{\"level\":\"low\",\"weight\":\"1\"}]}", "opts[0].weight" },
+                { "{\"inner\":{\"a\":{}}}", NULL },
+                { "{\"inner\":{\"a\":{\"b\":\"abc\"}}}", NULL },
+                { "{\"inner\":{\"a\":{\"b\":\"abcd\"}}}", "inner.a.b" },
+                { "{\"inner\":{\"a\":null}}", "inner.a" },
+                { "{\"inner\":{\"a\":{\"c\":1}}}", "inner.a.c" },
+        };
+
+        (void)state;
+        assert_int_equal(pktp_idl_parse(idl_text, strlen(idl_text), &iface, msg, sizeof(msg), NULL), 0);
+        const struct pktp_idl_member *m = pktp_idl_member_find(iface, "M", PKTP_IDL_MEMBER_METHOD);
+        assert_non_null(m);
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                struct json_object *o = json_tokener_parse(cases[i].params);
+                struct pktp_error e = { 0 };
+                assert_non_null(o);
+                int r = pktp_validate_params(&row, m, o, &e);
+                if (!cases[i].path && r != 0)
+                        fail_msg("%s refused: %s", cases[i].params, e.message);
+                if (cases[i].path && (r != -EINVAL || strcmp(e.arg, cases[i].path) != 0))
+                        fail_msg("%s: r=%d path \"%s\", want \"%s\"", cases[i].params, r, e.arg, cases[i].path);
+                json_object_put(o);
+        }
+        pktp_idl_free(iface);
+}
+
 static void
 test_call_reply_frames(void **state)
 {
@@ -538,6 +594,7 @@ main(void)
                 cmocka_unit_test(test_call_frame_limit_is_1_MiB),
                 cmocka_unit_test(test_call_method_rows_match_the_interface_files),
                 cmocka_unit_test(test_call_roles_and_implementation_flags_follow_the_contract),
+                cmocka_unit_test(test_call_validator_handles_maps_floats_and_anonymous_types),
                 cmocka_unit_test(test_call_reply_frames),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
