@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -29,6 +30,9 @@
 #define ACCEPT_PAUSE_MSEC 100
 /* The listen() backlog; the kernel caps it at net.core.somaxconn. */
 #define LISTEN_BACKLOG 256
+/* Descriptors kept beside the connections: stdio, the event loop's own, listeners, netlink and
+ * capture handles to come. */
+#define PKTD_FD_RESERVE 64
 /* An error frame at accept is a few hundred bytes. */
 #define REFUSE_FRAME_MAX 1024
 
@@ -135,6 +139,9 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
                 int fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 
                 if (fd >= 0) {
+                        if (l->starved)
+                                pktd_log(LOG_NOTICE, "accepting connections again");
+                        l->starved = false;
                         accept_one(d, fd);
                         continue;
                 }
@@ -144,8 +151,13 @@ accept_cb(evutil_socket_t lfd, short what, void *arg)
                 if (errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM) {
                         struct timeval tv = { 0, ACCEPT_PAUSE_MSEC * 1000 };
 
-                        pktd_log(LOG_WARNING, "accept: %s; pausing for %d ms", strerror(errno),
-                                 ACCEPT_PAUSE_MSEC);
+                        /* Once per episode: the retry every 100 ms must not flood the log. */
+                        if (!l->starved)
+                                pktd_log(LOG_WARNING,
+                                         "accept: %s; retrying every %d ms (lower [limits] "
+                                         "connections or raise LimitNOFILE)",
+                                         strerror(errno), ACCEPT_PAUSE_MSEC);
+                        l->starved = true;
                         (void)event_del(l->ev);
                         (void)event_base_once(d->base, -1, EV_TIMEOUT, resume_cb, l, &tv);
                         return;
@@ -293,4 +305,25 @@ pktd_listeners_stop(struct pktd *d)
 {
         for (struct pktd_listener *l = d->listeners; l; l = l->next)
                 (void)event_del(l->ev);
+}
+
+/* Makes room for the configured connections: each is one fd, plus what the loop, the listeners,
+ * netlink and (later) capture handles need. pktd uses epoll, never select(), so a soft limit above
+ * 1024 is safe to take up to the hard limit. */
+void
+pktd_fd_limit_fit(const struct pktd_conf *conf)
+{
+        rlim_t want = (rlim_t)conf->limits.connections + PKTD_FD_RESERVE;
+        struct rlimit rl;
+
+        if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
+                return;
+        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
+        (void)setrlimit(RLIMIT_NOFILE, &rl);
+        if (rl.rlim_cur < want)
+                pktd_log(LOG_WARNING,
+                         "RLIMIT_NOFILE is %llu, below connections (%u) + %d: connections beyond "
+                         "it wait in the listen backlog",
+                         (unsigned long long)rl.rlim_cur, conf->limits.connections,
+                         PKTD_FD_RESERVE);
 }

@@ -124,6 +124,7 @@ struct pktd_listener {
         char *path; /* the socket we created (NULL: passed by systemd), unlinked at exit */
         dev_t dev;  /* the inode we created, so we never unlink someone else's socket */
         ino_t ino;
+        bool starved; /* out of fds: said once, quiet until an accept works again */
 };
 /* Creates the socket at @path (0660, a stale socket file replaced; anything else there is an
  * error). */
@@ -132,6 +133,9 @@ int pktd_listener_bind(struct pktd *d, const char *path, gid_t group);
 int pktd_listener_from_systemd(struct pktd *d);
 /* Starts accepting on every listener. */
 int pktd_listeners_start(struct pktd *d);
+/* Raises RLIMIT_NOFILE's soft limit (up to the hard one) to fit @conf's connections; warns if it
+ * cannot. */
+void pktd_fd_limit_fit(const struct pktd_conf *conf);
 /* Stops accepting (SIGTERM) without closing. */
 void pktd_listeners_stop(struct pktd *d);
 void pktd_listeners_free(struct pktd *d);
