@@ -307,23 +307,20 @@ pktd_listeners_stop(struct pktd *d)
                 (void)event_del(l->ev);
 }
 
-/* Makes room for the configured connections: each is one fd, plus what the loop, the listeners,
- * netlink and (later) capture handles need. pktd uses epoll, never select(), so a soft limit above
- * 1024 is safe to take up to the hard limit. */
+/* Each connection is one fd, beside what the loop, the listeners, netlink and (later) capture
+ * handles need. pktd does not raise its own limit (that is the unit's LimitNOFILE=, or the caller's
+ * ulimit, to decide); it says when the limit cannot hold the configured connections. */
 void
-pktd_fd_limit_fit(const struct pktd_conf *conf)
+pktd_fd_limit_check(const struct pktd_conf *conf)
 {
         rlim_t want = (rlim_t)conf->limits.connections + PKTD_FD_RESERVE;
         struct rlimit rl;
 
         if (getrlimit(RLIMIT_NOFILE, &rl) < 0 || rl.rlim_cur >= want)
                 return;
-        rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max >= want ? want : rl.rlim_max;
-        (void)setrlimit(RLIMIT_NOFILE, &rl);
-        if (rl.rlim_cur < want)
-                pktd_log(LOG_WARNING,
-                         "RLIMIT_NOFILE is %llu, below connections (%u) + %d: connections beyond "
-                         "it wait in the listen backlog",
-                         (unsigned long long)rl.rlim_cur, conf->limits.connections,
-                         PKTD_FD_RESERVE);
+        pktd_log(
+                LOG_WARNING,
+                "RLIMIT_NOFILE is %llu, below connections (%u) + %d: connections beyond it wait in "
+                "the listen backlog",
+                (unsigned long long)rl.rlim_cur, conf->limits.connections, PKTD_FD_RESERVE);
 }

@@ -35,7 +35,7 @@ pktd_reload(struct pktd *d, struct pktd_conf_error *err)
                 return r;
         }
         pktd_conf_log_warnings(conf, d->conf_path);
-        pktd_fd_limit_fit(conf);
+        pktd_fd_limit_check(conf);
         pktd_conf_free(d->conf);
         d->conf = conf;
         /* Roles follow the new policy at once: a client whose access was taken away is closed (its

@@ -132,7 +132,7 @@ setup(struct pktd *d, const char *listen_path)
         }
         pktd_conf_log_warnings(d->conf, d->conf_path);
         d->allow_root = d->allow_root || d->conf->allow_root;
-        pktd_fd_limit_fit(d->conf);
+        pktd_fd_limit_check(d->conf);
 
         d->base = event_base_new();
         if (!d->base)

@@ -133,9 +133,8 @@ int pktd_listener_bind(struct pktd *d, const char *path, gid_t group);
 int pktd_listener_from_systemd(struct pktd *d);
 /* Starts accepting on every listener. */
 int pktd_listeners_start(struct pktd *d);
-/* Raises RLIMIT_NOFILE's soft limit (up to the hard one) to fit @conf's connections; warns if it
- * cannot. */
-void pktd_fd_limit_fit(const struct pktd_conf *conf);
+/* Warns when RLIMIT_NOFILE cannot hold @conf's connections. */
+void pktd_fd_limit_check(const struct pktd_conf *conf);
 /* Stops accepting (SIGTERM) without closing. */
 void pktd_listeners_stop(struct pktd *d);
 void pktd_listeners_free(struct pktd *d);
