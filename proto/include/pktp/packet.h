@@ -33,6 +33,45 @@ int pktp_packet_write(struct pktp_buf *b, struct pkt *p);
  * pktp_packet_write(). */
 int pktp_packet_write_layers(struct pktp_buf *b, struct pkt *p);
 
+/* Why 512 bytes: a summary is one line for a terminal (pktctl watch) or a log; the layer stack of the
+ * deepest corpus packet and two IPv6 addresses with ports take well under half of it. A longer line is
+ * cut and ends in "..." (never mid-escape: the text is plain ASCII). */
+#define PKTP_SUMMARY_MAX 512u
+
+/* Appends one line (no newline) describing @p, tcpdump-like: the layer stack joined with "/", then
+ * the most useful addressing and a few per-protocol details, e.g.
+ *   ethernet/ip/icmp/echo 192.0.2.1 > 192.0.2.2 echo-request id 1 seq 1
+ *   ethernet/ip6/tcp 2001:db8::1.40000 > 2001:db8::2.80 [S] seq 1 win 64240
+ *   ethernet/arp who-has 192.0.2.2 tell 192.0.2.1
+ * with " [truncated]" / " [malformed]" when a layer is flagged. Plain printable ASCII, at most
+ * PKTP_SUMMARY_MAX bytes; allocates nothing beyond @b. Returns 0 or the sticky error of @b. */
+int pktp_packet_summary(struct pktp_buf *b, struct pkt *p);
+
+/* The output forms of a captured packet (io.pktd.Capture's output, Inject's SendReceive output). */
+enum pktp_form {
+        PKTP_FORM_SUMMARY,
+        PKTP_FORM_LAYERS,
+        PKTP_FORM_RAW,
+};
+
+/* "summary", "layers" or "raw" to its form: 0, or -EINVAL for anything else (and NULL). */
+int pktp_form_from_name(const char *name, enum pktp_form *ret_form);
+
+/* A captured packet for a reply: @p parsed by the caller (pkt_parse_dlt()); its captured bytes are
+ * pkt_data()/pkt_len() and its length on the wire p->wire_len. */
+struct pktp_captured {
+        uint64_t ts_ns;      /* capture time, ns since the epoch */
+        struct pkt *p;       /* dissected further here for the summary and layers forms */
+        enum pktp_form form;
+};
+
+/* Writes the io.pktd.Capture "Captured" object:
+ *   {"tsNs":N,"caplen":N,"len":N,"summary":"..."}       form summary (pktp_packet_summary())
+ *   {"tsNs":N,"caplen":N,"len":N,"layers":[...]}        form layers (pktp_packet_write_layers())
+ *   {"tsNs":N,"caplen":N,"len":N,"data":"<base64>"}     form raw (the captured bytes)
+ * Returns 0, -EINVAL (NULL, or an unknown form), or the sticky error of @b. */
+int pktp_captured_write(struct pktp_buf *b, const struct pktp_captured *c);
+
 /* Limits on what a client can make pktp_packet_from_json() do. Why 64 KiB of spec: it is a frame
  * field anyway (frames are capped at 1 MiB), and no packet needs more text than a jumbo frame in hex.
  * Why 2 KiB per value: longer than any field or element's text; raw payloads and "bytes" fields take
