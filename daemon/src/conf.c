@@ -4,7 +4,12 @@
  *   # comment            a '#' starts a comment anywhere on a line
  *   [roles]              admin / capture / inject = space-separated principals:
  *   capture = group:pktd user:NAME, user:UID, group:NAME, group:GID
- *   [limits]             connections, connectionsPerUid, frameSize, outputBuffer, idleTimeoutSec
+ *   [limits]             connections, connectionsPerUid, frameSize, outputBuffer, idleTimeoutSec,
+ *                        subscriptions, subscriptionsPerUid, srPerUid, srProbes, srDurationMs,
+ *                        streamHighWater, streamLowWater
+ *   [capture]            interfaces = * | NAME...
+ *   [inject]             interfaces = * | NAME..., packetsPerSecond, bytesPerSecond,
+ *                        allowSpoofing = yes|no
  *   [daemon]             user = NAME, allowRoot = yes|no
  *
  * Unknown sections or keys, a key set twice, bad numbers and out-of-range limits are errors with
@@ -30,7 +35,7 @@
 /* A line longer than this is not a config line (and would not fit the error message anyway). */
 #define LINE_MAX_LEN 4096
 
-enum section { SEC_NONE, SEC_ROLES, SEC_LIMITS, SEC_DAEMON };
+enum section { SEC_NONE, SEC_ROLES, SEC_LIMITS, SEC_DAEMON, SEC_CAPTURE, SEC_INJECT };
 
 /* Keys are tracked so a key set twice is an error. */
 enum key {
@@ -44,6 +49,18 @@ enum key {
         K_IDLE_TIMEOUT,
         K_USER,
         K_ALLOW_ROOT,
+        K_SUBSCRIPTIONS,
+        K_SUBSCRIPTIONS_PER_UID,
+        K_SR_PER_UID,
+        K_SR_PROBES,
+        K_SR_DURATION_MS,
+        K_STREAM_HIGH_WATER,
+        K_STREAM_LOW_WATER,
+        K_CAPTURE_IFACES,
+        K_INJECT_IFACES,
+        K_INJECT_PPS,
+        K_INJECT_BPS,
+        K_ALLOW_SPOOFING,
         _K_MAX,
 };
 
@@ -68,6 +85,27 @@ static const struct {
                                     PKTD_IDLE_TIMEOUT_MIN, PKTD_IDLE_TIMEOUT_MAX },
         [K_USER]                = { SEC_DAEMON, "user" },
         [K_ALLOW_ROOT]          = { SEC_DAEMON, "allowRoot" },
+        [K_SUBSCRIPTIONS]       = { SEC_LIMITS, "subscriptions",
+                                    PKTD_SUBSCRIPTIONS_MIN, PKTD_SUBSCRIPTIONS_MAX },
+        [K_SUBSCRIPTIONS_PER_UID] = { SEC_LIMITS, "subscriptionsPerUid",
+                                    PKTD_SUBSCRIPTIONS_MIN, PKTD_SUBSCRIPTIONS_MAX },
+        [K_SR_PER_UID]          = { SEC_LIMITS, "srPerUid",
+                                    PKTD_SR_PER_UID_MIN, PKTD_SR_PER_UID_MAX },
+        [K_SR_PROBES]           = { SEC_LIMITS, "srProbes",
+                                    PKTD_SR_PROBES_MIN, PKTD_SR_PROBES_MAX },
+        [K_SR_DURATION_MS]      = { SEC_LIMITS, "srDurationMs",
+                                    PKTD_SR_DURATION_MS_MIN, PKTD_SR_DURATION_MS_MAX },
+        [K_STREAM_HIGH_WATER]   = { SEC_LIMITS, "streamHighWater",
+                                    PKTD_STREAM_WATER_MIN, PKTD_STREAM_WATER_MAX },
+        [K_STREAM_LOW_WATER]    = { SEC_LIMITS, "streamLowWater",
+                                    PKTD_STREAM_WATER_MIN, PKTD_STREAM_WATER_MAX },
+        [K_CAPTURE_IFACES]      = { SEC_CAPTURE, "interfaces" },
+        [K_INJECT_IFACES]       = { SEC_INJECT, "interfaces" },
+        [K_INJECT_PPS]          = { SEC_INJECT, "packetsPerSecond",
+                                    PKTD_INJECT_PPS_MIN, PKTD_INJECT_PPS_MAX },
+        [K_INJECT_BPS]          = { SEC_INJECT, "bytesPerSecond",
+                                    PKTD_INJECT_BPS_MIN, PKTD_INJECT_BPS_MAX },
+        [K_ALLOW_SPOOFING]      = { SEC_INJECT, "allowSpoofing" },
 };
 /* clang-format on */
 
@@ -234,6 +272,64 @@ parse_role(struct pktd_conf *c, struct pktd_role_conf *role, char *value, unsign
         return 0;
 }
 
+/* A name the kernel would accept for a network interface (dev_valid_name()): 1 to IFNAMSIZ-1
+ * bytes, not "." or "..", no '/', ':' or white space. Control bytes are refused too. */
+static bool
+iface_name_is_valid(const char *s)
+{
+        size_t n = strlen(s);
+
+        if (n == 0 || n >= IFNAMSIZ || strcmp(s, ".") == 0 || strcmp(s, "..") == 0)
+                return false;
+        for (; *s; s++)
+                if (*s == '/' || *s == ':' || (unsigned char)*s <= ' ' || *s == 0x7f)
+                        return false;
+        return true;
+}
+
+/* "*" (every interface), or space-separated kernel names; empty: none. */
+static int
+parse_iface_list(struct pktd_iface_list *l, char *value, unsigned line, const char *key,
+                 struct pktd_conf_error *err)
+{
+        char *save = NULL;
+
+        l->all = false;
+        l->n = 0;
+        for (char *tok = strtok_r(value, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+                if (strcmp(tok, "*") == 0) {
+                        l->all = true;
+                        continue;
+                }
+                if (!iface_name_is_valid(tok))
+                        return fail(err, line, "%s: '%.40s' is not an interface name", key, tok);
+                for (size_t i = 0; i < l->n; i++)
+                        if (strcmp(l->names[i], tok) == 0)
+                                return fail(err, line, "%s: '%s' is listed twice", key, tok);
+                if (l->n >= PKTD_CONF_IFACES_MAX)
+                        return fail(err, line, "%s: more than %d interfaces", key,
+                                    PKTD_CONF_IFACES_MAX);
+                (void)snprintf(l->names[l->n], IFNAMSIZ, "%s", tok);
+                l->n++;
+        }
+        if (l->all && l->n > 0)
+                return fail(err, line, "%s: '*' already means every interface; give '*' or names",
+                            key);
+        return 0;
+}
+
+static int
+parse_bool(const char *value, bool *ret)
+{
+        if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0)
+                *ret = true;
+        else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0)
+                *ret = false;
+        else
+                return -EINVAL;
+        return 0;
+}
+
 static int
 set_key(struct pktd_conf *c, enum key k, char *value, unsigned line, struct pktd_conf_error *err)
 {
@@ -252,13 +348,19 @@ set_key(struct pktd_conf *c, enum key k, char *value, unsigned line, struct pktd
                 (void)snprintf(c->user, sizeof(c->user), "%s", value);
                 return 0;
         case K_ALLOW_ROOT:
-                if (strcmp(value, "yes") == 0 || strcmp(value, "true") == 0)
-                        c->allow_root = true;
-                else if (strcmp(value, "no") == 0 || strcmp(value, "false") == 0)
-                        c->allow_root = false;
-                else
+                if (parse_bool(value, &c->allow_root) < 0)
                         return fail(err, line, "allowRoot: '%.40s' is not yes or no", value);
                 return 0;
+        case K_ALLOW_SPOOFING:
+                if (parse_bool(value, &c->inject.allow_spoofing) < 0)
+                        return fail(err, line, "allowSpoofing: '%.40s' is not yes or no", value);
+                return 0;
+        case K_CAPTURE_IFACES:
+                return parse_iface_list(&c->capture_ifaces, value, line, "[capture] interfaces",
+                                        err);
+        case K_INJECT_IFACES:
+                return parse_iface_list(&c->inject_ifaces, value, line, "[inject] interfaces",
+                                        err);
         default:
                 break;
         }
@@ -283,6 +385,33 @@ set_key(struct pktd_conf *c, enum key k, char *value, unsigned line, struct pktd
                 break;
         case K_IDLE_TIMEOUT:
                 c->limits.idle_timeout_sec = (unsigned)v;
+                break;
+        case K_SUBSCRIPTIONS:
+                c->limits.subscriptions = (unsigned)v;
+                break;
+        case K_SUBSCRIPTIONS_PER_UID:
+                c->limits.subscriptions_per_uid = (unsigned)v;
+                break;
+        case K_SR_PER_UID:
+                c->limits.sr_per_uid = (unsigned)v;
+                break;
+        case K_SR_PROBES:
+                c->limits.sr_probes = (unsigned)v;
+                break;
+        case K_SR_DURATION_MS:
+                c->limits.sr_duration_ms = (unsigned)v;
+                break;
+        case K_STREAM_HIGH_WATER:
+                c->limits.stream_high_water = (size_t)v;
+                break;
+        case K_STREAM_LOW_WATER:
+                c->limits.stream_low_water = (size_t)v;
+                break;
+        case K_INJECT_PPS:
+                c->inject.packets_per_second = v;
+                break;
+        case K_INJECT_BPS:
+                c->inject.bytes_per_second = v;
                 break;
         default:
                 break;
@@ -329,6 +458,10 @@ parse_line(struct pktd_conf *c, char *line, unsigned lineno, enum section *sec, 
                         *sec = SEC_LIMITS;
                 else if (strcmp(s, "daemon") == 0)
                         *sec = SEC_DAEMON;
+                else if (strcmp(s, "capture") == 0)
+                        *sec = SEC_CAPTURE;
+                else if (strcmp(s, "inject") == 0)
+                        *sec = SEC_INJECT;
                 else
                         return fail(err, lineno, "unknown section [%.40s]", s);
                 return 0;
@@ -348,7 +481,9 @@ parse_line(struct pktd_conf *c, char *line, unsigned lineno, enum section *sec, 
                 if (seen[k])
                         return fail(err, lineno, "%s is set twice", key);
                 seen[k] = true;
-                if (!*value && *sec != SEC_ROLES)
+                /* An empty role or interface list is meaningful: nobody, no interface. */
+                if (!*value && *sec != SEC_ROLES && k != K_CAPTURE_IFACES &&
+                    k != K_INJECT_IFACES)
                         return fail(err, lineno, "%s has no value", key);
                 return set_key(c, (enum key)k, value, lineno, err);
         }
@@ -375,6 +510,20 @@ pktd_conf_defaults(struct pktd_conf *c)
                 .frame_size = PKTD_FRAME_SIZE_DEFAULT,
                 .output_buffer = PKTD_OUTPUT_BUFFER_DEFAULT,
                 .idle_timeout_sec = PKTD_IDLE_TIMEOUT_DEFAULT,
+                .subscriptions = PKTD_SUBSCRIPTIONS_DEFAULT,
+                .subscriptions_per_uid = PKTD_SUBSCRIPTIONS_PER_UID_DEFAULT,
+                .sr_per_uid = PKTD_SR_PER_UID_DEFAULT,
+                .sr_probes = PKTD_SR_PROBES_DEFAULT,
+                .sr_duration_ms = PKTD_SR_DURATION_MS_DEFAULT,
+                .stream_high_water = PKTD_STREAM_HIGH_WATER_DEFAULT,
+                .stream_low_water = PKTD_STREAM_LOW_WATER_DEFAULT,
+        };
+        c->capture_ifaces.all = true;
+        c->inject_ifaces.all = true;
+        c->inject = (struct pktd_inject_conf){
+                .packets_per_second = PKTD_INJECT_PPS_DEFAULT,
+                .bytes_per_second = PKTD_INJECT_BPS_DEFAULT,
+                .allow_spoofing = false,
         };
         (void)snprintf(c->user, sizeof(c->user), "%s", PKTD_USER_DEFAULT);
         c->allow_root = false;
@@ -422,6 +571,13 @@ pktd_conf_parse(const char *text, size_t len, struct pktd_conf **ret, struct pkt
         if (c->limits.connections_per_uid > c->limits.connections)
                 return fail(err, 0, "connectionsPerUid (%u) is above connections (%u)",
                             c->limits.connections_per_uid, c->limits.connections);
+        if (c->limits.subscriptions_per_uid > c->limits.subscriptions)
+                return fail(err, 0, "subscriptionsPerUid (%u) is above subscriptions (%u)",
+                            c->limits.subscriptions_per_uid, c->limits.subscriptions);
+        /* Equal watermarks would stop and resume a stream on every reply. */
+        if (c->limits.stream_low_water >= c->limits.stream_high_water)
+                return fail(err, 0, "streamLowWater (%zu) is not below streamHighWater (%zu)",
+                            c->limits.stream_low_water, c->limits.stream_high_water);
         *ret = TAKE_PTR(c);
         return 0;
 }
@@ -485,6 +641,19 @@ pktd_conf_free(struct pktd_conf *c)
 {
         free(c);
         return NULL;
+}
+
+bool
+pktd_iface_list_has(const struct pktd_iface_list *l, const char *name)
+{
+        if (!l || !name)
+                return false;
+        if (l->all)
+                return true;
+        for (size_t i = 0; i < l->n; i++)
+                if (strncmp(l->names[i], name, IFNAMSIZ) == 0)
+                        return true;
+        return false;
 }
 
 bool

@@ -326,6 +326,115 @@ test_conf_role_matches_uid_gid_and_supplementary_groups(void **state)
 }
 
 static void
+test_conf_issue5_defaults(void **state)
+{
+        struct pktd_conf c;
+
+        (void)state;
+        pktd_conf_defaults(&c);
+        assert_true(c.capture_ifaces.all);
+        assert_true(c.inject_ifaces.all);
+        assert_int_equal(c.inject.packets_per_second, 1000);
+        assert_int_equal(c.inject.bytes_per_second, 1500000);
+        assert_false(c.inject.allow_spoofing);
+        assert_int_equal(c.limits.subscriptions, 64);
+        assert_int_equal(c.limits.subscriptions_per_uid, 8);
+        assert_int_equal(c.limits.sr_per_uid, 4);
+        assert_int_equal(c.limits.sr_probes, 4096);
+        assert_int_equal(c.limits.sr_duration_ms, 60000);
+        assert_int_equal(c.limits.stream_high_water, 4194304);
+        assert_int_equal(c.limits.stream_low_water, 1048576);
+}
+
+static void
+test_conf_issue5_keys_are_read(void **state)
+{
+        struct pktd_conf *c;
+
+        (void)state;
+        c = parse_ok("[capture]\n"
+                     "interfaces = eth0 veth-a  # two names\n"
+                     "[inject]\n"
+                     "interfaces =\n"
+                     "packetsPerSecond = 50\n"
+                     "bytesPerSecond = 20000\n"
+                     "allowSpoofing = yes\n"
+                     "[limits]\n"
+                     "subscriptions = 10\n"
+                     "subscriptionsPerUid = 2\n"
+                     "srPerUid = 3\n"
+                     "srProbes = 100\n"
+                     "srDurationMs = 5000\n"
+                     "streamHighWater = 200000\n"
+                     "streamLowWater = 100000\n");
+        assert_false(c->capture_ifaces.all);
+        assert_int_equal(c->capture_ifaces.n, 2);
+        assert_string_equal(c->capture_ifaces.names[0], "eth0");
+        assert_string_equal(c->capture_ifaces.names[1], "veth-a");
+        assert_true(pktd_iface_list_has(&c->capture_ifaces, "veth-a"));
+        assert_false(pktd_iface_list_has(&c->capture_ifaces, "veth"));
+        assert_false(pktd_iface_list_has(&c->capture_ifaces, "eth00"));
+        /* an empty list allows no interface */
+        assert_false(c->inject_ifaces.all);
+        assert_int_equal(c->inject_ifaces.n, 0);
+        assert_false(pktd_iface_list_has(&c->inject_ifaces, "eth0"));
+        assert_int_equal(c->inject.packets_per_second, 50);
+        assert_int_equal(c->inject.bytes_per_second, 20000);
+        assert_true(c->inject.allow_spoofing);
+        assert_int_equal(c->limits.subscriptions, 10);
+        assert_int_equal(c->limits.subscriptions_per_uid, 2);
+        assert_int_equal(c->limits.sr_per_uid, 3);
+        assert_int_equal(c->limits.sr_probes, 100);
+        assert_int_equal(c->limits.sr_duration_ms, 5000);
+        assert_int_equal(c->limits.stream_high_water, 200000);
+        assert_int_equal(c->limits.stream_low_water, 100000);
+        pktd_conf_free(c);
+
+        c = parse_ok("[inject]\ninterfaces = *\n");
+        assert_true(c->inject_ifaces.all);
+        assert_true(pktd_iface_list_has(&c->inject_ifaces, "anything"));
+        pktd_conf_free(c);
+}
+
+static void
+test_conf_issue5_bad_values_name_their_line(void **state)
+{
+        char big[4200];
+        size_t n;
+
+        (void)state;
+        parse_bad("[capture]\ninterfaces = * eth0\n", 2, "'*' already means every interface");
+        parse_bad("[capture]\ninterfaces = eth0 eth0\n", 2, "listed twice");
+        parse_bad("[capture]\ninterfaces = ../etc\n", 2, "not an interface name");
+        parse_bad("[capture]\ninterfaces = a:b\n", 2, "not an interface name");
+        parse_bad("[capture]\ninterfaces = ..\n", 2, "not an interface name");
+        parse_bad("[inject]\ninterfaces = abcdefghijklmnop\n", 2, "not an interface name");
+        parse_bad("[inject]\npacketsPerSecond = 0\n", 2, "out of range");
+        parse_bad("[inject]\npacketsPerSecond = -1\n", 2, "not a decimal number");
+        parse_bad("[inject]\nbytesPerSecond = 1000\n", 2, "out of range");
+        parse_bad("[inject]\nallowSpoofing = maybe\n", 2, "not yes or no");
+        parse_bad("[inject]\nallowSpoofing =\n", 2, "has no value");
+        parse_bad("[inject]\nsrProbes = 5\n", 2, "unknown key");
+        parse_bad("[limits]\nsrProbes = 4097\n", 2, "out of range");
+        parse_bad("[limits]\nsrDurationMs = 99\n", 2, "out of range");
+        parse_bad("[limits]\nsrDurationMs = 600001\n", 2, "out of range");
+        parse_bad("[limits]\nsrPerUid = 0\n", 2, "out of range");
+        parse_bad("[limits]\nsubscriptions = 4097\n", 2, "out of range");
+        parse_bad("[limits]\nstreamHighWater = 1000\n", 2, "out of range");
+        parse_bad("[limits]\nsubscriptions = 4\nsubscriptionsPerUid = 5\n", 0,
+                  "subscriptionsPerUid (5) is above subscriptions (4)");
+        parse_bad("[limits]\nstreamLowWater = 4194304\n", 0, "is not below streamHighWater");
+        parse_bad("[capture]\ninterfaces = a\ninterfaces = b\n", 3, "set twice");
+        parse_bad("[capturing]\n", 1, "unknown section");
+
+        /* more names than PKTD_CONF_IFACES_MAX on one line */
+        n = (size_t)snprintf(big, sizeof(big), "[capture]\ninterfaces =");
+        for (unsigned i = 0; i <= PKTD_CONF_IFACES_MAX && n + 8 < sizeof(big); i++)
+                n += (size_t)snprintf(big + n, sizeof(big) - n, " i%u", i);
+        parse_bad(big, 2, "more than 256 interfaces");
+}
+
+static void
 test_conf_empty_text_is_the_defaults(void **state)
 {
         struct pktd_conf *c;
@@ -358,6 +467,9 @@ main(void)
                 cmocka_unit_test(test_conf_overlong_line_is_an_error),
                 cmocka_unit_test(test_conf_role_matches_uid_gid_and_supplementary_groups),
                 cmocka_unit_test(test_conf_empty_text_is_the_defaults),
+                cmocka_unit_test(test_conf_issue5_defaults),
+                cmocka_unit_test(test_conf_issue5_keys_are_read),
+                cmocka_unit_test(test_conf_issue5_bad_values_name_their_line),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
