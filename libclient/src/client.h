@@ -41,6 +41,14 @@ struct pktc_node {
         struct pktc_reply reply;
 };
 
+/* Descriptors to pass with the call frame starting at stream offset @at (SCM_RIGHTS on its first
+ * byte): duplicates owned by the connection until sent. */
+struct pktc_fds {
+        uint64_t at;
+        size_t n;
+        int fds[PKTC_CALL_FDS_MAX];
+};
+
 struct pktc {
         int fd;
         /* The first error that made the connection unusable (sticky), or 0. */
@@ -53,6 +61,11 @@ struct pktc {
         /* Calls not yet sent: bytes [out_off, out_len) of out. */
         char *out;
         size_t out_off, out_len, out_cap;
+        /* Bytes sent since the connection opened: out[out_off] is stream offset out_sent. */
+        uint64_t out_sent;
+        /* Calls whose descriptors wait to be sent, oldest first: [0, n_fd_calls) of fd_calls. */
+        struct pktc_fds fd_calls[PKTC_FD_CALLS_QUEUED_MAX];
+        size_t n_fd_calls;
 
         /* Bytes received and not yet framed: [0, in_len) of in; [0, in_scanned) holds no NUL. */
         char *in;

@@ -90,6 +90,13 @@ pktc_reply_done(struct pktc_reply *r)
         *r = (struct pktc_reply){};
 }
 
+static void
+close_fds(const int *fds, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                (void)close(fds[i]);
+}
+
 struct pktc *
 pktc_free(struct pktc *c)
 {
@@ -103,6 +110,8 @@ pktc_free(struct pktc *c)
         }
         if (c->fd >= 0)
                 (void)close(c->fd);
+        for (size_t i = 0; i < c->n_fd_calls; i++)
+                close_fds(c->fd_calls[i].fds, c->fd_calls[i].n);
         free(c->out);
         free(c->in);
         free(c);
@@ -118,8 +127,10 @@ fail(struct pktc *c, int err)
         return c->err;
 }
 
-int
-pktc_call(struct pktc *c, const char *method, const char *params_json, unsigned flags)
+/* Queues one call; @fds (@n_fds duplicates, taken on success) ride on its first byte. */
+static int
+queue_call(struct pktc *c, const char *method, const char *params_json, unsigned flags, int *fds,
+           size_t n_fds)
 {
         _cleanup_free_ char *frame = NULL;
         size_t len, unsent;
@@ -131,6 +142,8 @@ pktc_call(struct pktc *c, const char *method, const char *params_json, unsigned 
         r = pktc_call_format(method, params_json, flags, &frame, &len);
         if (r < 0)
                 return r;
+        if (n_fds > 0 && c->n_fd_calls >= PKTC_FD_CALLS_QUEUED_MAX)
+                return -ENOBUFS;
         unsent = c->out_len - c->out_off;
         if (len > PKTC_CALL_MAX + 1 - unsent)
                 return -ENOBUFS;
@@ -152,6 +165,13 @@ pktc_call(struct pktc *c, const char *method, const char *params_json, unsigned 
                 c->out = p;
                 c->out_cap = cap;
         }
+        if (n_fds > 0) {
+                struct pktc_fds *a = &c->fd_calls[c->n_fd_calls++];
+
+                a->at = c->out_sent + (c->out_len - c->out_off);
+                a->n = n_fds;
+                memcpy(a->fds, fds, n_fds * sizeof(fds[0]));
+        }
         memcpy(c->out + c->out_len, frame, len);
         c->out_len += len;
         if (!(flags & PKTC_CALL_ONEWAY))
@@ -159,13 +179,80 @@ pktc_call(struct pktc *c, const char *method, const char *params_json, unsigned 
         return 0;
 }
 
+int
+pktc_call(struct pktc *c, const char *method, const char *params_json, unsigned flags)
+{
+        return queue_call(c, method, params_json, flags, NULL, 0);
+}
+
+int
+pktc_call_fds(struct pktc *c, const char *method, const char *params_json, unsigned flags,
+              const int *fds, size_t n_fds)
+{
+        int dups[PKTC_CALL_FDS_MAX];
+        int r;
+
+        pktc_assert_return(c, -EINVAL);
+        pktc_assert_return(fds || n_fds == 0, -EINVAL);
+        pktc_assert_return(n_fds <= PKTC_CALL_FDS_MAX, -EINVAL);
+        /* Duplicated now, so that the caller may close its own before the frame is sent (sending
+         * waits for pktc_process()), and no later close or reuse of its number sends another. */
+        for (size_t i = 0; i < n_fds; i++) {
+                dups[i] = fds[i] < 0 ? -1 : fcntl(fds[i], F_DUPFD_CLOEXEC, 3);
+                if (dups[i] < 0) {
+                        r = fds[i] < 0 ? -EBADF : -errno;
+                        close_fds(dups, i);
+                        return r;
+                }
+        }
+        r = queue_call(c, method, params_json, flags, dups, n_fds);
+        if (r < 0)
+                close_fds(dups, n_fds);
+        return r;
+}
+
 /* Sends what the socket takes now. Returns 0 (also when some is left) or the connection's error. */
 static int
 flush(struct pktc *c)
 {
         while (c->out_off < c->out_len) {
-                ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off,
-                                 MSG_NOSIGNAL | MSG_DONTWAIT);
+                struct pktc_fds *a = c->n_fd_calls > 0 ? &c->fd_calls[0] : NULL;
+                size_t len = c->out_len - c->out_off;
+                ssize_t n;
+
+                /* Bytes before the next frame with descriptors go alone, so that the descriptors
+                 * ride on exactly that frame's first byte. */
+                if (a && a->at > c->out_sent && a->at - c->out_sent < len)
+                        len = (size_t)(a->at - c->out_sent);
+                if (a && a->at == c->out_sent) {
+                        union {
+                                struct cmsghdr h;
+                                char buf[CMSG_SPACE(sizeof(int) * PKTC_CALL_FDS_MAX)];
+                        } u = {};
+                        struct iovec iov = { .iov_base = c->out + c->out_off, .iov_len = len };
+                        struct msghdr mh = {
+                                .msg_iov = &iov,
+                                .msg_iovlen = 1,
+                                .msg_control = u.buf,
+                                .msg_controllen = CMSG_SPACE(sizeof(int) * a->n),
+                        };
+                        struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+
+                        cm->cmsg_level = SOL_SOCKET;
+                        cm->cmsg_type = SCM_RIGHTS;
+                        cm->cmsg_len = CMSG_LEN(sizeof(int) * a->n);
+                        memcpy(CMSG_DATA(cm), a->fds, sizeof(int) * a->n);
+                        n = sendmsg(c->fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+                        if (n > 0) {
+                                /* At least one byte went: the descriptors went with it. */
+                                close_fds(a->fds, a->n);
+                                c->n_fd_calls--;
+                                memmove(&c->fd_calls[0], &c->fd_calls[1],
+                                        c->n_fd_calls * sizeof(c->fd_calls[0]));
+                        }
+                } else {
+                        n = send(c->fd, c->out + c->out_off, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+                }
                 if (n < 0) {
                         if (errno == EINTR)
                                 continue;
@@ -176,6 +263,7 @@ flush(struct pktc *c)
                         return fail(c, errno == ECONNRESET ? -ECONNRESET : -EPIPE);
                 }
                 c->out_off += (size_t)n;
+                c->out_sent += (uint64_t)n;
         }
         c->out_off = c->out_len = 0;
         return 0;

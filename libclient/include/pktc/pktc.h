@@ -78,6 +78,26 @@ enum pktc_call_flags {
  * queued already), -ENOMEM, or the error that made the connection unusable. */
 int pktc_call(struct pktc *c, const char *method, const char *params_json, unsigned flags);
 
+/* The most file descriptors one call may carry: 4, pktd's own per-call limit (a call with more is
+ * refused there). Why so few: a method takes one or two (a capture file to replay or dissect); each
+ * is a descriptor held open in a privileged daemon on the caller's behalf. */
+#define PKTC_CALL_FDS_MAX 4u
+/* The most calls with descriptors queued unsent at once: 16. Why: each holds up to
+ * PKTC_CALL_FDS_MAX duplicated descriptors of the caller's process until it is sent; a caller
+ * queuing without sending runs into -ENOBUFS rather than its descriptor limit. */
+#define PKTC_FD_CALLS_QUEUED_MAX 16u
+
+/* pktc_call() that also passes the @n_fds file descriptors at @fds to pktd (SCM_RIGHTS on the
+ * frame's first byte, in one sendmsg(2)); the method's parameters name them by index in @fds
+ * ("fileDescriptor": 0). They are duplicated (close-on-exec) at once: the caller keeps its own and
+ * may close them as soon as this returns; the duplicates are closed once sent or when the
+ * connection is freed. pktd receives its own copies and never a path. @n_fds 0 is pktc_call().
+ * Returns what pktc_call() returns, and -EINVAL (@fds NULL with @n_fds > 0, @n_fds over
+ * PKTC_CALL_FDS_MAX), -EBADF (one of them is not an open descriptor), -EMFILE (no descriptor left
+ * to duplicate into), -ENOBUFS (PKTC_FD_CALLS_QUEUED_MAX such calls wait to be sent already). */
+int pktc_call_fds(struct pktc *c, const char *method, const char *params_json, unsigned flags,
+                  const int *fds, size_t n_fds);
+
 /* One reply. Every string is malloc'd and belongs to the struct; pktc_reply_done() frees them. */
 struct pktc_reply {
         /* The reply's "parameters" as compact JSON text, "{}" when it had none; never NULL. */

@@ -13,7 +13,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -855,6 +857,273 @@ test_call_sync_round_trip(void **state)
         }
 }
 
+
+/* ---- passing file descriptors ---- */
+
+/* Reads from the server end one byte at a time until @nframes NULs have arrived (at most 5 s),
+ * noting at which byte offset descriptors arrived: a byte-sized read returns the descriptors with
+ * exactly the byte they were sent on. Up to @max_fds land in @ret_fds (the rest fail the test);
+ * their offset goes to *@ret_at. Returns the bytes read. */
+static size_t
+srv_recv_fds(struct fake *f, unsigned nframes, char *buf, size_t size, int *ret_fds,
+             size_t max_fds, size_t *ret_nfds, size_t *ret_at)
+{
+        size_t len = 0;
+        unsigned seen = 0;
+        int deadline = now_ms() + 5000;
+
+        *ret_nfds = 0;
+        *ret_at = SIZE_MAX;
+        while (seen < nframes) {
+                union {
+                        struct cmsghdr h;
+                        char b[CMSG_SPACE(sizeof(int) * 8)];
+                } u;
+                struct pollfd pfd = { .fd = f->sfd, .events = POLLIN };
+                int left = deadline - now_ms();
+                assert_true(left > 0);
+                assert_true(poll(&pfd, 1, left) == 1);
+                assert_true(len < size);
+                struct iovec iov = { .iov_base = buf + len, .iov_len = 1 };
+                struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+                                     .msg_controllen = sizeof(u.b) };
+                ssize_t n = recvmsg(f->sfd, &mh, MSG_CMSG_CLOEXEC);
+                assert_int_equal(n, 1);
+                assert_false(mh.msg_flags & MSG_CTRUNC);
+                for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+                        if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+                                continue;
+                        size_t k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                        /* One frame's descriptors, once. */
+                        assert_int_equal(*ret_nfds, 0);
+                        assert_true(k <= max_fds);
+                        memcpy(ret_fds, CMSG_DATA(cm), k * sizeof(int));
+                        *ret_nfds = k;
+                        *ret_at = len;
+                }
+                seen += buf[len] == '\0';
+                len++;
+        }
+        return len;
+}
+
+/* The number of descriptors this process has open. */
+static unsigned
+open_fds(void)
+{
+        unsigned n = 0;
+
+        for (int fd = 0; fd < 1024; fd++)
+                n += fcntl(fd, F_GETFD) >= 0;
+        return n;
+}
+
+static bool
+same_file(int a, int b)
+{
+        struct stat sa, sb;
+
+        assert_int_equal(fstat(a, &sa), 0);
+        assert_int_equal(fstat(b, &sb), 0);
+        return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static void
+test_call_fds_passes_descriptors_on_the_first_byte_of_their_frame(void **state)
+{
+        struct fake *f = *state;
+        static const char first[] = "{\"method\":\"a.b\",\"parameters\":{}}";
+        static const char want[] =
+                "{\"method\":\"a.b\",\"parameters\":{}}\0"
+                "{\"method\":\"io.pktd.Capture.Subscribe\",\"parameters\":{\"fileDescriptor\":1},"
+                "\"more\":true}\0"
+                "{\"method\":\"c.d\",\"parameters\":{}}";
+        char buf[512], path[160];
+        int pipefd[2], got[8];
+        size_t nfds, at;
+
+        snprintf(path, sizeof(path), "%s/file", f->dir);
+        int file = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+        assert_true(file >= 0);
+        assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+        int fds[2] = { pipefd[0], file };
+
+        /* Frames before and after: the descriptors must ride on the middle one's first byte. */
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        assert_int_equal(pktc_call_fds(f->c, "io.pktd.Capture.Subscribe", "{\"fileDescriptor\":1}",
+                                       PKTC_CALL_MORE, fds, 2),
+                         0);
+        assert_int_equal(pktc_call(f->c, "c.d", NULL, 0), 0);
+        /* The caller's descriptors stay its own, open: the library holds duplicates. */
+        assert_true(fcntl(pipefd[0], F_GETFD) >= 0);
+        assert_true(fcntl(file, F_GETFD) >= 0);
+        assert_int_equal(pktc_process(f->c), 0);
+        assert_false(pktc_get_events(f->c) & POLLOUT);
+
+        size_t n = srv_recv_fds(f, 3, buf, sizeof(buf), got, 8, &nfds, &at);
+        assert_int_equal(n, sizeof(want));
+        assert_memory_equal(buf, want, sizeof(want));
+        assert_int_equal(nfds, 2);
+        assert_int_equal(at, sizeof(first));
+        /* In the order given, the same open files. */
+        assert_true(same_file(got[0], pipefd[0]));
+        assert_true(same_file(got[1], file));
+        /* The server's copy works: what goes into the pipe comes out of it. */
+        assert_int_equal(write(pipefd[1], "x", 1), 1);
+        char x = 0;
+        assert_int_equal(read(got[0], &x, 1), 1);
+        assert_int_equal(x, 'x');
+        close(got[0]);
+        close(got[1]);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        close(file);
+        unlink(path);
+}
+
+static void
+test_call_fds_caller_may_close_its_descriptor_before_the_send(void **state)
+{
+        struct fake *f = *state;
+        char buf[256];
+        int pipefd[2], got[8];
+        size_t nfds, at;
+
+        assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+        assert_int_equal(pktc_call_fds(f->c, "a.b", "{\"fileDescriptor\":0}", 0, &pipefd[0], 1),
+                         0);
+        /* Closed, and its number reused by another file: the queued call still sends the pipe. */
+        close(pipefd[0]);
+        int other = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        assert_true(other >= 0);
+        assert_int_equal(pktc_process(f->c), 0);
+        srv_recv_fds(f, 1, buf, sizeof(buf), got, 8, &nfds, &at);
+        assert_int_equal(nfds, 1);
+        assert_int_equal(at, 0);
+        assert_int_equal(write(pipefd[1], "y", 1), 1);
+        char y = 0;
+        assert_int_equal(read(got[0], &y, 1), 1);
+        assert_int_equal(y, 'y');
+        close(got[0]);
+        close(other);
+        close(pipefd[1]);
+}
+
+static void
+test_call_fds_refuses_bad_arguments_and_queues_nothing(void **state)
+{
+        struct fake *f = *state;
+        int fds[PKTC_CALL_FDS_MAX + 1];
+        int pipefd[2];
+        unsigned before = open_fds();
+
+        assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+        for (size_t i = 0; i < PKTC_CALL_FDS_MAX + 1; i++)
+                fds[i] = pipefd[0];
+        assert_int_equal(pktc_call_fds(f->c, "a.b", NULL, 0, fds, PKTC_CALL_FDS_MAX + 1), -EINVAL);
+        assert_int_equal(pktc_call_fds(f->c, "a.b", NULL, 0, NULL, 1), -EINVAL);
+        assert_int_equal(pktc_call_fds(NULL, "a.b", NULL, 0, fds, 1), -EINVAL);
+        /* A bad descriptor after good ones: the good ones' duplicates are closed again. */
+        fds[1] = -1;
+        assert_int_equal(pktc_call_fds(f->c, "a.b", NULL, 0, fds, 2), -EBADF);
+        fds[1] = 1000; /* not open */
+        assert_int_equal(pktc_call_fds(f->c, "a.b", NULL, 0, fds, 2), -EBADF);
+        /* Bad parameters: the duplicates are closed too. */
+        assert_int_equal(pktc_call_fds(f->c, "a.b", "[1]", 0, fds, 1), -EINVAL);
+        assert_int_equal(open_fds(), before + 2);
+        /* Nothing was queued. */
+        assert_int_equal(pktc_get_events(f->c), 0);
+        /* At the limit it works. */
+        assert_int_equal(pktc_call_fds(f->c, "a.b", NULL, 0, fds + 2, PKTC_CALL_FDS_MAX - 1), 0);
+        assert_int_equal(pktc_call_fds(f->c, "a.b", NULL, 0, fds, 0), 0);
+        close(pipefd[0]);
+        close(pipefd[1]);
+}
+
+static void
+test_call_fds_queue_is_bounded_and_free_closes_the_duplicates(void **state)
+{
+        struct fake *f = *state;
+        int pipefd[2];
+
+        assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+        unsigned before = open_fds();
+        for (unsigned i = 0; i < PKTC_FD_CALLS_QUEUED_MAX; i++)
+                assert_int_equal(pktc_call_fds(f->c, "a.b", NULL, 0, pipefd, 2), 0);
+        assert_int_equal(open_fds(), before + 2 * PKTC_FD_CALLS_QUEUED_MAX);
+        assert_int_equal(pktc_call_fds(f->c, "a.b", NULL, 0, pipefd, 2), -ENOBUFS);
+        assert_int_equal(open_fds(), before + 2 * PKTC_FD_CALLS_QUEUED_MAX);
+        /* Calls without descriptors still queue. */
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+        /* Never sent: freeing the connection closes every duplicate (and its socket). */
+        f->c = pktc_free(f->c);
+        assert_int_equal(open_fds(), before - 1);
+        close(pipefd[0]);
+        close(pipefd[1]);
+}
+
+static void
+test_call_fds_sent_after_a_partial_write_still_lands_on_its_frame(void **state)
+{
+        struct fake *f = *state;
+        /* A first call larger than the socket buffer: the send stops inside it, and the
+         * descriptor-carrying frame must wait for it to finish. */
+        size_t big = 2u * 1024 * 1024;
+        char *params = malloc(big + 16);
+        int pipefd[2], got[8];
+        size_t nfds = 0, total = 0, first_len;
+        int deadline = now_ms() + 10000;
+
+        assert_non_null(params);
+        strcpy(params, "{\"a\":\"");
+        memset(params + 6, 'x', big);
+        strcpy(params + 6 + big, "\"}");
+        first_len = strlen("{\"method\":\"a.b\",\"parameters\":") + strlen(params) + 2;
+        assert_int_equal(pipe2(pipefd, O_CLOEXEC), 0);
+        assert_int_equal(pktc_call(f->c, "a.b", params, 0), 0);
+        assert_int_equal(pktc_call_fds(f->c, "c.d", NULL, 0, pipefd, 1), 0);
+        free(params);
+        /* The client sends in rounds while the server drains, never asking for more than what is
+         * left of the first frame: no read inside it may carry descriptors, and the first read
+         * after it must. */
+        while (nfds == 0) {
+                assert_true(now_ms() < deadline);
+                assert_true(pktc_process(f->c) >= 0);
+                union {
+                        struct cmsghdr h;
+                        char b[CMSG_SPACE(sizeof(int) * 8)];
+                } u;
+                char buf[65536];
+                size_t want = total < first_len ? first_len - total : 1;
+                struct iovec iov = { .iov_base = buf,
+                                     .iov_len = want < sizeof(buf) ? want : sizeof(buf) };
+                struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = u.b,
+                                     .msg_controllen = sizeof(u.b) };
+                ssize_t n = recvmsg(f->sfd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
+                if (n < 0) {
+                        assert_true(errno == EAGAIN);
+                        usleep(1000);
+                        continue;
+                }
+                assert_true(n > 0);
+                struct cmsghdr *cm = CMSG_FIRSTHDR(&mh);
+                if (cm && cm->cmsg_type == SCM_RIGHTS) {
+                        assert_int_equal(total, first_len);
+                        assert_int_equal(buf[0], '{');
+                        nfds = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                        memcpy(got, CMSG_DATA(cm), nfds * sizeof(int));
+                } else {
+                        assert_true(total < first_len);
+                }
+                total += (size_t)n;
+        }
+        assert_int_equal(nfds, 1);
+        assert_true(same_file(got[0], pipefd[0]));
+        close(got[0]);
+        close(pipefd[0]);
+        close(pipefd[1]);
+}
+
 int
 main(void)
 {
@@ -917,6 +1186,20 @@ main(void)
                 cmocka_unit_test_setup_teardown(
                         test_process_stops_reading_when_the_reply_queue_is_full, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_call_sync_round_trip, setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_call_fds_passes_descriptors_on_the_first_byte_of_their_frame, setup,
+                        teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_call_fds_caller_may_close_its_descriptor_before_the_send, setup,
+                        teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_call_fds_refuses_bad_arguments_and_queues_nothing, setup, teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_call_fds_queue_is_bounded_and_free_closes_the_duplicates, setup,
+                        teardown),
+                cmocka_unit_test_setup_teardown(
+                        test_call_fds_sent_after_a_partial_write_still_lands_on_its_frame, setup,
+                        teardown),
         };
 
         /* Every test is bounded by its own deadlines; this bounds the whole run should one hang. */
