@@ -63,6 +63,11 @@ static const struct pktp_limit send_limits[] = {
         /* A million repetitions at line rate is seconds of traffic; more is a flood, not a test. */
         { "count", PKTP_LIMIT_INT, 1, 1000000 },
         { "intervalMs", PKTP_LIMIT_INT, 0, MS_MAX },
+        /* The index of a descriptor passed with the call: pktd takes at most 4 per call. */
+        { "fileDescriptor", PKTP_LIMIT_INT, 0, 3 },
+        /* Ten million packets a second is beyond any one link's small frames; the rate limit
+         * (pktd.conf packetsPerSecond) bounds a replay anyway. */
+        { "pps", PKTP_LIMIT_INT, 1, 10000000 },
         { NULL },
 };
 
@@ -73,6 +78,7 @@ static const struct pktp_limit send_receive_limits[] = {
         { "packets[].layers", PKTP_LIMIT_ARRAY, 1, LAYERS_MAX },
         { "packets[].data", PKTP_LIMIT_STRING, 0, PACKET_BASE64_MAX },
         { "timeoutMs", PKTP_LIMIT_INT, 0, MS_MAX },
+        { "deadlineMs", PKTP_LIMIT_INT, 1, MS_MAX },
         /* scapy's sr() retries a handful of times; 100 unanswered rounds is already a scan. */
         { "retry", PKTP_LIMIT_INT, 0, 100 },
         { NULL },
@@ -86,8 +92,8 @@ static const struct pktp_method methods[] = {
         { "io.pktd.Daemon.GetStatus", 0, false, true, no_limits },
         { "io.pktd.Daemon.ListClients", PKTP_ROLE_ADMIN, false, true, no_limits },
         { "io.pktd.Daemon.Reload", PKTP_ROLE_ADMIN, false, true, no_limits },
-        { "io.pktd.Inject.Send", PKTP_ROLE_INJECT, false, false, send_limits },
-        { "io.pktd.Inject.SendReceive", PKTP_ROLE_INJECT, false, false, send_receive_limits },
+        { "io.pktd.Inject.Send", PKTP_ROLE_INJECT, false, true, send_limits },
+        { "io.pktd.Inject.SendReceive", PKTP_ROLE_INJECT, false, true, send_receive_limits },
         { "io.pktd.Packet.Build", 0, false, true, build_limits },
         { "io.pktd.Packet.Dissect", 0, false, true, dissect_limits },
         { "org.varlink.service.GetInfo", 0, false, true, no_limits },

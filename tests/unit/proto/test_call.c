@@ -204,7 +204,8 @@ test_call_validates_parameters_against_the_interface(void **state)
                           PKTP_ERR_INVALID_PARAMETER, "packets[0].layers[1]");
         assert_call_error(CALL("io.pktd.Inject.Send", "{\"interface\":\"eth0\",\"packets\":[1]}"),
                           PKTP_ERR_INVALID_PARAMETER, "packets[0]");
-        assert_call_error(CALL("io.pktd.Inject.Send", "{\"interface\":\"eth0\"}"), PKTP_ERR_INVALID_PARAMETER,
+        /* Send's packets are optional (a replay has none); SendReceive's are not. */
+        assert_call_error(CALL("io.pktd.Inject.SendReceive", "{\"interface\":\"eth0\"}"), PKTP_ERR_INVALID_PARAMETER,
                           "packets");
         /* A message names the path and what was wrong, nothing internal. */
         struct pktp_call c;
@@ -250,6 +251,22 @@ test_call_applies_the_range_table(void **state)
         assert_call_error(CALL("io.pktd.Inject.SendReceive",
                                "{\"interface\":\"eth0\",\"packets\":[{}],\"timeoutMs\":3600001}"),
                           PKTP_ERR_INVALID_PARAMETER, "timeoutMs");
+        assert_call_error(CALL("io.pktd.Inject.SendReceive",
+                               "{\"interface\":\"eth0\",\"packets\":[{}],\"deadlineMs\":0}"),
+                          PKTP_ERR_INVALID_PARAMETER, "deadlineMs");
+        assert_call_error(CALL("io.pktd.Inject.SendReceive",
+                               "{\"interface\":\"eth0\",\"packets\":[{}],\"output\":\"hex\"}"),
+                          PKTP_ERR_INVALID_PARAMETER, "output");
+        assert_call_error(CALL("io.pktd.Inject.Send", "{\"interface\":\"eth0\",\"fileDescriptor\":4}"),
+                          PKTP_ERR_INVALID_PARAMETER, "fileDescriptor");
+        assert_call_error(CALL("io.pktd.Inject.Send", "{\"interface\":\"eth0\",\"fileDescriptor\":0,"
+                                                      "\"timing\":\"rate\",\"pps\":0}"),
+                          PKTP_ERR_INVALID_PARAMETER, "pps");
+        assert_call_error(CALL("io.pktd.Inject.Send", "{\"interface\":\"eth0\",\"fileDescriptor\":0,"
+                                                      "\"timing\":\"fast\"}"),
+                          PKTP_ERR_INVALID_PARAMETER, "timing");
+        assert_call_ok(CALL("io.pktd.Inject.Send", "{\"interface\":\"eth0\",\"fileDescriptor\":3,"
+                                                   "\"timing\":\"rate\",\"pps\":10000000}"));
         /* Array counts: layers of a packet, packets of a Send. */
         char s[8192], *p = s + sprintf(s, "{\"method\":\"io.pktd.Packet.Build\",\"parameters\":{\"layers\":[");
         for (int i = 0; i < 33; i++)
@@ -484,8 +501,8 @@ test_call_roles_and_implementation_flags_follow_the_contract(void **state)
                 { "io.pktd.Daemon.ListClients", PKTP_ROLE_ADMIN, true },
                 { "io.pktd.Daemon.Reload", PKTP_ROLE_ADMIN, true },
                 { "io.pktd.Capture.ListInterfaces", PKTP_ROLE_CAPTURE, true },
-                { "io.pktd.Inject.Send", PKTP_ROLE_INJECT, false },
-                { "io.pktd.Inject.SendReceive", PKTP_ROLE_INJECT, false },
+                { "io.pktd.Inject.Send", PKTP_ROLE_INJECT, true },
+                { "io.pktd.Inject.SendReceive", PKTP_ROLE_INJECT, true },
         };
         size_t n;
 
