@@ -2,10 +2,14 @@
 /* One client connection: NUL-framed input with a size cap and a completion deadline, replies in
  * call order, an output queue with a cap, an idle timeout.
  *
- * Calls are taken one frame at a time and answered before the next is read, so replies leave in
+ * Calls are taken one frame at a time and answered before the next is taken, so replies leave in
  * call order by construction; pipelining works because the input buffer keeps the frames that
- * follow. (Issue 5's streaming calls will make a call the connection's "head" that keeps writing
- * while later calls wait in the input buffer: the same order rule, nothing else changes here.)
+ * follow. A call that answers later or more than once (call.h) becomes the connection's head: it
+ * keeps writing while later calls wait unparsed in the input buffer (bounded), and input is still
+ * read so that closing cancels it.
+ *
+ * Input is read with recvmsg() so that clients can pass file descriptors (SCM_RIGHTS,
+ * MSG_CMSG_CLOEXEC); see conn_recv() for how a set of descriptors finds its frame.
  *
  * Input is always read, so a client's writes never block on us; a client that keeps calling but
  * does not read its replies is disconnected once its queued output passes outputBuffer (the issue's
@@ -24,15 +28,19 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
 
 #include <pktp/buf.h>
 #include <pktp/error.h>
 #include <pktp/message.h>
 
+#include "call.h"
 #include "conf.h"
 #include "conn.h"
 #include "dispatch.h"
@@ -40,6 +48,34 @@
 #include "pktd.h"
 
 static void conn_arm_timer(struct pktd_conn *c);
+static void conn_kill(struct pktd_conn *c);
+static void call_cancel(struct pktd_call *a);
+
+struct pktd_call {
+        struct pktd_conn *c;
+        const char *method; /* the method table's name (static storage) */
+        bool more, oneway;
+        bool cancelling; /* on_cancel is running: replies are refused, the free is ours */
+        void (*on_cancel)(void *ud);
+        void *cancel_ud;
+        void (*on_drain)(void *ud);
+        void *drain_ud;
+        size_t drain_low;
+        struct event *ev_drain;
+        int fds[PKTD_CALL_FDS_MAX];
+        unsigned n_fds;
+};
+
+static void
+close_fds(int *fds, unsigned *n)
+{
+        for (unsigned i = 0; i < *n; i++)
+                if (fds[i] >= 0) {
+                        (void)close(fds[i]);
+                        fds[i] = -1;
+                }
+        *n = 0;
+}
 
 size_t
 pktd_conn_queued(const struct pktd_conn *c)
@@ -66,6 +102,13 @@ pktd_conn_free(struct pktd_conn *c)
         if (!c)
                 return NULL;
         d = c->d;
+        if (c->head)
+                call_cancel(c->head);
+        close_fds(c->frame_fds, &c->n_frame_fds);
+        for (size_t i = 0; i < ARRAY_SIZE(c->fd_frames); i++)
+                close_fds(c->fd_frames[i].fds, &c->fd_frames[i].n);
+        if (c->ev_resume)
+                event_free(c->ev_resume);
         if (c->ev_read)
                 event_free(c->ev_read);
         if (c->ev_write)
@@ -115,7 +158,11 @@ conn_close_after_output(struct pktd_conn *c)
         c->closing = true;
         (void)event_del(c->ev_read);
         c->reading = false;
-        if (pktd_conn_queued(c) == 0)
+        if (c->head) {
+                /* cancelled from the loop, never under whoever closes us */
+                event_active(c->ev_resume, EV_TIMEOUT, 0);
+                conn_arm_timer(c);
+        } else if (pktd_conn_queued(c) == 0)
                 conn_kill(c);
         else
                 conn_arm_timer(c);
@@ -158,13 +205,25 @@ conn_flush(struct pktd_conn *c)
                 conn_kill(c);
                 return;
         }
-        if (pktd_conn_queued(c) > 0)
-                (void)event_add(c->ev_write, NULL);
-        else {
+        if (pktd_conn_queued(c) > 0) {
+                if (!c->write_armed && event_add(c->ev_write, NULL) == 0)
+                        c->write_armed = true;
+        } else {
                 (void)event_del(c->ev_write);
-                if (c->closing)
+                c->write_armed = false;
+                if (c->closing && !c->head)
                         conn_kill(c);
         }
+        if (c->head && c->head->on_drain && pktd_conn_queued(c) < c->head->drain_low)
+                event_active(c->head->ev_drain, EV_TIMEOUT, 0);
+}
+
+/* Output was queued outside a flush: let the loop write it. */
+static void
+conn_want_write(struct pktd_conn *c)
+{
+        if (!c->write_armed && !c->dead && event_add(c->ev_write, NULL) == 0)
+                c->write_armed = true;
 }
 
 /* Moves a finished frame (@b, NUL included) to the output queue without copying it. */
@@ -228,6 +287,21 @@ handle_frame(struct pktd_conn *c, const char *frame, size_t len)
         /* A reply can never be larger than what the connection may queue. */
         pktp_buf_init(&params, out_max);
         r = pktd_dispatch(c->d, c, &call, &params, &err);
+        if (r == PKTD_CALL_ASYNC) {
+                /* The head answers later (or already ended from inside its handler). */
+                pktp_buf_done(&params);
+                pktp_call_done(&call);
+                return;
+        }
+        if (c->head) {
+                /* Went async, then answered the usual way after all: the return value wins. */
+                struct pktd_call *a = c->head;
+
+                a->on_cancel = NULL;
+                call_cancel(a);
+        }
+        if (r > 0)
+                r = 0;
         if (!call.oneway) {
                 if (r >= 0 && params.err == -EMSGSIZE)
                         r = pktp_error_set(&err, PKTP_ERR_LIMIT_EXCEEDED, "outputBuffer",
@@ -263,13 +337,30 @@ frame_too_big(struct pktd_conn *c)
         conn_close_after_output(c);
 }
 
-/* Takes every complete frame from the input, while the client keeps up with the replies. */
+/* Moves the descriptors that came with frame number @frame to c->frame_fds. */
+static void
+take_frame_fds(struct pktd_conn *c, uint64_t frame)
+{
+        close_fds(c->frame_fds, &c->n_frame_fds);
+        for (size_t i = 0; i < ARRAY_SIZE(c->fd_frames); i++) {
+                struct pktd_conn_fds *s = &c->fd_frames[i];
+
+                if (s->n == 0 || s->frame != frame)
+                        continue;
+                memcpy(c->frame_fds, s->fds, s->n * sizeof(int));
+                c->n_frame_fds = s->n;
+                s->n = 0;
+                return;
+        }
+}
+
+/* Takes every complete frame from the input, one at a time, until a call goes async. */
 static void
 conn_process(struct pktd_conn *c)
 {
         size_t frame_max = c->d->conf->limits.frame_size;
 
-        while (!c->closing && !c->dead) {
+        while (!c->closing && !c->dead && !c->head) {
                 size_t len = evbuffer_get_length(c->in);
                 struct evbuffer_ptr pos;
                 unsigned char *data;
@@ -304,37 +395,222 @@ conn_process(struct pktd_conn *c)
                         conn_kill(c);
                         return;
                 }
+                take_frame_fds(c, c->frames_taken++);
                 handle_frame(c, (const char *)data, (size_t)pos.pos);
+                /* Descriptors the handler did not hand to an async call are closed now. */
+                close_fds(c->frame_fds, &c->n_frame_fds);
                 (void)evbuffer_drain(c->in, (size_t)pos.pos + 1);
                 c->scanned = 0;
                 c->frame_start_usec = 0;
         }
 }
 
+/* Attaches @n descriptors to frame number @frame. Returns 0, or -EPROTO with @fds closed. */
+static int
+park_fds(struct pktd_conn *c, uint64_t frame, int *fds, unsigned n)
+{
+        struct pktd_conn_fds *slot = NULL;
+
+        for (size_t i = 0; i < ARRAY_SIZE(c->fd_frames); i++) {
+                struct pktd_conn_fds *s = &c->fd_frames[i];
+
+                if (s->n && s->frame == frame) {
+                        slot = s;
+                        break;
+                }
+                if (!s->n && !slot)
+                        slot = s;
+        }
+        if (!slot || slot->n + n > PKTD_CALL_FDS_MAX) {
+                close_fds(fds, &n);
+                return -EPROTO;
+        }
+        if (!slot->n)
+                slot->frame = frame;
+        memcpy(slot->fds + slot->n, fds, n * sizeof(int));
+        slot->n += n;
+        return 0;
+}
+
+/* One recvmsg() of at most PKTD_READ_CHUNK bytes into @c->in, with any descriptors that came along.
+ *
+ * Which frame do descriptors belong to? The client sends them with the first byte of the frame
+ * (one frame per sendmsg()). The kernel attaches them to the first skb of that sendmsg and ends a
+ * read right after an skb that carried descriptors, so the frame they belong to is the one being
+ * received at the end of this read: the frame that holds its last byte. Frames are numbered by
+ * counting NULs. Returns the bytes read (0: EOF) or a negative errno; -EPROTO: the descriptors
+ * broke a limit (more than PKTD_CALL_FDS_MAX with one call, the kernel truncated them, too many
+ * frames with descriptors waiting): ProtocolError, every received descriptor closed. */
+static ssize_t
+conn_recv(struct pktd_conn *c)
+{
+        union {
+                char buf[CMSG_SPACE(sizeof(int) * PKTD_CALL_FDS_MAX)];
+                struct cmsghdr align;
+        } ctl;
+        struct iovec iov[2];
+        struct msghdr mh = { 0 };
+        int fds[PKTD_CALL_FDS_MAX];
+        unsigned n_fds = 0;
+        bool excess = false;
+        size_t room = PKTD_READ_CHUNK, left, nuls = 0;
+        unsigned char last = 1;
+        int nv, used = 0;
+        ssize_t n;
+
+        nv = evbuffer_reserve_space(c->in, PKTD_READ_CHUNK, iov, 2);
+        if (nv <= 0)
+                return -ENOMEM;
+        for (int i = 0; i < nv; i++) {
+                if (iov[i].iov_len > room)
+                        iov[i].iov_len = room;
+                room -= iov[i].iov_len;
+                if (iov[i].iov_len)
+                        used = i + 1;
+        }
+        mh.msg_iov = iov;
+        mh.msg_iovlen = (size_t)used;
+        mh.msg_control = ctl.buf;
+        mh.msg_controllen = sizeof(ctl.buf);
+        n = recvmsg(c->fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
+        if (n < 0) {
+                int e = errno;
+
+                (void)evbuffer_commit_space(c->in, iov, 0);
+                return -e;
+        }
+        for (struct cmsghdr *cm = CMSG_FIRSTHDR(&mh); cm; cm = CMSG_NXTHDR(&mh, cm)) {
+                size_t k;
+
+                if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+                        continue;
+                k = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+                for (size_t i = 0; i < k; i++) {
+                        int fd;
+
+                        memcpy(&fd, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
+                        if (n_fds < PKTD_CALL_FDS_MAX)
+                                fds[n_fds++] = fd;
+                        else {
+                                (void)close(fd);
+                                excess = true;
+                        }
+                }
+        }
+        if (mh.msg_flags & MSG_CTRUNC)
+                excess = true;
+
+        left = (size_t)n;
+        for (int i = 0; i < used; i++) {
+                size_t k = iov[i].iov_len < left ? iov[i].iov_len : left;
+                const unsigned char *p = iov[i].iov_base;
+
+                iov[i].iov_len = k;
+                left -= k;
+                for (size_t j = 0; j < k; j++)
+                        nuls += p[j] == '\0';
+                if (k)
+                        last = p[k - 1];
+        }
+        (void)evbuffer_commit_space(c->in, iov, used);
+        if (n > 0 && last == '\0')
+                nuls--; /* the frame ending right here is the one the descriptors came with */
+        if (excess || (n_fds && n == 0)) {
+                close_fds(fds, &n_fds);
+                return -EPROTO;
+        }
+        if (n_fds && park_fds(c, c->frames_in + nuls, fds, n_fds) < 0)
+                return -EPROTO;
+        c->frames_in += nuls + (n > 0 && last == '\0');
+        return n;
+}
+
+/* The peer closed its end (not merely shut down its writing side): POLLHUP on a Unix stream
+ * socket means both directions are shut. */
+static bool
+peer_gone(const struct pktd_conn *c)
+{
+        struct pollfd p = { .fd = c->fd, .events = POLLIN };
+
+        return poll(&p, 1, 0) > 0 && (p.revents & (POLLHUP | POLLERR));
+}
+
+/* A client pipelined more behind a head than we keep: the head ends with LimitExceeded and the
+ * connection is closed (the head's owner is cancelled first). */
+static void
+waiting_overflow(struct pktd_conn *c)
+{
+        struct pktp_error err;
+
+        pktd_log(LOG_INFO, "client %llu (uid %u): more than %d calls or %zu bytes waiting behind a "
+                 "streaming call; closing", (unsigned long long)c->id, (unsigned)c->uid,
+                 PKTD_CALL_WAITING_MAX, c->d->conf->limits.frame_size);
+        call_cancel(c->head);
+        (void)pktp_error_set(&err, PKTP_ERR_LIMIT_EXCEEDED, "waitingCalls",
+                             "more than %d calls waiting behind a streaming call",
+                             PKTD_CALL_WAITING_MAX);
+        conn_reply_error(c, &err);
+        conn_close_after_output(c);
+}
+
+/* The client half-closed or closed. */
+static void
+conn_eof(struct pktd_conn *c)
+{
+        (void)event_del(c->ev_read);
+        c->reading = false;
+        c->rd_eof = true;
+        if (c->head) {
+                if (peer_gone(c))
+                        conn_kill(c); /* cancels the head */
+                else
+                        conn_arm_timer(c); /* watch for the full close once a second */
+                return;
+        }
+        /* Answer the complete calls already read, flush, close (unless one went async). */
+        conn_process(c);
+        conn_flush(c);
+        if (!c->head)
+                conn_close_after_output(c);
+}
+
 static void
 read_cb(evutil_socket_t fd, short what, void *arg)
 {
         struct pktd_conn *c = arg;
-        int n;
+        ssize_t n;
 
+        (void)fd;
         (void)what;
-        n = evbuffer_read(c->in, fd, PKTD_READ_CHUNK);
-        if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
+        n = conn_recv(c);
+        if (n == -EAGAIN || n == -EWOULDBLOCK || n == -EINTR)
                 return;
-        if (n <= 0) {
-                /* EOF: the client is done sending (maybe only half-closed, waiting for replies);
-                 * answer the complete calls already read, flush, close. An error: just close. */
-                if (n == 0) {
-                        conn_process(c);
-                        conn_flush(c);
-                        conn_close_after_output(c);
+        if (n == -EPROTO) {
+                struct pktp_error err;
+
+                if (c->head)
+                        call_cancel(c->head);
+                (void)pktp_error_set(&err, PKTP_ERR_PROTOCOL_ERROR, NULL,
+                                     "at most %d file descriptors with one call, and with at most "
+                                     "%d calls at a time", PKTD_CALL_FDS_MAX,
+                                     PKTD_CONN_FD_FRAMES_MAX);
+                conn_reply_error(c, &err);
+                conn_close_after_output(c);
+                conn_flush(c);
+        } else if (n == 0)
+                conn_eof(c);
+        else if (n < 0)
+                conn_kill(c);
+        else {
+                c->activity_usec = pktd_now_usec();
+                if (c->head) {
+                        if (c->frames_in - c->frames_taken > PKTD_CALL_WAITING_MAX ||
+                            evbuffer_get_length(c->in) > c->d->conf->limits.frame_size)
+                                waiting_overflow(c);
                 } else
-                        conn_kill(c);
-                return;
+                        conn_process(c);
+                conn_flush(c);
         }
-        c->activity_usec = pktd_now_usec();
-        conn_process(c);
-        conn_flush(c);
         if (c->dead)
                 pktd_conn_free(c);
 }
@@ -351,11 +627,25 @@ write_cb(evutil_socket_t fd, short what, void *arg)
                 pktd_conn_free(c);
 }
 
+/* How often a half-closed connection with a call in progress is checked for a full close. */
+#define PKTD_HUP_POLL_USEC 1000000u
+
 static uint64_t
 conn_deadline(const struct pktd_conn *c)
 {
         uint64_t idle = c->activity_usec + (uint64_t)c->d->conf->limits.idle_timeout_sec * 1000000u;
         uint64_t t = idle;
+
+        /* A stream may be quiet for long (a capture that matches nothing): no idle timeout while
+         * a call is in progress. Closing is noticed by reading (EOF, POLLHUP) and writing. */
+        if (c->head && !c->closing)
+                t = UINT64_MAX;
+        if (c->head && c->rd_eof) {
+                uint64_t h = pktd_now_usec() + PKTD_HUP_POLL_USEC;
+
+                if (h < t)
+                        t = h;
+        }
 
         if (c->frame_start_usec) {
                 uint64_t f = c->frame_start_usec + (uint64_t)PKTD_FRAME_DEADLINE_SEC * 1000000u;
@@ -382,6 +672,8 @@ conn_arm_timer(struct pktd_conn *c)
                 c->closing_usec = now;
         t = conn_deadline(c);
         t = t > now ? t - now : 0;
+        if (t > 3600u * 1000000u)
+                t = 3600u * 1000000u; /* re-checked then; keeps the timeval sane */
         tv.tv_sec = (time_t)(t / 1000000u);
         tv.tv_usec = (suseconds_t)(t % 1000000u);
         (void)event_add(c->ev_timer, &tv);
@@ -397,6 +689,10 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
         (void)what;
         if (c->dead) {
                 pktd_conn_free(c);
+                return;
+        }
+        if (c->head && c->rd_eof && peer_gone(c)) {
+                pktd_conn_free(c); /* cancels the head */
                 return;
         }
         if (now >= conn_deadline(c)) {
@@ -415,6 +711,261 @@ timer_cb(evutil_socket_t fd, short what, void *arg)
                 return;
         }
         conn_arm_timer(c);
+}
+
+/* From the loop: cancel the head of a closing connection, or take the frames that waited for a head
+ * that ended. */
+static void
+resume_cb(evutil_socket_t fd, short what, void *arg)
+{
+        struct pktd_conn *c = arg;
+
+        (void)fd;
+        (void)what;
+        if (c->dead) {
+                pktd_conn_free(c);
+                return;
+        }
+        if (c->closing) {
+                if (c->head)
+                        call_cancel(c->head);
+                conn_flush(c);
+        } else if (!c->head) {
+                conn_process(c);
+                conn_flush(c);
+                if (c->rd_eof && !c->head)
+                        conn_close_after_output(c);
+                else
+                        conn_arm_timer(c);
+        }
+        if (c->dead)
+                pktd_conn_free(c);
+}
+
+/* ---- call.h ---- */
+
+static void
+drain_cb(evutil_socket_t fd, short what, void *arg)
+{
+        struct pktd_call *a = arg;
+        void (*fn)(void *) = a->on_drain;
+
+        (void)fd;
+        (void)what;
+        if (!fn || a->c->dead || a->c->closing || pktd_conn_queued(a->c) >= a->drain_low)
+                return;
+        a->on_drain = NULL;
+        fn(a->drain_ud);
+}
+
+/* Frees @a and detaches it from its connection; the frames waiting behind it are taken from the
+ * loop. */
+static void
+call_free(struct pktd_call *a)
+{
+        struct pktd_conn *c = a->c;
+
+        close_fds(a->fds, &a->n_fds);
+        if (a->ev_drain)
+                event_free(a->ev_drain);
+        if (c->head == a) {
+                c->head = NULL;
+                if (!c->dead && c->ev_resume)
+                        event_active(c->ev_resume, EV_TIMEOUT, 0);
+        }
+        free(a);
+}
+
+static void
+call_cancel(struct pktd_call *a)
+{
+        void (*fn)(void *) = a->on_cancel;
+
+        if (a->cancelling)
+                return;
+        a->cancelling = true;
+        a->on_cancel = NULL;
+        a->on_drain = NULL;
+        if (fn)
+                fn(a->cancel_ud);
+        call_free(a);
+}
+
+struct pktd_call *
+pktd_call_async(struct pktd_conn *c, const struct pktp_call *call)
+{
+        struct pktd_call *a;
+
+        if (!c || !call || c->head)
+                return NULL;
+        a = calloc(1, sizeof(*a));
+        if (!a)
+                return NULL;
+        a->c = c;
+        a->method = call->desc ? call->desc->name : NULL;
+        a->more = call->more;
+        a->oneway = call->oneway;
+        a->ev_drain = event_new(c->d->base, -1, 0, drain_cb, a);
+        if (!a->ev_drain) {
+                free(a);
+                return NULL;
+        }
+        memcpy(a->fds, c->frame_fds, c->n_frame_fds * sizeof(int));
+        a->n_fds = c->n_frame_fds;
+        c->n_frame_fds = 0;
+        c->head = a;
+        return a;
+}
+
+/* Appends one reply frame to the output queue. */
+static int
+call_queue(struct pktd_call *a, const char *params, size_t len, bool continues)
+{
+        static const char head[] = "{\"parameters\":";
+        static const char more[] = ",\"continues\":true}";
+        struct pktd_conn *c = a->c;
+        const struct pktd_limits *lim = &c->d->conf->limits;
+
+        if (a->cancelling || c->dead || c->closing)
+                return -ECANCELED;
+        if (a->oneway)
+                return 0;
+        if (!params || !len) {
+                params = "{}";
+                len = 2;
+        }
+        if (evbuffer_add(c->out, head, sizeof(head) - 1) < 0 ||
+            evbuffer_add(c->out, params, len) < 0 ||
+            (continues ? evbuffer_add(c->out, more, sizeof(more)) /* with its NUL */
+                       : evbuffer_add(c->out, "}", 2)) < 0) {
+                conn_kill(c);
+                return -ENOMEM;
+        }
+        if (pktd_conn_queued(c) > lim->output_buffer) {
+                pktd_log(LOG_WARNING,
+                         "client %llu (uid %u) disconnected: %zu bytes of replies unread, above "
+                         "outputBuffer (%zu)",
+                         (unsigned long long)c->id, (unsigned)c->uid, pktd_conn_queued(c),
+                         lim->output_buffer);
+                conn_kill(c);
+                return -ENOBUFS;
+        }
+        conn_want_write(c);
+        return 0;
+}
+
+int
+pktd_call_reply(struct pktd_call *a, const char *params, size_t len, bool continues)
+{
+        int r;
+
+        if (!a)
+                return -EINVAL;
+        if (continues && !a->more)
+                return -EPROTO;
+        r = call_queue(a, params, len, continues);
+        if (!continues && !a->cancelling) {
+                /* Ended by its owner: no on_cancel, even when the connection is closing. */
+                call_free(a);
+        }
+        return r;
+}
+
+int
+pktd_call_error(struct pktd_call *a, const struct pktp_error *err)
+{
+        struct pktd_conn *c;
+        struct pktp_buf b;
+        int r = 0;
+
+        if (!a || !err)
+                return -EINVAL;
+        c = a->c;
+        if (a->cancelling)
+                return -ECANCELED;
+        pktd_dispatch_count_error(c->d, a->method);
+        if (c->dead || c->closing)
+                r = -ECANCELED;
+        else if (!a->oneway) {
+                pktp_buf_init(&b, 4096);
+                (void)pktp_error_write(&b, err);
+                conn_queue(c, &b);
+                conn_want_write(c);
+        }
+        call_free(a);
+        return r;
+}
+
+bool
+pktd_call_wants_more(const struct pktd_call *a)
+{
+        return a && a->more;
+}
+
+void
+pktd_call_on_cancel(struct pktd_call *a, void (*fn)(void *ud), void *ud)
+{
+        if (!a || a->cancelling)
+                return;
+        a->on_cancel = fn;
+        a->cancel_ud = ud;
+}
+
+size_t
+pktd_call_queued(const struct pktd_call *a)
+{
+        return a ? pktd_conn_queued(a->c) : 0;
+}
+
+void
+pktd_call_on_drain(struct pktd_call *a, size_t low, void (*fn)(void *ud), void *ud)
+{
+        if (!a || a->cancelling)
+                return;
+        a->on_drain = fn;
+        a->drain_ud = ud;
+        a->drain_low = low;
+        if (fn && pktd_conn_queued(a->c) < low)
+                event_active(a->ev_drain, EV_TIMEOUT, 0);
+}
+
+int
+pktd_call_take_fd(struct pktd_call *a, unsigned index)
+{
+        struct stat st;
+        int fd;
+
+        if (!a || index >= a->n_fds || a->fds[index] < 0)
+                return -EBADF;
+        fd = a->fds[index];
+        if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)))
+                return -EINVAL;
+        a->fds[index] = -1;
+        return fd;
+}
+
+unsigned
+pktd_call_n_fds(const struct pktd_call *a)
+{
+        return a ? a->n_fds : 0;
+}
+
+uid_t
+pktd_call_uid(const struct pktd_call *a)
+{
+        return a->c->uid;
+}
+
+unsigned
+pktd_call_roles(const struct pktd_call *a)
+{
+        return a->c->roles;
+}
+
+struct pktd_conn *
+pktd_call_conn(const struct pktd_call *a)
+{
+        return a->c;
 }
 
 int
@@ -439,7 +990,8 @@ pktd_conn_new(struct pktd *d, int fd, uid_t uid, gid_t gid, pid_t pid, unsigned 
         c->ev_read = event_new(d->base, fd, EV_READ | EV_PERSIST, read_cb, c);
         c->ev_write = event_new(d->base, fd, EV_WRITE | EV_PERSIST, write_cb, c);
         c->ev_timer = event_new(d->base, -1, 0, timer_cb, c);
-        if (!c->in || !c->out || !c->ev_read || !c->ev_write || !c->ev_timer) {
+        c->ev_resume = event_new(d->base, -1, 0, resume_cb, c);
+        if (!c->in || !c->out || !c->ev_read || !c->ev_write || !c->ev_timer || !c->ev_resume) {
                 pktd_conn_free(c);
                 return -ENOMEM;
         }

@@ -7,6 +7,8 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "call.h"
+
 struct evbuffer;
 struct event;
 struct pktd;
@@ -49,6 +51,24 @@ struct pktd_conn {
         uint64_t closing_usec; /* when closing began, for PKTD_CLOSE_LINGER_SEC */
         bool dead;             /* to be freed from the loop (conn_kill) */
         bool linked;           /* in d->conns */
+
+        /* Issue 5: the call in progress (call.h). While set, later frames wait in @in. */
+        struct pktd_call *head;
+        struct event *ev_resume; /* from the loop: cancel or finish the head, take waiting frames */
+        bool rd_eof;             /* the client half-closed: answer what was sent, then close */
+        bool write_armed;        /* ev_write is added */
+
+        /* Descriptors received and not yet given to their call. Frames are numbered by the
+         * order their bytes arrive: frames_in NULs have been read so far, frames_taken frames
+         * handled; a set belongs to the frame whose number it carries. */
+        uint64_t frames_in, frames_taken;
+        struct pktd_conn_fds {
+                uint64_t frame;
+                int fds[PKTD_CALL_FDS_MAX];
+                unsigned n; /* 0: a free slot */
+        } fd_frames[PKTD_CONN_FD_FRAMES_MAX];
+        int frame_fds[PKTD_CALL_FDS_MAX]; /* the frame being handled: pktd_call_async() takes them */
+        unsigned n_frame_fds;
 };
 
 /* Takes @fd (an accepted, non-blocking, close-on-exec socket with a peer that has @roles) and

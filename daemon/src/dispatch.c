@@ -32,6 +32,22 @@ const size_t pktd_methods_count = ARRAY_SIZE(pktd_methods);
 
 _Static_assert(ARRAY_SIZE(pktd_methods) <= PKTD_METHODS_MAX, "raise PKTD_METHODS_MAX");
 
+/* Handlers replaced by pktd_dispatch_override() (tests). */
+static pktd_method_fn overrides[PKTD_METHODS_MAX];
+
+pktd_method_fn
+pktd_dispatch_override(const char *name, pktd_method_fn fn)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(pktd_methods); i++)
+                if (strcmp(pktd_methods[i].name, name) == 0) {
+                        pktd_method_fn old = overrides[i];
+
+                        overrides[i] = fn;
+                        return old;
+                }
+        return NULL;
+}
+
 static int
 method_row(const char *name)
 {
@@ -46,7 +62,7 @@ run(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call, int row,
     struct pktp_buf *out, struct pktp_error *err)
 {
         const struct pktp_method *m = call->desc;
-        pktd_method_fn fn = row >= 0 ? pktd_methods[row].fn : NULL;
+        pktd_method_fn fn = row < 0 ? NULL : overrides[row] ? overrides[row] : pktd_methods[row].fn;
 
         /* Admin holds every role (policy.c), so "any of m->roles" covers "admin may call all". */
         if (m->roles && !(c->roles & m->roles)) {
@@ -82,6 +98,15 @@ pktd_dispatch(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                         d->stats[row].errors++;
         }
         return r;
+}
+
+void
+pktd_dispatch_count_error(struct pktd *d, const char *method)
+{
+        int row = method ? method_row(method) : -1;
+
+        if (d && row >= 0)
+                d->stats[row].errors++;
 }
 
 void

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "call.h"
+
 struct pktd;
 struct pktd_conn;
 struct pktp_buf;
@@ -16,7 +18,8 @@ struct pktp_error;
  * table; the role check already passed). Writes the reply's "parameters" object as JSON text into
  * @out (e.g. {"data":"...","length":42,"packet":{...}}) and returns 0, or fills @err and returns a
  * negative errno. @out starts empty; on failure whatever was written to it is discarded. Must not
- * block. */
+ * block. A handler that answers later or more than once calls pktd_call_async() and returns
+ * PKTD_CALL_ASYNC (call.h); @out is then ignored. */
 typedef int (*pktd_method_fn)(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                               struct pktp_buf *out, struct pktp_error *err);
 
@@ -62,6 +65,13 @@ int pktd_dispatch(struct pktd *d, struct pktd_conn *c, const struct pktp_call *c
  * method, bad parameters): counts the failed call against its method and, when the peer lacks the
  * method's role, replaces @err with PermissionDenied — so a caller learns nothing about a method it
  * may not use, not even what is wrong with its parameters. */
+/* Serves method @name with @fn instead of its table row (NULL: the row again); returns the previous
+ * override. For tests, which need handlers the daemon does not have (one that streams). */
+pktd_method_fn pktd_dispatch_override(const char *name, pktd_method_fn fn);
+
+/* An async call (call.h) ended with an error: counts it against @method (NULL: nothing). */
+void pktd_dispatch_count_error(struct pktd *d, const char *method);
+
 void pktd_dispatch_invalid(struct pktd *d, struct pktd_conn *c, const char *frame, size_t len,
                            struct pktp_error *err);
 
