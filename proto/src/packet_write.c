@@ -20,6 +20,8 @@
 #include <pkt/proto.h>
 #include <pktp/packet.h>
 
+#include "packet_plan.h"
+
 struct writer {
         struct pktp_buf *b;
         struct pkt *p;
@@ -569,6 +571,42 @@ fast_elem_field(struct writer *w, unsigned idx, const struct pkt_elem *e, const 
         return FAST_OK;
 }
 
+/* The fields of @table (@n) located in the @len bytes at @base: through its plan when it has one,
+ * else field by field; a field the plan cannot write goes by name. */
+static int
+fast_fields(struct writer *w, unsigned idx, const struct pkt_elem *e, const struct pkt_field *table, unsigned n,
+            const uint8_t *base, uint32_t len, bool *is_first)
+{
+        struct pktp_buf *b = w->b;
+        const struct pkt_layer *l = &w->p->layers[idx];
+        const uint8_t *msg = pkt_data(w->p) + l->off;
+        const struct plan *pl = plan_get(table, n);
+
+        if (!pl) {
+                for (unsigned k = 0; k < n; k++) {
+                        size_t before = b->len;
+                        if (direct_field(b, base, len, table, k, e != NULL, is_first) == FAST_OK)
+                                continue;
+                        if (e ? fast_elem_field(w, idx, e, table, k, *is_first) != FAST_OK
+                              : fast_field(b, w->p, idx, table, k) != FAST_OK)
+                                return FAST_NO;
+                        *is_first &= b->len == before;
+                }
+                return FAST_OK;
+        }
+        struct plan_pos pos = { .is_first = *is_first };
+        while (plan_write(b, pl, msg, l->len, base, len, e != NULL, &pos) == PLAN_FIELD_SLOW) {
+                size_t before = b->len;
+                if (e ? fast_elem_field(w, idx, e, table, pos.k, pos.is_first) != FAST_OK
+                      : fast_field(b, w->p, idx, table, pos.k) != FAST_OK)
+                        return FAST_NO;
+                pos.is_first &= b->len == before;
+                pos.k++;
+        }
+        *is_first = pos.is_first;
+        return FAST_OK;
+}
+
 static int
 fast_set(struct writer *w, unsigned idx, const struct pkt_elem_set *set)
 {
@@ -587,23 +625,12 @@ fast_set(struct writer *w, unsigned idx, const struct pkt_elem_set *set)
                 put_char(b, '{');
                 bool is_first = true;
                 const uint8_t *eb = pkt_data(w->p) + w->p->layers[idx].off + e.off;
-                for (unsigned k = 0; k < set->n_fields; k++) {
-                        size_t before = b->len;
-                        if (direct_field(b, eb, e.len, set->fields, k, true, &is_first) == FAST_OK)
-                                continue;
-                        if (fast_elem_field(w, idx, &e, set->fields, k, is_first) != FAST_OK)
-                                return FAST_NO;
-                        is_first &= b->len == before;
-                }
-                for (unsigned k = 0; k < e.n_kind_fields && e.data_off <= e.len; k++) {
-                        size_t before = b->len;
-                        if (direct_field(b, eb + e.data_off, e.len - e.data_off, e.kind_fields, k, true,
-                                         &is_first) == FAST_OK)
-                                continue;
-                        if (fast_elem_field(w, idx, &e, e.kind_fields, k, is_first) != FAST_OK)
-                                return FAST_NO;
-                        is_first &= b->len == before;
-                }
+                if (fast_fields(w, idx, &e, set->fields, set->n_fields, eb, e.len, &is_first) != FAST_OK)
+                        return FAST_NO;
+                if (e.n_kind_fields && e.data_off <= e.len &&
+                    fast_fields(w, idx, &e, e.kind_fields, e.n_kind_fields, eb + e.data_off, e.len - e.data_off,
+                                &is_first) != FAST_OK)
+                        return FAST_NO;
                 put_char(b, '}');
         }
         if (is_open)
@@ -617,37 +644,39 @@ fast_layer(struct writer *w, unsigned idx, bool is_first)
         struct pktp_buf *b = w->b;
         struct pkt *p = w->p;
         const struct pkt_proto *pr = pkt_proto_get(p->layers[idx].proto);
+        size_t start = b->len;
 
         if (!pr)
                 return FAST_NO;
-        /* As the visitor does: walking the elements first settles the layer's flags when the
-         * dissector left them unchecked (PKT_P_LAZY_ELEMS). */
-        if (pr->flags & PKT_P_LAZY_ELEMS)
-                for (unsigned s = 0; s < pr->n_elems; s++)
-                        PKT_ELEM_FOREACH(p, idx, pr->elems[s].name, e)
-                                ;
         const struct pkt_layer *l = &p->layers[idx];
         w->layer_idx = idx;
         w->in_elem = true; /* write_value() is only used for elements here */
-        if (!is_first)
-                put_char(b, ',');
-        PUT_LIT(b, "{\"layer\":");
-        put_name(b, pr->name);
-        if (l->flags & PKT_LAYER_TRUNCATED)
-                PUT_LIT(b, ",\"truncated\":true");
-        if (l->flags & PKT_LAYER_MALFORMED)
-                PUT_LIT(b, ",\"malformed\":true");
-        const uint8_t *h = pkt_data(p) + l->off;
-        for (unsigned k = 0; k < pr->n_fields; k++) {
+        /* The layer's flags come first but, for a layer whose dissector left its elements unchecked
+         * (PKT_P_LAZY_ELEMS), are settled only by walking them, as the visitor does before it reports
+         * the layer. Walking them once while writing and writing the layer again in the rare case
+         * that the walk changed the flags saves the second walk. */
+        for (unsigned pass = 0; pass < 2; pass++) {
+                uint16_t flags = l->flags;
+                if (!is_first)
+                        put_char(b, ',');
+                PUT_LIT(b, "{\"layer\":");
+                put_name(b, pr->name);
+                if (l->flags & PKT_LAYER_TRUNCATED)
+                        PUT_LIT(b, ",\"truncated\":true");
+                if (l->flags & PKT_LAYER_MALFORMED)
+                        PUT_LIT(b, ",\"malformed\":true");
                 bool is_no_comma = false;
-                if (direct_field(b, h, l->hdr_len, pr->fields, k, false, &is_no_comma) == FAST_OK)
-                        continue;
-                if (fast_field(b, p, idx, pr->fields, k) != FAST_OK)
+                if (fast_fields(w, idx, NULL, pr->fields, pr->n_fields, pkt_data(p) + l->off, l->hdr_len,
+                                &is_no_comma) != FAST_OK)
                         return FAST_NO;
+                for (unsigned s = 0; s < pr->n_elems; s++)
+                        if (fast_set(w, idx, &pr->elems[s]) != FAST_OK)
+                                return FAST_NO;
+                if (l->flags == flags || b->err)
+                        break;
+                b->len = start;
+                b->data[start] = '\0';
         }
-        for (unsigned s = 0; s < pr->n_elems; s++)
-                if (fast_set(w, idx, &pr->elems[s]) != FAST_OK)
-                        return FAST_NO;
         put_char(b, '}');
         return FAST_OK;
 }

@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Write plans for the packet writer (see packet_plan.h). What a plan writes is what libpkt's visitor
+ * reports (pkt_visit(): the field located as pkt_field_locate() does, formatted as
+ * pkt_value_format() does) turned into JSON as packet_write.c's visitor path does; test_packet_write
+ * holds the two to the same bytes on the corpus.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+#include "packet_plan.h"
+
+/* ---- the cache ---- */
+
+/* Why 2048 slots: one per field table that can reach the writer (every protocol's header table, its
+ * element sets' tables and their kinds' tables: a few hundred built in), at most half full so that
+ * probes stay short. When it is full, a new table is written the general way. */
+#define PLAN_SLOTS 2048u
+
+static _Atomic(struct plan *) plan_slots[PLAN_SLOTS];
+
+static bool
+is_plain_name(const char *s, size_t *ret_len)
+{
+        size_t n = 0;
+
+        for (; s[n]; n++)
+                if (s[n] < 0x20 || s[n] >= 0x7f || s[n] == '"' || s[n] == '\\')
+                        return false;
+        *ret_len = n;
+        return true;
+}
+
+static struct plan *
+plan_build(const struct pkt_field *table, unsigned n)
+{
+        struct plan *pl = calloc(1, sizeof(*pl) + n * sizeof(pl->f[0]));
+
+        if (!pl)
+                return NULL;
+        pl->table = table;
+        pl->n = n;
+        for (unsigned k = 0; k < n; k++) {
+                const struct pkt_field *f = &table[k];
+                struct plan_field *pf = &pl->f[k];
+                size_t len;
+
+                /* Delimited text fields (HTTP, SIP) take the general way: the visitor's rules for
+                 * them (stepping over the delimiter) are not repeated here. */
+                if ((f->flags & PKT_FF_DELIM) || !is_plain_name(f->name, &len) || len + 4 > PLAN_KEY_MAX) {
+                        free(pl);
+                        return NULL;
+                }
+                pf->off = f->off;
+                pf->bits = f->bits;
+                if (pf->bits == 0)
+                        pf->bits = f->type == PKT_FT_MAC ? 48 : f->type == PKT_FT_IPV4 ? 32 : f->type == PKT_FT_IPV6 ? 128 : 0;
+                pf->type = f->type;
+                pf->flags = f->flags;
+                pf->is_int_type = f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM;
+                pf->key[0] = ',';
+                pf->key[1] = '"';
+                memcpy(pf->key + 2, f->name, len);
+                pf->key[2 + len] = '"';
+                pf->key[3 + len] = ':';
+                pf->key_len = (uint8_t)(len + 4);
+        }
+        return pl;
+}
+
+const struct plan *
+plan_get(const struct pkt_field *table, unsigned n)
+{
+        uintptr_t h = (uintptr_t)table;
+
+        if (!table || n == 0)
+                return NULL;
+        h ^= h >> 17;
+        h *= UINT64_C(0x9e3779b97f4a7c15) & UINTPTR_MAX;
+        for (unsigned i = 0; i < PLAN_SLOTS; i++) {
+                _Atomic(struct plan *) *slot = &plan_slots[(h + i) % PLAN_SLOTS];
+                struct plan *pl = atomic_load_explicit(slot, memory_order_acquire);
+                if (pl) {
+                        if (pl->table == table)
+                                return pl->n == n ? pl : NULL;
+                        continue;
+                }
+                /* Not there: build it and publish it. Another thread may publish first, the same
+                 * table or another one; then look again from this slot. */
+                struct plan *mine = plan_build(table, n);
+                if (!mine)
+                        return NULL;
+                for (; i < PLAN_SLOTS; i++) {
+                        slot = &plan_slots[(h + i) % PLAN_SLOTS];
+                        struct plan *expected = NULL;
+                        if (atomic_compare_exchange_strong_explicit(slot, &expected, mine, memory_order_acq_rel,
+                                                                    memory_order_acquire))
+                                return mine;
+                        if (expected->table == table) {
+                                free(mine);
+                                return expected->n == n ? expected : NULL;
+                        }
+                }
+                free(mine);
+                return NULL;
+        }
+        return NULL;
+}
+
+/* ---- appending ---- */
+
+/* Room for @n more bytes (and the NUL) without a call, in the common case. */
+static inline bool
+has_room(const struct pktp_buf *b, size_t n)
+{
+        return b->data && n < b->cap - b->len && !b->err;
+}
+
+static inline void
+put(struct pktp_buf *b, const void *s, size_t n)
+{
+        if (has_room(b, n)) {
+                memcpy(b->data + b->len, s, n);
+                b->len += n;
+                b->data[b->len] = '\0';
+        } else {
+                pktp_buf_put(b, s, n);
+        }
+}
+
+static inline void
+put_key(struct pktp_buf *b, const struct plan_field *pf, struct plan_pos *pos)
+{
+        unsigned skip = pos->is_first;
+
+        put(b, pf->key + skip, pf->key_len - skip);
+        pos->is_first = false;
+}
+
+static inline void
+put_u64(struct pktp_buf *b, uint64_t v)
+{
+        static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                       "8081828384858687888990919293949596979899";
+        char tmp[20];
+        size_t i = sizeof(tmp);
+
+        while (v >= 100) {
+                i -= 2;
+                memcpy(tmp + i, pairs + 2 * (v % 100), 2);
+                v /= 100;
+        }
+        if (v >= 10) {
+                i -= 2;
+                memcpy(tmp + i, pairs + 2 * v, 2);
+        } else {
+                tmp[--i] = (char)('0' + v);
+        }
+        put(b, tmp + i, sizeof(tmp) - i);
+}
+
+static const char hex_pairs[513] =
+        "000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f"
+        "202122232425262728292a2b2c2d2e2f303132333435363738393a3b3c3d3e3f"
+        "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f"
+        "606162636465666768696a6b6c6d6e6f707172737475767778797a7b7c7d7e7f"
+        "808182838485868788898a8b8c8d8e8f909192939495969798999a9b9c9d9e9f"
+        "a0a1a2a3a4a5a6a7a8a9aaabacadaeafb0b1b2b3b4b5b6b7b8b9babbbcbdbebf"
+        "c0c1c2c3c4c5c6c7c8c9cacbcccdcecfd0d1d2d3d4d5d6d7d8d9dadbdcdddedf"
+        "e0e1e2e3e4e5e6e7e8e9eaebecedeeeff0f1f2f3f4f5f6f7f8f9fafbfcfdfeff";
+
+void
+plan_put_hex(struct pktp_buf *b, const void *data, size_t n)
+{
+        const uint8_t *d = data;
+        size_t i = 0;
+
+        if (n > (SIZE_MAX - 3) / 2) {
+                if (!b->err)
+                        b->err = -EMSGSIZE;
+                return;
+        }
+        if (pktp_buf_reserve(b, 2 * n + 2) < 0)
+                return;
+        char *o = b->data + b->len;
+        *o++ = '"';
+#if defined(__SSE2__)
+        /* Each nibble v becomes '0' + v, plus 'a' - '0' - 10 when v > 9: 32 digits per 16 bytes. */
+        const __m128i low = _mm_set1_epi8(0x0f), nine = _mm_set1_epi8(9), zero = _mm_set1_epi8('0'),
+                      gap = _mm_set1_epi8('a' - '0' - 10);
+        for (; i + 16 <= n; i += 16, o += 32) {
+                __m128i x = _mm_loadu_si128((const __m128i *)(d + i));
+                __m128i hi = _mm_and_si128(_mm_srli_epi16(x, 4), low), lo = _mm_and_si128(x, low);
+                __m128i a = _mm_unpacklo_epi8(hi, lo), c = _mm_unpackhi_epi8(hi, lo);
+                a = _mm_add_epi8(_mm_add_epi8(a, zero), _mm_and_si128(_mm_cmpgt_epi8(a, nine), gap));
+                c = _mm_add_epi8(_mm_add_epi8(c, zero), _mm_and_si128(_mm_cmpgt_epi8(c, nine), gap));
+                _mm_storeu_si128((__m128i *)o, a);
+                _mm_storeu_si128((__m128i *)(o + 16), c);
+        }
+#endif
+        for (; i < n; i++, o += 2)
+                memcpy(o, hex_pairs + 2 * d[i], 2);
+        *o++ = '"';
+        *o = '\0';
+        b->len += 2 * n + 2;
+}
+
+static void
+put_mac(struct pktp_buf *b, const uint8_t *m)
+{
+        char t[19];
+
+        t[0] = '"';
+        for (int i = 0; i < 6; i++) {
+                memcpy(t + 1 + 3 * i, hex_pairs + 2 * m[i], 2);
+                t[3 + 3 * i] = i < 5 ? ':' : '"';
+        }
+        put(b, t, sizeof(t));
+}
+
+static void
+put_ipv4(struct pktp_buf *b, const uint8_t *a)
+{
+        char t[17], *o = t;
+
+        *o++ = '"';
+        for (int i = 0; i < 4; i++) {
+                unsigned v = a[i];
+                if (v >= 100)
+                        *o++ = (char)('0' + v / 100);
+                if (v >= 10)
+                        *o++ = (char)('0' + v / 10 % 10);
+                *o++ = (char)('0' + v % 10);
+                *o++ = i < 3 ? '.' : '"';
+        }
+        put(b, t, (size_t)(o - t));
+}
+
+/* The field's bits, as libpkt's pkt_bits_read() reads them. */
+static inline uint64_t
+bits_read(const uint8_t *q0, uint32_t bit_off, uint32_t bits, bool le)
+{
+        const uint8_t *q = q0 + bit_off / 8;
+        unsigned shift = bit_off % 8, nbytes = (shift + bits + 7) / 8;
+        uint64_t v = 0;
+
+        if (!le && shift == 0) {
+                /* The usual header field: whole bytes on a byte. */
+                switch (bits) {
+                case 8:
+                        return q[0];
+                case 16:
+                        return (uint64_t)q[0] << 8 | q[1];
+                case 32:
+                        return (uint64_t)q[0] << 24 | (uint64_t)q[1] << 16 | (uint64_t)q[2] << 8 | q[3];
+                default:
+                        break;
+                }
+        }
+        if (le) {
+                for (unsigned i = nbytes; i-- > 0;)
+                        v = v << 8 | q[i];
+                return bits == 64 ? v : v & ((UINT64_C(1) << bits) - 1);
+        }
+        for (unsigned i = 0; i < nbytes; i++)
+                v = v << 8 | q[i];
+        v >>= nbytes * 8 - shift - bits;
+        return bits == 64 ? v : v & ((UINT64_C(1) << bits) - 1);
+}
+
+/* Bytes of a string field as the visitor's C-escaped text would be: false when that text would be
+ * cut (1 KiB with its NUL). */
+static bool
+string_fits(const uint8_t *s, size_t n)
+{
+        size_t len = 0;
+
+        for (size_t i = 0; i < n; i++) {
+                uint8_t c = s[i];
+                len += c == '\r' || c == '\n' || c == '\t' || c == '"' || c == '\\' ? 2 : c >= 0x20 && c < 0x7f ? 1 : 4;
+                if (len > 1000)
+                        return false;
+        }
+        return true;
+}
+
+/* Wire bytes of the DNS name at @off (as libpkt's pkt_dnsname_wire_len()), or -1. */
+static int64_t
+dnsname_wire_len(const uint8_t *msg, uint32_t msg_len, uint32_t off)
+{
+        for (uint32_t pos = off;;) {
+                if (pos >= msg_len)
+                        return -1;
+                uint8_t n = msg[pos];
+                if ((n & 0xc0) == 0xc0)
+                        return pos + 1 >= msg_len ? -1 : (int64_t)(pos + 2 - off);
+                if (n & 0xc0)
+                        return -1;
+                if (n == 0)
+                        return pos + 1 - off;
+                pos += 1u + n;
+        }
+}
+
+/* Why 128: as libpkt's DNS_JUMPS_MAX (a name has at most 127 labels; more jumps can only be a loop). */
+#define DNS_JUMPS_MAX 128
+/* Why 1000: the visitor's text is cut at 1 KiB; a longer name takes the by-name path, which cuts it
+ * the same way. */
+#define DNS_TEXT_FAST_MAX 1000
+
+enum { NAME_SKIP = -1, NAME_SLOW = -2 };
+
+/* The DNS name at @off of the message as libpkt's pkt_dnsname_decode() writes it (into @out, at
+ * least DNS_TEXT_FAST_MAX + 8 bytes): its length, NAME_SKIP when the visitor shows nothing (a name
+ * leading nowhere) or NAME_SLOW when the text would be too long for this path. */
+static int
+dnsname_text(const uint8_t *msg, uint32_t msg_len, uint32_t off, char *out)
+{
+        uint32_t pos = off;
+        unsigned jumps = 0;
+        int len = 0;
+
+        for (;;) {
+                if (pos >= msg_len)
+                        return NAME_SKIP;
+                uint8_t n = msg[pos];
+                if ((n & 0xc0) == 0xc0) {
+                        if (pos + 1 >= msg_len || ++jumps > DNS_JUMPS_MAX)
+                                return NAME_SKIP;
+                        pos = (uint32_t)(n & 0x3f) << 8 | msg[pos + 1];
+                        continue;
+                }
+                if (n & 0xc0)
+                        return NAME_SKIP;
+                if (n == 0)
+                        break;
+                if (n > msg_len - pos - 1)
+                        return NAME_SKIP;
+                /* At most 4 bytes per label byte, and the dot. */
+                if (len + 1 + 4 * n > DNS_TEXT_FAST_MAX)
+                        return NAME_SLOW;
+                if (len > 0)
+                        out[len++] = '.';
+                for (unsigned i = 0; i < n; i++) {
+                        uint8_t c = msg[pos + 1 + i];
+                        if (c == '.' || c == '\\') {
+                                out[len++] = '\\';
+                                out[len++] = (char)c;
+                        } else if (c > 0x20 && c < 0x7f) {
+                                out[len++] = (char)c;
+                        } else {
+                                out[len++] = '\\';
+                                out[len++] = (char)('0' + c / 100);
+                                out[len++] = (char)('0' + c / 10 % 10);
+                                out[len++] = (char)('0' + c % 10);
+                        }
+                }
+                pos += 1u + n;
+        }
+        if (len == 0) {
+                memcpy(out, "<Root>", 6);
+                len = 6;
+        }
+        return len;
+}
+
+/* A JSON string of @n bytes that need no escaping but maybe a few '"' and '\\'. */
+static void
+put_text(struct pktp_buf *b, const char *s, size_t n)
+{
+        if (has_room(b, n + 2) && !memchr(s, '"', n) && !memchr(s, '\\', n)) {
+                bool is_plain = true;
+                for (size_t i = 0; i < n; i++)
+                        is_plain &= (unsigned char)s[i] >= 0x20 && (unsigned char)s[i] < 0x7f;
+                if (is_plain) {
+                        char *o = b->data + b->len;
+                        o[0] = '"';
+                        memcpy(o + 1, s, n);
+                        o[n + 1] = '"';
+                        o[n + 2] = '\0';
+                        b->len += n + 2;
+                        return;
+                }
+        }
+        pktp_buf_json_str(b, s, n);
+}
+
+int
+plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32_t msg_len,
+           const uint8_t *base, uint32_t len, bool in_elem, struct plan_pos *pos)
+{
+        for (unsigned k = pos->k; k < pl->n; k++) {
+                const struct plan_field *pf = &pl->f[k];
+                uint32_t start, bits;
+
+                /* Located as pkt_field_locate() does: a following field starts where the one before
+                 * ended, and is not there when that one was not. */
+                if (pf->off != PKT_OFF_FOLLOW)
+                        start = pf->off;
+                else if (k == 0)
+                        start = 0;
+                else if (pos->prev_ok)
+                        start = pos->prev_end;
+                else
+                        continue;
+                pos->prev_ok = false;
+                if (start / 8 > len)
+                        continue;
+                bits = pf->bits;
+                if (bits == 0) {
+                        if (pf->type == PKT_FT_DNSNAME) {
+                                int64_t wl = start % 8 ? -1 : dnsname_wire_len(base, len, start / 8);
+                                if (wl < 0)
+                                        continue;
+                                bits = (uint32_t)wl * 8;
+                        } else {
+                                bits = (len - start / 8) * 8; /* variable bytes run to the end */
+                        }
+                }
+                if (((uint64_t)start + bits + 7) / 8 > len)
+                        continue;
+                if (bits == 0 && pf->is_int_type)
+                        continue;
+                pos->prev_ok = true;
+                pos->prev_end = start + bits;
+                if (pf->flags & PKT_FF_COMBINED)
+                        continue;
+
+                /* Written as the visitor reports it: an integer for integer types and for anything
+                 * off a byte boundary or of odd width (up to 64 bits; wider is not shown). */
+                if (pf->is_int_type || start % 8 || bits % 8) {
+                        if (bits > 64)
+                                continue;
+                        if (bits == 0 || (start % 8 + bits + 7) / 8 > 8)
+                                goto slow; /* as libpkt reads it, or not at all */
+                        uint64_t u = bits_read(base, start, bits, pf->flags & PKT_FF_LE);
+                        put_key(b, pf, pos);
+                        if ((pf->flags & PKT_FF_SIGNED) && (u >> (bits - 1)) & 1)
+                                pktp_buf_i64(b, bits < 64 ? (int64_t)(u | ~((UINT64_C(1) << bits) - 1)) : (int64_t)u);
+                        else
+                                put_u64(b, u);
+                        continue;
+                }
+                const uint8_t *q = base + start / 8;
+                size_t n = bits / 8;
+                switch (pf->type) {
+                case PKT_FT_MAC:
+                        if (n != 6)
+                                goto slow;
+                        put_key(b, pf, pos);
+                        put_mac(b, q);
+                        break;
+                case PKT_FT_IPV4:
+                        if (n != 4)
+                                goto slow;
+                        put_key(b, pf, pos);
+                        put_ipv4(b, q);
+                        break;
+                case PKT_FT_IPV6: {
+                        char text[INET6_ADDRSTRLEN];
+                        if (n != 16)
+                                goto slow;
+                        put_key(b, pf, pos);
+                        inet_ntop(AF_INET6, q, text, sizeof(text));
+                        put_text(b, text, strlen(text));
+                        break;
+                }
+                case PKT_FT_STRING:
+                        if (!string_fits(q, n))
+                                goto slow;
+                        put_key(b, pf, pos);
+                        pktp_buf_json_str(b, (const char *)q, n);
+                        break;
+                case PKT_FT_DNSNAME: {
+                        char text[DNS_TEXT_FAST_MAX + 8];
+                        int tl = dnsname_text(msg, msg_len, (uint32_t)(q - msg), text);
+                        if (tl == NAME_SKIP)
+                                break;
+                        if (tl < 0)
+                                goto slow;
+                        put_key(b, pf, pos);
+                        put_text(b, text, (size_t)tl);
+                        break;
+                }
+                default: /* bytes */
+                        put_key(b, pf, pos);
+                        if (in_elem && n >= 512) {
+                                /* The visitor's 1 KiB of text ends in "..." after 1020 hex digits; in
+                                 * an element that is what the JSON keeps. */
+                                plan_put_hex(b, q, 510);
+                                if (!b->err) {
+                                        b->len--; /* the closing quote */
+                                        put(b, "...\"", 4);
+                                }
+                        } else {
+                                plan_put_hex(b, q, n);
+                        }
+                        break;
+                }
+                continue;
+slow:
+                pos->k = k;
+                return PLAN_FIELD_SLOW;
+        }
+        pos->k = pl->n;
+        return PLAN_OK;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Private to the packet writer: write plans. A field table (a layer's, an element set's, an element
+ * kind's) is turned once into a plan: per field its ready-quoted key (,"name":), fixed place and
+ * width, and how its value is written. Plans are built on first use, kept for the life of the
+ * process (field tables are: see pkt_proto_register()) and shared by all threads.
+ */
+#ifndef PKTP_PACKET_PLAN_H
+#define PKTP_PACKET_PLAN_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <pkt/proto.h>
+#include <pktp/buf.h>
+
+/* Why 40: the key ,"name": of every built-in field fits with room to spare; a table with a longer
+ * (or an escaped) name gets no plan and is written the general way. */
+#define PLAN_KEY_MAX 40
+
+struct plan_field {
+        uint16_t off;  /* bit offset, or PKT_OFF_FOLLOW */
+        uint16_t bits; /* fixed width in bits (addresses' implied ones included), 0 = variable */
+        uint8_t type;  /* enum pkt_field_type */
+        uint8_t flags; /* enum pkt_field_flags */
+        uint8_t key_len;
+        bool is_int_type;
+        char key[PLAN_KEY_MAX]; /* ,"name": (the comma is skipped for an object's first member) */
+};
+
+struct plan {
+        const struct pkt_field *table;
+        unsigned n;
+        struct plan_field f[];
+};
+
+/* The plan of @table (@n fields), or NULL when it has none (a name that needs escaping or is too
+ * long, a delimited field, out of memory, the cache full): then the caller writes the general way. */
+const struct plan *plan_get(const struct pkt_field *table, unsigned n);
+
+enum {
+        PLAN_OK = 0,
+        /* Field @ret_k needs the by-name path (an odd width for an address, a string or DNS name the
+         * visitor would cut): write it that way and continue with plan_write_from(@ret_k + 1). */
+        PLAN_FIELD_SLOW = 1,
+};
+
+/* Where plan_write() stands in a table: resumable after a slow field. */
+struct plan_pos {
+        unsigned k;        /* next field */
+        uint32_t prev_end; /* end bit of field k - 1 */
+        bool prev_ok;      /* field k - 1 was located */
+        bool is_first;     /* no member written yet in the current object */
+};
+
+/*
+ * Writes the fields of @pl located in the @len bytes at @base (a header or an element) as the visitor
+ * path would: each located field's key and value, skipping combined fields and fields not there.
+ * @msg/@msg_len: the layer (DNS name pointers). @in_elem: bytes over 511 are cut as the visitor cuts
+ * them for elements. Stops at a field that needs the by-name path with PLAN_FIELD_SLOW and @pos at
+ * it (@pos->k); call again to continue after writing it (set @pos->k to the next field). Returns
+ * PLAN_OK at the end of the table.
+ */
+int plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32_t msg_len,
+               const uint8_t *base, uint32_t len, bool in_elem, struct plan_pos *pos);
+
+/* @n bytes at @data as a quoted lower-case hex string, 16 bytes per step. */
+void plan_put_hex(struct pktp_buf *b, const void *data, size_t n);
+
+#endif
