@@ -25,6 +25,12 @@ static const struct pktctl_cmd commands[] = {
         { "ifaces", "the host's interfaces as pktd sees them (live)", pktctl_ifaces_main },
         { "call", "call a pktd method with JSON parameters and print the replies (live)",
           pktctl_call_main },
+        { "watch", "capture on an interface, or dissect a file through pktd (live)",
+          pktctl_watch_main },
+        { "send", "send packets built from specs on an interface (live)", pktctl_send_main },
+        { "replay", "replay a capture file onto an interface (live)", pktctl_replay_main },
+        { "sr", "send probes and print their answers with round-trip times, like ping (live)",
+          pktctl_sr_main },
 };
 
 void

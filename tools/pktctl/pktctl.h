@@ -118,4 +118,50 @@ int pktctl_live_call(const char *socket, const char *method, const char *params,
 /* Prints the error reply @r: "pktctl: <error name>: <message>". */
 void pktctl_live_report_error(const struct pktc_reply *r);
 
+/* ---- capture and injection through pktd (watch.c, send.c, sr.c) ---- */
+
+struct json_object;
+
+int pktctl_watch_main(int argc, char **argv);
+int pktctl_send_main(int argc, char **argv);
+int pktctl_replay_main(int argc, char **argv);
+int pktctl_sr_main(int argc, char **argv);
+
+/* Connects to @socket and queues @method with @params (JSON object text) and the @n_fds
+ * descriptors @fds (passed to pktd, which reads "fileDescriptor": index). @flags as pktc_call().
+ * Prints why on failure. Returns an exit code (PKTCTL_EXIT_FAIL on failure). */
+int pktctl_live_start(const char *socket, const char *method, const char *params, unsigned flags,
+                      const int *fds, size_t n_fds, struct pktc **ret);
+
+/* Blocks SIGINT and SIGTERM and returns a signalfd that reads them (close-on-exec), so that a
+ * stream's poll loop sees Ctrl-C as an event; -errno on failure. */
+int pktctl_signalfd(void);
+
+/* Waits for the next reply of @c (stdout is flushed before each wait, so that a stream's lines are
+ * seen as they come) or a signal on @sigfd (-1 for none). Returns 0 with *@ret filled, 1 when a
+ * signal came, or a negative error of libpktclient (-ENOMSG: no reply is due). */
+int pktctl_live_next(struct pktc *c, int sigfd, struct pktc_reply *ret);
+
+/* send.c: the layer ("l2", "l3") a SPEC is sent on when neither --l2 nor --l3 says; the protocol
+ * its packet starts with (-ENOENT if unknown); the Packet objects ({"spec":...}) for
+ * argv[@from..@argc) as a new json-c array (NULL: out of memory). */
+const char *pktctl_spec_layer(const char *spec);
+int pktctl_spec_first(const char *spec);
+struct json_object *pktctl_spec_packets(int argc, char **argv, int from);
+
+/* Parses a whole number from 0 to @max for option @opt. Returns 0, or -EINVAL after saying why. */
+int pktctl_parse_uint(const char *opt, const char *text, uint64_t max, uint64_t *ret);
+
+/* Says on stderr why the connection failed during @method (@r from libpktclient). */
+void pktctl_live_report_io(const char *method, int r);
+
+/* The member @key of @o when it has type @type (json_type_*), else NULL. */
+struct json_object *pktctl_jget(struct json_object *o, const char *key, int type);
+
+/* Parses @text as one JSON object; prints an error naming @method and returns NULL if it is not. */
+struct json_object *pktctl_jparse(const char *method, const char *text);
+
+/* The text of @o's parameters as compact JSON (json-c's, "/" unescaped); owned by @o. */
+const char *pktctl_jtext(struct json_object *o);
+
 #endif
