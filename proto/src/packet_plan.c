@@ -144,27 +144,24 @@ put_key(struct pktp_buf *b, const struct plan_field *pf, struct plan_pos *pos)
         pos->is_first = false;
 }
 
-static inline void
-put_u64(struct pktp_buf *b, uint64_t v)
+/* The key of @pf at @o (room for PLAN_KEY_MAX bytes): a fixed-size copy, then only its length
+ * counts. Returns the end. */
+static inline char *
+key_text(char *o, const struct plan_field *pf, struct plan_pos *pos)
 {
-        static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-                                       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-                                       "8081828384858687888990919293949596979899";
-        char tmp[20];
-        size_t i = sizeof(tmp);
+        unsigned skip = pos->is_first;
 
-        while (v >= 100) {
-                i -= 2;
-                memcpy(tmp + i, pairs + 2 * (v % 100), 2);
-                v /= 100;
-        }
-        if (v >= 10) {
-                i -= 2;
-                memcpy(tmp + i, pairs + 2 * v, 2);
-        } else {
-                tmp[--i] = (char)('0' + v);
-        }
-        put(b, tmp + i, sizeof(tmp) - i);
+        memcpy(o, pf->key + skip, PLAN_KEY_MAX);
+        pos->is_first = false;
+        return o + pf->key_len - skip;
+}
+
+/* Ends a direct write at @o. */
+static inline void
+done(struct pktp_buf *b, char *o)
+{
+        *o = '\0';
+        b->len = (size_t)(o - b->data);
 }
 
 static const char hex_pairs[513] =
@@ -213,36 +210,105 @@ plan_put_hex(struct pktp_buf *b, const void *data, size_t n)
         b->len += 2 * n + 2;
 }
 
-static void
-put_mac(struct pktp_buf *b, const uint8_t *m)
+/* Writes the IPv6 address @a at @o as glibc's inet_ntop() does (RFC 5952: the longest run of two
+ * or more zero groups, the first of equal ones, becomes "::"; IPv4-compatible and IPv4-mapped
+ * addresses end in a dotted quad) and returns the end. At most INET6_ADDRSTRLEN - 1 bytes. */
+static char *
+ipv6_text(char *o, const uint8_t *a)
 {
-        char t[19];
+        static const char digits[] = "0123456789abcdef";
+        unsigned w[8];
+        int best = -1, best_len = 0, cur = -1, cur_len = 0;
 
-        t[0] = '"';
-        for (int i = 0; i < 6; i++) {
-                memcpy(t + 1 + 3 * i, hex_pairs + 2 * m[i], 2);
-                t[3 + 3 * i] = i < 5 ? ':' : '"';
+        for (int i = 0; i < 8; i++) {
+                w[i] = (unsigned)a[2 * i] << 8 | a[2 * i + 1];
+                if (w[i] == 0) {
+                        if (cur < 0)
+                                cur = i, cur_len = 0;
+                        cur_len++;
+                } else if (cur >= 0) {
+                        if (best < 0 || cur_len > best_len)
+                                best = cur, best_len = cur_len;
+                        cur = -1;
+                }
         }
-        put(b, t, sizeof(t));
+        if (cur >= 0 && (best < 0 || cur_len > best_len))
+                best = cur, best_len = cur_len;
+        if (best_len < 2)
+                best = -1;
+        for (int i = 0; i < 8; i++) {
+                if (best >= 0 && i >= best && i < best + best_len) {
+                        if (i == best)
+                                *o++ = ':';
+                        continue;
+                }
+                if (i)
+                        *o++ = ':';
+                if (i == 6 && best == 0 && (best_len == 6 || (best_len == 5 && w[5] == 0xffff))) {
+                        for (int j = 12; j < 16; j++) {
+                                unsigned v = a[j];
+                                if (v >= 100)
+                                        *o++ = (char)('0' + v / 100);
+                                if (v >= 10)
+                                        *o++ = (char)('0' + v / 10 % 10);
+                                *o++ = (char)('0' + v % 10);
+                                if (j < 15)
+                                        *o++ = '.';
+                        }
+                        return o;
+                }
+                unsigned v = w[i];
+                if (v >= 0x1000)
+                        *o++ = digits[v >> 12];
+                if (v >= 0x100)
+                        *o++ = digits[v >> 8 & 15];
+                if (v >= 0x10)
+                        *o++ = digits[v >> 4 & 15];
+                *o++ = digits[v & 15];
+        }
+        if (best >= 0 && best + best_len == 8)
+                *o++ = ':';
+        return o;
 }
 
-static void
-put_ipv4(struct pktp_buf *b, const uint8_t *a)
+/* Writes @v in decimal at @o (room for 20 digits) and returns the end. */
+static inline char *
+u64_text(char *o, uint64_t v)
 {
-        char t[17], *o = t;
+        static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                                       "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                                       "8081828384858687888990919293949596979899";
+        unsigned n = 1;
 
-        *o++ = '"';
-        for (int i = 0; i < 4; i++) {
-                unsigned v = a[i];
-                if (v >= 100)
-                        *o++ = (char)('0' + v / 100);
-                if (v >= 10)
-                        *o++ = (char)('0' + v / 10 % 10);
-                *o++ = (char)('0' + v % 10);
-                *o++ = i < 3 ? '.' : '"';
+        for (uint64_t t = v; t >= 10; t /= 10)
+                n++;
+        char *end = o + n;
+        o = end;
+        while (v >= 100) {
+                o -= 2;
+                memcpy(o, pairs + 2 * (v % 100), 2);
+                v /= 100;
         }
-        put(b, t, (size_t)(o - t));
+        if (v >= 10) {
+                o -= 2;
+                memcpy(o, pairs + 2 * v, 2);
+        } else {
+                *--o = (char)('0' + v);
+        }
+        return end;
 }
+
+/* Room for @n more bytes at the end of @b, or NULL (the error is then sticky in @b). */
+static inline char *
+room(struct pktp_buf *b, size_t n)
+{
+        if (has_room(b, n) || pktp_buf_reserve(b, n) == 0)
+                return b->data + b->len;
+        return NULL;
+}
+
+/* Bytes a key and a fixed-size value take at most: the key buffer's copy, a quoted IPv6 address. */
+#define FIELD_ROOM (PLAN_KEY_MAX + 2 + INET6_ADDRSTRLEN + 8)
 
 /* The field's bits, as libpkt's pkt_bits_read() reads them. */
 static inline uint64_t
@@ -442,35 +508,57 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                         if (bits == 0 || (start % 8 + bits + 7) / 8 > 8)
                                 goto slow; /* as libpkt reads it, or not at all */
                         uint64_t u = bits_read(base, start, bits, pf->flags & PKT_FF_LE);
-                        put_key(b, pf, pos);
-                        if ((pf->flags & PKT_FF_SIGNED) && (u >> (bits - 1)) & 1)
-                                pktp_buf_i64(b, bits < 64 ? (int64_t)(u | ~((UINT64_C(1) << bits) - 1)) : (int64_t)u);
-                        else
-                                put_u64(b, u);
+                        char *o = room(b, FIELD_ROOM);
+                        if (!o)
+                                return PLAN_OK; /* the error is sticky: nothing more can be written */
+                        o = key_text(o, pf, pos);
+                        if ((pf->flags & PKT_FF_SIGNED) && (u >> (bits - 1)) & 1) {
+                                /* Negative: the magnitude of the sign-extended value. */
+                                int64_t v = bits < 64 ? (int64_t)(u | ~((UINT64_C(1) << bits) - 1)) : (int64_t)u;
+                                *o++ = '-';
+                                o = u64_text(o, (uint64_t)-(v + 1) + 1);
+                        } else {
+                                o = u64_text(o, u);
+                        }
+                        done(b, o);
                         continue;
                 }
                 const uint8_t *q = base + start / 8;
                 size_t n = bits / 8;
                 switch (pf->type) {
                 case PKT_FT_MAC:
-                        if (n != 6)
-                                goto slow;
-                        put_key(b, pf, pos);
-                        put_mac(b, q);
-                        break;
                 case PKT_FT_IPV4:
-                        if (n != 4)
-                                goto slow;
-                        put_key(b, pf, pos);
-                        put_ipv4(b, q);
-                        break;
                 case PKT_FT_IPV6: {
-                        char text[INET6_ADDRSTRLEN];
-                        if (n != 16)
+                        if (n != (pf->type == PKT_FT_MAC ? 6u : pf->type == PKT_FT_IPV4 ? 4u : 16u))
                                 goto slow;
-                        put_key(b, pf, pos);
-                        inet_ntop(AF_INET6, q, text, sizeof(text));
-                        put_text(b, text, strlen(text));
+                        char *o = room(b, FIELD_ROOM);
+                        if (!o)
+                                return PLAN_OK;
+                        o = key_text(o, pf, pos);
+                        *o++ = '"';
+                        if (pf->type == PKT_FT_MAC) {
+                                for (int i = 0; i < 6; i++) {
+                                        memcpy(o, hex_pairs + 2 * q[i], 2);
+                                        o[2] = ':';
+                                        o += 3;
+                                }
+                                o--;
+                        } else if (pf->type == PKT_FT_IPV4) {
+                                for (int i = 0; i < 4; i++) {
+                                        unsigned v = q[i];
+                                        if (v >= 100)
+                                                *o++ = (char)('0' + v / 100);
+                                        if (v >= 10)
+                                                *o++ = (char)('0' + v / 10 % 10);
+                                        *o++ = (char)('0' + v % 10);
+                                        *o++ = '.';
+                                }
+                                o--;
+                        } else {
+                                o = ipv6_text(o, q);
+                        }
+                        *o++ = '"';
+                        done(b, o);
                         break;
                 }
                 case PKT_FT_STRING:

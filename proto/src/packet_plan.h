@@ -25,7 +25,9 @@ struct plan_field {
         uint8_t flags; /* enum pkt_field_flags */
         uint8_t key_len;
         bool is_int_type;
-        char key[PLAN_KEY_MAX]; /* ,"name": (the comma is skipped for an object's first member) */
+        /* ,"name": (the comma is skipped for an object's first member); one byte more than a key can
+         * take, so that a copy of PLAN_KEY_MAX bytes from key + 1 stays inside. */
+        char key[PLAN_KEY_MAX + 1];
 };
 
 struct plan {
