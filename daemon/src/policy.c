@@ -3,13 +3,21 @@
  * SO_PEERGROUPS (the supplementary groups at connect time). Nothing the client says counts. */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <net/if_arp.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/socket.h>
 
 #include <pktp/message.h>
 
 #include "conf.h"
+#include "netlink.h"
 #include "pktd.h"
+#include "policy.h"
+
+#ifndef ARPHRD_RAWIP
+#define ARPHRD_RAWIP 519
+#endif
 
 #ifndef SO_PEERGROUPS
 #define SO_PEERGROUPS 59
@@ -99,4 +107,173 @@ pktd_policy_check(const struct pktd_conf *conf, int fd, struct pktd_peer *ret_pe
         *ret_roles = pktd_policy_roles(conf, ret_peer->uid, ret_peer->gid, groups, n);
         free(groups);
         return 0;
+}
+
+/* ---- interfaces and sources (issue 5) ---- */
+
+bool
+pktd_policy_iface_allowed(const struct pktd_iface_list *allowed, unsigned roles, const char *name)
+{
+        if (!name)
+                return false;
+        if (roles & PKTP_ROLE_ADMIN)
+                return true;
+        return pktd_iface_list_has(allowed, name);
+}
+
+const struct pktd_nl_iface *
+pktd_policy_iface_find(const struct pktd_nl_list *list, const char *name)
+{
+        if (!list || !name)
+                return NULL;
+        for (size_t i = 0; i < list->n_ifaces; i++)
+                if (strncmp(list->ifaces[i].name, name, IFNAMSIZ) == 0)
+                        return &list->ifaces[i];
+        return NULL;
+}
+
+enum pktd_link_kind
+pktd_policy_link_kind(unsigned arp_type)
+{
+        switch (arp_type) {
+        case ARPHRD_ETHER:
+        case ARPHRD_LOOPBACK:
+                return PKTD_LINK_ETHERNET;
+        case ARPHRD_NONE:
+        case ARPHRD_RAWIP:
+                return PKTD_LINK_IP;
+        default:
+                return PKTD_LINK_OTHER;
+        }
+}
+
+void
+pktd_policy_own_addrs(const struct pktd_nl_list *list, const struct pktd_nl_iface *iface,
+                      struct pktd_own_addrs *ret)
+{
+        *ret = (struct pktd_own_addrs){ .link = pktd_policy_link_kind(iface->arp_type),
+                                        .has_mac = iface->has_mac };
+        memcpy(ret->mac, iface->mac, sizeof(ret->mac));
+        if (iface->addr_first <= list->n_addrs &&
+            iface->n_addrs <= list->n_addrs - iface->addr_first) {
+                ret->addrs = list->addrs + iface->addr_first;
+                ret->n_addrs = iface->n_addrs;
+        }
+}
+
+static const uint8_t zero16[16];
+
+static bool
+own_ip(const struct pktd_own_addrs *own, int family, const uint8_t *addr)
+{
+        size_t n = family == AF_INET ? 4 : 16;
+
+        if (memcmp(addr, zero16, n) == 0)
+                return true; /* unspecified: claims nobody's identity */
+        for (size_t i = 0; i < own->n_addrs; i++)
+                if (own->addrs[i].family == family && memcmp(own->addrs[i].addr, addr, n) == 0)
+                        return true;
+        return false;
+}
+
+static int
+deny(const char **ret_what, const char *what)
+{
+        if (ret_what)
+                *ret_what = what;
+        return -EPERM;
+}
+
+/* An IPv4 or IPv6 header at @data (@len bytes); @version_hint 4 or 6 (from the ethertype), or 0 to
+ * read the version from the first nibble. */
+static int
+check_ip(const struct pktd_own_addrs *own, unsigned version_hint, const uint8_t *data, size_t len,
+         const char **ret_what)
+{
+        unsigned v;
+
+        if (len < 1)
+                return deny(ret_what, "the packet has no IP header");
+        v = data[0] >> 4;
+        if (version_hint && v != version_hint)
+                return deny(ret_what, "the IP version is not the one the link header names");
+        if (v == 4) {
+                if (len < 20)
+                        return deny(ret_what, "the IPv4 header is cut short");
+                if (!own_ip(own, AF_INET, data + 12))
+                        return deny(ret_what, "the source IPv4 address is not the interface's");
+                return 0;
+        }
+        if (v == 6) {
+                if (len < 40)
+                        return deny(ret_what, "the IPv6 header is cut short");
+                if (!own_ip(own, AF_INET6, data + 8))
+                        return deny(ret_what, "the source IPv6 address is not the interface's");
+                return 0;
+        }
+        return deny(ret_what, "the packet is neither IPv4 nor IPv6");
+}
+
+static bool
+own_mac(const struct pktd_own_addrs *own, const uint8_t *mac)
+{
+        return own->has_mac && memcmp(own->mac, mac, 6) == 0;
+}
+
+static int
+check_arp(const struct pktd_own_addrs *own, const uint8_t *data, size_t len, const char **ret_what)
+{
+        /* htype 1 (Ethernet), ptype 0x0800, hlen 6, plen 4: sender MAC at 8, sender IPv4 at 14 */
+        if (len < 28)
+                return deny(ret_what, "the ARP packet is cut short");
+        if (data[0] != 0 || data[1] != 1 || data[2] != 0x08 || data[3] != 0x00 || data[4] != 6 ||
+            data[5] != 4)
+                return deny(ret_what, "the ARP packet is not of the Ethernet/IPv4 form");
+        if (!own_mac(own, data + 8))
+                return deny(ret_what, "the ARP sender MAC address is not the interface's");
+        if (!own_ip(own, AF_INET, data + 14))
+                return deny(ret_what, "the ARP sender IPv4 address is not the interface's");
+        return 0;
+}
+
+int
+pktd_policy_spoof_check(const struct pktd_own_addrs *own, bool l3, const uint8_t *data,
+                        size_t len, const char **ret_what)
+{
+        size_t off;
+        unsigned type;
+
+        if (!own || (!data && len))
+                return deny(ret_what, "nothing to check");
+        if (l3 || own->link == PKTD_LINK_IP)
+                return check_ip(own, 0, data, len, ret_what);
+        if (own->link != PKTD_LINK_ETHERNET)
+                return deny(ret_what, "the interface's link type is not one pktd can check");
+
+        if (len < 14)
+                return deny(ret_what, "the Ethernet header is cut short");
+        if (!own_mac(own, data + 6))
+                return deny(ret_what, "the source MAC address is not the interface's");
+        off = 12;
+        type = (unsigned)data[off] << 8 | data[off + 1];
+        for (unsigned tags = 0; type == 0x8100 || type == 0x88a8 || type == 0x9100; tags++) {
+                if (tags >= PKTD_SPOOF_VLAN_TAGS_MAX)
+                        return deny(ret_what, "the frame has too many VLAN tags");
+                off += 4;
+                if (len < off + 2)
+                        return deny(ret_what, "a VLAN tag is cut short");
+                type = (unsigned)data[off] << 8 | data[off + 1];
+        }
+        off += 2;
+        switch (type) {
+        case 0x0800:
+                return check_ip(own, 4, data + off, len - off, ret_what);
+        case 0x86dd:
+                return check_ip(own, 6, data + off, len - off, ret_what);
+        case 0x0806:
+                return check_arp(own, data + off, len - off, ret_what);
+        default:
+                /* No network-layer source pktd knows of: the MAC was the one to check. */
+                return 0;
+        }
 }

@@ -19,7 +19,9 @@
 #include <pktp/message.h>
 
 #include "conf.h"
+#include "netlink.h"
 #include "pktd.h"
+#include "policy.h"
 #include "testutil.h"
 
 #define ALL_ROLES (PKTP_ROLE_CAPTURE | PKTP_ROLE_INJECT | PKTP_ROLE_ADMIN)
@@ -319,6 +321,224 @@ test_policy_not_a_socket_is_an_error(void **state)
         close(fd[1]);
 }
 
+/* ---- issue 5: interfaces and the spoof check, with made-up address lists ---- */
+
+static void
+test_policy_iface_allowed_by_list_and_always_for_admin(void **state)
+{
+        struct pktd_conf *c = conf_of("[capture]\ninterfaces = veth0 eth1\n[inject]\ninterfaces =\n");
+
+        (void)state;
+        assert_true(pktd_policy_iface_allowed(&c->capture_ifaces, PKTP_ROLE_CAPTURE, "veth0"));
+        assert_false(pktd_policy_iface_allowed(&c->capture_ifaces, PKTP_ROLE_CAPTURE, "eth0"));
+        assert_false(pktd_policy_iface_allowed(&c->capture_ifaces, PKTP_ROLE_CAPTURE, "veth"));
+        assert_false(pktd_policy_iface_allowed(&c->inject_ifaces, PKTP_ROLE_INJECT, "veth0"));
+        assert_true(pktd_policy_iface_allowed(&c->inject_ifaces, ALL_ROLES, "veth0"));
+        assert_true(pktd_policy_iface_allowed(&c->inject_ifaces, ALL_ROLES, "anything"));
+        assert_false(pktd_policy_iface_allowed(&c->inject_ifaces, ALL_ROLES, NULL));
+        pktd_conf_free(c);
+}
+
+static void
+test_policy_iface_find_is_an_exact_match_on_the_kernel_name(void **state)
+{
+        struct pktd_nl_iface ifaces[2] = { { .name = "veth0", .index = 5 },
+                                           { .name = "veth01", .index = 6 } };
+        struct pktd_nl_list l = { .ifaces = ifaces, .n_ifaces = 2 };
+
+        (void)state;
+        assert_ptr_equal(pktd_policy_iface_find(&l, "veth0"), &ifaces[0]);
+        assert_ptr_equal(pktd_policy_iface_find(&l, "veth01"), &ifaces[1]);
+        assert_null(pktd_policy_iface_find(&l, "veth"));
+        assert_null(pktd_policy_iface_find(&l, "VETH0"));
+        assert_null(pktd_policy_iface_find(&l, ""));
+}
+
+/* veth0: 02:00:00:00:00:01, 192.0.2.1 and 2001:db8::1 (and another interface's 198.51.100.1) */
+static struct pktd_nl_addr fake_addrs[3] = {
+        { .family = AF_INET, .addr = { 192, 0, 2, 1 }, .prefix_len = 24, .ifindex = 5 },
+        { .family = AF_INET6,
+          .addr = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 },
+          .prefix_len = 64,
+          .ifindex = 5 },
+        { .family = AF_INET, .addr = { 198, 51, 100, 1 }, .prefix_len = 24, .ifindex = 6 },
+};
+
+static void
+fake_own(struct pktd_own_addrs *own, unsigned arp_type)
+{
+        struct pktd_nl_iface ifaces[2] = {
+                { .name = "veth0", .index = 5, .arp_type = arp_type, .has_mac = true,
+                  .mac = { 2, 0, 0, 0, 0, 1 }, .addr_first = 0, .n_addrs = 2 },
+                { .name = "other", .index = 6, .arp_type = 1, .has_mac = true,
+                  .mac = { 2, 0, 0, 0, 0, 2 }, .addr_first = 2, .n_addrs = 1 },
+        };
+        struct pktd_nl_list l = { .ifaces = ifaces, .n_ifaces = 2, .addrs = fake_addrs,
+                                  .n_addrs = 3 };
+
+        pktd_policy_own_addrs(&l, &ifaces[0], own);
+        assert_ptr_equal(own->addrs, fake_addrs);
+}
+
+/* Builds @spec and runs the spoof check on it; returns its result, *what its reason. */
+static int
+spoof(const struct pktd_own_addrs *own, bool l3, const char *spec, const char **what)
+{
+        struct pkt p;
+        const uint8_t *data;
+        size_t n;
+        int r;
+
+        pkt_init(&p);
+        n = tu_build(&p, spec, &data);
+        *what = NULL;
+        r = pktd_policy_spoof_check(own, l3, data, n, what);
+        pkt_done(&p);
+        return r;
+}
+
+#define OWN_ETH "ethernet(src=02:00:00:00:00:01,dst=02:00:00:00:00:09)"
+
+static void
+test_policy_spoof_check_passes_the_interface_s_own_sources(void **state)
+{
+        struct pktd_own_addrs own;
+        const char *what;
+
+        (void)state;
+        fake_own(&own, 1 /* ARPHRD_ETHER */);
+        assert_int_equal(own.link, PKTD_LINK_ETHERNET);
+        assert_int_equal(spoof(&own, false, OWN_ETH "/ip(src=192.0.2.1,dst=192.0.2.2)/icmp/echo",
+                               &what),
+                         0);
+        assert_int_equal(spoof(&own, false,
+                               OWN_ETH "/ip6(src=2001:db8::1,dst=2001:db8::2)/udp(dport=9)", &what),
+                         0);
+        assert_int_equal(spoof(&own, false,
+                               OWN_ETH "/arp(sha=02:00:00:00:00:01,spa=192.0.2.1,tpa=192.0.2.2)",
+                               &what),
+                         0);
+        /* unspecified sources claim nobody: DHCP discover, DAD, ARP probe */
+        assert_int_equal(spoof(&own, false, OWN_ETH "/ip(src=0.0.0.0,dst=255.255.255.255)/udp",
+                               &what),
+                         0);
+        assert_int_equal(spoof(&own, false, OWN_ETH "/ip6(src=::,dst=ff02::1)/udp", &what), 0);
+        /* through a VLAN tag */
+        assert_int_equal(spoof(&own, false,
+                               OWN_ETH "/dot1q(vid=5)/ip(src=192.0.2.1,dst=192.0.2.2)/udp", &what),
+                         0);
+        /* a protocol with no network-layer source: only the MAC counts */
+        assert_int_equal(spoof(&own, false,
+                               "ethernet(src=02:00:00:00:00:01,dst=02:00:00:00:00:09,type=0x88b5)"
+                               "/raw(\"hello\")",
+                               &what),
+                         0);
+        /* layer 3 */
+        assert_int_equal(spoof(&own, true, "ip(src=192.0.2.1,dst=192.0.2.2)/icmp/echo", &what), 0);
+        assert_int_equal(spoof(&own, true, "ip6(src=2001:db8::1,dst=2001:db8::2)/icmp6", &what),
+                         0);
+}
+
+static void
+test_policy_spoof_check_refuses_foreign_sources(void **state)
+{
+        struct pktd_own_addrs own;
+        const char *what;
+
+        (void)state;
+        fake_own(&own, 1);
+        assert_int_equal(spoof(&own, false,
+                               "ethernet(src=02:00:00:00:00:02)/ip(src=192.0.2.1,dst=192.0.2.2)",
+                               &what),
+                         -EPERM);
+        assert_non_null(strstr(what, "source MAC"));
+        assert_int_equal(spoof(&own, false, OWN_ETH "/ip(src=192.0.2.3,dst=192.0.2.2)/icmp/echo",
+                               &what),
+                         -EPERM);
+        assert_non_null(strstr(what, "source IPv4"));
+        /* another interface's address is not this one's */
+        assert_int_equal(spoof(&own, false, OWN_ETH "/ip(src=198.51.100.1,dst=192.0.2.2)", &what),
+                         -EPERM);
+        assert_int_equal(spoof(&own, false, OWN_ETH "/ip6(src=2001:db8::2,dst=2001:db8::1)/udp",
+                               &what),
+                         -EPERM);
+        assert_non_null(strstr(what, "source IPv6"));
+        assert_int_equal(spoof(&own, false,
+                               OWN_ETH "/arp(sha=02:00:00:00:00:07,spa=192.0.2.1,tpa=192.0.2.2)",
+                               &what),
+                         -EPERM);
+        assert_non_null(strstr(what, "ARP sender MAC"));
+        assert_int_equal(spoof(&own, false,
+                               OWN_ETH "/arp(sha=02:00:00:00:00:01,spa=192.0.2.99,tpa=192.0.2.2)",
+                               &what),
+                         -EPERM);
+        assert_non_null(strstr(what, "ARP sender IPv4"));
+        assert_int_equal(spoof(&own, false,
+                               OWN_ETH "/dot1q(vid=5)/ip(src=10.0.0.1,dst=192.0.2.2)/udp", &what),
+                         -EPERM);
+        assert_int_equal(spoof(&own, true, "ip(src=192.0.2.77,dst=192.0.2.2)/icmp/echo", &what),
+                         -EPERM);
+        assert_int_equal(spoof(&own, true, "ip6(src=fe80::1,dst=2001:db8::2)/icmp6", &what), -EPERM);
+        /* broadcast and multicast sources are nobody's own */
+        assert_int_equal(spoof(&own, false,
+                               "ethernet(src=ff:ff:ff:ff:ff:ff)/ip(src=192.0.2.1,dst=192.0.2.2)",
+                               &what),
+                         -EPERM);
+}
+
+static void
+test_policy_spoof_check_refuses_what_it_cannot_check(void **state)
+{
+        static const uint8_t short_eth[10] = { 0 };
+        static const uint8_t cut_ip[14 + 10] = { 2, 0, 0, 0, 0, 9, 2, 0, 0, 0, 0, 1, 0x08, 0x00,
+                                                 0x45 };
+        static const uint8_t ip_says_6[14 + 40] = { 2, 0, 0, 0, 0, 9, 2, 0, 0, 0, 0, 1, 0x08, 0x00,
+                                                    0x60 };
+        uint8_t tags[14 + 5 * 4 + 20] = { 2, 0, 0, 0, 0, 9, 2, 0, 0, 0, 0, 1 };
+        struct pktd_own_addrs own;
+        const char *what = NULL;
+
+        (void)state;
+        fake_own(&own, 1);
+        assert_int_equal(pktd_policy_spoof_check(&own, false, short_eth, sizeof(short_eth), &what),
+                         -EPERM);
+        assert_int_equal(pktd_policy_spoof_check(&own, false, cut_ip, sizeof(cut_ip), &what),
+                         -EPERM);
+        assert_non_null(strstr(what, "cut short"));
+        assert_int_equal(pktd_policy_spoof_check(&own, false, ip_says_6, sizeof(ip_says_6), &what),
+                         -EPERM);
+        /* five VLAN tags: one more than pktd looks through */
+        for (size_t i = 0; i < 5; i++) {
+                tags[12 + 4 * i] = 0x81;
+                tags[13 + 4 * i] = 0x00;
+        }
+        tags[12 + 20] = 0x08;
+        assert_int_equal(pktd_policy_spoof_check(&own, false, tags, sizeof(tags), &what), -EPERM);
+        assert_non_null(strstr(what, "VLAN"));
+        /* an ARP packet of another form */
+        assert_int_equal(spoof(&own, false, OWN_ETH "/arp(hln=8,sha=02:00:00:00:00:01)", &what),
+                         -EPERM);
+        /* a link type pktd does not know (ARPHRD_IEEE80211_RADIOTAP) */
+        fake_own(&own, 803);
+        assert_int_equal(own.link, PKTD_LINK_OTHER);
+        assert_int_equal(spoof(&own, false, OWN_ETH "/ip(src=192.0.2.1,dst=192.0.2.2)", &what),
+                         -EPERM);
+        /* tun-like links start with IP on layer 2 too */
+        fake_own(&own, 0xfffe /* ARPHRD_NONE */);
+        assert_int_equal(own.link, PKTD_LINK_IP);
+        assert_int_equal(spoof(&own, false, "ip(src=192.0.2.1,dst=192.0.2.2)/udp", &what), 0);
+        assert_int_equal(spoof(&own, false, "ip(src=192.0.2.5,dst=192.0.2.2)/udp", &what), -EPERM);
+        /* an interface without a MAC (no IFLA_ADDRESS) has no own source MAC */
+        fake_own(&own, 1);
+        own.has_mac = false;
+        assert_int_equal(spoof(&own, false,
+                               "ethernet(src=02:00:00:00:00:01,dst=02:00:00:00:00:09,type=0x88b5)"
+                               "/raw(\"x\")",
+                               &what),
+                         -EPERM);
+        assert_non_null(strstr(what, "source MAC"));
+}
+
 int
 main(void)
 {
@@ -333,6 +553,11 @@ main(void)
                 cmocka_unit_test(test_policy_peer_without_role_gets_none),
                 cmocka_unit_test(test_policy_capture_group_member_gets_capture_only),
                 cmocka_unit_test(test_policy_root_peer_is_admin),
+                cmocka_unit_test(test_policy_iface_allowed_by_list_and_always_for_admin),
+                cmocka_unit_test(test_policy_iface_find_is_an_exact_match_on_the_kernel_name),
+                cmocka_unit_test(test_policy_spoof_check_passes_the_interface_s_own_sources),
+                cmocka_unit_test(test_policy_spoof_check_refuses_foreign_sources),
+                cmocka_unit_test(test_policy_spoof_check_refuses_what_it_cannot_check),
         };
 
         signal(SIGPIPE, SIG_IGN);
