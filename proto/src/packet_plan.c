@@ -55,8 +55,9 @@ plan_build(const struct pkt_field *table, unsigned n)
                 /* Delimited text fields (HTTP, SIP) take the general way: the visitor's rules for
                  * them (stepping over the delimiter) are not repeated here. */
                 if ((f->flags & PKT_FF_DELIM) || !is_plain_name(f->name, &len) || len + 4 > PLAN_KEY_MAX) {
-                        free(pl);
-                        return NULL;
+                        /* Kept, so that the table is not looked at again on every packet. */
+                        pl->n = 0;
+                        return pl;
                 }
                 pf->off = f->off;
                 pf->bits = f->bits;
@@ -89,7 +90,7 @@ plan_get(const struct pkt_field *table, unsigned n)
                 struct plan *pl = atomic_load_explicit(slot, memory_order_acquire);
                 if (pl) {
                         if (pl->table == table)
-                                return pl->n == n ? pl : NULL;
+                                return pl->n == n ? pl : NULL; /* n = 0: no plan */
                         continue;
                 }
                 /* Not there: build it and publish it. Another thread may publish first, the same
@@ -102,7 +103,7 @@ plan_get(const struct pkt_field *table, unsigned n)
                         struct plan *expected = NULL;
                         if (atomic_compare_exchange_strong_explicit(slot, &expected, mine, memory_order_acq_rel,
                                                                     memory_order_acquire))
-                                return mine;
+                                return mine->n == n ? mine : NULL; /* n = 0: no plan */
                         if (expected->table == table) {
                                 free(mine);
                                 return expected->n == n ? expected : NULL;
@@ -112,6 +113,50 @@ plan_get(const struct pkt_field *table, unsigned n)
                 return NULL;
         }
         return NULL;
+}
+
+/* ---- layer heads ---- */
+
+struct layer_head {
+        const char *name; /* the protocol's name this was made from */
+        size_t len;
+        char text[]; /* {"layer":"name" */
+};
+
+static _Atomic(struct layer_head *) heads[PKT_PROTO_MAX];
+
+const char *
+plan_layer_head(const struct pkt_proto *pr, size_t *ret_len)
+{
+        size_t len;
+
+        if (!pr || pr->id >= PKT_PROTO_MAX || !is_plain_name(pr->name, &len))
+                return NULL;
+        _Atomic(struct layer_head *) *slot = &heads[pr->id];
+        struct layer_head *h = atomic_load_explicit(slot, memory_order_acquire);
+        if (!h) {
+                struct layer_head *mine = malloc(sizeof(*mine) + len + 12);
+                if (!mine)
+                        return NULL;
+                mine->name = pr->name;
+                mine->len = len + 11;
+                memcpy(mine->text, "{\"layer\":\"", 10);
+                memcpy(mine->text + 10, pr->name, len);
+                mine->text[10 + len] = '"';
+                mine->text[11 + len] = '\0';
+                struct layer_head *expected = NULL;
+                if (atomic_compare_exchange_strong_explicit(slot, &expected, mine, memory_order_acq_rel,
+                                                            memory_order_acquire)) {
+                        h = mine;
+                } else {
+                        free(mine);
+                        h = expected;
+                }
+        }
+        if (h->name != pr->name)
+                return NULL;
+        *ret_len = h->len;
+        return h->text;
 }
 
 /* ---- appending ---- */
@@ -278,9 +323,9 @@ u64_text(char *o, uint64_t v)
         static const char pairs[201] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
                                        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
                                        "8081828384858687888990919293949596979899";
-        unsigned n = 1;
+        unsigned n = v < 10 ? 1 : v < 100 ? 2 : v < 1000 ? 3 : v < 10000 ? 4 : v < 100000 ? 5 : 6;
 
-        for (uint64_t t = v; t >= 10; t /= 10)
+        for (uint64_t t = v / 1000000; t; t /= 10)
                 n++;
         char *end = o + n;
         o = end;

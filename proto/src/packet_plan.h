@@ -32,7 +32,7 @@ struct plan_field {
 
 struct plan {
         const struct pkt_field *table;
-        unsigned n;
+        unsigned n; /* fields; 0 for a table that has no plan (kept so it is not examined again) */
         struct plan_field f[];
 };
 
@@ -65,6 +65,10 @@ struct plan_pos {
  */
 int plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32_t msg_len,
                const uint8_t *base, uint32_t len, bool in_elem, struct plan_pos *pos);
+
+/* {"layer":"NAME" for protocol @pr (*@ret_len bytes, NUL-terminated), made once per protocol; NULL
+ * when the name needs escaping or memory is short. */
+const char *plan_layer_head(const struct pkt_proto *pr, size_t *ret_len);
 
 /* @n bytes at @data as a quoted lower-case hex string, 16 bytes per step. */
 void plan_put_hex(struct pktp_buf *b, const void *data, size_t n);

@@ -659,8 +659,14 @@ fast_layer(struct writer *w, unsigned idx, bool is_first)
                 uint16_t flags = l->flags;
                 if (!is_first)
                         put_char(b, ',');
-                PUT_LIT(b, "{\"layer\":");
-                put_name(b, pr->name);
+                size_t head_len;
+                const char *head = plan_layer_head(pr, &head_len);
+                if (head) {
+                        put(b, head, head_len);
+                } else {
+                        PUT_LIT(b, "{\"layer\":");
+                        put_name(b, pr->name);
+                }
                 if (l->flags & PKT_LAYER_TRUNCATED)
                         PUT_LIT(b, ",\"truncated\":true");
                 if (l->flags & PKT_LAYER_MALFORMED)
