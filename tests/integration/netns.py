@@ -545,3 +545,39 @@ def tests_of(module):
     fns = [(name[5:], fn) for name, fn in vars(module).items()
            if name.startswith("test_") and callable(fn)]
     return sorted(fns, key=lambda nf: nf[1].__code__.co_firstlineno)
+
+
+class Collector:
+    """Reads a Subscribe stream's frames on a thread (so the test can drive traffic meanwhile) until
+    totals, an error, EOF or @timeout seconds. frames: the raw frames (parsed later, so the reader
+    keeps up); error: what ended it otherwise."""
+
+    def __init__(self, stream, timeout=120.0):
+        import threading
+        self.stream = stream
+        self.frames = []
+        self.error = None
+        self.ended = False
+        self.deadline = time.monotonic() + timeout
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        conn = self.stream.conn
+        try:
+            while time.monotonic() < self.deadline:
+                f = conn.recv_frame(max(0.1, self.deadline - time.monotonic()))
+                self.frames.append(f)
+                if not f.endswith(b'"continues":true}'):
+                    self.ended = True
+                    return
+            self.error = "deadline"
+        except Exception as e:  # reported by the test
+            self.error = "%s: %s" % (type(e).__name__, e)
+
+    def join(self, timeout):
+        self.thread.join(timeout)
+        return not self.thread.is_alive()
+
+    def parsed(self):
+        return [self.stream.parse(f) for f in self.frames]
