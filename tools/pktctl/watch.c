@@ -156,6 +156,7 @@ struct watch {
         const char *wfile;
         const char *direction;
         uint64_t count;
+        uint64_t duration_ms;
         uint64_t snaplen;
         bool is_json;
         bool is_epoch;
@@ -185,6 +186,7 @@ watch_usage(FILE *f)
               "  -r, --read FILE   have pktd dissect the capture FILE (pcap or pcapng; - for\n"
               "                    standard input): pktctl opens it and passes the descriptor\n"
               "  -c, --count N     stop after N packets\n"
+              "  -G, --duration S  stop after S seconds\n"
               "  -w, --write FILE  write the packets to FILE as pcap instead of printing them\n"
               "      --json        one JSON object per packet per line, as 'pktctl read --json'\n"
               "      --epoch       print timestamps as seconds since the epoch (nanoseconds)\n"
@@ -217,6 +219,9 @@ watch_params(const struct watch *wa, const char *filter)
                 json_object_object_add(o, "filter", json_object_new_string(filter));
         if (wa->count)
                 json_object_object_add(o, "count", json_object_new_int64((int64_t)wa->count));
+        if (wa->duration_ms)
+                json_object_object_add(o, "durationMs",
+                                       json_object_new_int64((int64_t)wa->duration_ms));
         if (wa->snaplen)
                 json_object_object_add(o, "snaplen", json_object_new_int64((int64_t)wa->snaplen));
         if (wa->no_promisc)
@@ -451,6 +456,7 @@ pktctl_watch_main(int argc, char **argv)
                 { "read", required_argument, NULL, 'r' },
                 { "count", required_argument, NULL, 'c' },
                 { "write", required_argument, NULL, 'w' },
+                { "duration", required_argument, NULL, 'G' },
                 { "snaplen", required_argument, NULL, 's' },
                 { "no-promiscuous", no_argument, NULL, 'p' },
                 { "direction", required_argument, NULL, 'Q' },
@@ -467,7 +473,7 @@ pktctl_watch_main(int argc, char **argv)
         int opt, code, fd = -1, sigfd = -1;
         bool is_opened = false;
 
-        while ((opt = getopt_long(argc, argv, "i:r:c:w:s:pQ:qh", opts, NULL)) != -1) {
+        while ((opt = getopt_long(argc, argv, "i:r:c:w:G:s:pQ:qh", opts, NULL)) != -1) {
                 switch (opt) {
                 case 'i':
                         wa.iface = optarg;
@@ -481,6 +487,12 @@ pktctl_watch_main(int argc, char **argv)
                         break;
                 case 'w':
                         wa.wfile = optarg;
+                        break;
+                case 'G':
+                        /* A day at most: pktd checks its own range. */
+                        if (pktctl_parse_uint("--duration", optarg, 86400, &wa.duration_ms) < 0)
+                                return PKTCTL_EXIT_USAGE;
+                        wa.duration_ms *= 1000;
                         break;
                 case 's':
                         if (pktctl_parse_count("-s", optarg, &wa.snaplen) < 0)

@@ -1,0 +1,346 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""pktctl's capture and injection commands (watch, send, replay, sr) against the real pktd.
+
+    test_pktctl_capture.py PKTD PKTCTL
+
+The whole test runs in a private network namespace of its own (unshare -n, loopback only, brought
+up here): every packet sent goes to that namespace's lo and nowhere else, and the host's lo sees
+nothing. pktd runs there with --allow-root and a config making root admin (pktd_harness.Pktd).
+Every command is bounded in time (subprocess timeouts, -c, --duration, --timeout); pktd is stopped
+and every pktctl started is killed whatever happens.
+
+What must hold: watch -r on corpus files prints what pktctl read prints (the packet count, and
+--json objects equal to read --json's), honours -c and a filter; a bad filter is exit 1 with
+BadFilter; -w writes a pcap equal to the source; watch -i lo sees the pings send sends; sr answers
+an ICMP echo on lo (exit 0, a "reply from" line with rtt) and reports a probe nobody answers (exit 1);
+sr's errors are exit 2; Ctrl-C on watch prints the totals and exits 0; replay sends a file's packets.
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from pktd_harness import Pktd, SKIP, find_pktd  # noqa: E402
+
+CORPUS = os.environ.get("PKTD_CORPUS_DIR",
+                        os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "corpus"))
+CMD_TIMEOUT = 30
+NETNS_ENV = "PKTCTL_CAPTURE_TEST_NETNS"
+
+failures = []
+
+
+def enter_private_netns():
+    """Re-runs this script in a new network namespace (loopback only) unless already there."""
+    if os.environ.get(NETNS_ENV) == "1":
+        subprocess.run(["ip", "link", "set", "lo", "up"], check=True, timeout=10)
+        return
+    if os.geteuid() != 0:
+        print("SKIP: needs root (a private network namespace, raw sockets)", file=sys.stderr)
+        sys.exit(SKIP)
+    for tool in ("unshare", "ip"):
+        if subprocess.run(["sh", "-c", f"command -v {tool}"], capture_output=True).returncode:
+            print(f"SKIP: no {tool}", file=sys.stderr)
+            sys.exit(SKIP)
+    env = dict(os.environ, **{NETNS_ENV: "1"})
+    try:
+        r = subprocess.run(["unshare", "-n", "--", sys.executable, os.path.abspath(__file__)]
+                           + sys.argv[1:], env=env, timeout=500)
+    except subprocess.TimeoutExpired:
+        print("FAIL: the test did not finish within 500 s", file=sys.stderr)
+        sys.exit(1)
+    sys.exit(r.returncode)
+
+
+def check(cond, what, detail=""):
+    if cond:
+        print(f"ok   {what}")
+    else:
+        print(f"FAIL {what}\n{detail}")
+        failures.append(what)
+
+
+class Ctl:
+    def __init__(self, pktctl, socket):
+        self.pktctl = pktctl
+        self.env = dict(os.environ, PKTD_SOCKET=socket, TZ="UTC")
+
+    def run(self, *args, timeout=CMD_TIMEOUT, stdin=None):
+        return subprocess.run([self.pktctl, *args], env=self.env, capture_output=True, text=True,
+                              timeout=timeout, stdin=stdin)
+
+    def start(self, *args):
+        return subprocess.Popen([self.pktctl, *args], env=self.env, stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+
+
+def wait_listening(p, timeout=10.0):
+    """Reads p's stderr until watch's 'listening on' line (bounded). Returns the line or None."""
+    deadline = time.monotonic() + timeout
+    os.set_blocking(p.stderr.fileno(), False)
+    buf = ""
+    while time.monotonic() < deadline:
+        try:
+            chunk = p.stderr.read()
+        except (BlockingIOError, TypeError):
+            chunk = None
+        if chunk:
+            buf += chunk
+            for line in buf.splitlines():
+                if line.startswith("listening on"):
+                    os.set_blocking(p.stderr.fileno(), True)
+                    return buf
+        if p.poll() is not None:
+            break
+        time.sleep(0.05)
+    os.set_blocking(p.stderr.fileno(), True)
+    return None
+
+
+def finish(p, timeout=15):
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        out, err = p.communicate(timeout=5)
+        return None, out, err
+    return p.returncode, out, err
+
+
+def without_n(obj):
+    return {k: v for k, v in obj.items() if k != "n"}
+
+
+# ---- watch -r: the daemon dissects a file the client passes ----
+
+def test_watch_file_matches_read(ctl):
+    for name in ("dpkt/http.pcap", "dpkt/dns_icmp.pcap", "dpkt/nb6-http.pcap"):
+        path = os.path.join(CORPUS, name)
+        if not os.path.exists(path):
+            print(f"skip {name}: not in the corpus")
+            continue
+        read = ctl.run("read", path)
+        n_read = len([l for l in read.stdout.splitlines() if l.startswith("#")])
+        w = ctl.run("watch", "-r", path)
+        lines = w.stdout.splitlines()
+        check(w.returncode == 0 and len(lines) == n_read and n_read > 0,
+              f"watch -r {name}: one line per packet, as many as read prints ({n_read})",
+              f"exit {w.returncode}, {len(lines)} lines\n{w.stderr}")
+        check(f"{n_read} packet{'s' if n_read != 1 else ''} captured" in w.stderr,
+              f"watch -r {name}: totals on stderr", w.stderr)
+        check(all(re.match(r"^\d\d:\d\d:\d\d\.\d{6} \S", l) for l in lines),
+              f"watch -r {name}: lines start with a time of day", "\n".join(lines[:3]))
+
+        rj = [json.loads(l) for l in ctl.run("read", "--json", path).stdout.splitlines()]
+        wj_run = ctl.run("watch", "-r", path, "--json")
+        try:
+            wj = [json.loads(l) for l in wj_run.stdout.splitlines()]
+        except ValueError as e:
+            wj = []
+            print(f"not JSON: {e}")
+        check(wj_run.returncode == 0 and len(wj) == len(rj)
+              and [without_n(o) for o in wj] == [without_n(o) for o in rj]
+              and [o["n"] for o in wj] == list(range(1, len(wj) + 1)),
+              f"watch -r {name} --json: the objects read --json prints",
+              f"exit {wj_run.returncode}: {len(wj)} vs {len(rj)}\n{wj_run.stderr}\n"
+              + (f"first watch: {wj[0]}\nfirst read:  {rj[0]}" if wj and rj else ""))
+
+
+def test_watch_file_count_and_filter(ctl):
+    path = os.path.join(CORPUS, "dpkt/http.pcap")
+    w = ctl.run("watch", "-r", path, "-c", "5")
+    check(w.returncode == 0 and len(w.stdout.splitlines()) == 5 and "5 packets captured" in w.stderr,
+          "watch -r -c 5: five lines and '5 packets captured'", f"{w.returncode}\n{w.stdout}{w.stderr}")
+    want = [without_n(json.loads(l)) for l in ctl.run("read", "--json", path, "udp").stdout.splitlines()]
+    w = ctl.run("watch", "-r", path, "--json", "udp")
+    got = [without_n(json.loads(l)) for l in w.stdout.splitlines()] if w.returncode == 0 else None
+    check(got == want and len(want) == 2, "watch -r FILE udp: the packets read FILE udp prints",
+          f"exit {w.returncode}\n{w.stderr}")
+    w = ctl.run("watch", "-r", path, "tcp", "port")
+    check(w.returncode == 1 and "BadFilter" in w.stderr and not w.stdout,
+          "watch with a bad filter: exit 1 with BadFilter", f"{w.returncode}\n{w.stderr}")
+
+
+def test_watch_write_pcap_equals_source(ctl, tmp):
+    path = os.path.join(CORPUS, "dpkt/dns_icmp.pcap")
+    out = os.path.join(tmp, "copy.pcap")
+    w = ctl.run("watch", "-r", path, "-w", out)
+    check(w.returncode == 0 and not w.stdout and os.path.exists(out),
+          "watch -w: writes the file, prints no packets", f"{w.returncode}\n{w.stderr}")
+    if os.path.exists(out):
+        a = [without_n(json.loads(l)) for l in ctl.run("read", "--json", path).stdout.splitlines()]
+        b = [without_n(json.loads(l)) for l in ctl.run("read", "--json", out).stdout.splitlines()]
+        check(a == b and a, "watch -w: the pcap holds the source's packets, timestamps and lengths",
+              f"{len(a)} vs {len(b)}")
+
+
+def test_watch_usage_and_missing_file(ctl):
+    r = ctl.run("watch")
+    check(r.returncode == 2, "watch without -i or -r: exit 2", r.stderr)
+    r = ctl.run("watch", "-r", "/nonexistent/x.pcap")
+    check(r.returncode == 1 and "/nonexistent/x.pcap" in r.stderr,
+          "watch -r of a missing file: exit 1 naming it", r.stderr)
+    r = ctl.run("watch", "-i", "lo", "--json", "-w", "/tmp/x.pcap")
+    check(r.returncode == 2, "watch --json with -w: exit 2", r.stderr)
+
+
+# ---- live on lo ----
+
+def test_watch_sees_what_send_sends(ctl):
+    flt = "icmp and icmp[icmptype] == icmp-echo and icmp[4:2] == 4660"
+    p = ctl.start("watch", "-i", "lo", "-c", "3", "--duration", "20", flt)
+    try:
+        pre = wait_listening(p)
+        check(pre is not None, "watch -i lo: says it is listening", "")
+        s = ctl.run("send", "-i", "lo", "-c", "3", "--interval", "50",
+                    "ip(dst=127.0.0.1)/icmp(type=8)/echo(id=4660,seq=9)")
+        check(s.returncode == 0 and "sent 3 packets" in s.stdout
+              and "127.0.0.1 > 127.0.0.1" in s.stdout,
+              "send -c 3 on lo (layer 3 from the spec): prints the packet and 'sent 3 packets'",
+              f"{s.returncode}\n{s.stdout}{s.stderr}")
+        code, out, err = finish(p)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait(5)
+    lines = out.splitlines() if out else []
+    check(code == 0 and len(lines) == 3 and all("echo-request id 4660 seq 9" in l for l in lines)
+          and "3 packets captured" in (err or ""),
+          "watch -i lo -c 3 FILTER: exactly the three echo requests sent, then the totals",
+          f"exit {code}\n{out}{err}")
+
+
+def test_watch_ctrl_c_prints_totals_and_exits_0(ctl):
+    p = ctl.start("watch", "-i", "lo", "icmp")
+    try:
+        pre = wait_listening(p)
+        check(pre is not None, "watch -i lo (no count): listening", "")
+        ctl.run("send", "-i", "lo", "ip(dst=127.0.0.1)/icmp(type=8)/echo(id=4662,seq=1)")
+        time.sleep(0.3)
+        p.send_signal(signal.SIGINT)
+        code, out, err = finish(p, timeout=10)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait(5)
+    n = len(out.splitlines()) if out else 0
+    check(code == 0 and re.search(rf"\b{n} packets? captured, \d+ dropped by kernel", err or "")
+          and n >= 1, "Ctrl-C on watch: exit 0, totals on stderr counting what was printed",
+          f"exit {code}, {n} lines\n{err}")
+
+
+def test_send_errors(ctl):
+    r = ctl.run("send", "ip()")
+    check(r.returncode == 2, "send without -i: exit 2", r.stderr)
+    r = ctl.run("send", "-i", "nonexistent0", "ip(dst=127.0.0.1)/icmp(type=8)")
+    check(r.returncode == 1 and "pktctl: " in r.stderr, "send on a missing interface: exit 1",
+          f"{r.returncode} {r.stderr}")
+
+
+def test_sr_answered_and_unanswered(ctl):
+    r = ctl.run("sr", "-i", "lo", "--timeout", "2",
+                "ip(dst=127.0.0.1)/icmp(type=8)/echo(id=4663,seq=1)")
+    check(r.returncode == 0
+          and re.search(r"^reply from 127\.0\.0\.1: .*echo-reply id 4663 seq 1 probe=0 rtt=\d+\.\d{3} ms$",
+                        r.stdout, re.M)
+          and "1 probe, 1 sent, 1 answer, 0 unanswered" in r.stdout,
+          "sr ICMP echo on lo: a ping-like reply line with rtt, the summary, exit 0",
+          f"exit {r.returncode}\n{r.stdout}{r.stderr}")
+    # Nothing answers a TCP RST: reported unanswered after the timeout, exit 1.
+    t0 = time.monotonic()
+    r = ctl.run("sr", "-i", "lo", "--timeout", "0.3",
+                "ip(dst=127.0.0.1)/tcp(sport=40001,dport=9,flags=RST)")
+    check(r.returncode == 1 and "no answer to probe=0" in r.stdout
+          and "0 answers, 1 unanswered" in r.stdout and time.monotonic() - t0 < 10,
+          "sr of a probe nobody answers: unanswered, exit 1", f"exit {r.returncode}\n{r.stdout}{r.stderr}")
+    r = ctl.run("sr", "-i", "lo", "--json", "--timeout", "2",
+                "ip(dst=127.0.0.1)/icmp(type=8)/echo(id=4664,seq=1)")
+    lines = [json.loads(l) for l in r.stdout.splitlines()] if r.returncode == 0 else []
+    check(len(lines) == 2 and "answer" in lines[0] and lines[1].get("sent") == 1
+          and len(lines[1].get("answered", [])) == 1,
+          "sr --json: the streamed answer, then the final reply", f"exit {r.returncode}\n{r.stdout}{r.stderr}")
+
+
+def test_sr_errors_are_exit_2(ctl, socket_path):
+    r = ctl.run("sr", "ip()")
+    check(r.returncode == 2, "sr without -i: exit 2", r.stderr)
+    r = ctl.run("sr", "-i", "lo", "--timeout", "nope", "ip()")
+    check(r.returncode == 2, "sr with a bad --timeout: exit 2", r.stderr)
+    r = ctl.run("sr", "-i", "nonexistent0", "ip(dst=127.0.0.1)/icmp(type=8)")
+    check(r.returncode == 2 and "pktctl: " in r.stderr, "sr on a missing interface (pktd's error): exit 2",
+          f"{r.returncode} {r.stderr}")
+    r = ctl.run("sr", "--socket", socket_path + ".nope", "-i", "lo", "ip(dst=127.0.0.1)/icmp(type=8)")
+    check(r.returncode == 2 and "cannot connect" in r.stderr, "sr without a daemon: exit 2",
+          f"{r.returncode} {r.stderr}")
+
+
+def test_replay_sends_the_file(ctl, tmp):
+    one = os.path.join(tmp, "one.pcap")
+    b = ctl.run("build", "-w", one,
+                "ethernet(dst=00:00:00:00:00:00,src=00:00:00:00:00:00)/ip(src=127.0.0.1,dst=127.0.0.1)"
+                "/icmp(type=8)/echo(id=4665,seq=1)")
+    check(b.returncode == 0, "build -w: a one-packet pcap to replay", b.stderr)
+    p = ctl.start("watch", "-i", "lo", "-c", "1", "--duration", "20",
+                  "icmp and icmp[icmptype] == icmp-echo and icmp[4:2] == 4665")
+    try:
+        check(wait_listening(p) is not None, "watch before replay: listening", "")
+        r = ctl.run("replay", "-i", "lo", "--topspeed", one)
+        check(r.returncode == 0 and "replayed 1 packet " in r.stdout,
+              "replay -i lo --topspeed FILE: 'replayed 1 packet'", f"{r.returncode}\n{r.stdout}{r.stderr}")
+        code, out, err = finish(p)
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait(5)
+    check(code == 0 and out and "echo-request id 4665 seq 1" in out,
+          "the replayed packet is seen on lo", f"exit {code}\n{out}{err}")
+
+
+def main():
+    enter_private_netns()
+    pktd = find_pktd()
+    pktctl = sys.argv[2] if len(sys.argv) > 2 else os.environ.get("PKTCTL_BIN", "")
+    if not pktctl or not os.access(pktctl, os.X_OK):
+        print(f"SKIP: no pktctl (argv[2] or $PKTCTL_BIN): {pktctl!r}", file=sys.stderr)
+        sys.exit(SKIP)
+    if not os.path.isdir(CORPUS):
+        print(f"SKIP: no corpus at {CORPUS}", file=sys.stderr)
+        sys.exit(SKIP)
+    with tempfile.TemporaryDirectory(prefix="pktctl-capture-") as tmp, Pktd(pktd) as d:
+        ctl = Ctl(pktctl, d.socket)
+        tests = [
+            lambda: test_watch_file_matches_read(ctl),
+            lambda: test_watch_file_count_and_filter(ctl),
+            lambda: test_watch_write_pcap_equals_source(ctl, tmp),
+            lambda: test_watch_usage_and_missing_file(ctl),
+            lambda: test_watch_sees_what_send_sends(ctl),
+            lambda: test_watch_ctrl_c_prints_totals_and_exits_0(ctl),
+            lambda: test_send_errors(ctl),
+            lambda: test_sr_answered_and_unanswered(ctl),
+            lambda: test_sr_errors_are_exit_2(ctl, d.socket),
+            lambda: test_replay_sends_the_file(ctl, tmp),
+        ]
+        for t in tests:
+            try:
+                t()
+            except Exception as e:  # a crash in one test is its failure, the rest still run
+                import traceback
+                traceback.print_exc()
+                failures.append(repr(e))
+        if failures:
+            with open(os.path.join(d.dir, "stderr.log"), errors="replace") as f:
+                print("pktd's log (end):\n" + f.read()[-3000:])
+    if failures:
+        print(f"{len(failures)} failed: {failures}")
+        sys.exit(1)
+    print("all passed")
+
+
+if __name__ == "__main__":
+    main()
