@@ -32,6 +32,7 @@
  * in one place: a record whose caplen exceeds its wire length gets its wire length raised to the
  * caplen, so that callers can rely on caplen <= wire_len (libpcap hands the contradiction through).
  */
+#define _GNU_SOURCE /* F_GET_SEALS */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -494,7 +495,7 @@ open_stream(struct pkt_pcap *r, int fd)
 
         r->fd = fd;
         r->src = PCAP_SRC_STREAM;
-        r->sbuf = malloc(PCAP_STREAM_BUF);
+        r->sbuf = calloc(1, PCAP_STREAM_BUF); /* zeroed: GCC cannot see the header read fill it */
         if (!r->sbuf)
                 return -ENOMEM;
         r->scap = PCAP_STREAM_BUF;
@@ -528,6 +529,47 @@ open_stream(struct pkt_pcap *r, int fd)
         if (!f)
                 return -errno;
         return pcap_lib_open(r, f);
+}
+
+int
+pkt_pcap_open_fd(int fd, struct pkt_pcap **ret)
+{
+        struct pkt_pcap *r;
+        struct stat st;
+        int rc, seals;
+
+        if (fd < 0 || !ret) {
+                if (fd >= 0)
+                        (void)close(fd);
+                pkt_assert_return(false, -EINVAL);
+        }
+        if (fstat(fd, &st) < 0) {
+                rc = -errno;
+                (void)close(fd);
+                return rc;
+        }
+        r = reader_new();
+        if (!r) {
+                (void)close(fd);
+                return -ENOMEM;
+        }
+        if (S_ISREG(st.st_mode)) {
+                seals = fcntl(fd, F_GET_SEALS);
+                if (seals >= 0 && (seals & F_SEAL_SHRINK) && (uint64_t)st.st_size <= SIZE_MAX)
+                        rc = open_map(r, fd, (size_t)st.st_size);
+                else if (lseek(fd, 0, SEEK_SET) < 0) {
+                        rc = -errno;
+                        (void)close(fd);
+                } else
+                        rc = open_stream(r, fd);
+        } else
+                rc = open_stream(r, fd);
+        if (rc < 0) {
+                pkt_pcap_close(r);
+                return rc;
+        }
+        *ret = r;
+        return 0;
 }
 
 int

@@ -46,6 +46,15 @@ struct pkt_pcap_rec {
  * pipe or other stream is read as the records are asked for. */
 int pkt_pcap_open(const char *path, struct pkt_pcap **ret);
 
+/* As pkt_pcap_open(), from a descriptor someone else opened (e.g. one a client passed to a daemon).
+ * Takes @fd: it is closed by pkt_pcap_close(), and on failure too. A regular file is read from its
+ * start (the descriptor's offset is moved, and shared with whoever else holds it); a pipe from where
+ * it is. A regular file is mapped only when it cannot shrink under the reader (a memfd sealed with
+ * F_SEAL_SHRINK): touching a map of a file that another process truncates raises SIGBUS, which a
+ * reader of untrusted descriptors must never risk; other files are read with read(2) into a buffer,
+ * like a pipe. Returns as pkt_pcap_open(), or -EBADF (@fd is not open). */
+int pkt_pcap_open_fd(int fd, struct pkt_pcap **ret);
+
 /* Reads a classic pcap held in memory (@data borrowed, must outlive the reader). pcapng in memory
  * is not supported (-EPROTONOSUPPORT). Returns as pkt_pcap_open(). */
 int pkt_pcap_open_mem(const void *data, size_t len, struct pkt_pcap **ret);
