@@ -5,6 +5,7 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include <pkt/proto.h>
@@ -12,6 +13,10 @@
 
 /* A bounded line being written: appends past the cap are dropped and remembered, so that the line
  * can end in the cut mark. */
+/* Why 256: longer than any address, enum name or DNS name shown in full (a longer name is cut by
+ * libpkt and marked). */
+#define SUMMARY_VALUE_MAX 256
+
 struct line {
         char *s;   /* PKTP_SUMMARY_MAX + 1 bytes */
         size_t len;
@@ -41,19 +46,362 @@ line_putc(struct line *l, char c)
         line_put(l, &c, 1);
 }
 
+/* Text from a packet (a protocol name, a DNS name, an HTTP start line): non-printable bytes become
+ * '.', so that the line stays one line of plain ASCII whatever the packet holds. */
+static void
+line_text(struct line *l, const char *s, size_t n)
+{
+        for (size_t i = 0; i < n && !l->is_cut; i++) {
+                unsigned char c = (unsigned char)s[i];
+                line_putc(l, c >= 0x20 && c < 0x7f ? (char)c : '.');
+        }
+}
+
+static void
+line_u64(struct line *l, uint64_t v)
+{
+        char t[21];
+        size_t i = sizeof(t);
+
+        do {
+                t[--i] = (char)('0' + v % 10);
+                v /= 10;
+        } while (v);
+        line_put(l, t + i, sizeof(t) - i);
+}
+
+/* " name N" when layer @idx has integer field @name. */
+static bool
+put_u64_field(struct line *l, struct pkt *p, unsigned idx, const char *label, const char *name)
+{
+        uint64_t v;
+
+        if (pkt_field_get_u64(p, idx, name, &v) < 0)
+                return false;
+        line_putc(l, ' ');
+        line_puts(l, label);
+        line_putc(l, ' ');
+        line_u64(l, v);
+        return true;
+}
+
+/* Field @name of layer @idx as libpkt formats it (addresses, enum names), or false. */
+static bool
+put_text_field(struct line *l, struct pkt *p, unsigned idx, const char *name)
+{
+        char text[SUMMARY_VALUE_MAX];
+        int r = pkt_field_get_str(p, idx, name, text, sizeof(text));
+
+        if (r < 0 && r != -EMSGSIZE)
+                return false;
+        line_text(l, text, strlen(text));
+        return true;
+}
+
+/* ".N" for port field @name of layer @idx (tcpdump's address.port, for IPv6 too), when @idx >= 0. */
+static void
+put_port(struct line *l, struct pkt *p, int idx, const char *name)
+{
+        uint64_t v;
+
+        if (idx >= 0 && pkt_field_get_u64(p, (unsigned)idx, name, &v) == 0) {
+                line_putc(l, '.');
+                line_u64(l, v);
+        }
+}
+
+/* Whether layer @idx's protocol has fields "src" and "dst" of a type in @types (a mask of
+ * 1 << enum pkt_field_type): the addresses a line shows, found from the tables. */
+static bool
+has_addresses(struct pkt *p, unsigned idx, unsigned types)
+{
+        unsigned proto = p->layers[idx].proto;
+        const struct pkt_proto *pr = pkt_proto_get(proto);
+        int s = pkt_field_index(proto, "src"), d = pkt_field_index(proto, "dst");
+
+        return pr && s >= 0 && d >= 0 && (types >> pr->fields[s].type & 1) && (types >> pr->fields[d].type & 1);
+}
+
+#define NET_TYPES (1u << PKT_FT_IPV4 | 1u << PKT_FT_IPV6)
+#define LINK_TYPES (1u << PKT_FT_MAC)
+
+static bool
+is_ip6_ext(unsigned proto)
+{
+        return proto == PKT_PROTO_IP6_HOPOPTS || proto == PKT_PROTO_IP6_ROUTING || proto == PKT_PROTO_IP6_FRAGMENT ||
+               proto == PKT_PROTO_IP6_DSTOPTS;
+}
+
+static void
+put_tcp(struct line *l, struct pkt *p, unsigned idx)
+{
+        /* tcpdump's letters: '.' is ACK, and "none" when no flag is set. */
+        static const struct {
+                uint8_t bit;
+                char c;
+        } letters[] = { { 0x01, 'F' }, { 0x02, 'S' }, { 0x04, 'R' }, { 0x08, 'P' },
+                        { 0x20, 'U' }, { 0x40, 'E' }, { 0x80, 'W' }, { 0x10, '.' } };
+        uint64_t flags;
+
+        if (pkt_field_get_u64(p, idx, "flags", &flags) < 0)
+                return;
+        line_puts(l, " [");
+        for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
+                if (flags & letters[i].bit)
+                        line_putc(l, letters[i].c);
+        if (!flags)
+                line_puts(l, "none");
+        line_putc(l, ']');
+        put_u64_field(l, p, idx, "seq", "seq");
+        if (flags & 0x10)
+                put_u64_field(l, p, idx, "ack", "ack");
+        put_u64_field(l, p, idx, "win", "win");
+        const struct pkt_layer *t = &p->layers[idx];
+        if (t->wire_len > t->hdr_len) {
+                line_puts(l, " len ");
+                line_u64(l, t->wire_len - t->hdr_len);
+        }
+}
+
+/* ICMP (@is_v6 false) or ICMPv6 at @idx, its body layer (echo, unreachable...) after it. */
+static void
+put_icmp(struct line *l, struct pkt *p, unsigned idx, unsigned n, bool is_v6)
+{
+        uint64_t type, code = 0;
+        unsigned body = idx + 1;
+        unsigned body_proto = body < n ? p->layers[body].proto : PKT_PROTO_NONE;
+
+        if (pkt_field_get_u64(p, idx, "type", &type) < 0)
+                return;
+        pkt_field_get_u64(p, idx, "code", &code);
+        bool is_request = type == (is_v6 ? 128 : 8), is_reply = type == (is_v6 ? 129 : 0);
+        if (is_request || is_reply) {
+                line_puts(l, is_request ? " echo-request" : " echo-reply");
+                if (body_proto == (is_v6 ? PKT_PROTO_ICMP6_ECHO : PKT_PROTO_ICMP_ECHO)) {
+                        put_u64_field(l, p, body, "id", "id");
+                        put_u64_field(l, p, body, "seq", "seq");
+                }
+                return;
+        }
+        if (type == (is_v6 ? 1 : 3)) {
+                static const char *const v4[] = { "net", "host", "protocol", "port", "frag-needed" };
+                static const char *const v6[] = { "no-route", "admin-prohibited", "beyond-scope", "address",
+                                                  "port" };
+                line_puts(l, " unreachable ");
+                if (code < 5)
+                        line_puts(l, is_v6 ? v6[code] : v4[code]);
+                else {
+                        line_puts(l, "code ");
+                        line_u64(l, code);
+                }
+                if (!is_v6 && code == 4 && body_proto == PKT_PROTO_ICMP_UNREACH)
+                        put_u64_field(l, p, body, "mtu", "mtu");
+                return;
+        }
+        if (type == (is_v6 ? 3 : 11)) {
+                line_puts(l, code == 0 ? " time-exceeded in-transit" : " time-exceeded reassembly");
+                return;
+        }
+        if (is_v6 && type == 2) {
+                line_puts(l, " too-big");
+                if (body_proto == PKT_PROTO_ICMP6_TOOBIG)
+                        put_u64_field(l, p, body, "mtu", "mtu");
+                return;
+        }
+        if (is_v6 && (type == 135 || type == 136)) {
+                line_puts(l, type == 135 ? " neighbour-solicitation who-has " : " neighbour-advertisement tgt-is ");
+                if (body_proto == PKT_PROTO_ICMP6_NEIGH_SOLICIT || body_proto == PKT_PROTO_ICMP6_NEIGH_ADVERT)
+                        put_text_field(l, p, body, "target");
+                return;
+        }
+        if (is_v6 && (type == 133 || type == 134)) {
+                line_puts(l, type == 133 ? " router-solicitation" : " router-advertisement");
+                return;
+        }
+        if (!is_v6 && type == 5 && body_proto == PKT_PROTO_ICMP_REDIRECT) {
+                line_puts(l, " redirect gw ");
+                put_text_field(l, p, body, "gw");
+                return;
+        }
+        /* Anything else: the table's name for the type, in lower case, and the code. */
+        char text[SUMMARY_VALUE_MAX];
+        if (pkt_field_get_str(p, idx, "type", text, sizeof(text)) >= 0) {
+                line_putc(l, ' ');
+                for (char *c = text; *c; c++)
+                        *c = (char)(*c >= 'A' && *c <= 'Z' ? *c - 'A' + 'a' : *c == '_' ? '-' : *c);
+                line_text(l, text, strlen(text));
+        }
+        line_puts(l, " code ");
+        line_u64(l, code);
+}
+
+static void
+put_arp(struct line *l, struct pkt *p, unsigned idx)
+{
+        uint64_t op;
+
+        if (pkt_field_get_u64(p, idx, "op", &op) < 0)
+                return;
+        if (op == 1) {
+                line_puts(l, " who-has ");
+                put_text_field(l, p, idx, "tpa");
+                line_puts(l, " tell ");
+                put_text_field(l, p, idx, "spa");
+        } else if (op == 2) {
+                line_putc(l, ' ');
+                put_text_field(l, p, idx, "spa");
+                line_puts(l, " is-at ");
+                put_text_field(l, p, idx, "sha");
+        } else {
+                put_u64_field(l, p, idx, "op", "op");
+                line_putc(l, ' ');
+                put_text_field(l, p, idx, "spa");
+                line_puts(l, " > ");
+                put_text_field(l, p, idx, "tpa");
+        }
+}
+
+static void
+put_dns(struct line *l, struct pkt *p, unsigned idx)
+{
+        uint64_t qr = 0, rcode = 0, answers = 0;
+        char text[SUMMARY_VALUE_MAX];
+
+        pkt_field_get_u64(p, idx, "qr", &qr);
+        line_puts(l, qr ? " response" : " query");
+        PKT_ELEM_FOREACH(p, idx, "queries", e)
+        {
+                /* The first question: what tcpdump shows too. */
+                if (pkt_elem_get_str(p, idx, &e, "type", text, sizeof(text)) >= 0) {
+                        line_putc(l, ' ');
+                        line_text(l, text, strlen(text));
+                }
+                int r = pkt_elem_get_str(p, idx, &e, "name", text, sizeof(text));
+                if (r >= 0 || r == -EMSGSIZE) {
+                        line_putc(l, ' ');
+                        line_text(l, text, strlen(text));
+                }
+                break;
+        }
+        if (!qr)
+                return;
+        if (pkt_field_get_u64(p, idx, "rcode", &rcode) == 0 && rcode != 0) {
+                line_putc(l, ' ');
+                put_text_field(l, p, idx, "rcode");
+        }
+        pkt_field_get_u64(p, idx, "answers_amount", &answers);
+        line_putc(l, ' ');
+        line_u64(l, answers);
+        line_puts(l, answers == 1 ? " answer" : " answers");
+}
+
+/* The first line of a text protocol's message (HTTP, SIP), cut to a readable length. */
+static void
+put_startline(struct line *l, struct pkt *p, unsigned idx)
+{
+        /* Why 120: a request line with a long URL still leaves the line readable. */
+        enum { STARTLINE_MAX = 120 };
+        const uint8_t *s;
+        size_t n;
+
+        if (pkt_field_get_bytes(p, idx, "startline", &s, &n) < 0 || n == 0)
+                return;
+        line_putc(l, ' ');
+        line_text(l, (const char *)s, n < STARTLINE_MAX ? n : STARTLINE_MAX);
+        if (n > STARTLINE_MAX)
+                line_puts(l, "...");
+}
+
 /* Writes @p's line into @out (PKTP_SUMMARY_MAX + 1 bytes, NUL-terminated); returns its length. */
 static size_t
 summary_line(struct pkt *p, char *out)
 {
         struct line l = { .s = out };
-        unsigned n = pkt_dissect_all(p);
+        unsigned n = pkt_dissect_all(p), flags = 0;
+        int net = -1, ports = -1, arp = -1;
 
         for (unsigned i = 0; i < n; i++) {
-                if (i)
-                        line_putc(&l, '/');
-                const char *name = pkt_proto_name(p->layers[i].proto);
-                line_puts(&l, name ? name : "?");
+                const struct pkt_proto *pr = pkt_proto_get(p->layers[i].proto);
+                /* As the layers form does: walking a lazily checked layer's elements settles its flags. */
+                if (pr && (pr->flags & PKT_P_LAZY_ELEMS))
+                        for (unsigned s = 0; s < pr->n_elems; s++)
+                                PKT_ELEM_FOREACH(p, i, pr->elems[s].name, e)
+                                        ;
+                flags |= p->layers[i].flags;
+                /* The payload's opaque bytes are no layer worth naming (tcpdump shows a length). */
+                if (p->layers[i].proto != PKT_PROTO_RAW || i == 0) {
+                        if (i)
+                                line_putc(&l, '/');
+                        const char *name = pr ? pr->name : NULL;
+                        line_text(&l, name ? name : "?", name ? strlen(name) : 1);
+                }
+                if (net < 0 && has_addresses(p, i, NET_TYPES))
+                        net = (int)i;
+                if (arp < 0 && p->layers[i].proto == PKT_PROTO_ARP)
+                        arp = (int)i;
         }
+
+        /* The transport: the first layer after the network one with ports, before any other
+         * network layer (an ICMP error's quoted packet is not this packet's transport). */
+        unsigned next = (unsigned)net + 1;
+        if (net >= 0) {
+                while (next < n && is_ip6_ext(p->layers[next].proto))
+                        next++;
+                for (unsigned j = (unsigned)net + 1; j < n && !has_addresses(p, j, NET_TYPES); j++) {
+                        if (pkt_field_index(p->layers[j].proto, "sport") >= 0 &&
+                            pkt_field_index(p->layers[j].proto, "dport") >= 0) {
+                                ports = (int)j;
+                                break;
+                        }
+                }
+        }
+
+        if (net >= 0) {
+                line_putc(&l, ' ');
+                put_text_field(&l, p, (unsigned)net, "src");
+                put_port(&l, p, ports, "sport");
+                line_puts(&l, " > ");
+                put_text_field(&l, p, (unsigned)net, "dst");
+                put_port(&l, p, ports, "dport");
+        } else if (arp >= 0) {
+                put_arp(&l, p, (unsigned)arp);
+        } else {
+                for (unsigned i = 0; i < n; i++) {
+                        if (!has_addresses(p, i, LINK_TYPES))
+                                continue;
+                        line_putc(&l, ' ');
+                        put_text_field(&l, p, i, "src");
+                        line_puts(&l, " > ");
+                        put_text_field(&l, p, i, "dst");
+                        break;
+                }
+        }
+
+        if (net >= 0 && next < n) {
+                unsigned proto = p->layers[next].proto;
+                unsigned app = next + 1 < n ? p->layers[next + 1].proto : PKT_PROTO_NONE;
+                if (proto == PKT_PROTO_TCP)
+                        put_tcp(&l, p, next);
+                else if (proto == PKT_PROTO_ICMP || proto == PKT_PROTO_ICMP6)
+                        put_icmp(&l, p, next, n, proto == PKT_PROTO_ICMP6);
+                if (proto == PKT_PROTO_TCP || proto == PKT_PROTO_UDP) {
+                        if (app == PKT_PROTO_DNS)
+                                put_dns(&l, p, next + 1);
+                        else if (app == PKT_PROTO_HTTP || app == PKT_PROTO_SIP)
+                                put_startline(&l, p, next + 1);
+                        else if (proto == PKT_PROTO_UDP) {
+                                uint64_t ulen;
+                                if (pkt_field_get_u64(p, next, "ulen", &ulen) == 0 && ulen >= 8) {
+                                        line_puts(&l, " len ");
+                                        line_u64(&l, ulen - 8);
+                                }
+                        }
+                }
+        }
+        if (flags & PKT_LAYER_TRUNCATED)
+                line_puts(&l, " [truncated]");
+        if (flags & PKT_LAYER_MALFORMED)
+                line_puts(&l, " [malformed]");
         if (l.is_cut)
                 memcpy(out + PKTP_SUMMARY_MAX - 3, "...", 3);
         out[l.len] = '\0';
