@@ -31,6 +31,11 @@ int pktd_packet_dissect(struct pktd *d, struct pktd_conn *c, const struct pktp_c
 /* io.pktd.Capture (m_capture.c + netlink.c, daemon-methods) */
 int pktd_capture_list_interfaces(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                                  struct pktp_buf *out, struct pktp_error *err);
+/* io.pktd.Inject (inject.c, sr.c, daemon-inject) */
+int pktd_inject_send(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
+                     struct pktp_buf *out, struct pktp_error *err);
+int pktd_inject_send_receive(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
+                             struct pktp_buf *out, struct pktp_error *err);
 /* org.varlink.service (m_service.c) */
 int pktd_service_get_info(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                           struct pktp_buf *out, struct pktp_error *err);
