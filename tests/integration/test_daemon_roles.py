@@ -26,7 +26,9 @@ INJECT_UID = 64013
 CONFIG = default_config()  # admin = user:0, capture = group:64001, inject = group:64002
 
 PERMISSION_DENIED = {"error": "org.varlink.service.PermissionDenied", "parameters": {}}
-SEND_PARAMS = {"interface": "lo", "packets": [{"spec": "ip(dst=192.0.2.2)/icmp(type=8)/echo(id=1)"}]}
+# An interface that does not exist: the inject role reaches the handler, which refuses the call before
+# any socket is opened, so nothing is ever sent from the host's namespace.
+SEND_PARAMS = {"interface": "pktdnoif0", "packets": [{"spec": "ip(dst=192.0.2.2)/icmp(type=8)/echo(id=1)"}]}
 
 
 def raw_reply(c, method, params):
@@ -109,12 +111,11 @@ def inject_client(sock):
         return {"send": send, "sr": sr, "li": li}
 
 
-def test_inject_role_gets_method_not_implemented_for_send():
+def test_inject_role_reaches_send_and_sr_but_not_capture():
     with Daemon(CONFIG) as d:
         got = as_user(lambda: inject_client(d.socket), INJECT_UID, INJECT_UID, [INJECT_GID])
-        assert_error(got["send"], "org.varlink.service.MethodNotImplemented", method="io.pktd.Inject.Send")
-        assert_error(got["sr"], "org.varlink.service.MethodNotImplemented",
-                     method="io.pktd.Inject.SendReceive")
+        assert_error(got["send"], "org.varlink.service.InvalidParameter", parameter="interface")
+        assert_error(got["sr"], "org.varlink.service.InvalidParameter", parameter="interface")
         assert got["li"] == PERMISSION_DENIED, got["li"]
 
 
@@ -181,7 +182,8 @@ def test_reload_applies_to_connected_clients():
             assert cap.call("io.pktd.Packet.Build", build_params(1)) == "closed"
             li = inj.call("io.pktd.Capture.ListInterfaces", {})
             assert "parameters" in li, li
-            assert_error(inj.call("io.pktd.Inject.Send", SEND_PARAMS), "org.varlink.service.MethodNotImplemented")
+            assert_error(inj.call("io.pktd.Inject.Send", SEND_PARAMS), "org.varlink.service.InvalidParameter",
+                         parameter="interface")
             # And back: the inject client loses capture again, without reconnecting.
             d.write_config(CONFIG)
             assert_ok(root.rpc("io.pktd.Daemon.Reload", {}), {"parameters": {}})

@@ -354,16 +354,18 @@ test_conn_forbidden_method_with_bad_parameters_is_still_permission_denied(void *
 }
 
 static void
-test_conn_inject_role_gets_method_not_implemented_for_send(void **state)
+test_conn_inject_role_reaches_send(void **state)
 {
         struct fixture *f = fixture_new(conf_default, PKTP_ROLE_INJECT, 0);
 
         (void)state;
-        client_call(f, "{\"method\":\"io.pktd.Inject.Send\",\"parameters\":{\"interface\":\"lo\","
-                       "\"packets\":[{\"spec\":\"ip\"}]}}");
+        /* an interface that does not exist: refused before any socket is opened */
+        client_call(f, "{\"method\":\"io.pktd.Inject.Send\",\"parameters\":{\"interface\":"
+                       "\"pktdnoif0\",\"packets\":[{\"spec\":\"ip\"}]}}");
         pump(f, 2000, 1);
         assert_int_equal(replies(f), 1);
-        assert_non_null(strstr(reply(f, 0), "org.varlink.service.MethodNotImplemented"));
+        assert_non_null(strstr(reply(f, 0), "org.varlink.service.InvalidParameter"));
+        assert_non_null(strstr(reply(f, 0), "\"parameter\":\"interface\""));
         fixture_free(f);
 }
 
@@ -464,7 +466,7 @@ main(void)
                 cmocka_unit_test(test_conn_roles_are_checked_and_permission_denied_says_nothing),
                 cmocka_unit_test(
                         test_conn_forbidden_method_with_bad_parameters_is_still_permission_denied),
-                cmocka_unit_test(test_conn_inject_role_gets_method_not_implemented_for_send),
+                cmocka_unit_test(test_conn_inject_role_reaches_send),
                 cmocka_unit_test(test_conn_half_close_still_gets_the_replies),
                 cmocka_unit_test(test_conn_idle_connection_is_closed_after_idle_timeout),
                 cmocka_unit_test(test_conn_client_that_does_not_read_is_dropped_at_the_output_cap),
