@@ -21,6 +21,7 @@ const struct pktd_method_impl pktd_methods[] = {
         { "io.pktd.Packet.Build",                        pktd_packet_build },
         { "io.pktd.Packet.Dissect",                      pktd_packet_dissect },
         { "io.pktd.Capture.ListInterfaces",              pktd_capture_list_interfaces },
+        { "io.pktd.Capture.Subscribe",                   pktd_capture_subscribe },
         { "io.pktd.Inject.Send",                         pktd_inject_send },
         { "io.pktd.Inject.SendReceive",                  pktd_inject_send_receive },
         { "io.pktd.Daemon.GetStatus",                    pktd_daemon_get_status },

@@ -31,6 +31,9 @@ int pktd_packet_dissect(struct pktd *d, struct pktd_conn *c, const struct pktp_c
 /* io.pktd.Capture (m_capture.c + netlink.c, daemon-methods) */
 int pktd_capture_list_interfaces(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                                  struct pktp_buf *out, struct pktp_error *err);
+/* io.pktd.Capture.Subscribe (capture.c, daemon-stream): async, streams with more:true */
+int pktd_capture_subscribe(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
+                           struct pktp_buf *out, struct pktp_error *err);
 /* io.pktd.Inject (inject.c, sr.c, daemon-inject) */
 int pktd_inject_send(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                      struct pktp_buf *out, struct pktp_error *err);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* io.pktd.Capture: ListInterfaces (Subscribe comes with the capture issue). */
+/* io.pktd.Capture: ListInterfaces. Subscribe, the capture stream, is in capture.c. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <net/if.h>

@@ -41,6 +41,7 @@ static const struct error_row error_table[_PKTP_ERR_MAX] = {
         [PKTP_ERR_BAD_SPEC] = { "io.pktd.Packet.BadSpec", NULL, true, "position", EINVAL },
         [PKTP_ERR_BAD_PACKET] = { "io.pktd.Packet.BadPacket", "parameter", true, NULL, EINVAL },
         [PKTP_ERR_INTERNAL] = { "io.pktd.Daemon.InternalError", NULL, true, NULL, EIO },
+        [PKTP_ERR_BAD_FILTER] = { "io.pktd.Capture.BadFilter", NULL, true, NULL, EINVAL },
 };
 
 /* Length of the longest prefix of @s (@n bytes) that ends on a UTF-8 character boundary. */

@@ -54,6 +54,21 @@ static const struct pktp_limit dissect_limits[] = {
         { NULL },
 };
 
+static const struct pktp_limit subscribe_limits[] = {
+        { "interface", PKTP_LIMIT_STRING, 1, IFNAME_MAX },
+        /* The index of a descriptor passed with the call: pktd takes at most 4 per call. */
+        { "fileDescriptor", PKTP_LIMIT_INT, 0, 3 },
+        /* tcpdump filters are a line; 8 KiB holds any hand-written or generated one that libpcap
+         * compiles in reasonable time. */
+        { "filter", PKTP_LIMIT_STRING, 0, 8192 },
+        { "snaplen", PKTP_LIMIT_INT, 1, PACKET_MAX },
+        /* 2^40 packets: years of line rate; the point is to allow "no practical limit". */
+        { "count", PKTP_LIMIT_INT, 1, 1099511627776 },
+        /* A week: a long-running watch is legitimate; closing the connection ends any stream. */
+        { "durationMs", PKTP_LIMIT_INT, 1, 604800000 },
+        { NULL },
+};
+
 static const struct pktp_limit send_limits[] = {
         { "interface", PKTP_LIMIT_STRING, 1, IFNAME_MAX },
         { "packets", PKTP_LIMIT_ARRAY, 1, PACKETS_MAX },
@@ -89,6 +104,7 @@ static const struct pktp_limit send_receive_limits[] = {
  * Reload admin. Admin may call everything (the dispatcher's rule). */
 static const struct pktp_method methods[] = {
         { "io.pktd.Capture.ListInterfaces", PKTP_ROLE_CAPTURE, false, true, no_limits },
+        { "io.pktd.Capture.Subscribe", PKTP_ROLE_CAPTURE, true, true, subscribe_limits },
         { "io.pktd.Daemon.GetStatus", 0, false, true, no_limits },
         { "io.pktd.Daemon.ListClients", PKTP_ROLE_ADMIN, false, true, no_limits },
         { "io.pktd.Daemon.Reload", PKTP_ROLE_ADMIN, false, true, no_limits },

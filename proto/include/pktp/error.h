@@ -30,6 +30,7 @@ enum pktp_error_id {
         PKTP_ERR_BAD_SPEC,              /* io.pktd.Packet.BadSpec{message,position} */
         PKTP_ERR_BAD_PACKET,            /* io.pktd.Packet.BadPacket{parameter,message} */
         PKTP_ERR_INTERNAL,              /* io.pktd.Daemon.InternalError{message} */
+        PKTP_ERR_BAD_FILTER,            /* io.pktd.Capture.BadFilter{message} (libpcap's text) */
         _PKTP_ERR_MAX,
 };
 

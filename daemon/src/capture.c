@@ -1,0 +1,751 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* io.pktd.Capture.Subscribe: a filtered capture stream from an interface (libpcap, the handle's
+ * selectable fd in the loop) or from a pcap/pcapng file the client opened and passed (read with
+ * libpkt, filtered with pcap_offline_filter()).
+ *
+ * One reply per packet, written as text straight into a reused buffer (pktp_captured_write()) and
+ * from there into the connection's output queue: no json-c object per packet.
+ *
+ * Back-pressure: a subscription produces while the connection's queued output is below the high
+ * watermark (streamHighWater, and never above half of outputBuffer) and stops above it; when the
+ * client has read it down below the low watermark (streamLowWater) it resumes (pktd_call_on_drain).
+ * A live source stops reading its handle meanwhile, so the kernel's capture buffer fills and the
+ * kernel drops and counts (reported in "drops" once a second while the count grows); a file source
+ * simply pauses and loses nothing. Memory per subscription: the output queue (bounded by the high
+ * watermark plus one batch), the kernel buffer (PKTD_CAPTURE_KERNEL_BUFFER) and one packet's text.
+ *
+ * The interface name handed to libpcap is the kernel's (copied from the netlink listing), never the
+ * client's string; a file is only ever a descriptor the client opened itself. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <pcap/pcap.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+
+#include <pkt/pcap.h>
+#include <pkt/pkt.h>
+#include <pktp/buf.h>
+#include <pktp/error.h>
+#include <pktp/message.h>
+#include <pktp/packet.h>
+
+#include "call.h"
+#include "conf.h"
+#include "conn.h"
+#include "dispatch.h"
+#include "log.h"
+#include "netlink.h"
+#include "pktd.h"
+#include "policy.h"
+
+/* The kernel's capture buffer per live subscription (pcap_set_buffer_size): what absorbs a burst
+ * while the subscriber catches up. 4 MiB holds about 2,700 full-size Ethernet frames or 60,000
+ * small ones; times the subscriptions limit (64) it stays a fraction of a server's memory. */
+#define PKTD_CAPTURE_KERNEL_BUFFER (4 * 1024 * 1024)
+
+/* Packets taken from a live handle per wake-up, and records from a file per loop pass: one busy
+ * subscription cannot starve the other clients of the loop. */
+#define PKTD_CAPTURE_BATCH 256
+#define PKTD_FILE_BATCH    2048
+
+/* "drops" replies at most this often (the issue: at least once a second while drops happen). */
+#define PKTD_DROPS_INTERVAL_MS 1000
+
+/* The largest snap length (libpcap's MAXIMUM_SNAPLEN): the default, and the cap. */
+#define PKTD_SNAPLEN_MAX 262144
+
+/* FUSE's f_type: a file on a FUSE mount is served by a user process, which could make our read()
+ * block the whole loop; such files are refused. */
+#define PKTD_FUSE_SUPER_MAGIC 0x65735546
+
+enum sub_reason { SUB_COUNT, SUB_DURATION, SUB_END, SUB_CANCELLED, SUB_ERROR };
+
+static const char *const reason_names[] = {
+        [SUB_COUNT] = "count",         [SUB_DURATION] = "duration", [SUB_END] = "end",
+        [SUB_CANCELLED] = "cancelled", [SUB_ERROR] = "error",
+};
+
+struct sub {
+        struct sub *next; /* subs */
+        struct pktd *d;
+        struct pktd_call *a;
+        uid_t uid;
+        enum pktp_form form;
+        char iface[IFNAMSIZ]; /* the kernel's name; "" for a file */
+        int dlt;
+        uint32_t snaplen;
+        size_t high, low;
+        bool broken; /* a reply failed: the connection is going; wait for on_cancel */
+        bool paused; /* above the high watermark, waiting for the drain */
+
+        uint64_t count_max; /* 0: none */
+        uint64_t packets, bytes;
+        uint64_t kernel_drops, daemon_drops;
+        uint64_t kernel_sent, daemon_sent; /* the counts last reported in "drops" */
+        int stop;                          /* -1, or the reason to end with at the next chance */
+
+        struct event *ev_tick; /* drops, once a second */
+        struct event *ev_end;  /* durationMs */
+
+        /* live */
+        pcap_t *live;
+        struct event *ev_live;
+
+        /* file */
+        struct pkt_pcap *file;
+        struct event *ev_file;
+        pcap_t *dead; /* compiles the filter for a link type */
+        struct bpf_program prog;
+        bool has_prog;
+        int prog_dlt;
+        char *filter; /* kept to compile again for a pcapng interface of another link type */
+
+        struct pkt pkt;
+        struct pktp_buf frame;
+};
+
+static struct sub *subs;
+
+/* Subscriptions of @d in all, or of @uid when @by_uid. */
+static unsigned
+pktd_capture_count(const struct pktd *d, bool by_uid, uid_t uid)
+{
+        unsigned n = 0;
+
+        for (const struct sub *s = subs; s; s = s->next)
+                if (s->d == d && (!by_uid || s->uid == uid))
+                        n++;
+        return n;
+}
+
+static void
+sub_free(struct sub *s)
+{
+        if (!s)
+                return;
+        for (struct sub **pp = &subs; *pp; pp = &(*pp)->next)
+                if (*pp == s) {
+                        *pp = s->next;
+                        break;
+                }
+        if (s->ev_tick)
+                event_free(s->ev_tick);
+        if (s->ev_end)
+                event_free(s->ev_end);
+        if (s->ev_live)
+                event_free(s->ev_live);
+        if (s->ev_file)
+                event_free(s->ev_file);
+        if (s->live)
+                pcap_close(s->live);
+        if (s->has_prog)
+                pcap_freecode(&s->prog);
+        if (s->dead)
+                pcap_close(s->dead);
+        pkt_pcap_close(s->file);
+        free(s->filter);
+        pkt_done(&s->pkt);
+        pktp_buf_done(&s->frame);
+        free(s);
+}
+
+static void
+sub_cancelled(void *ud)
+{
+        sub_free(ud);
+}
+
+static void
+sub_pause_events(struct sub *s)
+{
+        if (s->ev_live)
+                (void)event_del(s->ev_live);
+        if (s->ev_file)
+                (void)event_del(s->ev_file);
+        if (s->ev_tick)
+                (void)event_del(s->ev_tick);
+        if (s->ev_end)
+                (void)event_del(s->ev_end);
+}
+
+static void
+sub_read_kernel_drops(struct sub *s)
+{
+        struct pcap_stat st;
+
+        if (s->live && pcap_stats(s->live, &st) == 0)
+                s->kernel_drops = (uint64_t)st.ps_drop + st.ps_ifdrop;
+}
+
+/* Sends one reply with continues. Returns 0, or < 0 when the connection is going away. */
+static int
+sub_reply(struct sub *s, const struct pktp_buf *b)
+{
+        int r;
+
+        if (s->broken)
+                return -ECANCELED;
+        r = pktd_call_reply(s->a, b->data, b->len, true);
+        if (r < 0) {
+                /* The connection is closing: on_cancel frees us from the loop. */
+                s->broken = true;
+                sub_pause_events(s);
+        }
+        return r;
+}
+
+/* The last reply: totals. Frees @s. */
+static void
+sub_finish(struct sub *s, enum sub_reason why)
+{
+        struct pktp_buf *b = &s->frame;
+
+        if (s->broken)
+                return; /* on_cancel will free */
+        sub_read_kernel_drops(s);
+        pktp_buf_reset(b);
+        pktp_buf_printf(b,
+                        "{\"totals\":{\"packets\":%llu,\"bytes\":%llu,\"kernelDrops\":%llu,"
+                        "\"daemonDrops\":%llu,\"reason\":\"%s\"}}",
+                        (unsigned long long)s->packets, (unsigned long long)s->bytes,
+                        (unsigned long long)s->kernel_drops, (unsigned long long)s->daemon_drops,
+                        reason_names[why]);
+        (void)pktd_call_reply(s->a, b->data, b->len, false); /* ends the call, in any case */
+        s->a = NULL;
+        sub_free(s);
+}
+
+static void
+sub_send_drops(struct sub *s)
+{
+        struct pktp_buf *b = &s->frame;
+
+        sub_read_kernel_drops(s);
+        if (s->kernel_drops == s->kernel_sent && s->daemon_drops == s->daemon_sent)
+                return;
+        pktp_buf_reset(b);
+        pktp_buf_printf(b, "{\"drops\":{\"kernel\":%llu,\"daemon\":%llu}}",
+                        (unsigned long long)s->kernel_drops, (unsigned long long)s->daemon_drops);
+        if (b->err || sub_reply(s, b) < 0)
+                return;
+        s->kernel_sent = s->kernel_drops;
+        s->daemon_sent = s->daemon_drops;
+}
+
+static uint64_t
+ts_to_ns(int64_t sec, uint64_t nsec)
+{
+        if (sec < 0)
+                return 0;
+        if ((uint64_t)sec > (UINT64_MAX - nsec) / 1000000000u)
+                return UINT64_MAX;
+        return (uint64_t)sec * 1000000000u + nsec;
+}
+
+/* One packet to the subscriber. Returns 0, or < 0: stop producing. */
+static int
+sub_emit(struct sub *s, int dlt, const uint8_t *data, uint32_t caplen, uint32_t wire_len,
+         uint64_t ts_ns)
+{
+        struct pktp_captured cap = { .ts_ns = ts_ns, .p = &s->pkt, .form = s->form };
+        struct pktp_buf *b = &s->frame;
+        int r;
+
+        if (caplen > s->snaplen)
+                caplen = s->snaplen;
+        if (wire_len < caplen)
+                wire_len = caplen;
+        if (pkt_parse_dlt(&s->pkt, dlt, data, caplen, wire_len) < 0) {
+                s->daemon_drops++;
+                return 0;
+        }
+        pktp_buf_reset(b);
+        pktp_buf_puts(b, "{\"packet\":");
+        (void)pktp_captured_write(b, &cap);
+        pktp_buf_putc(b, '}');
+        if (b->err) {
+                /* Larger than a reply may be (outputBuffer), or out of memory: this packet is
+                 * lost, and counted. */
+                s->daemon_drops++;
+                return 0;
+        }
+        r = sub_reply(s, b);
+        if (r < 0)
+                return r;
+        s->packets++;
+        s->bytes += caplen;
+        if (s->count_max && s->packets >= s->count_max)
+                s->stop = SUB_COUNT;
+        return 0;
+}
+
+static void sub_resume(void *ud);
+
+/* Above the high watermark: stop producing until the client has read down to the low one. */
+static bool
+sub_maybe_pause(struct sub *s)
+{
+        if (pktd_call_queued(s->a) < s->high)
+                return false;
+        s->paused = true;
+        if (s->ev_live)
+                (void)event_del(s->ev_live);
+        pktd_call_on_drain(s->a, s->low, sub_resume, s);
+        return true;
+}
+
+/* ---- live ---- */
+
+static void
+live_packet(u_char *ud, const struct pcap_pkthdr *h, const u_char *bytes)
+{
+        struct sub *s = (struct sub *)ud;
+
+        if (s->broken || s->stop >= 0)
+                return;
+        /* The handle was opened with nanosecond timestamps: tv_usec holds nanoseconds. */
+        (void)sub_emit(s, s->dlt, bytes, h->caplen, h->len,
+                       ts_to_ns(h->ts.tv_sec, (uint64_t)h->ts.tv_usec));
+        if (s->stop >= 0 || s->broken)
+                pcap_breakloop(s->live);
+}
+
+static void
+live_cb(evutil_socket_t fd, short what, void *arg)
+{
+        struct sub *s = arg;
+        int n;
+
+        (void)fd;
+        (void)what;
+        if (s->broken || s->paused)
+                return;
+        n = pcap_dispatch(s->live, PKTD_CAPTURE_BATCH, live_packet, (u_char *)s);
+        if (s->broken)
+                return;
+        if (s->stop >= 0) {
+                sub_finish(s, (enum sub_reason)s->stop);
+                return;
+        }
+        if (n == PCAP_ERROR) {
+                /* The interface went away or down: the stream ends, saying so. */
+                sub_finish(s, SUB_ERROR);
+                return;
+        }
+        if (sub_maybe_pause(s))
+                return;
+        /* A full batch may have left packets in the ring that the fd no longer signals: come back
+         * on the next loop pass. */
+        if (n >= PKTD_CAPTURE_BATCH)
+                event_active(s->ev_live, EV_READ, 0);
+}
+
+static int
+live_open(struct sub *s, unsigned roles, const char *name, const char *filter, int snaplen,
+          bool promisc, const char *direction, struct pktp_error *err)
+{
+        const struct pktd_conf *conf = s->d->conf;
+        char errbuf[PCAP_ERRBUF_SIZE] = "";
+        struct pktd_nl_list l = { 0 };
+        const struct pktd_nl_iface *ifc;
+        char kname[IFNAMSIZ];
+        int r;
+
+        /* The policy first, on the name as asked: a caller learns nothing about interfaces it
+         * may not use, not even whether they exist. */
+        if (!pktd_policy_iface_allowed(&conf->capture_ifaces, roles, name)) {
+                pktd_log_denied(s->uid, pktd_call_conn(s->a)->pid, pktd_call_conn(s->a)->id,
+                                "io.pktd.Capture.Subscribe");
+                return pktp_error_set(err, PKTP_ERR_PERMISSION_DENIED, NULL, NULL);
+        }
+        r = pktd_nl_list_ifaces(&l);
+        if (r < 0)
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
+                                      "the kernel's interface list could not be read");
+        ifc = pktd_policy_iface_find(&l, name);
+        if (!ifc) {
+                pktd_nl_list_done(&l);
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "interface",
+                                      "no such interface");
+        }
+        /* libpcap gets the kernel's name, copied: never the client's bytes. */
+        memcpy(kname, ifc->name, sizeof(kname));
+        kname[sizeof(kname) - 1] = '\0';
+        pktd_nl_list_done(&l);
+        memcpy(s->iface, kname, sizeof(s->iface));
+
+        s->live = pcap_create(kname, errbuf);
+        if (!s->live)
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
+                                      "the interface could not be opened for capture");
+        (void)pcap_set_snaplen(s->live, snaplen);
+        (void)pcap_set_promisc(s->live, promisc);
+        (void)pcap_set_immediate_mode(s->live, 1);
+        (void)pcap_set_buffer_size(s->live, PKTD_CAPTURE_KERNEL_BUFFER);
+        (void)pcap_set_tstamp_precision(s->live, PCAP_TSTAMP_PRECISION_NANO);
+        r = pcap_activate(s->live);
+        if (r < 0)
+                /* pcap_statustostr(): a fixed text, no path or interface name in it */
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
+                                      "the interface could not be opened for capture: %s",
+                                      pcap_statustostr(r));
+        if (direction) {
+                pcap_direction_t dir = strcmp(direction, "in") == 0    ? PCAP_D_IN
+                                       : strcmp(direction, "out") == 0 ? PCAP_D_OUT
+                                                                       : PCAP_D_INOUT;
+
+                if (pcap_setdirection(s->live, dir) < 0)
+                        return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "direction",
+                                              "the interface cannot filter by direction");
+        }
+        if (pcap_setnonblock(s->live, 1, errbuf) < 0)
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "non-blocking capture failed");
+        if (filter && *filter) {
+                struct bpf_program prog;
+
+                if (pcap_compile(s->live, &prog, filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
+                        return pktp_error_set(err, PKTP_ERR_BAD_FILTER, NULL, "%s",
+                                              pcap_geterr(s->live));
+                r = pcap_setfilter(s->live, &prog);
+                pcap_freecode(&prog);
+                if (r < 0)
+                        return pktp_error_set(err, PKTP_ERR_BAD_FILTER, NULL, "%s",
+                                              pcap_geterr(s->live));
+        }
+        s->dlt = pcap_datalink(s->live);
+        s->snaplen = (uint32_t)pcap_snapshot(s->live);
+        if (pcap_get_selectable_fd(s->live) < 0)
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "no selectable capture fd");
+        s->ev_live = event_new(s->d->base, pcap_get_selectable_fd(s->live), EV_READ | EV_PERSIST,
+                               live_cb, s);
+        if (!s->ev_live)
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
+        return 0;
+}
+
+/* ---- file ---- */
+
+/* Compiles the filter for link type @dlt into s->prog. Returns 0 or -EINVAL with @err filled. */
+static int
+file_compile(struct sub *s, int dlt, struct pktp_error *err)
+{
+        if (s->has_prog) {
+                pcap_freecode(&s->prog);
+                s->has_prog = false;
+        }
+        if (s->dead)
+                pcap_close(s->dead);
+        s->dead = pcap_open_dead_with_tstamp_precision(dlt, PKTD_SNAPLEN_MAX,
+                                                       PCAP_TSTAMP_PRECISION_NANO);
+        s->prog_dlt = dlt;
+        if (!s->dead)
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
+        if (pcap_compile(s->dead, &s->prog, s->filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
+                return pktp_error_set(err, PKTP_ERR_BAD_FILTER, NULL, "%s", pcap_geterr(s->dead));
+        s->has_prog = true;
+        return 0;
+}
+
+static bool
+file_match(struct sub *s, const struct pkt_pcap_rec *rec)
+{
+        struct pcap_pkthdr h;
+
+        if (!s->filter)
+                return true;
+        if (rec->linktype != s->prog_dlt && file_compile(s, rec->linktype, NULL) < 0)
+                return false; /* a pcapng interface the filter means nothing for */
+        if (!s->has_prog)
+                return false;
+        memset(&h, 0, sizeof(h));
+        h.caplen = rec->caplen;
+        h.len = rec->wire_len;
+        return pcap_offline_filter(&s->prog, &h, rec->data) != 0;
+}
+
+static void
+file_cb(evutil_socket_t fd, short what, void *arg)
+{
+        struct sub *s = arg;
+        struct pkt_pcap_rec recs[64];
+        unsigned done = 0;
+
+        (void)fd;
+        (void)what;
+        if (s->broken || s->paused)
+                return;
+        while (done < PKTD_FILE_BATCH) {
+                int n;
+
+                if (sub_maybe_pause(s))
+                        return;
+                n = pkt_pcap_next_batch(s->file, recs, ARRAY_SIZE(recs));
+                if (n <= 0) {
+                        /* 0: the end; < 0: the file is cut short or damaged after the records
+                         * already sent */
+                        sub_finish(s, n == 0 ? SUB_END : SUB_ERROR);
+                        return;
+                }
+                for (int i = 0; i < n; i++) {
+                        if (!file_match(s, &recs[i]))
+                                continue;
+                        if (sub_emit(s, recs[i].linktype, recs[i].data, recs[i].caplen,
+                                     recs[i].wire_len,
+                                     ts_to_ns(recs[i].ts_sec, recs[i].ts_nsec)) < 0)
+                                return;
+                        if (s->stop >= 0) {
+                                sub_finish(s, (enum sub_reason)s->stop);
+                                return;
+                        }
+                }
+                done += (unsigned)n;
+        }
+        /* Yield to the other clients; continue on the next loop pass. */
+        event_active(s->ev_file, EV_TIMEOUT, 0);
+}
+
+static int
+file_open(struct sub *s, int64_t index, const char *filter, int snaplen, struct pktp_error *err)
+{
+        struct statfs sfs;
+        struct stat st;
+        int fd, fl, r;
+
+        fd = pktd_call_take_fd(s->a, (unsigned)index);
+        if (fd == -EBADF)
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
+                                      "no file descriptor %lld was passed with the call",
+                                      (long long)index);
+        if (fd < 0)
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
+                                      "not a regular file");
+        /* Only regular files: reading a pipe (or a FUSE file) could block the loop on whoever
+         * writes it. Readable, too. */
+        fl = fcntl(fd, F_GETFL);
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fl < 0 ||
+            (fl & O_ACCMODE) == O_WRONLY || fstatfs(fd, &sfs) < 0 ||
+            sfs.f_type == PKTD_FUSE_SUPER_MAGIC) {
+                (void)close(fd);
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
+                                      "not a readable regular file on a local file system");
+        }
+        r = pkt_pcap_open_fd(fd, &s->file); /* takes fd */
+        if (r == -EPROTONOSUPPORT)
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
+                                      "a compressed capture: decompress it first");
+        if (r == -ENOMEM)
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
+        if (r < 0)
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
+                                      "not a pcap or pcapng file");
+        s->dlt = pkt_pcap_linktype(s->file);
+        r = pkt_pcap_snaplen(s->file);
+        s->snaplen = r > 0 && r < snaplen ? (uint32_t)r : (uint32_t)snaplen;
+        if (filter && *filter) {
+                s->filter = strdup(filter);
+                if (!s->filter)
+                        return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
+                r = file_compile(s, s->dlt, err);
+                if (r < 0)
+                        return r;
+        }
+        s->ev_file = event_new(s->d->base, -1, 0, file_cb, s);
+        if (!s->ev_file)
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
+        return 0;
+}
+
+/* ---- common ---- */
+
+static void
+sub_resume(void *ud)
+{
+        struct sub *s = ud;
+
+        if (s->broken)
+                return;
+        s->paused = false;
+        if (s->ev_live) {
+                (void)event_add(s->ev_live, NULL);
+                event_active(s->ev_live, EV_READ, 0);
+        }
+        if (s->ev_file)
+                event_active(s->ev_file, EV_TIMEOUT, 0);
+}
+
+static void
+tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+        struct sub *s = arg;
+
+        (void)fd;
+        (void)what;
+        if (!s->broken)
+                sub_send_drops(s);
+}
+
+static void
+end_cb(evutil_socket_t fd, short what, void *arg)
+{
+        (void)fd;
+        (void)what;
+        sub_finish(arg, SUB_DURATION);
+}
+
+static const char *
+get_str(struct json_object *params, const char *key)
+{
+        struct json_object *v;
+
+        if (!json_object_object_get_ex(params, key, &v) || !json_object_is_type(v, json_type_string))
+                return NULL;
+        return json_object_get_string(v);
+}
+
+static bool
+get_int(struct json_object *params, const char *key, int64_t *ret)
+{
+        struct json_object *v;
+
+        if (!json_object_object_get_ex(params, key, &v) || !json_object_is_type(v, json_type_int))
+                return false;
+        *ret = json_object_get_int64(v);
+        return true;
+}
+
+static void
+write_ack(struct sub *s, const char *filter)
+{
+        struct pktp_buf *b = &s->frame;
+        const char *lt = pcap_datalink_val_to_name(s->dlt);
+        char ltbuf[32];
+
+        if (!lt) {
+                snprintf(ltbuf, sizeof(ltbuf), "DLT_%d", s->dlt);
+                lt = ltbuf;
+        }
+        pktp_buf_reset(b);
+        pktp_buf_puts(b, "{\"ack\":{\"linkType\":");
+        pktp_buf_json_str(b, lt, strlen(lt));
+        pktp_buf_printf(b, ",\"linkTypeNumber\":%d,\"snaplen\":%u,\"filter\":", s->dlt,
+                        s->snaplen);
+        pktp_buf_json_str(b, filter ? filter : "", filter ? strlen(filter) : 0);
+        pktp_buf_puts(b, ",\"source\":");
+        if (s->iface[0]) {
+                char src[IFNAMSIZ + 16];
+
+                snprintf(src, sizeof(src), "interface:%s", s->iface);
+                pktp_buf_json_str(b, src, strlen(src));
+        } else
+                pktp_buf_puts(b, "\"file\"");
+        pktp_buf_puts(b, "}}");
+}
+
+int
+pktd_capture_subscribe(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
+                       struct pktp_buf *out, struct pktp_error *err)
+{
+        const struct pktd_limits *lim = &d->conf->limits;
+        struct json_object *params = call->parameters, *v;
+        const char *iface = get_str(params, "interface"), *filter = get_str(params, "filter");
+        const char *output = get_str(params, "output"), *direction = get_str(params, "direction");
+        int64_t fd_index = -1, snaplen = PKTD_SNAPLEN_MAX, count = 0, duration = 0;
+        bool has_fd = get_int(params, "fileDescriptor", &fd_index), promisc = true;
+        enum pktp_form form = PKTP_FORM_SUMMARY;
+        struct sub *s;
+        int r;
+
+        (void)out;
+        if (!!iface == has_fd)
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER,
+                                      iface ? "fileDescriptor" : "interface",
+                                      "exactly one source: interface or fileDescriptor");
+        if (output && pktp_form_from_name(output, &form) < 0)
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "output", "unknown form");
+        (void)get_int(params, "snaplen", &snaplen);
+        (void)get_int(params, "count", &count);
+        (void)get_int(params, "durationMs", &duration);
+        if (json_object_object_get_ex(params, "promiscuous", &v) &&
+            json_object_is_type(v, json_type_boolean))
+                promisc = json_object_get_boolean(v);
+        if (snaplen < 1 || snaplen > PKTD_SNAPLEN_MAX)
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "snaplen", "out of range");
+
+        if (pktd_capture_count(d, false, 0) >= lim->subscriptions)
+                return pktp_error_set(err, PKTP_ERR_LIMIT_EXCEEDED, "subscriptions",
+                                      "pktd serves at most %u capture streams",
+                                      lim->subscriptions);
+        if (pktd_capture_count(d, true, c->uid) >= lim->subscriptions_per_uid)
+                return pktp_error_set(err, PKTP_ERR_LIMIT_EXCEEDED, "subscriptionsPerUid",
+                                      "at most %u capture streams per user",
+                                      lim->subscriptions_per_uid);
+
+        s = calloc(1, sizeof(*s));
+        if (!s)
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
+        s->d = d;
+        s->uid = c->uid;
+        s->form = form;
+        s->stop = -1;
+        s->count_max = count > 0 ? (uint64_t)count : 0;
+        /* The producer's watermarks, inside outputBuffer with room for a batch's overshoot. */
+        s->high = lim->stream_high_water;
+        if (s->high > lim->output_buffer / 2)
+                s->high = lim->output_buffer / 2;
+        s->low = lim->stream_low_water < s->high ? lim->stream_low_water : s->high / 4;
+        pkt_init(&s->pkt);
+        pktp_buf_init(&s->frame, lim->output_buffer / 4);
+        s->a = pktd_call_async(c, call);
+        if (!s->a) {
+                sub_free(s);
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
+        }
+        if (iface)
+                r = live_open(s, c->roles, iface, filter, (int)snaplen, promisc, direction, err);
+        else
+                r = file_open(s, fd_index, filter, (int)snaplen, err);
+        s->ev_tick = event_new(d->base, -1, EV_PERSIST, tick_cb, s);
+        if (r >= 0 && !s->ev_tick)
+                r = pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
+        if (r < 0) {
+                /* The call is still the connection's head: returning the error ends it. */
+                s->a = NULL;
+                sub_free(s);
+                return r;
+        }
+
+        write_ack(s, filter);
+        if (s->frame.err || pktd_call_reply(s->a, s->frame.data, s->frame.len, true) < 0) {
+                s->a = NULL;
+                sub_free(s);
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
+        }
+        pktd_call_on_cancel(s->a, sub_cancelled, s);
+        s->next = subs;
+        subs = s;
+        {
+                struct timeval tick = { .tv_sec = PKTD_DROPS_INTERVAL_MS / 1000,
+                                        .tv_usec = (PKTD_DROPS_INTERVAL_MS % 1000) * 1000 };
+
+                (void)event_add(s->ev_tick, &tick);
+        }
+        if (duration > 0) {
+                struct timeval tv = { .tv_sec = (time_t)(duration / 1000),
+                                      .tv_usec = (suseconds_t)(duration % 1000) * 1000 };
+
+                s->ev_end = event_new(d->base, -1, 0, end_cb, s);
+                if (s->ev_end)
+                        (void)event_add(s->ev_end, &tv);
+        }
+        if (s->ev_live)
+                (void)event_add(s->ev_live, NULL);
+        if (s->ev_file)
+                event_active(s->ev_file, EV_TIMEOUT, 0);
+        return PKTD_CALL_ASYNC;
+}
