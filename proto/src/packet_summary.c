@@ -122,6 +122,16 @@ has_addresses(struct pkt *p, unsigned idx, unsigned types)
         return pr && s >= 0 && d >= 0 && (types >> pr->fields[s].type & 1) && (types >> pr->fields[d].type & 1);
 }
 
+/* Whether field @name of layer @idx is in the captured bytes. */
+static bool
+readable(struct pkt *p, unsigned idx, const char *name)
+{
+        char text[SUMMARY_VALUE_MAX];
+        int r = pkt_field_get_str(p, idx, name, text, sizeof(text));
+
+        return r >= 0 || r == -EMSGSIZE;
+}
+
 #define NET_TYPES (1u << PKT_FT_IPV4 | 1u << PKT_FT_IPV6)
 #define LINK_TYPES (1u << PKT_FT_MAC)
 
@@ -345,8 +355,14 @@ summary_line(struct pkt *p, char *out)
          * network layer (an ICMP error's quoted packet is not this packet's transport). */
         unsigned next = (unsigned)net + 1;
         if (net >= 0) {
-                while (next < n && is_ip6_ext(p->layers[next].proto))
-                        next++;
+                /* A tunnel (IPv6 in IPv4, IP in IP): the innermost addresses of the chain. */
+                for (;;) {
+                        while (next < n && is_ip6_ext(p->layers[next].proto))
+                                next++;
+                        if (next >= n || !has_addresses(p, next, NET_TYPES))
+                                break;
+                        net = (int)next++;
+                }
                 for (unsigned j = (unsigned)net + 1; j < n && !has_addresses(p, j, NET_TYPES); j++) {
                         if (pkt_field_index(p->layers[j].proto, "sport") >= 0 &&
                             pkt_field_index(p->layers[j].proto, "dport") >= 0) {
@@ -356,6 +372,8 @@ summary_line(struct pkt *p, char *out)
                 }
         }
 
+        if (net >= 0 && !(readable(p, (unsigned)net, "src") && readable(p, (unsigned)net, "dst")))
+                net = -1; /* cut before its addresses: the stack and the flags say it all */
         if (net >= 0) {
                 line_putc(&l, ' ');
                 put_text_field(&l, p, (unsigned)net, "src");
@@ -367,7 +385,7 @@ summary_line(struct pkt *p, char *out)
                 put_arp(&l, p, (unsigned)arp);
         } else {
                 for (unsigned i = 0; i < n; i++) {
-                        if (!has_addresses(p, i, LINK_TYPES))
+                        if (!has_addresses(p, i, LINK_TYPES) || !readable(p, i, "src") || !readable(p, i, "dst"))
                                 continue;
                         line_putc(&l, ' ');
                         put_text_field(&l, p, i, "src");
