@@ -191,20 +191,6 @@ field_is_set(struct pkt *p, unsigned idx, unsigned proto, const char *name)
         return !l || fi < 0 || fi >= 64 || (l->set_mask & (1ULL << fi));
 }
 
-static bool
-field_is_zero(struct pkt *p, unsigned idx, const char *name)
-{
-        const uint8_t *b;
-        size_t n;
-
-        if (pkt_field_get_bytes(p, idx, name, &b, &n) < 0)
-                return false;
-        for (size_t i = 0; i < n; i++)
-                if (b[i])
-                        return false;
-        return true;
-}
-
 /* The interface's first address of @family (for IPv6 one of the same scope as @dst: link-local
  * for a link-local destination, global otherwise), or NULL. */
 static const uint8_t *
@@ -230,9 +216,10 @@ pick_addr(const struct pktd_inject_req *r, int family, const uint8_t *dst)
         return fallback;
 }
 
-/* What scapy does for a packet the client built: the source fields it left out (zero and not set
- * explicitly) become the interface's — the Ethernet source, the ARP sender, the IPv4/IPv6 source.
- * A field the client set, even to zero, is left alone; so are packets given as bytes. */
+/* What scapy does for a packet the client built: the source fields it left out (not set
+ * explicitly, whatever libpkt's default for it) become the interface's — the Ethernet source, the
+ * ARP sender, the IPv4/IPv6 source. A field the client set, even to zero or to broadcast, is left
+ * alone; so are packets given as bytes. */
 static void
 fill_sources(struct pkt *p, const struct pktd_inject_req *r)
 {
@@ -242,28 +229,24 @@ fill_sources(struct pkt *p, const struct pktd_inject_req *r)
         int i;
 
         if (l0 && l0->proto == PKT_PROTO_ETHERNET && r->own.has_mac &&
-            !field_is_set(p, 0, PKT_PROTO_ETHERNET, "src") && field_is_zero(p, 0, "src"))
+            !field_is_set(p, 0, PKT_PROTO_ETHERNET, "src"))
                 (void)pkt_field_set_bytes(p, 0, "src", r->own.mac, 6);
         i = pkt_layer_find(p, PKT_PROTO_ARP, 0);
         if (i >= 0) {
-                if (r->own.has_mac && !field_is_set(p, (unsigned)i, PKT_PROTO_ARP, "sha") &&
-                    field_is_zero(p, (unsigned)i, "sha"))
+                if (r->own.has_mac && !field_is_set(p, (unsigned)i, PKT_PROTO_ARP, "sha"))
                         (void)pkt_field_set_bytes(p, (unsigned)i, "sha", r->own.mac, 6);
                 a = pick_addr(r, AF_INET, NULL);
-                if (a && !field_is_set(p, (unsigned)i, PKT_PROTO_ARP, "spa") &&
-                    field_is_zero(p, (unsigned)i, "spa"))
+                if (a && !field_is_set(p, (unsigned)i, PKT_PROTO_ARP, "spa"))
                         (void)pkt_field_set_bytes(p, (unsigned)i, "spa", a, 4);
         }
         i = pkt_layer_find(p, PKT_PROTO_IP, 0);
-        if (i >= 0 && !field_is_set(p, (unsigned)i, PKT_PROTO_IP, "src") &&
-            field_is_zero(p, (unsigned)i, "src")) {
+        if (i >= 0 && !field_is_set(p, (unsigned)i, PKT_PROTO_IP, "src")) {
                 a = pick_addr(r, AF_INET, NULL);
                 if (a)
                         (void)pkt_field_set_bytes(p, (unsigned)i, "src", a, 4);
         }
         i = pkt_layer_find(p, PKT_PROTO_IP6, 0);
-        if (i >= 0 && !field_is_set(p, (unsigned)i, PKT_PROTO_IP6, "src") &&
-            field_is_zero(p, (unsigned)i, "src")) {
+        if (i >= 0 && !field_is_set(p, (unsigned)i, PKT_PROTO_IP6, "src")) {
                 if (pkt_field_get_bytes(p, (unsigned)i, "dst", &dst, &n) < 0 || n != 16)
                         dst = NULL;
                 a = pick_addr(r, AF_INET6, dst);
