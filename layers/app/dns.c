@@ -280,6 +280,8 @@ const struct pkt_proto pkt_proto_dns = {
         .n_elems = ARRAY_SIZE(dns_elems),
         .carriers = dns_carriers,
         .dissect = dns_dissect,
+        /* The message is the header: captured whole, nothing is left to check before iterating. */
+        .fast = { .key = PKT_FAST_WHOLE },
         .update = dns_update,
         .elem_build = dns_elem_build,
         .elem_added = dns_elem_added,

@@ -96,5 +96,8 @@ const struct pkt_proto pkt_proto_dot1q = {
         .n_fields = ARRAY_SIZE(dot1q_fields),
         .carriers = dot1q_carriers,
         .dissect = dot1q_dissect,
+        /* A tag over a type (an 802.3 length goes to the hook). */
+        .fast = { .key = PKT_FAST_KEY16, .key_space = PKT_KEY_ETHERTYPE, .key_off = 2,
+                  .key_min = DOT1Q_TYPE_MIN },
         .update = dot1q_update,
 };

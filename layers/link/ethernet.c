@@ -142,6 +142,9 @@ const struct pkt_proto pkt_proto_ethernet = {
         .n_fields = ARRAY_SIZE(ethernet_fields),
         .carriers = ethernet_carriers,
         .dissect = ethernet_dissect,
+        /* Ethernet II: the type selects the next layer (802.3 lengths go to the hook). */
+        .fast = { .key = PKT_FAST_KEY16, .key_space = PKT_KEY_ETHERTYPE, .key_off = 12,
+                  .key_min = ETH_TYPE_MIN },
         .update = ethernet_update,
         .direction = ethernet_direction,
         .reverse = ethernet_reverse,

@@ -255,6 +255,11 @@ const struct pkt_proto pkt_proto_ip = {
         .n_elems = ARRAY_SIZE(ip_elems),
         .carriers = ip_carriers,
         .dissect = ip_dissect,
+        /* Version 4, IHL 5 (no options), total length within the frame, neither MF nor an offset. */
+        .fast = { .key = PKT_FAST_KEY8, .key_space = PKT_KEY_IP_PROTO, .key_off = 9,
+                  .flags = PKT_FAST_MATCH | PKT_FAST_LEN | PKT_FAST_LEN_HDR | PKT_FAST_ZERO,
+                  .match_off = 0, .match_mask = 0xff, .match_val = 0x45, .len_off = 2,
+                  .zero_off = 6, .zero_mask = 0x3fff },
         .update = ip_update,
         .direction = ip_direction,
         .reverse = ip_reverse,

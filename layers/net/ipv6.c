@@ -221,6 +221,10 @@ const struct pkt_proto pkt_proto_ip6 = {
         .n_fields = ARRAY_SIZE(ip6_fields),
         .carriers = ip6_carriers,
         .dissect = ip6_dissect,
+        /* Version 6 with a payload length (not 0: jumbograms and empty payloads go to the hook). */
+        .fast = { .key = PKT_FAST_KEY8, .key_space = PKT_KEY_IP_PROTO, .key_off = 6,
+                  .flags = PKT_FAST_MATCH | PKT_FAST_LEN, .match_off = 0, .match_mask = 0xf0,
+                  .match_val = 0x60, .len_off = 4 },
         .update = ip6_update,
         .direction = ip6_direction,
         .reverse = ip6_reverse,

@@ -109,11 +109,124 @@ next_rare(struct pkt *p, unsigned n, uint32_t cap_rest, uint32_t hdr_len, unsign
         return n == PKT_LAYERS_MAX - 1u ? PKT_PROTO_RAW : next;
 }
 
+static inline uint16_t
+be16_at(const uint8_t *b)
+{
+        return (uint16_t)(b[0] << 8 | b[1]);
+}
+
+/*
+ * One step in a protocol's fast form (struct pkt_fast, unpacked in pkt_fast_tab), for one shape (@ports,
+ * @has_len are constants: each shape gets its own copy without tests of what it lacks). Dissects the last
+ * layer @l (record @n - 1) from the table and records the next, without calling the hook. Returns false,
+ * having changed nothing, when the bytes do not have the fast form (then the hook decides).
+ */
+static inline __attribute__((always_inline)) bool
+fast_step_as(struct pkt *p, unsigned n, struct pkt_layer *l, const struct pkt_fast_ent *e, bool ports,
+             bool has_len)
+{
+        uint32_t hdr_len = e->hdr_len, payload_len = PKT_LEN_REST;
+        const uint8_t *b = p->data + l->off;
+        unsigned next, k;
+        uint16_t zero;
+        uint8_t m = b[e->match_off] & e->match_mask;
+
+        /* Checks that do not apply have mask 0 and pass. */
+        if (m != e->match_val) {
+                uint32_t prefix;
+
+                /* The longer form (TCP timestamps), whose options its first bytes settle. */
+                if (m != e->opt_val || e->opt_len == 0 || l->len < hdr_len + e->opt_len)
+                        return false;
+                memcpy(&prefix, b + hdr_len, sizeof(prefix));
+                if (prefix != e->opt_prefix)
+                        return false;
+                hdr_len += e->opt_len;
+        }
+        memcpy(&zero, b + e->zero_off, sizeof(zero));
+        if ((zero & e->zero_mask) != 0)
+                return false;
+        if (has_len) {
+                uint32_t total = be16_at(b + e->len_off) + (uint32_t)e->len_add;
+
+                /* A length of 0 (IPv6 jumbogram or nothing, UDP jumbogram), one below the header, or
+                 * one beyond the frame: the hook flags or special-cases each. */
+                if (total < e->len_min || total > l->wire_len)
+                        return false;
+                payload_len = total - hdr_len;
+        }
+        k = be16_at(b + e->key_off);
+        if (ports) {
+                /* pkt_port_lookup(): the lower port first. */
+                unsigned dport = be16_at(b + e->key_off + 2);
+                next = e->keys[MIN(k, dport)];
+                if (next == PKT_PROTO_NONE)
+                        next = e->keys[MAX(k, dport)];
+        } else {
+                k &= e->key_mask;
+                if (unlikely(k < e->key_min))
+                        return false;
+                next = e->keys[k];
+        }
+
+        uint32_t cap_rest = MIN(l->len - hdr_len, payload_len);
+        uint32_t wire_rest = MIN(l->wire_len - hdr_len, payload_len); /* wire_len >= len >= hdr_len */
+        l->flags |= PKT_LAYER_DISSECTED;
+        l->hdr_len = hdr_len;
+        if (unlikely(cap_rest == 0)) {
+                p->flags |= PKT_F_COMPLETE;
+                return true;
+        }
+        /* The registry holds registered ids only: PKT_PROTO_NONE (opaque payload) is all to replace. */
+        p->n_layers = (uint8_t)(n + 1u);
+        l[1] = (struct pkt_layer){
+                .proto = (uint16_t)(next != PKT_PROTO_NONE ? next : PKT_PROTO_RAW),
+                .off = l->off + hdr_len,
+                .len = cap_rest,
+                .wire_len = wire_rest,
+        };
+        return true;
+}
+
+/*
+ * One step in the last layer's fast form, if it has one (see fast_step_as()). Returns false, having
+ * changed nothing, when it has none, its bytes do not have it, or for the rare ends (a short capture,
+ * the record limit), which dissect_last() handles.
+ */
+static inline __attribute__((always_inline)) bool
+fast_step(struct pkt *p, unsigned n)
+{
+        struct pkt_layer *l = &p->layers[n - 1u];
+        const struct pkt_fast_ent *e = &pkt_fast_tab[(uint8_t)l->proto];
+
+        if (e->shape == PKT_SHAPE_NONE || l->len < e->hdr_len || n >= PKT_LAYERS_MAX - 1u)
+                return false;
+        switch (e->shape) {
+        case PKT_SHAPE_KEY:
+                return fast_step_as(p, n, l, e, false, false);
+        case PKT_SHAPE_KEY_LEN:
+                return fast_step_as(p, n, l, e, false, true);
+        case PKT_SHAPE_PORTS:
+                return fast_step_as(p, n, l, e, true, false);
+        case PKT_SHAPE_PORTS_LEN:
+                return fast_step_as(p, n, l, e, true, true);
+        default:
+                /* PKT_SHAPE_WHOLE. Cut by the capture, the hook's header runs past it (finish()). */
+                if (l->len != l->wire_len)
+                        return false;
+                l->flags |= PKT_LAYER_DISSECTED;
+                l->hdr_len = l->len;
+                p->flags |= PKT_F_COMPLETE;
+                return true;
+        }
+}
+
 /*
  * Dissects the last recorded layer and records the one after it, if any. The hot path of every lazy
- * read: inlined into its callers, with the rare cases out of line. Only the packet and the layer count
- * live across the protocol's hook; the record is read again after it (cheaper than keeping it in
- * registers the hook would have to save).
+ * read: inlined into its callers, with the rare cases out of line. A header in its protocol's fast form
+ * is dissected from the table; any other by the protocol's hook. Only the packet and the layer count
+ * live across the hook; the record is read again after it (cheaper than keeping it in registers the
+ * hook would have to save).
  */
 static inline __attribute__((always_inline)) void
 dissect_last(struct pkt *p)
@@ -123,6 +236,8 @@ dissect_last(struct pkt *p)
         const struct pkt_proto *pr = proto_at(l->proto);
         struct pkt_dissect d = { .hdr_len = pr->min_hdr_len, .payload_len = PKT_LEN_REST };
 
+        if (fast_step(p, n))
+                return;
         if (unlikely(l->len < d.hdr_len))
                 return finish(p, l, d.hdr_len);
         if (likely(pr->dissect != NULL)) {
@@ -199,13 +314,27 @@ pkt_ensure_layer(struct pkt *p, unsigned idx)
         return ensure_layer(p, idx);
 }
 
+/* pkt_layer()'s out-of-line part: steps in fast forms in a loop that keeps few registers (no hook is
+ * called from it), and leaves every other step to layer_slow(). */
 const struct pkt_layer *
-pkt_layer(struct pkt *p, unsigned idx)
+pkt_layer_dissect(struct pkt *p, unsigned idx)
 {
+        unsigned n;
+
         if (unlikely(!p || idx >= PKT_LAYERS_MAX))
                 return NULL;
-        if (likely(idx < p->n_layers && (p->layers[idx].flags & PKT_LAYER_DISSECTED)))
+        n = p->n_layers;
+        if (idx < n && (p->layers[idx].flags & PKT_LAYER_DISSECTED))
                 return &p->layers[idx];
+        /* Only the last record is ever undissected; idx is it or beyond it. */
+        if ((p->flags & PKT_F_COMPLETE) || n == 0 || idx + 1u < n)
+                return layer_slow(p, idx);
+        for (; fast_step(p, n); n++) {
+                if (idx == n - 1u)
+                        return &p->layers[idx];
+                if (p->flags & PKT_F_COMPLETE)
+                        return NULL; /* the step found no payload: there is no layer @idx */
+        }
         return layer_slow(p, idx);
 }
 

@@ -62,6 +62,41 @@ pkt_key_lookup16(enum pkt_key_space space, uint16_t value)
         return pkt_key_direct[space][value];
 }
 
+/*
+ * The fast forms of registered protocols (struct pkt_fast), unpacked at registration for the engine's
+ * step (dissect.c), indexed by protocol id. The shape picks a step specialised for which fields exist;
+ * within it a check that does not apply passes by construction (mask 0, key_min 0). No shape: no fast
+ * form given, or the protocol quotes packets, whose lengths the fast step does not handle.
+ */
+enum pkt_fast_shape {
+        PKT_SHAPE_NONE,  /* no fast form */
+        PKT_SHAPE_KEY,   /* a 16-bit key (or a byte, masked), no length field */
+        PKT_SHAPE_KEY_LEN, /* a key and a length field */
+        PKT_SHAPE_PORTS, /* two ports, no length field */
+        PKT_SHAPE_PORTS_LEN, /* two ports and a length field */
+        PKT_SHAPE_WHOLE, /* the header is the layer (PKT_FAST_WHOLE) */
+};
+struct pkt_fast_ent {
+        const uint16_t *keys; /* the registry's direct table for the key space */
+        uint16_t hdr_len;
+        uint16_t key_min;   /* a key below it is not one (an 802.3 length) */
+        uint16_t key_mask;  /* 0x00ff: a one-byte key, read as the 16 bits ending in it */
+        uint16_t zero_mask; /* in the byte order of a native 16-bit load, so no swap is needed */
+        uint16_t len_add;   /* added to the length for the total: 0, or hdr_len when it is left out */
+        uint16_t len_min;   /* the least total taken: hdr_len, or hdr_len + 1 (a length of 0) */
+        uint8_t shape;      /* enum pkt_fast_shape: which specialised step reads this entry */
+        uint8_t key_off;    /* of the 16 bits read */
+        uint8_t match_off;
+        uint8_t match_mask;
+        uint8_t match_val;
+        uint8_t zero_off;
+        uint8_t len_off;
+        uint8_t opt_val;
+        uint8_t opt_len;    /* 0: no longer form */
+        uint32_t opt_prefix; /* as a native 32-bit load of the header's bytes */
+};
+extern struct pkt_fast_ent pkt_fast_tab[PKT_PROTO_MAX] __attribute__((visibility("hidden")));
+
 /* First value in @space that selects @proto (to fill next-layer type fields). */
 int pkt_carrier_key(unsigned proto, enum pkt_key_space space, uint32_t *ret);
 

@@ -266,6 +266,10 @@ const struct pkt_proto pkt_proto_tcp = {
         .n_elems = ARRAY_SIZE(tcp_elems),
         .carriers = tcp_carriers,
         .dissect = tcp_dissect,
+        /* Data offset 5, no options to check; or 8 with NOP, NOP, timestamps (see opts_are_valid()). */
+        .fast = { .key = PKT_FAST_PORTS, .key_space = PKT_KEY_TCP_PORT, .key_off = 0,
+                  .flags = PKT_FAST_MATCH, .match_off = 12, .match_mask = 0xf0, .match_val = 0x50,
+                  .opt_val = 0x80, .opt_len = 12, .opt_prefix = { OPT_NOP, OPT_NOP, 8, 10 } },
         .update = tcp_update,
         .direction = tcp_direction,
         .reverse = pkt_swap_ports,

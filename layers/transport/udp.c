@@ -119,6 +119,9 @@ const struct pkt_proto pkt_proto_udp = {
         .n_fields = ARRAY_SIZE(udp_fields),
         .carriers = udp_carriers,
         .dissect = udp_dissect,
+        /* A length from 8 up to the frame's. */
+        .fast = { .key = PKT_FAST_PORTS, .key_space = PKT_KEY_UDP_PORT, .key_off = 0,
+                  .flags = PKT_FAST_LEN | PKT_FAST_LEN_HDR, .len_off = 4 },
         .update = udp_update,
         .direction = udp_direction,
         .reverse = pkt_swap_ports,

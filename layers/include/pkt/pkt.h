@@ -244,9 +244,19 @@ int pkt_layer_find_seq(struct pkt *p, const unsigned *protos, unsigned n);
  * -ENOENT. Layers below a found layer are always dissected already. */
 int pkt_layer_below(struct pkt *p, unsigned idx, unsigned proto);
 
+/* The out-of-line part of pkt_layer(): dissects up to layer @idx. Call pkt_layer(). */
+const struct pkt_layer *pkt_layer_dissect(struct pkt *p, unsigned idx);
+
 /* Returns layer @idx, dissecting up to it; NULL when the packet has fewer layers. pkt_layer(p, i - 1) and
- * pkt_layer(p, i + 1) are the lower and upper layers. */
-const struct pkt_layer *pkt_layer(struct pkt *p, unsigned idx);
+ * pkt_layer(p, i + 1) are the lower and upper layers. Inline: a dissected layer costs a test. */
+static inline const struct pkt_layer *
+pkt_layer(struct pkt *p, unsigned idx)
+{
+        if (p && idx < PKT_LAYERS_MAX && idx < p->n_layers &&
+            (p->layers[idx].flags & PKT_LAYER_DISSECTED))
+                return &p->layers[idx];
+        return pkt_layer_dissect(p, idx);
+}
 
 /* Header and payload of layer @idx: pointer and length (captured bytes). NULL/0 when @idx is out of range. */
 const uint8_t *pkt_layer_header(struct pkt *p, unsigned idx, size_t *ret_len);

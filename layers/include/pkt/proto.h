@@ -179,6 +179,53 @@ struct pkt_dissect {
 
 /* ---- the descriptor ---- */
 
+/*
+ * The common form of a header, as data (struct pkt_proto's @fast). When a layer's bytes have this
+ * form, the engine records its header length, payload length and next layer itself and does not call
+ * the dissect hook; when any check fails it calls the hook, which stays the authority. So a fast form
+ * must accept only headers the hook dissects to the same length, payload and next layer with no
+ * flags: Ethernet II (not 802.3), 802.1Q, IPv4 without options and not a fragment, IPv6, UDP, TCP
+ * without options or with timestamps alone, a DNS message captured whole. Why: the hook's interface
+ * (a view and a result in memory, an indirect call) cost more than these headers' own work
+ * (tests/bench/README.md). The header is min_hdr_len bytes (or opt_len more, see below).
+ */
+enum pkt_fast_key {
+        PKT_FAST_NONE,  /* no fast form: always the hook */
+        PKT_FAST_KEY8,  /* next layer: the byte at key_off in key_space */
+        PKT_FAST_KEY16, /* next layer: the big-endian 16 bits at key_off, if >= key_min */
+        PKT_FAST_PORTS, /* next layer: two 16-bit ports at key_off, the lower first (pkt_port_lookup) */
+        /* No next layer: the header is the whole layer as reported (a DNS message), fast when all of it
+         * is captured. Flags are not read. */
+        PKT_FAST_WHOLE,
+};
+
+enum pkt_fast_flags {
+        PKT_FAST_MATCH = 1u << 0,   /* b[match_off] & match_mask must equal match_val */
+        PKT_FAST_LEN = 1u << 1,     /* a 16-bit length at len_off gives the payload; 0 is never fast */
+        PKT_FAST_LEN_HDR = 1u << 2, /* that length counts the header too (IPv4 total, UDP length) */
+        PKT_FAST_ZERO = 1u << 3,    /* the 16 bits at zero_off masked by zero_mask must be 0 */
+};
+
+struct pkt_fast {
+        uint8_t key;       /* enum pkt_fast_key */
+        uint8_t flags;     /* enum pkt_fast_flags */
+        uint8_t key_space; /* enum pkt_key_space */
+        uint8_t key_off;
+        uint16_t key_min;
+        uint8_t match_off;
+        uint8_t match_mask;
+        uint8_t match_val;
+        uint8_t len_off;
+        uint8_t zero_off;
+        uint16_t zero_mask;
+        /* A header opt_len bytes longer is fast too when b[match_off] & match_mask equals opt_val and
+         * its options start with the 4 bytes of opt_prefix, a layout they settle: TCP's NOP, NOP,
+         * timestamps (RFC 7323 Appendix A). Needs PKT_FAST_MATCH; opt_len 0: none. */
+        uint8_t opt_val;
+        uint8_t opt_len;
+        uint8_t opt_prefix[4];
+};
+
 enum pkt_proto_flags {
         PKT_P_CSUM_PAYLOAD = 1u << 0, /* an auto field covers the payload: refresh when an upper layer changes */
         PKT_P_CSUM_PSEUDO = 1u << 1,  /* an auto field covers the lower IP layer's pseudo-header */
@@ -227,6 +274,9 @@ struct pkt_proto {
          * than every header has (ARP: the 28-byte Ethernet/IPv4 form of a header whose fixed part is 8
          * bytes). 0: min_hdr_len. */
         uint16_t def_hdr_len;
+        /* The common form of the header, dissected without calling @dissect (see struct pkt_fast).
+         * Every offset it names must lie within min_hdr_len, which must not be 0. Optional. */
+        struct pkt_fast fast;
 };
 
 /*
