@@ -316,6 +316,31 @@ ipv6_text(char *o, const uint8_t *a)
         return o;
 }
 
+char *
+plan_addr_text(char *o, unsigned type, const uint8_t *q)
+{
+        if (type == PKT_FT_IPV6)
+                return ipv6_text(o, q);
+        if (type == PKT_FT_MAC) {
+                for (int i = 0; i < 6; i++) {
+                        memcpy(o, hex_pairs + 2 * q[i], 2);
+                        o[2] = ':';
+                        o += 3;
+                }
+                return o - 1;
+        }
+        for (int i = 0; i < 4; i++) {
+                unsigned v = q[i];
+                if (v >= 100)
+                        *o++ = (char)('0' + v / 100);
+                if (v >= 10)
+                        *o++ = (char)('0' + v / 10 % 10);
+                *o++ = (char)('0' + v % 10);
+                *o++ = '.';
+        }
+        return o - 1;
+}
+
 /* Writes @v in decimal at @o (room for 20 digits) and returns the end. */
 static inline char *
 u64_text(char *o, uint64_t v)

@@ -70,6 +70,10 @@ int plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, ui
  * when the name needs escaping or memory is short. */
 const char *plan_layer_head(const struct pkt_proto *pr, size_t *ret_len);
 
+/* The text of the address at @q of field type @type (PKT_FT_MAC, _IPV4, _IPV6) as libpkt prints it,
+ * unquoted, at @o (room for INET6_ADDRSTRLEN bytes); returns the end. */
+char *plan_addr_text(char *o, unsigned type, const uint8_t *q);
+
 /* @n bytes at @data as a quoted lower-case hex string, 16 bytes per step. */
 void plan_put_hex(struct pktp_buf *b, const void *data, size_t n);
 

@@ -4,12 +4,16 @@
  * object of a capture stream's per-packet reply.
  */
 #include <errno.h>
+#include <stdatomic.h>
+#include <stdlib.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 
 #include <pkt/proto.h>
 #include <pktp/packet.h>
+
+#include "packet_plan.h"
 
 /* A bounded line being written: appends past the cap are dropped and remembered, so that the line
  * can end in the cut mark. */
@@ -70,13 +74,123 @@ line_u64(struct line *l, uint64_t v)
         line_put(l, t + i, sizeof(t) - i);
 }
 
-/* " name N" when layer @idx has integer field @name. */
+/* The fields a line shows, found by name once per protocol (the tables say where they are). */
+enum summary_field {
+        F_SRC, F_DST, F_SPORT, F_DPORT, F_TYPE, F_CODE, F_ID, F_SEQ, F_ACK, F_WIN, F_FLAGS, F_MTU, F_TARGET,
+        F_GW, F_OP, F_SPA, F_TPA, F_SHA, F_QR, F_RCODE, F_ANSWERS, F_ULEN, F_STARTLINE, F_COUNT,
+};
+
+static const char *const field_names[F_COUNT] = {
+        [F_SRC] = "src", [F_DST] = "dst", [F_SPORT] = "sport", [F_DPORT] = "dport", [F_TYPE] = "type",
+        [F_CODE] = "code", [F_ID] = "id", [F_SEQ] = "seq", [F_ACK] = "ack", [F_WIN] = "win",
+        [F_FLAGS] = "flags", [F_MTU] = "mtu", [F_TARGET] = "target", [F_GW] = "gw", [F_OP] = "op",
+        [F_SPA] = "spa", [F_TPA] = "tpa", [F_SHA] = "sha", [F_QR] = "qr", [F_RCODE] = "rcode",
+        [F_ANSWERS] = "answers_amount", [F_ULEN] = "ulen", [F_STARTLINE] = "startline",
+};
+
+#define NO_FIELD 0xffffu
+
+struct proto_fields {
+        const struct pkt_proto *pr;
+        uint16_t k[F_COUNT]; /* index in pr->fields, or NO_FIELD */
+};
+
+static _Atomic(struct proto_fields *) field_cache[PKT_PROTO_MAX];
+
+/* The cached indices of layer @idx's protocol, or NULL (no descriptor, out of memory). */
+static const struct proto_fields *
+fields_of(struct pkt *p, unsigned idx)
+{
+        unsigned proto = p->layers[idx].proto;
+        const struct pkt_proto *pr = pkt_proto_get(proto);
+
+        if (!pr || proto >= PKT_PROTO_MAX)
+                return NULL;
+        struct proto_fields *pf = atomic_load_explicit(&field_cache[proto], memory_order_acquire);
+        if (pf)
+                return pf->pr == pr ? pf : NULL;
+        struct proto_fields *mine = malloc(sizeof(*mine));
+        if (!mine)
+                return NULL;
+        mine->pr = pr;
+        for (unsigned i = 0; i < F_COUNT; i++) {
+                int k = pkt_field_index(proto, field_names[i]);
+                mine->k[i] = k >= 0 && k < (int)NO_FIELD ? (uint16_t)k : NO_FIELD;
+        }
+        struct proto_fields *expected = NULL;
+        if (!atomic_compare_exchange_strong_explicit(&field_cache[proto], &expected, mine, memory_order_acq_rel,
+                                                     memory_order_acquire)) {
+                free(mine);
+                mine = expected;
+        }
+        return mine->pr == pr ? mine : NULL;
+}
+
+/* The field @which of layer @idx, or NULL. */
+static const struct pkt_field *
+field_of(struct pkt *p, unsigned idx, enum summary_field which)
+{
+        const struct proto_fields *pf = fields_of(p, idx);
+
+        if (!pf || pf->k[which] == NO_FIELD)
+                return NULL;
+        return &pf->pr->fields[pf->k[which]];
+}
+
+/* Integer field @which of layer @idx: read in place when it sits at a fixed place inside the
+ * captured header, else through libpkt. */
 static bool
-put_u64_field(struct line *l, struct pkt *p, unsigned idx, const char *label, const char *name)
+get_u64(struct pkt *p, unsigned idx, enum summary_field which, uint64_t *ret)
+{
+        const struct pkt_field *f = field_of(p, idx, which);
+        const struct pkt_layer *l = &p->layers[idx];
+
+        if (!f)
+                return false;
+        if (f->off != PKT_OFF_FOLLOW && f->bits > 0 && f->bits <= 57 && !(f->flags & PKT_FF_LE) &&
+            (f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM) &&
+            (f->off + f->bits + 7u) / 8 <= l->hdr_len) {
+                const uint8_t *q = pkt_data(p) + l->off + f->off / 8;
+                unsigned shift = f->off % 8, nbytes = (shift + f->bits + 7) / 8;
+                uint64_t v = 0;
+                for (unsigned i = 0; i < nbytes; i++)
+                        v = v << 8 | q[i];
+                *ret = v >> (nbytes * 8 - shift - f->bits) & ((UINT64_C(1) << f->bits) - 1);
+                return true;
+        }
+        return pkt_field_get_u64(p, idx, f->name, ret) == 0;
+}
+
+/* Field @which of layer @idx as text, as libpkt formats it (addresses, enum names) into @out
+ * (SUMMARY_VALUE_MAX bytes): its length, or -1 when it is not there. */
+static int
+get_text(struct pkt *p, unsigned idx, enum summary_field which, char *out)
+{
+        const struct pkt_field *f = field_of(p, idx, which);
+        const struct pkt_layer *l = &p->layers[idx];
+
+        if (!f)
+                return -1;
+        unsigned bits = f->type == PKT_FT_MAC ? 48 : f->type == PKT_FT_IPV4 ? 32 : f->type == PKT_FT_IPV6 ? 128 : 0;
+        if (bits && (f->bits == 0 || f->bits == bits) && f->off != PKT_OFF_FOLLOW && f->off % 8 == 0 &&
+            (f->off + bits) / 8 <= l->hdr_len) {
+                char *end = plan_addr_text(out, f->type, pkt_data(p) + l->off + f->off / 8);
+                *end = '\0';
+                return (int)(end - out);
+        }
+        int r = pkt_field_get_str(p, idx, f->name, out, SUMMARY_VALUE_MAX);
+        if (r < 0 && r != -EMSGSIZE)
+                return -1;
+        return (int)strlen(out);
+}
+
+/* " label N" when layer @idx has integer field @which. */
+static bool
+put_u64_field(struct line *l, struct pkt *p, unsigned idx, const char *label, enum summary_field which)
 {
         uint64_t v;
 
-        if (pkt_field_get_u64(p, idx, name, &v) < 0)
+        if (!get_u64(p, idx, which, &v))
                 return false;
         line_putc(l, ' ');
         line_puts(l, label);
@@ -85,26 +199,26 @@ put_u64_field(struct line *l, struct pkt *p, unsigned idx, const char *label, co
         return true;
 }
 
-/* Field @name of layer @idx as libpkt formats it (addresses, enum names), or false. */
+/* Field @which of layer @idx as text, or false. */
 static bool
-put_text_field(struct line *l, struct pkt *p, unsigned idx, const char *name)
+put_text_field(struct line *l, struct pkt *p, unsigned idx, enum summary_field which)
 {
         char text[SUMMARY_VALUE_MAX];
-        int r = pkt_field_get_str(p, idx, name, text, sizeof(text));
+        int n = get_text(p, idx, which, text);
 
-        if (r < 0 && r != -EMSGSIZE)
+        if (n < 0)
                 return false;
-        line_text(l, text, strlen(text));
+        line_text(l, text, (size_t)n);
         return true;
 }
 
-/* ".N" for port field @name of layer @idx (tcpdump's address.port, for IPv6 too), when @idx >= 0. */
+/* ".N" for port field @which of layer @idx (tcpdump's address.port, for IPv6 too), when @idx >= 0. */
 static void
-put_port(struct line *l, struct pkt *p, int idx, const char *name)
+put_port(struct line *l, struct pkt *p, int idx, enum summary_field which)
 {
         uint64_t v;
 
-        if (idx >= 0 && pkt_field_get_u64(p, (unsigned)idx, name, &v) == 0) {
+        if (idx >= 0 && get_u64(p, (unsigned)idx, which, &v)) {
                 line_putc(l, '.');
                 line_u64(l, v);
         }
@@ -115,21 +229,24 @@ put_port(struct line *l, struct pkt *p, int idx, const char *name)
 static bool
 has_addresses(struct pkt *p, unsigned idx, unsigned types)
 {
-        unsigned proto = p->layers[idx].proto;
-        const struct pkt_proto *pr = pkt_proto_get(proto);
-        int s = pkt_field_index(proto, "src"), d = pkt_field_index(proto, "dst");
+        const struct pkt_field *s = field_of(p, idx, F_SRC), *d = field_of(p, idx, F_DST);
 
-        return pr && s >= 0 && d >= 0 && (types >> pr->fields[s].type & 1) && (types >> pr->fields[d].type & 1);
+        return s && d && (types >> s->type & 1) && (types >> d->type & 1);
 }
 
-/* Whether field @name of layer @idx is in the captured bytes. */
 static bool
-readable(struct pkt *p, unsigned idx, const char *name)
+has_ports(struct pkt *p, unsigned idx)
+{
+        return field_of(p, idx, F_SPORT) && field_of(p, idx, F_DPORT);
+}
+
+/* Whether field @which of layer @idx is in the captured bytes. */
+static bool
+readable(struct pkt *p, unsigned idx, enum summary_field which)
 {
         char text[SUMMARY_VALUE_MAX];
-        int r = pkt_field_get_str(p, idx, name, text, sizeof(text));
 
-        return r >= 0 || r == -EMSGSIZE;
+        return get_text(p, idx, which, text) >= 0;
 }
 
 #define NET_TYPES (1u << PKT_FT_IPV4 | 1u << PKT_FT_IPV6)
@@ -153,7 +270,7 @@ put_tcp(struct line *l, struct pkt *p, unsigned idx)
                         { 0x20, 'U' }, { 0x40, 'E' }, { 0x80, 'W' }, { 0x10, '.' } };
         uint64_t flags;
 
-        if (pkt_field_get_u64(p, idx, "flags", &flags) < 0)
+        if (!get_u64(p, idx, F_FLAGS, &flags))
                 return;
         line_puts(l, " [");
         for (size_t i = 0; i < sizeof(letters) / sizeof(letters[0]); i++)
@@ -162,10 +279,10 @@ put_tcp(struct line *l, struct pkt *p, unsigned idx)
         if (!flags)
                 line_puts(l, "none");
         line_putc(l, ']');
-        put_u64_field(l, p, idx, "seq", "seq");
+        put_u64_field(l, p, idx, "seq", F_SEQ);
         if (flags & 0x10)
-                put_u64_field(l, p, idx, "ack", "ack");
-        put_u64_field(l, p, idx, "win", "win");
+                put_u64_field(l, p, idx, "ack", F_ACK);
+        put_u64_field(l, p, idx, "win", F_WIN);
         const struct pkt_layer *t = &p->layers[idx];
         if (t->wire_len > t->hdr_len) {
                 line_puts(l, " len ");
@@ -181,15 +298,15 @@ put_icmp(struct line *l, struct pkt *p, unsigned idx, unsigned n, bool is_v6)
         unsigned body = idx + 1;
         unsigned body_proto = body < n ? p->layers[body].proto : PKT_PROTO_NONE;
 
-        if (pkt_field_get_u64(p, idx, "type", &type) < 0)
+        if (!get_u64(p, idx, F_TYPE, &type))
                 return;
-        pkt_field_get_u64(p, idx, "code", &code);
+        get_u64(p, idx, F_CODE, &code);
         bool is_request = type == (is_v6 ? 128 : 8), is_reply = type == (is_v6 ? 129 : 0);
         if (is_request || is_reply) {
                 line_puts(l, is_request ? " echo-request" : " echo-reply");
                 if (body_proto == (is_v6 ? PKT_PROTO_ICMP6_ECHO : PKT_PROTO_ICMP_ECHO)) {
-                        put_u64_field(l, p, body, "id", "id");
-                        put_u64_field(l, p, body, "seq", "seq");
+                        put_u64_field(l, p, body, "id", F_ID);
+                        put_u64_field(l, p, body, "seq", F_SEQ);
                 }
                 return;
         }
@@ -205,7 +322,7 @@ put_icmp(struct line *l, struct pkt *p, unsigned idx, unsigned n, bool is_v6)
                         line_u64(l, code);
                 }
                 if (!is_v6 && code == 4 && body_proto == PKT_PROTO_ICMP_UNREACH)
-                        put_u64_field(l, p, body, "mtu", "mtu");
+                        put_u64_field(l, p, body, "mtu", F_MTU);
                 return;
         }
         if (type == (is_v6 ? 3 : 11)) {
@@ -215,13 +332,13 @@ put_icmp(struct line *l, struct pkt *p, unsigned idx, unsigned n, bool is_v6)
         if (is_v6 && type == 2) {
                 line_puts(l, " too-big");
                 if (body_proto == PKT_PROTO_ICMP6_TOOBIG)
-                        put_u64_field(l, p, body, "mtu", "mtu");
+                        put_u64_field(l, p, body, "mtu", F_MTU);
                 return;
         }
         if (is_v6 && (type == 135 || type == 136)) {
                 line_puts(l, type == 135 ? " neighbour-solicitation who-has " : " neighbour-advertisement tgt-is ");
                 if (body_proto == PKT_PROTO_ICMP6_NEIGH_SOLICIT || body_proto == PKT_PROTO_ICMP6_NEIGH_ADVERT)
-                        put_text_field(l, p, body, "target");
+                        put_text_field(l, p, body, F_TARGET);
                 return;
         }
         if (is_v6 && (type == 133 || type == 134)) {
@@ -230,7 +347,7 @@ put_icmp(struct line *l, struct pkt *p, unsigned idx, unsigned n, bool is_v6)
         }
         if (!is_v6 && type == 5 && body_proto == PKT_PROTO_ICMP_REDIRECT) {
                 line_puts(l, " redirect gw ");
-                put_text_field(l, p, body, "gw");
+                put_text_field(l, p, body, F_GW);
                 return;
         }
         /* Anything else: the table's name for the type, in lower case, and the code. */
@@ -250,24 +367,24 @@ put_arp(struct line *l, struct pkt *p, unsigned idx)
 {
         uint64_t op;
 
-        if (pkt_field_get_u64(p, idx, "op", &op) < 0)
+        if (!get_u64(p, idx, F_OP, &op))
                 return;
         if (op == 1) {
                 line_puts(l, " who-has ");
-                put_text_field(l, p, idx, "tpa");
+                put_text_field(l, p, idx, F_TPA);
                 line_puts(l, " tell ");
-                put_text_field(l, p, idx, "spa");
+                put_text_field(l, p, idx, F_SPA);
         } else if (op == 2) {
                 line_putc(l, ' ');
-                put_text_field(l, p, idx, "spa");
+                put_text_field(l, p, idx, F_SPA);
                 line_puts(l, " is-at ");
-                put_text_field(l, p, idx, "sha");
+                put_text_field(l, p, idx, F_SHA);
         } else {
-                put_u64_field(l, p, idx, "op", "op");
+                put_u64_field(l, p, idx, "op", F_OP);
                 line_putc(l, ' ');
-                put_text_field(l, p, idx, "spa");
+                put_text_field(l, p, idx, F_SPA);
                 line_puts(l, " > ");
-                put_text_field(l, p, idx, "tpa");
+                put_text_field(l, p, idx, F_TPA);
         }
 }
 
@@ -277,7 +394,7 @@ put_dns(struct line *l, struct pkt *p, unsigned idx)
         uint64_t qr = 0, rcode = 0, answers = 0;
         char text[SUMMARY_VALUE_MAX];
 
-        pkt_field_get_u64(p, idx, "qr", &qr);
+        get_u64(p, idx, F_QR, &qr);
         line_puts(l, qr ? " response" : " query");
         PKT_ELEM_FOREACH(p, idx, "queries", e)
         {
@@ -295,11 +412,11 @@ put_dns(struct line *l, struct pkt *p, unsigned idx)
         }
         if (!qr)
                 return;
-        if (pkt_field_get_u64(p, idx, "rcode", &rcode) == 0 && rcode != 0) {
+        if (get_u64(p, idx, F_RCODE, &rcode) && rcode != 0) {
                 line_putc(l, ' ');
-                put_text_field(l, p, idx, "rcode");
+                put_text_field(l, p, idx, F_RCODE);
         }
-        pkt_field_get_u64(p, idx, "answers_amount", &answers);
+        get_u64(p, idx, F_ANSWERS, &answers);
         line_putc(l, ' ');
         line_u64(l, answers);
         line_puts(l, answers == 1 ? " answer" : " answers");
@@ -364,33 +481,32 @@ summary_line(struct pkt *p, char *out)
                         net = (int)next++;
                 }
                 for (unsigned j = (unsigned)net + 1; j < n && !has_addresses(p, j, NET_TYPES); j++) {
-                        if (pkt_field_index(p->layers[j].proto, "sport") >= 0 &&
-                            pkt_field_index(p->layers[j].proto, "dport") >= 0) {
+                        if (has_ports(p, j)) {
                                 ports = (int)j;
                                 break;
                         }
                 }
         }
 
-        if (net >= 0 && !(readable(p, (unsigned)net, "src") && readable(p, (unsigned)net, "dst")))
+        if (net >= 0 && !(readable(p, (unsigned)net, F_SRC) && readable(p, (unsigned)net, F_DST)))
                 net = -1; /* cut before its addresses: the stack and the flags say it all */
         if (net >= 0) {
                 line_putc(&l, ' ');
-                put_text_field(&l, p, (unsigned)net, "src");
-                put_port(&l, p, ports, "sport");
+                put_text_field(&l, p, (unsigned)net, F_SRC);
+                put_port(&l, p, ports, F_SPORT);
                 line_puts(&l, " > ");
-                put_text_field(&l, p, (unsigned)net, "dst");
-                put_port(&l, p, ports, "dport");
+                put_text_field(&l, p, (unsigned)net, F_DST);
+                put_port(&l, p, ports, F_DPORT);
         } else if (arp >= 0) {
                 put_arp(&l, p, (unsigned)arp);
         } else {
                 for (unsigned i = 0; i < n; i++) {
-                        if (!has_addresses(p, i, LINK_TYPES) || !readable(p, i, "src") || !readable(p, i, "dst"))
+                        if (!has_addresses(p, i, LINK_TYPES) || !readable(p, i, F_SRC) || !readable(p, i, F_DST))
                                 continue;
                         line_putc(&l, ' ');
-                        put_text_field(&l, p, i, "src");
+                        put_text_field(&l, p, i, F_SRC);
                         line_puts(&l, " > ");
-                        put_text_field(&l, p, i, "dst");
+                        put_text_field(&l, p, i, F_DST);
                         break;
                 }
         }
@@ -409,7 +525,7 @@ summary_line(struct pkt *p, char *out)
                                 put_startline(&l, p, next + 1);
                         else if (proto == PKT_PROTO_UDP) {
                                 uint64_t ulen;
-                                if (pkt_field_get_u64(p, next, "ulen", &ulen) == 0 && ulen >= 8) {
+                                if (get_u64(p, next, F_ULEN, &ulen) && ulen >= 8) {
                                         line_puts(&l, " len ");
                                         line_u64(&l, ulen - 8);
                                 }
