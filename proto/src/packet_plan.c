@@ -52,9 +52,8 @@ plan_build(const struct pkt_field *table, unsigned n)
                 struct plan_field *pf = &pl->f[k];
                 size_t len;
 
-                /* Delimited text fields (HTTP, SIP) take the general way: the visitor's rules for
-                 * them (stepping over the delimiter) are not repeated here. */
-                if ((f->flags & PKT_FF_DELIM) || !is_plain_name(f->name, &len) || len + 4 > PLAN_KEY_MAX) {
+                if (!is_plain_name(f->name, &len) || len + 4 > PLAN_KEY_MAX ||
+                    ((f->flags & PKT_FF_DELIM) && !f->def_bytes)) {
                         /* Kept, so that the table is not looked at again on every packet. */
                         pl->n = 0;
                         return pl;
@@ -66,6 +65,11 @@ plan_build(const struct pkt_field *table, unsigned n)
                 pf->type = f->type;
                 pf->flags = f->flags;
                 pf->is_int_type = f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM;
+                if (f->flags & PKT_FF_DELIM) {
+                        pf->delim = f->def_bytes;
+                        pf->delim_len = strlen(f->def_bytes);
+                        pf->is_crlf = strcmp(f->def_bytes, "\r\n") == 0;
+                }
                 pf->key[0] = ',';
                 pf->key[1] = '"';
                 memcpy(pf->key + 2, f->name, len);
@@ -529,6 +533,31 @@ put_text(struct pktp_buf *b, const char *s, size_t n)
         pktp_buf_json_str(b, s, n);
 }
 
+/* Bytes of a delimited field starting at byte @start of the @len at @base, as libpkt's delim_len():
+ * up to its delimiter, or to @len; a CRLF field also ends at a bare LF. */
+static uint32_t
+delim_bytes(const struct plan_field *pf, const uint8_t *base, uint32_t len, uint32_t start)
+{
+        if (pf->delim_len == 0)
+                return len - start;
+        if (pf->is_crlf) {
+                const uint8_t *lf = memchr(base + start, '\n', len - start);
+                if (!lf)
+                        return len - start;
+                uint32_t at = (uint32_t)(lf - base);
+                return at > start && base[at - 1] == '\r' ? at - 1 - start : at - start;
+        }
+        for (uint32_t i = start; i < len; i++) {
+                const uint8_t *hit = memchr(base + i, pf->delim[0], len - i);
+                if (!hit)
+                        break;
+                i = (uint32_t)(hit - base);
+                if (pf->delim_len <= len - i && memcmp(base + i, pf->delim, pf->delim_len) == 0)
+                        return i - start;
+        }
+        return len - start;
+}
+
 int
 plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32_t msg_len,
            const uint8_t *base, uint32_t len, bool in_elem, struct plan_pos *pos)
@@ -547,6 +576,16 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                         start = pos->prev_end;
                 else
                         continue;
+                if (pf->off == PKT_OFF_FOLLOW && k > 0 && pl->f[k - 1].delim) {
+                        /* Step over the delimiter when it is there (a field cut by the region end has
+                         * none), as libpkt's field_start() does. */
+                        const struct plan_field *d = &pl->f[k - 1];
+                        uint32_t at = start / 8;
+                        if (at <= len && d->delim_len <= len - at && memcmp(base + at, d->delim, d->delim_len) == 0)
+                                start += (uint32_t)d->delim_len * 8;
+                        else if (d->is_crlf && at < len && base[at] == '\n')
+                                start += 8;
+                }
                 pos->prev_ok = false;
                 if (start / 8 > len)
                         continue;
@@ -557,6 +596,10 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                                 if (wl < 0)
                                         continue;
                                 bits = (uint32_t)wl * 8;
+                        } else if (pf->delim) {
+                                if (start % 8)
+                                        continue;
+                                bits = delim_bytes(pf, base, len, start / 8) * 8;
                         } else {
                                 bits = (len - start / 8) * 8; /* variable bytes run to the end */
                         }

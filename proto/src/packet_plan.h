@@ -25,6 +25,9 @@ struct plan_field {
         uint8_t flags; /* enum pkt_field_flags */
         uint8_t key_len;
         bool is_int_type;
+        bool is_crlf;        /* a PKT_FF_DELIM field ended by "\r\n", which a bare LF ends too */
+        const char *delim;   /* a PKT_FF_DELIM field's delimiter (def_bytes), or NULL */
+        size_t delim_len;
         /* ,"name": (the comma is skipped for an object's first member); one byte more than a key can
          * take, so that a copy of PLAN_KEY_MAX bytes from key + 1 stays inside. */
         char key[PLAN_KEY_MAX + 1];
