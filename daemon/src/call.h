@@ -65,6 +65,14 @@ struct pktd_call *pktd_call_async(struct pktd_conn *c, const struct pktp_call *c
  * outputBuffer: the connection is being closed) or -ENOMEM. */
 int pktd_call_reply(struct pktd_call *a, const char *params, size_t len, bool continues);
 
+/* Queues @len bytes at @frames by reference: one or more complete replies the caller framed itself,
+ * each {"parameters":{...},"continues":true} and its NUL, for a producer that batches many small
+ * replies into its own blocks (no copy, no allocation here). @release(@frames, @len, @ud) runs once
+ * they have been written or the connection is freed — possibly after the call has ended — and at
+ * once when this fails. Needs more:true (-EPROTO). Returns as pktd_call_reply(). */
+int pktd_call_reply_ref(struct pktd_call *a, const void *frames, size_t len,
+                        void (*release)(const void *frames, size_t len, void *ud), void *ud);
+
 /* Ends the call with the error @err (counted against the method in GetStatus). @a is invalid
  * afterwards. Returns 0 or a negative errno as pktd_call_reply(). */
 int pktd_call_error(struct pktd_call *a, const struct pktp_error *err);

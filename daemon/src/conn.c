@@ -872,6 +872,50 @@ pktd_call_reply(struct pktd_call *a, const char *params, size_t len, bool contin
 }
 
 int
+pktd_call_reply_ref(struct pktd_call *a, const void *frames, size_t len,
+                    void (*release)(const void *frames, size_t len, void *ud), void *ud)
+{
+        struct pktd_conn *c;
+        const struct pktd_limits *lim;
+
+        if (!a || !frames || !release) {
+                if (release)
+                        release(frames, len, ud);
+                return -EINVAL;
+        }
+        c = a->c;
+        lim = &c->d->conf->limits;
+        if (!a->more) {
+                release(frames, len, ud);
+                return -EPROTO;
+        }
+        if (a->cancelling || c->dead || c->closing) {
+                release(frames, len, ud);
+                return -ECANCELED;
+        }
+        if (a->oneway) {
+                release(frames, len, ud);
+                return 0;
+        }
+        if (evbuffer_add_reference(c->out, frames, len, release, ud) < 0) {
+                release(frames, len, ud);
+                conn_kill(c);
+                return -ENOMEM;
+        }
+        if (pktd_conn_queued(c) > lim->output_buffer) {
+                pktd_log(LOG_WARNING,
+                         "client %llu (uid %u) disconnected: %zu bytes of replies unread, above "
+                         "outputBuffer (%zu)",
+                         (unsigned long long)c->id, (unsigned)c->uid, pktd_conn_queued(c),
+                         lim->output_buffer);
+                conn_kill(c);
+                return -ENOBUFS;
+        }
+        conn_want_write(c);
+        return 0;
+}
+
+int
 pktd_call_error(struct pktd_call *a, const struct pktp_error *err)
 {
         struct pktd_conn *c;
