@@ -134,11 +134,13 @@ plan_layer_head(const struct pkt_proto *pr, size_t *ret_len)
 {
         size_t len;
 
-        if (!pr || pr->id >= PKT_PROTO_MAX || !is_plain_name(pr->name, &len))
+        if (!pr || pr->id >= PKT_PROTO_MAX)
                 return NULL;
         _Atomic(struct layer_head *) *slot = &heads[pr->id];
         struct layer_head *h = atomic_load_explicit(slot, memory_order_acquire);
         if (!h) {
+                if (!is_plain_name(pr->name, &len))
+                        return NULL;
                 struct layer_head *mine = malloc(sizeof(*mine) + len + 12);
                 if (!mine)
                         return NULL;
@@ -416,22 +418,6 @@ bits_read(const uint8_t *q0, uint32_t bit_off, uint32_t bits, bool le)
         return bits == 64 ? v : v & ((UINT64_C(1) << bits) - 1);
 }
 
-/* Bytes of a string field as the visitor's C-escaped text would be: false when that text would be
- * cut (1 KiB with its NUL). */
-static bool
-string_fits(const uint8_t *s, size_t n)
-{
-        size_t len = 0;
-
-        for (size_t i = 0; i < n; i++) {
-                uint8_t c = s[i];
-                len += c == '\r' || c == '\n' || c == '\t' || c == '"' || c == '\\' ? 2 : c >= 0x20 && c < 0x7f ? 1 : 4;
-                if (len > 1000)
-                        return false;
-        }
-        return true;
-}
-
 /* Wire bytes of the DNS name at @off (as libpkt's pkt_dnsname_wire_len()), or -1. */
 static int64_t
 dnsname_wire_len(const uint8_t *msg, uint32_t msg_len, uint32_t off)
@@ -674,12 +660,45 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                         done(b, o);
                         break;
                 }
-                case PKT_FT_STRING:
-                        if (!string_fits(q, n))
+                case PKT_FT_STRING: {
+                        /* One pass: the JSON string, and the length of the visitor's C-escaped text,
+                         * which is cut at 1 KiB (then the by-name path writes the cut text). */
+                        if (n > 1000)
                                 goto slow;
-                        put_key(b, pf, pos);
-                        pktp_buf_json_str(b, (const char *)q, n);
+                        char *o = room(b, PLAN_KEY_MAX + 6 * n + 4);
+                        if (!o)
+                                return PLAN_OK;
+                        bool was_first = pos->is_first;
+                        size_t vis = 0;
+                        o = key_text(o, pf, pos);
+                        *o++ = '"';
+                        for (size_t i = 0; i < n; i++) {
+                                uint8_t c = q[i];
+                                if (c >= 0x20 && c < 0x7f && c != '"' && c != '\\') {
+                                        *o++ = (char)c;
+                                        vis++;
+                                        continue;
+                                }
+                                vis += c == '\r' || c == '\n' || c == '\t' || c == '"' || c == '\\' ? 2 : 4;
+                                *o++ = '\\';
+                                if (c == '"' || c == '\\') {
+                                        *o++ = (char)c;
+                                } else {
+                                        memcpy(o, "u00", 3);
+                                        memcpy(o + 3, hex_pairs + 2 * c, 2);
+                                        o += 5;
+                                }
+                        }
+                        if (vis > 1000) {
+                                /* Take it back: nothing was counted in b->len yet. */
+                                b->data[b->len] = '\0';
+                                pos->is_first = was_first;
+                                goto slow;
+                        }
+                        *o++ = '"';
+                        done(b, o);
                         break;
+                }
                 case PKT_FT_DNSNAME: {
                         char text[DNS_TEXT_FAST_MAX + 8];
                         int tl = dnsname_text(msg, msg_len, (uint32_t)(q - msg), text);
