@@ -452,6 +452,86 @@ test_output_is_byte_identical_to_the_visitor_writer_on_the_corpus(void **state)
         assert_true(files > 1000);
 }
 
+/* Writes @n bytes at @d (from Ethernet) both ways and fails unless the bytes are the same. */
+static void
+assert_same_as_visitor(const uint8_t *d, size_t n, const char *what)
+{
+        struct pktp_buf got, want;
+        struct pkt p;
+
+        pkt_init(&p);
+        pktp_buf_init(&got, 1u << 20);
+        pktp_buf_init(&want, 1u << 20);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, d, n, n), 0);
+        assert_int_equal(pktp_packet_write_layers(&got, &p), 0);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, d, n, n), 0);
+        struct ref c = { .b = &want, .p = &p };
+        pktp_buf_putc(&want, '[');
+        assert_int_equal(pkt_visit(&p, ref_event, &c), 0);
+        pktp_buf_putc(&want, ']');
+        if (got.len != want.len || memcmp(got.data, want.data, got.len) != 0)
+                fail_msg("%s differs:\n got  %s\n want %s", what, got.data, want.data);
+        pktp_buf_done(&got);
+        pktp_buf_done(&want);
+        pkt_done(&p);
+}
+
+/* An Ethernet/IPv4/TCP frame to port 80 carrying @payload (@n bytes) into @out; returns its length. */
+static size_t
+http_frame(const char *payload, size_t n, uint8_t *out)
+{
+        static const uint8_t head[54] = {
+                0x02, 0, 0, 0, 0, 2, 0x02, 0, 0, 0, 0, 1, 0x08, 0x00,
+                0x45, 0, 0, 0, 0, 1, 0x40, 0, 64, 6, 0, 0, 192, 0, 2, 1, 192, 0, 2, 2,
+                0x9c, 0x40, 0, 80, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x18, 0xff, 0xff, 0, 0, 0, 0,
+        };
+        memcpy(out, head, sizeof(head));
+        memcpy(out + sizeof(head), payload, n);
+        out[16] = (uint8_t)((20 + 20 + n) >> 8);
+        out[17] = (uint8_t)(20 + 20 + n);
+        return sizeof(head) + n;
+}
+
+/*
+ * The direct writer's edges against the visitor writer: string values around the length at which
+ * the visitor's escaped text is cut (every byte 0x01 is 4 characters of it: 250 bytes fit the fast
+ * path, 251 take the by-name path uncut, 256 and more are cut), and IPv6 addresses in every form
+ * inet_ntop() has (compressed runs, IPv4-mapped and -compatible, no run, trailing run).
+ */
+static void
+test_direct_writer_edges_match_the_visitor(void **state)
+{
+        static uint8_t frame[8192];
+        static char payload[4096];
+        const size_t lens[] = { 0, 1, 249, 250, 251, 255, 256, 257, 600, 1000, 1001, 1500 };
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+                char what[64];
+                int n = snprintf(payload, sizeof(payload), "GET / HTTP/1.1\r\nX-Ctl: ");
+                memset(payload + n, 0x01, lens[i]);
+                n += (int)lens[i];
+                n += snprintf(payload + n, sizeof(payload) - (size_t)n, "\r\nHost: a\"b\\c\r\n\r\n");
+                snprintf(what, sizeof(what), "header of %zu control bytes", lens[i]);
+                assert_same_as_visitor(frame, http_frame(payload, (size_t)n, frame), what);
+        }
+
+        const char *addrs[] = { "::", "::1", "::ffff:192.0.2.1", "::192.0.2.1", "1::", "2001:db8::",
+                                "2001:db8:0:1:0:0:0:1", "1:0:0:1:0:0:0:1", "fe80::1:0:0:0",
+                                "1:2:3:4:5:6:7:8", "0:0:1::", "::ffff:0:1", "1:0:2:0:3:0:4:0" };
+        for (size_t i = 0; i < sizeof(addrs) / sizeof(addrs[0]); i++) {
+                char spec[256];
+                struct pkt built;
+                const uint8_t *d;
+                snprintf(spec, sizeof(spec), "ethernet/ip6(src=%s,dst=%s)/udp(sport=1,dport=2)", addrs[i],
+                         addrs[(i + 1) % (sizeof(addrs) / sizeof(addrs[0]))]);
+                pkt_init(&built);
+                size_t n = tu_build(&built, spec, &d);
+                assert_same_as_visitor(d, n, spec);
+                pkt_done(&built);
+        }
+}
+
 int
 main(void)
 {
@@ -460,6 +540,7 @@ main(void)
                 cmocka_unit_test(test_a_second_pass_reuses_the_buffer),
                 cmocka_unit_test(test_layers_alone_and_the_cap),
                 cmocka_unit_test(test_output_is_byte_identical_to_the_visitor_writer_on_the_corpus),
+                cmocka_unit_test(test_direct_writer_edges_match_the_visitor),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
