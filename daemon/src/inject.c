@@ -2,15 +2,15 @@
 /*
  * io.pktd.Inject.Send: packets (or a passed capture file) onto an interface.
  *
- * Every packet goes through pktd_inject_prepare() first (inject.h): interface allowed by policy and
- * present in the kernel's list, packets built, default sources filled in, spoof check. Then the rate
- * limit (ratelimit.h):
- *   - a list sent at once (no intervalMs) takes all its tokens up front: if the uid's buckets lack
- *     them, LimitExceeded and nothing is sent;
- *   - a paced list (intervalMs) that could never pass the buckets, even with what they refill during
- *     the run, is refused before anything is sent; otherwise each packet takes its tokens when it is
- *     due, and if the uid's other calls took them meanwhile the call ends with LimitExceeded saying
- *     how many were sent;
+ * Every packet goes through pktd_inject_prepare() first (inject.h): interface allowed by policy
+ * and present in the kernel's list, packets built, default sources filled in, spoof check. Then
+ * the rate limit (ratelimit.h):
+ *   - a list sent at once (no intervalMs) takes all its tokens up front: if the uid's buckets
+ *     lack them, LimitExceeded and nothing is sent;
+ *   - a paced list (intervalMs) that could never pass the buckets, even with what they refill
+ *     during the run, is refused before anything is sent; otherwise each packet takes its tokens
+ *     when it is due, and if the uid's other calls took them meanwhile the call ends with
+ *     LimitExceeded saying how many were sent;
  *   - a replay is paced to the buckets: a record waits for its tokens (topspeed means "as fast as
  *     the rate limit allows").
  * A Send that needs no waiting answers from its handler; anything that waits (intervalMs, a full
@@ -18,13 +18,18 @@
  * libevent timers, and closing the connection cancels it.
  */
 #define _GNU_SOURCE
+#include "inject.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/event.h>
+#include <fcntl.h>
 #include <json-c/json.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -39,10 +44,12 @@
 #include "conf.h"
 #include "conn.h"
 #include "dispatch.h"
-#include "inject.h"
 #include "log.h"
 #include "netlink.h"
 #include "pktd.h"
+
+/* statfs(2)'s f_type of FUSE (linux/magic.h): a FUSE file's reads wait on its user-space server. */
+#define FUSE_SUPER_MAGIC_ 0x65735546
 
 static void
 pkt_donep(struct pkt *p)
@@ -93,11 +100,15 @@ pktd_inject_rate_error(struct pktp_error *err, int r, enum pktd_rate_limit lim, 
 }
 
 int
-pktd_inject_sock_error(struct pktp_error *err, int r, uint64_t index, bool is_open)
+pktd_inject_sock_error(struct pktp_error *err, int r, uint64_t index, bool is_open, bool is_replay)
 {
         char path[48];
 
-        (void)snprintf(path, sizeof(path), "packets[%llu]", (unsigned long long)index);
+        /* a replayed record is named by the file it came from, the message says which */
+        if (is_replay)
+                (void)snprintf(path, sizeof(path), "fileDescriptor");
+        else
+                (void)snprintf(path, sizeof(path), "packets[%llu]", (unsigned long long)index);
         switch (r) {
         case -ENODEV:
         case -ENXIO:
@@ -108,7 +119,8 @@ pktd_inject_sock_error(struct pktp_error *err, int r, uint64_t index, bool is_op
                                       "the interface is down");
         case -EMSGSIZE:
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, path,
-                                      "the packet is longer than the interface's MTU");
+                                      "packet %llu is longer than the interface's MTU",
+                                      (unsigned long long)index);
         case -EPERM:
         case -EACCES:
                 return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
@@ -117,10 +129,12 @@ pktd_inject_sock_error(struct pktp_error *err, int r, uint64_t index, bool is_op
         case -ENETUNREACH:
         case -EHOSTUNREACH:
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, path,
-                                      "no route to the packet's destination");
+                                      "no route to packet %llu's destination",
+                                      (unsigned long long)index);
         case -EINVAL:
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, path,
-                                      "the kernel refused the packet as malformed");
+                                      "the kernel refused packet %llu as malformed",
+                                      (unsigned long long)index);
         default:
                 return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "%s failed (errno %d)",
                                       is_open ? "opening the socket" : "sending", -r);
@@ -418,8 +432,8 @@ pktd_inject_prepare(struct pktd *d, struct pktd_conn *c, const struct pktp_call 
                                               "the packets add up to more than %u bytes",
                                               PKTD_SEND_BYTES_MAX);
                 }
-                rr = pktd_inject_spoof_check(&r, r.pkts[i].data, r.pkts[i].len, call->desc->name,
-                                             i, err);
+                rr = pktd_inject_spoof_check(&r, r.pkts[i].data, r.pkts[i].len, call->desc->name, i,
+                                             err);
                 if (rr < 0) {
                         pktd_inject_req_done(&r);
                         return rr;
@@ -447,13 +461,12 @@ struct send_job {
         uint64_t total;       /* packets to send (a list: count x packets) */
         uint64_t next;        /* index of the next one */
         uint64_t interval_ns;
-        bool tokens_taken;    /* the whole list's tokens were taken up front */
-        bool token_held;      /* the next packet's tokens are taken (it met a full queue) */
+        bool tokens_taken; /* the whole list's tokens were taken up front */
+        bool token_held;   /* the next packet's tokens are taken (it met a full queue) */
         uint64_t sent, bytes;
 
         /* replay */
-        struct pkt_pcap *pcap;
-        int fd;
+        struct pkt_pcap *pcap; /* owns the passed descriptor */
         enum timing timing;
         uint64_t replay_pps;
         struct pkt_pcap_rec rec; /* the record due, when have_rec */
@@ -473,8 +486,6 @@ send_job_free(struct send_job *j)
         for (size_t i = 0; i < _PKT_SOCK_MODE_MAX; i++)
                 pkt_sock_free(j->socks[i]);
         pkt_pcap_close(j->pcap);
-        if (j->fd >= 0)
-                (void)close(j->fd);
         pktd_inject_req_done(&j->req);
         free(j);
 }
@@ -506,8 +517,8 @@ send_one(struct send_job *j, enum pkt_sock_mode mode, const uint8_t *data, size_
                                       "the interface took no packets for too long; %llu were sent",
                                       (unsigned long long)j->sent);
         if (!j->tokens_taken && !j->token_held) {
-                r = pktd_ratelimit_take(pktd_ratelimit_global(), j->req.uid, j->pps, j->bps, 1,
-                                        len, now, &lim, &wait);
+                r = pktd_ratelimit_take(pktd_ratelimit_global(), j->req.uid, j->pps, j->bps, 1, len,
+                                        now, &lim, &wait);
                 if (r == -EAGAIN && paced_by_bucket)
                         return send_wait(j, wait);
                 if (r < 0)
@@ -517,13 +528,13 @@ send_one(struct send_job *j, enum pkt_sock_mode mode, const uint8_t *data, size_
         if (!j->socks[mode]) {
                 r = pktd_inject_open(&j->req, mode, true, &j->socks[mode]);
                 if (r < 0)
-                        return pktd_inject_sock_error(err, r, index, true);
+                        return pktd_inject_sock_error(err, r, index, true, j->pcap != NULL);
         }
         r = pkt_sock_send(j->socks[mode], data, len);
         if (r == -EAGAIN || r == -ENOBUFS)
                 return send_wait(j, PKTD_SEND_RETRY_NS);
         if (r < 0)
-                return pktd_inject_sock_error(err, r, index, false);
+                return pktd_inject_sock_error(err, r, index, false, j->pcap != NULL);
         j->token_held = false;
         j->sent++;
         j->bytes += len;
@@ -582,14 +593,13 @@ send_replay_step(struct send_job *j, struct pktp_error *err)
                                                       PKTD_SEND_PACKETS_MAX,
                                                       (unsigned long long)j->sent);
                         if (j->rec.linktype != j->dlt)
-                                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER,
-                                                      "fileDescriptor",
-                                                      "packet %llu's link type (%d) is not the "
-                                                      "interface's (%d)",
-                                                      (unsigned long long)j->next,
-                                                      (int)j->rec.linktype, j->dlt);
-                        r = pktd_inject_spoof_check(&j->req, j->rec.data, j->rec.caplen,
-                                                    j->method, j->next, err);
+                                return pktp_error_set(
+                                        err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
+                                        "packet %llu's link type (%d) is not the "
+                                        "interface's (%d)",
+                                        (unsigned long long)j->next, (int)j->rec.linktype, j->dlt);
+                        r = pktd_inject_spoof_check(&j->req, j->rec.data, j->rec.caplen, j->method,
+                                                    j->next, err);
                         if (r < 0)
                                 return r;
                         j->have_rec = true;
@@ -646,8 +656,9 @@ send_reply_write(const struct send_job *j, struct pktp_buf *out)
         pktp_buf_puts(out, ",\"bytes\":");
         pktp_buf_u64(out, j->bytes);
         if (!j->pcap && j->req.n_pkts) {
-                size_t n = j->req.n_pkts < PKTD_SEND_REPLY_PACKETS_MAX ? j->req.n_pkts
-                                                                        : PKTD_SEND_REPLY_PACKETS_MAX;
+                size_t n = j->req.n_pkts < PKTD_SEND_REPLY_PACKETS_MAX
+                                   ? j->req.n_pkts
+                                   : PKTD_SEND_REPLY_PACKETS_MAX;
 
                 pktp_buf_puts(out, ",\"packets\":[");
                 for (size_t i = 0; i < n; i++) {
@@ -727,10 +738,12 @@ replay_setup(struct send_job *j, struct pktd_conn *c, const struct pktp_call *ca
 {
         struct json_object *v = pktd_inject_param(call, "fileDescriptor");
         unsigned idx = (unsigned)json_object_get_int64(v);
-        int r;
+        struct statfs sfs;
+        struct stat st;
+        int fd, fl, r;
 
         v = pktd_inject_param(call, "timing");
-        j->timing = !v                                                     ? TIMING_ORIGINAL
+        j->timing = !v                                                   ? TIMING_ORIGINAL
                     : strcmp(json_object_get_string(v), "rate") == 0     ? TIMING_RATE
                     : strcmp(json_object_get_string(v), "topspeed") == 0 ? TIMING_TOPSPEED
                                                                          : TIMING_ORIGINAL;
@@ -755,7 +768,7 @@ replay_setup(struct send_job *j, struct pktd_conn *c, const struct pktp_call *ca
 
         r = pktd_inject_open(&j->req, PKT_SOCK_L2, true, &j->socks[PKT_SOCK_L2]);
         if (r < 0)
-                return pktd_inject_sock_error(err, r, 0, true);
+                return pktd_inject_sock_error(err, r, 0, true, true);
         j->dlt = pkt_sock_dlt(j->socks[PKT_SOCK_L2]);
         if (j->dlt < 0)
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "interface",
@@ -764,15 +777,25 @@ replay_setup(struct send_job *j, struct pktd_conn *c, const struct pktp_call *ca
         j->call = pktd_call_async(c, call);
         if (!j->call)
                 return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
-        r = pktd_call_take_fd(j->call, idx);
-        if (r == -EBADF)
+        fd = pktd_call_take_fd(j->call, idx);
+        if (fd == -EBADF)
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
                                       "no file descriptor %u was passed with the call", idx);
-        if (r < 0)
+        if (fd < 0)
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
-                                      "the file descriptor is neither a regular file nor a pipe");
-        j->fd = r;
-        r = pkt_pcap_open_fd(j->fd, &j->pcap);
+                                      "not a readable regular file on a local file system");
+        /* Only regular files, as Capture.Subscribe: reading a pipe (or a FUSE file) could block
+         * the loop on whoever writes it. Readable, too. */
+        fl = fcntl(fd, F_GETFL);
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fl < 0 || (fl & O_ACCMODE) == O_WRONLY ||
+            fstatfs(fd, &sfs) < 0 || sfs.f_type == FUSE_SUPER_MAGIC_) {
+                (void)close(fd);
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
+                                      "not a readable regular file on a local file system");
+        }
+        r = pkt_pcap_open_fd(fd, &j->pcap); /* takes fd, on failure too */
+        if (r == -ENOMEM)
+                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
         if (r < 0)
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
                                       r == -EPROTONOSUPPORT
@@ -803,7 +826,6 @@ pktd_inject_send(struct pktd *d, struct pktd_conn *c, const struct pktp_call *ca
         if (!j)
                 return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
         j->d = d;
-        j->fd = -1;
         j->method = call->desc->name;
         j->pps = d->conf->inject.packets_per_second;
         j->bps = d->conf->inject.bytes_per_second;
@@ -846,15 +868,15 @@ pktd_inject_send(struct pktd *d, struct pktd_conn *c, const struct pktp_call *ca
                 j->deadline_ns = j->start_ns + planned_ns + PKTD_SEND_STALL_MAX_NS;
                 /* The whole run against the buckets: refused before anything is sent when it
                  * could never pass. */
-                if (!pktd_ratelimit_fits(j->pps, j->bps, j->total, count * j->req.bytes,
-                                         planned_ns, &lim)) {
+                if (!pktd_ratelimit_fits(j->pps, j->bps, j->total, count * j->req.bytes, planned_ns,
+                                         &lim)) {
                         r = pktd_inject_rate_error(err, -E2BIG, lim, 0);
                         goto fail;
                 }
                 if (!j->interval_ns) {
-                        r = pktd_ratelimit_take(pktd_ratelimit_global(), j->req.uid, j->pps,
-                                                j->bps, j->total, count * j->req.bytes,
-                                                j->start_ns, &lim, NULL);
+                        r = pktd_ratelimit_take(pktd_ratelimit_global(), j->req.uid, j->pps, j->bps,
+                                                j->total, count * j->req.bytes, j->start_ns, &lim,
+                                                NULL);
                         if (r < 0) {
                                 r = pktd_inject_rate_error(err, r, lim, 0);
                                 goto fail;

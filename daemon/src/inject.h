@@ -56,7 +56,7 @@ struct pktd_inject_req {
         int ifindex;
         unsigned mtu;
         bool l3;
-        bool check_spoof; /* not admin and allowSpoofing = no */
+        bool check_spoof;          /* not admin and allowSpoofing = no */
         struct pktd_own_addrs own; /* .addrs points at @addrs below */
         struct pktd_nl_addr *addrs;
         uid_t uid;
@@ -69,13 +69,12 @@ struct pktd_inject_req {
 };
 
 /* Parses and checks @call's interface, layer and packets (packets absent is allowed when
- * !@packets_required: a replay). Returns 0 with @ret filled (free with pktd_inject_req_done()), or a
- * negative errno with @err filled: PermissionDenied (interface not allowed, a foreign source),
+ * !@packets_required: a replay). Returns 0 with @ret filled (free with pktd_inject_req_done()), or
+ * a negative errno with @err filled: PermissionDenied (interface not allowed, a foreign source),
  * InvalidParameter, BadSpec/BadPacket (with the packet's index in the parameter path),
  * InternalError. */
 int pktd_inject_prepare(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
-                        bool packets_required, struct pktd_inject_req *ret,
-                        struct pktp_error *err);
+                        bool packets_required, struct pktd_inject_req *ret, struct pktp_error *err);
 
 void pktd_inject_req_done(struct pktd_inject_req *r);
 
@@ -86,11 +85,12 @@ int pktd_inject_spoof_check(const struct pktd_inject_req *r, const uint8_t *data
 
 /* Fills @err with LimitExceeded for a refusal of the rate limiter (@r from pktd_ratelimit_take(),
  * @lim which limit). @sent packets already went out (said in the message). Returns -EMSGSIZE. */
-int pktd_inject_rate_error(struct pktp_error *err, int r, enum pktd_rate_limit lim,
-                           uint64_t sent);
+int pktd_inject_rate_error(struct pktp_error *err, int r, enum pktd_rate_limit lim, uint64_t sent);
 
-/* An -errno from pkt_sock_open()/pkt_sock_send() as the client's error. */
-int pktd_inject_sock_error(struct pktp_error *err, int r, uint64_t index, bool is_open);
+/* An -errno from pkt_sock_open()/pkt_sock_send() of packet @index as the client's error (the
+ * parameter at fault: packets[@index], the interface, or fileDescriptor for a replayed record). */
+int pktd_inject_sock_error(struct pktp_error *err, int r, uint64_t index, bool is_open,
+                           bool is_replay);
 
 /* The member @key of the call's parameters, or NULL when absent or null. */
 struct json_object *pktd_inject_param(const struct pktp_call *call, const char *key);

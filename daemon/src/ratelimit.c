@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Per-uid token buckets (GCRA form) and running-sr counts; see ratelimit.h. */
+#include "ratelimit.h"
+
 #include <errno.h>
 #include <string.h>
 #include <time.h>
-
-#include "ratelimit.h"
 
 static struct pktd_ratelimit global;
 
@@ -101,8 +101,8 @@ pktd_ratelimit_take(struct pktd_ratelimit *rl, uid_t uid, uint64_t pps, uint64_t
                 return -EINVAL;
         if (cp > PKTD_RATELIMIT_BURST_NS || cb > PKTD_RATELIMIT_BURST_NS) {
                 if (ret_limit)
-                        *ret_limit = cp > PKTD_RATELIMIT_BURST_NS ? PKTD_RATE_PACKETS
-                                                                  : PKTD_RATE_BYTES;
+                        *ret_limit =
+                                cp > PKTD_RATELIMIT_BURST_NS ? PKTD_RATE_PACKETS : PKTD_RATE_BYTES;
                 return -E2BIG;
         }
         e = entry(rl, uid, true, now_ns);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * io.pktd.Inject.SendReceive: libpkt's incremental matcher (struct pkt_sr, pkt/sock.h) driven from
- * pktd's event loop.
+ * io.pktd.Inject.SendReceive: libpkt's incremental matcher (struct pkt_sr, pkt/sock.h) driven
+ * from pktd's event loop.
  *
  * The probes pass the same checks as Send's packets (inject.c). The socket is opened — and so the
  * capture armed — before the first send; its descriptor is watched for input, every frame readable
@@ -60,13 +60,13 @@ struct sr_job {
         struct event *ev_read, *ev_timer;
         uint8_t *buf;
         enum pktp_form form;
-        bool streaming;        /* more:true: answers leave as they come */
-        bool stream_paused;    /* the client is not reading: the rest go in the last reply only */
-        size_t n_streamed;     /* answers sent as they came */
-        size_t stream_high;    /* streamHighWater when the call started */
-        uint64_t sent;         /* sends, retries included */
+        bool streaming;     /* more:true: answers leave as they come */
+        bool stream_paused; /* the client is not reading: the rest go in the last reply only */
+        size_t n_streamed;  /* answers sent as they came */
+        size_t stream_high; /* streamHighWater when the call started */
+        uint64_t sent;      /* sends, retries included */
         uint64_t pps, bps;
-        bool counted;          /* counted in the uid's running sr */
+        bool counted; /* counted in the uid's running sr */
 };
 
 static void
@@ -181,9 +181,8 @@ sr_finish(struct sr_job *j)
         pkt_sr_result_done(&res);
         if (b.err) {
                 (void)pktp_error_set(&err, PKTP_ERR_LIMIT_EXCEEDED, "outputBuffer",
-                                     b.err == -EMSGSIZE
-                                             ? "the answers do not fit the output buffer"
-                                             : "out of memory");
+                                     b.err == -EMSGSIZE ? "the answers do not fit the output buffer"
+                                                        : "out of memory");
                 (void)pktd_call_error(j->call, &err);
         } else
                 (void)pktd_call_reply(j->call, b.data, b.len, false);
@@ -227,9 +226,8 @@ sr_step(struct sr_job *j, struct pktp_error *err)
                                 enum pktd_rate_limit lim = PKTD_RATE_PACKETS;
                                 uint64_t wait = 0;
 
-                                r = pktd_ratelimit_take(pktd_ratelimit_global(), j->req.uid,
-                                                        j->pps, j->bps, 1, len, pktd_now_ns(),
-                                                        &lim, &wait);
+                                r = pktd_ratelimit_take(pktd_ratelimit_global(), j->req.uid, j->pps,
+                                                        j->bps, 1, len, pktd_now_ns(), &lim, &wait);
                                 if (r == -EAGAIN)
                                         return arm_ms(j, wait);
                                 if (r < 0)
@@ -239,7 +237,7 @@ sr_step(struct sr_job *j, struct pktp_error *err)
                         if (r == -EAGAIN || r == -ENOBUFS)
                                 return arm_ms(j, PKTD_SEND_RETRY_NS);
                         if (r < 0)
-                                return pktd_inject_sock_error(err, r, (uint64_t)i, false);
+                                return pktd_inject_sock_error(err, r, (uint64_t)i, false, false);
                         (void)pkt_sr_sent(j->sr, (unsigned)i);
                         j->sent++;
                         continue;
@@ -370,8 +368,8 @@ pktd_inject_send_receive(struct pktd *d, struct pktd_conn *c, const struct pktp_
         v = pktd_inject_param(call, "deadlineMs");
         if (v && (uint64_t)json_object_get_int64(v) < deadline_ms)
                 deadline_ms = (uint64_t)json_object_get_int64(v);
-        opts.timeout_ms = (uint32_t)(timeout_ms < PKT_SR_TIMEOUT_MAX_MS ? timeout_ms
-                                                                         : PKT_SR_TIMEOUT_MAX_MS);
+        opts.timeout_ms =
+                (uint32_t)(timeout_ms < PKT_SR_TIMEOUT_MAX_MS ? timeout_ms : PKT_SR_TIMEOUT_MAX_MS);
         opts.deadline_ms = (uint32_t)deadline_ms;
         v = pktd_inject_param(call, "retry");
         opts.retry = v ? (uint32_t)json_object_get_int64(v) : 0;
@@ -413,8 +411,8 @@ pktd_inject_send_receive(struct pktd *d, struct pktd_conn *c, const struct pktp_
                 goto fail;
         }
         j->counted = true;
-        r = pktd_ratelimit_take(pktd_ratelimit_global(), j->req.uid, j->pps, j->bps,
-                                j->req.n_pkts, j->req.bytes, pktd_now_ns(), &rl, NULL);
+        r = pktd_ratelimit_take(pktd_ratelimit_global(), j->req.uid, j->pps, j->bps, j->req.n_pkts,
+                                j->req.bytes, pktd_now_ns(), &rl, NULL);
         if (r < 0) {
                 r = pktd_inject_rate_error(err, r, rl, 0);
                 goto fail;
@@ -423,21 +421,19 @@ pktd_inject_send_receive(struct pktd *d, struct pktd_conn *c, const struct pktp_
         /* The socket receives from the moment it is open: armed before the first send. */
         r = pktd_inject_open(&j->req, mode, false, &j->sock);
         if (r < 0) {
-                r = pktd_inject_sock_error(err, r, 0, true);
+                r = pktd_inject_sock_error(err, r, 0, true, false);
                 goto fail;
         }
         r = pkt_sr_new(probes, j->req.n_pkts, &opts, &j->sr);
         if (r < 0) {
-                r = pktp_error_set(err, r == -ENOMEM ? PKTP_ERR_INTERNAL
-                                                     : PKTP_ERR_INVALID_PARAMETER,
-                                   r == -ENOMEM ? NULL : "packets",
-                                   r == -ENOMEM ? "out of memory"
-                                                : "the probes could not be prepared");
+                r = pktp_error_set(
+                        err, r == -ENOMEM ? PKTP_ERR_INTERNAL : PKTP_ERR_INVALID_PARAMETER,
+                        r == -ENOMEM ? NULL : "packets",
+                        r == -ENOMEM ? "out of memory" : "the probes could not be prepared");
                 goto fail;
         }
         j->buf = malloc(PKTD_SR_FRAME_MAX);
-        j->ev_read = event_new(d->base, pkt_sock_fd(j->sock), EV_READ | EV_PERSIST, sr_read_cb,
-                               j);
+        j->ev_read = event_new(d->base, pkt_sock_fd(j->sock), EV_READ | EV_PERSIST, sr_read_cb, j);
         j->ev_timer = event_new(d->base, -1, 0, sr_timer_cb, j);
         if (!j->buf || !j->ev_read || !j->ev_timer || event_add(j->ev_read, NULL) < 0) {
                 r = pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");

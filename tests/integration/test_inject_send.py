@@ -299,6 +299,15 @@ def test_replay_refuses_bad_files_and_params(ns, d):
         # neither packets nor a file
         r = c.rpc(SEND, {"interface": NS.veth_a})
         daemon_client.assert_error(r, "org.varlink.service.InvalidParameter", parameter="packets")
+        # a pipe could block pktd's loop on whoever writes it: refused
+        rd, wr = os.pipe()
+        try:
+            r = send_fd(c, {"interface": NS.veth_a}, rd)
+        finally:
+            os.close(rd)
+            os.close(wr)
+        daemon_client.assert_error(r, "org.varlink.service.InvalidParameter",
+                                   parameter="fileDescriptor")
         # a socket is not a file
         a, b = socket.socketpair()
         try:

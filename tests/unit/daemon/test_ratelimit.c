@@ -37,11 +37,10 @@ test_ratelimit_burst_is_one_second_then_refills_at_the_rate(void **state)
         assert_string_equal(pktd_rate_limit_name(lim), "packetsPerSecond");
         assert_int_equal(wait, S / 10);
         /* 99 ms later still not; at 100 ms one more */
-        assert_int_equal(pktd_ratelimit_take(rl, 1000, 10, 1000000, 1, 100, t + 99000000, &lim,
-                                             NULL),
-                         -EAGAIN);
-        assert_int_equal(pktd_ratelimit_take(rl, 1000, 10, 1000000, 1, 100, t + S / 10, &lim,
-                                             NULL),
+        assert_int_equal(
+                pktd_ratelimit_take(rl, 1000, 10, 1000000, 1, 100, t + 99000000, &lim, NULL),
+                -EAGAIN);
+        assert_int_equal(pktd_ratelimit_take(rl, 1000, 10, 1000000, 1, 100, t + S / 10, &lim, NULL),
                          0);
         /* another uid has its own buckets */
         assert_int_equal(pktd_ratelimit_take(rl, 1001, 10, 1000000, 10, 1000, t, &lim, NULL), 0);
