@@ -38,6 +38,36 @@ is_plain_name(const char *s, size_t *ret_len)
         return true;
 }
 
+/* Whether @pf (its place and type filled in) can be in a plan's leading run: sets its lead kind and
+ * widens *@end to cover it. */
+static bool
+lead_kind(struct plan_field *pf, uint32_t *end)
+{
+        uint32_t off = pf->off, bits = pf->bits;
+
+        if (off == PKT_OFF_FOLLOW || bits == 0 || pf->delim || pf->type == PKT_FT_DNSNAME)
+                return false;
+        if (pf->flags & PKT_FF_COMBINED)
+                pf->lead = LEAD_SKIP;
+        else if (pf->is_int_type || off % 8 || bits % 8) {
+                if (bits > 64 || (off % 8 + bits + 7) / 8 > 8 || (pf->flags & PKT_FF_SIGNED))
+                        return false;
+                bool is_plain_be = !(pf->flags & PKT_FF_LE) && off % 8 == 0;
+                pf->lead = is_plain_be && bits == 8 ? LEAD_U8 : is_plain_be && bits == 16 ? LEAD_U16
+                         : is_plain_be && bits == 32 ? LEAD_U32 : LEAD_BITS;
+        } else if (pf->type == PKT_FT_MAC && bits == 48)
+                pf->lead = LEAD_MAC;
+        else if (pf->type == PKT_FT_IPV4 && bits == 32)
+                pf->lead = LEAD_IPV4;
+        else if (pf->type == PKT_FT_IPV6 && bits == 128)
+                pf->lead = LEAD_IPV6;
+        else
+                return false;
+        if ((off + bits + 7) / 8 > *end)
+                *end = (off + bits + 7) / 8;
+        return true;
+}
+
 static struct plan *
 plan_build(const struct pkt_field *table, unsigned n)
 {
@@ -69,6 +99,9 @@ plan_build(const struct pkt_field *table, unsigned n)
                         pf->delim = f->def_bytes;
                         pf->delim_len = strlen(f->def_bytes);
                         pf->is_crlf = strcmp(f->def_bytes, "\r\n") == 0;
+                }
+                if (k == pl->n_lead && lead_kind(pf, &pl->lead_end)) {
+                        pl->n_lead++;
                 }
                 pf->key[0] = ',';
                 pf->key[1] = '"';
@@ -548,6 +581,43 @@ int
 plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32_t msg_len,
            const uint8_t *base, uint32_t len, bool in_elem, struct plan_pos *pos)
 {
+        if (pos->k == 0 && pl->n_lead > 0 && len >= pl->lead_end) {
+                /* The leading run is all there: no locating, one reserve per field, no checks. */
+                for (unsigned k = 0; k < pl->n_lead; k++) {
+                        const struct plan_field *pf = &pl->f[k];
+                        const uint8_t *q = base + pf->off / 8;
+                        if (pf->lead == LEAD_SKIP)
+                                continue;
+                        char *o = room(b, FIELD_ROOM);
+                        if (!o)
+                                return PLAN_OK; /* the error is sticky: nothing more can be written */
+                        o = key_text(o, pf, pos);
+                        switch (pf->lead) {
+                        case LEAD_U8:
+                                o = u64_text(o, q[0]);
+                                break;
+                        case LEAD_U16:
+                                o = u64_text(o, (uint64_t)q[0] << 8 | q[1]);
+                                break;
+                        case LEAD_U32:
+                                o = u64_text(o, (uint64_t)q[0] << 24 | (uint64_t)q[1] << 16 | (uint64_t)q[2] << 8 | q[3]);
+                                break;
+                        case LEAD_BITS:
+                                o = u64_text(o, bits_read(base, pf->off, pf->bits, pf->flags & PKT_FF_LE));
+                                break;
+                        default:
+                                *o++ = '"';
+                                o = plan_addr_text(o, pf->type, q);
+                                *o++ = '"';
+                                break;
+                        }
+                        done(b, o);
+                }
+                const struct plan_field *last = &pl->f[pl->n_lead - 1];
+                pos->k = pl->n_lead;
+                pos->prev_ok = true;
+                pos->prev_end = (uint32_t)last->off + last->bits;
+        }
         for (unsigned k = pos->k; k < pl->n; k++) {
                 const struct plan_field *pf = &pl->f[k];
                 uint32_t start, bits;

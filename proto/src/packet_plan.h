@@ -25,6 +25,7 @@ struct plan_field {
         uint8_t flags; /* enum pkt_field_flags */
         uint8_t key_len;
         bool is_int_type;
+        uint8_t lead;        /* enum plan_lead, for fields of the leading run */
         bool is_crlf;        /* a PKT_FF_DELIM field ended by "\r\n", which a bare LF ends too */
         const char *delim;   /* a PKT_FF_DELIM field's delimiter (def_bytes), or NULL */
         size_t delim_len;
@@ -33,7 +34,23 @@ struct plan_field {
         char key[PLAN_KEY_MAX + 1];
 };
 
+/* How a field of a plan's leading run (fixed places only) is written without locating it. */
+enum plan_lead {
+        LEAD_SKIP,   /* a combined field: its parts are written */
+        LEAD_U8,     /* a big-endian integer of 8/16/32 bits on a byte */
+        LEAD_U16,
+        LEAD_U32,
+        LEAD_BITS,   /* any other unsigned integer (or odd-placed value) of at most 8 bytes' span */
+        LEAD_MAC,
+        LEAD_IPV4,
+        LEAD_IPV6,
+};
+
 struct plan {
+        /* Fields 0 .. n_lead - 1 sit at fixed places that end by byte lead_end: in a region at least
+         * that long they are all there, and are written without locating them. */
+        unsigned n_lead;
+        uint32_t lead_end;
         const struct pkt_field *table;
         unsigned n; /* fields; 0 for a table that has no plan (kept so it is not examined again) */
         struct plan_field f[];
