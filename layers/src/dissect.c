@@ -116,36 +116,43 @@ be16_at(const uint8_t *b)
 }
 
 /*
- * One step in a protocol's fast form (struct pkt_fast, unpacked in pkt_fast_tab), for one shape (@ports,
- * @has_len are constants: each shape gets its own copy without tests of what it lacks). Dissects the last
- * layer @l (record @n - 1) from the table and records the next, without calling the hook. Returns false,
- * having changed nothing, when the bytes do not have the fast form (then the hook decides).
+ * One step in a protocol's fast form (struct pkt_fast, unpacked in pkt_fast_tab), for one shape: @ports,
+ * @has_len, @has_match, @has_zero are constants, so each shape gets a copy without the checks it lacks
+ * (PKT_SHAPE_GENERAL passes the entry's own). Dissects the last layer @l (record @n - 1) from the table
+ * and records the next, without calling the hook. Returns false, having changed nothing, when the bytes
+ * do not have the fast form (then the hook decides).
  */
 static inline __attribute__((always_inline)) bool
 fast_step_as(struct pkt *p, unsigned n, struct pkt_layer *l, const struct pkt_fast_ent *e, bool ports,
-             bool has_len)
+             bool has_len, bool has_match, bool has_zero)
 {
         uint32_t hdr_len = e->hdr_len, payload_len = PKT_LEN_REST;
         const uint8_t *b = p->data + l->off;
         unsigned next, k;
-        uint16_t zero;
-        uint8_t m = b[e->match_off] & e->match_mask;
 
-        /* Checks that do not apply have mask 0 and pass. */
-        if (m != e->match_val) {
-                uint32_t prefix;
+        /* Within a shape, a check the form does not make has mask 0 and passes. */
+        if (has_match) {
+                uint8_t m = b[e->match_off] & e->match_mask;
 
-                /* The longer form (TCP timestamps), whose options its first bytes settle. */
-                if (m != e->opt_val || e->opt_len == 0 || l->len < hdr_len + e->opt_len)
-                        return false;
-                memcpy(&prefix, b + hdr_len, sizeof(prefix));
-                if (prefix != e->opt_prefix)
-                        return false;
-                hdr_len += e->opt_len;
+                if (m != e->match_val) {
+                        uint32_t prefix;
+
+                        /* The longer form (TCP timestamps), whose options its first bytes settle. */
+                        if (m != e->opt_val || e->opt_len == 0 || l->len < hdr_len + e->opt_len)
+                                return false;
+                        memcpy(&prefix, b + hdr_len, sizeof(prefix));
+                        if (prefix != e->opt_prefix)
+                                return false;
+                        hdr_len += e->opt_len;
+                }
         }
-        memcpy(&zero, b + e->zero_off, sizeof(zero));
-        if ((zero & e->zero_mask) != 0)
-                return false;
+        if (has_zero) {
+                uint16_t zero;
+
+                memcpy(&zero, b + e->zero_off, sizeof(zero));
+                if ((zero & e->zero_mask) != 0)
+                        return false;
+        }
         if (has_len) {
                 uint32_t total = be16_at(b + e->len_off) + (uint32_t)e->len_add;
 
@@ -199,25 +206,30 @@ fast_step(struct pkt *p, unsigned n)
         struct pkt_layer *l = &p->layers[n - 1u];
         const struct pkt_fast_ent *e = &pkt_fast_tab[(uint8_t)l->proto];
 
-        if (e->shape == PKT_SHAPE_NONE || l->len < e->hdr_len || n >= PKT_LAYERS_MAX - 1u)
+        /* No shape needs UINT32_MAX bytes: this leaves it, all but a 4 GiB layer (the switch). */
+        if (l->len < e->need || n >= PKT_LAYERS_MAX - 1u)
                 return false;
         switch (e->shape) {
         case PKT_SHAPE_KEY:
-                return fast_step_as(p, n, l, e, false, false);
+                return fast_step_as(p, n, l, e, false, false, false, false);
         case PKT_SHAPE_KEY_LEN:
-                return fast_step_as(p, n, l, e, false, true);
+                return fast_step_as(p, n, l, e, false, true, true, true);
         case PKT_SHAPE_PORTS:
-                return fast_step_as(p, n, l, e, true, false);
+                return fast_step_as(p, n, l, e, true, false, true, false);
         case PKT_SHAPE_PORTS_LEN:
-                return fast_step_as(p, n, l, e, true, true);
-        default:
-                /* PKT_SHAPE_WHOLE. Cut by the capture, the hook's header runs past it (finish()). */
+                return fast_step_as(p, n, l, e, true, true, false, false);
+        case PKT_SHAPE_GENERAL:
+                return fast_step_as(p, n, l, e, e->ports, e->len_off != PKT_FAST_NO_LEN, true, true);
+        case PKT_SHAPE_WHOLE:
+                /* Cut by the capture, the hook's header runs past it (finish()). */
                 if (l->len != l->wire_len)
                         return false;
                 l->flags |= PKT_LAYER_DISSECTED;
                 l->hdr_len = l->len;
                 p->flags |= PKT_F_COMPLETE;
                 return true;
+        default:
+                return false;
         }
 }
 

@@ -68,16 +68,19 @@ pkt_key_lookup16(enum pkt_key_space space, uint16_t value)
  * within it a check that does not apply passes by construction (mask 0, key_min 0). No shape: no fast
  * form given, or the protocol quotes packets, whose lengths the fast step does not handle.
  */
+#define PKT_FAST_NO_LEN 0xffu /* len_off of a fast form without a length */
 enum pkt_fast_shape {
-        PKT_SHAPE_NONE,  /* no fast form */
-        PKT_SHAPE_KEY,   /* a 16-bit key (or a byte, masked), no length field */
-        PKT_SHAPE_KEY_LEN, /* a key and a length field */
-        PKT_SHAPE_PORTS, /* two ports, no length field */
-        PKT_SHAPE_PORTS_LEN, /* two ports and a length field */
-        PKT_SHAPE_WHOLE, /* the header is the layer (PKT_FAST_WHOLE) */
+        PKT_SHAPE_NONE,      /* no fast form */
+        PKT_SHAPE_GENERAL,   /* any fast form: every check as the entry says */
+        PKT_SHAPE_KEY,       /* a key, nothing else (Ethernet, 802.1Q) */
+        PKT_SHAPE_KEY_LEN,   /* a key, a length, a match and a zero check (IPv4, IPv6) */
+        PKT_SHAPE_PORTS,     /* ports and a match (TCP) */
+        PKT_SHAPE_PORTS_LEN, /* ports and a length (UDP) */
+        PKT_SHAPE_WHOLE,     /* the header is the layer (PKT_FAST_WHOLE) */
 };
 struct pkt_fast_ent {
         const uint16_t *keys; /* the registry's direct table for the key space */
+        uint32_t need;        /* captured bytes it takes to try: hdr_len, or UINT32_MAX (no shape) */
         uint16_t hdr_len;
         uint16_t key_min;   /* a key below it is not one (an 802.3 length) */
         uint16_t key_mask;  /* 0x00ff: a one-byte key, read as the 16 bits ending in it */
@@ -85,6 +88,7 @@ struct pkt_fast_ent {
         uint16_t len_add;   /* added to the length for the total: 0, or hdr_len when it is left out */
         uint16_t len_min;   /* the least total taken: hdr_len, or hdr_len + 1 (a length of 0) */
         uint8_t shape;      /* enum pkt_fast_shape: which specialised step reads this entry */
+        uint8_t ports;      /* the key is two ports (PKT_FAST_PORTS) */
         uint8_t key_off;    /* of the 16 bits read */
         uint8_t match_off;
         uint8_t match_mask;

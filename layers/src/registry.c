@@ -182,7 +182,8 @@ fast_unpack(const struct pkt_proto *pr)
         uint8_t zm[2] = { (uint8_t)(f->zero_mask >> 8), (uint8_t)f->zero_mask };
         bool has_len = f->flags & PKT_FAST_LEN;
 
-        *e = (struct pkt_fast_ent){ .shape = PKT_SHAPE_NONE };
+        *e = (struct pkt_fast_ent){ .shape = PKT_SHAPE_NONE, .need = UINT32_MAX,
+                                    .len_off = PKT_FAST_NO_LEN };
         if (f->key == PKT_FAST_NONE || (pr->flags & PKT_P_QUOTES))
                 return;
         /* Read as the low byte of the 16 bits ending at it; a one-byte key first in the header is
@@ -190,6 +191,7 @@ fast_unpack(const struct pkt_proto *pr)
         if (f->key == PKT_FAST_KEY8 && f->key_off == 0)
                 return;
         e->hdr_len = pr->min_hdr_len;
+        e->need = pr->min_hdr_len;
         if (f->key == PKT_FAST_WHOLE) {
                 e->shape = PKT_SHAPE_WHOLE;
                 return;
@@ -198,10 +200,19 @@ fast_unpack(const struct pkt_proto *pr)
         e->key_off = f->key == PKT_FAST_KEY8 ? (uint8_t)(f->key_off - 1u) : f->key_off;
         e->key_mask = f->key == PKT_FAST_KEY8 ? 0x00ff : 0xffff;
         e->key_min = f->key == PKT_FAST_KEY16 ? f->key_min : 0;
-        if (f->key == PKT_FAST_PORTS)
-                e->shape = has_len ? PKT_SHAPE_PORTS_LEN : PKT_SHAPE_PORTS;
-        else
-                e->shape = has_len ? PKT_SHAPE_KEY_LEN : PKT_SHAPE_KEY;
+        /* The common combinations get steps without the checks they lack; the rest the general one. */
+        bool ports = f->key == PKT_FAST_PORTS, match = f->flags & PKT_FAST_MATCH,
+             zero = f->flags & PKT_FAST_ZERO;
+        e->shape = PKT_SHAPE_GENERAL;
+        e->ports = ports;
+        if (!ports && !has_len && !match && !zero)
+                e->shape = PKT_SHAPE_KEY;
+        else if (!ports && has_len)
+                e->shape = PKT_SHAPE_KEY_LEN;
+        else if (ports && !has_len && !zero)
+                e->shape = PKT_SHAPE_PORTS;
+        else if (ports && has_len && !match && !zero)
+                e->shape = PKT_SHAPE_PORTS_LEN;
         if (f->flags & PKT_FAST_MATCH) {
                 e->match_off = f->match_off;
                 e->match_mask = f->match_mask;

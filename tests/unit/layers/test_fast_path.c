@@ -274,6 +274,75 @@ test_fast_forms_dissect_the_common_headers(void **state)
         }
 }
 
+/*
+ * A user protocol whose fast form no specialised step fits (a 16-bit key with a match and a zero check
+ * but no length: the general step), on IEEE 802 local experimental ethertype 0x88b5. Header: version
+ * (must be 1), reserved, 16 bits whose low byte must be 0, next ethertype. Its hook says what the fast
+ * form must agree with: a wrong version is malformed, a nonzero low byte or a length for a type is raw.
+ */
+static void
+exp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        uint16_t type = (uint16_t)(v->b[4] << 8 | v->b[5]);
+
+        if (v->b[0] != 1) {
+                d->flags |= PKT_LAYER_MALFORMED;
+                return;
+        }
+        if (v->b[3] == 0 && type >= 0x600)
+                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_ETHERTYPE, type);
+}
+
+static const struct pkt_key exp_carriers[] = { { PKT_KEY_ETHERTYPE, 0x88b5 }, PKT_KEY_END };
+
+static struct pkt_proto exp_proto = {
+        .name = "fastexp",
+        .summary = "fast form test protocol",
+        .min_hdr_len = 6,
+        .carriers = exp_carriers,
+        .dissect = exp_dissect,
+        .fast = { .key = PKT_FAST_KEY16, .key_space = PKT_KEY_ETHERTYPE, .key_off = 4,
+                  .key_min = 0x600, .flags = PKT_FAST_MATCH | PKT_FAST_ZERO, .match_off = 0,
+                  .match_mask = 0xff, .match_val = 1, .zero_off = 2, .zero_mask = 0x00ff },
+};
+
+static void
+test_fast_form_of_a_registered_protocol_agrees_with_its_hook(void **state)
+{
+        /* Ethernet / 01 00 ab 00 08 00 / IPv4 (20 bytes, protocol 17) / UDP (8 bytes) */
+        static const char frame[] = "02000000000102000000000288b5"
+                                    "0100ab000800"
+                                    "4500001c000100004011f6cec0000201c0000202"
+                                    "303930390008dd9f";
+        struct oracle o = { 0 };
+        uint8_t b[128], m[128];
+        char where[64];
+        struct pkt p;
+        size_t n = tu_hex(frame, b, sizeof(b));
+
+        (void)state;
+        assert_true(pkt_proto_register(&exp_proto) > 0);
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, b, n, n), 0);
+        assert_non_null(pkt_layer(&p, 3));
+        assert_int_equal(p.layers[1].proto, exp_proto.id);
+        assert_int_equal(p.layers[1].hdr_len, 6);
+        assert_int_equal(p.layers[2].proto, PKT_PROTO_IP);
+        assert_int_equal(p.layers[3].proto, PKT_PROTO_UDP);
+        pkt_done(&p);
+        for (size_t pos = 14; pos < 20; pos++) {
+                for (size_t v = 0; v < sizeof(values); v++) {
+                        memcpy(m, b, n);
+                        m[pos] = values[v];
+                        snprintf(where, sizeof(where), "byte %zu = %#x", pos, values[v]);
+                        check_frame(&o, where, PKT_PROTO_ETHERNET, m, (uint32_t)n, (uint32_t)n);
+                }
+        }
+        for (size_t cut = 0; cut <= n; cut++)
+                check_frame(&o, "cut", PKT_PROTO_ETHERNET, b, (uint32_t)cut, (uint32_t)n);
+        assert_int_equal(o.failures, 0);
+}
+
 /* A fast form that reads beyond the bytes the engine checks are there is refused at registration.
  */
 static void
@@ -311,6 +380,7 @@ main(void)
                 cmocka_unit_test(test_fast_forms_dissect_the_common_headers),
                 cmocka_unit_test(test_fast_forms_agree_with_hooks_on_mutated_frames),
                 cmocka_unit_test(test_fast_forms_agree_with_hooks_on_the_corpus),
+                cmocka_unit_test(test_fast_form_of_a_registered_protocol_agrees_with_its_hook),
                 cmocka_unit_test(test_fast_form_beyond_min_hdr_len_is_refused),
         };
 
