@@ -7,6 +7,7 @@
  * allocates nothing.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -532,10 +533,69 @@ test_direct_writer_edges_match_the_visitor(void **state)
         }
 }
 
+/* Threads writing the same packets while the plans are first made: each gets the same bytes. */
+#define RACE_THREADS 4
+
+struct race {
+        pthread_barrier_t *start;
+        const char *rel;
+        struct pktp_buf out; /* every packet's layers, one after another */
+};
+
+static void *
+race_run(void *arg)
+{
+        struct race *r = arg;
+        struct pkt_pcap *pc;
+        struct pkt_pcap_rec rec;
+        struct pkt p;
+
+        pkt_init(&p);
+        pthread_barrier_wait(r->start);
+        if (pkt_pcap_open(tu_corpus(r->rel), &pc) == 0) {
+                while (pkt_pcap_next(pc, &rec) == 1)
+                        if (pkt_parse_dlt(&p, rec.linktype, rec.data, rec.caplen, rec.wire_len) == 0)
+                                pktp_packet_write_layers(&r->out, &p);
+                pkt_pcap_close(pc);
+        }
+        pkt_done(&p);
+        return NULL;
+}
+
+static void
+test_threads_making_the_plans_at_once_write_the_same_bytes(void **state)
+{
+        pthread_barrier_t start;
+        pthread_t t[RACE_THREADS];
+        struct race r[RACE_THREADS];
+
+        (void)state;
+        assert_int_equal(pthread_barrier_init(&start, NULL, RACE_THREADS), 0);
+        for (int i = 0; i < RACE_THREADS; i++) {
+                r[i] = (struct race){ .start = &start, .rel = "pcapplusplus/PcapExamples__example.pcap" };
+                pktp_buf_init(&r[i].out, 256u << 20);
+                assert_int_equal(pthread_create(&t[i], NULL, race_run, &r[i]), 0);
+        }
+        for (int i = 0; i < RACE_THREADS; i++)
+                assert_int_equal(pthread_join(t[i], NULL), 0);
+        pthread_barrier_destroy(&start);
+        assert_int_equal(r[0].out.err, 0);
+        assert_true(r[0].out.len > 1000000);
+        for (int i = 1; i < RACE_THREADS; i++) {
+                assert_int_equal(r[i].out.err, 0);
+                assert_int_equal(r[i].out.len, r[0].out.len);
+                assert_memory_equal(r[i].out.data, r[0].out.data, r[0].out.len);
+        }
+        for (int i = 0; i < RACE_THREADS; i++)
+                pktp_buf_done(&r[i].out);
+}
+
 int
 main(void)
 {
         const struct CMUnitTest tests[] = {
+                /* First: the plans are made while the threads race. */
+                cmocka_unit_test(test_threads_making_the_plans_at_once_write_the_same_bytes),
                 cmocka_unit_test(test_every_corpus_packet_parses_back_to_its_layers_and_field_values),
                 cmocka_unit_test(test_a_second_pass_reuses_the_buffer),
                 cmocka_unit_test(test_layers_alone_and_the_cap),
