@@ -13,6 +13,7 @@ import json
 import os
 import select
 import signal
+import socket
 import sys
 import time
 
@@ -103,7 +104,7 @@ def sr_client(sock, veth):
         # Nothing comes back until the timeout; an early reply is an error (or not implemented).
         try:
             r = c.reply(0.5)
-        except Exception:
+        except socket.timeout:
             ready("in sr")
             time.sleep(60)
             return
@@ -113,9 +114,22 @@ def sr_client(sock, veth):
     return fn
 
 
+def settled_fds(d, timeout=10.0):
+    """pktd's fd count once it has stopped changing (connections of earlier clients close
+    asynchronously)."""
+    deadline = time.monotonic() + timeout
+    last, same = d.fds(), 0
+    while same < 5 and time.monotonic() < deadline:
+        time.sleep(0.1)
+        n = d.fds()
+        same = same + 1 if n == last else 0
+        last = n
+    return last
+
+
 def run_rounds(ns, d, make_client, uid, gid, label):
     """Kills WARMUP + ROUNDS clients mid-way; checks fds each time and RSS after the warm-up."""
-    base_fds = d.fds()
+    base_fds = settled_fds(d)
     rss0 = None
     worst = 0.0
     for i in range(WARMUP + ROUNDS):
