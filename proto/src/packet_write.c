@@ -5,12 +5,11 @@
  * `pktctl read --json`'s (docs/pktctl.md), which moved here from tools/pktctl/json.c.
  *
  * Two paths print the same bytes. The general one walks pkt_visit(), which formats every value as
- * text for people; the direct one reads fields at fixed places straight from the packet through
- * the protocol's field table, and asks libpkt by name only for the rest (DNS names, fields after
- * variable ones). A packet the direct path cannot do exactly as the visitor would (a field the
- * visitor reports as an integer for its odd bit position, a string the visitor would cut) is
- * written again by the general path. test_packet_write holds the two to the same bytes on the
- * corpus.
+ * text for people; the direct one writes each field table through its write plan (packet_plan.c:
+ * keys ready-quoted, fields located in one pass and read straight from the packet) and asks libpkt
+ * by name only for the few fields a plan leaves (a string or DNS name the visitor would cut). A
+ * packet the direct path cannot do exactly as the visitor would is written again by the general
+ * path. test_packet_write holds the two to the same bytes on the corpus.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -350,113 +349,6 @@ is_byte_aligned(const struct pkt_field *table, unsigned k)
         return true; /* the first field starts at the element */
 }
 
-/* The field's bits, as libpkt's pkt_bits_read() reads them. */
-static uint64_t
-bits_read(const uint8_t *b, uint32_t bit_off, uint32_t bits, bool le)
-{
-        const uint8_t *q = b + bit_off / 8;
-        unsigned shift = bit_off % 8, nbytes = (shift + bits + 7) / 8;
-        uint64_t v = 0;
-
-        if (le) {
-                for (unsigned i = nbytes; i-- > 0;)
-                        v = v << 8 | q[i];
-                return bits == 64 ? v : v & ((UINT64_C(1) << bits) - 1);
-        }
-        for (unsigned i = 0; i < nbytes; i++)
-                v = v << 8 | q[i];
-        v >>= nbytes * 8 - shift - bits;
-        return bits == 64 ? v : v & ((UINT64_C(1) << bits) - 1);
-}
-
-enum { DIRECT_NO = -1 };
-
-/*
- * Field @k of @table in the @len bytes at @base, when its place needs no walk (a fixed offset and
- * width, or bytes running to the end): written as the visitor path would write it, or skipped when
- * it lies beyond @len, as the visitor skips it. Returns FAST_OK, or DIRECT_NO for the by-name path
- * (variable places, DNS names, integers wider than 64 bits, text the visitor would cut).
- */
-static int
-direct_field(struct pktp_buf *b, const uint8_t *base, uint32_t len, const struct pkt_field *table,
-             unsigned k, bool in_elem, bool *is_first)
-{
-        const struct pkt_field *f = &table[k];
-        bool is_int_type = f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM;
-        uint32_t off = f->off, bits = f->bits;
-
-        if (f->flags & PKT_FF_COMBINED)
-                return FAST_OK;
-        if (off == PKT_OFF_FOLLOW || (f->flags & PKT_FF_DELIM) || f->type == PKT_FT_DNSNAME)
-                return DIRECT_NO;
-        if (bits == 0)
-                bits = f->type == PKT_FT_MAC ? 48 : f->type == PKT_FT_IPV4 ? 32 : f->type == PKT_FT_IPV6 ? 128 : 0;
-        if (off / 8 > len)
-                return FAST_OK;
-        if (bits == 0) {
-                if (is_int_type || off % 8)
-                        return DIRECT_NO;
-                bits = (len - off / 8) * 8; /* variable bytes run to the end */
-        }
-        if ((off + bits + 7) / 8 > len)
-                return FAST_OK;
-        if (bits > 64 && (is_int_type || off % 8 || bits % 8))
-                return DIRECT_NO;
-        if (is_int_type || off % 8 || bits % 8) {
-                uint64_t u = bits_read(base, off, bits, f->flags & PKT_FF_LE);
-                member_fast(b, f->name, *is_first);
-                *is_first = false;
-                if ((f->flags & PKT_FF_SIGNED) && (u >> (bits - 1)) & 1)
-                        pktp_buf_i64(b, bits < 64 ? (int64_t)(u | ~((UINT64_C(1) << bits) - 1)) : (int64_t)u);
-                else
-                        put_u64(b, u);
-                return FAST_OK;
-        }
-        const uint8_t *d = base + off / 8;
-        size_t n = bits / 8;
-        switch (f->type) {
-        case PKT_FT_MAC:
-        case PKT_FT_IPV4:
-        case PKT_FT_IPV6:
-                if (n != (f->type == PKT_FT_MAC ? 6u : f->type == PKT_FT_IPV4 ? 4u : 16u))
-                        return DIRECT_NO;
-                member_fast(b, f->name, *is_first);
-                if (f->type == PKT_FT_MAC) {
-                        put_mac(b, d);
-                } else if (f->type == PKT_FT_IPV4) {
-                        put_ipv4(b, d);
-                } else {
-                        char text[INET6_ADDRSTRLEN];
-                        inet_ntop(AF_INET6, d, text, sizeof(text));
-                        pktp_buf_json_str(b, text, strlen(text));
-                }
-                break;
-        case PKT_FT_BYTES:
-                member_fast(b, f->name, *is_first);
-                if (in_elem && n >= 512) {
-                        /* The visitor's 1 KiB of text ends in "..." after 1020 hex digits; in an
-                         * element that is what the JSON keeps (see write_value()). */
-                        if (pktp_buf_hex(b, d, 510) == 0) {
-                                b->len--; /* the closing quote */
-                                PUT_LIT(b, "...\"");
-                        }
-                } else {
-                        pktp_buf_hex(b, d, n);
-                }
-                break;
-        case PKT_FT_STRING:
-                if (string_fits(d, n) != FAST_OK)
-                        return DIRECT_NO;
-                member_fast(b, f->name, *is_first);
-                pktp_buf_json_str(b, (const char *)d, n);
-                break;
-        default:
-                return DIRECT_NO;
-        }
-        *is_first = false;
-        return FAST_OK;
-}
-
 static int
 fast_field(struct pktp_buf *b, struct pkt *p, unsigned idx, const struct pkt_field *table, unsigned k)
 {
@@ -583,10 +475,12 @@ fast_fields(struct writer *w, unsigned idx, const struct pkt_elem *e, const stru
         const struct plan *pl = plan_get(table, n);
 
         if (!pl) {
+                /* A table without a plan (a registered protocol's name that needs escaping or is
+                 * very long): every field by name. */
+                (void)base;
+                (void)len;
                 for (unsigned k = 0; k < n; k++) {
                         size_t before = b->len;
-                        if (direct_field(b, base, len, table, k, e != NULL, is_first) == FAST_OK)
-                                continue;
                         if (e ? fast_elem_field(w, idx, e, table, k, *is_first) != FAST_OK
                               : fast_field(b, w->p, idx, table, k) != FAST_OK)
                                 return FAST_NO;

@@ -590,6 +590,62 @@ test_threads_making_the_plans_at_once_write_the_same_bytes(void **state)
                 pktp_buf_done(&r[i].out);
 }
 
+/* A registered protocol whose field table gets no write plan (a name too long for a plan's key):
+ * written field by field by name, still as the visitor writes it (its header is its 7 fixed bytes:
+ * "rest" is empty and the bytes after it are the payload). */
+static const struct pkt_field unplanned_fields[] = {
+        { .name = "a_field_name_much_longer_than_any_write_plan_key", .off = 0, .bits = 16, .type = PKT_FT_UINT },
+        { .name = "b", .off = 16, .bits = 4, .type = PKT_FT_UINT },
+        { .name = "c", .off = 20, .bits = 4, .type = PKT_FT_UINT },
+        { .name = "addr", .off = 24, .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "rest", .off = 56, .bits = 0, .type = PKT_FT_BYTES },
+};
+
+static const struct pkt_key unplanned_carriers[] = { { PKT_KEY_UDP_PORT, 40404 }, PKT_KEY_END };
+
+static struct pkt_proto unplanned_proto = {
+        .name = "unplannedtest",
+        .summary = "test_packet_write: a table without a write plan",
+        .min_hdr_len = 7,
+        .n_fields = sizeof(unplanned_fields) / sizeof(unplanned_fields[0]),
+        .fields = unplanned_fields,
+        .carriers = unplanned_carriers,
+};
+
+static void
+test_a_table_without_a_plan_is_written_as_the_visitor_writes_it(void **state)
+{
+        struct pkt built;
+        const uint8_t *d;
+
+        (void)state;
+        assert_true(pkt_proto_register(&unplanned_proto) > 0);
+        static const uint8_t body[] = { 0x02, 0x01, 0x34, 192, 0, 2, 9, 0x0a, 0x0b, 0x0c };
+        char err[256];
+        pkt_init(&built);
+        assert_int_equal(pkt_build(&built, "ethernet/ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=40404,dport=40404)", err,
+                                   sizeof(err)),
+                         0);
+        assert_true(pkt_push_raw(&built, body, sizeof(body)) >= 0);
+        int r = pkt_serialize(&built, 0, &d);
+        assert_true(r > 0);
+        size_t n = (size_t)r;
+        assert_same_as_visitor(d, n, "unplannedtest");
+
+        struct pktp_buf b;
+        struct pkt p;
+        pkt_init(&p);
+        pktp_buf_init(&b, 1u << 16);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, d, n, n), 0);
+        assert_int_equal(pktp_packet_write_layers(&b, &p), 0);
+        if (!strstr(b.data, "{\"layer\":\"unplannedtest\",\"a_field_name_much_longer_than_any_write_plan_key\":513,"
+                            "\"b\":3,\"c\":4,\"addr\":\"192.0.2.9\",\"rest\":\"\"},{\"layer\":\"raw\",\"data\":\"0a0b0c\"}]"))
+                fail_msg("%s", b.data);
+        pktp_buf_done(&b);
+        pkt_done(&p);
+        pkt_done(&built);
+}
+
 int
 main(void)
 {
@@ -601,6 +657,8 @@ main(void)
                 cmocka_unit_test(test_layers_alone_and_the_cap),
                 cmocka_unit_test(test_output_is_byte_identical_to_the_visitor_writer_on_the_corpus),
                 cmocka_unit_test(test_direct_writer_edges_match_the_visitor),
+                /* Last: it registers a protocol (for UDP port 40404) for the rest of the process. */
+                cmocka_unit_test(test_a_table_without_a_plan_is_written_as_the_visitor_writes_it),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
