@@ -41,6 +41,7 @@
 #include <pktp/packet.h>
 
 #include "call.h"
+#include "closer.h"
 #include "conf.h"
 #include "conn.h"
 #include "dispatch.h"
@@ -156,7 +157,7 @@ pktd_inject_open(const struct pktd_inject_req *r, enum pkt_sock_mode mode, bool 
         if (send_only) {
                 rr = pkt_sock_attach_bpf(s, drop_all, 1);
                 if (rr < 0) {
-                        pkt_sock_free(s);
+                        pktd_sock_release(s);
                         return rr;
                 }
         }
@@ -484,7 +485,7 @@ send_job_free(struct send_job *j)
         if (j->ev_timer)
                 event_free(j->ev_timer);
         for (size_t i = 0; i < _PKT_SOCK_MODE_MAX; i++)
-                pkt_sock_free(j->socks[i]);
+                pktd_sock_release(j->socks[i]);
         pkt_pcap_close(j->pcap);
         pktd_inject_req_done(&j->req);
         free(j);

@@ -23,6 +23,7 @@
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include <pkt/pkt.h>
 #include <pkt/sock.h>
@@ -32,6 +33,7 @@
 #include <pktp/packet.h>
 
 #include "call.h"
+#include "closer.h"
 #include "conf.h"
 #include "conn.h"
 #include "dispatch.h"
@@ -69,6 +71,34 @@ struct sr_job {
         bool counted; /* counted in the uid's running sr */
 };
 
+/* The kernel's receive buffer for an sr's socket. Why 4 MiB: a round of 4096 probes answered at
+ * once is about that much in socket buffers; the kernel caps it at net.core.rmem_max anyway
+ * (SO_RCVBUFFORCE would need CAP_NET_ADMIN). */
+#define PKTD_SR_RCVBUF (4 * 1024 * 1024)
+
+/* Keeps the kernel from queueing what the matcher would throw away: our own outgoing copies (on
+ * layer 3 every probe comes back as one, and a few hundred of them fill a default receive buffer,
+ * so that answers were dropped), and the bytes of a frame beyond what one receive keeps.
+ *     ldb [pkttype]; jeq #PACKET_OUTGOING, drop, keep
+ *     drop: ret #0; keep: ret #PKTD_SR_FRAME_MAX */
+static int
+sr_filter(struct pkt_sock *s)
+{
+        const struct pkt_bpf_insn prog[] = {
+                /* BPF_LD|BPF_B|BPF_ABS of SKF_AD_OFF + SKF_AD_PKTTYPE */
+                { 0x30, 0, 0, 0xfffff000u + 4 },
+                /* BPF_JMP|BPF_JEQ|BPF_K PACKET_OUTGOING */
+                { 0x15, 0, 1, 4 },
+                /* BPF_RET|BPF_K */
+                { 0x06, 0, 0, 0 },
+                { 0x06, 0, 0, PKTD_SR_FRAME_MAX },
+        };
+        int size = PKTD_SR_RCVBUF;
+
+        (void)setsockopt(pkt_sock_fd(s), SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+        return pkt_sock_attach_bpf(s, prog, sizeof(prog) / sizeof(prog[0]));
+}
+
 static void
 sr_job_free(struct sr_job *j)
 {
@@ -79,7 +109,7 @@ sr_job_free(struct sr_job *j)
         if (j->ev_timer)
                 event_free(j->ev_timer);
         pkt_sr_free(j->sr);
-        pkt_sock_free(j->sock);
+        pktd_sock_release(j->sock);
         free(j->buf);
         if (j->counted)
                 pktd_ratelimit_sr_end(pktd_ratelimit_global(), j->req.uid);
@@ -420,6 +450,8 @@ pktd_inject_send_receive(struct pktd *d, struct pktd_conn *c, const struct pktp_
 
         /* The socket receives from the moment it is open: armed before the first send. */
         r = pktd_inject_open(&j->req, mode, false, &j->sock);
+        if (r >= 0)
+                r = sr_filter(j->sock);
         if (r < 0) {
                 r = pktd_inject_sock_error(err, r, 0, true, false);
                 goto fail;
