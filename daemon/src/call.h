@@ -65,11 +65,20 @@ struct pktd_call *pktd_call_async(struct pktd_conn *c, const struct pktp_call *c
  * outputBuffer: the connection is being closed) or -ENOMEM. */
 int pktd_call_reply(struct pktd_call *a, const char *params, size_t len, bool continues);
 
-/* Queues @len bytes at @frames by reference: one or more complete replies the caller framed itself,
- * each {"parameters":{...},"continues":true} and its NUL, for a producer that batches many small
- * replies into its own blocks (no copy, no allocation here). @release(@frames, @len, @ud) runs once
- * they have been written or the connection is freed — possibly after the call has ended — and at
- * once when this fails. Needs more:true (-EPROTO). Returns as pktd_call_reply(). */
+/* Below this many bytes pktd_call_reply_ref() copies instead of referencing: a producer's block
+ * that went out a quarter full would otherwise hold its whole size for a few frames, and the queue
+ * is counted in frame bytes, so memory could exceed the watermarks many times over (a live capture
+ * flushing a 64 KiB block per wake-up with one small packet in it). Referenced blocks are at least
+ * half full: the memory they hold is at most twice what is queued. */
+#define PKTD_CALL_REF_MIN (32 * 1024)
+
+/* Queues @len bytes at @frames: one or more complete replies the caller framed itself, each
+ * {"parameters":{...},"continues":true} and its NUL, for a producer that batches many small
+ * replies into its own blocks. From PKTD_CALL_REF_MIN bytes up they are queued by reference (no
+ * copy, no allocation here); below, copied. @release(@frames, @len, @ud) runs once they have been
+ * written or copied, or the connection is freed — possibly after the call has ended, possibly
+ * before this returns, and at once when this fails. Needs more:true (-EPROTO). Returns as
+ * pktd_call_reply(). */
 int pktd_call_reply_ref(struct pktd_call *a, const void *frames, size_t len,
                         void (*release)(const void *frames, size_t len, void *ud), void *ud);
 

@@ -49,6 +49,14 @@
  * small ones; times the subscriptions limit (64) it stays a fraction of a server's memory. */
 #define PKTD_CAPTURE_KERNEL_BUFFER (4 * 1024 * 1024)
 
+/* How long the kernel may hold captured packets before handing them over. Not immediate mode:
+ * libpcap then falls back from TPACKET_V3 to V2, whose ring is a fixed number of frames each as
+ * large as the interface's MTU — on lo (MTU 65536) a 4 MiB buffer holds about 60 packets and a
+ * burst of 100 pings overflows it. V3 packs packets into blocks, so the same buffer holds tens of
+ * thousands, and a block is handed over when full or after this many milliseconds: the latency a
+ * subscriber sees. */
+#define PKTD_CAPTURE_TIMEOUT_MS 10
+
 /* Packets taken from a live handle per wake-up, and records from a file per loop pass: one busy
  * subscription cannot starve the other clients of the loop. */
 #define PKTD_CAPTURE_BATCH 256
@@ -498,9 +506,11 @@ live_cb(evutil_socket_t fd, short what, void *arg)
         }
         if (sub_maybe_pause(s))
                 return;
-        /* A full batch may have left packets in the ring that the fd no longer signals: come back
-         * on the next loop pass. */
-        if (n >= PKTD_CAPTURE_BATCH)
+        /* Come back on the next loop pass until the handle has nothing left: libpcap returns
+         * at the end of a ring block (TPACKET_V3) with packets still waiting in the next ones,
+         * and after a pause the kernel may not signal the fd again for blocks it filled while we
+         * were not reading. */
+        if (n > 0)
                 event_active(s->ev_live, EV_READ, 0);
 }
 
@@ -544,7 +554,7 @@ live_open(struct sub *s, unsigned roles, const char *name, const char *filter, i
                                       "the interface could not be opened for capture");
         (void)pcap_set_snaplen(s->live, snaplen);
         (void)pcap_set_promisc(s->live, promisc);
-        (void)pcap_set_immediate_mode(s->live, 1);
+        (void)pcap_set_timeout(s->live, PKTD_CAPTURE_TIMEOUT_MS);
         (void)pcap_set_buffer_size(s->live, PKTD_CAPTURE_KERNEL_BUFFER);
         (void)pcap_set_tstamp_precision(s->live, PCAP_TSTAMP_PRECISION_NANO);
         r = pcap_activate(s->live);

@@ -897,7 +897,15 @@ pktd_call_reply_ref(struct pktd_call *a, const void *frames, size_t len,
                 release(frames, len, ud);
                 return 0;
         }
-        if (evbuffer_add_reference(c->out, frames, len, release, ud) < 0) {
+        if (len < PKTD_CALL_REF_MIN) {
+                int r = evbuffer_add(c->out, frames, len);
+
+                release(frames, len, ud);
+                if (r < 0) {
+                        conn_kill(c);
+                        return -ENOMEM;
+                }
+        } else if (evbuffer_add_reference(c->out, frames, len, release, ud) < 0) {
                 release(frames, len, ud);
                 conn_kill(c);
                 return -ENOMEM;
