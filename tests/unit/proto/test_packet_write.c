@@ -538,7 +538,7 @@ test_direct_writer_edges_match_the_visitor(void **state)
 
 struct race {
         pthread_barrier_t *start;
-        const char *rel;
+        char path[4096]; /* tu_corpus()'s buffer is static: resolved before the threads start */
         struct pktp_buf out; /* every packet's layers, one after another */
 };
 
@@ -552,7 +552,7 @@ race_run(void *arg)
 
         pkt_init(&p);
         pthread_barrier_wait(r->start);
-        if (pkt_pcap_open(tu_corpus(r->rel), &pc) == 0) {
+        if (pkt_pcap_open(r->path, &pc) == 0) {
                 while (pkt_pcap_next(pc, &rec) == 1)
                         if (pkt_parse_dlt(&p, rec.linktype, rec.data, rec.caplen, rec.wire_len) == 0)
                                 pktp_packet_write_layers(&r->out, &p);
@@ -572,7 +572,8 @@ test_threads_making_the_plans_at_once_write_the_same_bytes(void **state)
         (void)state;
         assert_int_equal(pthread_barrier_init(&start, NULL, RACE_THREADS), 0);
         for (int i = 0; i < RACE_THREADS; i++) {
-                r[i] = (struct race){ .start = &start, .rel = "pcapplusplus/PcapExamples__example.pcap" };
+                r[i] = (struct race){ .start = &start };
+                snprintf(r[i].path, sizeof(r[i].path), "%s", tu_corpus("pcapplusplus/PcapExamples__example.pcap"));
                 pktp_buf_init(&r[i].out, 256u << 20);
                 assert_int_equal(pthread_create(&t[i], NULL, race_run, &r[i]), 0);
         }
