@@ -467,6 +467,51 @@ test_stream_too_many_waiting_calls_end_the_stream_with_limit_exceeded(void **sta
         fixture_free(f);
 }
 
+static unsigned released;
+
+static void
+count_release(const void *data, size_t len, void *ud)
+{
+        (void)data;
+        (void)len;
+        (void)ud;
+        released++;
+}
+
+static void
+test_stream_reply_ref_copies_small_batches_and_references_large_ones(void **state)
+{
+        struct fixture *f = fixture_new(conf_default, 0);
+        static char big[PKTD_CALL_REF_MIN + 100];
+        const char *frame = "{\"parameters\":{\"n\":1},\"continues\":true}";
+        size_t flen = strlen(frame) + 1, n = 0;
+
+        (void)state;
+        released = 0;
+        client_call(f, "{\"method\":\"" STREAM_METHOD "\",\"more\":true}");
+        pump(f, 200, 0);
+        assert_non_null(T.a);
+        /* small: copied, released before the call returns */
+        assert_int_equal(pktd_call_reply_ref(T.a, frame, flen, count_release, NULL), 0);
+        assert_int_equal(released, 1);
+        /* large: referenced, released once written */
+        while (n + flen <= sizeof(big)) {
+                memcpy(big + n, frame, flen);
+                n += flen;
+        }
+        assert_true(n >= PKTD_CALL_REF_MIN);
+        assert_int_equal(pktd_call_reply_ref(T.a, big, n, count_release, NULL), 0);
+        assert_int_equal(released, 1);
+        assert_int_equal(pktd_call_reply(T.a, NULL, 0, false), 0);
+        T.a = NULL;
+        pump(f, 3000, 2 + n / flen);
+        assert_int_equal(replies(f), 2 + n / flen);
+        assert_int_equal(released, 2);
+        assert_string_equal(reply(f, 0), "{\"parameters\":{\"n\":1},\"continues\":true}");
+        assert_string_equal(reply(f, 1 + n / flen), "{\"parameters\":{}}");
+        fixture_free(f);
+}
+
 /* The open descriptor numbers of this process, as a bitmap of the first 1024. */
 static void
 open_fds(unsigned char map[1024])
@@ -667,6 +712,8 @@ main(void)
                 cmocka_unit_test(test_stream_half_close_lets_the_call_finish_then_closes),
                 cmocka_unit_test(test_stream_producer_is_told_when_output_drains),
                 cmocka_unit_test(test_stream_reply_past_output_buffer_closes_and_cancels),
+                cmocka_unit_test(
+                        test_stream_reply_ref_copies_small_batches_and_references_large_ones),
                 cmocka_unit_test(test_stream_too_many_waiting_calls_end_the_stream_with_limit_exceeded),
                 cmocka_unit_test(test_stream_fds_passed_with_a_call_are_taken_and_the_rest_closed),
                 cmocka_unit_test(test_stream_fds_of_a_call_that_does_not_go_async_are_closed),
