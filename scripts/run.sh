@@ -51,7 +51,7 @@ echo "\$ pktctl sr -i lo 'ip(dst=127.0.0.1)/icmp(type=8)/echo(id=7,seq=1)' --l3 
 $pktctl sr -i lo 'ip(dst=127.0.0.1)/icmp(type=8)/echo(id=7,seq=1)' --l3 --timeout 1 || true
 
 echo
-echo "\$ pktctl watch -i lo -c 6 --duration 5 icmp      # while pktctl send sends 3 pings"
+echo "\$ pktctl watch -i lo -c 6 --duration 5 icmp &"
 $pktctl watch -i lo -c 6 --duration 5 icmp >"$tmp/watch.out" 2>"$tmp/watch.err" &
 watch_pid=$!
 # Send once the capture is armed (watch says so on stderr), at most 5 s later.
@@ -60,10 +60,11 @@ until grep -q "^listening" "$tmp/watch.err" || [ $tries -ge 50 ]; do
         tries=$((tries + 1))
         sleep 0.1
 done
-$pktctl send -i lo --interval 200 'ip(dst=127.0.0.1)/icmp(type=8)/echo(id=8,seq=1)' \
-        'ip(dst=127.0.0.1)/icmp(type=8)/echo(id=8,seq=2)' 'ip(dst=127.0.0.1)/icmp(type=8)/echo(id=8,seq=3)' \
-        >/dev/null
+probe() { echo "ip(dst=127.0.0.1)/icmp(type=8)/echo(id=8,seq=$1)"; }
+echo "\$ pktctl send -i lo --interval 200 '$(probe 1)' '$(probe 2)' '$(probe 3)'"
+$pktctl send -i lo --interval 200 "$(probe 1)" "$(probe 2)" "$(probe 3)"
 wait "$watch_pid" || true
+echo "(watch:)"
 head -n 1 "$tmp/watch.err"
 cat "$tmp/watch.out"
 tail -n +2 "$tmp/watch.err"

@@ -292,12 +292,15 @@ print_sent(const struct send_opts *o, struct json_object *packets, int first)
                 }
                 pktp_buf_reset(&b);
                 if (o->is_hex) {
-                        pktp_buf_hex(&b, bytes, n);
+                        /* As 'pktctl build --hex' prints it: no quotes. */
+                        for (size_t k = 0; k < n; k++)
+                                pktp_buf_printf(&b, "%02x", bytes[k]);
                 } else if (n > 0 && pkt_parse(&p, (unsigned)(first >= 0 ? first : bytes[0] >> 4 == 6 ? PKT_PROTO_IP6 : PKT_PROTO_IP), bytes, n, n) == 0) {
                         pktp_packet_summary(&b, &p);
                 } else {
-                        pktp_buf_printf(&b, "%zu bytes: ", n);
-                        pktp_buf_hex(&b, bytes, n);
+                        pktp_buf_printf(&b, "%zu bytes:", n);
+                        for (size_t k = 0; k < n; k++)
+                                pktp_buf_printf(&b, "%s%02x", k % 2 ? "" : " ", bytes[k]);
                 }
                 if (b.err == 0)
                         printf("%.*s\n", (int)b.len, b.data);
