@@ -74,11 +74,13 @@ def count_stream(conn, deadline):
     raise AssertionError("no totals before the deadline")
 
 
-def step(ns, d, flood, rate, seconds, output):
+def step(ns, d, flood, rate, seconds, output, snaplen=None):
     count = int(rate * seconds) if rate else 50000000
     with d.connect(timeout=30) as c:
         st = netns.Stream(c, {"interface": ns.veth_a, "filter": "udp and dst port 9", "output": output,
                               "durationMs": int(seconds * 1000) + 2000})
+        if snaplen:
+            st.params["snaplen"] = snaplen
         if st.start() is None:
             raise AssertionError("Subscribe failed: %r" % st.first)
         rx0 = ns.stat(ns.a, ns.veth_a, "rx_packets")
@@ -110,6 +112,7 @@ def main():
     ap.add_argument("--seconds", type=float, default=3.0)
     ap.add_argument("--start", type=int, default=25000)
     ap.add_argument("--max", type=int, default=3200000)
+    ap.add_argument("--snaplen", type=int, default=0, help="the subscription's snaplen (default: pktd's)")
     args = ap.parse_args()
     if os.geteuid() != 0:
         print("bench_capture: needs root")
@@ -122,17 +125,18 @@ def main():
         with ns.daemon(netns.config()) as d:
             rate = args.start
             while rate <= args.max:
-                r = step(ns, d, args.flood, rate, seconds, args.output)
+                r = step(ns, d, args.flood, rate, seconds, args.output, args.snaplen)
                 rows.append(r)
                 print_row(r)
                 if r["kernel"] + r["daemon"] > 0 or r["send_pps"] < 0.9 * rate:
                     break       # drops, or B cannot offer more than this
                 rate *= 2
-            r = step(ns, d, args.flood, 0, seconds, args.output)
+            r = step(ns, d, args.flood, 0, seconds, args.output, args.snaplen)
             rows.append(r)
             print_row(r)
     clean = [r for r in rows if r["kernel"] + r["daemon"] == 0 and r["delivered"] > 0]
-    print("\nbench_capture: output %s, %.0f s steps (commit %s)" % (args.output, seconds, commit()))
+    print("\nbench_capture: output %s, snaplen %s, %.0f s steps (commit %s)" % (
+        args.output, args.snaplen or "default", seconds, commit()))
     print("%-10s %10s %10s %10s %10s %10s %8s %8s %10s" % ("offered", "sent/s", "rx", "delivered",
                                                             "deliv/s", "kdrops", "ddrops", "reports",
                                                             "cpu us/pkt"))

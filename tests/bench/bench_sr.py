@@ -151,7 +151,7 @@ def main():
     if sc:
         print(", scapy sr() %.1f ms (%d answered); scapy unanswered in single calls: %d"
               % (sc["batch_wall"] * 1e3, sc["batch_answered"], sc["unanswered"]))
-        ratio = statistics.median(sc["wall"]) / statistics.median(pwall) if pwall else 0
+        ratio = statistics.median(sc["wall"]) * 1e6 / statistics.median(pwall) if pwall else 0
         print("single-probe call wall time, median: scapy / pktd = %.1fx" % ratio)
     else:
         print("; scapy not available (%s)" % SCAPY_PY)

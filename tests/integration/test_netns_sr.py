@@ -182,6 +182,28 @@ def test_deadline_ends_sr_with_partial_results(ns, d):
         NS.sysctl(NS.b, "net.ipv4.icmp_echo_ignore_all", 0)
 
 
+def out_echo_reps(ns):
+    """Echo replies B's kernel has sent so far (/proc/net/snmp inside B)."""
+    rows = [l.split() for l in ns.read_b(["cat", "/proc/net/snmp"]).splitlines() if l.startswith("Icmp:")]
+    return int(rows[1][rows[0].index("OutEchoReps")])
+
+
+def test_500_probes_in_one_call_are_all_answered(ns, d):
+    # B answers every one (its own counter says so); pktd must see and match every answer: its
+    # receive socket must hold a burst of 500 replies (and the outgoing copies of the probes).
+    n = 500
+    before = out_echo_reps(ns)
+    probes = ["ip(src=%s,dst=%s)/icmp()/echo(id=0x4545,seq=%d)" % (A_IP4, B_IP4, s) for s in range(n)]
+    p, _ = run_sr(probes, layer="l3", output="summary")
+    sent_by_b = out_echo_reps(ns) - before
+    assert sent_by_b == n, "B answered %d of %d" % (sent_by_b, n)
+    assert p["sent"] == n, p["sent"]
+    assert len(p["answered"]) == n and p["unanswered"] == [], \
+        "B sent %d replies, pktd matched %d (%d unanswered)" % (sent_by_b, len(p["answered"]),
+                                                              len(p["unanswered"]))
+    assert sorted(a["probe"] for a in p["answered"]) == list(range(n))
+
+
 def _listener_in_b(port, seconds):
     """A listening TCP socket on B_IP4:@port for at most @seconds: socat when installed, else Python."""
     if shutil.which("socat"):
