@@ -26,7 +26,9 @@ struct pktp_error;
 
 /* Writes {"caplen":N,"len":N,"layers":[...]} for @p, dissected fully here: caplen is the captured
  * length, len the length on the wire. A direct writer: allocates nothing once @b has grown to the
- * size of a dissection. Returns 0 or the sticky error of @b (-ENOMEM, -EMSGSIZE). */
+ * size of a dissection, but for each field table's write plan, made once per process on first use
+ * (thread-safe; see proto/src/packet_plan.h). Returns 0 or the sticky error of @b (-ENOMEM,
+ * -EMSGSIZE). */
 int pktp_packet_write(struct pktp_buf *b, struct pkt *p);
 
 /* Writes just the layers array "[{...},...]" of @p (dissected fully here). Returns as
