@@ -350,6 +350,143 @@ def test_watch_stdin_file(ctl):
           f"{r.returncode}\n{r.stdout}{r.stderr}")
 
 
+# ---- against a scripted fake pktd: the exact calls pktctl makes, and replies pktd rarely sends ----
+
+class FakePktd:
+    """Accepts one connection on a Unix socket, records the first call (and any descriptors passed
+    with it), answers with @replies (parameters, continues) and keeps the connection open until the
+    client closes it (bounded)."""
+
+    def __init__(self, path, replies):
+        import socket as s_
+        import threading
+        self.path = path
+        self.replies = replies
+        self.call = None
+        self.fds = []
+        self.sock = s_.socket(s_.AF_UNIX, s_.SOCK_STREAM)
+        self.sock.bind(path)
+        self.sock.listen(1)
+        self.sock.settimeout(15)
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self):
+        import array
+        import socket as s_
+        try:
+            c, _ = self.sock.accept()
+        except OSError:
+            return
+        c.settimeout(15)
+        buf = b""
+        try:
+            while b"\0" not in buf:
+                data, anc, _, _ = c.recvmsg(65536, s_.CMSG_SPACE(4 * 8))
+                if not data:
+                    return
+                for lvl, typ, d in anc:
+                    if lvl == s_.SOL_SOCKET and typ == s_.SCM_RIGHTS:
+                        a = array.array("i")
+                        a.frombytes(d[:len(d) - len(d) % 4])
+                        self.fds += list(a)
+                buf += data
+            self.call = json.loads(buf.split(b"\0")[0])
+            for params, cont in self.replies:
+                m = {"parameters": params}
+                if cont:
+                    m["continues"] = True
+                c.sendall(json.dumps(m).encode() + b"\0")
+            c.recv(1)  # until the client closes
+        except OSError:
+            pass
+        finally:
+            c.close()
+
+    def close(self):
+        self.thread.join(20)
+        self.sock.close()
+        for fd in self.fds:
+            os.close(fd)
+        os.unlink(self.path)
+
+
+def test_fake_watch_params_drops_and_totals(ctl, tmp):
+    path = os.path.join(tmp, "fake.sock")
+    pkt = {"tsNs": 1000000001500000000, "caplen": 60, "len": 60, "summary": "ethernet/ip 192.0.2.1 > 192.0.2.2"}
+    f = FakePktd(path, [
+        ({"ack": {"linkType": "EN10MB", "linkTypeNumber": 1, "snaplen": 96, "filter": "ip", "source": "eth9"}}, True),
+        ({"packet": pkt}, True),
+        ({"drops": {"kernel": 3, "daemon": 1}}, True),
+        ({"packet": pkt}, True),
+        ({"totals": {"packets": 2, "bytes": 120, "kernelDrops": 5, "daemonDrops": 2, "reason": "duration"}}, False),
+    ])
+    try:
+        r = ctl.run("watch", "--socket", path, "-i", "eth9", "-c", "5", "-G", "2", "-s", "96", "-p",
+                    "-Q", "in", "--epoch", "ip")
+    finally:
+        f.close()
+    check(f.call == {"method": "io.pktd.Capture.Subscribe", "more": True,
+                     "parameters": {"interface": "eth9", "filter": "ip", "count": 5, "durationMs": 2000,
+                                    "snaplen": 96, "promiscuous": False, "direction": "in",
+                                    "output": "summary"}} and not f.fds,
+          "watch -i -c -G -s -p -Q FILTER: the Subscribe call made, with more:true", json.dumps(f.call))
+    check(r.returncode == 0 and r.stdout == "1000000001.500000000 ethernet/ip 192.0.2.1 > 192.0.2.2\n" * 2
+          and "pktctl: dropped so far: 3 by kernel, 1 by pktd" in r.stderr
+          and r.stderr.rstrip().endswith("2 packets captured, 5 dropped by kernel, 2 dropped by pktd"),
+          "watch: packet lines, in-band drops on stderr as they come, the totals from pktd's last reply",
+          f"{r.returncode}\n{r.stdout}{r.stderr}")
+
+
+def test_fake_watch_file_passes_one_descriptor(ctl, tmp):
+    path = os.path.join(tmp, "fake.sock")
+    src = os.path.join(CORPUS, "dpkt/http.pcap")
+    f = FakePktd(path, [({"totals": {"packets": 0, "bytes": 0, "kernelDrops": 0, "daemonDrops": 0,
+                                      "reason": "end"}}, False)])
+    try:
+        r = ctl.run("watch", "--socket", path, "-r", src, "--json")
+        st = [os.fstat(fd) for fd in f.fds]
+    finally:
+        f.close()
+    s0 = os.stat(src)
+    check(r.returncode == 0 and f.call and f.call["parameters"] == {"fileDescriptor": 0, "output": "layers"}
+          and len(st) == 1 and (st[0].st_dev, st[0].st_ino) == (s0.st_dev, s0.st_ino),
+          "watch -r FILE --json: one descriptor passed, the file itself; fileDescriptor 0, no path",
+          f"{r.returncode} {json.dumps(f.call)} fds={len(st)}\n{r.stderr}")
+
+
+def test_fake_sr_and_replay_params(ctl, tmp):
+    path = os.path.join(tmp, "fake.sock")
+    f = FakePktd(path, [({"answered": [], "unanswered": [{"probe": 0}], "sent": 2}, False)])
+    try:
+        r = ctl.run("sr", "--socket", path, "-i", "eth9", "--timeout", "0.25", "--retry", "1", "--multi",
+                    "ethernet()/arp()")
+    finally:
+        f.close()
+    check(f.call == {"method": "io.pktd.Inject.SendReceive", "more": True,
+                     "parameters": {"interface": "eth9", "layer": "l2", "packets": [{"spec": "ethernet()/arp()"}],
+                                    "timeoutMs": 250, "retry": 1, "multi": True, "output": "summary"}}
+          and r.returncode == 1,
+          "sr --timeout 0.25 --retry 1 --multi: the call made (layer 2 for an ethernet spec), exit 1 unanswered",
+          f"{r.returncode} {json.dumps(f.call)}\n{r.stdout}{r.stderr}")
+    f = FakePktd(path, [({"sent": 4, "bytes": 400}, False)])
+    try:
+        r = ctl.run("replay", "--socket", path, "-i", "eth9", "--pps", "50", os.path.join(CORPUS, "dpkt/http.pcap"))
+    finally:
+        f.close()
+    check(f.call and f.call["parameters"] == {"interface": "eth9", "fileDescriptor": 0, "timing": "rate", "pps": 50}
+          and len(f.fds) == 1 and r.returncode == 0 and "replayed 4 packets (400 bytes)" in r.stdout,
+          "replay --pps 50: Send with the file's descriptor, timing rate", f"{r.returncode} {json.dumps(f.call)}\n{r.stdout}{r.stderr}")
+    f = FakePktd(path, [({"sent": 2, "bytes": 56}, False)])
+    try:
+        r = ctl.run("send", "--socket", path, "-i", "eth9", "-c", "2", "--interval", "0", "--l2", "ip()")
+    finally:
+        f.close()
+    check(f.call and f.call["parameters"] == {"interface": "eth9", "layer": "l2", "packets": [{"spec": "ip()"}],
+                                              "count": 2, "intervalMs": 0} and r.returncode == 0,
+          "send -c 2 --interval 0 --l2: the call made (--l2 overrides the spec's layer)", json.dumps(f.call))
+
+
 def main():
     enter_private_netns()
     pktd = find_pktd()
@@ -376,6 +513,9 @@ def main():
             lambda: test_sr_more_forms(ctl),
             lambda: test_send_hex_is_build_hex(ctl),
             lambda: test_watch_stdin_file(ctl),
+            lambda: test_fake_watch_params_drops_and_totals(ctl, tmp),
+            lambda: test_fake_watch_file_passes_one_descriptor(ctl, tmp),
+            lambda: test_fake_sr_and_replay_params(ctl, tmp),
         ]
         for t in tests:
             try:
