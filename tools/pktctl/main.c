@@ -10,8 +10,8 @@
 
 #include "pktctl.h"
 
-/* Offline subcommands run on libpkt; live ones (status, ifaces, call, build --via-daemon) go
- * through libpktclient and pktd (live.c). */
+/* Offline subcommands run on libpkt; live ones (status, ifaces, call, build --via-daemon, and the
+ * capture and injection commands watch, send, replay, sr) go through libpktclient and pktd. */
 static const struct pktctl_cmd commands[] = {
         { "read", "print the packets of a capture file, optionally filtered", pktctl_read_main },
         { "stats", "protocol hierarchy of a capture file (frames and bytes per layer path)",

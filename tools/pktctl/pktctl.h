@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pktctl, the CLI: what its subcommands share. Offline subcommands (read, stats, build) run on
- * libpkt directly; live ones (status, ifaces, call, build --via-daemon: live.c) go through
- * libpktclient and pktd. All share one dispatch table (main.c).
+ * libpkt directly; live ones (status, ifaces, call, build --via-daemon: live.c; watch: watch.c;
+ * send and replay: send.c; sr: sr.c) go through libpktclient and pktd. All share one dispatch table
+ * (main.c). sr's exit codes are ping's instead (sr.c).
  *
  * Exit codes follow tcpdump and most Unix tools: 0 done, 1 the work failed (unreadable file, bad
  * filter, file cut short; pktd answered an error or could not be reached), 2 the command line was
