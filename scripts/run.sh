@@ -23,7 +23,9 @@ fi
 pktctl=build/tools/pktctl
 tmp=$(mktemp -d /tmp/pktd-run.XXXXXX)
 pktd_pid=""
+watch_pid=""
 stop_pktd() {
+        [ -z "$watch_pid" ] || kill "$watch_pid" 2>/dev/null || true
         if [ -n "$pktd_pid" ]; then
                 kill "$pktd_pid" 2>/dev/null || true
                 wait "$pktd_pid" 2>/dev/null || true
