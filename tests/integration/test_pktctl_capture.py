@@ -487,6 +487,31 @@ def test_fake_sr_and_replay_params(ctl, tmp):
           "send -c 2 --interval 0 --l2: the call made (--l2 overrides the spec's layer)", json.dumps(f.call))
 
 
+def test_fake_sr_reply_lines(ctl, tmp):
+    path = os.path.join(tmp, "fake.sock")
+    summaries = [
+        ("ethernet/ip/icmp/unreach/ip/udp 192.0.2.2 > 192.0.2.1 unreachable port", "192.0.2.2"),
+        ("ethernet/ip6/tcp 2001:db8::2.80 > 2001:db8::1.40000 [S.] seq 1 ack 2 win 64240", "2001:db8::2"),
+        ("ethernet/arp 192.0.2.2 is-at 02:00:00:00:00:02", "192.0.2.2"),
+        ("ethernet/ip/udp/dns 192.0.2.2.53 > 192.0.2.1.4000 response A x 1 answer", "192.0.2.2"),
+    ]
+    answers = [{"probe": i, "rttNs": 1000 * (i + 1) + 234,
+                "reply": {"tsNs": 1, "caplen": 60, "len": 60, "summary": sm}} for i, (sm, _) in enumerate(summaries)]
+    f = FakePktd(path, [({"answer": a}, True) for a in answers]
+                 + [({"answered": answers, "unanswered": [{"probe": 4}], "sent": 6}, False)])
+    try:
+        r = ctl.run("sr", "--socket", path, "-i", "eth9", "a()", "b()", "c()", "d()", "e()")
+    finally:
+        f.close()
+    want = [f"reply from {frm}: {sm} probe={i} rtt={(1000 * (i + 1) + 234) / 1e6:.3f} ms"
+            for i, (sm, frm) in enumerate(summaries)]
+    want += ["no answer to probe=4: e()", "--- eth9 sr statistics ---",
+             "5 probes, 6 sent, 4 answers, 1 unanswered", "rtt min/avg/max = 0.001/0.003/0.004 ms"]
+    check(r.returncode == 0 and r.stdout.splitlines() == want,
+          "sr: one ping-like line per streamed answer (source without port), unanswered, statistics",
+          f"{r.returncode}\ngot:\n{r.stdout}want:\n" + "\n".join(want) + "\n" + r.stderr)
+
+
 def main():
     enter_private_netns()
     pktd = find_pktd()
@@ -516,6 +541,7 @@ def main():
             lambda: test_fake_watch_params_drops_and_totals(ctl, tmp),
             lambda: test_fake_watch_file_passes_one_descriptor(ctl, tmp),
             lambda: test_fake_sr_and_replay_params(ctl, tmp),
+            lambda: test_fake_sr_reply_lines(ctl, tmp),
         ]
         for t in tests:
             try:

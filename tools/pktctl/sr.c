@@ -80,13 +80,13 @@ sr_usage(FILE *f)
 }
 
 /* The address an answer came from, out of pktd's summary ("<layers> <src> > <dst> ..."): the
- * source, without its port for TCP and UDP; else the first word after the layers. */
+ * source without its port (summaries write "192.0.2.1.40000" and "2001:db8::1.40000"); else the
+ * first word after the layers ("ethernet/arp 192.0.2.2 is-at ..."). */
 static void
 answer_from(const char *summary, char *buf, size_t size)
 {
         const char *sp = strchr(summary, ' ');
-        const char *stack_end = sp ? sp : summary + strlen(summary);
-        size_t n;
+        size_t n, dots = 0;
 
         snprintf(buf, size, "?");
         if (!sp)
@@ -97,21 +97,15 @@ answer_from(const char *summary, char *buf, size_t size)
                 return;
         memcpy(buf, src, n);
         buf[n] = '\0';
-        if (strncmp(src + n, " > ", 3) != 0)
-                return;
-        /* "192.0.2.1.40000" and "2001:db8::1.40000": the port follows the last dot. */
-        bool has_port = false;
-        for (const char *l = summary; l < stack_end;) {
-                size_t k = strcspn(l, "/ ");
-                if ((k == 3 && (strncmp(l, "tcp", 3) == 0 || strncmp(l, "udp", 3) == 0)) ||
-                    (k == 4 && strncmp(l, "sctp", 4) == 0))
-                        has_port = true;
-                l += k + (l[k] == '/');
-                if (l[-1] != '/')
-                        break;
-        }
+        for (const char *c = buf; *c; c++)
+                dots += *c == '.';
         char *dot = strrchr(buf, '.');
-        if (has_port && dot && (strchr(buf, ':') || strchr(buf, '.') != dot))
+        if (!dot || !dot[1] || strspn(dot + 1, "0123456789") != strlen(dot + 1))
+                return;
+        /* IPv4 with a port has four dots; IPv6 with a port one (an IPv4-mapped one, three and
+         * four: "::ffff:192.0.2.1.53"). */
+        bool is_v6 = strchr(buf, ':') != NULL;
+        if ((!is_v6 && dots == 4) || (is_v6 && (dots == 1 || dots == 4)))
                 *dot = '\0';
 }
 
