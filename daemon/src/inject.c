@@ -458,9 +458,9 @@ struct send_job {
 
         uint64_t pps, bps; /* the rates in force when the call started */
         uint64_t start_ns;
-        uint64_t deadline_ns; /* the planned end plus PKTD_SEND_STALL_MAX_NS */
-        uint64_t total;       /* packets to send (a list: count x packets) */
-        uint64_t next;        /* index of the next one */
+        uint64_t stall_since_ns; /* the device queue has been full since (0: it is not) */
+        uint64_t total;          /* packets to send (a list: count x packets) */
+        uint64_t next;           /* index of the next one */
         uint64_t interval_ns;
         bool tokens_taken; /* the whole list's tokens were taken up front */
         bool token_held;   /* the next packet's tokens are taken (it met a full queue) */
@@ -513,10 +513,6 @@ send_one(struct send_job *j, enum pkt_sock_mode mode, const uint8_t *data, size_
         uint64_t now = pktd_now_ns(), wait = 0;
         int r;
 
-        if (now > j->deadline_ns)
-                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
-                                      "the interface took no packets for too long; %llu were sent",
-                                      (unsigned long long)j->sent);
         if (!j->tokens_taken && !j->token_held) {
                 r = pktd_ratelimit_take(pktd_ratelimit_global(), j->req.uid, j->pps, j->bps, 1, len,
                                         now, &lim, &wait);
@@ -532,10 +528,20 @@ send_one(struct send_job *j, enum pkt_sock_mode mode, const uint8_t *data, size_
                         return pktd_inject_sock_error(err, r, index, true, j->pcap != NULL);
         }
         r = pkt_sock_send(j->socks[mode], data, len);
-        if (r == -EAGAIN || r == -ENOBUFS)
+        if (r == -EAGAIN || r == -ENOBUFS) {
+                if (!j->stall_since_ns)
+                        j->stall_since_ns = now;
+                else if (now - j->stall_since_ns > PKTD_SEND_STALL_MAX_NS)
+                        return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
+                                              "the interface took no packet for %llu s; %llu were "
+                                              "sent",
+                                              PKTD_SEND_STALL_MAX_NS / 1000000000ULL,
+                                              (unsigned long long)j->sent);
                 return send_wait(j, PKTD_SEND_RETRY_NS);
+        }
         if (r < 0)
                 return pktd_inject_sock_error(err, r, index, false, j->pcap != NULL);
+        j->stall_since_ns = 0;
         j->token_held = false;
         j->sent++;
         j->bytes += len;
@@ -632,8 +638,6 @@ send_replay_step(struct send_job *j, struct pktp_error *err)
                                               (unsigned long long)j->sent);
                 if (now < due)
                         return send_wait(j, due - now);
-                /* The stall bound counts from when the record was due. */
-                j->deadline_ns = (due > j->start_ns ? due : now) + PKTD_SEND_STALL_MAX_NS;
                 r = send_one(j, PKT_SOCK_L2, j->rec.data, j->rec.caplen, j->next, true, err);
                 if (r != 0)
                         return r;
@@ -844,7 +848,6 @@ pktd_inject_send(struct pktd *d, struct pktd_conn *c, const struct pktp_call *ca
                 r = replay_setup(j, c, call, err);
                 if (r < 0)
                         goto fail;
-                j->deadline_ns = j->start_ns + PKTD_SEND_STALL_MAX_NS;
         } else {
                 v = pktd_inject_param(call, "count");
                 if (v)
@@ -866,7 +869,6 @@ pktd_inject_send(struct pktd *d, struct pktd_conn *c, const struct pktp_call *ca
                                            "the packets would take more than an hour to send");
                         goto fail;
                 }
-                j->deadline_ns = j->start_ns + planned_ns + PKTD_SEND_STALL_MAX_NS;
                 /* The whole run against the buckets: refused before anything is sent when it
                  * could never pass. */
                 if (!pktd_ratelimit_fits(j->pps, j->bps, j->total, count * j->req.bytes, planned_ns,

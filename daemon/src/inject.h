@@ -30,8 +30,8 @@ struct pktd_nl_addr;
 /* The longest a Send or a replay may run. Why an hour: the longest intervalMs is an hour too; a
  * call that would run longer holds a socket and a connection for a typo. */
 #define PKTD_SEND_DURATION_MAX_NS (3600ULL * 1000000000ULL)
-/* Extra time a Send may take beyond its planned length while the interface's queue is full
- * (-EAGAIN/-ENOBUFS): a link that takes nothing for this long is not going to. */
+/* How long a Send keeps retrying while the interface's queue stays full (-EAGAIN/-ENOBUFS) and
+ * takes no packet at all: a link that takes nothing for this long is not going to. */
 #define PKTD_SEND_STALL_MAX_NS (30ULL * 1000000000ULL)
 /* Bytes of one call's distinct packets, after building. Why 16 MiB: the frame they came in is at
  * most 1 MiB of text; a spec cannot legitimately grow sixteenfold. */
