@@ -120,7 +120,7 @@ def without_n(obj):
 # ---- watch -r: the daemon dissects a file the client passes ----
 
 def test_watch_file_matches_read(ctl):
-    for name in ("dpkt/http.pcap", "dpkt/dns_icmp.pcap", "dpkt/nb6-http.pcap"):
+    for name in ("dpkt/http.pcap", "dpkt/dns_icmp.pcap", "dpkt/nb6-http.pcap", "tcpdump/OSPFv2_Capture_FINAL.pcapng"):
         path = os.path.join(CORPUS, name)
         if not os.path.exists(path):
             print(f"skip {name}: not in the corpus")
