@@ -507,8 +507,8 @@ conn_recv(struct pktd_conn *c)
 
                 iov[i].iov_len = k;
                 left -= k;
-                for (size_t j = 0; j < k; j++)
-                        nuls += p[j] == '\0';
+                for (const unsigned char *q = p; (q = memchr(q, '\0', (size_t)(p + k - q))); q++)
+                        nuls++;
                 if (k)
                         last = p[k - 1];
         }
