@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <syslog.h>
 
 #include <pkt/pkt.h>
 #include <pkt/sock.h>
@@ -38,6 +39,7 @@
 #include "conn.h"
 #include "dispatch.h"
 #include "inject.h"
+#include "log.h"
 #include "pktd.h"
 
 /* Frames taken from the socket per wake-up before the loop serves others. */
@@ -220,9 +222,19 @@ sr_finish(struct sr_job *j)
         sr_job_free(j);
 }
 
+/* An sr that cannot go on. Once a probe went out, what was answered is not thrown away: the last
+ * reply lists it (the probes not sent are unanswered, and sent says how many went), and the cause
+ * is logged. Before that, the client gets the error. */
 static void
 sr_fail(struct sr_job *j, const struct pktp_error *err)
 {
+        if (j->sent > 0) {
+                pktd_log(LOG_WARNING, "client %llu (uid %u): SendReceive on %s ended early: %s",
+                         (unsigned long long)j->req.conn_id, (unsigned)j->req.uid, j->req.ifname,
+                         err->message[0] ? err->message : pktp_error_name(err->id));
+                sr_finish(j);
+                return;
+        }
         (void)pktd_call_error(j->call, err);
         sr_job_free(j);
 }

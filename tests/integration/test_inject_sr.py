@@ -13,6 +13,7 @@ libpkt's matcher:
     nothing sent); retries wait for their tokens;
   - a client that closes mid-sr leaves no socket behind (pktd's fd count back to its baseline), and
     neither does one that completes;
+  - an interface going down mid-sr ends it with the answers it had (logged), not an error;
   - on layer 3 the probes of one call are one IP version.
 
     python3 tests/integration/test_inject_sr.py build/daemon/pktd        # as root; 77 otherwise
@@ -169,6 +170,31 @@ def test_closing_mid_sr_and_completing_leave_no_socket(ns, d):
                 ok(netns.sr(c, params([syn(40800 + i)])))
         assert D.wait_fds(base) <= base
         D.assert_alive()
+    finally:
+        icmp_off(False)
+
+
+def test_interface_going_down_mid_sr_ends_it_with_the_answers_so_far(ns, d):
+    icmp_off(True)
+    # the IPv6 address must survive the link going down, for the tests that follow
+    NS.sysctl(NS.a, "net.ipv6.conf.%s.keep_addr_on_down" % NS.veth_a, 1)
+    try:
+        with D.connect(30) as c:
+            c.call(SR, params([syn(40900), echo(11)], timeoutMs=400, retry=8))
+            time.sleep(0.6)  # the SYN answered, the echo's retries going on
+            NS.run_a(["ip", "link", "set", NS.veth_a, "down"], timeout=10)
+            try:
+                r = c.reply(30)
+            finally:
+                NS.run_a(["ip", "link", "set", NS.veth_a, "up"], timeout=10)
+                NS.wait_link()
+        p = ok(r)
+        assert [a["probe"] for a in p["answered"]] == [0], p
+        assert p["unanswered"] == [{"probe": 1}], p
+        assert 2 <= p["sent"] < 10, p
+        assert "ended early" in D.log(), "the cause is logged"
+        addrs = NS.read_a(["ip", "addr", "show", "dev", NS.veth_a])
+        assert A_IP4 in addrs and A_IP6 in addrs, addrs
     finally:
         icmp_off(False)
 
