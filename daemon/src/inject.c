@@ -539,8 +539,17 @@ send_one(struct send_job *j, enum pkt_sock_mode mode, const uint8_t *data, size_
                                               (unsigned long long)j->sent);
                 return send_wait(j, PKTD_SEND_RETRY_NS);
         }
-        if (r < 0)
-                return pktd_inject_sock_error(err, r, index, false, j->pcap != NULL);
+        if (r < 0) {
+                r = pktd_inject_sock_error(err, r, index, false, j->pcap != NULL);
+                if (j->sent > 0) {
+                        size_t n = strlen(err->message);
+
+                        /* what went out before it is part of the answer */
+                        (void)snprintf(err->message + n, sizeof(err->message) - n,
+                                       "; %llu packets were sent", (unsigned long long)j->sent);
+                }
+                return r;
+        }
         j->stall_since_ns = 0;
         j->token_held = false;
         j->sent++;
