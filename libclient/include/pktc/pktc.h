@@ -100,7 +100,10 @@ int pktc_call_fds(struct pktc *c, const char *method, const char *params_json, u
 
 /* One reply. Every string is malloc'd and belongs to the struct; pktc_reply_done() frees them. */
 struct pktc_reply {
-        /* The reply's "parameters" as compact JSON text, "{}" when it had none; never NULL. */
+        /* The reply's "parameters" as JSON text, "{}" when it had none; never NULL. A reply in
+         * pktd's own shape ({"parameters":{...}} and optionally ,"continues":true, nothing else)
+         * keeps the text as pktd sent it, after a strict RFC 8259 check; any other is parsed and
+         * written back compact. Either way one JSON object: parse it, do not compare text. */
         char *parameters;
         /* The qualified error name ("org.varlink.service.InvalidParameter") or NULL for success. */
         char *error;

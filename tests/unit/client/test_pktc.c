@@ -462,6 +462,11 @@ test_reply_that_is_not_a_varlink_reply_is_ebadmsg(void **state)
                 "{\"error\":\"a\\u0000b\"}",
                 "{\"error\":\"a.B\",\"continues\":true}",
                 "{\"parameters\":{}} x",
+                /* pktd's shape around parameters that are not strict JSON, or not one object */
+                "{\"parameters\":{\"a\":01}}",
+                "{\"parameters\":{\"a\":1},\"continues\":true",
+                "{\"parameters\":{\"a\":\"\\q\"},\"continues\":true}",
+                "{\"parameters\":{}{},\"continues\":true}",
         };
 
         for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
@@ -858,6 +863,92 @@ test_call_sync_round_trip(void **state)
 }
 
 
+/* ---- replies in pktd's own shape ---- */
+
+static void
+test_reply_in_pktds_shape_keeps_parameters_as_sent(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "io.pktd.Capture.Subscribe", NULL, PKTC_CALL_MORE), 0);
+        /* pktd's framing: the parameters text is kept byte for byte (escapes and all). */
+        srv_reply(f, "{\"parameters\":{\"a\" : [1, \"\\/x\\u00e9\"]},\"continues\":true}");
+        srv_reply(f, "{\"parameters\":{}}");
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        assert_string_equal(r.parameters, "{\"a\" : [1, \"\\/x\\u00e9\"]}");
+        assert_true(r.continues);
+        assert_null(r.error);
+        pktc_reply_done(&r);
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        assert_string_equal(r.parameters, "{}");
+        assert_false(r.continues);
+        pktc_reply_done(&r);
+}
+
+static void
+test_reply_in_another_shape_is_reserialised_compact(void **state)
+{
+        struct fake *f = *state;
+        struct pktc_reply r = {};
+
+        assert_int_equal(pktc_call(f->c, "a.b", NULL, PKTC_CALL_MORE), 0);
+        /* Members in another order, whitespace, an unknown member: json-c's way. */
+        srv_reply(f, "{\"continues\":true,\"parameters\":{\"a\" : \"\\/\"}}");
+        srv_reply(f, "{ \"parameters\":{\"b\":2},\"x\":1}");
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        assert_string_equal(r.parameters, "{\"a\":\"/\"}");
+        assert_true(r.continues);
+        pktc_reply_done(&r);
+        assert_int_equal(pktc_reply_read(f->c, 5000, &r), 0);
+        assert_string_equal(r.parameters, "{\"b\":2}");
+        assert_false(r.continues);
+        pktc_reply_done(&r);
+}
+
+/* Parameters nested @depth objects deep in pktd's shape, or with the members swapped. */
+static char *
+nested_reply(unsigned depth, bool is_pktd_shape)
+{
+        char *s = malloc(depth * 6 + 64), *p = s;
+
+        assert_non_null(s);
+        p += sprintf(p, "%s", is_pktd_shape ? "{\"parameters\":" : "{\"continues\":false,\"parameters\":");
+        for (unsigned i = 1; i < depth; i++)
+                p += sprintf(p, "{\"a\":");
+        p += sprintf(p, "{}");
+        for (unsigned i = 1; i < depth; i++)
+                *p++ = '}';
+        strcpy(p, "}");
+        return s;
+}
+
+static void
+test_reply_depth_limit_is_the_same_in_both_shapes(void **state)
+{
+        /* The envelope is one level; 64 in all are accepted, 65 are not, however the reply is
+         * written. */
+        for (int shape = 0; shape < 2; shape++) {
+                for (unsigned depth = 63; depth <= 64; depth++) {
+                        struct fake *f;
+                        struct pktc_reply r = {};
+                        char *reply = nested_reply(depth, shape == 0);
+
+                        setup((void **)&f);
+                        assert_int_equal(pktc_call(f->c, "a.b", NULL, 0), 0);
+                        srv_reply(f, reply);
+                        int ret = pktc_reply_read(f->c, 5000, &r);
+                        if (ret != (depth == 63 ? 0 : -EBADMSG))
+                                fail_msg("%s shape, depth %u: %d", shape == 0 ? "pktd's" : "other",
+                                         depth, ret);
+                        pktc_reply_done(&r);
+                        free(reply);
+                        teardown((void **)&f);
+                }
+        }
+        (void)state;
+}
+
 /* ---- passing file descriptors ---- */
 
 /* Reads from the server end one byte at a time until @nframes NULs have arrived (at most 5 s),
@@ -1186,6 +1277,11 @@ main(void)
                 cmocka_unit_test_setup_teardown(
                         test_process_stops_reading_when_the_reply_queue_is_full, setup, teardown),
                 cmocka_unit_test_setup_teardown(test_call_sync_round_trip, setup, teardown),
+                cmocka_unit_test_setup_teardown(test_reply_in_pktds_shape_keeps_parameters_as_sent,
+                                                setup, teardown),
+                cmocka_unit_test_setup_teardown(test_reply_in_another_shape_is_reserialised_compact,
+                                                setup, teardown),
+                cmocka_unit_test(test_reply_depth_limit_is_the_same_in_both_shapes),
                 cmocka_unit_test_setup_teardown(
                         test_call_fds_passes_descriptors_on_the_first_byte_of_their_frame, setup,
                         teardown),
