@@ -26,6 +26,7 @@ import atexit
 import json
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -352,7 +353,8 @@ class NetnsDaemon(daemon_client.Daemon):
     def start(self):
         fd, wrapper = tempfile.mkstemp(prefix="pktd-in-a-", dir=self.ns.tmp)
         with os.fdopen(fd, "w") as f:
-            f.write("#!/bin/sh\nexec ip netns exec %s %s \"$@\"\n" % (self.ns.a, self.real_binary))
+            f.write("#!/bin/sh\nexec ip netns exec %s %s \"$@\"\n" % (shlex.quote(self.ns.a),
+                                                                 shlex.quote(self.real_binary)))
         os.chmod(wrapper, 0o755)
         self.binary = wrapper
         return super().start()

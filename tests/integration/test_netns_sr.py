@@ -169,6 +169,21 @@ def test_peer_icmp_disabled_reports_unanswered_after_timeout_and_keeps_other_ans
         NS.sysctl(NS.b, "net.ipv4.icmp_echo_ignore_all", 0)
 
 
+def test_our_own_outgoing_copies_never_answer_a_probe(ns, d):
+    # Probe 1 is, byte for byte, the reply probe 0 waits for (B -> A, echo reply, same id/seq),
+    # sent by us after probe 0: its outgoing copy on A's veth must not count as probe 0's answer.
+    # B ignores echo requests, so nothing else answers either.
+    NS.sysctl(NS.b, "net.ipv4.icmp_echo_ignore_all", 1)
+    try:
+        probes = [l2("ip(src=%s,dst=%s)/icmp()/echo(id=0x7070,seq=1)" % (A_IP4, B_IP4)),
+                  l2("ip(src=%s,dst=%s)/icmp(type=0)/echo(id=0x7070,seq=1)" % (B_IP4, A_IP4))]
+        p, _ = run_sr(probes, timeoutMs=500)
+        assert p["answered"] == [], "answered by our own copy: %r" % p["answered"]
+        assert p["unanswered"] == [{"probe": 0}, {"probe": 1}], p
+    finally:
+        NS.sysctl(NS.b, "net.ipv4.icmp_echo_ignore_all", 0)
+
+
 def test_deadline_ends_sr_with_partial_results(ns, d):
     NS.sysctl(NS.b, "net.ipv4.icmp_echo_ignore_all", 1)
     try:
