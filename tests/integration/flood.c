@@ -9,11 +9,14 @@
  * Bounded in count (at most FLOOD_COUNT_MAX) and in time (-t, at most FLOOD_SECONDS_MAX); only the
  * documentation prefixes 192.0.2.0/24 (RFC 5737) and 2001:db8::/32 (RFC 3849) are accepted as the
  * destination, so a typo cannot send the flood anywhere real. sendmmsg() sends BATCH datagrams per
- * system call; a full socket buffer (ENOBUFS/EAGAIN) is waited out, not counted as sent. Prints one
+ * system call; a full socket buffer (ENOBUFS/EAGAIN) is waited out, not counted as sent. Each
+ * datagram starts with its sequence number (0, 1, ..., 8 bytes little-endian), so that a receiver can
+ * check order and loss; the rest (up to SIZE, default 18) is zeros. Prints one
  * line of JSON: {"sent":N,"seconds":S,"pps":R}. Exit 0, 1 on an error, 2 on bad arguments.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <endian.h>
 #include <errno.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -146,7 +149,6 @@ main(int argc, char **argv)
                 perror("pktd_flood: socket");
                 return 1;
         }
-        /* Each datagram carries its sequence number first, so a receiver can check order and loss. */
         memset(msgs, 0, sizeof(msgs));
         start = now_ns();
         deadline = start + secs * 1000000000ULL;
@@ -173,9 +175,9 @@ main(int argc, char **argv)
                                 n = owed;
                 }
                 for (uint64_t i = 0; i < n; i++) {
-                        uint64_t seq = sent + i;
+                        uint64_t seq = htole64(sent + i);
 
-                        /* [sequence number, 8 bytes][zeros from @payload up to @size] */
+                        /* [sequence number, 8 bytes little-endian][zeros from @payload to @size] */
                         memcpy(seqs[i], &seq, sizeof(seq));
                         iov[i][0].iov_base = seqs[i];
                         iov[i][0].iov_len = sizeof(seq);
