@@ -162,6 +162,7 @@ struct watch {
         bool is_epoch;
         bool is_quiet;
         bool no_promisc;
+        bool is_started; /* pktd acknowledged the call */
 
         /* While running. */
         uint64_t packets;
@@ -440,7 +441,14 @@ watch_run(struct watch *wa, struct pktc *c, int sigfd)
                         return PKTCTL_EXIT_OK;
                 }
                 if (r < 0) {
-                        pktctl_live_report_io(SUBSCRIBE, r);
+                        if (wa->is_started && (r == -ECONNRESET || r == -EPIPE)) {
+                                /* Not the no-role hint: pktd took the call, then went away. */
+                                pktctl_err("pktd closed the connection in the middle of the "
+                                           "capture (stopped or restarted?)");
+                                print_totals(wa, NULL);
+                        } else {
+                                pktctl_live_report_io(SUBSCRIBE, r);
+                        }
                         return PKTCTL_EXIT_FAIL;
                 }
                 if (rep.error) {
@@ -449,6 +457,7 @@ watch_run(struct watch *wa, struct pktc *c, int sigfd)
                         return PKTCTL_EXIT_FAIL;
                 }
                 if (wa->is_json && rep.continues && print_json_fast(wa, rep.parameters)) {
+                        wa->is_started = true;
                         pktc_reply_done(&rep);
                         continue;
                 }
@@ -463,6 +472,7 @@ watch_run(struct watch *wa, struct pktc *c, int sigfd)
                         code = on_ack(wa, v);
                 else if ((v = pktctl_jget(o, "drops", json_type_object)))
                         on_drops(wa, v);
+                wa->is_started = true;
                 if (code == PKTCTL_EXIT_OK && !more) {
                         struct json_object *t = pktctl_jget(o, "totals", json_type_object);
                         struct json_object *reason = pktctl_jget(t, "reason", json_type_string);
