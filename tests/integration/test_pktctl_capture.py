@@ -512,6 +512,22 @@ def test_fake_sr_reply_lines(ctl, tmp):
           f"{r.returncode}\ngot:\n{r.stdout}want:\n" + "\n".join(want) + "\n" + r.stderr)
 
 
+def test_watch_when_pktd_stops(pktd, pktctl):
+    with Pktd(pktd) as d2:
+        ctl2 = Ctl(pktctl, d2.socket)
+        p = ctl2.start("watch", "-i", "lo", "icmp")
+        try:
+            check(wait_listening(p) is not None, "watch on a second pktd: listening", "")
+            d2.stop()
+            code, out, err = finish(p, timeout=10)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.wait(5)
+    check(code == 1 and "in the middle of the capture" in (err or "") and "packets captured" in (err or ""),
+          "pktd stopping under a watch: exit 1, said as such, with the totals so far", f"exit {code}\n{err}")
+
+
 def main():
     enter_private_netns()
     pktd = find_pktd()
@@ -542,6 +558,7 @@ def main():
             lambda: test_fake_watch_file_passes_one_descriptor(ctl, tmp),
             lambda: test_fake_sr_and_replay_params(ctl, tmp),
             lambda: test_fake_sr_reply_lines(ctl, tmp),
+            lambda: test_watch_when_pktd_stops(pktd, pktctl),
         ]
         for t in tests:
             try:
