@@ -18,9 +18,11 @@ struct pkt_sock;
 #define PKTD_CLOSER_QUEUE_MAX 1024
 
 /* Closes @fd, from the worker when it can. @fd < 0 does nothing. For a socket someone else
- * closes (a libpcap handle: pcap_close()), pass a duplicate made before, e.g.
- * pktd_closer_close(fcntl(pcap_get_selectable_fd(p), F_DUPFD_CLOEXEC, 0)) right before
- * pcap_close(p): the library's close is then not the last one. */
+ * closes (a libpcap handle), hand over a duplicate made before that close, and only after it:
+ *     int dup = fcntl(pcap_get_selectable_fd(p), F_DUPFD_CLOEXEC, 0);
+ *     pcap_close(p);            (not the last close: cheap)
+ *     pktd_closer_close(dup);   (the last one, in the worker)
+ */
 void pktd_closer_close(int fd);
 
 /* Frees @s (may be NULL) with its last closes made by the worker: its descriptors are duplicated,
