@@ -13,7 +13,10 @@ What must hold: watch -r on corpus files prints what pktctl read prints (the pac
 --json objects equal to read --json's), honours -c and a filter; a bad filter is exit 1 with
 BadFilter; -w writes a pcap equal to the source; watch -i lo sees the pings send sends; sr answers
 an ICMP echo on lo (exit 0, a "reply from" line with rtt) and reports a probe nobody answers (exit 1);
-sr's errors are exit 2; Ctrl-C on watch prints the totals and exits 0; replay sends a file's packets.
+sr's errors are exit 2; Ctrl-C on watch prints the totals and exits 0; replay sends a file's packets;
+pktd stopping under a watch is said as such; as a user with the capture role only, watch -r reads what
+that user may read and nothing else, send and sr are PermissionDenied. Against a scripted fake pktd:
+the exact calls (parameters, more:true, the one descriptor passed), in-band drops, totals, sr's lines.
 """
 
 import json
@@ -528,6 +531,48 @@ def test_watch_when_pktd_stops(pktd, pktctl):
           "pktd stopping under a watch: exit 1, said as such, with the totals so far", f"exit {code}\n{err}")
 
 
+def test_roles_and_file_rights(pktd, pktctl, tmp):
+    """As nobody with the capture role only: watch -r works on a file nobody may read and fails on
+    one it may not (pktctl opens files with the caller's rights, pktd never sees a path); send is
+    PermissionDenied (exit 1), sr too (exit 2)."""
+    conf = "[roles]\nadmin = user:root\ncapture = user:65534\n[daemon]\nallowRoot = yes\n"
+
+    def as_nobody():
+        os.setgroups([])
+        os.setgid(65534)
+        os.setuid(65534)
+
+    src = os.path.join(CORPUS, "dpkt/dns_icmp.pcap")
+    mine = os.path.join(tmp, "root-only.pcap")
+    with open(src, "rb") as a, open(mine, "wb") as b:
+        b.write(a.read())
+    os.chmod(mine, 0o600)
+    os.chmod(tmp, 0o755)
+    public = os.path.join(tmp, "public.pcap")
+    with open(src, "rb") as a, open(public, "wb") as b:
+        b.write(a.read())
+    os.chmod(public, 0o644)
+    with Pktd(pktd, config=conf) as d2:
+        env = dict(os.environ, PKTD_SOCKET=d2.socket)
+
+        def run(*args):
+            return subprocess.run([pktctl, *args], env=env, capture_output=True, text=True,
+                                  timeout=CMD_TIMEOUT, preexec_fn=as_nobody)
+        r = run("watch", "-r", public, "-c", "2")
+        check(r.returncode == 0 and len(r.stdout.splitlines()) == 2,
+              "capture role: watch -r on a file the user may read", f"{r.returncode}\n{r.stderr}")
+        r = run("watch", "-r", mine)
+        check(r.returncode == 1 and "Permission denied" in r.stderr and not r.stdout,
+              "watch -r on a file only root may read, as nobody: refused by pktctl's own open (pktd, root, never opens it)",
+              f"{r.returncode}\n{r.stderr}")
+        r = run("send", "-i", "lo", "ip(dst=127.0.0.1)/icmp(type=8)/echo(id=4670)")
+        check(r.returncode == 1 and "PermissionDenied" in r.stderr,
+              "capture role only: send is PermissionDenied, exit 1", f"{r.returncode}\n{r.stderr}")
+        r = run("sr", "-i", "lo", "--timeout", "0.3", "ip(dst=127.0.0.1)/icmp(type=8)/echo(id=4670)")
+        check(r.returncode == 2 and "PermissionDenied" in r.stderr,
+              "capture role only: sr is PermissionDenied, exit 2", f"{r.returncode}\n{r.stderr}")
+
+
 def main():
     enter_private_netns()
     pktd = find_pktd()
@@ -559,6 +604,7 @@ def main():
             lambda: test_fake_sr_and_replay_params(ctl, tmp),
             lambda: test_fake_sr_reply_lines(ctl, tmp),
             lambda: test_watch_when_pktd_stops(pktd, pktctl),
+            lambda: test_roles_and_file_rights(pktd, pktctl, tmp),
         ]
         for t in tests:
             try:
