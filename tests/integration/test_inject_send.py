@@ -6,7 +6,8 @@ captured in namespace B with a raw socket (inject_peer.py), byte for byte, with 
   - layer 2 frames arrive at the peer exactly as Send returned them; count repeats the list;
   - layer 3 IPv4 and IPv6 packets get their link header from A's kernel, and the sources the client
     left out are the interface's own (MAC, IPv4, IPv6), with valid checksums;
-  - intervalMs paces the packets (gaps measured at the peer);
+  - intervalMs paces the packets (gaps measured at the peer); closing the connection mid-Send stops
+    it and frees its socket;
   - a passed pcap file (SCM_RIGHTS) is replayed with its original timing, at a pps rate, and at top
     speed, the gaps measured at the peer; a replay at top speed is paced by the rate limit;
   - the rate limit: a list that can never fit the buckets is LimitExceeded before anything is sent
@@ -226,6 +227,24 @@ def test_interval_paces_the_packets_at_the_peer(ns, d):
     g = gaps_ms(frames)
     assert all(80 <= x <= 200 for x in g), "gaps %s ms, want about 100" % g
     assert 0.38 <= took < 5, "took %.2f s" % took
+
+
+def test_closing_mid_send_stops_it_and_frees_its_socket(ns, d):
+    m = marker("cancel")
+    base = D.wait_fds(D.fds())
+    peer = Peer(m, 100, seconds=4)
+    c = D.connect(30)
+    c.call(SEND, {"interface": NS.veth_a, "count": 100, "intervalMs": 50,
+                  "packets": [{"spec": udp_l2(m)}]})
+    time.sleep(0.5)
+    assert D.fds() >= base + 2, "the Send holds a connection and a socket"
+    c.close()
+    n = D.wait_fds(base)
+    assert n <= base, "pktd has %d fds after the client left, %d before" % (n, base)
+    got = len(peer.frames())
+    # about 10 went out in the half second; none after the close
+    assert 5 <= got <= 20, "%d packets arrived, want the ~10 sent before the close" % got
+    D.assert_alive()
 
 
 # ------------------------------------------------------------------------------------------------
