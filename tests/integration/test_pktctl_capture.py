@@ -189,6 +189,8 @@ def test_watch_usage_and_missing_file(ctl):
     r = ctl.run("watch", "-r", "/nonexistent/x.pcap")
     check(r.returncode == 1 and "/nonexistent/x.pcap" in r.stderr,
           "watch -r of a missing file: exit 1 naming it", r.stderr)
+    r = ctl.run("watch", "-r", "/tmp")
+    check(r.returncode == 1 and "Is a directory" in r.stderr, "watch -r of a directory: exit 1, said so", r.stderr)
     r = ctl.run("watch", "-i", "lo", "--json", "-w", "/tmp/x.pcap")
     check(r.returncode == 2, "watch --json with -w: exit 2", r.stderr)
 

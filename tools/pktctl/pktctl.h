@@ -153,6 +153,11 @@ struct json_object *pktctl_spec_packets(int argc, char **argv, int from);
 /* Parses a whole number from 0 to @max for option @opt. Returns 0, or -EINVAL after saying why. */
 int pktctl_parse_uint(const char *opt, const char *text, uint64_t max, uint64_t *ret);
 
+/* Opens the capture file @path (- for standard input) with the caller's own rights, to pass its
+ * descriptor to pktd. Returns the descriptor (STDIN_FILENO for -) or -errno (-EISDIR for a
+ * directory). */
+int pktctl_open_capture(const char *path);
+
 /* Says on stderr why the connection failed during @method (@r from libpktclient). */
 void pktctl_live_report_io(const char *method, int r);
 

@@ -383,9 +383,9 @@ pktctl_replay_main(int argc, char **argv)
         }
         path = argv[optind];
         /* Opened here, with the caller's rights; pktd gets the descriptor, never the path. */
-        fd = strcmp(path, "-") == 0 ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        fd = pktctl_open_capture(path);
         if (fd < 0) {
-                pktctl_err("cannot read %s: %s", path, strerror(errno));
+                pktctl_err("cannot read %s: %s", path, strerror(-fd));
                 return PKTCTL_EXIT_FAIL;
         }
         req = json_object_new_object();

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -113,6 +114,25 @@ pktctl_live_next(struct pktc *c, int sigfd, struct pktc_reply *ret)
                 /* Other errors come out of pktc_reply_next() once the replies before them are
                  * taken. */
         }
+}
+
+int
+pktctl_open_capture(const char *path)
+{
+        struct stat st;
+        int fd;
+
+        if (strcmp(path, "-") == 0)
+                return STDIN_FILENO;
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        /* pktd takes files and pipes only; say what else it is here, by its name. */
+        if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
+                (void)close(fd);
+                return -EISDIR;
+        }
+        return fd;
 }
 
 struct json_object *
@@ -603,10 +623,9 @@ pktctl_watch_main(int argc, char **argv)
         if (wa.rfile) {
                 /* Opened here, with the caller's rights; pktd gets the descriptor, never the
                  * path. */
-                fd = strcmp(wa.rfile, "-") == 0 ? STDIN_FILENO
-                                                : open(wa.rfile, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+                fd = pktctl_open_capture(wa.rfile);
                 if (fd < 0) {
-                        pktctl_err("cannot read %s: %s", wa.rfile, strerror(errno));
+                        pktctl_err("cannot read %s: %s", wa.rfile, strerror(-fd));
                         free(params);
                         return PKTCTL_EXIT_FAIL;
                 }
