@@ -75,9 +75,33 @@
 /* The largest snap length (libpcap's MAXIMUM_SNAPLEN): the default, and the cap. */
 #define PKTD_SNAPLEN_MAX 262144
 
-/* FUSE's f_type: a file on a FUSE mount is served by a user process, which could make our read()
- * block the whole loop; such files are refused. */
-#define PKTD_FUSE_SUPER_MAGIC 0x65735546
+/* File systems whose "regular files" pktd refuses to read for a client (statfs f_type): FUSE
+ * (served by a user process, which could make our read() block the whole loop) and the kernel's
+ * pseudo file systems, whose files can block (trace_pipe), change as they are read, or have side
+ * effects when read. A capture file lives on a real file system or in a memfd. */
+static const unsigned long refused_fs[] = {
+        0x65735546, /* FUSE */
+        0x9fa0,     /* proc */
+        0x62656572, /* sysfs */
+        0x64626720, /* debugfs */
+        0x74726163, /* tracefs */
+        0x63677270, /* cgroup2 */
+        0x27e0eb,   /* cgroup */
+        0x73636673, /* securityfs */
+        0xcafe4a11, /* bpf */
+        0x62656570, /* configfs */
+        0x42494e4d, /* binfmt_misc */
+        0x6e736673, /* nsfs */
+};
+
+static bool
+fs_refused(unsigned long f_type)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(refused_fs); i++)
+                if (refused_fs[i] == f_type)
+                        return true;
+        return false;
+}
 
 struct pool;
 
@@ -694,12 +718,12 @@ file_open(struct sub *s, int64_t index, const char *filter, int snaplen, struct 
         if (fd < 0)
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
                                       "not a regular file");
-        /* Only regular files: reading a pipe (or a FUSE file) could block the loop on whoever
-         * writes it. Readable, too. */
+        /* Only regular files on real file systems: reading a pipe (or a FUSE file) could block the
+         * loop on whoever writes it. Readable, too. */
         fl = fcntl(fd, F_GETFL);
         if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fl < 0 ||
             (fl & O_ACCMODE) == O_WRONLY || fstatfs(fd, &sfs) < 0 ||
-            sfs.f_type == PKTD_FUSE_SUPER_MAGIC) {
+            fs_refused((unsigned long)sfs.f_type)) {
                 (void)close(fd);
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
                                       "not a readable regular file on a local file system");

@@ -16,8 +16,8 @@ What must hold:
 - count ends the stream with reason "count"; snaplen cuts caplen;
 - a filter ("udp port 53", "icmp") delivers exactly what `tcpdump -r FILE -nn FILTER` prints;
 - a bad filter is BadFilter with libpcap's message and nothing streamed; no more:true is
-  ExpectedMore; both or neither source, a missing descriptor, a socket, a pipe and a text file are
-  InvalidParameter; the connection goes on after each;
+  ExpectedMore; both or neither source, a missing descriptor, a socket, a pipe, a /proc file and a
+  text file are InvalidParameter; the connection goes on after each;
 - a call pipelined behind a stream is answered after the stream's totals;
 - a subscriber that stops reading a 1,000,000-packet file: pktd's RSS stays under a bound while the
   stream waits (back-pressure), and when reading resumes every packet arrives, in order, none lost;
@@ -233,6 +233,13 @@ def test_errors(d):
             os.close(wp)
             check("a pipe (could block pktd): InvalidParameter fileDescriptor",
                   r.get("error") == "org.varlink.service.InvalidParameter", r)
+            proc = os.open("/proc/self/status", os.O_RDONLY | os.O_CLOEXEC)
+            s.subscribe({"fileDescriptor": 0}, fds=[proc])
+            os.close(proc)
+            r = s.recv()
+            check("a file of a pseudo file system (/proc): InvalidParameter fileDescriptor",
+                  r.get("error") == "org.varlink.service.InvalidParameter"
+                  and r["parameters"].get("parameter") == "fileDescriptor", r)
             txt = os.open(os.path.abspath(__file__), os.O_RDONLY | os.O_CLOEXEC)
             s.subscribe({"fileDescriptor": 0}, fds=[txt])
             os.close(txt)
