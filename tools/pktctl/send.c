@@ -106,21 +106,24 @@ send_usage(FILE *f, bool is_replay)
                 fputs("Usage: pktctl replay -i IFACE [OPTIONS] FILE\n"
                       "\n"
                       "Has pktd send the packets of the capture FILE (pcap or pcapng; - for\n"
-                      "standard input) on IFACE, as tcpreplay does: pktctl opens FILE and passes the\n"
-                      "descriptor (io.pktd.Inject.Send). By default with the file's own timing.\n"
+                      "standard input) on IFACE, as tcpreplay does: pktctl opens FILE and\n"
+                      "passes the descriptor (io.pktd.Inject.Send). By default with the\n"
+                      "file's own timing.\n"
                       "\n"
                       "Options:\n"
                       "  -i, --interface IFACE  the interface to send on\n"
                       "      --pps N       send N packets per second\n"
-                      "      --topspeed    send as fast as pktd can (the rate limit still applies)\n",
+                      "      --topspeed    send as fast as pktd can (the rate limit still\n"
+                      "                    applies)\n",
                       f);
         else
                 fputs("Usage: pktctl send -i IFACE [OPTIONS] SPEC...\n"
                       "\n"
-                      "Has pktd build each SPEC (as 'pktctl build' reads it) and send it on IFACE\n"
-                      "(io.pktd.Inject.Send); prints the packets as sent, after auto fields. A SPEC\n"
-                      "starting with ip or ip6 is sent on layer 3 (the kernel adds the link header\n"
-                      "and routes it), any other on layer 2, unless --l2 or --l3 says.\n"
+                      "Has pktd build each SPEC (as 'pktctl build' reads it) and send it on\n"
+                      "IFACE (io.pktd.Inject.Send); prints the packets as sent, after auto\n"
+                      "fields. A SPEC starting with ip or ip6 is sent on layer 3 (the kernel\n"
+                      "adds the link header and routes it), any other on layer 2, unless --l2\n"
+                      "or --l3 says.\n"
                       "\n"
                       "Options:\n"
                       "  -i, --interface IFACE  the interface to send on\n"
@@ -269,6 +272,15 @@ send_call(const struct send_opts *o, const char *params, int fd, struct json_obj
         return *ret ? PKTCTL_EXIT_OK : PKTCTL_EXIT_FAIL;
 }
 
+/* The protocol to dissect sent bytes from: @first, or for -1 IPv4 or IPv6 by the version nibble. */
+static unsigned
+first_proto(int first, const uint8_t *bytes)
+{
+        if (first >= 0)
+                return (unsigned)first;
+        return bytes[0] >> 4 == 6 ? PKT_PROTO_IP6 : PKT_PROTO_IP;
+}
+
 /* Prints the packets pktd sent (base64 in @packets) as summaries, or hex, dissected from @first
  * (-1: IPv4 or IPv6 by the version nibble, for layer 3). */
 static void
@@ -295,7 +307,7 @@ print_sent(const struct send_opts *o, struct json_object *packets, int first)
                         /* As 'pktctl build --hex' prints it: no quotes. */
                         for (size_t k = 0; k < n; k++)
                                 pktp_buf_printf(&b, "%02x", bytes[k]);
-                } else if (n > 0 && pkt_parse(&p, (unsigned)(first >= 0 ? first : bytes[0] >> 4 == 6 ? PKT_PROTO_IP6 : PKT_PROTO_IP), bytes, n, n) == 0) {
+                } else if (n > 0 && pkt_parse(&p, first_proto(first, bytes), bytes, n, n) == 0) {
                         pktp_packet_summary(&b, &p);
                 } else {
                         pktp_buf_printf(&b, "%zu bytes:", n);

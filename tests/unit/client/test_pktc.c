@@ -913,7 +913,8 @@ nested_reply(unsigned depth, bool is_pktd_shape)
         char *s = malloc(depth * 6 + 64), *p = s;
 
         assert_non_null(s);
-        p += sprintf(p, "%s", is_pktd_shape ? "{\"parameters\":" : "{\"continues\":false,\"parameters\":");
+        p += sprintf(p, "%s",
+                     is_pktd_shape ? "{\"parameters\":" : "{\"continues\":false,\"parameters\":");
         for (unsigned i = 1; i < depth; i++)
                 p += sprintf(p, "{\"a\":");
         p += sprintf(p, "{}");
