@@ -178,7 +178,29 @@ stream_answers(struct sr_job *j)
         return r == -ECANCELED || r == -ENOBUFS ? -ECANCELED : 0;
 }
 
-/* The last reply, and the end of the job. */
+/* The last reply's parameters for @res in @form into @b. */
+static void
+final_write(struct pktp_buf *b, const struct pkt_sr_result *res, enum pktp_form form, uint64_t sent)
+{
+        pktp_buf_puts(b, "{\"answered\":[");
+        for (size_t i = 0; i < res->n_answers; i++) {
+                if (i)
+                        pktp_buf_putc(b, ',');
+                answer_write(b, &res->answers[i], form);
+        }
+        pktp_buf_puts(b, "],\"unanswered\":[");
+        for (size_t i = 0; i < res->n_unanswered; i++) {
+                pktp_buf_puts(b, i ? ",{\"probe\":" : "{\"probe\":");
+                pktp_buf_u64(b, res->unanswered[i]);
+                pktp_buf_putc(b, '}');
+        }
+        pktp_buf_puts(b, "],\"sent\":");
+        pktp_buf_u64(b, sent);
+        pktp_buf_putc(b, '}');
+}
+
+/* The last reply, and the end of the job. When the answers in the form asked for do not fit the
+ * output buffer, they come as summaries (a line each) rather than not at all. */
 static void
 sr_finish(struct sr_job *j)
 {
@@ -195,21 +217,11 @@ sr_finish(struct sr_job *j)
                 return;
         }
         pktp_buf_init(&b, j->d->conf->limits.output_buffer);
-        pktp_buf_puts(&b, "{\"answered\":[");
-        for (size_t i = 0; i < res.n_answers; i++) {
-                if (i)
-                        pktp_buf_putc(&b, ',');
-                answer_write(&b, &res.answers[i], j->form);
+        final_write(&b, &res, j->form, j->sent);
+        if (b.err == -EMSGSIZE && j->form != PKTP_FORM_SUMMARY) {
+                pktp_buf_reset(&b);
+                final_write(&b, &res, PKTP_FORM_SUMMARY, j->sent);
         }
-        pktp_buf_puts(&b, "],\"unanswered\":[");
-        for (size_t i = 0; i < res.n_unanswered; i++) {
-                pktp_buf_puts(&b, i ? ",{\"probe\":" : "{\"probe\":");
-                pktp_buf_u64(&b, res.unanswered[i]);
-                pktp_buf_putc(&b, '}');
-        }
-        pktp_buf_puts(&b, "],\"sent\":");
-        pktp_buf_u64(&b, j->sent);
-        pktp_buf_putc(&b, '}');
         pkt_sr_result_done(&res);
         if (b.err) {
                 (void)pktp_error_set(&err, PKTP_ERR_LIMIT_EXCEEDED, "outputBuffer",

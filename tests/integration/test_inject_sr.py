@@ -14,6 +14,7 @@ libpkt's matcher:
   - a client that closes mid-sr leaves no socket behind (pktd's fd count back to its baseline), and
     neither does one that completes;
   - an interface going down mid-sr ends it with the answers it had (logged), not an error;
+  - answers whose layers do not fit the output buffer come as summaries, not as an error;
   - on layer 3 the probes of one call are one IP version.
 
     python3 tests/integration/test_inject_sr.py build/daemon/pktd        # as root; 77 otherwise
@@ -197,6 +198,23 @@ def test_interface_going_down_mid_sr_ends_it_with_the_answers_so_far(ns, d):
         assert A_IP4 in addrs and A_IP6 in addrs, addrs
     finally:
         icmp_off(False)
+
+
+def test_answers_too_big_for_the_output_buffer_come_as_summaries(ns, d):
+    with ns.daemon(cfg({"outputBuffer": 65536})) as d2:
+        # 300 answers: about 13 KB of frames (under a quarter of the buffer, what an sr stores),
+        # some 160 KB as layers, some 45 KB as summaries
+        probes = [{"spec": "ip(src=%s,dst=%s)/icmp()/echo(id=0x77,seq=%d)" % (A_IP4, B_IP4, i)}
+                  for i in range(300)]
+        with d2.connect(30) as c:
+            p = ok(netns.sr(c, {"interface": NS.veth_a, "layer": "l3", "packets": probes,
+                                "timeoutMs": 1000, "output": "layers"}))
+    assert p["sent"] == 300 and len(p["answered"]) + len(p["unanswered"]) == 300, p
+    assert len(p["answered"]) >= 200, "%d answered" % len(p["answered"])
+    for a in p["answered"]:
+        rep = a["reply"]
+        assert "summary" in rep and "layers" not in rep, rep
+        assert "echo" in rep["summary"], rep
 
 
 def test_layer3_probes_of_one_call_are_one_ip_version(ns, d):
