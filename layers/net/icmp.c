@@ -136,8 +136,8 @@ reply_type(uint8_t type)
 /*
  * Does the IPv4 datagram quoted by error @rep (layer @pi) come from request @req, whose layer @ri
  * sits above its IPv4 header? Compares what routers leave alone: source, destination, protocol and
- * id of the IP header, and the first 8 bytes after it (ports or ICMP id/seq; RFC 792 quotes at
- * least those).
+ * id of the IP header (unless the request left the id to the kernel), and the first 8 bytes after
+ * it (ports or ICMP id/seq; RFC 792 quotes at least those).
  */
 static bool
 quote_matches(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
@@ -156,7 +156,11 @@ quote_matches(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
 
         if (q_hl < IP_HDR_MIN || q_hl > li->len || a_hl != q_hl)
                 return false;
-        if (memcmp(a + 12, q + 12, 8) != 0 || a[9] != q[9] || memcmp(a + 4, q + 4, 2) != 0)
+        if (memcmp(a + 12, q + 12, 8) != 0 || a[9] != q[9])
+                return false;
+        /* An id of 0 leaves the choice to the kernel: Linux fills it in on a raw IP_HDRINCL socket
+         * (raw_send_hdrinc), so the quote carries an id the request never had. */
+        if ((q[4] | q[5]) != 0 && memcmp(a + 4, q + 4, 2) != 0)
                 return false;
         /* The request's own length, not the link's padding after it. */
         uint32_t q_len = MIN(li->len, (uint32_t)(q[2] << 8 | q[3]));

@@ -285,6 +285,27 @@ test_icmp_error_with_other_port_or_id_does_not_answer(void **state)
         assert_true(pkt_answers(&q, &r));
 }
 
+/* Regression: sr of a UDP probe over a raw socket went unanswered on Linux: the probe's IP id was 0,
+ * the kernel filled one in, and the port unreachable quoting it was not matched. */
+static void
+test_icmp_error_answers_request_whose_ip_id_the_kernel_chose(void **state)
+{
+        uint8_t a[128], b[128];
+        struct pkt q, r;
+        (void)state;
+
+        size_t n = tu_hex(req_udp_hex, a, sizeof(a));
+        a[4] = a[5] = 0; /* the request as built: id left to the kernel */
+        pkt_init(&q);
+        assert_int_equal(pkt_parse(&q, PKT_PROTO_IP, a, n, n), 0);
+        parse_hex(&r, unreach_udp_hex, b, sizeof(b)); /* quotes id 0x1111 */
+        assert_true(pkt_answers(&q, &r));
+        /* the rest of the quote still has to match */
+        a[23] = 54;
+        assert_int_equal(pkt_parse(&q, PKT_PROTO_IP, a, n, n), 0);
+        assert_false(pkt_answers(&q, &r));
+}
+
 /* Regression: the request's link padding (Ethernet pads to 60 bytes) was compared with the quote as
  * if it were transport bytes, so an error about a short datagram answered nothing. */
 static void
@@ -679,6 +700,7 @@ main(void)
                 cmocka_unit_test(test_icmp_echo_reply_answers_request_with_same_id_and_seq),
                 cmocka_unit_test(test_icmp_echo_reply_with_other_seq_does_not_answer),
                 cmocka_unit_test(test_icmp_error_answers_the_quoted_request),
+                cmocka_unit_test(test_icmp_error_answers_request_whose_ip_id_the_kernel_chose),
                 cmocka_unit_test(test_icmp_error_with_other_port_or_id_does_not_answer),
                 cmocka_unit_test(test_icmp_error_answers_request_despite_link_padding),
                 cmocka_unit_test(test_icmp_time_exceeded_answers_an_echo_request),
