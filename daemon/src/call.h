@@ -91,7 +91,9 @@ bool pktd_call_wants_more(const struct pktd_call *a);
 
 /* Runs @fn(@ud) once when the call is cancelled (the connection closed or is closing); the call is
  * freed right after @fn returns, so @fn frees the owner's state and must not touch @a again. Not
- * run for a call that ended with a reply or an error. */
+ * run for a call that ended with a reply or an error. Inside @fn, pktd_call_reply() with
+ * continues=false is accepted once when pktd itself is closing a connection it can still write to
+ * (SIGTERM, a revoked role: a last word such as totals) and refused (-ECANCELED) otherwise. */
 void pktd_call_on_cancel(struct pktd_call *a, void (*fn)(void *ud), void *ud);
 
 /* Bytes queued on the call's connection and not yet written to the client. */

@@ -285,10 +285,23 @@ sub_free(struct sub *s)
         free(s);
 }
 
+static void write_totals(struct sub *s, enum sub_reason why);
+
+/* on_cancel. When pktd itself closes a connection it can still write to (SIGTERM, a revoked role),
+ * the call takes one last reply: the totals, reason "cancelled". Otherwise (the client closed) the
+ * reply is refused, harmlessly. Blocks of packets are always flushed at the end of the callback
+ * that filled them, so none is pending here. */
 static void
 sub_cancelled(void *ud)
 {
-        sub_free(ud);
+        struct sub *s = ud;
+
+        if (!s->broken && (!s->cur || s->cur->len == 0)) {
+                write_totals(s, SUB_CANCELLED);
+                if (!s->frame.err)
+                        (void)pktd_call_reply(s->a, s->frame.data, s->frame.len, false);
+        }
+        sub_free(s);
 }
 
 static void
@@ -357,13 +370,12 @@ sub_reply(struct sub *s, const struct pktp_buf *b)
 }
 
 /* The last reply: totals. Frees @s. */
+/* Writes the totals reply into s->frame. */
 static void
-sub_finish(struct sub *s, enum sub_reason why)
+write_totals(struct sub *s, enum sub_reason why)
 {
         struct pktp_buf *b = &s->frame;
 
-        if (s->broken || sub_flush(s) < 0)
-                return; /* on_cancel will free */
         sub_read_kernel_drops(s);
         pktp_buf_reset(b);
         pktp_buf_printf(b,
@@ -372,7 +384,16 @@ sub_finish(struct sub *s, enum sub_reason why)
                         (unsigned long long)s->packets, (unsigned long long)s->bytes,
                         (unsigned long long)s->kernel_drops, (unsigned long long)s->daemon_drops,
                         reason_names[why]);
-        (void)pktd_call_reply(s->a, b->data, b->len, false); /* ends the call, in any case */
+}
+
+/* The last reply: totals. Frees @s. */
+static void
+sub_finish(struct sub *s, enum sub_reason why)
+{
+        if (s->broken || sub_flush(s) < 0)
+                return; /* on_cancel will free */
+        write_totals(s, why);
+        (void)pktd_call_reply(s->a, s->frame.data, s->frame.len, false); /* ends it, in any case */
         s->a = NULL;
         sub_free(s);
 }

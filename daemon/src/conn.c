@@ -49,13 +49,15 @@
 
 static void conn_arm_timer(struct pktd_conn *c);
 static void conn_kill(struct pktd_conn *c);
-static void call_cancel(struct pktd_call *a);
+static void call_cancel(struct pktd_call *a, bool last_word);
 
 struct pktd_call {
         struct pktd_conn *c;
         const char *method; /* the method table's name (static storage) */
         bool more, oneway;
         bool cancelling; /* on_cancel is running: replies are refused, the free is ours */
+        bool last_word;  /* ... except one last reply (continues false): pktd is closing a
+                          * connection that can still be written to (SIGTERM, revoked role) */
         void (*on_cancel)(void *ud);
         void *cancel_ud;
         void (*on_drain)(void *ud);
@@ -103,7 +105,7 @@ pktd_conn_free(struct pktd_conn *c)
                 return NULL;
         d = c->d;
         if (c->head)
-                call_cancel(c->head);
+                call_cancel(c->head, false);
         close_fds(c->frame_fds, &c->n_frame_fds);
         for (size_t i = 0; i < ARRAY_SIZE(c->fd_frames); i++)
                 close_fds(c->fd_frames[i].fds, &c->fd_frames[i].n);
@@ -298,7 +300,7 @@ handle_frame(struct pktd_conn *c, const char *frame, size_t len)
                 struct pktd_call *a = c->head;
 
                 a->on_cancel = NULL;
-                call_cancel(a);
+                call_cancel(a, false);
         }
         if (r > 0)
                 r = 0;
@@ -545,7 +547,7 @@ waiting_overflow(struct pktd_conn *c)
         pktd_log(LOG_INFO, "client %llu (uid %u): more than %d calls or %zu bytes waiting behind a "
                  "streaming call; closing", (unsigned long long)c->id, (unsigned)c->uid,
                  PKTD_CALL_WAITING_MAX, c->d->conf->limits.frame_size);
-        call_cancel(c->head);
+        call_cancel(c->head, false);
         (void)pktp_error_set(&err, PKTP_ERR_LIMIT_EXCEEDED, "waitingCalls",
                              "more than %d calls waiting behind a streaming call",
                              PKTD_CALL_WAITING_MAX);
@@ -589,7 +591,7 @@ read_cb(evutil_socket_t fd, short what, void *arg)
                 struct pktp_error err;
 
                 if (c->head)
-                        call_cancel(c->head);
+                        call_cancel(c->head, false);
                 (void)pktp_error_set(&err, PKTP_ERR_PROTOCOL_ERROR, NULL,
                                      "at most %d file descriptors with one call, and with at most "
                                      "%d calls at a time", PKTD_CALL_FDS_MAX,
@@ -727,8 +729,9 @@ resume_cb(evutil_socket_t fd, short what, void *arg)
                 return;
         }
         if (c->closing) {
+                /* SIGTERM or a revoked role: the head may say its last word (totals) */
                 if (c->head)
-                        call_cancel(c->head);
+                        call_cancel(c->head, true);
                 conn_flush(c);
         } else if (!c->head) {
                 conn_process(c);
@@ -777,13 +780,14 @@ call_free(struct pktd_call *a)
 }
 
 static void
-call_cancel(struct pktd_call *a)
+call_cancel(struct pktd_call *a, bool last_word)
 {
         void (*fn)(void *) = a->on_cancel;
 
         if (a->cancelling)
                 return;
         a->cancelling = true;
+        a->last_word = last_word && !a->c->dead;
         a->on_cancel = NULL;
         a->on_drain = NULL;
         if (fn)
@@ -826,8 +830,14 @@ call_queue(struct pktd_call *a, const char *params, size_t len, bool continues)
         struct pktd_conn *c = a->c;
         const struct pktd_limits *lim = &c->d->conf->limits;
 
-        if (a->cancelling || c->dead || c->closing)
+        if (c->dead)
                 return -ECANCELED;
+        if (a->cancelling || c->closing) {
+                /* one last reply when pktd closes a writable connection, nothing else */
+                if (!(a->cancelling && a->last_word && !continues))
+                        return -ECANCELED;
+                a->last_word = false;
+        }
         if (a->oneway)
                 return 0;
         if (!params || !len) {

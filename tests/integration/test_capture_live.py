@@ -19,7 +19,8 @@ What must hold:
 - a subscriber that reads nothing while 200,000 UDP datagrams cross lo: pktd stops reading (its RSS
   stays bounded), the kernel drops and counts, "drops" replies report it (kernel > 0), and when
   reading resumes the stream continues with later packets; totals carry the kernel drops;
-- closing mid-capture frees the handle: pktd's fds return to the baseline.
+- closing mid-capture frees the handle: pktd's fds return to the baseline;
+- SIGTERM with a stream open ends it with totals (reason "cancelled"), and pktd exits 0.
 """
 
 import json
@@ -283,7 +284,19 @@ def main():
                 fn()
             except Exception as e:
                 check(f"{name} ran", False, repr(e))
+        # SIGTERM with a stream open: it ends with totals, reason cancelled, then pktd exits
+        s = Stream(d.socket)
+        s.subscribe({"interface": "lo", "filter": "udp port 9"})
+        ack = s.recv_frame(10)
         rc = d.stop()
+        try:
+            frames = s.read_all(timeout=5)
+        except Exception as e:
+            frames = [repr(e).encode()]
+        s.close()
+        last = params_of(frames[-1]).get("totals", {}) if frames and frames[-1][:1] == b"{" else {}
+        check("SIGTERM ends an open stream with totals, reason cancelled",
+              ack is not None and last.get("reason") == "cancelled", frames[-1:])
         check("pktd exits 0 on SIGTERM (no crash, no leak report)", rc == 0,
               f"exit {rc}: {d.stderr[-2000:]}")
     if failures:

@@ -47,6 +47,8 @@ static struct {
         int take[PKTD_CALL_FDS_MAX]; /* result of take_fd for each index, when asked */
         unsigned n_take;             /* indexes to take at the call */
         unsigned n_fds;
+        bool say_bye;                /* on_cancel tries a last reply */
+        int bye_more, bye_last;      /* what pktd_call_reply returned for continues / last */
 } T;
 
 static void
@@ -54,6 +56,10 @@ on_cancel(void *ud)
 {
         (void)ud;
         T.cancels++;
+        if (T.say_bye) {
+                T.bye_more = pktd_call_reply(T.a, "{\"more\":1}", 10, true);
+                T.bye_last = pktd_call_reply(T.a, "{\"bye\":1}", 9, false);
+        }
         T.a = NULL;
 }
 
@@ -338,6 +344,51 @@ test_stream_closing_the_connection_cancels_once(void **state)
         assert_int_equal(T.cancels, 1);
         assert_null(T.a);
         assert_int_equal(f->d.n_conns, 0); /* freed: ASan reports anything left */
+        fixture_free(f);
+}
+
+static void
+test_stream_shutdown_cancels_with_one_last_reply(void **state)
+{
+        struct fixture *f = fixture_new(conf_default, 0);
+
+        (void)state;
+        client_call(f, "{\"method\":\"" STREAM_METHOD "\",\"more\":true}");
+        pump(f, 200, 0);
+        assert_non_null(T.a);
+        assert_int_equal(pktd_call_reply(T.a, "{\"n\":1}", 7, true), 0);
+        T.say_bye = true;
+        pktd_conn_shutdown(f->d.conns); /* SIGTERM */
+        pump(f, 2000, 0);
+        assert_true(f->eof);
+        assert_int_equal(T.cancels, 1);
+        assert_int_equal(T.bye_more, -ECANCELED);
+        assert_int_equal(T.bye_last, 0);
+        assert_int_equal(replies(f), 2);
+        assert_string_equal(reply(f, 1), "{\"parameters\":{\"bye\":1}}");
+        assert_int_equal(f->d.n_conns, 0);
+        fixture_free(f);
+}
+
+static void
+test_stream_client_close_cancels_without_a_last_reply(void **state)
+{
+        struct fixture *f = fixture_new(conf_default, 0);
+
+        (void)state;
+        client_call(f, "{\"method\":\"" STREAM_METHOD "\",\"more\":true}");
+        pump(f, 200, 0);
+        assert_non_null(T.a);
+        T.say_bye = true;
+        close(f->peer);
+        f->peer = -1;
+        for (int i = 0; i < 200 && f->d.n_conns; i++) {
+                (void)event_base_loop(f->d.base, EVLOOP_NONBLOCK);
+                (void)poll(NULL, 0, 2);
+        }
+        assert_int_equal(T.cancels, 1);
+        assert_int_equal(T.bye_last, -ECANCELED);
+        assert_int_equal(f->d.n_conns, 0);
         fixture_free(f);
 }
 
@@ -708,6 +759,8 @@ main(void)
                         test_stream_call_arriving_while_one_streams_waits_and_is_answered_after_it),
                 cmocka_unit_test(test_stream_second_stream_waits_for_the_first),
                 cmocka_unit_test(test_stream_closing_the_connection_cancels_once),
+                cmocka_unit_test(test_stream_shutdown_cancels_with_one_last_reply),
+                cmocka_unit_test(test_stream_client_close_cancels_without_a_last_reply),
                 cmocka_unit_test(test_stream_error_ends_the_call_and_counts),
                 cmocka_unit_test(test_stream_half_close_lets_the_call_finish_then_closes),
                 cmocka_unit_test(test_stream_producer_is_told_when_output_drains),
