@@ -65,9 +65,10 @@ struct sr_job {
         uint8_t *buf;
         enum pktp_form form;
         bool streaming;     /* more:true: answers leave as they come */
-        bool stream_paused; /* the client is not reading: the rest go in the last reply only */
+        bool stream_paused; /* the client is not reading: wait for its queue to drain */
         size_t n_streamed;  /* answers sent as they came */
         size_t stream_high; /* streamHighWater when the call started */
+        size_t stream_low;  /* streamLowWater when the call started */
         uint64_t sent;      /* sends, retries included */
         uint64_t pps, bps;
         bool counted; /* counted in the uid's running sr */
@@ -140,8 +141,12 @@ answer_write(struct pktp_buf *b, const struct pkt_sr_answer *a, enum pktp_form f
         pkt_done(&p);
 }
 
-/* Sends the answers matched since the last call as {"answer":...} replies. Returns 0 or
- * -ECANCELED (the connection is going: stop). */
+static void sr_drain_cb(void *ud);
+
+/* Sends the answers matched and not yet streamed as {"answer":...} replies. A client that does not
+ * read makes it pause above streamHighWater (pktd does not queue without bound for it) and resume
+ * below streamLowWater; whatever is still unstreamed when the sr ends is in the last reply anyway.
+ * Returns 0 or -ECANCELED (the connection is going: stop). */
 static int
 stream_answers(struct sr_job *j)
 {
@@ -150,18 +155,14 @@ stream_answers(struct sr_job *j)
         struct pktp_buf b;
         int r = 0;
 
-        as = pkt_sr_answers(j->sr, &n);
-        if (!j->streaming || j->stream_paused) {
-                j->n_streamed = n;
+        if (!j->streaming || j->stream_paused)
                 return 0;
-        }
+        as = pkt_sr_answers(j->sr, &n);
         pktp_buf_init(&b, j->d->conf->limits.output_buffer);
         for (; j->n_streamed < n; j->n_streamed++) {
-                /* A client that does not read gets the rest in the last reply only: pktd does
-                 * not queue without bound for it. */
                 if (pktd_call_queued(j->call) > j->stream_high) {
                         j->stream_paused = true;
-                        j->n_streamed = n;
+                        pktd_call_on_drain(j->call, j->stream_low, sr_drain_cb, j);
                         break;
                 }
                 pktp_buf_reset(&b);
@@ -176,6 +177,15 @@ stream_answers(struct sr_job *j)
         }
         pktp_buf_done(&b);
         return r == -ECANCELED || r == -ENOBUFS ? -ECANCELED : 0;
+}
+
+static void
+sr_drain_cb(void *ud)
+{
+        struct sr_job *j = ud;
+
+        j->stream_paused = false;
+        (void)stream_answers(j);
 }
 
 /* The last reply's parameters for @res in @form into @b. */
@@ -389,6 +399,7 @@ pktd_inject_send_receive(struct pktd *d, struct pktd_conn *c, const struct pktp_
         j->pps = d->conf->inject.packets_per_second;
         j->bps = d->conf->inject.bytes_per_second;
         j->stream_high = lim->stream_high_water;
+        j->stream_low = lim->stream_low_water;
         j->streaming = call->more;
         j->form = PKTP_FORM_SUMMARY;
         v = pktd_inject_param(call, "output");

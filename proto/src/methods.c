@@ -26,6 +26,8 @@
 #define LAYER_NAME_MAX 32
 /* Packets in one Send/SendReceive list: the list is repeated by count, so it need not be long. */
 #define PACKETS_MAX 1024
+/* Probes in one SendReceive: libpkt's PKT_SR_PROBES_MAX. */
+#define SR_PROBES_MAX 4096
 /* An hour: the longest wait between packets or for answers anyone means; a longer one is a typo
  * that would hold the daemon's resources for days. */
 #define MS_MAX 3600000
@@ -88,7 +90,9 @@ static const struct pktp_limit send_limits[] = {
 
 static const struct pktp_limit send_receive_limits[] = {
         { "interface", PKTP_LIMIT_STRING, 1, IFNAME_MAX },
-        { "packets", PKTP_LIMIT_ARRAY, 1, PACKETS_MAX },
+        /* Probes are not repeated: a port or address sweep lists them all. libpkt's matcher takes
+         * at most PKT_SR_PROBES_MAX (4096); pktd.conf's srProbes may lower it. */
+        { "packets", PKTP_LIMIT_ARRAY, 1, SR_PROBES_MAX },
         { "packets[].spec", PKTP_LIMIT_STRING, 0, PKTP_FRAME_MAX },
         { "packets[].layers", PKTP_LIMIT_ARRAY, 1, LAYERS_MAX },
         { "packets[].data", PKTP_LIMIT_STRING, 0, PACKET_BASE64_MAX },

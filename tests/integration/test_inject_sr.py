@@ -15,6 +15,8 @@ libpkt's matcher:
     neither does one that completes;
   - an interface going down mid-sr ends it with the answers it had (logged), not an error;
   - answers whose layers do not fit the output buffer come as summaries, not as an error;
+  - streamed answers the client does not read pause at streamHighWater (pktd's queue for it stays
+    there) and resume when it reads;
   - on layer 3 the probes of one call are one IP version.
 
     python3 tests/integration/test_inject_sr.py build/daemon/pktd        # as root; 77 otherwise
@@ -215,6 +217,38 @@ def test_answers_too_big_for_the_output_buffer_come_as_summaries(ns, d):
         rep = a["reply"]
         assert "summary" in rep and "layers" not in rep, rep
         assert "echo" in rep["summary"], rep
+
+
+def test_a_stream_the_client_does_not_read_pauses_at_the_high_water_and_resumes(ns, d):
+    high = 131072
+    with ns.daemon(cfg({"streamHighWater": high, "streamLowWater": 65536})) as d2:
+        probes = [{"spec": "ip(src=%s,dst=%s)/icmp()/echo(id=0x79,seq=%d)" % (A_IP4, B_IP4, i)}
+                  for i in range(4000)]
+        c = d2.connect(60)
+        try:
+            # multi: the sr runs its whole timeout, so it is still going when the client reads
+            c.call(SR, {"interface": NS.veth_a, "layer": "l3", "packets": probes,
+                        "timeoutMs": 3000, "multi": True, "output": "layers"}, more=True)
+            # not reading: pktd's queue for it stays near the high watermark
+            time.sleep(1.5)
+            with d2.connect(30) as admin:
+                clients = admin.rpc("io.pktd.Daemon.ListClients", {})["parameters"]["clients"]
+            queued = max(x["outputQueued"] for x in clients)
+            assert 0 < queued <= high + 65536, "queued %d with streamHighWater %d" % (queued, high)
+            streamed = 0
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline:
+                r = c.reply(30)
+                assert "error" not in r, r
+                if not r.get("continues"):
+                    break
+                streamed += 1
+            p = r["parameters"]
+        finally:
+            c.close()
+    assert len(p["answered"]) >= 3000, "%d answered" % len(p["answered"])
+    # resumed once the client read: every answer streamed before the last reply
+    assert streamed == len(p["answered"]), (streamed, len(p["answered"]))
 
 
 def test_layer3_probes_of_one_call_are_one_ip_version(ns, d):
