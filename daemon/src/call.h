@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Calls that answer later or more than once (issue 5: Subscribe, Send replays, SendReceive).
  *
- * A handler that cannot answer at once calls pktd_call_async() and returns PKTD_CALL_ASYNC; the call
- * becomes its connection's head. Replies stay in call order: while a head is in progress, later
- * frames wait unparsed in the input buffer (at most PKTD_CALL_WAITING_MAX of them and frameSize
+ * A handler that cannot answer at once calls pktd_call_async() and returns PKTD_CALL_ASYNC; the
+ * call becomes its connection's head. Replies stay in call order: while a head is in progress,
+ * later frames wait unparsed in the input buffer (at most PKTD_CALL_WAITING_MAX of them and frameSize
  * bytes: past that the head ends with LimitExceeded{"waitingCalls"} and the connection is closed)
  * and are taken once it ends. Input is still read, so closing the connection is noticed: a full
  * close (or any error on the socket, or the connection being closed by pktd for any reason)

@@ -817,7 +817,8 @@ get_str(struct json_object *params, const char *key)
 {
         struct json_object *v;
 
-        if (!json_object_object_get_ex(params, key, &v) || !json_object_is_type(v, json_type_string))
+        if (!json_object_object_get_ex(params, key, &v) ||
+            !json_object_is_type(v, json_type_string))
                 return NULL;
         return json_object_get_string(v);
 }
@@ -930,7 +931,9 @@ pktd_capture_subscribe(struct pktd *d, struct pktd_conn *c, const struct pktp_ca
         else
                 r = file_open(s, fd_index, filter, (int)snaplen, err);
         s->ev_tick = event_new(d->base, -1, EV_PERSIST, tick_cb, s);
-        if (r >= 0 && !s->ev_tick)
+        if (duration > 0)
+                s->ev_end = event_new(d->base, -1, 0, end_cb, s);
+        if (r >= 0 && (!s->ev_tick || (duration > 0 && !s->ev_end)))
                 r = pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
         if (r < 0) {
                 /* The call is still the connection's head: returning the error ends it. */
@@ -958,9 +961,7 @@ pktd_capture_subscribe(struct pktd *d, struct pktd_conn *c, const struct pktp_ca
                 struct timeval tv = { .tv_sec = (time_t)(duration / 1000),
                                       .tv_usec = (suseconds_t)(duration % 1000) * 1000 };
 
-                s->ev_end = event_new(d->base, -1, 0, end_cb, s);
-                if (s->ev_end)
-                        (void)event_add(s->ev_end, &tv);
+                (void)event_add(s->ev_end, &tv);
         }
         if (s->ev_live)
                 (void)event_add(s->ev_live, NULL);

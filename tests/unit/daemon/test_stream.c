@@ -767,7 +767,8 @@ main(void)
                 cmocka_unit_test(test_stream_reply_past_output_buffer_closes_and_cancels),
                 cmocka_unit_test(
                         test_stream_reply_ref_copies_small_batches_and_references_large_ones),
-                cmocka_unit_test(test_stream_too_many_waiting_calls_end_the_stream_with_limit_exceeded),
+                cmocka_unit_test(
+                        test_stream_too_many_waiting_calls_end_the_stream_with_limit_exceeded),
                 cmocka_unit_test(test_stream_fds_passed_with_a_call_are_taken_and_the_rest_closed),
                 cmocka_unit_test(test_stream_fds_of_a_call_that_does_not_go_async_are_closed),
                 cmocka_unit_test(test_stream_socket_fd_is_refused),

@@ -230,7 +230,8 @@ main(void)
                 cmocka_unit_test(test_pcap_fd_sealed_memfd_is_mapped_unsealed_is_read),
                 cmocka_unit_test(test_pcap_fd_pipe_gives_the_same_records),
                 cmocka_unit_test(test_pcap_fd_pcapng_goes_through_libpcap),
-                cmocka_unit_test(test_pcap_fd_file_truncated_under_the_reader_is_an_error_not_sigbus),
+                cmocka_unit_test(
+                        test_pcap_fd_file_truncated_under_the_reader_is_an_error_not_sigbus),
                 cmocka_unit_test(test_pcap_fd_bad_descriptors_are_refused_and_closed),
         };
 
