@@ -5,8 +5,8 @@
  * call becomes its connection's head. Replies stay in call order: while a head is in progress,
  * later frames wait unparsed in the input buffer (at most PKTD_CALL_WAITING_MAX of them and
  * frameSize bytes: past that the head ends with LimitExceeded{"waitingCalls"} and the connection is
- * closed) and are taken once it ends. Input is still read, so closing the connection is noticed: a full
- * close (or any error on the socket, or the connection being closed by pktd for any reason)
+ * closed) and are taken once it ends. Input is still read, so closing the connection is noticed:
+ * a full close (or any error on the socket, or the connection being closed by pktd for any reason)
  * cancels the head — its on_cancel function runs once, from the event loop, never from inside one
  * of the functions below — and then the call is freed. A half-close (shutdown(SHUT_WR)) is not a
  * cancel: the head runs to its end, the frames already sent are answered, then pktd closes.
