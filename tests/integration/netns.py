@@ -204,6 +204,11 @@ class Netns:
             sh(["ip", "-n", ns, "addr", "add", ip6 + "/64", "dev", veth, "nodad"])
             sh(["ip", "-n", ns, "link", "set", veth, "up"])
             sh(["ip", "-n", ns, "link", "set", "lo", "up"])
+        # Neither end exists in the caller's namespace: nothing sent on them can leave the pair.
+        for veth in (self.veth_a, self.veth_b):
+            r = subprocess.run(["ip", "link", "show", "dev", veth], stdin=subprocess.DEVNULL,
+                               capture_output=True, timeout=10)
+            assert r.returncode != 0, "%s is in the caller's namespace" % veth
         self.mac_a = self.read_a(["cat", "/sys/class/net/%s/address" % self.veth_a]).strip()
         self.mac_b = self.read_b(["cat", "/sys/class/net/%s/address" % self.veth_b]).strip()
         assert re.fullmatch(r"([0-9a-f]{2}:){5}[0-9a-f]{2}", self.mac_b), self.mac_b
