@@ -312,19 +312,6 @@ layer_slow(struct pkt *p, unsigned idx)
         return &p->layers[idx];
 }
 
-static inline bool
-ensure_layer(struct pkt *p, unsigned idx)
-{
-        if (likely(idx < p->n_layers && (p->layers[idx].flags & PKT_LAYER_DISSECTED)))
-                return true;
-        return layer_slow(p, idx) != NULL;
-}
-
-bool
-pkt_ensure_layer(struct pkt *p, unsigned idx)
-{
-        return ensure_layer(p, idx);
-}
 
 /* pkt_layer()'s out-of-line part: steps in fast forms in a loop that keeps few registers (no hook is
  * called from it), and leaves every other step to layer_slow(). */
@@ -349,6 +336,22 @@ pkt_layer_dissect(struct pkt *p, unsigned idx)
         }
         return layer_slow(p, idx);
 }
+
+/* Through pkt_layer_dissect(): its loop takes fast forms at less cost than layer_slow(). */
+static inline bool
+ensure_layer(struct pkt *p, unsigned idx)
+{
+        if (likely(idx < p->n_layers && (p->layers[idx].flags & PKT_LAYER_DISSECTED)))
+                return true;
+        return pkt_layer_dissect(p, idx) != NULL;
+}
+
+bool
+pkt_ensure_layer(struct pkt *p, unsigned idx)
+{
+        return ensure_layer(p, idx);
+}
+
 
 unsigned
 pkt_dissect_all(struct pkt *p)
