@@ -72,6 +72,9 @@
  */
 #define PKTD_SUB_BLOCK (64 * 1024)
 
+/* Compiled filters kept per file subscription, one per link type met (pcapng). */
+#define PKTD_FILE_PROGS 4
+
 /* The largest snap length (libpcap's MAXIMUM_SNAPLEN): the default, and the cap. */
 #define PKTD_SNAPLEN_MAX 262144
 
@@ -225,11 +228,15 @@ struct sub {
         /* file */
         struct pkt_pcap *file;
         struct event *ev_file;
-        pcap_t *dead; /* compiles the filter for a link type */
-        struct bpf_program prog;
-        bool has_prog;
-        int prog_dlt;
-        char *filter; /* kept to compile again for a pcapng interface of another link type */
+        /* The filter compiled per link type (a pcapng file's interfaces may differ): a few kept,
+         * so that records alternating between link types do not compile it again each time. */
+        struct sub_prog {
+                int dlt;
+                bool used, ok; /* ok: compiled; used && !ok: the filter means nothing there */
+                struct bpf_program prog;
+        } progs[PKTD_FILE_PROGS];
+        unsigned next_prog; /* the slot replaced when all are used */
+        char *filter;
 
         struct pool *pool;
         struct block *cur; /* packet replies being gathered; queued by sub_flush() */
@@ -271,10 +278,9 @@ sub_free(struct sub *s)
                 event_free(s->ev_file);
         if (s->live)
                 pcap_close(s->live);
-        if (s->has_prog)
-                pcap_freecode(&s->prog);
-        if (s->dead)
-                pcap_close(s->dead);
+        for (size_t i = 0; i < ARRAY_SIZE(s->progs); i++)
+                if (s->progs[i].ok)
+                        pcap_freecode(&s->progs[i].prog);
         if (s->cur)
                 block_put(s->cur);
         pool_free(s->pool);
@@ -650,42 +656,57 @@ live_open(struct sub *s, unsigned roles, const char *name, const char *filter, i
 
 /* ---- file ---- */
 
-/* Compiles the filter for link type @dlt into s->prog. Returns 0 or -EINVAL with @err filled. */
-static int
-file_compile(struct sub *s, int dlt, struct pktp_error *err)
+/* The filter compiled for link type @dlt (compiled now if need be, in a kept slot), or NULL when
+ * it does not compile for that link type (@err filled: BadFilter with libpcap's message). */
+static const struct bpf_program *
+file_prog(struct sub *s, int dlt, struct pktp_error *err)
 {
-        if (s->has_prog) {
-                pcap_freecode(&s->prog);
-                s->has_prog = false;
+        struct sub_prog *p = NULL;
+        pcap_t *dead;
+        int r;
+
+        for (size_t i = 0; i < ARRAY_SIZE(s->progs); i++)
+                if (s->progs[i].used && s->progs[i].dlt == dlt)
+                        return s->progs[i].ok ? &s->progs[i].prog : NULL;
+        for (size_t i = 0; i < ARRAY_SIZE(s->progs) && !p; i++)
+                if (!s->progs[i].used)
+                        p = &s->progs[i];
+        if (!p) {
+                p = &s->progs[s->next_prog++ % ARRAY_SIZE(s->progs)];
+                if (p->ok)
+                        pcap_freecode(&p->prog);
         }
-        if (s->dead)
-                pcap_close(s->dead);
-        s->dead = pcap_open_dead_with_tstamp_precision(dlt, PKTD_SNAPLEN_MAX,
-                                                       PCAP_TSTAMP_PRECISION_NANO);
-        s->prog_dlt = dlt;
-        if (!s->dead)
-                return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
-        if (pcap_compile(s->dead, &s->prog, s->filter, 1, PCAP_NETMASK_UNKNOWN) < 0)
-                return pktp_error_set(err, PKTP_ERR_BAD_FILTER, NULL, "%s", pcap_geterr(s->dead));
-        s->has_prog = true;
-        return 0;
+        *p = (struct sub_prog){ .dlt = dlt, .used = true };
+        dead = pcap_open_dead_with_tstamp_precision(dlt, PKTD_SNAPLEN_MAX,
+                                                    PCAP_TSTAMP_PRECISION_NANO);
+        if (!dead) {
+                p->used = false;
+                (void)pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
+                return NULL;
+        }
+        r = pcap_compile(dead, &p->prog, s->filter, 1, PCAP_NETMASK_UNKNOWN);
+        if (r < 0)
+                (void)pktp_error_set(err, PKTP_ERR_BAD_FILTER, NULL, "%s", pcap_geterr(dead));
+        pcap_close(dead);
+        p->ok = r == 0;
+        return p->ok ? &p->prog : NULL;
 }
 
 static bool
 file_match(struct sub *s, const struct pkt_pcap_rec *rec)
 {
+        const struct bpf_program *prog;
         struct pcap_pkthdr h;
 
         if (!s->filter)
                 return true;
-        if (rec->linktype != s->prog_dlt && file_compile(s, rec->linktype, NULL) < 0)
+        prog = file_prog(s, rec->linktype, NULL);
+        if (!prog)
                 return false; /* a pcapng interface the filter means nothing for */
-        if (!s->has_prog)
-                return false;
         memset(&h, 0, sizeof(h));
         h.caplen = rec->caplen;
         h.len = rec->wire_len;
-        return pcap_offline_filter(&s->prog, &h, rec->data) != 0;
+        return pcap_offline_filter(prog, &h, rec->data) != 0;
 }
 
 static void
@@ -771,9 +792,8 @@ file_open(struct sub *s, int64_t index, const char *filter, int snaplen, struct 
                 s->filter = strdup(filter);
                 if (!s->filter)
                         return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL, "out of memory");
-                r = file_compile(s, s->dlt, err);
-                if (r < 0)
-                        return r;
+                if (!file_prog(s, s->dlt, err))
+                        return -EINVAL;
         }
         s->ev_file = event_new(s->d->base, -1, 0, file_cb, s);
         if (!s->ev_file)
