@@ -152,7 +152,8 @@ fixed_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         struct fixed_kind k;
 
-        if (e->count > 0 || !fixed_of(v->b[1] >> 4, v->b[0], &k))
+        /* An LI of 0 ends the header before the code: no fixed part (the hook flagged the layer). */
+        if (e->count > 0 || header_end(v) < COTP_MIN_LEN || !fixed_of(v->b[1] >> 4, v->b[0], &k))
                 return 0;
         e->off = COTP_MIN_LEN;
         e->len = MIN((uint32_t)k.len, header_end(v) - COTP_MIN_LEN);
