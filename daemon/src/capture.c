@@ -293,14 +293,11 @@ sub_free(struct sub *s)
 
 static void write_totals(struct sub *s, enum sub_reason why);
 
-/* Whether a stream that pktd ends (SIGTERM, a revoked role) says so with totals, reason
- * "cancelled". Off for now: pktctl watch treats pktd going away mid-capture as a failure (exit 1)
- * by seeing the connection close, and would take these totals for a normal end (exit 0).
- * TODO(issue 5): turn on once clients treat reason "cancelled" as the daemon ending the capture. */
-#define PKTD_SUB_LAST_WORD 0
+/* A stream that pktd ends itself (SIGTERM, a revoked role) says so with totals, reason "cancelled":
+ * the subscriber learns how many packets it got and that the end was not its own doing. */
 
 /* on_cancel. When pktd itself closes a connection it can still write to (SIGTERM, a revoked role),
- * the call may take one last reply: the totals, reason "cancelled" (PKTD_SUB_LAST_WORD).
+ * the call may take one last reply: the totals, reason "cancelled".
  * Otherwise (the client closed) the reply would be refused, harmlessly. Blocks of packets are
  * always flushed at the end of the callback that filled them, so none is pending here. */
 static void
@@ -308,7 +305,7 @@ sub_cancelled(void *ud)
 {
         struct sub *s = ud;
 
-        if (PKTD_SUB_LAST_WORD && !s->broken && (!s->cur || s->cur->len == 0)) {
+        if (!s->broken && (!s->cur || s->cur->len == 0)) {
                 write_totals(s, SUB_CANCELLED);
                 if (!s->frame.err)
                         (void)pktd_call_reply(s->a, s->frame.data, s->frame.len, false);

@@ -284,8 +284,8 @@ def main():
                 fn()
             except Exception as e:
                 check(f"{name} ran", False, repr(e))
-        # SIGTERM with a stream open: the connection is closed (no totals: capture.c's
-        # PKTD_SUB_LAST_WORD is off until clients take reason "cancelled" as pktd ending it)
+        # SIGTERM with a stream open: pktd's last word is the totals, reason "cancelled", then the
+        # connection closes.
         s = Stream(d.socket)
         s.subscribe({"interface": "lo", "filter": "udp port 9"})
         ack = s.recv_frame(10)
@@ -295,8 +295,10 @@ def main():
         except Exception as e:
             frames = [repr(e).encode()]
         s.close()
-        check("SIGTERM ends an open stream: the connection is closed, no packet or totals after",
-              ack is not None and frames == [], frames[-1:])
+        last = json.loads(frames[-1].rstrip(b"\0")) if frames else {}
+        check("SIGTERM ends an open stream with one last reply: totals, reason cancelled",
+              ack is not None and len(frames) == 1 and "continues" not in last and
+              last.get("parameters", {}).get("totals", {}).get("reason") == "cancelled", frames[-1:])
         check("pktd exits 0 on SIGTERM (no crash, no leak report)", rc == 0,
               f"exit {rc}: {d.stderr[-2000:]}")
     if failures:

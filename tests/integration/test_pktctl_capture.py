@@ -529,7 +529,7 @@ def test_watch_when_pktd_stops(pktd, pktctl):
             if p.poll() is None:
                 p.kill()
                 p.wait(5)
-    check(code == 1 and "in the middle of the capture" in (err or "") and "packets captured" in (err or ""),
+    check(code == 1 and "pktd ended the capture" in (err or "") and "packets captured" in (err or ""),
           "pktd stopping under a watch: exit 1, said as such, with the totals so far", f"exit {code}\n{err}")
 
 

@@ -497,10 +497,18 @@ watch_run(struct watch *wa, struct pktc *c, int sigfd)
                         struct json_object *t = pktctl_jget(o, "totals", json_type_object);
                         struct json_object *reason = pktctl_jget(t, "reason", json_type_string);
 
+                        const char *why = reason ? json_object_get_string(reason) : "";
+
+                        if (strcmp(why, "cancelled") == 0)
+                                /* Not our Ctrl-C (that closes without waiting): pktd ended it. */
+                                pktctl_err("pktd ended the capture (stopped, restarted or the "
+                                           "role was revoked)");
                         print_totals(wa, t);
-                        if (reason && strcmp(json_object_get_string(reason), "error") == 0) {
+                        if (strcmp(why, "error") == 0) {
                                 pktctl_err("watch: the capture ended with an error (see pktd's "
                                            "log)");
+                                code = PKTCTL_EXIT_FAIL;
+                        } else if (strcmp(why, "cancelled") == 0) {
                                 code = PKTCTL_EXIT_FAIL;
                         }
                         json_object_put(o);
