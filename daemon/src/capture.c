@@ -36,6 +36,7 @@
 #include <pktp/packet.h>
 
 #include "call.h"
+#include "closer.h"
 #include "conf.h"
 #include "conn.h"
 #include "dispatch.h"
@@ -276,8 +277,14 @@ sub_free(struct sub *s)
                 event_free(s->ev_live);
         if (s->ev_file)
                 event_free(s->ev_file);
-        if (s->live)
+        if (s->live) {
+                /* The packet socket's last close waits for an RCU grace period (closer.h): make
+                 * it on a duplicate, in the closer's worker, not here in the loop. */
+                int last = fcntl(pcap_get_selectable_fd(s->live), F_DUPFD_CLOEXEC, 0);
+
                 pcap_close(s->live);
+                pktd_closer_close(last);
+        }
         for (size_t i = 0; i < ARRAY_SIZE(s->progs); i++)
                 if (s->progs[i].ok)
                         pcap_freecode(&s->progs[i].prog);
