@@ -92,9 +92,19 @@ pktd_daemon_get_status(struct pktd *d, struct pktd_conn *c, const struct pktp_ca
         pktp_buf_printf(
                 out,
                 "],\"limits\":{\"connections\":%u,\"connectionsPerUid\":%u,\"frameSize\":%zu,"
-                "\"outputBuffer\":%zu,\"idleTimeoutSec\":%u}}",
+                "\"outputBuffer\":%zu,\"idleTimeoutSec\":%u,",
                 lim->connections, lim->connections_per_uid, lim->frame_size, lim->output_buffer,
                 lim->idle_timeout_sec);
+        pktp_buf_printf(out,
+                        "\"subscriptions\":%u,\"subscriptionsPerUid\":%u,\"srPerUid\":%u,"
+                        "\"srProbes\":%u,\"srDurationMs\":%u,\"streamHighWater\":%zu,"
+                        "\"streamLowWater\":%zu,",
+                        lim->subscriptions, lim->subscriptions_per_uid, lim->sr_per_uid,
+                        lim->sr_probes, lim->sr_duration_ms, lim->stream_high_water,
+                        lim->stream_low_water);
+        pktp_buf_printf(out, "\"packetsPerSecond\":%llu,\"bytesPerSecond\":%llu}}",
+                        (unsigned long long)d->conf->inject.packets_per_second,
+                        (unsigned long long)d->conf->inject.bytes_per_second);
         return written(out, err);
 }
 

@@ -279,12 +279,33 @@ print_duration(uint64_t ns)
                        s / 3600 % 24, s / 60 % 60, s % 60);
 }
 
+/* The limits pktd reports, whatever they are, as name=value under one heading: a new limit in the
+ * interface shows up without a pktctl change. Lines are kept within 100 columns. */
+static void
+print_limits(struct json_object *lim)
+{
+        int col = printf("%-13s", "Limits:");
+
+        if (!lim) {
+                puts(" ?");
+                return;
+        }
+        json_object_object_foreach(lim, key, val)
+        {
+                char item[160];
+                int n = snprintf(item, sizeof(item), " %s=%" PRId64, key, json_object_get_int64(val));
+
+                if (col > 13 && col + n > 100)
+                        col = printf("\n%-13s", "") - 1;
+                fputs(item, stdout);
+                col += n;
+        }
+        putchar('\n');
+}
+
 static void
 print_status(struct json_object *o)
 {
-        static const char *const limits[] = {
-                "connections", "connectionsPerUid", "frameSize", "outputBuffer", "idleTimeoutSec",
-        };
         struct json_object *lim = member(o, "limits", json_type_object);
         struct json_object *methods = member(o, "methods", json_type_array);
         int64_t uptime = member_int(o, "uptimeNs");
@@ -296,10 +317,7 @@ print_status(struct json_object *o)
         else
                 puts("?");
         printf("%-13s %" PRId64 "\n", "Connections:", member_int(o, "connections"));
-        printf("%-13s", "Limits:");
-        for (size_t i = 0; i < sizeof(limits) / sizeof(limits[0]); i++)
-                printf(" %s=%" PRId64, limits[i], member_int(lim, limits[i]));
-        putchar('\n');
+        print_limits(lim);
         /* The method column is as wide as the longest name, so that the counts line up. */
         int width = (int)strlen("Method");
         for (size_t i = 0; methods && i < json_object_array_length(methods); i++) {

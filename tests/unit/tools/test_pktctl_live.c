@@ -206,9 +206,15 @@ test_status_prints_version_uptime_connections_limits_and_methods(void **state)
         assert_true(strncmp(out, "Version:      0.1.0\nUptime:       ", 33) == 0);
         /* This connection at least; an earlier test's may not be closed on pktd's side yet. */
         assert_contains(out, "\nConnections:  ");
+        /* every limit pktd reports, wrapped within 100 columns under the heading */
         assert_contains(out,
                         "\nLimits:       connections=256 connectionsPerUid=32 frameSize=1048576 "
-                        "outputBuffer=8388608 idleTimeoutSec=600\n");
+                        "outputBuffer=8388608\n"
+                        "              idleTimeoutSec=600 subscriptions=64 subscriptionsPerUid=8 "
+                        "srPerUid=4 srProbes=4096\n"
+                        "              srDurationMs=60000 streamHighWater=4194304 "
+                        "streamLowWater=1048576\n"
+                        "              packetsPerSecond=1000 bytesPerSecond=1500000\n");
         /* The columns line up: every method row is as long as the header row. */
         const char *hdr = strstr(out, "\nMethod ");
         assert_non_null(hdr);
