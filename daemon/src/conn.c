@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <event2/buffer.h>
 #include <event2/event.h>
+#include <malloc.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,6 +105,11 @@ pktd_conn_free(struct pktd_conn *c)
         if (!c)
                 return NULL;
         d = c->d;
+        /* Measured before the buffers go: what this client made us hold. */
+        bool was_big = (c->in ? evbuffer_get_length(c->in) : 0) +
+                               (c->out ? evbuffer_get_length(c->out) : 0) >=
+                       PKTD_TRIM_AFTER;
+
         if (c->head)
                 call_cancel(c->head, false);
         close_fds(c->frame_fds, &c->n_frame_fds);
@@ -133,6 +139,10 @@ pktd_conn_free(struct pktd_conn *c)
                 d->n_conns--;
         }
         free(c);
+        if (was_big)
+                /* glibc keeps freed heap pages for reuse; a client that vanished with megabytes
+                 * queued would leave pktd that much larger for good. Hand them back now. */
+                (void)malloc_trim(0);
         if (d->stopping && d->n_conns == 0)
                 (void)event_base_loopbreak(d->base);
         return NULL;

@@ -21,6 +21,10 @@ struct pktd;
  * to leave, so a client that does not read cannot keep the connection half-closed. */
 #define PKTD_CLOSE_LINGER_SEC 2
 
+/* A connection freed while holding at least this much buffered (a client killed with replies
+ * queued) makes pktd return freed heap to the kernel (malloc_trim): rare, and cheap at that size. */
+#define PKTD_TRIM_AFTER (256 * 1024)
+
 /* One read() takes at most this much: one busy client cannot starve the others in a loop pass. */
 #define PKTD_READ_CHUNK (64 * 1024)
 
