@@ -184,6 +184,65 @@ deny(const char **ret_what, const char *what)
         return -EPERM;
 }
 
+static bool own_mac(const struct pktd_own_addrs *own, const uint8_t *mac);
+
+/* Neighbor Discovery claims addresses beyond the IPv6 source, as ARP does beyond the MAC: an
+ * advertisement's target (the IPv6 form of an ARP reply's sender) and the link-layer address
+ * options of solicitations and advertisements. Walks up to PKTD_SPOOF_EXT_HEADERS_MAX extension
+ * headers after the fixed header at @data (@len bytes, at least 40) to find ICMPv6. */
+static int
+check_ndp(const struct pktd_own_addrs *own, const uint8_t *data, size_t len,
+          const char **ret_what)
+{
+        unsigned nh = data[6];
+        size_t off = 40, hlen;
+
+        for (unsigned i = 0;; i++) {
+                if (nh == 58)
+                        break;
+                if (nh != 0 && nh != 43 && nh != 44 && nh != 51 && nh != 60)
+                        return 0; /* no ICMPv6 in this packet */
+                if (i >= PKTD_SPOOF_EXT_HEADERS_MAX)
+                        return deny(ret_what, "the packet has too many IPv6 extension headers");
+                if (len - off < 8)
+                        return deny(ret_what, "an IPv6 extension header is cut short");
+                if (nh == 44 && ((unsigned)data[off + 2] << 8 | data[off + 3]) & 0xfff8)
+                        return 0; /* a later fragment: no upper-layer header in it */
+                hlen = nh == 44 ? 8 : nh == 51 ? ((size_t)data[off + 1] + 2) * 4
+                                                : ((size_t)data[off + 1] + 1) * 8;
+                nh = data[off];
+                if (len - off < hlen)
+                        return deny(ret_what, "an IPv6 extension header is cut short");
+                off += hlen;
+        }
+        if (len - off < 1)
+                return deny(ret_what, "the ICMPv6 header is cut short");
+        /* router solicitation, neighbor solicitation, neighbor advertisement */
+        if (data[off] != 133 && data[off] != 135 && data[off] != 136)
+                return 0;
+        hlen = data[off] == 133 ? 8 : 24;
+        if (len - off < hlen)
+                return deny(ret_what, "the neighbor discovery message is cut short");
+        if (data[off] == 136 && !own_ip(own, AF_INET6, data + off + 8))
+                return deny(ret_what, "the advertised target IPv6 address is not the interface's");
+        for (off += hlen; off < len;) {
+                size_t olen;
+
+                if (len - off < 2 || data[off + 1] == 0)
+                        return deny(ret_what, "a neighbor discovery option is cut short");
+                olen = (size_t)data[off + 1] * 8;
+                if (len - off < olen)
+                        return deny(ret_what, "a neighbor discovery option is cut short");
+                /* source or target link-layer address: one 8-byte unit holding a MAC */
+                if ((data[off] == 1 || data[off] == 2) &&
+                    (olen != 8 || !own_mac(own, data + off + 2)))
+                        return deny(ret_what,
+                                    "the link-layer address option is not the interface's MAC");
+                off += olen;
+        }
+        return 0;
+}
+
 /* An IPv4 or IPv6 header at @data (@len bytes); @version_hint 4 or 6 (from the ethertype), or 0 to
  * read the version from the first nibble. */
 static int
@@ -209,7 +268,7 @@ check_ip(const struct pktd_own_addrs *own, unsigned version_hint, const uint8_t 
                         return deny(ret_what, "the IPv6 header is cut short");
                 if (!own_ip(own, AF_INET6, data + 8))
                         return deny(ret_what, "the source IPv6 address is not the interface's");
-                return 0;
+                return check_ndp(own, data, len, ret_what);
         }
         return deny(ret_what, "the packet is neither IPv4 nor IPv6");
 }

@@ -51,6 +51,11 @@ void pktd_policy_own_addrs(const struct pktd_nl_list *list, const struct pktd_nl
  * with more is refused (pktd would otherwise have to walk an attacker's tag chain). */
 #define PKTD_SPOOF_VLAN_TAGS_MAX 4
 
+/* IPv6 extension headers looked through to find a Neighbor Discovery message (whose target and
+ * link-layer address options are checked too). Why 8: a real packet carries at most a few (RFC
+ * 8200's order lists six kinds); a longer chain is refused rather than walked. */
+#define PKTD_SPOOF_EXT_HEADERS_MAX 8
+
 /*
  * Checks that the packet of @len bytes at @data claims only @own's addresses as its sources:
  *   - on layer 2 (@l3 false) it starts as frames on the interface start (@own->link); on Ethernet

@@ -539,6 +539,85 @@ test_policy_spoof_check_refuses_what_it_cannot_check(void **state)
         assert_non_null(strstr(what, "source MAC"));
 }
 
+/* An IPv6 Neighbor Advertisement claims its target address (and a link-layer address option its
+ * MAC), as an ARP reply claims its sender: a foreign target is the IPv6 form of ARP spoofing. */
+static size_t
+ndp_frame(uint8_t *f, uint8_t icmp_type, const uint8_t target[16], const uint8_t lladdr[6],
+          bool hop_by_hop)
+{
+        static const uint8_t eth[14] = { 0x33, 0x33, 0, 0, 0, 1, 2, 0, 0, 0, 0, 1, 0x86, 0xdd };
+        static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+        size_t off = 14 + 40, icmp_len = 8 + 16 + 8;
+
+        memset(f, 0, 14 + 40 + 8 + icmp_len);
+        memcpy(f, eth, sizeof(eth));
+        f[14] = 0x60;
+        f[14 + 6] = hop_by_hop ? 0 : 58;
+        f[14 + 7] = 255;
+        memcpy(f + 14 + 8, src, 16);
+        f[14 + 24] = 0xff;
+        f[14 + 25] = 0x02;
+        f[14 + 39] = 1;
+        if (hop_by_hop) {
+                f[off] = 58; /* next header; length 0: 8 bytes of padding options */
+                f[off + 2] = 1; /* PadN, 4 bytes */
+                f[off + 3] = 4;
+                off += 8;
+        }
+        f[off] = icmp_type;
+        memcpy(f + off + 8, target, 16);
+        f[off + 24] = 2; /* target link-layer address option, 8 bytes */
+        f[off + 25] = 1;
+        memcpy(f + off + 26, lladdr, 6);
+        off += icmp_len;
+        f[14 + 5] = (uint8_t)(off - 14 - 40);
+        return off;
+}
+
+static void
+test_policy_spoof_check_refuses_a_neighbor_advertisement_for_a_foreign_address(void **state)
+{
+        static const uint8_t own_ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                                             0,    0,    0,    0,    0, 0, 0, 1 };
+        static const uint8_t other_ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                                               0,    0,    0,    0,    0, 0, 0, 2 };
+        static const uint8_t own_mac[6] = { 2, 0, 0, 0, 0, 1 };
+        static const uint8_t other_mac[6] = { 2, 0, 0, 0, 0, 7 };
+        uint8_t f[14 + 40 + 8 + 32];
+        struct pktd_own_addrs own;
+        const char *what = NULL;
+        size_t n;
+
+        (void)state;
+        fake_own(&own, 1);
+        n = ndp_frame(f, 136, own_ip6, own_mac, false);
+        assert_int_equal(pktd_policy_spoof_check(&own, false, f, n, &what), 0);
+        /* layer 3: the same packet from its IPv6 header */
+        assert_int_equal(pktd_policy_spoof_check(&own, true, f + 14, n - 14, &what), 0);
+        n = ndp_frame(f, 136, other_ip6, own_mac, false);
+        assert_int_equal(pktd_policy_spoof_check(&own, false, f, n, &what), -EPERM);
+        assert_non_null(strstr(what, "target"));
+        assert_int_equal(pktd_policy_spoof_check(&own, true, f + 14, n - 14, &what), -EPERM);
+        /* behind an extension header */
+        n = ndp_frame(f, 136, other_ip6, own_mac, true);
+        assert_int_equal(pktd_policy_spoof_check(&own, false, f, n, &what), -EPERM);
+        n = ndp_frame(f, 136, own_ip6, own_mac, true);
+        assert_int_equal(pktd_policy_spoof_check(&own, false, f, n, &what), 0);
+        /* a link-layer address option naming another MAC */
+        n = ndp_frame(f, 136, own_ip6, other_mac, false);
+        assert_int_equal(pktd_policy_spoof_check(&own, false, f, n, &what), -EPERM);
+        assert_non_null(strstr(what, "link-layer"));
+        /* a Neighbor Solicitation's target is the address asked about: any (DAD, resolution) */
+        n = ndp_frame(f, 135, other_ip6, own_mac, false);
+        assert_int_equal(pktd_policy_spoof_check(&own, false, f, n, &what), 0);
+        n = ndp_frame(f, 135, other_ip6, other_mac, false);
+        assert_int_equal(pktd_policy_spoof_check(&own, false, f, n, &what), -EPERM);
+        /* cut inside the advertisement: cannot be checked */
+        n = ndp_frame(f, 136, own_ip6, own_mac, false);
+        f[14 + 5] = 16;
+        assert_int_equal(pktd_policy_spoof_check(&own, false, f, 14 + 40 + 16, &what), -EPERM);
+}
+
 int
 main(void)
 {
@@ -558,6 +637,8 @@ main(void)
                 cmocka_unit_test(test_policy_spoof_check_passes_the_interface_s_own_sources),
                 cmocka_unit_test(test_policy_spoof_check_refuses_foreign_sources),
                 cmocka_unit_test(test_policy_spoof_check_refuses_what_it_cannot_check),
+                cmocka_unit_test(
+                        test_policy_spoof_check_refuses_a_neighbor_advertisement_for_a_foreign_address),
         };
 
         signal(SIGPIPE, SIG_IGN);
