@@ -546,7 +546,8 @@ ndp_frame(uint8_t *f, uint8_t icmp_type, const uint8_t target[16], const uint8_t
           bool hop_by_hop)
 {
         static const uint8_t eth[14] = { 0x33, 0x33, 0, 0, 0, 1, 2, 0, 0, 0, 0, 1, 0x86, 0xdd };
-        static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 };
+        static const uint8_t src[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
+                                         0,    0,    0,    0,    0, 0, 0, 1 };
         size_t off = 14 + 40, icmp_len = 8 + 16 + 8;
 
         memset(f, 0, 14 + 40 + 8 + icmp_len);
@@ -575,7 +576,7 @@ ndp_frame(uint8_t *f, uint8_t icmp_type, const uint8_t target[16], const uint8_t
 }
 
 static void
-test_policy_spoof_check_refuses_a_neighbor_advertisement_for_a_foreign_address(void **state)
+test_policy_spoof_check_refuses_foreign_ndp_target_and_lladdr(void **state)
 {
         static const uint8_t own_ip6[16] = { 0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0,
                                              0,    0,    0,    0,    0, 0, 0, 1 };
@@ -637,8 +638,7 @@ main(void)
                 cmocka_unit_test(test_policy_spoof_check_passes_the_interface_s_own_sources),
                 cmocka_unit_test(test_policy_spoof_check_refuses_foreign_sources),
                 cmocka_unit_test(test_policy_spoof_check_refuses_what_it_cannot_check),
-                cmocka_unit_test(
-                        test_policy_spoof_check_refuses_a_neighbor_advertisement_for_a_foreign_address),
+                cmocka_unit_test(test_policy_spoof_check_refuses_foreign_ndp_target_and_lladdr),
         };
 
         signal(SIGPIPE, SIG_IGN);
