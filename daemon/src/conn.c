@@ -55,6 +55,7 @@ static void call_cancel(struct pktd_call *a, bool last_word);
 struct pktd_call {
         struct pktd_conn *c;
         const char *method; /* the method table's name (static storage) */
+        unsigned roles;     /* the roles the method needs (any of them); 0: anyone */
         bool more, oneway;
         bool cancelling; /* on_cancel is running: replies are refused, the free is ours */
         bool last_word;  /* ... except one last reply (continues false): pktd is closing a
@@ -84,6 +85,12 @@ size_t
 pktd_conn_queued(const struct pktd_conn *c)
 {
         return c->out ? evbuffer_get_length(c->out) : 0;
+}
+
+bool
+pktd_conn_head_revoked(const struct pktd_conn *c)
+{
+        return c->head && c->head->roles && !(c->roles & c->head->roles);
 }
 
 unsigned
@@ -817,6 +824,7 @@ pktd_call_async(struct pktd_conn *c, const struct pktp_call *call)
                 return NULL;
         a->c = c;
         a->method = call->desc ? call->desc->name : NULL;
+        a->roles = call->desc ? call->desc->roles : 0;
         a->more = call->more;
         a->oneway = call->oneway;
         a->ev_drain = event_new(c->d->base, -1, 0, drain_cb, a);

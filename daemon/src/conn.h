@@ -86,6 +86,8 @@ size_t pktd_conn_queued(const struct pktd_conn *c);
 void pktd_conn_shutdown(struct pktd_conn *c);
 /* The config changed and this client has no role left: close it once queued replies are out. */
 void pktd_conn_revoke(struct pktd_conn *c);
+/* Whether @c's streaming call in progress (if any) needs a role that @c->roles no longer holds. */
+bool pktd_conn_head_revoked(const struct pktd_conn *c);
 /* Number of open connections of @uid. */
 unsigned pktd_conn_count_uid(const struct pktd *d, uid_t uid);
 

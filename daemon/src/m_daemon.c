@@ -53,6 +53,13 @@ pktd_reload(struct pktd *d, struct pktd_conf_error *err)
                         pktd_log(LOG_NOTICE, "client %llu (uid %u) has no role any more; closing",
                                  (unsigned long long)c->id, (unsigned)c->uid);
                         pktd_conn_revoke(c);
+                } else if (pktd_conn_head_revoked(c)) {
+                        /* its stream (a capture, a Send, an sr) needs the role taken away */
+                        pktd_log(LOG_NOTICE,
+                                 "client %llu (uid %u) lost the role its call in progress needs; "
+                                 "closing",
+                                 (unsigned long long)c->id, (unsigned)c->uid);
+                        pktd_conn_revoke(c);
                 }
         }
         pktd_log(LOG_INFO, "configuration reloaded from %s", d->conf_path);

@@ -341,6 +341,53 @@ test_stream_subscribe_closing_mid_stream_frees_everything(void **state)
         fixture_free(f);
 }
 
+/* A reload that takes the capture role away from a client that keeps another role ends its
+ * running stream (the connection is closed, as for a client left with no role): a capture the
+ * administrator revoked must not go on for hours. */
+static void
+test_stream_subscribe_reload_revoking_capture_ends_the_stream(void **state)
+{
+        char conf_path[] = "/tmp/pktd-test-reload-XXXXXX";
+        char before[160], after[160];
+        struct pktd_conf_error err = { 0 };
+        struct fixture *f;
+        int cfd = mkstemp(conf_path), fd = corpus_fd("ndpi/teams.pcap");
+
+        (void)state;
+        assert_true(cfd >= 0);
+        snprintf(before, sizeof(before),
+                 "[roles]\nadmin =\ncapture = user:%u\ninject = user:%u\n[limits]\n"
+                 "streamHighWater = 131072\nstreamLowWater = 65536\n",
+                 (unsigned)getuid(), (unsigned)getuid());
+        snprintf(after, sizeof(after),
+                 "[roles]\nadmin =\ncapture =\ninject = user:%u\n[limits]\n"
+                 "streamHighWater = 131072\nstreamLowWater = 65536\n",
+                 (unsigned)getuid());
+        f = fixture_new(before);
+        f->d.conns->roles = PKTP_ROLE_CAPTURE | PKTP_ROLE_INJECT;
+        f->d.conf_path = conf_path;
+        f->d.conf_path_given = true;
+        subscribe(f, "{\"fileDescriptor\":0,\"output\":\"layers\"}", fd);
+        close(fd);
+        /* the client reads nothing: the stream is open, held at the high watermark */
+        pump(f, 50, false);
+        assert_int_equal(f->d.n_conns, 1);
+        assert_non_null(f->d.conns->head);
+        assert_int_equal(write(cfd, after, strlen(after)), (ssize_t)strlen(after));
+        close(cfd);
+        assert_int_equal(pktd_reload(&f->d, &err), 0);
+        (void)unlink(conf_path);
+        assert_int_equal(f->d.conns->roles, PKTP_ROLE_INJECT);
+        /* reading again: the stream ends (totals, reason cancelled) and pktd closes */
+        pump(f, 5000, true);
+        for (int i = 0; i < 500 && f->d.n_conns; i++) {
+                (void)event_base_loop(f->d.base, EVLOOP_NONBLOCK);
+                pump(f, 2, true);
+        }
+        assert_int_equal(f->d.n_conns, 0);
+        fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -351,6 +398,7 @@ main(void)
                 cmocka_unit_test(
                         test_stream_subscribe_holds_at_the_high_watermark_and_loses_nothing),
                 cmocka_unit_test(test_stream_subscribe_closing_mid_stream_frees_everything),
+                cmocka_unit_test(test_stream_subscribe_reload_revoking_capture_ends_the_stream),
         };
 
         signal(SIGPIPE, SIG_IGN);
