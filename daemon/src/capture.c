@@ -3,8 +3,8 @@
  * selectable fd in the loop) or from a pcap/pcapng file the client opened and passed (read with
  * libpkt, filtered with pcap_offline_filter()).
  *
- * One reply per packet, written as text straight into a reused buffer (pktp_captured_write()) and
- * from there into the connection's output queue: no json-c object per packet.
+ * One reply per packet, written as text (pktp_captured_write()) straight into 64 KiB blocks that
+ * go to the connection's output queue by reference: no json-c object and no copy per packet.
  *
  * Back-pressure: a subscription produces while the connection's queued output is below the high
  * watermark (streamHighWater, and never above half of outputBuffer) and stops above it; when the
@@ -473,6 +473,62 @@ ts_to_ns(int64_t sec, uint64_t nsec)
         return (uint64_t)sec * 1000000000u + nsec;
 }
 
+/* A block with less room than this is queued before a packet reply is written into it: nearly every
+ * packet's reply fits in 8 KiB (a full-size frame's layers, payload in hex, take about 4), so the
+ * writer is seldom run twice for a packet that did not fit the end of a block, and blocks go out
+ * at least seven eighths full. */
+#define PKTD_SUB_BLOCK_SLACK (8 * 1024)
+
+static const char reply_head[] = "{\"parameters\":{\"packet\":";
+static const char reply_tail[] = "},\"continues\":true}"; /* with its NUL */
+
+/* Writes the packet reply for @cap straight into the current block (a new one when there is none
+ * or it is nearly full), framed: no copy. pktp_buf over the block's free room with max one byte
+ * below its capacity can never grow (pktp_buf's grow() refuses with -EMSGSIZE before it would
+ * realloc), so a reply that does not fit fails instead, and goes into a fresh block, or — larger
+ * than a block — is returned as -EMSGSIZE for the ordinary way. Returns 0, -EMSGSIZE, -ENOMEM,
+ * or -ECANCELED. */
+static int
+sub_write_block(struct sub *s, const struct pktp_captured *cap)
+{
+        const size_t head = sizeof(reply_head) - 1, tail = sizeof(reply_tail);
+        struct block *k = s->cur;
+
+        if (k && PKTD_SUB_BLOCK - k->len < PKTD_SUB_BLOCK_SLACK) {
+                if (sub_flush(s) < 0)
+                        return -ECANCELED;
+                k = NULL;
+        }
+        for (;;) {
+                struct pktp_buf b;
+                bool was_empty;
+
+                if (!k) {
+                        k = s->cur = block_get(s->pool);
+                        if (!k)
+                                return -ENOMEM;
+                }
+                was_empty = k->len == 0;
+                b = (struct pktp_buf){
+                        .data = k->data + k->len + head,
+                        .cap = PKTD_SUB_BLOCK - k->len - head - tail + 1, /* + the NUL's byte */
+                };
+                b.max = b.cap - 1;
+                b.data[0] = '\0';
+                if (pktp_captured_write(&b, cap) == 0) {
+                        memcpy(k->data + k->len, reply_head, head);
+                        memcpy(k->data + k->len + head + b.len, reply_tail, tail);
+                        k->len += head + b.len + tail;
+                        return 0;
+                }
+                if (b.err != -EMSGSIZE || was_empty)
+                        return -EMSGSIZE; /* the ordinary way, which counts a failure */
+                if (sub_flush(s) < 0)
+                        return -ECANCELED;
+                k = NULL;
+        }
+}
+
 /* One packet to the subscriber. Returns 0, or < 0: stop producing. */
 static int
 sub_emit(struct sub *s, int dlt, const uint8_t *data, uint32_t caplen, uint32_t wire_len,
@@ -490,19 +546,28 @@ sub_emit(struct sub *s, int dlt, const uint8_t *data, uint32_t caplen, uint32_t 
                 s->daemon_drops++;
                 return 0;
         }
-        pktp_buf_reset(b);
-        pktp_buf_puts(b, "{\"packet\":");
-        (void)pktp_captured_write(b, &cap);
-        pktp_buf_putc(b, '}');
-        if (b->err) {
-                /* Larger than a reply may be (outputBuffer), or out of memory: this packet is
-                 * lost, and counted. */
-                s->daemon_drops++;
-                return 0;
-        }
-        r = sub_gather(s, b);
-        if (r < 0)
+        if (s->broken)
+                return -ECANCELED;
+        r = sub_write_block(s, &cap);
+        if (r == -ECANCELED)
                 return r;
+        if (r < 0) {
+                /* Larger than a block, or no block to be had: written apart and framed by
+                 * sub_gather() (which sends one larger than a block on its own). */
+                pktp_buf_reset(b);
+                pktp_buf_puts(b, "{\"packet\":");
+                (void)pktp_captured_write(b, &cap);
+                pktp_buf_putc(b, '}');
+                if (b->err) {
+                        /* Larger than a reply may be (outputBuffer), or out of memory: this
+                         * packet is lost, and counted. */
+                        s->daemon_drops++;
+                        return 0;
+                }
+                r = sub_gather(s, b);
+                if (r < 0)
+                        return r;
+        }
         s->packets++;
         s->bytes += caplen;
         if (s->count_max && s->packets >= s->count_max)
@@ -727,7 +792,13 @@ file_cb(evutil_socket_t fd, short what, void *arg)
         while (done < PKTD_FILE_BATCH) {
                 int n;
 
-                if (sub_maybe_pause(s))
+                /* The current block stays open across batches (flushing it every 64 records
+                 * would queue blocks below PKTD_CALL_REF_MIN, which are copied): it counts
+                 * towards the watermark as if queued. */
+                if (s->broken)
+                        return;
+                if (pktd_call_queued(s->a) + (s->cur ? s->cur->len : 0) >= s->high &&
+                    sub_maybe_pause(s))
                         return;
                 n = pkt_pcap_next_batch(s->file, recs, ARRAY_SIZE(recs));
                 if (n <= 0) {

@@ -65,6 +65,22 @@ pkt_elem_next(struct pkt *p, unsigned idx, const char *set_name, struct pkt_elem
         return elem_next_at(p, idx, pr, (unsigned)s, e);
 }
 
+int
+pkt_elem_next_idx(struct pkt *p, unsigned idx, unsigned set, struct pkt_elem *e)
+{
+        const struct pkt_layer *l;
+        const struct pkt_proto *pr;
+
+        pkt_assert_return(p && e, -EINVAL);
+        l = pkt_layer(p, idx);
+        if (!l)
+                return -ENOENT;
+        pr = proto_of(l->proto);
+        if (!pr || set >= pr->n_elems)
+                return -ENOENT;
+        return elem_next_at(p, idx, pr, set, e);
+}
+
 void
 pkt_elems_check(struct pkt *p, unsigned idx)
 {

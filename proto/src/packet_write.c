@@ -502,13 +502,15 @@ fast_fields(struct writer *w, unsigned idx, const struct pkt_elem *e, const stru
 }
 
 static int
-fast_set(struct writer *w, unsigned idx, const struct pkt_elem_set *set)
+fast_set(struct writer *w, unsigned idx, const struct pkt_proto *pr, unsigned set_idx)
 {
         struct pktp_buf *b = w->b;
+        const struct pkt_elem_set *set = &pr->elems[set_idx];
         bool is_open = false;
 
-        PKT_ELEM_FOREACH(w->p, idx, set->name, e)
-        {
+        /* By index: the set is one of the descriptor's, and a lookup by name per element cost
+         * about a tenth of a DNS packet's time. */
+        for (struct pkt_elem e = PKT_ELEM_INIT; pkt_elem_next_idx(w->p, idx, set_idx, &e) == 1;) {
                 if (!is_open) {
                         member_fast(b, set->name, false);
                         put_char(b, '[');
@@ -570,7 +572,7 @@ fast_layer(struct writer *w, unsigned idx, bool is_first)
                                 &is_no_comma) != FAST_OK)
                         return FAST_NO;
                 for (unsigned s = 0; s < pr->n_elems; s++)
-                        if (fast_set(w, idx, &pr->elems[s]) != FAST_OK)
+                        if (fast_set(w, idx, pr, s) != FAST_OK)
                                 return FAST_NO;
                 if (l->flags == flags || b->err)
                         break;

@@ -116,6 +116,10 @@ struct pkt_elem_set {
 /* Iterates the elements of set @set_name of layer @idx. Returns 1 and fills @e for each element, 0 at
  * the end, -ENOENT when the layer or set does not exist. Start with *@e zeroed (PKT_ELEM_INIT). */
 int pkt_elem_next(struct pkt *p, unsigned idx, const char *set_name, struct pkt_elem *e);
+/* The same, with the set given by its index in the layer's protocol's elems[] (as a caller walking
+ * the descriptor knows it): no lookup by name per element. -ENOENT when there is no such layer or
+ * set. */
+int pkt_elem_next_idx(struct pkt *p, unsigned idx, unsigned set, struct pkt_elem *e);
 #define PKT_ELEM_INIT { 0 }
 #define PKT_ELEM_FOREACH(p, idx, set, e) for (struct pkt_elem e = PKT_ELEM_INIT; pkt_elem_next((p), (idx), (set), &e) == 1;)
 
