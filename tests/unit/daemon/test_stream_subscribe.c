@@ -102,6 +102,40 @@ subscribe(struct fixture *f, const char *params, int fd)
         assert_int_equal(sendmsg(f->peer, &mh, MSG_NOSIGNAL), (ssize_t)iov.iov_len);
 }
 
+/* As subscribe(), for parameters too long for its buffer. */
+static void
+subscribe_big(struct fixture *f, const char *params, int fd)
+{
+        size_t cap = strlen(params) + 128;
+        char *json = malloc(cap);
+        union {
+                char buf[CMSG_SPACE(sizeof(int))];
+                struct cmsghdr align;
+        } ctl;
+        struct iovec iov;
+        struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1 };
+        struct cmsghdr *cm;
+        int n;
+
+        assert_non_null(json);
+        n = snprintf(json, cap,
+                     "{\"method\":\"io.pktd.Capture.Subscribe\",\"parameters\":%s,\"more\":true}",
+                     params);
+        assert_true(n > 0 && (size_t)n < cap);
+        iov.iov_base = json;
+        iov.iov_len = (size_t)n + 1;
+        memset(&ctl, 0, sizeof(ctl));
+        mh.msg_control = ctl.buf;
+        mh.msg_controllen = sizeof(ctl.buf);
+        cm = CMSG_FIRSTHDR(&mh);
+        cm->cmsg_level = SOL_SOCKET;
+        cm->cmsg_type = SCM_RIGHTS;
+        cm->cmsg_len = CMSG_LEN(sizeof(int));
+        memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+        assert_int_equal(sendmsg(f->peer, &mh, MSG_NOSIGNAL), (ssize_t)iov.iov_len);
+        free(json);
+}
+
 static size_t
 replies(const struct fixture *f)
 {
@@ -388,6 +422,54 @@ test_stream_subscribe_reload_revoking_capture_ends_the_stream(void **state)
         fixture_free(f);
 }
 
+/* libpcap compiles a filter synchronously in the loop and its optimizer grows about cubically
+ * with the terms: 8 KiB of "host A or host B ..." took 8 s on this machine, during which pktd
+ * served nobody. Such a filter is refused before libpcap sees it; one of 1 KiB compiles fast. */
+static void
+test_stream_subscribe_long_filter_refused_before_compiling(void **state)
+{
+        struct fixture *f = fixture_new(conf_default);
+        char *json = malloc(16384), filter[8300];
+        size_t n = 0;
+        uint64_t t0;
+        int fd = corpus_fd(CLASSIC), len;
+
+        (void)state;
+        assert_non_null(json);
+        for (int i = 0;; i++) {
+                char t[64];
+                int k = snprintf(t, sizeof(t), "%shost 10.%d.%d.1", i ? " or " : "", i / 250,
+                                 i % 250);
+
+                if (n + (size_t)k > 8192)
+                        break;
+                memcpy(filter + n, t, (size_t)k + 1);
+                n += (size_t)k;
+        }
+        len = snprintf(json, 16384, "{\"fileDescriptor\":0,\"filter\":\"%s\"}", filter);
+        assert_true(len > 0 && len < 16384);
+        t0 = pktd_now_usec();
+        subscribe_big(f, json, fd);
+        pump(f, 20000, true);
+        assert_true(pktd_now_usec() - t0 < 2000000);
+        assert_int_equal(replies(f), 1);
+        assert_non_null(strstr(reply(f, 0), "InvalidParameter"));
+        assert_non_null(strstr(reply(f, 0), "\"filter\""));
+        /* 1 KiB of the same: compiled, streamed, well under a second */
+        filter[1012] = '\0'; /* the end of a term */
+        assert_non_null(strstr(filter + 1000, ".1"));
+        len = snprintf(json, 16384, "{\"fileDescriptor\":0,\"filter\":\"%s\"}", filter);
+        f->in_len = 0;
+        t0 = pktd_now_usec();
+        subscribe_big(f, json, fd);
+        pump(f, 20000, true);
+        assert_true(pktd_now_usec() - t0 < 1000000);
+        assert_non_null(strstr(reply(f, 0), "{\"parameters\":{\"ack\":"));
+        close(fd);
+        free(json);
+        fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -399,6 +481,7 @@ main(void)
                         test_stream_subscribe_holds_at_the_high_watermark_and_loses_nothing),
                 cmocka_unit_test(test_stream_subscribe_closing_mid_stream_frees_everything),
                 cmocka_unit_test(test_stream_subscribe_reload_revoking_capture_ends_the_stream),
+                cmocka_unit_test(test_stream_subscribe_long_filter_refused_before_compiling),
         };
 
         signal(SIGPIPE, SIG_IGN);
