@@ -582,16 +582,29 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
            const uint8_t *base, uint32_t len, bool in_elem, struct plan_pos *pos)
 {
         if (pos->k == 0 && pl->n_lead > 0 && len >= pl->lead_end) {
-                /* The leading run is all there: no locating, one reserve per field, no checks. */
+                /* The leading run is all there: no locating, no checks, and room reserved once for
+                 * the whole run, the write position and the first-member mark kept in locals (a
+                 * store through the buffer could alias them). Near the buffer's cap, one reserve
+                 * per field as before, so that what fits is exactly what fitted. */
+                size_t run = (size_t)pl->n_lead * FIELD_ROOM;
+                bool is_one_room = has_room(b, run) ||
+                                   (!b->err && b->len <= b->max && run <= b->max - b->len &&
+                                    pktp_buf_reserve(b, run) == 0);
+                char *o = is_one_room ? b->data + b->len : NULL;
+                bool is_first = pos->is_first;
                 for (unsigned k = 0; k < pl->n_lead; k++) {
                         const struct plan_field *pf = &pl->f[k];
                         const uint8_t *q = base + pf->off / 8;
                         if (pf->lead == LEAD_SKIP)
                                 continue;
-                        char *o = room(b, FIELD_ROOM);
-                        if (!o)
-                                return PLAN_OK; /* the error is sticky: nothing more can be written */
-                        o = key_text(o, pf, pos);
+                        if (!is_one_room) {
+                                o = room(b, FIELD_ROOM);
+                                if (!o)
+                                        return PLAN_OK; /* the error is sticky: nothing more can be written */
+                        }
+                        memcpy(o, pf->key + is_first, PLAN_KEY_MAX); /* as key_text() */
+                        o += pf->key_len - is_first;
+                        is_first = false;
                         switch (pf->lead) {
                         case LEAD_U8:
                                 o = u64_text(o, q[0]);
@@ -611,8 +624,12 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                                 *o++ = '"';
                                 break;
                         }
-                        done(b, o);
+                        if (!is_one_room)
+                                done(b, o);
                 }
+                if (is_one_room)
+                        done(b, o);
+                pos->is_first = is_first;
                 const struct plan_field *last = &pl->f[pl->n_lead - 1];
                 pos->k = pl->n_lead;
                 pos->prev_ok = true;
