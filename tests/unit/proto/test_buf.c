@@ -302,6 +302,29 @@ test_base64_decode_refuses_non_canonical_text(void **state)
         assert_int_equal(pktp_base64_decode("Zm\0v", 4, &out, &len), -EINVAL);
 }
 
+/* pktp_buf_u64 writes two digits per step: every width, and each power of ten and the number
+ * before it, as snprintf("%llu") does. */
+static void
+test_buf_u64_matches_printf_at_every_width(void **state)
+{
+        struct pktp_buf b;
+        char want[32];
+
+        (void)state;
+        pktp_buf_init(&b, 64);
+        for (uint64_t p = 1, i = 0; i < 20; i++, p = p * 10) {
+                const uint64_t vals[] = { p - 1, p, p + 1, p * 3 + 7 };
+                for (size_t k = 0; k < sizeof(vals) / sizeof(vals[0]); k++) {
+                        pktp_buf_reset(&b);
+                        assert_int_equal(pktp_buf_u64(&b, vals[k]), 0);
+                        snprintf(want, sizeof(want), "%llu", (unsigned long long)vals[k]);
+                        assert_string_equal(b.data, want);
+                        assert_int_equal(b.len, strlen(want));
+                }
+        }
+        pktp_buf_done(&b);
+}
+
 int
 main(void)
 {
@@ -318,6 +341,7 @@ main(void)
                 cmocka_unit_test(test_base64_decodes_the_rfc4648_vectors),
                 cmocka_unit_test(test_base64_round_trips_every_length_and_byte),
                 cmocka_unit_test(test_base64_decode_refuses_non_canonical_text),
+                cmocka_unit_test(test_buf_u64_matches_printf_at_every_width),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
