@@ -43,6 +43,15 @@ TSHARK_OPTS = ["-n",
                "-o", "dns.desegment_dns_messages:FALSE", "-o", "http.desegment_headers:FALSE",
                "-o", "http.desegment_body:FALSE", "-o", "tls.desegment_ssl_records:FALSE"]
 
+# Frames seeded besides the first of each path: message types that tshark's frame.protocols does not
+# tell apart (eth:ethertype:ip:pim is every PIM message), as (capture, frame, label for the path).
+EXTRA_FRAMES = [
+    ("tcpdump/PIMv2_bootstrap.pcap", 1, "pim bootstrap"),
+    ("tcpdump/PIMv2_bootstrap.pcap", 2, "pim c-rp-adv"),
+    ("tcpdump/pim-packet-assortment.pcap", 134, "pim bootstrap ipv6"),
+    ("tcpdump/pim-packet-assortment.pcap", 142, "pim c-rp-adv ipv6"),
+]
+
 # Why: tshark needs about 0.2 s per capture; a few huge captures would dominate without a cap.
 MAX_FRAMES_PER_FILE = 5000
 
@@ -106,6 +115,10 @@ def main():
             for key, rel, no, linktype, data, is_cut in found:
                 if key not in chosen:
                     chosen[key] = (rel, no, linktype, data, is_cut)
+    for rel, want, label in EXTRA_FRAMES:
+        for key, _rel, no, linktype, data, is_cut in candidates(args.corpus, rel):
+            if no == want:
+                chosen[(linktype, f"{key[1]} [{label}]")] = (rel, no, linktype, data, is_cut)
 
     # Shortest first within each link type, link types taken in turn, until the budget is spent.
     by_link = {}

@@ -80,10 +80,22 @@ def _pim_srcs(hexstr):
 
 def pim_addrs(pkt):
     """Every encoded address of the PIM bodies we decode, in wire order, as (role, element) pairs:
-    upstream, group, join, prune (join/prune sources, decoded from `srcs`) and src (register-stop, assert)."""
+    upstream, group, join, prune (join/prune sources, decoded from `srcs`), src (register-stop, assert),
+    bsr and rp (bootstrap: each group range followed by its frag_rp_count RPs; C-RP-Adv: rp then groups)."""
     vals = []
     for l in pkt["layers"]:
         name = l.get("layer")
+        if name == "pimbootstrap":
+            vals += [("bsr", e) for e in l.get("bsr", [])]
+            rps = list(l.get("rps", []))
+            for g in l.get("groups", []):
+                vals.append(("group", g))
+                n = int(g.get("frag_rp_count", 0))
+                vals += [("rp", e) for e in rps[:n]]
+                rps = rps[n:]
+        elif name == "pimcrpadv":
+            vals += [("rp", e) for e in l.get("rp", [])]
+            vals += [("group", e) for e in l.get("groups", [])]
         if name == "pimjoinprune":
             vals += [("upstream", e) for e in l.get("upstream", [])]
             for g in l.get("groups", []):
@@ -154,12 +166,14 @@ MAP = {
     # PIM (v2)
     "pim.version": field("pim", "v"),
     "pim.type": field("pim", "type"),
-    "pim.res_bytes": pim_concat(field("pim", "rsvd"), elems("pimjoinprune", ("upstream",), "rsvd")),
+    "pim.res_bytes": pim_concat(field("pim", "rsvd"), elems("pimjoinprune", ("upstream",), "rsvd"),
+                                elems("pimbootstrap", ("rps",), "rsvd")),
     "pim.cksum": field("pim", "sum"),
     "pim.optiontype": elems("pimhello", ("opts",), "type"),
     "pim.optionlength": elems("pimhello", ("opts",), "len"),
     "pim.holdtime": pim_concat(elems("pimhello", ("opts",), "holdtime"),
-                               elems("pimjoinprune", ("upstream",), "holdtime")),
+                               elems("pimjoinprune", ("upstream",), "holdtime"),
+                               elems("pimbootstrap", ("rps",), "holdtime"), field("pimcrpadv", "holdtime")),
     "pim.dr_priority": elems("pimhello", ("opts",), "dr_priority"),
     "pim.generation_id": elems("pimhello", ("opts",), "generation_id"),
     "pim.register_flag.border": field("pimregister", "b"),
@@ -186,6 +200,23 @@ MAP = {
     "pim.rpt": elems("pimassert", ("src",), "r"),
     "pim.metric_pref": elems("pimassert", ("src",), "metric_pref"),
     "pim.metric": elems("pimassert", ("src",), "metric"),
+    # PIM bootstrap and candidate-RP advertisement (RFC 5059 4.2, 4.3)
+    "pim.fragment_tag": field("pimbootstrap", "fragment_tag"),
+    "pim.hash_mask_len": field("pimbootstrap", "hash_mask_len"),
+    "pim.bsr_priority": field("pimbootstrap", "bsr_priority"),
+    "pim.bsr": pim_addr(("bsr",), "bsr", 1),
+    "pim.bsr_ip6": pim_addr(("bsr",), "bsr", 2),
+    "pim.rp_count": elems("pimbootstrap", ("groups",), "rp_count"),
+    "pim.frp_count": elems("pimbootstrap", ("groups",), "frag_rp_count"),
+    "pim.rp": pim_addr(("rp",), "rp", 1),
+    "pim.rp_ip6": pim_addr(("rp",), "rp", 2),
+    "pim.priority": pim_concat(elems("pimbootstrap", ("rps",), "priority"), field("pimcrpadv", "priority")),
+    "pim.prefix_count": field("pimcrpadv", "prefix_count"),
+    # tshark's items under the upstream neighbor, BSR and RP trees
+    "pim.unicast": pim_concat(pim_addr(("upstream",), "neighbor", 1), pim_addr(("bsr",), "bsr", 1),
+                              pim_addr(("rp",), "rp", 1)),
+    "pim.unicast_ipv6": pim_concat(pim_addr(("upstream",), "neighbor", 2), pim_addr(("bsr",), "bsr", 2),
+                                   pim_addr(("rp",), "rp", 2)),
     # OSPF (v2 bodies; v3 only the header)
     "ospf.version": field("ospf", "v"),
     "ospf.msg": field("ospf", "type"),

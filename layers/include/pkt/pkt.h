@@ -124,6 +124,8 @@ enum pkt_proto_id {
         PKT_PROTO_PIM_REGISTER_STOP, /* PIM register-stop body: group and source (RFC 7761 4.9.4) */
         PKT_PROTO_PIM_JOIN_PRUNE,    /* PIM join/prune body: upstream neighbor, groups (RFC 7761 4.9.5) */
         PKT_PROTO_PIM_ASSERT,        /* PIM assert body: group, source, metric (RFC 7761 4.9.6) */
+        PKT_PROTO_PIM_BOOTSTRAP,     /* PIM bootstrap body: BSR, group ranges, RPs (RFC 5059 4.2) */
+        PKT_PROTO_PIM_CRP_ADV,       /* PIM candidate-RP advertisement body (RFC 5059 4.3) */
         PKT_PROTO_OSPF_HELLO,
         PKT_PROTO_OSPF_DBDESC,
         PKT_PROTO_OSPF_LSR,

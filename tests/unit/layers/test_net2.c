@@ -311,6 +311,226 @@ test_pim_assert_and_register_stop_match_tshark(void **state)
         pkt_done(&p);
 }
 
+/* Number of elements in set @set of layer @i. */
+static int
+pim_elem_count(struct pkt *p, int i, const char *set)
+{
+        int n = 0;
+
+        PKT_ELEM_FOREACH(p, (unsigned)i, set, e)
+                n++;
+        return n;
+}
+
+/* tshark -V (PIMv2_bootstrap.pcap frame 1): pim.fragment_tag 0x04b0, pim.hash_mask_len 0,
+ * pim.bsr_priority 0, pim.bsr 1.1.1.1, group 224.0.0.0/4 with pim.rp_count 2, pim.frp_count 2, RPs
+ * 2.2.2.2 and 3.3.3.3 (pim.holdtime 150, pim.priority 0 each). pim-packet-assortment.pcap frame 6:
+ * hash mask 5, BSR priority 45, BSR 10.0.0.7, groups 225.0.0.2 and 225.0.0.3 (/32, one RP each): RP
+ * 10.0.0.5 (holdtime 118, priority 107), RP 10.0.0.6 (163, 39). Frame 134 (IPv6): hash mask 16, BSR
+ * priority 59, BSR 1::8, groups ff02::2 and ff02::3 (/128), RPs 1::6 (75, 64) and 1::7 (90, 229). */
+static void
+test_pim_bootstrap_matches_tshark(void **state)
+{
+        uint8_t buf[2048];
+        struct pkt p;
+        (void)state;
+
+        load_frame("tcpdump/PIMv2_bootstrap.pcap", 1, buf, sizeof(buf), &p);
+        int i = pkt_layer_find(&p, PKT_PROTO_PIM_BOOTSTRAP, 0);
+        assert_true(i > 0);
+        assert_false(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
+        assert_string_equal(tu_field(&p, (unsigned)i - 1, "sum"), "0xe410");
+        assert_string_equal(tu_field(&p, (unsigned)i, "fragment_tag"), "0x04b0");
+        assert_string_equal(tu_field(&p, (unsigned)i, "hash_mask_len"), "0");
+        assert_string_equal(tu_field(&p, (unsigned)i, "bsr_priority"), "0");
+        assert_string_equal(pim_elem_str(&p, i, "bsr", 0, "bsr"), "1.1.1.1");
+        assert_int_equal(pim_elem_count(&p, i, "groups"), 1);
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "224.0.0.0");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "masklen"), "4");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "rp_count"), "2");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "frag_rp_count"), "2");
+        assert_int_equal(pim_elem_count(&p, i, "rps"), 2);
+        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "rp"), "2.2.2.2");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "rp"), "3.3.3.3");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "holdtime"), "150");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "priority"), "0");
+        pkt_done(&p);
+
+        load_frame("tcpdump/pim-packet-assortment.pcap", 6, buf, sizeof(buf), &p);
+        i = pkt_layer_find(&p, PKT_PROTO_PIM_BOOTSTRAP, 0);
+        assert_string_equal(tu_field(&p, (unsigned)i, "hash_mask_len"), "5");
+        assert_string_equal(tu_field(&p, (unsigned)i, "bsr_priority"), "45");
+        assert_string_equal(pim_elem_str(&p, i, "bsr", 0, "bsr"), "10.0.0.7");
+        assert_int_equal(pim_elem_count(&p, i, "groups"), 2);
+        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "225.0.0.3");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "frag_rp_count"), "1");
+        assert_int_equal(pim_elem_count(&p, i, "rps"), 2);
+        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "rp"), "10.0.0.5");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "holdtime"), "118");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "priority"), "107");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "rp"), "10.0.0.6");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "holdtime"), "163");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "priority"), "39");
+        pkt_done(&p);
+
+        load_frame("tcpdump/pim-packet-assortment.pcap", 134, buf, sizeof(buf), &p);
+        i = pkt_layer_find(&p, PKT_PROTO_PIM_BOOTSTRAP, 0);
+        assert_false(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
+        assert_string_equal(tu_field(&p, (unsigned)i, "hash_mask_len"), "16");
+        assert_string_equal(tu_field(&p, (unsigned)i, "bsr_priority"), "59");
+        assert_string_equal(pim_elem_str(&p, i, "bsr", 0, "af"), "2");
+        assert_string_equal(pim_elem_str(&p, i, "bsr", 0, "bsr"), "1::8");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "ff02::2");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "masklen"), "128");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "ff02::3");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "rp"), "1::6");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "holdtime"), "75");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "priority"), "64");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "rp"), "1::7");
+        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "priority"), "229");
+        pkt_done(&p);
+}
+
+/* tshark -V (PIMv2_bootstrap.pcap frame 2): pim.prefix_count 1, pim.priority 0, pim.holdtime 150,
+ * pim.rp 3.3.3.3, group 224.0.0.0/4. pim-packet-assortment.pcap frame 18: prefix count 2, holdtime
+ * 670, priority 63, RP 10.0.0.6, groups 225.0.0.7 and 225.0.0.8 only (the message carries four more
+ * encoded groups past the count; tshark, like RFC 5059 4.3, reads prefix-count of them). Frame 142
+ * (IPv6): RP 1::4, holdtime 651, priority 131, groups ff02::3 and ff02::4. */
+static void
+test_pim_crp_adv_matches_tshark(void **state)
+{
+        uint8_t buf[2048];
+        struct pkt p;
+        (void)state;
+
+        load_frame("tcpdump/PIMv2_bootstrap.pcap", 2, buf, sizeof(buf), &p);
+        int i = pkt_layer_find(&p, PKT_PROTO_PIM_CRP_ADV, 0);
+        assert_true(i > 0);
+        assert_false(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
+        assert_string_equal(tu_field(&p, (unsigned)i - 1, "sum"), "0xee5e");
+        assert_string_equal(tu_field(&p, (unsigned)i, "prefix_count"), "1");
+        assert_string_equal(tu_field(&p, (unsigned)i, "priority"), "0");
+        assert_string_equal(tu_field(&p, (unsigned)i, "holdtime"), "150");
+        assert_string_equal(pim_elem_str(&p, i, "rp", 0, "rp"), "3.3.3.3");
+        assert_int_equal(pim_elem_count(&p, i, "groups"), 1);
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "224.0.0.0");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "masklen"), "4");
+        pkt_done(&p);
+
+        load_frame("tcpdump/pim-packet-assortment.pcap", 18, buf, sizeof(buf), &p);
+        i = pkt_layer_find(&p, PKT_PROTO_PIM_CRP_ADV, 0);
+        assert_string_equal(tu_field(&p, (unsigned)i, "holdtime"), "670");
+        assert_string_equal(tu_field(&p, (unsigned)i, "priority"), "63");
+        assert_string_equal(pim_elem_str(&p, i, "rp", 0, "rp"), "10.0.0.6");
+        assert_int_equal(pim_elem_count(&p, i, "groups"), 2);
+        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "225.0.0.8");
+        pkt_done(&p);
+
+        load_frame("tcpdump/pim-packet-assortment.pcap", 142, buf, sizeof(buf), &p);
+        i = pkt_layer_find(&p, PKT_PROTO_PIM_CRP_ADV, 0);
+        assert_string_equal(tu_field(&p, (unsigned)i, "holdtime"), "651");
+        assert_string_equal(tu_field(&p, (unsigned)i, "priority"), "131");
+        assert_string_equal(pim_elem_str(&p, i, "rp", 0, "rp"), "1::4");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "ff02::3");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "ff02::4");
+        pkt_done(&p);
+}
+
+/* A bootstrap group claiming 255 RPs in this fragment carries 2: the group runs past the message
+ * (malformed), the RP walk stops at the end, and nothing loops. */
+static void
+test_pim_bootstrap_hostile_rp_count(void **state)
+{
+        uint8_t buf[2048];
+        struct pkt p;
+        (void)state;
+
+        size_t len = load_frame("tcpdump/PIMv2_bootstrap.pcap", 1, buf, sizeof(buf), &p);
+        pkt_done(&p);
+        /* Ethernet 14 + IPv4 20 + PIM 4 + fixed 4 + BSR 6 + encoded group 8, then RP count, frag count */
+        buf[14 + 20 + 4 + 4 + 6 + 8 + 1] = 0xff;
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_dlt(&p, DLT_EN10MB, buf, len, len), 0);
+        int i = pkt_layer_find(&p, PKT_PROTO_PIM_BOOTSTRAP, 0);
+        assert_true(i > 0);
+        assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
+        assert_int_equal(pim_elem_count(&p, i, "rps"), 2);
+        pkt_done(&p);
+}
+
+/* scapy (load_contrib("pim")): IP(src="192.0.2.1",dst="224.0.0.13",id=1,ttl=1)/PIMv2Hdr(type=3)/
+ * PIMv2JoinPrune(up_neighbor_ip="10.0.0.13",holdtime=210,jp_ips=[PIMv2GroupAddrs(gaddr="239.1.1.1",
+ * join_ips=[PIMv2JoinAddrs(src_ip="10.0.0.1",sparse=1,wildcard=1,rpt=1),PIMv2JoinAddrs(
+ * src_ip="10.0.0.2",sparse=1,rpt=0)],prune_ips=[PIMv2PruneAddrs(src_ip="10.0.0.3",rpt=1)]),
+ * PIMv2GroupAddrs(gaddr="239.2.2.2",mask_len=24)]) */
+static const char pim_joinprune_hex[] =
+        "450000520001000001671736c0000201e000000d2300c07501000a00000d000200d201000020ef010101000200"
+        "01010007200a000001010004200a000002010001200a00000301000018ef02020200000000";
+
+static void
+test_pim_join_prune_builds_as_scapy(void **state)
+{
+        (void)state;
+        assert_build("ip(src=192.0.2.1,dst=224.0.0.13,id=1,ttl=1)/pim()/pimjoinprune("
+                     "upstream=[upstream(10.0.0.13,holdtime=210)],groups=[group(239.1.1.1,"
+                     "join=[src(10.0.0.1,flags=7,masklen=32),10.0.0.2],prune=[src(10.0.0.3,flags=1)]),"
+                     "group(239.2.2.2,masklen=24)])",
+                     pim_joinprune_hex);
+}
+
+/* scapy has no register-stop or assert: these bytes were checked with tshark (written to a pcap
+ * under Ethernet; tshark -T fields: pim.type 2, pim.cksum.status 1 (good), pim.group 232.1.1.1,
+ * pim.mask_len 32, pim.source 192.0.2.9; then pim.type 5, good checksum, pim.group 239.1.1.1,
+ * pim.source 10.0.0.1, pim.rpt 1, pim.metric_pref 120, pim.metric 10; then over IPv6: pim.type 5,
+ * good checksum (pseudo-header), pim.group_ip6 ff3e::1, pim.mask_len 128, pim.source_ip6
+ * 2001:db8::1, pim.rpt 0, pim.metric_pref 101, pim.metric 20). */
+static void
+test_pim_register_stop_and_assert_build_as_tshark_reads(void **state)
+{
+        (void)state;
+        assert_build("ip(src=192.0.2.1,dst=198.51.100.1,id=1)/pim()/pimregisterstop("
+                     "group=[group(232.1.1.1)],src=[src(192.0.2.9)])",
+                     "450000260001000040678e3ac0000201c6336401220030d301000020e80101010100c0000209");
+        assert_build("ip(src=192.0.2.1,dst=224.0.0.13,id=1,ttl=1)/pim()/pimassert("
+                     "group=[group(239.1.1.1,masklen=32)],src=[src(10.0.0.1,r=1,metric_pref=120,"
+                     "metric=10)])",
+                     "4500002e000100000167175ac0000201e000000d25005e5901000020ef01010101000a000001"
+                     "800000780000000a");
+        assert_build("ip6(src=fe80::1,dst=ff02::d,hlim=1)/pim()/pimassert(group=[group(ff3e::1)],"
+                     "src=[src(2001:db8::1,metric_pref=101,metric=20)])",
+                     "6000000000326701fe800000000000000000000000000001ff020000000000000000000000"
+                     "00000d2500aae102000080ff3e0000000000000000000000000001020020010db800000000"
+                     "00000000000000010000006500000014");
+}
+
+/* The group count follows the groups, whichever set is given first; a bad source is refused. */
+static void
+test_pim_join_prune_build_counts_groups(void **state)
+{
+        const uint8_t *d;
+        struct pkt p;
+        char err[256];
+        (void)state;
+
+        pkt_init(&p);
+        size_t n = tu_build(&p, "ip6(src=fe80::1,dst=ff02::d,hlim=1)/pim()/pimjoinprune(groups=["
+                                "group(ff3e::1,join=[2001:db8::1]),group(ff3e::2)],"
+                                "upstream=[upstream(fe80::2)])", &d);
+        assert_true(n > 40);
+        int i = pkt_layer_find(&p, PKT_PROTO_PIM_JOIN_PRUNE, 0);
+        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "neighbor"), "fe80::2");
+        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "ngroups"), "2");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "njoin"), "1");
+        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "ff3e::2");
+        pkt_done(&p);
+
+        pkt_init(&p);
+        assert_true(pkt_build(&p, "ip()/pim()/pimjoinprune(upstream=[upstream(10.0.0.1)],groups=["
+                                  "group(239.1.1.1,join=[src(10.0.0.1,bogus=1)])])",
+                              err, sizeof(err)) < 0);
+        pkt_done(&p);
+}
+
 /* A join/prune claiming 255 groups carries one: the group walk follows the bytes, not the count.
  * That group then claiming 65535 joined sources runs past the message: malformed, not a long loop. */
 static void
@@ -454,6 +674,11 @@ test_net2_every_prefix_is_flagged_never_crashes(void **state)
         sweep_frame("tcpdump/pim-packet-assortment.pcap", 79);   /* register-stop */
         sweep_frame("tcpdump/pim-packet-assortment.pcap", 152);  /* join/prune, IPv6 */
         sweep_frame("tcpdump/pim-packet-assortment.pcap", 169);  /* assert, IPv6 */
+        sweep_file("tcpdump/PIMv2_bootstrap.pcap", 2);             /* bootstrap, C-RP-Adv */
+        sweep_frame("tcpdump/pim-packet-assortment.pcap", 6);    /* bootstrap, 2 groups */
+        sweep_frame("tcpdump/pim-packet-assortment.pcap", 134);  /* bootstrap, IPv6 */
+        sweep_frame("tcpdump/pim-packet-assortment.pcap", 18);   /* C-RP-Adv, bytes past the count */
+        sweep_frame("tcpdump/pim-packet-assortment.pcap", 142);  /* C-RP-Adv, IPv6 */
         sweep_file("tcpdump/ipx.pcap", 2);
 }
 
@@ -536,6 +761,12 @@ main(void)
                 cmocka_unit_test(test_pim_join_prune_ipv6_matches_tshark),
                 cmocka_unit_test(test_pim_assert_and_register_stop_match_tshark),
                 cmocka_unit_test(test_pim_join_prune_hostile_counts),
+                cmocka_unit_test(test_pim_bootstrap_matches_tshark),
+                cmocka_unit_test(test_pim_crp_adv_matches_tshark),
+                cmocka_unit_test(test_pim_bootstrap_hostile_rp_count),
+                cmocka_unit_test(test_pim_join_prune_builds_as_scapy),
+                cmocka_unit_test(test_pim_register_stop_and_assert_build_as_tshark_reads),
+                cmocka_unit_test(test_pim_join_prune_build_counts_groups),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
