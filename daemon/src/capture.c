@@ -98,8 +98,8 @@ static const unsigned long refused_fs[] = {
         0x6e736673, /* nsfs */
 };
 
-static bool
-fs_refused(unsigned long f_type)
+bool
+pktd_capture_fs_refused(unsigned long f_type)
 {
         for (size_t i = 0; i < ARRAY_SIZE(refused_fs); i++)
                 if (refused_fs[i] == f_type)
@@ -846,7 +846,7 @@ file_open(struct sub *s, int64_t index, const char *filter, int snaplen, struct 
         fl = fcntl(fd, F_GETFL);
         if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fl < 0 ||
             (fl & O_ACCMODE) == O_WRONLY || fstatfs(fd, &sfs) < 0 ||
-            fs_refused((unsigned long)sfs.f_type)) {
+            pktd_capture_fs_refused((unsigned long)sfs.f_type)) {
                 (void)close(fd);
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
                                       "not a readable regular file on a local file system");

@@ -34,6 +34,9 @@ int pktd_capture_list_interfaces(struct pktd *d, struct pktd_conn *c, const stru
 /* io.pktd.Capture.Subscribe (capture.c, daemon-stream): async, streams with more:true */
 int pktd_capture_subscribe(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                            struct pktp_buf *out, struct pktp_error *err);
+/* Whether a file on the file system of statfs f_type @f_type is one pktd refuses to read for a
+ * client (FUSE, the kernel's pseudo file systems): Subscribe's and Send's replay sources. */
+bool pktd_capture_fs_refused(unsigned long f_type);
 /* io.pktd.Inject (inject.c, sr.c, daemon-inject) */
 int pktd_inject_send(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                      struct pktp_buf *out, struct pktp_error *err);

@@ -49,9 +49,6 @@
 #include "netlink.h"
 #include "pktd.h"
 
-/* statfs(2)'s f_type of FUSE (linux/magic.h): a FUSE file's reads wait on its user-space server. */
-#define FUSE_SUPER_MAGIC_ 0x65735546
-
 static void
 pkt_donep(struct pkt *p)
 {
@@ -804,10 +801,11 @@ replay_setup(struct send_job *j, struct pktd_conn *c, const struct pktp_call *ca
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
                                       "not a readable regular file on a local file system");
         /* Only regular files, as Capture.Subscribe: reading a pipe (or a FUSE file) could block
-         * the loop on whoever writes it. Readable, too. */
+         * the loop on whoever writes it, and a pseudo file system's files can block or change as
+         * they are read. Readable, too. */
         fl = fcntl(fd, F_GETFL);
         if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fl < 0 || (fl & O_ACCMODE) == O_WRONLY ||
-            fstatfs(fd, &sfs) < 0 || sfs.f_type == FUSE_SUPER_MAGIC_) {
+            fstatfs(fd, &sfs) < 0 || pktd_capture_fs_refused((unsigned long)sfs.f_type)) {
                 (void)close(fd);
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, "fileDescriptor",
                                       "not a readable regular file on a local file system");

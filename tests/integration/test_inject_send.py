@@ -327,6 +327,13 @@ def test_replay_refuses_bad_files_and_params(ns, d):
             os.close(wr)
         daemon_client.assert_error(r, "org.varlink.service.InvalidParameter",
                                    parameter="fileDescriptor")
+        # a file on a kernel pseudo file system (proc, sysfs, tracefs, ...) can block, change or
+        # have side effects as it is read: refused before reading, as Capture.Subscribe does
+        with open("/proc/self/status", "rb") as pf:
+            r = send_fd(c, {"interface": NS.veth_a}, pf.fileno())
+        daemon_client.assert_error(r, "org.varlink.service.InvalidParameter",
+                                   parameter="fileDescriptor")
+        assert "regular file" in r["parameters"].get("message", ""), r
         # a socket is not a file
         a, b = socket.socketpair()
         try:
