@@ -449,6 +449,34 @@ test_conn_counts_calls_and_errors_per_method(void **state)
         fixture_free(f);
 }
 
+/* A Reload whose new config leaves its own caller without a role: the caller still gets the reply
+ * it is waiting for (docs/daemon.md, "a client left without a role gets the reply it is waiting
+ * for and is then closed"), then EOF. */
+static void
+test_conn_reload_revoking_its_caller_answers_then_closes(void **state)
+{
+        char path[] = "/tmp/pktd-test-conn-reload-XXXXXX";
+        static const char after[] = "[roles]\nadmin =\ncapture =\ninject =\n";
+        struct fixture *f;
+        int fd = mkstemp(path);
+
+        (void)state;
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, after, strlen(after)), (ssize_t)strlen(after));
+        close(fd);
+        f = fixture_new(conf_default, ALL_ROLES, 0);
+        f->d.conf_path = path;
+        f->d.conf_path_given = true;
+        client_call(f, "{\"method\":\"io.pktd.Daemon.Reload\"}");
+        pump(f, 2000, 1);
+        pump(f, 500, 0); /* then the close */
+        (void)unlink(path);
+        assert_int_equal(replies(f), 1);
+        assert_string_equal(reply(f, 0), "{\"parameters\":{}}");
+        assert_true(f->eof);
+        fixture_free(f);
+}
+
 int
 main(void)
 {
@@ -471,6 +499,7 @@ main(void)
                 cmocka_unit_test(test_conn_idle_connection_is_closed_after_idle_timeout),
                 cmocka_unit_test(test_conn_client_that_does_not_read_is_dropped_at_the_output_cap),
                 cmocka_unit_test(test_conn_counts_calls_and_errors_per_method),
+                cmocka_unit_test(test_conn_reload_revoking_its_caller_answers_then_closes),
         };
 
         signal(SIGPIPE, SIG_IGN);
