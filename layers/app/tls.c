@@ -80,10 +80,17 @@ static int
 tls_update(struct pkt *p, unsigned idx)
 {
         const struct pkt_layer *l = &p->layers[idx];
+        uint32_t len;
 
         if (l->hdr_len < TLS_REC_HDR_LEN)
                 return 0;
-        return pkt_auto_set(p, idx, F_LEN, MIN(l->hdr_len - TLS_REC_HDR_LEN, 0xffffu));
+        len = l->hdr_len - TLS_REC_HDR_LEN;
+        /* A record built as a bare header whose fragment is the layer above it (ssl(type=23)/
+         * raw(...): application data) covers that payload too; a following record does not. */
+        if (l->hdr_len == TLS_REC_HDR_LEN && idx + 1u < p->n_layers &&
+            p->layers[idx + 1].proto != PKT_PROTO_TLS)
+                len += l->len - l->hdr_len;
+        return pkt_auto_set(p, idx, F_LEN, MIN(len, 0xffffu));
 }
 
 /* IANA: HTTPS, SMTPS (465), NNTPS, LDAPS, DNS over TLS (853), FTPS, TELNETS, IMAPS, IRCS, POP3S,
