@@ -195,8 +195,11 @@ check_ndp(const struct pktd_own_addrs *own, const uint8_t *data, size_t len,
           const char **ret_what)
 {
         unsigned nh = data[6];
-        size_t off = 40, hlen;
+        size_t off = 40, hlen, plen = (size_t)data[4] << 8 | data[5];
 
+        /* Bytes after the IPv6 payload (a link's padding) are not options. */
+        if (plen && plen < len - 40)
+                len = 40 + plen;
         for (unsigned i = 0;; i++) {
                 if (nh == 58)
                         break;

@@ -584,7 +584,7 @@ test_policy_spoof_check_refuses_foreign_ndp_target_and_lladdr(void **state)
                                                0,    0,    0,    0,    0, 0, 0, 2 };
         static const uint8_t own_mac[6] = { 2, 0, 0, 0, 0, 1 };
         static const uint8_t other_mac[6] = { 2, 0, 0, 0, 0, 7 };
-        uint8_t f[14 + 40 + 8 + 32];
+        uint8_t f[14 + 40 + 8 + 32 + 8];
         struct pktd_own_addrs own;
         const char *what = NULL;
         size_t n;
@@ -613,6 +613,10 @@ test_policy_spoof_check_refuses_foreign_ndp_target_and_lladdr(void **state)
         assert_int_equal(pktd_policy_spoof_check(&own, false, f, n, &what), 0);
         n = ndp_frame(f, 135, other_ip6, other_mac, false);
         assert_int_equal(pktd_policy_spoof_check(&own, false, f, n, &what), -EPERM);
+        /* padding after the IPv6 payload is not an option */
+        n = ndp_frame(f, 136, own_ip6, own_mac, false);
+        memset(f + n, 0, 8);
+        assert_int_equal(pktd_policy_spoof_check(&own, false, f, n + 8, &what), 0);
         /* cut inside the advertisement: cannot be checked */
         n = ndp_frame(f, 136, own_ip6, own_mac, false);
         f[14 + 5] = 16;
