@@ -572,6 +572,43 @@ pktp_form_from_name(const char *name, enum pktp_form *ret_form)
         return -EINVAL;
 }
 
+/* Copies the string @s (at most 16 bytes) to @o; returns the end. */
+static char *
+put_lit(char *o, const char *s)
+{
+        size_t n = strlen(s);
+
+        memcpy(o, s, n);
+        return o + n;
+}
+
+/* Writes @v in decimal at @o (room for 20 digits), two digits per division; returns the end. */
+static char *
+dec_u64(char *o, uint64_t v)
+{
+        static const char pairs[201] = "0001020304050607080910111213141516171819"
+                                       "2021222324252627282930313233343536373839"
+                                       "4041424344454647484950515253545556575859"
+                                       "6061626364656667686970717273747576777879"
+                                       "8081828384858687888990919293949596979899";
+        char t[20];
+        size_t i = sizeof(t);
+
+        while (v >= 100) {
+                i -= 2;
+                memcpy(t + i, pairs + 2 * (v % 100), 2);
+                v /= 100;
+        }
+        if (v >= 10) {
+                i -= 2;
+                memcpy(t + i, pairs + 2 * v, 2);
+        } else {
+                t[--i] = (char)('0' + v);
+        }
+        memcpy(o, t + i, sizeof(t) - i);
+        return o + sizeof(t) - i;
+}
+
 int
 pktp_captured_write(struct pktp_buf *b, const struct pktp_captured *c)
 {
@@ -584,25 +621,28 @@ pktp_captured_write(struct pktp_buf *b, const struct pktp_captured *c)
         if (b->err)
                 return b->err;
         start = b->len;
-        pktp_buf_puts(b, "{\"tsNs\":");
-        pktp_buf_u64(b, c->ts_ns);
-        pktp_buf_puts(b, ",\"caplen\":");
-        pktp_buf_u64(b, pkt_len(c->p));
-        pktp_buf_puts(b, ",\"len\":");
-        pktp_buf_u64(b, c->p->wire_len);
+        /* The numbers and keys before the form's value, composed here and appended at once: a
+         * capture stream writes them for every packet. */
+        char head[128], *o = head;
+        o = put_lit(o, "{\"tsNs\":");
+        o = dec_u64(o, c->ts_ns);
+        o = put_lit(o, ",\"caplen\":");
+        o = dec_u64(o, pkt_len(c->p));
+        o = put_lit(o, ",\"len\":");
+        o = dec_u64(o, c->p->wire_len);
+        o = put_lit(o, c->form == PKTP_FORM_SUMMARY ? ",\"summary\":"
+                       : c->form == PKTP_FORM_LAYERS ? ",\"layers\":" : ",\"data\":");
+        pktp_buf_put(b, head, (size_t)(o - head));
         switch (c->form) {
         case PKTP_FORM_SUMMARY: {
                 char text[PKTP_SUMMARY_MAX + 1];
-                pktp_buf_puts(b, ",\"summary\":");
                 pktp_buf_json_str(b, text, summary_line(c->p, text));
                 break;
         }
         case PKTP_FORM_LAYERS:
-                pktp_buf_puts(b, ",\"layers\":");
                 pktp_packet_write_layers(b, c->p);
                 break;
         case PKTP_FORM_RAW:
-                pktp_buf_puts(b, ",\"data\":");
                 pktp_buf_base64(b, pkt_data(c->p), pkt_len(c->p));
                 break;
         }
