@@ -9,6 +9,9 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <getopt.h>
+#ifdef __GLIBC__
+#include <nss.h>
+#endif
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -95,6 +98,22 @@ hup_cb(evutil_socket_t sig, short what, void *arg)
         (void)what;
         if (!d->stopping)
                 (void)pktd_reload(d, &err);
+}
+
+/* libpcap resolves the host, network, port, protocol and MAC names of a capture filter through
+ * NSS, synchronously, inside pcap_compile() and so inside the loop: a filter naming a host would
+ * make every client wait for DNS (seconds, with a dead resolver). pktd looks these names up in the
+ * local files only; user and group names (the config's principals) keep the system's sources. */
+static void
+names_local_only(void)
+{
+#ifdef __GLIBC__
+        static const char *const dbs[] = { "hosts", "networks", "services", "protocols", "ethers" };
+
+        for (size_t i = 0; i < ARRAY_SIZE(dbs); i++)
+                if (__nss_configure_lookup(dbs[i], "files") < 0)
+                        pktd_log(LOG_WARNING, "cannot limit %s lookups to files", dbs[i]);
+#endif
 }
 
 static void
@@ -224,6 +243,7 @@ main(int argc, char **argv)
 
         pktd_log_open();
         (void)signal(SIGPIPE, SIG_IGN);
+        names_local_only();
 
         r = setup(&d, listen_path);
         if (r < 0) {

@@ -14,6 +14,8 @@ What must hold:
   "interface:lo", EN10MB and the filter; totals say 10 packets, reason count;
 - durationMs ends a quiet capture with reason duration, on time;
 - a bad filter is BadFilter; an interface that does not exist is InvalidParameter (for an admin);
+- a host name in a filter is looked up in /etc/hosts only: no query reaches a resolver (one the
+  test plays on lo, in its own mount namespace), an unknown name is BadFilter at once;
 - policy ([capture] interfaces = lo) for a capture-role user: lo works; dummy0 (exists) and nope0
   (does not) are both PermissionDenied, and say nothing more; an admin may capture on dummy0;
 - a subscriber that reads nothing while 200,000 UDP datagrams cross lo: pktd stops reading (its RSS
@@ -77,6 +79,12 @@ def enter_private_netns():
                        check=True, timeout=10)
         for dev in ("dummy0", "dummy1"):
             subprocess.run(["ip", "link", "set", dev, "up"], check=True, timeout=10)
+        # the resolver of this (private) mount namespace is a UDP socket of the test on this
+        # namespace's lo: test_filter_names_not_resolved sees whether pktd ever asks it
+        conf = "/tmp/pktd-capture-live-resolv.conf"
+        with open(conf, "w") as f:
+            f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
+        subprocess.run(["mount", "--bind", conf, "/etc/resolv.conf"], check=True, timeout=10)
         return
     if os.geteuid() != 0:
         print("SKIP: needs root (a private network namespace, capture)", file=sys.stderr)
@@ -87,7 +95,7 @@ def enter_private_netns():
             sys.exit(SKIP)
     env = dict(os.environ, **{NETNS_ENV: "1"})
     try:
-        r = subprocess.run(["unshare", "-n", "--", sys.executable, os.path.abspath(__file__)]
+        r = subprocess.run(["unshare", "-n", "-m", "--", sys.executable, os.path.abspath(__file__)]
                            + sys.argv[1:], env=env, timeout=550)
     except subprocess.TimeoutExpired:
         print("FAIL: the test did not finish within 550 s", file=sys.stderr)
@@ -161,6 +169,41 @@ def test_errors_as_admin(d):
               and params_of(frames[0])["ack"]["source"] == "interface:dummy0"
               and params_of(frames[-1])["totals"]["reason"] in ("count", "duration"),
               [f[:120] for f in frames])
+
+
+def test_filter_names_not_resolved(d):
+    """libpcap resolves a host name in a filter synchronously, inside pktd's loop: a slow or dead
+    resolver would stall every client. pktd looks names up in local files only."""
+    dns = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    dns.bind(("127.0.0.1", 53))
+    dns.setblocking(False)
+    try:
+        s = Stream(d.socket)
+        t0 = time.monotonic()
+        s.subscribe({"interface": "lo", "filter": "host pktd-review-nss.example"})
+        r = s.recv_frame(20)
+        took = time.monotonic() - t0
+        s.close()
+        r = json.loads(r.rstrip(b"\0")) if r else {}
+        queries = 0
+        while True:
+            try:
+                dns.recv(4096)
+                queries += 1
+            except BlockingIOError:
+                break
+    finally:
+        dns.close()
+    check("a host name in a filter is not sent to a DNS resolver", queries == 0,
+          f"{queries} queries reached the resolver")
+    check("a filter naming an unknown host is BadFilter at once",
+          r.get("error") == "io.pktd.Capture.BadFilter" and took < 0.5, f"{r} after {took:.2f} s")
+    s = Stream(d.socket)
+    s.subscribe({"interface": "lo", "filter": "host localhost", "count": 1, "durationMs": 100})
+    r = s.recv_frame(10)
+    s.close()
+    r = json.loads(r.rstrip(b"\0")) if r else {}
+    check("a name in /etc/hosts still works", "ack" in r.get("parameters", {}), r)
 
 
 def as_capture_user(d, params):
@@ -273,6 +316,7 @@ def main():
             ("ping", lambda: test_ping_on_lo(d)),
             ("duration", lambda: test_duration(d)),
             ("errors", lambda: test_errors_as_admin(d)),
+            ("names", lambda: test_filter_names_not_resolved(d)),
             ("policy", lambda: test_policy(d)),
             ("drops", lambda: test_drops_and_resume(d)),
             ("close", lambda: test_close_frees_handle(d)),
