@@ -85,6 +85,7 @@ def enter_private_netns():
         with open(conf, "w") as f:
             f.write("nameserver 127.0.0.1\noptions timeout:1 attempts:1\n")
         subprocess.run(["mount", "--bind", conf, "/etc/resolv.conf"], check=True, timeout=10)
+        os.unlink(conf)  # the mount keeps it
         return
     if os.geteuid() != 0:
         print("SKIP: needs root (a private network namespace, capture)", file=sys.stderr)
