@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* pkt_elem_next_idx() (layers/src/elem.c): the element walk by set index gives exactly the elements,
- * flags and counts pkt_elem_next() gives by name, for every set of a DNS message with records in all
- * sections; a bad layer or set index is -ENOENT. */
+/* pkt_elem_next_idx() (layers/src/elem.c): the element walk by set index gives exactly the
+ * elements, flags and counts pkt_elem_next() gives by name, for every set of a DNS message with
+ * records in all sections; a bad layer or set index is -ENOENT. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
