@@ -63,7 +63,7 @@ pktd_user_lookup(const char *name, uid_t *ret_uid, gid_t *ret_gid)
         size_t size = 16384;
 
         for (;;) {
-                _cleanup_pktd_free_ char *buf = malloc(size);
+                _cleanup_free_ char *buf = malloc(size);
                 struct passwd pw, *res = NULL;
                 int r;
 

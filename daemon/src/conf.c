@@ -142,7 +142,7 @@ lookup_name(const char *name, bool is_user, unsigned *ret_id)
         size_t size = 16384;
 
         for (;;) {
-                _cleanup_pktd_free_ char *buf = malloc(size);
+                _cleanup_free_ char *buf = malloc(size);
                 int r;
 
                 if (!buf)
@@ -532,8 +532,8 @@ pktd_conf_defaults(struct pktd_conf *c)
 int
 pktd_conf_parse(const char *text, size_t len, struct pktd_conf **ret, struct pktd_conf_error *err)
 {
-        _cleanup_pktd_free_ struct pktd_conf *c = NULL;
-        _cleanup_pktd_free_ char *copy = NULL;
+        _cleanup_free_ struct pktd_conf *c = NULL;
+        _cleanup_free_ char *copy = NULL;
         enum section sec = SEC_NONE;
         bool seen[_K_MAX] = { false };
         unsigned lineno = 0;
@@ -586,8 +586,8 @@ int
 pktd_conf_load(const char *path, bool must_exist, struct pktd_conf **ret,
                struct pktd_conf_error *err)
 {
-        _cleanup_pktd_close_ int fd = -1;
-        _cleanup_pktd_free_ char *buf = NULL;
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *buf = NULL;
         struct stat st;
         size_t len = 0;
 

@@ -202,7 +202,7 @@ int
 pktd_listener_bind(struct pktd *d, const char *path, gid_t group)
 {
         struct sockaddr_un sa = { .sun_family = AF_UNIX };
-        _cleanup_pktd_close_ int fd = -1;
+        _cleanup_close_ int fd = -1;
         struct stat st;
         mode_t old;
         int r;

@@ -147,7 +147,7 @@ int
 pktd_packet_dissect(struct pktd *d, struct pktd_conn *c, const struct pktp_call *call,
                     struct pktp_buf *out, struct pktp_error *err)
 {
-        _cleanup_pktd_free_ uint8_t *data = NULL;
+        _cleanup_free_ uint8_t *data = NULL;
         _cleanup_(pkt_donep) struct pkt p;
         struct json_object *v, *wire;
         size_t len, wire_len;

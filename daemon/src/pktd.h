@@ -10,44 +10,13 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "pktd-macro.h"
+
 struct event;
 struct event_base;
 struct pktd_conf;
 struct pktd_conn;
 struct pktd_listener;
-
-#ifndef _cleanup_
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#endif
-#ifndef ARRAY_SIZE
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#endif
-
-static inline void *
-pktd_take_ptr_(void **pp)
-{
-        void *p = *pp;
-        *pp = NULL;
-        return p;
-}
-#ifndef TAKE_PTR
-#define TAKE_PTR(p) ((__typeof__(p))pktd_take_ptr_((void **)&(p)))
-#endif
-
-static inline void
-pktd_freep(void *p)
-{
-        free(*(void **)p);
-}
-#define _cleanup_pktd_free_ _cleanup_(pktd_freep)
-
-static inline void
-pktd_closep(int *fd)
-{
-        if (*fd >= 0)
-                (void)close(*fd);
-}
-#define _cleanup_pktd_close_ _cleanup_(pktd_closep)
 
 /* The method table is small and fixed (dispatch.c); counters live in an array indexed by its row.
  */

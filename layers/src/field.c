@@ -358,15 +358,6 @@ parse_flags(const struct pkt_field *f, const char *text, uint64_t *ret)
 }
 
 static int
-hexval(int c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        c = tolower(c);
-        return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
-static int
 parse_hex_bytes(const char *text, uint8_t *out, size_t *len)
 {
         size_t n = 0;

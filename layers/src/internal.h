@@ -11,35 +11,9 @@
 #include <pkt/pkt.h>
 #include <pkt/proto.h>
 
-/* Checks a caller's precondition: a public call returns @err instead of crashing on misuse. */
-#define pkt_assert_return(expr, err)                                                                    \
-        do {                                                                                            \
-                if (__builtin_expect(!(expr), 0))                                                       \
-                        return (err);                                                                   \
-        } while (0)
+#include "pktd-macro.h"
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define MIN(a, b) ((a) < (b) ? (a) : (b))
-#define MAX(a, b) ((a) > (b) ? (a) : (b))
-#define likely(x) __builtin_expect(!!(x), 1)
-#define unlikely(x) __builtin_expect(!!(x), 0)
-
-static inline void *
-take_ptr_(void **pp)
-{
-        void *p = *pp;
-        *pp = NULL;
-        return p;
-}
-#define TAKE_PTR(p) ((__typeof__(p))take_ptr_((void **)&(p)))
-
-static inline void
-freep(void *p)
-{
-        free(*(void **)p);
-}
-#define _cleanup_free_ _cleanup_(freep)
+#define pkt_assert_return(expr, err) assert_return(expr, err)
 
 /* Registry (registry.c). The table is filled before main() and by pkt_proto_register(). */
 extern const struct pkt_proto *pkt_protos[PKT_PROTO_MAX];

@@ -55,23 +55,6 @@ struct pkt_sock {
 };
 
 static void
-closep(int *fd)
-{
-        if (*fd >= 0)
-                (void)close(*fd);
-}
-#define _cleanup_close_ _cleanup_(closep)
-
-static int
-take_fd(int *fd)
-{
-        int r = *fd;
-
-        *fd = -1;
-        return r;
-}
-
-static void
 sock_freep(struct pkt_sock **s)
 {
         pkt_sock_free(*s);
@@ -148,7 +131,7 @@ packet_socket_open(int ifindex)
                 return r;
         if (bind(fd, (struct sockaddr *)&sll, sizeof(sll)) < 0)
                 return -errno;
-        return take_fd(&fd);
+        return TAKE_FD(fd);
 }
 
 static int
@@ -175,7 +158,7 @@ ip_socket_open(int family, const char *ifname)
         }
         if (setsockopt(fd, SOL_SOCKET, SO_BINDTODEVICE, ifname, (socklen_t)strlen(ifname) + 1) < 0)
                 return -errno;
-        return take_fd(&fd);
+        return TAKE_FD(fd);
 }
 
 static int

@@ -10,30 +10,9 @@
 
 #include <pktc/pktc.h>
 
-/* Checks a caller's precondition: a public call returns @err instead of crashing on misuse. */
-#define pktc_assert_return(expr, err)                                                              \
-        do {                                                                                       \
-                if (__builtin_expect(!(expr), 0))                                                  \
-                        return (err);                                                              \
-        } while (0)
+#include "pktd-macro.h"
 
-#define _cleanup_(f) __attribute__((cleanup(f)))
-
-static inline void *
-take_ptr_(void **pp)
-{
-        void *p = *pp;
-        *pp = NULL;
-        return p;
-}
-#define TAKE_PTR(p) ((__typeof__(p))take_ptr_((void **)&(p)))
-
-static inline void
-freep(void *p)
-{
-        free(*(void **)p);
-}
-#define _cleanup_free_ _cleanup_(freep)
+#define pktc_assert_return(expr, err) assert_return(expr, err)
 
 /* A queued reply. */
 struct pktc_node {

@@ -182,18 +182,6 @@ skip_ws(struct scan *sc)
         }
 }
 
-static int
-hexval(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
-}
-
 /* Reads 4 hex digits at @p (bounds checked by the caller). -1: not hex. */
 static int32_t
 hex4(const char *p)

@@ -18,6 +18,8 @@
 #include <pktp/error.h>
 #include <pktp/packet.h>
 
+#include "pktd-macro.h"
+
 /* Why 4096: more elements than any header holds (40 option bytes in TCP, a few hundred DNS records
  * in a 64 KiB message); each one splices the header, so the count bounds the work a client buys. */
 #define ELEMS_MAX 4096u
@@ -84,18 +86,6 @@ reason(int r)
         default:
                 return "the field cannot take this value";
         }
-}
-
-static int
-hexval(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
 }
 
 /* Decodes @n hex digits (an even number, nothing else) into a malloc'd buffer. Returns the byte

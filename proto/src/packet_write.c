@@ -20,6 +20,7 @@
 #include <pktp/packet.h>
 
 #include "packet_plan.h"
+#include "pktd-macro.h"
 
 struct writer {
         struct pktp_buf *b;
@@ -91,18 +92,6 @@ put_name(struct pktp_buf *b, const char *name)
         put_char(b, '"');
         put(b, name, n);
         put_char(b, '"');
-}
-
-static int
-hexval(char c)
-{
-        if (c >= '0' && c <= '9')
-                return c - '0';
-        if (c >= 'a' && c <= 'f')
-                return c - 'a' + 10;
-        if (c >= 'A' && c <= 'F')
-                return c - 'A' + 10;
-        return -1;
 }
 
 /*

@@ -13,29 +13,9 @@
 #include <pktp/error.h>
 #include <pktp/message.h>
 
-#define pktp_assert_return(expr, err)                                                                   \
-        do {                                                                                            \
-                if (__builtin_expect(!(expr), 0))                                                       \
-                        return (err);                                                                   \
-        } while (0)
-#define _cleanup_(f) __attribute__((cleanup(f)))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#include "pktd-macro.h"
 
-static inline void *
-pktp_take_ptr_(void **pp)
-{
-        void *p = *pp;
-        *pp = NULL;
-        return p;
-}
-#define TAKE_PTR(p) ((__typeof__(p))pktp_take_ptr_((void **)&(p)))
-
-static inline void
-pktp_freep(void *p)
-{
-        free(*(void **)p);
-}
-#define _cleanup_free_ _cleanup_(pktp_freep)
+#define pktp_assert_return(expr, err) assert_return(expr, err)
 
 /* ---- The varlink IDL (idl.c) ---- */
 
