@@ -20,6 +20,8 @@ static const struct pktctl_cmd commands[] = {
           pktctl_build_main },
         { "protocols", "list the protocols libpkt knows, or one's fields, elements and carriers",
           pktctl_protocols_main },
+        { "fields", "every field definition of each protocol, tab-separated, as tshark -G fields",
+          pktctl_fields_main },
         { "status", "pktd's version, uptime, connections, limits and calls per method (live)",
           pktctl_status_main },
         { "ifaces", "the host's interfaces as pktd sees them (live)", pktctl_ifaces_main },

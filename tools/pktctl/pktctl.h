@@ -41,6 +41,7 @@ int pktctl_read_main(int argc, char **argv);
 int pktctl_stats_main(int argc, char **argv);
 int pktctl_build_main(int argc, char **argv);
 int pktctl_protocols_main(int argc, char **argv);
+int pktctl_fields_main(int argc, char **argv);
 
 /* Prints "pktctl: " and the message to stderr, after flushing stdout so that the message comes
  * after whatever was printed before it. */

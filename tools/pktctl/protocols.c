@@ -82,6 +82,8 @@ print_one(const struct pkt_proto *pr)
                                k->value, k->value);
                 printf("\n");
         }
+        if (pr->not_dissected)
+                printf("  not dissected: %s\n", pr->not_dissected);
 }
 
 int

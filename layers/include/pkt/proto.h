@@ -281,6 +281,10 @@ struct pkt_proto {
         /* The common form of the header, dissected without calling @dissect (see struct pkt_fast).
          * Every offset it names must lie within min_hdr_len, which must not be 0. Optional. */
         struct pkt_fast fast;
+        /* What this protocol knowingly leaves raw (one short sentence: "LSA bodies beyond the
+         * header"), for `pktctl protocols NAME` and docs/protocols.md; NULL when nothing is known to
+         * be missing. Documentation only: the engine never reads it. */
+        const char *not_dissected;
 };
 
 /*
