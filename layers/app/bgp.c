@@ -95,4 +95,8 @@ const struct pkt_proto pkt_proto_bgp = {
         .dissect = bgp_dissect,
         .update = bgp_update,
         .elem_build = pkt_bgp_elem_build,
+        .not_dissected = "Path attributes other than ORIGIN, AS_PATH, NEXT_HOP, MED, LOCAL_PREF, "
+                         "AGGREGATOR and ORIGINATOR_ID (communities, cluster lists, ATTR_SET...) "
+                         "and MP_REACH/MP_UNREACH past AFI/SAFI stay bytes; RFC 9072 extended "
+                         "parameters and ADD-PATH path ids are not decoded.",
 };

@@ -302,4 +302,5 @@ const struct pkt_proto pkt_proto_cotp = {
         .dissect = cotp_dissect,
         .update = cotp_update,
         .elem_build = cotp_elem_build,
+        .not_dissected = "User data after the header (session layer, RDP negotiation) stays raw.",
 };

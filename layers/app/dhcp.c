@@ -297,4 +297,6 @@ const struct pkt_proto pkt_proto_dhcp = {
         .carriers = dhcp_carriers,
         .dissect = dhcp_dissect,
         .elem_build = dhcp_elem_build,
+        .not_dissected = "Sub-options (relay agent information, vendor-specific) stay option "
+                         "bytes; options overloaded into sname/file (option 52) are not read.",
 };

@@ -332,4 +332,6 @@ const struct pkt_proto pkt_proto_diameter = {
         .dissect = diam_dissect,
         .update = diam_update,
         .elem_build = diam_elem_build,
+        .not_dissected = "Grouped AVPs of applications other than base and credit control are "
+                         "shown as bytes.",
 };

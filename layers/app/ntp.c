@@ -85,4 +85,6 @@ const struct pkt_proto pkt_proto_ntp = {
         .n_fields = ARRAY_SIZE(ntp_fields),
         .carriers = ntp_carriers,
         .dissect = ntp_dissect,
+        .not_dissected = "Control (mode 6) and private (mode 7) messages are not dissected beyond"
+                         " the first byte.",
 };

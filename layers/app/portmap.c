@@ -35,4 +35,6 @@ const struct pkt_proto pkt_proto_portmap = {
         .min_hdr_len = PMAP_LEN,
         .fields = pmap_fields,
         .n_fields = ARRAY_SIZE(pmap_fields),
+        .not_dissected = "Replies stay raw: telling them apart needs the call's xid from another "
+                         "packet.",
 };

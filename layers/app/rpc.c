@@ -315,6 +315,7 @@ const struct pkt_proto pkt_proto_rpc = {
         .carriers = rpc_carriers,
         .dissect = rpc_dissect,
         .elem_build = rpc_elem_build,
+        .not_dissected = "Arguments and results of programs other than portmap stay raw payload.",
 };
 
 /* ---- record marking over TCP ---- */

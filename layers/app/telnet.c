@@ -281,4 +281,5 @@ const struct pkt_proto pkt_proto_telnet = {
         .carriers = telnet_carriers,
         .dissect = telnet_dissect,
         .elem_build = telnet_elem_build,
+        .not_dissected = "Subnegotiation parameters stay bytes.",
 };

@@ -120,4 +120,7 @@ const struct pkt_proto pkt_proto_tls = {
         .dissect = tls_dissect,
         .update = tls_update,
         .elem_build = pkt_tls_elem_build,
+        .not_dissected = "Handshake bodies other than the hellos and Certificate, extensions "
+                         "other than SNI and ALPN, certificate contents (DER bytes) and encrypted"
+                         " records stay raw.",
 };

@@ -189,4 +189,6 @@ const struct pkt_proto pkt_proto_arp = {
         .direction = arp_direction,
         .reverse = arp_reverse,
         .answers = arp_answers,
+        .not_dissected = "Addresses other than Ethernet/IPv4 sizes stay a raw payload after the 8"
+                         " fixed bytes.",
 };

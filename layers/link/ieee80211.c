@@ -140,4 +140,6 @@ const struct pkt_proto pkt_proto_ieee80211 = {
         .carriers = ieee80211_carriers,
         .dissect = ieee80211_dissect,
         .update = ieee80211_update,
+        .not_dissected = "Protocol version 1 (802.11ah) frames are not decoded, nor are the "
+                         "bodies of protected or +HTC management frames.",
 };

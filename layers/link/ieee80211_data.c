@@ -181,6 +181,7 @@ const struct pkt_proto pkt_proto_ieee80211_data = {
         .dissect = data_dissect,
         .update = data_update,
         .reverse = data_reverse,
+        .not_dissected = "A-MSDU subframes stay raw.",
 };
 
 static const char *const data4_aliases[] = { "dataframe4", NULL };
@@ -198,6 +199,7 @@ const struct pkt_proto pkt_proto_ieee80211_data_wds = {
         .dissect = data_dissect,
         .update = data_update,
         .reverse = data_reverse,
+        .not_dissected = "A-MSDU subframes stay raw.",
 };
 
 const struct pkt_proto pkt_proto_ieee80211_wep = {
@@ -207,6 +209,7 @@ const struct pkt_proto pkt_proto_ieee80211_wep = {
         .min_hdr_len = WEP_HDR_LEN,
         .fields = wep_fields,
         .n_fields = ARRAY_SIZE(wep_fields),
+        .not_dissected = "The encrypted body stays raw (no decryption).",
 };
 
 const struct pkt_proto pkt_proto_ieee80211_tkip = {
@@ -216,6 +219,7 @@ const struct pkt_proto pkt_proto_ieee80211_tkip = {
         .min_hdr_len = EXTIV_HDR_LEN,
         .fields = tkip_fields,
         .n_fields = ARRAY_SIZE(tkip_fields),
+        .not_dissected = "The encrypted body stays raw (no decryption).",
 };
 
 const struct pkt_proto pkt_proto_ieee80211_ccmp = {
@@ -225,4 +229,5 @@ const struct pkt_proto pkt_proto_ieee80211_ccmp = {
         .min_hdr_len = EXTIV_HDR_LEN,
         .fields = ccmp_fields,
         .n_fields = ARRAY_SIZE(ccmp_fields),
+        .not_dissected = "The encrypted body stays raw (no decryption).",
 };

@@ -213,4 +213,5 @@ const struct pkt_proto pkt_proto_ieee80211_action = {
         .n_fields = ARRAY_SIZE(action_fields),
         .dissect = action_dissect,
         .reverse = mgmt_reverse,
+        .not_dissected = "The body after category and action code stays raw.",
 };

@@ -136,6 +136,7 @@ const struct pkt_proto pkt_proto_ppp = {
         .carriers = ppp_carriers,
         .dissect = ppp_dissect,
         .update = ppp_update,
+        .not_dissected = "The control protocols (LCP, IPCP, PAP, CHAP...) stay raw payload.",
 };
 
 static const char *const hdlc_aliases[] = { "ppp_hdlc", NULL };
@@ -150,4 +151,5 @@ const struct pkt_proto pkt_proto_hdlc = {
         .n_fields = ARRAY_SIZE(hdlc_fields),
         .carriers = hdlc_carriers,
         .dissect = hdlc_dissect,
+        .not_dissected = "Cisco HDLC (address 0x0f or 0x8f) leaves a raw payload.",
 };

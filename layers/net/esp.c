@@ -44,4 +44,6 @@ const struct pkt_proto pkt_proto_esp = {
         .fields = esp_fields,
         .n_fields = ARRAY_SIZE(esp_fields),
         .carriers = esp_carriers,
+        .not_dissected = "Everything after the sequence number is encrypted and stays raw (no "
+                         "decryption).",
 };

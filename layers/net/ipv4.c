@@ -265,4 +265,6 @@ const struct pkt_proto pkt_proto_ip = {
         .reverse = ip_reverse,
         .answers = ip_answers,
         .elem_build = ip_elem_build,
+        .not_dissected = "The payload of fragments other than the first stays raw (no "
+                         "reassembly).",
 };

@@ -732,4 +732,6 @@ const struct pkt_proto pkt_proto_ip6_fragment = {
         .carriers = frag_carriers,
         .dissect = frag_dissect,
         .update = frag_update,
+        .not_dissected = "The payload of fragments other than the first stays raw (no "
+                         "reassembly).",
 };

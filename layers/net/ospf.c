@@ -151,4 +151,5 @@ const struct pkt_proto pkt_proto_ospf = {
         .carriers = ospf_carriers,
         .dissect = ospf_dissect,
         .update = ospf_update,
+        .not_dissected = "OSPFv3 bodies stay raw (only the v3 header is dissected).",
 };

@@ -324,4 +324,6 @@ const struct pkt_proto pkt_proto_ospflsu = {
         .dissect = body_dissect,
         .update = lsu_update,
         .elem_build = body_elem_build,
+        .not_dissected = "LSA bodies (router, network, summary, AS-external links) stay raw after"
+                         " each LSA header.",
 };

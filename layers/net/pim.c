@@ -1160,6 +1160,8 @@ const struct pkt_proto pkt_proto_pim = {
         .carriers = pim_carriers,
         .dissect = pim_dissect,
         .update = pim_update,
+        .not_dissected = "Graft, graft-ack, state refresh, DF election and other unlisted message"
+                         " types keep their body raw.",
 };
 
 const struct pkt_proto pkt_proto_pimhello = {

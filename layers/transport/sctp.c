@@ -290,4 +290,6 @@ const struct pkt_proto pkt_proto_sctp = {
         .answers = sctp_answers,
         .elem_build = sctp_elem_build,
         .elem_added = sctp_elem_added,
+        .not_dissected = "Only the first DATA chunk's user data is a layer; at most 256 chunks "
+                         "per packet are walked.",
 };

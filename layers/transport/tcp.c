@@ -275,4 +275,6 @@ const struct pkt_proto pkt_proto_tcp = {
         .reverse = pkt_swap_ports,
         .answers = tcp_answers,
         .elem_build = tcp_elem_build,
+        .not_dissected = "No stream reassembly: a message spanning segments is dissected only in "
+                         "the segment where it starts.",
 };
