@@ -1,14 +1,18 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pktctl fields [LAYER...]: every field definition, one tab-separated line each, read straight from
- * the protocol tables (pkt/proto.h), as `tshark -G fields` lists its own. Scripts (docs/protocols.md
- * is generated from this output by scripts/gen-protocols-md.py) split lines on tabs:
+ * the protocol tables (pkt/proto.h), as `tshark -G fields` lists its own. Scripts split the lines
+ * on tabs (scripts/gen-protocols-md.py makes docs/protocols.md from them):
  *
- *   P  name  summary  not-dissected-or-"-"
+ *   P  name  summary  aliases  carriers  not-dissected
  *   F  layer.field  type  width  default  auto|-  flags  value-names
  *   E  layer.set.field  type  width  default  auto|-  flags  value-names
  *
- * width is in bits, 0 for a variable field; flags is a comma list (combined, part, hex, le, pseudo,
+ * aliases are a comma list or "-"; carriers "ethertype 0x800,ip-proto 4" (hex
+ * for ethertype, SNAP and PPP numbers, decimal otherwise) or "-"; not-dissected is
+ * the protocol's own sentence (struct pkt_proto) or "-". Two protocols may share a name (ICMP's and
+ * ICMPv6's "echo"): the summary tells them apart. width is in bits, 0 for a variable field; flags
+ * is a comma list (combined, part, hex, le, pseudo,
  * signed, delim=TEXT) or "-"; value names are "1=ICMP,6=TCP" (flag bits in hex: "0x2=DF") or "-".
  * Fields of one element kind only (the per-kind tables an iterator hands out) are not in the
  * descriptor, so they are not listed.
@@ -106,8 +110,9 @@ put_flags(const struct pkt_field *f)
                 unsigned flag;
                 const char *name;
         } names[] = {
-                { PKT_FF_COMBINED, "combined" }, { PKT_FF_PART, "part" },     { PKT_FF_HEX, "hex" },
-                { PKT_FF_LE, "le" },             { PKT_FF_PSEUDO, "pseudo" }, { PKT_FF_SIGNED, "signed" },
+                { PKT_FF_COMBINED, "combined" }, { PKT_FF_PART, "part" },
+                { PKT_FF_HEX, "hex" },           { PKT_FF_LE, "le" },
+                { PKT_FF_PSEUDO, "pseudo" },     { PKT_FF_SIGNED, "signed" },
         };
         bool any = false;
 
@@ -163,6 +168,21 @@ put_proto(const struct pkt_proto *pr)
         printf("P\t%s\t", pr->name);
         put_escaped(pr->summary ? pr->summary : "", pr->summary ? strlen(pr->summary) : 0);
         putchar('\t');
+        for (const char *const *a = pr->aliases; a && *a; a++)
+                printf("%s%s", a == pr->aliases ? "" : ",", *a);
+        if (!pr->aliases || !pr->aliases[0])
+                fputs("-", stdout);
+        putchar('\t');
+        const struct pkt_key *c = pr->carriers;
+        for (; c && c->space != _PKT_KEY_MAX; c++) {
+                bool hex = c->space == PKT_KEY_ETHERTYPE || c->space == PKT_KEY_SNAP ||
+                           c->space == PKT_KEY_PPP;
+                printf(hex ? "%s%s 0x%x" : "%s%s %u", c == pr->carriers ? "" : ",",
+                       pktctl_key_space_name(c->space), c->value);
+        }
+        if (!pr->carriers || pr->carriers->space == _PKT_KEY_MAX)
+                fputs("-", stdout);
+        putchar('\t');
         if (pr->not_dissected)
                 put_escaped(pr->not_dissected, strlen(pr->not_dissected));
         else
@@ -182,7 +202,7 @@ pktctl_fields_main(int argc, char **argv)
                 printf("usage: pktctl fields [LAYER...]\n"
                        "  every field definition of each LAYER (default: every protocol), one per\n"
                        "  line, tab-separated, as tshark -G fields:\n"
-                       "    P  name  summary  not-dissected\n"
+                       "    P  name  summary  aliases  carriers  not-dissected\n"
                        "    F  layer.field  type  width-bits(0=variable)  default  auto|-  flags  "
                        "value-names\n"
                        "    E  layer.set.field  (element fields, same columns)\n");
@@ -191,11 +211,13 @@ pktctl_fields_main(int argc, char **argv)
         /* Every name is checked before anything is printed: a script gets all or nothing. */
         for (int i = 1; i < argc; i++) {
                 if (argv[i][0] == '-') {
-                        pktctl_err("fields: unknown option '%s' (see pktctl fields --help)", argv[i]);
+                        pktctl_err("fields: unknown option '%s' (see pktctl fields --help)",
+                                   argv[i]);
                         return PKTCTL_EXIT_USAGE;
                 }
                 if (pkt_proto_by_name(argv[i], PKT_PROTO_NONE) < 0) {
-                        pktctl_err("fields: no protocol called '%s' (see pktctl protocols)", argv[i]);
+                        pktctl_err("fields: no protocol called '%s' (see pktctl protocols)",
+                                   argv[i]);
                         return PKTCTL_EXIT_USAGE;
                 }
         }

@@ -43,6 +43,9 @@ int pktctl_build_main(int argc, char **argv);
 int pktctl_protocols_main(int argc, char **argv);
 int pktctl_fields_main(int argc, char **argv);
 
+/* The name of key space @space (enum pkt_key_space) as pktctl prints it: "ethertype", "tcp-port". */
+const char *pktctl_key_space_name(unsigned space);
+
 /* Prints "pktctl: " and the message to stderr, after flushing stdout so that the message comes
  * after whatever was printed before it. */
 void pktctl_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -26,6 +26,12 @@ static const char *const space_names[] = {
         [PKT_KEY_ICMP_TYPE] = "icmp-type", [PKT_KEY_ICMP6_TYPE] = "icmp6-type", [PKT_KEY_ARPHRD] = "arphrd",
 };
 
+const char *
+pktctl_key_space_name(unsigned space)
+{
+        return space < _PKT_KEY_MAX && space_names[space] ? space_names[space] : "?";
+}
+
 /* Why 8: enough to recognise a table; the rest are one `pktctl read` away. */
 #define NAMES_SHOWN 8
 
@@ -78,8 +84,7 @@ print_one(const struct pkt_proto *pr)
         if (pr->carriers && pr->carriers->space != _PKT_KEY_MAX) {
                 printf("  carried by:");
                 for (const struct pkt_key *k = pr->carriers; k->space != _PKT_KEY_MAX; k++)
-                        printf(" %s %u (0x%x)", k->space < _PKT_KEY_MAX ? space_names[k->space] : "?",
-                               k->value, k->value);
+                        printf(" %s %u (0x%x)", pktctl_key_space_name(k->space), k->value, k->value);
                 printf("\n");
         }
         if (pr->not_dissected)
