@@ -118,4 +118,18 @@ uid_t pktd_call_uid(const struct pktd_call *a);
 unsigned pktd_call_roles(const struct pktd_call *a);
 struct pktd_conn *pktd_call_conn(const struct pktd_call *a);
 
+/* ---- for conn.c: the connection's side of its head call ---- */
+
+/* Cancels @a: runs its on_cancel once, then frees it. @last_word: pktd is closing a connection it
+ * can still write to, so on_cancel may send one final reply. */
+void pktd_call_cancel(struct pktd_call *a, bool last_word);
+/* Frees @a without running its on_cancel: its handler went async, then returned an answer after
+ * all, and that answer wins. */
+void pktd_call_drop(struct pktd_call *a);
+/* Whether a peer holding @roles may still run @a (false when a reload took its method's role). */
+bool pktd_call_role_held(const struct pktd_call *a, unsigned roles);
+/* The connection's queued output fell: runs @a's drain callback from the loop if it is below its
+ * low watermark. */
+void pktd_call_output_drained(struct pktd_call *a);
+
 #endif

@@ -23,7 +23,7 @@
  * unknown method, bad parameters or no permission gets its error and the connection stays.
  *
  * A connection is freed only from its own event callbacks or by pktd teardown: code deeper down (a
- * Reload that revokes this very client, the output cap) calls conn_kill(), which activates the
+ * Reload that revokes this very client, the output cap) calls pktd_conn_kill(), which activates the
  * timer so the free happens from the loop. */
 #include <errno.h>
 #include <event2/buffer.h>
@@ -34,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <sys/uio.h>
 
 #include <pktp/buf.h>
@@ -49,29 +48,9 @@
 #include "pktd.h"
 
 static void conn_arm_timer(struct pktd_conn *c);
-static void conn_kill(struct pktd_conn *c);
-static void call_cancel(struct pktd_call *a, bool last_word);
 
-struct pktd_call {
-        struct pktd_conn *c;
-        const char *method; /* the method table's name (static storage) */
-        unsigned roles;     /* the roles the method needs (any of them); 0: anyone */
-        bool more, oneway;
-        bool cancelling; /* on_cancel is running: replies are refused, the free is ours */
-        bool last_word;  /* ... except one last reply (continues false): pktd is closing a
-                          * connection that can still be written to (SIGTERM, revoked role) */
-        void (*on_cancel)(void *ud);
-        void *cancel_ud;
-        void (*on_drain)(void *ud);
-        void *drain_ud;
-        size_t drain_low;
-        struct event *ev_drain;
-        int fds[PKTD_CALL_FDS_MAX];
-        unsigned n_fds;
-};
-
-static void
-close_fds(int *fds, unsigned *n)
+void
+pktd_close_fds(int *fds, unsigned *n)
 {
         for (unsigned i = 0; i < *n; i++)
                 if (fds[i] >= 0) {
@@ -90,7 +69,7 @@ pktd_conn_queued(const struct pktd_conn *c)
 bool
 pktd_conn_head_revoked(const struct pktd_conn *c)
 {
-        return c->head && c->head->roles && !(c->roles & c->head->roles);
+        return c->head && !pktd_call_role_held(c->head, c->roles);
 }
 
 unsigned
@@ -118,10 +97,10 @@ pktd_conn_free(struct pktd_conn *c)
                        PKTD_TRIM_AFTER;
 
         if (c->head)
-                call_cancel(c->head, false);
-        close_fds(c->frame_fds, &c->n_frame_fds);
+                pktd_call_cancel(c->head, false);
+        pktd_close_fds(c->frame_fds, &c->n_frame_fds);
         for (size_t i = 0; i < ARRAY_SIZE(c->fd_frames); i++)
-                close_fds(c->fd_frames[i].fds, &c->fd_frames[i].n);
+                pktd_close_fds(c->fd_frames[i].fds, &c->fd_frames[i].n);
         if (c->ev_resume)
                 event_free(c->ev_resume);
         if (c->ev_read)
@@ -156,8 +135,8 @@ pktd_conn_free(struct pktd_conn *c)
 }
 
 /* Closes from anywhere: the free happens from the loop, never under a caller that still uses @c. */
-static void
-conn_kill(struct pktd_conn *c)
+void
+pktd_conn_kill(struct pktd_conn *c)
 {
         if (c->dead)
                 return;
@@ -182,7 +161,7 @@ conn_close_after_output(struct pktd_conn *c)
                 event_active(c->ev_resume, EV_TIMEOUT, 0);
                 conn_arm_timer(c);
         } else if (pktd_conn_queued(c) == 0)
-                conn_kill(c);
+                pktd_conn_kill(c);
         else
                 conn_arm_timer(c);
 }
@@ -221,7 +200,7 @@ conn_flush(struct pktd_conn *c)
                 if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR))
                         break;
                 /* EPIPE, ECONNRESET: the client went away (killed mid-reply); cancel everything. */
-                conn_kill(c);
+                pktd_conn_kill(c);
                 return;
         }
         if (pktd_conn_queued(c) > 0) {
@@ -231,45 +210,52 @@ conn_flush(struct pktd_conn *c)
                 (void)event_del(c->ev_write);
                 c->write_armed = false;
                 if (c->closing && !c->head)
-                        conn_kill(c);
+                        pktd_conn_kill(c);
         }
-        if (c->head && c->head->on_drain && pktd_conn_queued(c) < c->head->drain_low)
-                event_active(c->head->ev_drain, EV_TIMEOUT, 0);
+        if (c->head)
+                pktd_call_output_drained(c->head);
 }
 
 /* Output was queued outside a flush: let the loop write it. */
-static void
-conn_want_write(struct pktd_conn *c)
+void
+pktd_conn_want_write(struct pktd_conn *c)
 {
         if (!c->write_armed && !c->dead && event_add(c->ev_write, NULL) == 0)
                 c->write_armed = true;
 }
 
 /* Moves a finished frame (@b, NUL included) to the output queue without copying it. */
-static void
-conn_queue(struct pktd_conn *c, struct pktp_buf *b)
+void
+pktd_conn_queue(struct pktd_conn *c, struct pktp_buf *b)
 {
-        const struct pktd_limits *lim = &c->d->conf->limits;
-
         if (b->err || !b->data) {
                 pktp_buf_done(b);
                 return;
         }
         if (evbuffer_add_reference(c->out, b->data, b->len, free_cb, NULL) < 0) {
                 pktp_buf_done(b);
-                conn_kill(c);
+                pktd_conn_kill(c);
                 return;
         }
         b->data = NULL;
         pktp_buf_done(b);
-        if (pktd_conn_queued(c) > lim->output_buffer) {
-                pktd_log(LOG_WARNING,
-                         "client %llu (uid %u) disconnected: %zu bytes of replies "
-                         "unread, above outputBuffer (%zu)",
-                         (unsigned long long)c->id, (unsigned)c->uid, pktd_conn_queued(c),
-                         lim->output_buffer);
-                conn_kill(c);
-        }
+        (void)pktd_conn_check_output(c);
+}
+
+int
+pktd_conn_check_output(struct pktd_conn *c)
+{
+        const struct pktd_limits *lim = &c->d->conf->limits;
+
+        if (pktd_conn_queued(c) <= lim->output_buffer)
+                return 0;
+        pktd_log(LOG_WARNING,
+                 "client %llu (uid %u) disconnected: %zu bytes of replies unread, above "
+                 "outputBuffer (%zu)",
+                 (unsigned long long)c->id, (unsigned)c->uid, pktd_conn_queued(c),
+                 lim->output_buffer);
+        pktd_conn_kill(c);
+        return -ENOBUFS;
 }
 
 static void
@@ -280,7 +266,7 @@ conn_reply_error(struct pktd_conn *c, const struct pktp_error *err)
         /* An error frame is small; its text fields are bounded by struct pktp_error. */
         pktp_buf_init(&b, 4096);
         (void)pktp_error_write(&b, err); /* the frame and its NUL */
-        conn_queue(c, &b);
+        pktd_conn_queue(c, &b);
 }
 
 static void
@@ -314,10 +300,7 @@ handle_frame(struct pktd_conn *c, const char *frame, size_t len)
         }
         if (c->head) {
                 /* Went async, then answered the usual way after all: the return value wins. */
-                struct pktd_call *a = c->head;
-
-                a->on_cancel = NULL;
-                call_cancel(a, false);
+                pktd_call_drop(c->head);
         }
         if (r > 0)
                 r = 0;
@@ -337,7 +320,7 @@ handle_frame(struct pktd_conn *c, const char *frame, size_t len)
                                                      "the reply is larger than the output buffer");
                                 conn_reply_error(c, &err);
                         } else
-                                conn_queue(c, &reply); /* the frame and its NUL */
+                                pktd_conn_queue(c, &reply); /* the frame and its NUL */
                 } else
                         conn_reply_error(c, &err);
         }
@@ -360,7 +343,7 @@ frame_too_big(struct pktd_conn *c)
 static void
 take_frame_fds(struct pktd_conn *c, uint64_t frame)
 {
-        close_fds(c->frame_fds, &c->n_frame_fds);
+        pktd_close_fds(c->frame_fds, &c->n_frame_fds);
         for (size_t i = 0; i < ARRAY_SIZE(c->fd_frames); i++) {
                 struct pktd_conn_fds *s = &c->fd_frames[i];
 
@@ -411,13 +394,13 @@ conn_process(struct pktd_conn *c)
                 }
                 data = evbuffer_pullup(c->in, pos.pos + 1);
                 if (!data) {
-                        conn_kill(c);
+                        pktd_conn_kill(c);
                         return;
                 }
                 take_frame_fds(c, c->frames_taken++);
                 handle_frame(c, (const char *)data, (size_t)pos.pos);
                 /* Descriptors the handler did not hand to an async call are closed now. */
-                close_fds(c->frame_fds, &c->n_frame_fds);
+                pktd_close_fds(c->frame_fds, &c->n_frame_fds);
                 (void)evbuffer_drain(c->in, (size_t)pos.pos + 1);
                 c->scanned = 0;
                 c->frame_start_usec = 0;
@@ -441,7 +424,7 @@ park_fds(struct pktd_conn *c, uint64_t frame, int *fds, unsigned n)
                         slot = s;
         }
         if (!slot || slot->n + n > PKTD_CALL_FDS_MAX) {
-                close_fds(fds, &n);
+                pktd_close_fds(fds, &n);
                 return -EPROTO;
         }
         if (!slot->n)
@@ -535,7 +518,7 @@ conn_recv(struct pktd_conn *c)
         if (n > 0 && last == '\0')
                 nuls--; /* the frame ending right here is the one the descriptors came with */
         if (excess || (n_fds && n == 0)) {
-                close_fds(fds, &n_fds);
+                pktd_close_fds(fds, &n_fds);
                 return -EPROTO;
         }
         if (n_fds && park_fds(c, c->frames_in + nuls, fds, n_fds) < 0)
@@ -564,7 +547,7 @@ waiting_overflow(struct pktd_conn *c)
         pktd_log(LOG_INFO, "client %llu (uid %u): more than %d calls or %zu bytes waiting behind a "
                  "streaming call; closing", (unsigned long long)c->id, (unsigned)c->uid,
                  PKTD_CALL_WAITING_MAX, c->d->conf->limits.frame_size);
-        call_cancel(c->head, false);
+        pktd_call_cancel(c->head, false);
         (void)pktp_error_set(&err, PKTP_ERR_LIMIT_EXCEEDED, "waitingCalls",
                              "more than %d calls waiting behind a streaming call",
                              PKTD_CALL_WAITING_MAX);
@@ -581,7 +564,7 @@ conn_eof(struct pktd_conn *c)
         c->rd_eof = true;
         if (c->head) {
                 if (peer_gone(c))
-                        conn_kill(c); /* cancels the head */
+                        pktd_conn_kill(c); /* cancels the head */
                 else
                         conn_arm_timer(c); /* watch for the full close once a second */
                 return;
@@ -608,7 +591,7 @@ read_cb(evutil_socket_t fd, short what, void *arg)
                 struct pktp_error err;
 
                 if (c->head)
-                        call_cancel(c->head, false);
+                        pktd_call_cancel(c->head, false);
                 (void)pktp_error_set(&err, PKTP_ERR_PROTOCOL_ERROR, NULL,
                                      "at most %d file descriptors with one call, and with at most "
                                      "%d calls at a time", PKTD_CALL_FDS_MAX,
@@ -619,7 +602,7 @@ read_cb(evutil_socket_t fd, short what, void *arg)
         } else if (n == 0)
                 conn_eof(c);
         else if (n < 0)
-                conn_kill(c);
+                pktd_conn_kill(c);
         else {
                 c->activity_usec = pktd_now_usec();
                 if (c->head) {
@@ -748,7 +731,7 @@ resume_cb(evutil_socket_t fd, short what, void *arg)
         if (c->closing) {
                 /* SIGTERM or a revoked role: the head may say its last word (totals) */
                 if (c->head)
-                        call_cancel(c->head, true);
+                        pktd_call_cancel(c->head, true);
                 conn_flush(c);
         } else if (!c->head) {
                 conn_process(c);
@@ -760,292 +743,6 @@ resume_cb(evutil_socket_t fd, short what, void *arg)
         }
         if (c->dead)
                 pktd_conn_free(c);
-}
-
-/* ---- call.h ---- */
-
-static void
-drain_cb(evutil_socket_t fd, short what, void *arg)
-{
-        struct pktd_call *a = arg;
-        void (*fn)(void *) = a->on_drain;
-
-        (void)fd;
-        (void)what;
-        if (!fn || a->c->dead || a->c->closing || pktd_conn_queued(a->c) >= a->drain_low)
-                return;
-        a->on_drain = NULL;
-        fn(a->drain_ud);
-}
-
-/* Frees @a and detaches it from its connection; the frames waiting behind it are taken from the
- * loop. */
-static void
-call_free(struct pktd_call *a)
-{
-        struct pktd_conn *c = a->c;
-
-        close_fds(a->fds, &a->n_fds);
-        if (a->ev_drain)
-                event_free(a->ev_drain);
-        if (c->head == a) {
-                c->head = NULL;
-                if (!c->dead && c->ev_resume)
-                        event_active(c->ev_resume, EV_TIMEOUT, 0);
-        }
-        free(a);
-}
-
-static void
-call_cancel(struct pktd_call *a, bool last_word)
-{
-        void (*fn)(void *) = a->on_cancel;
-
-        if (a->cancelling)
-                return;
-        a->cancelling = true;
-        a->last_word = last_word && !a->c->dead;
-        a->on_cancel = NULL;
-        a->on_drain = NULL;
-        if (fn)
-                fn(a->cancel_ud);
-        call_free(a);
-}
-
-struct pktd_call *
-pktd_call_async(struct pktd_conn *c, const struct pktp_call *call)
-{
-        struct pktd_call *a;
-
-        if (!c || !call || c->head)
-                return NULL;
-        a = calloc(1, sizeof(*a));
-        if (!a)
-                return NULL;
-        a->c = c;
-        a->method = call->desc ? call->desc->name : NULL;
-        a->roles = call->desc ? call->desc->roles : 0;
-        a->more = call->more;
-        a->oneway = call->oneway;
-        a->ev_drain = event_new(c->d->base, -1, 0, drain_cb, a);
-        if (!a->ev_drain) {
-                free(a);
-                return NULL;
-        }
-        memcpy(a->fds, c->frame_fds, c->n_frame_fds * sizeof(int));
-        a->n_fds = c->n_frame_fds;
-        c->n_frame_fds = 0;
-        c->head = a;
-        return a;
-}
-
-/* Appends one reply frame to the output queue. */
-static int
-call_queue(struct pktd_call *a, const char *params, size_t len, bool continues)
-{
-        static const char head[] = "{\"parameters\":";
-        static const char more[] = ",\"continues\":true}";
-        struct pktd_conn *c = a->c;
-        const struct pktd_limits *lim = &c->d->conf->limits;
-
-        if (c->dead)
-                return -ECANCELED;
-        if (a->cancelling || c->closing) {
-                /* one last reply when pktd closes a writable connection, nothing else */
-                if (!(a->cancelling && a->last_word && !continues))
-                        return -ECANCELED;
-                a->last_word = false;
-        }
-        if (a->oneway)
-                return 0;
-        if (!params || !len) {
-                params = "{}";
-                len = 2;
-        }
-        if (evbuffer_add(c->out, head, sizeof(head) - 1) < 0 ||
-            evbuffer_add(c->out, params, len) < 0 ||
-            (continues ? evbuffer_add(c->out, more, sizeof(more)) /* with its NUL */
-                       : evbuffer_add(c->out, "}", 2)) < 0) {
-                conn_kill(c);
-                return -ENOMEM;
-        }
-        if (pktd_conn_queued(c) > lim->output_buffer) {
-                pktd_log(LOG_WARNING,
-                         "client %llu (uid %u) disconnected: %zu bytes of replies unread, above "
-                         "outputBuffer (%zu)",
-                         (unsigned long long)c->id, (unsigned)c->uid, pktd_conn_queued(c),
-                         lim->output_buffer);
-                conn_kill(c);
-                return -ENOBUFS;
-        }
-        conn_want_write(c);
-        return 0;
-}
-
-int
-pktd_call_reply(struct pktd_call *a, const char *params, size_t len, bool continues)
-{
-        int r;
-
-        if (!a)
-                return -EINVAL;
-        if (continues && !a->more)
-                return -EPROTO;
-        r = call_queue(a, params, len, continues);
-        if (!continues && !a->cancelling) {
-                /* Ended by its owner: no on_cancel, even when the connection is closing. */
-                call_free(a);
-        }
-        return r;
-}
-
-int
-pktd_call_reply_ref(struct pktd_call *a, const void *frames, size_t len,
-                    void (*release)(const void *frames, size_t len, void *ud), void *ud)
-{
-        struct pktd_conn *c;
-        const struct pktd_limits *lim;
-
-        if (!a || !frames || !release) {
-                if (release)
-                        release(frames, len, ud);
-                return -EINVAL;
-        }
-        c = a->c;
-        lim = &c->d->conf->limits;
-        if (!a->more) {
-                release(frames, len, ud);
-                return -EPROTO;
-        }
-        if (a->cancelling || c->dead || c->closing) {
-                release(frames, len, ud);
-                return -ECANCELED;
-        }
-        if (a->oneway) {
-                release(frames, len, ud);
-                return 0;
-        }
-        if (len < PKTD_CALL_REF_MIN) {
-                int r = evbuffer_add(c->out, frames, len);
-
-                release(frames, len, ud);
-                if (r < 0) {
-                        conn_kill(c);
-                        return -ENOMEM;
-                }
-        } else if (evbuffer_add_reference(c->out, frames, len, release, ud) < 0) {
-                release(frames, len, ud);
-                conn_kill(c);
-                return -ENOMEM;
-        }
-        if (pktd_conn_queued(c) > lim->output_buffer) {
-                pktd_log(LOG_WARNING,
-                         "client %llu (uid %u) disconnected: %zu bytes of replies unread, above "
-                         "outputBuffer (%zu)",
-                         (unsigned long long)c->id, (unsigned)c->uid, pktd_conn_queued(c),
-                         lim->output_buffer);
-                conn_kill(c);
-                return -ENOBUFS;
-        }
-        conn_want_write(c);
-        return 0;
-}
-
-int
-pktd_call_error(struct pktd_call *a, const struct pktp_error *err)
-{
-        struct pktd_conn *c;
-        struct pktp_buf b;
-        int r = 0;
-
-        if (!a || !err)
-                return -EINVAL;
-        c = a->c;
-        if (a->cancelling)
-                return -ECANCELED;
-        pktd_dispatch_count_error(c->d, a->method);
-        if (c->dead || c->closing)
-                r = -ECANCELED;
-        else if (!a->oneway) {
-                pktp_buf_init(&b, 4096);
-                (void)pktp_error_write(&b, err);
-                conn_queue(c, &b);
-                conn_want_write(c);
-        }
-        call_free(a);
-        return r;
-}
-
-bool
-pktd_call_wants_more(const struct pktd_call *a)
-{
-        return a && a->more;
-}
-
-void
-pktd_call_on_cancel(struct pktd_call *a, void (*fn)(void *ud), void *ud)
-{
-        if (!a || a->cancelling)
-                return;
-        a->on_cancel = fn;
-        a->cancel_ud = ud;
-}
-
-size_t
-pktd_call_queued(const struct pktd_call *a)
-{
-        return a ? pktd_conn_queued(a->c) : 0;
-}
-
-void
-pktd_call_on_drain(struct pktd_call *a, size_t low, void (*fn)(void *ud), void *ud)
-{
-        if (!a || a->cancelling)
-                return;
-        a->on_drain = fn;
-        a->drain_ud = ud;
-        a->drain_low = low;
-        if (fn && pktd_conn_queued(a->c) < low)
-                event_active(a->ev_drain, EV_TIMEOUT, 0);
-}
-
-int
-pktd_call_take_fd(struct pktd_call *a, unsigned index)
-{
-        struct stat st;
-        int fd;
-
-        if (!a || index >= a->n_fds || a->fds[index] < 0)
-                return -EBADF;
-        fd = a->fds[index];
-        if (fstat(fd, &st) < 0 || !(S_ISREG(st.st_mode) || S_ISFIFO(st.st_mode)))
-                return -EINVAL;
-        a->fds[index] = -1;
-        return fd;
-}
-
-unsigned
-pktd_call_n_fds(const struct pktd_call *a)
-{
-        return a ? a->n_fds : 0;
-}
-
-uid_t
-pktd_call_uid(const struct pktd_call *a)
-{
-        return a->c->uid;
-}
-
-unsigned
-pktd_call_roles(const struct pktd_call *a)
-{
-        return a->c->roles;
-}
-
-struct pktd_conn *
-pktd_call_conn(const struct pktd_call *a)
-{
-        return a->c;
 }
 
 int

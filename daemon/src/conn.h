@@ -91,4 +91,19 @@ bool pktd_conn_head_revoked(const struct pktd_conn *c);
 /* Number of open connections of @uid. */
 unsigned pktd_conn_count_uid(const struct pktd *d, uid_t uid);
 
+/* ---- for call.c: how a call writes through its connection ---- */
+
+struct pktp_buf;
+
+/* Closes @c from anywhere: the free happens from the loop, never under a caller that still uses it. */
+void pktd_conn_kill(struct pktd_conn *c);
+/* Output was queued outside a flush: lets the loop write it. */
+void pktd_conn_want_write(struct pktd_conn *c);
+/* Moves a finished frame (@b, NUL included) to the output queue without copying it; @b is emptied. */
+void pktd_conn_queue(struct pktd_conn *c, struct pktp_buf *b);
+/* When the queued output is over outputBuffer: logs it, closes @c and returns -ENOBUFS; else 0. */
+int pktd_conn_check_output(struct pktd_conn *c);
+/* Closes the @n descriptors at @fds and sets @n to 0. */
+void pktd_close_fds(int *fds, unsigned *n);
+
 #endif
