@@ -180,6 +180,29 @@ nl_request(struct nl_ctx *ctx, uint16_t type)
  * length is below its header or runs past the region. */
 typedef int (*rta_fn)(void *ctx, unsigned type, const void *data, size_t len);
 
+/* Makes room for one more element in the array at *@arr (@n used of *@cap, each @size bytes):
+ * doubles from @first, never past @max. Returns 0, -E2BIG at @max, or -ENOMEM. */
+static int
+grow(void **arr, size_t *cap, size_t n, size_t size, size_t first, size_t max)
+{
+        size_t c;
+        void *a;
+
+        if (n < *cap)
+                return 0;
+        if (n >= max)
+                return -E2BIG;
+        c = *cap ? *cap * 2 : first;
+        if (c > max)
+                c = max;
+        a = realloc(*arr, c * size);
+        if (!a)
+                return -ENOMEM;
+        *arr = a;
+        *cap = c;
+        return 0;
+}
+
 static int
 rta_walk(const void *rta, size_t len, rta_fn fn, void *ctx)
 {
@@ -269,20 +292,10 @@ on_link(struct nl_ctx *ctx, const struct nlmsghdr *h)
         if (ifc.name[0] == '\0')
                 return -EBADMSG;
 
-        if (ctx->l.n_ifaces == ctx->ifaces_cap) {
-                size_t cap = ctx->ifaces_cap ? ctx->ifaces_cap * 2 : 16;
-                struct pktd_nl_iface *n;
-
-                if (ctx->l.n_ifaces >= PKTD_NL_IFACES_MAX)
-                        return -E2BIG;
-                if (cap > PKTD_NL_IFACES_MAX)
-                        cap = PKTD_NL_IFACES_MAX;
-                n = realloc(ctx->l.ifaces, cap * sizeof(*n));
-                if (!n)
-                        return -ENOMEM;
-                ctx->l.ifaces = n;
-                ctx->ifaces_cap = cap;
-        }
+        r = grow((void **)&ctx->l.ifaces, &ctx->ifaces_cap, ctx->l.n_ifaces, sizeof(ifc), 16,
+                 PKTD_NL_IFACES_MAX);
+        if (r < 0)
+                return r;
         ctx->l.ifaces[ctx->l.n_ifaces++] = ifc;
         return 0;
 }
@@ -350,20 +363,10 @@ on_addr(struct nl_ctx *ctx, const struct nlmsghdr *h)
         ad.ifindex = (int)ifa.ifa_index;
         ad.seq = (unsigned)ctx->l.n_addrs;
 
-        if (ctx->l.n_addrs == ctx->addrs_cap) {
-                size_t cap = ctx->addrs_cap ? ctx->addrs_cap * 2 : 32;
-                struct pktd_nl_addr *n;
-
-                if (ctx->l.n_addrs >= PKTD_NL_ADDRS_MAX)
-                        return -E2BIG;
-                if (cap > PKTD_NL_ADDRS_MAX)
-                        cap = PKTD_NL_ADDRS_MAX;
-                n = realloc(ctx->l.addrs, cap * sizeof(*n));
-                if (!n)
-                        return -ENOMEM;
-                ctx->l.addrs = n;
-                ctx->addrs_cap = cap;
-        }
+        r = grow((void **)&ctx->l.addrs, &ctx->addrs_cap, ctx->l.n_addrs, sizeof(ad), 32,
+                 PKTD_NL_ADDRS_MAX);
+        if (r < 0)
+                return r;
         ctx->l.addrs[ctx->l.n_addrs++] = ad;
         return 0;
 }
