@@ -122,14 +122,14 @@ static int
 ip_update(struct pkt *p, unsigned idx)
 {
         const struct pkt_layer *l = &p->layers[idx];
-        uint8_t *h = pkt_layer_bytes_mut(p, idx);
+        uint8_t *h;
         uint32_t key;
         int r;
 
         /* Options are padded with end-of-list bytes to a multiple of 4 (RFC 791 3.1). */
         if (l->hdr_len % 4 && (r = pkt_layer_splice(p, idx, l->hdr_len, 0, "\0\0\0", 4 - l->hdr_len % 4)) < 0)
                 return r;
-        h = pkt_layer_bytes_mut(p, idx);
+        h = pkt_layer_bytes_mut(p, idx); /* after the splice, which may move the bytes */
         /* A packet parsed in place changes only in size-preserving ways: its lengths and upper protocol
          * stay as captured (its bytes may include Ethernet padding, which is not IP payload). */
         if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) == 0)

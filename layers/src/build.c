@@ -250,17 +250,6 @@ pkt_copy(struct pkt *dst, const struct pkt *src)
 /* ---- serialise ---- */
 
 static bool
-has_dirty(const struct pkt *p)
-{
-        if (p->flags & PKT_F_RESIZED)
-                return true;
-        for (unsigned i = 0; i < p->n_layers; i++)
-                if (p->layers[i].flags & PKT_LAYER_DIRTY)
-                        return true;
-        return false;
-}
-
-static bool
 pseudo_dirty_below(const struct pkt *p, unsigned idx)
 {
         for (unsigned i = idx; i-- > 0;)
@@ -291,11 +280,33 @@ pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
 {
         pkt_assert_return(p && ret_data, -EINVAL);
 
-        if (!(flags & PKT_SER_NO_AUTO) && has_dirty(p)) {
+        if (flags & PKT_SER_NO_AUTO) {
+                *ret_data = p->data;
+                return (int)p->len;
+        }
+        /* One pass finds the highest changed layer and whether any address changed. When the packet
+         * kept its size and no pseudo-header changed, a layer above the highest changed one has
+         * nothing to refresh (it is neither dirty nor summing a changed payload), so the refresh
+         * starts there: a one-field change costs its own layer and those below it. */
+        unsigned top = 0, n = p->n_layers;
+        bool any_dirty = p->flags & PKT_F_RESIZED, any_pseudo = false;
+        for (unsigned i = 0; i < n; i++) {
+                uint16_t lf = p->layers[i].flags;
+                if (lf & PKT_LAYER_DIRTY) {
+                        any_dirty = true;
+                        top = i + 1;
+                }
+                any_pseudo |= (lf & PKT_LAYER_DIRTY_PSEUDO) != 0;
+        }
+        if (any_dirty) {
                 bool is_resized = p->flags & PKT_F_RESIZED, upper_changed = false;
-                if (needs_every_layer(p))
-                        pkt_dissect_all(p);
-                for (unsigned i = p->n_layers; i-- > 0;) {
+                bool general = is_resized || any_pseudo;
+                if (general) {
+                        if (needs_every_layer(p))
+                                pkt_dissect_all(p);
+                        top = p->n_layers;
+                }
+                for (unsigned i = top; i-- > 0;) {
                         struct pkt_layer *l = &p->layers[i];
                         const struct pkt_proto *pr = proto_of(l->proto);
                         bool is_dirty = l->flags & PKT_LAYER_DIRTY;
@@ -304,7 +315,7 @@ pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
                         is_resized |= p->flags & PKT_F_RESIZED;
                         bool need = is_resized || is_dirty ||
                                     (upper_changed && (pr->flags & PKT_P_CSUM_PAYLOAD)) ||
-                                    ((pr->flags & PKT_P_CSUM_PSEUDO) && pseudo_dirty_below(p, i));
+                                    (any_pseudo && (pr->flags & PKT_P_CSUM_PSEUDO) && pseudo_dirty_below(p, i));
                         /* Truncated layers cannot be summed: leave them as captured. */
                         if (need && pr->update && l->len == l->wire_len &&
                             !(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED))) {
@@ -314,7 +325,10 @@ pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
                         }
                         upper_changed |= need;
                 }
-                for (unsigned i = 0; i < p->n_layers; i++)
+                /* Only the layers up to the highest changed one carry change flags, unless the
+                 * general path ran (an update hook may have added layers' worth of length). */
+                unsigned clear = general || (p->flags & PKT_F_RESIZED) ? p->n_layers : top;
+                for (unsigned i = 0; i < clear; i++)
                         p->layers[i].flags &= (uint16_t) ~(PKT_LAYER_DIRTY | PKT_LAYER_DIRTY_PSEUDO);
                 p->flags &= (uint16_t)~PKT_F_RESIZED;
         }
@@ -328,24 +342,51 @@ uint32_t
 pkt_csum_add(uint32_t sum, const void *data, size_t len)
 {
         const uint8_t *b = data;
-        uint64_t acc = sum;
+        uint64_t acc = 0, t;
 
-        /* 32 bits at a time into a 64-bit accumulator: carries wrap in at the fold (RFC 1071 1.2). */
-        while (len >= 4) {
-                acc += (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+        /*
+         * The sum is independent of byte order (RFC 1071 2(B)): the words are summed as the host
+         * loads them, eight bytes at a time into a 64-bit accumulator, folded to 32 bits (end-around
+         * carries) and turned into network order once. The result is congruent, modulo 0xffff, to
+         * summing the big-endian words one by one, which is all pkt_csum_fold() needs.
+         */
+        while (len >= 8) {
+                uint64_t w;
+                memcpy(&w, b, 8);
+                acc += (w & 0xffffffffu) + (w >> 32);
+                b += 8;
+                len -= 8;
+        }
+        if (len >= 4) {
+                uint32_t w;
+                memcpy(&w, b, 4);
+                acc += w;
                 b += 4;
                 len -= 4;
         }
         if (len >= 2) {
-                acc += (uint32_t)b[0] << 8 | b[1];
+                uint16_t w;
+                memcpy(&w, b, 2);
+                acc += w;
                 b += 2;
                 len -= 2;
         }
-        if (len)
-                acc += (uint32_t)b[0] << 8;
+        if (len) {
+                /* An odd last byte is the high byte of a word padded with zero. */
+                uint8_t pad[2] = { b[0], 0 };
+                uint16_t w;
+                memcpy(&w, pad, 2);
+                acc += w;
+        }
         acc = (acc & 0xffffffffu) + (acc >> 32);
         acc = (acc & 0xffffffffu) + (acc >> 32);
-        return (uint32_t)acc;
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* Rotating by 8 multiplies by 2^8 modulo 2^32 - 1, hence modulo 0xffff, where it swaps the
+         * two bytes of every 16-bit word: the sum in network order, up to the final fold. */
+        acc = (uint32_t)(acc << 8 | acc >> 24);
+#endif
+        t = (uint64_t)sum + acc;
+        return (uint32_t)((t & 0xffffffffu) + (t >> 32));
 }
 
 uint16_t

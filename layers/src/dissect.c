@@ -371,7 +371,12 @@ pkt_layer_find(struct pkt *p, unsigned proto, unsigned from)
         pkt_assert_return(p, -EINVAL);
 
         for (unsigned i = from; i < PKT_LAYERS_MAX; i++) {
-                if (!ensure_layer(p, i))
+                unsigned n = p->n_layers;
+                /* The walk dissects the last record at each step: its fast form is taken here, as
+                 * pkt_layer_dissect() would, without a call per layer; anything else goes there. */
+                if (!(i < n && (p->layers[i].flags & PKT_LAYER_DISSECTED)) &&
+                    !(i + 1u == n && !(p->flags & PKT_F_COMPLETE) && fast_step(p, n)) &&
+                    !pkt_layer_dissect(p, i))
                         return -ENOENT;
                 if (p->layers[i].proto == proto)
                         return (int)i;
