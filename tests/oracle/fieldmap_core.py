@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """tshark field map for the core protocols (link glue, ARP, IPv4, IPv6, ICMP, ICMPv6, TCP, UDP, DNS)."""
-from oracle_fields import elems, field, tagged, times4
+from oracle_fields import elems, field, layers_named, tagged, times4
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
 TSHARK_PROTOS = ["eth", "vlan", "ieee8021ad", "sll", "llc", "arp", "ip", "ipv6", "ipv6.hopopts",
@@ -9,6 +9,10 @@ TSHARK_PROTOS = ["eth", "vlan", "ieee8021ad", "sll", "llc", "arp", "ip", "ipv6",
 
 
 def final_dst(v, layer):
+    # tshark follows the route only in an option it could read whole (not in tcpdump/ip_printroute_asan.pcap's
+    # header cut by the snap length): there ip.dst stays the header's destination
+    if layer.get("truncated") or layer.get("malformed"):
+        return v
     for o in layer.get("opts", []):
         body = o.get("body", "")
         if int(o.get("type", 0)) in (131, 137) and len(body) >= 2 + 8:
@@ -23,9 +27,89 @@ def ip_versions(pkt):
     return [l["v"] for l in pkt["layers"] if l.get("layer") in ("ip", "ip6") and "v" in l]
 
 
+def mdns_class(v, _e, pkt):
+    """RFC 6762 5.4 / 10.2: in multicast DNS (UDP port 5353) the top bit of a question's class is the
+    unicast-response bit and of a record's class the cache-flush bit; tshark splits it out (dns.qry.qu,
+    dns.resp.cache_flush) and shows the 15-bit class. Our cls is the 16-bit field as RFC 1035 4.1.2 has it,
+    so compare its low 15 bits in mDNS only."""
+    ports = [int(l.get(k, 0)) for l in pkt["layers"] if l.get("layer") == "udp" for k in ("sport", "dport")]
+    return int(v) & 0x7FFF if 5353 in ports else v
+
+
+def dns_elems(sets, key, conv):
+    """elems() whose conversion also sees the packet (mdns_class needs the UDP ports)."""
+    def get(pkt):
+        return [conv(v, None, pkt) for v in elems("dns", sets, key)(pkt)]
+    return get
+
+
+def dns_text(v, _e):
+    """Our names are in RFC 1035 5.1 presentation form (RFC 4343 2.1): a space or a byte outside printable
+    ASCII inside a label is written \\DDD (a space in mDNS 'lp-rkerur-osx (9)._device-info._tcp.local', the
+    UTF-8 of 'luca\u2019s imac'). tshark shows the label's bytes as UTF-8 (U+FFFD where they are not), so
+    read those escapes back to bytes and decode them the same way before comparing. Control bytes stay
+    escaped: tshark writes them \\DDD too."""
+    s = str(v)
+    if "\\" not in s:
+        return s
+    out = bytearray()
+    i = 0
+    while i < len(s):
+        if s[i] == "\\" and s[i + 1:i + 4].isdigit() and len(s[i + 1:i + 4]) == 3 and int(s[i + 1:i + 4]) >= 32:
+            out.append(int(s[i + 1:i + 4]) & 0xFF)
+            i += 4
+        else:
+            out += s[i].encode()
+            i += 1
+    return out.decode("utf-8", errors="replace")
+
+
+DNS_RR_SETS = ("answers", "auths", "addrecords")
+
+
+def bitmap_types(e):
+    """The types in the type bitmaps of an NSEC (RFC 4034 4.1.2) or NSEC3 (RFC 5155 3.2) record, which
+    tshark lists as further dns.resp.type values after the record's own type; we keep the rdata as bytes."""
+    t = int(e.get("type", 0))
+    hx = e.get("rdata", "")
+    hx = hx[:next((k for k, c in enumerate(hx) if c not in "0123456789abcdefABCDEF"), len(hx)) // 2 * 2]
+    b = bytes.fromhex(hx)
+    i = 0
+    if t == 47:
+        while i < len(b) and b[i] and b[i] < 0xC0:
+            i += 1 + b[i]
+        i += 2 if i < len(b) and b[i] >= 0xC0 else 1
+    elif t == 50:
+        if len(b) < 5:
+            return []
+        i = 5 + b[4]
+        if i >= len(b):
+            return []
+        i += 1 + b[i]
+    else:
+        return []
+    out = []
+    while i + 2 <= len(b):
+        win, n = b[i], b[i + 1]
+        for j, octet in enumerate(b[i + 2:i + 2 + n]):
+            out += [win * 256 + j * 8 + k for k in range(8) if octet & (0x80 >> k)]
+        i += 2 + n
+    return out
+
+
+def dns_resp_types(pkt):
+    vals = []
+    for l in layers_named(pkt, "dns"):
+        for s in DNS_RR_SETS:
+            for e in l.get(s, []):
+                if "type" in e:
+                    vals.append(e["type"])
+                    vals += bitmap_types(e)
+    return vals
+
+
 ICMP = ("icmp",)
 ICMP6 = ("icmp6",)
-DNS_RR_SETS = ("answers", "auths", "addrecords")
 
 # tshark field -> how to get our values. Keep to the fields of tshark-fields.tsv for this issue's protocols.
 MAP = {
@@ -146,11 +230,13 @@ MAP = {
     "dns.count.answers": field("dns", "answers_amount"),
     "dns.count.auth_rr": field("dns", "authrr_amount"),
     "dns.count.add_rr": field("dns", "addrr_amount"),
-    "dns.qry.name": elems("dns", ("queries",), "name"),
+    "dns.qry.name": elems("dns", ("queries",), "name", conv=dns_text),
     "dns.qry.type": elems("dns", ("queries",), "type"),
-    "dns.qry.class": elems("dns", ("queries",), "cls"),
-    "dns.resp.name": elems("dns", DNS_RR_SETS, "name"),
-    "dns.resp.type": elems("dns", DNS_RR_SETS, "type"),
+    "dns.qry.class": dns_elems(("queries",), "cls", mdns_class),
+    # tshark shows an SRV record's owner name split into dns.srv.service/proto/name, not as dns.resp.name
+    "dns.resp.name": elems("dns", DNS_RR_SETS, "name", conv=dns_text,
+                           when=lambda e: int(e.get("type", 0)) != 33),
+    "dns.resp.type": dns_resp_types,
     "dns.resp.ttl": elems("dns", DNS_RR_SETS, "ttl", when=lambda e: int(e.get("type", 0)) != 41),
     "dns.resp.len": elems("dns", DNS_RR_SETS, "dlen"),
     "dns.a": elems("dns", DNS_RR_SETS, "address", when=lambda e: int(e.get("type", 0)) == 1),
@@ -174,10 +260,61 @@ CUT_DNS = "dpkt/truncated_dns.pcap"
 _CUT_RR = ("the snap length (200 of 238 bytes) cuts the 7th answer after its TTL: we list the fields that were "
            "captured (name, type, class, TTL), the record and layer flagged truncated; tshark shows nothing of a "
            "record it cannot read to its end, only '[Packet size limited during capture: DNS truncated]'")
+FRAG_DNS = "ndpi/dns_fragmented.pcap"
+_FRAG_RR = ("DNS responses in IP fragments, compared without reassembly (ip.defragment:FALSE): the first "
+            "fragment ends inside a record; we list the fields of that record that the fragment holds, record "
+            "and layer flagged truncated, as for a snap length; tshark drops a record it cannot read to its end")
+BADLABEL = "tcpdump/dns-badlabel.pcap"
+_BADLABEL_NAME = ("a hostile question name (tcpdump's dns-badlabel reproducer) whose labels spell more than the "
+                  "255 octets RFC 1035 2.3.4 allows: tshark prints the placeholder '<Name too long>'; we print the "
+                  "labels escaped (RFC 4343 2.1), cut at our text limit, the layer flagged malformed")
+_BADLABEL_QS = ("the header claims 64259 questions: tshark stops with an exception after the first; we walk each "
+                "record that fits in the message (the layer flagged malformed), so we list more questions")
+FABRICPATH = ("Cisco FabricPath (DCE, ethertype 0x8903, no RFC): tshark decodes the 16-byte FabricPath header "
+              "(cfp) and shows the inner Ethernet II header as eth.*; we do not decode FabricPath, so our ethernet "
+              "layer is the outer header (type 0x8903) and the rest is raw")
+REDIRECT6 = ("ICMPv6 Redirect with a Redirected Header option (RFC 4861 4.6.3): tshark decodes the quoted packet "
+             "in the option as IPv6/ICMPv6 and so lists a second ipv6.* and icmpv6.*; we show the option's "
+             "quoted packet as bytes (opts[].packet), its headers not decoded")
+BOGUS_QUOTED_IP = ("frame 44 is an ICMP redirect quoting a header of version 7: tshark reports 'Bogus IP version' "
+                   "and shows none of its fields; we decode the 20 bytes as the IPv4 header RFC 792 says is "
+                   "quoted, flagged malformed")
+_SNAP_RR = ("the snap length cuts the message inside a record: we list the fields of it that were captured, record "
+            "and layer flagged truncated; tshark shows nothing of a record it cannot read to its end")
+_HOSTILE_RR = ("a hostile or corrupt record section (zeek/suricata reproducers: an OPT record whose RDLENGTH runs "
+               "past the message, zero-type records with junk type bitmaps): tshark stops at the first record it "
+               "cannot decode; we list each record whose fixed part fits, the layer flagged malformed")
+_SNAP_OR_FRAG = {FRAG_DNS: _FRAG_RR, "zeek/dns-edns-ecs.pcap": _FRAG_RR, "tcpdump/dns_udp_2.pcap": _SNAP_RR,
+                 "zeek/dns-edns-ecs-bad.pcap": _HOSTILE_RR, "zeek/dns__dns-edns-bad-length.pcap": _HOSTILE_RR,
+                 "suricata-verify/dns__dns-corrupt-additionals__input.pcap": _HOSTILE_RR}
 FILE_DIFFERENCES = {
-    "dns.qry.name": {FUZZED: _FUZZED_NAMES},
-    "dns.resp.name": {FUZZED: _FUZZED_NAMES, CUT_DNS: _CUT_RR},
-    "dns.resp.len": {FUZZED: _FUZZED_RRS},
-    "dns.resp.ttl": {FUZZED: _FUZZED_RRS, CUT_DNS: _CUT_RR},
-    "dns.resp.type": {FUZZED: _FUZZED_RRS, CUT_DNS: _CUT_RR},
+    "dns.qry.name": {FUZZED: _FUZZED_NAMES, BADLABEL: _BADLABEL_NAME, "tcpdump/dns_fwdptr.pcap": _BADLABEL_NAME},
+    "dns.qry.type": {BADLABEL: _BADLABEL_QS},
+    "dns.qry.class": {BADLABEL: _BADLABEL_QS},
+    "dns.resp.name": {FUZZED: _FUZZED_NAMES, CUT_DNS: _CUT_RR, **_SNAP_OR_FRAG},
+    "dns.resp.len": {FUZZED: _FUZZED_RRS, **_SNAP_OR_FRAG},
+    "dns.resp.ttl": {FUZZED: _FUZZED_RRS, CUT_DNS: _CUT_RR, **_SNAP_OR_FRAG},
+    "dns.resp.type": {FUZZED: _FUZZED_RRS, CUT_DNS: _CUT_RR, **_SNAP_OR_FRAG},
 }
+for _f in ("eth.dst", "eth.src", "eth.type"):
+    FILE_DIFFERENCES[_f] = {"zeek/cisco-fabric-path.pcap": FABRICPATH,
+                            "suricata-verify/decode-dce__input.pcap": FABRICPATH}
+for _f in ("ipv6.version", "ipv6.tclass", "ipv6.flow", "ipv6.plen", "ipv6.nxt", "ipv6.hlim", "ipv6.src",
+           "ipv6.dst", "icmpv6.type", "icmpv6.code", "icmpv6.checksum"):
+    FILE_DIFFERENCES[_f] = {"packetnet/ipv6_redirect.pcap": REDIRECT6,
+                            "pcap4j/IcmpV6RedirectPacketTest.pcap": REDIRECT6}
+for _f in ("ip.hdr_len", "ip.dsfield", "ip.id", "ip.flags", "ip.frag_offset", "ip.ttl", "ip.proto",
+           "ip.checksum", "ip.src", "ip.dst"):
+    FILE_DIFFERENCES[_f] = {"suricata-verify/output-eve-anomaly-packethdr__anomaly.pcap": BOGUS_QUOTED_IP}
+IP_LEN_ZERO = ("IPv4 Total Length 0 (TCP segmentation offload or BIG TCP on the capturing host, or a crafted "
+               "header): tshark shows the length of the rest of the frame as ip.len ('reported as 0, presumed "
+               "TSO'); we show the field as the wire has it, 0, the layer flagged malformed (RFC 791: the total "
+               "length includes the header, so 0 contradicts it)")
+FILE_DIFFERENCES["ip.len"] = {f: IP_LEN_ZERO for f in (
+    "packetnet/ip_packet_bogus_length.pcap", "pcapplusplus/PacketExamples__IPv4-TSO.pcap",
+    "tcpdump/bigtcp-ipv4-geneve-ipv4.pcap", "tcpdump/bigtcp-ipv4-vxlan-ipv4.pcap", "tcpdump/bigtcp-ipv4.pcap",
+    "tcpdump/icmp-length-zero.pcapng", "zeek/ldap__missing_krbtgt_ldap_request.pcapng",
+    "packetnet/ipv4_tso_frame.pcap", "tcpdump/bigtcp-ipv4-geneve-ipv6.pcap",
+    "tcpdump/bigtcp-ipv4-vxlan-ipv6.pcap", "tcpdump/ipv4_tcp_http_xml_tso.pcap", "zeek/ip-bogus-header-len.pcap",
+    "zeek/ldap__missing_ldap_logs.pcapng", "zeek/quic__383379789-decrypt-crash.pcap")}
+FILE_DIFFERENCES["ip.len"]["suricata-verify/output-eve-anomaly-packethdr__anomaly.pcap"] = BOGUS_QUOTED_IP
