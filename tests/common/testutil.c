@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 
 #include "testutil.h"
 
@@ -185,4 +186,19 @@ tu_assert_builds(const char *spec, const char *want_hex)
         size_t wn = tu_hex(want_hex, want, sizeof(want));
         tu_assert_bytes(d, n, want, wn);
         pkt_done(&p);
+}
+
+char *
+tu_pktctl(const char *env, const char *args, int with_stderr, int *ret_code)
+{
+        char cmd[8192];
+        int status = -1;
+
+        snprintf(cmd, sizeof(cmd), "%s %s/tools/pktctl %s %s", env, PKTD_BINARY_DIR, args,
+                 with_stderr ? "2>&1" : "2>/dev/null");
+        char *out = tu_run(cmd, &status);
+        assert_non_null(out);
+        assert_true(WIFEXITED(status));
+        *ret_code = WEXITSTATUS(status);
+        return out;
 }

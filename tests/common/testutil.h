@@ -30,6 +30,11 @@ void tu_assert_bytes(const uint8_t *got, size_t got_len, const uint8_t *want, si
 /* Runs @cmd through the shell and returns its stdout (malloc'd, NUL-terminated) or NULL. */
 char *tu_run(const char *cmd, int *ret_status);
 
+/* Runs the built pktctl with @args (after the environment assignments @env, "" for none), stderr
+ * joined to stdout when @with_stderr, and returns its output (malloc'd); the exit code goes to
+ * *@ret_code. Fails the test when pktctl could not be run or did not exit. */
+char *tu_pktctl(const char *env, const char *args, int with_stderr, int *ret_code);
+
 /* Whether an executable is on PATH. */
 int tu_have(const char *prog);
 

@@ -17,20 +17,11 @@
 
 #define PKTCTL PKTD_BINARY_DIR "/tools/pktctl"
 
-/* Runs "pktctl @args" (stderr joined to stdout when @with_stderr) and returns its output; the exit
- * code goes to *@ret_code. */
+/* Runs "pktctl @args" (stderr joined to stdout when @with_stderr); the exit code goes to *@ret_code. */
 static char *
 run(const char *args, bool with_stderr, int *ret_code)
 {
-        char cmd[1024];
-        int status = -1;
-
-        snprintf(cmd, sizeof(cmd), "%s %s %s", PKTCTL, args, with_stderr ? "2>&1" : "2>/dev/null");
-        char *out = tu_run(cmd, &status);
-        assert_non_null(out);
-        assert_true(WIFEXITED(status));
-        *ret_code = WEXITSTATUS(status);
-        return out;
+        return tu_pktctl("", args, with_stderr, ret_code);
 }
 
 static char *

@@ -141,16 +141,10 @@ stop_daemon(void **state)
 static char *
 run(const char *args, bool with_stderr, int *ret_code)
 {
-        char cmd[8192];
-        int status = -1;
+        char env[512];
 
-        snprintf(cmd, sizeof(cmd), "PKTD_SOCKET=%s %s %s %s", sock, PKTCTL, args,
-                 with_stderr ? "2>&1" : "2>/dev/null");
-        char *out = tu_run(cmd, &status);
-        assert_non_null(out);
-        assert_true(WIFEXITED(status));
-        *ret_code = WEXITSTATUS(status);
-        return out;
+        snprintf(env, sizeof(env), "PKTD_SOCKET=%s", sock);
+        return tu_pktctl(env, args, with_stderr, ret_code);
 }
 
 static char *
