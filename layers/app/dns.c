@@ -268,6 +268,10 @@ static const struct pkt_key dns_carriers[] = {
         PKT_KEY_END,
 };
 
+/* The message is the header: captured whole, nothing is left to check before iterating. */
+#define DNS_FAST { .key = PKT_FAST_WHOLE }
+PKT_FAST_STEP(dns_fast_step, DNS_HDR_LEN, DNS_FAST)
+
 const struct pkt_proto pkt_proto_dns = {
         .name = "dns",
         .summary = "Domain Name System (RFC 1035)",
@@ -280,8 +284,8 @@ const struct pkt_proto pkt_proto_dns = {
         .n_elems = ARRAY_SIZE(dns_elems),
         .carriers = dns_carriers,
         .dissect = dns_dissect,
-        /* The message is the header: captured whole, nothing is left to check before iterating. */
-        .fast = { .key = PKT_FAST_WHOLE },
+        .fast = DNS_FAST,
+        .fast_step = dns_fast_step,
         .update = dns_update,
         .elem_build = dns_elem_build,
         .elem_added = dns_elem_added,

@@ -86,6 +86,12 @@ static const struct pkt_key dot1q_carriers[] = {
 
 static const char *const dot1q_aliases[] = { "vlan", "dot1ad", NULL };
 
+/* A tag over a type (an 802.3 length goes to the hook). */
+#define DOT1Q_FAST                                                                                      \
+        { .key = PKT_FAST_KEY16, .key_space = PKT_KEY_ETHERTYPE, .key_off = 2,                          \
+          .key_min = DOT1Q_TYPE_MIN }
+PKT_FAST_STEP(dot1q_fast_step, DOT1Q_HDR_LEN, DOT1Q_FAST)
+
 const struct pkt_proto pkt_proto_dot1q = {
         .name = "dot1q",
         .aliases = dot1q_aliases,
@@ -96,8 +102,7 @@ const struct pkt_proto pkt_proto_dot1q = {
         .n_fields = ARRAY_SIZE(dot1q_fields),
         .carriers = dot1q_carriers,
         .dissect = dot1q_dissect,
-        /* A tag over a type (an 802.3 length goes to the hook). */
-        .fast = { .key = PKT_FAST_KEY16, .key_space = PKT_KEY_ETHERTYPE, .key_off = 2,
-                  .key_min = DOT1Q_TYPE_MIN },
+        .fast = DOT1Q_FAST,
+        .fast_step = dot1q_fast_step,
         .update = dot1q_update,
 };

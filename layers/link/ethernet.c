@@ -132,6 +132,12 @@ static const struct pkt_key ethernet_carriers[] = {
 
 static const char *const ethernet_aliases[] = { "eth", "ether", NULL };
 
+/* Ethernet II: the type selects the next layer (802.3 lengths go to the hook). */
+#define ETHERNET_FAST                                                                                   \
+        { .key = PKT_FAST_KEY16, .key_space = PKT_KEY_ETHERTYPE, .key_off = 12,                         \
+          .key_min = ETH_TYPE_MIN }
+PKT_FAST_STEP(ethernet_fast_step, ETH_HDR_LEN, ETHERNET_FAST)
+
 const struct pkt_proto pkt_proto_ethernet = {
         .name = "ethernet",
         .aliases = ethernet_aliases,
@@ -142,9 +148,8 @@ const struct pkt_proto pkt_proto_ethernet = {
         .n_fields = ARRAY_SIZE(ethernet_fields),
         .carriers = ethernet_carriers,
         .dissect = ethernet_dissect,
-        /* Ethernet II: the type selects the next layer (802.3 lengths go to the hook). */
-        .fast = { .key = PKT_FAST_KEY16, .key_space = PKT_KEY_ETHERTYPE, .key_off = 12,
-                  .key_min = ETH_TYPE_MIN },
+        .fast = ETHERNET_FAST,
+        .fast_step = ethernet_fast_step,
         .update = ethernet_update,
         .direction = ethernet_direction,
         .reverse = ethernet_reverse,

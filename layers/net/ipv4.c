@@ -243,6 +243,14 @@ static const struct pkt_key ip_carriers[] = {
 
 static const char *const ip_aliases[] = { "ipv4", "ip4", NULL };
 
+/* Version 4, IHL 5 (no options), total length within the frame, neither MF nor an offset. */
+#define IP_FAST                                                                                         \
+        { .key = PKT_FAST_KEY8, .key_space = PKT_KEY_IP_PROTO, .key_off = 9,                            \
+          .flags = PKT_FAST_MATCH | PKT_FAST_LEN | PKT_FAST_LEN_HDR | PKT_FAST_ZERO,                    \
+          .match_off = 0, .match_mask = 0xff, .match_val = 0x45, .len_off = 2, .zero_off = 6,           \
+          .zero_mask = 0x3fff }
+PKT_FAST_STEP(ip_fast_step, IP_HDR_LEN, IP_FAST)
+
 const struct pkt_proto pkt_proto_ip = {
         .name = "ip",
         .aliases = ip_aliases,
@@ -255,11 +263,8 @@ const struct pkt_proto pkt_proto_ip = {
         .n_elems = ARRAY_SIZE(ip_elems),
         .carriers = ip_carriers,
         .dissect = ip_dissect,
-        /* Version 4, IHL 5 (no options), total length within the frame, neither MF nor an offset. */
-        .fast = { .key = PKT_FAST_KEY8, .key_space = PKT_KEY_IP_PROTO, .key_off = 9,
-                  .flags = PKT_FAST_MATCH | PKT_FAST_LEN | PKT_FAST_LEN_HDR | PKT_FAST_ZERO,
-                  .match_off = 0, .match_mask = 0xff, .match_val = 0x45, .len_off = 2,
-                  .zero_off = 6, .zero_mask = 0x3fff },
+        .fast = IP_FAST,
+        .fast_step = ip_fast_step,
         .update = ip_update,
         .direction = ip_direction,
         .reverse = ip_reverse,

@@ -211,6 +211,13 @@ static const struct pkt_key ip6_carriers[] = {
 
 static const char *const ip6_aliases[] = { "ipv6", NULL };
 
+/* Version 6 with a payload length (not 0: jumbograms and empty payloads go to the hook). */
+#define IP6_FAST                                                                                        \
+        { .key = PKT_FAST_KEY8, .key_space = PKT_KEY_IP_PROTO, .key_off = 6,                            \
+          .flags = PKT_FAST_MATCH | PKT_FAST_LEN, .match_off = 0, .match_mask = 0xf0,                   \
+          .match_val = 0x60, .len_off = 4 }
+PKT_FAST_STEP(ip6_fast_step, IP6_HDR_LEN, IP6_FAST)
+
 const struct pkt_proto pkt_proto_ip6 = {
         .name = "ip6",
         .aliases = ip6_aliases,
@@ -221,10 +228,8 @@ const struct pkt_proto pkt_proto_ip6 = {
         .n_fields = ARRAY_SIZE(ip6_fields),
         .carriers = ip6_carriers,
         .dissect = ip6_dissect,
-        /* Version 6 with a payload length (not 0: jumbograms and empty payloads go to the hook). */
-        .fast = { .key = PKT_FAST_KEY8, .key_space = PKT_KEY_IP_PROTO, .key_off = 6,
-                  .flags = PKT_FAST_MATCH | PKT_FAST_LEN, .match_off = 0, .match_mask = 0xf0,
-                  .match_val = 0x60, .len_off = 4 },
+        .fast = IP6_FAST,
+        .fast_step = ip6_fast_step,
         .update = ip6_update,
         .direction = ip6_direction,
         .reverse = ip6_reverse,

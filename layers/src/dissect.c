@@ -53,7 +53,7 @@ pkt_parse_writable(struct pkt *p, unsigned first, void *data, size_t caplen, siz
         return 0;
 }
 
-/* Inline here: dissect_last() builds a view for every layer of every packet. */
+/* Inline here: the hooks and the field calls build a view for every layer they read. */
 static inline void
 view_of(const struct pkt *p, unsigned idx, struct pkt_view *v)
 {
@@ -109,147 +109,18 @@ next_rare(struct pkt *p, unsigned n, uint32_t cap_rest, uint32_t hdr_len, unsign
         return n == PKT_LAYERS_MAX - 1u ? PKT_PROTO_RAW : next;
 }
 
-static inline uint16_t
-be16_at(const uint8_t *b)
-{
-        return (uint16_t)(b[0] << 8 | b[1]);
-}
-
 /*
- * One step in a protocol's fast form (struct pkt_fast, unpacked in pkt_fast_tab), for one shape: @ports,
- * @has_len, @has_match, @has_zero are constants, so each shape gets a copy without the checks it lacks
- * (PKT_SHAPE_GENERAL passes the entry's own). Dissects the last layer @l (record @n - 1) from the table
- * and records the next, without calling the hook. Returns false, having changed nothing, when the bytes
- * do not have the fast form (then the hook decides).
+ * Dissects the last recorded layer by its protocol's hook and records the one after it, if any: every
+ * step the fast forms do not take. Out of line, so that the walk keeps its few registers.
  */
-static inline __attribute__((always_inline)) bool
-fast_step_as(struct pkt *p, unsigned n, struct pkt_layer *l, const struct pkt_fast_ent *e, bool ports,
-             bool has_len, bool has_match, bool has_zero)
-{
-        uint32_t hdr_len = e->hdr_len, payload_len = PKT_LEN_REST;
-        const uint8_t *b = p->data + l->off;
-        unsigned next, k;
-
-        /* Within a shape, a check the form does not make has mask 0 and passes. */
-        if (has_match) {
-                uint8_t m = b[e->match_off] & e->match_mask;
-
-                if (m != e->match_val) {
-                        uint32_t prefix;
-
-                        /* The longer form (TCP timestamps), whose options its first bytes settle. */
-                        if (m != e->opt_val || e->opt_len == 0 || l->len < hdr_len + e->opt_len)
-                                return false;
-                        memcpy(&prefix, b + hdr_len, sizeof(prefix));
-                        if (prefix != e->opt_prefix)
-                                return false;
-                        hdr_len += e->opt_len;
-                }
-        }
-        if (has_zero) {
-                uint16_t zero;
-
-                memcpy(&zero, b + e->zero_off, sizeof(zero));
-                if ((zero & e->zero_mask) != 0)
-                        return false;
-        }
-        if (has_len) {
-                uint32_t total = be16_at(b + e->len_off) + (uint32_t)e->len_add;
-
-                /* A length of 0 (IPv6 jumbogram or nothing, UDP jumbogram), one below the header, or
-                 * one beyond the frame: the hook flags or special-cases each. */
-                if (total < e->len_min || total > l->wire_len)
-                        return false;
-                payload_len = total - hdr_len;
-        }
-        k = be16_at(b + e->key_off);
-        if (ports) {
-                /* pkt_port_lookup(): the lower port first. */
-                unsigned dport = be16_at(b + e->key_off + 2);
-                next = e->keys[MIN(k, dport)];
-                if (next == PKT_PROTO_NONE)
-                        next = e->keys[MAX(k, dport)];
-        } else {
-                k &= e->key_mask;
-                if (unlikely(k < e->key_min))
-                        return false;
-                next = e->keys[k];
-        }
-
-        uint32_t cap_rest = MIN(l->len - hdr_len, payload_len);
-        uint32_t wire_rest = MIN(l->wire_len - hdr_len, payload_len); /* wire_len >= len >= hdr_len */
-        l->flags |= PKT_LAYER_DISSECTED;
-        l->hdr_len = hdr_len;
-        if (unlikely(cap_rest == 0)) {
-                p->flags |= PKT_F_COMPLETE;
-                return true;
-        }
-        /* The registry holds registered ids only: PKT_PROTO_NONE (opaque payload) is all to replace. */
-        p->n_layers = (uint8_t)(n + 1u);
-        l[1] = (struct pkt_layer){
-                .proto = (uint16_t)(next != PKT_PROTO_NONE ? next : PKT_PROTO_RAW),
-                .off = l->off + hdr_len,
-                .len = cap_rest,
-                .wire_len = wire_rest,
-        };
-        return true;
-}
-
-/*
- * One step in the last layer's fast form, if it has one (see fast_step_as()). Returns false, having
- * changed nothing, when it has none, its bytes do not have it, or for the rare ends (a short capture,
- * the record limit), which dissect_last() handles.
- */
-static inline __attribute__((always_inline)) bool
-fast_step(struct pkt *p, unsigned n)
-{
-        struct pkt_layer *l = &p->layers[n - 1u];
-        const struct pkt_fast_ent *e = &pkt_fast_tab[(uint8_t)l->proto];
-
-        /* No shape needs UINT32_MAX bytes: this leaves it, all but a 4 GiB layer (the switch). */
-        if (l->len < e->need || n >= PKT_LAYERS_MAX - 1u)
-                return false;
-        switch (e->shape) {
-        case PKT_SHAPE_KEY:
-                return fast_step_as(p, n, l, e, false, false, false, false);
-        case PKT_SHAPE_KEY_LEN:
-                return fast_step_as(p, n, l, e, false, true, true, true);
-        case PKT_SHAPE_PORTS:
-                return fast_step_as(p, n, l, e, true, false, true, false);
-        case PKT_SHAPE_PORTS_LEN:
-                return fast_step_as(p, n, l, e, true, true, false, false);
-        case PKT_SHAPE_GENERAL:
-                return fast_step_as(p, n, l, e, e->ports, e->len_off != PKT_FAST_NO_LEN, true, true);
-        case PKT_SHAPE_WHOLE:
-                /* Cut by the capture, the hook's header runs past it (finish()). */
-                if (l->len != l->wire_len)
-                        return false;
-                l->flags |= PKT_LAYER_DISSECTED;
-                l->hdr_len = l->len;
-                p->flags |= PKT_F_COMPLETE;
-                return true;
-        default:
-                return false;
-        }
-}
-
-/*
- * Dissects the last recorded layer and records the one after it, if any. The hot path of every lazy
- * read: inlined into its callers, with the rare cases out of line. A header in its protocol's fast form
- * is dissected from the table; any other by the protocol's hook. Only the packet and the layer count
- * live across the hook; the record is read again after it (cheaper than keeping it in registers the
- * hook would have to save).
- */
-static inline __attribute__((always_inline)) void
-dissect_last(struct pkt *p)
+static __attribute__((noinline)) void
+dissect_hooked(struct pkt *p)
 {
         unsigned n = p->n_layers;
         struct pkt_layer *l = &p->layers[n - 1u];
         const struct pkt_proto *pr = proto_at(l->proto);
         struct pkt_dissect d = { .hdr_len = pr->min_hdr_len, .payload_len = PKT_LEN_REST };
 
-        if (fast_step(p, n))
-                return;
         if (unlikely(l->len < d.hdr_len))
                 return finish(p, l, d.hdr_len);
         if (likely(pr->dissect != NULL)) {
@@ -293,51 +164,98 @@ dissect_last(struct pkt *p)
         };
 }
 
-/* Dissects until layer @idx is dissected; the caller found that it is not yet. Returns the layer, or
- * NULL when the packet has no such layer. */
-static const struct pkt_layer *
-layer_slow(struct pkt *p, unsigned idx)
+/* Is layer @i, of protocol @proto, the one a walk looks for: layer @idx, or with @protos the first
+ * from @idx on whose protocol is one of the @n_protos? Constant-folded for pkt_layer(). */
+static inline __attribute__((always_inline)) bool
+is_goal(unsigned i, unsigned proto, unsigned idx, const unsigned *protos, unsigned n_protos)
 {
-        if (unlikely(p->n_layers == 0))
-                return NULL;
-        do {
-                if (p->flags & PKT_F_COMPLETE) {
-                        if (idx >= p->n_layers)
-                                return NULL;
-                        p->layers[idx].flags |= PKT_LAYER_DISSECTED;
-                        return &p->layers[idx];
-                }
-                dissect_last(p);
-        } while (idx >= p->n_layers || !(p->layers[idx].flags & PKT_LAYER_DISSECTED));
-        return &p->layers[idx];
+        if (!protos)
+                return i == idx;
+        if (i < idx)
+                return false;
+        for (unsigned k = 0; k < n_protos; k++)
+                if (proto == protos[k])
+                        return true;
+        return false;
 }
 
+/*
+ * The walk behind every lazy read. Dissects from the last record on, one layer at a time, until the
+ * layer it looks for (is_goal()) is dissected, and no further. A header in its protocol's fast form is
+ * dissected by the protocol's compiled step (struct pkt_proto's fast_step), any other by its hook, out
+ * of line; between steps only the packet, the record, the count and the goal stay live. Returns the
+ * layer's index, or -ENOENT when the packet ends first.
+ * Call only when every record but the last is dissected and the packet is not complete.
+ */
+static inline __attribute__((always_inline)) int
+walk(struct pkt *p, unsigned idx, const unsigned *protos, unsigned n_protos)
+{
+        unsigned n = p->n_layers; /* the layer being dissected is record n - 1 */
+        struct pkt_layer *l = &p->layers[n - 1u];
 
-/* pkt_layer()'s out-of-line part: steps in fast forms in a loop that keeps few registers (no hook is
- * called from it), and leaves every other step to layer_slow(). */
+        for (;;) {
+                unsigned proto = l->proto;
+                bool goal = is_goal(n - 1u, proto, idx, protos, n_protos);
+
+                /* The last two records are the hook's (the record limit, see next_rare()). */
+                if (likely(n < PKT_LAYERS_MAX - 1u)) {
+                        unsigned next = pkt_fast_steps[(uint8_t)proto](p, l);
+
+                        if (likely(next != 0)) {
+                                if (unlikely(next == PKT_FAST_STEP_END)) {
+                                        p->n_layers = (uint8_t)n;
+                                        p->flags |= PKT_F_COMPLETE;
+                                        return goal ? (int)(n - 1u) : -ENOENT;
+                                }
+                                l++;
+                                n++;
+                                if (goal) {
+                                        p->n_layers = (uint8_t)n;
+                                        return (int)(n - 2u);
+                                }
+                                continue;
+                        }
+                }
+                p->n_layers = (uint8_t)n;
+                dissect_hooked(p);
+                if (goal)
+                        return (int)(n - 1u);
+                if (p->flags & PKT_F_COMPLETE)
+                        return -ENOENT;
+                n = p->n_layers;
+                l = &p->layers[n - 1u];
+        }
+}
+
+/* The end of a complete packet: its last record counts as dissected. */
+static int
+complete_at(struct pkt *p, unsigned i)
+{
+        p->layers[i].flags |= PKT_LAYER_DISSECTED;
+        return (int)i;
+}
+
+/* pkt_layer()'s out-of-line part: layer @idx is not dissected yet (or does not exist). */
 const struct pkt_layer *
 pkt_layer_dissect(struct pkt *p, unsigned idx)
 {
         unsigned n;
+        int i;
 
-        if (unlikely(!p || idx >= PKT_LAYERS_MAX))
+        if (unlikely(!p || idx >= PKT_LAYERS_MAX || p->n_layers == 0))
                 return NULL;
         n = p->n_layers;
         if (idx < n && (p->layers[idx].flags & PKT_LAYER_DISSECTED))
                 return &p->layers[idx];
-        /* Only the last record is ever undissected; idx is it or beyond it. */
-        if ((p->flags & PKT_F_COMPLETE) || n == 0 || idx + 1u < n)
-                return layer_slow(p, idx);
-        for (; fast_step(p, n); n++) {
-                if (idx == n - 1u)
-                        return &p->layers[idx];
-                if (p->flags & PKT_F_COMPLETE)
-                        return NULL; /* the step found no payload: there is no layer @idx */
-        }
-        return layer_slow(p, idx);
+        /* Only the last record is ever undissected: idx is it or beyond it. */
+        if (p->flags & PKT_F_COMPLETE)
+                i = idx < n ? complete_at(p, idx) : -ENOENT;
+        else
+                i = walk(p, idx, NULL, 0);
+        return i >= 0 ? &p->layers[i] : NULL;
 }
 
-/* Through pkt_layer_dissect(): its loop takes fast forms at less cost than layer_slow(). */
+/* pkt_layer() for the engine's own callers. */
 static inline bool
 ensure_layer(struct pkt *p, unsigned idx)
 {
@@ -356,32 +274,36 @@ pkt_ensure_layer(struct pkt *p, unsigned idx)
 unsigned
 pkt_dissect_all(struct pkt *p)
 {
-        if (!p)
+        if (!p || p->n_layers == 0)
                 return 0;
-        while (p->n_layers > 0 && !(p->flags & PKT_F_COMPLETE))
-                dissect_last(p);
-        if (p->n_layers > 0)
-                p->layers[p->n_layers - 1].flags |= PKT_LAYER_DISSECTED;
+        if (!(p->flags & PKT_F_COMPLETE))
+                (void)walk(p, PKT_LAYERS_MAX, NULL, 0);
+        p->layers[p->n_layers - 1].flags |= PKT_LAYER_DISSECTED;
         return p->n_layers;
+}
+
+int
+pkt_layer_find_any(struct pkt *p, const unsigned *protos, unsigned n_protos, unsigned from)
+{
+        pkt_assert_return(p && (protos || n_protos == 0), -EINVAL);
+
+        unsigned n = p->n_layers;
+        if (n == 0)
+                return -ENOENT;
+        /* Every record but the last is dissected; the last too when the packet is complete. */
+        for (unsigned i = from; i + 1u < n; i++)
+                if (is_goal(i, p->layers[i].proto, from, protos, n_protos))
+                        return (int)i;
+        if (!(p->flags & PKT_F_COMPLETE))
+                return walk(p, from, protos, n_protos);
+        return is_goal(n - 1u, p->layers[n - 1u].proto, from, protos, n_protos) ? complete_at(p, n - 1u)
+                                                                                 : -ENOENT;
 }
 
 int
 pkt_layer_find(struct pkt *p, unsigned proto, unsigned from)
 {
-        pkt_assert_return(p, -EINVAL);
-
-        for (unsigned i = from; i < PKT_LAYERS_MAX; i++) {
-                unsigned n = p->n_layers;
-                /* The walk dissects the last record at each step: its fast form is taken here, as
-                 * pkt_layer_dissect() would, without a call per layer; anything else goes there. */
-                if (!(i < n && (p->layers[i].flags & PKT_LAYER_DISSECTED)) &&
-                    !(i + 1u == n && !(p->flags & PKT_F_COMPLETE) && fast_step(p, n)) &&
-                    !pkt_layer_dissect(p, i))
-                        return -ENOENT;
-                if (p->layers[i].proto == proto)
-                        return (int)i;
-        }
-        return -ENOENT;
+        return pkt_layer_find_any(p, &proto, 1, from);
 }
 
 int

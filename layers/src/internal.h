@@ -6,6 +6,7 @@
 #include <assert.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include <pkt/pkt.h>
@@ -36,44 +37,117 @@ pkt_key_lookup16(enum pkt_key_space space, uint16_t value)
         return pkt_key_direct[space][value];
 }
 
+static inline uint16_t
+pkt_be16_at(const uint8_t *b)
+{
+        return (uint16_t)(b[0] << 8 | b[1]);
+}
+
 /*
- * The fast forms of registered protocols (struct pkt_fast), unpacked at registration for the engine's
- * step (dissect.c), indexed by protocol id. The shape picks a step specialised for which fields exist;
- * within it a check that does not apply passes by construction (mask 0, key_min 0). No shape: no fast
- * form given, or the protocol quotes packets, whose lengths the fast step does not handle.
+ * Reads a header at @b (@len captured and @wire_len reported bytes) in fast form @f of a protocol whose
+ * headers are @min_hdr_len bytes (see struct pkt_fast). Inline everywhere: with @f a constant (a
+ * built-in's PKT_FAST_STEP()), each check the form does not make disappears and those it makes become
+ * constants; pkt_fast_read_any() is the same for a form known at run time.
  */
-#define PKT_FAST_NO_LEN 0xffu /* len_off of a fast form without a length */
-enum pkt_fast_shape {
-        PKT_SHAPE_NONE,      /* no fast form */
-        PKT_SHAPE_GENERAL,   /* any fast form: every check as the entry says */
-        PKT_SHAPE_KEY,       /* a key, nothing else (Ethernet, 802.1Q) */
-        PKT_SHAPE_KEY_LEN,   /* a key, a length, a match and a zero check (IPv4, IPv6) */
-        PKT_SHAPE_PORTS,     /* ports and a match (TCP) */
-        PKT_SHAPE_PORTS_LEN, /* ports and a length (UDP) */
-        PKT_SHAPE_WHOLE,     /* the header is the layer (PKT_FAST_WHOLE) */
-};
-struct pkt_fast_ent {
-        const uint16_t *keys; /* the registry's direct table for the key space */
-        uint32_t need;        /* captured bytes it takes to try: hdr_len, or UINT32_MAX (no shape) */
-        uint16_t hdr_len;
-        uint16_t key_min;   /* a key below it is not one (an 802.3 length) */
-        uint16_t key_mask;  /* 0x00ff: a one-byte key, read as the 16 bits ending in it */
-        uint16_t zero_mask; /* in the byte order of a native 16-bit load, so no swap is needed */
-        uint16_t len_add;   /* added to the length for the total: 0, or hdr_len when it is left out */
-        uint16_t len_min;   /* the least total taken: hdr_len, or hdr_len + 1 (a length of 0) */
-        uint8_t shape;      /* enum pkt_fast_shape: which specialised step reads this entry */
-        uint8_t ports;      /* the key is two ports (PKT_FAST_PORTS) */
-        uint8_t key_off;    /* of the 16 bits read */
-        uint8_t match_off;
-        uint8_t match_mask;
-        uint8_t match_val;
-        uint8_t zero_off;
-        uint8_t len_off;
-        uint8_t opt_val;
-        uint8_t opt_len;    /* 0: no longer form */
-        uint32_t opt_prefix; /* as a native 32-bit load of the header's bytes */
-};
-extern struct pkt_fast_ent pkt_fast_tab[PKT_PROTO_MAX] __attribute__((visibility("hidden")));
+static inline __attribute__((always_inline)) struct pkt_fast_hit
+pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, uint32_t len,
+              uint32_t wire_len)
+{
+        const struct pkt_fast_hit no = { 0 };
+        uint32_t hdr_len = min_hdr_len, payload_len = PKT_LEN_REST;
+        unsigned next;
+
+        if (f->key == PKT_FAST_NONE || len < min_hdr_len)
+                return no;
+        if (f->key == PKT_FAST_WHOLE) {
+                /* Cut by the capture, the hook's header runs past it (flagged truncated). */
+                if (len != wire_len)
+                        return no;
+                return (struct pkt_fast_hit){ .hdr_len = len, .payload_len = 0 };
+        }
+        if (f->flags & PKT_FAST_MATCH) {
+                uint8_t m = b[f->match_off] & f->match_mask;
+
+                if (m != (f->match_val & f->match_mask)) {
+                        /* The longer form (TCP timestamps), whose options its first bytes settle. */
+                        if (f->opt_len == 0 || m != (f->opt_val & f->match_mask) ||
+                            len < hdr_len + f->opt_len || memcmp(b + hdr_len, f->opt_prefix, 4) != 0)
+                                return no;
+                        hdr_len += f->opt_len;
+                }
+        }
+        if ((f->flags & PKT_FAST_ZERO) && (pkt_be16_at(b + f->zero_off) & f->zero_mask) != 0)
+                return no;
+        if (f->flags & PKT_FAST_LEN) {
+                bool with_hdr = f->flags & PKT_FAST_LEN_HDR;
+                uint32_t total = pkt_be16_at(b + f->len_off) + (with_hdr ? 0 : min_hdr_len);
+
+                /* A length of 0 (IPv6 jumbogram or nothing, UDP jumbogram), one below the header, or
+                 * one beyond the frame: the hook flags or special-cases each. */
+                if (total < hdr_len + (with_hdr ? 0 : 1) || total > wire_len)
+                        return no;
+                payload_len = total - hdr_len;
+        }
+        const uint16_t *keys = pkt_key_direct[f->key_space];
+        if (f->key == PKT_FAST_KEY8) {
+                next = keys[b[f->key_off]];
+        } else if (f->key == PKT_FAST_KEY16) {
+                unsigned k = pkt_be16_at(b + f->key_off);
+                if (k < f->key_min)
+                        return no; /* not a key (an 802.3 length) */
+                next = keys[k];
+        } else {
+                /* pkt_port_lookup(): the lower port first. */
+                unsigned sport = pkt_be16_at(b + f->key_off), dport = pkt_be16_at(b + f->key_off + 2);
+                next = keys[MIN(sport, dport)];
+                if (next == PKT_PROTO_NONE)
+                        next = keys[MAX(sport, dport)];
+        }
+        return (struct pkt_fast_hit){ .hdr_len = hdr_len, .payload_len = payload_len, .next = next };
+}
+
+/*
+ * The step behind every fast form: dissects layer @l of @p (the last record) by form @f and records the
+ * next layer (see pkt_fast_step_fn). Inline: each compiled form gets its own copy.
+ */
+static inline __attribute__((always_inline)) unsigned
+pkt_fast_step_as(const struct pkt_fast *f, uint32_t min_hdr_len, struct pkt *p, struct pkt_layer *l)
+{
+        uint32_t off = l->off, len = l->len, wire_len = l->wire_len;
+        struct pkt_fast_hit h = pkt_fast_read(f, min_hdr_len, p->data + off, len, wire_len);
+
+        if (h.hdr_len == 0)
+                return 0;
+        /* wire_len >= len >= hdr_len */
+        uint32_t cap_rest = MIN(len - h.hdr_len, h.payload_len);
+        uint32_t wire_rest = MIN(wire_len - h.hdr_len, h.payload_len);
+        l->flags |= PKT_LAYER_DISSECTED;
+        l->hdr_len = h.hdr_len;
+        if (cap_rest == 0)
+                return PKT_FAST_STEP_END;
+        /* The registry holds registered ids only: PKT_PROTO_NONE (opaque payload) is all to replace. */
+        unsigned next = h.next != PKT_PROTO_NONE ? h.next : PKT_PROTO_RAW;
+        l[1] = (struct pkt_layer){
+                .proto = (uint16_t)next,
+                .off = off + h.hdr_len,
+                .len = cap_rest,
+                .wire_len = wire_rest,
+        };
+        return next;
+}
+
+/* Defines @name, a built-in protocol's fast form compiled (struct pkt_proto's fast_step), from the
+ * initializer its descriptor's @fast has too; @min_hdr_len is the descriptor's. */
+#define PKT_FAST_STEP(name, min_hdr_len, ...)                                                           \
+        static unsigned name(struct pkt *p, struct pkt_layer *l)                                        \
+        {                                                                                               \
+                return pkt_fast_step_as(&(const struct pkt_fast)__VA_ARGS__, (min_hdr_len), p, l);     \
+        }
+
+/* The engine's step per protocol id (registry.c): the compiled form, the descriptor's form read as
+ * data for a protocol registered at run time, or one that always says no (no form; a protocol that quotes packets, whose
+ * lengths the forms do not handle). Never NULL for a registered id. */
+extern pkt_fast_step_fn pkt_fast_steps[PKT_PROTO_MAX] __attribute__((visibility("hidden")));
 
 /* First value in @space that selects @proto (to fill next-layer type fields). */
 int pkt_carrier_key(unsigned proto, enum pkt_key_space space, uint32_t *ret);

@@ -167,71 +167,40 @@ fast_is_valid(const struct pkt_proto *pr)
                f->key_off + (f->key == PKT_FAST_KEY8 ? 1u : f->key == PKT_FAST_KEY16 ? 2u : 4u) <= h &&
                (!(f->flags & PKT_FAST_MATCH) || f->match_off < h) &&
                (f->opt_len == 0 || ((f->flags & PKT_FAST_MATCH) && f->opt_len >= 4 &&
+                                    (f->opt_val & f->match_mask) != (f->match_val & f->match_mask) &&
                                     h + f->opt_len <= UINT16_MAX)) &&
                (!(f->flags & PKT_FAST_LEN) || f->len_off + 2u <= h) &&
                (!(f->flags & PKT_FAST_ZERO) || f->zero_off + 2u <= h);
 }
 
-struct pkt_fast_ent pkt_fast_tab[PKT_PROTO_MAX];
+pkt_fast_step_fn pkt_fast_steps[PKT_PROTO_MAX];
+
+/* No fast form: the hook decides every header. */
+static unsigned
+fast_none(struct pkt *p, struct pkt_layer *l)
+{
+        (void)p, (void)l;
+        return 0;
+}
+
+/* The fast form of a protocol registered at run time, read from its descriptor. */
+static unsigned
+fast_step_any(struct pkt *p, struct pkt_layer *l)
+{
+        const struct pkt_proto *pr = pkt_protos[(uint8_t)l->proto];
+
+        return pkt_fast_step_as(&pr->fast, pr->min_hdr_len, p, l);
+}
 
 static void
-fast_unpack(const struct pkt_proto *pr)
+fast_step_set(const struct pkt_proto *pr)
 {
-        const struct pkt_fast *f = &pr->fast;
-        struct pkt_fast_ent *e = &pkt_fast_tab[pr->id];
-        uint8_t zm[2] = { (uint8_t)(f->zero_mask >> 8), (uint8_t)f->zero_mask };
-        bool has_len = f->flags & PKT_FAST_LEN;
+        pkt_fast_step_fn fn = pr->fast_step ? pr->fast_step : fast_step_any;
 
-        *e = (struct pkt_fast_ent){ .shape = PKT_SHAPE_NONE, .need = UINT32_MAX,
-                                    .len_off = PKT_FAST_NO_LEN };
-        if (f->key == PKT_FAST_NONE || (pr->flags & PKT_P_QUOTES))
-                return;
-        /* Read as the low byte of the 16 bits ending at it; a one-byte key first in the header is
-         * not worth a case of its own (no fast form). */
-        if (f->key == PKT_FAST_KEY8 && f->key_off == 0)
-                return;
-        e->hdr_len = pr->min_hdr_len;
-        e->need = pr->min_hdr_len;
-        if (f->key == PKT_FAST_WHOLE) {
-                e->shape = PKT_SHAPE_WHOLE;
-                return;
-        }
-        e->keys = pkt_key_direct[f->key_space];
-        e->key_off = f->key == PKT_FAST_KEY8 ? (uint8_t)(f->key_off - 1u) : f->key_off;
-        e->key_mask = f->key == PKT_FAST_KEY8 ? 0x00ff : 0xffff;
-        e->key_min = f->key == PKT_FAST_KEY16 ? f->key_min : 0;
-        /* The common combinations get steps without the checks they lack; the rest the general one. */
-        bool ports = f->key == PKT_FAST_PORTS, match = f->flags & PKT_FAST_MATCH,
-             zero = f->flags & PKT_FAST_ZERO;
-        e->shape = PKT_SHAPE_GENERAL;
-        e->ports = ports;
-        if (!ports && !has_len && !match && !zero)
-                e->shape = PKT_SHAPE_KEY;
-        else if (!ports && has_len)
-                e->shape = PKT_SHAPE_KEY_LEN;
-        else if (ports && !has_len && !zero)
-                e->shape = PKT_SHAPE_PORTS;
-        else if (ports && has_len && !match && !zero)
-                e->shape = PKT_SHAPE_PORTS_LEN;
-        if (f->flags & PKT_FAST_MATCH) {
-                e->match_off = f->match_off;
-                e->match_mask = f->match_mask;
-                e->match_val = f->match_val & f->match_mask;
-                if (f->opt_len > 0 && (f->opt_val & f->match_mask) != e->match_val) {
-                        e->opt_val = f->opt_val & f->match_mask;
-                        e->opt_len = f->opt_len;
-                        memcpy(&e->opt_prefix, f->opt_prefix, 4);
-                }
-        }
-        if (f->flags & PKT_FAST_ZERO) {
-                e->zero_off = f->zero_off;
-                memcpy(&e->zero_mask, zm, 2);
-        }
-        if (has_len) {
-                e->len_off = f->len_off;
-                e->len_add = (f->flags & PKT_FAST_LEN_HDR) ? 0 : pr->min_hdr_len;
-                e->len_min = (uint16_t)(pr->min_hdr_len + ((f->flags & PKT_FAST_LEN_HDR) ? 0 : 1));
-        }
+        /* A quoted packet's lengths are the hook's business (it is usually cut short). */
+        if (pr->fast.key == PKT_FAST_NONE || (pr->flags & PKT_P_QUOTES))
+                fn = fast_none;
+        pkt_fast_steps[pr->id] = fn;
 }
 
 int
@@ -240,6 +209,8 @@ pkt_proto_register(struct pkt_proto *proto)
         pkt_assert_return(proto && proto->name, -EINVAL);
         pkt_assert_return(proto->min_hdr_len > 0 || proto->dissect, -EINVAL);
         pkt_assert_return(fast_is_valid(proto), -EINVAL);
+        /* Only built-ins compile their forms (PKT_FAST_STEP()): a run-time form is read as data. */
+        pkt_assert_return(!proto->fast_step, -EINVAL);
 
         for (unsigned id = 1; id < PKT_PROTO_MAX; id++)
                 if (pkt_protos[id] && strcasecmp(pkt_protos[id]->name, proto->name) == 0)
@@ -248,7 +219,7 @@ pkt_proto_register(struct pkt_proto *proto)
                 return -ENOSPC;
         proto->id = (uint16_t)next_user_id++;
         pkt_protos[proto->id] = proto;
-        fast_unpack(proto);
+        fast_step_set(proto);
         return register_carriers(proto) < 0 ? -ENOSPC : proto->id;
 }
 
@@ -258,9 +229,10 @@ register_builtins(void)
 {
         for (unsigned i = 0; i < pkt_builtin_count; i++) {
                 const struct pkt_proto *pr = pkt_builtins[i];
-                assert(pr->id < PKT_PROTO_BUILTIN_MAX && !pkt_protos[pr->id] && fast_is_valid(pr));
+                assert(pr->id < PKT_PROTO_BUILTIN_MAX && !pkt_protos[pr->id] && fast_is_valid(pr) &&
+                       (!pr->fast_step || pr->fast.key != PKT_FAST_NONE));
                 pkt_protos[pr->id] = pr;
-                fast_unpack(pr);
+                fast_step_set(pr);
         }
         for (unsigned i = 0; i < pkt_builtin_count; i++)
                 (void)register_carriers(pkt_builtins[i]);

@@ -254,6 +254,13 @@ static const struct pkt_key tcp_carriers[] = {
         PKT_KEY_END,
 };
 
+/* Data offset 5, no options to check; or 8 with NOP, NOP, timestamps (see opts_are_valid()). */
+#define TCP_FAST                                                                                        \
+        { .key = PKT_FAST_PORTS, .key_space = PKT_KEY_TCP_PORT, .key_off = 0,                           \
+          .flags = PKT_FAST_MATCH, .match_off = 12, .match_mask = 0xf0, .match_val = 0x50,              \
+          .opt_val = 0x80, .opt_len = 12, .opt_prefix = { OPT_NOP, OPT_NOP, 8, 10 } }
+PKT_FAST_STEP(tcp_fast_step, TCP_HDR_LEN, TCP_FAST)
+
 const struct pkt_proto pkt_proto_tcp = {
         .name = "tcp",
         .summary = "Transmission Control Protocol (RFC 9293)",
@@ -266,10 +273,8 @@ const struct pkt_proto pkt_proto_tcp = {
         .n_elems = ARRAY_SIZE(tcp_elems),
         .carriers = tcp_carriers,
         .dissect = tcp_dissect,
-        /* Data offset 5, no options to check; or 8 with NOP, NOP, timestamps (see opts_are_valid()). */
-        .fast = { .key = PKT_FAST_PORTS, .key_space = PKT_KEY_TCP_PORT, .key_off = 0,
-                  .flags = PKT_FAST_MATCH, .match_off = 12, .match_mask = 0xf0, .match_val = 0x50,
-                  .opt_val = 0x80, .opt_len = 12, .opt_prefix = { OPT_NOP, OPT_NOP, 8, 10 } },
+        .fast = TCP_FAST,
+        .fast_step = tcp_fast_step,
         .update = tcp_update,
         .direction = tcp_direction,
         .reverse = pkt_swap_ports,

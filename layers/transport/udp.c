@@ -109,6 +109,12 @@ static const struct pkt_key udp_carriers[] = {
         PKT_KEY_END,
 };
 
+/* A length from 8 up to the frame's. */
+#define UDP_FAST                                                                                        \
+        { .key = PKT_FAST_PORTS, .key_space = PKT_KEY_UDP_PORT, .key_off = 0,                           \
+          .flags = PKT_FAST_LEN | PKT_FAST_LEN_HDR, .len_off = 4 }
+PKT_FAST_STEP(udp_fast_step, UDP_HDR_LEN, UDP_FAST)
+
 const struct pkt_proto pkt_proto_udp = {
         .name = "udp",
         .summary = "User Datagram Protocol (RFC 768)",
@@ -119,9 +125,8 @@ const struct pkt_proto pkt_proto_udp = {
         .n_fields = ARRAY_SIZE(udp_fields),
         .carriers = udp_carriers,
         .dissect = udp_dissect,
-        /* A length from 8 up to the frame's. */
-        .fast = { .key = PKT_FAST_PORTS, .key_space = PKT_KEY_UDP_PORT, .key_off = 0,
-                  .flags = PKT_FAST_LEN | PKT_FAST_LEN_HDR, .len_off = 4 },
+        .fast = UDP_FAST,
+        .fast_step = udp_fast_step,
         .update = udp_update,
         .direction = udp_direction,
         .reverse = pkt_swap_ports,

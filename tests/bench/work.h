@@ -14,20 +14,22 @@
 /*
  * libpkt: lazy parse up to the transport layer and no further, ports through the typed accessors, then
  * for DNS the four section counts through the typed accessors (they agree with the fields by name:
- * tests/unit/layers/test_alloc.c checks it on the corpus). The transport is the first TCP or UDP layer; walking the
- * layers once finds it without dissecting past it.
+ * tests/unit/layers/test_alloc.c checks it on the corpus). The transport is the first TCP or UDP layer:
+ * pkt_layer_find_any() walks to it in one call without dissecting past it.
  */
 static inline void
 work_libpkt(struct pkt *p, const uint8_t *data, uint32_t caplen, uint32_t wire_len, struct bench_work *w)
 {
+        static const unsigned transports[] = { PKT_PROTO_TCP, PKT_PROTO_UDP };
         const struct pkt_layer *l;
-        unsigned i;
+        int i;
 
         pkt_parse(p, PKT_PROTO_ETHERNET, data, caplen, wire_len);
-        for (i = 1; (l = pkt_layer(p, i)) != NULL; i++)
-                if (l->proto == PKT_PROTO_TCP || l->proto == PKT_PROTO_UDP)
-                        break;
-        if (!l || (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+        i = pkt_layer_find_any(p, transports, 2, 1);
+        if (i < 0)
+                return;
+        l = pkt_layer(p, (unsigned)i);
+        if (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED))
                 return;
         if (l->proto == PKT_PROTO_TCP) {
                 w->tcp++;
@@ -36,7 +38,7 @@ work_libpkt(struct pkt *p, const uint8_t *data, uint32_t caplen, uint32_t wire_l
         }
         w->udp++;
         w->port_sum += pkt_udp_sport(p, i) + pkt_udp_dport(p, i);
-        l = pkt_layer(p, i + 1);
+        l = pkt_layer(p, (unsigned)i + 1u);
         if (!l || l->proto != PKT_PROTO_DNS || (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
                 return;
         w->dns++;

@@ -237,6 +237,13 @@ unsigned pkt_dissect_all(struct pkt *p);
 int pkt_layer_find(struct pkt *p, unsigned proto, unsigned from);
 
 /*
+ * As pkt_layer_find(), for the first layer at index @from or later whose protocol is any of the @n
+ * in @protos (the transport layer, whichever it is: { PKT_PROTO_TCP, PKT_PROTO_UDP }). One call walks
+ * as far as it has to, so it is cheaper than asking for layers one by one. Returns the index or -ENOENT.
+ */
+int pkt_layer_find_any(struct pkt *p, const unsigned *protos, unsigned n, unsigned from);
+
+/*
  * Finds @n layers that follow each other as @protos, starting at the first @protos[0] (pypacker's
  * pkt[Ethernet, IP, TCP]). Returns the index of the first, or -ENOENT.
  */

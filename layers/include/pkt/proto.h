@@ -230,6 +230,20 @@ struct pkt_fast {
         uint8_t opt_prefix[4];
 };
 
+/* What a fast form finds in a header: its length (0: the header does not have the form, the hook
+ * decides), the payload's (PKT_LEN_REST: the rest) and the next protocol (PKT_PROTO_NONE: opaque). */
+struct pkt_fast_hit {
+        uint32_t hdr_len;
+        uint32_t payload_len;
+        uint32_t next;
+};
+
+/* A fast form compiled (struct pkt_proto's fast_step): dissects the last layer @l of @p, which is in
+ * its protocol, and records the next. Returns the next layer's protocol, PKT_FAST_STEP_END when the
+ * layer has no payload, or 0 having changed nothing when the header is not in the form. */
+#define PKT_FAST_STEP_END PKT_PROTO_MAX
+typedef unsigned (*pkt_fast_step_fn)(struct pkt *p, struct pkt_layer *l);
+
 enum pkt_proto_flags {
         PKT_P_CSUM_PAYLOAD = 1u << 0, /* an auto field covers the payload: refresh when an upper layer changes */
         PKT_P_CSUM_PSEUDO = 1u << 1,  /* an auto field covers the lower IP layer's pseudo-header */
@@ -281,6 +295,10 @@ struct pkt_proto {
         /* The common form of the header, dissected without calling @dissect (see struct pkt_fast).
          * Every offset it names must lie within min_hdr_len, which must not be 0. Optional. */
         struct pkt_fast fast;
+        /* @fast compiled, for built-in protocols only: their files make it from the same initializer
+         * with PKT_FAST_STEP() (layers/src/internal.h), so that the table's checks become constants.
+         * A protocol registered at run time leaves it NULL; the engine then reads @fast. */
+        pkt_fast_step_fn fast_step;
         /* What this protocol knowingly leaves raw (one short sentence: "LSA bodies beyond the
          * header"), for `pktctl protocols NAME` and docs/protocols.md; NULL when nothing is known to
          * be missing. Documentation only: the engine never reads it. */

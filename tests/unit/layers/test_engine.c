@@ -54,6 +54,38 @@ test_parse_is_lazy_and_records_first_layer_only(void **state)
         assert_int_equal(p.layers[3].proto, PKT_PROTO_RAW);
 }
 
+/* pkt_layer_find_any(): the first layer of any of the protocols, dissected, and nothing past it. */
+static void
+test_find_any_stops_at_the_first_of_the_set(void **state)
+{
+        static const unsigned transports[] = { PKT_PROTO_TCP, PKT_PROTO_UDP };
+        static const unsigned links[] = { PKT_PROTO_DOT1Q, PKT_PROTO_ETHERNET };
+        uint8_t f[128];
+        size_t n = tu_hex(udp_frame_hex, f, sizeof(f));
+        struct pkt p;
+        (void)state;
+
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, f, n, n), 0);
+        assert_int_equal(pkt_layer_find_any(&p, transports, 2, 0), 2);
+        assert_true(p.layers[2].flags & PKT_LAYER_DISSECTED);
+        assert_int_equal(p.layers[2].hdr_len, 8);
+        /* The payload is recorded (UDP is dissected), not dissected. */
+        assert_int_equal(p.n_layers, 4);
+        assert_false(p.layers[3].flags & PKT_LAYER_DISSECTED);
+        /* Already dissected layers are answered from the records; @from is honoured. */
+        assert_int_equal(pkt_layer_find_any(&p, links, 2, 0), 0);
+        assert_int_equal(pkt_layer_find_any(&p, links, 2, 1), -ENOENT);
+        assert_int_equal(pkt_layer_find_any(&p, transports, 2, 3), -ENOENT);
+        assert_true(p.flags & PKT_F_COMPLETE);
+        assert_int_equal(pkt_layer_find_any(&p, transports, 0, 0), -ENOENT);
+        assert_int_equal(pkt_layer_find_any(&p, transports, 2, PKT_LAYERS_MAX + 5), -ENOENT);
+        /* An id beyond the registry's is no protocol of any layer. */
+        assert_int_equal(pkt_layer_find_any(&p, (const unsigned[]){ 70000, PKT_PROTO_RAW }, 2, 0), 3);
+        assert_int_equal(pkt_layer_find_any(NULL, transports, 2, 0), -EINVAL);
+        pkt_done(&p);
+}
+
 static void
 test_sequence_lookup_is_anchored(void **state)
 {
@@ -560,6 +592,7 @@ main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_build_udp_matches_scapy),
                 cmocka_unit_test(test_parse_is_lazy_and_records_first_layer_only),
+                cmocka_unit_test(test_find_any_stops_at_the_first_of_the_set),
                 cmocka_unit_test(test_sequence_lookup_is_anchored),
                 cmocka_unit_test(test_fields_by_name_agree_with_fast_accessors),
                 cmocka_unit_test(test_unmodified_parse_serialises_byte_for_byte),

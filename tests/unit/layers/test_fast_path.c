@@ -102,21 +102,38 @@ check_step(struct oracle *o, const char *where, struct pkt *p, unsigned i)
                 fail_step(o, where, i, "next reported length", up->wire_len, wire_rest);
 }
 
-/* Dissects a frame completely, first through pkt_layer() (the bench's lazy walk: the fast loop),
- * then checks every step. */
+/* Dissects a frame completely, through pkt_layer() (the walk one layer at a time) and again through
+ * pkt_layer_find_any() (one walk to each transport, then on), and checks every step of both. */
 static void
 check_frame(struct oracle *o, const char *where, unsigned first, const uint8_t *b, uint32_t caplen,
             uint32_t wire_len)
 {
-        struct pkt p;
+        static const unsigned transports[] = { PKT_PROTO_TCP, PKT_PROTO_UDP };
+        struct pkt p, q;
+        int i;
 
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, first, b, caplen, wire_len), 0);
-        for (unsigned i = 0; pkt_layer(&p, i); i++)
+        for (unsigned k = 0; pkt_layer(&p, k); k++)
                 ;
-        for (unsigned i = 0; i < p.n_layers; i++)
-                check_step(o, where, &p, i);
+        for (unsigned k = 0; k < p.n_layers; k++)
+                check_step(o, where, &p, k);
+
+        pkt_init(&q);
+        assert_int_equal(pkt_parse(&q, first, b, caplen, wire_len), 0);
+        for (i = pkt_layer_find_any(&q, transports, 2, 0); i >= 0;
+             i = pkt_layer_find_any(&q, transports, 2, (unsigned)i + 1u)) {
+                /* Found dissected, and nothing past the layer after it recorded. */
+                assert_true(q.layers[i].flags & PKT_LAYER_DISSECTED);
+                assert_true(q.layers[i].proto == PKT_PROTO_TCP || q.layers[i].proto == PKT_PROTO_UDP);
+                assert_true(q.n_layers <= (unsigned)i + 2u);
+        }
+        pkt_dissect_all(&q);
+        if (q.n_layers != p.n_layers || memcmp(q.layers, p.layers, p.n_layers * sizeof(p.layers[0])) != 0)
+                fail_step(o, where, 0, "layers found by pkt_layer_find_any() differ; count", q.n_layers,
+                          p.n_layers);
         o->packets++;
+        pkt_done(&q);
         pkt_done(&p);
 }
 
@@ -275,8 +292,8 @@ test_fast_forms_dissect_the_common_headers(void **state)
 }
 
 /*
- * A user protocol whose fast form no specialised step fits (a 16-bit key with a match and a zero check
- * but no length: the general step), on IEEE 802 local experimental ethertype 0x88b5. Header: version
+ * A user protocol with a fast form (a 16-bit key with a match and a zero check, no length), which the
+ * engine reads as data, on IEEE 802 local experimental ethertype 0x88b5. Header: version
  * (must be 1), reserved, 16 bits whose low byte must be 0, next ethertype. Its hook says what the fast
  * form must agree with: a wrong version is malformed, a nonzero low byte or a length for a type is raw.
  */
@@ -343,6 +360,120 @@ test_fast_form_of_a_registered_protocol_agrees_with_its_hook(void **state)
         assert_int_equal(o.failures, 0);
 }
 
+/*
+ * Each built-in's compiled form (PKT_FAST_STEP()) reads headers as its descriptor's form does when it
+ * is read as data: a copy of the descriptor registered at run time (no compiled step, no carriers)
+ * dissects every header of the mutated frames, and every cut of them, to the same record and next
+ * record as the built-in.
+ */
+static void
+compare_first_layer(struct oracle *o, const char *where, unsigned builtin, unsigned clone,
+                    const uint8_t *b, uint32_t caplen, uint32_t wire_len)
+{
+        struct pkt a, c;
+
+        pkt_init(&a);
+        pkt_init(&c);
+        assert_int_equal(pkt_parse(&a, builtin, b, caplen, wire_len), 0);
+        assert_int_equal(pkt_parse(&c, clone, b, caplen, wire_len), 0);
+        assert_non_null(pkt_layer(&a, 0));
+        assert_non_null(pkt_layer(&c, 0));
+        o->steps++;
+        c.layers[0].proto = a.layers[0].proto;
+        if (a.n_layers != c.n_layers)
+                fail_step(o, where, 0, "layer count", c.n_layers, a.n_layers);
+        else if (memcmp(a.layers, c.layers, a.n_layers * sizeof(a.layers[0])) != 0)
+                fail_step(o, where, 0, "records differ from the form read as data; header length", c.layers[0].hdr_len,
+                          a.layers[0].hdr_len);
+        pkt_done(&c);
+        pkt_done(&a);
+}
+
+static void
+test_compiled_fast_forms_agree_with_their_data(void **state)
+{
+        static const struct pkt_key no_carriers[] = { PKT_KEY_END };
+        static struct pkt_proto clones[PKT_PROTO_BUILTIN_MAX];
+        static char names[PKT_PROTO_BUILTIN_MAX][32];
+        unsigned clone_of[PKT_PROTO_BUILTIN_MAX] = { 0 }, compiled = 0;
+        struct oracle o = { 0 };
+        uint8_t b[256], m[256];
+        char where[80];
+
+        (void)state;
+        for (unsigned id = 1; id < PKT_PROTO_BUILTIN_MAX; id++) {
+                const struct pkt_proto *pr = pkt_proto_get(id);
+                if (!pr || !pr->fast_step)
+                        continue;
+                clones[id] = *pr;
+                snprintf(names[id], sizeof(names[id]), "asdata-%s", pr->name);
+                clones[id].name = names[id];
+                clones[id].aliases = NULL;
+                clones[id].carriers = no_carriers;
+                clones[id].fast_step = NULL;
+                int r = pkt_proto_register(&clones[id]);
+                assert_true(r > 0);
+                clone_of[id] = (unsigned)r;
+                compiled++;
+        }
+        assert_true(compiled >= 7); /* Ethernet, 802.1Q, IPv4, IPv6, TCP, UDP, DNS */
+        for (size_t k = 0; k < sizeof(frames) / sizeof(frames[0]); k++) {
+                size_t n = tu_hex(frames[k], b, sizeof(b));
+                for (size_t pos = 0; pos < n; pos++) {
+                        for (size_t v = 0; v < sizeof(values); v++) {
+                                struct pkt p;
+
+                                memcpy(m, b, n);
+                                m[pos] = values[v];
+                                pkt_init(&p);
+                                assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, m, n, n), 0);
+                                pkt_dissect_all(&p);
+                                for (unsigned i = 0; i < p.n_layers; i++) {
+                                        const struct pkt_layer *l = &p.layers[i];
+                                        if (l->proto >= PKT_PROTO_BUILTIN_MAX || !clone_of[l->proto])
+                                                continue;
+                                        snprintf(where, sizeof(where), "frame %zu byte %zu = %#x, layer %u",
+                                                 k, pos, values[v], i);
+                                        for (uint32_t cut = 0; cut <= l->len; cut++)
+                                                compare_first_layer(&o, where, l->proto, clone_of[l->proto],
+                                                                    m + l->off, cut, l->wire_len);
+                                        compare_first_layer(&o, where, l->proto, clone_of[l->proto],
+                                                            m + l->off, l->len, l->len);
+                                }
+                                pkt_done(&p);
+                        }
+                }
+        }
+        print_message("%u compiled forms, %lu headers compared\n", compiled, o.steps);
+        assert_int_equal(o.failures, 0);
+}
+
+/* Only built-ins compile their forms: a protocol registered with a step of its own is refused (its
+ * step could read headers otherwise than its form says). */
+static unsigned
+own_step(struct pkt *p, struct pkt_layer *l)
+{
+        (void)p, (void)l;
+        return 0;
+}
+
+static void
+test_run_time_protocol_with_a_compiled_step_is_refused(void **state)
+{
+        static const struct pkt_key carriers[] = { PKT_KEY_END };
+        struct pkt_proto own = {
+                .name = "fastown",
+                .summary = "test",
+                .min_hdr_len = 4,
+                .carriers = carriers,
+                .fast = { .key = PKT_FAST_KEY16, .key_space = PKT_KEY_ETHERTYPE, .key_off = 2 },
+                .fast_step = own_step,
+        };
+
+        (void)state;
+        assert_int_equal(pkt_proto_register(&own), -EINVAL);
+}
+
 /* A fast form that reads beyond the bytes the engine checks are there is refused at registration.
  */
 static void
@@ -382,6 +513,8 @@ main(void)
                 cmocka_unit_test(test_fast_forms_agree_with_hooks_on_the_corpus),
                 cmocka_unit_test(test_fast_form_of_a_registered_protocol_agrees_with_its_hook),
                 cmocka_unit_test(test_fast_form_beyond_min_hdr_len_is_refused),
+                cmocka_unit_test(test_compiled_fast_forms_agree_with_their_data),
+                cmocka_unit_test(test_run_time_protocol_with_a_compiled_step_is_refused),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
