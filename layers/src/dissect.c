@@ -164,19 +164,27 @@ dissect_hooked(struct pkt *p)
         };
 }
 
-/* Is layer @i, of protocol @proto, the one a walk looks for: layer @idx, or with @protos the first
- * from @idx on whose protocol is one of the @n_protos? Constant-folded for pkt_layer(). */
+/* Is @proto one of the @n protocols at @protos? Out of line: lists longer than two are rare. */
+static __attribute__((noinline)) bool
+proto_in(unsigned proto, const unsigned *protos, unsigned n)
+{
+        for (unsigned k = 0; k < n; k++)
+                if (proto == protos[k])
+                        return true;
+        return false;
+}
+
+/* Is layer @i, of protocol @proto, the one a walk looks for: layer @idx, or with @protos (@n_protos
+ * >= 1 of them) the first from @idx on whose protocol is one of them? Constant-folded for pkt_layer();
+ * the first two protocols are compared inline. */
 static inline __attribute__((always_inline)) bool
 is_goal(unsigned i, unsigned proto, unsigned idx, const unsigned *protos, unsigned n_protos)
 {
         if (!protos)
                 return i == idx;
-        if (i < idx)
-                return false;
-        for (unsigned k = 0; k < n_protos; k++)
-                if (proto == protos[k])
-                        return true;
-        return false;
+        return i >= idx && (proto == protos[0] ||
+                            (n_protos > 1 && (proto == protos[1] ||
+                                              (n_protos > 2 && proto_in(proto, protos + 2, n_protos - 2)))));
 }
 
 /*
@@ -288,7 +296,7 @@ pkt_layer_find_any(struct pkt *p, const unsigned *protos, unsigned n_protos, uns
         pkt_assert_return(p && (protos || n_protos == 0), -EINVAL);
 
         unsigned n = p->n_layers;
-        if (n == 0)
+        if (n == 0 || n_protos == 0)
                 return -ENOENT;
         /* Every record but the last is dissected; the last too when the packet is complete. */
         for (unsigned i = from; i + 1u < n; i++)

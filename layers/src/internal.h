@@ -43,6 +43,12 @@ pkt_be16_at(const uint8_t *b)
         return (uint16_t)(b[0] << 8 | b[1]);
 }
 
+static inline uint32_t
+pkt_be32_at(const uint8_t *b)
+{
+        return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+}
+
 /*
  * Reads a header at @b (@len captured and @wire_len reported bytes) in fast form @f of a protocol whose
  * headers are @min_hdr_len bytes (see struct pkt_fast). Inline everywhere: with @f a constant (a
@@ -71,7 +77,7 @@ pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, 
                 if (m != (f->match_val & f->match_mask)) {
                         /* The longer form (TCP timestamps), whose options its first bytes settle. */
                         if (f->opt_len == 0 || m != (f->opt_val & f->match_mask) ||
-                            len < hdr_len + f->opt_len || memcmp(b + hdr_len, f->opt_prefix, 4) != 0)
+                            len < hdr_len + f->opt_len || pkt_be32_at(b + hdr_len) != pkt_be32_at(f->opt_prefix))
                                 return no;
                         hdr_len += f->opt_len;
                 }
@@ -125,14 +131,17 @@ pkt_fast_step_as(const struct pkt_fast *f, uint32_t min_hdr_len, struct pkt *p, 
         l->hdr_len = h.hdr_len;
         if (cap_rest == 0)
                 return PKT_FAST_STEP_END;
-        /* The registry holds registered ids only: PKT_PROTO_NONE (opaque payload) is all to replace. */
-        unsigned next = h.next != PKT_PROTO_NONE ? h.next : PKT_PROTO_RAW;
-        l[1] = (struct pkt_layer){
-                .proto = (uint16_t)next,
-                .off = off + h.hdr_len,
-                .len = cap_rest,
-                .wire_len = wire_rest,
-        };
+        /* The registry holds registered ids only: PKT_PROTO_NONE (opaque payload) is all to replace
+         * (PKT_PROTO_RAW is 1). Field by field: a store each, no zeroing first. */
+        _Static_assert(PKT_PROTO_NONE == 0 && PKT_PROTO_RAW == 1, "raw replaces none by an OR");
+        uint16_t next = (uint16_t)(h.next | (h.next == PKT_PROTO_NONE));
+        l[1].proto = next;
+        l[1].flags = 0;
+        l[1].off = off + h.hdr_len;
+        l[1].hdr_len = 0;
+        l[1].len = cap_rest;
+        l[1].wire_len = wire_rest;
+        l[1].set_mask = 0;
         return next;
 }
 
