@@ -210,17 +210,22 @@ walk(struct pkt *p, unsigned idx, const unsigned *protos, unsigned n_protos)
                         unsigned next = pkt_fast_steps[(uint8_t)proto](p, l);
 
                         if (likely(next != 0)) {
-                                if (unlikely(next == PKT_FAST_STEP_END)) {
+                                /* At the goal, whether it has a payload (a pure ACK has none) is data:
+                                 * the count and the flag take it without a branch. */
+                                uint32_t end = next == PKT_FAST_STEP_END;
+                                PKT_COMPUTED(end);
+                                if (goal) {
+                                        p->n_layers = (uint8_t)(n + 1u - end);
+                                        p->flags |= (uint16_t)(PKT_F_COMPLETE * end);
+                                        return (int)(n - 1u);
+                                }
+                                if (unlikely(end)) {
                                         p->n_layers = (uint8_t)n;
                                         p->flags |= PKT_F_COMPLETE;
-                                        return goal ? (int)(n - 1u) : -ENOENT;
+                                        return -ENOENT;
                                 }
                                 l++;
                                 n++;
-                                if (goal) {
-                                        p->n_layers = (uint8_t)n;
-                                        return (int)(n - 2u);
-                                }
                                 continue;
                         }
                 }

@@ -37,6 +37,11 @@ pkt_key_lookup16(enum pkt_key_space space, uint16_t value)
         return pkt_key_direct[space][value];
 }
 
+/* Makes the compiler compute @x as a value rather than branch on how it was made: for conditions the
+ * data decides (which form a header has, whether a port is registered), where a branch would be
+ * mispredicted as often as not. */
+#define PKT_COMPUTED(x) __asm__("" : "+r"(x))
+
 static inline uint16_t
 pkt_be16_at(const uint8_t *b)
 {
@@ -71,16 +76,26 @@ pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, 
                         return no;
                 return (struct pkt_fast_hit){ .hdr_len = len, .payload_len = 0 };
         }
-        if (f->flags & PKT_FAST_MATCH) {
+        if ((f->flags & PKT_FAST_MATCH) && f->opt_len == 0) {
+                if ((b[f->match_off] & f->match_mask) != (f->match_val & f->match_mask))
+                        return no;
+        } else if (f->flags & PKT_FAST_MATCH) {
+                /* The form or the longer one (TCP timestamps), whose options their first 4 bytes
+                 * settle. Which one a header has is data (half of all TCP segments carry timestamps),
+                 * so it is chosen without a branch: the 4 bytes are read where they would be when
+                 * there is room for them, else at the start (min_hdr_len >= 4, never past the end). */
                 uint8_t m = b[f->match_off] & f->match_mask;
+                bool room = len >= hdr_len + f->opt_len;
+                uint32_t at = hdr_len & (0u - (uint32_t)room);
+                uint32_t longer = room & (m == (f->opt_val & f->match_mask)) &
+                                  (pkt_be32_at(b + at) == pkt_be32_at(f->opt_prefix));
+                uint32_t ok = longer | (m == (f->match_val & f->match_mask));
 
-                if (m != (f->match_val & f->match_mask)) {
-                        /* The longer form (TCP timestamps), whose options its first bytes settle. */
-                        if (f->opt_len == 0 || m != (f->opt_val & f->match_mask) ||
-                            len < hdr_len + f->opt_len || pkt_be32_at(b + hdr_len) != pkt_be32_at(f->opt_prefix))
-                                return no;
-                        hdr_len += f->opt_len;
-                }
+                PKT_COMPUTED(longer);
+                PKT_COMPUTED(ok);
+                if (!ok)
+                        return no;
+                hdr_len += f->opt_len & (0u - longer);
         }
         if ((f->flags & PKT_FAST_ZERO) && (pkt_be16_at(b + f->zero_off) & f->zero_mask) != 0)
                 return no;
@@ -103,18 +118,22 @@ pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, 
                         return no; /* not a key (an 802.3 length) */
                 next = keys[k];
         } else {
-                /* pkt_port_lookup(): the lower port first. */
+                /* pkt_port_lookup(): the lower port first. Both are read, and one chosen without a
+                 * branch: whether the lower port is registered is data. */
                 unsigned sport = pkt_be16_at(b + f->key_off), dport = pkt_be16_at(b + f->key_off + 2);
-                next = keys[MIN(sport, dport)];
-                if (next == PKT_PROTO_NONE)
-                        next = keys[MAX(sport, dport)];
+                unsigned low = MIN(sport, dport);
+                PKT_COMPUTED(low);
+                unsigned lower = keys[low], upper = keys[sport ^ dport ^ low];
+                next = lower != PKT_PROTO_NONE ? lower : upper;
+                PKT_COMPUTED(next);
         }
         return (struct pkt_fast_hit){ .hdr_len = hdr_len, .payload_len = payload_len, .next = next };
 }
 
 /*
  * The step behind every fast form: dissects layer @l of @p (the last record) by form @f and records the
- * next layer (see pkt_fast_step_fn). Inline: each compiled form gets its own copy.
+ * next layer (see pkt_fast_step_fn); record @l + 1 must exist. Inline: each compiled form gets its own
+ * copy.
  */
 static inline __attribute__((always_inline)) unsigned
 pkt_fast_step_as(const struct pkt_fast *f, uint32_t min_hdr_len, struct pkt *p, struct pkt_layer *l)
@@ -129,12 +148,14 @@ pkt_fast_step_as(const struct pkt_fast *f, uint32_t min_hdr_len, struct pkt *p, 
         uint32_t wire_rest = MIN(wire_len - h.hdr_len, h.payload_len);
         l->flags |= PKT_LAYER_DISSECTED;
         l->hdr_len = h.hdr_len;
-        if (cap_rest == 0)
-                return PKT_FAST_STEP_END;
         /* The registry holds registered ids only: PKT_PROTO_NONE (opaque payload) is all to replace
-         * (PKT_PROTO_RAW is 1). Field by field: a store each, no zeroing first. */
+         * (PKT_PROTO_RAW is 1). Field by field: a store each, no zeroing first. The record is written
+         * even when there is no payload (the walk keeps room for it): whether there is one is data (a
+         * pure ACK), so only the return value says. */
         _Static_assert(PKT_PROTO_NONE == 0 && PKT_PROTO_RAW == 1, "raw replaces none by an OR");
         uint16_t next = (uint16_t)(h.next | (h.next == PKT_PROTO_NONE));
+        unsigned ret = cap_rest != 0 ? next : PKT_FAST_STEP_END;
+        PKT_COMPUTED(ret);
         l[1].proto = next;
         l[1].flags = 0;
         l[1].off = off + h.hdr_len;
@@ -142,7 +163,7 @@ pkt_fast_step_as(const struct pkt_fast *f, uint32_t min_hdr_len, struct pkt *p, 
         l[1].len = cap_rest;
         l[1].wire_len = wire_rest;
         l[1].set_mask = 0;
-        return next;
+        return ret;
 }
 
 /* Defines @name, a built-in protocol's fast form compiled (struct pkt_proto's fast_step), from the

@@ -18,6 +18,11 @@ raw_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->next = PKT_PROTO_NONE;
 }
 
+/* The bytes are the layer: captured whole, there is nothing to check (cut, the hook takes them as they
+ * are, unflagged, as ever). */
+#define RAW_FAST { .key = PKT_FAST_WHOLE }
+PKT_FAST_STEP(raw_fast_step, 0, RAW_FAST)
+
 const struct pkt_proto pkt_proto_raw = {
         .name = "raw",
         .summary = "payload bytes no protocol claimed",
@@ -26,4 +31,6 @@ const struct pkt_proto pkt_proto_raw = {
         .fields = raw_fields,
         .n_fields = ARRAY_SIZE(raw_fields),
         .dissect = raw_dissect,
+        .fast = RAW_FAST,
+        .fast_step = raw_fast_step,
 };

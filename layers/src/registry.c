@@ -162,7 +162,7 @@ fast_is_valid(const struct pkt_proto *pr)
         if (f->key == PKT_FAST_NONE)
                 return true;
         if (f->key == PKT_FAST_WHOLE)
-                return h > 0;
+                return true; /* names no offset; a layer of 0 bytes is never fast (hdr_len 0: the hook) */
         return h > 0 && f->key <= PKT_FAST_PORTS && f->key_space < _PKT_KEY_MAX &&
                f->key_off + (f->key == PKT_FAST_KEY8 ? 1u : f->key == PKT_FAST_KEY16 ? 2u : 4u) <= h &&
                (!(f->flags & PKT_FAST_MATCH) || f->match_off < h) &&

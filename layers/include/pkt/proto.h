@@ -293,7 +293,8 @@ struct pkt_proto {
          * bytes). 0: min_hdr_len. */
         uint16_t def_hdr_len;
         /* The common form of the header, dissected without calling @dissect (see struct pkt_fast).
-         * Every offset it names must lie within min_hdr_len, which must not be 0. Optional. */
+         * Every offset it names must lie within min_hdr_len, which must not be 0 unless the form is
+         * PKT_FAST_WHOLE. Optional. */
         struct pkt_fast fast;
         /* @fast compiled, for built-in protocols only: their files make it from the same initializer
          * with PKT_FAST_STEP() (layers/src/internal.h), so that the table's checks become constants.
