@@ -144,7 +144,7 @@ sum:
         if (l->set_mask & (UINT64_C(1) << F_SUM))
                 return 0;
         h[10] = h[11] = 0;
-        uint16_t sum = pkt_csum_fold(pkt_csum_add(0, h, l->hdr_len));
+        uint16_t sum = pkt_csum_fold_inline(pkt_csum_add_inline(0, h, l->hdr_len));
         h[10] = (uint8_t)(sum >> 8);
         h[11] = (uint8_t)sum;
         return 0;

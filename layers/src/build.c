@@ -341,61 +341,13 @@ pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
 uint32_t
 pkt_csum_add(uint32_t sum, const void *data, size_t len)
 {
-        const uint8_t *b = data;
-        uint64_t acc = 0, t;
-
-        /*
-         * The sum is independent of byte order (RFC 1071 2(B)): the words are summed as the host
-         * loads them, eight bytes at a time into a 64-bit accumulator, folded to 32 bits (end-around
-         * carries) and turned into network order once. The result is congruent, modulo 0xffff, to
-         * summing the big-endian words one by one, which is all pkt_csum_fold() needs.
-         */
-        while (len >= 8) {
-                uint64_t w;
-                memcpy(&w, b, 8);
-                acc += (w & 0xffffffffu) + (w >> 32);
-                b += 8;
-                len -= 8;
-        }
-        if (len >= 4) {
-                uint32_t w;
-                memcpy(&w, b, 4);
-                acc += w;
-                b += 4;
-                len -= 4;
-        }
-        if (len >= 2) {
-                uint16_t w;
-                memcpy(&w, b, 2);
-                acc += w;
-                b += 2;
-                len -= 2;
-        }
-        if (len) {
-                /* An odd last byte is the high byte of a word padded with zero. */
-                uint8_t pad[2] = { b[0], 0 };
-                uint16_t w;
-                memcpy(&w, pad, 2);
-                acc += w;
-        }
-        acc = (acc & 0xffffffffu) + (acc >> 32);
-        acc = (acc & 0xffffffffu) + (acc >> 32);
-#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-        /* Rotating by 8 multiplies by 2^8 modulo 2^32 - 1, hence modulo 0xffff, where it swaps the
-         * two bytes of every 16-bit word: the sum in network order, up to the final fold. */
-        acc = (uint32_t)(acc << 8 | acc >> 24);
-#endif
-        t = (uint64_t)sum + acc;
-        return (uint32_t)((t & 0xffffffffu) + (t >> 32));
+        return pkt_csum_add_inline(sum, data, len);
 }
 
 uint16_t
 pkt_csum_fold(uint32_t sum)
 {
-        sum = (sum & 0xffff) + (sum >> 16);
-        sum = (sum & 0xffff) + (sum >> 16);
-        sum = (sum & 0xffff) + (sum >> 16);
-        return (uint16_t)~sum;
+        return pkt_csum_fold_inline(sum);
 }
 
 int

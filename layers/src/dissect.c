@@ -295,11 +295,11 @@ pkt_dissect_all(struct pkt *p)
         return p->n_layers;
 }
 
-int
-pkt_layer_find_any(struct pkt *p, const unsigned *protos, unsigned n_protos, unsigned from)
+/* pkt_layer_find_any(), inlined into pkt_layer_find() too so that a single protocol is compared as a
+ * constant count. */
+static inline __attribute__((always_inline)) int
+find_any(struct pkt *p, const unsigned *protos, unsigned n_protos, unsigned from)
 {
-        pkt_assert_return(p && (protos || n_protos == 0), -EINVAL);
-
         unsigned n = p->n_layers;
         if (n == 0 || n_protos == 0)
                 return -ENOENT;
@@ -314,9 +314,19 @@ pkt_layer_find_any(struct pkt *p, const unsigned *protos, unsigned n_protos, uns
 }
 
 int
+pkt_layer_find_any(struct pkt *p, const unsigned *protos, unsigned n_protos, unsigned from)
+{
+        pkt_assert_return(p && (protos || n_protos == 0), -EINVAL);
+
+        return find_any(p, protos, n_protos, from);
+}
+
+int
 pkt_layer_find(struct pkt *p, unsigned proto, unsigned from)
 {
-        return pkt_layer_find_any(p, &proto, 1, from);
+        pkt_assert_return(p, -EINVAL);
+
+        return find_any(p, &proto, 1, from);
 }
 
 int

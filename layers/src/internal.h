@@ -179,6 +179,68 @@ pkt_fast_step_as(const struct pkt_fast *f, uint32_t min_hdr_len, struct pkt *p, 
  * lengths the forms do not handle). Never NULL for a registered id. */
 extern pkt_fast_step_fn pkt_fast_steps[PKT_PROTO_MAX] __attribute__((visibility("hidden")));
 
+/* Internet checksum (RFC 1071): pkt_csum_add() and pkt_csum_fold() inline, for the update hooks that
+ * sum short headers once per packet (IPv4's header checksum after a TTL change). */
+static inline uint32_t
+pkt_csum_add_inline(uint32_t sum, const void *data, size_t len)
+{
+        const uint8_t *b = data;
+        uint64_t acc = 0, t;
+
+        /*
+         * The sum is independent of byte order (RFC 1071 2(B)): the words are summed as the host
+         * loads them, eight bytes at a time into a 64-bit accumulator, folded to 32 bits (end-around
+         * carries) and turned into network order once. The result is congruent, modulo 0xffff, to
+         * summing the big-endian words one by one, which is all pkt_csum_fold() needs.
+         */
+        while (len >= 8) {
+                uint64_t w;
+                memcpy(&w, b, 8);
+                acc += (w & 0xffffffffu) + (w >> 32);
+                b += 8;
+                len -= 8;
+        }
+        if (len >= 4) {
+                uint32_t w;
+                memcpy(&w, b, 4);
+                acc += w;
+                b += 4;
+                len -= 4;
+        }
+        if (len >= 2) {
+                uint16_t w;
+                memcpy(&w, b, 2);
+                acc += w;
+                b += 2;
+                len -= 2;
+        }
+        if (len) {
+                /* An odd last byte is the high byte of a word padded with zero. */
+                uint8_t pad[2] = { b[0], 0 };
+                uint16_t w;
+                memcpy(&w, pad, 2);
+                acc += w;
+        }
+        acc = (acc & 0xffffffffu) + (acc >> 32);
+        acc = (acc & 0xffffffffu) + (acc >> 32);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+        /* Rotating by 8 multiplies by 2^8 modulo 2^32 - 1, hence modulo 0xffff, where it swaps the
+         * two bytes of every 16-bit word: the sum in network order, up to the final fold. */
+        acc = (uint32_t)(acc << 8 | acc >> 24);
+#endif
+        t = (uint64_t)sum + acc;
+        return (uint32_t)((t & 0xffffffffu) + (t >> 32));
+}
+
+static inline uint16_t
+pkt_csum_fold_inline(uint32_t sum)
+{
+        sum = (sum & 0xffff) + (sum >> 16);
+        sum = (sum & 0xffff) + (sum >> 16);
+        sum = (sum & 0xffff) + (sum >> 16);
+        return (uint16_t)~sum;
+}
+
 /* First value in @space that selects @proto (to fill next-layer type fields). */
 int pkt_carrier_key(unsigned proto, enum pkt_key_space space, uint32_t *ret);
 
