@@ -40,3 +40,8 @@ PROTOS(DECLARE)
 #define ENTRY(n) &pkt_proto_##n,
 const struct pkt_proto *const pkt_builtins[] = { PROTOS(ENTRY) };
 const unsigned pkt_builtin_count = sizeof(pkt_builtins) / sizeof(pkt_builtins[0]);
+
+/* One descriptor per built-in id (registration refuses a duplicate id), so every id below
+ * PKT_PROTO_BUILTIN_MAX is registered: the inline pkt_parse() relies on it. */
+_Static_assert(sizeof(pkt_builtins) / sizeof(pkt_builtins[0]) == PKT_PROTO_BUILTIN_MAX - 1,
+               "a built-in protocol id without a descriptor, or one too many");

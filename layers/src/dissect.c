@@ -29,7 +29,7 @@ parse_start(struct pkt *p, unsigned first, uint8_t *data, size_t caplen, size_t 
 }
 
 int
-pkt_parse(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len)
+pkt_parse_general(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len)
 {
         pkt_assert_return(p, -EINVAL);
         pkt_assert_return(data || caplen == 0, -EINVAL);

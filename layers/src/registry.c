@@ -229,8 +229,11 @@ register_builtins(void)
 {
         for (unsigned i = 0; i < pkt_builtin_count; i++) {
                 const struct pkt_proto *pr = pkt_builtins[i];
-                assert(pr->id < PKT_PROTO_BUILTIN_MAX && !pkt_protos[pr->id] && fast_is_valid(pr) &&
-                       (!pr->fast_step || pr->fast.key != PKT_FAST_NONE));
+                /* Not assert(): a duplicate id would leave another id unregistered, which the
+                 * inline pkt_parse() takes as registered. */
+                if (pr->id == PKT_PROTO_NONE || pr->id >= PKT_PROTO_BUILTIN_MAX || pkt_protos[pr->id] ||
+                    !fast_is_valid(pr) || (pr->fast_step && pr->fast.key == PKT_FAST_NONE))
+                        abort();
                 pkt_protos[pr->id] = pr;
                 fast_step_set(pr);
         }

@@ -206,8 +206,34 @@ struct pkt *pkt_done(struct pkt *p);
  * and @data must stay valid and unchanged while @p refers to it. Whatever @p owned is freed first.
  * A @wire_len below @caplen is taken as @caplen. Returns 0, or -EINVAL when @first is not a registered
  * protocol.
+ *
+ * Inline for the case of every packet of a capture, a built-in first layer (always registered) on a
+ * packet that owns nothing; pkt_parse_general() takes every other, checks included.
  */
-int pkt_parse(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len);
+int pkt_parse_general(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len);
+
+static inline int
+pkt_parse(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len)
+{
+        if (!p || first - 1u >= PKT_PROTO_BUILTIN_MAX - 1u || (!data && caplen != 0) ||
+            caplen > UINT32_MAX || wire_len > UINT32_MAX || (p->flags & PKT_F_OWNED))
+                return pkt_parse_general(p, first, data, caplen, wire_len);
+        /* The bytes stay const: without PKT_F_WRITABLE no call writes through this pointer. */
+        p->data = (uint8_t *)(uintptr_t)data;
+        p->len = (uint32_t)caplen;
+        p->wire_len = (uint32_t)(wire_len < caplen ? caplen : wire_len);
+        p->cap = 0;
+        p->flags = 0;
+        p->n_layers = 1;
+        p->layers[0].proto = (uint16_t)first;
+        p->layers[0].flags = 0;
+        p->layers[0].off = 0;
+        p->layers[0].hdr_len = 0;
+        p->layers[0].len = p->len;
+        p->layers[0].wire_len = p->wire_len;
+        p->layers[0].set_mask = 0;
+        return 0;
+}
 
 /* As pkt_parse(), but the caller lets fields be changed in place in @data (same-size changes only). */
 int pkt_parse_writable(struct pkt *p, unsigned first, void *data, size_t caplen, size_t wire_len);

@@ -54,6 +54,54 @@ test_parse_is_lazy_and_records_first_layer_only(void **state)
         assert_int_equal(p.layers[3].proto, PKT_PROTO_RAW);
 }
 
+/* pkt_parse()'s inline case and the others (pkt_parse_general()) give the same packet and refuse the
+ * same things. */
+static void
+test_parse_inline_and_general_agree(void **state)
+{
+        static const struct pkt_key carriers[] = { PKT_KEY_END };
+        static struct pkt_proto user = { .name = "parseuser", .summary = "test", .min_hdr_len = 4,
+                                         .carriers = carriers };
+        uint8_t f[128];
+        size_t n = tu_hex(udp_frame_hex, f, sizeof(f));
+        char err[128];
+        struct pkt a, b;
+        (void)state;
+
+        pkt_init(&a);
+        pkt_init(&b);
+        assert_int_equal(pkt_parse(&a, PKT_PROTO_ETHERNET, f, n, n - 1), 0); /* wire_len taken as n */
+        assert_int_equal(pkt_parse_general(&b, PKT_PROTO_ETHERNET, f, n, n), 0);
+        assert_int_equal(a.n_layers, 1);
+        assert_int_equal(a.wire_len, n);
+        assert_int_equal(pkt_dissect_all(&a), pkt_dissect_all(&b));
+        for (unsigned i = 0; i < a.n_layers; i++) {
+                assert_int_equal(a.layers[i].proto, b.layers[i].proto);
+                assert_int_equal(a.layers[i].hdr_len, b.layers[i].hdr_len);
+                assert_int_equal(a.layers[i].flags, b.layers[i].flags);
+        }
+        /* Refused either way: no packet, no protocol, an unregistered id, bytes missing, too long. */
+        assert_int_equal(pkt_parse(NULL, PKT_PROTO_ETHERNET, f, n, n), -EINVAL);
+        assert_int_equal(pkt_parse(&a, PKT_PROTO_NONE, f, n, n), -EINVAL);
+        assert_int_equal(pkt_parse(&a, PKT_PROTO_MAX - 1, f, n, n), -EINVAL);
+        assert_int_equal(pkt_parse(&a, PKT_PROTO_MAX + 7, f, n, n), -EINVAL);
+        assert_int_equal(pkt_parse(&a, PKT_PROTO_ETHERNET, NULL, n, n), -EINVAL);
+        assert_int_equal(pkt_parse(&a, PKT_PROTO_ETHERNET, f, (size_t)UINT32_MAX + 1u, 0), -EINVAL);
+        /* A protocol registered at run time takes the general path, and works. */
+        int id = pkt_proto_register(&user);
+        assert_true(id > 0);
+        assert_int_equal(pkt_parse(&a, (unsigned)id, f, n, n), 0);
+        assert_int_equal(a.layers[0].proto, id);
+        /* A packet that owns its bytes is freed first (the general path). */
+        assert_int_equal(pkt_build(&b, "ip(src=192.0.2.1,dst=192.0.2.2)/udp()", err, sizeof(err)), 0);
+        assert_true(b.flags & PKT_F_OWNED);
+        assert_int_equal(pkt_parse(&b, PKT_PROTO_ETHERNET, f, n, n), 0);
+        assert_false(b.flags & PKT_F_OWNED);
+        assert_ptr_equal(b.data, f);
+        pkt_done(&b);
+        pkt_done(&a);
+}
+
 /* pkt_layer_find_any(): the first layer of any of the protocols, dissected, and nothing past it. */
 static void
 test_find_any_stops_at_the_first_of_the_set(void **state)
@@ -592,6 +640,7 @@ main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_build_udp_matches_scapy),
                 cmocka_unit_test(test_parse_is_lazy_and_records_first_layer_only),
+                cmocka_unit_test(test_parse_inline_and_general_agree),
                 cmocka_unit_test(test_find_any_stops_at_the_first_of_the_set),
                 cmocka_unit_test(test_sequence_lookup_is_anchored),
                 cmocka_unit_test(test_fields_by_name_agree_with_fast_accessors),
