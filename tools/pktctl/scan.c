@@ -10,8 +10,8 @@
 
 #include "pktctl.h"
 
-/* Records asked for per call: large enough that the per-call cost vanishes on a memory-mapped pcap,
- * small enough that the array sits on the stack. */
+/* Records asked for per call: large enough that the per-call cost vanishes (libpkt reads the file a
+ * megabyte at a time), small enough that the array sits on the stack. */
 #define SCAN_BATCH 256
 
 /* Link types one file may mix (pcapng, one per interface). Real files carry one or two; a file with

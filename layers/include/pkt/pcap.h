@@ -2,10 +2,11 @@
 /*
  * Reading and writing capture files.
  *
- * Classic pcap (microsecond and nanosecond, either byte order) is read by libpkt itself from a
- * memory map, in batches: records point straight into the map, nothing is copied. pcapng (and
- * anything else libpcap reads) goes through libpcap, one record at a time, pointing into libpcap's
- * buffer. Either way the caller sees the same calls. Writing produces classic pcap; libpcap 1.10
+ * Classic pcap (microsecond and nanosecond, either byte order) is read by libpkt itself, in batches:
+ * a file or a pipe a megabyte at a time into one buffer that the records point into (nothing is
+ * copied per record), memory in place. pcapng (and anything else libpcap reads) goes through
+ * libpcap, one record at a time, pointing into libpcap's buffer. Either way the caller sees the same
+ * calls. Writing produces classic pcap; libpcap 1.10
  * cannot write pcapng.
  *
  * Records are handed out as libpcap 1.10 hands them out (the tests compare the two on a corpus of
@@ -31,7 +32,7 @@ struct pkt_pcap;
 struct pkt_pcap_writer;
 
 /* One captured packet. @data is valid until the next call on the reader (or, for classic pcap read
- * from a map, until the reader is closed). */
+ * from memory or a sealed memfd, until the reader is closed). */
 struct pkt_pcap_rec {
         const uint8_t *data;
         uint32_t caplen;   /* bytes in @data */
@@ -42,8 +43,10 @@ struct pkt_pcap_rec {
 };
 
 /* Opens @path for reading. Returns 0, -ENOENT/-EACCES/... (from open), -EBADMSG (not a capture file
- * or a corrupt header), -EPROTONOSUPPORT (gzip-compressed), -ENOMEM. A regular file is mapped; a
- * pipe or other stream is read as the records are asked for. */
+ * or a corrupt header), -EPROTONOSUPPORT (gzip-compressed), -ENOMEM. A file or a pipe is read as the
+ * records are asked for (a file is not mapped: copying out of the page cache costs what mapping and
+ * unmapping it does, leaves the bytes in cache for the caller, and a file cut short while it is read
+ * ends in -EBADMSG where a map would raise SIGBUS). */
 int pkt_pcap_open(const char *path, struct pkt_pcap **ret);
 
 /* As pkt_pcap_open(), from a descriptor someone else opened (e.g. one a client passed to a daemon).

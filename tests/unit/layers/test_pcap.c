@@ -22,7 +22,7 @@
 #define BATCH_MAX 64
 
 enum via {
-        VIA_FILE, /* pkt_pcap_open() on the path: mapped, or libpcap */
+        VIA_FILE, /* pkt_pcap_open() on the path: read in blocks, or libpcap */
         VIA_MEM,  /* pkt_pcap_open_mem() on the bytes */
         VIA_PIPE, /* pkt_pcap_open() on a pipe fed by a child: the streaming reader */
 };
@@ -643,6 +643,48 @@ test_pcap_pipe_grows_its_buffer_for_a_record_bigger_than_it(void **state)
         free(b.data);
 }
 
+/*
+ * A file cut short by another process while it is being read (a capture rotated under pktctl): the
+ * reader sees the end where the file now ends, returns every record before it and then -EBADMSG (the
+ * cut falls inside a record). A reader that mapped the file would take SIGBUS here.
+ */
+static void
+test_pcap_file_truncated_while_read_ends_in_ebadmsg(void **state)
+{
+        enum { N = 3000, CAPLEN = 1000 }; /* 3 MB: past the 1 MiB the reader reads at a time */
+        struct synth_rec *in = calloc(N, sizeof(*in));
+        const char *path = tmp_path("truncated-while-read.pcap");
+        struct blob b = { malloc(N * (CAPLEN + 16u) + 24u), N * (CAPLEN + 16u) + 24u };
+        struct pkt_pcap_rec recs[BATCH_MAX];
+        struct pkt_pcap *r;
+        size_t got = 0;
+        int n;
+
+        (void)state;
+        assert_non_null(in);
+        assert_non_null(b.data);
+        for (unsigned i = 0; i < N; i++)
+                in[i] = (struct synth_rec){ i, 0, CAPLEN, CAPLEN };
+        b.len = synth(b.data, b.len, false, false, 2, 4, 0, 1, in, N);
+        spill(path, b.data, b.len);
+        assert_int_equal(pkt_pcap_open(path, &r), 0);
+        assert_int_equal(pkt_pcap_next_batch(r, recs, BATCH_MAX), BATCH_MAX);
+        got += BATCH_MAX;
+        /* Cut 100 bytes into record 2000: 1999 whole records remain. */
+        assert_int_equal(truncate(path, 24 + 1999 * (CAPLEN + 16) + 100), 0);
+        while ((n = pkt_pcap_next_batch(r, recs, BATCH_MAX)) > 0) {
+                for (int i = 0; i < n; i++)
+                        assert_int_equal(recs[i].ts_sec, (int64_t)(got + (size_t)i));
+                got += (size_t)n;
+        }
+        assert_int_equal(n, -EBADMSG);
+        assert_int_equal(got, 1999);
+        pkt_pcap_close(r);
+        unlink(path);
+        free(b.data);
+        free(in);
+}
+
 /* --- truncation
  * ----------------------------------------------------------------------------------- */
 
@@ -980,6 +1022,7 @@ main(void)
                 cmocka_unit_test(test_pcap_writer_reproduces_a_libpcap_file_byte_for_byte),
                 cmocka_unit_test(test_pcap_writer_round_trips_records),
                 cmocka_unit_test(test_pcap_writer_cuts_records_to_the_snap_length),
+                cmocka_unit_test(test_pcap_file_truncated_while_read_ends_in_ebadmsg),
                 cmocka_unit_test(test_pcap_writer_reports_write_errors),
                 cmocka_unit_test(test_pcap_writer_refuses_unrepresentable_records),
                 cmocka_unit_test(test_pcap_sample_capture_has_the_documented_packets),
