@@ -166,7 +166,9 @@ fast_is_valid(const struct pkt_proto *pr)
         return h > 0 && f->key <= PKT_FAST_PORTS && f->key_space < _PKT_KEY_MAX &&
                f->key_off + (f->key == PKT_FAST_KEY8 ? 1u : f->key == PKT_FAST_KEY16 ? 2u : 4u) <= h &&
                (!(f->flags & PKT_FAST_MATCH) || f->match_off < h) &&
-               (f->opt_len == 0 || ((f->flags & PKT_FAST_MATCH) && f->opt_len >= 4 &&
+               /* The longer form's 4 bytes are read at the header's start when there is no room for
+                * it (pkt_fast_read()): the header must have them. */
+               (f->opt_len == 0 || ((f->flags & PKT_FAST_MATCH) && f->opt_len >= 4 && h >= 4 &&
                                     (f->opt_val & f->match_mask) != (f->match_val & f->match_mask) &&
                                     h + f->opt_len <= UINT16_MAX)) &&
                (!(f->flags & PKT_FAST_LEN) || f->len_off + 2u <= h) &&

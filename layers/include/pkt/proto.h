@@ -239,8 +239,9 @@ struct pkt_fast_hit {
 };
 
 /* A fast form compiled (struct pkt_proto's fast_step): dissects the last layer @l of @p, which is in
- * its protocol, and records the next. Returns the next layer's protocol, PKT_FAST_STEP_END when the
- * layer has no payload, or 0 having changed nothing when the header is not in the form. */
+ * its protocol, and records the next in @l[1] (which must exist). Returns the next layer's protocol,
+ * PKT_FAST_STEP_END when the layer has no payload (@l[1] is then scratch), or 0 having changed
+ * nothing when the header is not in the form. */
 #define PKT_FAST_STEP_END PKT_PROTO_MAX
 typedef unsigned (*pkt_fast_step_fn)(struct pkt *p, struct pkt_layer *l);
 

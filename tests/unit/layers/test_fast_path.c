@@ -511,9 +511,28 @@ test_fast_form_beyond_min_hdr_len_is_refused(void **state)
                           .len_off = 3 },
         };
 
+        /* A longer form on a header shorter than the 4 bytes that tell it. */
+        struct pkt_proto bad_opt = {
+                .name = "fastshortopt",
+                .summary = "test",
+                .min_hdr_len = 2,
+                .carriers = carriers,
+                .fast = { .key = PKT_FAST_KEY8,
+                          .key_space = PKT_KEY_IP_PROTO,
+                          .key_off = 1,
+                          .flags = PKT_FAST_MATCH,
+                          .match_off = 0,
+                          .match_mask = 0xf0,
+                          .match_val = 0x10,
+                          .opt_val = 0x20,
+                          .opt_len = 4,
+                          .opt_prefix = { 1, 1, 1, 1 } },
+        };
+
         (void)state;
         assert_int_equal(pkt_proto_register(&bad), -EINVAL);
         assert_int_equal(pkt_proto_register(&bad_len), -EINVAL);
+        assert_int_equal(pkt_proto_register(&bad_opt), -EINVAL);
 }
 
 int
