@@ -242,6 +242,21 @@ check_lazy(int dlt, const uint8_t *frame, size_t caplen, size_t wire_len, const 
                         FUZZ_CHECK(p.layers[i].proto == full->layers[i].proto &&
                                    p.layers[i].off == full->layers[i].off);
         }
+        /* pkt_layer_find_any(): the first of a set of three (the walk that compares two inline and
+         * the rest out of line), taken from the first protocols of the full stack in reverse. */
+        if (full->n_layers >= 2) {
+                unsigned set[3] = { full->layers[full->n_layers - 1].proto,
+                                    full->layers[full->n_layers / 2].proto, full->layers[1].proto };
+                int want = -ENOENT;
+                for (unsigned i = 0; i < full->n_layers && want < 0; i++)
+                        for (unsigned k = 0; k < 3; k++)
+                                if (full->layers[i].proto == set[k])
+                                        want = (int)i;
+                FUZZ_CHECK(pkt_parse_dlt(&p, dlt, frame, caplen, wire_len) == 0);
+                FUZZ_CHECK(pkt_layer_find_any(&p, set, 3, 0) == want);
+                FUZZ_CHECK(want < 0 || (p.layers[want].flags & PKT_LAYER_DISSECTED));
+                FUZZ_CHECK(want < 0 || p.n_layers <= (unsigned)want + 2u);
+        }
         pkt_done(&q);
         pkt_done(&p);
 }
