@@ -58,7 +58,7 @@ pkt_be32_at(const uint8_t *b)
  * Reads a header at @b (@len captured and @wire_len reported bytes) in fast form @f of a protocol whose
  * headers are @min_hdr_len bytes (see struct pkt_fast). Inline everywhere: with @f a constant (a
  * built-in's PKT_FAST_STEP()), each check the form does not make disappears and those it makes become
- * constants; pkt_fast_read_any() is the same for a form known at run time.
+ * constants; registry.c calls it with the form of a protocol registered at run time, read as data.
  */
 static inline __attribute__((always_inline)) struct pkt_fast_hit
 pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, uint32_t len,
@@ -175,8 +175,8 @@ pkt_fast_step_as(const struct pkt_fast *f, uint32_t min_hdr_len, struct pkt *p, 
         }
 
 /* The engine's step per protocol id (registry.c): the compiled form, the descriptor's form read as
- * data for a protocol registered at run time, or one that always says no (no form; a protocol that quotes packets, whose
- * lengths the forms do not handle). Never NULL for a registered id. */
+ * data for a protocol registered at run time, or one that always says no (no form; a protocol that
+ * quotes packets, whose lengths the forms do not handle). Never NULL for a registered id. */
 extern pkt_fast_step_fn pkt_fast_steps[PKT_PROTO_MAX] __attribute__((visibility("hidden")));
 
 /* Internet checksum (RFC 1071): pkt_csum_add() and pkt_csum_fold() inline, for the update hooks that
