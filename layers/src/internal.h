@@ -54,6 +54,14 @@ pkt_be32_at(const uint8_t *b)
         return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
 }
 
+/* What a fast form finds in a header: its length (0: the header does not have the form, the hook
+ * decides), the payload's (PKT_LEN_REST: the rest) and the next protocol (PKT_PROTO_NONE: opaque). */
+struct pkt_fast_hit {
+        uint32_t hdr_len;
+        uint32_t payload_len;
+        uint32_t next;
+};
+
 /*
  * Reads a header at @b (@len captured and @wire_len reported bytes) in fast form @f of a protocol whose
  * headers are @min_hdr_len bytes (see struct pkt_fast). Inline everywhere: with @f a constant (a

@@ -230,14 +230,6 @@ struct pkt_fast {
         uint8_t opt_prefix[4];
 };
 
-/* What a fast form finds in a header: its length (0: the header does not have the form, the hook
- * decides), the payload's (PKT_LEN_REST: the rest) and the next protocol (PKT_PROTO_NONE: opaque). */
-struct pkt_fast_hit {
-        uint32_t hdr_len;
-        uint32_t payload_len;
-        uint32_t next;
-};
-
 /* A fast form compiled (struct pkt_proto's fast_step): dissects the last layer @l of @p, which is in
  * its protocol, and records the next in @l[1] (which must exist). Returns the next layer's protocol,
  * PKT_FAST_STEP_END when the layer has no payload (@l[1] is then scratch), or 0 having changed
