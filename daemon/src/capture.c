@@ -80,11 +80,22 @@
 #define PKTD_SNAPLEN_MAX 262144
 
 /* File systems whose "regular files" pktd refuses to read for a client (statfs f_type): FUSE
- * (served by a user process, which could make our read() block the whole loop) and the kernel's
- * pseudo file systems, whose files can block (trace_pipe), change as they are read, or have side
- * effects when read. A capture file lives on a real file system or in a memfd. */
+ * (served by a user process, which could make our read() block the whole loop), network file systems
+ * (a server that stops answering leaves a read() of a hard mount waiting, and the loop with it), and
+ * the kernel's pseudo file systems, whose files can block (trace_pipe), change as they are read, or
+ * have side effects when read. A capture file lives on a local file system or in a memfd. */
 static const unsigned long refused_fs[] = {
         0x65735546, /* FUSE */
+        0x6969,     /* NFS */
+        0xff534d42, /* CIFS */
+        0xfe534d42, /* SMB2 */
+        0x517b,     /* SMB */
+        0x01021997, /* 9P */
+        0x00c36400, /* Ceph */
+        0x6b414653, /* AFS (kAFS) */
+        0x5346414f, /* AFS (OpenAFS) */
+        0x73757245, /* Coda */
+        0x564c,     /* NCP */
         0x9fa0,     /* proc */
         0x62656572, /* sysfs */
         0x64626720, /* debugfs */

@@ -470,6 +470,25 @@ test_stream_subscribe_long_filter_refused_before_compiling(void **state)
         fixture_free(f);
 }
 
+/* The file systems a passed capture file may not live on, by statfs f_type: the loop's read() must not
+ * wait on a user process (FUSE) or a server (network file systems), nor read pseudo files. */
+static void
+test_capture_fs_refused(void **state)
+{
+        static const unsigned long refused[] = { 0x65735546 /* FUSE */, 0x6969 /* NFS */,
+                                                 0xff534d42 /* CIFS */, 0xfe534d42 /* SMB2 */,
+                                                 0x01021997 /* 9P */,   0x00c36400 /* Ceph */,
+                                                 0x9fa0 /* proc */,     0x62656572 /* sysfs */ };
+        static const unsigned long local[] = { 0xef53 /* ext2/3/4 */, 0x58465342 /* XFS */,
+                                               0x9123683e /* Btrfs */, 0x01021994 /* tmpfs */ };
+        (void)state;
+
+        for (size_t i = 0; i < ARRAY_SIZE(refused); i++)
+                assert_true(pktd_capture_fs_refused(refused[i]));
+        for (size_t i = 0; i < ARRAY_SIZE(local); i++)
+                assert_false(pktd_capture_fs_refused(local[i]));
+}
+
 int
 main(void)
 {
@@ -477,6 +496,7 @@ main(void)
                 cmocka_unit_test(test_stream_subscribe_file_gives_ack_packets_and_totals),
                 cmocka_unit_test(test_stream_subscribe_filter_and_count),
                 cmocka_unit_test(test_stream_subscribe_refusals),
+                cmocka_unit_test(test_capture_fs_refused),
                 cmocka_unit_test(
                         test_stream_subscribe_holds_at_the_high_watermark_and_loses_nothing),
                 cmocka_unit_test(test_stream_subscribe_closing_mid_stream_frees_everything),
