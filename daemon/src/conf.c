@@ -593,7 +593,9 @@ pktd_conf_load(const char *path, bool must_exist, struct pktd_conf **ret,
 
         if (!path || !ret)
                 return -EINVAL;
-        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* O_NONBLOCK: opening a FIFO put in the file's place would wait for a writer, and the loop
+         * with it (Reload); it is refused below like any file that is not regular. */
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0) {
                 int e = errno;
 

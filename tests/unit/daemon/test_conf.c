@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "conf.h"
@@ -105,6 +106,27 @@ test_conf_directory_is_an_error(void **state)
         (void)state;
         assert_true(pktd_conf_load("/", true, &c, &err) < 0);
         assert_null(c);
+}
+
+/* A FIFO in the configuration file's place is refused at once: opening it for reading would wait
+ * for a writer (and a Reload would hang the loop). A child writer would be the only thing to release
+ * it; there is none, so a blocking open() would keep this test waiting until ctest's timeout. */
+static void
+test_conf_fifo_is_refused_without_waiting(void **state)
+{
+        char dir[] = "/tmp/pktd-test-conf-fifo-XXXXXX", path[64];
+        struct pktd_conf_error err = { 0 };
+        struct pktd_conf *c = NULL;
+
+        (void)state;
+        assert_non_null(mkdtemp(dir));
+        snprintf(path, sizeof(path), "%s/pktd.conf", dir);
+        assert_int_equal(mkfifo(path, 0600), 0);
+        assert_int_equal(pktd_conf_load(path, true, &c, &err), -EINVAL);
+        assert_null(c);
+        assert_non_null(strstr(err.message, "not a regular file"));
+        unlink(path);
+        rmdir(dir);
 }
 
 static void
@@ -456,6 +478,7 @@ main(void)
                 cmocka_unit_test(test_conf_missing_default_file_is_the_defaults),
                 cmocka_unit_test(test_conf_missing_named_file_is_an_error),
                 cmocka_unit_test(test_conf_directory_is_an_error),
+                cmocka_unit_test(test_conf_fifo_is_refused_without_waiting),
                 cmocka_unit_test(test_conf_file_loads_from_disk),
                 cmocka_unit_test(test_conf_oversized_file_is_an_error),
                 cmocka_unit_test(test_conf_good_file_sets_every_key),
