@@ -19,18 +19,18 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <poll.h>
-#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/types.h>
-#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <pktc/pktc.h>
+
+#include "bench_pktd.h"
 
 #ifndef PKTD_BINARY_PATH
 #define PKTD_BINARY_PATH "pktd"
@@ -38,19 +38,10 @@
 
 /* Connections of the parallel measurement: the issue asks for 8. Why a bound: one pollfd array. */
 #define CONNS_MAX 64
-/* Seconds pktd gets to start listening: a loaded 2-CPU machine under a sanitizer needs a few. */
-#define START_TIMEOUT_MS 10000
 /* Longest single reply wait: a reply this late means pktd is stuck, not slow. */
 #define REPLY_TIMEOUT_MS 10000
 
 enum op { OP_BUILD, OP_DISSECT };
-
-struct daemon {
-        pid_t pid;
-        char dir[64];
-        char sock[128];
-        char conf[128];
-};
 
 static char data_b64[64]; /* the built packet, base64, for Dissect */
 
@@ -245,106 +236,6 @@ out:
 }
 
 static int
-write_config(const char *path)
-{
-        FILE *f = fopen(path, "we");
-
-        if (!f)
-                return -errno;
-        /* This user may connect (Build and Dissect need no role beyond being let in); enough
-         * connections for the parallel run; full root kept only when started as root. */
-        fprintf(f, "[roles]\nadmin = user:%u\ncapture = user:%u\n", (unsigned) geteuid(),
-                (unsigned) geteuid());
-        fprintf(f, "[limits]\nconnections = 256\nconnectionsPerUid = 128\n");
-        fprintf(f, "[daemon]\nallowRoot = yes\n");
-        if (fclose(f) != 0)
-                return -errno;
-        return 0;
-}
-
-static void
-daemon_stop(struct daemon *d)
-{
-        int status;
-
-        if (d->pid > 0) {
-                (void) kill(d->pid, SIGTERM);
-                for (int i = 0; i < 100; i++) {
-                        if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
-                                d->pid = 0;
-                                break;
-                        }
-                        usleep(50 * 1000);
-                }
-                if (d->pid > 0) {
-                        (void) kill(d->pid, SIGKILL);
-                        (void) waitpid(d->pid, &status, 0);
-                        d->pid = 0;
-                }
-        }
-        (void) unlink(d->sock);
-        (void) unlink(d->conf);
-        if (d->dir[0])
-                (void) rmdir(d->dir);
-}
-
-static int
-daemon_start(struct daemon *d, const char *binary)
-{
-        double t0;
-        int r;
-
-        snprintf(d->dir, sizeof(d->dir), "/tmp/bench-rpc-XXXXXX");
-        if (!mkdtemp(d->dir))
-                return -errno;
-        snprintf(d->sock, sizeof(d->sock), "%s/api.sock", d->dir);
-        snprintf(d->conf, sizeof(d->conf), "%s/pktd.conf", d->dir);
-        r = write_config(d->conf);
-        if (r < 0)
-                return r;
-        d->pid = fork();
-        if (d->pid < 0)
-                return -errno;
-        if (d->pid == 0) {
-                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-                /* pktd logs every privileged call and connection; keep it off the figures. */
-                if (null >= 0) {
-                        (void) dup2(null, STDIN_FILENO);
-                        (void) dup2(null, STDERR_FILENO);
-                }
-                if (geteuid() == 0)
-                        execl(binary, "pktd", "--listen", d->sock, "--config", d->conf, "--allow-root",
-                              (char *) NULL);
-                else
-                        execl(binary, "pktd", "--listen", d->sock, "--config", d->conf, (char *) NULL);
-                _exit(127);
-        }
-        t0 = now();
-        while ((now() - t0) * 1000 < START_TIMEOUT_MS) {
-                struct pktc *c = NULL;
-                struct pktc_reply rep = { 0 };
-                int status;
-
-                if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
-                        d->pid = 0;
-                        fprintf(stderr, "bench_rpc: %s exited at start (status %d)\n", binary, status);
-                        return -ECHILD;
-                }
-                if (pktc_connect(d->sock, &c) == 0) {
-                        r = pktc_call_sync(c, "io.pktd.Daemon.GetStatus", NULL, &rep);
-                        bool ok = r == 0 && !rep.error;
-                        pktc_reply_done(&rep);
-                        pktc_free(c);
-                        if (ok)
-                                return 0;
-                }
-                usleep(20 * 1000);
-        }
-        return -ETIMEDOUT;
-}
-
-static int
 prepare_data(const char *sock)
 {
         struct pktc *c = NULL;
@@ -456,7 +347,7 @@ main(int argc, char **argv)
                 {},
         };
         const char *binary = PKTD_BINARY_PATH, *sock = getenv("PKTD_SOCKET"), *s;
-        struct daemon d = { .pid = 0 };
+        struct bench_pktd d = { .pid = 0 };
         double seconds = 1.0;
         unsigned nconns = 8, rounds = 3;
         int o, r;
@@ -488,10 +379,12 @@ main(int argc, char **argv)
                 return 2;
         }
         if (!sock || !*sock) {
-                r = daemon_start(&d, binary);
+                /* Enough connections for the parallel measurement. */
+                r = bench_pktd_start(&d, binary, "rpc",
+                                     "[limits]\nconnections = 256\nconnectionsPerUid = 128\n");
                 if (r < 0) {
                         fprintf(stderr, "bench_rpc: could not start %s: %s\n", binary, strerror(-r));
-                        daemon_stop(&d);
+                        bench_pktd_stop(&d);
                         return 1;
                 }
                 sock = d.sock;
@@ -502,10 +395,10 @@ main(int argc, char **argv)
         r = prepare_data(sock);
         if (r < 0) {
                 fprintf(stderr, "bench_rpc: Build of the test packet failed: %s\n", strerror(-r));
-                daemon_stop(&d);
+                bench_pktd_stop(&d);
                 return 1;
         }
         r = bench_all(sock, d.pid, seconds, nconns, rounds);
-        daemon_stop(&d);
+        bench_pktd_stop(&d);
         return r < 0 ? 1 : 0;
 }

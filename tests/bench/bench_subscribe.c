@@ -40,6 +40,8 @@
 
 #include <pktc/pktc.h>
 
+#include "bench_pktd.h"
+
 #ifndef PKTD_BINARY_PATH
 #define PKTD_BINARY_PATH "pktd"
 #endif
@@ -47,19 +49,10 @@
 #define PKTCTL_BINARY_PATH "pktctl"
 #endif
 
-/* Seconds pktd gets to start listening. */
-#define START_TIMEOUT_MS 10000
 /* The longest pause in a stream: longer means pktd is stuck, not slow. */
 #define STALL_TIMEOUT_MS 20000
 /* The last frames are kept to read the totals from. */
 #define TAIL_MAX 4096
-
-struct daemon {
-        pid_t pid;
-        char dir[64];
-        char sock[128];
-        char conf[128];
-};
 
 static double
 now(void)
@@ -76,100 +69,6 @@ cmp_double(const void *a, const void *b)
         double x = *(const double *)a, y = *(const double *)b;
 
         return (x > y) - (x < y);
-}
-
-static int
-write_config(const char *path)
-{
-        FILE *f = fopen(path, "we");
-
-        if (!f)
-                return -errno;
-        fprintf(f, "[roles]\nadmin = user:%u\ncapture = user:%u\n", (unsigned)geteuid(),
-                (unsigned)geteuid());
-        fprintf(f, "[daemon]\nallowRoot = yes\n");
-        return fclose(f) != 0 ? -errno : 0;
-}
-
-static void
-daemon_stop(struct daemon *d)
-{
-        int status;
-
-        if (d->pid > 0) {
-                (void)kill(d->pid, SIGTERM);
-                for (int i = 0; i < 100 && d->pid > 0; i++) {
-                        if (waitpid(d->pid, &status, WNOHANG) == d->pid)
-                                d->pid = 0;
-                        else
-                                usleep(50 * 1000);
-                }
-                if (d->pid > 0) {
-                        (void)kill(d->pid, SIGKILL);
-                        (void)waitpid(d->pid, &status, 0);
-                        d->pid = 0;
-                }
-        }
-        (void)unlink(d->sock);
-        (void)unlink(d->conf);
-        if (d->dir[0])
-                (void)rmdir(d->dir);
-}
-
-static int
-daemon_start(struct daemon *d, const char *binary)
-{
-        double t0;
-        int r;
-
-        snprintf(d->dir, sizeof(d->dir), "/tmp/bench-sub-XXXXXX");
-        if (!mkdtemp(d->dir))
-                return -errno;
-        snprintf(d->sock, sizeof(d->sock), "%s/api.sock", d->dir);
-        snprintf(d->conf, sizeof(d->conf), "%s/pktd.conf", d->dir);
-        r = write_config(d->conf);
-        if (r < 0)
-                return r;
-        d->pid = fork();
-        if (d->pid < 0)
-                return -errno;
-        if (d->pid == 0) {
-                int null = open("/dev/null", O_RDWR | O_CLOEXEC);
-
-                if (null >= 0) {
-                        (void)dup2(null, STDIN_FILENO);
-                        (void)dup2(null, STDERR_FILENO);
-                }
-                if (geteuid() == 0)
-                        execl(binary, "pktd", "--listen", d->sock, "--config", d->conf,
-                              "--allow-root", (char *)NULL);
-                else
-                        execl(binary, "pktd", "--listen", d->sock, "--config", d->conf,
-                              (char *)NULL);
-                _exit(127);
-        }
-        t0 = now();
-        while ((now() - t0) * 1000 < START_TIMEOUT_MS) {
-                struct pktc *c = NULL;
-                struct pktc_reply rep = { 0 };
-                int status;
-
-                if (waitpid(d->pid, &status, WNOHANG) == d->pid) {
-                        d->pid = 0;
-                        return -ECHILD;
-                }
-                if (pktc_connect(d->sock, &c) == 0) {
-                        bool ok = pktc_call_sync(c, "io.pktd.Daemon.GetStatus", NULL, &rep) == 0 &&
-                                  !rep.error;
-
-                        pktc_reply_done(&rep);
-                        pktc_free(c);
-                        if (ok)
-                                return 0;
-                }
-                usleep(20 * 1000);
-        }
-        return -ETIMEDOUT;
 }
 
 /* The subscriber's socket. libpktclient is not used for the stream itself: pktc_process() reads
@@ -375,7 +274,7 @@ main(int argc, char **argv)
         unsigned long long expect = 0, packets = 0;
         int rounds = env ? atoi(env) : 3, opt, rc = 1;
         double rates[16], ratios[16], cpu_rates[16], secs, cpu0;
-        struct daemon d = { 0 };
+        struct bench_pktd d = { 0 };
 
         while ((opt = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 switch (opt) {
@@ -404,11 +303,11 @@ main(int argc, char **argv)
                 rounds = 3;
         signal(SIGPIPE, SIG_IGN);
         if (!sock || !*sock) {
-                int r = daemon_start(&d, pktd);
+                int r = bench_pktd_start(&d, pktd, "sub", NULL);
 
                 if (r < 0) {
                         fprintf(stderr, "bench_subscribe: starting %s: %s\n", pktd, strerror(-r));
-                        daemon_stop(&d);
+                        bench_pktd_stop(&d);
                         return 1;
                 }
                 sock = d.sock;
@@ -442,6 +341,6 @@ main(int argc, char **argv)
                output, rates[rounds / 2], rounds, cpu_rates[rounds / 2], ratios[rounds / 2]);
         rc = 0;
 out:
-        daemon_stop(&d);
+        bench_pktd_stop(&d);
         return rc;
 }
