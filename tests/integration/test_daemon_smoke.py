@@ -252,7 +252,16 @@ def journal_child(pktd):
         p = subprocess.Popen([pktd, "--listen", sock, "--config", conf, "--allow-root"],
                              stdout=ef, stderr=ef, env=env)
         try:
-            check(wait_for(lambda: os.path.exists(sock), 10), "no socket")
+            # The socket file exists from bind() on, before listen(): wait until it accepts, as
+            # Pktd.wait_ready() does (connecting at the first sight of the file raced).
+            def accepts():
+                try:
+                    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                        s.connect(sock)
+                    return True
+                except OSError:
+                    return False
+            check(wait_for(accepts, 10), "no socket accepting connections")
             with Client(sock) as c:
                 r = c.call("io.pktd.Capture.ListInterfaces")
                 check("error" not in r, r)
