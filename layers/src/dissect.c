@@ -12,22 +12,6 @@
 
 #include "internal.h"
 
-static void
-parse_start(struct pkt *p, unsigned first, uint8_t *data, size_t caplen, size_t wire_len)
-{
-        p->data = data;
-        p->len = (uint32_t)caplen;
-        p->wire_len = (uint32_t)(wire_len < caplen ? caplen : wire_len);
-        p->cap = 0;
-        p->flags = 0;
-        p->n_layers = 1;
-        p->layers[0] = (struct pkt_layer){
-                .proto = (uint16_t)first,
-                .len = p->len,
-                .wire_len = p->wire_len,
-        };
-}
-
 int
 pkt_parse_general(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len)
 {
@@ -38,8 +22,7 @@ pkt_parse_general(struct pkt *p, unsigned first, const void *data, size_t caplen
 
         if (unlikely(p->flags & PKT_F_OWNED))
                 pkt_done(p);
-        /* The bytes stay const: without PKT_F_WRITABLE no call writes through this pointer. */
-        parse_start(p, first, (uint8_t *)(uintptr_t)data, caplen, wire_len);
+        pkt_parse_record_(p, first, data, caplen, wire_len);
         return 0;
 }
 

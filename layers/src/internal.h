@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <pkt/hdr.h>
 #include <pkt/pkt.h>
 #include <pkt/proto.h>
 
@@ -42,16 +43,19 @@ pkt_key_lookup16(enum pkt_key_space space, uint16_t value)
  * mispredicted as often as not. */
 #define PKT_COMPUTED(x) __asm__("" : "+r"(x))
 
-static inline uint16_t
-pkt_be16_at(const uint8_t *b)
+/* Next layer by the lower port first, as tshark's "try heuristic sub-dissectors first" off does
+ * (the transports' hooks and fast forms). Both ports are read and one chosen without a branch: whether
+ * the lower port is registered is data. */
+static inline unsigned
+pkt_port_lookup(enum pkt_key_space space, uint16_t sport, uint16_t dport)
 {
-        return (uint16_t)(b[0] << 8 | b[1]);
-}
-
-static inline uint32_t
-pkt_be32_at(const uint8_t *b)
-{
-        return (uint32_t)b[0] << 24 | (uint32_t)b[1] << 16 | (uint32_t)b[2] << 8 | b[3];
+        unsigned low = MIN(sport, dport);
+        PKT_COMPUTED(low);
+        unsigned lower = pkt_key_lookup16(space, (uint16_t)low);
+        unsigned upper = pkt_key_lookup16(space, (uint16_t)(sport ^ dport ^ low));
+        unsigned next = lower != PKT_PROTO_NONE ? lower : upper;
+        PKT_COMPUTED(next);
+        return next;
 }
 
 /* What a fast form finds in a header: its length (0: the header does not have the form, the hook
@@ -96,7 +100,7 @@ pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, 
                 bool room = len >= hdr_len + f->opt_len;
                 uint32_t at = hdr_len & (0u - (uint32_t)room);
                 uint32_t longer = room & (m == (f->opt_val & f->match_mask)) &
-                                  (pkt_be32_at(b + at) == pkt_be32_at(f->opt_prefix));
+                                  (pkt_load_be32(b + at) == pkt_load_be32(f->opt_prefix));
                 uint32_t ok = longer | (m == (f->match_val & f->match_mask));
 
                 PKT_COMPUTED(longer);
@@ -105,11 +109,11 @@ pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, 
                         return no;
                 hdr_len += f->opt_len & (0u - longer);
         }
-        if ((f->flags & PKT_FAST_ZERO) && (pkt_be16_at(b + f->zero_off) & f->zero_mask) != 0)
+        if ((f->flags & PKT_FAST_ZERO) && (pkt_load_be16(b + f->zero_off) & f->zero_mask) != 0)
                 return no;
         if (f->flags & PKT_FAST_LEN) {
                 bool with_hdr = f->flags & PKT_FAST_LEN_HDR;
-                uint32_t total = pkt_be16_at(b + f->len_off) + (with_hdr ? 0 : min_hdr_len);
+                uint32_t total = pkt_load_be16(b + f->len_off) + (with_hdr ? 0 : min_hdr_len);
 
                 /* A length of 0 (IPv6 jumbogram or nothing, UDP jumbogram), one below the header, or
                  * one beyond the frame: the hook flags or special-cases each. */
@@ -117,23 +121,17 @@ pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, 
                         return no;
                 payload_len = total - hdr_len;
         }
-        const uint16_t *keys = pkt_key_direct[f->key_space];
+        enum pkt_key_space space = f->key_space;
         if (f->key == PKT_FAST_KEY8) {
-                next = keys[b[f->key_off]];
+                next = pkt_key_lookup16(space, b[f->key_off]);
         } else if (f->key == PKT_FAST_KEY16) {
-                unsigned k = pkt_be16_at(b + f->key_off);
+                uint16_t k = pkt_load_be16(b + f->key_off);
                 if (k < f->key_min)
                         return no; /* not a key (an 802.3 length) */
-                next = keys[k];
+                next = pkt_key_lookup16(space, k);
         } else {
-                /* pkt_port_lookup(): the lower port first. Both are read, and one chosen without a
-                 * branch: whether the lower port is registered is data. */
-                unsigned sport = pkt_be16_at(b + f->key_off), dport = pkt_be16_at(b + f->key_off + 2);
-                unsigned low = MIN(sport, dport);
-                PKT_COMPUTED(low);
-                unsigned lower = keys[low], upper = keys[sport ^ dport ^ low];
-                next = lower != PKT_PROTO_NONE ? lower : upper;
-                PKT_COMPUTED(next);
+                next = pkt_port_lookup(space, pkt_load_be16(b + f->key_off),
+                                       pkt_load_be16(b + f->key_off + 2));
         }
         return (struct pkt_fast_hit){ .hdr_len = hdr_len, .payload_len = payload_len, .next = next };
 }
@@ -287,16 +285,7 @@ int pkt_layer_splice(struct pkt *p, unsigned idx, uint32_t at, uint32_t remove, 
 int pkt_make_owned(struct pkt *p);
 void pkt_mark_dirty(struct pkt *p, unsigned idx, const struct pkt_field *f);
 
-/* Shared by the transports: next layer by the lower port first, as tshark's "try heuristic
- * sub-dissectors first" off does; swapping two 16-bit ports (udp.c). */
-static inline unsigned
-pkt_port_lookup(enum pkt_key_space space, uint16_t sport, uint16_t dport)
-{
-        unsigned next = pkt_key_lookup16(space, MIN(sport, dport));
-
-        return next != PKT_PROTO_NONE ? next : pkt_key_lookup16(space, MAX(sport, dport));
-}
-
+/* Swaps two 16-bit ports in place (the transports' reverse hook, udp.c). */
 void pkt_swap_ports(uint8_t *h, size_t len);
 
 /* IPv6 (ipv6_ext.c): the source and destination (32 bytes into @ret) that upper layer @idx's pseudo-header

@@ -15,9 +15,9 @@
 #define PCAP_REC_HDR_LEN  16
 
 enum pcap_src {
-        PCAP_SRC_MAP,     /* classic pcap, mmap()ed regular file */
+        PCAP_SRC_MAP,     /* classic pcap, mmap()ed file that cannot shrink (a sealed memfd) */
         PCAP_SRC_MEM,     /* classic pcap, caller's memory */
-        PCAP_SRC_STREAM,  /* classic pcap, read() from a pipe or other non-regular file */
+        PCAP_SRC_STREAM,  /* classic pcap, read() from a file or a pipe */
         PCAP_SRC_LIBPCAP, /* anything else, through libpcap */
 };
 

@@ -436,7 +436,7 @@ reader_new(void)
         return r;
 }
 
-/* Takes @fd. A regular file: map it, then walk it ourselves or give it to libpcap. */
+/* Takes @fd, a file that cannot shrink: map it, then walk it ourselves or give it to libpcap. */
 static int
 open_map(struct pkt_pcap *r, int fd, size_t size)
 {

@@ -130,8 +130,6 @@ craft_rate(craft_fn fn, size_t n, uint8_t *last, size_t *last_len, uint64_t *ret
 
 /* ---- modify ---- */
 
-/* Both modify loops prefetch the headers of the packet this far ahead, as bench_parse's loops do. */
-#define PREFETCH_AHEAD 8
 
 /* The IPv4/TCP packets of the capture, copied so that they can be changed in place. */
 struct tcp_set {
@@ -219,8 +217,8 @@ modify_hand(struct tcp_set *s, int is_port, unsigned salt)
         for (size_t i = 0; i < s->n; i++) {
                 uint8_t *b = s->buf + s->off[i];
                 size_t ip, tcp;
-                if (i + PREFETCH_AHEAD < s->n)
-                        bench_prefetch_headers(s->buf + s->off[i + PREFETCH_AHEAD]);
+                if (i + BENCH_PREFETCH_AHEAD < s->n)
+                        bench_prefetch_headers(s->buf + s->off[i + BENCH_PREFETCH_AHEAD]);
                 if (locate(b, s->len[i], &ip, &tcp) < 0)
                         continue;
                 if (!is_port) {
@@ -255,8 +253,8 @@ modify_libpkt(struct tcp_set *s, int is_port, unsigned salt)
         pkt_init(&p);
         for (size_t i = 0; i < s->n; i++) {
                 const uint8_t *out;
-                if (i + PREFETCH_AHEAD < s->n)
-                        bench_prefetch_headers(s->buf + s->off[i + PREFETCH_AHEAD]);
+                if (i + BENCH_PREFETCH_AHEAD < s->n)
+                        bench_prefetch_headers(s->buf + s->off[i + BENCH_PREFETCH_AHEAD]);
                 pkt_parse_writable(&p, PKT_PROTO_ETHERNET, s->buf + s->off[i], s->len[i], s->len[i]);
                 if (!is_port) {
                         int ip = pkt_layer_find(&p, PKT_PROTO_IP, 0);

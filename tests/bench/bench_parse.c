@@ -22,9 +22,6 @@
 #include "bench_tins.h"
 #include "work.h"
 
-/* Why 8: far enough ahead to hide a miss on the next record, near enough to stay in L1 (4 to 24 measured
- * the same). */
-#define PREFETCH_AHEAD 8
 
 /* Not inlined, so that `valgrind --tool=callgrind --toggle-collect='run_libpkt*'` (or run_hand) counts one
  * contender's instructions alone (README.md). */
@@ -35,8 +32,8 @@ run_libpkt(const struct bench_file *f, struct bench_work *w)
 
         pkt_init(&p);
         for (size_t i = 0; i < f->n; i++) {
-                if (i + PREFETCH_AHEAD < f->n)
-                        bench_prefetch_headers(f->recs[i + PREFETCH_AHEAD].data);
+                if (i + BENCH_PREFETCH_AHEAD < f->n)
+                        bench_prefetch_headers(f->recs[i + BENCH_PREFETCH_AHEAD].data);
                 work_libpkt(&p, f->recs[i].data, f->recs[i].caplen, f->recs[i].wire_len, w);
         }
         pkt_done(&p);
@@ -46,8 +43,8 @@ static __attribute__((noinline)) void
 run_hand(const struct bench_file *f, struct bench_work *w)
 {
         for (size_t i = 0; i < f->n; i++) {
-                if (i + PREFETCH_AHEAD < f->n)
-                        bench_prefetch_headers(f->recs[i + PREFETCH_AHEAD].data);
+                if (i + BENCH_PREFETCH_AHEAD < f->n)
+                        bench_prefetch_headers(f->recs[i + BENCH_PREFETCH_AHEAD].data);
                 work_hand(f->recs[i].data, f->recs[i].caplen, w);
         }
 }
@@ -88,6 +85,15 @@ best_ns(run_fn fn, const struct bench_file *f)
         return best;
 }
 
+/* Record @k of @f as copied into slot @k of @buf. */
+static struct bench_rec
+slot_rec(const struct bench_file *f, uint8_t *buf, size_t k)
+{
+        uint32_t caplen = f->recs[k].caplen < LAYOUT_SLOT ? f->recs[k].caplen : LAYOUT_SLOT;
+
+        return (struct bench_rec){ buf + k * LAYOUT_SLOT, caplen, f->recs[k].wire_len };
+}
+
 static int
 print_layouts(const struct bench_file *f)
 {
@@ -101,18 +107,12 @@ print_layouts(const struct bench_file *f)
                 return -1;
         }
         for (size_t i = 0; i < m; i++)
-                memcpy(buf + i * LAYOUT_SLOT, f->recs[i].data,
-                       f->recs[i].caplen < LAYOUT_SLOT ? f->recs[i].caplen : LAYOUT_SLOT);
+                memcpy(buf + i * LAYOUT_SLOT, f->recs[i].data, slot_rec(f, buf, i).caplen);
         for (size_t i = 0; i < f->n; i++) {
                 /* xorshift64: a fixed sequence, no pattern a branch predictor can learn */
                 x ^= x << 13, x ^= x >> 7, x ^= x << 17;
-                size_t r = x % m, c = i % m;
-                shuffled[i] = (struct bench_rec){ buf + r * LAYOUT_SLOT, f->recs[r].caplen, f->recs[r].wire_len };
-                cyclic[i] = (struct bench_rec){ buf + c * LAYOUT_SLOT, f->recs[c].caplen, f->recs[c].wire_len };
-                if (shuffled[i].caplen > LAYOUT_SLOT)
-                        shuffled[i].caplen = LAYOUT_SLOT;
-                if (cyclic[i].caplen > LAYOUT_SLOT)
-                        cyclic[i].caplen = LAYOUT_SLOT;
+                shuffled[i] = slot_rec(f, buf, x % m);
+                cyclic[i] = slot_rec(f, buf, i % m);
         }
         const struct {
                 const char *name;

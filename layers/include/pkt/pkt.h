@@ -212,12 +212,10 @@ struct pkt *pkt_done(struct pkt *p);
  */
 int pkt_parse_general(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len);
 
-static inline int
-pkt_parse(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len)
+/* pkt_parse()'s stores, once its checks passed (shared with pkt_parse_general()): call pkt_parse(). */
+static inline void
+pkt_parse_record_(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len)
 {
-        if (!p || first - 1u >= PKT_PROTO_BUILTIN_MAX - 1u || (!data && caplen != 0) ||
-            caplen > UINT32_MAX || wire_len > UINT32_MAX || (p->flags & PKT_F_OWNED))
-                return pkt_parse_general(p, first, data, caplen, wire_len);
         /* The bytes stay const: without PKT_F_WRITABLE no call writes through this pointer. */
         p->data = (uint8_t *)(uintptr_t)data;
         p->len = (uint32_t)caplen;
@@ -232,6 +230,15 @@ pkt_parse(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t
         p->layers[0].len = p->len;
         p->layers[0].wire_len = p->wire_len;
         p->layers[0].set_mask = 0;
+}
+
+static inline int
+pkt_parse(struct pkt *p, unsigned first, const void *data, size_t caplen, size_t wire_len)
+{
+        if (!p || first - 1u >= PKT_PROTO_BUILTIN_MAX - 1u || (!data && caplen != 0) ||
+            caplen > UINT32_MAX || wire_len > UINT32_MAX || (p->flags & PKT_F_OWNED))
+                return pkt_parse_general(p, first, data, caplen, wire_len);
+        pkt_parse_record_(p, first, data, caplen, wire_len);
         return 0;
 }
 
