@@ -93,7 +93,8 @@ section_count(const uint8_t *msg, unsigned sec)
 }
 
 /* Walks the records of sections before @sec; *@ret_pos is where section @sec starts. Bounded: each
- * record is at least five bytes and must fit in @len. Returns 0 or what dns_record_span() returned. */
+ * record is at least five bytes and must fit in @len. Returns 0 or what dns_record_span() or
+ * dns_record_check() returned for the first record that does not hold together. */
 static int
 section_start(const uint8_t *msg, uint32_t len, unsigned sec, uint32_t *ret_pos)
 {
@@ -102,6 +103,8 @@ section_start(const uint8_t *msg, uint32_t len, unsigned sec, uint32_t *ret_pos)
         for (unsigned s = DNS_QD; s < sec; s++)
                 for (unsigned i = 0, n = section_count(msg, s); i < n; i++) {
                         int r = dns_record_span(msg, len, pos, s == DNS_QD, &name_len, &rec_len);
+                        if (r == 0)
+                                r = dns_record_check(msg, len, pos, s == DNS_QD, name_len);
                         if (r < 0)
                                 return r;
                         pos += rec_len;
@@ -151,6 +154,11 @@ section_next(const struct pkt_view *v, struct pkt_elem *e, unsigned sec)
         e->next = pos + rec_len;
         if (sec != DNS_QD)
                 dns_rr_kind(be16(v->b + pos + name_len), name_len, e);
+        /* A record whose names or data do not hold together is the set's last (as a damaged element
+         * always is), and the sections after it have no start either: past it, nothing is trusted. */
+        r = dns_record_check(v->b, v->caplen, pos, sec == DNS_QD, name_len);
+        if (r < 0)
+                e->flags |= short_flag(v, r);
         return 1;
 }
 

@@ -22,6 +22,11 @@ extern const struct pkt_name dns_class_names[];
 int dns_record_span(const uint8_t *b, uint32_t len, uint32_t pos, bool is_query, uint32_t *ret_name_len,
                     uint32_t *ret_len);
 
+/* Checks what dns_record_span() measured (@name_len: the owner name's length): that its names can be
+ * followed through their pointers, and for a resource record that its data holds what its type says.
+ * Returns 0, -ENODATA (a name points past @len) or -EBADMSG. */
+int dns_record_check(const uint8_t *b, uint32_t len, uint32_t pos, bool is_query, uint32_t name_len);
+
 /* Sets the kind fields of resource record @e (owner name @name_len bytes long) of type @type. */
 void dns_rr_kind(uint16_t type, uint32_t name_len, struct pkt_elem *e);
 

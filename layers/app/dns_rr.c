@@ -178,6 +178,91 @@ dns_rr_kind(uint16_t type, uint32_t name_len, struct pkt_elem *e)
         e->data_off = name_len + (type == DNS_TYPE_OPT ? 2 : RR_FIXED_LEN);
 }
 
+/* ---- checking ---- */
+
+/* Where names sit in the data of the types scapy compresses: fixed bytes before, names, bytes after. */
+static bool
+rdata_layout(uint16_t type, unsigned *ret_pre, unsigned *ret_names, unsigned *ret_post)
+{
+        *ret_pre = *ret_post = 0;
+        *ret_names = 1;
+        switch (type) {
+        case T_NS:
+        case T_CNAME:
+        case T_PTR:
+                return true;
+        case T_MX:
+                *ret_pre = 2;
+                return true;
+        case T_SRV:
+                *ret_pre = 6;
+                return true;
+        case T_SOA:
+                *ret_names = 2;
+                *ret_post = 20;
+                return true;
+        default:
+                return false; /* DNAME (RFC 6672 2.5) and the rest are never compressed */
+        }
+}
+
+/* Does the data of a record of @type, @dlen bytes at @pos of the message @msg (@len captured bytes,
+ * which hold it), hold what the type says: an address of its size (RFC 1035 3.4.1, RFC 3596 2.2),
+ * character-strings that end with it (RFC 1035 3.3.14), options that do (RFC 6891 6.1.2), names that
+ * can be followed, with the fixed bytes around them (RFC 1035 3.3, RFC 2782, RFC 6672)? A type of no
+ * known layout always does. Returns 0, -ENODATA (a name points past @len) or -EBADMSG. */
+static int
+rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint32_t dlen)
+{
+        uint32_t end = pos + dlen, at = pos, name_len;
+        unsigned pre, names, post;
+
+        switch (type) {
+        case T_A:
+                return dlen == 4 ? 0 : -EBADMSG;
+        case T_AAAA:
+                return dlen == 16 ? 0 : -EBADMSG;
+        case T_TXT:
+                while (at < end)
+                        at += 1u + msg[at];
+                return at == end ? 0 : -EBADMSG;
+        case DNS_TYPE_OPT:
+                while (at <= end && end - at >= 4)
+                        at += 4u + be16(msg + at + 2);
+                return at == end ? 0 : -EBADMSG;
+        case T_DNAME:
+                pre = post = 0, names = 1;
+                break;
+        default:
+                if (!rdata_layout(type, &pre, &names, &post))
+                        return 0;
+        }
+        if (dlen < pre)
+                return -EBADMSG;
+        at += pre;
+        for (unsigned k = 0; k < names; k++) {
+                int r = pkt_dnsname_check(msg, len, at, &name_len);
+                if (r < 0)
+                        return r;
+                if (name_len > end - at)
+                        return -EBADMSG;
+                at += name_len;
+        }
+        return end - at == post ? 0 : -EBADMSG;
+}
+
+int
+dns_record_check(const uint8_t *msg, uint32_t len, uint32_t pos, bool is_query, uint32_t name_len)
+{
+        uint32_t wire_len;
+        int r = pkt_dnsname_check(msg, len, pos, &wire_len);
+
+        if (r < 0 || is_query)
+                return r;
+        const uint8_t *fixed = msg + pos + name_len;
+        return rdata_check(msg, len, be16(fixed), pos + name_len + RR_FIXED_LEN, be16(fixed + 8));
+}
+
 /* ---- building from text ---- */
 
 /* Why 24: a record has at most 5 common fields plus 7 of its kind (SOA); room for mistakes to be
@@ -394,32 +479,6 @@ put_name(struct comp *c, const uint8_t *name, uint32_t len)
                         return r;
         }
         return put(c, "", 1);
-}
-
-/* Where names sit in the data of the types scapy compresses: fixed bytes before, names, bytes after. */
-static bool
-rdata_layout(uint16_t type, unsigned *ret_pre, unsigned *ret_names, unsigned *ret_post)
-{
-        *ret_pre = *ret_post = 0;
-        *ret_names = 1;
-        switch (type) {
-        case T_NS:
-        case T_CNAME:
-        case T_PTR:
-                return true;
-        case T_MX:
-                *ret_pre = 2;
-                return true;
-        case T_SRV:
-                *ret_pre = 6;
-                return true;
-        case T_SOA:
-                *ret_names = 2;
-                *ret_post = 20;
-                return true;
-        default:
-                return false; /* DNAME (RFC 6672 2.5) and the rest are never compressed */
-        }
 }
 
 /* Measures an uncompressed name at @pos within @end; a pointer makes it unfit (-EEXIST). */

@@ -10,11 +10,12 @@
 /* Why 128: a name has at most 127 labels (255 bytes); more jumps than that can only be a loop. */
 #define DNS_JUMPS_MAX 128
 
-int
-pkt_dnsname_decode(const uint8_t *msg, uint32_t msg_len, uint32_t off, char *buf, size_t size,
-                   uint32_t *ret_wire_len)
+/* Follows the name at @off through its pointers to its end, writing its text to @s unless @s is NULL.
+ * *@ret_wire_len: its bytes at @off (up to and with the first pointer). Returns 0, -ENODATA when it
+ * runs past @msg_len, or -EBADMSG (a label type RFC 6891 made obsolete, a pointer loop). */
+static int
+dnsname_walk(const uint8_t *msg, uint32_t msg_len, uint32_t off, struct strbuf *s, uint32_t *ret_wire_len)
 {
-        struct strbuf s = { .buf = buf, .size = size };
         uint32_t wire_len = 0, pos = off;
         unsigned jumps = 0;
         bool jumped = false;
@@ -35,7 +36,7 @@ pkt_dnsname_decode(const uint8_t *msg, uint32_t msg_len, uint32_t off, char *buf
                         continue;
                 }
                 if (n & 0xc0)
-                        return -EBADMSG; /* RFC 6891 extended label types are obsolete */
+                        return -EBADMSG;
                 if (n == 0) {
                         if (!jumped)
                                 wire_len = pos + 1 - off;
@@ -43,24 +44,46 @@ pkt_dnsname_decode(const uint8_t *msg, uint32_t msg_len, uint32_t off, char *buf
                 }
                 if (n > msg_len - pos - 1)
                         return -ENODATA;
-                if (s.len > 0)
-                        strbuf_put(&s, ".", 1);
-                for (unsigned i = 0; i < n; i++) {
-                        uint8_t c = msg[pos + 1 + i];
-                        if (c == '.' || c == '\\')
-                                strbuf_printf(&s, "\\%c", c);
-                        else if (c > 0x20 && c < 0x7f)
-                                strbuf_put(&s, (const char *)&c, 1);
-                        else
-                                strbuf_printf(&s, "\\%03u", c);
+                if (s) {
+                        if (s->len > 0)
+                                strbuf_put(s, ".", 1);
+                        for (unsigned i = 0; i < n; i++) {
+                                uint8_t c = msg[pos + 1 + i];
+                                if (c == '.' || c == '\\')
+                                        strbuf_printf(s, "\\%c", c);
+                                else if (c > 0x20 && c < 0x7f)
+                                        strbuf_put(s, (const char *)&c, 1);
+                                else
+                                        strbuf_printf(s, "\\%03u", c);
+                        }
                 }
                 pos += 1u + n;
         }
+        *ret_wire_len = wire_len;
+        return 0;
+}
+
+int
+pkt_dnsname_decode(const uint8_t *msg, uint32_t msg_len, uint32_t off, char *buf, size_t size,
+                   uint32_t *ret_wire_len)
+{
+        struct strbuf s = { .buf = buf, .size = size };
+        uint32_t wire_len;
+        int r = dnsname_walk(msg, msg_len, off, &s, &wire_len);
+
+        if (r < 0)
+                return r;
         if (s.len == 0)
                 strbuf_put(&s, "<Root>", 6);
         if (ret_wire_len)
                 *ret_wire_len = wire_len;
         return s.overflow ? -EMSGSIZE : (int)s.len;
+}
+
+int
+pkt_dnsname_check(const uint8_t *msg, uint32_t msg_len, uint32_t off, uint32_t *ret_wire_len)
+{
+        return dnsname_walk(msg, msg_len, off, NULL, ret_wire_len);
 }
 
 int

@@ -275,6 +275,9 @@ int pkt_value_parse(const struct pkt_field *f, const char *text, uint64_t *ret_u
 int pkt_dnsname_decode(const uint8_t *msg, uint32_t msg_len, uint32_t off, char *buf, size_t size,
                        uint32_t *ret_wire_len);
 int pkt_dnsname_wire_len(const uint8_t *msg, uint32_t msg_len, uint32_t off, uint32_t *ret);
+/* pkt_dnsname_decode() without the text: 0 when the name at @off, pointers followed, ends within
+ * @msg_len (*@ret_wire_len: its bytes at @off), -ENODATA when it runs past it, -EBADMSG otherwise. */
+int pkt_dnsname_check(const uint8_t *msg, uint32_t msg_len, uint32_t off, uint32_t *ret_wire_len);
 int pkt_dnsname_encode(const char *text, uint8_t *out, size_t size);
 int pkt_field_default_len(const struct pkt_field *f);
 

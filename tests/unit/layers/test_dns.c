@@ -399,13 +399,78 @@ test_dns_pointer_loops_end_in_an_error(void **state)
                 {
                         n++;
                         assert_int_equal(pkt_elem_get_str(&p, 0, &e, "name", name, sizeof(name)), -EBADMSG);
+                        assert_true(e.flags & PKT_LAYER_MALFORMED);
                         uint64_t v;
                         assert_int_equal(pkt_elem_get_u64(&p, 0, &e, "type", &v), 0);
                         assert_int_equal(v, 1);
                 }
-                assert_int_equal(n, c + 1);
+                /* The looping name is flagged and ends the set (the pair's second query is never
+                 * reached), and the layer is malformed. */
+                assert_int_equal(n, 1);
+                assert_true(pkt_layer(&p, 0)->flags & PKT_LAYER_MALFORMED);
                 /* The printer skips the name it cannot decode and goes on. */
                 assert_int_equal(pkt_print(&p, sink, NULL), 0);
+                pkt_done(&p);
+        }
+}
+
+/* A record whose data does not hold what its type says (an address of another size, a name that runs
+ * past the data, character-strings or options that do not end with it, fixed bytes missing) is flagged
+ * malformed, ends its set, and leaves the sections after it unreachable; the well-formed ones of every
+ * checked type are not flagged. (A scapy-built MX sent with the type of an SOA was not flagged before.) */
+static void
+test_dns_record_data_that_does_not_fit_its_type_is_malformed(void **state)
+{
+        static const struct {
+                const char *type; /* 4 hex digits */
+                const char *rdata;
+                bool malformed;
+        } cases[] = {
+                { "0001", "c0000201", false },                   /* A */
+                { "0001", "c000020101", true },                  /* A of 5 bytes */
+                { "001c", "c0000201", true },                    /* AAAA of 4 bytes */
+                { "001c", "20010db8000000000000000000000001", false },
+                { "0006", "0000" "0000000100000e1000000258000151800000003c", false }, /* SOA */
+                { "0006", "0000" "0000000100000e1000000258000151800000", true },      /* 2 bytes short */
+                { "0006", "00" "45026d78076578616d706c65036e657400", true },            /* an MX's data */
+                { "000f", "0002" "026d7800", false },            /* MX */
+                { "000f", "0002" "c00c", false },                /* MX, name compressed */
+                { "000f", "0002" "026d78", true },               /* name runs past the data */
+                { "000f", "00", true },                          /* no preference */
+                { "0010", "03616263" "00", false },              /* TXT: "abc", "" */
+                { "0010", "05616263", true },                    /* string past the data */
+                { "0029", "000a0002abcd", false },               /* OPT-shaped data: one option */
+                { "0029", "000a0003abcd", true },
+                { "0021", "000100020035" "00", false },          /* SRV */
+                { "0021", "000100020035", true },                /* no target */
+                { "0005", "c0ff", true },                        /* CNAME pointing past the message */
+                { "0063", "0102", false },                       /* type 99: no known layout */
+        };
+        uint8_t buf[128];
+        char hex[400];
+
+        (void)state;
+        for (unsigned c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+                struct pkt p;
+                unsigned answers = 0, additional = 0;
+
+                /* One answer (the case), one additional A record after it. */
+                snprintf(hex, sizeof(hex), "000181800000000100000001" "00%s000100000000%04zx%s"
+                                           "0000010001000000000004c0000202",
+                         cases[c].type, strlen(cases[c].rdata) / 2, cases[c].rdata);
+                size_t len = tu_hex(hex, buf, sizeof(buf));
+                parse_dns(&p, buf, len);
+                PKT_ELEM_FOREACH(&p, 0, "answers", e)
+                {
+                        answers++;
+                        assert_int_equal(!!(e.flags & PKT_LAYER_MALFORMED), cases[c].malformed);
+                }
+                PKT_ELEM_FOREACH(&p, 0, "addrecords", e)
+                        additional++;
+                print_message("case %u: %s %s\n", c, cases[c].type, cases[c].rdata);
+                assert_int_equal(answers, 1);
+                assert_int_equal(additional, cases[c].malformed ? 0 : 1);
+                assert_int_equal(!!(pkt_layer(&p, 0)->flags & PKT_LAYER_MALFORMED), cases[c].malformed);
                 pkt_done(&p);
         }
 }
@@ -522,6 +587,7 @@ main(void)
                 cmocka_unit_test(test_dns_count_beyond_records_is_malformed),
                 cmocka_unit_test(test_dns_unreachable_section_flags_layer),
                 cmocka_unit_test(test_dns_pointer_loops_end_in_an_error),
+                cmocka_unit_test(test_dns_record_data_that_does_not_fit_its_type_is_malformed),
                 cmocka_unit_test(test_dns_every_prefix_parses_and_flags_truncation),
                 cmocka_unit_test(test_dns_over_tcp_has_its_length_prefix),
         };
