@@ -47,7 +47,7 @@ enum {
         ARP_OP_REVREPLY = 4,
 };
 
-extern const struct pkt_name pkt_link_ethertype_names[]; /* dot1q.c */
+extern const struct pkt_name pkt_link_ethertype_names[]; /* ethernet.c */
 
 /* clang-format off */
 static const struct pkt_name arp_hrd_names[] = {

@@ -15,25 +15,15 @@
  * to 1500 it is the length of an LLC payload.
  */
 #include "internal.h"
+#include "llc.h"
 
 #define DOT1Q_HDR_LEN  4
 #define DOT1Q_LEN_MAX  1500
 #define DOT1Q_TYPE_MIN 0x0600
 
-/*
- * The ethertype names, shared by the link layers that carry an ethertype (dot1q, linuxcc,
- * linuxcc2). Ethernet keeps its own copy private; this one is the same list.
- */
-/* clang-format off */
-const struct pkt_name pkt_link_ethertype_names[] = {
-        { 0x0800, "IP" },     { 0x0806, "ARP" },   { 0x8035, "REVARP" }, { 0x8100, "8021Q" },
-        { 0x8137, "IPX" },    { 0x86dd, "IP6" },   { 0x8847, "MPLS_UCAST" }, { 0x8848, "MPLS_MCAST" },
-        { 0x8863, "PPOE_DISC" }, { 0x8864, "PPOE_SESS" }, { 0x88a8, "PBRIDGE" }, { 0x88cc, "LLDP" },
-        { 0x88e5, "MACSEC" }, { 0x88f7, "PTPv2" }, { 0x8808, "EFC" }, { 0x8809, "SP" },
-        { 0x9100, "TUNNELING" }, { 0x2000, "CDP" }, { 0x2004, "DTP" }, { 0x80f3, "AARP" },
-        { 0, NULL },
-};
+extern const struct pkt_name pkt_link_ethertype_names[]; /* ethernet.c */
 
+/* clang-format off */
 static const struct pkt_field dot1q_fields[] = {
         { .name = "tci",  .off = 0,  .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_COMBINED | PKT_FF_HEX },
         { .name = "prio", .off = 0,  .bits = 3,  .type = PKT_FT_UINT, .flags = PKT_FF_PART },
@@ -70,7 +60,8 @@ dot1q_update(struct pkt *p, unsigned idx)
         if (!up)
                 return 0;
         if (up->proto == PKT_PROTO_LLC)
-                return pkt_auto_set(p, idx, F_TYPE, MIN(up->wire_len, (uint32_t)DOT1Q_LEN_MAX));
+                return pkt_auto_set(p, idx, F_TYPE,
+                                    llc_carrier_type(pkt_load_be16(pkt_layer_bytes_mut(p, idx) + 2), up->wire_len));
         if (pkt_carrier_key(up->proto, PKT_KEY_ETHERTYPE, &type) == 0)
                 return pkt_auto_set(p, idx, F_TYPE, type);
         return 0;

@@ -20,6 +20,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "llc.h"
 
 #define ETH_HDR_LEN 14
 /* IEEE 802.3 3.2.6: values up to 1500 are a length, from 1536 (0x0600) on a type. */
@@ -27,12 +28,14 @@
 #define ETH_TYPE_MIN 0x0600
 
 /* clang-format off */
-static const struct pkt_name ethertype_names[] = {
+/* Shared with the other layers that carry an ethertype (802.1Q, Linux cooked capture, ARP). */
+const struct pkt_name pkt_link_ethertype_names[] = {
         { 0x0800, "IP" },     { 0x0806, "ARP" },   { 0x8035, "REVARP" }, { 0x8100, "8021Q" },
         { 0x8137, "IPX" },    { 0x86dd, "IP6" },   { 0x8847, "MPLS_UCAST" }, { 0x8848, "MPLS_MCAST" },
         { 0x8863, "PPOE_DISC" }, { 0x8864, "PPOE_SESS" }, { 0x88a8, "PBRIDGE" }, { 0x88cc, "LLDP" },
         { 0x88e5, "MACSEC" }, { 0x88f7, "PTPv2" }, { 0x8808, "EFC" }, { 0x8809, "SP" },
         { 0x9100, "TUNNELING" }, { 0x2000, "CDP" }, { 0x2004, "DTP" }, { 0x80f3, "AARP" },
+        { 0x8870, "JUMBO_LLC" },
         { 0, NULL },
 };
 
@@ -40,7 +43,7 @@ static const struct pkt_field ethernet_fields[] = {
         { .name = "dst",  .off = 0,  .bits = 48, .type = PKT_FT_MAC, .def_bytes = "\xff\xff\xff\xff\xff\xff" },
         { .name = "src",  .off = 48, .bits = 48, .type = PKT_FT_MAC, .def_bytes = "\xff\xff\xff\xff\xff\xff" },
         { .name = "type", .off = 96, .bits = 16, .type = PKT_FT_ENUM, .flags = PKT_FF_AUTO | PKT_FF_HEX,
-          .names = ethertype_names, .def = 0x0800 },
+          .names = pkt_link_ethertype_names, .def = 0x0800 },
 };
 /* clang-format on */
 
@@ -79,9 +82,11 @@ ethernet_update(struct pkt *p, unsigned idx)
 
         if (!up)
                 return 0;
-        /* A length-typed frame stays one: LLC, or IPX in a raw 802.3 frame. */
-        if (up->proto == PKT_PROTO_LLC ||
-            (up->proto == PKT_PROTO_IPX && is_length(pkt_layer_bytes_mut(p, idx))))
+        const uint8_t *h = pkt_layer_bytes_mut(p, idx);
+        if (up->proto == PKT_PROTO_LLC)
+                return pkt_auto_set(p, idx, F_TYPE, llc_carrier_type(pkt_load_be16(h + 12), up->wire_len));
+        /* A length-typed frame stays one: IPX in a raw 802.3 frame. */
+        if (up->proto == PKT_PROTO_IPX && is_length(h))
                 return pkt_auto_set(p, idx, F_TYPE, MIN(up->wire_len, (uint32_t)ETH_LEN_MAX));
         if (pkt_carrier_key(up->proto, PKT_KEY_ETHERTYPE, &type) == 0)
                 return pkt_auto_set(p, idx, F_TYPE, type);

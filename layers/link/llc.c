@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "llc.h"
 
 #define LLC_HDR_LEN      3
 #define LLC_IS_HDR_LEN   4
@@ -141,6 +142,7 @@ llc_update(struct pkt *p, unsigned idx)
  * from the first byte. */
 static const struct pkt_key llc_carriers[] = {
         { PKT_KEY_DLT, 11 }, /* DLT_ATM_RFC1483 (LINKTYPE 100): RFC 1483 LLC-encapsulated */
+        { PKT_KEY_ETHERTYPE, LLC_ETHERTYPE_JUMBO },
         PKT_KEY_END,
 };
 

@@ -30,7 +30,7 @@
 #define ETHERTYPE_IPX 0x8137
 #define ARPHRD_ETHER  1
 
-extern const struct pkt_name pkt_link_ethertype_names[]; /* dot1q.c */
+extern const struct pkt_name pkt_link_ethertype_names[]; /* ethernet.c */
 
 /* clang-format off */
 /* Linux <linux/if_packet.h> PACKET_*: where the packet went. Shared with linuxcc2. */

@@ -27,7 +27,7 @@
 #define ARPHRD_ETHER 1
 
 /* Shared with linuxcc (sll.c) and dot1q (dot1q.c). */
-extern const struct pkt_name pkt_link_ethertype_names[];
+extern const struct pkt_name pkt_link_ethertype_names[]; /* ethernet.c */
 extern const struct pkt_name pkt_sll_pkttype_names[];
 extern const struct pkt_name pkt_sll_arphrd_names[];
 unsigned pkt_sll_next(uint16_t protocol, uint16_t hatype);

@@ -136,6 +136,44 @@ test_dot1q_length_type_carries_llc_of_that_length(void **state)
         assert_int_equal(tu_field_u64(&p, 2, "dsap"), 0x42);
 }
 
+/* Jumbo LLC (ethertype 0x8870, tshark's name): LLC behind an ethertype. Read as LLC; kept when a parsed
+ * frame is reserialised (not rewritten as a length); chosen when a built LLC payload is longer than a
+ * length field may say (1500). Seen in scapy's Ether()/LLC(), which writes it. */
+static void
+test_jumbo_llc_ethertype_carries_llc(void **state)
+{
+        uint8_t f[64];
+        struct pkt p, b;
+        const uint8_t *out;
+        (void)state;
+
+        size_t n = tu_hex("ffffffffffff001122334455 8870 424203 0000000000000000", f, sizeof(f));
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_writable(&p, PKT_PROTO_ETHERNET, f, n, n), 0);
+        assert_int_equal(pkt_layer_find(&p, PKT_PROTO_LLC, 0), 1);
+        assert_int_equal(tu_field_u64(&p, 1, "dsap"), 0x42);
+        assert_string_equal(tu_field(&p, 0, "type"), "JUMBO_LLC");
+
+        /* A field changed elsewhere: the lengths are refreshed, the type stays what it was. */
+        assert_int_equal(pkt_field_set_str(&p, 0, "src", "02:00:00:00:00:09"), 0);
+        assert_int_equal(pkt_serialize(&p, 0, &out), (int)n);
+        assert_int_equal(out[12] << 8 | out[13], 0x8870);
+        pkt_done(&p);
+
+        /* 1,500 bytes of payload still fit a length; 1,501 do not. */
+        char spec[4000];
+        for (unsigned len = 1497; len <= 1498; len++) {
+                int k = snprintf(spec, sizeof(spec), "ethernet/llc(dsap=0x42,ssap=0x42,ctrl=3)/raw(hex=");
+                for (unsigned i = 0; i < len; i++)
+                        k += snprintf(spec + k, sizeof(spec) - (size_t)k, "ab");
+                snprintf(spec + k, sizeof(spec) - (size_t)k, ")");
+                size_t got = tu_build(&b, spec, &out);
+                assert_int_equal(got, 14 + 3 + len);
+                assert_int_equal(out[12] << 8 | out[13], len == 1497 ? 1500 : 0x8870);
+                pkt_done(&b);
+        }
+}
+
 /* ---- llc ---- */
 
 static void
@@ -678,6 +716,7 @@ main(void)
                 cmocka_unit_test(test_qinq_build_sets_inner_types_and_keeps_explicit_tpid),
                 cmocka_unit_test(test_qinq_corpus_frames_match_tshark),
                 cmocka_unit_test(test_dot1q_length_type_carries_llc_of_that_length),
+                cmocka_unit_test(test_jumbo_llc_ethertype_carries_llc),
                 cmocka_unit_test(test_llc_snap_build_adds_rfc1042_header),
                 cmocka_unit_test(test_llc_plain_build_has_three_byte_header),
                 cmocka_unit_test(test_llc_snap_vendor_oui_selects_and_is_filled_from_the_snap_key),
