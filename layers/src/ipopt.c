@@ -12,17 +12,36 @@
 static const struct pkt_ipopt_kind *
 kind_of(const struct pkt_ipopt_kind *kinds, uint8_t kind)
 {
-        for (; kinds && kinds->fields; kinds++)
+        for (; kinds && (kinds->fields || kinds->len_min); kinds++)
                 if (kinds->kind == kind)
                         return kinds;
         return NULL;
+}
+
+static bool
+len_fits(const struct pkt_ipopt_kind *k, uint32_t len)
+{
+        if (!k || k->len_min == 0)
+                return true;
+        uint32_t max = k->len_max ? k->len_max : k->len_min, step = k->len_step ? k->len_step : 1;
+        return len >= k->len_min && len <= max && (len - k->len_min) % step == 0;
+}
+
+/* Ends the walk at an element flagged @flag, @len bytes long. */
+static int
+damaged(struct pkt_elem *e, uint32_t len, uint16_t flag, uint32_t end)
+{
+        e->len = len;
+        e->flags |= flag;
+        e->next = end;
+        return 1;
 }
 
 int
 pkt_ipopt_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pkt_elem *e,
                const struct pkt_ipopt_kind *kinds)
 {
-        uint32_t pos = e->count == 0 ? start : e->next;
+        uint32_t pos = e->count == 0 ? start : e->next, hdr_end = end;
 
         end = MIN(end, v->caplen);
         if (pos >= end)
@@ -35,20 +54,23 @@ pkt_ipopt_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pk
                 return 1;
         }
         if (kind != OPT_NOP) {
-                uint32_t olen = pos + 1 < end ? v->b[pos + 1] : 0;
-                if (olen < 2 || olen > end - pos) {
-                        e->len = end - pos;
-                        e->flags |= PKT_LAYER_MALFORMED;
-                        e->next = end;
-                        return 1;
-                }
-                e->len = olen;
-                e->data_off = 2;
+                if (pos + 1 >= end) /* no length byte: cut by the capture, or the header ends */
+                        return damaged(e, end - pos, pos + 1 < hdr_end ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED,
+                                       end);
+                uint32_t olen = v->b[pos + 1];
                 const struct pkt_ipopt_kind *k = kind_of(kinds, kind);
+                if (olen < 2 || olen > hdr_end - pos)
+                        return damaged(e, end - pos, PKT_LAYER_MALFORMED, end);
                 if (k) {
                         e->kind_fields = k->fields;
                         e->n_kind_fields = k->n_fields;
                 }
+                e->data_off = 2;
+                if (olen > end - pos)
+                        return damaged(e, end - pos, PKT_LAYER_TRUNCATED, end);
+                if (!len_fits(k, olen))
+                        return damaged(e, olen, PKT_LAYER_MALFORMED, end);
+                e->len = olen;
         }
         e->next = pos + e->len;
         return 1;

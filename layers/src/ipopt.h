@@ -8,11 +8,15 @@
 
 #include <pkt/proto.h>
 
-/* Fields the data of one option kind has (TCP's mss, window scale, SACK, timestamps). */
+/* What one option kind's data holds (TCP's mss, window scale, SACK, timestamps), and the lengths it may
+ * have, kind and length bytes included: @len_min, then every @len_step (1 when 0) more up to @len_max
+ * (@len_min when 0). A kind with no length rule has @len_min 0; a table ends with an entry that has
+ * neither fields nor a rule. */
 struct pkt_ipopt_kind {
         uint8_t kind;
         uint8_t n_fields;
         const struct pkt_field *fields;
+        uint8_t len_min, len_max, len_step;
 };
 
 /* Element fields of every option: "type", "len" and "body" (pypacker's names); @names names the kinds. */
@@ -22,8 +26,9 @@ struct pkt_ipopt_kind {
         { .name = "body", .off = 16, .bits = 0, .type = PKT_FT_BYTES }
 #define PKT_IPOPT_N_FIELDS 3
 
-/* Iterates the options between header offsets @start and @end. A length below 2 or past @end makes a
- * malformed element that ends the walk (so a zero length cannot loop). */
+/* Iterates the options between header offsets @start and @end. A length below 2, past @end or outside
+ * its kind's rule makes a malformed element, and one cut by the capture a truncated one; either ends
+ * the walk (so a zero length cannot loop). */
 int pkt_ipopt_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pkt_elem *e,
                    const struct pkt_ipopt_kind *kinds);
 

@@ -72,11 +72,17 @@ static const struct pkt_field sack_fields[] = {
         PKT_U("left3", 128, 32), PKT_U("right3", 160, 32), PKT_U("left4", 192, 32), PKT_U("right4", 224, 32),
 };
 
+/* The lengths each kind must have: RFC 9293 3.2 (MSS), RFC 7323 2.2 and 3.2 (window scale,
+ * timestamps), RFC 2018 2 and 3 (SACK permitted; SACK: one to four 8-byte blocks), RFC 2385 3.0 (MD5),
+ * RFC 5482 2 (user timeout). */
 static const struct pkt_ipopt_kind tcp_opt_kinds[] = {
-        { 2, ARRAY_SIZE(mss_fields), mss_fields },
-        { 3, ARRAY_SIZE(wscale_fields), wscale_fields },
-        { 5, ARRAY_SIZE(sack_fields), sack_fields },
-        { 8, ARRAY_SIZE(ts_fields), ts_fields },
+        { 2, ARRAY_SIZE(mss_fields), mss_fields, .len_min = 4 },
+        { 3, ARRAY_SIZE(wscale_fields), wscale_fields, .len_min = 3 },
+        { 4, 0, NULL, .len_min = 2 },
+        { 5, ARRAY_SIZE(sack_fields), sack_fields, .len_min = 10, .len_max = 34, .len_step = 8 },
+        { 8, ARRAY_SIZE(ts_fields), ts_fields, .len_min = 10 },
+        { 19, 0, NULL, .len_min = 18 },
+        { 28, 0, NULL, .len_min = 4 },
         { 0, 0, NULL },
 };
 
@@ -125,32 +131,17 @@ static const struct pkt_elem_set tcp_elems[] = {
           .n_fields = PKT_IPOPT_N_FIELDS },
 };
 
-/* RFC 9293 3.1: an option's length counts kind and length, so below 2 it cannot be walked past; one
- * running past the data offset contradicts it. Only captured bytes are looked at. */
+/* Options whose lengths cannot be walked (RFC 9293 3.1: a length counts kind and length, so below 2 it
+ * cannot be walked past; one running past the data offset contradicts it) or break their kind's rule
+ * (tcp_opt_kinds) make the layer malformed. Only captured bytes are looked at. */
 static bool
 opts_are_valid(const struct pkt_view *v, uint32_t hdr_len)
 {
-        uint32_t pos = TCP_HDR_LEN;
-        uint8_t kind, len;
-
         /* NOP, NOP, timestamps (RFC 7323 Appendix A): what most stacks put in every segment. */
         if (hdr_len == TCP_HDR_LEN + 12 && pkt_rd_has(v, TCP_HDR_LEN, 4) &&
             memcmp(v->b + TCP_HDR_LEN, "\x01\x01\x08\x0a", 4) == 0)
                 return true;
-        while (pos < hdr_len && pkt_rd_u8(v, pos, &kind)) {
-                if (kind == OPT_EOL)
-                        return true;
-                if (kind == OPT_NOP) {
-                        pos++;
-                        continue;
-                }
-                if (!pkt_rd_u8(v, pos + 1, &len))
-                        return true; /* cut by the capture: truncation, which the engine reports */
-                if (len < 2 || len > hdr_len - pos)
-                        return false;
-                pos += len;
-        }
-        return true;
+        return pkt_elems_damage(v, tcp_opts_next) == 0;
 }
 
 static void

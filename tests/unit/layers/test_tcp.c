@@ -254,6 +254,72 @@ test_tcp_option_length_below_2_is_malformed_and_ends_walk(void **state)
         }
 }
 
+/* An option whose length breaks its kind's rule (RFC 9293 3.2, RFC 7323, RFC 2018, RFC 2385, RFC 5482)
+ * is malformed, ends the walk and makes the layer malformed; kinds without a rule take any length;
+ * an option cut by the capture is truncated, not malformed. (SACK of length 2 was taken as valid.) */
+static void
+test_tcp_option_length_must_fit_its_kind(void **state)
+{
+        static const struct {
+                const char *opt;
+                bool malformed;
+        } cases[] = {
+                { "020405b4", false },   { "020505b400", true },      /* MSS */
+                { "030307", false },     { "030407aa", true },        /* window scale */
+                { "0402", false },       { "040300", true },          /* SACK permitted */
+                { "050a" "0000000100000002", false },                   /* SACK, one block */
+                { "0512" "00000001000000020000000300000004", false },   /* two blocks */
+                { "0502", true },        { "050e" "000000010000000200000003", true },
+                { "080a" "0000000100000002", false }, { "0809" "00000001000000", true }, /* timestamps */
+                { "1312" "00112233445566778899aabbccddeeff", false }, { "13040000", true }, /* MD5 */
+                { "1c048001", false },   { "1c03aa", true },          /* user timeout */
+                { "1905aabbcc", false }, { "1902", false },           /* kind 25: no rule */
+        };
+        uint8_t buf[128];
+        char hex[256];
+        struct pkt p;
+
+        (void)state;
+        for (unsigned c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+                size_t opt_len = strlen(cases[c].opt) / 2, pad = 20 - opt_len;
+                /* IPv4, then TCP with a data offset of 10: the option, NOPs to 20 bytes. */
+                int k = snprintf(hex, sizeof(hex), "4500003c000100004006f6b7c0000201c0000202"
+                                                   "30390050000003e800000000a002ffff00000000%s",
+                                 cases[c].opt);
+                for (size_t i = 0; i < pad; i++)
+                        k += snprintf(hex + k, sizeof(hex) - (size_t)k, "01");
+                size_t n = tu_hex(hex, buf, sizeof(buf));
+                pkt_init(&p);
+                assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, buf, n, n), 0);
+                print_message("case %u: %s\n", c, cases[c].opt);
+                assert_int_equal(!!(pkt_layer(&p, 1)->flags & PKT_LAYER_MALFORMED), cases[c].malformed);
+                unsigned count = 0;
+                PKT_ELEM_FOREACH(&p, 1, "opts", e)
+                {
+                        assert_int_equal(!!(e.flags & PKT_LAYER_MALFORMED), cases[c].malformed && count == 0);
+                        count++;
+                }
+                assert_int_equal(count, cases[c].malformed ? 1 : 1 + pad);
+                pkt_done(&p);
+        }
+
+        /* syn4_hex cut inside window scale (MSS, NOP, then kind and length of it): truncated. */
+        size_t n = tu_hex(syn4_hex, buf, sizeof(buf));
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, buf, 20 + 20 + 7, n), 0);
+        assert_true(pkt_layer(&p, 1)->flags & PKT_LAYER_TRUNCATED);
+        assert_false(pkt_layer(&p, 1)->flags & PKT_LAYER_MALFORMED);
+        unsigned count = 0;
+        PKT_ELEM_FOREACH(&p, 1, "opts", e)
+        {
+                count++;
+                if (count == 3)
+                        assert_int_equal(e.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), PKT_LAYER_TRUNCATED);
+        }
+        assert_int_equal(count, 3);
+        pkt_done(&p);
+}
+
 static void
 build_ip_tcp(struct pkt *p, const char *spec)
 {
@@ -479,6 +545,7 @@ main(void)
                 cmocka_unit_test(test_tcp_options_dissect_by_kind),
                 cmocka_unit_test(test_tcp_data_offset_below_5_is_malformed),
                 cmocka_unit_test(test_tcp_option_length_below_2_is_malformed_and_ends_walk),
+                cmocka_unit_test(test_tcp_option_length_must_fit_its_kind),
                 cmocka_unit_test(test_tcp_answers_syn_with_synack_or_rst_acking_seq_plus_one),
                 cmocka_unit_test(test_tcp_answers_data_with_ack_inside_its_sequence_space),
                 cmocka_unit_test(test_tcp_direction_and_reverse_swap_ports),
