@@ -165,11 +165,14 @@ echo_direction(const struct pkt_view *a, const struct pkt_view *b)
         return memcmp(a->b, b->b, 2) == 0 ? PKT_DIR_SAME | PKT_DIR_REV : PKT_DIR_UNKNOWN;
 }
 
+/* The quote is an IPv6 packet (RFC 4443 2.1) when its version says so; anything else is kept as bytes,
+ * as tshark does, rather than read as a damaged packet. */
 static void
 error_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        (void)v;
-        d->next = PKT_PROTO_IP6;
+        uint8_t v_hl;
+
+        d->next = pkt_rd_u8(v, ICMP6_BODY_LEN, &v_hl) && v_hl >> 4 != 6 ? PKT_PROTO_NONE : PKT_PROTO_IP6;
 }
 
 static const struct pkt_key icmp6_carriers[] = {

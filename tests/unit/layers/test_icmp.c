@@ -166,6 +166,27 @@ test_icmp_unreach_quote_is_dissected(void **state)
                                  0);
 }
 
+/* A quote whose version is not 4 is not read as an IPv4 datagram: it stays bytes, unflagged (as tshark
+ * keeps it data). Seen on fuzzed errors, where a version-7 "datagram" was dissected as damaged IPv4. */
+static void
+test_icmp_quote_of_another_version_stays_raw(void **state)
+{
+        uint8_t buf[128];
+        struct pkt p;
+        (void)state;
+
+        size_t n = tu_hex(fragneeded_hex, buf, sizeof(buf));
+        buf[20 + 8] = 0x75; /* the quoted header's version and length */
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, buf, n, n), 0);
+        assert_int_equal(pkt_dissect_all(&p), 4);
+        assert_int_equal(p.layers[2].proto, PKT_PROTO_ICMP_UNREACH);
+        assert_int_equal(p.layers[3].proto, PKT_PROTO_RAW);
+        for (unsigned i = 0; i < p.n_layers; i++)
+                assert_int_equal(p.layers[i].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
+        pkt_done(&p);
+}
+
 static void
 test_icmp_quoted_tcp_is_truncated_not_malformed(void **state)
 {
@@ -695,6 +716,7 @@ main(void)
                 cmocka_unit_test(test_icmp_reparsed_echo_reply_stays_a_reply_when_changed),
                 cmocka_unit_test(test_icmp_echo_dissects_into_sub_layer),
                 cmocka_unit_test(test_icmp_unreach_quote_is_dissected),
+                cmocka_unit_test(test_icmp_quote_of_another_version_stays_raw),
                 cmocka_unit_test(test_icmp_quoted_tcp_is_truncated_not_malformed),
                 cmocka_unit_test(test_icmp_quote_shorter_than_ip_header_is_truncated),
                 cmocka_unit_test(test_icmp_echo_reply_answers_request_with_same_id_and_seq),

@@ -117,6 +117,31 @@ test_icmp6_error_type_follows_sub_layer(void **state)
                      unreach_hex);
 }
 
+/* A quote whose version is not 6 stays bytes, unflagged, as tshark keeps it data. */
+static void
+test_icmp6_quote_of_another_version_stays_raw(void **state)
+{
+        uint8_t buf[256];
+        struct pkt p;
+        (void)state;
+
+        parse_hex(&p, toobig_hex, buf, sizeof(buf));
+        assert_int_equal(pkt_dissect_all(&p), 6); /* ip6, icmp6, toobig, ip6, udp, raw */
+        assert_int_equal(p.layers[3].proto, PKT_PROTO_IP6);
+        pkt_done(&p);
+
+        size_t n = tu_hex(toobig_hex, buf, sizeof(buf));
+        buf[40 + 8] = 0x70; /* the quoted header's version */
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, buf, n, n), 0);
+        assert_int_equal(pkt_dissect_all(&p), 4);
+        assert_int_equal(p.layers[2].proto, PKT_PROTO_ICMP6_TOOBIG);
+        assert_int_equal(p.layers[3].proto, PKT_PROTO_RAW);
+        for (unsigned i = 0; i < p.n_layers; i++)
+                assert_int_equal(p.layers[i].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
+        pkt_done(&p);
+}
+
 static void
 test_icmp6_ns_with_slla_builds_as_scapy(void **state)
 {
@@ -775,6 +800,7 @@ main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_icmp6_echo_builds_as_scapy_with_pseudo_header_sum),
                 cmocka_unit_test(test_icmp6_error_type_follows_sub_layer),
+                cmocka_unit_test(test_icmp6_quote_of_another_version_stays_raw),
                 cmocka_unit_test(test_icmp6_ns_with_slla_builds_as_scapy),
                 cmocka_unit_test(test_icmp6_ra_with_prefix_builds_as_scapy),
                 cmocka_unit_test(test_icmp6_shared_names_resolve_by_carrier),
