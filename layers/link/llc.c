@@ -27,11 +27,11 @@
  *    tshark's 16-bit llc.control is then ctrl | byte 3 << 8 (the extended control is read
  *    little-endian).
  *
- * Building: the header starts as 3 bytes; the update hook sizes it to what DSAP, SSAP and control
- * say (adding the SNAP bytes or the second control byte as zeros, or dropping them), and fills
- * SNAP's OUI and PID from the layer above (RFC 1042: OUI 0 and the ethertype; else the layer's
- * PKT_KEY_SNAP), unless `snap` was set explicitly. A vendor OUI for a raw payload is set on `snap`
- * once the header has it (after a serialise).
+ * Building: the header starts as the SNAP form its default SAPs and control make (8 bytes), so that
+ * `snap` can be set at once (llc(snap=00000c2000) for Cisco's CDP); the update hook sizes it to what
+ * DSAP, SSAP and control say (adding the SNAP bytes or the second control byte as zeros, or dropping
+ * them), and fills SNAP's OUI and PID from the layer above (RFC 1042: OUI 0 and the ethertype; else the
+ * layer's PKT_KEY_SNAP), unless `snap` was set explicitly.
  */
 #include <string.h>
 
@@ -151,6 +151,7 @@ const struct pkt_proto pkt_proto_llc = {
         .summary = "IEEE 802.2 LLC and SNAP (RFC 1042)",
         .id = PKT_PROTO_LLC,
         .min_hdr_len = LLC_HDR_LEN,
+        .def_hdr_len = LLC_SNAP_HDR_LEN,
         .fields = llc_fields,
         .n_fields = ARRAY_SIZE(llc_fields),
         .carriers = llc_carriers,

@@ -351,7 +351,11 @@ opts_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
                 return n;
         if (n >= 2 && type != OPT_PADN)
                 opt[1] = (uint8_t)(n - 2); /* IPv6 option lengths leave out type and length */
-        *ret_at = opts_walk(v, hdr_len, &is_valid);
+        /* A header of whole 8-byte units (parsed, or serialised) ends in the padding that aligned it:
+         * the option goes before that, and the update hook pads again. One still being built is not
+         * padded yet, so the option goes last, after any padding asked for (a spec's options stay in
+         * the order given). */
+        *ret_at = hdr_len % EXT_UNIT == 0 ? opts_walk(v, hdr_len, &is_valid) : hdr_len;
         uint32_t pad = align_pad(type, *ret_at);
         if ((size_t)n + pad > size)
                 return -EMSGSIZE;

@@ -26,14 +26,6 @@ import sys
 # Case name -> why its difference is accepted. A difference here is reported, not failed; an allowed
 # case that comes out identical is reported too, so a stale entry gets noticed and removed.
 ALLOWED = {
-    # libpkt bugs, reported, not fixed here (the code is in the engine or another owner's file):
-    "llc.snap_cdp": "libpkt limitation: a built llc layer is 3 bytes until serialise adds the SNAP bytes, so "
-                    "llc(snap=...) fails with 'field lies beyond the header' and no other OUI/PID than the "
-                    "automatic 00-00-00/ethertype can be built",
-    "ip6.hopopts_padn_unknown": "libpkt bug: opts_elem_build() in layers/net/ipv6_ext.c inserts each new "
-                                "option after the last non-padding option, so an explicit PadN given before "
-                                "another option ends up after it and is then replaced by the trailing "
-                                "re-padding (the PadN(1) requested is lost)",
     # Design differences (both encodings are valid RFC 8200 4.2 padding):
     "ip6.hopopts_trailing_padn": "libpkt strips trailing padding of an options header that is not a multiple "
                                  "of 8 bytes and pads again minimally (Pad1, 8 bytes); scapy keeps the "
