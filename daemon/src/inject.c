@@ -310,7 +310,9 @@ build_one(struct pktd_inject_req *r, enum pktd_link_kind link, struct json_objec
         len = pkt_serialize(&p, 0, &bytes);
         if (len < 0)
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, path,
-                                      "the packet could not be serialised");
+                                      len == -ERANGE ? "a computed length does not fit its field (header or "
+                                                       "packet too long); set the field to write it anyway"
+                                                     : "the packet could not be serialised");
         if (len == 0)
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, path, "the packet is empty");
 

@@ -134,7 +134,7 @@ ip_update(struct pkt *p, unsigned idx)
          * stay as captured (its bytes may include Ethernet padding, which is not IP payload). */
         if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) == 0)
                 goto sum;
-        if ((r = pkt_auto_set(p, idx, F_HL, MIN(l->hdr_len / 4, 15u))) < 0 ||
+        if ((r = pkt_auto_set(p, idx, F_HL, l->hdr_len / 4)) < 0 ||
             (r = pkt_auto_set(p, idx, F_LEN, MIN(l->wire_len, 0xffffu))) < 0)
                 return r;
         if (idx + 1u < p->n_layers && pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_IP_PROTO, &key) == 0 &&

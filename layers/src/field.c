@@ -746,6 +746,10 @@ pkt_auto_set(struct pkt *p, unsigned idx, unsigned field, uint64_t value)
                 return r;
         if (loc.bits > 64)
                 return -EINVAL;
+        /* A length the field cannot hold (a header of more than 15 words, a datagram over 64 KiB) is
+         * an error, not a value cut to fit: set the field explicitly to write something else. */
+        if (loc.bits < 64 && value >> loc.bits)
+                return -ERANGE;
         pkt_bits_write(p->data + l->off, loc.bit_off, loc.bits, pr->fields[field].flags & PKT_FF_LE, value);
         return 0;
 }

@@ -173,7 +173,7 @@ tcp_update(struct pkt *p, unsigned idx)
         /* RFC 9293 3.1: options are padded with zeros (end of list) to a multiple of 4 bytes. */
         if (l->hdr_len % 4 && (r = pkt_layer_splice(p, idx, l->hdr_len, 0, "\0\0\0", 4 - l->hdr_len % 4)) < 0)
                 return r;
-        if ((r = pkt_auto_set(p, idx, F_OFF, MIN(l->hdr_len / 4, 15u))) < 0)
+        if ((r = pkt_auto_set(p, idx, F_OFF, l->hdr_len / 4)) < 0)
                 return r;
         if (l->set_mask & (UINT64_C(1) << F_SUM))
                 return 0;

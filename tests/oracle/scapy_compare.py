@@ -14,7 +14,7 @@ It prints a per-protocol summary ("ip: 9/9 identical") and a hex diff of every c
 exits 1 on any difference, build failure or scapy error that ALLOWED does not explain, 77 when scapy
 cannot be imported (ctest counts that as skipped), 0 otherwise.
 
-usage: scapy_compare.py --pktctl PATH [--cases FILE] [--only SUBSTRING] [--verbose]
+usage: scapy_compare.py --pktctl PATH [--cases FILE | --random N [--seed S]] [--only SUBSTRING] [--verbose]
 """
 import argparse
 import collections
@@ -101,6 +101,9 @@ def main():
                     help="a case table (default: every scapy_cases*.tsv beside this script)")
     ap.add_argument("--only", help="run only cases whose name contains this")
     ap.add_argument("--verbose", action="store_true", help="print every case, with both hex strings")
+    ap.add_argument("--random", type=int, metavar="N",
+                    help="compare N random packets (gen_build_cases.py) instead of the tables")
+    ap.add_argument("--seed", type=int, default=1, help="the random cases' seed")
     args = ap.parse_args()
 
     try:
@@ -115,8 +118,14 @@ def main():
         return 77
 
     here = os.path.dirname(os.path.abspath(__file__))
-    tables = args.cases or sorted(glob.glob(os.path.join(here, "scapy_cases*.tsv")))
-    cases = [c for t in tables for c in load_cases(t)]
+    if args.random:
+        sys.path.insert(0, here)
+        import gen_build_cases
+        cases = [{"name": name, "proto": name.split(".")[0], "spec": spec, "expr": expr, "note": "random",
+                  "line": n + 1} for n, (name, spec, expr) in enumerate(gen_build_cases.generate(args.seed, args.random))]
+    else:
+        tables = args.cases or sorted(glob.glob(os.path.join(here, "scapy_cases*.tsv")))
+        cases = [c for t in tables for c in load_cases(t)]
     names = [c["name"] for c in cases]
     dups = {x for x in names if names.count(x) > 1}
     if dups:

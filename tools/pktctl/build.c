@@ -231,7 +231,11 @@ build(const struct build_opts *o)
         }
         r = pkt_serialize(&p, 0, &data);
         if (r < 0) {
-                pktctl_err("build: cannot serialise: %s", strerror(-r));
+                if (r == -ERANGE)
+                        pktctl_err("build: cannot serialise: a computed length does not fit its field "
+                                   "(header or packet too long); set the field to write it anyway");
+                else
+                        pktctl_err("build: cannot serialise: %s", strerror(-r));
                 pkt_done(&p);
                 return PKTCTL_EXIT_FAIL;
         }

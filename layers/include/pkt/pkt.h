@@ -397,7 +397,8 @@ enum pkt_serialize_flags {
  * Recomputes the auto fields (lengths, header lengths, next-layer types, checksums) of the layers that
  * changed, top layer first, skipping fields set explicitly, and returns the packet's bytes. A parsed
  * packet nobody changed comes back byte for byte as it came in. @ret_data is valid until @p changes.
- * Returns the length (>= 0) or -EROFS.
+ * Returns the length (>= 0), -EROFS, or -ERANGE when a computed value does not fit its field (options
+ * beyond a 4-bit header length, a datagram over 64 KiB): set that field explicitly to write it anyway.
  */
 int pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data);
 

@@ -320,6 +320,36 @@ test_tcp_option_length_must_fit_its_kind(void **state)
         pkt_done(&p);
 }
 
+/* Options that need more than the 15 words a data offset can say (48 bytes here) are an error when the
+ * offset is computed, not an offset cut to fit (it was written as 15; scapy wraps it); with the
+ * offset set explicitly the packet is built as asked. The same for IPv4's header length. */
+static void
+test_header_longer_than_its_length_field_can_say_is_an_error(void **state)
+{
+        static const char *too_long[] = {
+                "ip(src=192.0.2.1,dst=192.0.2.2)/tcp(opts=[sack(1,2,3,4,5,6,7,8),sack(1,2,3,4),nop])",
+                "ip(src=192.0.2.1,dst=192.0.2.2,opts=[rr(body=04000000000000000000000000000000000000),"
+                "rr(body=04000000000000000000000000000000000000),nop,nop,nop,nop,nop,nop])/udp",
+        };
+        const uint8_t *out;
+        char err[256];
+        struct pkt p;
+
+        (void)state;
+        for (unsigned c = 0; c < 2; c++) {
+                pkt_init(&p);
+                assert_int_equal(pkt_build(&p, too_long[c], err, sizeof(err)), 0);
+                assert_int_equal(pkt_serialize(&p, 0, &out), -ERANGE);
+                pkt_done(&p);
+        }
+        pkt_init(&p);
+        assert_int_equal(pkt_build(&p, "ip(src=192.0.2.1,dst=192.0.2.2)/tcp(off=15,opts=[sack(1,2,3,4,5,6,7,8),"
+                                       "sack(1,2,3,4),nop])", err, sizeof(err)), 0);
+        assert_int_equal(pkt_serialize(&p, 0, &out), 20 + 20 + 56);
+        assert_int_equal(out[20 + 12] >> 4, 15);
+        pkt_done(&p);
+}
+
 static void
 build_ip_tcp(struct pkt *p, const char *spec)
 {
@@ -546,6 +576,7 @@ main(void)
                 cmocka_unit_test(test_tcp_data_offset_below_5_is_malformed),
                 cmocka_unit_test(test_tcp_option_length_below_2_is_malformed_and_ends_walk),
                 cmocka_unit_test(test_tcp_option_length_must_fit_its_kind),
+                cmocka_unit_test(test_header_longer_than_its_length_field_can_say_is_an_error),
                 cmocka_unit_test(test_tcp_answers_syn_with_synack_or_rst_acking_seq_plus_one),
                 cmocka_unit_test(test_tcp_answers_data_with_ack_inside_its_sequence_space),
                 cmocka_unit_test(test_tcp_direction_and_reverse_swap_ports),
