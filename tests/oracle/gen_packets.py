@@ -7,8 +7,10 @@ so every run writes the same bytes), tshark and pktctl then dissect them (genera
 Three files: core.pcap (the protocols of the layer engine's first issue with random fields, options,
 DNS records of every common type, ICMP errors quoting datagrams), more.pcap (the seed's other
 protocols: STP, VRRP, HSRP, RIP, NTP, DHCP, RADIUS, SCTP, PPPoE, RTP, IGMP, OSPF, BGP, HTTP, SIP,
-Telnet, TPKT, PIM) and fuzz.pcap (scapy's fuzz() on one layer of a well-formed packet: bad versions,
-lengths, checksums and option lists, as a hostile capture has). Documentation addresses only.
+Telnet, TPKT, PIM), fuzz.pcap (scapy's fuzz() on one layer of a well-formed packet: bad versions,
+lengths, checksums and option lists, as a hostile capture has), wireless.pcap (802.11 management,
+control and data frames under radiotap) and cooked.pcap (Linux cooked capture). Documentation
+addresses only.
 
 usage: gen_packets.py OUTDIR [--seed N] [--count N]    (writes OUTDIR/gen/*.pcap)
 """
@@ -18,8 +20,9 @@ import random
 import sys
 
 from scapy.all import (ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, DNSRRMX, DNSRROPT, DNSRRSOA, DNSRRSRV, ICMP,
-                       IP, LLC, STP, TCP, UDP, Dot1Q, Ether, IPOption_LSRR, IPOption_NOP, IPOption_Router_Alert,
-                       IPOption_RR, IPOption_Timestamp, Raw, fuzz, raw, wrpcap, load_contrib)
+                       IP, LLC, SNAP, STP, TCP, UDP, CookedLinux, Dot11, Dot11Beacon, Dot11Elt, Dot11ProbeReq,
+                       Dot1Q, Ether, IPOption_LSRR, IPOption_NOP, IPOption_Router_Alert, IPOption_RR,
+                       IPOption_Timestamp, RadioTap, Raw, fuzz, raw, wrpcap, load_contrib)
 from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6ND_NA,
                                 ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6ND_RS, ICMPv6NDOptDstLLAddr, ICMPv6NDOptMTU,
                                 ICMPv6NDOptPrefixInfo, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig,
@@ -300,14 +303,43 @@ FUZZ = [
 ]
 
 
-def write(path, make, count):
+# ---- other link types: 802.11 under radiotap, Linux cooked capture ----
+
+def radiotap():
+    return RadioTap(present="Flags+Rate+Channel+dBm_AntSignal", Flags=0, Rate=R.choice([2, 12, 108]),
+                    ChannelFrequency=R.choice([2412, 2437, 5180]), ChannelFlags=0xa0,
+                    dBm_AntSignal=-R.randrange(20, 90))
+
+
+WIRELESS = [
+    lambda: (Dot11(type=0, subtype=8, addr1="ff:ff:ff:ff:ff:ff", addr2=mac(), addr3=mac(), SC=R.randrange(65536)) /
+             Dot11Beacon(timestamp=R.randrange(2**40), beacon_interval=100, cap=R.choice([0x0411, 0x0431])) /
+             Dot11Elt(ID=0, info=b"net%d" % R.randrange(99)) / Dot11Elt(ID=1, info=b"\x82\x84\x8b\x96") /
+             Dot11Elt(ID=3, info=bytes([R.randrange(1, 14)]))),
+    lambda: (Dot11(type=0, subtype=4, addr1="ff:ff:ff:ff:ff:ff", addr2=mac(), addr3="ff:ff:ff:ff:ff:ff",
+                   SC=R.randrange(65536)) / Dot11ProbeReq() / Dot11Elt(ID=0, info=b"") / Dot11Elt(ID=1, info=b"\x02\x04")),
+    lambda: (Dot11(type=2, subtype=0, FCfield=R.choice([1, 2]), addr1=mac(), addr2=mac(), addr3=mac(),
+                   SC=R.randrange(65536)) / LLC() / SNAP() / IP(src=ip4(), dst=ip4()) /
+             UDP(sport=high_port(), dport=high_port())),
+    lambda: Dot11(type=1, subtype=R.choice([11, 12, 13]), addr1=mac(), addr2=mac()),
+]
+
+
+def cooked():
+    return (CookedLinux(pkttype=R.randrange(5), lladdrtype=1, lladdrlen=6,
+                        src=bytes(R.randrange(256) for _ in range(6)) + b"\0\0") / IP(src=ip4(), dst=ip4()) /
+            R.choice([lambda: TCP(sport=high_port(), dport=high_port(), flags="S"),
+                      lambda: UDP(sport=high_port(), dport=53) / DNS(qd=DNSQR(qname="x.example.com"))])())
+
+
+def write(path, make, count, link=Ether):
     packets = []
     for i in range(count):
         try:
             b = raw(make())
         except Exception:  # a fuzzed value scapy itself cannot encode: draw again
             continue
-        p = Ether(b)
+        p = link(b)
         p.time = 1700000000 + i / 1000
         packets.append(p)
     wrpcap(path, packets)
@@ -320,11 +352,12 @@ def main():
     ap.add_argument("--count", type=int, default=1500)
     args = ap.parse_args()
     os.makedirs(os.path.join(args.outdir, "gen"), exist_ok=True)
-    for k, (name, make) in enumerate((("core", core), ("more", lambda: R.choice(MORE)()),
-                                       ("fuzz", lambda: R.choice(FUZZ)()))):
+    files = (("core", core, Ether), ("more", lambda: R.choice(MORE)(), Ether), ("fuzz", lambda: R.choice(FUZZ)(), Ether),
+             ("wireless", lambda: radiotap() / R.choice(WIRELESS)(), RadioTap), ("cooked", cooked, CookedLinux))
+    for k, (name, make, link) in enumerate(files):
         random.seed(args.seed + k)  # fuzz() draws from the module's generator
         R.seed(args.seed + k)
-        write(os.path.join(args.outdir, "gen", name + ".pcap"), make, args.count)
+        write(os.path.join(args.outdir, "gen", name + ".pcap"), make, args.count, link)
     return 0
 
 

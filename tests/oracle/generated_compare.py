@@ -28,7 +28,7 @@ def index(corpus):
         out = subprocess.run(["tshark", "-n", "-r", os.path.join(corpus, rel), "-T", "fields", "-e", "frame.protocols"],
                              capture_output=True, text=True, check=True).stdout
         protos = sorted({p for line in out.splitlines() for p in line.split(":")})
-        rows.append([rel, "generated", rel, "pcap", "ether (DLT 1)", str(len(out.splitlines())), ",".join(protos),
+        rows.append([rel, "generated", rel, "pcap", "", str(len(out.splitlines())), ",".join(protos),
                      "", "", "", "ok", str(os.path.getsize(os.path.join(corpus, rel))), "", "gen_packets.py"])
     header = ["file", "source", "source_path", "format", "linktype", "packets", "protocols", "malformed",
               "malformed_pkts", "error_pkts", "tshark_status", "bytes", "sha1", "selected_because"]
