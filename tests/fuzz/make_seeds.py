@@ -17,7 +17,8 @@ The total stays under --max-bytes (default 2 MB): when the frames do not all fit
 link type go first, round robin, so that every link type keeps some.
 
 Run from anywhere:  /usr/bin/python3 tests/fuzz/make_seeds.py [--corpus DIR] [--jobs 2]
-It rewrites tests/fuzz/corpus/dissect/ (regression seeds named crash-* are kept).
+It rewrites tests/fuzz/corpus/dissect/ (regression seeds named crash-* and the frames named gen-*, built
+to reach a check a corpus frame does not, are kept).
 """
 import argparse
 import concurrent.futures
@@ -138,7 +139,7 @@ def main():
 
     os.makedirs(args.out, exist_ok=True)
     for name in os.listdir(args.out):
-        if not name.startswith("crash-"):
+        if not name.startswith(("crash-", "gen-")):
             os.unlink(os.path.join(args.out, name))
     rows = []
     for (linktype, proto_path), (rel, no, _, data, is_cut) in sorted(picked, key=lambda kv: kv[0]):
