@@ -18,8 +18,8 @@
 /* Seconds pktd gets to start listening: a loaded 2-CPU machine under a sanitizer needs a few. */
 #define START_TIMEOUT_MS 10000
 
-static double
-now(void)
+double
+bench_pktd_now(void)
 {
         struct timespec ts;
 
@@ -94,8 +94,8 @@ bench_pktd_start(struct bench_pktd *d, const char *binary, const char *tag, cons
                               (char *)NULL);
                 _exit(127);
         }
-        t0 = now();
-        while ((now() - t0) * 1000 < START_TIMEOUT_MS) {
+        t0 = bench_pktd_now();
+        while ((bench_pktd_now() - t0) * 1000 < START_TIMEOUT_MS) {
                 int status;
 
                 if (waitpid(d->pid, &status, WNOHANG) == d->pid) {

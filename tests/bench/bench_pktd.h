@@ -27,4 +27,7 @@ int bench_pktd_start(struct bench_pktd *d, const char *binary, const char *tag, 
 /* SIGTERM, then SIGKILL after 5 s; removes the socket, the configuration and the directory. */
 void bench_pktd_stop(struct bench_pktd *d);
 
+/* Seconds on the monotonic clock. */
+double bench_pktd_now(void);
+
 #endif

@@ -45,15 +45,6 @@ enum op { OP_BUILD, OP_DISSECT };
 
 static char data_b64[64]; /* the built packet, base64, for Dissect */
 
-static double
-now(void)
-{
-        struct timespec ts;
-
-        clock_gettime(CLOCK_MONOTONIC, &ts);
-        return (double) ts.tv_sec + (double) ts.tv_nsec / 1e9;
-}
-
 static int
 cmp_double(const void *a, const void *b)
 {
@@ -127,7 +118,7 @@ run_sequential(const char *sock, enum op op, double seconds)
                 fprintf(stderr, "bench_rpc: connect %s: %s\n", sock, strerror(-r));
                 return -1;
         }
-        t0 = now();
+        t0 = bench_pktd_now();
         do {
                 struct pktc_reply rep = { 0 };
                 bool ok;
@@ -146,7 +137,7 @@ run_sequential(const char *sock, enum op op, double seconds)
                         return -1;
                 }
                 n++;
-                t = now();
+                t = bench_pktd_now();
         } while (t - t0 < seconds);
         pktc_free(c);
         return (double) n / (t - t0);
@@ -180,7 +171,7 @@ run_parallel(const char *sock, enum op op, unsigned nconns, double seconds)
                         goto out;
                 }
         }
-        t0 = now();
+        t0 = bench_pktd_now();
         for (i = 0; i < nconns; i++) {
                 if (queue_call(c[i], op, n + i) < 0)
                         goto out;
@@ -217,7 +208,7 @@ run_parallel(const char *sock, enum op op, unsigned nconns, double seconds)
                                         goto out;
                                 n++;
                                 inflight--;
-                                if (!stopping && now() - t0 >= seconds)
+                                if (!stopping && bench_pktd_now() - t0 >= seconds)
                                         stopping = true;
                                 if (!stopping) {
                                         if (queue_call(c[i], op, n + nconns) < 0)
@@ -227,7 +218,7 @@ run_parallel(const char *sock, enum op op, unsigned nconns, double seconds)
                         }
                 }
         }
-        t = now();
+        t = bench_pktd_now();
         rate = (double) n / (t - t0);
 out:
         for (i = 0; i < nconns; i++)
@@ -306,7 +297,7 @@ bench_all(const char *sock, pid_t pktd, double seconds, unsigned nconns, unsigne
         for (unsigned k = 0; k < rounds; k++) {
                 /* Each round takes every measurement once, so load changes hit all of them alike. */
                 for (unsigned i = 0; i < 4; i++) {
-                        double c0 = cpu_seconds(pktd), t0 = now(), rate;
+                        double c0 = cpu_seconds(pktd), t0 = bench_pktd_now(), rate;
 
                         rate = runs[i].parallel ? run_parallel(sock, runs[i].op, nconns, seconds)
                                                 : run_sequential(sock, runs[i].op, seconds);
@@ -314,7 +305,7 @@ bench_all(const char *sock, pid_t pktd, double seconds, unsigned nconns, unsigne
                                 return -1;
                         v[i][k] = rate;
                         cpu[i] += cpu_seconds(pktd) - c0;
-                        calls[i] += rate * (now() - t0);
+                        calls[i] += rate * (bench_pktd_now() - t0);
                 }
         }
         for (unsigned i = 0; i < 4; i++) {
