@@ -180,7 +180,8 @@ dns_rr_kind(uint16_t type, uint32_t name_len, struct pkt_elem *e)
 
 /* ---- checking ---- */
 
-/* Where names sit in the data of the types scapy compresses: fixed bytes before, names, bytes after. */
+/* Where names sit in the data of the types whose names may be compressed (RFC 1035 3.3; scapy
+ * compresses these): fixed bytes before, names, bytes after. */
 static bool
 rdata_layout(uint16_t type, unsigned *ret_pre, unsigned *ret_names, unsigned *ret_post)
 {
@@ -241,11 +242,13 @@ rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint3
                 return -EBADMSG;
         at += pre;
         for (unsigned k = 0; k < names; k++) {
+                /* The name's own bytes end within the data; its pointers may lead anywhere in the
+                 * message, which must hold what they point at. */
+                if (pkt_dnsname_wire_len(msg, end, at, &name_len) < 0)
+                        return -EBADMSG;
                 int r = pkt_dnsname_check(msg, len, at, &name_len);
                 if (r < 0)
                         return r;
-                if (name_len > end - at)
-                        return -EBADMSG;
                 at += name_len;
         }
         return end - at == post ? 0 : -EBADMSG;

@@ -437,6 +437,7 @@ test_dns_record_data_that_does_not_fit_its_type_is_malformed(void **state)
                 { "000f", "0002" "c00c", false },                /* MX, name compressed */
                 { "000f", "0002" "026d78", true },               /* name runs past the data */
                 { "000f", "00", true },                          /* no preference */
+                { "000f", "0002", true },                        /* no name: the next record's is not it */
                 { "0010", "03616263" "00", false },              /* TXT: "abc", "" */
                 { "0010", "05616263", true },                    /* string past the data */
                 { "0029", "000a0002abcd", false },               /* OPT-shaped data: one option */
