@@ -39,7 +39,6 @@
 #define TH_RST 0x04
 #define TH_ACK 0x10
 
-#define OPT_EOL 0
 #define OPT_NOP 1
 
 /* clang-format off */
