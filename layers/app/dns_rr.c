@@ -37,10 +37,20 @@
 #define T_AAAA 28
 #define T_SRV 33
 #define T_DNAME 39
+#define T_DS 43
+#define T_RRSIG 46
+#define T_NSEC 47
+#define T_DNSKEY 48
+#define T_NSEC3PARAM 51
+#define T_TLSA 52
+#define T_SVCB 64
+#define T_HTTPS 65
+#define T_SPF 99
 
 #define RR_FIXED_LEN 10 /* type, class, ttl, rdlength */
 #define QUERY_FIXED_LEN 4
 #define EDNS_UDPSIZE_DEFAULT 4096 /* what scapy and most resolvers offer */
+#define MDNS_PORT 5353               /* RFC 6762 */
 
 /* clang-format off */
 const struct pkt_name dns_type_names[] = {
@@ -101,6 +111,52 @@ static const struct pkt_field opt_fields[] = {
         { .name = "do", .off = 32, .bits = 1, .type = PKT_FT_UINT },
         { .name = "opts", .off = 64, .type = PKT_FT_BYTES },
 };
+/* DNSSEC (RFC 4034 2-5, RFC 5155 4) and DANE (RFC 6698 2.1), in tshark's names (pypacker has none). */
+static const struct pkt_name dnssec_alg_names[] = {
+        { 5, "RSASHA1" }, { 7, "RSASHA1-NSEC3-SHA1" }, { 8, "RSASHA256" }, { 10, "RSASHA512" },
+        { 13, "ECDSAP256SHA256" }, { 14, "ECDSAP384SHA384" }, { 15, "ED25519" }, { 16, "ED448" }, { 0, NULL },
+};
+static const struct pkt_name ds_digest_names[] = {
+        { 1, "SHA-1" }, { 2, "SHA-256" }, { 4, "SHA-384" }, { 0, NULL },
+};
+static const struct pkt_field ds_fields[] = {
+        PKT_U("key_id", 0, 16),
+        { .name = "algorithm",   .off = 16, .bits = 8, .type = PKT_FT_ENUM, .names = dnssec_alg_names },
+        { .name = "digest_type", .off = 24, .bits = 8, .type = PKT_FT_ENUM, .names = ds_digest_names },
+        { .name = "digest",      .off = 32, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field dnskey_fields[] = {
+        { .name = "flags",      .off = 0,  .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        PKT_U("protocol", 16, 8),
+        { .name = "algorithm",  .off = 24, .bits = 8, .type = PKT_FT_ENUM, .names = dnssec_alg_names },
+        { .name = "public_key", .off = 32, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field rrsig_fields[] = {
+        { .name = "type_covered", .off = 0, .bits = 16, .type = PKT_FT_ENUM, .names = dns_type_names },
+        { .name = "algorithm",    .off = 16, .bits = 8, .type = PKT_FT_ENUM, .names = dnssec_alg_names },
+        PKT_U("labels", 24, 8),     PKT_U("original_ttl", 32, 32), PKT_U("expiration", 64, 32),
+        PKT_U("inception", 96, 32), PKT_U("key_tag", 128, 16),
+        { .name = "signers_name", .off = 144, .type = PKT_FT_DNSNAME },
+        { .name = "signature",    .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field nsec_fields[] = {
+        { .name = "next_domain_name", .off = 0, .type = PKT_FT_DNSNAME },
+        { .name = "type_bitmaps",     .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field nsec3param_fields[] = {
+        PKT_U("algo", 0, 8), PKT_U("flags", 8, 8), PKT_U("iterations", 16, 16), PKT_U("salt_length", 32, 8),
+        { .name = "salt_value", .off = 40, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field tlsa_fields[] = {
+        PKT_U("certificate_usage", 0, 8), PKT_U("selector", 8, 8), PKT_U("matching_type", 16, 8),
+        { .name = "certificate_association_data", .off = 24, .type = PKT_FT_BYTES },
+};
+/* RFC 9460 2.2: SvcPriority, TargetName, then the SvcParams, kept as bytes. */
+static const struct pkt_field svcb_fields[] = {
+        PKT_U("svcpriority", 0, 16),
+        { .name = "targetname", .off = 16, .type = PKT_FT_DNSNAME },
+        { .name = "svcparams",  .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES },
+};
 static const struct pkt_field raw_fields[] = {
         { .name = "rdata", .off = 0, .type = PKT_FT_BYTES },
 };
@@ -117,7 +173,10 @@ static const struct rr_kind rr_kinds[] = {
         KIND(T_A, a_fields),         KIND(T_AAAA, aaaa_fields),   KIND(T_NS, ns_fields),
         KIND(T_CNAME, name_fields),  KIND(T_PTR, name_fields),    KIND(T_DNAME, name_fields),
         KIND(T_MX, mx_fields),       KIND(T_SOA, soa_fields),     KIND(T_TXT, txt_fields),
-        KIND(T_SRV, srv_fields),     KIND(DNS_TYPE_OPT, opt_fields),
+        KIND(T_SRV, srv_fields),     KIND(DNS_TYPE_OPT, opt_fields), KIND(T_SPF, txt_fields),
+        KIND(T_DS, ds_fields),       KIND(T_DNSKEY, dnskey_fields), KIND(T_RRSIG, rrsig_fields),
+        KIND(T_NSEC, nsec_fields),   KIND(T_NSEC3PARAM, nsec3param_fields), KIND(T_TLSA, tlsa_fields),
+        KIND(T_SVCB, svcb_fields),   KIND(T_HTTPS, svcb_fields),
 };
 static const struct rr_kind raw_kind = KIND(0, raw_fields);
 
@@ -180,68 +239,87 @@ dns_rr_kind(uint16_t type, uint32_t name_len, struct pkt_elem *e)
 
 /* ---- checking ---- */
 
-/* Where names sit in the data of the types whose names may be compressed (RFC 1035 3.3; scapy
- * compresses these): fixed bytes before, names, bytes after. */
-static bool
-rdata_layout(uint16_t type, unsigned *ret_pre, unsigned *ret_names, unsigned *ret_post)
+/*
+ * What the data of a record holds, by type: @pre fixed bytes, @names domain names, then exactly @post
+ * bytes, or at least @post with @rest (a key, a digest, a signature). RFC 1035 3.3-3.4, RFC 3596 2.2,
+ * RFC 2782, RFC 6672 2.1, RFC 4034 2-5, RFC 5155 4.2, RFC 6698 2.1, RFC 9460 2.2. @compressed: where
+ * dns_compress() compresses the names: ALWAYS those a server may compress (RFC 3597 4: the RFC 1035
+ * types; scapy compresses SRV's target too), IN_MDNS also DNAME's and NSEC's, which Multicast DNS
+ * compresses (RFC 6762 18.14) and unicast DNS must not (RFC 6672 2.5, RFC 4034 4.1.1).
+ */
+enum { NEVER, ALWAYS, IN_MDNS };
+
+struct rdata_layout {
+        uint16_t type;
+        uint8_t pre, names, post;
+        bool rest;
+        uint8_t compressed;
+};
+
+static const struct rdata_layout rdata_layouts[] = {
+        { T_A, 4, 0, 0, false, NEVER },      { T_AAAA, 16, 0, 0, false, NEVER },
+        { T_NS, 0, 1, 0, false, ALWAYS },    { T_CNAME, 0, 1, 0, false, ALWAYS },
+        { T_PTR, 0, 1, 0, false, ALWAYS },   { T_MX, 2, 1, 0, false, ALWAYS },
+        { T_SRV, 6, 1, 0, false, ALWAYS },   { T_SOA, 0, 2, 20, false, ALWAYS },
+        { T_DNAME, 0, 1, 0, false, IN_MDNS }, { T_DS, 4, 0, 0, true, NEVER },
+        { T_DNSKEY, 4, 0, 0, true, NEVER },  { T_RRSIG, 18, 1, 0, true, NEVER },
+        { T_NSEC, 0, 1, 0, true, IN_MDNS },  { T_NSEC3PARAM, 5, 0, 0, true, NEVER },
+        { T_TLSA, 3, 0, 0, true, NEVER },    { T_SVCB, 2, 1, 0, true, NEVER },
+        { T_HTTPS, 2, 1, 0, true, NEVER },
+};
+
+static const struct rdata_layout *
+layout_of(uint16_t type)
 {
-        *ret_pre = *ret_post = 0;
-        *ret_names = 1;
-        switch (type) {
-        case T_NS:
-        case T_CNAME:
-        case T_PTR:
-                return true;
-        case T_MX:
-                *ret_pre = 2;
-                return true;
-        case T_SRV:
-                *ret_pre = 6;
-                return true;
-        case T_SOA:
-                *ret_names = 2;
-                *ret_post = 20;
-                return true;
-        default:
-                return false; /* DNAME (RFC 6672 2.5) and the rest are never compressed */
-        }
+        for (unsigned i = 0; i < ARRAY_SIZE(rdata_layouts); i++)
+                if (rdata_layouts[i].type == type)
+                        return &rdata_layouts[i];
+        return NULL;
+}
+
+/* The layout of @type when its names are compressed (in Multicast DNS when @mdns), else NULL. */
+static const struct rdata_layout *
+compressed_layout(uint16_t type, bool mdns)
+{
+        const struct rdata_layout *l = layout_of(type);
+
+        if (!l || l->compressed == NEVER || (l->compressed == IN_MDNS && !mdns))
+                return NULL;
+        return l;
+}
+
+/* Do the 16-bit type (or key), 16-bit length, value elements from @at end exactly at @end? */
+static bool
+tlv16_end(const uint8_t *msg, uint32_t at, uint32_t end)
+{
+        while (at <= end && end - at >= 4)
+                at += 4u + be16(msg + at + 2);
+        return at == end;
 }
 
 /* Does the data of a record of @type, @dlen bytes at @pos of the message @msg (@len captured bytes,
- * which hold it), hold what the type says: an address of its size (RFC 1035 3.4.1, RFC 3596 2.2),
- * character-strings that end with it (RFC 1035 3.3.14), options that do (RFC 6891 6.1.2), names that
- * can be followed, with the fixed bytes around them (RFC 1035 3.3, RFC 2782, RFC 6672)? A type of no
- * known layout always does. Returns 0, -ENODATA (a name points past @len) or -EBADMSG. */
+ * which hold it), hold what the type says (rdata_layouts; character-strings that end with it, RFC 1035
+ * 3.3.14; options or SvcParams that do, RFC 6891 6.1.2, RFC 9460 2.2)? A type of no known layout always does. Returns 0, -ENODATA
+ * (a name points past @len) or -EBADMSG. */
 static int
 rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint32_t dlen)
 {
         uint32_t end = pos + dlen, at = pos, name_len;
-        unsigned pre, names, post;
 
-        switch (type) {
-        case T_A:
-                return dlen == 4 ? 0 : -EBADMSG;
-        case T_AAAA:
-                return dlen == 16 ? 0 : -EBADMSG;
-        case T_TXT:
+        if (type == T_TXT || type == T_SPF) {
                 while (at < end)
                         at += 1u + msg[at];
                 return at == end ? 0 : -EBADMSG;
-        case DNS_TYPE_OPT:
-                while (at <= end && end - at >= 4)
-                        at += 4u + be16(msg + at + 2);
-                return at == end ? 0 : -EBADMSG;
-        case T_DNAME:
-                pre = post = 0, names = 1;
-                break;
-        default:
-                if (!rdata_layout(type, &pre, &names, &post))
-                        return 0;
         }
-        if (dlen < pre)
+        if (type == DNS_TYPE_OPT)
+                return tlv16_end(msg, at, end) ? 0 : -EBADMSG;
+        const struct rdata_layout *l = layout_of(type);
+        if (!l)
+                return 0;
+        if (dlen < l->pre)
                 return -EBADMSG;
-        at += pre;
-        for (unsigned k = 0; k < names; k++) {
+        at += l->pre;
+        for (unsigned k = 0; k < l->names; k++) {
                 /* The name's own bytes end within the data; its pointers may lead anywhere in the
                  * message, which must hold what they point at. */
                 if (pkt_dnsname_wire_len(msg, end, at, &name_len) < 0)
@@ -251,7 +329,10 @@ rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint3
                         return r;
                 at += name_len;
         }
-        return end - at == post ? 0 : -EBADMSG;
+        /* SvcParams are key, length, value (RFC 9460 2.2), as EDNS options are. */
+        if ((type == T_SVCB || type == T_HTTPS) && !tlv16_end(msg, at, end))
+                return -EBADMSG;
+        return end - at == l->post || (l->rest && end - at > l->post) ? 0 : -EBADMSG;
 }
 
 int
@@ -448,6 +529,7 @@ struct suffix {
 };
 
 struct comp {
+        bool mdns; /* Multicast DNS (RFC 6762 18.14 compresses more) */
         uint8_t *out;
         uint32_t len, cap;
         struct suffix tab[SUFFIX_MAX];
@@ -517,33 +599,33 @@ put_rdata_raw(struct comp *c, const uint8_t *msg, uint32_t pos, uint32_t dlen, u
 static int
 put_rdata_compressed(struct comp *c, const uint8_t *msg, uint16_t type, uint32_t pos, uint32_t dlen)
 {
-        uint32_t at, end = pos + dlen, start, nl;
-        unsigned pre, names, post;
+        const struct rdata_layout *l = compressed_layout(type, c->mdns);
+        uint32_t at, end = pos + dlen, start, nl = 0;
         int r;
 
         if ((r = put(c, "\0\0", 2)) < 0)
                 return r;
         start = c->len;
-        if (!rdata_layout(type, &pre, &names, &post) || pre > dlen)
+        if (!l || l->pre > dlen)
                 return put_rdata_raw(c, msg, pos, dlen, start);
-        at = pos + pre;
-        for (unsigned i = 0; i < names; i++) {
+        at = pos + l->pre;
+        for (unsigned i = 0; i < l->names; i++) {
                 if (plain_name(msg, end, at, &nl) < 0)
                         return put_rdata_raw(c, msg, pos, dlen, start);
                 at += nl;
         }
-        if (end - at != post)
+        if (end - at != l->post && !(l->rest && end - at > l->post))
                 return put_rdata_raw(c, msg, pos, dlen, start);
-        if ((r = put(c, msg + pos, pre)) < 0)
+        if ((r = put(c, msg + pos, l->pre)) < 0)
                 return r;
-        at = pos + pre;
-        for (unsigned i = 0; i < names; i++) {
+        at = pos + l->pre;
+        for (unsigned i = 0; i < l->names; i++) {
                 (void)plain_name(msg, end, at, &nl);
                 if ((r = put_name(c, msg + at, nl)) < 0)
                         return r;
                 at += nl;
         }
-        if ((r = put(c, msg + at, post)) < 0)
+        if ((r = put(c, msg + at, end - at)) < 0)
                 return r;
         put16(c->out + start - 2, c->len - start);
         return 0;
@@ -598,6 +680,8 @@ dns_compress(struct pkt *p, unsigned idx, uint32_t start)
                 return -ENOMEM;
         c->out = out;
         c->cap = len; /* compression never grows a message without pointers */
+        c->mdns = idx > 0 && p->layers[idx - 1].proto == PKT_PROTO_UDP &&
+                  (pkt_udp_sport(p, idx - 1) == MDNS_PORT || pkt_udp_dport(p, idx - 1) == MDNS_PORT);
         if ((r = put(c, msg, DNS_HDR_LEN)) < 0)
                 return r;
         for (unsigned s = DNS_QD; s < DNS_SECTIONS; s++)

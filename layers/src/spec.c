@@ -67,6 +67,14 @@ copy_trim(char *dst, size_t size, const char *src, size_t n)
         dst[n] = 0;
 }
 
+static size_t
+skip_blanks(const char *s, size_t i)
+{
+        while (s[i] == ' ' || s[i] == '\t')
+                i++;
+        return i;
+}
+
 int
 pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_arg *args, unsigned max)
 {
@@ -95,11 +103,18 @@ pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_a
                 /* "=" inside a quoted value is not a key separator. */
                 const char *quote = memchr(s, '"', (size_t)len);
                 if (eq && (!quote || eq < quote)) {
-                        if ((size_t)(eq - s) >= sizeof(args[n].key) ||
-                            (size_t)(s + len - eq - 1) >= sizeof(args[n].value))
+                        size_t value_len = (size_t)(s + len - eq - 1);
+                        if ((size_t)(eq - s) >= sizeof(args[n].key))
                                 return -E2BIG;
                         copy_trim(args[n].key, sizeof(args[n].key), s, (size_t)(eq - s));
-                        copy_trim(args[n].value, sizeof(args[n].value), eq + 1, (size_t)(s + len - eq - 1));
+                        /* A list of elements may be longer (a DNS answer section): it keeps its
+                         * opening bracket only, and pkt_build() reads the list from the text. */
+                        const char *v = eq + 1 + skip_blanks(eq + 1, 0);
+                        if (value_len >= sizeof(args[n].value) && *v == '[')
+                                value_len = 1, eq = v - 1;
+                        else if (value_len >= sizeof(args[n].value))
+                                return -E2BIG;
+                        copy_trim(args[n].value, sizeof(args[n].value), eq + 1, value_len);
                 } else {
                         if ((size_t)len >= sizeof(args[n].value))
                                 return -E2BIG;
@@ -142,14 +157,6 @@ struct spec_ctx {
         size_t layer_pos; /* offset in the spec of the current layer's (trimmed) text */
         size_t pos;       /* offset in the spec of what failed: set before fail() */
 };
-
-static size_t
-skip_blanks(const char *s, size_t i)
-{
-        while (s[i] == ' ' || s[i] == '\t')
-                i++;
-        return i;
-}
 
 /* Offset in layer text @text of argument @no (0-based) as pkt_spec_split() counts them: of its
  * value when @is_value and it has one, else of the argument. 0 when it cannot be found. */
@@ -301,8 +308,16 @@ apply_args(struct spec_ctx *c, const char *text, int idx, const struct pkt_spec_
                 if (!a->key[0])
                         return fail(c, -EINVAL, "argument '%s': expected name=value", a->value);
                 if (a->value[0] == '[') {
-                        c->pos = c->layer_pos + arg_offset(text, (unsigned)i, true);
-                        r = add_elems(c, idx, a->key, a->value);
+                        /* From the text: the split kept a long list's bracket only. */
+                        size_t at = arg_offset(text, (unsigned)i, true);
+                        int len = token_len(text + at, ",)");
+                        _cleanup_free_ char *list = len > 0 ? strndup(text + at, (size_t)len) : NULL;
+                        if (!list)
+                                return len > 0 ? -ENOMEM : fail(c, -EINVAL, "field '%s': bad element list", a->key);
+                        while (len > 0 && (list[len - 1] == ' ' || list[len - 1] == '\t'))
+                                list[--len] = 0;
+                        c->pos = c->layer_pos + at;
+                        r = add_elems(c, idx, a->key, list);
                 } else if ((r = pkt_field_set_str(c->p, (unsigned)idx, a->key, a->value)) < 0) {
                         if (r != -ENOENT)
                                 c->pos = c->layer_pos + arg_offset(text, (unsigned)i, true);

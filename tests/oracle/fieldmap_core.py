@@ -69,16 +69,15 @@ DNS_RR_SETS = ("answers", "auths", "addrecords")
 
 def bitmap_types(e):
     """The types in the type bitmaps of an NSEC (RFC 4034 4.1.2) or NSEC3 (RFC 5155 3.2) record, which
-    tshark lists as further dns.resp.type values after the record's own type; we keep the rdata as bytes."""
+    tshark lists as further dns.resp.type values after the record's own type; we keep the bitmaps (NSEC's
+    type_bitmaps, the rest of NSEC3's rdata) as bytes."""
     t = int(e.get("type", 0))
-    hx = e.get("rdata", "")
+    hx = e.get("type_bitmaps" if t == 47 else "rdata", "")
     hx = hx[:next((k for k, c in enumerate(hx) if c not in "0123456789abcdefABCDEF"), len(hx)) // 2 * 2]
     b = bytes.fromhex(hx)
     i = 0
     if t == 47:
-        while i < len(b) and b[i] and b[i] < 0xC0:
-            i += 1 + b[i]
-        i += 2 if i < len(b) and b[i] >= 0xC0 else 1
+        pass  # type_bitmaps starts after the next domain name
     elif t == 50:
         if len(b) < 5:
             return []
@@ -241,6 +240,33 @@ MAP = {
     "dns.resp.len": elems("dns", DNS_RR_SETS, "dlen"),
     "dns.a": elems("dns", DNS_RR_SETS, "address", when=lambda e: int(e.get("type", 0)) == 1),
     "dns.aaaa": elems("dns", DNS_RR_SETS, "address", when=lambda e: int(e.get("type", 0)) == 28),
+    # DNSSEC and DANE record data (RFC 4034, RFC 5155, RFC 6698) and SVCB/HTTPS (RFC 9460), by tshark's names
+    "dns.ds.key_id": elems("dns", DNS_RR_SETS, "key_id"),
+    "dns.ds.algorithm": elems("dns", DNS_RR_SETS, "algorithm", when=lambda e: int(e.get("type", 0)) == 43),
+    "dns.ds.digest_type": elems("dns", DNS_RR_SETS, "digest_type"),
+    "dns.ds.digest": elems("dns", DNS_RR_SETS, "digest"),
+    "dns.dnskey.flags": elems("dns", DNS_RR_SETS, "flags", when=lambda e: int(e.get("type", 0)) == 48),
+    "dns.dnskey.protocol": elems("dns", DNS_RR_SETS, "protocol"),
+    "dns.dnskey.algorithm": elems("dns", DNS_RR_SETS, "algorithm", when=lambda e: int(e.get("type", 0)) == 48),
+    "dns.dnskey.public_key": elems("dns", DNS_RR_SETS, "public_key"),
+    "dns.rrsig.type_covered": elems("dns", DNS_RR_SETS, "type_covered"),
+    "dns.rrsig.algorithm": elems("dns", DNS_RR_SETS, "algorithm", when=lambda e: int(e.get("type", 0)) == 46),
+    "dns.rrsig.labels": elems("dns", DNS_RR_SETS, "labels"),
+    "dns.rrsig.original_ttl": elems("dns", DNS_RR_SETS, "original_ttl"),
+    "dns.rrsig.key_tag": elems("dns", DNS_RR_SETS, "key_tag"),
+    "dns.rrsig.signers_name": elems("dns", DNS_RR_SETS, "signers_name", conv=dns_text),
+    "dns.rrsig.signature": elems("dns", DNS_RR_SETS, "signature"),
+    "dns.nsec.next_domain_name": elems("dns", DNS_RR_SETS, "next_domain_name", conv=dns_text),
+    "dns.nsec3.algo": elems("dns", DNS_RR_SETS, "algo"),
+    "dns.nsec3.iterations": elems("dns", DNS_RR_SETS, "iterations"),
+    "dns.nsec3.salt_length": elems("dns", DNS_RR_SETS, "salt_length"),
+    "dns.nsec3.salt_value": elems("dns", DNS_RR_SETS, "salt_value"),
+    "dns.tlsa.certificate_usage": elems("dns", DNS_RR_SETS, "certificate_usage"),
+    "dns.tlsa.selector": elems("dns", DNS_RR_SETS, "selector"),
+    "dns.tlsa.matching_type": elems("dns", DNS_RR_SETS, "matching_type"),
+    "dns.tlsa.certificate_association_data": elems("dns", DNS_RR_SETS, "certificate_association_data"),
+    "dns.svcb.svcpriority": elems("dns", DNS_RR_SETS, "svcpriority"),
+    "dns.svcb.targetname": elems("dns", DNS_RR_SETS, "targetname", conv=dns_text),
 }
 
 # tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.

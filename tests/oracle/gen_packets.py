@@ -19,7 +19,8 @@ import os
 import random
 import sys
 
-from scapy.all import (ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, DNSRRMX, DNSRROPT, DNSRRSOA, DNSRRSRV, ICMP,
+from scapy.all import (ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, DNSRRDNSKEY, DNSRRDS, DNSRRMX, DNSRRNSEC,
+                       DNSRRNSEC3PARAM, DNSRROPT, DNSRRRSIG, DNSRRSOA, DNSRRSRV, ICMP,
                        IP, LLC, SNAP, STP, TCP, UDP, CookedLinux, Dot11, Dot11Beacon, Dot11Elt, Dot11ProbeReq,
                        Dot1Q, Ether, IPOption_LSRR, IPOption_NOP, IPOption_Router_Alert, IPOption_RR,
                        IPOption_Timestamp, RadioTap, Raw, fuzz, raw, wrpcap, load_contrib)
@@ -81,7 +82,34 @@ def tcp():
                urgptr=R.randrange(65536) if R.random() < .2 else 0, options=tcp_options())
 
 
+def random_bytes(n):
+    return bytes(R.randrange(256) for _ in range(n))
+
+
+def dnssec_rr(name):
+    k = R.randrange(7)
+    if k == 0:
+        return DNSRRDS(rrname=name, keytag=R.randrange(65536), algorithm=R.choice([8, 13]), digesttype=2,
+                       digest=random_bytes(32))
+    if k == 1:
+        return DNSRRDNSKEY(rrname=name, flags=R.choice([256, 257]), protocol=3, algorithm=13,
+                           publickey=random_bytes(64))
+    if k == 2:
+        return DNSRRRSIG(rrname=name, typecovered=R.choice([1, 28, 15]), algorithm=13, labels=2, originalttl=3600,
+                         expiration=R.randrange(2**32), inception=R.randrange(2**32), keytag=R.randrange(65536),
+                         signersname="example.com.", signature=random_bytes(64))
+    if k == 3:
+        return DNSRRNSEC(rrname=name, nextname="z.example.com.", typebitmaps=R.sample([1, 2, 28, 46, 47, 48], 3))
+    if k == 4:
+        return DNSRRNSEC3PARAM(rrname=name, hashalg=1, iterations=R.randrange(20), saltlength=4, salt=random_bytes(4))
+    if k == 5:  # TLSA (RFC 6698)
+        return DNSRR(rrname="_443._tcp." + name, type=52, rdata=bytes([3, 1, 1]) + random_bytes(32))
+    return DNSRR(rrname=name, type=65, rdata=bytes.fromhex("0001" "00" "000100030268 32".replace(" ", "")))  # alpn=h2
+
+
 def dns_rr(name):
+    if R.random() < .15:
+        return dnssec_rr(name)
     t = R.choice(["A", "AAAA", "NS", "CNAME", "MX", "TXT", "PTR", "SOA", "SRV"])
     if t == "A":
         return DNSRR(rrname=name, type="A", ttl=R.randrange(2**31), rdata=ip4())

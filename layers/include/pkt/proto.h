@@ -322,8 +322,9 @@ struct pkt_spec_arg {
 
 /*
  * Splits element text "name(key=value,value,...)" or "name" (as element builders receive it) into the
- * name and up to @max arguments; quoted values keep their quotes. Returns the number of arguments,
- * -EINVAL (syntax) or -E2BIG (more than @max, or a part too long).
+ * name and up to @max arguments; quoted values keep their quotes. A list of elements ("[...]") too long
+ * for @value keeps its opening bracket only (pkt_build() reads such lists from the text). Returns the
+ * number of arguments, -EINVAL (syntax) or -E2BIG (more than @max, or another part too long).
  */
 int pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_arg *args, unsigned max);
 

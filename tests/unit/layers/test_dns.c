@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* DNS (layers/app/dns.c, dns_rr.c): building with compression against scapy, dissecting against tshark,
  * EDNS0, pointer loops, short messages and truncation. */
+#define _GNU_SOURCE /* memmem() */
 #include <errno.h>
 #include <pcap/pcap.h>
 #include <stdio.h>
@@ -445,7 +446,11 @@ test_dns_record_data_that_does_not_fit_its_type_is_malformed(void **state)
                 { "0021", "000100020035" "00", false },          /* SRV */
                 { "0021", "000100020035", true },                /* no target */
                 { "0005", "c0ff", true },                        /* CNAME pointing past the message */
-                { "0063", "0102", false },                       /* type 99: no known layout */
+                { "0041", "0001" "00" "0001000302683200", true }, /* HTTPS: a byte after the params */
+                { "0041", "0001" "00" "00010003026832", false },
+                { "002b", "123408", true },                      /* DS without its digest type */
+                { "002e", "0001" "0d02" "00000e10" "00000001" "00000002" "0003", true }, /* RRSIG, no signer */
+                { "00fe", "0102", false },                       /* type 254: no known layout */
         };
         uint8_t buf[128];
         char hex[400];
@@ -473,6 +478,94 @@ test_dns_record_data_that_does_not_fit_its_type_is_malformed(void **state)
                 assert_int_equal(additional, cases[c].malformed ? 0 : 1);
                 assert_int_equal(!!(pkt_layer(&p, 0)->flags & PKT_LAYER_MALFORMED), cases[c].malformed);
                 pkt_done(&p);
+        }
+}
+
+/* DNSSEC (RFC 4034), NSEC3PARAM (RFC 5155), TLSA (RFC 6698) and SVCB/HTTPS (RFC 9460) records read
+ * through their fields, build from them, and keep the names in their data uncompressed (RFC 4034
+ * 3.1.7, 4.1.1) while owner names are compressed. The answer list is longer than a spec argument
+ * (512 bytes): pkt_build() reads it from the text. */
+static void
+test_dns_dnssec_and_svcb_records_have_fields(void **state)
+{
+        static const char spec[] =
+                "dns(id=1,flags=0x8180,answers=[rr(name=example.com,type=DS,key_id=4660,algorithm=ECDSAP256SHA256,"
+                "digest_type=SHA-256,digest=00112233),rr(name=example.com,type=RRSIG,type_covered=AAAA,algorithm=13,"
+                "labels=2,original_ttl=3600,expiration=1,inception=2,key_tag=3,signers_name=example.com,signature=aabb),"
+                "rr(name=a.example.com,type=NSEC,next_domain_name=b.example.com,type_bitmaps=0006400000080003),"
+                "rr(name=example.com,type=HTTPS,svcpriority=1,targetname=svc.example.com,svcparams=000100030268 32),"
+                "rr(name=_443._tcp.example.com,type=TLSA,certificate_usage=3,selector=1,matching_type=1,"
+                "certificate_association_data=0102)])";
+        static const struct {
+                unsigned rr;
+                const char *field, *value;
+        } want[] = {
+                { 0, "key_id", "4660" },          { 0, "algorithm", "ECDSAP256SHA256" },
+                { 0, "digest", "00112233" },      { 1, "type_covered", "AAAA" },
+                { 1, "signers_name", "example.com" }, { 1, "signature", "aabb" },
+                { 2, "next_domain_name", "b.example.com" }, { 2, "type_bitmaps", "0006400000080003" },
+                { 3, "svcpriority", "1" },        { 3, "targetname", "svc.example.com" },
+                { 4, "selector", "1" },           { 4, "certificate_association_data", "0102" },
+        };
+        const uint8_t *out;
+        char buf[128], spec_nospace[sizeof(spec)];
+        struct pkt b, p;
+
+        (void)state;
+        size_t k = 0;
+        for (const char *c = spec; *c; c++)
+                if (*c != ' ')
+                        spec_nospace[k++] = *c;
+        spec_nospace[k] = 0;
+        pkt_init(&b);
+        size_t n = tu_build(&b, spec_nospace, &out);
+        /* The signer's name and the next domain name are written whole, not as pointers. */
+        static const char signer[] = "\x00\x03\x07" "example" "\x03" "com" "\x00\xaa\xbb"; /* key tag, name, sig */
+        static const char next[] = "\x01" "b" "\x07" "example" "\x03" "com" "\x00";
+        assert_non_null(memmem(out, n, signer, sizeof(signer) - 1));
+        assert_non_null(memmem(out, n, next, sizeof(next) - 1));
+        parse_dns(&p, out, n);
+        unsigned rr = 0;
+        PKT_ELEM_FOREACH(&p, 0, "answers", e)
+        {
+                assert_int_equal(e.flags, 0);
+                for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+                        if (want[i].rr == rr) {
+                                assert_int_equal(pkt_elem_get_str(&p, 0, &e, want[i].field, buf, sizeof(buf)) >= 0, 1);
+                                assert_string_equal(buf, want[i].value);
+                        }
+                rr++;
+        }
+        assert_int_equal(rr, 5);
+        assert_int_equal(pkt_layer(&p, 0)->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
+        pkt_done(&p);
+        pkt_done(&b);
+}
+
+/* Multicast DNS compresses the names in NSEC data too (RFC 6762 18.14), which unicast DNS must not
+ * (RFC 4034 4.1.1): the same record is built with a pointer on port 5353 and without one on port 53
+ * (mDNS NSEC records in the corpus round-trip through JSON byte for byte only so). */
+static void
+test_dns_nsec_next_name_is_compressed_in_mdns_only(void **state)
+{
+        static const char next_whole[] = "\x07" "example" "\x03" "com" "\x00" "\x00\x01\x40";
+        static const char next_ptr[] = "\xc0\x0c" "\x00\x01\x40";
+        char spec[256];
+        const uint8_t *out;
+        struct pkt b;
+
+        (void)state;
+        for (unsigned port = 53; port <= 5353; port += 5300) {
+                snprintf(spec, sizeof(spec), "ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=%u,dport=%u)/"
+                         "dns(flags=0x8400,answers=[rr(name=example.com,type=NSEC,next_domain_name=example.com,"
+                         "type_bitmaps=000140)])", port, port);
+                pkt_init(&b);
+                size_t n = tu_build(&b, spec, &out);
+                bool whole = memmem(out, n, next_whole, sizeof(next_whole) - 1) != NULL;
+                bool ptr = memmem(out, n, next_ptr, sizeof(next_ptr) - 1) != NULL;
+                assert_int_equal(whole, port == 53);
+                assert_int_equal(ptr, port == 5353);
+                pkt_done(&b);
         }
 }
 
@@ -589,6 +682,8 @@ main(void)
                 cmocka_unit_test(test_dns_unreachable_section_flags_layer),
                 cmocka_unit_test(test_dns_pointer_loops_end_in_an_error),
                 cmocka_unit_test(test_dns_record_data_that_does_not_fit_its_type_is_malformed),
+                cmocka_unit_test(test_dns_dnssec_and_svcb_records_have_fields),
+                cmocka_unit_test(test_dns_nsec_next_name_is_compressed_in_mdns_only),
                 cmocka_unit_test(test_dns_every_prefix_parses_and_flags_truncation),
                 cmocka_unit_test(test_dns_over_tcp_has_its_length_prefix),
         };

@@ -167,6 +167,7 @@ test_jumbo_llc_ethertype_carries_llc(void **state)
                 for (unsigned i = 0; i < len; i++)
                         k += snprintf(spec + k, sizeof(spec) - (size_t)k, "ab");
                 snprintf(spec + k, sizeof(spec) - (size_t)k, ")");
+                pkt_init(&b);
                 size_t got = tu_build(&b, spec, &out);
                 assert_int_equal(got, 14 + 3 + len);
                 assert_int_equal(out[12] << 8 | out[13], len == 1497 ? 1500 : 0x8870);
