@@ -135,7 +135,7 @@ ip_update(struct pkt *p, unsigned idx)
         if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) == 0)
                 goto sum;
         if ((r = pkt_auto_set(p, idx, F_HL, l->hdr_len / 4)) < 0 ||
-            (r = pkt_auto_set(p, idx, F_LEN, MIN(l->wire_len, 0xffffu))) < 0)
+            (r = pkt_auto_set(p, idx, F_LEN, l->wire_len)) < 0)
                 return r;
         if (idx + 1u < p->n_layers && pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_IP_PROTO, &key) == 0 &&
             (r = pkt_auto_set(p, idx, F_P, key)) < 0)

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Fuzzes the text spec: the input, cut at its first NUL, is handed to pkt_build(). When it builds,
- * the packet serialises, prints and walks; its bytes, parsed again from the first layer, serialise
- * to the very same bytes. When it does not, the call fails cleanly with a message and an empty
- * packet.
+ * the packet serialises (or says -ERANGE: a computed length too large for its field), prints and
+ * walks; its bytes, parsed again from the first layer, serialise to the very same bytes. When it does
+ * not, the call fails cleanly with a message and an empty packet.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -45,6 +45,12 @@ check_built(struct pkt *p)
         struct pkt again;
 
         int n = pkt_serialize(p, 0, &out);
+        /* A computed length that its field cannot hold (options past a 4-bit header length) is the
+         * one way a built packet fails to serialise; it still prints. */
+        if (n == -ERANGE) {
+                FUZZ_CHECK(pkt_print(p, count_text, &printed) == 0);
+                return;
+        }
         FUZZ_CHECK(n >= 0 && (size_t)n == pkt_len(p));
         FUZZ_CHECK(p->n_layers >= 1);
         FUZZ_CHECK(pkt_print(p, count_text, &printed) == 0);

@@ -322,7 +322,8 @@ test_tcp_option_length_must_fit_its_kind(void **state)
 
 /* Options that need more than the 15 words a data offset can say (48 bytes here) are an error when the
  * offset is computed, not an offset cut to fit (it was written as 15; scapy wraps it); with the
- * offset set explicitly the packet is built as asked. The same for IPv4's header length. */
+ * offset set explicitly the packet is built as asked. The same for IPv4's header length and total
+ * length. */
 static void
 test_header_longer_than_its_length_field_can_say_is_an_error(void **state)
 {
@@ -347,6 +348,14 @@ test_header_longer_than_its_length_field_can_say_is_an_error(void **state)
                                        "sack(1,2,3,4),nop])", err, sizeof(err)), 0);
         assert_int_equal(pkt_serialize(&p, 0, &out), 20 + 20 + 56);
         assert_int_equal(out[20 + 12] >> 4, 15);
+        pkt_done(&p);
+
+        /* An IPv4 datagram of more than 65,535 bytes: no total length says it (it was written 65,535). */
+        static uint8_t big[70000];
+        pkt_init(&p);
+        assert_int_equal(pkt_build(&p, "ip(src=192.0.2.1,dst=192.0.2.2)/tcp", err, sizeof(err)), 0);
+        assert_true(pkt_push_raw(&p, big, sizeof(big)) >= 0);
+        assert_int_equal(pkt_serialize(&p, 0, &out), -ERANGE);
         pkt_done(&p);
 }
 
