@@ -15,7 +15,8 @@ def final_dst(v, layer):
         return v
     for o in layer.get("opts", []):
         body = o.get("body", "")
-        if int(o.get("type", 0)) in (131, 137) and len(body) >= 2 + 8:
+        # nor in one whose pointer (the body's first byte) points into the middle of an address
+        if int(o.get("type", 0)) in (131, 137) and len(body) >= 2 + 8 and int(body[:2], 16) % 4 == 0:
             last = bytes.fromhex(body[-8:])
             return ".".join(str(b) for b in last)
     return v

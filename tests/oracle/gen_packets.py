@@ -328,6 +328,15 @@ FUZZ = [
     lambda: eth() / IPv6(src=ip6(), dst=ip6()) / fuzz(TCP(sport=high_port(), dport=high_port())),
     lambda: eth() / fuzz(ARP(psrc=ip4(), pdst=ip4())),
     lambda: eth() / fuzz(Dot1Q()) / IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=high_port()),
+    lambda: (eth() / IPv6(src=ip6(), dst=ip6()) /
+             R.choice([lambda: fuzz(IPv6ExtHdrHopByHop(options=[RouterAlert()])),
+                       lambda: fuzz(IPv6ExtHdrDestOpt(options=[PadN(optdata=b"\0\0")])),
+                       lambda: fuzz(IPv6ExtHdrRouting(addresses=[ip6()])), lambda: fuzz(IPv6ExtHdrFragment())])() /
+             UDP(sport=high_port(), dport=high_port())),
+    lambda: eth() / IPv6(src=ip6(), dst=ip6()) / ICMPv6ND_RA() / fuzz(ICMPv6NDOptPrefixInfo()) / fuzz(ICMPv6NDOptMTU()),
+    lambda: (eth() / IP(src=ip4(), dst=ip4(), options=[R.choice([lambda: fuzz(IPOption_RR()),
+                                                                  lambda: fuzz(IPOption_Timestamp())])()]) /
+             UDP(sport=high_port(), dport=high_port())),
 ]
 
 
