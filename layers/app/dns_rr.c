@@ -299,8 +299,8 @@ tlv16_end(const uint8_t *msg, uint32_t at, uint32_t end)
 
 /* Does the data of a record of @type, @dlen bytes at @pos of the message @msg (@len captured bytes,
  * which hold it), hold what the type says (rdata_layouts; character-strings that end with it, RFC 1035
- * 3.3.14; options or SvcParams that do, RFC 6891 6.1.2, RFC 9460 2.2)? A type of no known layout always does. Returns 0, -ENODATA
- * (a name points past @len) or -EBADMSG. */
+ * 3.3.14; options or SvcParams that do, RFC 6891 6.1.2, RFC 9460 2.2)? A type of no known layout
+ * always does. Returns 0, -ENODATA (a name points past @len) or -EBADMSG. */
 static int
 rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint32_t dlen)
 {

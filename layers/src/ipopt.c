@@ -54,9 +54,10 @@ pkt_ipopt_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pk
                 return 1;
         }
         if (kind != OPT_NOP) {
-                if (pos + 1 >= end) /* no length byte: cut by the capture, or the header ends */
-                        return damaged(e, end - pos, pos + 1 < hdr_end ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED,
-                                       end);
+                /* No length byte: cut by the capture, or the header ends. */
+                if (pos + 1 >= end)
+                        return damaged(e, end - pos,
+                                       pos + 1 < hdr_end ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED, end);
                 uint32_t olen = v->b[pos + 1];
                 const struct pkt_ipopt_kind *k = kind_of(kinds, kind);
                 if (olen < 2 || olen > hdr_end - pos)

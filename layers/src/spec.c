@@ -312,8 +312,10 @@ apply_args(struct spec_ctx *c, const char *text, int idx, const struct pkt_spec_
                         size_t at = arg_offset(text, (unsigned)i, true);
                         int len = token_len(text + at, ",)");
                         _cleanup_free_ char *list = len > 0 ? strndup(text + at, (size_t)len) : NULL;
+                        if (!list && len > 0)
+                                return -ENOMEM;
                         if (!list)
-                                return len > 0 ? -ENOMEM : fail(c, -EINVAL, "field '%s': bad element list", a->key);
+                                return fail(c, -EINVAL, "field '%s': bad element list", a->key);
                         while (len > 0 && (list[len - 1] == ' ' || list[len - 1] == '\t'))
                                 list[--len] = 0;
                         c->pos = c->layer_pos + at;
