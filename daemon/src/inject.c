@@ -309,9 +309,8 @@ build_one(struct pktd_inject_req *r, enum pktd_link_kind link, struct json_objec
         }
         len = pkt_serialize(&p, 0, &bytes);
         if (len < 0)
-                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, path,
-                                      len == -ERANGE ? "a computed length does not fit its field (header or "
-                                                       "packet too long); set the field to write it anyway"
+                return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, path, "%s",
+                                      len == -ERANGE ? pkt_serialize_strerror(len)
                                                      : "the packet could not be serialised");
         if (len == 0)
                 return pktp_error_set(err, PKTP_ERR_INVALID_PARAMETER, path, "the packet is empty");

@@ -87,9 +87,7 @@ pktd_packet_build(struct pktd *d, struct pktd_conn *c, const struct pktp_call *c
         len = pkt_serialize(&p, no_auto && json_object_get_boolean(no_auto) ? PKT_SER_NO_AUTO : 0,
                             &bytes);
         if (len == -ERANGE)
-                return pktp_error_set(err, PKTP_ERR_BAD_PACKET, NULL,
-                                      "a computed length does not fit its field (header or packet too "
-                                      "long); set the field to write it anyway");
+                return pktp_error_set(err, PKTP_ERR_BAD_PACKET, NULL, "%s", pkt_serialize_strerror(len));
         if (len < 0)
                 return pktp_error_set(err, PKTP_ERR_INTERNAL, NULL,
                                       "the packet could not be serialised");

@@ -162,23 +162,53 @@ static const struct pkt_field raw_fields[] = {
 };
 /* clang-format on */
 
+/*
+ * One record type: the fields of its data, and what the data holds, for checking it and compressing the
+ * names in it. WALKED: the data is a list walked by its own rule (TXT's character-strings, RFC 1035
+ * 3.3.14; EDNS options, RFC 6891 6.1.2). Otherwise @pre fixed bytes, @names domain names, then exactly
+ * @post bytes, or at least @post with AT_LEAST (a key, a digest, a signature): RFC 1035 3.3-3.4, RFC 3596
+ * 2.2, RFC 2782, RFC 6672 2.1, RFC 4034 2-5, RFC 5155 4.2, RFC 6698 2.1, RFC 9460 2.2. @compressed: where
+ * dns_compress() compresses the names: ALWAYS those a server may compress (RFC 3597 4: the RFC 1035
+ * types; scapy compresses SRV's target too), IN_MDNS also DNAME's and NSEC's, which Multicast DNS
+ * compresses (RFC 6762 18.14) and unicast DNS must not (RFC 6672 2.5, RFC 4034 4.1.1).
+ */
+enum { NEVER, ALWAYS, IN_MDNS };
+enum { EXACTLY, AT_LEAST, WALKED, UNKNOWN };
+
 struct rr_kind {
         uint16_t type;
         uint8_t n_fields;
         const struct pkt_field *fields;
+        uint8_t pre, names, post;
+        uint8_t tail;       /* EXACTLY, AT_LEAST, WALKED, or UNKNOWN (raw data, never checked) */
+        uint8_t compressed; /* NEVER, ALWAYS, IN_MDNS */
 };
 
-#define KIND(t, f) { (t), ARRAY_SIZE(f), (f) }
+#define KIND(t, f, pre, names, post, tail, comp)                                                         \
+        { (t), ARRAY_SIZE(f), (f), (pre), (names), (post), (tail), (comp) }
 static const struct rr_kind rr_kinds[] = {
-        KIND(T_A, a_fields),         KIND(T_AAAA, aaaa_fields),   KIND(T_NS, ns_fields),
-        KIND(T_CNAME, name_fields),  KIND(T_PTR, name_fields),    KIND(T_DNAME, name_fields),
-        KIND(T_MX, mx_fields),       KIND(T_SOA, soa_fields),     KIND(T_TXT, txt_fields),
-        KIND(T_SRV, srv_fields),     KIND(DNS_TYPE_OPT, opt_fields), KIND(T_SPF, txt_fields),
-        KIND(T_DS, ds_fields),       KIND(T_DNSKEY, dnskey_fields), KIND(T_RRSIG, rrsig_fields),
-        KIND(T_NSEC, nsec_fields),   KIND(T_NSEC3PARAM, nsec3param_fields), KIND(T_TLSA, tlsa_fields),
-        KIND(T_SVCB, svcb_fields),   KIND(T_HTTPS, svcb_fields),
+        KIND(T_A, a_fields, 4, 0, 0, EXACTLY, NEVER),
+        KIND(T_AAAA, aaaa_fields, 16, 0, 0, EXACTLY, NEVER),
+        KIND(T_NS, ns_fields, 0, 1, 0, EXACTLY, ALWAYS),
+        KIND(T_CNAME, name_fields, 0, 1, 0, EXACTLY, ALWAYS),
+        KIND(T_PTR, name_fields, 0, 1, 0, EXACTLY, ALWAYS),
+        KIND(T_DNAME, name_fields, 0, 1, 0, EXACTLY, IN_MDNS),
+        KIND(T_MX, mx_fields, 2, 1, 0, EXACTLY, ALWAYS),
+        KIND(T_SOA, soa_fields, 0, 2, 20, EXACTLY, ALWAYS),
+        KIND(T_SRV, srv_fields, 6, 1, 0, EXACTLY, ALWAYS),
+        KIND(T_TXT, txt_fields, 0, 0, 0, WALKED, NEVER),
+        KIND(T_SPF, txt_fields, 0, 0, 0, WALKED, NEVER),
+        KIND(DNS_TYPE_OPT, opt_fields, 0, 0, 0, WALKED, NEVER),
+        KIND(T_DS, ds_fields, 4, 0, 0, AT_LEAST, NEVER),
+        KIND(T_DNSKEY, dnskey_fields, 4, 0, 0, AT_LEAST, NEVER),
+        KIND(T_RRSIG, rrsig_fields, 18, 1, 0, AT_LEAST, NEVER),
+        KIND(T_NSEC, nsec_fields, 0, 1, 0, AT_LEAST, IN_MDNS),
+        KIND(T_NSEC3PARAM, nsec3param_fields, 5, 0, 0, AT_LEAST, NEVER),
+        KIND(T_TLSA, tlsa_fields, 3, 0, 0, AT_LEAST, NEVER),
+        KIND(T_SVCB, svcb_fields, 2, 1, 0, AT_LEAST, NEVER),
+        KIND(T_HTTPS, svcb_fields, 2, 1, 0, AT_LEAST, NEVER),
 };
-static const struct rr_kind raw_kind = KIND(0, raw_fields);
+static const struct rr_kind raw_kind = KIND(0, raw_fields, 0, 0, 0, UNKNOWN, NEVER);
 
 static const struct rr_kind *
 kind_of(uint16_t type)
@@ -239,53 +269,23 @@ dns_rr_kind(uint16_t type, uint32_t name_len, struct pkt_elem *e)
 
 /* ---- checking ---- */
 
-/*
- * What the data of a record holds, by type: @pre fixed bytes, @names domain names, then exactly @post
- * bytes, or at least @post with @rest (a key, a digest, a signature). RFC 1035 3.3-3.4, RFC 3596 2.2,
- * RFC 2782, RFC 6672 2.1, RFC 4034 2-5, RFC 5155 4.2, RFC 6698 2.1, RFC 9460 2.2. @compressed: where
- * dns_compress() compresses the names: ALWAYS those a server may compress (RFC 3597 4: the RFC 1035
- * types; scapy compresses SRV's target too), IN_MDNS also DNAME's and NSEC's, which Multicast DNS
- * compresses (RFC 6762 18.14) and unicast DNS must not (RFC 6672 2.5, RFC 4034 4.1.1).
- */
-enum { NEVER, ALWAYS, IN_MDNS };
-
-struct rdata_layout {
-        uint16_t type;
-        uint8_t pre, names, post;
-        bool rest;
-        uint8_t compressed;
-};
-
-static const struct rdata_layout rdata_layouts[] = {
-        { T_A, 4, 0, 0, false, NEVER },      { T_AAAA, 16, 0, 0, false, NEVER },
-        { T_NS, 0, 1, 0, false, ALWAYS },    { T_CNAME, 0, 1, 0, false, ALWAYS },
-        { T_PTR, 0, 1, 0, false, ALWAYS },   { T_MX, 2, 1, 0, false, ALWAYS },
-        { T_SRV, 6, 1, 0, false, ALWAYS },   { T_SOA, 0, 2, 20, false, ALWAYS },
-        { T_DNAME, 0, 1, 0, false, IN_MDNS }, { T_DS, 4, 0, 0, true, NEVER },
-        { T_DNSKEY, 4, 0, 0, true, NEVER },  { T_RRSIG, 18, 1, 0, true, NEVER },
-        { T_NSEC, 0, 1, 0, true, IN_MDNS },  { T_NSEC3PARAM, 5, 0, 0, true, NEVER },
-        { T_TLSA, 3, 0, 0, true, NEVER },    { T_SVCB, 2, 1, 0, true, NEVER },
-        { T_HTTPS, 2, 1, 0, true, NEVER },
-};
-
-static const struct rdata_layout *
-layout_of(uint16_t type)
+/* Are @n bytes after the names what kind @k has there? */
+static bool
+tail_fits(const struct rr_kind *k, uint32_t n)
 {
-        for (unsigned i = 0; i < ARRAY_SIZE(rdata_layouts); i++)
-                if (rdata_layouts[i].type == type)
-                        return &rdata_layouts[i];
-        return NULL;
+        return n == k->post || (k->tail == AT_LEAST && n > k->post);
 }
 
-/* The layout of @type when its names are compressed (in Multicast DNS when @mdns), else NULL. */
-static const struct rdata_layout *
-compressed_layout(uint16_t type, bool mdns)
+/* The kind of @type when the names in its data are compressed (in Multicast DNS when @mdns), else
+ * NULL. */
+static const struct rr_kind *
+compressed_kind(uint16_t type, bool mdns)
 {
-        const struct rdata_layout *l = layout_of(type);
+        const struct rr_kind *k = kind_of(type);
 
-        if (!l || l->compressed == NEVER || (l->compressed == IN_MDNS && !mdns))
+        if (k->compressed == NEVER || (k->compressed == IN_MDNS && !mdns))
                 return NULL;
-        return l;
+        return k;
 }
 
 /* Do the 16-bit type (or key), 16-bit length, value elements from @at end exactly at @end? */
@@ -298,24 +298,23 @@ tlv16_end(const uint8_t *msg, uint32_t at, uint32_t end)
 }
 
 /* Does the data of a record of @type, @dlen bytes at @pos of the message @msg (@len captured bytes,
- * which hold it), hold what the type says (rdata_layouts; character-strings that end with it, RFC 1035
- * 3.3.14; options or SvcParams that do, RFC 6891 6.1.2, RFC 9460 2.2)? A type of no known layout
- * always does. Returns 0, -ENODATA (a name points past @len) or -EBADMSG. */
+ * which hold it), hold what the type says (rr_kinds; SvcParams framed as RFC 9460 2.2 says)? A type of
+ * no known layout always does. Returns 0, -ENODATA (a name points past @len) or -EBADMSG. */
 static int
 rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint32_t dlen)
 {
+        const struct rr_kind *l = kind_of(type);
         uint32_t end = pos + dlen, at = pos, name_len;
 
-        if (type == T_TXT || type == T_SPF) {
+        if (l->tail == UNKNOWN)
+                return 0;
+        if (l->tail == WALKED && type == DNS_TYPE_OPT)
+                return tlv16_end(msg, at, end) ? 0 : -EBADMSG;
+        if (l->tail == WALKED) { /* character-strings */
                 while (at < end)
                         at += 1u + msg[at];
                 return at == end ? 0 : -EBADMSG;
         }
-        if (type == DNS_TYPE_OPT)
-                return tlv16_end(msg, at, end) ? 0 : -EBADMSG;
-        const struct rdata_layout *l = layout_of(type);
-        if (!l)
-                return 0;
         if (dlen < l->pre)
                 return -EBADMSG;
         at += l->pre;
@@ -332,7 +331,7 @@ rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint3
         /* SvcParams are key, length, value (RFC 9460 2.2), as EDNS options are. */
         if ((type == T_SVCB || type == T_HTTPS) && !tlv16_end(msg, at, end))
                 return -EBADMSG;
-        return end - at == l->post || (l->rest && end - at > l->post) ? 0 : -EBADMSG;
+        return tail_fits(l, end - at) ? 0 : -EBADMSG;
 }
 
 int
@@ -599,7 +598,7 @@ put_rdata_raw(struct comp *c, const uint8_t *msg, uint32_t pos, uint32_t dlen, u
 static int
 put_rdata_compressed(struct comp *c, const uint8_t *msg, uint16_t type, uint32_t pos, uint32_t dlen)
 {
-        const struct rdata_layout *l = compressed_layout(type, c->mdns);
+        const struct rr_kind *l = compressed_kind(type, c->mdns);
         uint32_t at, end = pos + dlen, start, nl = 0;
         int r;
 
@@ -614,7 +613,7 @@ put_rdata_compressed(struct comp *c, const uint8_t *msg, uint16_t type, uint32_t
                         return put_rdata_raw(c, msg, pos, dlen, start);
                 at += nl;
         }
-        if (end - at != l->post && !(l->rest && end - at > l->post))
+        if (!tail_fits(l, end - at))
                 return put_rdata_raw(c, msg, pos, dlen, start);
         if ((r = put(c, msg + pos, l->pre)) < 0)
                 return r;

@@ -59,9 +59,10 @@ dot1q_update(struct pkt *p, unsigned idx)
 
         if (!up)
                 return 0;
-        if (up->proto == PKT_PROTO_LLC)
-                return pkt_auto_set(p, idx, F_TYPE,
-                                    llc_carrier_type(pkt_load_be16(pkt_layer_bytes_mut(p, idx) + 2), up->wire_len));
+        if (up->proto == PKT_PROTO_LLC) {
+                uint16_t type_now = pkt_load_be16(pkt_layer_bytes_mut(p, idx) + 2);
+                return pkt_auto_set(p, idx, F_TYPE, llc_carrier_type(type_now, up->wire_len));
+        }
         if (pkt_carrier_key(up->proto, PKT_KEY_ETHERTYPE, &type) == 0)
                 return pkt_auto_set(p, idx, F_TYPE, type);
         return 0;

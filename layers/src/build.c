@@ -336,6 +336,20 @@ pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
         return (int)p->len;
 }
 
+const char *
+pkt_serialize_strerror(int err)
+{
+        switch (err) {
+        case -ERANGE:
+                return "a computed length does not fit its field (header or packet too long); set the field "
+                       "to write it anyway";
+        case -EROFS:
+                return "the packet's bytes are read-only (parse it writable to change it)";
+        default:
+                return strerror(-err);
+        }
+}
+
 /* ---- checksums ---- */
 
 uint32_t

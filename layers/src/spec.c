@@ -110,11 +110,11 @@ pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_a
                         /* A list of elements may be longer (a DNS answer section): it keeps its
                          * opening bracket only, and pkt_build() reads the list from the text. */
                         const char *v = eq + 1 + skip_blanks(eq + 1, 0);
-                        if (value_len >= sizeof(args[n].value) && *v == '[')
-                                value_len = 1, eq = v - 1;
-                        else if (value_len >= sizeof(args[n].value))
+                        bool long_list = value_len >= sizeof(args[n].value) && *v == '[';
+                        if (value_len >= sizeof(args[n].value) && !long_list)
                                 return -E2BIG;
-                        copy_trim(args[n].value, sizeof(args[n].value), eq + 1, value_len);
+                        copy_trim(args[n].value, sizeof(args[n].value), long_list ? v : eq + 1,
+                                  long_list ? 1 : value_len);
                 } else {
                         if ((size_t)len >= sizeof(args[n].value))
                                 return -E2BIG;
@@ -311,13 +311,12 @@ apply_args(struct spec_ctx *c, const char *text, int idx, const struct pkt_spec_
                         /* From the text: the split kept a long list's bracket only. */
                         size_t at = arg_offset(text, (unsigned)i, true);
                         int len = token_len(text + at, ",)");
-                        _cleanup_free_ char *list = len > 0 ? strndup(text + at, (size_t)len) : NULL;
-                        if (!list && len > 0)
-                                return -ENOMEM;
-                        if (!list)
+                        if (len <= 0)
                                 return fail(c, -EINVAL, "field '%s': bad element list", a->key);
-                        while (len > 0 && (list[len - 1] == ' ' || list[len - 1] == '\t'))
-                                list[--len] = 0;
+                        _cleanup_free_ char *list = malloc((size_t)len + 1);
+                        if (!list)
+                                return -ENOMEM;
+                        copy_trim(list, (size_t)len + 1, text + at, (size_t)len);
                         c->pos = c->layer_pos + at;
                         r = add_elems(c, idx, a->key, list);
                 } else if ((r = pkt_field_set_str(c->p, (unsigned)idx, a->key, a->value)) < 0) {

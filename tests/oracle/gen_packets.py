@@ -63,8 +63,12 @@ def ip6():
     return "2001:db8::%x:%x" % (R.randrange(65536), R.randrange(65536))
 
 
+def random_bytes(n):
+    return bytes(R.randrange(256) for _ in range(n))
+
+
 def payload(lo, hi):
-    return Raw(bytes(R.randrange(256) for _ in range(R.randrange(lo, hi))))
+    return Raw(random_bytes(R.randrange(lo, hi)))
 
 
 # ---- core ----
@@ -80,10 +84,6 @@ def tcp():
     return TCP(sport=R.randrange(1024, 65536), dport=R.choice([80, 22, R.randrange(1024, 65536)]),
                seq=R.randrange(2**32), ack=R.randrange(2**32), flags=R.randrange(256), window=R.randrange(65536),
                urgptr=R.randrange(65536) if R.random() < .2 else 0, options=tcp_options())
-
-
-def random_bytes(n):
-    return bytes(R.randrange(256) for _ in range(n))
 
 
 def dnssec_rr(name):
@@ -322,7 +322,9 @@ FUZZ = [
     lambda: eth() / IP(src=ip4(), dst=ip4()) / fuzz(UDP(sport=high_port(), dport=high_port())),
     lambda: eth() / IP(src=ip4(), dst=ip4()) / UDP(sport=53, dport=high_port()) /
     fuzz(DNS(qd=DNSQR(qname="a.example.com"), an=DNSRR(rrname="a.example.com", rdata=ip4()))),
-    lambda: eth() / IP(src=ip4(), dst=ip4()) / fuzz(ICMP()),
+    # The timestamps are drawn here: scapy's defaults are the time of day.
+    lambda: eth() / IP(src=ip4(), dst=ip4()) / fuzz(ICMP(ts_ori=R.randrange(2**32), ts_rx=R.randrange(2**32),
+                                                        ts_tx=R.randrange(2**32))),
     lambda: eth() / fuzz(IPv6(src=ip6(), dst=ip6())) / UDP(sport=high_port(), dport=high_port()),
     lambda: eth() / IPv6(src=ip6(), dst=ip6()) / fuzz(ICMPv6EchoRequest()),
     lambda: eth() / IPv6(src=ip6(), dst=ip6()) / fuzz(TCP(sport=high_port(), dport=high_port())),

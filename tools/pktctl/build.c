@@ -231,11 +231,7 @@ build(const struct build_opts *o)
         }
         r = pkt_serialize(&p, 0, &data);
         if (r < 0) {
-                if (r == -ERANGE)
-                        pktctl_err("build: cannot serialise: a computed length does not fit its field "
-                                   "(header or packet too long); set the field to write it anyway");
-                else
-                        pktctl_err("build: cannot serialise: %s", strerror(-r));
+                pktctl_err("build: cannot serialise: %s", pkt_serialize_strerror(r));
                 pkt_done(&p);
                 return PKTCTL_EXIT_FAIL;
         }

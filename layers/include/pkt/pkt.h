@@ -402,6 +402,9 @@ enum pkt_serialize_flags {
  */
 int pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data);
 
+/* What a negative pkt_serialize() result means, in one line for a user (never NULL). */
+const char *pkt_serialize_strerror(int err);
+
 /* ---- the text spec ---- */
 
 /*
