@@ -83,6 +83,7 @@ printf '%-46s %14s %10s %8s %7s\n' "parse: libpkt vs libtins" "$(rate parse 'lib
 printf '%-46s %14s %10s %8s %7s\n' "parse: libpkt vs hand-written (prefetch)" "$(rate parse 'libpkt ')" "$(ratio parse 'libpkt/hand')" ">= 0.5" "$(agree parse)"
 printf '%-46s %14s %10s %8s %7s\n' "read: libpkt reader vs libtins FileSniffer" "$(rate read 'libpkt reader')" "$(ratio read 'libpkt/libtins')" ">= 10" "$(agree read)"
 printf '%-46s %14s %10s %8s %7s\n' "read: libpkt reader vs libpcap next_ex" "$(rate read 'libpkt reader')" "$(ratio read 'libpkt/libpcap')" "ref" "$(agree read)"
+printf '%-46s %14s %10s %8s %7s\n' "read: reader + hand-written vs libtins" "$(rate read 'reader + hand')" "$(ratio read 'reader+hand/libtins')" "ceiling" "$(agree read)"
 printf '%-46s %14s %10s %8s %7s\n' "craft: libpkt (best) vs libtins" "$(rate craft 'libpkt template')" "$(ratio craft 'libpkt(best)')" ">= 3" "$(agree craft)"
 printf '%-46s %14s %10s %8s %7s\n' "modify TTL: libpkt vs hand-written" "$(rate craft 'libpkt parse_writable')" "$(ratio craft 'libpkt/hand' 1)" ">= 0.6" "$(agree craft)"
 printf '%-46s %14s %10s %8s %7s\n' "modify sport: libpkt vs hand-written" "$(grep 'libpkt parse_writable' "$LOG/craft.txt" | tail -n1 | awk '{ for (i = 1; i <= NF; i++) if ($i == "pkt/s") print $(i - 1) }')" "$(ratio craft 'libpkt/hand' 2)" ">= 0.6" "$(agree craft)"
