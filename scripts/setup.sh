@@ -10,6 +10,8 @@ libjson-c-dev libsystemd-dev libcmocka-dev tshark tcpdump python3-scapy libtins-
 systemd socat"
 # strace: tests/integration/test_systemd_sandbox.py traces pktd against pktd.service's sandbox.
 PACKAGES="$PACKAGES strace"
+# Traffic sources for tests/oracle/live_traffic.py (real stacks talking between two namespaces).
+PACKAGES="$PACKAGES iputils-ping curl openssl dnsutils dnsmasq-base isc-dhcp-client"
 
 missing=""
 for p in $PACKAGES; do

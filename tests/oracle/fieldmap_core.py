@@ -112,6 +112,8 @@ ICMP = ("icmp",)
 ICMP6 = ("icmp6",)
 
 # tshark field -> how to get our values. Keep to the fields of tshark-fields.tsv for this protocols.
+SLL = ("linuxcc", "linuxcc2")
+
 MAP = {
     # Ethernet / VLAN / cooked / LLC
     "eth.dst": field("ethernet", "dst"),
@@ -125,10 +127,14 @@ MAP = {
     "ieee8021ad.priority": tagged(0x88a8, "prio"),
     "ieee8021ad.dei": tagged(0x88a8, "cfi"),
     "ieee8021ad.id": tagged(0x88a8, "vid"),
-    "sll.pkttype": field("linuxcc", "dir"),
-    "sll.hatype": field("linuxcc", "addrtype"),
-    "sll.halen": field("linuxcc", "addrlen"),
-    "sll.etype": field("linuxcc", "type", when=lambda l: int(l.get("type", 0)) >= 0x600),
+    # tshark's sll.* fields name both versions of the header (SLL2 adds the interface index).
+    "sll.pkttype": field(SLL, "dir"),
+    "sll.hatype": field(SLL, "addrtype"),
+    "sll.halen": field(SLL, "addrlen"),
+    "sll.etype": field(SLL, "type", when=lambda l: int(l.get("type", 0)) >= 0x600),
+    "sll.ifindex": field("linuxcc2", "ifindex"),
+    "sll.src.eth": field(SLL, "info", conv=lambda v, _l: ":".join(v[i:i + 2] for i in range(0, 12, 2)),
+                         when=lambda l: l.get("addrlen") == 6 and l.get("addrtype") in (1, 772)),
     "llc.dsap": field("llc", "dsap"),
     "llc.ssap": field("llc", "ssap"),
     # I and S frames have a 2-byte control field that tshark shows as one 16-bit value; ours is its first

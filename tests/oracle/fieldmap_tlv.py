@@ -8,6 +8,9 @@ TSHARK_PROTOS = ["diameter", "tls", "radius", "bgp"]
 
 # Ports tshark does not give these protocols by default but our registry does.
 DECODE_AS = []
+# Once a TLS 1.3 session is encrypted, tshark calls a record's type opaque_type (RFC 8446 5.2: the outer
+# type, always application_data); ours is "type" in every record. Encrypted records follow the plain ones.
+TSHARK_ALSO = {"tls.record.content_type": ["tls.record.opaque_type"]}
 
 
 def prefix4(v, e):
@@ -46,37 +49,7 @@ MAP = {
     "radius.id": field("radius", "id"),
     "radius.length": field("radius", "len"),
     "radius.authenticator": field("radius", "auth"),
-    "bgp.marker": "a segment that starts inside a message (bgp-as-path-oobr): tshark searches the segment for "
-                  "the next marker and decodes from there; we only decode a message at the segment start and "
-                  "flag the rest malformed",
-    "bgp.length": "as bgp.marker: tshark resynchronises on a marker inside the segment, we do not",
-    "bgp.type": "as bgp.marker: tshark resynchronises on a marker inside the segment, we do not",
-    "bgp.open.opt.param.type": "RFC 9072 extended optional parameters (type 255 with a 2-byte length) are not "
-                               "decoded: we walk them with 1-byte lengths",
-    "bgp.open.opt.param.len": "as bgp.open.opt.param.type (RFC 9072 not decoded)",
-    "bgp.update.path_attribute.as_path_segment.type": "AS size: tshark takes it from the OPEN capabilities of "
-        "the session (or its preference); we infer it per attribute (2 bytes unless only 4 tiles it), which "
-        "differs on hostile or ambiguous paths",
-    "bgp.update.path_attribute.as_path_segment.length": "as as_path_segment.type (AS size inferred per attribute)",
-    "bgp.update.path_attribute.flags": "hostile tcpdump captures (oobr) with attributes overrunning the path "
-                                       "attributes: we stop at the first that overruns, flagged; tshark goes on",
-    "bgp.update.path_attribute.type_code": "as bgp.update.path_attribute.flags (hostile oobr captures)",
-    "bgp.update.path_attribute.length": "as bgp.update.path_attribute.flags (hostile oobr captures)",
-    "bgp.update.path_attributes.length": "as bgp.marker: a message found by resynchronising, which we leave raw",
-    "bgp.update.path_attribute.origin": "attribute sets (ATTR_SET, RFC 6368, bgp_vpn_attrset): tshark decodes the "
-                                        "nested attributes, we show the set as bytes",
-    "bgp.update.path_attribute.local_pref": "as bgp.update.path_attribute.origin (nested ATTR_SET not decoded)",
-    "bgp.withdrawn_prefix": "ADD-PATH (RFC 7911, bgp-addpath): each prefix is preceded by a 4-byte path id that "
-                            "only the OPEN capability announces; we read the prefixes without it",
-    "tls.handshake.ciphersuite": "a TLS 1.3 draft ServerHello (version 0x7fxx, zeek tls13draft16) has no session id; "
-                                 "we read the RFC 5246/8446 layout, which has one",
-    "tls.handshake.extensions_length": "as tls.handshake.ciphersuite (TLS 1.3 draft ServerHello layout)",
     "radius.avp.type": elems("radius", ("attributes",), "type"),
-    "tls.record.content_type": "a record that continues in the next TCP segment: we show its header (and the handshake header it starts with) as the segment's last ssl layer; tshark, without TCP reassembly, shows nothing of it",
-    "tls.record.version": "as tls.record.content_type: a record continued in the next segment",
-    "tls.record.length": "as tls.record.content_type: a record continued in the next segment",
-    "tls.handshake.type": "as tls.record.content_type: the first message of a record continued in the next segment",
-    "tls.handshake.length": "as tls.handshake.type",
     "radius.avp.length": elems("radius", ("attributes",), "len"),
     # Diameter
     "diameter.version": field("diameter", "v"),

@@ -20,8 +20,9 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCAPY_PYTHON = "/usr/bin/python3"  # Debian's python3-scapy is installed for the system interpreter
 
 
-def index(corpus):
-    """Writes corpus/index.tsv with the columns tshark_compare.py and stack_compare.py read."""
+def index(corpus, made_by="gen_packets.py"):
+    """Writes corpus/index.tsv, for the files in corpus/gen, with the columns tshark_compare.py and
+    stack_compare.py read."""
     rows = []
     for name in sorted(os.listdir(os.path.join(corpus, "gen"))):
         rel = os.path.join("gen", name)
@@ -29,7 +30,7 @@ def index(corpus):
                              capture_output=True, text=True, check=True).stdout
         protos = sorted({p for line in out.splitlines() for p in line.split(":")})
         rows.append([rel, "generated", rel, "pcap", "", str(len(out.splitlines())), ",".join(protos),
-                     "", "", "", "ok", str(os.path.getsize(os.path.join(corpus, rel))), "", "gen_packets.py"])
+                     "", "", "", "ok", str(os.path.getsize(os.path.join(corpus, rel))), "", made_by])
     header = ["file", "source", "source_path", "format", "linktype", "packets", "protocols", "malformed",
               "malformed_pkts", "error_pkts", "tshark_status", "bytes", "sha1", "selected_because"]
     with open(os.path.join(corpus, "index.tsv"), "w") as f:

@@ -6,11 +6,13 @@ one per group of protocols) use these to say, for each tshark field, which of ou
 
 
 def layers_named(pkt, name, after=None):
-    """Our layers called `name` (optionally only those right after a layer called `after`)."""
+    """Our layers called `name`, or any of the names in a tuple `name` (optionally only those right after
+    a layer called `after`)."""
     out = []
     layers = pkt["layers"]
+    names = name if isinstance(name, tuple) else (name,)
     for i, l in enumerate(layers):
-        if l.get("layer") != name:
+        if l.get("layer") not in names:
             continue
         if after is not None and (i == 0 or layers[i - 1].get("layer") not in after):
             continue

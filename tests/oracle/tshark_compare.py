@@ -7,8 +7,8 @@ the list of values we give with the list tshark gives (all occurrences, in packe
 two ip.src), after normalising both sides (integers in any base, MACs, IPv6 text).
 
 Per field it counts: match, mismatch (both have values, they differ), ours-only, tshark-only. It fails when a
-field has a mismatch that is not explained in KNOWN_DIFFERENCES, or when a protocol's agreement falls below
-the threshold. Fields only one side has are reported, not failed: tshark shows some fields only in some cases
+field has a mismatch that is not explained in KNOWN_DIFFERENCES (or FILE_DIFFERENCES for its file), and
+prints each protocol's agreement. Fields only one side has are reported, not failed: tshark shows some fields only in some cases
 (icmp.mtu only for code 4) and we show some it does not.
 
 usage: tshark_compare.py --pktctl PATH --corpus DIR [--per-proto N] [--all] [--report FILE] [--verbose]
@@ -39,8 +39,10 @@ TSHARK_OPTS = [
 # mismatch is expected), and optionally DECODE_AS (tshark -d arguments for ports only our registry knows)
 # and FIELD_PROTO (tshark field prefix -> the tshark protocol whose presence makes the field worth asking).
 # FILE_DIFFERENCES (tshark field -> {file: why}) explains mismatches in those files only, so that the
-# same field still fails anywhere else.
+# same field still fails anywhere else. TSHARK_ALSO (tshark field -> further tshark fields) names fields
+# whose values tshark gives under more than one name: the others' values follow the field's own.
 TSHARK_PROTOS, MAP, KNOWN_DIFFERENCES, DECODE_AS, FIELD_PROTO, FILE_DIFFERENCES = [], {}, {}, [], {}, {}
+TSHARK_ALSO = {}
 
 
 def load_maps():
@@ -55,6 +57,7 @@ def load_maps():
         FIELD_PROTO.update(getattr(mod, "FIELD_PROTO", {}))
         for f, per_file in getattr(mod, "FILE_DIFFERENCES", {}).items():
             FILE_DIFFERENCES.setdefault(f, {}).update(per_file)
+        TSHARK_ALSO.update(getattr(mod, "TSHARK_ALSO", {}))
 
 
 # Files wrapped in an encapsulation outside this project's scope, under which tshark's eth.* describe an
@@ -160,7 +163,6 @@ def main():
     ap.add_argument("--corpus", required=True)
     ap.add_argument("--per-proto", type=int, default=10)
     ap.add_argument("--all", action="store_true")
-    ap.add_argument("--threshold", type=float, default=0.99)
     ap.add_argument("--report")
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
@@ -174,7 +176,7 @@ def main():
         fields = [f for f in MAP if tshark_proto_of(f) in r["protos"]]
         if not fields:
             continue
-        theirs = run_tshark(path, fields)
+        theirs = run_tshark(path, fields + [a for f in fields for a in TSHARK_ALSO.get(f, [])])
         ours, rc = run_pktctl(args.pktctl, path)
         if rc not in (0, 1):
             stats["pktctl"]["crash"] += 1
@@ -185,7 +187,7 @@ def main():
             if op is None:
                 continue
             for f in fields:
-                tv = [norm(x) for x in tf.get(f, [])]
+                tv = [norm(x) for g in [f] + TSHARK_ALSO.get(f, []) for x in tf.get(g, [])]
                 ov = [norm(x) for x in MAP[f](op)]
                 if not tv and not ov:
                     continue
