@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * ICMPv6 (RFC 4443; checksum over the IPv6 pseudo-header, RFC 8200 8.1). Neighbour discovery
- * messages (RFC 4861, types 133-137) live in icmp6_nd.c.
+ * messages (RFC 4861, types 133-137) live in icmp6_nd.c, multicast listener discovery (RFC 2710,
+ * RFC 3810: 130-132, 143) in mld.c.
  *
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -28,6 +29,8 @@
 #define IP6_HDR_LEN    40
 /* Bytes of the invoking packet's upper header compared by answers: ports, or ICMPv6 id/seq. */
 #define ICMP6_QUOTE_DATA 8
+/* RFC 3810 8.1: an MLD query of 28 bytes or more is version 2 (version 1's has 24). */
+#define MLDV2_QUERY_MIN 28
 
 enum {
         ICMP6_DST_UNREACH = 1,
@@ -36,6 +39,7 @@ enum {
         ICMP6_PARAM_PROB = 4,
         ICMP6_ECHO_REQUEST = 128,
         ICMP6_ECHO_REPLY = 129,
+        ICMP6_MLD_QUERY = 130,
 };
 
 /* clang-format off */
@@ -78,7 +82,10 @@ enum { F_TYPE, F_CODE, F_SUM };
 static void
 icmp6_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        d->next = (uint16_t)pkt_key_lookup(PKT_KEY_ICMP6_TYPE, v->b[0]);
+        if (v->b[0] == ICMP6_MLD_QUERY && v->wire_len >= MLDV2_QUERY_MIN)
+                d->next = PKT_PROTO_MLDV2_QUERY;
+        else
+                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_ICMP6_TYPE, v->b[0]);
 }
 
 static int

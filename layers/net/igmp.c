@@ -15,16 +15,7 @@
  *  |                    Source Address [1..N]                      |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- *  Group record (RFC 3376 4.2.4), the elements of igmpv3report:
- *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |  Record Type  |  Aux Data Len |     Number of Sources (N)     |
- *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |                       Multicast Address                       |
- *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |                    Source Address [1..N]                      |
- *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |                    Auxiliary Data (Aux Data Len words)        |
- *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  Group records (RFC 3376 4.2.4), the elements of igmpv3report: see group_rec.h.
  *
  * pypacker's IGMP is the 8-byte header above (type, maxresp, sum, group). What version 3 adds
  * after it depends on the type, so, as ICMP does with its bodies, it is a sub-layer: igmpv3query
@@ -34,12 +25,11 @@
  */
 #include <string.h>
 
-#include "internal.h"
+#include "group_rec.h"
 
 #define IGMP_HDR_LEN       8
 #define IGMP_V3_QUERY_MIN  12
 #define IGMPV3_QUERY_LEN   4
-#define IGMP_REC_HDR_LEN   8
 #define IGMP_ADDR_LEN      4
 #define IP_PROTO_IGMP      2
 
@@ -100,26 +90,6 @@ static const struct pkt_field rec_src_fields[] = {
 enum { F_TYPE, F_MAXRESP, F_SUM, F_GROUP };
 enum { FQ_RESV, FQ_S, FQ_QRV, FQ_QQIC, FQ_NSRCS };
 
-/*
- * The bytes the first @n records of a v3 report take, or PKT_LEN_REST when the capture ends first
- * (the report layer then walks what there is). Bounded: each record is at least 8 bytes.
- */
-static uint32_t
-records_len(const struct pkt_view *v, uint32_t n)
-{
-        uint32_t pos = IGMP_HDR_LEN;
-        uint16_t nsrcs;
-
-        for (uint32_t i = 0; i < n; i++) {
-                if (!pkt_rd_be16(v, pos + 2, &nsrcs))
-                        return PKT_LEN_REST;
-                pos += IGMP_REC_HDR_LEN + (uint32_t)nsrcs * IGMP_ADDR_LEN + (uint32_t)v->b[pos + 1] * 4;
-                if (pos > v->caplen)
-                        return PKT_LEN_REST;
-        }
-        return pos - IGMP_HDR_LEN;
-}
-
 static void
 igmp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
@@ -127,7 +97,7 @@ igmp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->next = PKT_PROTO_IGMPV3_QUERY;
         } else if (v->b[0] == IGMP_V3_REPORT) {
                 /* RFC 3376 4.2.11: the header counts the records; what follows them is not one. */
-                d->payload_len = records_len(v, (uint32_t)(v->b[6] << 8 | v->b[7]));
+                d->payload_len = group_records_len(v, IGMP_HDR_LEN, (uint32_t)(v->b[6] << 8 | v->b[7]), IGMP_ADDR_LEN);
                 d->next = PKT_PROTO_IGMPV3_REPORT;
         }
 }
@@ -138,38 +108,11 @@ is_rebuilt(const struct pkt *p)
         return p->flags & (PKT_F_OWNED | PKT_F_RESIZED);
 }
 
-/* RFC 3376 4.2.4: records follow each other to the end of the report. */
 static int
 records_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        uint32_t pos = e->count == 0 ? 0 : e->next;
-        uint16_t nsrcs;
-
-        if (pos >= v->caplen)
-                return 0;
-        e->off = pos;
-        e->len = v->caplen - pos;
-        e->next = v->caplen;
-        if (!pkt_rd_be16(v, pos + 2, &nsrcs) || !pkt_rd_has(v, pos, IGMP_REC_HDR_LEN)) {
-                e->flags |= pos + IGMP_REC_HDR_LEN <= v->wire_len ? PKT_LAYER_TRUNCATED
-                                                                 : PKT_LAYER_MALFORMED;
-                return 1;
-        }
-        uint32_t body = (uint32_t)nsrcs * IGMP_ADDR_LEN, aux = (uint32_t)v->b[pos + 1] * 4;
-        uint32_t rec = IGMP_REC_HDR_LEN + body + aux;
-        if (rec > v->caplen - pos) {
-                e->flags |= rec <= v->wire_len - MIN(pos, v->wire_len) ? PKT_LAYER_TRUNCATED
-                                                                       : PKT_LAYER_MALFORMED;
-                return 1;
-        }
-        e->len = IGMP_REC_HDR_LEN + body;
-        e->next = pos + rec;
-        if (nsrcs > 0) {
-                e->data_off = IGMP_REC_HDR_LEN;
-                e->kind_fields = rec_src_fields;
-                e->n_kind_fields = ARRAY_SIZE(rec_src_fields);
-        }
-        return 1;
+        /* The report layer holds the counted records only (igmp_dissect()). */
+        return group_record_next(v, e, 0, UINT32_MAX, IGMP_ADDR_LEN, rec_src_fields);
 }
 
 static void
@@ -191,18 +134,7 @@ query3_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 static int
 srcs_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        uint32_t n = (uint32_t)(v->b[2] << 8 | v->b[3]);
-        uint32_t pos = IGMPV3_QUERY_LEN + e->count * IGMP_ADDR_LEN;
-
-        if (e->count >= n || pos >= v->caplen)
-                return 0;
-        e->off = pos;
-        e->len = MIN((uint32_t)IGMP_ADDR_LEN, v->caplen - pos);
-        e->next = pos + e->len;
-        if (e->len < IGMP_ADDR_LEN)
-                e->flags |= pos + IGMP_ADDR_LEN <= v->wire_len ? PKT_LAYER_TRUNCATED
-                                                               : PKT_LAYER_MALFORMED;
-        return 1;
+        return group_source_next(v, e, IGMPV3_QUERY_LEN, (uint32_t)(v->b[2] << 8 | v->b[3]), IGMP_ADDR_LEN);
 }
 
 static int
@@ -260,104 +192,25 @@ query3_update(struct pkt *p, unsigned idx)
 
 /* ---- building: "src(192.0.2.1)", "rec(type=1,maddr=232.1.1.1,src=192.0.2.1,src=192.0.2.2)" ---- */
 
-/* Why 64: more sources than a spec would spell out for one record (arguments are bounded too). */
-#define IGMP_ARGS_MAX 64
-
-static int
-put_addr(const char *text, uint8_t *out, size_t size)
-{
-        uint64_t u;
-        int r = pkt_spec_value(&src_fields[0], text, &u, out, size);
-
-        return r < 0 ? r : 0;
-}
-
 static int
 query3_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
                   uint8_t *out, size_t size, uint32_t *ret_at)
 {
-        struct pkt_spec_arg args[1];
-        char name[16];
-        int n, r;
-
         (void)v;
         (void)set;
         *ret_at = hdr_len;
-        n = pkt_spec_split(text, name, sizeof(name), args, 1);
-        if (n < 0)
-                return n;
-        /* A bare address, or src(address) / src(src=address). */
-        const char *addr = n == 1 ? args[0].value : name;
-        if ((n == 1 && (strcmp(name, "src") != 0 || (args[0].key[0] && strcmp(args[0].key, "src")))) ||
-            size < IGMP_ADDR_LEN)
-                return n == 1 ? -EINVAL : -EMSGSIZE;
-        if ((r = put_addr(addr, out, size)) < 0)
-                return r;
-        return IGMP_ADDR_LEN;
-}
-
-static int
-rec_field(const char *key, uint8_t *out, size_t size, const char *value)
-{
-        uint64_t u;
-        int r;
-
-        for (unsigned k = 0; k < ARRAY_SIZE(rec_fields); k++) {
-                const struct pkt_field *f = &rec_fields[k];
-                if (strcmp(f->name, key) != 0)
-                        continue;
-                r = pkt_spec_value(f, value, &u, out + f->off / 8, size - f->off / 8);
-                return r < 0 ? r : 0;
-        }
-        return -ENOENT;
+        return group_source_build(text, out, size, IGMP_ADDR_LEN, &src_fields[0]);
 }
 
 static int
 report3_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
                    uint8_t *out, size_t size, uint32_t *ret_at)
 {
-        struct pkt_spec_arg args[IGMP_ARGS_MAX];
-        char name[16];
-        uint32_t len = IGMP_REC_HDR_LEN;
-        bool has_nsrcs = false;
-        int n, r;
-
         (void)v;
         (void)set;
         *ret_at = hdr_len;
-        n = pkt_spec_split(text, name, sizeof(name), args, IGMP_ARGS_MAX);
-        if (n < 0)
-                return n;
-        if (strcmp(name, "rec") != 0 && strcmp(name, "record") != 0)
-                return -EINVAL;
-        if (size < IGMP_REC_HDR_LEN)
-                return -EMSGSIZE;
-        memset(out, 0, IGMP_REC_HDR_LEN);
-        out[0] = 1; /* MODE_IS_INCLUDE */
-        for (int i = 0; i < n; i++) {
-                if (strcmp(args[i].key, "src") == 0) {
-                        if (size - len < IGMP_ADDR_LEN)
-                                return -EMSGSIZE;
-                        if ((r = put_addr(args[i].value, out + len, size - len)) < 0)
-                                return r;
-                        len += IGMP_ADDR_LEN;
-                        continue;
-                }
-                has_nsrcs |= strcmp(args[i].key, "nsrcs") == 0;
-                if ((r = rec_field(args[i].key, out, IGMP_REC_HDR_LEN, args[i].value)) < 0)
-                        return r == -ENOENT ? -EINVAL : r;
-        }
-        if (!has_nsrcs) {
-                uint32_t ns = (len - IGMP_REC_HDR_LEN) / IGMP_ADDR_LEN;
-                out[2] = (uint8_t)(ns >> 8);
-                out[3] = (uint8_t)ns;
-        }
-        /* Auxiliary data words, zero (RFC 3376 4.2.10: none is defined for IGMPv3). */
-        uint32_t aux = (uint32_t)out[1] * 4;
-        if (aux > size - len)
-                return -EMSGSIZE;
-        memset(out + len, 0, aux);
-        return (int)(len + aux);
+        return group_record_build(text, out, size, IGMP_ADDR_LEN, rec_fields, ARRAY_SIZE(rec_fields),
+                                  &src_fields[0]);
 }
 
 static const struct pkt_elem_set query3_elems[] = {

@@ -1,5 +1,7 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """tshark field map for the core protocols (link glue, ARP, IPv4, IPv6, ICMP, ICMPv6, TCP, UDP, DNS)."""
+import ipaddress
+
 from oracle_fields import elems, field, layers_named, tagged, times4
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
@@ -209,6 +211,24 @@ MAP = {
     "icmpv6.nd.ns.target_address": field("neighboursolicitation", "target", after=ICMP6),
     "icmpv6.nd.na.target_address": field("neighbouradvertisement", "target", after=ICMP6),
     "icmpv6.nd.na.flag": field("neighbouradvertisement", "flags", after=ICMP6),
+    # MLD (RFC 2710, RFC 3810)
+    "icmpv6.mld.maximum_response_delay": field("mld", "maxdelay"),
+    "icmpv6.mld.maximum_response_code": field("mldv2query", "maxresp"),
+    "icmpv6.mld.multicast_address": field(("mld", "mldv2query"), "maddr"),
+    "icmpv6.mld.flag.s": field("mldv2query", "s"),
+    "icmpv6.mld.flag.qrv": field("mldv2query", "qrv"),
+    "icmpv6.mld.qqi": field("mldv2query", "qqic"),
+    "icmpv6.mld.nb_sources": field("mldv2query", "nsrcs"),
+    "icmpv6.mld.source_address": elems("mldv2query", ("srcs",), "src"),
+    "icmpv6.mldr.nb_mcast_records": field("mldv2report", "nrecords"),
+    "icmpv6.mldr.mar.record_type": elems("mldv2report", ("records",), "type"),
+    "icmpv6.mldr.mar.aux_data_len": elems("mldv2report", ("records",), "auxlen"),
+    "icmpv6.mldr.mar.nb_sources": elems("mldv2report", ("records",), "nsrcs"),
+    "icmpv6.mldr.mar.multicast_address": elems("mldv2report", ("records",), "maddr"),
+    "icmpv6.mldr.mar.source_address": lambda pkt: [
+        str(ipaddress.IPv6Address(bytes.fromhex(e["srcs"][i:i + 32])))
+        for l in layers_named(pkt, "mldv2report") for e in l.get("records", []) if "srcs" in e
+        for i in range(0, len(e["srcs"]) - 31, 32)],
     # TCP
     "tcp.srcport": field("tcp", "sport"),
     "tcp.dstport": field("tcp", "dport"),

@@ -119,6 +119,9 @@ enum pkt_proto_id {
         /* network (IGMP, PIM, OSPF, IPX) */
         PKT_PROTO_IGMPV3_QUERY,  /* IGMPv3 query body: flags, QQIC, sources (RFC 3376 4.1) */
         PKT_PROTO_IGMPV3_REPORT, /* IGMPv3 report body: group records (RFC 3376 4.2) */
+        PKT_PROTO_MLD,           /* MLDv1 body of ICMPv6 130-132: delay, group (RFC 2710) */
+        PKT_PROTO_MLDV2_QUERY,   /* MLDv2 query body: group, flags, QQIC, sources (RFC 3810 5.1) */
+        PKT_PROTO_MLDV2_REPORT,  /* MLDv2 report body (ICMPv6 143): group records (RFC 3810 5.2) */
         PKT_PROTO_PIM_HELLO,
         PKT_PROTO_PIM_REGISTER,
         PKT_PROTO_PIM_REGISTER_STOP, /* PIM register-stop body: group and source (RFC 7761 4.9.4) */

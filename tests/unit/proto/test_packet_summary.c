@@ -75,7 +75,8 @@ static const struct {
         { "packetnet/ipv6_ndp.pcap", 3,
           "ethernet/ip6/icmp6/routeradvertisement fe80::c000:54ff:fef5:0 > ff02::1 router-advertisement" },
         { "packetnet/ipv6_ndp.pcap", 4,
-          "ethernet/ip6/ip6hopoptsheader/icmp6 fe80::c000:54ff:fef5:0 > ff02::16 mld2-listener-report code 0" },
+          "ethernet/ip6/ip6hopoptsheader/icmp6/mldv2report fe80::c000:54ff:fef5:0 > ff02::16 "
+          "mld2-listener-report code 0" },
         /* An ICMP error: the addresses are the error's, not those of the packet it quotes. */
         { "dpkt/nb6-http.pcap", 34,
           "ethernet/pppoe/ppp/ip/icmp/unreach/ip/udp/dns 95.136.242.99 > 109.0.66.10 unreachable port" },
