@@ -23,8 +23,6 @@
  * igmpv3report for type 0x22. In a version 3 report pypacker's `group` covers the reserved word and
  * the record count (its low 16 bits); the update hook counts the records there.
  */
-#include <string.h>
-
 #include "group_rec.h"
 
 #define IGMP_HDR_LEN       8
@@ -97,7 +95,8 @@ igmp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->next = PKT_PROTO_IGMPV3_QUERY;
         } else if (v->b[0] == IGMP_V3_REPORT) {
                 /* RFC 3376 4.2.11: the header counts the records; what follows them is not one. */
-                d->payload_len = group_records_len(v, IGMP_HDR_LEN, (uint32_t)(v->b[6] << 8 | v->b[7]), IGMP_ADDR_LEN);
+                uint32_t n = (uint32_t)(v->b[6] << 8 | v->b[7]);
+                d->payload_len = group_records_len(v, IGMP_HDR_LEN, n, IGMP_ADDR_LEN);
                 d->next = PKT_PROTO_IGMPV3_REPORT;
         }
 }
