@@ -116,6 +116,19 @@ ICMP6 = ("icmp6",)
 # tshark field -> how to get our values. Keep to the fields of tshark-fields.tsv for this issue's protocols.
 SLL = ("linuxcc", "linuxcc2")
 
+
+def mld_code(flag, mant_bits, exp_bits):
+    """tshark shows an MLDv2 query's maximum response code and QQIC as the time they encode (RFC 3810
+    5.1.3, 5.1.9): at or above @flag, (mantissa | 1 << mant_bits) << (exponent + 3); ours are the codes."""
+    def conv(v, _l):
+        v = int(v)
+        if v < flag:
+            return v
+        mant, exp = v & ((1 << mant_bits) - 1), (v >> mant_bits) & ((1 << exp_bits) - 1)
+        return (mant | 1 << mant_bits) << (exp + 3)
+    return conv
+
+
 MAP = {
     # Ethernet / VLAN / cooked / LLC
     "eth.dst": field("ethernet", "dst"),
@@ -213,11 +226,11 @@ MAP = {
     "icmpv6.nd.na.flag": field("neighbouradvertisement", "flags", after=ICMP6),
     # MLD (RFC 2710, RFC 3810)
     "icmpv6.mld.maximum_response_delay": field("mld", "maxdelay"),
-    "icmpv6.mld.maximum_response_code": field("mldv2query", "maxresp"),
+    "icmpv6.mld.maximum_response_code": field("mldv2query", "maxresp", conv=mld_code(0x8000, 12, 3)),
     "icmpv6.mld.multicast_address": field(("mld", "mldv2query"), "maddr"),
     "icmpv6.mld.flag.s": field("mldv2query", "s"),
     "icmpv6.mld.flag.qrv": field("mldv2query", "qrv"),
-    "icmpv6.mld.qqi": field("mldv2query", "qqic"),
+    "icmpv6.mld.qqi": field("mldv2query", "qqic", conv=mld_code(0x80, 4, 3)),
     "icmpv6.mld.nb_sources": field("mldv2query", "nsrcs"),
     "icmpv6.mld.source_address": elems("mldv2query", ("srcs",), "src"),
     "icmpv6.mldr.nb_mcast_records": field("mldv2report", "nrecords"),
