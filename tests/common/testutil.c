@@ -6,6 +6,8 @@
 #include <string.h>
 #include <sys/wait.h>
 
+#include <pkt/proto.h>
+
 #include "testutil.h"
 
 const char *
@@ -130,6 +132,40 @@ tu_field(struct pkt *p, unsigned idx, const char *name)
         if (r < 0)
                 fail_msg("field %s of layer %u: %d", name, idx, r);
         return buf;
+}
+
+const char *
+tu_elem_str(struct pkt *p, int i, const char *set, unsigned nth, const char *name)
+{
+        static char s[512]; /* an IPv6 group's 7 sources: 280 hex digits */
+        unsigned k = 0;
+
+        assert_true(i > 0);
+        PKT_ELEM_FOREACH(p, (unsigned)i, set, e)
+        {
+                if (k++ == nth) {
+                        assert_true(pkt_elem_get_str(p, (unsigned)i, &e, name, s, sizeof(s)) >= 0);
+                        return s;
+                }
+        }
+        fail_msg("%s: no element %u", set, nth);
+        return NULL;
+}
+
+unsigned
+tu_elem_count(struct pkt *p, int i, const char *set, uint16_t *ret_flags)
+{
+        uint16_t flags = 0;
+        unsigned n = 0;
+
+        PKT_ELEM_FOREACH(p, (unsigned)i, set, e)
+        {
+                flags |= e.flags;
+                n++;
+        }
+        if (ret_flags)
+                *ret_flags = flags;
+        return n;
 }
 
 void

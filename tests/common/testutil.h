@@ -41,6 +41,13 @@ int tu_have(const char *prog);
 /* Reads field @name of layer @idx as text, failing the test when it is missing. (static buffer) */
 const char *tu_field(struct pkt *p, unsigned idx, const char *name);
 
+/* Field @name of element @nth (from 0) of set @set of layer @i as text, failing the test when there is
+ * no such element or field. (static buffer) */
+const char *tu_elem_str(struct pkt *p, int i, const char *set, unsigned nth, const char *name);
+
+/* How many elements set @set of layer @i has; their flags ORed into *@ret_flags unless NULL. */
+unsigned tu_elem_count(struct pkt *p, int i, const char *set, uint16_t *ret_flags);
+
 /* Why 2048: every corpus frame the unit tests pick is shorter; a longer one fails the test. */
 #define TU_FRAME_MAX 2048
 

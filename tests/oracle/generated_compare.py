@@ -38,6 +38,18 @@ def index(corpus, made_by="gen_packets.py"):
             f.write("\t".join(r) + "\n")
 
 
+def compare(pktctl, corpus):
+    """Runs tshark_compare.py and stack_compare.py over every file of an indexed @corpus; 1 when
+    either fails, else 0."""
+    failed = 0
+    for script in ("tshark_compare.py", "stack_compare.py"):
+        print(f"---- {script}", flush=True)
+        r = subprocess.run([sys.executable, os.path.join(HERE, script), "--pktctl", pktctl,
+                            "--corpus", corpus, "--all"])
+        failed |= r.returncode != 0
+    return 1 if failed else 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pktctl", required=True)
@@ -54,13 +66,7 @@ def main():
         subprocess.run([SCAPY_PYTHON, os.path.join(HERE, "gen_packets.py"), corpus, "--seed", str(args.seed),
                         "--count", str(args.count)], check=True, stderr=subprocess.DEVNULL)
         index(corpus)
-        failed = 0
-        for script in ("tshark_compare.py", "stack_compare.py"):
-            print(f"---- {script}", flush=True)
-            r = subprocess.run([sys.executable, os.path.join(HERE, script), "--pktctl", args.pktctl,
-                                "--corpus", corpus, "--all"])
-            failed |= r.returncode != 0
-        return 1 if failed else 0
+        return compare(args.pktctl, corpus)
     finally:
         if not args.keep:
             shutil.rmtree(corpus, ignore_errors=True)

@@ -18,9 +18,9 @@ only, nothing leaves them), one scenario per capture file, each captured by tcpd
   multicast  IGMPv3 and MLDv2 reports (hop-by-hop router alert) from joining documentation groups
   sll, sll2  a ping captured on "any" as Linux cooked capture v1 and v2
 
-The files are indexed as the corpus is (generated_compare.index()), then tshark_compare.py (every
-mapped field) and stack_compare.py (every frame's layer stack, and pktctl stats) run over them with
---all. Fails when either does, or when a scenario makes no packets. Exits 77 (skipped) when not root,
+The files are indexed as the corpus is and compared as generated_compare.py compares its own:
+tshark_compare.py (every mapped field) and stack_compare.py (every frame's layer stack, and pktctl
+stats) over all of them. Fails when either does, or when a scenario makes no packets. Exits 77 (skipped) when not root,
 without network namespaces, or without tshark and tcpdump; a scenario whose program is missing is
 reported and left out (.ci/run installs them all).
 
@@ -317,13 +317,7 @@ def main():
             print("live_traffic: no scenario ran", file=sys.stderr)
             return 1
         generated_compare.index(corpus, "live_traffic.py")
-        failed = 0
-        for script in ("tshark_compare.py", "stack_compare.py"):
-            print(f"---- {script}", flush=True)
-            r = subprocess.run([sys.executable, os.path.join(HERE, script), "--pktctl", args.pktctl,
-                                "--corpus", corpus, "--all"])
-            failed |= r.returncode != 0
-        return 1 if failed else 0
+        return generated_compare.compare(args.pktctl, corpus)
     finally:
         if not args.keep:
             shutil.rmtree(corpus, ignore_errors=True)

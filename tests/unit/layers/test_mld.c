@@ -29,38 +29,6 @@ layer_of(struct pkt *p, unsigned proto)
         return i;
 }
 
-/* Field @name of element @nth of set @set of layer @i, as text (static buffer). */
-static const char *
-elem_str(struct pkt *p, int i, const char *set, unsigned nth, const char *name)
-{
-        static char s[128];
-        unsigned k = 0;
-
-        PKT_ELEM_FOREACH(p, (unsigned)i, set, e)
-        {
-                if (k++ == nth) {
-                        assert_true(pkt_elem_get_str(p, (unsigned)i, &e, name, s, sizeof(s)) >= 0);
-                        return s;
-                }
-        }
-        fail_msg("%s: no element %u", set, nth);
-        return NULL;
-}
-
-static unsigned
-elem_count(struct pkt *p, int i, const char *set, uint16_t *ret_flags)
-{
-        unsigned n = 0;
-
-        *ret_flags = 0;
-        PKT_ELEM_FOREACH(p, (unsigned)i, set, e)
-        {
-                *ret_flags |= e.flags;
-                n++;
-        }
-        return n;
-}
-
 /* tshark: icmpv6.mldr.nb_mcast_records 4; record types 1, 2, 3, 4 with 2, 1, 0, 1 sources, the first
  * fe80::f16d:891:6486 and fe80::794d:737e:8532. */
 static void
@@ -76,17 +44,17 @@ test_mldv2_report_records_match_tshark(void **state)
         int i = layer_of(&p, PKT_PROTO_MLDV2_REPORT);
         assert_false(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
         assert_int_equal(tu_field_u64(&p, (unsigned)i, "nrecords"), 4);
-        assert_int_equal(elem_count(&p, i, "records", &flags), 4);
+        assert_int_equal(tu_elem_count(&p, i, "records", &flags), 4);
         assert_int_equal(flags, 0);
         static const char *const types[] = { "MODE_IS_INCLUDE", "MODE_IS_EXCLUDE", "CHANGE_TO_INCLUDE_MODE",
                                               "CHANGE_TO_EXCLUDE_MODE" },
                           *const nsrcs[] = { "2", "1", "0", "1" };
         for (unsigned k = 0; k < 4; k++) {
-                assert_string_equal(elem_str(&p, i, "records", k, "type"), types[k]);
-                assert_string_equal(elem_str(&p, i, "records", k, "nsrcs"), nsrcs[k]);
+                assert_string_equal(tu_elem_str(&p, i, "records", k, "type"), types[k]);
+                assert_string_equal(tu_elem_str(&p, i, "records", k, "nsrcs"), nsrcs[k]);
         }
-        assert_string_equal(elem_str(&p, i, "records", 0, "maddr"), "ff02::480e:413c");
-        assert_string_equal(elem_str(&p, i, "records", 0, "srcs"),
+        assert_string_equal(tu_elem_str(&p, i, "records", 0, "maddr"), "ff02::480e:413c");
+        assert_string_equal(tu_elem_str(&p, i, "records", 0, "srcs"),
                             "fe800000000000000000f16d08916486fe800000000000000000794d737e8532");
         pkt_done(&p);
 }
@@ -105,9 +73,9 @@ test_mldv2_report_short_record_shows_its_sources_and_is_malformed(void **state)
         tu_parse_frame(&p, &f);
         int i = layer_of(&p, PKT_PROTO_MLDV2_REPORT);
         assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
-        assert_int_equal(elem_count(&p, i, "records", &flags), 1);
+        assert_int_equal(tu_elem_count(&p, i, "records", &flags), 1);
         assert_true(flags & PKT_LAYER_MALFORMED);
-        assert_string_equal(elem_str(&p, i, "records", 0, "srcs"),
+        assert_string_equal(tu_elem_str(&p, i, "records", 0, "srcs"),
                             "fe800000000000000000f16d08916486fe800000000000000000794d737e8532");
         pkt_done(&p);
 }
@@ -181,7 +149,7 @@ test_mldv2_report_count_past_the_end_is_malformed_cut_is_truncated(void **state)
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, b, n, n), 0);
         int i = layer_of(&p, PKT_PROTO_MLDV2_REPORT);
-        assert_int_equal(elem_count(&p, i, "records", &flags), 2);
+        assert_int_equal(tu_elem_count(&p, i, "records", &flags), 2);
         assert_false(flags & PKT_LAYER_MALFORMED);
         pkt_done(&p);
 
@@ -191,7 +159,7 @@ test_mldv2_report_count_past_the_end_is_malformed_cut_is_truncated(void **state)
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, b, n, n), 0);
         i = layer_of(&p, PKT_PROTO_MLDV2_REPORT);
-        assert_int_equal(elem_count(&p, i, "records", &flags), 2);
+        assert_int_equal(tu_elem_count(&p, i, "records", &flags), 2);
         assert_true(flags & PKT_LAYER_MALFORMED);
         assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
         pkt_done(&p);
@@ -201,7 +169,7 @@ test_mldv2_report_count_past_the_end_is_malformed_cut_is_truncated(void **state)
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, b, n - 10, n), 0);
         i = layer_of(&p, PKT_PROTO_MLDV2_REPORT);
-        assert_int_equal(elem_count(&p, i, "records", &flags), 2);
+        assert_int_equal(tu_elem_count(&p, i, "records", &flags), 2);
         assert_true(flags & PKT_LAYER_TRUNCATED);
         assert_false((flags | p.layers[i].flags) & PKT_LAYER_MALFORMED);
         pkt_done(&p);

@@ -196,26 +196,6 @@ test_ipx_in_raw_8023_frame(void **state)
         pkt_done(&p);
 }
 
-/* Every element of every layer, so that the iterators run on each cut too. */
-/* Field @name of element @nth of set @set of layer @i, as text. */
-static const char *
-pim_elem_str(struct pkt *p, int i, const char *set, unsigned nth, const char *name)
-{
-        static char s[512]; /* an IPv6 group's 7 sources: 280 hex digits */
-        unsigned k = 0;
-
-        assert_true(i > 0);
-        PKT_ELEM_FOREACH(p, (unsigned)i, set, e)
-        {
-                if (k++ == nth) {
-                        assert_true(pkt_elem_get_str(p, (unsigned)i, &e, name, s, sizeof(s)) >= 0);
-                        return s;
-                }
-        }
-        fail_msg("%s: no element %u", set, nth);
-        return NULL;
-}
-
 /* tshark (frame 3): pim.upstream_neighbor 10.0.0.13, pim.res_bytes 00, pim.numgroups 1,
  * pim.holdtime 210, pim.group 239.123.123.123 (flags 0x00, mask_len 32), pim.numjoins 1,
  * pim.join_ip 1.1.1.1 (flags 0x07, mask_len 32), pim.numprunes 0, pim.cksum 0x5ae5 (good). */
@@ -231,18 +211,18 @@ test_pim_join_prune_corpus_frame_matches_tshark(void **state)
         assert_true(i > 0);
         assert_false(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
         assert_string_equal(tu_field(&p, (unsigned)i - 1, "sum"), "0x5ae5");
-        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "af"), "1");
-        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "neighbor"), "10.0.0.13");
-        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "rsvd"), "00");
-        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "ngroups"), "1");
-        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "holdtime"), "210");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "239.123.123.123");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "b"), "0");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "masklen"), "32");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "njoin"), "1");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "nprune"), "0");
+        assert_string_equal(tu_elem_str(&p, i, "upstream", 0, "af"), "1");
+        assert_string_equal(tu_elem_str(&p, i, "upstream", 0, "neighbor"), "10.0.0.13");
+        assert_string_equal(tu_elem_str(&p, i, "upstream", 0, "rsvd"), "00");
+        assert_string_equal(tu_elem_str(&p, i, "upstream", 0, "ngroups"), "1");
+        assert_string_equal(tu_elem_str(&p, i, "upstream", 0, "holdtime"), "210");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "group"), "239.123.123.123");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "b"), "0");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "masklen"), "32");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "njoin"), "1");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "nprune"), "0");
         /* the one joined source, encoded (RFC 7761 4.9.1): IPv4, native, flags S|W|R, /32, 1.1.1.1 */
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "srcs"), "0100072001010101");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "srcs"), "0100072001010101");
         int n = 0;
         PKT_ELEM_FOREACH(&p, (unsigned)i, "groups", e)
                 n++;
@@ -263,16 +243,16 @@ test_pim_join_prune_ipv6_matches_tshark(void **state)
         int i = pkt_layer_find(&p, PKT_PROTO_PIM_JOIN_PRUNE, 0);
         assert_true(i > 0);
         assert_false(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
-        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "neighbor"), "1::9");
-        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "ngroups"), "3");
-        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "holdtime"), "45");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "ff02::3");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "ff02::2");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 2, "group"), "ff02::1");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 2, "njoin"), "4");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 2, "nprune"), "3");
+        assert_string_equal(tu_elem_str(&p, i, "upstream", 0, "neighbor"), "1::9");
+        assert_string_equal(tu_elem_str(&p, i, "upstream", 0, "ngroups"), "3");
+        assert_string_equal(tu_elem_str(&p, i, "upstream", 0, "holdtime"), "45");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "group"), "ff02::3");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 1, "group"), "ff02::2");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 2, "group"), "ff02::1");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 2, "njoin"), "4");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 2, "nprune"), "3");
         /* 7 encoded IPv6 sources of 20 bytes; the first is 1::5 */
-        const char *srcs = pim_elem_str(&p, i, "groups", 2, "srcs");
+        const char *srcs = tu_elem_str(&p, i, "groups", 2, "srcs");
         assert_int_equal(strlen(srcs), 7 * 20 * 2);
         assert_memory_equal(srcs, "02000", 5);
         assert_memory_equal(srcs + 8, "00010000000000000000000000000005", 32);
@@ -291,35 +271,24 @@ test_pim_assert_and_register_stop_match_tshark(void **state)
 
         load_frame("tcpdump/pim-packet-assortment.pcap", 42, buf, sizeof(buf), &p);
         int i = pkt_layer_find(&p, PKT_PROTO_PIM_ASSERT, 0);
-        assert_string_equal(pim_elem_str(&p, i, "group", 0, "group"), "225.0.0.1");
-        assert_string_equal(pim_elem_str(&p, i, "src", 0, "src"), "10.0.0.1");
-        assert_string_equal(pim_elem_str(&p, i, "src", 0, "r"), "0");
-        assert_string_equal(pim_elem_str(&p, i, "src", 0, "metric_pref"), "0");
-        assert_string_equal(pim_elem_str(&p, i, "src", 0, "metric"), "0");
+        assert_string_equal(tu_elem_str(&p, i, "group", 0, "group"), "225.0.0.1");
+        assert_string_equal(tu_elem_str(&p, i, "src", 0, "src"), "10.0.0.1");
+        assert_string_equal(tu_elem_str(&p, i, "src", 0, "r"), "0");
+        assert_string_equal(tu_elem_str(&p, i, "src", 0, "metric_pref"), "0");
+        assert_string_equal(tu_elem_str(&p, i, "src", 0, "metric"), "0");
         pkt_done(&p);
 
         load_frame("tcpdump/pim-packet-assortment.pcap", 79, buf, sizeof(buf), &p);
         i = pkt_layer_find(&p, PKT_PROTO_PIM_REGISTER_STOP, 0);
-        assert_string_equal(pim_elem_str(&p, i, "group", 0, "group"), "225.0.0.1");
-        assert_string_equal(pim_elem_str(&p, i, "src", 0, "src"), "10.0.0.1");
+        assert_string_equal(tu_elem_str(&p, i, "group", 0, "group"), "225.0.0.1");
+        assert_string_equal(tu_elem_str(&p, i, "src", 0, "src"), "10.0.0.1");
         pkt_done(&p);
 
         load_frame("tcpdump/pim-packet-assortment.pcap", 169, buf, sizeof(buf), &p);
         i = pkt_layer_find(&p, PKT_PROTO_PIM_ASSERT, 0);
-        assert_string_equal(pim_elem_str(&p, i, "group", 0, "group"), "ff02::1");
-        assert_string_equal(pim_elem_str(&p, i, "src", 0, "src"), "1::2");
+        assert_string_equal(tu_elem_str(&p, i, "group", 0, "group"), "ff02::1");
+        assert_string_equal(tu_elem_str(&p, i, "src", 0, "src"), "1::2");
         pkt_done(&p);
-}
-
-/* Number of elements in set @set of layer @i. */
-static int
-pim_elem_count(struct pkt *p, int i, const char *set)
-{
-        int n = 0;
-
-        PKT_ELEM_FOREACH(p, (unsigned)i, set, e)
-                n++;
-        return n;
 }
 
 /* tshark -V (PIMv2_bootstrap.pcap frame 1): pim.fragment_tag 0x04b0, pim.hash_mask_len 0,
@@ -343,34 +312,34 @@ test_pim_bootstrap_matches_tshark(void **state)
         assert_string_equal(tu_field(&p, (unsigned)i, "fragment_tag"), "0x04b0");
         assert_string_equal(tu_field(&p, (unsigned)i, "hash_mask_len"), "0");
         assert_string_equal(tu_field(&p, (unsigned)i, "bsr_priority"), "0");
-        assert_string_equal(pim_elem_str(&p, i, "bsr", 0, "bsr"), "1.1.1.1");
-        assert_int_equal(pim_elem_count(&p, i, "groups"), 1);
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "224.0.0.0");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "masklen"), "4");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "rp_count"), "2");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "frag_rp_count"), "2");
-        assert_int_equal(pim_elem_count(&p, i, "rps"), 2);
-        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "rp"), "2.2.2.2");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "rp"), "3.3.3.3");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "holdtime"), "150");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "priority"), "0");
+        assert_string_equal(tu_elem_str(&p, i, "bsr", 0, "bsr"), "1.1.1.1");
+        assert_int_equal(tu_elem_count(&p, i, "groups", NULL), 1);
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "group"), "224.0.0.0");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "masklen"), "4");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "rp_count"), "2");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "frag_rp_count"), "2");
+        assert_int_equal(tu_elem_count(&p, i, "rps", NULL), 2);
+        assert_string_equal(tu_elem_str(&p, i, "rps", 0, "rp"), "2.2.2.2");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 1, "rp"), "3.3.3.3");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 1, "holdtime"), "150");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 1, "priority"), "0");
         pkt_done(&p);
 
         load_frame("tcpdump/pim-packet-assortment.pcap", 6, buf, sizeof(buf), &p);
         i = pkt_layer_find(&p, PKT_PROTO_PIM_BOOTSTRAP, 0);
         assert_string_equal(tu_field(&p, (unsigned)i, "hash_mask_len"), "5");
         assert_string_equal(tu_field(&p, (unsigned)i, "bsr_priority"), "45");
-        assert_string_equal(pim_elem_str(&p, i, "bsr", 0, "bsr"), "10.0.0.7");
-        assert_int_equal(pim_elem_count(&p, i, "groups"), 2);
-        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "225.0.0.3");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "frag_rp_count"), "1");
-        assert_int_equal(pim_elem_count(&p, i, "rps"), 2);
-        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "rp"), "10.0.0.5");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "holdtime"), "118");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "priority"), "107");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "rp"), "10.0.0.6");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "holdtime"), "163");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "priority"), "39");
+        assert_string_equal(tu_elem_str(&p, i, "bsr", 0, "bsr"), "10.0.0.7");
+        assert_int_equal(tu_elem_count(&p, i, "groups", NULL), 2);
+        assert_string_equal(tu_elem_str(&p, i, "groups", 1, "group"), "225.0.0.3");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 1, "frag_rp_count"), "1");
+        assert_int_equal(tu_elem_count(&p, i, "rps", NULL), 2);
+        assert_string_equal(tu_elem_str(&p, i, "rps", 0, "rp"), "10.0.0.5");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 0, "holdtime"), "118");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 0, "priority"), "107");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 1, "rp"), "10.0.0.6");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 1, "holdtime"), "163");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 1, "priority"), "39");
         pkt_done(&p);
 
         load_frame("tcpdump/pim-packet-assortment.pcap", 134, buf, sizeof(buf), &p);
@@ -378,16 +347,16 @@ test_pim_bootstrap_matches_tshark(void **state)
         assert_false(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
         assert_string_equal(tu_field(&p, (unsigned)i, "hash_mask_len"), "16");
         assert_string_equal(tu_field(&p, (unsigned)i, "bsr_priority"), "59");
-        assert_string_equal(pim_elem_str(&p, i, "bsr", 0, "af"), "2");
-        assert_string_equal(pim_elem_str(&p, i, "bsr", 0, "bsr"), "1::8");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "ff02::2");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "masklen"), "128");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "ff02::3");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "rp"), "1::6");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "holdtime"), "75");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 0, "priority"), "64");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "rp"), "1::7");
-        assert_string_equal(pim_elem_str(&p, i, "rps", 1, "priority"), "229");
+        assert_string_equal(tu_elem_str(&p, i, "bsr", 0, "af"), "2");
+        assert_string_equal(tu_elem_str(&p, i, "bsr", 0, "bsr"), "1::8");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "group"), "ff02::2");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "masklen"), "128");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 1, "group"), "ff02::3");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 0, "rp"), "1::6");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 0, "holdtime"), "75");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 0, "priority"), "64");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 1, "rp"), "1::7");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 1, "priority"), "229");
         pkt_done(&p);
 }
 
@@ -411,28 +380,28 @@ test_pim_crp_adv_matches_tshark(void **state)
         assert_string_equal(tu_field(&p, (unsigned)i, "prefix_count"), "1");
         assert_string_equal(tu_field(&p, (unsigned)i, "priority"), "0");
         assert_string_equal(tu_field(&p, (unsigned)i, "holdtime"), "150");
-        assert_string_equal(pim_elem_str(&p, i, "rp", 0, "rp"), "3.3.3.3");
-        assert_int_equal(pim_elem_count(&p, i, "groups"), 1);
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "224.0.0.0");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "masklen"), "4");
+        assert_string_equal(tu_elem_str(&p, i, "rp", 0, "rp"), "3.3.3.3");
+        assert_int_equal(tu_elem_count(&p, i, "groups", NULL), 1);
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "group"), "224.0.0.0");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "masklen"), "4");
         pkt_done(&p);
 
         load_frame("tcpdump/pim-packet-assortment.pcap", 18, buf, sizeof(buf), &p);
         i = pkt_layer_find(&p, PKT_PROTO_PIM_CRP_ADV, 0);
         assert_string_equal(tu_field(&p, (unsigned)i, "holdtime"), "670");
         assert_string_equal(tu_field(&p, (unsigned)i, "priority"), "63");
-        assert_string_equal(pim_elem_str(&p, i, "rp", 0, "rp"), "10.0.0.6");
-        assert_int_equal(pim_elem_count(&p, i, "groups"), 2);
-        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "225.0.0.8");
+        assert_string_equal(tu_elem_str(&p, i, "rp", 0, "rp"), "10.0.0.6");
+        assert_int_equal(tu_elem_count(&p, i, "groups", NULL), 2);
+        assert_string_equal(tu_elem_str(&p, i, "groups", 1, "group"), "225.0.0.8");
         pkt_done(&p);
 
         load_frame("tcpdump/pim-packet-assortment.pcap", 142, buf, sizeof(buf), &p);
         i = pkt_layer_find(&p, PKT_PROTO_PIM_CRP_ADV, 0);
         assert_string_equal(tu_field(&p, (unsigned)i, "holdtime"), "651");
         assert_string_equal(tu_field(&p, (unsigned)i, "priority"), "131");
-        assert_string_equal(pim_elem_str(&p, i, "rp", 0, "rp"), "1::4");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "group"), "ff02::3");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "ff02::4");
+        assert_string_equal(tu_elem_str(&p, i, "rp", 0, "rp"), "1::4");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "group"), "ff02::3");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 1, "group"), "ff02::4");
         pkt_done(&p);
 }
 
@@ -454,7 +423,7 @@ test_pim_bootstrap_hostile_rp_count(void **state)
         int i = pkt_layer_find(&p, PKT_PROTO_PIM_BOOTSTRAP, 0);
         assert_true(i > 0);
         assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
-        assert_int_equal(pim_elem_count(&p, i, "rps"), 2);
+        assert_int_equal(tu_elem_count(&p, i, "rps", NULL), 2);
         pkt_done(&p);
 }
 
@@ -518,10 +487,10 @@ test_pim_join_prune_build_counts_groups(void **state)
                                 "upstream=[upstream(fe80::2)])", &d);
         assert_true(n > 40);
         int i = pkt_layer_find(&p, PKT_PROTO_PIM_JOIN_PRUNE, 0);
-        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "neighbor"), "fe80::2");
-        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "ngroups"), "2");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 0, "njoin"), "1");
-        assert_string_equal(pim_elem_str(&p, i, "groups", 1, "group"), "ff3e::2");
+        assert_string_equal(tu_elem_str(&p, i, "upstream", 0, "neighbor"), "fe80::2");
+        assert_string_equal(tu_elem_str(&p, i, "upstream", 0, "ngroups"), "2");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "njoin"), "1");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 1, "group"), "ff3e::2");
         pkt_done(&p);
 
         pkt_init(&p);
@@ -549,7 +518,7 @@ test_pim_join_prune_hostile_counts(void **state)
         assert_int_equal(pkt_parse_dlt(&p, DLT_EN10MB, buf, len, len), 0);
         int i = pkt_layer_find(&p, PKT_PROTO_PIM_JOIN_PRUNE, 0);
         assert_true(i > 0);
-        assert_string_equal(pim_elem_str(&p, i, "upstream", 0, "ngroups"), "255");
+        assert_string_equal(tu_elem_str(&p, i, "upstream", 0, "ngroups"), "255");
         assert_false(p.layers[i].flags & PKT_LAYER_MALFORMED);
         PKT_ELEM_FOREACH(&p, (unsigned)i, "groups", e)
                 n++;
