@@ -11,7 +11,8 @@ systemd socat"
 # strace: tests/integration/test_systemd_sandbox.py traces pktd against pktd.service's sandbox.
 PACKAGES="$PACKAGES strace"
 # Traffic sources for tests/oracle/live_traffic.py (real stacks talking between two namespaces).
-PACKAGES="$PACKAGES iputils-ping curl openssl dnsutils dnsmasq-base isc-dhcp-client"
+# bird2 and keepalived: routing (BGP, OSPF, RIP) and VRRP there; the tests run their own instances.
+PACKAGES="$PACKAGES iputils-ping curl openssl dnsutils dnsmasq-base isc-dhcp-client bird2 keepalived"
 
 missing=""
 for p in $PACKAGES; do
@@ -25,6 +26,11 @@ if [ -n "$missing" ]; then
         # tshark asks whether non-root users may capture; answer for it.
         echo "wireshark-common wireshark-common/install-setuid boolean false" | $SUDO debconf-set-selections
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq $missing >/dev/null
+        # Installing bird2 starts the host's own routing daemon; the tests need only the program, so
+        # the service we caused is stopped again (a bird already installed is left as it was).
+        case " $missing " in
+        *" bird2 "*) $SUDO systemctl disable --now bird >/dev/null 2>&1 || true ;;
+        esac
 fi
 
 dir=${1:-build}

@@ -17,6 +17,10 @@ only, nothing leaves them), one scenario per capture file, each captured by tcpd
   vlan       ping through an 802.1Q interface and through 802.1ad + 802.1Q (QinQ)
   multicast  IGMPv3 and MLDv2 reports (hop-by-hop router alert) from joining documentation groups
   sll, sll2  a ping captured on "any" as Linux cooked capture v1 and v2
+  routing    bird between the two: BGP over IPv4 and over IPv6 (OPEN with capabilities, UPDATEs of
+             documentation prefixes, KEEPALIVEs), OSPFv2 and OSPFv3 adjacencies, RIPv2 updates
+  vrrp       keepalived as master: VRRPv2 (IPv4) and VRRPv3 (IPv6) advertisements
+  stp        a Linux bridge with STP on in B: configuration BPDUs over 802.3 and LLC
 
 The files are indexed as the corpus is and compared as generated_compare.py compares its own:
 tshark_compare.py (every mapped field) and stack_compare.py (every frame's layer stack, and pktctl
@@ -228,6 +232,99 @@ time.sleep(0.3)
 """ % (GROUP4, A4, ns.veth_a, GROUP6, GROUP4, A4)], timeout=10)
 
 
+BIRD_CONF = """
+router id %(id)s;
+protocol device { scan time 1; }
+protocol static st4 { ipv4; route %(net4)s blackhole; }
+protocol static st6 { ipv6; route %(net6)s blackhole; }
+protocol bgp bgp4 {
+        local %(me4)s as %(as_me)d; neighbor %(peer4)s as %(as_peer)d;
+        hold time 9; keepalive time 3; connect retry time 1;
+        ipv4 { import all; export all; };
+}
+protocol bgp bgp6 {
+        local %(me6)s as %(as_me)d; neighbor %(peer6)s as %(as_peer)d;
+        hold time 9; keepalive time 3; connect retry time 1;
+        ipv6 { import all; export all; };
+}
+protocol ospf v2 ospf4 { ipv4 { import all; export all; }; area 0 { interface "%(veth)s" { hello 1; dead 4; }; }; }
+protocol ospf v3 ospf6 { ipv6 { import all; export all; }; area 0 { interface "%(veth)s" { hello 1; dead 4; }; }; }
+protocol rip rip4 { ipv4 { import all; export all; }; interface "%(veth)s" { update time 2; }; }
+"""
+
+
+def routing(ns, tmp):
+    """bird in both namespaces, no kernel protocol: nothing it learns touches their routing tables."""
+    procs = []
+    sides = ((ns.a, ns.veth_a, A4, B4, A6, B6, 64496, 64497, "203.0.113.0/25", "2001:db8:a::/48"),
+             (ns.b, ns.veth_b, B4, A4, B6, A6, 64497, 64496, "203.0.113.128/25", "2001:db8:b::/48"))
+    try:
+        for side, veth, me4, peer4, me6, peer6, as_me, as_peer, net4, net6 in sides:
+            conf = os.path.join(tmp, "bird-%s.conf" % side)
+            with open(conf, "w") as f:
+                f.write(BIRD_CONF % dict(id=me4, me4=me4, peer4=peer4, me6=me6, peer6=peer6, as_me=as_me,
+                                         as_peer=as_peer, net4=net4, net6=net6, veth=veth))
+            procs.append(ns.popen(side, ["timeout", "30", "bird", "-f", "-c", conf,
+                                         "-s", os.path.join(tmp, "bird-%s.ctl" % side),
+                                         "-P", os.path.join(tmp, "bird-%s.pid" % side)]))
+        # OSPF needs its wait interval (4 s) and an exchange; BGP keepalives every 3 s; RIP every 2 s.
+        time.sleep(9)
+    finally:
+        for p in procs:
+            os.killpg(p.pid, signal.SIGTERM)
+            ns.stop(p)
+
+
+KEEPALIVED_CONF = """
+global_defs {
+        router_id pktd-live
+}
+vrrp_instance v4 {
+        state MASTER
+        interface %(veth)s
+        virtual_router_id 51
+        priority 200
+        advert_int 1
+        virtual_ipaddress {
+                192.0.2.254/24
+        }
+}
+vrrp_instance v6 {
+        state MASTER
+        interface %(veth)s
+        virtual_router_id 52
+        priority 200
+        advert_int 1
+        version 3
+        native_ipv6
+        virtual_ipaddress {
+                2001:db8::254/64
+        }
+}
+"""
+
+
+def vrrp(ns, tmp):
+    conf = os.path.join(tmp, "keepalived.conf")
+    with open(conf, "w") as f:
+        f.write(KEEPALIVED_CONF % dict(veth=ns.veth_b))
+    p = ns.popen_b(["timeout", "30", "keepalived", "--dont-fork", "--log-console", "--vrrp", "-f", conf,
+                    "-p", os.path.join(tmp, "keepalived.pid"), "-r", os.path.join(tmp, "vrrp.pid")])
+    try:
+        time.sleep(7)  # a master first listens for 3 advertisement intervals (RFC 5798 6.4.1)
+    finally:
+        os.killpg(p.pid, signal.SIGTERM)
+        ns.stop(p)
+
+
+def stp(ns, tmp):
+    # hello_time in hundredths of a second: a BPDU a second out of every port.
+    ns.run_b(["ip", "link", "add", "br0", "type", "bridge", "stp_state", "1", "hello_time", "100"])
+    ns.run_b(["ip", "link", "set", ns.veth_b, "master", "br0"])
+    ns.run_b(["ip", "link", "set", "br0", "up"])
+    time.sleep(3.5)
+
+
 def cooked_ping(ns, tmp):
     ns.run_a(["ping", "-c", "1", "-W", "2", B4])
     ns.run_a(["ping", "-6", "-c", "1", "-W", "2", B6])
@@ -245,6 +342,9 @@ SCENARIOS = [
     ("multicast", multicast, [], None, None),
     ("sll", cooked_ping, ["ping"], "any", "LINUX_SLL"),
     ("sll2", cooked_ping, ["ping"], "any", "LINUX_SLL2"),
+    ("routing", routing, ["bird"], None, None),
+    ("vrrp", vrrp, ["keepalived"], None, None),
+    ("stp", stp, [], None, None),
 ]
 
 
