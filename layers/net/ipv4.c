@@ -150,10 +150,14 @@ sum:
         return 0;
 }
 
+/* RFC 791: a source route appears once at most; with more there is no one final destination, and
+ * the header's own is used (as scapy does). A route already done (its pointer past the end) has
+ * brought the packet to the header's destination. */
 const uint8_t *
 pkt_ip_final_dst(const uint8_t *h, uint32_t hdr_len)
 {
-        const uint8_t *dst = h + 16;
+        const uint8_t *dst = h + 16, *route_end = NULL;
+        unsigned routes = 0;
 
         for (uint32_t pos = IP_HDR_LEN; pos < hdr_len;) {
                 uint8_t type = h[pos];
@@ -167,12 +171,14 @@ pkt_ip_final_dst(const uint8_t *h, uint32_t hdr_len)
                         break;
                 uint8_t olen = h[pos + 1];
                 /* Route data: pointer (1-based, from the option start), then addresses. */
-                if ((type == IP_OPT_LSRR || type == IP_OPT_SSRR) && olen >= 7 && pos + 2 < hdr_len &&
-                    h[pos + 2] <= olen)
-                        dst = h + pos + 3 + ((olen - 3) / 4 - 1) * 4;
+                if (type == IP_OPT_LSRR || type == IP_OPT_SSRR) {
+                        routes++;
+                        if (olen >= 7 && h[pos + 2] <= olen)
+                                route_end = h + pos + 3 + ((olen - 3) / 4 - 1) * 4;
+                }
                 pos += olen;
         }
-        return dst;
+        return routes == 1 && route_end ? route_end : dst;
 }
 
 static unsigned

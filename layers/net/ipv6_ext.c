@@ -114,12 +114,6 @@ opt_kind(uint8_t type)
         return NULL;
 }
 
-static bool
-is_pad(uint8_t type)
-{
-        return type == OPT_PAD1 || type == OPT_PADN;
-}
-
 /*
  * Produces the option at header offset @pos into @e, for a header that ends at @end. An option
  * running past @end is malformed; one running past the captured bytes is truncated. Returns 0 at
@@ -172,39 +166,28 @@ opts_next(const struct pkt_view *v, struct pkt_elem *e)
         return opt_at(v, e->count == 0 ? 2 : e->next, ext_len(v), e);
 }
 
-/*
- * Walks the options of a header @end bytes long. Returns where its trailing padding starts (the end
- * of the last real option) and whether every option fits.
- */
-static uint32_t
-opts_walk(const struct pkt_view *v, uint32_t end, bool *ret_is_valid)
+/* Does every option of a header @end bytes long fit, its length right for its kind? */
+static bool
+opts_are_valid(const struct pkt_view *v, uint32_t end)
 {
         struct pkt_elem e = { 0 };
-        uint32_t tail = 2, pos = 2;
 
-        *ret_is_valid = true;
         /* Each option is at least one byte long, so this ends within @end steps. */
-        while (opt_at(v, pos, end, &e) == 1) {
+        for (uint32_t pos = 2; opt_at(v, pos, end, &e) == 1; pos = e.next) {
                 if (e.flags & PKT_LAYER_MALFORMED)
-                        *ret_is_valid = false;
+                        return false;
                 if (e.flags)
-                        return end;
-                if (!is_pad(v->b[e.off]))
-                        tail = e.next;
-                pos = e.next;
+                        return true;
         }
-        return tail;
+        return true;
 }
 
 static void
 opts_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        bool is_valid;
-
         d->hdr_len = ext_len(v);
         d->next = (uint16_t)pkt_key_lookup(PKT_KEY_IP_PROTO, v->b[0]);
-        (void)opts_walk(v, d->hdr_len, &is_valid);
-        if (!is_valid)
+        if (!opts_are_valid(v, d->hdr_len))
                 d->flags |= PKT_LAYER_MALFORMED;
 }
 
@@ -240,24 +223,21 @@ ext_update_len(struct pkt *p, unsigned idx, unsigned field)
 }
 
 /*
- * A header that is not a multiple of 8 bytes (built, or grown by an option) loses its trailing
- * padding and is padded again to the next multiple; a well-formed parsed header is left alone.
+ * A header that is not a multiple of 8 bytes (built, or grown by an option) is padded at its end to
+ * the next multiple; every option in it stays, padding asked for included (as scapy builds it). A
+ * well-formed parsed header is left alone.
  */
 static int
 opts_update(struct pkt *p, unsigned idx)
 {
         const struct pkt_layer *l = &p->layers[idx];
         uint8_t pad[EXT_UNIT];
-        struct pkt_view v;
-        bool is_valid;
         int r;
 
         if (l->hdr_len % EXT_UNIT) {
-                pkt_view_of(p, idx, &v);
-                uint32_t tail = opts_walk(&v, l->hdr_len, &is_valid);
-                uint32_t n = (EXT_UNIT - tail % EXT_UNIT) % EXT_UNIT;
+                uint32_t n = EXT_UNIT - l->hdr_len % EXT_UNIT;
                 pad_write(pad, n);
-                if ((r = pkt_layer_splice(p, idx, tail, l->hdr_len - tail, pad, n)) < 0)
+                if ((r = pkt_layer_splice(p, idx, l->hdr_len, 0, pad, n)) < 0)
                         return r;
         }
         if ((r = ext_update_len(p, idx, F_OPTS_LEN)) < 0)
@@ -329,15 +309,16 @@ align_pad(uint8_t type, uint32_t at)
 }
 
 /*
- * Encodes "ra(0)", "jumbo(70000)", "hao(2001:db8::1)", "pad1", "padn(3)" or "0x1e(body=aabb)" after
- * the last real option, with the padding its alignment needs in front (RFC 8200 4.2).
+ * Encodes "ra(0)", "jumbo(70000)", "hao(2001:db8::1)", "pad1", "padn(3)" or "0x1e(body=aabb)" at the
+ * end of the header, with the padding its alignment needs in front (RFC 8200 4.2). Options stay in
+ * the order given and padding asked for stays where it was asked for; a parsed header's trailing
+ * padding stays too, as scapy keeps it when an option is added to a dissected header.
  */
 static int
 opts_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
                 uint8_t *out, size_t size, uint32_t *ret_at)
 {
         uint8_t opt[2 + 256 + 16], type;
-        bool is_valid;
         int n, r;
 
         (void)set;
@@ -351,11 +332,8 @@ opts_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
                 return n;
         if (n >= 2 && type != OPT_PADN)
                 opt[1] = (uint8_t)(n - 2); /* IPv6 option lengths leave out type and length */
-        /* A header of whole 8-byte units (parsed, or serialised) ends in the padding that aligned it:
-         * the option goes before that, and the update hook pads again. One still being built is not
-         * padded yet, so the option goes last, after any padding asked for (a spec's options stay in
-         * the order given). */
-        *ret_at = hdr_len % EXT_UNIT == 0 ? opts_walk(v, hdr_len, &is_valid) : hdr_len;
+        (void)v;
+        *ret_at = hdr_len;
         uint32_t pad = align_pad(type, *ret_at);
         if ((size_t)n + pad > size)
                 return -EMSGSIZE;
@@ -640,15 +618,17 @@ void
 pkt_ip6_pseudo_addrs(struct pkt *p, unsigned ip6, unsigned idx, uint8_t ret[32])
 {
         const uint8_t *h = p->data + p->layers[ip6].off;
-        bool has_src = false, has_dst = false;
+        bool has_src = false;
 
         memcpy(ret, h + 8, 32);
-        /* The first of each in the chain counts: a second would be a hostile packet's, ignored. */
+        /* RFC 8200 allows one routing header; should there be more, the packet visits each one's
+         * list in turn, so the last with segments left names the final destination (as scapy and
+         * Wireshark take it). The first home address counts. */
         for (unsigned i = ip6 + 1; i < idx; i++) {
                 const struct pkt_layer *l = &p->layers[i];
                 const uint8_t *x = p->data + l->off;
-                if (l->proto == PKT_PROTO_IP6_ROUTING && !has_dst)
-                        has_dst = final_dst(x, l->hdr_len, h + 24, ret + 16);
+                if (l->proto == PKT_PROTO_IP6_ROUTING)
+                        (void)final_dst(x, l->hdr_len, h + 24, ret + 16);
                 else if (l->proto == PKT_PROTO_IP6_DSTOPTS && !has_src)
                         has_src = home_addr(x, l->hdr_len, ret);
         }

@@ -3,9 +3,12 @@
 """
 Random build cases for scapy_compare.py (--random N): the same packet written twice from one draw of
 field values, as a pktctl spec and as a scapy expression, so that the bytes libpkt builds are compared
-with scapy's on packets nobody wrote by hand. Ethernet with or without an 802.1Q tag, IPv4 or IPv6
-with random header fields, then TCP (random flags, sequence numbers, window, urgent pointer and up to
-three options of the common kinds, 40 bytes at most), UDP, or an ICMP/ICMPv6 echo, then random payload.
+with scapy's on packets nobody wrote by hand. Ethernet with or without an 802.1Q tag, IPv4 (sometimes with
+options: NOP, end of list, record route, loose and strict source route, router alert) or IPv6
+(sometimes with a chain of hop-by-hop, destination options, type 0 routing and atomic fragment
+headers), with random header fields, then TCP (random flags, sequence numbers, window, urgent pointer
+and up to three options of the common kinds, 40 bytes at most), UDP, an ICMP/ICMPv6 echo, or a
+destination unreachable quoting a UDP datagram, then random payload; or, over Ethernet, ARP.
 Seeded: a seed always gives the same cases. Documentation addresses only.
 """
 import random
@@ -80,18 +83,117 @@ class Draw:
             return "icmp6()/echo(id=%d,seq=%d)" % (i, s), "ICMPv6EchoRequest(id=%d,seq=%d)" % (i, s)
         return "icmp(type=8)/echo(id=%d,seq=%d)" % (i, s), "ICMP(type=8,id=%d,seq=%d)" % (i, s)
 
+    def ip_option(self, room):
+        """(spec, scapy, bytes) of one IPv4 option that fits in @room bytes, or None."""
+        r = self.r
+        k = r.randrange(4)
+        if k == 0 or room < 7:
+            return "nop", "IPOption_NOP()", 1
+        if k == 1:
+            return "ra(body=0000)", "IPOption_Router_Alert()", 4
+        kind, cls = r.choice([("rr", "IPOption_RR"), ("lsrr", "IPOption_LSRR"), ("ssrr", "IPOption_SSRR")])
+        n = r.randrange(1, min(9, (room - 3) // 4) + 1)
+        addrs = [self.ip4() for _ in range(n)]
+        # RFC 791: the pointer names the next address. A route already done (pointer past the end) is
+        # left out: libpkt then takes the header's destination as final, scapy the last address.
+        ptr = 4 + 4 * r.randrange(n)
+        body = "%02x" % ptr + "".join("%02x%02x%02x%02x" % tuple(map(int, a.split("."))) for a in addrs)
+        return ("%s(body=%s)" % (kind, body),
+                '%s(pointer=%d,routers=[%s])' % (cls, ptr, ",".join('"%s"' % a for a in addrs)), 3 + 4 * n)
+
     def ipv4(self):
         r = self.r
         src, dst, ttl, tos, ident = self.ip4(), self.ip4(), r.randrange(1, 256), r.randrange(256), r.randrange(65536)
         df = r.random() < .5
-        return ("ip(src=%s,dst=%s,ttl=%d,tos=%d,id=%d%s)" % (src, dst, ttl, tos, ident, ",flags=DF" if df else ""),
-                'IP(src="%s",dst="%s",ttl=%d,tos=%d,id=%d%s)' % (src, dst, ttl, tos, ident, ',flags="DF"' if df else ""))
+        spec_opts, scapy_opts, used = [], [], 0
+        if r.random() < .3:
+            for _ in range(r.randrange(1, 4)):
+                s, c, n = self.ip_option(40 - used)
+                if used + n > 40:
+                    break
+                spec_opts.append(s)
+                scapy_opts.append(c)
+                used += n
+            if used < 40 and r.random() < .3:
+                spec_opts.append("eol")
+                scapy_opts.append("IPOption_EOL()")
+        return ("ip(src=%s,dst=%s,ttl=%d,tos=%d,id=%d%s%s)" % (src, dst, ttl, tos, ident, ",flags=DF" if df else "",
+                                                            ",opts=[%s]" % ",".join(spec_opts) if spec_opts else ""),
+                'IP(src="%s",dst="%s",ttl=%d,tos=%d,id=%d%s%s)' % (src, dst, ttl, tos, ident,
+                                                                 ',flags="DF"' if df else "",
+                                                                 ",options=[%s]" % ",".join(scapy_opts) if scapy_opts else ""))
+
+    def ip6_options(self):
+        """(spec, scapy) option lists for a hop-by-hop or destination options header."""
+        r = self.r
+        spec, scapy = [], []
+        for _ in range(r.randrange(1, 3)):
+            k = r.randrange(3)
+            if k == 0:
+                v = r.randrange(3)
+                spec.append("ra(%d)" % v)
+                scapy.append("RouterAlert(value=%d)" % v)
+            elif k == 1:
+                n = r.randrange(0, 6)
+                spec.append("padn(%d)" % n)
+                scapy.append("PadN(optdata=bytes(%d))" % n)
+            else:
+                body = bytes(r.randrange(256) for _ in range(r.randrange(0, 6))).hex()
+                spec.append("0x1e(body=%s)" % body if body else "0x1e")
+                scapy.append('HBHOptUnknown(otype=0x1e,optdata=bytes.fromhex("%s"))' % body)
+        return ",".join(spec), ",".join(scapy)
+
+    def ip6_ext(self):
+        """(spec, scapy, final destination or None) of one extension header."""
+        r = self.r
+        k = r.randrange(4)
+        if k < 2:
+            spec, scapy = self.ip6_options()
+            return (("hopopts" if k == 0 else "dstopts") + "(opts=[%s])" % spec,
+                    ("IPv6ExtHdrHopByHop" if k == 0 else "IPv6ExtHdrDestOpt") + "(options=[%s])" % scapy, None)
+        if k == 2:
+            addrs = [self.ip6() for _ in range(r.randrange(1, 4))]
+            left = r.randrange(len(addrs) + 1)
+            return ("routing(segs_left=%d,addresses=[%s])" % (left, ",".join(addrs)),
+                    'IPv6ExtHdrRouting(segleft=%d,addresses=[%s])' % (left, ",".join('"%s"' % a for a in addrs)),
+                    addrs[-1] if left else None)
+        ident = r.randrange(2**32)
+        return "fragment(id=%d)" % ident, "IPv6ExtHdrFragment(id=%d)" % ident, None
 
     def ipv6(self):
         r = self.r
         src, dst, hlim, tc, flow = self.ip6(), self.ip6(), r.randrange(256), r.randrange(256), r.randrange(2**20)
-        return ("ip6(src=%s,dst=%s,hlim=%d,fc=%d,flow=%d)" % (src, dst, hlim, tc, flow),
-                'IPv6(src="%s",dst="%s",hlim=%d,tc=%d,fl=%d)' % (src, dst, hlim, tc, flow))
+        spec = "ip6(src=%s,dst=%s,hlim=%d,fc=%d,flow=%d)" % (src, dst, hlim, tc, flow)
+        scapy = 'IPv6(src="%s",dst="%s",hlim=%d,tc=%d,fl=%d)' % (src, dst, hlim, tc, flow)
+        if r.random() < .3:
+            for _ in range(r.randrange(1, 4)):
+                s, c, _final = self.ip6_ext()
+                spec += "/" + s
+                scapy += "/" + c
+        return spec, scapy
+
+    def unreach(self, v6):
+        """A destination unreachable quoting a UDP datagram (RFC 792, RFC 4443 3.1)."""
+        r = self.r
+        sport, dport, code = r.randrange(1, 65536), r.randrange(1, 65536), r.randrange(4)
+        if v6:
+            src, dst = self.ip6(), self.ip6()
+            return ("icmp6(type=1,code=%d)/unreach()/ip6(src=%s,dst=%s,hlim=64)/udp(sport=%d,dport=%d)"
+                    % (code, src, dst, sport, dport),
+                    'ICMPv6DestUnreach(code=%d)/IPerror6(src="%s",dst="%s")/UDPerror(sport=%d,dport=%d)'
+                    % (code, src, dst, sport, dport))
+        src, dst, ident = self.ip4(), self.ip4(), r.randrange(65536)
+        return ("icmp(type=3,code=%d)/unreach()/ip(src=%s,dst=%s,id=%d,ttl=64)/udp(sport=%d,dport=%d)"
+                % (code, src, dst, ident, sport, dport),
+                'ICMP(type=3,code=%d)/IPerror(src="%s",dst="%s",id=%d)/UDPerror(sport=%d,dport=%d)'
+                % (code, src, dst, ident, sport, dport))
+
+    def arp(self):
+        r = self.r
+        op = r.choice([1, 2])
+        sha, tha, spa, tpa = self.mac(), self.mac() if op == 2 else "00:00:00:00:00:00", self.ip4(), self.ip4()
+        return ("arp(op=%d,sha=%s,spa=%s,tha=%s,tpa=%s)" % (op, sha, spa, tha, tpa),
+                'ARP(op=%d,hwsrc="%s",psrc="%s",hwdst="%s",pdst="%s")' % (op, sha, spa, tha, tpa))
 
     def link(self):
         r = self.r
@@ -116,10 +218,14 @@ def generate(seed, count):
     d = Draw(seed)
     for n in range(count):
         link = d.link() if d.r.random() < .6 else ("", "")
+        if link[0] and d.r.random() < .1:
+            arp = d.arp()
+            yield "randomarp.%d" % n, link[0] + "/" + arp[0], link[1] + "/" + arp[1]
+            continue
         v6 = d.r.random() < .5
         net = d.ipv6() if v6 else d.ipv4()
-        k = d.r.randrange(3)
-        top = d.tcp() if k == 0 else d.udp() if k == 1 else d.echo(v6)
+        k = d.r.randrange(4)
+        top = d.tcp() if k == 0 else d.udp() if k == 1 else d.echo(v6) if k == 2 else d.unreach(v6)
         data = d.payload()
         spec = "/".join(x for x in (link[0], net[0], top[0]) if x) + data[0]
         scapy = "/".join(x for x in (link[1], net[1], top[1]) if x) + data[1]

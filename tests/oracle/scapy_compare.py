@@ -25,12 +25,7 @@ import sys
 
 # Case name -> why its difference is accepted. A difference here is reported, not failed; an allowed
 # case that comes out identical is reported too, so a stale entry gets noticed and removed.
-ALLOWED = {
-    # Design differences (both encodings are valid RFC 8200 4.2 padding):
-    "ip6.hopopts_trailing_padn": "libpkt strips trailing padding of an options header that is not a multiple "
-                                 "of 8 bytes and pads again minimally (Pad1, 8 bytes); scapy keeps the "
-                                 "explicit PadN(1) and pads further with PadN(4) (16 bytes)",
-}
+ALLOWED = {}
 
 
 def load_cases(path):
