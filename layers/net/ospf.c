@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * OSPF version 2 (RFC 2328 A.3) and the version 3 header (RFC 5340 A.3.1).
+ * OSPF version 2 (RFC 2328 A.3) and version 3 (RFC 5340 A.3).
  *
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
@@ -18,8 +18,8 @@
  *
  * pypacker's OSPF is the version 2 header; a version 3 header is 16 bytes, so `auth` does not exist
  * there and `atype` is the instance ID and its reserved byte. The version 2 bodies (hello, database
- * description, LS request, LS update, LS acknowledgement) are sub-layers in ospf_body.c, chosen by
- * the type; version 3 bodies stay raw.
+ * description, LS request, LS update, LS acknowledgement) of both versions are sub-layers in
+ * ospf_body.c, chosen by the version and the type.
  *
  * Checksum (RFC 2328 D.4.3): the Internet checksum of the packet (`len` bytes) less the 64-bit
  * authentication field; with cryptographic authentication (AuType 2) it is not computed and stays 0,
@@ -59,10 +59,13 @@ static const struct pkt_field ospf_fields[] = {
 
 enum { F_V, F_TYPE, F_LEN, F_ROUTER, F_AREA, F_SUM, F_ATYPE, F_AUTH };
 
-/* The version 2 body sub-layer of each type (RFC 2328 A.3.2-A.3.6). */
-static const uint16_t ospf_bodies[] = {
-        [1] = PKT_PROTO_OSPF_HELLO, [2] = PKT_PROTO_OSPF_DBDESC, [3] = PKT_PROTO_OSPF_LSR,
-        [4] = PKT_PROTO_OSPF_LSU,   [5] = PKT_PROTO_OSPF_LSACK,
+/* The body sub-layer of each version and type (RFC 2328 A.3.2-A.3.6, RFC 5340 A.3.2-A.3.6). */
+#define OSPF_TYPES 6
+static const uint16_t ospf_bodies[][OSPF_TYPES] = {
+        [2] = { [1] = PKT_PROTO_OSPF_HELLO, [2] = PKT_PROTO_OSPF_DBDESC, [3] = PKT_PROTO_OSPF_LSR,
+                [4] = PKT_PROTO_OSPF_LSU, [5] = PKT_PROTO_OSPF_LSACK },
+        [3] = { [1] = PKT_PROTO_OSPF6_HELLO, [2] = PKT_PROTO_OSPF6_DBDESC, [3] = PKT_PROTO_OSPF6_LSR,
+                [4] = PKT_PROTO_OSPF6_LSU, [5] = PKT_PROTO_OSPF6_LSACK },
 };
 
 static void
@@ -81,8 +84,8 @@ ospf_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->payload_len = len - d->hdr_len;
         if (len > v->wire_len)
                 d->flags |= PKT_LAYER_MALFORMED;
-        if (v->b[0] == 2 && type < ARRAY_SIZE(ospf_bodies))
-                d->next = ospf_bodies[type];
+        if ((v->b[0] == 2 || v->b[0] == 3) && type < OSPF_TYPES)
+                d->next = ospf_bodies[v->b[0]][type];
 }
 
 static int
@@ -93,9 +96,10 @@ ospf_update_type(struct pkt *p, unsigned idx)
         if (idx + 1u >= p->n_layers)
                 return 0;
         unsigned sub = p->layers[idx + 1].proto;
-        for (unsigned t = 1; t < ARRAY_SIZE(ospf_bodies); t++)
-                if (ospf_bodies[t] == sub && h[1] != t)
-                        return pkt_auto_set(p, idx, F_TYPE, t);
+        for (unsigned v = 2; v <= 3; v++)
+                for (unsigned t = 1; t < OSPF_TYPES; t++)
+                        if (ospf_bodies[v][t] == sub && h[1] != t)
+                                return pkt_auto_set(p, idx, F_TYPE, t);
         return 0;
 }
 
@@ -109,6 +113,15 @@ ospf_update(struct pkt *p, unsigned idx)
 
         if ((r = ospf_update_type(p, idx)) < 0)
                 return r;
+        /* A header built as version 3 is 16 bytes (RFC 5340 A.3.1): version 2's authentication, which
+         * a new header starts with, goes. */
+        if ((p->flags & PKT_F_OWNED) && h[0] == 3 && l->hdr_len == OSPF_V2_HDR_LEN &&
+            !(l->set_mask & (UINT64_C(1) << F_AUTH))) {
+                if ((r = pkt_layer_splice(p, idx, OSPF_V3_HDR_LEN, OSPF_AUTH_LEN, NULL, 0)) < 0)
+                        return r;
+                l = &p->layers[idx];
+                h = pkt_layer_bytes_mut(p, idx);
+        }
         if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) &&
             (r = pkt_auto_set(p, idx, F_LEN, MIN(l->wire_len, 0xffffu))) < 0)
                 return r;
@@ -151,5 +164,4 @@ const struct pkt_proto pkt_proto_ospf = {
         .carriers = ospf_carriers,
         .dissect = ospf_dissect,
         .update = ospf_update,
-        .not_dissected = "OSPFv3 bodies stay raw (only the v3 header is dissected).",
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * OSPF version 2 packet bodies (RFC 2328 A.3.2-A.3.6), sub-layers of ospf chosen by its type, and
- * the LSA header (RFC 2328 A.4.1) their elements share.
+ * OSPF packet bodies, sub-layers of ospf chosen by its version and type: version 2 (RFC 2328
+ * A.3.2-A.3.6) and version 3 (RFC 5340 A.3.2-A.3.6), and the LSA header each version's elements share
+ * (RFC 2328 A.4.1, RFC 5340 A.4.2).
  *
  *  Hello (1)                          Database Description (2)
  *  +-------------------------------+  +---------------+-------+-------+
@@ -24,6 +25,12 @@
  *  |  LS checksum  |    length     |
  *  +---------------+---------------+
  *
+ *  Version 3 (the same bodies without the network mask; options are 24 bits, the LSA type 16):
+ *  Hello: Interface ID, Prio + Options, HelloInterval + RouterDeadInterval, DR, BDR, Neighbor IDs
+ *  Database Description: 0 + Options, Interface MTU + 0 + I/M/MS, DD sequence number, LSA headers
+ *  LS Request: {0, LS type (16), Link State ID, Advertising Router} ...
+ *  LSA header: LS age, LS type (16), Link State ID, Advertising Router, sequence, checksum, length
+ *
  * Each body is all header: its repeated part is an element set running to the end of the packet.
  */
 #include <string.h>
@@ -32,6 +39,7 @@
 
 #define HELLO_LEN    20
 #define DBDESC_LEN   8
+#define DBDESC6_LEN  12
 #define LSU_LEN      4
 #define LSA_HDR_LEN  20
 #define LSR_LEN      12
@@ -98,6 +106,52 @@ static const struct pkt_field lsr_fields[] = {
 static const struct pkt_field lsu_fields[] = {
         { .name = "nlsas", .off = 0, .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO },
 };
+
+/* Version 3 (RFC 5340 A.2; AF is RFC 5838's). */
+static const struct pkt_name ospf6_opt_names[] = {
+        { 0x100, "AF" }, { 0x20, "DC" }, { 0x10, "R" }, { 0x08, "N" }, { 0x04, "MC" }, { 0x02, "E" },
+        { 0x01, "V6" }, { 0, NULL },
+};
+
+/* RFC 5340 A.4.2.1: the U and S bits and the function code. */
+static const struct pkt_name lsa6_type_names[] = {
+        { 0x2001, "ROUTER" }, { 0x2002, "NETWORK" }, { 0x2003, "INTER_AREA_PREFIX" },
+        { 0x2004, "INTER_AREA_ROUTER" }, { 0x4005, "AS_EXTERNAL" }, { 0x2007, "NSSA" }, { 0x0008, "LINK" },
+        { 0x2009, "INTRA_AREA_PREFIX" }, { 0, NULL },
+};
+
+static const struct pkt_field hello6_fields[] = {
+        { .name = "interface_id",   .off = 0,   .bits = 32, .type = PKT_FT_UINT },
+        { .name = "prio",           .off = 32,  .bits = 8,  .type = PKT_FT_UINT, .def = 1 },
+        { .name = "options",        .off = 40,  .bits = 24, .type = PKT_FT_FLAGS, .names = ospf6_opt_names, .def = 0x13 },
+        { .name = "hello_interval", .off = 64,  .bits = 16, .type = PKT_FT_UINT, .def = 10 },
+        { .name = "dead_interval",  .off = 80,  .bits = 16, .type = PKT_FT_UINT, .def = 40 },
+        { .name = "dr",             .off = 96,  .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "bdr",            .off = 128, .bits = 32, .type = PKT_FT_IPV4 },
+};
+
+static const struct pkt_field dbdesc6_fields[] = {
+        { .name = "options", .off = 8,  .bits = 24, .type = PKT_FT_FLAGS, .names = ospf6_opt_names, .def = 0x13 },
+        { .name = "mtu",     .off = 32, .bits = 16, .type = PKT_FT_UINT, .def = 1500 },
+        { .name = "flags",   .off = 56, .bits = 8,  .type = PKT_FT_FLAGS, .names = dd_flag_names },
+        { .name = "seq",     .off = 64, .bits = 32, .type = PKT_FT_UINT },
+};
+
+static const struct pkt_field lsa6_fields[] = {
+        { .name = "age",        .off = 0,   .bits = 16, .type = PKT_FT_UINT },
+        { .name = "type",       .off = 16,  .bits = 16, .type = PKT_FT_ENUM, .flags = PKT_FF_HEX, .names = lsa6_type_names },
+        { .name = "id",         .off = 32,  .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "adv_router", .off = 64,  .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "seq",        .off = 96,  .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "sum",        .off = 128, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "len",        .off = 144, .bits = 16, .type = PKT_FT_UINT },
+};
+
+static const struct pkt_field lsr6_fields[] = {
+        { .name = "type",       .off = 16, .bits = 16, .type = PKT_FT_ENUM, .flags = PKT_FF_HEX, .names = lsa6_type_names },
+        { .name = "id",         .off = 32, .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "adv_router", .off = 64, .bits = 32, .type = PKT_FT_IPV4 },
+};
 /* clang-format on */
 
 /* Where each body's elements start. */
@@ -106,10 +160,14 @@ first_elem(uint16_t proto)
 {
         switch (proto) {
         case PKT_PROTO_OSPF_HELLO:
+        case PKT_PROTO_OSPF6_HELLO:
                 return HELLO_LEN;
         case PKT_PROTO_OSPF_DBDESC:
                 return DBDESC_LEN;
+        case PKT_PROTO_OSPF6_DBDESC:
+                return DBDESC6_LEN;
         case PKT_PROTO_OSPF_LSU:
+        case PKT_PROTO_OSPF6_LSU:
                 return LSU_LEN;
         default:
                 return 0;
@@ -151,7 +209,8 @@ lsr_next(const struct pkt_view *v, struct pkt_elem *e)
         return fixed_next(v, e, LSR_LEN);
 }
 
-/* Whole LSAs (RFC 2328 A.4.1): each says its length, header included; less than a header is a lie. */
+/* Whole LSAs (RFC 2328 A.4.1, RFC 5340 A.4.2): each says its length, header included; less than a
+ * header is a lie. The length is in the same place in both versions. */
 static int
 lsas_next(const struct pkt_view *v, struct pkt_elem *e)
 {
@@ -186,14 +245,12 @@ lsas_next(const struct pkt_view *v, struct pkt_elem *e)
 static void
 body_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        int (*next)(const struct pkt_view *, struct pkt_elem *) = v->proto == PKT_PROTO_OSPF_LSU ? lsas_next
-                                                                                                  : NULL;
+        bool is_lsu = v->proto == PKT_PROTO_OSPF_LSU || v->proto == PKT_PROTO_OSPF6_LSU;
 
         d->hdr_len = MAX(v->wire_len, first_elem(v->proto));
         d->payload_len = 0;
-        if (!next)
-                return;
-        d->flags |= pkt_elems_damage(v, next);
+        if (is_lsu)
+                d->flags |= pkt_elems_damage(v, lsas_next);
 }
 
 static int
@@ -255,12 +312,19 @@ body_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         *ret_at = hdr_len;
         switch (v->proto) {
         case PKT_PROTO_OSPF_HELLO:
+        case PKT_PROTO_OSPF6_HELLO:
                 return build_fixed(neighbor_fields, ARRAY_SIZE(neighbor_fields), NEIGHBOR_LEN, text, out,
                                    size);
         case PKT_PROTO_OSPF_LSR:
                 return build_fixed(lsr_fields, ARRAY_SIZE(lsr_fields), LSR_LEN, text, out, size);
+        case PKT_PROTO_OSPF6_LSR:
+                return build_fixed(lsr6_fields, ARRAY_SIZE(lsr6_fields), LSR_LEN, text, out, size);
         default:
-                r = build_fixed(lsa_fields, ARRAY_SIZE(lsa_fields), LSA_HDR_LEN, text, out, size);
+                if (v->proto == PKT_PROTO_OSPF6_DBDESC || v->proto == PKT_PROTO_OSPF6_LSU ||
+                    v->proto == PKT_PROTO_OSPF6_LSACK)
+                        r = build_fixed(lsa6_fields, ARRAY_SIZE(lsa6_fields), LSA_HDR_LEN, text, out, size);
+                else
+                        r = build_fixed(lsa_fields, ARRAY_SIZE(lsa_fields), LSA_HDR_LEN, text, out, size);
                 /* An LSA header alone: its length is the header's, unless given. */
                 if (r > 0 && out[18] == 0 && out[19] == 0)
                         out[19] = LSA_HDR_LEN;
@@ -286,6 +350,21 @@ static const struct pkt_elem_set lsr_elems[] = {
 static const struct pkt_elem_set lsu_elems[] = {
         { .name = "lsas", .elem_name = "lsa", .next = lsas_next, .fields = lsa_fields,
           .n_fields = ARRAY_SIZE(lsa_fields) },
+};
+
+static const struct pkt_elem_set lsa6_hdr_elems[] = {
+        { .name = "lsas", .elem_name = "lsa", .next = lsa_hdrs_next, .fields = lsa6_fields,
+          .n_fields = ARRAY_SIZE(lsa6_fields) },
+};
+
+static const struct pkt_elem_set lsr6_elems[] = {
+        { .name = "requests", .elem_name = "request", .next = lsr_next, .fields = lsr6_fields,
+          .n_fields = ARRAY_SIZE(lsr6_fields) },
+};
+
+static const struct pkt_elem_set lsu6_elems[] = {
+        { .name = "lsas", .elem_name = "lsa", .next = lsas_next, .fields = lsa6_fields,
+          .n_fields = ARRAY_SIZE(lsa6_fields) },
 };
 
 #define OSPF_BODY(name_, summary_, id_, len_, fields_, n_fields_, elems_)                          \
@@ -326,4 +405,35 @@ const struct pkt_proto pkt_proto_ospflsu = {
         .elem_build = body_elem_build,
         .not_dissected = "LSA bodies (router, network, summary, AS-external links) stay raw after"
                          " each LSA header.",
+};
+
+const struct pkt_proto pkt_proto_ospf6hello =
+        OSPF_BODY("ospf6hello", "OSPFv3 hello (RFC 5340 A.3.2)", PKT_PROTO_OSPF6_HELLO, HELLO_LEN,
+                  hello6_fields, ARRAY_SIZE(hello6_fields), hello_elems);
+
+const struct pkt_proto pkt_proto_ospf6dbdesc =
+        OSPF_BODY("ospf6dbdesc", "OSPFv3 database description (RFC 5340 A.3.3)", PKT_PROTO_OSPF6_DBDESC,
+                  DBDESC6_LEN, dbdesc6_fields, ARRAY_SIZE(dbdesc6_fields), lsa6_hdr_elems);
+
+const struct pkt_proto pkt_proto_ospf6lsr =
+        OSPF_BODY("ospf6lsr", "OSPFv3 link state request (RFC 5340 A.3.4)", PKT_PROTO_OSPF6_LSR, 0, NULL, 0,
+                  lsr6_elems);
+
+const struct pkt_proto pkt_proto_ospf6lsack =
+        OSPF_BODY("ospf6lsack", "OSPFv3 link state acknowledgment (RFC 5340 A.3.6)", PKT_PROTO_OSPF6_LSACK,
+                  0, NULL, 0, lsa6_hdr_elems);
+
+const struct pkt_proto pkt_proto_ospf6lsu = {
+        .name = "ospf6lsu",
+        .summary = "OSPFv3 link state update (RFC 5340 A.3.5)",
+        .id = PKT_PROTO_OSPF6_LSU,
+        .min_hdr_len = LSU_LEN,
+        .fields = lsu_fields,
+        .n_fields = ARRAY_SIZE(lsu_fields),
+        .elems = lsu6_elems,
+        .n_elems = ARRAY_SIZE(lsu6_elems),
+        .dissect = body_dissect,
+        .update = lsu_update,
+        .elem_build = body_elem_build,
+        .not_dissected = "LSA bodies (router, network, prefix, link LSAs) stay raw after each LSA header.",
 };

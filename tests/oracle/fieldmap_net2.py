@@ -137,12 +137,18 @@ def _auth_text(v, _l):
     return bytes.fromhex(v).split(b"\0")[0].decode("latin-1")
 
 
-def ospf_lsa(key, when=None):
-    """LSA headers of database descriptions, LS updates and LS acknowledgements, in packet order."""
+OSPF_LSA_LAYERS = {2: ("ospfdbdesc", "ospflsu", "ospflsack"), 3: ("ospf6dbdesc", "ospf6lsu", "ospf6lsack")}
+
+
+def ospf_lsa(key, when=None, versions=(2, 3)):
+    """LSA headers of database descriptions, LS updates and LS acknowledgements of OSPF @versions, in
+    packet order."""
+    names = tuple(n for v in versions for n in OSPF_LSA_LAYERS[v])
+
     def get(pkt):
         vals = []
         for l in pkt["layers"]:
-            if l.get("layer") in ("ospfdbdesc", "ospflsu", "ospflsack"):
+            if l.get("layer") in names:
                 vals += [e[key] for e in l.get("lsas", []) if key in e and (when is None or when(e))]
         return vals
     return get
@@ -228,17 +234,22 @@ MAP = {
     "ospf.auth.simple": field("ospf", "auth", conv=_auth_text,
                               when=lambda l: int(l.get("v", 0)) == 2 and int(l.get("atype", 0)) == 1),
     "ospf.hello.network_mask": field("ospfhello", "mask"),
-    "ospf.hello.hello_interval": field("ospfhello", "hello_interval"),
-    "ospf.hello.router_priority": field("ospfhello", "prio"),
-    "ospf.hello.router_dead_interval": field("ospfhello", "dead_interval"),
-    "ospf.hello.designated_router": field("ospfhello", "dr"),
-    "ospf.hello.backup_designated_router": field("ospfhello", "bdr"),
-    "ospf.hello.active_neighbor": elems("ospfhello", ("neighbors",), "neighbor"),
-    "ospf.db.interface_mtu": field("ospfdbdesc", "mtu"),
-    "ospf.db.dd_sequence": field("ospfdbdesc", "seq"),
+    "ospf.hello.interface_id": field("ospf6hello", "interface_id"),
+    "ospf.v3.options": field(("ospf6hello", "ospf6dbdesc"), "options"),
+    "ospf.hello.hello_interval": field(("ospfhello", "ospf6hello"), "hello_interval"),
+    "ospf.hello.router_priority": field(("ospfhello", "ospf6hello"), "prio"),
+    "ospf.hello.router_dead_interval": field(("ospfhello", "ospf6hello"), "dead_interval"),
+    "ospf.hello.designated_router": field(("ospfhello", "ospf6hello"), "dr"),
+    "ospf.hello.backup_designated_router": field(("ospfhello", "ospf6hello"), "bdr"),
+    "ospf.hello.active_neighbor": elems(("ospfhello", "ospf6hello"), ("neighbors",), "neighbor"),
+    "ospf.db.interface_mtu": field(("ospfdbdesc", "ospf6dbdesc"), "mtu"),
+    "ospf.db.dd_sequence": field(("ospfdbdesc", "ospf6dbdesc"), "seq"),
+    # A packet has one body: LSA headers, or (an LS request) requests.
+    "ospf.v3.lsa": lambda pkt: (ospf_lsa("type", versions=(3,))(pkt)
+                                + elems("ospf6lsr", ("requests",), "type")(pkt)),
     "ospf.lsa.age": ospf_lsa("age"),
     # Opaque LSAs (RFC 5250 3): tshark splits the Link State ID into opaque type and ID, no ospf.lsa.id.
-    "ospf.lsa.id": ospf_lsa("id", when=lambda e: int(e.get("type", 0)) not in (9, 10, 11)),
+    "ospf.lsa.id": ospf_lsa("id", when=lambda e: int(e.get("type", 0)) not in (9, 10, 11), versions=(2,)),
     "ospf.lsa.seqnum": ospf_lsa("seq"),
     "ospf.lsa.chksum": ospf_lsa("sum"),
     "ospf.lsa.length": ospf_lsa("len"),

@@ -134,6 +134,11 @@ enum pkt_proto_id {
         PKT_PROTO_OSPF_LSR,
         PKT_PROTO_OSPF_LSU,
         PKT_PROTO_OSPF_LSACK,
+        PKT_PROTO_OSPF6_HELLO, /* OSPFv3 bodies (RFC 5340 A.3.2-A.3.6) */
+        PKT_PROTO_OSPF6_DBDESC,
+        PKT_PROTO_OSPF6_LSR,
+        PKT_PROTO_OSPF6_LSU,
+        PKT_PROTO_OSPF6_LSACK,
         /* SCTP and UDP applications (NTP, RTP, DHCP, RIP) */
         /* text applications (HTTP, SIP, Telnet, TPKT/COTP, Portmap) */
         PKT_PROTO_COTP,   /* ISO 8073 connection-oriented transport, inside TPKT */
