@@ -134,6 +134,16 @@ tu_field(struct pkt *p, unsigned idx, const char *name)
         return buf;
 }
 
+int
+tu_layer_of(struct pkt *p, unsigned proto)
+{
+        int i = pkt_layer_find(p, proto, 0);
+
+        if (i < 0)
+                fail_msg("no layer %u", proto);
+        return i;
+}
+
 const char *
 tu_elem_str(struct pkt *p, int i, const char *set, unsigned nth, const char *name)
 {

@@ -41,6 +41,9 @@ int tu_have(const char *prog);
 /* Reads field @name of layer @idx as text, failing the test when it is missing. (static buffer) */
 const char *tu_field(struct pkt *p, unsigned idx, const char *name);
 
+/* The index of the first layer of @proto (dissecting up to it), failing the test when there is none. */
+int tu_layer_of(struct pkt *p, unsigned proto);
+
 /* Field @name of element @nth (from 0) of set @set of layer @i as text, failing the test when there is
  * no such element or field. (static buffer) */
 const char *tu_elem_str(struct pkt *p, int i, const char *set, unsigned nth, const char *name);

@@ -36,17 +36,6 @@ build_checked(const char *spec, const char *want_hex)
         pkt_done(&p);
 }
 
-/* The index of the first layer of @proto, failing the test when there is none. */
-static unsigned
-layer_of(struct pkt *p, unsigned proto)
-{
-        int i = pkt_layer_find(p, proto, 0);
-
-        if (i < 0)
-                fail_msg("no layer %u", proto);
-        return (unsigned)i;
-}
-
 static void
 test_ppp_builds_compressed_protocol_like_scapy(void **state)
 {
@@ -139,7 +128,7 @@ test_stp_corpus_mstp_matches_tshark(void **state)
          *  0,200000 20,20 */
         tu_load_frame("tcpdump/MSTP_Intra-Region_BPDUs.pcap", 1, &f);
         tu_parse_frame(&p, &f);
-        unsigned i = layer_of(&p, PKT_PROTO_STP);
+        unsigned i = (unsigned)tu_layer_of(&p, PKT_PROTO_STP);
         assert_int_equal(tu_field_u64(&p, i, "v"), 3);
         assert_string_equal(tu_field(&p, i, "root_mac"), "00:1f:27:b4:7d:80");
         assert_int_equal(tu_field_u64(&p, i, "root_path"), 200000);
@@ -171,7 +160,7 @@ test_pppoe_corpus_discovery_tags_match_tshark(void **state)
          *  -e pppoed.tags.ac_cookie: 0x65 0x0011 40 BRAS 3d0f0587062484f2df32b9ddfd77bd5b */
         tu_load_frame("pcapplusplus/PacketExamples__PPPoEDiscovery.pcap", 2, &f);
         tu_parse_frame(&p, &f);
-        unsigned i = layer_of(&p, PKT_PROTO_PPPOE);
+        unsigned i = (unsigned)tu_layer_of(&p, PKT_PROTO_PPPOE);
         assert_int_equal(tu_field_u64(&p, i, "code"), 0x65);
         assert_int_equal(tu_field_u64(&p, i, "session"), 0x11);
         assert_int_equal(tu_field_u64(&p, i, "len"), 40);
@@ -228,7 +217,7 @@ test_vrrp_corpus_v3_matches_tshark(void **state)
         pkt_init(&p);
         assert_int_equal(pkt_parse_writable(&p, PKT_PROTO_ETHERNET, copy, f.caplen, f.wire_len), 0);
         pkt_dissect_all(&p);
-        unsigned i = layer_of(&p, PKT_PROTO_VRRP);
+        unsigned i = (unsigned)tu_layer_of(&p, PKT_PROTO_VRRP);
         assert_int_equal(tu_field_u64(&p, i, "v"), 3);
         assert_int_equal(tu_field_u64(&p, i, "count"), 2);
         assert_int_equal(tu_field_u64(&p, i, "max_advt"), 1);
@@ -259,7 +248,7 @@ test_hostile_lengths_are_flagged_malformed(void **state)
         pkt_init(&p);
         assert_int_equal(pkt_parse_dlt(&p, 1, b, n, n), 0);
         pkt_dissect_all(&p);
-        unsigned i = layer_of(&p, PKT_PROTO_DTP);
+        unsigned i = (unsigned)tu_layer_of(&p, PKT_PROTO_DTP);
         assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
         unsigned count = 0;
         PKT_ELEM_FOREACH(&p, i, "tvs", e) {
@@ -273,7 +262,7 @@ test_hostile_lengths_are_flagged_malformed(void **state)
         pkt_init(&p);
         assert_int_equal(pkt_parse_dlt(&p, 1, b, n, n), 0);
         pkt_dissect_all(&p);
-        i = layer_of(&p, PKT_PROTO_PPPOE);
+        i = (unsigned)tu_layer_of(&p, PKT_PROTO_PPPOE);
         assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
         pkt_done(&p);
 
@@ -283,7 +272,7 @@ test_hostile_lengths_are_flagged_malformed(void **state)
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, b, n, n), 0);
         pkt_dissect_all(&p);
-        i = layer_of(&p, PKT_PROTO_VRRP);
+        i = (unsigned)tu_layer_of(&p, PKT_PROTO_VRRP);
         assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
         pkt_done(&p);
 }
@@ -307,7 +296,7 @@ sweep_prefixes(const struct tu_frame *f, unsigned proto)
         struct pkt p;
 
         tu_parse_frame(&p, f);
-        unsigned at = layer_of(&p, proto);
+        unsigned at = (unsigned)tu_layer_of(&p, proto);
         uint32_t off = p.layers[at].off, hdr_len = p.layers[at].hdr_len;
         pkt_done(&p);
 

@@ -20,15 +20,6 @@ static const char report_hex[] =
         "20010db800000000000000000000000120010db8000000000000000000000002";
 #define REPORT_ICMP6_OFF 40
 
-static int
-layer_of(struct pkt *p, unsigned proto)
-{
-        int i = pkt_layer_find(p, proto, 0);
-
-        assert_true(i > 0);
-        return i;
-}
-
 /* tshark: icmpv6.mldr.nb_mcast_records 4; record types 1, 2, 3, 4 with 2, 1, 0, 1 sources, the first
  * fe80::f16d:891:6486 and fe80::794d:737e:8532. */
 static void
@@ -41,7 +32,7 @@ test_mldv2_report_records_match_tshark(void **state)
 
         tu_load_frame("zeek/icmp__icmp6-mldv2.pcap", 1, &f);
         tu_parse_frame(&p, &f);
-        int i = layer_of(&p, PKT_PROTO_MLDV2_REPORT);
+        int i = tu_layer_of(&p, PKT_PROTO_MLDV2_REPORT);
         assert_false(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
         assert_int_equal(tu_field_u64(&p, (unsigned)i, "nrecords"), 4);
         assert_int_equal(tu_elem_count(&p, i, "records", &flags), 4);
@@ -71,7 +62,7 @@ test_mldv2_report_short_record_shows_its_sources_and_is_malformed(void **state)
 
         tu_load_frame("zeek/icmp__icmp6-mldv2.pcap", 3, &f);
         tu_parse_frame(&p, &f);
-        int i = layer_of(&p, PKT_PROTO_MLDV2_REPORT);
+        int i = tu_layer_of(&p, PKT_PROTO_MLDV2_REPORT);
         assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
         assert_int_equal(tu_elem_count(&p, i, "records", &flags), 1);
         assert_true(flags & PKT_LAYER_MALFORMED);
@@ -91,7 +82,7 @@ test_mldv2_query_by_length_matches_tshark(void **state)
 
         tu_load_frame("tcpdump/icmpv6.pcap", 3, &f);
         tu_parse_frame(&p, &f);
-        int i = layer_of(&p, PKT_PROTO_MLDV2_QUERY);
+        int i = tu_layer_of(&p, PKT_PROTO_MLDV2_QUERY);
         assert_int_equal(tu_field_u64(&p, (unsigned)i, "maxresp"), 10000);
         assert_int_equal(tu_field_u64(&p, (unsigned)i, "s"), 0);
         assert_int_equal(tu_field_u64(&p, (unsigned)i, "qrv"), 2);
@@ -115,7 +106,7 @@ test_mldv1_query_is_24_bytes_and_trailing_bytes_are_payload(void **state)
         assert_int_equal(d[40], 130);
         pkt_init(&q);
         assert_int_equal(pkt_parse(&q, PKT_PROTO_IP6, d, n, n), 0);
-        int i = layer_of(&q, PKT_PROTO_MLD);
+        int i = tu_layer_of(&q, PKT_PROTO_MLD);
         assert_int_equal(tu_field_u64(&q, (unsigned)i, "maxdelay"), 1000);
         assert_int_equal(pkt_layer_find(&q, PKT_PROTO_MLDV2_QUERY, 0), -ENOENT);
         pkt_done(&q);
@@ -127,7 +118,7 @@ test_mldv1_query_is_24_bytes_and_trailing_bytes_are_payload(void **state)
                          "raw(hex=01020304)", &d);
         pkt_init(&q);
         assert_int_equal(pkt_parse(&q, PKT_PROTO_IP6, d, n, n), 0);
-        i = layer_of(&q, PKT_PROTO_MLD);
+        i = tu_layer_of(&q, PKT_PROTO_MLD);
         assert_int_equal(q.layers[i].hdr_len, 20);
         assert_true(pkt_layer_find(&q, PKT_PROTO_RAW, (unsigned)i) > i);
         pkt_done(&q);
@@ -148,7 +139,7 @@ test_mldv2_report_count_past_the_end_is_malformed_cut_is_truncated(void **state)
         b[REPORT_ICMP6_OFF + 7] = 3; /* three records said, two sent */
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, b, n, n), 0);
-        int i = layer_of(&p, PKT_PROTO_MLDV2_REPORT);
+        int i = tu_layer_of(&p, PKT_PROTO_MLDV2_REPORT);
         assert_int_equal(tu_elem_count(&p, i, "records", &flags), 2);
         assert_false(flags & PKT_LAYER_MALFORMED);
         pkt_done(&p);
@@ -158,7 +149,7 @@ test_mldv2_report_count_past_the_end_is_malformed_cut_is_truncated(void **state)
         b[REPORT_ICMP6_OFF + 8 + 20 + 3] = 3;
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, b, n, n), 0);
-        i = layer_of(&p, PKT_PROTO_MLDV2_REPORT);
+        i = tu_layer_of(&p, PKT_PROTO_MLDV2_REPORT);
         assert_int_equal(tu_elem_count(&p, i, "records", &flags), 2);
         assert_true(flags & PKT_LAYER_MALFORMED);
         assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
@@ -168,7 +159,7 @@ test_mldv2_report_count_past_the_end_is_malformed_cut_is_truncated(void **state)
         tu_hex(report_hex, b, sizeof(b));
         pkt_init(&p);
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP6, b, n - 10, n), 0);
-        i = layer_of(&p, PKT_PROTO_MLDV2_REPORT);
+        i = tu_layer_of(&p, PKT_PROTO_MLDV2_REPORT);
         assert_int_equal(tu_elem_count(&p, i, "records", &flags), 2);
         assert_true(flags & PKT_LAYER_TRUNCATED);
         assert_false((flags | p.layers[i].flags) & PKT_LAYER_MALFORMED);

@@ -11,15 +11,6 @@
 
 #include "testutil.h"
 
-static int
-layer_of(struct pkt *p, unsigned proto)
-{
-        int i = pkt_layer_find(p, proto, 0);
-
-        assert_true(i > 0);
-        return i;
-}
-
 /* tshark (frame 1): ospf.hello.interface_id 5, router_priority 1, hello_interval 10,
  * router_dead_interval 40, designated_router 0.0.0.0, ospf.v3.options 0x000013. */
 static void
@@ -31,7 +22,7 @@ test_ospf6_hello_matches_tshark(void **state)
 
         tu_load_frame("tcpdump/OSPFv3_broadcast_adjacency.pcap", 1, &f);
         tu_parse_frame(&p, &f);
-        int i = layer_of(&p, PKT_PROTO_OSPF6_HELLO);
+        int i = tu_layer_of(&p, PKT_PROTO_OSPF6_HELLO);
         assert_int_equal(p.layers[i - 1].hdr_len, 16);
         assert_int_equal(tu_field_u64(&p, (unsigned)i, "interface_id"), 5);
         assert_int_equal(tu_field_u64(&p, (unsigned)i, "prio"), 1);
@@ -59,7 +50,7 @@ test_ospf6_lsu_lsa_headers_match_tshark(void **state)
 
         tu_load_frame("tcpdump/OSPFv3_broadcast_adjacency.pcap", 15, &f);
         tu_parse_frame(&p, &f);
-        int i = layer_of(&p, PKT_PROTO_OSPF6_LSU);
+        int i = tu_layer_of(&p, PKT_PROTO_OSPF6_LSU);
         assert_int_equal(tu_field_u64(&p, (unsigned)i, "nlsas"), 7);
         assert_int_equal(tu_elem_count(&p, i, "lsas", &flags), 7);
         assert_int_equal(flags, 0);
@@ -89,7 +80,7 @@ test_ospf6_built_header_is_16_bytes_and_parses_back(void **state)
         assert_int_equal(d[40 + 2] << 8 | d[40 + 3], 28); /* packet length */
         pkt_init(&q);
         assert_int_equal(pkt_parse(&q, PKT_PROTO_IP6, d, n, n), 0);
-        int i = layer_of(&q, PKT_PROTO_OSPF6_LSR);
+        int i = tu_layer_of(&q, PKT_PROTO_OSPF6_LSR);
         assert_string_equal(tu_elem_str(&q, i, "requests", 0, "type"), "ROUTER");
         assert_string_equal(tu_elem_str(&q, i, "requests", 0, "id"), "0.0.0.1");
         pkt_done(&q);
@@ -111,32 +102,34 @@ test_ospf6_lsu_lying_lsa_lengths(void **state)
 
         pkt_init(&p);
         size_t n = tu_build(&p, spec, &d);
-        assert_true(n <= sizeof(b));
-        memcpy(b, d, n);
+        /* IPv6 (40), OSPFv3 (16), the LSA count (4), then two LSA headers of 20 bytes; the first says
+         * it is 24 bytes long. */
+        enum { LSA0 = 40 + 16 + 4 };
+        assert_int_equal(n, LSA0 + 2 * 20);
+        memcpy(b, d, LSA0 + 2 * 20);
         pkt_done(&p);
-        size_t lsa0 = n - 20 - 20; /* the first LSA header: built 20 bytes long, says 24 */
 
         /* The first says 24 of its 20: it swallows 4 bytes of the next, whose header is then cut. */
         pkt_init(&q);
         assert_int_equal(pkt_parse(&q, PKT_PROTO_IP6, b, n, n), 0);
-        int i = layer_of(&q, PKT_PROTO_OSPF6_LSU);
+        int i = tu_layer_of(&q, PKT_PROTO_OSPF6_LSU);
         assert_int_equal(tu_elem_count(&q, i, "lsas", &flags), 2);
         assert_true(flags & PKT_LAYER_MALFORMED);
         pkt_done(&q);
 
-        b[lsa0 + 19] = 8; /* less than a header */
+        b[LSA0 + 19] = 8; /* less than a header */
         pkt_init(&q);
         assert_int_equal(pkt_parse(&q, PKT_PROTO_IP6, b, n, n), 0);
-        i = layer_of(&q, PKT_PROTO_OSPF6_LSU);
+        i = tu_layer_of(&q, PKT_PROTO_OSPF6_LSU);
         assert_int_equal(tu_elem_count(&q, i, "lsas", &flags), 1);
         assert_true(flags & PKT_LAYER_MALFORMED);
         assert_true(q.layers[i].flags & PKT_LAYER_MALFORMED);
         pkt_done(&q);
 
-        b[lsa0 + 19] = 20; /* right, but the capture ends 10 bytes early */
+        b[LSA0 + 19] = 20; /* right, but the capture ends 10 bytes early */
         pkt_init(&q);
         assert_int_equal(pkt_parse(&q, PKT_PROTO_IP6, b, n - 10, n), 0);
-        i = layer_of(&q, PKT_PROTO_OSPF6_LSU);
+        i = tu_layer_of(&q, PKT_PROTO_OSPF6_LSU);
         assert_int_equal(tu_elem_count(&q, i, "lsas", &flags), 2);
         assert_true(flags & PKT_LAYER_TRUNCATED);
         assert_false(flags & PKT_LAYER_MALFORMED);
