@@ -8,7 +8,11 @@ options: NOP, end of list, record route, loose and strict source route, router a
 (sometimes with a chain of hop-by-hop, destination options, type 0 routing and atomic fragment
 headers), with random header fields, then TCP (random flags, sequence numbers, window, urgent pointer
 and up to three options of the common kinds, 40 bytes at most), UDP, an ICMP/ICMPv6 echo, or a
-destination unreachable quoting a UDP datagram, then random payload; or, over Ethernet, ARP.
+destination unreachable quoting a UDP datagram, then random payload; or, over Ethernet, ARP; or a
+DNS message over UDP (random header bits, queries, and A, AAAA, NS, CNAME, PTR, MX, TXT, SOA records
+drawn from a few names so that they share suffixes, compressed as scapy's dns_compress() does; SRV
+is left out, whose target scapy 2.5 compresses with a stray byte, and so are DNSSEC types, whose
+names scapy compresses where RFC 4034 forbids it).
 Seeded: a seed always gives the same cases. Documentation addresses only.
 """
 import random
@@ -213,6 +217,76 @@ class Draw:
         return "/raw(hex=%s)" % data, '/Raw(bytes.fromhex("%s"))' % data
 
 
+DNS_DOMAINS = ["example.com", "example.org", "sub.example.net"]
+DNS_LABELS = ["www", "mail", "ns1", "a", "b.c"]
+DNS_FLAG_BITS = [("qr", 15, 1), ("opcode", 11, 15), ("aa", 10, 1), ("tc", 9, 1), ("rd", 8, 1), ("ra", 7, 1),
+                 ("ad", 5, 1), ("cd", 4, 1), ("rcode", 0, 15)]
+
+
+class DnsDraw:
+    """One DNS message, as a pktctl spec and as a scapy expression."""
+
+    def __init__(self, d):
+        self.d, self.r = d, d.r
+
+    def name(self):
+        dom = self.r.choice(DNS_DOMAINS)
+        return dom if self.r.random() < .3 else self.r.choice(DNS_LABELS) + "." + dom
+
+    def rr(self, kinds):
+        r, name = self.r, self.name()
+        ttl = r.randrange(2**31)
+        k = r.choice(kinds)
+        head = "rr(name=%s,type=%s,ttl=%d" % (name, k, ttl)
+        if k in ("A", "AAAA"):
+            a = self.d.ip4() if k == "A" else self.d.ip6()
+            return (head + ",address=%s)" % a, 'DNSRR(rrname="%s",type="%s",ttl=%d,rdata="%s")' % (name, k, ttl, a))
+        if k in ("CNAME", "PTR", "NS"):
+            t = self.name()
+            return (head + ",%s=%s)" % ("server" if k == "NS" else "address", t),
+                    'DNSRR(rrname="%s",type="%s",ttl=%d,rdata="%s")' % (name, k, ttl, t))
+        if k == "MX":
+            pref, t = r.randrange(65536), self.name()
+            return (head + ",preference=%d,address=%s)" % (pref, t),
+                    'DNSRRMX(rrname="%s",type="MX",ttl=%d,preference=%d,exchange="%s")' % (name, ttl, pref, t))
+        if k == "TXT":
+            text = "".join(r.choice("abcdefghij =-") for _ in range(r.randrange(1, 40)))
+            return (head + ',txtlen=%d,txt="%s")' % (len(text), text),
+                    'DNSRR(rrname="%s",type="TXT",ttl=%d,rdata="%s")' % (name, ttl, text))
+        m, rn, nums = self.name(), self.name(), [r.randrange(2**32) for _ in range(5)]
+        return (head + ",name2=%s,mailbox=%s,serial=%d,refresh=%d,retry=%d,expire=%d,minttl=%d)" % (m, rn, *nums),
+                'DNSRRSOA(rrname="%s",type="SOA",ttl=%d,mname="%s",rname="%s",serial=%d,refresh=%d,retry=%d,'
+                'expire=%d,minimum=%d)' % (name, ttl, m, rn, *nums))
+
+    def section(self, n, kinds):
+        rrs = [self.rr(kinds) for _ in range(n)]
+        return ",".join(x[0] for x in rrs), "/".join(x[1] for x in rrs)
+
+    def message(self):
+        r = self.r
+        ident = r.randrange(65536)
+        bits = {name: r.randrange(mask + 1) if name in ("opcode", "rcode") else r.randrange(2)
+                for name, _, mask in DNS_FLAG_BITS}
+        bits["opcode"] = r.choice([0, 0, 0, 2, 4, 5])
+        flags = sum(v << shift for (name, shift, _), v in zip(DNS_FLAG_BITS, bits.values()))
+        qs = [(self.name(), r.choice(["A", "AAAA", "MX", "TXT", "NS"])) for _ in range(r.randrange(0, 3))]
+        an = self.section(r.randrange(0, 5), ["A", "AAAA", "CNAME", "PTR", "MX", "TXT", "NS", "SOA"])
+        ns = self.section(r.randrange(0, 2), ["NS", "SOA"])
+        ar = self.section(r.randrange(0, 2), ["A", "AAAA"])
+        spec = "dns(id=%d,flags=0x%04x" % (ident, flags)
+        if qs:
+            spec += ",queries=[%s]" % ",".join("q(name=%s,type=%s)" % q for q in qs)
+        for key, sec in (("answers", an), ("auths", ns), ("addrecords", ar)):
+            if sec[0]:
+                spec += ",%s=[%s]" % (key, sec[0])
+        spec += ")"
+        scapy = "dns_compress(DNS(id=%d,%s,qd=%s,an=%s,ns=%s,ar=%s))" % (
+            ident, ",".join("%s=%d" % kv for kv in bits.items()),
+            "/".join('DNSQR(qname="%s",qtype="%s")' % q for q in qs) or "None",
+            an[1] or "None", ns[1] or "None", ar[1] or "None")
+        return spec, scapy
+
+
 def generate(seed, count):
     """Yields (name, spec, scapy expression) for @count random packets."""
     d = Draw(seed)
@@ -224,6 +298,15 @@ def generate(seed, count):
             continue
         v6 = d.r.random() < .5
         net = d.ipv6() if v6 else d.ipv4()
+        if d.r.random() < .15:
+            sport, dport = d.r.randrange(1024, 65536), 53
+            if d.r.random() < .5:
+                sport, dport = dport, sport
+            msg = DnsDraw(d).message()
+            spec = "/".join(x for x in (link[0], net[0], "udp(sport=%d,dport=%d)" % (sport, dport), msg[0]) if x)
+            scapy = "/".join(x for x in (link[1], net[1], "UDP(sport=%d,dport=%d)" % (sport, dport), msg[1]) if x)
+            yield "randomdns.%d" % n, spec, scapy
+            continue
         k = d.r.randrange(4)
         top = d.tcp() if k == 0 else d.udp() if k == 1 else d.echo(v6) if k == 2 else d.unreach(v6)
         data = d.payload()

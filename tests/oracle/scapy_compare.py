@@ -12,7 +12,9 @@ field is set explicitly on one or both sides, and optionally why a difference is
 
 It prints a per-protocol summary ("ip: 9/9 identical") and a hex diff of every case that differs, and
 exits 1 on any difference, build failure or scapy error that ALLOWED does not explain, 77 when scapy
-cannot be imported (ctest counts that as skipped), 0 otherwise.
+cannot be imported (ctest counts that as skipped), 0 otherwise. With --random (gen_build_cases.py), a
+DNS message whose bytes differ only because scapy's dns_compress() wrote a pointer that does not lead to
+the name it replaced is reported and accepted, but only when ours decode to exactly the records asked for.
 
 usage: scapy_compare.py --pktctl PATH [--cases FILE | --random N [--seed S]] [--only SUBSTRING] [--verbose]
 """
@@ -55,6 +57,34 @@ def load_cases(path):
 def scapy_bytes(expr, env):
     v = eval(expr, env)  # the table is ours, in the repository: trusted test input
     return v if isinstance(v, (bytes, bytearray)) else bytes(v)
+
+
+def dns_records(pkt):
+    """The decoded content of the DNS layer of @pkt: header counts and every record's fields."""
+    d = pkt["DNS"]
+    recs = []
+    for sec in ("qd", "an", "ns", "ar"):
+        r = getattr(d, sec)
+        while r is not None and r.__class__.__name__ != "NoPayload":
+            # Lengths differ with compression (a name in the data is shorter once compressed).
+            recs.append((sec, tuple(sorted((k, str(v)) for k, v in r.fields.items() if k != "rdlen"))))
+            r = r.payload if not isinstance(r.payload, type(None)) else None
+    return recs
+
+
+def scapy_dns_compress_bug(expr, ours, theirs, env):
+    """A random DNS case whose bytes differ because scapy 2.5's dns_compress() wrote a pointer that does
+    not lead to the name it replaced (seen: a stray length byte and a pointer to offset 0, into the
+    header): ours decode to the records the expression names, scapy's do not."""
+    plain = dict(env, dns_compress=lambda x: x)
+    want = eval(expr, plain)
+    cls = type(want)
+    try:
+        intended = dns_records(cls(bytes(want)))
+        return dns_records(cls(ours)) == intended and dns_records(cls(theirs)) != intended
+    except Exception as e:  # scapy failing to decode its own output is the bug too, but say so
+        print(f"note: decoding for the dns_compress() check failed: {type(e).__name__}: {e}", file=sys.stderr)
+        return False
 
 
 def pktctl_bytes(pktctl, spec):
@@ -155,6 +185,8 @@ def main():
             continue
         st["differ"] += 1
         why = ALLOWED.get(c["name"])
+        if not why and c["name"].startswith("randomdns") and scapy_dns_compress_bug(c["expr"], ours, theirs, env):
+            why = "scapy's dns_compress() wrote a pointer that does not decode to the name it replaced; ours do"
         head = f"DIFF  {c['name']} (line {c['line']})" + (f"  [allowed: {why}]" if why else "")
         reports.append("\n".join([head, f"    spec:  {c['spec']}", f"    scapy: {c['expr']}"]
                                  + hex_diff(ours, theirs)))
