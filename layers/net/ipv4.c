@@ -33,8 +33,14 @@
 #define IP_OFFSET_MASK 0x1fff
 #define IP_OPT_EOL 0
 #define IP_OPT_NOP 1
+#define IP_OPT_RR 7
+#define IP_OPT_MTUP 11
+#define IP_OPT_MTUR 12
+#define IP_OPT_TS 68
 #define IP_OPT_LSRR 131
+#define IP_OPT_SATID 136
 #define IP_OPT_SSRR 137
+#define IP_OPT_RA 148
 
 /* clang-format off */
 const struct pkt_name pkt_ip_proto_names[] = {
@@ -75,11 +81,26 @@ static const struct pkt_field ip_fields[] = {
 
 enum { F_V_HL, F_V, F_HL, F_TOS, F_LEN, F_ID, F_OFF, F_FLAGS, F_OFFSET, F_TTL, F_P, F_SUM, F_SRC, F_DST };
 
+/* The lengths each kind may have, kind and length bytes included: routes and timestamps are whole
+ * 4-byte slots after their fixed part (RFC 791 3.1); router alert (RFC 2113), MTU probe and reply
+ * (RFC 1063) and stream ID are 4 bytes. */
+static const struct pkt_ipopt_kind ip_opt_kinds[] = {
+        { IP_OPT_RR, 0, NULL, .len_min = 3, .len_max = 39, .len_step = 4 },
+        { IP_OPT_LSRR, 0, NULL, .len_min = 3, .len_max = 39, .len_step = 4 },
+        { IP_OPT_SSRR, 0, NULL, .len_min = 3, .len_max = 39, .len_step = 4 },
+        { IP_OPT_TS, 0, NULL, .len_min = 4, .len_max = 40, .len_step = 4 },
+        { IP_OPT_MTUP, 0, NULL, .len_min = 4 },
+        { IP_OPT_MTUR, 0, NULL, .len_min = 4 },
+        { IP_OPT_SATID, 0, NULL, .len_min = 4 },
+        { IP_OPT_RA, 0, NULL, .len_min = 4 },
+        { 0, 0, NULL, 0, 0, 0 },
+};
+
 static int
 ip_opts_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         uint32_t hdr_len = (uint32_t)(v->b[0] & 0xf) * 4;
-        return pkt_ipopt_next(v, IP_HDR_LEN, hdr_len, e, NULL);
+        return pkt_ipopt_next(v, IP_HDR_LEN, hdr_len, e, ip_opt_kinds);
 }
 
 static const struct pkt_elem_set ip_elems[] = {
@@ -102,6 +123,9 @@ ip_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 return;
         }
         d->hdr_len = hl * 4;
+        /* An option running past the header or wrong in length for its kind (RFC 791 3.1). */
+        if (hl > IP_HL_MIN)
+                d->flags |= pkt_elems_damage(v, ip_opts_next);
         if (total < d->hdr_len) {
                 d->flags |= PKT_LAYER_MALFORMED;
                 d->payload_len = 0;

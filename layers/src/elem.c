@@ -43,7 +43,8 @@ elem_next_at(struct pkt *p, unsigned idx, const struct pkt_proto *pr, unsigned s
         }
         /* A layer whose dissection left the elements unchecked is as damaged as its elements. */
         if (pr->flags & PKT_P_LAZY_ELEMS)
-                l->flags |= e->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED);
+                l->flags |= (e->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)) |
+                            (e->flags & PKT_ELEM_BAD_LEN ? PKT_LAYER_MALFORMED : 0);
         return r;
 }
 
@@ -99,13 +100,17 @@ uint16_t
 pkt_elems_damage(const struct pkt_view *v, int (*next)(const struct pkt_view *v, struct pkt_elem *e))
 {
         struct pkt_elem e = PKT_ELEM_INIT;
+        uint16_t bad = 0;
 
         while (next(v, &e) == 1) {
                 e.count++;
+                if (e.flags & PKT_ELEM_BAD_LEN)
+                        bad = PKT_LAYER_MALFORMED;
                 if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
-                        return e.flags & PKT_LAYER_MALFORMED;
+                        return (uint16_t)((e.flags & PKT_LAYER_MALFORMED) | bad);
+                e.flags = 0;
         }
-        return 0;
+        return bad;
 }
 
 /* Finds field @name of element @e: set fields first, then the element's kind fields. */

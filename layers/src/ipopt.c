@@ -69,8 +69,10 @@ pkt_ipopt_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pk
                 e->data_off = 2;
                 if (olen > end - pos)
                         return damaged(e, end - pos, PKT_LAYER_TRUNCATED, end);
+                /* Wrong for its kind, but within the header: the length still says where the next
+                 * option starts, and the walk goes on there (as tshark's does). */
                 if (!len_fits(k, olen))
-                        return damaged(e, olen, PKT_LAYER_MALFORMED, end);
+                        e->flags |= PKT_ELEM_BAD_LEN;
                 e->len = olen;
         }
         e->next = pos + e->len;

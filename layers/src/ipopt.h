@@ -26,9 +26,10 @@ struct pkt_ipopt_kind {
         { .name = "body", .off = 16, .bits = 0, .type = PKT_FT_BYTES }
 #define PKT_IPOPT_N_FIELDS 3
 
-/* Iterates the options between header offsets @start and @end. A length below 2, past @end or outside
- * its kind's rule makes a malformed element, and one cut by the capture a truncated one; either ends
- * the walk (so a zero length cannot loop). */
+/* Iterates the options between header offsets @start and @end. A length below 2 or past @end makes a
+ * malformed element, and one cut by the capture a truncated one; either ends the walk (so a zero
+ * length cannot loop). A length outside its kind's rule flags the element PKT_ELEM_BAD_LEN, and the
+ * walk goes on after it. */
 int pkt_ipopt_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pkt_elem *e,
                    const struct pkt_ipopt_kind *kinds);
 

@@ -80,11 +80,15 @@ struct pkt_field {
  * are relative to the layer start. Fields of @fields start at the element; fields of the element's
  * kind table start at @data_off.
  */
+/* An element whose length is wrong for its kind but still delimits it (a TCP MSS option of 5 bytes):
+ * unlike PKT_LAYER_MALFORMED, which ends the set, the walk goes on after it. Its layer is malformed. */
+#define PKT_ELEM_BAD_LEN (1u << 8)
+
 struct pkt_elem {
         uint32_t off;      /* element start, from the layer start */
         uint32_t len;      /* element bytes (captured) */
         uint32_t data_off; /* where the kind fields start, from the element start */
-        uint16_t flags;    /* PKT_LAYER_TRUNCATED / PKT_LAYER_MALFORMED for this element */
+        uint16_t flags;    /* PKT_LAYER_TRUNCATED / PKT_LAYER_MALFORMED / PKT_ELEM_BAD_LEN */
         uint16_t set;      /* index of the element set in the descriptor */
         uint32_t next;     /* iterator state: where the next element starts (private) */
         uint32_t count;    /* iterator state: elements produced so far (private) */

@@ -433,6 +433,42 @@ test_ip_option_with_zero_length_is_malformed_and_ends_walk(void **state)
         assert_int_equal(count, 2);
 }
 
+/* Options whose lengths break their kind's rule (RFC 791 3.1: routes and timestamps in 4-byte slots,
+ * RFC 2113 router alert of 4) are flagged and make the layer malformed; their lengths still delimit
+ * them, so the options after them are listed as tshark lists them. Well-formed ones leave it alone. */
+static void
+test_ip_option_length_must_fit_its_kind(void **state)
+{
+        static const struct {
+                const char *opts; /* 8 bytes: IHL 7 */
+                unsigned count;
+                bool malformed;
+        } cases[] = {
+                { "0707040000000000", 2, false },   /* record route, one slot, then end of list */
+                { "0705040000010101", 4, true },    /* record route of 5: no whole slot */
+                { "9404000001010101", 5, false },   /* router alert, 4 NOPs */
+                { "9406000000000101", 3, true },    /* router alert of 6 */
+                { "4406050000000101", 3, true },    /* timestamp of 6 */
+                { "8302010101010101", 7, true },    /* loose source route of 2: no pointer */
+                { "8307040000000000", 2, false },   /* loose source route, one slot */
+        };
+        uint8_t buf[64];
+        char hex[128];
+        struct pkt p;
+        (void)state;
+
+        for (unsigned c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+                snprintf(hex, sizeof(hex), "4700001c0000000040110000c0000201c0000202%s", cases[c].opts);
+                size_t n = tu_hex(hex, buf, sizeof(buf));
+                pkt_init(&p);
+                assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, buf, n, n), 0);
+                print_message("case %u: %s\n", c, cases[c].opts);
+                assert_int_equal(!!(pkt_layer(&p, 0)->flags & PKT_LAYER_MALFORMED), cases[c].malformed);
+                assert_int_equal(tu_elem_count(&p, 0, "opts", NULL), cases[c].count);
+                pkt_done(&p);
+        }
+}
+
 static void
 test_ipv4_ihl_below_5_is_malformed(void **state)
 {
@@ -655,6 +691,7 @@ main(void)
                 cmocka_unit_test(test_spec_values_in_every_syntax),
                 cmocka_unit_test(test_ip_options_pad_and_set_header_length),
                 cmocka_unit_test(test_ip_option_with_zero_length_is_malformed_and_ends_walk),
+                cmocka_unit_test(test_ip_option_length_must_fit_its_kind),
                 cmocka_unit_test(test_ipv4_ihl_below_5_is_malformed),
                 cmocka_unit_test(test_truncated_differs_from_malformed),
                 cmocka_unit_test(test_every_prefix_parses_cleanly),
