@@ -162,13 +162,6 @@ ip6_reverse(uint8_t *h, size_t len)
         memcpy(h + 24, tmp, 16);
 }
 
-static bool
-is_ext_header(unsigned proto)
-{
-        return proto == PKT_PROTO_IP6_HOPOPTS || proto == PKT_PROTO_IP6_ROUTING ||
-               proto == PKT_PROTO_IP6_FRAGMENT || proto == PKT_PROTO_IP6_DSTOPTS;
-}
-
 /* The first layer above IPv6 layer @idx that is not an extension header, or NULL. */
 static const struct pkt_layer *
 upper_layer(struct pkt *p, unsigned idx)
@@ -177,7 +170,7 @@ upper_layer(struct pkt *p, unsigned idx)
 
         for (unsigned i = idx + 1; i < PKT_LAYERS_MAX; i++) {
                 up = pkt_layer(p, i);
-                if (!up || !is_ext_header(up->proto))
+                if (!up || !pkt_ip6_is_ext(up->proto))
                         break;
         }
         return up;

@@ -66,10 +66,12 @@ static const struct pkt_field vrrp_auth_fields[] = {
 enum { F_VTYPE, F_V, F_TYPE, F_VRID, F_PRIORITY, F_COUNT, F_ATYPE, F_ADVTIME, F_MAX_ADVT, F_SUM };
 enum { SET_ADDRS, SET_AUTH };
 
+/* The addresses are of the IP version that carries the message (RFC 5798 5.2.9): IPv6's under IPv6
+ * or one of its extension headers (a hop-by-hop header, say), IPv4's otherwise. */
 static uint32_t
 addr_len(uint16_t lower)
 {
-        return lower == PKT_PROTO_IP6 ? 16 : 4;
+        return lower == PKT_PROTO_IP6 || pkt_ip6_is_ext(lower) ? 16 : 4;
 }
 
 /* Where the addresses end: the authentication data of version 2 follows. */

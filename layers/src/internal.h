@@ -38,6 +38,15 @@ pkt_key_lookup16(enum pkt_key_space space, uint16_t value)
         return pkt_key_direct[space][value];
 }
 
+/* Is @proto one of IPv6's extension headers that carry the next layer (hop-by-hop, routing, fragment,
+ * destination options)? What sits on one of them is in an IPv6 packet. */
+static inline bool
+pkt_ip6_is_ext(unsigned proto)
+{
+        return proto == PKT_PROTO_IP6_HOPOPTS || proto == PKT_PROTO_IP6_ROUTING ||
+               proto == PKT_PROTO_IP6_FRAGMENT || proto == PKT_PROTO_IP6_DSTOPTS;
+}
+
 /* Makes the compiler compute @x as a value rather than branch on how it was made: for conditions the
  * data decides (which form a header has, whether a port is registered), where a branch would be
  * mispredicted as often as not. */

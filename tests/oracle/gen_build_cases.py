@@ -8,8 +8,8 @@ options: NOP, end of list, record route, loose and strict source route, router a
 (sometimes with a chain of hop-by-hop, destination options, type 0 routing and atomic fragment
 headers), with random header fields, then TCP (random flags, sequence numbers, window, urgent pointer
 and up to three options of the common kinds, 40 bytes at most), UDP, an ICMP/ICMPv6 echo, or a
-destination unreachable quoting a UDP datagram, then random payload; or, over Ethernet, ARP; or a
-DNS message over UDP (random header bits, queries, and A, AAAA, NS, CNAME, PTR, MX, TXT, SOA records
+destination unreachable quoting a UDP datagram, then random payload; or, over Ethernet, ARP; or VRRP (versions 2 and 3), HSRP or RIPv2 with random
+fields; or a DNS message over UDP (random header bits, queries, and A, AAAA, NS, CNAME, PTR, MX, TXT, SOA records
 drawn from a few names so that they share suffixes, compressed as scapy's dns_compress() does; SRV
 is left out, whose target scapy 2.5 compresses with a stray byte, and so are DNSSEC types, whose
 names scapy compresses where RFC 4034 forbids it).
@@ -287,6 +287,48 @@ class DnsDraw:
         return spec, scapy
 
 
+def vrrp(d, v6):
+    """VRRPv2 (IPv4 only) or VRRPv3 advertisement with 1-4 virtual addresses."""
+    r = d.r
+    vrid, prio = r.randrange(1, 256), r.randrange(1, 255)
+    addrs = [d.ip6() if v6 else d.ip4() for _ in range(r.randrange(1, 5))]
+    spec_addrs = ",".join("addr(%s)" % a for a in addrs)
+    scapy_addrs = ",".join('"%s"' % a for a in addrs)
+    if v6 or r.random() < .5:
+        advt = r.randrange(1, 4096)
+        return ("vrrp(vtype=0x31,vrid=%d,priority=%d,max_advt=%d,addrs=[%s])" % (vrid, prio, advt, spec_addrs),
+                "VRRPv3(vrid=%d,priority=%d,adv=%d,addrlist=[%s])" % (vrid, prio, advt, scapy_addrs))
+    adv = r.randrange(1, 256)
+    return ("vrrp(vrid=%d,priority=%d,advtime=%d,addrs=[%s])" % (vrid, prio, adv, spec_addrs),
+            "VRRP(vrid=%d,priority=%d,adv=%d,addrlist=[%s])" % (vrid, prio, adv, scapy_addrs))
+
+
+def hsrp(d):
+    r = d.r
+    op, state = r.choice([0, 1, 2]), r.choice([0, 1, 2, 4, 8, 16])
+    hello, hold, prio, group = r.randrange(256), r.randrange(256), r.randrange(256), r.randrange(256)
+    auth = "".join(r.choice("abcdefgh") for _ in range(r.randrange(1, 9)))
+    vip = d.ip4()
+    return ('udp(sport=1985,dport=1985)/hsrp(opcode=%d,state=%d,hello=%d,hold=%d,priority=%d,group=%d,'
+            'auth="%s",vip=%s)' % (op, state, hello, hold, prio, group, auth + "\\x00" * (8 - len(auth)), vip),
+            'UDP(sport=1985,dport=1985)/HSRP(opcode=%d,state=%d,hellotime=%d,holdtime=%d,priority=%d,group=%d,'
+            'auth=b"%s",virtualIP="%s")' % (op, state, hello, hold, prio, group, auth + "\\x00" * (8 - len(auth)),
+                                             vip))
+
+
+def rip(d):
+    r = d.r
+    cmd = r.choice([1, 2])
+    spec, scapy = [], []
+    for _ in range(r.randrange(1, 5)):
+        tag, addr, mask, nh, metric = r.randrange(65536), d.ip4(), d.ip4(), d.ip4(), r.randrange(1, 17)
+        spec.append("rte(route_tag=%d,addr=%s,subnet=%s,next_hop=%s,metric=%d)" % (tag, addr, mask, nh, metric))
+        scapy.append('RIPEntry(AF=2,RouteTag=%d,addr="%s",mask="%s",nextHop="%s",metric=%d)'
+                     % (tag, addr, mask, nh, metric))
+    return ("udp(sport=520,dport=520)/rip(cmd=%d,v=2,rte_auth=[%s])" % (cmd, ",".join(spec)),
+            "UDP(sport=520,dport=520)/RIP(cmd=%d,version=2)/%s" % (cmd, "/".join(scapy)))
+
+
 def generate(seed, count):
     """Yields (name, spec, scapy expression) for @count random packets."""
     d = Draw(seed)
@@ -306,6 +348,15 @@ def generate(seed, count):
             spec = "/".join(x for x in (link[0], net[0], "udp(sport=%d,dport=%d)" % (sport, dport), msg[0]) if x)
             scapy = "/".join(x for x in (link[1], net[1], "UDP(sport=%d,dport=%d)" % (sport, dport), msg[1]) if x)
             yield "randomdns.%d" % n, spec, scapy
+            continue
+        # scapy 2.5 writes a VRRPv3 message's addresses as text under an IPv6 extension header (it
+        # looks for IPv6 right below): those are left out.
+        if d.r.random() < .1 and not (v6 and "/" in net[0]):
+            k = d.r.randrange(3)
+            top = vrrp(d, v6) if k == 0 or v6 else hsrp(d) if k == 1 else rip(d)
+            spec = "/".join(x for x in (link[0], net[0], top[0]) if x)
+            scapy = "/".join(x for x in (link[1], net[1], top[1]) if x)
+            yield "random%s.%d" % (top[0].split("/")[-1].split("(")[0], n), spec, scapy
             continue
         k = d.r.randrange(4)
         top = d.tcp() if k == 0 else d.udp() if k == 1 else d.echo(v6) if k == 2 else d.unreach(v6)

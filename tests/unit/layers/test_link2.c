@@ -202,6 +202,32 @@ test_ppp_dlt9_with_address_and_control_goes_through_hdlc(void **state)
         pkt_done(&p);
 }
 
+/* VRRPv3's addresses are the carrying IP's (RFC 5798 5.2.9), also under an IPv6 extension header: built
+ * as 16 bytes each, and read back as IPv6 addresses (they were taken as IPv4 below a hop-by-hop header). */
+static void
+test_vrrp_v3_under_ipv6_extension_header_has_ipv6_addresses(void **state)
+{
+        const uint8_t *d;
+        struct pkt p, q;
+        char s[64];
+        (void)state;
+
+        pkt_init(&p);
+        size_t n = tu_build(&p, "ip6(src=fe80::1,dst=ff02::12,hlim=255)/hopopts(opts=[ra(0)])/vrrp(vtype=0x31,"
+                                "max_advt=100,addrs=[addr(2001:db8::f0d4:7471),addr(2001:db8::2)])",
+                            &d);
+        assert_int_equal(n, 40 + 8 + 8 + 2 * 16);
+        pkt_init(&q);
+        assert_int_equal(pkt_parse(&q, PKT_PROTO_IP6, d, n, n), 0);
+        int i = tu_layer_of(&q, PKT_PROTO_VRRP);
+        assert_false(q.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
+        assert_int_equal(tu_elem_count(&q, i, "addrs", NULL), 2);
+        snprintf(s, sizeof(s), "%s", tu_elem_str(&q, i, "addrs", 0, "addr"));
+        assert_string_equal(s, "2001:db8::f0d4:7471");
+        pkt_done(&q);
+        pkt_done(&p);
+}
+
 static void
 test_vrrp_corpus_v3_matches_tshark(void **state)
 {
@@ -357,6 +383,7 @@ main(void)
                 cmocka_unit_test(test_pppoe_corpus_discovery_tags_match_tshark),
                 cmocka_unit_test(test_ppp_dlt9_with_address_and_control_goes_through_hdlc),
                 cmocka_unit_test(test_vrrp_corpus_v3_matches_tshark),
+                cmocka_unit_test(test_vrrp_v3_under_ipv6_extension_header_has_ipv6_addresses),
                 cmocka_unit_test(test_hostile_lengths_are_flagged_malformed),
                 cmocka_unit_test(test_every_prefix_is_flagged_never_crashes),
         };
