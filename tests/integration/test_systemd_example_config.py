@@ -197,9 +197,11 @@ def run(pktd, tmp):
     for name, args in (("example", ["--config", EXAMPLE]), ("defaults", [])):
         d = Daemon(pktd, root, tmp, name, args, mask_etc_pktd=True)
         try:
-            check_dropped(d, uid, gid)
+            # pktd listens before it drops privileges (it binds as root), so a connect can succeed in
+            # between; an answer comes only from the event loop, which starts after the drop.
             r = call(d.socket, "io.pktd.Daemon.GetStatus")
             check("parameters" in r, f"root's GetStatus failed: {r}")
+            check_dropped(d, uid, gid)
             limits[name] = r["parameters"]["limits"]
             check_roles(d, groups)
             rc = d.stop()
