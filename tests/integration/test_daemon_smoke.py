@@ -198,7 +198,12 @@ def test_root_without_allow_root_drops_to_the_user_with_cap_net_raw_only():
     d = Pktd(PKTD, config=cfg, allow_root=False)
     with d:
         os.chmod(d.config, 0o644)
+        # pktd listens before it drops privileges (it binds as root): allow it the moment in between.
+        deadline = time.monotonic() + 5
         st = proc_status(d.pid)
+        while st["Uid"].split() != ["65534"] * 4 and time.monotonic() < deadline:
+            time.sleep(0.02)
+            st = proc_status(d.pid)
         check(st["Uid"].split() == ["65534"] * 4, st["Uid"])
         check(st["Gid"].split()[0] == "65534", st["Gid"])
         check(st["Groups"] == "65534", st["Groups"])
