@@ -124,7 +124,7 @@ pppoe_update(struct pkt *p, unsigned idx)
         uint32_t len;
         int r;
 
-        if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) == 0)
+        if (!pkt_is_rebuilt(p))
                 return 0;
         if (h[1] != PPPOE_CODE_SESSION) {
                 len = l->hdr_len - PPPOE_HDR_LEN;

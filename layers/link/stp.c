@@ -167,7 +167,7 @@ stp_update(struct pkt *p, unsigned idx)
         const struct pkt_layer *l = &p->layers[idx];
         const uint8_t *h = p->data + l->off;
 
-        if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) == 0 || h[3] != STP_TYPE_RST || h[2] != STP_V_MSTP ||
+        if (!pkt_is_rebuilt(p) || h[3] != STP_TYPE_RST || h[2] != STP_V_MSTP ||
             l->hdr_len < MSTP_FIXED_LEN)
                 return 0;
         return pkt_auto_set(p, idx, F_V3_LEN, MIN(l->hdr_len - MSTP_FIXED_LEN, 0xffffu));

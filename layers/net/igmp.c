@@ -101,12 +101,6 @@ igmp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         }
 }
 
-static bool
-is_rebuilt(const struct pkt *p)
-{
-        return p->flags & (PKT_F_OWNED | PKT_F_RESIZED);
-}
-
 static int
 records_next(const struct pkt_view *v, struct pkt_elem *e)
 {
@@ -164,7 +158,7 @@ igmp_update(struct pkt *p, unsigned idx)
         if (sub == PKT_PROTO_IGMPV3_REPORT && h[0] != IGMP_V3_REPORT &&
             (r = pkt_auto_set(p, idx, F_TYPE, IGMP_V3_REPORT)) < 0)
                 return r;
-        if (sub == PKT_PROTO_IGMPV3_REPORT && is_rebuilt(p) &&
+        if (sub == PKT_PROTO_IGMPV3_REPORT && pkt_is_rebuilt(p) &&
             !(l->set_mask & (UINT64_C(1) << F_GROUP))) {
                 int n = count_records(p, idx + 1);
                 h[6] = (uint8_t)(n >> 8);
@@ -184,7 +178,7 @@ query3_update(struct pkt *p, unsigned idx)
 {
         const struct pkt_layer *l = &p->layers[idx];
 
-        if (!is_rebuilt(p) || l->hdr_len < IGMPV3_QUERY_LEN)
+        if (!pkt_is_rebuilt(p) || l->hdr_len < IGMPV3_QUERY_LEN)
                 return 0;
         return pkt_auto_set(p, idx, FQ_NSRCS, (l->hdr_len - IGMPV3_QUERY_LEN) / IGMP_ADDR_LEN);
 }

@@ -156,7 +156,7 @@ ip_update(struct pkt *p, unsigned idx)
         h = pkt_layer_bytes_mut(p, idx); /* after the splice, which may move the bytes */
         /* A packet parsed in place changes only in size-preserving ways: its lengths and upper protocol
          * stay as captured (its bytes may include Ethernet padding, which is not IP payload). */
-        if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) == 0)
+        if (!pkt_is_rebuilt(p))
                 goto sum;
         if ((r = pkt_auto_set(p, idx, F_HL, l->hdr_len / 4)) < 0 ||
             (r = pkt_auto_set(p, idx, F_LEN, l->wire_len)) < 0)

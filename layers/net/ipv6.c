@@ -126,7 +126,7 @@ ip6_update(struct pkt *p, unsigned idx)
 
         /* A packet parsed in place changes only in size-preserving ways: its lengths and next header
          * stay as captured (its bytes may include Ethernet padding, which is not payload). */
-        if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) == 0)
+        if (!pkt_is_rebuilt(p))
                 return 0;
         /* RFC 2675: a payload over 64 KiB is a jumbogram, whose length field is 0. */
         if ((r = pkt_auto_set(p, idx, F_DLEN, dlen > 0xffff ? 0 : dlen)) < 0)

@@ -74,7 +74,7 @@ ipx_update(struct pkt *p, unsigned idx)
         const struct pkt_layer *l = &p->layers[idx];
 
         /* A parsed frame keeps its length: its bytes may include link padding. */
-        if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) == 0)
+        if (!pkt_is_rebuilt(p))
                 return 0;
         return pkt_auto_set(p, idx, F_LEN, MIN(l->wire_len, 0xffffu));
 }

@@ -91,12 +91,6 @@ count_at(const struct pkt_view *v, uint32_t off)
         return (uint32_t)(v->b[off] << 8 | v->b[off + 1]);
 }
 
-static bool
-is_rebuilt(const struct pkt *p)
-{
-        return p->flags & (PKT_F_OWNED | PKT_F_RESIZED);
-}
-
 static void
 query2_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
@@ -136,7 +130,7 @@ query2_update(struct pkt *p, unsigned idx)
 {
         const struct pkt_layer *l = &p->layers[idx];
 
-        if (!is_rebuilt(p) || l->hdr_len < MLDV2_QUERY_LEN)
+        if (!pkt_is_rebuilt(p) || l->hdr_len < MLDV2_QUERY_LEN)
                 return 0;
         return pkt_auto_set(p, idx, FQ_NSRCS, (l->hdr_len - MLDV2_QUERY_LEN) / MLD_ADDR_LEN);
 }
@@ -147,7 +141,7 @@ report2_update(struct pkt *p, unsigned idx)
 {
         struct pkt_view v;
 
-        if (!is_rebuilt(p))
+        if (!pkt_is_rebuilt(p))
                 return 0;
         pkt_view_of(p, idx, &v);
         uint32_t n = group_records_count(&v, MLDV2_REPORT_LEN, p->layers[idx].hdr_len, MLD_ADDR_LEN);

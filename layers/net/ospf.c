@@ -122,7 +122,7 @@ ospf_update(struct pkt *p, unsigned idx)
                 l = &p->layers[idx];
                 h = pkt_layer_bytes_mut(p, idx);
         }
-        if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) &&
+        if (pkt_is_rebuilt(p) &&
             (r = pkt_auto_set(p, idx, F_LEN, MIN(l->wire_len, 0xffffu))) < 0)
                 return r;
         if (l->set_mask & (UINT64_C(1) << F_SUM))

@@ -258,7 +258,7 @@ lsu_update(struct pkt *p, unsigned idx)
 {
         unsigned n = 0;
 
-        if ((p->flags & (PKT_F_OWNED | PKT_F_RESIZED)) == 0)
+        if (!pkt_is_rebuilt(p))
                 return 0;
         PKT_ELEM_FOREACH(p, idx, "lsas", e)
                 n++;

@@ -38,6 +38,14 @@ pkt_key_lookup16(enum pkt_key_space space, uint16_t value)
         return pkt_key_direct[space][value];
 }
 
+/* Was @p built here, or resized? Then its lengths and counts are the engine's to compute; a packet
+ * parsed in place keeps them as captured (its bytes may hold padding, or lie). */
+static inline bool
+pkt_is_rebuilt(const struct pkt *p)
+{
+        return p->flags & (PKT_F_OWNED | PKT_F_RESIZED);
+}
+
 /* Is @proto one of IPv6's extension headers that carry the next layer (hop-by-hop, routing, fragment,
  * destination options)? What sits on one of them is in an IPv6 packet. */
 static inline bool
