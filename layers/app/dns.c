@@ -268,6 +268,27 @@ dns_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
         return !(q[2] & 0x80) && (a[2] & 0x80) && memcmp(q, a, 2) == 0;
 }
 
+/*
+ * On a UDP port nobody registered: what tshark's heuristic takes for DNS, a standard query or response
+ * with more than a header and the counts a real message has (one question; a query with no records
+ * yet; a response with up to 100 answers and 10 authority records; up to 10 additional records).
+ * Loose enough for real traffic on odd ports, tight enough that other payloads rarely pass.
+ */
+static bool
+dns_heuristic(const struct pkt_view *v)
+{
+        const uint8_t *b = v->b;
+
+        if (v->caplen < DNS_HDR_LEN || v->wire_len <= DNS_HDR_LEN || (b[2] & 0x78) != 0)
+                return false;
+        uint16_t qd = section_count(b, DNS_QD), an = section_count(b, DNS_AN), ns = section_count(b, DNS_NS),
+                 ar = section_count(b, DNS_AR);
+        bool response = b[2] & 0x80;
+        if (response ? (qd > 1 || an > 100 || ns > 10) : (qd != 1 || an != 0 || ns != 0))
+                return false;
+        return ar <= 10;
+}
+
 /* RFC 6762 (mDNS) and RFC 4795 (LLMNR) reuse the message format on their own ports. */
 static const struct pkt_key dns_carriers[] = {
         { PKT_KEY_UDP_PORT, 53 },
@@ -292,6 +313,7 @@ const struct pkt_proto pkt_proto_dns = {
         .n_elems = ARRAY_SIZE(dns_elems),
         .carriers = dns_carriers,
         .dissect = dns_dissect,
+        .heuristic = dns_heuristic,
         .fast = DNS_FAST,
         .fast_step = dns_fast_step,
         .update = dns_update,

@@ -70,6 +70,20 @@ http_is_start(const uint8_t *line, uint32_t len)
         return is_version(line + v, len - v);
 }
 
+/* On a port nobody registered, tshark's heuristic: a start line that begins or ends with the version
+ * (HTTP/0.9's "GET /" is too little to go on). */
+static bool
+http_versioned_start(const uint8_t *line, uint32_t len)
+{
+        return http_is_start(line, len) && (is_version(line, len) || (len >= 8 && is_version(line + len - 8, 8)));
+}
+
+static bool
+http_heuristic(const struct pkt_view *v)
+{
+        return pkt_text_starts_message(v, http_versioned_start);
+}
+
 static void
 http_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
@@ -116,6 +130,7 @@ const struct pkt_proto pkt_proto_http = {
         .n_elems = ARRAY_SIZE(http_elems),
         .carriers = http_carriers,
         .dissect = http_dissect,
+        .heuristic = http_heuristic,
         .update = pkt_text_update,
         .elem_build = http_elem_build,
 };

@@ -46,6 +46,14 @@ sip_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         pkt_text_dissect(v, d, sip_is_start);
 }
 
+/* On a port nobody registered (tshark's heuristic, over UDP and TCP): a whole first line that is a
+ * request or status line. */
+static bool
+sip_heuristic(const struct pkt_view *v)
+{
+        return pkt_text_starts_message(v, sip_is_start);
+}
+
 static int
 sip_hdr_next(const struct pkt_view *v, struct pkt_elem *e)
 {
@@ -82,6 +90,7 @@ const struct pkt_proto pkt_proto_sip = {
         .n_elems = ARRAY_SIZE(sip_elems),
         .carriers = sip_carriers,
         .dissect = sip_dissect,
+        .heuristic = sip_heuristic,
         .update = pkt_text_update,
         .elem_build = sip_elem_build,
 };

@@ -93,6 +93,22 @@ tls_update(struct pkt *p, unsigned idx)
         return pkt_auto_set(p, idx, F_LEN, MIN(len, 0xffffu));
 }
 
+/*
+ * On a port nobody registered: what tshark's heuristic takes for TLS. A handshake or application data
+ * record of SSL 3.0 to TLS 1.2 (TLS 1.3 says 1.0 or 1.2 on the wire, RFC 8446 5.1) whose length is not
+ * 0 and under 2^14 + 2048 (RFC 5246 6.2.3's limit on a ciphertext). A segment in the middle of a
+ * record cannot be told from other bytes and stays raw.
+ */
+static bool
+tls_heuristic(const struct pkt_view *v)
+{
+        if (v->caplen < TLS_REC_HDR_LEN)
+                return false;
+        const uint8_t *b = v->b;
+        uint16_t len = tlv_be16(b + 3);
+        return (b[0] == 22 || b[0] == 23) && b[1] == 3 && b[2] <= 3 && len > 0 && len < 16384 + 2048;
+}
+
 /* IANA: HTTPS, SMTPS (465), NNTPS, LDAPS, DNS over TLS (853), FTPS, TELNETS, IMAPS, IRCS, POP3S,
  * SIPS (5061), and the common alternative HTTPS port. */
 static const struct pkt_key tls_carriers[] = {
@@ -118,6 +134,7 @@ const struct pkt_proto pkt_proto_tls = {
         .n_elems = TLS_SETS,
         .carriers = tls_carriers,
         .dissect = tls_dissect,
+        .heuristic = tls_heuristic,
         .update = tls_update,
         .elem_build = pkt_tls_elem_build,
         .not_dissected = "Handshake bodies other than the hellos and Certificate, extensions "

@@ -131,8 +131,9 @@ dissect_hooked(struct pkt *p)
                 if (next == PKT_PROTO_MAX)
                         return;
         }
-        /* PKT_PROTO_NONE is never registered: opaque payload and unknown ids both become raw. */
-        if (unlikely(!proto_of(next)))
+        /* PKT_PROTO_NONE is never registered: opaque payload and unknown ids both become raw. A
+         * payload to guess stays one until the walk reaches it (resolve_guess()). */
+        if (unlikely(!proto_of(next)) && next != PKT_PROTO_GUESS)
                 next = PKT_PROTO_RAW;
         /* A quoted packet was longer than the quote: its reported length is unknown, so whatever it
          * claims can only be cut short, never contradicted. */
@@ -170,6 +171,15 @@ is_goal(unsigned i, unsigned proto, unsigned idx, const unsigned *protos, unsign
                                               (n_protos > 2 && proto_in(proto, protos + 2, n_protos - 2)))));
 }
 
+/* Decides the protocol of record @l (index @n - 1), a payload no port claimed: guessing waits until
+ * the layer is wanted, so a walk that stops at the transport never pays for it. Out of line: rare. */
+static __attribute__((noinline)) unsigned
+resolve_guess(struct pkt *p, struct pkt_layer *l, unsigned n)
+{
+        l->proto = (uint16_t)pkt_guess_payload(p, n - 1u);
+        return l->proto;
+}
+
 /*
  * The walk behind every lazy read. Dissects from the last record on, one layer at a time, until the
  * layer it looks for (is_goal()) is dissected, and no further. A header in its protocol's fast form is
@@ -186,6 +196,8 @@ walk(struct pkt *p, unsigned idx, const unsigned *protos, unsigned n_protos)
 
         for (;;) {
                 unsigned proto = l->proto;
+                if (unlikely(proto == PKT_PROTO_GUESS))
+                        proto = resolve_guess(p, l, n);
                 bool goal = is_goal(n - 1u, proto, idx, protos, n_protos);
 
                 /* The last two records are the hook's (the record limit, see next_rare()). */

@@ -60,9 +60,18 @@ pkt_ip6_is_ext(unsigned proto)
  * mispredicted as often as not. */
 #define PKT_COMPUTED(x) __asm__("" : "+r"(x))
 
+/* The record of a payload no registered port claims (pkt_port_lookup()), whose protocol the
+ * protocols' heuristics decide when the walk reaches it (pkt_guess_payload()). Never registered and
+ * never seen outside the walk: the id is kept from run-time registration. */
+#define PKT_PROTO_GUESS (PKT_PROTO_MAX - 1u)
+
+/* The protocol of layer @idx of @p, a PKT_PROTO_GUESS record over a transport: the first whose
+ * heuristic claims the bytes (registry.c), or raw. */
+unsigned pkt_guess_payload(const struct pkt *p, unsigned idx);
+
 /* Next layer by the lower port first, as tshark's "try heuristic sub-dissectors first" off does
- * (the transports' hooks and fast forms). Both ports are read and one chosen without a branch: whether
- * the lower port is registered is data. */
+ * (the transports' hooks and fast forms); PKT_PROTO_GUESS when neither port is registered. Both ports
+ * are read and one chosen without a branch: whether the lower port is registered is data. */
 static inline unsigned
 pkt_port_lookup(enum pkt_key_space space, uint16_t sport, uint16_t dport)
 {
@@ -71,6 +80,7 @@ pkt_port_lookup(enum pkt_key_space space, uint16_t sport, uint16_t dport)
         unsigned lower = pkt_key_lookup16(space, (uint16_t)low);
         unsigned upper = pkt_key_lookup16(space, (uint16_t)(sport ^ dport ^ low));
         unsigned next = lower != PKT_PROTO_NONE ? lower : upper;
+        next = next != PKT_PROTO_NONE ? next : PKT_PROTO_GUESS;
         PKT_COMPUTED(next);
         return next;
 }

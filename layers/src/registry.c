@@ -141,15 +141,64 @@ pkt_proto_get(unsigned id)
         return proto_of(id);
 }
 
+/* Per key space, the protocols whose heuristics are tried on a payload no key there claims, in
+ * registration order. */
+#define HEUR_MAX 16u
+static uint8_t heur[_PKT_KEY_MAX][HEUR_MAX];
+static uint8_t n_heur[_PKT_KEY_MAX];
+
+static int
+heur_add(enum pkt_key_space space, unsigned id)
+{
+        for (unsigned i = 0; i < n_heur[space]; i++)
+                if (heur[space][i] == id)
+                        return 0;
+        if (n_heur[space] == HEUR_MAX)
+                return -ENOSPC;
+        heur[space][n_heur[space]++] = (uint8_t)id;
+        return 0;
+}
+
 static int
 register_carriers(const struct pkt_proto *pr)
 {
         for (const struct pkt_key *k = pr->carriers; k && k->space != _PKT_KEY_MAX; k++) {
                 int r = pkt_key_register(k->space, k->value, pr->id);
+                if (r == 0 && pr->heuristic)
+                        r = heur_add(k->space, pr->id);
                 if (r < 0)
                         return r;
         }
         return 0;
+}
+
+unsigned
+pkt_guess_payload(const struct pkt *p, unsigned idx)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+        /* A guess is only ever recorded above a transport, by its port form (pkt_port_lookup()). */
+        const struct pkt_proto *below = idx > 0 ? proto_of(p->layers[idx - 1].proto) : NULL;
+
+        if (!below || below->fast.key != PKT_FAST_PORTS)
+                return PKT_PROTO_RAW;
+        /* A system port (below 1024, assigned by IANA) belongs to its service even when no protocol
+         * here dissects it: NetBIOS name service messages look like DNS, an SMTP or SSH session may
+         * carry an HTTP-like line. tshark knows those ports and so never guesses there; nor do we. */
+        const uint8_t *ports = p->data + p->layers[idx - 1].off + below->fast.key_off;
+        if (MIN(pkt_load_be16(ports), pkt_load_be16(ports + 2)) < 1024)
+                return PKT_PROTO_RAW;
+        enum pkt_key_space space = below->fast.key_space;
+        const struct pkt_view v = {
+                .b = p->data + l->off,
+                .caplen = l->len,
+                .wire_len = l->wire_len,
+                .proto = PKT_PROTO_GUESS,
+                .lower = below->id,
+        };
+        for (unsigned i = 0; i < n_heur[space]; i++)
+                if (pkt_protos[heur[space][i]]->heuristic(&v))
+                        return heur[space][i];
+        return PKT_PROTO_RAW;
 }
 
 /* A fast form reads only the min_hdr_len bytes the engine has checked are there. */
@@ -217,7 +266,7 @@ pkt_proto_register(struct pkt_proto *proto)
         for (unsigned id = 1; id < PKT_PROTO_MAX; id++)
                 if (pkt_protos[id] && strcasecmp(pkt_protos[id]->name, proto->name) == 0)
                         return -EEXIST;
-        if (next_user_id >= PKT_PROTO_MAX)
+        if (next_user_id >= PKT_PROTO_GUESS)
                 return -ENOSPC;
         proto->id = (uint16_t)next_user_id++;
         pkt_protos[proto->id] = proto;

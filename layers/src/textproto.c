@@ -52,6 +52,24 @@ headers_start(const struct pkt_view *v, pkt_text_start_fn is_start)
         return next;
 }
 
+/* Could @b start a request or status line: a method token (upper-case letters and '-', as HTTP's
+ * and SIP's registered methods are) and a space, or a protocol name and '/'? */
+static bool
+looks_like_start(const uint8_t *b, uint32_t len)
+{
+        uint32_t i = 0;
+
+        while (i < len && i < 32 && ((b[i] >= 'A' && b[i] <= 'Z') || b[i] == '-'))
+                i++;
+        return i > 0 && i < len && (b[i] == ' ' || b[i] == '/');
+}
+
+bool
+pkt_text_starts_message(const struct pkt_view *v, pkt_text_start_fn is_start)
+{
+        return looks_like_start(v->b, v->caplen) && headers_start(v, is_start) != 0;
+}
+
 void
 pkt_text_dissect(const struct pkt_view *v, struct pkt_dissect *d, pkt_text_start_fn is_start)
 {

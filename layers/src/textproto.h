@@ -19,6 +19,11 @@ extern const struct pkt_field pkt_text_value_fields[1];
  * line that is no start line makes an empty header: the bytes continue an earlier message. */
 void pkt_text_dissect(const struct pkt_view *v, struct pkt_dissect *d, pkt_text_start_fn is_start);
 
+/* Is the first line of @v captured whole, and a start line? What the heuristics of HTTP and SIP ask
+ * of a payload on a port nobody registered. Cheap on other bytes: the line end is only looked for
+ * after a start the line could have ("HTTP/", "SIP/" or an upper-case token and a space). */
+bool pkt_text_starts_message(const struct pkt_view *v, pkt_text_start_fn is_start);
+
 /* Header lines as elements: each element is "Name: value" without its line end. */
 int pkt_text_hdr_next(const struct pkt_view *v, struct pkt_elem *e, pkt_text_start_fn is_start);
 

@@ -87,6 +87,8 @@ print_one(const struct pkt_proto *pr)
                         printf(" %s %u (0x%x)", pktctl_key_space_name(k->space), k->value, k->value);
                 printf("\n");
         }
+        if (pr->heuristic)
+                printf("  also recognised by its bytes on ports nobody registered (heuristic)\n");
         if (pr->not_dissected)
                 printf("  not dissected: %s\n", pr->not_dissected);
 }

@@ -301,12 +301,20 @@ struct pkt_proto {
          * header"), for `pktctl protocols NAME` and docs/protocols.md; NULL when nothing is known to
          * be missing. Documentation only: the engine never reads it. */
         const char *not_dissected;
+        /* Does @v, a transport's payload that no registered port claims, look like this protocol
+         * (Wireshark's heuristic dissectors)? Asked, in registration order, about the payload of a
+         * TCP or UDP segment whose port space holds one of the protocol's carriers and whose ports
+         * (both 1024 or above) select nothing; the first yes dissects the payload as this protocol.
+         * Only the captured bytes are there to look at: the answer must be cheap and must not fail
+         * on a short payload. Optional. */
+        bool (*heuristic)(const struct pkt_view *v);
 };
 
 /*
  * Registers protocol @proto (which must stay valid for the life of the process) and the keys in its
  * carriers. Built-ins are registered before main(). Not thread-safe: register at start-up.
- * Returns the protocol id, -EEXIST (name taken), -ENOSPC (PKT_PROTO_MAX reached), -EINVAL.
+ * Returns the protocol id, -EEXIST (name taken), -ENOSPC (all PKT_PROTO_MAX - 1 ids taken: the engine
+ * keeps the last), -EINVAL.
  */
 int pkt_proto_register(struct pkt_proto *proto);
 

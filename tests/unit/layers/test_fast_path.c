@@ -91,6 +91,17 @@ check_step(struct oracle *o, const char *where, struct pkt *p, unsigned i)
         const struct pkt_layer *up = &p->layers[i + 1];
         unsigned want_next =
                 d.next != PKT_PROTO_NONE && pkt_proto_get(d.next) ? d.next : PKT_PROTO_RAW;
+        /* A payload no port claims (the hook names no registered protocol) is a protocol whose
+         * heuristic claims it, or raw. */
+        if (d.next != PKT_PROTO_NONE && !pkt_proto_get(d.next) && up->proto != PKT_PROTO_RAW &&
+            pkt_proto_get(up->proto)->heuristic) {
+                const struct pkt_view payload = {
+                        .b = p->data + up->off, .caplen = up->len, .wire_len = up->wire_len,
+                        .lower = l->proto, .proto = up->proto,
+                };
+                if (pkt_proto_get(up->proto)->heuristic(&payload))
+                        want_next = up->proto;
+        }
         if (up->proto != want_next)
                 fail_step(o, where, i, "next protocol", up->proto, want_next);
         if (up->off != l->off + d.hdr_len)
