@@ -162,7 +162,10 @@ MAP = {
     "wlan.fixed.action_code": _fields(("action",), "code"),
     # information elements
     "wlan.tag.number": _elems(IE_FRAMES, ("params",), "id"),
-    "wlan.tag.length": _elems(IE_FRAMES, ("params",), "len"),
+    # tshark gives an Element ID Extension's (255) length as wlan.ext_tag.length, less its extension id
+    "wlan.tag.length": _elems(IE_FRAMES, ("params",), "len", when=lambda e: int(e.get("id", -1)) != 255),
+    "wlan.ext_tag.length": _elems(IE_FRAMES, ("params",), "len", conv=lambda v: int(v) - 1,
+                                  when=lambda e: int(e.get("id", -1)) == 255 and int(e.get("len", 0)) >= 1),
     # an empty SSID (the wildcard) is "<MISSING>" to tshark: compare the others
     "wlan.ssid": _elems(IE_FRAMES, ("params",), "body_bytes",
                         when=lambda e: int(e.get("id", -1)) == 0 and int(e.get("len", 0)) > 0),

