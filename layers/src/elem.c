@@ -183,6 +183,26 @@ pkt_elem_get_str(struct pkt *p, unsigned idx, const struct pkt_elem *e, const ch
         return pkt_value_format(f, p->data + l->off, l->len, base, loc, buf, size);
 }
 
+int
+pkt_elem_get_bytes(struct pkt *p, unsigned idx, const struct pkt_elem *e, const char *name,
+                   const uint8_t **ret_data, size_t *ret_len)
+{
+        const struct pkt_field *f;
+        const uint8_t *base;
+        struct field_loc loc;
+        int r;
+
+        pkt_assert_return(p && e && name && ret_data && ret_len, -EINVAL);
+        r = elem_field(p, idx, e, name, &f, &base, &loc);
+        if (r < 0)
+                return r;
+        if (loc.bit_off % 8 || loc.bits % 8)
+                return -EINVAL;
+        *ret_data = base + loc.bit_off / 8;
+        *ret_len = loc.bits / 8;
+        return 0;
+}
+
 /* Why 4 KiB: larger than any single option, TLV or DNS record a spec would spell out. */
 #define ELEM_BUILD_MAX 4096
 

@@ -30,6 +30,10 @@ visit_field(const struct pkt_field *f, const uint8_t *msg, uint32_t msg_len, con
         v.is_signed = f->flags & PKT_FF_SIGNED;
         if (v.is_int)
                 v.u = pkt_bits_read(base, loc.bit_off, loc.bits, f->flags & PKT_FF_LE);
+        else if ((f->type == PKT_FT_BYTES || f->type == PKT_FT_STRING) && loc.bit_off % 8 == 0) {
+                v.bytes = base + loc.bit_off / 8;
+                v.n_bytes = loc.bits / 8;
+        }
         int r = pkt_value_format(f, msg, msg_len, base, loc, text, sizeof(text));
         if (r == -EMSGSIZE)
                 memcpy(text + sizeof(text) - 4, "...", 4);

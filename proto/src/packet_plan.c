@@ -579,7 +579,7 @@ delim_bytes(const struct plan_field *pf, const uint8_t *base, uint32_t len, uint
 
 int
 plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32_t msg_len,
-           const uint8_t *base, uint32_t len, bool in_elem, struct plan_pos *pos)
+           const uint8_t *base, uint32_t len, struct plan_pos *pos)
 {
         if (pos->k == 0 && pl->n_lead > 0 && len >= pl->lead_end) {
                 /* The leading run is all there: no locating, no checks, and room reserved once for
@@ -799,17 +799,7 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                 }
                 default: /* bytes */
                         put_key(b, pf, pos);
-                        if (in_elem && n >= 512) {
-                                /* The visitor's 1 KiB of text ends in "..." after 1020 hex digits; in
-                                 * an element that is what the JSON keeps. */
-                                plan_put_hex(b, q, 510);
-                                if (!b->err) {
-                                        b->len--; /* the closing quote */
-                                        put(b, "...\"", 4);
-                                }
-                        } else {
-                                plan_put_hex(b, q, n);
-                        }
+                        plan_put_hex(b, q, n);
                         break;
                 }
                 continue;

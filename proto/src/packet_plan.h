@@ -78,13 +78,12 @@ struct plan_pos {
 /*
  * Writes the fields of @pl located in the @len bytes at @base (a header or an element) as the visitor
  * path would: each located field's key and value, skipping combined fields and fields not there.
- * @msg/@msg_len: the layer (DNS name pointers). @in_elem: bytes over 511 are cut as the visitor cuts
- * them for elements. Stops at a field that needs the by-name path with PLAN_FIELD_SLOW and @pos at
- * it (@pos->k); call again to continue after writing it (set @pos->k to the next field). Returns
- * PLAN_OK at the end of the table.
+ * @msg/@msg_len: the layer (DNS name pointers). Stops at a field that needs the by-name path with
+ * PLAN_FIELD_SLOW and @pos at it (@pos->k); call again to continue after writing it (set @pos->k to
+ * the next field). Returns PLAN_OK at the end of the table.
  */
 int plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32_t msg_len,
-               const uint8_t *base, uint32_t len, bool in_elem, struct plan_pos *pos);
+               const uint8_t *base, uint32_t len, struct plan_pos *pos);
 
 /* {"layer":"NAME" for protocol @pr (*@ret_len bytes, NUL-terminated), made once per protocol; NULL
  * when the name needs escaping or memory is short. */

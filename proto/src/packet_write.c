@@ -28,7 +28,6 @@ struct writer {
         unsigned layer_idx;
         unsigned n_layers;
         bool need_comma; /* the current object or array already has a member */
-        bool in_elem;
 };
 
 /* pktp_buf_put() without the call when there is room: most appends on the hot path are a few bytes
@@ -125,14 +124,8 @@ unescape_c(const char *s, size_t len, char *out)
         return o;
 }
 
-static bool
-ends_with_cut_mark(const char *text, size_t len)
-{
-        return len >= 3 && memcmp(text + len - 3, "...", 3) == 0;
-}
-
 static int
-write_value(struct writer *w, const char *name, const struct pkt_value *v)
+write_value(struct writer *w, const struct pkt_value *v)
 {
         struct pktp_buf *b = w->b;
 
@@ -146,16 +139,11 @@ write_value(struct writer *w, const char *name, const struct pkt_value *v)
         }
 
         size_t len = strlen(v->text);
-        if (v->type == PKT_FT_BYTES && ends_with_cut_mark(v->text, len)) {
-                /* The visitor cuts long values for people; JSON wants them whole. Elements cannot
-                 * be reached by name: theirs keep the visitor's "..." mark, so a cut is never
-                 * silent. */
-                const uint8_t *data;
-                size_t n;
-                if (!w->in_elem && pkt_field_get_bytes(w->p, w->layer_idx, name, &data, &n) == 0)
-                        return pktp_buf_hex(b, data, n);
-                return pktp_buf_json_str(b, v->text, len);
-        }
+        /* The visitor cuts long text for people; JSON wants the bytes whole. */
+        if (v->type == PKT_FT_BYTES && v->bytes)
+                return pktp_buf_hex(b, v->bytes, v->n_bytes);
+        if (v->type == PKT_FT_STRING && v->bytes)
+                return pktp_buf_json_str(b, (const char *)v->bytes, v->n_bytes);
         if (v->type == PKT_FT_STRING) {
                 /* The visitor's text is at most 1 KiB; its bytes are never longer than it. */
                 char bytes[1024];
@@ -224,7 +212,6 @@ on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_
                 if (w->n_layers++)
                         pktp_buf_putc(b, ',');
                 w->layer_idx = (unsigned)(l - w->p->layers);
-                w->in_elem = false;
                 PUT_LIT(b, "{\"layer\":");
                 pktp_buf_json_str(b, name, strlen(name));
                 if (l->flags & PKT_LAYER_TRUNCATED)
@@ -235,7 +222,7 @@ on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_
                 break;
         case PKT_VISIT_FIELD:
                 member(w, name);
-                write_value(w, name, v);
+                write_value(w, v);
                 break;
         case PKT_VISIT_SET_BEGIN:
                 member(w, name);
@@ -247,12 +234,10 @@ on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_
                         pktp_buf_putc(b, ',');
                 pktp_buf_putc(b, '{');
                 w->need_comma = false;
-                w->in_elem = true;
                 break;
         case PKT_VISIT_ELEM_END:
                 pktp_buf_putc(b, '}');
                 w->need_comma = true;
-                w->in_elem = false;
                 break;
         case PKT_VISIT_SET_END:
                 pktp_buf_putc(b, ']');
@@ -437,6 +422,20 @@ fast_elem_field(struct writer *w, unsigned idx, const struct pkt_elem *e, const 
                 if (r < 0)
                         return FAST_NO;
                 v.text = "";
+        } else if (f->type == PKT_FT_BYTES || f->type == PKT_FT_STRING) {
+                const uint8_t *d;
+                size_t n;
+                if (f->bits % 8 || !is_byte_aligned(table, k))
+                        return FAST_NO; /* the visitor reports such a field as an integer */
+                r = pkt_elem_get_bytes(w->p, idx, e, f->name, &d, &n);
+                if (r < 0)
+                        return r == -EINVAL ? FAST_NO : FAST_OK; /* -EINVAL: not on whole bytes */
+                member_fast(w->b, f->name, is_first);
+                if (f->type == PKT_FT_BYTES)
+                        pktp_buf_hex(w->b, d, n);
+                else
+                        pktp_buf_json_str(w->b, (const char *)d, n);
+                return FAST_OK;
         } else {
                 if (f->bits % 8 || !is_byte_aligned(table, k))
                         return FAST_NO; /* the visitor reports such a field as an integer */
@@ -448,7 +447,7 @@ fast_elem_field(struct writer *w, unsigned idx, const struct pkt_elem *e, const 
                 v.text = text;
         }
         member_fast(w->b, f->name, is_first);
-        write_value(w, f->name, &v);
+        write_value(w, &v);
         return FAST_OK;
 }
 
@@ -478,7 +477,7 @@ fast_fields(struct writer *w, unsigned idx, const struct pkt_elem *e, const stru
                 return FAST_OK;
         }
         struct plan_pos pos = { .is_first = *is_first };
-        while (plan_write(b, pl, msg, l->len, base, len, e != NULL, &pos) == PLAN_FIELD_SLOW) {
+        while (plan_write(b, pl, msg, l->len, base, len, &pos) == PLAN_FIELD_SLOW) {
                 size_t before = b->len;
                 if (e ? fast_elem_field(w, idx, e, table, pos.k, pos.is_first) != FAST_OK
                       : fast_field(b, w->p, idx, table, pos.k) != FAST_OK)
@@ -535,7 +534,6 @@ fast_layer(struct writer *w, unsigned idx, bool is_first)
                 return FAST_NO;
         const struct pkt_layer *l = &p->layers[idx];
         w->layer_idx = idx;
-        w->in_elem = true; /* write_value() is only used for elements here */
         /* The layer's flags come first but, for a layer whose dissector left its elements unchecked
          * (PKT_P_LAZY_ELEMS), are settled only by walking them, as the visitor does before it reports
          * the layer. Walking them once while writing and writing the layer again in the rare case

@@ -448,7 +448,9 @@ struct pkt_value {
         uint8_t flags;      /* enum pkt_field_flags */
         uint32_t bits;
         uint64_t u;
-        const char *text;   /* the value as text (names for enums and flags) */
+        const char *text;   /* the value as text (names for enums and flags); long values are cut */
+        const uint8_t *bytes; /* bytes or string on whole bytes: the value's bytes, however long */
+        uint32_t n_bytes;
 };
 
 typedef int (*pkt_visit_fn)(void *ctx, enum pkt_visit_event ev, const char *name,

@@ -137,6 +137,10 @@ uint16_t pkt_elems_damage(const struct pkt_view *v, int (*next)(const struct pkt
 int pkt_elem_get_u64(struct pkt *p, unsigned idx, const struct pkt_elem *e, const char *name, uint64_t *ret);
 int pkt_elem_get_str(struct pkt *p, unsigned idx, const struct pkt_elem *e, const char *name, char *buf,
                      size_t size);
+/* Points at the raw bytes of field @name of element @e (whole bytes only), like pkt_field_get_bytes():
+ * the whole value, however long. Valid until @p changes. */
+int pkt_elem_get_bytes(struct pkt *p, unsigned idx, const struct pkt_elem *e, const char *name,
+                       const uint8_t **ret_data, size_t *ret_len);
 
 /* Appends one element to set @set_name of layer @idx from "name=value,..." text (the set's build hook
  * encodes it; the layer grows, lengths are refreshed on serialise). Returns 0, -ENOENT, -EINVAL,

@@ -258,7 +258,7 @@ struct ref {
         struct pktp_buf *b;
         struct pkt *p;
         unsigned layer_idx, n_layers;
-        bool need_comma, in_elem;
+        bool need_comma;
 };
 
 static int
@@ -293,7 +293,7 @@ ref_unescape(char *s)
 }
 
 static void
-ref_value(struct ref *c, const char *name, const struct pkt_value *v)
+ref_value(struct ref *c, const struct pkt_value *v)
 {
         size_t len = strlen(v->text);
         if (v->is_int) {
@@ -306,17 +306,15 @@ ref_value(struct ref *c, const char *name, const struct pkt_value *v)
                         pktp_buf_printf(c->b, "%llu", (unsigned long long)v->u);
                 return;
         }
-        if (v->type == PKT_FT_BYTES && len >= 3 && strcmp(v->text + len - 3, "...") == 0) {
-                const uint8_t *b;
-                size_t n;
-                if (!c->in_elem && pkt_field_get_bytes(c->p, c->layer_idx, name, &b, &n) == 0) {
-                        pktp_buf_putc(c->b, '"');
-                        for (size_t i = 0; i < n; i++)
-                                pktp_buf_printf(c->b, "%02x", b[i]);
-                        pktp_buf_putc(c->b, '"');
-                        return;
-                }
-                pktp_buf_json_str(c->b, v->text, len);
+        if (v->type == PKT_FT_BYTES && v->bytes) {
+                pktp_buf_putc(c->b, '"');
+                for (size_t i = 0; i < v->n_bytes; i++)
+                        pktp_buf_printf(c->b, "%02x", v->bytes[i]);
+                pktp_buf_putc(c->b, '"');
+                return;
+        }
+        if (v->type == PKT_FT_STRING && v->bytes) {
+                pktp_buf_json_str(c->b, (const char *)v->bytes, v->n_bytes);
                 return;
         }
         if (v->type == PKT_FT_STRING) {
@@ -348,7 +346,6 @@ ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt
                 if (c->n_layers++)
                         pktp_buf_putc(c->b, ',');
                 c->layer_idx = (unsigned)(l - c->p->layers);
-                c->in_elem = false;
                 pktp_buf_puts(c->b, "{\"layer\":");
                 pktp_buf_json_str(c->b, name, strlen(name));
                 if (l->flags & PKT_LAYER_TRUNCATED)
@@ -359,7 +356,7 @@ ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt
                 break;
         case PKT_VISIT_FIELD:
                 ref_member(c, name);
-                ref_value(c, name, v);
+                ref_value(c, v);
                 break;
         case PKT_VISIT_SET_BEGIN:
                 ref_member(c, name);
@@ -371,12 +368,10 @@ ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt
                         pktp_buf_putc(c->b, ',');
                 pktp_buf_putc(c->b, '{');
                 c->need_comma = false;
-                c->in_elem = true;
                 break;
         case PKT_VISIT_ELEM_END:
                 pktp_buf_putc(c->b, '}');
                 c->need_comma = true;
-                c->in_elem = false;
                 break;
         case PKT_VISIT_SET_END:
                 pktp_buf_putc(c->b, ']');
@@ -495,8 +490,8 @@ http_frame(const char *payload, size_t n, uint8_t *out)
 
 /*
  * The direct writer's edges against the visitor writer: string values around the length at which
- * the visitor's escaped text is cut (every byte 0x01 is 4 characters of it: 250 bytes fit the fast
- * path, 251 take the by-name path uncut, 256 and more are cut), and IPv6 addresses in every form
+ * the visitor's escaped text is cut for people (every byte 0x01 is 4 characters of it: 250 bytes fit
+ * the fast path, 251 and more take the by-name path, whole), and IPv6 addresses in every form
  * inet_ntop() has (compressed runs, IPv4-mapped and -compatible, no run, trailing run).
  */
 static void
@@ -560,6 +555,50 @@ race_run(void *arg)
         }
         pkt_done(&p);
         return NULL;
+}
+
+/* A value longer than the printer's 1 KiB of text is written whole: the 516-byte public key and
+ * 512-byte signature of the DNSSEC records in a DNS response (elements), hex digit for digit. */
+static void
+test_long_element_values_are_written_whole(void **state)
+{
+        struct tu_frame f;
+        struct pktp_buf b;
+        struct pkt p;
+        unsigned whole = 0;
+
+        (void)state;
+        tu_load_frame("ndpi/dns_fragmented.pcap", 2, &f);
+        tu_parse_frame(&p, &f);
+        int i = pkt_layer_find(&p, PKT_PROTO_DNS, 0);
+        assert_true(i >= 0);
+        pktp_buf_init(&b, 1u << 20);
+        assert_int_equal(pktp_packet_write_layers(&b, &p), 0);
+        pktp_buf_putc(&b, 0);
+        assert_null(strstr((const char *)b.data, "..."));
+        static const char *const sections[] = { "answers", "auths", "addrecords" };
+        for (size_t set = 0; set < 3; set++)
+                PKT_ELEM_FOREACH(&p, (unsigned)i, sections[set], e) {
+                        static const char *const names[] = { "public_key", "signature" };
+                        for (size_t k = 0; k < 2; k++) {
+                                const uint8_t *d;
+                                size_t n;
+                                if (pkt_elem_get_bytes(&p, (unsigned)i, &e, names[k], &d, &n) < 0 || n < 512)
+                                        continue;
+                                char *hex = malloc(2 * n + 3);
+                                assert_non_null(hex);
+                                hex[0] = '"';
+                                for (size_t j = 0; j < n; j++)
+                                        snprintf(hex + 1 + 2 * j, 3, "%02x", d[j]);
+                                strcpy(hex + 1 + 2 * n, "\"");
+                                assert_non_null(strstr((const char *)b.data, hex));
+                                free(hex);
+                                whole++;
+                        }
+                }
+        assert_true(whole >= 2);
+        pktp_buf_done(&b);
+        pkt_done(&p);
 }
 
 static void
@@ -658,6 +697,7 @@ main(void)
                 cmocka_unit_test(test_layers_alone_and_the_cap),
                 cmocka_unit_test(test_output_is_byte_identical_to_the_visitor_writer_on_the_corpus),
                 cmocka_unit_test(test_direct_writer_edges_match_the_visitor),
+                cmocka_unit_test(test_long_element_values_are_written_whole),
                 /* Last: it registers a protocol (for UDP port 40404) for the rest of the process. */
                 cmocka_unit_test(test_a_table_without_a_plan_is_written_as_the_visitor_writes_it),
         };
