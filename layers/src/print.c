@@ -22,7 +22,7 @@ visit_field(const struct pkt_field *f, const uint8_t *msg, uint32_t msg_len, con
         struct field_loc loc;
         struct pkt_value v = { .type = f->type, .flags = f->flags };
 
-        if ((f->flags & PKT_FF_COMBINED) || pkt_field_locate(base, len, table, k, &loc) < 0)
+        if (pkt_field_locate(base, len, table, k, &loc) < 0)
                 return 0;
         v.bits = loc.bits;
         v.is_int = loc.bits <= 64 && (f->type == PKT_FT_UINT || f->type == PKT_FT_ENUM ||
@@ -143,6 +143,8 @@ print_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct p
                             l->flags & PKT_LAYER_TRUNCATED ? " [truncated]" : "",
                             l->flags & PKT_LAYER_MALFORMED ? " [malformed]" : "");
         case PKT_VISIT_FIELD:
+                if (v->flags & PKT_FF_COMBINED)
+                        return 0; /* its parts follow, by name: easier to read */
                 if (v->is_int && (v->type == PKT_FT_ENUM || v->type == PKT_FT_FLAGS) &&
                     strcmp(v->text, "0") != 0)
                         return emit(pr, v->flags & PKT_FF_HEX ? "%*s%-12s: %s (0x%llx)\n" : "%*s%-12s: %s (%llu)\n",

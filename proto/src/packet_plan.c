@@ -47,9 +47,7 @@ lead_kind(struct plan_field *pf, uint32_t *end)
 
         if (off == PKT_OFF_FOLLOW || bits == 0 || pf->delim || pf->type == PKT_FT_DNSNAME)
                 return false;
-        if (pf->flags & PKT_FF_COMBINED)
-                pf->lead = LEAD_SKIP;
-        else if (pf->is_int_type || off % 8 || bits % 8) {
+        if (pf->is_int_type || off % 8 || bits % 8) {
                 if (bits > 64 || (off % 8 + bits + 7) / 8 > 8 || (pf->flags & PKT_FF_SIGNED))
                         return false;
                 bool is_plain_be = !(pf->flags & PKT_FF_LE) && off % 8 == 0;
@@ -595,8 +593,6 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                 for (unsigned k = 0; k < pl->n_lead; k++) {
                         const struct plan_field *pf = &pl->f[k];
                         const uint8_t *q = base + pf->off / 8;
-                        if (pf->lead == LEAD_SKIP)
-                                continue;
                         if (!is_one_room) {
                                 o = room(b, FIELD_ROOM);
                                 if (!o)
@@ -683,8 +679,6 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                         continue;
                 pos->prev_ok = true;
                 pos->prev_end = start + bits;
-                if (pf->flags & PKT_FF_COMBINED)
-                        continue;
 
                 /* Written as the visitor reports it: an integer for integer types and for anything
                  * off a byte boundary or of odd width (up to 64 bits; wider is not shown). */

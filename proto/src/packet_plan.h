@@ -36,7 +36,6 @@ struct plan_field {
 
 /* How a field of a plan's leading run (fixed places only) is written without locating it. */
 enum plan_lead {
-        LEAD_SKIP,   /* a combined field: its parts are written */
         LEAD_U8,     /* a big-endian integer of 8/16/32 bits on a byte */
         LEAD_U16,
         LEAD_U32,

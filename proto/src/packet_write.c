@@ -332,8 +332,6 @@ fast_field(struct pktp_buf *b, struct pkt *p, unsigned idx, const struct pkt_fie
         uint64_t u;
         int r;
 
-        if (f->flags & PKT_FF_COMBINED)
-                return FAST_OK;
         switch (f->type) {
         case PKT_FT_UINT:
         case PKT_FT_FLAGS:
@@ -409,8 +407,6 @@ fast_elem_field(struct writer *w, unsigned idx, const struct pkt_elem *e, const 
         char text[1024];
         int r;
 
-        if (f->flags & PKT_FF_COMBINED)
-                return FAST_OK;
         v.is_int = f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM;
         if (v.is_int) {
                 if (f->bits == 0)

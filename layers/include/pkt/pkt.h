@@ -456,8 +456,9 @@ struct pkt_value {
 typedef int (*pkt_visit_fn)(void *ctx, enum pkt_visit_event ev, const char *name,
                             const struct pkt_layer *layer, const struct pkt_value *value);
 
-/* Dissects @p fully and calls @fn for each layer, field (combined fields are skipped: their parts are
- * visited), element set and element, in wire order. Fields beyond the captured bytes are skipped.
+/* Dissects @p fully and calls @fn for each layer, field (combined fields too, flagged PKT_FF_COMBINED,
+ * before their parts), element set and element, in wire order. Fields beyond the captured bytes are
+ * skipped.
  * Returns 0, or the first negative value @fn returned. */
 int pkt_visit(struct pkt *p, pkt_visit_fn fn, void *ctx);
 
