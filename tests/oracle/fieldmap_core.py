@@ -39,10 +39,10 @@ def mdns_class(v, _e, pkt):
     return int(v) & 0x7FFF if 5353 in ports else v
 
 
-def dns_elems(sets, key, conv):
+def dns_elems(sets, key, conv, when=None):
     """elems() whose conversion also sees the packet (mdns_class needs the UDP ports)."""
     def get(pkt):
-        return [conv(v, None, pkt) for v in elems("dns", sets, key)(pkt)]
+        return [conv(v, None, pkt) for v in elems("dns", sets, key, when=when)(pkt)]
     return get
 
 
@@ -112,6 +112,8 @@ def dns_resp_types(pkt):
 
 ICMP = ("icmp",)
 ICMP6 = ("icmp6",)
+ND_LAYERS = ("routersolicitation", "routeradvertisement", "neighboursolicitation", "neighbouradvertisement",
+             "redirect")
 
 # tshark field -> how to get our values. Keep to the fields of tshark-fields.tsv for this issue's protocols.
 SLL = ("linuxcc", "linuxcc2")
@@ -127,6 +129,47 @@ def mld_code(flag, mant_bits, exp_bits):
         mant, exp = v & ((1 << mant_bits) - 1), (v >> mant_bits) & ((1 << exp_bits) - 1)
         return (mant | 1 << mant_bits) << (exp + 3)
     return conv
+
+
+def rr_of(*types):
+    """Only records of these types."""
+    return lambda e: int(e.get("type", 0)) in types
+
+
+def dns_flags(pkt):
+    """The 16-bit flags word, from its parts (RFC 1035 4.1.1, RFC 2535 6.1 AD and CD)."""
+    out = []
+    for l in layers_named(pkt, "dns"):
+        if not all(k in l for k in ("qr", "opcode", "aa", "tc", "rd", "ra", "z", "ad", "cd", "rcode")):
+            continue
+        out.append(int(l["qr"]) << 15 | int(l["opcode"]) << 11 | int(l["aa"]) << 10 | int(l["tc"]) << 9 |
+                   int(l["rd"]) << 8 | int(l["ra"]) << 7 | int(l["z"]) << 6 | int(l["ad"]) << 5 |
+                   int(l["cd"]) << 4 | int(l["rcode"]))
+    return out
+
+
+def dns_ns(pkt):
+    """An NS record's name: pypacker calls it "server" in the authority section, "address" elsewhere."""
+    out = []
+    for l in layers_named(pkt, "dns"):
+        for s in DNS_RR_SETS:
+            for e in l.get(s, []):
+                if int(e.get("type", 0)) == 2 and ("server" in e or "address" in e):
+                    out.append(dns_text(e.get("server", e.get("address")), e))
+    return out
+
+
+def snap_part(lo, hi, when):
+    """Bytes lo..hi of an LLC layer's SNAP header (OUI 0-3, PID 3-5) as an integer, for SNAP headers
+    (DSAP and SSAP 0xaa) whose OUI passes @when."""
+    return field("llc", "snap", conv=lambda v, _l: int(v[2 * lo:2 * hi], 16),
+                 when=lambda l: int(l.get("dsap", 0)) == 0xaa and len(l.get("snap", "")) == 10 and
+                 when(int(l["snap"][:6], 16)))
+
+
+def tcp_flags(v, layer):
+    """tshark's tcp.flags is 12 bits: the reserved bits and AE (the low nibble of off_x2) above the 8."""
+    return (int(layer.get("x2", 0)) & 0xf) << 8 | int(v)
 
 
 MAP = {
@@ -155,6 +198,10 @@ MAP = {
     # I and S frames have a 2-byte control field that tshark shows as one 16-bit value; ours is its first
     # byte (the second has no field: SNAP would overlap it), so compare U frames only.
     "llc.control": field("llc", "ctrl", when=lambda l: int(l.get("ctrl", 0)) & 3 == 3),
+    "llc.oui": snap_part(0, 3, lambda oui: True),
+    "llc.type": snap_part(3, 5, lambda oui: oui == 0),
+    "llc.cisco_pid": snap_part(3, 5, lambda oui: oui == 0x00000c),
+    "llc.pid": snap_part(3, 5, lambda oui: oui not in (0, 0x00000c)),
     # ARP
     "arp.hw.type": field("arp", "hrd"),
     "arp.proto.type": field("arp", "pro"),
@@ -181,6 +228,7 @@ MAP = {
     # destination shows as "Via"), as RFC 791 means it; our dst is the header field.
     "ip.dst": field("ip", "dst", conv=final_dst),
     "ip.opt.type": elems("ip", ("opts",), "type"),
+    "ip.opt.len": elems("ip", ("opts",), "len"),
     # IPv6 and extension headers
     "ipv6.version": field("ip6", "v"),
     "ipv6.tclass": field("ip6", "fc"),
@@ -198,6 +246,9 @@ MAP = {
     "ipv6.routing.len": field("ip6routingheader", "len"),
     "ipv6.routing.type": field("ip6routingheader", "type"),
     "ipv6.routing.segleft": field("ip6routingheader", "segs_left"),
+    "ipv6.routing.src.addr": elems("ip6routingheader", ("addresses",), "addr"),
+    "ipv6.opt.type": elems(("ip6hopoptsheader", "ip6dstoptsheader"), ("opts",), "type"),
+    "ipv6.opt.length": elems(("ip6hopoptsheader", "ip6dstoptsheader"), ("opts",), "len"),
     "ipv6.fraghdr.nxt": field("ip6fragmentheader", "nxt"),
     "ipv6.fraghdr.offset": field("ip6fragmentheader", "frag_off"),
     "ipv6.fraghdr.more": field("ip6fragmentheader", "m_flag"),
@@ -213,6 +264,7 @@ MAP = {
     "icmp.ident": field("echo", "id", after=ICMP),
     "icmp.seq": field("echo", "seq", after=ICMP),
     "icmp.redir_gw": field("redirect", "gw", after=ICMP),
+    "icmp.mtu": field("unreach", "mtu", after=ICMP),
     # ICMPv6
     "icmpv6.type": field("icmp6", "type"),
     "icmpv6.code": field("icmp6", "code"),
@@ -220,6 +272,8 @@ MAP = {
     "icmpv6.echo.identifier": field("echo", "id", after=ICMP6),
     "icmpv6.echo.sequence_number": field("echo", "seq", after=ICMP6),
     "icmpv6.mtu": field("toobig", "mtu", after=ICMP6),
+    "icmpv6.opt.type": elems(ND_LAYERS, ("opts",), "type", after=ICMP6),
+    "icmpv6.opt.length": elems(ND_LAYERS, ("opts",), "len", after=ICMP6),
     "icmpv6.pointer": field("paramprob", "ptr", after=ICMP6),
     "icmpv6.nd.ns.target_address": field("neighboursolicitation", "target", after=ICMP6),
     "icmpv6.nd.na.target_address": field("neighbouradvertisement", "target", after=ICMP6),
@@ -252,7 +306,16 @@ MAP = {
     "tcp.checksum": field("tcp", "sum"),
     "tcp.urgent_pointer": field("tcp", "urp"),
     "tcp.option_kind": elems("tcp", ("opts",), "type"),
+    "tcp.flags": field("tcp", "flags", conv=tcp_flags),
+    "tcp.option_len": elems("tcp", ("opts",), "len"),
     "tcp.options.mss_val": elems("tcp", ("opts",), "mss"),
+    "tcp.options.wscale.shift": elems("tcp", ("opts",), "wscale"),
+    "tcp.options.sack_le": lambda pkt: [e[k] for l in layers_named(pkt, "tcp") for e in l.get("opts", [])
+                                        for k in sorted((k for k in e if k.startswith("left")),
+                                                        key=lambda k: int(k[4:]))],
+    "tcp.options.sack_re": lambda pkt: [e[k] for l in layers_named(pkt, "tcp") for e in l.get("opts", [])
+                                        for k in sorted((k for k in e if k.startswith("right")),
+                                                        key=lambda k: int(k[5:]))],
     "tcp.options.timestamp.tsval": elems("tcp", ("opts",), "tsval"),
     "tcp.options.timestamp.tsecr": elems("tcp", ("opts",), "tsecr"),
     # UDP
@@ -262,6 +325,7 @@ MAP = {
     "udp.checksum": field("udp", "sum"),
     # DNS
     "dns.id": field("dns", "id"),
+    "dns.flags": dns_flags,
     "dns.flags.response": field("dns", "qr"),
     "dns.flags.opcode": field("dns", "opcode"),
     "dns.flags.rcode": field("dns", "rcode"),
@@ -276,6 +340,19 @@ MAP = {
     "dns.resp.name": elems("dns", DNS_RR_SETS, "name", conv=dns_text,
                            when=lambda e: int(e.get("type", 0)) != 33),
     "dns.resp.type": dns_resp_types,
+    "dns.resp.class": dns_elems(DNS_RR_SETS, "cls", mdns_class, when=lambda e: int(e.get("type", 0)) != 41),
+    "dns.ns": dns_ns,
+    "dns.soa.mname": elems("dns", DNS_RR_SETS, "name2", conv=dns_text, when=rr_of(6)),
+    "dns.soa.rname": elems("dns", DNS_RR_SETS, "mailbox", conv=dns_text, when=rr_of(6)),
+    "dns.soa.serial_number": elems("dns", DNS_RR_SETS, "serial", when=rr_of(6)),
+    "dns.soa.refresh_interval": elems("dns", DNS_RR_SETS, "refresh", when=rr_of(6)),
+    "dns.soa.retry_interval": elems("dns", DNS_RR_SETS, "retry", when=rr_of(6)),
+    "dns.soa.expire_limit": elems("dns", DNS_RR_SETS, "expire", when=rr_of(6)),
+    "dns.soa.minimum_ttl": elems("dns", DNS_RR_SETS, "minttl", when=rr_of(6)),
+    "dns.rr.udp_payload_size": elems("dns", DNS_RR_SETS, "udpsize", when=rr_of(41)),
+    "dns.resp.ext_rcode": elems("dns", DNS_RR_SETS, "rcode", when=rr_of(41)),
+    "dns.resp.edns0_version": elems("dns", DNS_RR_SETS, "v", when=rr_of(41)),
+    "dns.resp.z": elems("dns", DNS_RR_SETS, "z", when=rr_of(41)),
     "dns.resp.ttl": elems("dns", DNS_RR_SETS, "ttl", when=lambda e: int(e.get("type", 0)) != 41),
     "dns.resp.len": elems("dns", DNS_RR_SETS, "dlen"),
     "dns.a": elems("dns", DNS_RR_SETS, "address", when=lambda e: int(e.get("type", 0)) == 1),
@@ -313,6 +390,15 @@ MAP = {
 KNOWN_DIFFERENCES = {
     "ip.opt.type": "an option whose length runs past the header end: we list it, flagged malformed; tshark "
                    "raises an expert error and lists no type for it",
+    "ip.opt.len": "as ip.opt.type: the length of an option that runs past the header end is listed by us only",
+    "ipv6.opt.type": "an option that runs past its header, or whose length is wrong for its kind (a Home Address "
+                     "option of length 1, zeek/ipv6-mobility-dst-opts.pcap): we list it flagged and walk on at "
+                     "its stated length while the header holds options, as RFC 8200 4.2 delimits them; tshark "
+                     "stops listing at it",
+    "ipv6.opt.length": "as ipv6.opt.type",
+    "tcp.option_len": "as tcp.option_kind; and an option whose length is below 2 (it cannot delimit itself, "
+                      "ndpi/fuzz-2006-06-26-2594.pcap): we list it, flagged malformed, and stop; tshark lists "
+                      "nothing of it",
     "tcp.option_kind": "after end-of-list, tshark lists every padding byte as another EOL; RFC 9293 3.1 says "
                        "what follows end-of-list is padding, so we stop there",
 }
@@ -352,7 +438,11 @@ _HOSTILE_RR = ("a hostile or corrupt record section (zeek/suricata reproducers: 
                "cannot decode; we list each record whose fixed part fits, the layer flagged malformed")
 _SNAP_OR_FRAG = {FRAG_DNS: _FRAG_RR, "zeek/dns-edns-ecs.pcap": _FRAG_RR, "tcpdump/dns_udp_2.pcap": _SNAP_RR,
                  "zeek/dns-edns-ecs-bad.pcap": _HOSTILE_RR, "zeek/dns__dns-edns-bad-length.pcap": _HOSTILE_RR,
-                 "suricata-verify/dns__dns-corrupt-additionals__input.pcap": _HOSTILE_RR}
+                 "suricata-verify/dns__dns-corrupt-additionals__input.pcap": _HOSTILE_RR,
+                 **{f: "SOME/IP service discovery on UDP 30490, which tshark's DNS heuristic and ours both take "
+                    "for DNS: " + _HOSTILE_RR for f in ("pcapplusplus/PacketExamples__SomeIpSd.pcapng",
+                                                       "pcapplusplus/PacketExamples__someip.pcapng",
+                                                       "tcpdump/someip1.pcap", "tcpdump/someip2.pcap")}}
 FILE_DIFFERENCES = {
     "dns.qry.name": {FUZZED: _FUZZED_NAMES, BADLABEL: _BADLABEL_NAME, "tcpdump/dns_fwdptr.pcap": _BADLABEL_NAME},
     "dns.qry.type": {BADLABEL: _BADLABEL_QS},
@@ -360,6 +450,7 @@ FILE_DIFFERENCES = {
     "dns.resp.name": {FUZZED: _FUZZED_NAMES, CUT_DNS: _CUT_RR, **_SNAP_OR_FRAG},
     "dns.resp.len": {FUZZED: _FUZZED_RRS, **_SNAP_OR_FRAG},
     "dns.resp.ttl": {FUZZED: _FUZZED_RRS, CUT_DNS: _CUT_RR, **_SNAP_OR_FRAG},
+    "dns.resp.class": {FUZZED: _FUZZED_RRS, CUT_DNS: _CUT_RR, **_SNAP_OR_FRAG},
     "dns.resp.type": {FUZZED: _FUZZED_RRS, CUT_DNS: _CUT_RR, **_SNAP_OR_FRAG},
 }
 for _f in ("eth.dst", "eth.src", "eth.type"):

@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """tshark field map for the text application group: HTTP, SIP, Telnet, TPKT/COTP, ONC RPC and portmap."""
-from oracle_fields import elems, field, layers_named
+from oracle_fields import elems, field, layers_named, tshark_text
 
 
 def cstr(v):
@@ -65,6 +65,54 @@ def header(name, *names, conv=None):
     return get
 
 
+def telnet_lines(pkt):
+    """tshark's telnet.data: each run of data between commands, cut after every line end, kept: LF, CR LF,
+    or a CR and whatever follows it up to an LF or a NUL after a CR (packet-telnet.c)."""
+    vals = []
+    for l in layers_named(pkt, "telnet"):
+        for e in l.get("telnet_data", []):
+            data, start, i = e.get("data", ""), 0, 0
+            while i < len(data):
+                c = data[i]
+                i += 1
+                if c == "\r" and i < len(data) and data[i] == "\n":
+                    i += 1
+                elif c == "\r":
+                    last_cr = True
+                    while i < len(data):
+                        c2 = data[i]
+                        i += 1
+                        if c2 == "\n" or (c2 == "\x00" and last_cr):
+                            break
+                        last_cr = c2 == "\r"
+                elif c != "\n":
+                    continue
+                vals.append(tshark_text(data[start:i]))
+                start = i
+            if start < len(data):
+                vals.append(tshark_text(data[start:]))
+    return vals
+
+
+def http_bodies(pkt):
+    """tshark's http.file_data with reassembly off, where it is the body as sent and text: what follows
+    an HTTP head in the segment, unless the head says it is chunked or compressed (tshark shows those
+    decoded) or the body holds other bytes than printable ASCII, tab, CR and LF (tshark's values are split
+    on the byte the comparison uses to join them)."""
+    vals, layers = [], pkt["layers"]
+    for i, l in enumerate(layers):
+        if (l.get("layer") != "http" or not l.get("startline") or i + 1 >= len(layers) or
+                layers[i + 1].get("layer") != "raw"):
+            continue
+        hdrs = {h.get("name", "").strip().lower(): h.get("value", "").lower() for h in l.get("hdr", [])}
+        if "content-encoding" in hdrs or "chunked" in hdrs.get("transfer-encoding", ""):
+            continue
+        body = bytes.fromhex(layers[i + 1]["data"])
+        if all(32 <= c < 127 or c in (9, 10, 13) for c in body):
+            vals.append(tshark_text(body.decode("ascii")))
+    return vals
+
+
 def sip_methods(pkt):
     """tshark's sip.Method: a request's method from its request line, a response's from its CSeq."""
     vals = []
@@ -102,6 +150,7 @@ MAP = {
     "http.request.line": header_lines("http", True),
     "http.response.line": header_lines("http", False),
     "http.host": header("http", "host"),
+    "http.file_data": http_bodies,
     # SIP
     "sip.Request-Line": startline_part("sip", True, None),
     "sip.Status-Line": startline_part("sip", False, None),
@@ -116,6 +165,7 @@ MAP = {
     "sip.Content-Length": header("sip", "content-length", "l"),
     # Telnet
     "telnet.cmd": elems("telnet", ("telnet_data",), "cmd"),
+    "telnet.data": telnet_lines,
     "telnet.subcmd": elems("telnet", ("telnet_data",), "option"),
     # TPKT / COTP
     "tpkt.version": field("tpkt", "v", when=lambda l: int(l.get("v", 0)) == 3),
@@ -153,6 +203,10 @@ _LINE_REBUILT = ("we rebuild tshark's raw header line from the element as \"name
                  "LF or with other spacing around the colon (\"Sina-LB:x\") differ in those bytes only")
 
 KNOWN_DIFFERENCES = {
+    "http.file_data": "a message whose Content-Length ends before the segment does (suricata-verify/"
+                      "http-request-invalid: a stray CR LF after the body; pipelined messages): tshark's file "
+                      "data stops at the length and what follows is another message to it; our body is the "
+                      "rest of the segment (the head does not bound the payload yet)",
     "http.request.line": _LINE_REBUILT,
     "http.response.line": _LINE_REBUILT,
     "sip.Request-Line": _NOT_UTF8,

@@ -67,6 +67,9 @@ MAP = {
     "diameter.avp.flags": diameter_avp_flags,
     "diameter.avp.len": elems("diameter", ("avps_all",), "len"),
     "diameter.avp.vendorId": elems("diameter", ("avps_all",), "vendor_id"),
+    "diameter.flags.vendorspecific": elems("diameter", ("avps_all",), "vendor_flag"),
+    "diameter.flags.mandatory": elems("diameter", ("avps_all",), "mandatory_flag"),
+    "diameter.avp.flags.protected": elems("diameter", ("avps_all",), "protected_flag"),
     # TLS: one layer per record
     "tls.record.content_type": field("ssl", "type"),
     "tls.record.version": field("ssl", "version"),
@@ -128,6 +131,18 @@ MAP = {
     "bgp.notify.minor_error_capability": elems("bgp", ("notification",), "subcode",
                                                when=lambda e: int(e.get("code", 0)) == 7),
     "bgp.notify.minor_data": elems("bgp", ("notification",), "data"),
+    # tshark names the subcode by its major code (RFC 4271 4.5): message header, OPEN, UPDATE, hold timer
+    # expired, FSM (RFC 6608)
+    "bgp.notify.minor_error": elems("bgp", ("notification",), "subcode",
+                                    when=lambda e: int(e.get("code", 0)) == 1),
+    "bgp.notify.minor_error_open": elems("bgp", ("notification",), "subcode",
+                                         when=lambda e: int(e.get("code", 0)) == 2),
+    "bgp.notify.minor_error_update": elems("bgp", ("notification",), "subcode",
+                                           when=lambda e: int(e.get("code", 0)) == 3),
+    "bgp.notify.minor_error_expired": elems("bgp", ("notification",), "subcode",
+                                            when=lambda e: int(e.get("code", 0)) == 4),
+    "bgp.notify.minor_error_state": elems("bgp", ("notification",), "subcode",
+                                          when=lambda e: int(e.get("code", 0)) == 5),
     "bgp.route_refresh.afi": elems("bgp", ("routerefresh",), "afi"),
     "bgp.route_refresh.subtype": elems("bgp", ("routerefresh",), "rsvd"),
     "bgp.route_refresh.safi": elems("bgp", ("routerefresh",), "safi"),

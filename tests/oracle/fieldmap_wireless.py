@@ -97,6 +97,20 @@ def _ta(pkt):
     return out + [l["addr2"] for l in _layers(pkt, ("dataframe",)) if "addr2" in l]
 
 
+def _all_addrs(pkt):
+    """tshark's wlan.addr: every address field of a frame, in header order (addr1 to addr4)."""
+    out = []
+    for l in pkt["layers"]:
+        name = l.get("layer")
+        if name in MGMT:
+            out += [l[k] for k in ("dst", "src", "bssid") if k in l]
+        elif name in CTRL_RA:
+            out += [l[k] for k in ("dst", "src") if k in l]
+        elif name == "dataframe":
+            out += [l[k] for k in ("addr1", "addr2", "addr3", "addr4") if k in l]
+    return out
+
+
 def _seq(shift, mask):
     return _fields(MGMT + ("dataframe",), "seq_frag", conv=lambda v: (int(v) >> shift) & mask)
 
@@ -145,6 +159,7 @@ MAP = {
     "wlan.sa": _addr("sa"),
     "wlan.bssid": _addr("bssid"),
     "wlan.ra": _ra,
+    "wlan.addr": _all_addrs,
     "wlan.ta": _ta,
     "wlan.seq": _seq(4, 0xfff),
     "wlan.frag": _seq(0, 0xf),

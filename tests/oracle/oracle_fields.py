@@ -48,6 +48,14 @@ def elems(name, sets, key, after=None, conv=None, when=None):
     return get
 
 
+def tshark_text(s):
+    """Text as `tshark -T fields` prints an ASCII string field: up to the first NUL, each byte above 0x7f
+    as U+FFFD (our JSON gives a byte per character), C's escapes for BEL, BS, FF, LF, CR, tab, VT."""
+    s = s.split("\x00", 1)[0]
+    esc = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t", "\v": "\\v"}
+    return "".join("\ufffd" if ord(c) > 0x7f else esc.get(c, c) for c in s)
+
+
 def tagged(tpid, key, when=None):
     """Fields of dot1q layers whose tag type (the type field before them) is @tpid: tshark calls an
     802.1Q tag vlan.* and an 802.1ad service tag ieee8021ad.*; we have one layer, dot1q, for both."""
