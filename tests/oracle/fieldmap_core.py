@@ -386,6 +386,16 @@ MAP = {
     "dns.svcb.targetname": elems("dns", DNS_RR_SETS, "targetname", conv=dns_text),
 }
 
+# Fields of the shared field map (../shared/corpus/tshark-fields.tsv) deliberately not compared (field -> why).
+# tshark_compare.py fails when the map names a field that is neither in a MAP nor here.
+UNMAPPED = {
+    "eth.padding": "our JSON has no member for the bytes after the upper layer yet (the printer shows them as "
+                   "the layer's trailer)",
+    "eth.trailer": "as eth.padding",
+    "eth.fcs": "as eth.padding; tshark shows it only when told to assume an FCS",
+    "icmp.data_time": "tshark's guess that an echo payload starts with a timestamp: no header field",
+}
+
 # tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.
 KNOWN_DIFFERENCES = {
     "ip.opt.type": "an option whose length runs past the header end: we list it, flagged malformed; tshark "

@@ -6,6 +6,9 @@ Field-by-field comparison of `pktctl read --json` with tshark over the shared co
 the list of values we give with the list tshark gives (all occurrences, in packet order: an ICMP error has
 two ip.src), after normalising both sides (integers in any base, MACs, IPv6 text).
 
+Every field the corpus's field map (tshark-fields.tsv) names is compared, or listed in UNMAPPED with the
+reason it cannot be; a field in neither fails the run before any comparison.
+
 Per field it counts: match, mismatch (both have values, they differ), ours-only, tshark-only. It fails when a
 field has a mismatch that is not explained in KNOWN_DIFFERENCES (or FILE_DIFFERENCES for its file), and
 prints each protocol's agreement. Fields only one side has are reported, not failed: tshark shows some fields only in some cases
@@ -42,7 +45,7 @@ TSHARK_OPTS = [
 # same field still fails anywhere else. TSHARK_ALSO (tshark field -> further tshark fields) names fields
 # whose values tshark gives under more than one name: the others' values follow the field's own.
 TSHARK_PROTOS, MAP, KNOWN_DIFFERENCES, DECODE_AS, FIELD_PROTO, FILE_DIFFERENCES = [], {}, {}, [], {}, {}
-TSHARK_ALSO = {}
+TSHARK_ALSO, UNMAPPED = {}, {}
 
 
 def load_maps():
@@ -58,6 +61,18 @@ def load_maps():
         for f, per_file in getattr(mod, "FILE_DIFFERENCES", {}).items():
             FILE_DIFFERENCES.setdefault(f, {}).update(per_file)
         TSHARK_ALSO.update(getattr(mod, "TSHARK_ALSO", {}))
+        UNMAPPED.update(getattr(mod, "UNMAPPED", {}))
+
+
+def unmapped_fields(corpus):
+    """The fields the corpus's field map (tshark-fields.tsv, when it has one) names that no MAP compares
+    and UNMAPPED does not explain."""
+    path = os.path.join(corpus, "tshark-fields.tsv")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        rows = [line.rstrip("\n").split("\t") for line in f][1:]
+    return sorted({r[2] for r in rows if len(r) > 2 and r[2] not in MAP and r[2] not in UNMAPPED})
 
 
 # Files wrapped in an encapsulation outside this project's scope, under which tshark's eth.* describe an
@@ -167,6 +182,10 @@ def main():
     ap.add_argument("--verbose", action="store_true")
     args = ap.parse_args()
 
+    missing = unmapped_fields(args.corpus)
+    if missing:
+        print("the field map names fields no fieldmap_*.py compares: " + ", ".join(missing), file=sys.stderr)
+        return 1
     stats = collections.defaultdict(lambda: collections.Counter())
     first_bad = {}
     explained = {}
