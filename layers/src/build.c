@@ -205,6 +205,33 @@ pkt_push_raw(struct pkt *p, const void *data, size_t len)
 }
 
 int
+pkt_trailer_append(struct pkt *p, unsigned idx, const void *data, size_t len)
+{
+        int r;
+
+        pkt_assert_return(p && (data || len == 0), -EINVAL);
+        pkt_assert_return(len <= PKT_BUF_MAX, -EMSGSIZE);
+        pkt_dissect_all(p);
+        if (idx >= p->n_layers)
+                return -ENOENT;
+        if ((r = pkt_make_owned(p)) < 0 || (r = reserve(p, len)) < 0)
+                return r;
+        /* After the layer's own bytes, its upper layers' and any trailer it has: those of the layers
+         * below it stay after the new bytes. */
+        uint32_t pos = p->layers[idx].off + p->layers[idx].len;
+        memmove(p->data + pos + len, p->data + pos, p->len - pos);
+        memcpy(p->data + pos, data, len);
+        p->len += (uint32_t)len;
+        p->wire_len += (uint32_t)len;
+        for (unsigned i = 0; i <= idx; i++) {
+                p->layers[i].len += (uint32_t)len;
+                p->layers[i].wire_len += (uint32_t)len;
+        }
+        p->flags |= PKT_F_RESIZED;
+        return 0;
+}
+
+int
 pkt_append(struct pkt *p, const struct pkt *src)
 {
         int first = -1;

@@ -417,8 +417,9 @@ read_member(struct reader *rd, unsigned idx, unsigned id, size_t i, const char *
         bool is_array = json_object_is_type(val, json_type_array);
         int s;
 
-        if (!strcmp(key, "layer") || !strcmp(key, "truncated") || !strcmp(key, "malformed"))
-                return 0;
+        if (!strcmp(key, "layer") || !strcmp(key, "truncated") || !strcmp(key, "malformed") ||
+            !strcmp(key, "padding"))
+                return 0; /* "padding" goes in once every layer is there (add_padding()) */
         /* Keys are at most what the validator lets through; a longer one is cut in the path. */
         path_fmt(path, sizeof(path), "layers[%zu].%s", i, key);
         if (is_array) {
@@ -483,6 +484,36 @@ read_layer(struct reader *rd, struct json_object *lo, size_t i, unsigned *contex
         return 0;
 }
 
+/* Member "padding" of layer object @i (layer @i of the packet): bytes after the layer's upper layers,
+ * as the writer gives them (Ethernet padding). Appended once every layer is in place, since a layer
+ * pushed later goes before the trailers of the layers below it. */
+static int
+add_padding(struct reader *rd, struct json_object *lo, size_t i)
+{
+        char path[PKTP_ERROR_ARG_MAX];
+        struct json_object *val;
+        uint8_t *bytes;
+        int n, r;
+
+        if (!json_object_object_get_ex(lo, "padding", &val))
+                return 0;
+        path_fmt(path, sizeof(path), "layers[%zu].padding", i);
+        if (!json_object_is_type(val, json_type_string))
+                return fail(rd, -EINVAL, PKTP_ERR_BAD_PACKET, path, "padding is hex text");
+        n = hex_decode(json_object_get_string(val), (size_t)json_object_get_string_len(val), &bytes);
+        if (n == -ENOMEM)
+                return out_of_memory(rd);
+        if (n < 0)
+                return fail(rd, n, PKTP_ERR_BAD_PACKET, path, "padding is hex text");
+        r = pkt_trailer_append(rd->p, (unsigned)i, bytes, (size_t)n);
+        free(bytes);
+        if (r == -ENOMEM)
+                return out_of_memory(rd);
+        if (r < 0)
+                return fail(rd, r, PKTP_ERR_BAD_PACKET, path, "the padding cannot be added here");
+        return 0;
+}
+
 static int
 from_layers(struct reader *rd, struct json_object *layers)
 {
@@ -499,6 +530,11 @@ from_layers(struct reader *rd, struct json_object *layers)
                             PKT_LAYERS_MAX);
         for (size_t i = 0; i < n; i++) {
                 int r = read_layer(rd, json_object_array_get_idx(layers, i), i, &context);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = n; i-- > 0;) {
+                int r = add_padding(rd, json_object_array_get_idx(layers, i), i);
                 if (r < 0)
                         return r;
         }

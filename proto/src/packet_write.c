@@ -200,6 +200,20 @@ member_fast(struct pktp_buf *b, const char *key, bool is_first)
         put_char(b, ':');
 }
 
+/* "padding": the bytes of layer @idx after its upper layer ends (pypacker's Ethernet padding), when
+ * there are any. Last in the layer's object. */
+static void
+write_trailer(struct pktp_buf *b, struct pkt *p, unsigned idx)
+{
+        size_t n;
+        const uint8_t *t = pkt_layer_trailer(p, idx, &n);
+
+        if (t && n > 0) {
+                PUT_LIT(b, ",\"padding\":");
+                pktp_buf_hex(b, t, n);
+        }
+}
+
 static int
 on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_layer *l,
          const struct pkt_value *v)
@@ -244,6 +258,7 @@ on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_
                 w->need_comma = true;
                 break;
         case PKT_VISIT_LAYER_END:
+                write_trailer(b, w->p, w->layer_idx);
                 pktp_buf_putc(b, '}');
                 break;
         }
@@ -562,6 +577,7 @@ fast_layer(struct writer *w, unsigned idx, bool is_first)
                 b->len = start;
                 b->data[start] = '\0';
         }
+        write_trailer(b, p, idx);
         put_char(b, '}');
         return FAST_OK;
 }

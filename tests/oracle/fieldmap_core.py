@@ -172,8 +172,41 @@ def tcp_flags(v, layer):
     return (int(layer.get("x2", 0)) & 0xf) << 8 | int(v)
 
 
+def eth_trailer(part):
+    """tshark's split of the bytes after an Ethernet frame's packet (our "padding" member, on whichever
+    layer holds them: the IPv4 layer, whose packet ends at its total length, or the link layer): eth.padding
+    is what brings the frame to 60 bytes when those bytes are zeros, eth.trailer the rest, less its last 4
+    bytes, which tshark takes for the FCS (eth.fcs) when the frame is 64 bytes or more (packet-eth.c).
+    libpkt never assumes an FCS: to it they are all padding."""
+    def get(pkt):
+        layers = pkt["layers"]
+        if not layers or layers[0].get("layer") != "ethernet":
+            return []
+        for l in layers:
+            if not l.get("padding"):
+                continue
+            t = bytes.fromhex(l["padding"])
+            frame, n = int(pkt["len"]), 0
+            if frame >= 60 and frame - len(t) < 60:
+                n = min(60 - (frame - len(t)), len(t))
+                n = n if not any(t[:n]) else 0
+            rest = t[n:]
+            # a frame cut by the snap length keeps its FCS beyond what was captured
+            whole = int(pkt.get("caplen", frame)) >= frame
+            fcs = rest[-4:] if whole and frame >= 64 and len(rest) >= 4 else b""
+            if part == "fcs":
+                return [int(fcs.hex(), 16)] if fcs else []
+            value = t[:n] if part == "padding" else rest[:len(rest) - len(fcs)]
+            return [value.hex()] if value else []
+        return []
+    return get
+
+
 MAP = {
     # Ethernet / VLAN / cooked / LLC
+    "eth.padding": eth_trailer("padding"),
+    "eth.trailer": eth_trailer("trailer"),
+    "eth.fcs": eth_trailer("fcs"),
     "eth.dst": field("ethernet", "dst"),
     "eth.src": field("ethernet", "src"),
     "eth.type": field("ethernet", "type", when=lambda l: int(l.get("type", 0)) > 1500),
@@ -389,10 +422,6 @@ MAP = {
 # Fields of the shared field map (../shared/corpus/tshark-fields.tsv) deliberately not compared (field -> why).
 # tshark_compare.py fails when the map names a field that is neither in a MAP nor here.
 UNMAPPED = {
-    "eth.padding": "our JSON has no member for the bytes after the upper layer yet (the printer shows them as "
-                   "the layer's trailer)",
-    "eth.trailer": "as eth.padding",
-    "eth.fcs": "as eth.padding; tshark shows it only when told to assume an FCS",
     "icmp.data_time": "tshark's guess that an echo payload starts with a timestamp: no header field",
 }
 

@@ -391,6 +391,10 @@ int pkt_push(struct pkt *p, unsigned proto);
 /* Appends @len payload bytes as a "raw" layer. Returns its index or as pkt_push(). */
 int pkt_push_raw(struct pkt *p, const void *data, size_t len);
 
+/* Appends @len bytes to layer @idx after its upper layers, as its trailer (Ethernet padding; what
+ * pkt_layer_trailer() reads back). Returns 0, -ENOENT (no such layer), -ENOMEM or -EMSGSIZE. */
+int pkt_trailer_append(struct pkt *p, unsigned idx, const void *data, size_t len);
+
 /* Appends a copy of every layer of @src (pypacker's +). Returns the index of the first appended layer. */
 int pkt_append(struct pkt *p, const struct pkt *src);
 

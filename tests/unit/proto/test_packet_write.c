@@ -111,6 +111,16 @@ check_layer(struct pkt *p, unsigned idx, struct json_object *lo, const char *wha
         json_object_object_foreach(lo, key, val) {
                 if (!strcmp(key, "layer") || !strcmp(key, "truncated") || !strcmp(key, "malformed"))
                         continue;
+                if (!strcmp(key, "padding")) {
+                        size_t n;
+                        const uint8_t *t = pkt_layer_trailer(p, idx, &n);
+                        static char hex[2 * 65536 + 1];
+                        assert_true(t && n > 0 && n <= 65536);
+                        for (size_t k = 0; k < n; k++)
+                                snprintf(hex + 2 * k, 3, "%02x", t[k]);
+                        assert_string_equal(json_object_get_string(val), hex);
+                        continue;
+                }
                 if (json_object_is_type(val, json_type_array)) {
                         assert_int_equal(json_object_array_length(val), count_elems(p, idx, key));
                         continue;
@@ -377,9 +387,18 @@ ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt
                 pktp_buf_putc(c->b, ']');
                 c->need_comma = true;
                 break;
-        case PKT_VISIT_LAYER_END:
+        case PKT_VISIT_LAYER_END: {
+                size_t n;
+                const uint8_t *t = pkt_layer_trailer(c->p, c->layer_idx, &n);
+                if (t && n > 0) {
+                        pktp_buf_puts(c->b, ",\"padding\":\"");
+                        for (size_t k = 0; k < n; k++)
+                                pktp_buf_printf(c->b, "%02x", t[k]);
+                        pktp_buf_putc(c->b, '"');
+                }
                 pktp_buf_putc(c->b, '}');
                 break;
+        }
         }
         return 0;
 }
