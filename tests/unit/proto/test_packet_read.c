@@ -152,6 +152,39 @@ test_layers_take_hex_bytes_and_latin1_strings_as_the_writer_prints_them(void **s
                     "layers[0].startline");
 }
 
+/* "padding" goes after the layer's upper layers, whatever the order of the objects: the Ethernet
+ * padding of a short frame, a VLAN tag's and the frame's both; hex only. */
+static void
+test_layers_take_padding_after_their_upper_layers(void **state)
+{
+        struct pkt p, q;
+        const uint8_t *d, *e;
+
+        (void)state;
+        size_t n = build_ok(&p, "{\"layers\":[{\"layer\":\"ethernet\",\"padding\":\"000000000000\"},"
+                                "{\"layer\":\"ip\",\"src\":\"192.0.2.1\",\"dst\":\"192.0.2.2\"},"
+                                "{\"layer\":\"tcp\",\"flags\":\"ACK\"}]}", &d);
+        pkt_init(&q);
+        size_t m = tu_build(&q, "ethernet()/ip(src=192.0.2.1,dst=192.0.2.2)/tcp(flags=ACK)", &e);
+        assert_int_equal(n, m + 6);
+        assert_memory_equal(d, e, m);
+        assert_memory_equal(d + m, "\0\0\0\0\0\0", 6);
+        assert_int_equal(d[16] << 8 | d[17], 40); /* the IPv4 total length leaves the padding out */
+        pkt_done(&p);
+        pkt_done(&q);
+
+        n = build_ok(&p, "{\"layers\":[{\"layer\":\"ethernet\",\"padding\":\"bbbb\"},{\"layer\":\"dot1q\","
+                         "\"padding\":\"aa\"},{\"layer\":\"raw\",\"data\":\"01\"}]}", &d);
+        assert_int_equal(n, 14 + 4 + 1 + 1 + 2);
+        assert_memory_equal(d + 18, "\x01\xaa\xbb\xbb", 4);
+        pkt_done(&p);
+
+        build_fails("{\"layers\":[{\"layer\":\"ethernet\",\"padding\":\"0g\"}]}", PKTP_ERR_BAD_PACKET,
+                    "layers[0].padding");
+        build_fails("{\"layers\":[{\"layer\":\"ethernet\",\"padding\":0}]}", PKTP_ERR_BAD_PACKET,
+                    "layers[0].padding");
+}
+
 static void
 test_layers_add_elements_as_the_spec_does(void **state)
 {
@@ -485,6 +518,7 @@ main(void)
                 cmocka_unit_test(test_bad_spec_reports_message_and_position),
                 cmocka_unit_test(test_layers_set_fields_by_number_and_by_text_like_the_spec),
                 cmocka_unit_test(test_layers_take_hex_bytes_and_latin1_strings_as_the_writer_prints_them),
+                cmocka_unit_test(test_layers_take_padding_after_their_upper_layers),
                 cmocka_unit_test(test_layers_add_elements_as_the_spec_does),
                 cmocka_unit_test(test_bad_layers_name_the_parameter),
                 cmocka_unit_test(test_data_is_strict_base64_dissected_from_ethernet),
