@@ -5,9 +5,10 @@
  * `pktctl read --json`'s (docs/pktctl.md), which moved here from tools/pktctl/json.c.
  *
  * Two paths print the same bytes. The general one walks pkt_visit(), which formats every value as
- * text for people; the direct one writes each field table through its write plan (packet_plan.c:
- * keys ready-quoted, fields located in one pass and read straight from the packet) and asks libpkt
- * by name only for the few fields a plan leaves (a string or DNS name the visitor would cut). A
+ * text for people (and hands over byte and string values whole, which the JSON takes); the direct one
+ * writes each field table through its write plan (packet_plan.c: keys ready-quoted, fields located in
+ * one pass and read straight from the packet) and asks libpkt by name only for the few fields a plan
+ * leaves (a string that needs escaping, a DNS name). A
  * packet the direct path cannot do exactly as the visitor would is written again by the general
  * path. test_packet_write holds the two to the same bytes on the corpus.
  */
