@@ -136,18 +136,6 @@ def rr_of(*types):
     return lambda e: int(e.get("type", 0)) in types
 
 
-def dns_flags(pkt):
-    """The 16-bit flags word, from its parts (RFC 1035 4.1.1, RFC 2535 6.1 AD and CD)."""
-    out = []
-    for l in layers_named(pkt, "dns"):
-        if not all(k in l for k in ("qr", "opcode", "aa", "tc", "rd", "ra", "z", "ad", "cd", "rcode")):
-            continue
-        out.append(int(l["qr"]) << 15 | int(l["opcode"]) << 11 | int(l["aa"]) << 10 | int(l["tc"]) << 9 |
-                   int(l["rd"]) << 8 | int(l["ra"]) << 7 | int(l["z"]) << 6 | int(l["ad"]) << 5 |
-                   int(l["cd"]) << 4 | int(l["rcode"]))
-    return out
-
-
 def dns_ns(pkt):
     """An NS record's name: pypacker calls it "server" in the authority section, "address" elsewhere."""
     out = []
@@ -358,7 +346,7 @@ MAP = {
     "udp.checksum": field("udp", "sum"),
     # DNS
     "dns.id": field("dns", "id"),
-    "dns.flags": dns_flags,
+    "dns.flags": field("dns", "flags"),
     "dns.flags.response": field("dns", "qr"),
     "dns.flags.opcode": field("dns", "opcode"),
     "dns.flags.rcode": field("dns", "rcode"),

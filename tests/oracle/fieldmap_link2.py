@@ -128,7 +128,7 @@ MAP = {
     "hsrp.virt_ip": field("hsrp", "vip", when=lambda l: "tlvs" not in l),
     # VRRP
     "vrrp.version": field("vrrp", "v"),
-    "vrrp.typever": field("vrrp", "v", conv=lambda v, l: int(v) << 4 | int(l.get("type", 0))),
+    "vrrp.typever": field("vrrp", "vtype"),
     "vrrp.type": field("vrrp", "type"),
     "vrrp.virt_rtr_id": field("vrrp", "vrid"),
     "vrrp.prio": field("vrrp", "priority"),

@@ -74,12 +74,6 @@ def auth_entry(e):
     return int(e.get("family", 0)) == 0xffff and int(e.get("type", 0)) != 1
 
 
-def ntp_flags(pkt):
-    """"flags" is a combined field, so the JSON has its parts only."""
-    return [int(l["li"]) << 6 | int(l["v"]) << 3 | int(l["mode"])
-            for l in pkt["layers"] if l.get("layer") == "ntp" and "mode" in l]
-
-
 def dhcp_hw(key):
     """tshark shows chaddr's hardware type and MAC, then again those of an Ethernet client identifier
     (option 61 with type 1, RFC 2132 9.14)."""
@@ -138,7 +132,7 @@ MAP = {
     "sctp.parameter_ipv4_address": elems("sctp", PARAMS, "addr", when=lambda e: int(e.get("type", 0)) == 5),
     "sctp.parameter_ipv6_address": elems("sctp", PARAMS, "addr", when=lambda e: int(e.get("type", 0)) == 6),
     # NTP (modes 1-5: tshark dissects 6 and 7 as ntpctrl / ntppriv)
-    "ntp.flags": ntp_flags,
+    "ntp.flags": field("ntp", "flags"),
     "ntp.flags.li": field("ntp", "li"),
     "ntp.flags.vn": field("ntp", "v"),
     "ntp.flags.mode": field("ntp", "mode"),

@@ -23,26 +23,6 @@ def hex_int(v, _e):
     return int(str(v), 16) if str(v) else 0
 
 
-def diam_flags(l):
-    return (int(l.get("request_flag", 0)) << 7 | int(l.get("proxiable_flag", 0)) << 6 |
-            int(l.get("error_flag", 0)) << 5 | int(l.get("retransmit_flag", 0)) << 4 | int(l.get("reserved", 0)))
-
-
-def avp_flags(e):
-    return (int(e.get("vendor_flag", 0)) << 7 | int(e.get("mandatory_flag", 0)) << 6 |
-            int(e.get("protected_flag", 0)) << 5)
-
-
-def diameter_flags(pkt):
-    """The command flags byte: JSON shows its parts (R, P, E, T, reserved)."""
-    return [diam_flags(l) for l in pkt["layers"] if l.get("layer") == "diameter" and "request_flag" in l]
-
-
-def diameter_avp_flags(pkt):
-    return [avp_flags(e) for l in pkt["layers"] if l.get("layer") == "diameter"
-            for e in l.get("avps_all", []) if "vendor_flag" in e]
-
-
 MAP = {
     # RADIUS
     "radius.code": field("radius", "code"),
@@ -54,7 +34,7 @@ MAP = {
     # Diameter
     "diameter.version": field("diameter", "v"),
     "diameter.length": field("diameter", "len"),
-    "diameter.flags": diameter_flags,
+    "diameter.flags": field("diameter", "flags"),
     "diameter.flags.request": field("diameter", "request_flag"),
     "diameter.flags.proxyable": field("diameter", "proxiable_flag"),
     "diameter.flags.error": field("diameter", "error_flag"),
@@ -64,7 +44,7 @@ MAP = {
     "diameter.hopbyhopid": field("diameter", "hop_id"),
     "diameter.endtoendid": field("diameter", "end_id"),
     "diameter.avp.code": elems("diameter", ("avps_all",), "code"),
-    "diameter.avp.flags": diameter_avp_flags,
+    "diameter.avp.flags": elems("diameter", ("avps_all",), "flags"),
     "diameter.avp.len": elems("diameter", ("avps_all",), "len"),
     "diameter.avp.vendorId": elems("diameter", ("avps_all",), "vendor_id"),
     "diameter.flags.vendorspecific": elems("diameter", ("avps_all",), "vendor_flag"),

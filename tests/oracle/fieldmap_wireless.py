@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """tshark field map for the wireless protocols (radiotap, IEEE 802.11 and its sub-layers)."""
-from oracle_fields import elems, field, layers_named
+from oracle_fields import elems, field
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
 TSHARK_PROTOS = ["radiotap", "wlan"]
@@ -11,7 +11,6 @@ IE_FRAMES = MGMT
 CAPA_FRAMES = ("beacon", "proberesp", "assocreq", "assocresp", "reassocreq", "reassocresp")
 CTRL_TA = ("rts", "blockackreq", "blockack")
 CTRL_RA = ("rts", "cts", "ack", "blockackreq", "blockack")
-FC_FLAGS = ("order", "protected", "more_data", "pwr_mgt", "retry", "more_frag", "from_ds", "to_ds")
 
 
 def _layers(pkt, names):
@@ -39,19 +38,6 @@ def _elems(names, sets, key, conv=None, when=None):
                         out.append(conv(e[key]) if conv else e[key])
         return out
     return get
-
-
-def _framectl(pkt):
-    out = []
-    for l in layers_named(pkt, "ieee80211"):
-        if "subtype" not in l:
-            continue
-        b0 = int(l["subtype"]) << 4 | int(l["type"]) << 2 | int(l["version"])
-        b1 = 0
-        for i, name in enumerate(FC_FLAGS):
-            b1 |= int(l.get(name, 0)) << (7 - i)
-        out.append(b0 << 8 | b1)
-    return out
 
 
 def _data_addrs(pkt):
@@ -140,7 +126,7 @@ MAP = {
     "radiotap.antenna": elems("radiotap", ("flags",), "antenna"),
     "radiotap.mactime": elems("radiotap", ("flags",), "tsft"),
     # 802.11 frame control and duration
-    "wlan.fc": _framectl,
+    "wlan.fc": field("ieee80211", "framectl"),
     "wlan.fc.type": field("ieee80211", "type"),
     "wlan.fc.subtype": field("ieee80211", "subtype"),
     "wlan.fc.version": field("ieee80211", "version"),
