@@ -59,7 +59,7 @@ http_is_start(const uint8_t *line, uint32_t len)
 
         if (is_version(line, len))
                 return len >= 12 && line[8] == ' ';
-        while (i < len && i < 32 && is_token_char(line[i]))
+        while (i < len && i < PKT_TEXT_METHOD_MAX && is_token_char(line[i]))
                 i++;
         if (i == 0 || i >= len || line[i] != ' ')
                 return false;

@@ -32,7 +32,7 @@ sip_is_start(const uint8_t *line, uint32_t len)
 
         if (len > SIP_VERSION_LEN && memcmp(line, SIP_VERSION " ", SIP_VERSION_LEN + 1) == 0)
                 return true;
-        while (i < len && i < 32 && ((line[i] >= 'A' && line[i] <= 'Z') || line[i] == '-'))
+        while (i < len && i < PKT_TEXT_METHOD_MAX && ((line[i] >= 'A' && line[i] <= 'Z') || line[i] == '-'))
                 i++;
         if (i == 0 || i >= len || line[i] != ' ' || len - i < SIP_VERSION_LEN + 2)
                 return false;

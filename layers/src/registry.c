@@ -142,7 +142,8 @@ pkt_proto_get(unsigned id)
 }
 
 /* Per key space, the protocols whose heuristics are tried on a payload no key there claims, in
- * registration order. */
+ * registration order. Why 16: the built-ins need three at most (TCP: TLS, HTTP, SIP), and every one
+ * tried costs a call on each unclaimed payload; the rest is room for protocols registered at run time. */
 #define HEUR_MAX 16u
 static uint8_t heur[_PKT_KEY_MAX][HEUR_MAX];
 static uint8_t n_heur[_PKT_KEY_MAX];

@@ -59,7 +59,7 @@ looks_like_start(const uint8_t *b, uint32_t len)
 {
         uint32_t i = 0;
 
-        while (i < len && i < 32 && ((b[i] >= 'A' && b[i] <= 'Z') || b[i] == '-'))
+        while (i < len && i < PKT_TEXT_METHOD_MAX && ((b[i] >= 'A' && b[i] <= 'Z') || b[i] == '-'))
                 i++;
         return i > 0 && i < len && (b[i] == ' ' || b[i] == '/');
 }

@@ -8,6 +8,10 @@
 
 #include <pkt/proto.h>
 
+/* The longest method token a start line is scanned for: registered HTTP methods (IANA, longest
+ * BASELINE-CONTROL, 16) and SIP methods are shorter, and a longer run of letters is no start line. */
+#define PKT_TEXT_METHOD_MAX 32u
+
 /* Tells whether the first line (@len bytes, no line end) is a start line of the protocol. */
 typedef bool (*pkt_text_start_fn)(const uint8_t *line, uint32_t len);
 
