@@ -56,7 +56,8 @@ visit_set(struct pkt *p, unsigned idx, const struct pkt_elem_set *set, pkt_visit
                 if (!is_open && (r = fn(ctx, PKT_VISIT_SET_BEGIN, set->name, l, NULL)) < 0)
                         return r;
                 is_open = true;
-                if ((r = fn(ctx, PKT_VISIT_ELEM_BEGIN, set->elem_name, l, NULL)) < 0)
+                const struct pkt_value flags = { .is_int = true, .bits = 16, .u = e.flags };
+                if ((r = fn(ctx, PKT_VISIT_ELEM_BEGIN, set->elem_name, l, &flags)) < 0)
                         return r;
                 for (unsigned k = 0; k < set->n_fields; k++)
                         if ((r = visit_field(&set->fields[k], msg, l->len, msg + e.off, e.len, set->fields, k,
@@ -155,7 +156,8 @@ print_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct p
                 return emit(pr, "    %s:\n", name);
         case PKT_VISIT_ELEM_BEGIN:
                 pr->depth = 3;
-                return emit(pr, "        - %s\n", name);
+                return emit(pr, "        - %s%s%s\n", name, v->u & PKT_LAYER_TRUNCATED ? " [truncated]" : "",
+                            v->u & PKT_ELEM_FLAGS_MALFORMED ? " [malformed]" : "");
         case PKT_VISIT_SET_END:
         case PKT_VISIT_LAYER_END:
                 pr->depth = 1;

@@ -276,6 +276,13 @@ is_string_field(const struct pkt_elem_set *set, const char *key)
         return false;
 }
 
+/* "truncated" and "malformed" say how a dissection found a layer or element, not what to build. */
+static bool
+is_flag_member(const char *key)
+{
+        return !strcmp(key, "truncated") || !strcmp(key, "malformed");
+}
+
 /*
  * The element text for one element object, in one of the forms element builders take:
  *   @form 0: the RFC 791 option form "TYPE(body=HEX)" (or "TYPE" with no body): IPv4 and TCP
@@ -299,7 +306,7 @@ elem_text(struct pktp_buf *b, const struct pkt_elem_set *set, struct json_object
                 json_object_object_foreach(o, key, val) {
                         (void)val;
                         if (strcmp(key, "type") && strcmp(key, "len") && strcmp(key, "body") &&
-                            !json_object_object_get_ex(o, "body", NULL))
+                            !is_flag_member(key) && !json_object_object_get_ex(o, "body", NULL))
                                 return -ENOENT;
                 }
                 pktp_buf_u64(b, json_object_get_uint64(type));
@@ -329,7 +336,8 @@ elem_text(struct pktp_buf *b, const struct pkt_elem_set *set, struct json_object
         pktp_buf_puts(b, set->elem_name);
         pktp_buf_putc(b, '(');
         json_object_object_foreach(o, key, val) {
-                if (form == 2 && (!strcmp(key, "len") || !strcmp(key, "dlen") || !strcmp(key, "length")))
+                if (is_flag_member(key) ||
+                    (form == 2 && (!strcmp(key, "len") || !strcmp(key, "dlen") || !strcmp(key, "length"))))
                         continue;
                 /* Field names only: a key cannot smuggle "=" or "," into the element text. */
                 if (!*key || key[strspn(key, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.")])
@@ -417,8 +425,7 @@ read_member(struct reader *rd, unsigned idx, unsigned id, size_t i, const char *
         bool is_array = json_object_is_type(val, json_type_array);
         int s;
 
-        if (!strcmp(key, "layer") || !strcmp(key, "truncated") || !strcmp(key, "malformed") ||
-            !strcmp(key, "padding"))
+        if (!strcmp(key, "layer") || is_flag_member(key) || !strcmp(key, "padding"))
                 return 0; /* "padding" goes in once every layer is there (add_padding()) */
         /* Keys are at most what the validator lets through; a longer one is cut in the path. */
         path_fmt(path, sizeof(path), "layers[%zu].%s", i, key);

@@ -215,6 +215,23 @@ write_trailer(struct pktp_buf *b, struct pkt *p, unsigned idx)
         }
 }
 
+/* An element's flags, first in its object as a layer's are in the layer's: "truncated" when the
+ * capture cuts it, "malformed" when it contradicts its set (a length wrong for its kind, one that
+ * runs past the layer). Returns whether it wrote any. */
+static bool
+write_elem_flags(struct pktp_buf *b, uint16_t flags)
+{
+        bool is_truncated = flags & PKT_LAYER_TRUNCATED, is_malformed = flags & PKT_ELEM_FLAGS_MALFORMED;
+
+        if (is_truncated)
+                PUT_LIT(b, "\"truncated\":true");
+        if (is_truncated && is_malformed)
+                put_char(b, ',');
+        if (is_malformed)
+                PUT_LIT(b, "\"malformed\":true");
+        return is_truncated || is_malformed;
+}
+
 static int
 on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_layer *l,
          const struct pkt_value *v)
@@ -248,7 +265,7 @@ on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_
                 if (w->need_comma)
                         pktp_buf_putc(b, ',');
                 pktp_buf_putc(b, '{');
-                w->need_comma = false;
+                w->need_comma = write_elem_flags(b, (uint16_t)v->u);
                 break;
         case PKT_VISIT_ELEM_END:
                 pktp_buf_putc(b, '}');
@@ -519,7 +536,7 @@ fast_set(struct writer *w, unsigned idx, const struct pkt_proto *pr, unsigned se
                 }
                 is_open = true;
                 put_char(b, '{');
-                bool is_first = true;
+                bool is_first = !write_elem_flags(b, e.flags);
                 const uint8_t *eb = pkt_data(w->p) + w->p->layers[idx].off + e.off;
                 if (fast_fields(w, idx, &e, set->fields, set->n_fields, eb, e.len, &is_first) != FAST_OK)
                         return FAST_NO;

@@ -49,21 +49,27 @@ def dns_elems(sets, key, conv, when=None):
 def dns_text(v, _e):
     """Our names are in RFC 1035 5.1 presentation form (RFC 4343 2.1): a space or a byte outside printable
     ASCII inside a label is written \\DDD (a space in mDNS 'lp-rkerur-osx (9)._device-info._tcp.local', the
-    UTF-8 of 'luca\u2019s imac'). tshark shows the label's bytes as UTF-8 (U+FFFD where they are not), so
-    read those escapes back to bytes and decode them the same way before comparing. Control bytes stay
-    escaped: tshark writes them \\DDD too."""
+    UTF-8 of 'luca\u2019s imac'), and a dot or backslash inside a label \\. or \\\\ (the SOA mailbox
+    'randy\\.smith.dla.mil', whose first label is 'randy.smith'). tshark shows the label's bytes as UTF-8
+    (U+FFFD where they are not), so read those escapes back to bytes and decode them the same way before
+    comparing. Control bytes stay escaped: tshark writes them \\DDD too."""
     s = str(v)
     if "\\" not in s:
         return s
     out = bytearray()
     i = 0
     while i < len(s):
-        if s[i] == "\\" and s[i + 1:i + 4].isdigit() and len(s[i + 1:i + 4]) == 3 and int(s[i + 1:i + 4]) >= 32:
-            out.append(int(s[i + 1:i + 4]) & 0xFF)
-            i += 4
-        else:
+        digits = s[i + 1:i + 4]
+        if s[i] != "\\" or i + 1 == len(s):
             out += s[i].encode()
             i += 1
+        elif len(digits) == 3 and digits.isdigit():
+            code = int(digits)
+            out += bytes([code & 0xFF]) if code >= 32 else s[i:i + 4].encode()
+            i += 4
+        else:
+            out += s[i + 1].encode()  # an escaped dot or backslash
+            i += 2
     return out.decode("utf-8", errors="replace")
 
 

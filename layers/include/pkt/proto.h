@@ -83,6 +83,8 @@ struct pkt_field {
 /* An element whose length is wrong for its kind but still delimits it (a TCP MSS option of 5 bytes):
  * unlike PKT_LAYER_MALFORMED, which ends the set, the walk goes on after it. Its layer is malformed. */
 #define PKT_ELEM_BAD_LEN (1u << 8)
+/* The element flags that make an element malformed, as printed and written ("malformed": true). */
+#define PKT_ELEM_FLAGS_MALFORMED (PKT_LAYER_MALFORMED | PKT_ELEM_BAD_LEN)
 
 struct pkt_elem {
         uint32_t off;      /* element start, from the layer start */

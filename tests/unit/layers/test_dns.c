@@ -344,6 +344,9 @@ test_dns_count_beyond_records_is_malformed(void **state)
         assert_int_equal(pkt_print(&p, collect, &out), 0);
         assert_non_null(strstr(out.buf, "dns ("));
         assert_non_null(strstr(out.buf, "[malformed]\n"));
+        /* and so does the record that claims more than the message holds, the one before it not */
+        assert_non_null(strstr(out.buf, "        - answer\n"));
+        assert_non_null(strstr(out.buf, "        - answer [malformed]\n"));
         pkt_done(&p);
         free(copy);
 }

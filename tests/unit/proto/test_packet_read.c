@@ -195,6 +195,14 @@ test_layers_add_elements_as_the_spec_does(void **state)
         assert_same_as_spec("{\"layers\":[{\"layer\":\"ip\"},{\"layer\":\"udp\"},{\"layer\":\"dns\",\"id\":7,"
                             "\"queries\":[{\"name\":\"example.com\",\"type\":1,\"cls\":1}]}]}",
                             "ip()/udp()/dns(id=7,queries=[q(name=example.com,type=1,cls=1)])");
+        /* How the dissection found an element is not built: a malformed option, a cut record. */
+        assert_same_as_spec("{\"layers\":[{\"layer\":\"ip\"},{\"layer\":\"tcp\",\"opts\":[{\"malformed\":true,"
+                            "\"type\":2,\"len\":5,\"body\":\"05b4ff\",\"mss\":1460}]}]}",
+                            "ip()/tcp(opts=[2(body=05b4ff)])");
+        assert_same_as_spec("{\"layers\":[{\"layer\":\"ip\"},{\"layer\":\"udp\"},{\"layer\":\"dns\",\"answers\":"
+                            "[{\"truncated\":true,\"malformed\":true,\"name\":\"example.com\",\"type\":1,"
+                            "\"cls\":1,\"ttl\":61,\"dlen\":4}]}]}",
+                            "ip()/udp()/dns(answers=[rr(name=example.com,type=1,cls=1,ttl=61)])");
 }
 
 static void

@@ -346,6 +346,13 @@ ref_member(struct ref *c, const char *key)
         pktp_buf_putc(c->b, ':');
 }
 
+static void
+ref_flag(struct ref *c, const char *key)
+{
+        ref_member(c, key);
+        pktp_buf_puts(c->b, "true");
+}
+
 static int
 ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_layer *l,
           const struct pkt_value *v)
@@ -378,6 +385,10 @@ ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt
                         pktp_buf_putc(c->b, ',');
                 pktp_buf_putc(c->b, '{');
                 c->need_comma = false;
+                if (v->u & PKT_LAYER_TRUNCATED)
+                        ref_flag(c, "truncated");
+                if (v->u & (PKT_LAYER_MALFORMED | PKT_ELEM_BAD_LEN))
+                        ref_flag(c, "malformed");
                 break;
         case PKT_VISIT_ELEM_END:
                 pktp_buf_putc(c->b, '}');
@@ -620,6 +631,64 @@ test_long_element_values_are_written_whole(void **state)
         pkt_done(&p);
 }
 
+/* Writes packet @d (@caplen of @wire_len bytes, IPv4 first) into @b, NUL-terminated, and returns
+ * the text. */
+static const char *
+write_ip_packet(struct pktp_buf *b, const uint8_t *d, size_t caplen, size_t wire_len)
+{
+        struct pkt p;
+
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, d, caplen, wire_len), 0);
+        pktp_buf_reset(b);
+        assert_int_equal(pktp_packet_write_layers(b, &p), 0);
+        pktp_buf_putc(b, 0);
+        pkt_done(&p);
+        return (const char *)b->data;
+}
+
+/* An element the capture cuts, or whose length contradicts its kind, says so first in its object,
+ * as a flagged layer does; its neighbours say nothing. */
+static void
+test_flagged_elements_say_so_first_in_their_object(void **state)
+{
+        struct pktp_buf b;
+        struct pkt built;
+        const uint8_t *d;
+        size_t n;
+
+        (void)state;
+        pktp_buf_init(&b, 1u << 16);
+        pkt_init(&built);
+        n = tu_build(&built, "ip(src=192.0.2.53,dst=192.0.2.1)/udp(sport=53,dport=3333)/dns(id=4,flags=0x8180,"
+                             "queries=[q(name=example.com,type=A)],answers=[rr(name=example.com,type=A,ttl=60,"
+                             "address=192.0.2.7),rr(name=example.com,type=A,ttl=61,address=192.0.2.8)])", &d);
+        /* The snap length cuts the second answer's address. */
+        const char *j = write_ip_packet(&b, d, n - 2, n);
+        assert_non_null(strstr(j, "\"answers\":[{\"name\":\"example.com\",\"type\":1,\"cls\":1,\"ttl\":60,"
+                                  "\"dlen\":4,\"address\":\"192.0.2.7\"},{\"truncated\":true,\"name\":\"example.com\","
+                                  "\"type\":1,\"cls\":1,\"ttl\":61,\"dlen\":4}]"));
+        /* Whole, nothing is flagged. */
+        j = write_ip_packet(&b, d, n, n);
+        assert_null(strstr(j, "truncated"));
+        assert_non_null(strstr(j, "{\"name\":\"example.com\",\"type\":1,\"cls\":1,\"ttl\":61,"));
+        pkt_done(&built);
+
+        /* A TCP MSS option of 5 bytes (RFC 9293: MSS is 4) still delimits itself: it is malformed,
+         * the window scale after it is not. */
+        pkt_init(&built);
+        n = tu_build(&built, "ip(src=192.0.2.1,dst=192.0.2.2)/tcp(sport=1,dport=2,opts=[2(body=05b4ff),"
+                             "wscale(7)])", &d);
+        j = write_ip_packet(&b, d, n, n);
+        assert_non_null(strstr(j, "\"opts\":[{\"malformed\":true,\"type\":2,\"len\":5,"));
+        assert_non_null(strstr(j, "},{\"type\":3,\"len\":3,\"body\":\"07\",\"wscale\":7}"));
+        struct json_object *o = parse_strict(j, strlen(j));
+        assert_non_null(o);
+        json_object_put(o);
+        pkt_done(&built);
+        pktp_buf_done(&b);
+}
+
 static void
 test_threads_making_the_plans_at_once_write_the_same_bytes(void **state)
 {
@@ -716,6 +785,7 @@ main(void)
                 cmocka_unit_test(test_layers_alone_and_the_cap),
                 cmocka_unit_test(test_output_is_byte_identical_to_the_visitor_writer_on_the_corpus),
                 cmocka_unit_test(test_direct_writer_edges_match_the_visitor),
+                cmocka_unit_test(test_flagged_elements_say_so_first_in_their_object),
                 cmocka_unit_test(test_long_element_values_are_written_whole),
                 /* Last: it registers a protocol (for UDP port 40404) for the rest of the process. */
                 cmocka_unit_test(test_a_table_without_a_plan_is_written_as_the_visitor_writes_it),
