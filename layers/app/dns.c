@@ -320,7 +320,7 @@ const struct pkt_proto pkt_proto_dns = {
         .elem_build = dns_elem_build,
         .elem_added = dns_elem_added,
         .answers = dns_answers,
-        .not_dissected = "Record data of types other than A, AAAA, NS, CNAME, PTR, DNAME, MX, SOA, TXT, SPF, "
-                         "SRV, OPT, DS, DNSKEY, RRSIG, NSEC, NSEC3PARAM, TLSA, SVCB and HTTPS stays rdata bytes "
-                         "(CAA, NAPTR, HINFO, NSEC3, ...); SvcParams and EDNS options stay bytes.",
+        .not_dissected = "Record data of types other than A, AAAA, NS, CNAME, PTR, DNAME, MX, SOA, HINFO, TXT, "
+                         "SPF, SRV, NAPTR, OPT, DS, DNSKEY, RRSIG, NSEC, NSEC3PARAM, TLSA, SVCB, HTTPS and CAA "
+                         "stays rdata bytes (NSEC3, LOC, ...); SvcParams and EDNS options stay bytes.",
 };

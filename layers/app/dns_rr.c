@@ -32,10 +32,12 @@
 #define T_CNAME 5
 #define T_SOA 6
 #define T_PTR 12
+#define T_HINFO 13
 #define T_MX 15
 #define T_TXT 16
 #define T_AAAA 28
 #define T_SRV 33
+#define T_NAPTR 35
 #define T_DNAME 39
 #define T_DS 43
 #define T_RRSIG 46
@@ -46,6 +48,7 @@
 #define T_SVCB 64
 #define T_HTTPS 65
 #define T_SPF 99
+#define T_CAA 257
 
 #define RR_FIXED_LEN 10 /* type, class, ttl, rdlength */
 #define QUERY_FIXED_LEN 4
@@ -99,6 +102,32 @@ static const struct pkt_field soa_fields[] = {
 static const struct pkt_field txt_fields[] = {
         PKT_U("txtlen", 0, 8),
         { .name = "txt", .off = 8, .type = PKT_FT_STRING },
+};
+/* A <character-string> (RFC 1035 3.3): a length byte, then that many bytes. */
+#define CHAR_STRING(count, text)                                                                         \
+        { .name = (count), .off = PKT_OFF_FOLLOW, .bits = 8, .type = PKT_FT_UINT },                      \
+        { .name = (text), .off = PKT_OFF_FOLLOW, .type = PKT_FT_STRING, .flags = PKT_FF_COUNTED }
+/* RFC 1035 3.3.2 */
+static const struct pkt_field hinfo_fields[] = {
+        CHAR_STRING("cpulen", "cpu"),
+        CHAR_STRING("oslen", "os"),
+};
+/* RFC 3403 4.1; the replacement is never compressed */
+static const struct pkt_field naptr_fields[] = {
+        PKT_U("order", 0, 16),
+        PKT_U("preference", 16, 16),
+        CHAR_STRING("flagslen", "flags"),
+        CHAR_STRING("serviceslen", "services"),
+        CHAR_STRING("regexplen", "regexp"),
+        { .name = "replacement", .off = PKT_OFF_FOLLOW, .type = PKT_FT_DNSNAME },
+};
+/* RFC 8659 4.1: the issuer critical flag is the flags' top bit */
+static const struct pkt_name caa_flag_names[] = { { 0x80, "CRITICAL" }, { 0, NULL } };
+static const struct pkt_field caa_fields[] = {
+        { .name = "flags", .off = 0, .bits = 8, .type = PKT_FT_FLAGS, .names = caa_flag_names },
+        { .name = "taglen", .off = 8, .bits = 8, .type = PKT_FT_UINT },
+        { .name = "tag", .off = PKT_OFF_FOLLOW, .type = PKT_FT_STRING, .flags = PKT_FF_COUNTED },
+        { .name = "value", .off = PKT_OFF_FOLLOW, .type = PKT_FT_STRING },
 };
 static const struct pkt_field srv_fields[] = {
         PKT_U("priority", 0, 16), PKT_U("weight", 16, 16), PKT_U("port", 32, 16),
@@ -165,9 +194,10 @@ static const struct pkt_field raw_fields[] = {
 /*
  * One record type: the fields of its data, and what the data holds, for checking it and compressing the
  * names in it. WALKED: the data is a list walked by its own rule (TXT's character-strings, RFC 1035
- * 3.3.14; EDNS options, RFC 6891 6.1.2). Otherwise @pre fixed bytes, @names domain names, then exactly
- * @post bytes, or at least @post with AT_LEAST (a key, a digest, a signature): RFC 1035 3.3-3.4, RFC 3596
- * 2.2, RFC 2782, RFC 6672 2.1, RFC 4034 2-5, RFC 5155 4.2, RFC 6698 2.1, RFC 9460 2.2. @compressed: where
+ * 3.3.14; EDNS options, RFC 6891 6.1.2). Otherwise @pre fixed bytes, @strings character-strings, @names
+ * domain names, then exactly @post bytes, or at least @post with AT_LEAST (a key, a digest, a signature, a
+ * CAA value): RFC 1035 3.3-3.4, RFC 3596 2.2, RFC 2782, RFC 3403 4.1, RFC 6672 2.1, RFC 4034 2-5, RFC 5155
+ * 4.2, RFC 6698 2.1, RFC 8659 4.1, RFC 9460 2.2. @compressed: where
  * dns_compress() compresses the names: ALWAYS those a server may compress (RFC 3597 4: the RFC 1035
  * types; scapy compresses SRV's target too), IN_MDNS also DNAME's and NSEC's, which Multicast DNS
  * compresses (RFC 6762 18.14) and unicast DNS must not (RFC 6672 2.5, RFC 4034 4.1.1).
@@ -179,36 +209,39 @@ struct rr_kind {
         uint16_t type;
         uint8_t n_fields;
         const struct pkt_field *fields;
-        uint8_t pre, names, post;
+        uint8_t pre, strings, names, post;
         uint8_t tail;       /* EXACTLY, AT_LEAST, WALKED, or UNKNOWN (raw data, never checked) */
         uint8_t compressed; /* NEVER, ALWAYS, IN_MDNS */
 };
 
-#define KIND(t, f, pre, names, post, tail, comp)                                                         \
-        { (t), ARRAY_SIZE(f), (f), (pre), (names), (post), (tail), (comp) }
+#define KIND(t, f, pre, strings, names, post, tail, comp)                                                \
+        { (t), ARRAY_SIZE(f), (f), (pre), (strings), (names), (post), (tail), (comp) }
 static const struct rr_kind rr_kinds[] = {
-        KIND(T_A, a_fields, 4, 0, 0, EXACTLY, NEVER),
-        KIND(T_AAAA, aaaa_fields, 16, 0, 0, EXACTLY, NEVER),
-        KIND(T_NS, ns_fields, 0, 1, 0, EXACTLY, ALWAYS),
-        KIND(T_CNAME, name_fields, 0, 1, 0, EXACTLY, ALWAYS),
-        KIND(T_PTR, name_fields, 0, 1, 0, EXACTLY, ALWAYS),
-        KIND(T_DNAME, name_fields, 0, 1, 0, EXACTLY, IN_MDNS),
-        KIND(T_MX, mx_fields, 2, 1, 0, EXACTLY, ALWAYS),
-        KIND(T_SOA, soa_fields, 0, 2, 20, EXACTLY, ALWAYS),
-        KIND(T_SRV, srv_fields, 6, 1, 0, EXACTLY, ALWAYS),
-        KIND(T_TXT, txt_fields, 0, 0, 0, WALKED, NEVER),
-        KIND(T_SPF, txt_fields, 0, 0, 0, WALKED, NEVER),
-        KIND(DNS_TYPE_OPT, opt_fields, 0, 0, 0, WALKED, NEVER),
-        KIND(T_DS, ds_fields, 4, 0, 0, AT_LEAST, NEVER),
-        KIND(T_DNSKEY, dnskey_fields, 4, 0, 0, AT_LEAST, NEVER),
-        KIND(T_RRSIG, rrsig_fields, 18, 1, 0, AT_LEAST, NEVER),
-        KIND(T_NSEC, nsec_fields, 0, 1, 0, AT_LEAST, IN_MDNS),
-        KIND(T_NSEC3PARAM, nsec3param_fields, 5, 0, 0, AT_LEAST, NEVER),
-        KIND(T_TLSA, tlsa_fields, 3, 0, 0, AT_LEAST, NEVER),
-        KIND(T_SVCB, svcb_fields, 2, 1, 0, AT_LEAST, NEVER),
-        KIND(T_HTTPS, svcb_fields, 2, 1, 0, AT_LEAST, NEVER),
+        KIND(T_A, a_fields, 4, 0, 0, 0, EXACTLY, NEVER),
+        KIND(T_AAAA, aaaa_fields, 16, 0, 0, 0, EXACTLY, NEVER),
+        KIND(T_NS, ns_fields, 0, 0, 1, 0, EXACTLY, ALWAYS),
+        KIND(T_CNAME, name_fields, 0, 0, 1, 0, EXACTLY, ALWAYS),
+        KIND(T_PTR, name_fields, 0, 0, 1, 0, EXACTLY, ALWAYS),
+        KIND(T_DNAME, name_fields, 0, 0, 1, 0, EXACTLY, IN_MDNS),
+        KIND(T_MX, mx_fields, 2, 0, 1, 0, EXACTLY, ALWAYS),
+        KIND(T_SOA, soa_fields, 0, 0, 2, 20, EXACTLY, ALWAYS),
+        KIND(T_SRV, srv_fields, 6, 0, 1, 0, EXACTLY, ALWAYS),
+        KIND(T_HINFO, hinfo_fields, 0, 2, 0, 0, EXACTLY, NEVER),
+        KIND(T_NAPTR, naptr_fields, 4, 3, 1, 0, EXACTLY, NEVER),
+        KIND(T_CAA, caa_fields, 1, 1, 0, 0, AT_LEAST, NEVER),
+        KIND(T_TXT, txt_fields, 0, 0, 0, 0, WALKED, NEVER),
+        KIND(T_SPF, txt_fields, 0, 0, 0, 0, WALKED, NEVER),
+        KIND(DNS_TYPE_OPT, opt_fields, 0, 0, 0, 0, WALKED, NEVER),
+        KIND(T_DS, ds_fields, 4, 0, 0, 0, AT_LEAST, NEVER),
+        KIND(T_DNSKEY, dnskey_fields, 4, 0, 0, 0, AT_LEAST, NEVER),
+        KIND(T_RRSIG, rrsig_fields, 18, 0, 1, 0, AT_LEAST, NEVER),
+        KIND(T_NSEC, nsec_fields, 0, 0, 1, 0, AT_LEAST, IN_MDNS),
+        KIND(T_NSEC3PARAM, nsec3param_fields, 5, 0, 0, 0, AT_LEAST, NEVER),
+        KIND(T_TLSA, tlsa_fields, 3, 0, 0, 0, AT_LEAST, NEVER),
+        KIND(T_SVCB, svcb_fields, 2, 0, 1, 0, AT_LEAST, NEVER),
+        KIND(T_HTTPS, svcb_fields, 2, 0, 1, 0, AT_LEAST, NEVER),
 };
-static const struct rr_kind raw_kind = KIND(0, raw_fields, 0, 0, 0, UNKNOWN, NEVER);
+static const struct rr_kind raw_kind = KIND(0, raw_fields, 0, 0, 0, 0, UNKNOWN, NEVER);
 
 static const struct rr_kind *
 kind_of(uint16_t type)
@@ -318,6 +351,11 @@ rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint3
         if (dlen < l->pre)
                 return -EBADMSG;
         at += l->pre;
+        for (unsigned k = 0; k < l->strings; k++) {
+                if (at >= end || msg[at] >= end - at)
+                        return -EBADMSG;
+                at += 1u + msg[at];
+        }
         for (unsigned k = 0; k < l->names; k++) {
                 /* The name's own bytes end within the data; its pointers may lead anywhere in the
                  * message, which must hold what they point at. */
@@ -411,10 +449,23 @@ put_rdata(struct rr_args *args, uint16_t type, uint8_t *out, size_t size)
                 return pkt_spec_value(&rdata, text, &u, out, size);
         if (type == DNS_TYPE_OPT) /* its other fields live in CLASS and TTL */
                 return put_kind_field(args, &k->fields[k->n_fields - 1], out, size);
+        size_t count_at = SIZE_MAX; /* where the count the text left out goes */
         for (unsigned i = 0; i < k->n_fields; i++) {
-                int r = put_kind_field(args, &k->fields[i], out + len, size - len);
+                const struct pkt_field *f = &k->fields[i];
+                /* A character-string's length byte, when not given, is its string's length. */
+                bool counts_next = i + 1 < k->n_fields && (f[1].flags & PKT_FF_COUNTED) && f->bits == 8 &&
+                                   !arg(args, f->name);
+                int r = put_kind_field(args, f, out + len, size - len);
                 if (r < 0)
                         return r;
+                if (counts_next) {
+                        count_at = len;
+                } else if ((f->flags & PKT_FF_COUNTED) && count_at != SIZE_MAX) {
+                        if (r > UINT8_MAX)
+                                return -E2BIG; /* RFC 1035 3.3: at most 255 bytes */
+                        out[count_at] = (uint8_t)r;
+                        count_at = SIZE_MAX;
+                }
                 len += (size_t)r;
         }
         return (int)len;

@@ -143,6 +143,24 @@ delim_len(const struct pkt_field *f, const uint8_t *base, uint32_t len, uint32_t
         return len - start;
 }
 
+/* The length in bytes of PKT_FF_COUNTED field @k: the value of the integer field before it. */
+static int
+counted_len(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k, uint64_t *ret)
+{
+        struct field_loc count;
+        int r;
+
+        if (k == 0 || (table[k - 1].type != PKT_FT_UINT && table[k - 1].type != PKT_FT_ENUM &&
+                       table[k - 1].type != PKT_FT_FLAGS))
+                return -EINVAL; /* a table mistake: no integer before the field counts it */
+        if ((r = pkt_field_locate(base, len, table, k - 1, &count)) < 0)
+                return r;
+        if (count.bits == 0 || count.bits > 32)
+                return -EINVAL;
+        *ret = pkt_bits_read(base, count.bit_off, count.bits, table[k - 1].flags & PKT_FF_LE);
+        return 0;
+}
+
 int
 pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k,
                  struct field_loc *ret)
@@ -165,6 +183,13 @@ pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *tabl
                         if (start % 8)
                                 return -ENODATA;
                         bits = delim_len(f, base, len, start / 8) * 8;
+                } else if (f->flags & PKT_FF_COUNTED) {
+                        uint64_t count;
+                        if (start % 8 || (r = counted_len(base, len, table, k, &count)) < 0)
+                                return r < 0 ? r : -ENODATA;
+                        if (count > len - start / 8)
+                                return -ENODATA; /* cut off, or a count past the region */
+                        bits = (uint32_t)count * 8;
                 } else {
                         bits = (len - start / 8) * 8; /* variable bytes run to the end */
                 }

@@ -645,6 +645,8 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                         start = pos->prev_end;
                 else
                         continue;
+                bool had_prev = pos->prev_ok;
+                uint32_t prev_end = pos->prev_end;
                 if (pf->off == PKT_OFF_FOLLOW && k > 0 && pl->f[k - 1].delim) {
                         /* Step over the delimiter when it is there (a field cut by the region end has
                          * none), as libpkt's field_start() does. */
@@ -669,6 +671,16 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                                 if (start % 8)
                                         continue;
                                 bits = delim_bytes(pf, base, len, start / 8) * 8;
+                        } else if (pf->flags & PKT_FF_COUNTED) {
+                                /* As libpkt's counted_len(): the integer just before counts the bytes. */
+                                const struct plan_field *c = k > 0 ? &pl->f[k - 1] : NULL;
+                                if (!c || !had_prev || !c->is_int_type || c->bits == 0 || c->bits > 32 ||
+                                    start % 8)
+                                        continue;
+                                uint64_t count = bits_read(base, prev_end - c->bits, c->bits, c->flags & PKT_FF_LE);
+                                if (count > len - start / 8)
+                                        continue;
+                                bits = (uint32_t)count * 8;
                         } else {
                                 bits = (len - start / 8) * 8; /* variable bytes run to the end */
                         }

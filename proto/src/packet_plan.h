@@ -21,8 +21,8 @@
 struct plan_field {
         uint16_t off;  /* bit offset, or PKT_OFF_FOLLOW */
         uint16_t bits; /* fixed width in bits (addresses' implied ones included), 0 = variable */
-        uint8_t type;  /* enum pkt_field_type */
-        uint8_t flags; /* enum pkt_field_flags */
+        uint16_t flags; /* enum pkt_field_flags */
+        uint8_t type;   /* enum pkt_field_type */
         uint8_t key_len;
         bool is_int_type;
         uint8_t lead;        /* enum plan_lead, for fields of the leading run */

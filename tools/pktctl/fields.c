@@ -113,6 +113,7 @@ put_flags(const struct pkt_field *f)
                 { PKT_FF_COMBINED, "combined" }, { PKT_FF_PART, "part" },
                 { PKT_FF_HEX, "hex" },           { PKT_FF_LE, "le" },
                 { PKT_FF_PSEUDO, "pseudo" },     { PKT_FF_SIGNED, "signed" },
+                { PKT_FF_COUNTED, "counted" },
         };
         bool any = false;
 

@@ -449,7 +449,7 @@ struct pkt_value {
         bool is_int;        /* an integer field: @u holds it (@is_signed: as two's complement of @bits) */
         bool is_signed;
         uint8_t type;       /* enum pkt_field_type */
-        uint8_t flags;      /* enum pkt_field_flags */
+        uint16_t flags;     /* enum pkt_field_flags */
         uint32_t bits;
         uint64_t u;
         const char *text;   /* the value as text (names for enums and flags); long values are cut */

@@ -44,6 +44,9 @@ enum pkt_field_flags {
          * (or at the end of its region); a following PKT_OFF_FOLLOW field starts after that delimiter.
          * Text protocols: "Host" of "Host: x", a start line ended by CRLF (or a bare LF). */
         PKT_FF_DELIM = 1u << 7,
+        /* A variable bytes/string field whose length in bytes is the value of the unsigned integer
+         * field just before it: RFC 1035's <character-string> (DNS HINFO, NAPTR), CAA's tag. */
+        PKT_FF_COUNTED = 1u << 8,
 };
 
 /* A value name (enum) or bit name (flags). Tables end with { 0, NULL }. */
@@ -63,8 +66,8 @@ struct pkt_field {
         const char *name;
         uint16_t off;  /* bit offset, or PKT_OFF_FOLLOW */
         uint16_t bits; /* bit width; 0 = variable */
-        uint8_t type;  /* enum pkt_field_type */
-        uint8_t flags; /* enum pkt_field_flags */
+        uint8_t type;   /* enum pkt_field_type */
+        uint16_t flags; /* enum pkt_field_flags */
         const struct pkt_name *names; /* PKT_FT_ENUM values or PKT_FT_FLAGS bits */
         uint64_t def;  /* default: integer value, or for MAC/IPv4 the big-endian value */
         const char *def_bytes; /* default for byte-typed fields (pkt_field_def_len bytes) */

@@ -454,6 +454,15 @@ test_dns_record_data_that_does_not_fit_its_type_is_malformed(void **state)
                 { "002b", "123408", true },                      /* DS without its digest type */
                 { "002e", "0001" "0d02" "00000e10" "00000001" "00000002" "0003", true }, /* RRSIG, no signer */
                 { "00fe", "0102", false },                       /* type 254: no known layout */
+                { "000d", "03783836054c696e7578", false },       /* HINFO "x86" "Linux" */
+                { "000d", "0378383606", true },                  /* HINFO: the OS string past the data */
+                { "000d", "03783836", true },                    /* HINFO without its OS */
+                { "0023", "0064000a" "0155" "00" "00" "00", false }, /* NAPTR */
+                { "0023", "0064000a" "0155" "00" "00", true },   /* NAPTR without its replacement */
+                { "0023", "0064000a" "0955" "00" "00" "00", true }, /* NAPTR flags past the data */
+                { "0101", "80056973737565", false },             /* CAA "issue" with an empty value */
+                { "0101", "8006697373756561", false },           /* CAA "issuea" */
+                { "0101", "80096973737565", true },              /* CAA tag past the data */
         };
         uint8_t buf[128];
         char hex[400];
@@ -542,6 +551,68 @@ test_dns_dnssec_and_svcb_records_have_fields(void **state)
         assert_int_equal(rr, 5);
         assert_int_equal(pkt_layer(&p, 0)->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
         pkt_done(&p);
+        pkt_done(&b);
+}
+
+/* HINFO (RFC 1035 3.3.2), NAPTR (RFC 3403 4.1) and CAA (RFC 8659 4.1) records: each character-string
+ * is read by the length byte before it, which a build computes when the spec leaves it out and keeps
+ * when given; more than 255 bytes cannot be one. */
+static void
+test_dns_character_string_records_have_fields(void **state)
+{
+        static const char spec[] =
+                "dns(id=1,flags=0x8180,answers=[rr(name=example.com,type=HINFO,cpu=\"x86_64\",os=\"Linux\"),"
+                "rr(name=example.com,type=NAPTR,order=100,preference=10,flags=\"U\",services=\"E2U+sip\","
+                "regexp=\"!^.*$!sip:info@example.com!\",replacement=sip.example.com),"
+                "rr(name=example.com,type=CAA,flags=CRITICAL,tag=issue,value=\"ca.example.net\"),"
+                "rr(name=example.com,type=HINFO,cpulen=2,cpu=\"ab\",os=\"\")])";
+        static const struct {
+                unsigned rr;
+                const char *field, *value;
+        } want[] = {
+                { 0, "cpulen", "6" }, { 0, "cpu", "x86_64" }, { 0, "oslen", "5" }, { 0, "os", "Linux" },
+                { 1, "order", "100" }, { 1, "preference", "10" }, { 1, "flagslen", "1" }, { 1, "flags", "U" },
+                { 1, "serviceslen", "7" }, { 1, "services", "E2U+sip" }, { 1, "regexplen", "27" },
+                { 1, "regexp", "!^.*$!sip:info@example.com!" }, { 1, "replacement", "sip.example.com" },
+                { 2, "flags", "CRITICAL" }, { 2, "taglen", "5" }, { 2, "tag", "issue" },
+                { 2, "value", "ca.example.net" },
+                { 3, "cpulen", "2" }, { 3, "cpu", "ab" }, { 3, "oslen", "0" }, { 3, "os", "" },
+        };
+        const uint8_t *out;
+        char buf[128];
+        struct pkt b, p;
+
+        (void)state;
+        pkt_init(&b);
+        size_t n = tu_build(&b, spec, &out);
+        /* The replacement is written whole (RFC 3403 4.1: never compressed). */
+        static const char replacement[] = "\x03" "sip" "\x07" "example" "\x03" "com" "\x00";
+        assert_non_null(memmem(out, n, replacement, sizeof(replacement) - 1));
+        parse_dns(&p, out, n);
+        unsigned rr = 0;
+        PKT_ELEM_FOREACH(&p, 0, "answers", e)
+        {
+                assert_int_equal(e.flags, 0);
+                for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+                        if (want[i].rr == rr) {
+                                assert_true(pkt_elem_get_str(&p, 0, &e, want[i].field, buf, sizeof(buf)) >= 0);
+                                assert_string_equal(buf, want[i].value);
+                        }
+                rr++;
+        }
+        assert_int_equal(rr, 4);
+        assert_int_equal(pkt_layer(&p, 0)->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
+        pkt_done(&p);
+        pkt_done(&b);
+
+        /* 256 bytes are no character-string. */
+        char long_spec[512], err[1024];
+        int k = snprintf(long_spec, sizeof(long_spec), "dns(answers=[rr(name=example.com,type=HINFO,cpu=\"");
+        memset(long_spec + k, 'a', 256);
+        snprintf(long_spec + k + 256, sizeof(long_spec) - (size_t)k - 256, "\")])");
+        pkt_init(&b);
+        assert_true(pkt_build(&b, long_spec, err, sizeof(err)) < 0);
+        assert_non_null(strstr(err, "of 'answers': value too long"));
         pkt_done(&b);
 }
 
@@ -686,6 +757,7 @@ main(void)
                 cmocka_unit_test(test_dns_pointer_loops_end_in_an_error),
                 cmocka_unit_test(test_dns_record_data_that_does_not_fit_its_type_is_malformed),
                 cmocka_unit_test(test_dns_dnssec_and_svcb_records_have_fields),
+                cmocka_unit_test(test_dns_character_string_records_have_fields),
                 cmocka_unit_test(test_dns_nsec_next_name_is_compressed_in_mdns_only),
                 cmocka_unit_test(test_dns_every_prefix_parses_and_flags_truncation),
                 cmocka_unit_test(test_dns_over_tcp_has_its_length_prefix),

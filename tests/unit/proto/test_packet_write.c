@@ -556,6 +556,23 @@ test_direct_writer_edges_match_the_visitor(void **state)
                 assert_same_as_visitor(d, n, spec);
                 pkt_done(&built);
         }
+
+        /* Character-strings, counted by the byte before them, whole and cut by the capture at every
+         * length (the count's own byte, inside the string, at its end). */
+        static const char dns_spec[] = "ethernet/ip(src=192.0.2.53,dst=192.0.2.1)/udp(sport=53,dport=3333)/"
+                                       "dns(answers=[rr(name=a,type=HINFO,cpu=\"x86\",os=\"Linux\"),"
+                                       "rr(name=a,type=CAA,tag=issue,value=\"ca\"),rr(name=a,type=NAPTR,"
+                                       "flags=\"U\",services=\"E2U\",regexp=\"\",replacement=b.c)])";
+        struct pkt built;
+        const uint8_t *d;
+        pkt_init(&built);
+        size_t n = tu_build(&built, dns_spec, &d);
+        for (size_t cut = n - 60; cut <= n; cut++) {
+                char what[64];
+                snprintf(what, sizeof(what), "DNS character-strings, %zu of %zu bytes", cut, n);
+                assert_same_as_visitor(d, cut, what);
+        }
+        pkt_done(&built);
 }
 
 /* Threads writing the same packets while the plans are first made: each gets the same bytes. */
