@@ -126,6 +126,7 @@ const struct pkt_proto pkt_proto_tls = {
         .aliases = tls_aliases,
         .summary = "SSL/TLS record (RFC 8446, RFC 5246)",
         .id = PKT_PROTO_TLS,
+        .flags = PKT_P_GUESS_SYSTEM_PORTS,
         .min_hdr_len = 0,
         .def_hdr_len = TLS_REC_HDR_LEN,
         .fields = tls_fields,

@@ -18,6 +18,16 @@ raw_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->next = PKT_PROTO_NONE;
 }
 
+/* System ports whose services libpkt does not dissect but whose messages a heuristic asked on system
+ * ports would take for another protocol: NetBIOS name and datagram service messages have DNS's format
+ * (RFC 1002 4.2), and the session service carries them too. Registered, they are never guessed. */
+static const struct pkt_key raw_carriers[] = {
+        { PKT_KEY_UDP_PORT, 137 },
+        { PKT_KEY_UDP_PORT, 138 },
+        { PKT_KEY_TCP_PORT, 139 },
+        PKT_KEY_END,
+};
+
 /* The bytes are the layer: captured whole, there is nothing to check (cut, the hook takes them as they
  * are, unflagged, as ever). */
 #define RAW_FAST { .key = PKT_FAST_WHOLE }
@@ -30,6 +40,7 @@ const struct pkt_proto pkt_proto_raw = {
         .min_hdr_len = 0,
         .fields = raw_fields,
         .n_fields = ARRAY_SIZE(raw_fields),
+        .carriers = raw_carriers,
         .dissect = raw_dissect,
         .fast = RAW_FAST,
         .fast_step = raw_fast_step,

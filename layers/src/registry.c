@@ -183,11 +183,12 @@ pkt_guess_payload(const struct pkt *p, unsigned idx)
         if (!below || below->fast.key != PKT_FAST_PORTS)
                 return PKT_PROTO_RAW;
         /* A system port (below 1024, assigned by IANA) belongs to its service even when no protocol
-         * here dissects it: NetBIOS name service messages look like DNS, an SMTP or SSH session may
-         * carry an HTTP-like line. tshark knows those ports and so never guesses there; nor do we. */
+         * here dissects it: an SMTP or SSH session may carry an HTTP-like line. Only the protocols
+         * whose heuristics nothing else passes are asked there (a TLS record on 993, DNS on UDP 443,
+         * where tshark guesses too once QUIC declines); the services that share one of their formats
+         * are registered as raw (NetBIOS name service messages are DNS's, raw.c). */
         const uint8_t *ports = p->data + p->layers[idx - 1].off + below->fast.key_off;
-        if (MIN(pkt_load_be16(ports), pkt_load_be16(ports + 2)) < 1024)
-                return PKT_PROTO_RAW;
+        bool is_system = MIN(pkt_load_be16(ports), pkt_load_be16(ports + 2)) < 1024;
         enum pkt_key_space space = below->fast.key_space;
         const struct pkt_view v = {
                 .b = p->data + l->off,
@@ -196,9 +197,11 @@ pkt_guess_payload(const struct pkt *p, unsigned idx)
                 .proto = PKT_PROTO_GUESS,
                 .lower = below->id,
         };
-        for (unsigned i = 0; i < n_heur[space]; i++)
-                if (pkt_protos[heur[space][i]]->heuristic(&v))
-                        return heur[space][i];
+        for (unsigned i = 0; i < n_heur[space]; i++) {
+                const struct pkt_proto *pr = pkt_protos[heur[space][i]];
+                if ((!is_system || (pr->flags & PKT_P_GUESS_SYSTEM_PORTS)) && pr->heuristic(&v))
+                        return pr->id;
+        }
         return PKT_PROTO_RAW;
 }
 

@@ -261,6 +261,10 @@ enum pkt_proto_flags {
          * TRUNCATED/MALFORMED into the layer's flags, also when the iterator flags @e and returns 0
          * (a set it cannot reach), and pkt_visit() walks the sets before it reports the layer. */
         PKT_P_LAZY_ELEMS = 1u << 3,
+        /* The heuristic is distinctive enough to be asked on system ports (below 1024) too: a TLS
+         * record header on an implicit-TLS port (465, 853, 993, ...), DNS on UDP 443. Without it a
+         * system port belongs to its IANA service and is never guessed. */
+        PKT_P_GUESS_SYSTEM_PORTS = 1u << 4,
 };
 
 struct pkt_proto {
@@ -313,7 +317,8 @@ struct pkt_proto {
         /* Does @v, a transport's payload that no registered port claims, look like this protocol
          * (Wireshark's heuristic dissectors)? Asked, in registration order, about the payload of a
          * TCP or UDP segment whose port space holds one of the protocol's carriers and whose ports
-         * (both 1024 or above) select nothing; the first yes dissects the payload as this protocol.
+         * select nothing (both 1024 or above, unless PKT_P_GUESS_SYSTEM_PORTS); the first yes
+         * dissects the payload as this protocol.
          * Only the captured bytes are there to look at: the answer must be cheap and must not fail
          * on a short payload. Optional. */
         bool (*heuristic)(const struct pkt_view *v);

@@ -122,17 +122,38 @@ test_dns_counts_decide_a_dns_guess(void **state)
                          PKT_PROTO_RAW);
 }
 
+#define DNS_QUERY_HEX "123401000001000000000000076578616d706c6503636f6d0000010001"
+
 static void
-test_system_ports_and_registered_ports_are_never_guessed(void **state)
+test_system_ports_are_guessed_only_by_distinctive_heuristics(void **state)
 {
         (void)state;
-        /* NetBIOS name service (137) uses DNS's message format; tshark knows the port, so must we */
-        assert_int_equal(payload_proto_of(ETH_IP "udp(sport=137,dport=137)/raw(hex=12340100000100000000000007"
-                                                 "6578616d706c6503636f6d0000010001)", NULL),
-                         PKT_PROTO_RAW);
-        /* an HTTP-like line in an SMTP session */
+        /* an HTTP-like line in an SMTP session, a SIP-like one on SSH's port: their services' */
         assert_int_equal(payload_proto_of(ETH_IP "tcp(sport=25,dport=50000)/raw(\"HTTP/1.1 200 OK\\r\\n\\r\\n\")", NULL),
                          PKT_PROTO_RAW);
+        assert_int_equal(payload_proto_of(ETH_IP "udp(sport=50000,dport=22)/raw(\"OPTIONS sip:a@b SIP/2.0\\r\\n\\r\\n\")",
+                                          NULL),
+                         PKT_PROTO_RAW);
+        /* DNS on UDP 443 (DNSCrypt v1 resolvers answer plain DNS there), a TLS record after an SMTP
+         * STARTTLS on 587: nothing else has those headers, so they are asked there too, as tshark does */
+        assert_int_equal(payload_proto_of(ETH_IP "udp(sport=50000,dport=443)/raw(hex=" DNS_QUERY_HEX ")", NULL),
+                         PKT_PROTO_DNS);
+        assert_int_equal(payload_proto_of(ETH_IP "tcp(sport=50000,dport=587)/raw(hex=" CLIENT_HELLO_HEX ")", NULL),
+                         PKT_PROTO_TLS);
+        /* but NetBIOS name and datagram services (137, 138) use DNS's message format (RFC 1002 4.2):
+         * their ports are registered, raw, and never guessed */
+        assert_int_equal(payload_proto_of(ETH_IP "udp(sport=137,dport=137)/raw(hex=" DNS_QUERY_HEX ")", NULL),
+                         PKT_PROTO_RAW);
+        assert_int_equal(payload_proto_of(ETH_IP "udp(sport=138,dport=50000)/raw(hex=" DNS_QUERY_HEX ")", NULL),
+                         PKT_PROTO_RAW);
+        assert_int_equal(payload_proto_of(ETH_IP "udp(sport=50000,dport=137)/raw(hex=" DNS_QUERY_HEX ")", NULL),
+                         PKT_PROTO_RAW);
+}
+
+static void
+test_registered_ports_are_never_guessed(void **state)
+{
+        (void)state;
         /* a registered port decides, whatever the bytes look like */
         assert_int_equal(payload_proto_of(ETH_IP "tcp(sport=50000,dport=80)/raw(hex=" CLIENT_HELLO_HEX ")", NULL),
                          PKT_PROTO_HTTP);
@@ -215,7 +236,8 @@ main(void)
                 cmocka_unit_test(test_tls_on_a_port_nobody_registered_is_tls),
                 cmocka_unit_test(test_http_and_sip_start_lines_are_recognised),
                 cmocka_unit_test(test_dns_counts_decide_a_dns_guess),
-                cmocka_unit_test(test_system_ports_and_registered_ports_are_never_guessed),
+                cmocka_unit_test(test_system_ports_are_guessed_only_by_distinctive_heuristics),
+                cmocka_unit_test(test_registered_ports_are_never_guessed),
                 cmocka_unit_test(test_find_reaches_guessed_and_raw_layers),
                 cmocka_unit_test(test_a_protocol_registered_at_run_time_brings_its_heuristic),
         };
