@@ -493,6 +493,37 @@ test_dns_record_data_that_does_not_fit_its_type_is_malformed(void **state)
         }
 }
 
+/* An expected value of a field of the answer numbered @rr. */
+struct rr_value {
+        unsigned rr;
+        const char *field, *value;
+};
+
+/* Parses the DNS message @d (@n bytes) and checks that its @n_rrs answers are unflagged and have the
+ * values @want lists, and that the layer is unflagged. */
+static void
+assert_answers(const uint8_t *d, size_t n, unsigned n_rrs, const struct rr_value *want, size_t n_want)
+{
+        char buf[128];
+        struct pkt p;
+        unsigned rr = 0;
+
+        parse_dns(&p, d, n);
+        PKT_ELEM_FOREACH(&p, 0, "answers", e)
+        {
+                assert_int_equal(e.flags, 0);
+                for (size_t i = 0; i < n_want; i++)
+                        if (want[i].rr == rr) {
+                                assert_true(pkt_elem_get_str(&p, 0, &e, want[i].field, buf, sizeof(buf)) >= 0);
+                                assert_string_equal(buf, want[i].value);
+                        }
+                rr++;
+        }
+        assert_int_equal(rr, n_rrs);
+        assert_int_equal(pkt_layer(&p, 0)->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
+        pkt_done(&p);
+}
+
 /* DNSSEC (RFC 4034), NSEC3PARAM (RFC 5155), TLSA (RFC 6698) and SVCB/HTTPS (RFC 9460) records read
  * through their fields, build from them, and keep the names in their data uncompressed (RFC 4034
  * 3.1.7, 4.1.1) while owner names are compressed. The answer list is longer than a spec argument
@@ -508,10 +539,7 @@ test_dns_dnssec_and_svcb_records_have_fields(void **state)
                 "rr(name=example.com,type=HTTPS,svcpriority=1,targetname=svc.example.com,svcparams=000100030268 32),"
                 "rr(name=_443._tcp.example.com,type=TLSA,certificate_usage=3,selector=1,matching_type=1,"
                 "certificate_association_data=0102)])";
-        static const struct {
-                unsigned rr;
-                const char *field, *value;
-        } want[] = {
+        static const struct rr_value want[] = {
                 { 0, "key_id", "4660" },          { 0, "algorithm", "ECDSAP256SHA256" },
                 { 0, "digest", "00112233" },      { 1, "type_covered", "AAAA" },
                 { 1, "signers_name", "example.com" }, { 1, "signature", "aabb" },
@@ -520,8 +548,8 @@ test_dns_dnssec_and_svcb_records_have_fields(void **state)
                 { 4, "selector", "1" },           { 4, "certificate_association_data", "0102" },
         };
         const uint8_t *out;
-        char buf[128], spec_nospace[sizeof(spec)];
-        struct pkt b, p;
+        char spec_nospace[sizeof(spec)];
+        struct pkt b;
 
         (void)state;
         size_t k = 0;
@@ -536,21 +564,7 @@ test_dns_dnssec_and_svcb_records_have_fields(void **state)
         static const char next[] = "\x01" "b" "\x07" "example" "\x03" "com" "\x00";
         assert_non_null(memmem(out, n, signer, sizeof(signer) - 1));
         assert_non_null(memmem(out, n, next, sizeof(next) - 1));
-        parse_dns(&p, out, n);
-        unsigned rr = 0;
-        PKT_ELEM_FOREACH(&p, 0, "answers", e)
-        {
-                assert_int_equal(e.flags, 0);
-                for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-                        if (want[i].rr == rr) {
-                                assert_int_equal(pkt_elem_get_str(&p, 0, &e, want[i].field, buf, sizeof(buf)) >= 0, 1);
-                                assert_string_equal(buf, want[i].value);
-                        }
-                rr++;
-        }
-        assert_int_equal(rr, 5);
-        assert_int_equal(pkt_layer(&p, 0)->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
-        pkt_done(&p);
+        assert_answers(out, n, 5, want, sizeof(want) / sizeof(want[0]));
         pkt_done(&b);
 }
 
@@ -566,10 +580,7 @@ test_dns_character_string_records_have_fields(void **state)
                 "regexp=\"!^.*$!sip:info@example.com!\",replacement=sip.example.com),"
                 "rr(name=example.com,type=CAA,flags=CRITICAL,tag=issue,value=\"ca.example.net\"),"
                 "rr(name=example.com,type=HINFO,cpulen=2,cpu=\"ab\",os=\"\")])";
-        static const struct {
-                unsigned rr;
-                const char *field, *value;
-        } want[] = {
+        static const struct rr_value want[] = {
                 { 0, "cpulen", "6" }, { 0, "cpu", "x86_64" }, { 0, "oslen", "5" }, { 0, "os", "Linux" },
                 { 1, "order", "100" }, { 1, "preference", "10" }, { 1, "flagslen", "1" }, { 1, "flags", "U" },
                 { 1, "serviceslen", "7" }, { 1, "services", "E2U+sip" }, { 1, "regexplen", "27" },
@@ -579,8 +590,7 @@ test_dns_character_string_records_have_fields(void **state)
                 { 3, "cpulen", "2" }, { 3, "cpu", "ab" }, { 3, "oslen", "0" }, { 3, "os", "" },
         };
         const uint8_t *out;
-        char buf[128];
-        struct pkt b, p;
+        struct pkt b;
 
         (void)state;
         pkt_init(&b);
@@ -588,21 +598,7 @@ test_dns_character_string_records_have_fields(void **state)
         /* The replacement is written whole (RFC 3403 4.1: never compressed). */
         static const char replacement[] = "\x03" "sip" "\x07" "example" "\x03" "com" "\x00";
         assert_non_null(memmem(out, n, replacement, sizeof(replacement) - 1));
-        parse_dns(&p, out, n);
-        unsigned rr = 0;
-        PKT_ELEM_FOREACH(&p, 0, "answers", e)
-        {
-                assert_int_equal(e.flags, 0);
-                for (unsigned i = 0; i < sizeof(want) / sizeof(want[0]); i++)
-                        if (want[i].rr == rr) {
-                                assert_true(pkt_elem_get_str(&p, 0, &e, want[i].field, buf, sizeof(buf)) >= 0);
-                                assert_string_equal(buf, want[i].value);
-                        }
-                rr++;
-        }
-        assert_int_equal(rr, 4);
-        assert_int_equal(pkt_layer(&p, 0)->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
-        pkt_done(&p);
+        assert_answers(out, n, 4, want, sizeof(want) / sizeof(want[0]));
         pkt_done(&b);
 
         /* 256 bytes are no character-string. */
