@@ -220,3 +220,17 @@ KNOWN_DIFFERENCES = {
     "telnet.subcmd": "tshark also lists the first parameter byte of some subnegotiations (TTYPE/NEW-ENVIRON "
                      "SEND or IS) as a subcommand; ours are the option codes only, the parameters stay bytes",
 }
+
+
+def start_line_bare_cr(f, _pkt, tv, ov):
+    """Our start line holds a bare CR where tshark's ends."""
+    return f.startswith(("http.", "sip.")) and len(tv) == len(ov) and any(o != t for o, t in zip(ov, tv)) and \
+        all(o == t or (isinstance(o, str) and isinstance(t, str) and o.startswith(t + "\r")) for o, t in zip(ov, tv))
+
+
+RULES = [
+    ("a start line with a bare CR in it ('HTTP/1.1 200 accepted\\r\\x1aserver: ...', a fuzzed capture): tshark "
+     "ends lines at a lone CR too; RFC 9112 2.2 says a bare CR is no line end (a recipient treats the element "
+     "as invalid or reads the CR as a space), so our line runs on to the CRLF", start_line_bare_cr),
+]
+

@@ -107,10 +107,15 @@ def dnssec_rr(name):
     return DNSRR(rrname=name, type=65, rdata=bytes.fromhex("0001" "00" "000100030268 32".replace(" ", "")))  # alpn=h2
 
 
+def char_strings(*texts):
+    """RFC 1035 3.3 <character-string>s: a length byte each, then the bytes."""
+    return b"".join(bytes([len(t)]) + t.encode() for t in texts)
+
+
 def dns_rr(name):
     if R.random() < .15:
         return dnssec_rr(name)
-    t = R.choice(["A", "AAAA", "NS", "CNAME", "MX", "TXT", "PTR", "SOA", "SRV"])
+    t = R.choice(["A", "AAAA", "NS", "CNAME", "MX", "TXT", "PTR", "SOA", "SRV", "HINFO", "CAA", "NAPTR"])
     if t == "A":
         return DNSRR(rrname=name, type="A", ttl=R.randrange(2**31), rdata=ip4())
     if t == "AAAA":
@@ -121,6 +126,18 @@ def dns_rr(name):
         return DNSRRMX(rrname=name, preference=R.randrange(100), exchange="mx.example.net.")
     if t == "TXT":
         return DNSRR(rrname=name, type="TXT", rdata=["hello world", "x" * R.randrange(1, 60)])
+    if t == "HINFO":  # RFC 1035 3.3.2: two character-strings (scapy writes HINFO data as given)
+        return DNSRR(rrname=name, type=13, rdata=char_strings(R.choice(["x86_64", "ARM", ""]), "Linux " * R.randrange(3)))
+    if t == "CAA":  # RFC 8659 4.1: flags, tag, value
+        tag = R.choice([b"issue", b"issuewild", b"iodef", b"tbs"])
+        return DNSRR(rrname=name, type=257, rdata=bytes([R.choice([0, 128]), len(tag)]) + tag +
+                     b"ca%d.example.net" % R.randrange(9))
+    if t == "NAPTR":  # RFC 3403 4.1: order, preference, three character-strings, replacement
+        replacement = R.choice([b"\x00", b"\x04_sip\x04_udp\x07example\x03com\x00"])
+        return DNSRR(rrname=name, type=35, rdata=R.randrange(65536).to_bytes(2, "big") +
+                     R.randrange(65536).to_bytes(2, "big") +
+                     char_strings(R.choice(["U", "S", ""]), "E2U+sip", R.choice(["!^.*$!sip:a@example.com!", ""])) +
+                     replacement)
     if t == "SOA":
         return DNSRRSOA(rrname="example.com.", mname="ns.example.com.", rname="h.example.com.",
                         serial=R.randrange(2**32), refresh=3600, retry=600, expire=86400, minimum=60)

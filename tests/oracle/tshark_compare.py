@@ -10,7 +10,8 @@ Every field the corpus's field map (tshark-fields.tsv) names is compared, or lis
 reason it cannot be; a field in neither fails the run before any comparison.
 
 Per field it counts: match, mismatch (both have values, they differ), ours-only, tshark-only. It fails when a
-field has a mismatch that is not explained in KNOWN_DIFFERENCES (or FILE_DIFFERENCES for its file), and
+field has a mismatch that is not explained in KNOWN_DIFFERENCES, by one of the RULES (what the packet is),
+or in FILE_DIFFERENCES for its file, and
 prints each protocol's agreement. Fields only one side has are reported, not failed: tshark shows some fields only in some cases
 (icmp.mtu only for code 4) and we show some it does not.
 
@@ -23,6 +24,7 @@ import importlib
 import ipaddress
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -32,9 +34,12 @@ TSHARK_OPTS = [
     "-n",
     "-o", "tcp.desegment_tcp_streams:FALSE", "-o", "tcp.analyze_sequence_numbers:FALSE",
     "-o", "tcp.relative_sequence_numbers:FALSE",
-    "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE",
+    "-o", "ip.defragment:FALSE", "-o", "ipv6.defragment:FALSE", "-o", "sctp.reassembly:FALSE",
     "-o", "dns.desegment_dns_messages:FALSE",
+    "-o", "http.desegment_headers:FALSE", "-o", "http.desegment_body:FALSE",
+    "-o", "tls.desegment_ssl_records:FALSE", "-o", "tls.desegment_ssl_application_data:FALSE",
     "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE",
+    "-o", "sctp.checksum:CRC 32c",
 ]
 
 # Every fieldmap_*.py beside this script adds, for its protocols: TSHARK_PROTOS (tshark protocol names whose
@@ -61,7 +66,62 @@ def load_maps():
         for f, per_file in getattr(mod, "FILE_DIFFERENCES", {}).items():
             FILE_DIFFERENCES.setdefault(f, {}).update(per_file)
         TSHARK_ALSO.update(getattr(mod, "TSHARK_ALSO", {}))
+        RULES.extend(getattr(mod, "RULES", []))
         UNMAPPED.update(getattr(mod, "UNMAPPED", {}))
+
+
+def cut_at_flagged_elements(pkt):
+    """@pkt with every element array of every layer ending before its first element flagged truncated or
+    malformed."""
+    layers = []
+    for layer in pkt["layers"]:
+        layer = dict(layer)
+        for key, val in layer.items():
+            if isinstance(val, list) and val and isinstance(val[0], dict):
+                layer[key] = val[:next((i for i, e in enumerate(val) if e.get("truncated") or e.get("malformed")),
+                                       len(val))]
+        layers.append(layer)
+    return {**pkt, "layers": layers}
+
+
+def stops_at_flagged_element(f, pkt, tv, _ov):
+    return any(isinstance(v, list) and any(isinstance(e, dict) and (e.get("truncated") or e.get("malformed"))
+                                           for e in v) for l in pkt["layers"] for v in l.values()) and \
+        [norm(x) for x in MAP[f](cut_at_flagged_elements(pkt))] == tv
+
+
+def ipv4_length_zero(f, pkt, tv, ov):
+    return f == "ip.len" and any(l.get("layer") == "ip" and l.get("len") == 0 and l.get("malformed")
+                                 for l in pkt["layers"]) and \
+        len(tv) == len(ov) and all(o == t or o == 0 for o, t in zip(ov, tv))
+
+
+def fabricpath(f, pkt, _tv, _ov):
+    first = pkt["layers"][0] if pkt["layers"] else {}
+    return f.startswith("eth.") and first.get("layer") == "ethernet" and first.get("type") == 0x8903
+
+
+# Differences explained by what the packet is, wherever it is found: (why, test(tshark field, our
+# packet, tshark's values, ours)). A test holds only where the difference is exactly the one it names.
+# A fieldmap_*.py adds its protocols' RULES to these.
+RULES = [
+    ("an element the capture cuts, or whose length contradicts its set, is flagged in our JSON: we list what "
+     "of it was captured and, where it still delimits itself, walk on; tshark shows nothing of an element it "
+     "cannot read to its end and stops listing there (DNS records cut by a snap length or an IP fragment's "
+     "end, hostile record sections, options running past their header)", stops_at_flagged_element),
+    ("IPv4 Total Length 0 (TCP segmentation offload or BIG TCP on the capturing host, or a crafted header): "
+     "tshark shows the length of the rest of the frame as ip.len ('reported as 0, presumed TSO'); we show the "
+     "field as the wire has it, 0, the layer flagged malformed (RFC 791: the total length includes the "
+     "header, so 0 contradicts it)", ipv4_length_zero),
+    ("Cisco FabricPath (DCE, ethertype 0x8903, no RFC): tshark decodes the 16-byte FabricPath header (cfp) and "
+     "shows the inner Ethernet II header as eth.*; we do not decode FabricPath, so our ethernet layer is the "
+     "outer header (type 0x8903) and the rest is raw", fabricpath),
+]
+
+
+def rule_for(f, pkt, tv, ov):
+    """The reason a RULES entry gives for this difference, or None."""
+    return next((why for why, test in RULES if test(f, pkt, tv, ov)), None)
 
 
 def unmapped_fields(corpus):
@@ -93,7 +153,10 @@ def tshark_proto_of(field_name):
 
 
 def norm(v):
-    """A value in a comparable form: ints from any base, lower-case MACs, compressed IPv6."""
+    """A value in a comparable form: ints from any base, lower-case MACs, compressed IPv6, and one
+    U+FFFD for a run of them (how many replacement characters an ill-formed UTF-8 sequence becomes is
+    the decoder's policy, not the value: the label bytes 9f bf of an iodine DNS tunnel name are one in
+    tshark, two in Python)."""
     if isinstance(v, bool):
         return int(v)
     if isinstance(v, int):
@@ -110,7 +173,7 @@ def norm(v):
             return str(ipaddress.IPv6Address(s))
         except ValueError:
             pass
-    return s.lower()
+    return re.sub("\ufffd+", "\ufffd", s.lower())
 
 
 def select_files(corpus, per_proto, take_all):
@@ -223,7 +286,10 @@ def main():
                     stats[f]["tshark_deeper"] += 1
                 elif r["file"] in FILE_DIFFERENCES.get(f, {}):
                     stats[f]["explained"] += 1
-                    explained.setdefault(f, f"{r['file']}: {FILE_DIFFERENCES[f][r['file']]}")
+                    explained.setdefault(f, f"in one file, {r['file']}: {FILE_DIFFERENCES[f][r['file']]}")
+                elif (why := rule_for(f, op, tv, ov)):
+                    stats[f]["explained"] += 1
+                    explained.setdefault(f, f"by rule, first in {r['file']} frame {n}: {why}")
                 else:
                     stats[f]["mismatch"] += 1
                     first_bad.setdefault(f, f"{r['file']} frame {n}: tshark {tv[:12]} ours {ov[:12]}")
@@ -243,7 +309,7 @@ def main():
         if c["mismatch"] and f in first_bad:
             lines.append(f"    first mismatch: {first_bad[f]}")
         if c["explained"]:
-            lines.append(f"    {c['explained']} explained in one file: {explained[f]}")
+            lines.append(f"    {c['explained']} explained {explained[f]}")
         if (c["mismatch"] and not note) or c["crash"]:
             failed.append(f)
     lines.append("")
