@@ -87,9 +87,11 @@ arp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
         uint32_t addrs = 2u * ((uint32_t)v->b[4] + v->b[5]);
 
+        /* What follows the message is the link layer's padding. */
+        d->flags |= PKT_DISSECT_ENDS_HERE;
         if (is_mac_ipv4(v->b)) {
                 d->hdr_len = ARP_HDR_LEN;
-                d->payload_len = 0; /* what follows is the link layer's padding */
+                d->payload_len = 0;
                 return;
         }
         d->hdr_len = ARP_FIXED_LEN;

@@ -118,10 +118,16 @@ dissect_hooked(struct pkt *p)
                 l = &p->layers[n - 1u];
         }
         uint32_t hdr_len = d.hdr_len, len = l->len, wire_len = l->wire_len;
-        l->flags |= (uint16_t)((d.flags & (uint16_t)~PKT_DISSECT_PARTIAL) | PKT_LAYER_DISSECTED);
+        l->flags |= (uint16_t)((d.flags & (uint16_t)~(PKT_DISSECT_PARTIAL | PKT_DISSECT_ENDS_HERE)) |
+                               PKT_LAYER_DISSECTED);
         if (unlikely(hdr_len > len))
                 return finish(p, l, hdr_len);
         l->hdr_len = hdr_len;
+        if (unlikely(d.flags & PKT_DISSECT_ENDS_HERE) && len - hdr_len > d.payload_len) {
+                /* What follows is the lower layer's (its trailer, pkt_layer_trailer()). */
+                l->len = len = hdr_len + d.payload_len;
+                l->wire_len = wire_len = MIN(wire_len, len);
+        }
 
         uint32_t cap_rest = MIN(len - hdr_len, d.payload_len);
         uint32_t wire_rest = MIN(wire_len > hdr_len ? wire_len - hdr_len : 0, d.payload_len);

@@ -193,6 +193,10 @@ struct pkt_dissect {
  * so the lengths it claims beyond what is here are not contradictions (the engine treats its reported
  * length as unknown, as for a quoted packet). */
 #define PKT_DISSECT_PARTIAL 0x8000u
+/* In struct pkt_dissect flags: the layer ends with its header and declared payload, and the bytes the
+ * layer below carries after them are that layer's (an ARP message in an Ethernet frame padded to 60
+ * bytes: the padding is Ethernet's, RFC 894), not part of this one. */
+#define PKT_DISSECT_ENDS_HERE 0x4000u
 
 /* ---- the descriptor ---- */
 

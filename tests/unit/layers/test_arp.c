@@ -149,6 +149,49 @@ test_arp_reply_answers_only_its_request(void **state)
         pkt_done(&other);
 }
 
+/* A 42-byte ARP message in a frame padded to 60 bytes (RFC 894's minimum): the 18 bytes after it are
+ * the Ethernet frame's padding, as tshark (eth.padding) and pypacker have them, not ARP's payload; the
+ * frame serialises as it came, padding included. The general form (other address sizes) ends with its
+ * addresses too. */
+static void
+test_arp_padding_belongs_to_the_ethernet_frame(void **state)
+{
+        uint8_t frame[60] = { 0 };
+        size_t n, tn;
+        struct pkt p;
+
+        (void)state;
+        n = tu_hex(request_hex, frame, sizeof(frame));
+        assert_int_equal(n, 42);
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, frame, sizeof(frame), sizeof(frame)), 0);
+        assert_int_equal(pkt_dissect_all(&p), 2);
+        const struct pkt_layer *arp = pkt_layer(&p, 1);
+        assert_int_equal(arp->proto, PKT_PROTO_ARP);
+        assert_int_equal(arp->len, 28);
+        assert_int_equal(arp->len - arp->hdr_len, 0);
+        const uint8_t *t = pkt_layer_trailer(&p, 0, &tn);
+        assert_int_equal(tn, 18);
+        assert_ptr_equal(t, frame + 42);
+        const uint8_t *out;
+        assert_int_equal(pkt_serialize(&p, 0, &out), (int)sizeof(frame));
+        assert_memory_equal(out, frame, sizeof(frame));
+        pkt_done(&p);
+
+        /* hln 8, pln 2: 8 fixed bytes and 20 of addresses, then 4 of padding */
+        static const uint8_t odd[] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x02, 0, 0, 0, 0, 1, 0x08, 0x06,
+                                       0, 1, 0x08, 0, 8, 2, 0, 1 };
+        uint8_t big[14 + 8 + 20 + 4] = { 0 };
+        memcpy(big, odd, sizeof(odd));
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, big, sizeof(big), sizeof(big)), 0);
+        pkt_dissect_all(&p);
+        assert_int_equal(pkt_layer(&p, 1)->len, 28);
+        t = pkt_layer_trailer(&p, 0, &tn);
+        assert_int_equal(tn, 4);
+        pkt_done(&p);
+}
+
 static void
 test_arp_rarp_reply_answers_by_target_hardware_address(void **state)
 {
@@ -326,6 +369,7 @@ main(void)
                 cmocka_unit_test(test_arp_corpus_qinq_reply_answers_request),
                 cmocka_unit_test(test_arp_reply_answers_only_its_request),
                 cmocka_unit_test(test_arp_rarp_reply_answers_by_target_hardware_address),
+                cmocka_unit_test(test_arp_padding_belongs_to_the_ethernet_frame),
                 cmocka_unit_test(test_arp_direction_compares_protocol_addresses),
                 cmocka_unit_test(test_arp_reverse_swaps_sender_and_target),
                 cmocka_unit_test(test_arp_other_address_sizes_are_not_misread),

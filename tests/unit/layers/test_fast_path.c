@@ -104,6 +104,23 @@ check_step(struct oracle *o, const char *where, struct pkt *p, unsigned i)
         }
         if (up->proto != want_next)
                 fail_step(o, where, i, "next protocol", up->proto, want_next);
+        /* A layer that ends with its message (PKT_DISSECT_ENDS_HERE: ARP in a padded frame) gives
+         * the rest back to this one when it is dissected itself. */
+        const struct pkt_proto *upr = pkt_proto_get(up->proto);
+        if (upr && upr->dissect) {
+                struct pkt_dissect ud = { .hdr_len = upr->min_hdr_len, .payload_len = PKT_LEN_REST };
+                const struct pkt_view uv = {
+                        .b = p->data + up->off, .caplen = cap_rest, .wire_len = wire_rest,
+                        .lower = l->proto, .proto = up->proto,
+                };
+                if (cap_rest >= upr->min_hdr_len)
+                        upr->dissect(&uv, &ud);
+                if ((ud.flags & PKT_DISSECT_ENDS_HERE) && ud.hdr_len <= cap_rest &&
+                    cap_rest - ud.hdr_len > ud.payload_len) {
+                        cap_rest = ud.hdr_len + ud.payload_len;
+                        wire_rest = wire_rest < cap_rest ? wire_rest : cap_rest;
+                }
+        }
         if (up->off != l->off + d.hdr_len)
                 fail_step(o, where, i, "next offset", up->off, l->off + d.hdr_len);
         if (up->len != cap_rest)
