@@ -132,6 +132,8 @@ ip_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 return;
         }
         d->payload_len = total - d->hdr_len;
+        /* Bytes after the total length are the link layer's (Ethernet's padding to 60 bytes). */
+        d->flags |= PKT_DISSECT_ENDS_HERE;
         if (total > v->wire_len)
                 d->flags |= PKT_LAYER_MALFORMED; /* claims more than the frame carried */
         /* The first fragment starts the upper header; the later ones carry only its continuation. */
@@ -276,7 +278,7 @@ static const char *const ip_aliases[] = { "ipv4", "ip4", NULL };
 /* Version 4, IHL 5 (no options), total length within the frame, neither MF nor an offset. */
 #define IP_FAST                                                                                         \
         { .key = PKT_FAST_KEY8, .key_space = PKT_KEY_IP_PROTO, .key_off = 9,                            \
-          .flags = PKT_FAST_MATCH | PKT_FAST_LEN | PKT_FAST_LEN_HDR | PKT_FAST_ZERO,                    \
+          .flags = PKT_FAST_MATCH | PKT_FAST_LEN | PKT_FAST_LEN_HDR | PKT_FAST_ZERO | PKT_FAST_ENDS_HERE, \
           .match_off = 0, .match_mask = 0xff, .match_val = 0x45, .len_off = 2, .zero_off = 6,           \
           .zero_mask = 0x3fff }
 PKT_FAST_STEP(ip_fast_step, IP_HDR_LEN, IP_FAST)

@@ -113,6 +113,8 @@ ip6_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         /* No payload, yet a next header other than "none" (59) and no jumbo option: contradictory. */
         if (dlen == 0 && h[6] != IP6_NXT_NONE)
                 d->flags |= PKT_LAYER_MALFORMED;
+        else /* bytes after the payload are the link layer's (Ethernet's padding to 60 bytes) */
+                d->flags |= PKT_DISSECT_ENDS_HERE;
         if (dlen + IP6_HDR_LEN > v->wire_len)
                 d->flags |= PKT_LAYER_MALFORMED; /* claims more than the frame carried */
 }
@@ -207,7 +209,7 @@ static const char *const ip6_aliases[] = { "ipv6", NULL };
 /* Version 6 with a payload length (not 0: jumbograms and empty payloads go to the hook). */
 #define IP6_FAST                                                                                        \
         { .key = PKT_FAST_KEY8, .key_space = PKT_KEY_IP_PROTO, .key_off = 6,                            \
-          .flags = PKT_FAST_MATCH | PKT_FAST_LEN, .match_off = 0, .match_mask = 0xf0,                   \
+          .flags = PKT_FAST_MATCH | PKT_FAST_LEN | PKT_FAST_ENDS_HERE, .match_off = 0, .match_mask = 0xf0, \
           .match_val = 0x60, .len_off = 4 }
 PKT_FAST_STEP(ip6_fast_step, IP6_HDR_LEN, IP6_FAST)
 

@@ -123,14 +123,14 @@ dissect_hooked(struct pkt *p)
         if (unlikely(hdr_len > len))
                 return finish(p, l, hdr_len);
         l->hdr_len = hdr_len;
-        if (unlikely(d.flags & PKT_DISSECT_ENDS_HERE) && len - hdr_len > d.payload_len) {
-                /* What follows is the lower layer's (its trailer, pkt_layer_trailer()). */
-                l->len = len = hdr_len + d.payload_len;
-                l->wire_len = wire_len = MIN(wire_len, len);
-        }
 
         uint32_t cap_rest = MIN(len - hdr_len, d.payload_len);
         uint32_t wire_rest = MIN(wire_len > hdr_len ? wire_len - hdr_len : 0, d.payload_len);
+        if (d.flags & PKT_DISSECT_ENDS_HERE) {
+                /* What follows the payload is the lower layer's (its trailer, pkt_layer_trailer()). */
+                l->len = hdr_len + cap_rest;
+                l->wire_len = hdr_len + wire_rest;
+        }
         unsigned next = d.next;
         if (unlikely(cap_rest == 0 || hdr_len == 0 || n >= PKT_LAYERS_MAX - 1u)) {
                 next = next_rare(p, n, cap_rest, hdr_len, next);

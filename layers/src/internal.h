@@ -181,6 +181,11 @@ pkt_fast_step_as(const struct pkt_fast *f, uint32_t min_hdr_len, struct pkt *p, 
         uint32_t wire_rest = MIN(wire_len - h.hdr_len, h.payload_len);
         l->flags |= PKT_LAYER_DISSECTED;
         l->hdr_len = h.hdr_len;
+        if (f->flags & PKT_FAST_ENDS_HERE) {
+                /* As dissect_hooked() does for PKT_DISSECT_ENDS_HERE. */
+                l->len = h.hdr_len + cap_rest;
+                l->wire_len = h.hdr_len + wire_rest;
+        }
         /* The registry holds registered ids only: PKT_PROTO_NONE (opaque payload) is all to replace
          * (PKT_PROTO_RAW is 1). Field by field: a store each, no zeroing first. The record is written
          * even when there is no payload (the walk keeps room for it): whether there is one is data (a

@@ -225,6 +225,9 @@ enum pkt_fast_flags {
         PKT_FAST_LEN = 1u << 1,     /* a 16-bit length at len_off gives the payload; 0 is never fast */
         PKT_FAST_LEN_HDR = 1u << 2, /* that length counts the header too (IPv4 total, UDP length) */
         PKT_FAST_ZERO = 1u << 3,    /* the 16 bits at zero_off masked by zero_mask must be 0 */
+        /* The layer ends with its header and the payload the length gives (PKT_DISSECT_ENDS_HERE):
+         * bytes after them are the lower layer's trailer. Needs PKT_FAST_LEN. */
+        PKT_FAST_ENDS_HERE = 1u << 4,
 };
 
 struct pkt_fast {

@@ -115,10 +115,10 @@ check_step(struct oracle *o, const char *where, struct pkt *p, unsigned i)
                 };
                 if (cap_rest >= upr->min_hdr_len)
                         upr->dissect(&uv, &ud);
-                if ((ud.flags & PKT_DISSECT_ENDS_HERE) && ud.hdr_len <= cap_rest &&
-                    cap_rest - ud.hdr_len > ud.payload_len) {
-                        cap_rest = ud.hdr_len + ud.payload_len;
-                        wire_rest = wire_rest < cap_rest ? wire_rest : cap_rest;
+                if ((ud.flags & PKT_DISSECT_ENDS_HERE) && ud.hdr_len <= cap_rest) {
+                        uint32_t cap_payload = cap_rest - ud.hdr_len, wire_payload = wire_rest - ud.hdr_len;
+                        cap_rest = ud.hdr_len + (cap_payload < ud.payload_len ? cap_payload : ud.payload_len);
+                        wire_rest = ud.hdr_len + (wire_payload < ud.payload_len ? wire_payload : ud.payload_len);
                 }
         }
         if (up->off != l->off + d.hdr_len)

@@ -601,6 +601,69 @@ test_loopback_unknown_family_payload_stays_raw(void **state)
 
 /* ---- truncation ---- */
 
+/* Builds @spec, pads it with zeros to @frame_len bytes and parses that frame into @p (Ethernet). */
+static void
+parse_padded(struct pkt *p, const char *spec, uint8_t *frame, size_t frame_len, size_t *ret_len)
+{
+        struct pkt built;
+        const uint8_t *d;
+
+        pkt_init(&built);
+        size_t n = tu_build(&built, spec, &d);
+        assert_true(n <= frame_len);
+        memset(frame, 0, frame_len);
+        memcpy(frame, d, n);
+        pkt_done(&built);
+        pkt_init(p);
+        assert_int_equal(pkt_parse(p, PKT_PROTO_ETHERNET, frame, frame_len, frame_len), 0);
+        pkt_dissect_all(p);
+        *ret_len = n;
+}
+
+/* The zeros that pad a short frame to 60 bytes (RFC 894) after an IPv4 packet's total length or an
+ * IPv6 packet's payload length are the frame's trailer, or the innermost VLAN tag's: the IP layer ends
+ * with its packet, as tshark's eth.padding and pypacker's Ethernet padding have it. The frame
+ * serialises as it came. */
+static void
+test_ip_packets_end_at_their_length_and_the_padding_is_the_link_layers(void **state)
+{
+        static const struct {
+                const char *spec;
+                unsigned ip_idx; /* the IP layer; the padding is the layer's before it */
+        } cases[] = {
+                { "ethernet/ip(src=192.0.2.1,dst=192.0.2.2)/tcp(sport=1,dport=2,flags=ACK)", 1 },
+                { "ethernet/dot1q(vid=5)/ip(src=192.0.2.1,dst=192.0.2.2)/tcp(sport=1,dport=2,flags=ACK)", 2 },
+                { "ethernet/ip6(src=2001:db8::1,dst=2001:db8::2,nxt=59)", 1 },
+        };
+        uint8_t frame[60];
+
+        (void)state;
+        for (size_t c = 0; c < sizeof(cases) / sizeof(cases[0]); c++) {
+                struct pkt p;
+                size_t n, tn;
+                parse_padded(&p, cases[c].spec, frame, sizeof(frame), &n);
+                const struct pkt_layer *ip = pkt_layer(&p, cases[c].ip_idx);
+                assert_non_null(ip);
+                assert_int_equal(ip->off + ip->len, n);
+                assert_int_equal(ip->wire_len, ip->len);
+                const uint8_t *t = pkt_layer_trailer(&p, cases[c].ip_idx - 1u, &tn);
+                assert_int_equal(tn, sizeof(frame) - n);
+                assert_ptr_equal(t, frame + n);
+                const uint8_t *out;
+                assert_int_equal(pkt_serialize(&p, 0, &out), (int)sizeof(frame));
+                assert_memory_equal(out, frame, sizeof(frame));
+                pkt_done(&p);
+        }
+
+        /* A total length beyond the frame is no end: the layer keeps what was captured, flagged. */
+        struct pkt p;
+        size_t n;
+        parse_padded(&p, "ethernet/ip(src=192.0.2.1,dst=192.0.2.2,len=100)/raw(\"abc\")", frame, 60, &n);
+        assert_int_equal(pkt_layer(&p, 1)->len, 60 - 14);
+        assert_true(pkt_layer(&p, 1)->flags & PKT_LAYER_MALFORMED);
+        pkt_done(&p);
+}
+
 static void
 test_link_every_prefix_is_flagged_never_crashes(void **state)
 {
@@ -714,6 +777,7 @@ main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_dot1q_build_matches_scapy),
+                cmocka_unit_test(test_ip_packets_end_at_their_length_and_the_padding_is_the_link_layers),
                 cmocka_unit_test(test_qinq_build_sets_inner_types_and_keeps_explicit_tpid),
                 cmocka_unit_test(test_qinq_corpus_frames_match_tshark),
                 cmocka_unit_test(test_dot1q_length_type_carries_llc_of_that_length),
