@@ -168,7 +168,7 @@ def tcp_flags(v, layer):
 
 def eth_trailer(part):
     """tshark's split of the bytes after an Ethernet frame's packet (our "padding" member, on whichever
-    layer holds them: the IPv4 layer, whose packet ends at its total length, or the link layer): eth.padding
+    layer holds them: the ethernet layer, or an 802.1Q tag's, or a layer above that ends early): eth.padding
     is what brings the frame to 60 bytes when those bytes are zeros, eth.trailer the rest, less its last 4
     bytes, which tshark takes for the FCS (eth.fcs) when the frame is 64 bytes or more (packet-eth.c).
     libpkt never assumes an FCS: to it they are all padding."""
