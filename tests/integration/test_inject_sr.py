@@ -247,8 +247,10 @@ def test_a_stream_the_client_does_not_read_pauses_at_the_high_water_and_resumes(
         finally:
             c.close()
     assert len(p["answered"]) >= 3000, "%d answered" % len(p["answered"])
-    # resumed once the client read: every answer streamed before the last reply
-    assert streamed == len(p["answered"]), (streamed, len(p["answered"]))
+    # Resumed once the client read: more answers streamed than the high watermark holds (an answer
+    # in layers is well over 256 bytes). Those still unstreamed when the sr's timeout ends are in the
+    # last reply only (on a loaded machine the client may not have drained them all by then).
+    assert (high + 65536) // 256 < streamed <= len(p["answered"]), (streamed, len(p["answered"]))
 
 
 def test_layer3_probes_of_one_call_are_one_ip_version(ns, d):
