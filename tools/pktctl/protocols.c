@@ -57,7 +57,7 @@ print_fields(const struct pkt_field *fields, unsigned n, const char *indent)
                         printf("  combined");
                 if (f->flags & PKT_FF_PART)
                         printf("  part");
-                if (f->flags & PKT_FF_COUNTED)
+                if ((f->flags & PKT_FF_COUNTED) && k > 0)
                         printf("  counted by %s", fields[k - 1].name);
                 if (f->names && f->type != PKT_FT_UINT) {
                         unsigned i = 0;
