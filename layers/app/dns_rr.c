@@ -125,8 +125,7 @@ static const struct pkt_field naptr_fields[] = {
 static const struct pkt_name caa_flag_names[] = { { 0x80, "CRITICAL" }, { 0, NULL } };
 static const struct pkt_field caa_fields[] = {
         { .name = "flags", .off = 0, .bits = 8, .type = PKT_FT_FLAGS, .names = caa_flag_names },
-        { .name = "taglen", .off = 8, .bits = 8, .type = PKT_FT_UINT },
-        { .name = "tag", .off = PKT_OFF_FOLLOW, .type = PKT_FT_STRING, .flags = PKT_FF_COUNTED },
+        CHAR_STRING("taglen", "tag"),
         { .name = "value", .off = PKT_OFF_FOLLOW, .type = PKT_FT_STRING },
 };
 static const struct pkt_field srv_fields[] = {

@@ -143,6 +143,12 @@ delim_len(const struct pkt_field *f, const uint8_t *base, uint32_t len, uint32_t
         return len - start;
 }
 
+static bool
+is_integer(const struct pkt_field *f)
+{
+        return f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM;
+}
+
 /* The length in bytes of PKT_FF_COUNTED field @k: the value of the integer field before it. */
 static int
 counted_len(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k, uint64_t *ret)
@@ -150,8 +156,7 @@ counted_len(const uint8_t *base, uint32_t len, const struct pkt_field *table, un
         struct field_loc count;
         int r;
 
-        if (k == 0 || (table[k - 1].type != PKT_FT_UINT && table[k - 1].type != PKT_FT_ENUM &&
-                       table[k - 1].type != PKT_FT_FLAGS))
+        if (k == 0 || !is_integer(&table[k - 1]))
                 return -EINVAL; /* a table mistake: no integer before the field counts it */
         if ((r = pkt_field_locate(base, len, table, k - 1, &count)) < 0)
                 return r;
@@ -197,19 +202,13 @@ pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *tabl
         if ((start + bits + 7) / 8 > len)
                 return -ENODATA;
         /* An integer needs a bit at least: a variable one with no bytes left is not there. */
-        if (bits == 0 && (f->type == PKT_FT_UINT || f->type == PKT_FT_ENUM || f->type == PKT_FT_FLAGS))
+        if (bits == 0 && is_integer(f))
                 return -ENODATA;
         *ret = (struct field_loc){ .bit_off = start, .bits = bits };
         return 0;
 }
 
 /* ---- formatting ---- */
-
-static bool
-is_integer(const struct pkt_field *f)
-{
-        return f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM;
-}
 
 static const char *
 value_name(const struct pkt_name *names, uint64_t v)
