@@ -35,19 +35,29 @@
 #define T_HINFO 13
 #define T_MX 15
 #define T_TXT 16
+#define T_RP 17
+#define T_AFSDB 18
+#define T_SIG 24
+#define T_KEY 25
 #define T_AAAA 28
+#define T_LOC 29
 #define T_SRV 33
 #define T_NAPTR 35
 #define T_DNAME 39
 #define T_DS 43
+#define T_SSHFP 44
 #define T_RRSIG 46
 #define T_NSEC 47
 #define T_DNSKEY 48
+#define T_NSEC3 50
 #define T_NSEC3PARAM 51
 #define T_TLSA 52
 #define T_SVCB 64
 #define T_HTTPS 65
 #define T_SPF 99
+#define T_TKEY 249
+#define T_TSIG 250
+#define T_URI 256
 #define T_CAA 257
 
 #define RR_FIXED_LEN 10 /* type, class, ttl, rdlength */
@@ -58,12 +68,12 @@
 /* clang-format off */
 const struct pkt_name dns_type_names[] = {
         { 1, "A" }, { 2, "NS" }, { 5, "CNAME" }, { 6, "SOA" }, { 11, "WKS" }, { 12, "PTR" },
-        { 13, "HINFO" }, { 15, "MX" }, { 16, "TXT" }, { 17, "RP" }, { 24, "SIG" }, { 25, "KEY" },
-        { 28, "AAAA" }, { 29, "LOC" }, { 33, "SRV" }, { 35, "NAPTR" }, { 39, "DNAME" }, { 41, "OPT" },
-        { 43, "DS" }, { 46, "RRSIG" }, { 47, "NSEC" }, { 48, "DNSKEY" }, { 50, "NSEC3" },
-        { 51, "NSEC3PARAM" }, { 52, "TLSA" }, { 64, "SVCB" }, { 65, "HTTPS" }, { 99, "SPF" },
-        { 249, "TKEY" }, { 250, "TSIG" }, { 251, "IXFR" }, { 252, "AXFR" }, { 255, "ANY" },
-        { 257, "CAA" }, { 0, NULL },
+        { 13, "HINFO" }, { 15, "MX" }, { 16, "TXT" }, { 17, "RP" }, { 18, "AFSDB" }, { 24, "SIG" },
+        { 25, "KEY" }, { 28, "AAAA" }, { 29, "LOC" }, { 33, "SRV" }, { 35, "NAPTR" }, { 39, "DNAME" },
+        { 41, "OPT" }, { 43, "DS" }, { 44, "SSHFP" }, { 46, "RRSIG" }, { 47, "NSEC" }, { 48, "DNSKEY" },
+        { 50, "NSEC3" }, { 51, "NSEC3PARAM" }, { 52, "TLSA" }, { 64, "SVCB" }, { 65, "HTTPS" },
+        { 99, "SPF" }, { 249, "TKEY" }, { 250, "TSIG" }, { 251, "IXFR" }, { 252, "AXFR" }, { 255, "ANY" },
+        { 256, "URI" }, { 257, "CAA" }, { 0, NULL },
 };
 
 const struct pkt_name dns_class_names[] = {
@@ -103,10 +113,12 @@ static const struct pkt_field txt_fields[] = {
         PKT_U("txtlen", 0, 8),
         { .name = "txt", .off = 8, .type = PKT_FT_STRING },
 };
-/* A <character-string> (RFC 1035 3.3): a length byte, then that many bytes. */
-#define CHAR_STRING(count, text)                                                                         \
-        { .name = (count), .off = PKT_OFF_FOLLOW, .bits = 8, .type = PKT_FT_UINT },                      \
-        { .name = (text), .off = PKT_OFF_FOLLOW, .type = PKT_FT_STRING, .flags = PKT_FF_COUNTED }
+/* A count of @count_bits, then that many bytes of @data; a <character-string> (RFC 1035 3.3) is one
+ * with an 8-bit count. */
+#define COUNTED(count, count_bits, data, data_type)                                                     \
+        { .name = (count), .off = PKT_OFF_FOLLOW, .bits = (count_bits), .type = PKT_FT_UINT },           \
+        { .name = (data), .off = PKT_OFF_FOLLOW, .type = (data_type), .flags = PKT_FF_COUNTED }
+#define CHAR_STRING(count, text) COUNTED(count, 8, text, PKT_FT_STRING)
 /* RFC 1035 3.3.2 */
 static const struct pkt_field hinfo_fields[] = {
         CHAR_STRING("cpulen", "cpu"),
@@ -185,62 +197,140 @@ static const struct pkt_field svcb_fields[] = {
         { .name = "targetname", .off = 16, .type = PKT_FT_DNSNAME },
         { .name = "svcparams",  .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES },
 };
+/* RFC 1183 2.2 (RP) and 1 (AFSDB), in tshark's names. */
+static const struct pkt_field rp_fields[] = {
+        { .name = "mailbox", .off = 0,              .type = PKT_FT_DNSNAME },
+        { .name = "txt_rr",  .off = PKT_OFF_FOLLOW, .type = PKT_FT_DNSNAME },
+};
+static const struct pkt_field afsdb_fields[] = {
+        PKT_U("subtype", 0, 16),
+        { .name = "hostname", .off = 16, .type = PKT_FT_DNSNAME },
+};
+/* RFC 1876 2, version 0: size and precisions as a mantissa and a power of ten (centimetres), latitude
+ * and longitude in thousandths of an arc second from 2^31, altitude in centimetres from 100,000 m
+ * below the WGS 84 spheroid. The wire values, as tshark's fields have them. */
+static const struct pkt_field loc_fields[] = {
+        PKT_U("version", 0, 8),             PKT_U("size", 8, 8),
+        PKT_U("horizontal_precision", 16, 8), PKT_U("vertical_precision", 24, 8),
+        PKT_U("latitude", 32, 32),          PKT_U("longitude", 64, 32),
+        PKT_U("altitude", 96, 32),
+};
+/* RFC 4255 3.1; algorithms RFC 6594, 7479, 8709; fingerprint types RFC 6594. */
+static const struct pkt_name sshfp_alg_names[] = {
+        { 1, "RSA" }, { 2, "DSA" }, { 3, "ECDSA" }, { 4, "Ed25519" }, { 6, "Ed448" }, { 0, NULL },
+};
+static const struct pkt_name sshfp_fp_names[] = { { 1, "SHA-1" }, { 2, "SHA-256" }, { 0, NULL } };
+static const struct pkt_field sshfp_fields[] = {
+        { .name = "algorithm",        .off = 0,  .bits = 8, .type = PKT_FT_ENUM, .names = sshfp_alg_names },
+        { .name = "fingerprint_type", .off = 8,  .bits = 8, .type = PKT_FT_ENUM, .names = sshfp_fp_names },
+        { .name = "fingerprint",      .off = 16, .type = PKT_FT_BYTES },
+};
+/* RFC 5155 3.2: the salt and the next hashed owner name (raw hash bytes) are counted. */
+static const struct pkt_name nsec3_flag_names[] = { { 0x01, "OPT_OUT" }, { 0, NULL } };
+static const struct pkt_field nsec3_fields[] = {
+        PKT_U("algo", 0, 8),
+        { .name = "flags", .off = 8, .bits = 8, .type = PKT_FT_FLAGS, .names = nsec3_flag_names },
+        PKT_U("iterations", 16, 16),
+        COUNTED("salt_length", 8, "salt_value", PKT_FT_BYTES),
+        COUNTED("hash_length", 8, "hash_value", PKT_FT_BYTES),
+        { .name = "type_bitmaps", .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES },
+};
+/* RFC 8945 4.2 (TSIG) and RFC 2930 2 (TKEY): an algorithm name, times, then counted MAC or key and
+ * other data; their error is an RCODE or one of RFC 8945's. */
+static const struct pkt_name tsig_error_names[] = {
+        { 0, "NOERROR" },  { 1, "FORMERR" }, { 2, "SERVFAIL" }, { 3, "NXDOMAIN" }, { 4, "NOTIMP" },
+        { 5, "REFUSED" },  { 16, "BADSIG" }, { 17, "BADKEY" },  { 18, "BADTIME" }, { 19, "BADMODE" },
+        { 20, "BADNAME" }, { 21, "BADALG" }, { 22, "BADTRUNC" }, { 0, NULL },
+};
+static const struct pkt_field tsig_fields[] = {
+        { .name = "algorithm_name", .off = 0,              .type = PKT_FT_DNSNAME },
+        { .name = "time_signed",    .off = PKT_OFF_FOLLOW, .bits = 48, .type = PKT_FT_UINT },
+        { .name = "fudge",          .off = PKT_OFF_FOLLOW, .bits = 16, .type = PKT_FT_UINT },
+        COUNTED("mac_size", 16, "mac", PKT_FT_BYTES),
+        { .name = "original_id",    .off = PKT_OFF_FOLLOW, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "error",          .off = PKT_OFF_FOLLOW, .bits = 16, .type = PKT_FT_ENUM, .names = tsig_error_names },
+        COUNTED("other_len", 16, "other_data", PKT_FT_BYTES),
+};
+static const struct pkt_name tkey_mode_names[] = {
+        { 1, "SERVER_ASSIGNMENT" }, { 2, "DIFFIE_HELLMAN" }, { 3, "GSS_API" }, { 4, "RESOLVER_ASSIGNMENT" },
+        { 5, "KEY_DELETION" },      { 0, NULL },
+};
+static const struct pkt_field tkey_fields[] = {
+        { .name = "algorithm_name", .off = 0,              .type = PKT_FT_DNSNAME },
+        { .name = "inception",      .off = PKT_OFF_FOLLOW, .bits = 32, .type = PKT_FT_UINT },
+        { .name = "expiration",     .off = PKT_OFF_FOLLOW, .bits = 32, .type = PKT_FT_UINT },
+        { .name = "mode",           .off = PKT_OFF_FOLLOW, .bits = 16, .type = PKT_FT_ENUM, .names = tkey_mode_names },
+        { .name = "error",          .off = PKT_OFF_FOLLOW, .bits = 16, .type = PKT_FT_ENUM, .names = tsig_error_names },
+        COUNTED("key_size", 16, "key_data", PKT_FT_BYTES),
+        COUNTED("other_size", 16, "other_data", PKT_FT_BYTES),
+};
+/* RFC 7553 4.5: the target URI is the rest of the data, not a character-string. */
+static const struct pkt_field uri_fields[] = {
+        PKT_U("priority", 0, 16), PKT_U("weight", 16, 16),
+        { .name = "target", .off = 32, .type = PKT_FT_STRING },
+};
 static const struct pkt_field raw_fields[] = {
         { .name = "rdata", .off = 0, .type = PKT_FT_BYTES },
 };
 /* clang-format on */
 
 /*
- * One record type: the fields of its data, and what the data holds, for checking it and compressing the
- * names in it. WALKED: the data is a list walked by its own rule (TXT's character-strings, RFC 1035
- * 3.3.14; EDNS options, RFC 6891 6.1.2). Otherwise @pre fixed bytes, @strings character-strings, @names
- * domain names, then exactly @post bytes, or at least @post with AT_LEAST (a key, a digest, a signature, a
- * CAA value): RFC 1035 3.3-3.4, RFC 3596 2.2, RFC 2782, RFC 3403 4.1, RFC 6672 2.1, RFC 4034 2-5, RFC 5155
- * 4.2, RFC 6698 2.1, RFC 8659 4.1, RFC 9460 2.2. @compressed: where
- * dns_compress() compresses the names: ALWAYS those a server may compress (RFC 3597 4: the RFC 1035
- * types; scapy compresses SRV's target too), IN_MDNS also DNAME's and NSEC's, which Multicast DNS
- * compresses (RFC 6762 18.14) and unicast DNS must not (RFC 6672 2.5, RFC 4034 4.1.1).
+ * One record type: the fields of its data, which say what the data holds (LAID_OUT: checked and its
+ * names compressed field by field, a trailing key, digest or value taking the rest), or WALKED: a list
+ * walked by its own rule (TXT's character-strings, RFC 1035 3.3.14; EDNS options, RFC 6891 6.1.2), or
+ * UNKNOWN (raw data, never checked). @compressed: where dns_compress() compresses the names in it:
+ * ALWAYS those a server may compress (RFC 3597 4: the RFC 1035 types; scapy compresses SRV's target
+ * too), IN_MDNS also DNAME's and NSEC's, which Multicast DNS compresses (RFC 6762 18.14) and unicast
+ * DNS must not (RFC 6672 2.5, RFC 4034 4.1.1); NEVER for the rest (RFC 3597 4 again).
  */
 enum { NEVER, ALWAYS, IN_MDNS };
-enum { EXACTLY, AT_LEAST, WALKED, UNKNOWN };
+enum { LAID_OUT, WALKED, UNKNOWN };
 
 struct rr_kind {
         uint16_t type;
         uint8_t n_fields;
         const struct pkt_field *fields;
-        uint8_t pre, strings, names, post;
-        uint8_t tail;       /* EXACTLY, AT_LEAST, WALKED, or UNKNOWN (raw data, never checked) */
+        uint8_t layout;     /* LAID_OUT, WALKED or UNKNOWN */
         uint8_t compressed; /* NEVER, ALWAYS, IN_MDNS */
 };
 
-#define KIND(t, f, pre, strings, names, post, tail, comp)                                                \
-        { (t), ARRAY_SIZE(f), (f), (pre), (strings), (names), (post), (tail), (comp) }
+#define KIND(t, f, layout, comp) { (t), ARRAY_SIZE(f), (f), (layout), (comp) }
 static const struct rr_kind rr_kinds[] = {
-        KIND(T_A, a_fields, 4, 0, 0, 0, EXACTLY, NEVER),
-        KIND(T_AAAA, aaaa_fields, 16, 0, 0, 0, EXACTLY, NEVER),
-        KIND(T_NS, ns_fields, 0, 0, 1, 0, EXACTLY, ALWAYS),
-        KIND(T_CNAME, name_fields, 0, 0, 1, 0, EXACTLY, ALWAYS),
-        KIND(T_PTR, name_fields, 0, 0, 1, 0, EXACTLY, ALWAYS),
-        KIND(T_DNAME, name_fields, 0, 0, 1, 0, EXACTLY, IN_MDNS),
-        KIND(T_MX, mx_fields, 2, 0, 1, 0, EXACTLY, ALWAYS),
-        KIND(T_SOA, soa_fields, 0, 0, 2, 20, EXACTLY, ALWAYS),
-        KIND(T_SRV, srv_fields, 6, 0, 1, 0, EXACTLY, ALWAYS),
-        KIND(T_HINFO, hinfo_fields, 0, 2, 0, 0, EXACTLY, NEVER),
-        KIND(T_NAPTR, naptr_fields, 4, 3, 1, 0, EXACTLY, NEVER),
-        KIND(T_CAA, caa_fields, 1, 1, 0, 0, AT_LEAST, NEVER),
-        KIND(T_TXT, txt_fields, 0, 0, 0, 0, WALKED, NEVER),
-        KIND(T_SPF, txt_fields, 0, 0, 0, 0, WALKED, NEVER),
-        KIND(DNS_TYPE_OPT, opt_fields, 0, 0, 0, 0, WALKED, NEVER),
-        KIND(T_DS, ds_fields, 4, 0, 0, 0, AT_LEAST, NEVER),
-        KIND(T_DNSKEY, dnskey_fields, 4, 0, 0, 0, AT_LEAST, NEVER),
-        KIND(T_RRSIG, rrsig_fields, 18, 0, 1, 0, AT_LEAST, NEVER),
-        KIND(T_NSEC, nsec_fields, 0, 0, 1, 0, AT_LEAST, IN_MDNS),
-        KIND(T_NSEC3PARAM, nsec3param_fields, 5, 0, 0, 0, AT_LEAST, NEVER),
-        KIND(T_TLSA, tlsa_fields, 3, 0, 0, 0, AT_LEAST, NEVER),
-        KIND(T_SVCB, svcb_fields, 2, 0, 1, 0, AT_LEAST, NEVER),
-        KIND(T_HTTPS, svcb_fields, 2, 0, 1, 0, AT_LEAST, NEVER),
+        KIND(T_A, a_fields, LAID_OUT, NEVER),
+        KIND(T_AAAA, aaaa_fields, LAID_OUT, NEVER),
+        KIND(T_NS, ns_fields, LAID_OUT, ALWAYS),
+        KIND(T_CNAME, name_fields, LAID_OUT, ALWAYS),
+        KIND(T_PTR, name_fields, LAID_OUT, ALWAYS),
+        KIND(T_DNAME, name_fields, LAID_OUT, IN_MDNS),
+        KIND(T_MX, mx_fields, LAID_OUT, ALWAYS),
+        KIND(T_SOA, soa_fields, LAID_OUT, ALWAYS),
+        KIND(T_SRV, srv_fields, LAID_OUT, ALWAYS),
+        KIND(T_HINFO, hinfo_fields, LAID_OUT, NEVER),
+        KIND(T_RP, rp_fields, LAID_OUT, NEVER),
+        KIND(T_AFSDB, afsdb_fields, LAID_OUT, NEVER),
+        KIND(T_LOC, loc_fields, LAID_OUT, NEVER),
+        KIND(T_NAPTR, naptr_fields, LAID_OUT, NEVER),
+        KIND(T_CAA, caa_fields, LAID_OUT, NEVER),
+        KIND(T_URI, uri_fields, LAID_OUT, NEVER),
+        KIND(T_TXT, txt_fields, WALKED, NEVER),
+        KIND(T_SPF, txt_fields, WALKED, NEVER),
+        KIND(DNS_TYPE_OPT, opt_fields, WALKED, NEVER),
+        KIND(T_DS, ds_fields, LAID_OUT, NEVER),
+        KIND(T_SSHFP, sshfp_fields, LAID_OUT, NEVER),
+        KIND(T_KEY, dnskey_fields, LAID_OUT, NEVER),
+        KIND(T_DNSKEY, dnskey_fields, LAID_OUT, NEVER),
+        KIND(T_SIG, rrsig_fields, LAID_OUT, NEVER),
+        KIND(T_RRSIG, rrsig_fields, LAID_OUT, NEVER),
+        KIND(T_NSEC, nsec_fields, LAID_OUT, IN_MDNS),
+        KIND(T_NSEC3, nsec3_fields, LAID_OUT, NEVER),
+        KIND(T_NSEC3PARAM, nsec3param_fields, LAID_OUT, NEVER),
+        KIND(T_TLSA, tlsa_fields, LAID_OUT, NEVER),
+        KIND(T_SVCB, svcb_fields, LAID_OUT, NEVER),
+        KIND(T_HTTPS, svcb_fields, LAID_OUT, NEVER),
+        KIND(T_TKEY, tkey_fields, LAID_OUT, NEVER),
+        KIND(T_TSIG, tsig_fields, LAID_OUT, NEVER),
 };
-static const struct rr_kind raw_kind = KIND(0, raw_fields, 0, 0, 0, 0, UNKNOWN, NEVER);
+static const struct rr_kind raw_kind = KIND(0, raw_fields, UNKNOWN, NEVER);
 
 static const struct rr_kind *
 kind_of(uint16_t type)
@@ -301,13 +391,6 @@ dns_rr_kind(uint16_t type, uint32_t name_len, struct pkt_elem *e)
 
 /* ---- checking ---- */
 
-/* Are @n bytes after the names what kind @k has there? */
-static bool
-tail_fits(const struct rr_kind *k, uint32_t n)
-{
-        return n == k->post || (k->tail == AT_LEAST && n > k->post);
-}
-
 /* The kind of @type when the names in its data are compressed (in Multicast DNS when @mdns), else
  * NULL. */
 static const struct rr_kind *
@@ -329,6 +412,36 @@ tlv16_end(const uint8_t *msg, uint32_t at, uint32_t end)
         return at == end;
 }
 
+/* Do the fields of LAID_OUT kind @k fill the @dlen bytes at @rdata exactly, each whole (a count or a
+ * name within the data)? A trailing key, digest or value takes the rest, so only fixed fields, counts
+ * and names can fall short or leave bytes over. */
+static bool
+fields_fill(const struct rr_kind *k, const uint8_t *rdata, uint32_t dlen)
+{
+        uint32_t end = 0;
+
+        for (unsigned i = 0; i < k->n_fields; i++) {
+                struct field_loc loc;
+                if (pkt_field_locate(rdata, dlen, k->fields, i, &loc) < 0)
+                        return false;
+                end = MAX(end, (loc.bit_off + loc.bits + 7) / 8);
+        }
+        return end == dlen;
+}
+
+/* Where field @i of LAID_OUT kind @k lies in the @dlen bytes at @rdata, in bytes (every field of a
+ * record kind is whole bytes). Call only on data that fields_fill(). */
+static void
+field_span(const struct rr_kind *k, const uint8_t *rdata, uint32_t dlen, unsigned i, uint32_t *ret_off,
+           uint32_t *ret_len)
+{
+        struct field_loc loc = { 0 };
+
+        (void)pkt_field_locate(rdata, dlen, k->fields, i, &loc);
+        *ret_off = loc.bit_off / 8;
+        *ret_len = loc.bits / 8;
+}
+
 /* Does the data of a record of @type, @dlen bytes at @pos of the message @msg (@len captured bytes,
  * which hold it), hold what the type says (rr_kinds; SvcParams framed as RFC 9460 2.2 says)? A type of
  * no known layout always does. Returns 0, -ENODATA (a name points past @len) or -EBADMSG. */
@@ -338,37 +451,37 @@ rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint3
         const struct rr_kind *l = kind_of(type);
         uint32_t end = pos + dlen, at = pos, name_len;
 
-        if (l->tail == UNKNOWN)
+        if (l->layout == UNKNOWN)
                 return 0;
-        if (l->tail == WALKED && type == DNS_TYPE_OPT)
+        if (l->layout == WALKED && type == DNS_TYPE_OPT)
                 return tlv16_end(msg, at, end) ? 0 : -EBADMSG;
-        if (l->tail == WALKED) { /* character-strings */
+        if (l->layout == WALKED) { /* character-strings */
                 while (at < end)
                         at += 1u + msg[at];
                 return at == end ? 0 : -EBADMSG;
         }
-        if (dlen < l->pre)
+        /* RFC 1876 2: a LOC of another version has a format nobody may assume. */
+        if (type == T_LOC && dlen > 0 && msg[pos] != 0)
+                return 0;
+        if (!fields_fill(l, msg + pos, dlen))
                 return -EBADMSG;
-        at += l->pre;
-        for (unsigned k = 0; k < l->strings; k++) {
-                if (at >= end || msg[at] >= end - at)
-                        return -EBADMSG;
-                at += 1u + msg[at];
-        }
-        for (unsigned k = 0; k < l->names; k++) {
+        for (unsigned i = 0; i < l->n_fields; i++) {
+                if (l->fields[i].type != PKT_FT_DNSNAME)
+                        continue;
                 /* The name's own bytes end within the data; its pointers may lead anywhere in the
                  * message, which must hold what they point at. */
-                if (pkt_dnsname_wire_len(msg, end, at, &name_len) < 0)
-                        return -EBADMSG;
-                int r = pkt_dnsname_check(msg, len, at, &name_len);
+                field_span(l, msg + pos, dlen, i, &at, &name_len);
+                int r = pkt_dnsname_check(msg, len, pos + at, &name_len);
                 if (r < 0)
                         return r;
-                at += name_len;
         }
         /* SvcParams are key, length, value (RFC 9460 2.2), as EDNS options are. */
-        if ((type == T_SVCB || type == T_HTTPS) && !tlv16_end(msg, at, end))
-                return -EBADMSG;
-        return tail_fits(l, end - at) ? 0 : -EBADMSG;
+        if (type == T_SVCB || type == T_HTTPS) {
+                field_span(l, msg + pos, dlen, l->n_fields - 1u, &at, &name_len);
+                if (!tlv16_end(msg, pos + at, end))
+                        return -EBADMSG;
+        }
+        return 0;
 }
 
 int
@@ -448,21 +561,27 @@ put_rdata(struct rr_args *args, uint16_t type, uint8_t *out, size_t size)
                 return pkt_spec_value(&rdata, text, &u, out, size);
         if (type == DNS_TYPE_OPT) /* its other fields live in CLASS and TTL */
                 return put_kind_field(args, &k->fields[k->n_fields - 1], out, size);
-        size_t count_at = SIZE_MAX; /* where the count the text left out goes */
+        size_t count_at = SIZE_MAX; /* where the count the text left out goes, of count_bits */
+        unsigned count_bits = 8;
         for (unsigned i = 0; i < k->n_fields; i++) {
                 const struct pkt_field *f = &k->fields[i];
-                /* A character-string's length byte, when not given, is its string's length. */
-                bool counts_next = i + 1 < k->n_fields && (f[1].flags & PKT_FF_COUNTED) && f->bits == 8 &&
-                                   !arg(args, f->name);
+                /* A count (a character-string's length byte, a MAC's size), when not given, is the
+                 * length of what it counts. */
+                bool counts_next = i + 1 < k->n_fields && (f[1].flags & PKT_FF_COUNTED) &&
+                                   (f->bits == 8 || f->bits == 16) && !arg(args, f->name);
                 int r = put_kind_field(args, f, out + len, size - len);
                 if (r < 0)
                         return r;
                 if (counts_next) {
                         count_at = len;
+                        count_bits = f->bits;
                 } else if ((f->flags & PKT_FF_COUNTED) && count_at != SIZE_MAX) {
-                        if (r > UINT8_MAX)
-                                return -E2BIG; /* RFC 1035 3.3: at most 255 bytes */
-                        out[count_at] = (uint8_t)r;
+                        if ((uint32_t)r >> count_bits)
+                                return -E2BIG; /* RFC 1035 3.3: a character-string has at most 255 */
+                        if (count_bits == 8)
+                                out[count_at] = (uint8_t)r;
+                        else
+                                put16(out + count_at, (uint32_t)r);
                         count_at = SIZE_MAX;
                 }
                 len += (size_t)r;
@@ -644,37 +763,47 @@ put_rdata_raw(struct comp *c, const uint8_t *msg, uint32_t pos, uint32_t dlen, u
         return 0;
 }
 
-/* Copies the data of a record, compressing its names when it has the layout its type promises. */
+/* Are the names in the data of kind @k (@dlen bytes at @rdata, which fields_fill()) uncompressed, and
+ * so fit to be compressed? */
+static bool
+names_plain(const struct rr_kind *k, const uint8_t *rdata, uint32_t dlen)
+{
+        uint32_t at, n, plain;
+
+        for (unsigned i = 0; i < k->n_fields; i++) {
+                if (k->fields[i].type != PKT_FT_DNSNAME)
+                        continue;
+                field_span(k, rdata, dlen, i, &at, &n);
+                if (plain_name(rdata, dlen, at, &plain) < 0)
+                        return false;
+        }
+        return true;
+}
+
+/* Copies the data of a record, compressing its names when it has the layout its type promises: the
+ * bytes between names as they are, each name by put_name(). */
 static int
 put_rdata_compressed(struct comp *c, const uint8_t *msg, uint16_t type, uint32_t pos, uint32_t dlen)
 {
-        const struct rr_kind *l = compressed_kind(type, c->mdns);
-        uint32_t at, end = pos + dlen, start, nl = 0;
+        const struct rr_kind *k = compressed_kind(type, c->mdns);
+        const uint8_t *rdata = msg + pos;
+        uint32_t copied = 0, at, n, start;
         int r;
 
         if ((r = put(c, "\0\0", 2)) < 0)
                 return r;
         start = c->len;
-        if (!l || l->pre > dlen)
+        if (!k || !fields_fill(k, rdata, dlen) || !names_plain(k, rdata, dlen))
                 return put_rdata_raw(c, msg, pos, dlen, start);
-        at = pos + l->pre;
-        for (unsigned i = 0; i < l->names; i++) {
-                if (plain_name(msg, end, at, &nl) < 0)
-                        return put_rdata_raw(c, msg, pos, dlen, start);
-                at += nl;
-        }
-        if (!tail_fits(l, end - at))
-                return put_rdata_raw(c, msg, pos, dlen, start);
-        if ((r = put(c, msg + pos, l->pre)) < 0)
-                return r;
-        at = pos + l->pre;
-        for (unsigned i = 0; i < l->names; i++) {
-                (void)plain_name(msg, end, at, &nl);
-                if ((r = put_name(c, msg + at, nl)) < 0)
+        for (unsigned i = 0; i < k->n_fields; i++) {
+                if (k->fields[i].type != PKT_FT_DNSNAME)
+                        continue;
+                field_span(k, rdata, dlen, i, &at, &n);
+                if ((r = put(c, rdata + copied, at - copied)) < 0 || (r = put_name(c, rdata + at, n)) < 0)
                         return r;
-                at += nl;
+                copied = at + n;
         }
-        if ((r = put(c, msg + at, end - at)) < 0)
+        if ((r = put(c, rdata + copied, dlen - copied)) < 0)
                 return r;
         put16(c->out + start - 2, c->len - start);
         return 0;

@@ -1,6 +1,8 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """tshark field map for the core protocols (link glue, ARP, IPv4, IPv6, ICMP, ICMPv6, TCP, UDP, DNS)."""
+import base64
 import ipaddress
+import time
 
 from oracle_fields import elems, field, layers_named, tagged, times4
 
@@ -46,13 +48,17 @@ def dns_elems(sets, key, conv, when=None):
     return get
 
 
+C_ESCAPES = {7: "\\a", 8: "\\b", 9: "\\t", 10: "\\n", 11: "\\v", 12: "\\f", 13: "\\r"}
+
+
 def dns_text(v, _e):
     """Our names are in RFC 1035 5.1 presentation form (RFC 4343 2.1): a space or a byte outside printable
     ASCII inside a label is written \\DDD (a space in mDNS 'lp-rkerur-osx (9)._device-info._tcp.local', the
     UTF-8 of 'luca\u2019s imac'), and a dot or backslash inside a label \\. or \\\\ (the SOA mailbox
     'randy\\.smith.dla.mil', whose first label is 'randy.smith'). tshark shows the label's bytes as UTF-8
     (U+FFFD where they are not), so read those escapes back to bytes and decode them the same way before
-    comparing. Control bytes stay escaped: tshark writes them \\DDD too."""
+    comparing. Control bytes stay escaped, as tshark writes them: C's escape for BEL through CR (\\a, \\b,
+    \\t, \\n, \\v, \\f, \\r), \\DDD for the rest."""
     s = str(v)
     if "\\" not in s:
         return s
@@ -65,7 +71,7 @@ def dns_text(v, _e):
             i += 1
         elif len(digits) == 3 and digits.isdigit():
             code = int(digits)
-            out += bytes([code & 0xFF]) if code >= 32 else s[i:i + 4].encode()
+            out += bytes([code & 0xFF]) if code >= 32 else C_ESCAPES.get(code, s[i:i + 4]).encode()
             i += 4
         else:
             out += s[i + 1].encode()  # an escaped dot or backslash
@@ -78,25 +84,13 @@ DNS_RR_SETS = ("answers", "auths", "addrecords")
 
 def bitmap_types(e):
     """The types in the type bitmaps of an NSEC (RFC 4034 4.1.2) or NSEC3 (RFC 5155 3.2) record, which
-    tshark lists as further dns.resp.type values after the record's own type; we keep the bitmaps (NSEC's
-    type_bitmaps, the rest of NSEC3's rdata) as bytes."""
-    t = int(e.get("type", 0))
-    hx = e.get("type_bitmaps" if t == 47 else "rdata", "")
-    hx = hx[:next((k for k, c in enumerate(hx) if c not in "0123456789abcdefABCDEF"), len(hx)) // 2 * 2]
-    b = bytes.fromhex(hx)
-    i = 0
-    if t == 47:
-        pass  # type_bitmaps starts after the next domain name
-    elif t == 50:
-        if len(b) < 5:
-            return []
-        i = 5 + b[4]
-        if i >= len(b):
-            return []
-        i += 1 + b[i]
-    else:
+    tshark lists as further dns.resp.type values after the record's own type; we keep them as bytes
+    (type_bitmaps)."""
+    if int(e.get("type", 0)) not in (47, 50):
         return []
+    b = bytes.fromhex(e.get("type_bitmaps", ""))
     out = []
+    i = 0
     while i + 2 <= len(b):
         win, n = b[i], b[i + 1]
         for j, octet in enumerate(b[i + 2:i + 2 + n]):
@@ -135,6 +129,16 @@ def mld_code(flag, mant_bits, exp_bits):
         mant, exp = v & ((1 << mant_bits) - 1), (v >> mant_bits) & ((1 << exp_bits) - 1)
         return (mant | 1 << mant_bits) << (exp + 3)
     return conv
+
+
+def base32hex(v, _e):
+    """Bytes (our hex) as RFC 4648 7's base32hex without padding, in lower case: tshark's NSEC3 hash."""
+    return base64.b32hexencode(bytes.fromhex(v)).decode().rstrip("=").lower()
+
+
+def unix_time(v, _e):
+    """Seconds since 1970 as tshark prints an FT_ABSOLUTE_TIME (UTC)."""
+    return time.strftime("%b %e, %Y %H:%M:%S", time.gmtime(int(v))) + ".000000000 UTC"
 
 
 def rr_of(*types):
@@ -406,11 +410,11 @@ MAP = {
     "dns.ds.digest_type": elems("dns", DNS_RR_SETS, "digest_type"),
     "dns.ds.digest": elems("dns", DNS_RR_SETS, "digest"),
     "dns.dnskey.flags": elems("dns", DNS_RR_SETS, "flags", when=lambda e: int(e.get("type", 0)) == 48),
-    "dns.dnskey.protocol": elems("dns", DNS_RR_SETS, "protocol"),
+    "dns.dnskey.protocol": elems("dns", DNS_RR_SETS, "protocol", when=rr_of(48)),
     "dns.dnskey.algorithm": elems("dns", DNS_RR_SETS, "algorithm", when=lambda e: int(e.get("type", 0)) == 48),
-    "dns.dnskey.public_key": elems("dns", DNS_RR_SETS, "public_key"),
+    "dns.dnskey.public_key": elems("dns", DNS_RR_SETS, "public_key", when=rr_of(48)),
     "dns.rrsig.type_covered": elems("dns", DNS_RR_SETS, "type_covered"),
-    "dns.rrsig.algorithm": elems("dns", DNS_RR_SETS, "algorithm", when=lambda e: int(e.get("type", 0)) == 46),
+    "dns.rrsig.algorithm": elems("dns", DNS_RR_SETS, "algorithm", when=rr_of(24, 46)),
     "dns.rrsig.labels": elems("dns", DNS_RR_SETS, "labels"),
     "dns.rrsig.original_ttl": elems("dns", DNS_RR_SETS, "original_ttl"),
     "dns.rrsig.key_tag": elems("dns", DNS_RR_SETS, "key_tag"),
@@ -420,7 +424,38 @@ MAP = {
     "dns.nsec3.algo": elems("dns", DNS_RR_SETS, "algo"),
     "dns.nsec3.iterations": elems("dns", DNS_RR_SETS, "iterations"),
     "dns.nsec3.salt_length": elems("dns", DNS_RR_SETS, "salt_length"),
-    "dns.nsec3.salt_value": elems("dns", DNS_RR_SETS, "salt_value"),
+    # tshark shows an empty salt as <MISSING> (NSEC3PARAM and NSEC3 alike)
+    "dns.nsec3.salt_value": elems("dns", DNS_RR_SETS, "salt_value", conv=lambda v, _e: v or "<MISSING>"),
+    "dns.nsec3.flags": elems("dns", DNS_RR_SETS, "flags", when=rr_of(50, 51)),
+    "dns.nsec3.hash_length": elems("dns", DNS_RR_SETS, "hash_length"),
+    "dns.nsec3.hash_value": elems("dns", DNS_RR_SETS, "hash_value", conv=base32hex),
+    "dns.key.flags": elems("dns", DNS_RR_SETS, "flags", when=rr_of(25)),
+    "dns.key.protocol": elems("dns", DNS_RR_SETS, "protocol", when=rr_of(25)),
+    "dns.key.algorithm": elems("dns", DNS_RR_SETS, "algorithm", when=rr_of(25)),
+    "dns.key.public_key": elems("dns", DNS_RR_SETS, "public_key", when=rr_of(25)),
+    # LOC (RFC 1876), SSHFP (RFC 4255), RP and AFSDB (RFC 1183), TSIG (RFC 8945) and TKEY (RFC 2930)
+    **{"dns.loc." + k: elems("dns", DNS_RR_SETS, k, when=rr_of(29))
+       for k in ("version", "size", "horizontal_precision", "vertical_precision", "latitude", "longitude",
+                 "altitude")},
+    "dns.sshfp.algorithm": elems("dns", DNS_RR_SETS, "algorithm", when=rr_of(44)),
+    "dns.sshfp.fingerprint.type": elems("dns", DNS_RR_SETS, "fingerprint_type"),
+    "dns.sshfp.fingerprint": elems("dns", DNS_RR_SETS, "fingerprint"),
+    "dns.rp.mailbox": elems("dns", DNS_RR_SETS, "mailbox", conv=dns_text, when=rr_of(17)),
+    "dns.rp.txt_rr": elems("dns", DNS_RR_SETS, "txt_rr", conv=dns_text),
+    "dns.afsdb.subtype": elems("dns", DNS_RR_SETS, "subtype"),
+    "dns.afsdb.hostname": elems("dns", DNS_RR_SETS, "hostname", conv=dns_text),
+    "dns.tsig.algorithm_name": elems("dns", DNS_RR_SETS, "algorithm_name", conv=dns_text, when=rr_of(250)),
+    "dns.tsig.time_signed": elems("dns", DNS_RR_SETS, "time_signed", conv=unix_time),
+    **{"dns.tsig." + k: elems("dns", DNS_RR_SETS, k, when=rr_of(250))
+       for k in ("fudge", "mac_size", "original_id", "error", "other_len")},
+    # tshark lists other data (and a TKEY's key data) only when there is some
+    "dns.tsig.other_data": elems("dns", DNS_RR_SETS, "other_data", when=lambda e: rr_of(250)(e) and e.get("other_data")),
+    "dns.tkey.algo_name": elems("dns", DNS_RR_SETS, "algorithm_name", conv=dns_text, when=rr_of(249)),
+    "dns.tkey.signature_inception": elems("dns", DNS_RR_SETS, "inception", conv=unix_time, when=rr_of(249)),
+    "dns.tkey.signature_expiration": elems("dns", DNS_RR_SETS, "expiration", conv=unix_time, when=rr_of(249)),
+    **{"dns.tkey." + k: elems("dns", DNS_RR_SETS, k, when=rr_of(249))
+       for k in ("mode", "error", "key_size", "other_size")},
+    "dns.tkey.key_data": elems("dns", DNS_RR_SETS, "key_data", when=lambda e: rr_of(249)(e) and e.get("key_data")),
     "dns.tlsa.certificate_usage": elems("dns", DNS_RR_SETS, "certificate_usage"),
     "dns.tlsa.selector": elems("dns", DNS_RR_SETS, "selector"),
     "dns.tlsa.matching_type": elems("dns", DNS_RR_SETS, "matching_type"),

@@ -20,7 +20,7 @@ import random
 import sys
 
 from scapy.all import (ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, DNSRRDNSKEY, DNSRRDS, DNSRRMX, DNSRRNSEC,
-                       DNSRRNSEC3PARAM, DNSRROPT, DNSRRRSIG, DNSRRSOA, DNSRRSRV, ICMP,
+                       DNSRRNSEC3, DNSRRNSEC3PARAM, DNSRROPT, DNSRRRSIG, DNSRRSOA, DNSRRSRV, DNSRRTSIG, ICMP,
                        IP, LLC, SNAP, STP, TCP, UDP, CookedLinux, Dot11, Dot11Beacon, Dot11Elt, Dot11ProbeReq,
                        Dot1Q, Ether, IPOption_LSRR, IPOption_NOP, IPOption_Router_Alert, IPOption_RR,
                        IPOption_Timestamp, RadioTap, Raw, fuzz, raw, wrpcap, load_contrib)
@@ -87,7 +87,17 @@ def tcp():
 
 
 def dnssec_rr(name):
-    k = R.randrange(7)
+    k = R.randrange(10)
+    if k == 7:  # RFC 5155 3.2 (scapy 2.5 writes 0 for the lengths unless given)
+        salt, digest = random_bytes(R.choice([0, 4, 8])), random_bytes(20)
+        return DNSRRNSEC3(rrname=name, hashalg=1, flags=R.choice([0, 1]), iterations=R.randrange(20),
+                          saltlength=len(salt), salt=salt, hashlength=len(digest), nexthashedownername=digest,
+                          typebitmaps=R.sample([1, 2, 28, 46, 48], 2))
+    if k == 8:  # KEY (RFC 2535 3.1): DNSKEY's layout
+        return DNSRR(rrname=name, type=25, rdata=bytes([R.choice([1, 2]), 0, 3, 13]) + random_bytes(32))
+    if k == 9:  # SIG (RFC 2535 4.1): RRSIG's layout, an uncompressed signer
+        return DNSRR(rrname=name, type=24, rdata=bytes.fromhex("0001" "0d02" "00000e10") + random_bytes(10) +
+                     dns_name("example.com") + random_bytes(32))
     if k == 0:
         return DNSRRDS(rrname=name, keytag=R.randrange(65536), algorithm=R.choice([8, 13]), digesttype=2,
                        digest=random_bytes(32))
@@ -107,6 +117,11 @@ def dnssec_rr(name):
     return DNSRR(rrname=name, type=65, rdata=bytes.fromhex("0001" "00" "000100030268 32".replace(" ", "")))  # alpn=h2
 
 
+def dns_name(text):
+    """An uncompressed wire name (RFC 1035 3.1)."""
+    return b"".join(bytes([len(label)]) + label.encode() for label in text.split(".")) + b"\x00"
+
+
 def char_strings(*texts):
     """RFC 1035 3.3 <character-string>s: a length byte each, then the bytes."""
     return b"".join(bytes([len(t)]) + t.encode() for t in texts)
@@ -115,7 +130,8 @@ def char_strings(*texts):
 def dns_rr(name):
     if R.random() < .15:
         return dnssec_rr(name)
-    t = R.choice(["A", "AAAA", "NS", "CNAME", "MX", "TXT", "PTR", "SOA", "SRV", "HINFO", "CAA", "NAPTR"])
+    t = R.choice(["A", "AAAA", "NS", "CNAME", "MX", "TXT", "PTR", "SOA", "SRV", "HINFO", "CAA", "NAPTR", "LOC",
+                  "SSHFP", "RP", "AFSDB"])
     if t == "A":
         return DNSRR(rrname=name, type="A", ttl=R.randrange(2**31), rdata=ip4())
     if t == "AAAA":
@@ -138,6 +154,16 @@ def dns_rr(name):
                      R.randrange(65536).to_bytes(2, "big") +
                      char_strings(R.choice(["U", "S", ""]), "E2U+sip", R.choice(["!^.*$!sip:a@example.com!", ""])) +
                      replacement)
+    if t == "LOC":  # RFC 1876 2: version 0, size and precisions, position (scapy has no LOC fields)
+        return DNSRR(rrname=name, type=29, rdata=bytes([0]) + random_bytes(3) + random_bytes(12))
+    if t == "SSHFP":  # RFC 4255 3.1
+        return DNSRR(rrname=name, type=44, rdata=bytes([R.choice([1, 3, 4]), R.choice([1, 2])]) +
+                     random_bytes(R.choice([20, 32])))
+    if t == "RP":  # RFC 1183 2.2: two names, never compressed
+        return DNSRR(rrname=name, type=17, rdata=dns_name("admin.example.com") +
+                     R.choice([dns_name("info.example.org"), b"\x00"]))
+    if t == "AFSDB":  # RFC 1183 1
+        return DNSRR(rrname=name, type=18, rdata=R.choice([1, 2]).to_bytes(2, "big") + dns_name("afs.example.net"))
     if t == "SOA":
         return DNSRRSOA(rrname="example.com.", mname="ns.example.com.", rname="h.example.com.",
                         serial=R.randrange(2**32), refresh=3600, retry=600, expire=86400, minimum=60)
@@ -158,9 +184,31 @@ def dns():
             d.an = an
         if ns:
             d.ns = ns
+    ar = []
     if R.random() < .4:
-        d.ar = DNSRROPT(rclass=R.choice([512, 1232, 4096]), z=R.choice([0, 0x8000]))
+        ar.append(DNSRROPT(rclass=R.choice([512, 1232, 4096]), z=R.choice([0, 0x8000])))
+    if R.random() < .1:
+        ar.append(tsig_rr())
+    if ar:
+        d.ar = ar
     return d
+
+
+def tsig_rr():
+    """A TSIG record (RFC 8945 4.2; scapy 2.5 writes a MAC size of 20 unless given), or now and then a TKEY
+    (RFC 2930 2), the last of the additional records."""
+    if R.random() < .3:
+        key = random_bytes(R.randrange(40))
+        return DNSRR(rrname="k.example.com.", type=249, rclass=255, rdata=dns_name("gss-tsig") +
+                     R.randrange(2**32).to_bytes(4, "big") + R.randrange(2**32).to_bytes(4, "big") +
+                     bytes([0, R.choice([2, 3]), 0, R.choice([0, 17])]) + len(key).to_bytes(2, "big") + key +
+                     b"\x00\x00")
+    mac = random_bytes(R.choice([16, 32]))
+    other = random_bytes(R.choice([0, 6]))
+    return DNSRRTSIG(rrname="k.example.com.", rclass=255, ttl=0, algo_name=R.choice(["hmac-sha256.", "hmac-md5.sig-alg.reg.int."]),
+                     time_signed=R.randrange(2**32), fudge=300, mac_len=len(mac), mac_data=mac,
+                     original_id=R.randrange(65536), error=R.choice([0, 16, 18]), other_len=len(other),
+                     other_data=other)
 
 
 def transport():

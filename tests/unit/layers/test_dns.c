@@ -463,6 +463,24 @@ test_dns_record_data_that_does_not_fit_its_type_is_malformed(void **state)
                 { "0101", "80056973737565", false },             /* CAA "issue" with an empty value */
                 { "0101", "8006697373756561", false },           /* CAA "issuea" */
                 { "0101", "80096973737565", true },              /* CAA tag past the data */
+                { "0011", "00" "00", false },                    /* RP: root mailbox, root TXT name */
+                { "0011", "00", true },                          /* RP without its TXT name */
+                { "0012", "0001" "00", false },                  /* AFSDB */
+                { "001d", "0012131389abcdef80000000009896c8", false }, /* LOC version 0 */
+                { "001d", "0012131389abcdef80000000", true },    /* LOC version 0, 4 bytes short */
+                { "001d", "01ffff", false },                     /* LOC version 1: a format of its own */
+                { "002c", "0102" "0123456789", false },          /* SSHFP */
+                { "002c", "01", true },                          /* SSHFP without its fingerprint type */
+                { "0032", "01010000" "02abcd" "03010203" "000140", false }, /* NSEC3 */
+                { "0032", "01010000" "00" "00", false },         /* NSEC3, no salt, no hash, no bitmap */
+                { "0032", "01010000" "02abcd" "09010203", true }, /* NSEC3 hash past the data */
+                { "0032", "01010000" "05abcd", true },           /* NSEC3 salt past the data */
+                { "00fa", "00" "000065b2b7c0" "012c" "0002abcd" "1234" "0010" "0000", false }, /* TSIG */
+                { "00fa", "00" "000065b2b7c0" "012c" "0004abcd" "1234" "0010" "0000", true }, /* MAC past */
+                { "00fa", "00" "000065b2b7c0" "012c" "0002abcd" "1234" "0010" "000000", true }, /* a byte over */
+                { "00f9", "00" "00000001" "00000002" "0003" "0000" "0001ab" "0000", false }, /* TKEY */
+                { "0100", "0001000a" "68747470733a2f2f", false }, /* URI "https://" */
+                { "0100", "0001", true },                        /* URI without its weight */
         };
         uint8_t buf[128];
         char hex[400];
@@ -612,6 +630,55 @@ test_dns_character_string_records_have_fields(void **state)
         pkt_done(&b);
 }
 
+/* NSEC3 (RFC 5155 3.2), TSIG (RFC 8945 4.2), LOC (RFC 1876 2), SSHFP (RFC 4255 3.1), RP and AFSDB (RFC
+ * 1183), URI (RFC 7553 4.5): built from their fields, counts (8-bit salt and hash lengths, 16-bit MAC
+ * and other-data sizes) computed when left out, and read back by name; none of their names is
+ * compressed (RFC 3597 4). */
+static void
+test_dns_dnssec_tsig_and_other_records_have_fields(void **state)
+{
+        static const char spec[] =
+                "dns(id=1,flags=0x8180,answers=[rr(name=example.com,type=NSEC3,algo=1,flags=OPT_OUT,iterations=10,"
+                "salt_value=aabbccdd,hash_value=0102030405,type_bitmaps=0006400000000003),"
+                "rr(name=example.com,type=LOC,size=0x12,horizontal_precision=0x16,vertical_precision=0x13,"
+                "latitude=2299997648,longitude=1891505648,altitude=10000000),"
+                "rr(name=example.com,type=SSHFP,algorithm=Ed25519,fingerprint_type=SHA-256,fingerprint=abcdef),"
+                "rr(name=example.com,type=RP,mailbox=admin.example.com,txt_rr=info.example.com),"
+                "rr(name=example.com,type=AFSDB,subtype=1,hostname=afs.example.com),"
+                "rr(name=example.com,type=URI,priority=10,weight=1,target=\"ftp://ftp.example.com/\")],"
+                "addrecords=[rr(name=key.example.com,type=TSIG,cls=ANY,algorithm_name=hmac-sha256,"
+                "time_signed=1700000000,fudge=300,mac=00112233445566778899,original_id=0x1234,error=BADTIME,"
+                "other_data=000065b2b7c0)])";
+        static const struct rr_value want[] = {
+                { 0, "algo", "1" }, { 0, "flags", "OPT_OUT" }, { 0, "iterations", "10" },
+                { 0, "salt_length", "4" }, { 0, "salt_value", "aabbccdd" }, { 0, "hash_length", "5" },
+                { 0, "hash_value", "0102030405" }, { 0, "type_bitmaps", "0006400000000003" },
+                { 1, "version", "0" }, { 1, "size", "18" }, { 1, "latitude", "2299997648" },
+                { 1, "longitude", "1891505648" }, { 1, "altitude", "10000000" },
+                { 2, "algorithm", "Ed25519" }, { 2, "fingerprint_type", "SHA-256" }, { 2, "fingerprint", "abcdef" },
+                { 3, "mailbox", "admin.example.com" }, { 3, "txt_rr", "info.example.com" },
+                { 4, "subtype", "1" }, { 4, "hostname", "afs.example.com" },
+                { 5, "priority", "10" }, { 5, "weight", "1" }, { 5, "target", "ftp://ftp.example.com/" },
+        };
+        static const char tsig[] = "\x00\xfa\x00\xff\x00\x00\x00\x00\x00\x2d" "\x0b" "hmac-sha256" "\x00"
+                                   "\x00\x00\x65\x53\xf1\x00" "\x01\x2c" "\x00\x0a"
+                                   "\x00\x11\x22\x33\x44\x55\x66\x77\x88\x99" "\x12\x34" "\x00\x12"
+                                   "\x00\x06" "\x00\x00\x65\xb2\xb7\xc0";
+        static const char afs_host[] = "\x00\x01" "\x03" "afs" "\x07" "example" "\x03" "com" "\x00";
+        const uint8_t *out;
+        struct pkt b;
+
+        (void)state;
+        pkt_init(&b);
+        size_t n = tu_build(&b, spec, &out);
+        assert_answers(out, n, 6, want, sizeof(want) / sizeof(want[0]));
+        /* The TSIG record byte for byte: its MAC and other-data sizes computed, its name whole. */
+        assert_non_null(memmem(out, n, tsig, sizeof(tsig) - 1));
+        assert_non_null(memmem(out, n, afs_host, sizeof(afs_host) - 1));
+        assert_false(pkt_layer(&b, 0)->flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
+        pkt_done(&b);
+}
+
 /* Multicast DNS compresses the names in NSEC data too (RFC 6762 18.14), which unicast DNS must not
  * (RFC 4034 4.1.1): the same record is built with a pointer on port 5353 and without one on port 53
  * (mDNS NSEC records in the corpus round-trip through JSON byte for byte only so). */
@@ -754,6 +821,7 @@ main(void)
                 cmocka_unit_test(test_dns_record_data_that_does_not_fit_its_type_is_malformed),
                 cmocka_unit_test(test_dns_dnssec_and_svcb_records_have_fields),
                 cmocka_unit_test(test_dns_character_string_records_have_fields),
+                cmocka_unit_test(test_dns_dnssec_tsig_and_other_records_have_fields),
                 cmocka_unit_test(test_dns_nsec_next_name_is_compressed_in_mdns_only),
                 cmocka_unit_test(test_dns_every_prefix_parses_and_flags_truncation),
                 cmocka_unit_test(test_dns_over_tcp_has_its_length_prefix),
