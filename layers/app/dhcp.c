@@ -279,9 +279,11 @@ dhcp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         return dhcp_opt_build(text, out, size);
 }
 
+/* Server and client ports (RFC 2131 4.1), and PXE's proxy DHCP port (4011), as tshark has them. */
 static const struct pkt_key dhcp_carriers[] = {
         { PKT_KEY_UDP_PORT, 67 },
         { PKT_KEY_UDP_PORT, 68 },
+        { PKT_KEY_UDP_PORT, 4011 },
         PKT_KEY_END,
 };
 

@@ -78,10 +78,11 @@ http_versioned_start(const uint8_t *line, uint32_t len)
         return http_is_start(line, len) && (is_version(line, len) || (len >= 8 && is_version(line + len - 8, 8)));
 }
 
+/* Over TCP only, as tshark's HTTP heuristic: UDP carries HTTP only as SSDP, on its port. */
 static bool
 http_heuristic(const struct pkt_view *v)
 {
-        return pkt_text_starts_message(v, http_versioned_start);
+        return v->lower == PKT_PROTO_TCP && pkt_text_starts_message(v, http_versioned_start);
 }
 
 static void
@@ -109,14 +110,15 @@ http_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         return pkt_text_hdr_build(v, hdr_len, text, out, size, ret_at);
 }
 
-/* tshark's default HTTP ports that nothing else here claims. */
+/* tshark's default HTTP ports (http.tcp.port: IPP 631, UPnP 1900 and 2869, DAAP 3689, WinRM 5985, HKP
+ * 11371, proxies and the rest), 8000, and SSDP's UDP port (RFC draft-cai-ssdp-v1: HTTP messages in
+ * datagrams, which tshark dissects with its HTTP dissector). */
 static const struct pkt_key http_carriers[] = {
-        { PKT_KEY_TCP_PORT, 80 },
-        { PKT_KEY_TCP_PORT, 3128 },
-        { PKT_KEY_TCP_PORT, 8000 },
-        { PKT_KEY_TCP_PORT, 8080 },
-        { PKT_KEY_TCP_PORT, 8088 },
-        PKT_KEY_END,
+        { PKT_KEY_TCP_PORT, 80 },   { PKT_KEY_TCP_PORT, 631 },  { PKT_KEY_TCP_PORT, 1900 },
+        { PKT_KEY_TCP_PORT, 2710 }, { PKT_KEY_TCP_PORT, 2869 }, { PKT_KEY_TCP_PORT, 3128 },
+        { PKT_KEY_TCP_PORT, 3132 }, { PKT_KEY_TCP_PORT, 3689 }, { PKT_KEY_TCP_PORT, 5985 },
+        { PKT_KEY_TCP_PORT, 8000 }, { PKT_KEY_TCP_PORT, 8080 }, { PKT_KEY_TCP_PORT, 8088 },
+        { PKT_KEY_TCP_PORT, 11371 }, { PKT_KEY_UDP_PORT, 1900 }, PKT_KEY_END,
 };
 
 const struct pkt_proto pkt_proto_http = {

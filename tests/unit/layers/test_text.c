@@ -177,6 +177,22 @@ test_http_corpus_fields_match_tshark(void **state)
         pkt_done(&f.p);
 }
 
+/* SSDP (UPnP discovery) is HTTP in UDP datagrams to port 1900, as tshark dissects it: ndpi/android.pcap
+ * frame 45 is tshark's http.request.method M-SEARCH, uri *, version HTTP/1.1, and its first header
+ * HOST: 239.255.255.250:1900. */
+static void
+test_ssdp_on_udp_1900_is_http(void **state)
+{
+        struct frame f;
+
+        (void)state;
+        int h = load(&f, "ndpi/android.pcap", 45, PKT_PROTO_HTTP);
+        assert_int_equal(f.p.layers[h - 1].proto, PKT_PROTO_UDP);
+        assert_string_equal(tu_field(&f.p, (unsigned)h, "startline"), "M-SEARCH * HTTP/1.1");
+        assert_string_equal(elem_list(&f.p, h, "hdr", "name"), "HOST,MAN,MX,ST");
+        pkt_done(&f.p);
+}
+
 static void
 test_http_continuation_segment_is_all_body(void **state)
 {
@@ -526,6 +542,7 @@ main(void)
                 cmocka_unit_test(test_http_start_line_without_line_end_is_completed_on_build),
                 cmocka_unit_test(test_http_corpus_fields_match_tshark),
                 cmocka_unit_test(test_http_continuation_segment_is_all_body),
+                cmocka_unit_test(test_ssdp_on_udp_1900_is_http),
                 cmocka_unit_test(test_http_hostile_heads_end_cleanly),
                 cmocka_unit_test(test_sip_corpus_fields_match_tshark),
                 cmocka_unit_test(test_sip_builds_request_with_headers),
