@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """tshark field map for the link2 group: PPP (and its HDLC-like framing), PPPoE, STP/RSTP/MSTP, DTP, HSRP,
-VRRP."""
+VRRP; and VXLAN."""
 from oracle_fields import elems, field
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
@@ -139,6 +139,11 @@ MAP = {
     "vrrp.checksum": field("vrrp", "sum"),
     "vrrp.ip_addr": elems("vrrp", ("addrs",), "addr", when=lambda e: ":" not in str(e.get("addr", ""))),
     "vrrp.ipv6_addr": elems("vrrp", ("addrs",), "addr", when=lambda e: ":" in str(e.get("addr", ""))),
+    # VXLAN (RFC 7348), flags and group policy laid out as tshark has them
+    "vxlan.flags": field("vxlan", "flags"),
+    "vxlan.gbp": field("vxlan", "gbp"),
+    "vxlan.vni": field("vxlan", "vni"),
+    "vxlan.reserved8": field("vxlan", "reserved"),
 }
 
 # tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.

@@ -6,7 +6,7 @@ so every run writes the same bytes), tshark and pktctl then dissect them (genera
 
 Three files: core.pcap (the protocols of the layer engine's first issue with random fields, options,
 DNS records of every common type, ICMP errors quoting datagrams), more.pcap (the seed's other
-protocols: STP, VRRP, HSRP, RIP, NTP, DHCP, RADIUS, SCTP, PPPoE, RTP, IGMP, OSPF, BGP, HTTP, SIP,
+protocols: STP, VRRP, HSRP, VXLAN, RIP, NTP, DHCP, RADIUS, SCTP, PPPoE, RTP, IGMP, OSPF, BGP, HTTP, SIP,
 Telnet, TPKT, PIM), fuzz.pcap (scapy's fuzz() on one layer of a well-formed packet: bad versions,
 lengths, checksums and option lists, as a hostile capture has), wireless.pcap (802.11 management,
 control and data frames under radiotap) and cooked.pcap (Linux cooked capture). Documentation
@@ -30,6 +30,7 @@ from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRe
                                 ICMPv6TimeExceeded, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
                                 IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, PadN, RouterAlert)
 from scapy.layers.hsrp import HSRP
+from scapy.layers.vxlan import VXLAN
 from scapy.layers.ntp import NTP
 from scapy.layers.ppp import PPP, PPPoE, PPPoED
 from scapy.layers.radius import Radius, RadiusAttribute
@@ -332,6 +333,11 @@ MORE = [
                          addrlist=[ip4() for _ in range(R.randrange(1, 4))])),
     lambda: over_udp(1985, 1985, HSRP(state=R.choice([0, 1, 2, 4, 8, 16]), group=R.randrange(256),
                                       priority=R.randrange(256), virtualIP=ip4())),
+    # VXLAN (RFC 7348; scapy writes GPE's P flag over Ether unless told not to), with or without group policy
+    lambda: over_udp(high_port(), 4789, VXLAN(flags=R.choice([0x08, 0x88]), gpid=R.randrange(65536), NextProtocol=0,
+                                              vni=R.randrange(2**24)) /
+                     R.choice([lambda: eth() / IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=53) / dns(),
+                               lambda: eth() / ARP(psrc=ip4(), pdst=ip4())])()),
     lambda: over_udp(520, 520, RIP(cmd=R.choice([1, 2]), version=2) / b"".join(
         raw(RIPEntry(addr=ip4(), mask="255.255.255.0", nextHop=ip4(), metric=R.randrange(1, 17)))
         for _ in range(R.randrange(1, 5)))),

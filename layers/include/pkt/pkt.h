@@ -147,6 +147,8 @@ enum pkt_proto_id {
         /* TLV applications (Diameter, TLS, RADIUS, BGP) */
         /* core applications */
         PKT_PROTO_DNSTCP,
+        /* tunnels */
+        PKT_PROTO_VXLAN, /* Ethernet over UDP (RFC 7348) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

@@ -315,6 +315,36 @@ discard(void *ctx, const char *text, size_t len)
 /* Every prefix of @f parses: nothing crashes or claims bytes past the prefix, no element walk runs
  * away; the layer of @proto, when the prefix cuts its header (as the whole frame has it), is flagged
  * truncated. */
+/* VXLAN (RFC 7348 5): the I flag by default and the inner Ethernet frame, byte for byte as scapy writes
+ * them (tests/oracle/scapy_cases_link2.tsv has the scapy side); the corpus frame as tshark reads it. */
+static void
+test_vxlan_builds_like_scapy_and_reads_like_tshark(void **state)
+{
+        struct tu_frame f;
+        struct pkt p;
+
+        (void)state;
+        build_checked("ip(src=192.0.2.1,dst=192.0.2.2,id=1)/udp(sport=50000,dport=4789)/vxlan(flags=G|I,gbp=1234,"
+                      "vni=0xfffffe)/ethernet(src=02:00:00:00:00:03,dst=02:00:00:00:00:04)/arp(op=1,"
+                      "sha=02:00:00:00:00:03,spa=198.51.100.1,tpa=198.51.100.2)",
+                      "4500004e000100004011f69ac0000201c0000202c35012b5003aaa1b880004d2fffffe000200000000040200"
+                      "0000000308060001080006040001020000000003c6336401000000000000c6336402");
+        /* -e frame.protocols -e vxlan.flags -e vxlan.gbp -e vxlan.vni -e vxlan.reserved8:
+         * eth:ethertype:ip:udp:vxlan:eth:ethertype:ip:udp:... 0x0800 0 1193046 0 */
+        tu_load_frame("packetnet/vxlan.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        pkt_dissect_all(&p);
+        unsigned i = (unsigned)tu_layer_of(&p, PKT_PROTO_VXLAN);
+        assert_int_equal(p.layers[i - 1].proto, PKT_PROTO_UDP);
+        assert_int_equal(p.layers[i + 1].proto, PKT_PROTO_ETHERNET);
+        assert_int_equal(p.layers[i + 2].proto, PKT_PROTO_IP);
+        assert_int_equal(tu_field_u64(&p, i, "flags"), 0x0800);
+        assert_int_equal(tu_field_u64(&p, i, "gbp"), 0);
+        assert_int_equal(tu_field_u64(&p, i, "vni"), 1193046);
+        assert_int_equal(tu_field_u64(&p, i, "reserved"), 0);
+        pkt_done(&p);
+}
+
 static void
 sweep_prefixes(const struct tu_frame *f, unsigned proto)
 {
@@ -366,6 +396,8 @@ test_every_prefix_is_flagged_never_crashes(void **state)
         sweep_prefixes(&f, PKT_PROTO_VRRP);
         tu_load_frame("pcap4j/HdlcPppPacketTest.pcap", 1, &f);
         sweep_prefixes(&f, PKT_PROTO_HDLC);
+        tu_load_frame("packetnet/vxlan.pcap", 1, &f);
+        sweep_prefixes(&f, PKT_PROTO_VXLAN);
         tu_load_frame("tcpdump/spb_bpduv4.pcap", 1, &f);
         sweep_prefixes(&f, PKT_PROTO_STP);
 }
@@ -381,6 +413,7 @@ main(void)
                 cmocka_unit_test(test_hsrp_and_dtp_build),
                 cmocka_unit_test(test_stp_corpus_mstp_matches_tshark),
                 cmocka_unit_test(test_pppoe_corpus_discovery_tags_match_tshark),
+                cmocka_unit_test(test_vxlan_builds_like_scapy_and_reads_like_tshark),
                 cmocka_unit_test(test_ppp_dlt9_with_address_and_control_goes_through_hdlc),
                 cmocka_unit_test(test_vrrp_corpus_v3_matches_tshark),
                 cmocka_unit_test(test_vrrp_v3_under_ipv6_extension_header_has_ipv6_addresses),
