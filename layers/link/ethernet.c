@@ -133,6 +133,7 @@ ethernet_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
 static const struct pkt_key ethernet_carriers[] = {
         { PKT_KEY_DLT, 1 },             /* DLT_EN10MB */
         { PKT_KEY_ETHERTYPE, 0x6558 },  /* Transparent Ethernet Bridging: a frame in GRE, NVGRE, Geneve */
+        { PKT_KEY_IP_PROTO, 143 },      /* a frame right after IPv6 headers (SRv6 L2 VPN, RFC 8986 4.9) */
         PKT_KEY_END,
 };
 

@@ -570,6 +570,33 @@ test_ip6_routing_type0_corpus_matches_tshark(void **state)
         free(f);
 }
 
+/* Next header 143 is an Ethernet frame (RFC 8986 4.9, SRv6's L2 VPN): tcpdump/ipv6-srh-ipproto-ether.pcap
+ * frame 1 is, to tshark, eth:ipv6:ipv6.routing:eth:ipv6:icmpv6, inner eth.src ae:64:42:3b:5b:9a and
+ * ipv6.src a::2. Building puts 143 in the header before a frame. */
+static void
+test_ip6_next_header_143_is_ethernet(void **state)
+{
+        struct pkt p;
+        struct frame *f = parse_frame(&p, "tcpdump/ipv6-srh-ipproto-ether.pcap", 1);
+
+        (void)state;
+        assert_int_equal(pkt_layer_find(&p, PKT_PROTO_ETHERNET, 1), 3);
+        assert_int_equal(p.layers[2].proto, PKT_PROTO_IP6_ROUTING);
+        assert_field(&p, 3, "src", "ae:64:42:3b:5b:9a");
+        assert_int_equal(pkt_layer_find(&p, PKT_PROTO_IP6, 4), 4);
+        assert_field(&p, 4, "src", "a::2");
+        assert_int_equal(pkt_layer_find(&p, PKT_PROTO_ICMP6, 0), 5);
+        pkt_done(&p);
+        free(f);
+
+        const uint8_t *d;
+        pkt_init(&p);
+        size_t n = tu_build(&p, "ip6(src=2001:db8::1,dst=2001:db8::2)/ethernet()/arp()", &d);
+        assert_true(n > 40);
+        assert_int_equal(d[6], 143);
+        pkt_done(&p);
+}
+
 static void
 test_ip6_srh_corpus_matches_tshark(void **state)
 {
@@ -1068,6 +1095,7 @@ main(void)
                 cmocka_unit_test(test_ip6_options_keep_their_alignment_like_scapy),
                 cmocka_unit_test(test_ip6_routing_type0_udp_checksum_uses_final_destination),
                 cmocka_unit_test(test_ip6_srh_udp_checksum_uses_segment_list_0),
+                cmocka_unit_test(test_ip6_next_header_143_is_ethernet),
                 cmocka_unit_test(test_ip6_fragment_builds_like_scapy),
                 cmocka_unit_test(test_ah_over_ip6_builds_like_scapy),
                 cmocka_unit_test(test_ah_icv_is_padded_to_64_bits_after_ipv6),
