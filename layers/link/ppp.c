@@ -117,6 +117,7 @@ hdlc_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 
 static const struct pkt_key ppp_carriers[] = {
         { PKT_KEY_DLT, 9 }, /* DLT_PPP; frames starting ff 03 go to "hdlc" first */
+        { PKT_KEY_ETHERTYPE, 0x880b }, /* PPP in PPTP's GRE (RFC 2637 4.1) */
         PKT_KEY_END,
 };
 

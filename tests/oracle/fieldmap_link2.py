@@ -1,6 +1,6 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """tshark field map for the link2 group: PPP (and its HDLC-like framing), PPPoE, STP/RSTP/MSTP, DTP, HSRP,
-VRRP; and VXLAN."""
+VRRP; and the tunnels, VXLAN and GRE."""
 from oracle_fields import elems, field
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
@@ -144,6 +144,26 @@ MAP = {
     "vxlan.gbp": field("vxlan", "gbp"),
     "vxlan.vni": field("vxlan", "vni"),
     "vxlan.reserved8": field("vxlan", "reserved"),
+    # GRE (RFC 2784, 2890, 1701; PPTP's version 1, RFC 2637): the optional words are one-element sets
+    "gre.flags_and_version": field("gre", "flags_ver"),
+    "gre.flags.checksum": field("gre", "c"),
+    "gre.flags.routing": field("gre", "r"),
+    "gre.flags.key": field("gre", "k"),
+    "gre.flags.sequence_number": field("gre", "s"),
+    "gre.flags.strict_source_route": field("gre", "ssr"),
+    "gre.flags.recursion_control": field("gre", "recur"),
+    "gre.flags.version": field("gre", "ver"),
+    "gre.proto": field("gre", "p"),
+    "gre.checksum": elems("gre", ("csum",), "sum"),
+    "gre.offset": elems("gre", ("csum",), "offset"),
+    "gre.key": elems("gre", ("key",), "key"),
+    "gre.key.payload_length": elems("gre", ("key",), "payload_len"),
+    "gre.key.call_id": elems("gre", ("key",), "call_id"),
+    "gre.sequence_number": elems("gre", ("seq",), "seq"),
+    "gre.ack_number": elems("gre", ("ack",), "ack"),
+    "gre.routing.address_family": elems("gre", ("routing",), "af"),
+    "gre.routing.sre_offset": elems("gre", ("routing",), "sre_offset"),
+    "gre.routing.src_length": elems("gre", ("routing",), "sre_len"),
 }
 
 # tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.

@@ -191,3 +191,17 @@ KNOWN_DIFFERENCES = {
                        "id-length-body records, so we list every one that fits and check only the lengths",
     "wlan.tag.length": "as wlan.tag.number: tshark stops at the first element whose body it cannot parse",
 }
+
+
+def amsdu_from_ds(f, pkt, tv, ov):
+    """An A-MSDU data frame from the DS (QoS control bit 7): tshark lists its third address nowhere."""
+    frames = [l for l in pkt["layers"] if l.get("layer") == "dataframe" and int(l.get("qos_ctrl", 0)) & 0x80]
+    return f == "wlan.addr" and len(frames) == 1 and "addr3" in frames[0] and \
+        [a for a in ov if a != frames[0]["addr3"]] == list(tv)
+
+
+RULES = [
+    ("an A-MSDU data frame from the DS (zeek/tunnels__gre-aruba-amsdu.pcap): IEEE 802.11-2016 Table 9-26 makes "
+     "its address 3 the BSSID, and tshark lists it in no address field; we list the header's three addresses "
+     "and leave the A-MSDU subframes raw", amsdu_from_ds),
+]

@@ -6,7 +6,7 @@ so every run writes the same bytes), tshark and pktctl then dissect them (genera
 
 Three files: core.pcap (the protocols of the layer engine's first issue with random fields, options,
 DNS records of every common type, ICMP errors quoting datagrams), more.pcap (the seed's other
-protocols: STP, VRRP, HSRP, VXLAN, RIP, NTP, DHCP, RADIUS, SCTP, PPPoE, RTP, IGMP, OSPF, BGP, HTTP, SIP,
+protocols: STP, VRRP, HSRP, VXLAN, GRE, RIP, NTP, DHCP, RADIUS, SCTP, PPPoE, RTP, IGMP, OSPF, BGP, HTTP, SIP,
 Telnet, TPKT, PIM), fuzz.pcap (scapy's fuzz() on one layer of a well-formed packet: bad versions,
 lengths, checksums and option lists, as a hostile capture has), wireless.pcap (802.11 management,
 control and data frames under radiotap) and cooked.pcap (Linux cooked capture). Documentation
@@ -31,6 +31,7 @@ from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRe
                                 IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, PadN, RouterAlert)
 from scapy.layers.hsrp import HSRP
 from scapy.layers.vxlan import VXLAN
+from scapy.layers.l2 import GRE, GRE_PPTP
 from scapy.layers.ntp import NTP
 from scapy.layers.ppp import PPP, PPPoE, PPPoED
 from scapy.layers.radius import Radius, RadiusAttribute
@@ -338,6 +339,14 @@ MORE = [
                                               vni=R.randrange(2**24)) /
                      R.choice([lambda: eth() / IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=53) / dns(),
                                lambda: eth() / ARP(psrc=ip4(), pdst=ip4())])()),
+    # GRE (RFC 2784, 2890) with any of its optional words, over IP or Ethernet; PPTP's version 1 over PPP
+    lambda: over_ip(GRE(chksum_present=R.randrange(2), key_present=R.randrange(2), seqnum_present=R.randrange(2),
+                        key=R.randrange(2**32), sequence_number=R.randrange(2**32)) /
+                    R.choice([lambda: IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=53) / dns(),
+                              lambda: eth() / ARP(psrc=ip4(), pdst=ip4())])()),
+    lambda: over_ip(GRE_PPTP(seqnum_present=R.randrange(2), acknum_present=R.randrange(2), call_id=R.randrange(65536),
+                             seqence_number=R.randrange(2**32), ack_number=R.randrange(2**32)) /
+                    PPP() / IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=high_port())),
     lambda: over_udp(520, 520, RIP(cmd=R.choice([1, 2]), version=2) / b"".join(
         raw(RIPEntry(addr=ip4(), mask="255.255.255.0", nextHop=ip4(), metric=R.randrange(1, 17)))
         for _ in range(R.randrange(1, 5)))),

@@ -33,7 +33,7 @@ TSHARK_TO_OURS = {
     "stp": "stp", "dtp": "dtp", "hsrp": "hsrp", "vrrp": "vrrp", "igmp": "igmp", "pim": "pim", "ospf": "ospf",
     "ipx": "ipx", "sctp": "sctp", "http": "http", "sip": "sip", "ntp": "ntp", "rtp": "rtp", "dhcp": "dhcp",
     "rip": "rip", "telnet": "telnet", "diameter": "diameter", "tls": "ssl", "ssl": "ssl", "tpkt": "tpkt",
-    "portmap": "portmap", "radius": "radius", "bgp": "bgp", "vxlan": "vxlan",
+    "portmap": "portmap", "radius": "radius", "bgp": "bgp", "vxlan": "vxlan", "gre": "gre",
 }
 # Our layers that tshark names as one protocol.
 SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback"}

@@ -345,10 +345,99 @@ test_vxlan_builds_like_scapy_and_reads_like_tshark(void **state)
         pkt_done(&p);
 }
 
+/* The value of field @name of the one element of set @set of layer @i. */
+static uint64_t
+word_value(struct pkt *p, unsigned i, const char *set, const char *name)
+{
+        uint64_t v = UINT64_MAX;
+        unsigned n = 0;
+
+        PKT_ELEM_FOREACH(p, i, set, e)
+        {
+                assert_int_equal(pkt_elem_get_u64(p, i, &e, name, &v), 0);
+                n++;
+        }
+        assert_int_equal(n, 1);
+        return v;
+}
+
+/* GRE (RFC 2784, 2890): each optional word added sets its flag, the checksum covers header and
+ * payload, the type follows the layer above; as scapy writes them (scapy_cases_link2.tsv). Read back:
+ * packetnet/gre_all_options.pcap frame 1 is, to tshark, gre.checksum 0x6e7c, gre.key 0x0001d97c,
+ * gre.sequence_number 5, gre.proto 0x0800; zeek/tunnels__gre-pptp.pcap frame 1 (version 1)
+ * gre.key.payload_length 103, call_id 6016, sequence 430001, ack 539254, then ppp.protocol 0x0021 behind
+ * the HDLC-like address and control. */
+static void
+test_gre_builds_like_scapy_and_reads_like_tshark(void **state)
+{
+        struct tu_frame f;
+        struct pkt p;
+        char err[256];
+
+        (void)state;
+        build_checked("ip(src=192.0.2.1,dst=192.0.2.2,id=1)/gre(csum=[csum()],key=[key(0x1234)],seq=[seq(7)])/"
+                      "ip(src=198.51.100.1,dst=198.51.100.2,id=1)/icmp(type=8)/echo(id=1,seq=1)",
+                      "4500004000010000402ff68ac0000201c0000202b000080035c4000000001234000000074500001c0001000040"
+                      "012676c6336401c63364020800f7fd00010001");
+        build_checked("ip(src=192.0.2.1,dst=192.0.2.2,id=1)/gre(ver=1,key=[key(call_id=5)],seq=[seq(3)],"
+                      "ack=[ack(2)])/ppp()/ip(src=198.51.100.1,dst=198.51.100.2,id=1)/icmp(type=8)/echo()",
+                      "4500004100010000402ff689c0000201c00002023081880b001d00050000000300000002214500001c000100"
+                      "0040012676c6336401c63364020800f7ff00000000");
+        /* One word of each kind; an acknowledgement only in version 1. */
+        pkt_init(&p);
+        assert_true(pkt_build(&p, "ip()/gre(key=[key(1),key(2)])", err, sizeof(err)) < 0);
+        pkt_done(&p);
+        pkt_init(&p);
+        assert_true(pkt_build(&p, "ip()/gre(ack=[ack(1)])", err, sizeof(err)) < 0);
+        pkt_done(&p);
+
+        tu_load_frame("packetnet/gre_all_options.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        pkt_dissect_all(&p);
+        unsigned i = (unsigned)tu_layer_of(&p, PKT_PROTO_GRE);
+        assert_int_equal(p.layers[i].hdr_len, 16);
+        assert_int_equal(tu_field_u64(&p, i, "p"), 0x0800);
+        assert_int_equal(word_value(&p, i, "csum", "sum"), 0x6e7c);
+        assert_int_equal(word_value(&p, i, "key", "key"), 0x0001d97c);
+        assert_int_equal(word_value(&p, i, "seq", "seq"), 5);
+        assert_int_equal(p.layers[i + 1].proto, PKT_PROTO_IP);
+        /* The checksum recomputed over header and payload equals the captured one. */
+        const uint8_t *d;
+        struct pkt q;
+        pkt_init(&q);
+        size_t n = tu_build(&q, "ip()/gre(csum=[csum()])/raw(\"hello\")", &d);
+        assert_int_equal(pkt_csum_fold(pkt_csum_add(0, d + 20, n - 20)), 0);
+        pkt_done(&q);
+        pkt_done(&p);
+
+        tu_load_frame("zeek/tunnels__gre-pptp.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        pkt_dissect_all(&p);
+        i = (unsigned)tu_layer_of(&p, PKT_PROTO_GRE);
+        assert_int_equal(tu_field_u64(&p, i, "ver"), 1);
+        assert_int_equal(word_value(&p, i, "key", "payload_len"), 103);
+        assert_int_equal(word_value(&p, i, "key", "call_id"), 6016);
+        assert_int_equal(word_value(&p, i, "seq", "seq"), 430001);
+        assert_int_equal(word_value(&p, i, "ack", "ack"), 539254);
+        assert_int_equal(p.layers[i + 1].proto, PKT_PROTO_HDLC);
+        assert_int_equal(p.layers[i + 2].proto, PKT_PROTO_PPP);
+        assert_int_equal(tu_field_u64(&p, i + 2, "p"), 0x21);
+        pkt_done(&p);
+
+        /* Aruba's 802.11 in GRE (type 0x8200). */
+        tu_load_frame("zeek/tunnels__gre-aruba.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        pkt_dissect_all(&p);
+        i = (unsigned)tu_layer_of(&p, PKT_PROTO_GRE);
+        assert_int_equal(p.layers[i + 1].proto, PKT_PROTO_IEEE80211);
+        pkt_done(&p);
+}
+
 static void
 sweep_prefixes(const struct tu_frame *f, unsigned proto)
 {
-        static const char *const sets[] = { "tags", "tvs", "mstis", "addrs", "tlvs" };
+        static const char *const sets[] = { "tags", "tvs", "mstis", "addrs", "tlvs", "csum", "key", "seq", "ack",
+                                            "routing" };
         struct pkt p;
 
         tu_parse_frame(&p, f);
@@ -398,6 +487,12 @@ test_every_prefix_is_flagged_never_crashes(void **state)
         sweep_prefixes(&f, PKT_PROTO_HDLC);
         tu_load_frame("packetnet/vxlan.pcap", 1, &f);
         sweep_prefixes(&f, PKT_PROTO_VXLAN);
+        tu_load_frame("packetnet/gre_all_options.pcap", 1, &f);
+        sweep_prefixes(&f, PKT_PROTO_GRE);
+        tu_load_frame("zeek/tunnels__gre-pptp.pcap", 1, &f);
+        sweep_prefixes(&f, PKT_PROTO_GRE);
+        tu_load_frame("tcpdump/gre-heapoverflow-2.pcap", 2, &f);
+        sweep_prefixes(&f, PKT_PROTO_GRE);
         tu_load_frame("tcpdump/spb_bpduv4.pcap", 1, &f);
         sweep_prefixes(&f, PKT_PROTO_STP);
 }
@@ -414,6 +509,7 @@ main(void)
                 cmocka_unit_test(test_stp_corpus_mstp_matches_tshark),
                 cmocka_unit_test(test_pppoe_corpus_discovery_tags_match_tshark),
                 cmocka_unit_test(test_vxlan_builds_like_scapy_and_reads_like_tshark),
+                cmocka_unit_test(test_gre_builds_like_scapy_and_reads_like_tshark),
                 cmocka_unit_test(test_ppp_dlt9_with_address_and_control_goes_through_hdlc),
                 cmocka_unit_test(test_vrrp_corpus_v3_matches_tshark),
                 cmocka_unit_test(test_vrrp_v3_under_ipv6_extension_header_has_ipv6_addresses),
