@@ -159,9 +159,10 @@ word_next(const struct pkt_view *v, struct pkt_elem *e, enum word w)
 
         if (e->count > 0 || !has_word(fv, w))
                 return 0;
-        if (w == W_KEY && GRE_VER(fv) == GRE_PPTP) {
-                e->kind_fields = call_fields;
-                e->n_kind_fields = ARRAY_SIZE(call_fields);
+        if (w == W_KEY) { /* the key's fields depend on the version */
+                bool pptp = GRE_VER(fv) == GRE_PPTP;
+                e->kind_fields = pptp ? call_fields : key_fields;
+                e->n_kind_fields = pptp ? ARRAY_SIZE(call_fields) : ARRAY_SIZE(key_fields);
         }
         return elem_at(v, e, word_off(fv, w), 4);
 }
@@ -175,10 +176,6 @@ csum_next(const struct pkt_view *v, struct pkt_elem *e)
 static int
 key_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        if (e->count == 0 && GRE_VER(flags_ver(v)) != GRE_PPTP) {
-                e->kind_fields = key_fields;
-                e->n_kind_fields = ARRAY_SIZE(key_fields);
-        }
         return word_next(v, e, W_KEY);
 }
 
