@@ -111,7 +111,7 @@ http_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
 }
 
 /* tshark's default HTTP ports (http.tcp.port: IPP 631, UPnP 1900 and 2869, DAAP 3689, WinRM 5985, HKP
- * 11371, proxies and the rest), 8000, and SSDP's UDP port (RFC draft-cai-ssdp-v1: HTTP messages in
+ * 11371, proxies and the rest), 8000, and SSDP's UDP port (draft-cai-ssdp-v1: HTTP messages in
  * datagrams, which tshark dissects with its HTTP dissector). */
 static const struct pkt_key http_carriers[] = {
         { PKT_KEY_TCP_PORT, 80 },   { PKT_KEY_TCP_PORT, 631 },  { PKT_KEY_TCP_PORT, 1900 },
