@@ -303,7 +303,7 @@ gre_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
                 n_fields = GRE_VER(fv) == GRE_PPTP ? ARRAY_SIZE(call_fields) : ARRAY_SIZE(key_fields);
         }
         if (has_word(fv, (enum word)set) || (set == W_ACK && GRE_VER(fv) != GRE_PPTP))
-                return -EEXIST; /* one of each; an acknowledgement only in version 1 */
+                return -EINVAL; /* one of each; an acknowledgement only in version 1 */
         n = pkt_spec_split(text, name, sizeof(name), args, ARRAY_SIZE(args));
         if (n < 0)
                 return n;
