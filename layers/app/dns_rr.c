@@ -22,6 +22,7 @@
  *
  * A question is NAME, TYPE, CLASS only.
  */
+#include <assert.h>
 #include <string.h>
 
 #include "dns.h"
@@ -412,34 +413,24 @@ tlv16_end(const uint8_t *msg, uint32_t at, uint32_t end)
         return at == end;
 }
 
-/* Do the fields of LAID_OUT kind @k fill the @dlen bytes at @rdata exactly, each whole (a count or a
- * name within the data)? A trailing key, digest or value takes the rest, so only fixed fields, counts
- * and names can fall short or leave bytes over. */
+/* Why 12: the longest record kinds have 9 fields (TSIG, NAPTR, TKEY); lay_out() checks it. */
+#define RR_FIELDS_MAX 12
+
+/* Lays the fields of LAID_OUT kind @k over the @dlen bytes at @rdata, in one pass, into @locs (every
+ * field of a record kind is whole bytes). Do they fill the data exactly, each whole (a count or a name
+ * within the data)? A trailing key, digest or value takes the rest, so only fixed
+ * fields, counts and names can fall short or leave bytes over. */
 static bool
-fields_fill(const struct rr_kind *k, const uint8_t *rdata, uint32_t dlen)
+lay_out(const struct rr_kind *k, const uint8_t *rdata, uint32_t dlen, struct field_loc locs[RR_FIELDS_MAX])
 {
         uint32_t end = 0;
 
-        for (unsigned i = 0; i < k->n_fields; i++) {
-                struct field_loc loc;
-                if (pkt_field_locate(rdata, dlen, k->fields, i, &loc) < 0)
-                        return false;
-                end = MAX(end, (loc.bit_off + loc.bits + 7) / 8);
-        }
+        assert(k->n_fields <= RR_FIELDS_MAX); /* a table mistake, caught by the tests */
+        if (k->n_fields > RR_FIELDS_MAX || pkt_fields_locate(rdata, dlen, k->fields, k->n_fields, locs) < 0)
+                return false;
+        for (unsigned i = 0; i < k->n_fields; i++)
+                end = MAX(end, (locs[i].bit_off + locs[i].bits) / 8);
         return end == dlen;
-}
-
-/* Where field @i of LAID_OUT kind @k lies in the @dlen bytes at @rdata, in bytes (every field of a
- * record kind is whole bytes). Call only on data that fields_fill(). */
-static void
-field_span(const struct rr_kind *k, const uint8_t *rdata, uint32_t dlen, unsigned i, uint32_t *ret_off,
-           uint32_t *ret_len)
-{
-        struct field_loc loc = { 0 };
-
-        (void)pkt_field_locate(rdata, dlen, k->fields, i, &loc);
-        *ret_off = loc.bit_off / 8;
-        *ret_len = loc.bits / 8;
 }
 
 /* Does the data of a record of @type, @dlen bytes at @pos of the message @msg (@len captured bytes,
@@ -449,6 +440,7 @@ static int
 rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint32_t dlen)
 {
         const struct rr_kind *l = kind_of(type);
+        struct field_loc locs[RR_FIELDS_MAX];
         uint32_t end = pos + dlen, at = pos, name_len;
 
         if (l->layout == UNKNOWN)
@@ -463,24 +455,20 @@ rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint3
         /* RFC 1876 2: a LOC of another version has a format nobody may assume. */
         if (type == T_LOC && dlen > 0 && msg[pos] != 0)
                 return 0;
-        if (!fields_fill(l, msg + pos, dlen))
+        if (!lay_out(l, msg + pos, dlen, locs))
                 return -EBADMSG;
         for (unsigned i = 0; i < l->n_fields; i++) {
                 if (l->fields[i].type != PKT_FT_DNSNAME)
                         continue;
                 /* The name's own bytes end within the data; its pointers may lead anywhere in the
                  * message, which must hold what they point at. */
-                field_span(l, msg + pos, dlen, i, &at, &name_len);
-                int r = pkt_dnsname_check(msg, len, pos + at, &name_len);
+                int r = pkt_dnsname_check(msg, len, pos + locs[i].bit_off / 8, &name_len);
                 if (r < 0)
                         return r;
         }
         /* SvcParams are key, length, value (RFC 9460 2.2), as EDNS options are. */
-        if (type == T_SVCB || type == T_HTTPS) {
-                field_span(l, msg + pos, dlen, l->n_fields - 1u, &at, &name_len);
-                if (!tlv16_end(msg, pos + at, end))
-                        return -EBADMSG;
-        }
+        if ((type == T_SVCB || type == T_HTTPS) && !tlv16_end(msg, pos + locs[l->n_fields - 1u].bit_off / 8, end))
+                return -EBADMSG;
         return 0;
 }
 
@@ -763,20 +751,16 @@ put_rdata_raw(struct comp *c, const uint8_t *msg, uint32_t pos, uint32_t dlen, u
         return 0;
 }
 
-/* Are the names in the data of kind @k (@dlen bytes at @rdata, which fields_fill()) uncompressed, and
- * so fit to be compressed? */
+/* Are the names among the fields @locs of kind @k in @rdata uncompressed, and so fit to be
+ * compressed? */
 static bool
-names_plain(const struct rr_kind *k, const uint8_t *rdata, uint32_t dlen)
+names_plain(const struct rr_kind *k, const uint8_t *rdata, uint32_t dlen, const struct field_loc *locs)
 {
-        uint32_t at, n, plain;
+        uint32_t plain;
 
-        for (unsigned i = 0; i < k->n_fields; i++) {
-                if (k->fields[i].type != PKT_FT_DNSNAME)
-                        continue;
-                field_span(k, rdata, dlen, i, &at, &n);
-                if (plain_name(rdata, dlen, at, &plain) < 0)
+        for (unsigned i = 0; i < k->n_fields; i++)
+                if (k->fields[i].type == PKT_FT_DNSNAME && plain_name(rdata, dlen, locs[i].bit_off / 8, &plain) < 0)
                         return false;
-        }
         return true;
 }
 
@@ -787,18 +771,19 @@ put_rdata_compressed(struct comp *c, const uint8_t *msg, uint16_t type, uint32_t
 {
         const struct rr_kind *k = compressed_kind(type, c->mdns);
         const uint8_t *rdata = msg + pos;
-        uint32_t copied = 0, at, n, start;
+        struct field_loc locs[RR_FIELDS_MAX];
+        uint32_t copied = 0, start;
         int r;
 
         if ((r = put(c, "\0\0", 2)) < 0)
                 return r;
         start = c->len;
-        if (!k || !fields_fill(k, rdata, dlen) || !names_plain(k, rdata, dlen))
+        if (!k || !lay_out(k, rdata, dlen, locs) || !names_plain(k, rdata, dlen, locs))
                 return put_rdata_raw(c, msg, pos, dlen, start);
         for (unsigned i = 0; i < k->n_fields; i++) {
                 if (k->fields[i].type != PKT_FT_DNSNAME)
                         continue;
-                field_span(k, rdata, dlen, i, &at, &n);
+                uint32_t at = locs[i].bit_off / 8, n = locs[i].bits / 8;
                 if ((r = put(c, rdata + copied, at - copied)) < 0 || (r = put_name(c, rdata + at, n)) < 0)
                         return r;
                 copied = at + n;

@@ -95,35 +95,35 @@ is_crlf(const char *delim)
         return strcmp(delim, "\r\n") == 0;
 }
 
-/* Start bit of field @k: its own offset, or the end of the field before it. */
-static int
-field_start(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k, uint32_t *ret)
+/* Does field @f's location depend on the field before it (its start follows it, or it counts @f)? */
+static bool
+needs_prev(const struct pkt_field *f)
 {
-        struct field_loc prev;
-        int r;
+        return f->off == PKT_OFF_FOLLOW || (f->flags & PKT_FF_COUNTED);
+}
 
-        if (table[k].off != PKT_OFF_FOLLOW) {
-                *ret = table[k].off;
+/* Start bit of field @k: its own offset, or the end of the field before it (@prev). */
+static uint32_t
+field_start(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k,
+            const struct field_loc *prev)
+{
+        uint32_t start;
+
+        if (table[k].off != PKT_OFF_FOLLOW)
+                return table[k].off;
+        if (k == 0)
                 return 0;
-        }
-        if (k == 0) {
-                *ret = 0;
-                return 0;
-        }
-        r = pkt_field_locate(base, len, table, k - 1, &prev);
-        if (r < 0)
-                return r;
-        *ret = prev.bit_off + prev.bits;
+        start = prev->bit_off + prev->bits;
         if (table[k - 1].flags & PKT_FF_DELIM) {
                 /* Step over the delimiter when it is there (a field cut by the region end has none). */
                 size_t dl = strlen(table[k - 1].def_bytes);
-                uint32_t at = *ret / 8;
+                uint32_t at = start / 8;
                 if (at <= len && dl <= len - at && memcmp(base + at, table[k - 1].def_bytes, dl) == 0)
-                        *ret += (uint32_t)dl * 8;
+                        start += (uint32_t)dl * 8;
                 else if (is_crlf(table[k - 1].def_bytes) && at < len && base[at] == '\n')
-                        *ret += 8;
+                        start += 8;
         }
-        return 0;
+        return start;
 }
 
 /* Bytes of a PKT_FF_DELIM field starting at @start: up to its delimiter, or to @len. A CRLF line end
@@ -149,33 +149,30 @@ is_integer(const struct pkt_field *f)
         return f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM;
 }
 
-/* The length in bytes of PKT_FF_COUNTED field @k: the value of the integer field before it. */
+/* The length in bytes of PKT_FF_COUNTED field @k: the value of the integer field before it, at
+ * @count. */
 static int
-counted_len(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k, uint64_t *ret)
+counted_len(const uint8_t *base, const struct pkt_field *table, unsigned k, const struct field_loc *count,
+            uint64_t *ret)
 {
-        struct field_loc count;
-        int r;
-
         if (k == 0 || !is_integer(&table[k - 1]))
                 return -EINVAL; /* a table mistake: no integer before the field counts it */
-        if ((r = pkt_field_locate(base, len, table, k - 1, &count)) < 0)
-                return r;
-        if (count.bits == 0 || count.bits > 32)
+        if (count->bits == 0 || count->bits > 32)
                 return -EINVAL;
-        *ret = pkt_bits_read(base, count.bit_off, count.bits, table[k - 1].flags & PKT_FF_LE);
+        *ret = pkt_bits_read(base, count->bit_off, count->bits, table[k - 1].flags & PKT_FF_LE);
         return 0;
 }
 
-int
-pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k,
-                 struct field_loc *ret)
+/* Locates field @k given where the field before it lies (@prev: read only when needs_prev(), and then
+ * located). The one step behind pkt_field_locate() and pkt_fields_locate(). */
+static int
+locate_after(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k,
+             const struct field_loc *prev, struct field_loc *ret)
 {
         const struct pkt_field *f = &table[k];
-        uint32_t start, bits = fixed_bits(f);
-        int r = field_start(base, len, table, k, &start);
+        uint32_t start = field_start(base, len, table, k, prev), bits = fixed_bits(f);
+        int r = 0;
 
-        if (r < 0)
-                return r;
         if (start / 8 > len)
                 return -ENODATA;
         if (bits == 0) {
@@ -190,7 +187,7 @@ pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *tabl
                         bits = delim_len(f, base, len, start / 8) * 8;
                 } else if (f->flags & PKT_FF_COUNTED) {
                         uint64_t count;
-                        if (start % 8 || (r = counted_len(base, len, table, k, &count)) < 0)
+                        if (start % 8 || (r = counted_len(base, table, k, prev, &count)) < 0)
                                 return r < 0 ? r : -ENODATA;
                         if (count > len - start / 8)
                                 return -ENODATA; /* cut off, or a count past the region */
@@ -205,6 +202,32 @@ pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *tabl
         if (bits == 0 && is_integer(f))
                 return -ENODATA;
         *ret = (struct field_loc){ .bit_off = start, .bits = bits };
+        return 0;
+}
+
+int
+pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k,
+                 struct field_loc *ret)
+{
+        struct field_loc prev = { 0 };
+
+        if (k > 0 && needs_prev(&table[k])) {
+                int r = pkt_field_locate(base, len, table, k - 1, &prev);
+                if (r < 0)
+                        return r;
+        }
+        return locate_after(base, len, table, k, &prev, ret);
+}
+
+int
+pkt_fields_locate(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned n,
+                  struct field_loc *ret)
+{
+        for (unsigned k = 0; k < n; k++) {
+                int r = locate_after(base, len, table, k, k > 0 ? &ret[k - 1] : NULL, &ret[k]);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }
 

@@ -298,6 +298,11 @@ struct field_loc {
 };
 int pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k,
                      struct field_loc *ret);
+/* Locates the @n fields of @table into @ret[0..n) in one pass (each from the one before, where
+ * pkt_field_locate() locates the ones before again for every field). Returns 0, or the error of the
+ * first field that is not there. */
+int pkt_fields_locate(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned n,
+                      struct field_loc *ret);
 uint64_t pkt_bits_read(const uint8_t *b, uint32_t bit_off, uint32_t bits, bool le);
 void pkt_bits_write(uint8_t *b, uint32_t bit_off, uint32_t bits, bool le, uint64_t v);
 int pkt_value_format(const struct pkt_field *f, const uint8_t *msg, uint32_t msg_len, const uint8_t *base,
