@@ -151,11 +151,13 @@ elem_at(const struct pkt_view *v, struct pkt_elem *e, uint32_t pos, uint32_t len
         return 1;
 }
 
-/* The set of word @w: its one element when the flags announce it. */
+/* The set of a word (its index in gre_elems[] is the word's): its one element when the flags announce
+ * it. */
 static int
-word_next(const struct pkt_view *v, struct pkt_elem *e, enum word w)
+word_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         uint16_t fv = flags_ver(v);
+        enum word w = (enum word)e->set;
 
         if (e->count > 0 || !has_word(fv, w))
                 return 0;
@@ -167,30 +169,6 @@ word_next(const struct pkt_view *v, struct pkt_elem *e, enum word w)
         return elem_at(v, e, word_off(fv, w), 4);
 }
 
-static int
-csum_next(const struct pkt_view *v, struct pkt_elem *e)
-{
-        return word_next(v, e, W_SUM);
-}
-
-static int
-key_next(const struct pkt_view *v, struct pkt_elem *e)
-{
-        return word_next(v, e, W_KEY);
-}
-
-static int
-seq_next(const struct pkt_view *v, struct pkt_elem *e)
-{
-        return word_next(v, e, W_SEQ);
-}
-
-static int
-ack_next(const struct pkt_view *v, struct pkt_elem *e)
-{
-        return word_next(v, e, W_ACK);
-}
-
 /* Source route entries, up to and with the NULL one (RFC 1701 2.1). */
 static int
 routing_next(const struct pkt_view *v, struct pkt_elem *e)
@@ -200,7 +178,7 @@ routing_next(const struct pkt_view *v, struct pkt_elem *e)
         uint16_t af;
         uint8_t len;
 
-        if (!(fv & GRE_R) || e->flags)
+        if (!(fv & GRE_R))
                 return 0;
         if (e->count > 0) {
                 const uint8_t *prev = v->b + e->off;
@@ -213,12 +191,12 @@ routing_next(const struct pkt_view *v, struct pkt_elem *e)
 }
 
 static const struct pkt_elem_set gre_elems[] = {
-        [W_SUM] = { .name = "csum", .elem_name = "csum", .next = csum_next, .fields = sum_fields,
+        [W_SUM] = { .name = "csum", .elem_name = "csum", .next = word_next, .fields = sum_fields,
                     .n_fields = ARRAY_SIZE(sum_fields) },
-        [W_KEY] = { .name = "key", .elem_name = "key", .next = key_next },
-        [W_SEQ] = { .name = "seq", .elem_name = "seq", .next = seq_next, .fields = seq_fields,
+        [W_KEY] = { .name = "key", .elem_name = "key", .next = word_next },
+        [W_SEQ] = { .name = "seq", .elem_name = "seq", .next = word_next, .fields = seq_fields,
                     .n_fields = ARRAY_SIZE(seq_fields) },
-        [W_ACK] = { .name = "ack", .elem_name = "ack", .next = ack_next, .fields = ack_fields,
+        [W_ACK] = { .name = "ack", .elem_name = "ack", .next = word_next, .fields = ack_fields,
                     .n_fields = ARRAY_SIZE(ack_fields) },
         [SET_ROUTING] = { .name = "routing", .elem_name = "sre", .next = routing_next, .fields = sre_fields,
                           .n_fields = ARRAY_SIZE(sre_fields) },

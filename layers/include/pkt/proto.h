@@ -114,7 +114,8 @@ struct pkt_view {
 struct pkt_elem_set {
         const char *name;      /* field-like name: "opts", "queries", "answers" */
         const char *elem_name; /* one element, for printing: "opt", "query" */
-        /* Produces the next element into @e (state in @e->next/@e->count; both 0 at the start).
+        /* Produces the next element into @e (state in @e->next/@e->count; both 0 at the start;
+         * @e->set is this set's index, so that sets alike can share one iterator).
          * Returns 1 for an element, 0 at the end. A cut-off or contradictory element is produced with
          * its flags set and ends the iteration. */
         int (*next)(const struct pkt_view *v, struct pkt_elem *e);
