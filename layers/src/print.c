@@ -131,6 +131,16 @@ emit(struct printer *pr, const char *fmt, ...)
         return pr->write(pr->ctx, line, MIN((size_t)n, sizeof(line) - 1));
 }
 
+/* Is @text a value the field's names had no name for (its number, as field.c writes it)? Then the
+ * number is not repeated after it. */
+static bool
+is_plain_number(const char *text)
+{
+        if (text[0] == '0' && text[1] == 'x')
+                return text[2] && text[2 + strspn(text + 2, "0123456789abcdef")] == '\0';
+        return text[0] && text[strspn(text, "0123456789")] == '\0';
+}
+
 static int
 print_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_layer *l,
             const struct pkt_value *v)
@@ -147,7 +157,7 @@ print_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct p
                 if (v->flags & PKT_FF_COMBINED)
                         return 0; /* its parts follow, by name: easier to read */
                 if (v->is_int && (v->type == PKT_FT_ENUM || v->type == PKT_FT_FLAGS) &&
-                    strcmp(v->text, "0") != 0)
+                    !is_plain_number(v->text))
                         return emit(pr, v->flags & PKT_FF_HEX ? "%*s%-12s: %s (0x%llx)\n" : "%*s%-12s: %s (%llu)\n",
                                     (int)pr->depth * 4, "", name, v->text, (unsigned long long)v->u);
                 return emit(pr, "%*s%-12s: %s\n", (int)pr->depth * 4, "", name, v->text);
