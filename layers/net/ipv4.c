@@ -47,7 +47,7 @@ const struct pkt_name pkt_ip_proto_names[] = {
         { 0, "HOPOPTS" }, { 1, "ICMP" }, { 2, "IGMP" }, { 4, "IP" }, { 6, "TCP" }, { 17, "UDP" },
         { 41, "IP6" }, { 43, "ROUTING" }, { 44, "FRAGMENT" }, { 47, "GRE" }, { 50, "ESP" }, { 51, "AH" },
         { 58, "ICMP6" }, { 59, "NONEXT" }, { 60, "DSTOPTS" }, { 89, "OSPF" }, { 103, "PIM" },
-        { 112, "VRRP" }, { 132, "SCTP" }, { 0, NULL },
+        { 112, "VRRP" }, { 132, "SCTP" }, { 137, "MPLS" }, { 0, NULL },
 };
 
 static const struct pkt_name ip_flag_names[] = {

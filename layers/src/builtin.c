@@ -35,7 +35,7 @@
 #define TEXT_APP_PROTOS(X) X(http) X(sip) X(telnet) X(tpkt) X(cotp) X(rpc) X(rpcrm) X(portmap)
 #define TLV_APP_PROTOS(X) X(diameter) X(tls) X(radius) X(bgp)
 /* Tunnels: not in the seed list, but what data-centre captures are full of. */
-#define TUNNEL_PROTOS(X) X(vxlan) X(gre)
+#define TUNNEL_PROTOS(X) X(vxlan) X(gre) X(mpls) X(eomcw)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

@@ -1,14 +1,14 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """tshark field map for the link2 group: PPP (and its HDLC-like framing), PPPoE, STP/RSTP/MSTP, DTP, HSRP,
-VRRP; and the tunnels, VXLAN and GRE."""
+VRRP; and the tunnels, VXLAN, GRE and MPLS (with the Ethernet pseudowire control word)."""
 from oracle_fields import elems, field
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
-TSHARK_PROTOS = ["ppp", "pppoed", "pppoes", "stp", "dtp", "hsrp", "vrrp"]
+TSHARK_PROTOS = ["ppp", "pppoed", "pppoes", "stp", "dtp", "hsrp", "vrrp", "vxlan", "gre", "mpls"]
 
 # tshark calls the PPPoE header's fields pppoe.* in both stages, and MSTP's part of a BPDU mstp.*; neither
 # name appears in frame.protocols.
-FIELD_PROTO = {"pppoe": "pppoes", "mstp": "stp"}
+FIELD_PROTO = {"pppoe": "pppoes", "mstp": "stp", "pweth": "pwethcw"}
 
 # Ports only our registry maps (tshark's HSRP dissector also takes 1985; the v6 port 2029 it does too).
 DECODE_AS = ["udp.port==1985,hsrp"]
@@ -164,6 +164,12 @@ MAP = {
     "gre.routing.address_family": elems("gre", ("routing",), "af"),
     "gre.routing.sre_offset": elems("gre", ("routing",), "sre_offset"),
     "gre.routing.src_length": elems("gre", ("routing",), "sre_len"),
+    # MPLS (RFC 3032): one layer per label stack entry, pypacker's names; Exp is RFC 5462's traffic class
+    "mpls.label": field("mpls", "label"),
+    "mpls.exp": field("mpls", "cos"),
+    "mpls.bottom": field("mpls", "bos"),
+    "mpls.ttl": field("mpls", "ttl"),
+    "pweth.cw.sequence_number": field("eomcw", "seq"),
 }
 
 # tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.

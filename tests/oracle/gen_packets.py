@@ -6,7 +6,7 @@ so every run writes the same bytes), tshark and pktctl then dissect them (genera
 
 Three files: core.pcap (the protocols of the layer engine's first issue with random fields, options,
 DNS records of every common type, ICMP errors quoting datagrams), more.pcap (the seed's other
-protocols: STP, VRRP, HSRP, VXLAN, GRE, RIP, NTP, DHCP, RADIUS, SCTP, PPPoE, RTP, IGMP, OSPF, BGP, HTTP, SIP,
+protocols: STP, VRRP, HSRP, VXLAN, GRE, MPLS, RIP, NTP, DHCP, RADIUS, SCTP, PPPoE, RTP, IGMP, OSPF, BGP, HTTP, SIP,
 Telnet, TPKT, PIM), fuzz.pcap (scapy's fuzz() on one layer of a well-formed packet: bad versions,
 lengths, checksums and option lists, as a hostile capture has), wireless.pcap (802.11 management,
 control and data frames under radiotap) and cooked.pcap (Linux cooked capture). Documentation
@@ -32,6 +32,7 @@ from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRe
 from scapy.layers.hsrp import HSRP
 from scapy.layers.vxlan import VXLAN
 from scapy.layers.l2 import GRE, GRE_PPTP
+from scapy.contrib.mpls import MPLS, EoMCW
 from scapy.layers.ntp import NTP
 from scapy.layers.ppp import PPP, PPPoE, PPPoED
 from scapy.layers.radius import Radius, RadiusAttribute
@@ -326,6 +327,14 @@ def high_port():
     return R.randrange(40000, 60000)
 
 
+def mpls_stack():
+    n = R.randrange(1, 4)
+    stack = MPLS(label=R.randrange(16, 2**20), cos=R.randrange(8), s=int(n == 1), ttl=R.randrange(256))
+    for k in range(1, n):
+        stack = stack / MPLS(label=R.randrange(16, 2**20), cos=R.randrange(8), s=int(k == n - 1), ttl=R.randrange(256))
+    return stack
+
+
 MORE = [
     lambda: eth() / LLC() / STP(rootid=R.randrange(65536), rootmac=mac(), pathcost=R.randrange(2**32),
                                 bridgeid=R.randrange(65536), bridgemac=mac(), portid=R.randrange(65536),
@@ -347,6 +356,12 @@ MORE = [
     lambda: over_ip(GRE_PPTP(seqnum_present=R.randrange(2), acknum_present=R.randrange(2), call_id=R.randrange(65536),
                              seqence_number=R.randrange(2**32), ack_number=R.randrange(2**32)) /
                     PPP() / IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=high_port())),
+    # MPLS (RFC 3032): one to three entries over Ethernet, IP (RFC 4023) or UDP (RFC 7510); IPv4, IPv6 or an
+    # Ethernet pseudowire with its control word (RFC 4448) at the bottom
+    lambda: R.choice([lambda inner: eth() / inner, over_ip, lambda inner: over_udp(high_port(), 6635, inner)])(
+        mpls_stack() / R.choice([lambda: IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=53) / dns(),
+                                 lambda: IPv6(src=ip6(), dst=ip6()) / UDP(sport=high_port(), dport=high_port()),
+                                 lambda: EoMCW(seq=R.randrange(65536)) / eth() / ARP(psrc=ip4(), pdst=ip4())])()),
     lambda: over_udp(520, 520, RIP(cmd=R.choice([1, 2]), version=2) / b"".join(
         raw(RIPEntry(addr=ip4(), mask="255.255.255.0", nextHop=ip4(), metric=R.randrange(1, 17)))
         for _ in range(R.randrange(1, 5)))),

@@ -34,13 +34,14 @@ TSHARK_TO_OURS = {
     "ipx": "ipx", "sctp": "sctp", "http": "http", "sip": "sip", "ntp": "ntp", "rtp": "rtp", "dhcp": "dhcp",
     "rip": "rip", "telnet": "telnet", "diameter": "diameter", "tls": "ssl", "ssl": "ssl", "tpkt": "tpkt",
     "portmap": "portmap", "radius": "radius", "bgp": "bgp", "vxlan": "vxlan", "gre": "gre",
+    "mpls": "mpls", "pwethcw": "eomcw",
 }
 # Our layers that tshark names as one protocol.
 SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback"}
 # tshark's pseudo-layers and items that are part of a layer we have, not a layer of their own.
 PSEUDO = {"ethertype", "data", "data-text-lines", "media", "wlan_radio", "frame", "_ws.short", "_ws.malformed",
           "_ws.expert", "image-gif", "image-jfif", "png", "xml", "json", "mime_multipart", "urlencoded-form",
-          "sll2"}
+          "sll2", "pwethheuristic", "pwethnocw"}
 TSHARK_OPTS = ["-n", "-o", "tcp.desegment_tcp_streams:FALSE", "-o", "ip.defragment:FALSE",
                "-o", "ipv6.defragment:FALSE", "-o", "dns.desegment_dns_messages:FALSE",
                "-o", "http.desegment_headers:FALSE", "-o", "http.desegment_body:FALSE"]

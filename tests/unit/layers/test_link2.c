@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The link2 group (layers/link/{ppp,pppoe,stp,dtp}.c, layers/net/{hsrp,vrrp}.c): building against
+ * The link2 group (layers/link/{ppp,pppoe,stp,dtp}.c, layers/net/{hsrp,vrrp}.c) and the tunnels
+ * (layers/link/{vxlan,mpls}.c, layers/net/gre.c): building against
  * scapy, dissecting corpus captures against tshark, hostile headers, and every prefix of real frames.
  *
  * Expected bytes come from scapy 2.5.0 (the expression is beside each); expected field values from
@@ -345,6 +346,93 @@ test_vxlan_builds_like_scapy_and_reads_like_tshark(void **state)
         pkt_done(&p);
 }
 
+/* MPLS (RFC 3032 2.1): S is computed, set on the last entry only, and the ethertype comes from the first
+ * entry, byte for byte as scapy writes them (scapy_cases_link2.tsv); a corpus frame with two entries, the
+ * Ethernet pseudowire's control word and the tagged frame inside, as tshark reads it. */
+static void
+test_mpls_builds_like_scapy_and_reads_like_tshark(void **state)
+{
+        struct tu_frame f;
+        struct pkt p;
+
+        (void)state;
+        /* Ether(src="02:00:00:00:00:01",dst="02:00:00:00:00:02")/MPLS(label=100,cos=5,s=0,ttl=64)/
+         *   MPLS(label=200,s=1,ttl=63)/IP(src="192.0.2.1",dst="192.0.2.2")/UDP(sport=1024,dport=9999) */
+        build_checked("ethernet(src=02:00:00:00:00:01,dst=02:00:00:00:00:02)/mpls(label=100,cos=5,ttl=64)/"
+                      "mpls(label=200,ttl=63)/ip(src=192.0.2.1,dst=192.0.2.2,id=1)/udp(sport=1024,dport=9999)",
+                      "020000000002020000000001884700064a40000c813f4500001c000100004011f6ccc0000201c0000202040027"
+                      "0f000850cb");
+        /* An S given explicitly stays: a stack that claims to end early. */
+        build_checked("mpls(label=16,bos=1,ttl=1)/mpls(label=17,ttl=2)", "0001010100011102");
+        /* -e frame.protocols -e mpls.label -e mpls.bottom -e mpls.ttl -e pweth.cw.sequence_number -e vlan.id:
+         * eth:ethertype:mpls:pwethheuristic:pwethcw:eth:ethertype:vlan:ethertype:ip:icmp:data 18,16 0,1
+         * 254,255 0 1 */
+        tu_load_frame("pcapplusplus/PacketExamples__MplsPackets.pcap", 2, &f);
+        tu_parse_frame(&p, &f);
+        pkt_dissect_all(&p);
+        static const unsigned want[] = { PKT_PROTO_ETHERNET, PKT_PROTO_MPLS, PKT_PROTO_MPLS, PKT_PROTO_EOMCW,
+                                         PKT_PROTO_ETHERNET, PKT_PROTO_DOT1Q, PKT_PROTO_IP, PKT_PROTO_ICMP };
+        for (unsigned i = 0; i < ARRAY_SIZE(want); i++)
+                assert_int_equal(p.layers[i].proto, want[i]);
+        assert_int_equal(tu_field_u64(&p, 1, "label"), 18);
+        assert_int_equal(tu_field_u64(&p, 1, "bos"), 0);
+        assert_int_equal(tu_field_u64(&p, 1, "ttl"), 254);
+        assert_int_equal(tu_field_u64(&p, 2, "label"), 16);
+        assert_int_equal(tu_field_u64(&p, 2, "bos"), 1);
+        assert_int_equal(tu_field_u64(&p, 2, "ttl"), 255);
+        assert_int_equal(tu_field_u64(&p, 3, "seq"), 0);
+        assert_int_equal(tu_field_u64(&p, 5, "vid"), 1);
+        pkt_done(&p);
+}
+
+/* What the bottom entry carries is told by the payload's first nibble (RFC 4928 2, RFC 4385 3): each case
+ * as tshark 4.0.17 tells it, from frames scapy made (-e frame.protocols in the comments). */
+static void
+test_mpls_bottom_payload_by_first_nibble(void **state)
+{
+        static const struct {
+                const char *spec;
+                unsigned after; /* the layer after the last entry, or PKT_PROTO_NONE */
+        } cases[] = {
+                /* mpls:ip:udp, and with a total length the frame does not match: mpls:ip (malformed) */
+                { "mpls(label=100)/ip(src=192.0.2.1,dst=192.0.2.2)/udp", PKT_PROTO_IP },
+                { "mpls(label=100)/raw(hex=4500ffff000000000000000000000000000000000000)", PKT_PROTO_IP },
+                /* mpls:ipv6:udp */
+                { "mpls(label=100)/ip6(src=2001:db8::1,dst=2001:db8::2)/udp", PKT_PROTO_IP6 },
+                /* mpls:pwethheuristic:pwethcw:eth:ethertype:ip */
+                { "mpls(label=100)/eomcw/ethernet(src=00:00:5e:00:53:02,dst=00:00:5e:00:53:01)/ip", PKT_PROTO_EOMCW },
+                /* mpls:pwethheuristic:pwethnocw:eth:ethertype:ip: an IPv4 type where a frame has it, none 4
+                 * bytes on */
+                { "mpls(label=100)/ethernet(src=00:00:5e:00:53:02,dst=00:00:5e:00:53:01)/ip", PKT_PROTO_ETHERNET },
+                /* mpls:pwach (an associated channel, opaque here), mpls:data, and a stack that ends */
+                { "mpls(label=13)/raw(hex=1000002100000000)", PKT_PROTO_RAW },
+                { "mpls(label=100)/raw(hex=5555555555555555)", PKT_PROTO_RAW },
+                { "mpls(label=100,bos=0)", PKT_PROTO_NONE },
+        };
+
+        (void)state;
+        for (unsigned k = 0; k < ARRAY_SIZE(cases); k++) {
+                char spec[256];
+                const uint8_t *d;
+                struct pkt b, p;
+
+                snprintf(spec, sizeof(spec), "ethernet(src=02:00:00:00:00:01,dst=02:00:00:00:00:02)/%s",
+                         cases[k].spec);
+                pkt_init(&b);
+                size_t n = tu_build(&b, spec, &d);
+                pkt_init(&p);
+                assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, d, n, n), 0);
+                unsigned count = pkt_dissect_all(&p);
+                assert_int_equal(p.layers[1].proto, PKT_PROTO_MPLS);
+                if (cases[k].after == PKT_PROTO_NONE)
+                        assert_int_equal(count, 2);
+                else
+                        assert_int_equal(p.layers[2].proto, cases[k].after);
+                pkt_done(&p);
+                pkt_done(&b);
+        }
+}
+
 /* The value of field @name of the one element of set @set of layer @i. */
 static uint64_t
 word_value(struct pkt *p, unsigned i, const char *set, const char *name)
@@ -495,6 +583,8 @@ test_every_prefix_is_flagged_never_crashes(void **state)
         sweep_prefixes(&f, PKT_PROTO_GRE);
         tu_load_frame("tcpdump/spb_bpduv4.pcap", 1, &f);
         sweep_prefixes(&f, PKT_PROTO_STP);
+        tu_load_frame("pcapplusplus/PacketExamples__MplsPackets.pcap", 2, &f);
+        sweep_prefixes(&f, PKT_PROTO_EOMCW);
 }
 
 int
@@ -509,6 +599,8 @@ main(void)
                 cmocka_unit_test(test_stp_corpus_mstp_matches_tshark),
                 cmocka_unit_test(test_pppoe_corpus_discovery_tags_match_tshark),
                 cmocka_unit_test(test_vxlan_builds_like_scapy_and_reads_like_tshark),
+                cmocka_unit_test(test_mpls_builds_like_scapy_and_reads_like_tshark),
+                cmocka_unit_test(test_mpls_bottom_payload_by_first_nibble),
                 cmocka_unit_test(test_gre_builds_like_scapy_and_reads_like_tshark),
                 cmocka_unit_test(test_ppp_dlt9_with_address_and_control_goes_through_hdlc),
                 cmocka_unit_test(test_vrrp_corpus_v3_matches_tshark),

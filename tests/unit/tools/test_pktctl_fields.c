@@ -55,7 +55,7 @@ test_fields_ip_lists_ttl_p_with_value_names_and_auto_sum(void **state)
         assert_true(has_line(out, "F\tip.ttl\tuint\t8\t64\t-\t-\t-"));
         assert_true(has_line(out, "F\tip.p\tenum\t8\t6\tauto\t-\t0=HOPOPTS,1=ICMP,2=IGMP,4=IP,6=TCP,"
                                   "17=UDP,41=IP6,43=ROUTING,44=FRAGMENT,47=GRE,50=ESP,51=AH,58=ICMP6,"
-                                  "59=NONEXT,60=DSTOPTS,89=OSPF,103=PIM,112=VRRP,132=SCTP"));
+                                  "59=NONEXT,60=DSTOPTS,89=OSPF,103=PIM,112=VRRP,132=SCTP,137=MPLS"));
         assert_true(has_line(out, "F\tip.sum\tuint\t16\t0x0\tauto\thex\t-"));
         assert_true(has_line(out, "F\tip.flags\tflags\t3\t0\t-\tpart\t0x4=RB,0x2=DF,0x1=MF"));
         assert_true(has_line(out, "F\tip.src\tipv4\t32\t0.0.0.0\t-\tpseudo\t-"));
