@@ -9,15 +9,16 @@
  *  |                Label                  | Cos |S|      TTL      |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- * Nothing in the stack names what the bottom entry carries; the label means whatever the router that
- * gave it out says. So the payload is told by its first nibble, as RFC 4928 2 and RFC 4385 3 arrange
- * for routers that must look: 4 is IPv4, 6 is IPv6, 0 is a pseudowire control word (then an Ethernet
- * frame: RFC 4448 4.6, and RFC 8469 makes the word mandatory where supported), 1 an associated channel
- * (opaque here). An Ethernet pseudowire without the word whose destination MAC starts with a 0 nibble
- * is told from one with it by where the ethertype stands (eomcw_absent()). tshark does the same, bar
- * its vendor-prefix test for that last case.
+ * Nothing in the stack names what the bottom entry carries; the label means whatever the router
+ * that gave it out says. So the payload is told by its first nibble, as RFC 4928 2 and RFC 4385 3
+ * arrange for routers that must look: 4 is IPv4, 6 is IPv6, 0 is a pseudowire control word (then an
+ * Ethernet frame: RFC 4448 4.6, and RFC 8469 makes the word mandatory where supported), 1 an
+ * associated channel (opaque here). An Ethernet pseudowire without the word whose destination MAC
+ * starts with a 0 nibble is told from one with it by where the ethertype stands (eomcw_absent()).
+ * tshark does the same, bar its vendor-prefix test for that last case.
  *
- * Also here: that control word (RFC 4448 4.6; scapy's EoMCW), which exists only behind a label stack.
+ * Also here: that control word (RFC 4448 4.6; scapy's EoMCW), which exists only behind a label
+ * stack.
  */
 #include "internal.h"
 
@@ -64,13 +65,13 @@ ethertype_known(const uint8_t *b, uint32_t len)
         return type >= ETH_TYPE_MIN && pkt_key_lookup(PKT_KEY_ETHERTYPE, type) != PKT_PROTO_NONE;
 }
 
-/* Is the payload @b (@len bytes, first nibble 0) an Ethernet frame without a control word? Only when
- * its bytes read as an Ethernet header where they stand and not 4 bytes on. */
+/* Is the payload @b (@len bytes, first nibble 0) an Ethernet frame without a control word? Only
+ * when its bytes read as an Ethernet header where they stand and not 4 bytes on. */
 static bool
 eomcw_absent(const uint8_t *b, uint32_t len)
 {
-        return ethertype_known(b, len) && !(len >= EOMCW_HDR_LEN && ethertype_known(b + EOMCW_HDR_LEN,
-                                                                                     len - EOMCW_HDR_LEN));
+        return ethertype_known(b, len) &&
+               !(len >= EOMCW_HDR_LEN && ethertype_known(b + EOMCW_HDR_LEN, len - EOMCW_HDR_LEN));
 }
 
 /* What the bottom entry carries, from the first bytes of the payload @b (@len >= 1 bytes). */
@@ -85,7 +86,8 @@ bottom_payload(const uint8_t *b, uint32_t len)
         case 0:
                 return eomcw_absent(b, len) ? PKT_PROTO_ETHERNET : PKT_PROTO_EOMCW;
         default:
-                return PKT_PROTO_NONE; /* 1: an associated channel (RFC 4385 3, RFC 5586); else unknown */
+                /* 1: an associated channel (RFC 4385 3, RFC 5586); the rest: unknown */
+                return PKT_PROTO_NONE;
         }
 }
 
@@ -110,11 +112,15 @@ mpls_update(struct pkt *p, unsigned idx)
         return pkt_auto_set(p, idx, F_BOS, !below_another);
 }
 
-/* The first key is what a lower layer's type field is set to: the unicast ethertype, IP protocol 137
- * (RFC 4023), UDP port 6635 (RFC 7510), PPP's MPLS protocols (RFC 3032 4.3). */
+/* The first key is what a lower layer's type field is set to: the unicast ethertype, IP protocol
+ * 137 (RFC 4023), UDP port 6635 (RFC 7510), PPP's MPLS protocols (RFC 3032 4.3). */
 static const struct pkt_key mpls_carriers[] = {
-        { PKT_KEY_ETHERTYPE, 0x8847 }, { PKT_KEY_ETHERTYPE, 0x8848 }, { PKT_KEY_IP_PROTO, 137 },
-        { PKT_KEY_UDP_PORT, 6635 },    { PKT_KEY_PPP, 0x0281 },       { PKT_KEY_PPP, 0x0283 },
+        { PKT_KEY_ETHERTYPE, 0x8847 },
+        { PKT_KEY_ETHERTYPE, 0x8848 },
+        { PKT_KEY_IP_PROTO, 137 },
+        { PKT_KEY_UDP_PORT, 6635 },
+        { PKT_KEY_PPP, 0x0281 },
+        { PKT_KEY_PPP, 0x0283 },
         PKT_KEY_END,
 };
 
@@ -128,7 +134,8 @@ const struct pkt_proto pkt_proto_mpls = {
         .carriers = mpls_carriers,
         .dissect = mpls_dissect,
         .update = mpls_update,
-        .not_dissected = "an associated channel (first nibble 1, RFC 4385 3 and RFC 5586: raw after the stack)",
+        .not_dissected = "an associated channel (first nibble 1, RFC 4385 3 and RFC 5586: raw "
+                         "after the stack)",
 };
 
 static void

@@ -19,7 +19,8 @@
         SCTP_UDP_APP_PROTOS(X)                                                                          \
         TEXT_APP_PROTOS(X)                                                                              \
         TLV_APP_PROTOS(X)                                                                               \
-        TUNNEL_PROTOS(X)
+        TUNNEL_PROTOS(X)                                                                                \
+        DISCOVERY_PROTOS(X)
 
 #define LINK_PROTOS(X) X(ethernet) X(dot1q) X(llc) X(linuxcc) X(linuxcc2) X(loopback) X(loop) X(arp)
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
@@ -36,6 +37,8 @@
 #define TLV_APP_PROTOS(X) X(diameter) X(tls) X(radius) X(bgp)
 /* Tunnels: not in the seed list, but what data-centre captures are full of. */
 #define TUNNEL_PROTOS(X) X(vxlan) X(gre) X(mpls) X(eomcw)
+/* Link discovery: what every switch port announces. */
+#define DISCOVERY_PROTOS(X) X(lldp)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

@@ -6,7 +6,7 @@ so every run writes the same bytes), tshark and pktctl then dissect them (genera
 
 Three files: core.pcap (the protocols of the layer engine's first issue with random fields, options,
 DNS records of every common type, ICMP errors quoting datagrams), more.pcap (the seed's other
-protocols: STP, VRRP, HSRP, VXLAN, GRE, MPLS, RIP, NTP, DHCP, RADIUS, SCTP, PPPoE, RTP, IGMP, OSPF, BGP, HTTP, SIP,
+protocols: STP, VRRP, HSRP, VXLAN, GRE, MPLS, LLDP, RIP, NTP, DHCP, RADIUS, SCTP, PPPoE, RTP, IGMP, OSPF, BGP, HTTP, SIP,
 Telnet, TPKT, PIM), fuzz.pcap (scapy's fuzz() on one layer of a well-formed packet: bad versions,
 lengths, checksums and option lists, as a hostile capture has), wireless.pcap (802.11 management,
 control and data frames under radiotap) and cooked.pcap (Linux cooked capture). Documentation
@@ -17,6 +17,7 @@ usage: gen_packets.py OUTDIR [--seed N] [--count N]    (writes OUTDIR/gen/*.pcap
 import argparse
 import os
 import random
+import socket
 import sys
 
 from scapy.all import (ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, DNSRRDNSKEY, DNSRRDS, DNSRRMX, DNSRRNSEC,
@@ -33,6 +34,9 @@ from scapy.layers.hsrp import HSRP
 from scapy.layers.vxlan import VXLAN
 from scapy.layers.l2 import GRE, GRE_PPTP
 from scapy.contrib.mpls import MPLS, EoMCW
+from scapy.contrib.lldp import (LLDPDUChassisID, LLDPDUEndOfLLDPDU, LLDPDUGenericOrganisationSpecific,
+                                LLDPDUManagementAddress, LLDPDUPortID, LLDPDUSystemCapabilities,
+                                LLDPDUSystemDescription, LLDPDUSystemName, LLDPDUTimeToLive)
 from scapy.layers.ntp import NTP
 from scapy.layers.ppp import PPP, PPPoE, PPPoED
 from scapy.layers.radius import Radius, RadiusAttribute
@@ -335,6 +339,42 @@ def mpls_stack():
     return stack
 
 
+def lldp_id(cls, mac_subtype, addr_subtype):
+    """A chassis or port ID as a MAC address, an IPv4 address or text (an interface name, a local ID)."""
+    kind = R.randrange(3)
+    if kind == 0:
+        return cls(subtype=mac_subtype, id=mac())
+    if kind == 1:
+        return cls(subtype=addr_subtype, family=1, id=ip4())
+    return cls(subtype=R.choice([mac_subtype + 2 if cls is LLDPDUChassisID else 5, 7]),
+               id=b"ge-0/0/%d" % R.randrange(48))
+
+
+def lldp_frame():
+    """An LLDPDU: the mandatory TLVs, any of the optional ones, End."""
+    tlvs = [lldp_id(LLDPDUChassisID, 4, 5), lldp_id(LLDPDUPortID, 3, 4), LLDPDUTimeToLive(ttl=R.randrange(65536))]
+    if R.random() < .7:
+        tlvs.append(LLDPDUSystemName(system_name=b"sw%d" % R.randrange(100)))
+    if R.random() < .5:
+        tlvs.append(LLDPDUSystemDescription(description=b"switch OS %d.%d" % (R.randrange(10), R.randrange(10))))
+    if R.random() < .6:
+        tlvs.append(LLDPDUSystemCapabilities(mac_bridge_available=1, router_available=R.randrange(2),
+                                             mac_bridge_enabled=1, router_enabled=R.randrange(2)))
+    if R.random() < .5:
+        v6 = R.random() < .5
+        tlvs.append(LLDPDUManagementAddress(management_address_subtype=2 if v6 else 1,
+                                            management_address=socket.inet_pton(socket.AF_INET6, ip6()) if v6
+                                            else socket.inet_aton(ip4()),
+                                            interface_numbering_subtype=2, interface_number=R.randrange(2**32)))
+    if R.random() < .5:
+        tlvs.append(LLDPDUGenericOrganisationSpecific(org_code=0x0080C2, subtype=1,
+                                                      data=R.randrange(1, 4095).to_bytes(2, "big")))
+    frame = Ether(src=mac(), dst="01:80:c2:00:00:0e")
+    for t in tlvs + [LLDPDUEndOfLLDPDU()]:
+        frame = frame / t
+    return frame
+
+
 MORE = [
     lambda: eth() / LLC() / STP(rootid=R.randrange(65536), rootmac=mac(), pathcost=R.randrange(2**32),
                                 bridgeid=R.randrange(65536), bridgemac=mac(), portid=R.randrange(65536),
@@ -362,6 +402,9 @@ MORE = [
         mpls_stack() / R.choice([lambda: IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=53) / dns(),
                                  lambda: IPv6(src=ip6(), dst=ip6()) / UDP(sport=high_port(), dport=high_port()),
                                  lambda: EoMCW(seq=R.randrange(65536)) / eth() / ARP(psrc=ip4(), pdst=ip4())])()),
+    # LLDP (IEEE 802.1AB): the mandatory TLVs with IDs in every form, then any of name, description,
+    # capabilities, a management address (IPv4 or IPv6) and IEEE 802.1's port VLAN ID
+    lldp_frame,
     lambda: over_udp(520, 520, RIP(cmd=R.choice([1, 2]), version=2) / b"".join(
         raw(RIPEntry(addr=ip4(), mask="255.255.255.0", nextHop=ip4(), metric=R.randrange(1, 17)))
         for _ in range(R.randrange(1, 5)))),

@@ -152,6 +152,8 @@ enum pkt_proto_id {
         PKT_PROTO_GRE,   /* Generic Routing Encapsulation (RFC 2784, 2890; PPTP's, RFC 2637) */
         PKT_PROTO_MPLS,  /* MPLS label stack entry (RFC 3032) */
         PKT_PROTO_EOMCW, /* Ethernet pseudowire control word (RFC 4448 4.6) */
+        /* link discovery */
+        PKT_PROTO_LLDP,  /* Link Layer Discovery Protocol (IEEE 802.1AB) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

@@ -1,0 +1,493 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Link Layer Discovery Protocol (IEEE 802.1AB-2016 8): an LLDPDU in an Ethernet frame of type
+ * 0x88cc, made of TLVs, each a 7-bit type and a 9-bit length before the value:
+ *
+ *   0                   1                   2
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |  TLV type   |  TLV length     | value ...
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *
+ * The TLVs are the layer's header, up to and including the End of LLDPDU TLV (type 0, length 0);
+ * what follows it is the Ethernet frame's padding. Names are pypacker's: the set "tlvlist", each
+ * TLV's "type_len" with its parts "tlv_type" and "tlv_len", and per type the fields of its class
+ * (LLDPChassisId's "subtype" and "value", LLDPTTL's "seconds", LLDPManagementAddress's "addrlen",
+ * "addrsubtype", ...). An ID whose subtype gives it a form (a MAC address, a network address) reads
+ * in that form when its length fits it, else as text; an organizationally specific TLV reads as its
+ * OUI, subtype and value bytes, IEEE 802.1's port VLAN ID (Annex D.2.1) as the VLAN. Lengths are
+ * written by the element builder.
+ */
+#include <string.h>
+#include <strings.h>
+
+#include "internal.h"
+
+#define LLDP_TLV_HDR_LEN 2
+#define LLDP_TLV_LEN_MAX 511 /* 9 bits */
+#define LLDP_ARGS_MAX    12
+
+enum {
+        T_END = 0,
+        T_CHASSIS = 1,
+        T_PORT = 2,
+        T_TTL = 3,
+        T_PORT_DESC = 4,
+        T_SYS_NAME = 5,
+        T_SYS_DESC = 6,
+        T_CAPS = 7,
+        T_MGMT = 8,
+        T_ORG = 127,
+};
+
+/* IANA address family numbers, as the network-address ID subtypes and the management address use
+ * them. */
+enum { AF_IP4 = 1, AF_IP6 = 2, AF_802 = 6 };
+
+#define OUI_IEEE_8021     0x0080c2
+#define DOT1_PORT_VLAN_ID 1
+
+/* clang-format off */
+static const struct pkt_name tlv_names[] = {
+        { T_END, "end" }, { T_CHASSIS, "chassis" }, { T_PORT, "port" }, { T_TTL, "ttl" },
+        { T_PORT_DESC, "portdesc" }, { T_SYS_NAME, "sysname" }, { T_SYS_DESC, "sysdesc" }, { T_CAPS, "caps" },
+        { T_MGMT, "mgmt" }, { T_ORG, "org" }, { 0, NULL },
+};
+
+/* 802.1AB-2016 Tables 8-2 and 8-3. */
+static const struct pkt_name chassis_subtype_names[] = {
+        { 1, "CHASSIS_COMPONENT" }, { 2, "INTERFACE_ALIAS" }, { 3, "PORT_COMPONENT" }, { 4, "MAC_ADDRESS" },
+        { 5, "NETWORK_ADDRESS" }, { 6, "INTERFACE_NAME" }, { 7, "LOCAL" }, { 0, NULL },
+};
+
+static const struct pkt_name port_subtype_names[] = {
+        { 1, "INTERFACE_ALIAS" }, { 2, "PORT_COMPONENT" }, { 3, "MAC_ADDRESS" }, { 4, "NETWORK_ADDRESS" },
+        { 5, "INTERFACE_NAME" }, { 6, "AGENT_CIRCUIT_ID" }, { 7, "LOCAL" }, { 0, NULL },
+};
+
+static const struct pkt_name family_names[] = {
+        { AF_IP4, "IPV4" }, { AF_IP6, "IPV6" }, { AF_802, "IEEE802" }, { 0, NULL },
+};
+
+/* 802.1AB-2016 Table 8-4. */
+static const struct pkt_name capability_names[] = {
+        { 0x0001, "OTHER" }, { 0x0002, "REPEATER" }, { 0x0004, "BRIDGE" }, { 0x0008, "WLAN_AP" },
+        { 0x0010, "ROUTER" }, { 0x0020, "TELEPHONE" }, { 0x0040, "DOCSIS" }, { 0x0080, "STATION" },
+        { 0x0100, "C_VLAN" }, { 0x0200, "S_VLAN" }, { 0x0400, "TPMR" }, { 0, NULL },
+};
+
+/* 802.1AB-2016 8.5.9.5 (the ifSubtype of RFC 2863's interface numbering). */
+static const struct pkt_name if_subtype_names[] = {
+        { 1, "UNKNOWN" }, { 2, "IFINDEX" }, { 3, "SYSPORT" }, { 0, NULL },
+};
+
+static const struct pkt_field lldp_tlv_fields[] = {
+        { .name = "type_len", .off = 0, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_COMBINED | PKT_FF_HEX },
+        { .name = "tlv_type", .off = 0, .bits = 7,  .type = PKT_FT_ENUM, .flags = PKT_FF_PART, .names = tlv_names },
+        { .name = "tlv_len",  .off = 7, .bits = 9,  .type = PKT_FT_UINT, .flags = PKT_FF_PART },
+};
+
+/* The kinds: each TLV's fields after its type and length. */
+#define SUBTYPE(nm) { .name = "subtype", .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = (nm) }
+#define FAMILY         { .name = "family",  .off = 8, .bits = 8, .type = PKT_FT_ENUM, .names = family_names }
+#define ID_FORMS(tlv, nm)                                                                            \
+        static const struct pkt_field tlv##_text[] = {                                                  \
+                SUBTYPE(nm), { .name = "value", .off = 8, .type = PKT_FT_STRING } };                 \
+        static const struct pkt_field tlv##_mac[] = {                                                   \
+                SUBTYPE(nm), { .name = "value", .off = 8, .bits = 48, .type = PKT_FT_MAC } };        \
+        static const struct pkt_field tlv##_ip4[] = {                                                   \
+                SUBTYPE(nm), FAMILY, { .name = "value", .off = 16, .bits = 32, .type = PKT_FT_IPV4 } }; \
+        static const struct pkt_field tlv##_ip6[] = {                                                   \
+                SUBTYPE(nm), FAMILY, { .name = "value", .off = 16, .bits = 128, .type = PKT_FT_IPV6 } }; \
+        static const struct pkt_field tlv##_addr[] = {                                                  \
+                SUBTYPE(nm), FAMILY, { .name = "value", .off = 16, .type = PKT_FT_BYTES } };
+ID_FORMS(chassis, chassis_subtype_names)
+ID_FORMS(port, port_subtype_names)
+
+static const struct pkt_field ttl_kind[] = { PKT_U("seconds", 0, 16) };
+static const struct pkt_field text_kind[] = { { .name = "value", .off = 0, .type = PKT_FT_STRING } };
+static const struct pkt_field bytes_kind[] = { { .name = "value", .off = 0, .type = PKT_FT_BYTES } };
+static const struct pkt_field caps_kind[] = {
+        { .name = "capabilities", .off = 0,  .bits = 16, .type = PKT_FT_FLAGS, .flags = PKT_FF_HEX,
+          .names = capability_names },
+        { .name = "enabled",      .off = 16, .bits = 16, .type = PKT_FT_FLAGS, .flags = PKT_FF_HEX,
+          .names = capability_names },
+};
+
+/* The management address (8.5.9): the address string's length counts its subtype byte too. */
+#define MGMT_KIND(kind, addr_bits, addr_type)                                                           \
+        static const struct pkt_field kind[] = {                                                        \
+                PKT_U("addrlen", 0, 8),                                                                 \
+                { .name = "addrsubtype", .off = 8, .bits = 8, .type = PKT_FT_ENUM, .names = family_names }, \
+                { .name = "addrval", .off = 16, .bits = (addr_bits), .type = (addr_type) },             \
+                { .name = "ifsubtype", .off = 16 + (addr_bits), .bits = 8, .type = PKT_FT_ENUM,         \
+                  .names = if_subtype_names },                                                          \
+                PKT_U("ifnumber", 24 + (addr_bits), 32),                                                \
+                PKT_U("oidlen", 56 + (addr_bits), 8),                                                   \
+                { .name = "oid", .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES, .flags = PKT_FF_COUNTED }, \
+        };
+MGMT_KIND(mgmt_ip4, 32, PKT_FT_IPV4)
+MGMT_KIND(mgmt_ip6, 128, PKT_FT_IPV6)
+MGMT_KIND(mgmt_mac, 48, PKT_FT_MAC)
+static const struct pkt_field mgmt_other[] = {
+        PKT_U("addrlen", 0, 8),
+        { .name = "addrsubtype", .off = 8, .bits = 8, .type = PKT_FT_ENUM, .names = family_names },
+        { .name = "value", .off = 16, .type = PKT_FT_BYTES },
+};
+
+static const struct pkt_field org_kind[] = {
+        { .name = "oui",     .off = 0,  .bits = 24, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        PKT_U("subtype", 24, 8),
+        { .name = "value",   .off = 32, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field org_port_vlan[] = {
+        { .name = "oui",     .off = 0,  .bits = 24, .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = OUI_IEEE_8021 },
+        { .name = "subtype", .off = 24, .bits = 8,  .type = PKT_FT_UINT, .def = DOT1_PORT_VLAN_ID },
+        PKT_U("vlan", 32, 16),
+};
+/* clang-format on */
+
+struct kind {
+        const struct pkt_field *fields;
+        uint8_t n;
+};
+#define KIND(a) ((struct kind){ (a), ARRAY_SIZE(a) })
+
+/* A chassis or port ID of @len value bytes at @b in the form its subtype @form_subtype (MAC
+ * address) or
+ * @addr_subtype (network address) gives it, when the length fits the form. */
+static struct kind
+id_kind(const uint8_t *b, uint32_t len, uint8_t mac_subtype, uint8_t addr_subtype,
+        const struct kind forms[5])
+{
+        if (b[0] == mac_subtype && len == 7)
+                return forms[1];
+        if (b[0] == addr_subtype && len >= 2) {
+                if (b[1] == AF_IP4 && len == 6)
+                        return forms[2];
+                if (b[1] == AF_IP6 && len == 18)
+                        return forms[3];
+                return forms[4];
+        }
+        return forms[0];
+}
+
+static struct kind
+mgmt_kind(const uint8_t *b, uint32_t len)
+{
+        uint32_t addrlen = b[0], oid_at = 1 + addrlen + 5;
+        bool fits = len > oid_at && b[oid_at] <= len - oid_at - 1u;
+
+        if (fits && b[1] == AF_IP4 && addrlen == 5)
+                return KIND(mgmt_ip4);
+        if (fits && b[1] == AF_IP6 && addrlen == 17)
+                return KIND(mgmt_ip6);
+        if (fits && b[1] == AF_802 && addrlen == 7)
+                return KIND(mgmt_mac);
+        return KIND(mgmt_other);
+}
+
+/* The fields of a TLV of @type whose @len value bytes are at @b: whatever its type, a value too
+ * short for them is bytes. */
+static struct kind
+tlv_kind(unsigned type, const uint8_t *b, uint32_t len)
+{
+        static const struct kind chassis_forms[5] = {
+                KIND(chassis_text), KIND(chassis_mac),  KIND(chassis_ip4),
+                KIND(chassis_ip6),  KIND(chassis_addr),
+        };
+        static const struct kind port_forms[5] = {
+                KIND(port_text), KIND(port_mac), KIND(port_ip4), KIND(port_ip6), KIND(port_addr),
+        };
+
+        switch (type) {
+        case T_END:
+                return (struct kind){ NULL, 0 };
+        case T_CHASSIS:
+                return len >= 1 ? id_kind(b, len, 4, 5, chassis_forms) : KIND(bytes_kind);
+        case T_PORT:
+                return len >= 1 ? id_kind(b, len, 3, 4, port_forms) : KIND(bytes_kind);
+        case T_TTL:
+                return len == 2 ? KIND(ttl_kind) : KIND(bytes_kind);
+        case T_PORT_DESC:
+        case T_SYS_NAME:
+        case T_SYS_DESC:
+                return KIND(text_kind);
+        case T_CAPS:
+                return len == 4 ? KIND(caps_kind) : KIND(bytes_kind);
+        case T_MGMT:
+                return len >= 2 ? mgmt_kind(b, len) : KIND(bytes_kind);
+        case T_ORG:
+                if (len == 6 && pkt_load_be32(b) == (OUI_IEEE_8021 << 8 | DOT1_PORT_VLAN_ID))
+                        return KIND(org_port_vlan);
+                return len >= 4 ? KIND(org_kind) : KIND(bytes_kind);
+        default:
+                return KIND(bytes_kind);
+        }
+}
+
+/* Past the End of LLDPDU TLV: where an iteration that has seen it resumes. */
+#define AFTER_END UINT32_MAX
+
+static int
+tlvlist_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        uint32_t pos = e->count == 0 ? 0 : e->next, end = v->wire_len, cap = v->caplen;
+
+        if (pos >= end || pos >= cap)
+                return 0;
+        e->off = pos;
+        e->len = cap - pos;
+        e->next = AFTER_END;
+        if (cap - pos < LLDP_TLV_HDR_LEN) {
+                e->flags |=
+                        end - pos >= LLDP_TLV_HDR_LEN ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+                return 1;
+        }
+        uint16_t type_len = pkt_load_be16(v->b + pos);
+        uint32_t len = LLDP_TLV_HDR_LEN + (type_len & LLDP_TLV_LEN_MAX);
+        if (len > end - pos) {
+                e->flags |= PKT_LAYER_MALFORMED;
+                return 1;
+        }
+        if (len > cap - pos) {
+                e->flags |= PKT_LAYER_TRUNCATED;
+                return 1;
+        }
+        struct kind k =
+                tlv_kind(type_len >> 9, v->b + pos + LLDP_TLV_HDR_LEN, len - LLDP_TLV_HDR_LEN);
+        e->len = len;
+        e->data_off = LLDP_TLV_HDR_LEN;
+        e->kind_fields = k.fields;
+        e->n_kind_fields = k.n;
+        if (type_len >> 9 != T_END)
+                e->next = pos + len;
+        return 1;
+}
+
+static const struct pkt_elem_set lldp_elems[] = {
+        { .name = "tlvlist",
+          .elem_name = "tlv",
+          .next = tlvlist_next,
+          .fields = lldp_tlv_fields,
+          .n_fields = ARRAY_SIZE(lldp_tlv_fields) },
+};
+
+/* The header is every TLV up to the End TLV (or the frame's end, without one: then a capture cut
+ * after a whole TLV leaves the layer truncated). It is malformed when a TLV runs past the frame, or
+ * when it does not start with the chassis ID, port ID and TTL TLVs, in that order
+ * (802.1AB 9.2.7.7.1: such an LLDPDU is discarded). */
+static void
+lldp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        static const uint8_t mandatory[] = { T_CHASSIS, T_PORT, T_TTL };
+        struct pkt_elem e = PKT_ELEM_INIT;
+
+        d->hdr_len = v->wire_len;
+        d->payload_len = 0;
+        d->flags |= PKT_DISSECT_ENDS_HERE;
+        while (tlvlist_next(v, &e) == 1) {
+                if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED)) {
+                        d->flags |= e.flags & PKT_LAYER_MALFORMED;
+                        return;
+                }
+                if (e.count < sizeof(mandatory) && v->b[e.off] >> 1 != mandatory[e.count])
+                        d->flags |= PKT_LAYER_MALFORMED;
+                if (e.next == AFTER_END) {
+                        d->hdr_len = e.off + e.len;
+                        return;
+                }
+                e.count++;
+        }
+}
+
+/* The argument of @args named @key, or the @i-th when it has no key; NULL when absent. */
+static const char *
+arg_value(const struct pkt_spec_arg *args, int n, const char *key, int i)
+{
+        for (int k = 0; k < n; k++)
+                if (args[k].key[0] ? strcmp(args[k].key, key) == 0 : k == i)
+                        return args[k].value;
+        return NULL;
+}
+
+/* An argument that names no field of @kind (nor "tlv_len"), or one without a name where the kind
+ * has more than one field, or -1 when there is none. */
+static int
+unknown_arg(struct kind kind, const struct pkt_spec_arg *args, int n)
+{
+        for (int k = 0; k < n; k++) {
+                bool known = args[k].key[0] ? strcmp(args[k].key, "tlv_len") == 0
+                                            : kind.n == 1 && k == 0;
+                for (unsigned f = 0; f < kind.n && !known; f++)
+                        known = strcmp(kind.fields[f].name, args[k].key) == 0;
+                if (!known)
+                        return k;
+        }
+        return -1;
+}
+
+/* The number @text names in @names, or -1. */
+static int
+name_value(const struct pkt_name *names, const char *text)
+{
+        char *end;
+
+        for (const struct pkt_name *nm = names; nm->name; nm++)
+                if (strcasecmp(nm->name, text) == 0)
+                        return (int)nm->value;
+        unsigned long v = strtoul(text, &end, 0);
+        return *text && !*end && v <= 255 ? (int)v : -1;
+}
+
+/* The family an address in @text is written in: a MAC address has five colons and no "::". */
+static uint8_t
+family_of(const char *text)
+{
+        if (strchr(text, '.') && !strchr(text, ':'))
+                return AF_IP4;
+        unsigned colons = 0;
+        for (const char *c = text; *c; c++)
+                colons += *c == ':';
+        return colons == 5 && !strstr(text, "::") && strlen(text) == 17 ? AF_802 : AF_IP6;
+}
+
+/*
+ * The fields of the TLV that element text @type (@args) builds: as tlv_kind() reads them back. An
+ * ID's form is its subtype's (with the family of its value for a network address), a management
+ * address's that of its address.
+ */
+static struct kind
+build_kind(unsigned type, const struct pkt_spec_arg *args, int n, uint8_t *ret_family)
+{
+        const char *value = arg_value(args, n, type == T_MGMT ? "addrval" : "value", -1);
+        const char *sub = arg_value(args, n, type == T_MGMT ? "addrsubtype" : "subtype", -1);
+        uint8_t family = value ? family_of(value) : AF_IP4;
+        uint8_t b[8] = { 0 };
+
+        if (arg_value(args, n, "family", -1))
+                family = (uint8_t)name_value(family_names, arg_value(args, n, "family", -1));
+        if (type == T_MGMT && sub)
+                family = (uint8_t)name_value(family_names, sub);
+        *ret_family = family;
+        switch (type) {
+        case T_CHASSIS:
+        case T_PORT: {
+                const struct pkt_name *names =
+                        type == T_CHASSIS ? chassis_subtype_names : port_subtype_names;
+                b[0] = sub ? (uint8_t)name_value(names, sub) : 0;
+                b[1] = family;
+                uint32_t len = family == AF_IP4 ? 6 : family == AF_IP6 ? 18 : 7;
+                if (b[0] == (type == T_CHASSIS ? 5 : 4) && family == AF_802)
+                        len = 2; /* another family: bytes */
+                return tlv_kind(type, b, len);
+        }
+        case T_MGMT:
+                return family == AF_IP4   ? KIND(mgmt_ip4)
+                       : family == AF_IP6 ? KIND(mgmt_ip6)
+                       : family == AF_802 ? KIND(mgmt_mac)
+                                          : KIND(mgmt_other);
+        case T_ORG:
+                return KIND(org_kind);
+        default:
+                return tlv_kind(type, b, type == T_TTL ? 2 : type == T_CAPS ? 4 : 0);
+        }
+}
+
+/* Writes field @f of @kind from @text, or its default without one; a count (addrlen, oidlen) is
+ * patched once what it counts is written. Returns the bytes written or -errno. */
+static int
+put_field(const struct pkt_field *f, const char *text, uint8_t *out, size_t size)
+{
+        uint64_t u;
+        uint32_t bytes = f->bits / 8;
+
+        if (text)
+                return pkt_spec_value(f, text, &u, out, size);
+        if (f->def_bytes || bytes > size)
+                return bytes > size ? -EMSGSIZE : -EINVAL;
+        for (uint32_t i = 0; i < bytes; i++)
+                out[i] = (uint8_t)(f->def >> (8 * (bytes - 1 - i)));
+        return (int)bytes;
+}
+
+/* A TLV from "kind(field=value,...)" ("ttl(120)", "sysname(\"sw1\")" for a one-field kind): its
+ * type by name or number, its fields in order, each from the argument of its name or its default;
+ * the lengths computed unless given. */
+static int
+lldp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+                uint8_t *out, size_t size, uint32_t *ret_at)
+{
+        struct pkt_spec_arg args[LLDP_ARGS_MAX];
+        char name[32];
+        uint8_t family;
+        int n, type;
+
+        (void)v;
+        (void)set;
+        *ret_at = hdr_len;
+        n = pkt_spec_split(text, name, sizeof(name), args, LLDP_ARGS_MAX);
+        if (n < 0)
+                return n;
+        if ((type = name_value(tlv_names, name)) < 0 || type > 127)
+                return -EINVAL;
+        struct kind kind = build_kind((unsigned)type, args, n, &family);
+        if (unknown_arg(kind, args, n) >= 0)
+                return -ENOENT;
+        size = MIN(size, LLDP_TLV_HDR_LEN + LLDP_TLV_LEN_MAX);
+        if (size < LLDP_TLV_HDR_LEN)
+                return -EMSGSIZE;
+        uint32_t len = LLDP_TLV_HDR_LEN, count_at = 0;
+        for (unsigned f = 0; f < kind.n; f++) {
+                const struct pkt_field *fd = &kind.fields[f];
+                const char *val = arg_value(args, n, fd->name, kind.n == 1 ? 0 : -1);
+                int r;
+                if (!val &&
+                    (strcmp(fd->name, "family") == 0 || strcmp(fd->name, "addrsubtype") == 0)) {
+                        if (len >= size)
+                                return -EMSGSIZE;
+                        out[len] = family;
+                        r = 1;
+                } else {
+                        r = put_field(fd, val, out + len, size - len);
+                }
+                if (r < 0)
+                        return r;
+                if (fd->flags & PKT_FF_COUNTED && count_at &&
+                    !arg_value(args, n, kind.fields[f - 1].name, -1))
+                        out[count_at] = (uint8_t)r;
+                if (f + 1 < kind.n && kind.fields[f + 1].flags & PKT_FF_COUNTED)
+                        count_at = len;
+                len += (uint32_t)r;
+        }
+        /* The management address's length counts its subtype and address. */
+        if (type == T_MGMT && !arg_value(args, n, "addrlen", -1) && kind.fields != mgmt_other)
+                out[LLDP_TLV_HDR_LEN] = (uint8_t)(1 + kind.fields[2].bits / 8);
+        const char *given = arg_value(args, n, "tlv_len", -1);
+        uint32_t tlv_len = given ? (uint32_t)strtoul(given, NULL, 0) : len - LLDP_TLV_HDR_LEN;
+        if (tlv_len > LLDP_TLV_LEN_MAX)
+                return -ERANGE;
+        out[0] = (uint8_t)(type << 1 | tlv_len >> 8);
+        out[1] = (uint8_t)tlv_len;
+        return (int)len;
+}
+
+static const struct pkt_key lldp_carriers[] = {
+        { PKT_KEY_ETHERTYPE, 0x88cc },
+        PKT_KEY_END,
+};
+
+const struct pkt_proto pkt_proto_lldp = {
+        .name = "lldp",
+        .summary = "Link Layer Discovery Protocol (IEEE 802.1AB)",
+        .id = PKT_PROTO_LLDP,
+        .min_hdr_len = 0,
+        .elems = lldp_elems,
+        .n_elems = ARRAY_SIZE(lldp_elems),
+        .carriers = lldp_carriers,
+        .dissect = lldp_dissect,
+        .elem_build = lldp_elem_build,
+        .not_dissected = "organizationally specific TLVs other than IEEE 802.1's port VLAN ID "
+                         "(OUI, subtype, "
+                         "value bytes)",
+};

@@ -1,0 +1,99 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""tshark field map for link discovery: LLDP (IEEE 802.1AB), one element per TLV in the set "tlvlist"."""
+from oracle_fields import elems, tshark_text
+
+# tshark protocols (index.tsv `protocols`) whose files this map is compared on.
+TSHARK_PROTOS = ["lldp"]
+
+OUI_IEEE_8021, OUI_IEEE_8023 = 0x0080C2, 0x00120F
+
+
+def tlv(key, types, conv=None, when=None):
+    """`key` of the TLVs whose type is one of `types` (and that pass `when`)."""
+    return elems("lldp", ("tlvlist",), key, conv=conv,
+                 when=lambda e: e.get("tlv_type") in types and (when is None or when(e)))
+
+
+def text(v, _e):
+    return tshark_text(v)
+
+
+def form(family=None, mac=False):
+    """An ID TLV read in one form: by its address family, or as a MAC address, or (neither) as text."""
+    def test(e):
+        if mac:
+            return ":" in str(e.get("value", "")) and "family" not in e and len(str(e["value"])) == 17
+        if family is None:
+            return "family" not in e and not (":" in str(e.get("value", "")) and len(str(e["value"])) == 17)
+        return e.get("family") == family
+    return test
+
+
+MAP = {
+    "lldp.tlv.type": tlv("tlv_type", range(128)),
+    "lldp.tlv.len": tlv("tlv_len", range(128)),
+    # Chassis ID and Port ID (8.5.2, 8.5.3): a MAC address, a network address after its family, or text
+    "lldp.chassis.subtype": tlv("subtype", (1,)),
+    "lldp.chassis.id.mac": tlv("value", (1,), when=form(mac=True)),
+    "lldp.chassis.id.ip4": tlv("value", (1,), when=form(family=1)),
+    "lldp.chassis.id.ip6": tlv("value", (1,), when=form(family=2)),
+    # tshark 4.0 shows a chassis ID that is not an address as bytes; 802.1AB 8.5.2.3 makes the component,
+    # alias, name and local forms text (RFC 2863 DisplayString, SnmpAdminString), so our value is text
+    "lldp.chassis.id": tlv("value", (1,), conv=lambda v, _e: v.encode("latin-1").hex(), when=form()),
+    "lldp.port.subtype": tlv("subtype", (2,)),
+    "lldp.port.id.mac": tlv("value", (2,), when=form(mac=True)),
+    "lldp.port.id.ip4": tlv("value", (2,), when=form(family=1)),
+    "lldp.port.id.ip6": tlv("value", (2,), when=form(family=2)),
+    "lldp.port.id": tlv("value", (2,), conv=text, when=form()),
+    "lldp.network_address.subtype": tlv("family", (1, 2)),
+    "lldp.time_to_live": tlv("seconds", (3,)),
+    "lldp.port.desc": tlv("value", (4,), conv=text),
+    "lldp.tlv.system.name": tlv("value", (5,), conv=text),
+    "lldp.tlv.system.desc": tlv("value", (6,), conv=text),
+    "lldp.tlv.system_cap": tlv("capabilities", (7,)),
+    "lldp.tlv.enable_system_cap": tlv("enabled", (7,)),
+    # Management Address (8.5.9)
+    "lldp.mgn.address.len": tlv("addrlen", (8,)),
+    "lldp.mgn.address.subtype": tlv("addrsubtype", (8,)),
+    "lldp.mgn.addr.ip4": tlv("addrval", (8,), when=lambda e: e.get("addrsubtype") == 1),
+    "lldp.mgn.addr.ip6": tlv("addrval", (8,), when=lambda e: e.get("addrsubtype") == 2),
+    "lldp.mgn.addr.hex": tlv("addrval", (8,), conv=lambda v, _e: v.replace(":", ""),
+                             when=lambda e: e.get("addrsubtype") == 6),
+    "lldp.mgn.interface.subtype": tlv("ifsubtype", (8,)),
+    "lldp.mgn.interface.number": tlv("ifnumber", (8,)),
+    "lldp.mgn.obj.len": tlv("oidlen", (8,)),
+    # Organizationally specific TLVs (8.6): OUI and subtype; IEEE 802.1's port VLAN ID (D.2.1)
+    "lldp.orgtlv.oui": tlv("oui", (127,)),
+    "lldp.ieee.802_1.subtype": tlv("subtype", (127,), when=lambda e: e.get("oui") == OUI_IEEE_8021),
+    "lldp.ieee.802_3.subtype": tlv("subtype", (127,), when=lambda e: e.get("oui") == OUI_IEEE_8023),
+    "lldp.ieee.802_1.port_vlan.id": tlv("vlan", (127,)),
+}
+
+# tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.
+KNOWN_DIFFERENCES = {
+}
+
+
+def lldp_layers(pkt):
+    return [l for l in pkt["layers"] if l.get("layer") == "lldp"]
+
+
+def lldp_trailer(f, pkt, _tv, _ov):
+    return f == "eth.trailer" and bool(lldp_layers(pkt))
+
+
+def out_of_order(f, pkt, tv, ov):
+    """tshark's values are the first of ours, and the LLDPDU does not start with chassis, port, TTL."""
+    if not f.startswith("lldp.") or len(tv) >= len(ov) or ov[:len(tv)] != tv:
+        return False
+    return any([t.get("tlv_type") for t in l.get("tlvlist", [])[:3]] != [1, 2, 3] for l in lldp_layers(pkt))
+
+
+RULES = [
+    ("an LLDP frame's trailer: tshark 4.0's LLDP dissector reports a length short of the TLVs it shows (its "
+     "eth.trailer overlaps them: the End of LLDPDU TLV, or more after an IEEE 802.1 PFC TLV); the layer ends "
+     "after the End TLV (802.1AB 8.5.1) and what follows is the frame's padding", lldp_trailer),
+    ("an LLDPDU whose first three TLVs are not chassis ID, port ID and TTL (802.1AB 9.2.7.7.1 discards it): "
+     "tshark stops at the first one out of place; we flag the layer malformed and list every TLV",
+     out_of_order),
+]
