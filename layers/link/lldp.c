@@ -352,45 +352,62 @@ family_of(const char *text)
         return colons == 5 && !strstr(text, "::") && strlen(text) == 17 ? AF_802 : AF_IP6;
 }
 
-/*
- * The fields of the TLV that element text @type (@args) builds: as tlv_kind() reads them back. An
- * ID's form is its subtype's (with the family of its value for a network address), a management
- * address's that of its address.
- */
-static struct kind
-build_kind(unsigned type, const struct pkt_spec_arg *args, int n, uint8_t *ret_family)
+/* The number an argument names in @names (a name or a number), or -1 when absent; -EINVAL when it is
+ * neither. */
+static int
+named_arg(const struct pkt_spec_arg *args, int n, const char *key, const struct pkt_name *names)
 {
-        const char *value = arg_value(args, n, type == T_MGMT ? "addrval" : "value", -1);
-        const char *sub = arg_value(args, n, type == T_MGMT ? "addrsubtype" : "subtype", -1);
-        uint8_t family = value ? family_of(value) : AF_IP4;
-        uint8_t b[8] = { 0 };
+        const char *text = arg_value(args, n, key, -1);
+        int v = text ? name_value(names, text) : -1;
 
-        if (arg_value(args, n, "family", -1))
-                family = (uint8_t)name_value(family_names, arg_value(args, n, "family", -1));
-        if (type == T_MGMT && sub)
-                family = (uint8_t)name_value(family_names, sub);
-        *ret_family = family;
+        return text && v < 0 ? -EINVAL : v;
+}
+
+/*
+ * The fields of the TLV that element text @type (@args) builds, as tlv_kind() reads them back, and
+ * the address family to write where the text gives none. An ID's form is its subtype's (with the
+ * family of its value for a network address), a management address's that of its address. Returns
+ * 0 or -EINVAL (a subtype or family that is neither a name nor a number).
+ */
+static int
+build_kind(unsigned type, const struct pkt_spec_arg *args, int n, struct kind *ret_kind,
+           uint8_t *ret_family)
+{
+        bool mgmt = type == T_MGMT;
+        const char *value = arg_value(args, n, mgmt ? "addrval" : "value", -1);
+        const struct pkt_name *subtypes = mgmt               ? family_names
+                                          : type == T_CHASSIS ? chassis_subtype_names
+                                                              : port_subtype_names;
+        int sub = named_arg(args, n, mgmt ? "addrsubtype" : "subtype", subtypes);
+        int family = named_arg(args, n, "family", family_names);
+
+        if (sub == -EINVAL || family == -EINVAL)
+                return -EINVAL;
+        if (mgmt && sub >= 0)
+                family = sub;
+        else if (family < 0)
+                family = value ? family_of(value) : AF_IP4;
+        *ret_family = (uint8_t)family;
         switch (type) {
         case T_CHASSIS:
         case T_PORT: {
-                const struct pkt_name *names =
-                        type == T_CHASSIS ? chassis_subtype_names : port_subtype_names;
-                b[0] = sub ? (uint8_t)name_value(names, sub) : 0;
-                b[1] = family;
-                uint32_t len = family == AF_IP4 ? 6 : family == AF_IP6 ? 18 : 7;
-                if (b[0] == (type == T_CHASSIS ? 5 : 4) && family == AF_802)
-                        len = 2; /* another family: bytes */
-                return tlv_kind(type, b, len);
+                /* A MAC address is 6 bytes; a network address its family and 4 or 16 (or bytes). */
+                const uint8_t b[2] = { (uint8_t)MAX(sub, 0), (uint8_t)family };
+                *ret_kind = tlv_kind(type, b, family == AF_IP4 ? 6 : family == AF_IP6 ? 18 : 7);
+                return 0;
         }
         case T_MGMT:
-                return family == AF_IP4   ? KIND(mgmt_ip4)
-                       : family == AF_IP6 ? KIND(mgmt_ip6)
-                       : family == AF_802 ? KIND(mgmt_mac)
-                                          : KIND(mgmt_other);
+                *ret_kind = family == AF_IP4   ? KIND(mgmt_ip4)
+                            : family == AF_IP6 ? KIND(mgmt_ip6)
+                            : family == AF_802 ? KIND(mgmt_mac)
+                                               : KIND(mgmt_other);
+                return 0;
         case T_ORG:
-                return KIND(org_kind);
+                *ret_kind = KIND(org_kind);
+                return 0;
         default:
-                return tlv_kind(type, b, type == T_TTL ? 2 : type == T_CAPS ? 4 : 0);
+                *ret_kind = tlv_kind(type, NULL, type == T_TTL ? 2 : type == T_CAPS ? 4 : 0);
+                return 0;
         }
 }
 
@@ -431,7 +448,10 @@ lldp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
                 return n;
         if ((type = name_value(tlv_names, name)) < 0 || type > 127)
                 return -EINVAL;
-        struct kind kind = build_kind((unsigned)type, args, n, &family);
+        struct kind kind;
+        int r = build_kind((unsigned)type, args, n, &kind, &family);
+        if (r < 0)
+                return r;
         if (unknown_arg(kind, args, n) >= 0)
                 return -ENOENT;
         size = MIN(size, LLDP_TLV_HDR_LEN + LLDP_TLV_LEN_MAX);
@@ -441,7 +461,6 @@ lldp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         for (unsigned f = 0; f < kind.n; f++) {
                 const struct pkt_field *fd = &kind.fields[f];
                 const char *val = arg_value(args, n, fd->name, kind.n == 1 ? 0 : -1);
-                int r;
                 if (!val &&
                     (strcmp(fd->name, "family") == 0 || strcmp(fd->name, "addrsubtype") == 0)) {
                         if (len >= size)

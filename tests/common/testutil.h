@@ -71,6 +71,9 @@ void tu_parse_frame(struct pkt *p, const struct tu_frame *f);
 /* Field @name of layer @idx as an integer, failing the test when it cannot be read. */
 uint64_t tu_field_u64(struct pkt *p, unsigned idx, const char *name);
 
+/* A pkt_write_fn that drops what it is given: for printing a packet only to see that it prints. */
+int tu_discard(void *ctx, const char *text, size_t len);
+
 /* Builds @spec and fails with a hexdump of both unless it serialises to @want_hex. */
 void tu_assert_builds(const char *spec, const char *want_hex);
 

@@ -309,15 +309,6 @@ test_arp_corpus_zero_sized_addresses_are_not_misread(void **state)
         assert_int_equal(p.layers[1].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED), 0);
 }
 
-static int
-discard(void *ctx, const char *text, size_t len)
-{
-        (void)ctx;
-        (void)text;
-        (void)len;
-        return 0;
-}
-
 /* Every prefix of @f parses: nothing crashes or claims bytes past the prefix; an ARP header (of
  * @hdr_len bytes in the whole frame) that the prefix cuts is flagged. */
 static void
@@ -336,7 +327,7 @@ sweep_prefixes(const struct tu_frame *f, unsigned arp_idx, uint32_t hdr_len)
                         assert_true(l->flags & PKT_LAYER_TRUNCATED);
                 else if (l && l->proto == PKT_PROTO_ARP)
                         assert_int_equal(l->hdr_len, hdr_len);
-                assert_int_equal(pkt_print(&p, discard, NULL), 0);
+                assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
                 (void)pkt_answers(&p, &p);
                 (void)pkt_direction(&p, &p);
                 pkt_done(&p);

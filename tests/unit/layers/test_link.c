@@ -21,15 +21,6 @@
 /* Why 2048: every frame used here is shorter; a longer one fails the test instead of being cut. */
 #define FRAME_MAX 2048
 
-static int
-discard(void *ctx, const char *text, size_t len)
-{
-        (void)ctx;
-        (void)text;
-        (void)len;
-        return 0;
-}
-
 /*
  * Parses every prefix of @f (the reported length stays the frame's): nothing may crash or claim
  * bytes past the prefix, and a layer whose header the full frame has but the prefix cuts is
@@ -55,7 +46,7 @@ sweep_prefixes(const struct tu_frame *f)
                                 fail_msg("prefix %u: layer %u (%s) cut but not flagged", n, i,
                                          pkt_proto_name(l->proto));
                 }
-                assert_int_equal(pkt_print(&p, discard, NULL), 0);
+                assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
                 pkt_done(&p);
         }
 }

@@ -18,15 +18,6 @@
 
 #define ETHER_LLDP "ethernet(src=02:00:00:00:00:01,dst=01:80:c2:00:00:0e)/lldp"
 
-static int
-discard(void *ctx, const char *text, size_t len)
-{
-        (void)ctx;
-        (void)text;
-        (void)len;
-        return 0;
-}
-
 /* The three mandatory TLVs and a few more, every length computed: as scapy writes them. */
 static void
 test_lldp_builds_like_scapy(void **state)
@@ -112,7 +103,7 @@ lldp_flags(const char *hex, uint32_t wire_len, unsigned *ret_tlvs)
         int i = tu_layer_of(&p, PKT_PROTO_LLDP);
         uint16_t flags = p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED);
         *ret_tlvs = tu_elem_count(&p, i, "tlvlist", NULL);
-        assert_int_equal(pkt_print(&p, discard, NULL), 0);
+        assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
         pkt_done(&p);
         return flags;
 }
@@ -179,6 +170,8 @@ test_lldp_build_errors_name_the_reason(void **state)
                 "lldp(tlvlist=[ttl(nonsense=1)])",              /* no such field */
                 "lldp(tlvlist=[chassis(4,02:00:00:00:00:01)])", /* unnamed arguments, two fields */
                 "lldp(tlvlist=[bogus(1)])",                     /* no such TLV */
+                "lldp(tlvlist=[chassis(subtype=BOGUS,value=x)])", /* no such subtype */
+                "lldp(tlvlist=[mgmt(addrval=192.0.2.1,family=IPV4)])", /* no family field */
                 "lldp(tlvlist=[ttl(seconds=1,tlv_len=512)])",   /* length beyond 9 bits */
                 "lldp(tlvlist=[128(00)])",                      /* type beyond 7 bits */
         };
@@ -218,7 +211,7 @@ test_lldp_every_prefix_is_flagged_never_crashes(void **state)
                 if (count > 1)
                         PKT_ELEM_FOREACH(&p, 1, "tlvlist", e)
                                 assert_true(++guard < 300);
-                assert_int_equal(pkt_print(&p, discard, NULL), 0);
+                assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
                 pkt_done(&p);
         }
 }

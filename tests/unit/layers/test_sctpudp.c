@@ -457,15 +457,6 @@ walk_all(struct pkt *p)
         }
 }
 
-static int
-discard(void *ctx, const char *text, size_t len)
-{
-        (void)ctx;
-        (void)text;
-        (void)len;
-        return 0;
-}
-
 /* Every prefix of real packets of each protocol parses; the layer cut inside its header is flagged
  * truncated (the capture ended, the reported length did not), never left unflagged. */
 static void
@@ -503,7 +494,7 @@ test_every_prefix_parses_and_flags_truncation(void **state)
                         pkt_init(&p);
                         assert_int_equal(pkt_parse_dlt(&p, dlt, copy, cut, wire), 0);
                         walk_all(&p);
-                        (void)pkt_print(&p, discard, NULL);
+                        (void)pkt_print(&p, tu_discard, NULL);
                         int idx = pkt_layer_find(&p, cases[c].proto, 0);
                         if (cut > start && cut < hdr_end) {
                                 assert_true(idx >= 0);

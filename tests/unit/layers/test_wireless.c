@@ -36,15 +36,6 @@ elem_values(struct pkt *p, unsigned idx, const char *set, const char *key, uint6
         return n;
 }
 
-static int
-discard(void *ctx, const char *text, size_t len)
-{
-        (void)ctx;
-        (void)text;
-        (void)len;
-        return 0;
-}
-
 /*
  * Parses every prefix of @f (the reported length stays the frame's): nothing may crash or claim
  * bytes past the prefix, and a layer whose header the full frame has but the prefix cuts is
@@ -70,7 +61,7 @@ sweep_prefixes(const struct tu_frame *f)
                                 fail_msg("prefix %u: layer %u (%s) cut but not flagged", n, i,
                                          pkt_proto_name(l->proto));
                 }
-                assert_int_equal(pkt_print(&p, discard, NULL), 0);
+                assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
                 pkt_done(&p);
         }
         pkt_done(&full);
@@ -340,7 +331,7 @@ test_radiotap_endless_present_words_stop_at_the_header_end(void **state)
                 assert_true(e.off + e.len <= 20);
                 assert_true(++n < 8);
         }
-        assert_int_equal(pkt_print(&p, discard, NULL), 0);
+        assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
         pkt_done(&p);
 }
 
