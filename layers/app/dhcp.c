@@ -21,7 +21,6 @@
  * RFC 2131 3 magic cookie (a BOOTP vendor area without it stays opaque).
  */
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 
@@ -205,24 +204,6 @@ dhcp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 
 /* ---- building: "msgtype(DISCOVER)", "hostname(text=\"pc\")", "requested_ip(192.0.2.7)", "end" ---- */
 
-static int
-opt_number(const char *name, uint8_t *ret)
-{
-        char *end;
-        unsigned long v;
-
-        for (const struct pkt_name *n = dhcp_opt_names; n->name; n++)
-                if (strcasecmp(n->name, name) == 0) {
-                        *ret = (uint8_t)n->value;
-                        return 0;
-                }
-        v = strtoul(name, &end, 0);
-        if (!*name || *end || v > 255)
-                return -EINVAL;
-        *ret = (uint8_t)v;
-        return 0;
-}
-
 /* Why 8: more arguments than any option kind has fields. */
 #define DHCP_ARGS_MAX 8
 
@@ -232,18 +213,18 @@ dhcp_opt_build(const char *text, uint8_t *out, size_t size)
         static const struct pkt_field body = { .name = "body_bytes", .type = PKT_FT_BYTES };
         struct pkt_spec_arg args[DHCP_ARGS_MAX];
         char name[32];
-        uint8_t type;
+        uint32_t type;
         size_t len = 2;
         int n, r;
 
         n = pkt_spec_split(text, name, sizeof(name), args, DHCP_ARGS_MAX);
         if (n < 0)
                 return n;
-        if ((r = opt_number(name, &type)) < 0)
+        if ((r = pkt_name_value(dhcp_opt_names, name, 255, &type)) < 0)
                 return r;
         if (size < 2)
                 return -EMSGSIZE;
-        out[0] = type;
+        out[0] = (uint8_t)type;
         if (type == OPT_PAD || type == OPT_END)
                 return n == 0 ? 1 : -EINVAL;
         const struct opt_kind *k = kind_of(type);

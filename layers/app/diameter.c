@@ -281,7 +281,7 @@ diam_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         na = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
         if (na < 0)
                 return na;
-        if (strcmp(name, "avp") != 0 && tlv_kind_number(NULL, name, UINT32_MAX, &code) < 0)
+        if (strcmp(name, "avp") != 0 && pkt_name_value(NULL, name, UINT32_MAX, &code) < 0)
                 return -EINVAL;
         for (int i = 0; i < na; i++) {
                 if (strcmp(args[i].key, "code") == 0 || strcmp(args[i].key, "flags") == 0 ||

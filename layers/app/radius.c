@@ -249,7 +249,7 @@ radius_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, cons
         na = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
         if (na < 0)
                 return na;
-        if ((r = tlv_kind_number(radius_attr_names, name, 255, &type)) < 0)
+        if ((r = pkt_name_value(radius_attr_names, name, 255, &type)) < 0)
                 return r;
         if (size < 2)
                 return -EMSGSIZE;

@@ -375,7 +375,7 @@ pkt_tls_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, con
         if (strcmp(name, "handshake") == 0) {
                 if (tlv_arg_u32(args, na, "type", &type) != 1 || type > 255)
                         return -EINVAL;
-        } else if (tlv_kind_number(hs_type_names, name, 255, &type) < 0) {
+        } else if (pkt_name_value(hs_type_names, name, 255, &type) < 0) {
                 return -EINVAL;
         }
         struct pkt_spec_arg rest[TLV_ARGS_MAX];

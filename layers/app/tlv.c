@@ -1,28 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Element-spec helpers shared by the TLV application protocols (see tlv.h). */
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 #include "tlv.h"
-
-int
-tlv_kind_number(const struct pkt_name *names, const char *name, uint32_t max, uint32_t *ret)
-{
-        unsigned long v;
-        char *end;
-
-        for (const struct pkt_name *n = names; n && n->name; n++)
-                if (strcasecmp(n->name, name) == 0) {
-                        *ret = (uint32_t)n->value;
-                        return 0;
-                }
-        v = strtoul(name, &end, 0);
-        if (!*name || *end || v > max)
-                return -EINVAL;
-        *ret = (uint32_t)v;
-        return 0;
-}
 
 static const struct pkt_field *
 field_for(const struct pkt_field *fields, unsigned n, const struct pkt_spec_arg *a, int i)

@@ -36,10 +36,6 @@ tlv_put(uint8_t *b, unsigned bytes, uint32_t v)
                 b[i] = (uint8_t)(v >> (8 * (bytes - 1 - i)));
 }
 
-/* The value of kind @name: a name of @names (case-insensitive) or a number up to @max.
- * Returns 0 or -EINVAL. */
-int tlv_kind_number(const struct pkt_name *names, const char *name, uint32_t max, uint32_t *ret);
-
 /*
  * Encodes the arguments of an element spec into @out, one after the other: an argument named like a
  * field of @fields (or the i-th positional one) is encoded as that field, "data"/"body" (or a positional

@@ -178,20 +178,13 @@ const struct pkt_elem_set wlan_ie_elems[1] = {
 static int
 ie_id(const char *name, uint8_t *ret)
 {
-        char *end;
-        unsigned long v;
+        uint32_t v;
 
         if (strcasecmp(name, "ie") == 0) {
                 *ret = 0;
                 return 1; /* the id comes as an argument */
         }
-        for (const struct pkt_name *n = ie_names; n->name; n++)
-                if (strcasecmp(n->name, name) == 0) {
-                        *ret = (uint8_t)n->value;
-                        return 0;
-                }
-        v = strtoul(name, &end, 0);
-        if (!*name || *end || v > 255)
+        if (pkt_name_value(ie_names, name, 255, &v) < 0)
                 return -EINVAL;
         *ret = (uint8_t)v;
         return 0;

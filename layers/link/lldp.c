@@ -19,13 +19,15 @@
  * written by the element builder.
  */
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 
-#define LLDP_TLV_HDR_LEN 2
-#define LLDP_TLV_LEN_MAX 511 /* 9 bits */
-#define LLDP_ARGS_MAX    12
+#define LLDP_TLV_HDR_LEN  2
+#define LLDP_TLV_LEN_BITS 9
+#define LLDP_TLV_LEN_MAX  ((1u << LLDP_TLV_LEN_BITS) - 1)
+#define LLDP_TLV_TYPE_MAX 127 /* 7 bits */
+/* Why 12: more arguments than any TLV has fields (the management address: 7, and tlv_len). */
+#define LLDP_ARGS_MAX 12
 
 enum {
         T_END = 0,
@@ -43,6 +45,19 @@ enum {
 /* IANA address family numbers, as the network-address ID subtypes and the management address use
  * them. */
 enum { AF_IP4 = 1, AF_IP6 = 2, AF_802 = 6 };
+
+/* The chassis and port ID subtypes with a form of their own (Tables 8-2, 8-3); the value lengths
+ * count the subtype byte, and the family byte before a network address. */
+enum { CHASSIS_MAC = 4, CHASSIS_NETWORK = 5, PORT_MAC = 3, PORT_NETWORK = 4 };
+#define ID_MAC_LEN (1 + 6)
+#define ID_IP4_LEN (2 + 4)
+#define ID_IP6_LEN (2 + 16)
+#define TTL_LEN    2
+#define CAPS_LEN   4
+/* A management address string's length counts its subtype byte (8.5.9.2). */
+#define MGMT_IP4_ADDRLEN (1 + 4)
+#define MGMT_IP6_ADDRLEN (1 + 16)
+#define MGMT_MAC_ADDRLEN (1 + 6)
 
 #define OUI_IEEE_8021     0x0080c2
 #define DOT1_PORT_VLAN_ID 1
@@ -129,6 +144,7 @@ static const struct pkt_field caps_kind[] = {
 MGMT_KIND(mgmt_ip4, 32, PKT_FT_IPV4)
 MGMT_KIND(mgmt_ip6, 128, PKT_FT_IPV6)
 MGMT_KIND(mgmt_mac, 48, PKT_FT_MAC)
+enum { F_ADDRLEN, F_ADDRSUBTYPE, F_ADDRVAL }; /* the first fields of each */
 static const struct pkt_field mgmt_other[] = {
         PKT_U("addrlen", 0, 8),
         { .name = "addrsubtype", .off = 8, .bits = 8, .type = PKT_FT_ENUM, .names = family_names },
@@ -153,36 +169,50 @@ struct kind {
 };
 #define KIND(a) ((struct kind){ (a), ARRAY_SIZE(a) })
 
-/* A chassis or port ID of @len value bytes at @b in the form its subtype @form_subtype (MAC
- * address) or
- * @addr_subtype (network address) gives it, when the length fits the form. */
+/* A chassis or port ID: its subtypes with a form, and the fields of each form. */
+struct id_tlv {
+        uint8_t mac_subtype, network_subtype;
+        struct kind text, mac, ip4, ip6, other_family;
+};
+
+static const struct id_tlv chassis_id = {
+        CHASSIS_MAC,       CHASSIS_NETWORK,   KIND(chassis_text), KIND(chassis_mac),
+        KIND(chassis_ip4), KIND(chassis_ip6), KIND(chassis_addr),
+};
+static const struct id_tlv port_id = {
+        PORT_MAC,       PORT_NETWORK,   KIND(port_text), KIND(port_mac),
+        KIND(port_ip4), KIND(port_ip6), KIND(port_addr),
+};
+
+/* The fields of an ID of @len value bytes at @b (@len >= 1): the form its subtype gives it when the
+ * length fits that form, else text. */
 static struct kind
-id_kind(const uint8_t *b, uint32_t len, uint8_t mac_subtype, uint8_t addr_subtype,
-        const struct kind forms[5])
+id_kind(const struct id_tlv *id, const uint8_t *b, uint32_t len)
 {
-        if (b[0] == mac_subtype && len == 7)
-                return forms[1];
-        if (b[0] == addr_subtype && len >= 2) {
-                if (b[1] == AF_IP4 && len == 6)
-                        return forms[2];
-                if (b[1] == AF_IP6 && len == 18)
-                        return forms[3];
-                return forms[4];
+        if (b[0] == id->mac_subtype && len == ID_MAC_LEN)
+                return id->mac;
+        if (b[0] == id->network_subtype && len >= 2) {
+                if (b[1] == AF_IP4 && len == ID_IP4_LEN)
+                        return id->ip4;
+                if (b[1] == AF_IP6 && len == ID_IP6_LEN)
+                        return id->ip6;
+                return id->other_family;
         }
-        return forms[0];
+        return id->text;
 }
 
 static struct kind
 mgmt_kind(const uint8_t *b, uint32_t len)
 {
+        /* After the address: the interface subtype (1) and number (4), then the OID's length. */
         uint32_t addrlen = b[0], oid_at = 1 + addrlen + 5;
         bool fits = len > oid_at && b[oid_at] <= len - oid_at - 1u;
 
-        if (fits && b[1] == AF_IP4 && addrlen == 5)
+        if (fits && b[1] == AF_IP4 && addrlen == MGMT_IP4_ADDRLEN)
                 return KIND(mgmt_ip4);
-        if (fits && b[1] == AF_IP6 && addrlen == 17)
+        if (fits && b[1] == AF_IP6 && addrlen == MGMT_IP6_ADDRLEN)
                 return KIND(mgmt_ip6);
-        if (fits && b[1] == AF_802 && addrlen == 7)
+        if (fits && b[1] == AF_802 && addrlen == MGMT_MAC_ADDRLEN)
                 return KIND(mgmt_mac);
         return KIND(mgmt_other);
 }
@@ -192,29 +222,21 @@ mgmt_kind(const uint8_t *b, uint32_t len)
 static struct kind
 tlv_kind(unsigned type, const uint8_t *b, uint32_t len)
 {
-        static const struct kind chassis_forms[5] = {
-                KIND(chassis_text), KIND(chassis_mac),  KIND(chassis_ip4),
-                KIND(chassis_ip6),  KIND(chassis_addr),
-        };
-        static const struct kind port_forms[5] = {
-                KIND(port_text), KIND(port_mac), KIND(port_ip4), KIND(port_ip6), KIND(port_addr),
-        };
-
         switch (type) {
         case T_END:
                 return (struct kind){ NULL, 0 };
         case T_CHASSIS:
-                return len >= 1 ? id_kind(b, len, 4, 5, chassis_forms) : KIND(bytes_kind);
+                return len >= 1 ? id_kind(&chassis_id, b, len) : KIND(bytes_kind);
         case T_PORT:
-                return len >= 1 ? id_kind(b, len, 3, 4, port_forms) : KIND(bytes_kind);
+                return len >= 1 ? id_kind(&port_id, b, len) : KIND(bytes_kind);
         case T_TTL:
-                return len == 2 ? KIND(ttl_kind) : KIND(bytes_kind);
+                return len == TTL_LEN ? KIND(ttl_kind) : KIND(bytes_kind);
         case T_PORT_DESC:
         case T_SYS_NAME:
         case T_SYS_DESC:
                 return KIND(text_kind);
         case T_CAPS:
-                return len == 4 ? KIND(caps_kind) : KIND(bytes_kind);
+                return len == CAPS_LEN ? KIND(caps_kind) : KIND(bytes_kind);
         case T_MGMT:
                 return len >= 2 ? mgmt_kind(b, len) : KIND(bytes_kind);
         case T_ORG:
@@ -254,13 +276,13 @@ tlvlist_next(const struct pkt_view *v, struct pkt_elem *e)
                 e->flags |= PKT_LAYER_TRUNCATED;
                 return 1;
         }
-        struct kind k =
-                tlv_kind(type_len >> 9, v->b + pos + LLDP_TLV_HDR_LEN, len - LLDP_TLV_HDR_LEN);
+        struct kind k = tlv_kind(type_len >> LLDP_TLV_LEN_BITS, v->b + pos + LLDP_TLV_HDR_LEN,
+                                 len - LLDP_TLV_HDR_LEN);
         e->len = len;
         e->data_off = LLDP_TLV_HDR_LEN;
         e->kind_fields = k.fields;
         e->n_kind_fields = k.n;
-        if (type_len >> 9 != T_END)
+        if (type_len >> LLDP_TLV_LEN_BITS != T_END)
                 e->next = pos + len;
         return 1;
 }
@@ -327,19 +349,6 @@ unknown_arg(struct kind kind, const struct pkt_spec_arg *args, int n)
         return -1;
 }
 
-/* The number @text names in @names, or -1. */
-static int
-name_value(const struct pkt_name *names, const char *text)
-{
-        char *end;
-
-        for (const struct pkt_name *nm = names; nm->name; nm++)
-                if (strcasecmp(nm->name, text) == 0)
-                        return (int)nm->value;
-        unsigned long v = strtoul(text, &end, 0);
-        return *text && !*end && v <= 255 ? (int)v : -1;
-}
-
 /* The family an address in @text is written in: a MAC address has five colons and no "::". */
 static uint8_t
 family_of(const char *text)
@@ -352,15 +361,17 @@ family_of(const char *text)
         return colons == 5 && !strstr(text, "::") && strlen(text) == 17 ? AF_802 : AF_IP6;
 }
 
-/* The number an argument names in @names (a name or a number), or -1 when absent; -EINVAL when it is
- * neither. */
+/* The number an argument names in @names (a name or a number), or -1 when absent; -EINVAL when it
+ * is neither. */
 static int
 named_arg(const struct pkt_spec_arg *args, int n, const char *key, const struct pkt_name *names)
 {
         const char *text = arg_value(args, n, key, -1);
-        int v = text ? name_value(names, text) : -1;
+        uint32_t v;
 
-        return text && v < 0 ? -EINVAL : v;
+        if (!text)
+                return -1;
+        return pkt_name_value(names, text, UINT8_MAX, &v) < 0 ? -EINVAL : (int)v;
 }
 
 /*
@@ -375,7 +386,7 @@ build_kind(unsigned type, const struct pkt_spec_arg *args, int n, struct kind *r
 {
         bool mgmt = type == T_MGMT;
         const char *value = arg_value(args, n, mgmt ? "addrval" : "value", -1);
-        const struct pkt_name *subtypes = mgmt               ? family_names
+        const struct pkt_name *subtypes = mgmt                ? family_names
                                           : type == T_CHASSIS ? chassis_subtype_names
                                                               : port_subtype_names;
         int sub = named_arg(args, n, mgmt ? "addrsubtype" : "subtype", subtypes);
@@ -391,9 +402,12 @@ build_kind(unsigned type, const struct pkt_spec_arg *args, int n, struct kind *r
         switch (type) {
         case T_CHASSIS:
         case T_PORT: {
-                /* A MAC address is 6 bytes; a network address its family and 4 or 16 (or bytes). */
+                /* The length the ID will have in the form its subtype and family give it. */
                 const uint8_t b[2] = { (uint8_t)MAX(sub, 0), (uint8_t)family };
-                *ret_kind = tlv_kind(type, b, family == AF_IP4 ? 6 : family == AF_IP6 ? 18 : 7);
+                *ret_kind = tlv_kind(type, b,
+                                     family == AF_IP4   ? ID_IP4_LEN
+                                     : family == AF_IP6 ? ID_IP6_LEN
+                                                        : ID_MAC_LEN);
                 return 0;
         }
         case T_MGMT:
@@ -406,7 +420,10 @@ build_kind(unsigned type, const struct pkt_spec_arg *args, int n, struct kind *r
                 *ret_kind = KIND(org_kind);
                 return 0;
         default:
-                *ret_kind = tlv_kind(type, NULL, type == T_TTL ? 2 : type == T_CAPS ? 4 : 0);
+                *ret_kind = tlv_kind(type, NULL,
+                                     type == T_TTL    ? TTL_LEN
+                                     : type == T_CAPS ? CAPS_LEN
+                                                      : 0);
                 return 0;
         }
 }
@@ -438,7 +455,8 @@ lldp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         struct pkt_spec_arg args[LLDP_ARGS_MAX];
         char name[32];
         uint8_t family;
-        int n, type;
+        uint32_t type;
+        int n;
 
         (void)v;
         (void)set;
@@ -446,7 +464,7 @@ lldp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         n = pkt_spec_split(text, name, sizeof(name), args, LLDP_ARGS_MAX);
         if (n < 0)
                 return n;
-        if ((type = name_value(tlv_names, name)) < 0 || type > 127)
+        if (pkt_name_value(tlv_names, name, LLDP_TLV_TYPE_MAX, &type) < 0)
                 return -EINVAL;
         struct kind kind;
         int r = build_kind((unsigned)type, args, n, &kind, &family);
@@ -481,13 +499,14 @@ lldp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         }
         /* The management address's length counts its subtype and address. */
         if (type == T_MGMT && !arg_value(args, n, "addrlen", -1) && kind.fields != mgmt_other)
-                out[LLDP_TLV_HDR_LEN] = (uint8_t)(1 + kind.fields[2].bits / 8);
+                out[LLDP_TLV_HDR_LEN] = (uint8_t)(1 + kind.fields[F_ADDRVAL].bits / 8);
         const char *given = arg_value(args, n, "tlv_len", -1);
-        uint32_t tlv_len = given ? (uint32_t)strtoul(given, NULL, 0) : len - LLDP_TLV_HDR_LEN;
+        uint32_t tlv_len = len - LLDP_TLV_HDR_LEN;
+        if (given && pkt_name_value(NULL, given, UINT32_MAX, &tlv_len) < 0)
+                return -EINVAL;
         if (tlv_len > LLDP_TLV_LEN_MAX)
                 return -ERANGE;
-        out[0] = (uint8_t)(type << 1 | tlv_len >> 8);
-        out[1] = (uint8_t)tlv_len;
+        pkt_store_be16(out, (uint16_t)(type << LLDP_TLV_LEN_BITS | tlv_len));
         return (int)len;
 }
 

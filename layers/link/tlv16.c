@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Elements with a 16-bit type and a 16-bit length, both big-endian (PPPoE tags RFC 2516, Cisco DTP). */
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 #include "tlv16.h"
@@ -45,20 +44,13 @@ pkt_tlv16_next(const struct pkt_view *v, uint32_t start, uint32_t end, bool len_
 static int
 type_number(const struct pkt_name *names, const char *name, uint64_t *ret)
 {
-        char *end;
-        unsigned long v;
+        uint32_t v;
 
-        for (const struct pkt_name *n = names; n && n->name; n++)
-                if (strcasecmp(n->name, name) == 0) {
-                        *ret = n->value;
-                        return 0;
-                }
         if (strcmp(name, "tlv") == 0 || strcmp(name, "tag") == 0) {
                 *ret = UINT64_MAX; /* the type comes as an argument */
                 return 0;
         }
-        v = strtoul(name, &end, 0);
-        if (!*name || *end || v > 0xffff)
+        if (pkt_name_value(names, name, 0xffff, &v) < 0)
                 return -EINVAL;
         *ret = v;
         return 0;

@@ -26,7 +26,6 @@
  * The options run to the end of the message, so they are part of the header (pypacker's "opts").
  */
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 
@@ -251,16 +250,10 @@ nd_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 static int
 opt_type(const char *name, uint8_t *ret)
 {
-        char *end;
-        unsigned long v;
+        uint32_t v;
 
-        for (const struct pkt_name *n = nd_opt_names; n->name; n++)
-                if (strcasecmp(n->name, name) == 0) {
-                        *ret = (uint8_t)n->value;
-                        return 0;
-                }
-        v = strtoul(name, &end, 0);
-        if (!*name || *end || v == 0 || v > 255)
+        /* No option has type 0 (RFC 4861 4.6). */
+        if (pkt_name_value(nd_opt_names, name, 255, &v) < 0 || v == 0)
                 return -EINVAL;
         *ret = (uint8_t)v;
         return 0;

@@ -33,7 +33,6 @@
  */
 #include <arpa/inet.h>
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 #include "ipopt.h"
@@ -251,8 +250,8 @@ opt_type_of(const char *text, uint8_t *ret)
 {
         const char *open = strchr(text, '(');
         size_t n = open ? (size_t)(open - text) : strlen(text);
-        char name[32], *end;
-        unsigned long v;
+        char name[32];
+        uint32_t v;
 
         while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
                 n--;
@@ -264,13 +263,7 @@ opt_type_of(const char *text, uint8_t *ret)
                 return -EINVAL;
         memcpy(name, text, n);
         name[n] = 0;
-        for (const struct pkt_name *nm = opt_names; nm->name; nm++)
-                if (strcasecmp(nm->name, name) == 0) {
-                        *ret = (uint8_t)nm->value;
-                        return 0;
-                }
-        v = strtoul(name, &end, 0);
-        if (*end || v > 255)
+        if (pkt_name_value(opt_names, name, 255, &v) < 0)
                 return -EINVAL;
         *ret = (uint8_t)v;
         return 0;

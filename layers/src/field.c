@@ -379,6 +379,19 @@ lookup_name(const struct pkt_name *names, const char *text, size_t n, uint64_t *
         return -EINVAL;
 }
 
+int
+pkt_name_value(const struct pkt_name *names, const char *text, uint32_t max, uint32_t *ret)
+{
+        uint64_t v;
+
+        if (lookup_name(names, text, strlen(text), &v) < 0 && parse_uint_text(text, &v) < 0)
+                return -EINVAL;
+        if (v > max)
+                return -EINVAL;
+        *ret = (uint32_t)v;
+        return 0;
+}
+
 static int
 parse_flags(const struct pkt_field *f, const char *text, uint64_t *ret)
 {

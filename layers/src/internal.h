@@ -317,6 +317,9 @@ int pkt_dnsname_wire_len(const uint8_t *msg, uint32_t msg_len, uint32_t off, uin
 int pkt_dnsname_check(const uint8_t *msg, uint32_t msg_len, uint32_t off, uint32_t *ret_wire_len);
 int pkt_dnsname_encode(const char *text, uint8_t *out, size_t size);
 int pkt_field_default_len(const struct pkt_field *f);
+/* The value @text names in @names (case-insensitive; @names may be NULL) or writes as a number up to
+ * @max: an element's kind by name or number ("mss", "chassis", "0x7f"). Returns 0 or -EINVAL. */
+int pkt_name_value(const struct pkt_name *names, const char *text, uint32_t max, uint32_t *ret);
 
 /* Building (build.c). Grows or shrinks the header of layer @idx by inserting/removing bytes at header
  * offset @at; keeps every record consistent. The packet must be owned. */

@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Options in the RFC 791 format, shared by IPv4 and TCP. */
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 #include "ipopt.h"
@@ -80,24 +79,6 @@ pkt_ipopt_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pk
 }
 
 static int
-kind_number(const struct pkt_name *names, const char *name, uint8_t *ret)
-{
-        char *end;
-        unsigned long v;
-
-        for (const struct pkt_name *n = names; n && n->name; n++)
-                if (strcasecmp(n->name, name) == 0) {
-                        *ret = (uint8_t)n->value;
-                        return 0;
-                }
-        v = strtoul(name, &end, 0);
-        if (!*name || *end || v > 255)
-                return -EINVAL;
-        *ret = (uint8_t)v;
-        return 0;
-}
-
-static int
 field_by_name(const struct pkt_ipopt_kind *k, const char *name)
 {
         for (unsigned i = 0; k && i < k->n_fields; i++)
@@ -115,18 +96,18 @@ pkt_ipopt_build(const struct pkt_name *names, const struct pkt_ipopt_kind *kinds
 {
         struct pkt_spec_arg args[OPT_ARGS_MAX];
         char name[32];
-        uint8_t kind;
+        uint32_t kind;
         size_t len = 2;
         int n, r;
 
         n = pkt_spec_split(text, name, sizeof(name), args, OPT_ARGS_MAX);
         if (n < 0)
                 return n;
-        if ((r = kind_number(names, name, &kind)) < 0)
+        if ((r = pkt_name_value(names, name, 255, &kind)) < 0)
                 return r;
         if (size < 2)
                 return -EMSGSIZE;
-        out[0] = kind;
+        out[0] = (uint8_t)kind;
         if (kind == OPT_EOL || kind == OPT_NOP)
                 return n == 0 ? 1 : -EINVAL;
         const struct pkt_ipopt_kind *k = kind_of(kinds, kind);

@@ -18,7 +18,6 @@
  * as tshark's sctp.chunk_length; the padding lies between elements.
  */
 #include <string.h>
-#include <strings.h>
 
 #include "internal.h"
 #include "sctp.h"
@@ -275,24 +274,6 @@ const struct pkt_elem_set pkt_sctp_elems[SCTP_SETS] = {
 
 /* ---- building: "data(tsn=1,ppid=46,data=\"hi\")", "init(init_tag=0x1,...)", "ipv4(addr=...)" ---- */
 
-static int
-type_number(const struct pkt_name *names, const char *name, unsigned max, uint16_t *ret)
-{
-        char *end;
-        unsigned long v;
-
-        for (const struct pkt_name *n = names; n->name; n++)
-                if (strcasecmp(n->name, name) == 0) {
-                        *ret = (uint16_t)n->value;
-                        return 0;
-                }
-        v = strtoul(name, &end, 0);
-        if (!*name || *end || v > max)
-                return -EINVAL;
-        *ret = (uint16_t)v;
-        return 0;
-}
-
 static const struct pkt_field *
 kind_field(const struct kind *k, const char *key)
 {
@@ -328,14 +309,14 @@ tlv_build(const char *text, const struct pkt_name *names, const struct kind *kin
         uint64_t flags = 0, len_set = 0;
         bool has_len = false;
         char name[32];
-        uint16_t type;
+        uint32_t type;
         uint8_t scratch[8];
         int n, r;
 
         n = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
         if (n < 0)
                 return n;
-        if ((r = type_number(names, name, is_chunk ? 0xff : 0xffff, &type)) < 0)
+        if ((r = pkt_name_value(names, name, is_chunk ? 0xff : 0xffff, &type)) < 0)
                 return r;
         size = MIN(size, (size_t)TLV_MAX + 3);
         const struct kind *k = kind_of(kinds, n_kinds, type);

@@ -18,13 +18,21 @@ def text(v, _e):
     return tshark_text(v)
 
 
+# The subtype of a MAC-address ID: chassis (type 1) 4, port (type 2) 3 (802.1AB Tables 8-2, 8-3); such an
+# ID is read as a MAC address when it holds one (7 bytes with the subtype).
+MAC_SUBTYPE = {1: 4, 2: 3}
+
+
 def form(family=None, mac=False):
     """An ID TLV read in one form: by its address family, or as a MAC address, or (neither) as text."""
+    def is_mac(e):
+        return e.get("subtype") == MAC_SUBTYPE[e.get("tlv_type")] and e.get("tlv_len") == 7
+
     def test(e):
         if mac:
-            return ":" in str(e.get("value", "")) and "family" not in e and len(str(e["value"])) == 17
+            return is_mac(e)
         if family is None:
-            return "family" not in e and not (":" in str(e.get("value", "")) and len(str(e["value"])) == 17)
+            return "family" not in e and not is_mac(e)
         return e.get("family") == family
     return test
 
