@@ -202,52 +202,79 @@ dhcp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         }
 }
 
-/* ---- building: "msgtype(DISCOVER)", "hostname(text=\"pc\")", "requested_ip(192.0.2.7)", "end" ---- */
+/* ---- building: "msgtype(DISCOVER)", "hostname(text=\"pc\")", "requested_ip(192.0.2.7)", "end",
+ * and the form the JSON writer gives, "opt(type=50,len=4,body_bytes=c0000207,addr=192.0.2.7)" ---- */
 
-/* Why 8: more arguments than any option kind has fields. */
+/* Why 8: more arguments than any option kind has fields, with type, len and body_bytes. */
 #define DHCP_ARGS_MAX 8
+
+static bool
+is_body(const char *key)
+{
+        return strcmp(key, "body_bytes") == 0 || strcmp(key, "body") == 0;
+}
+
+/* The value's bytes: "body_bytes" when given (the kind's fields read those same bytes, so they are
+ * not written again), else each argument as its kind's field, by name or in order. */
+static int
+opt_value(const struct opt_kind *k, const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size)
+{
+        static const struct pkt_field body = { .name = "body_bytes", .type = PKT_FT_BYTES };
+        const char *given = NULL;
+        size_t len = 0;
+        uint64_t u;
+        int r;
+
+        for (int i = 0; i < n; i++)
+                if (is_body(args[i].key) || (!args[i].key[0] && !k))
+                        given = args[i].value;
+        if (given)
+                return pkt_spec_value(&body, given, &u, out, size);
+        for (int i = 0; i < n; i++) {
+                const struct pkt_field *f = NULL;
+                if (strcmp(args[i].key, "type") == 0 || strcmp(args[i].key, "len") == 0)
+                        continue;
+                for (unsigned j = 0; k && j < k->n_fields; j++)
+                        if (args[i].key[0] ? strcmp(k->fields[j].name, args[i].key) == 0 : (int)j == i)
+                                f = &k->fields[j];
+                if (!f)
+                        return -ENOENT;
+                if ((r = pkt_spec_value(f, args[i].value, &u, out + len, size - len)) < 0)
+                        return r;
+                len += (size_t)r;
+        }
+        return (int)len;
+}
 
 static int
 dhcp_opt_build(const char *text, uint8_t *out, size_t size)
 {
-        static const struct pkt_field body = { .name = "body_bytes", .type = PKT_FT_BYTES };
         struct pkt_spec_arg args[DHCP_ARGS_MAX];
         char name[32];
-        uint32_t type;
-        size_t len = 2;
+        uint32_t type, len;
         int n, r;
 
         n = pkt_spec_split(text, name, sizeof(name), args, DHCP_ARGS_MAX);
         if (n < 0)
                 return n;
-        if ((r = pkt_name_value(dhcp_opt_names, name, 255, &type)) < 0)
+        const char *type_text = strcmp(name, "opt") == 0 ? pkt_spec_arg(args, n, "type", -1) : name;
+        if (!type_text)
+                return -EINVAL;
+        if ((r = pkt_name_value(dhcp_opt_names, type_text, 255, &type)) < 0)
                 return r;
         if (size < 2)
                 return -EMSGSIZE;
         out[0] = (uint8_t)type;
         if (type == OPT_PAD || type == OPT_END)
-                return n == 0 ? 1 : -EINVAL;
-        const struct opt_kind *k = kind_of(type);
-        for (int i = 0; i < n; i++) {
-                const struct pkt_field *f = NULL;
-                uint64_t u;
-                for (unsigned j = 0; k && j < k->n_fields; j++)
-                        if (args[i].key[0] ? strcmp(k->fields[j].name, args[i].key) == 0 : (int)j == i)
-                                f = &k->fields[j];
-                if (!f && (strcmp(args[i].key, "body_bytes") == 0 || strcmp(args[i].key, "body") == 0 ||
-                           (!args[i].key[0] && !k)))
-                        f = &body;
-                if (!f)
-                        return -ENOENT;
-                r = pkt_spec_value(f, args[i].value, &u, out + len, size - len);
-                if (r < 0)
-                        return r;
-                len += (size_t)r;
-        }
-        if (len - 2 > 255)
-                return -EMSGSIZE;
-        out[1] = (uint8_t)(len - 2);
-        return (int)len;
+                return n == (type_text == name ? 0 : 1) ? 1 : -EINVAL;
+        if ((r = opt_value(kind_of((uint8_t)type), args, n, out + 2, size - 2)) < 0)
+                return r;
+        len = (uint32_t)r;
+        const char *given = pkt_spec_arg(args, n, "len", -1);
+        if (len > 255 || (given && pkt_name_value(NULL, given, 255, &len) < 0))
+                return len > 255 ? -EMSGSIZE : -EINVAL;
+        out[1] = (uint8_t)len;
+        return r + 2;
 }
 
 static int

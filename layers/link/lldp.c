@@ -323,16 +323,6 @@ lldp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         }
 }
 
-/* The argument of @args named @key, or the @i-th when it has no key; NULL when absent. */
-static const char *
-arg_value(const struct pkt_spec_arg *args, int n, const char *key, int i)
-{
-        for (int k = 0; k < n; k++)
-                if (args[k].key[0] ? strcmp(args[k].key, key) == 0 : k == i)
-                        return args[k].value;
-        return NULL;
-}
-
 /* An argument that names no field of @kind (nor "tlv_len"), or one without a name where the kind
  * has more than one field, or -1 when there is none. */
 static int
@@ -366,7 +356,7 @@ family_of(const char *text)
 static int
 named_arg(const struct pkt_spec_arg *args, int n, const char *key, const struct pkt_name *names)
 {
-        const char *text = arg_value(args, n, key, -1);
+        const char *text = pkt_spec_arg(args, n, key, -1);
         uint32_t v;
 
         if (!text)
@@ -385,7 +375,7 @@ build_kind(unsigned type, const struct pkt_spec_arg *args, int n, struct kind *r
            uint8_t *ret_family)
 {
         bool mgmt = type == T_MGMT;
-        const char *value = arg_value(args, n, mgmt ? "addrval" : "value", -1);
+        const char *value = pkt_spec_arg(args, n, mgmt ? "addrval" : "value", -1);
         const struct pkt_name *subtypes = mgmt                ? family_names
                                           : type == T_CHASSIS ? chassis_subtype_names
                                                               : port_subtype_names;
@@ -428,23 +418,6 @@ build_kind(unsigned type, const struct pkt_spec_arg *args, int n, struct kind *r
         }
 }
 
-/* Writes field @f of @kind from @text, or its default without one; a count (addrlen, oidlen) is
- * patched once what it counts is written. Returns the bytes written or -errno. */
-static int
-put_field(const struct pkt_field *f, const char *text, uint8_t *out, size_t size)
-{
-        uint64_t u;
-        uint32_t bytes = f->bits / 8;
-
-        if (text)
-                return pkt_spec_value(f, text, &u, out, size);
-        if (f->def_bytes || bytes > size)
-                return bytes > size ? -EMSGSIZE : -EINVAL;
-        for (uint32_t i = 0; i < bytes; i++)
-                out[i] = (uint8_t)(f->def >> (8 * (bytes - 1 - i)));
-        return (int)bytes;
-}
-
 /* A TLV from "kind(field=value,...)" ("ttl(120)", "sysname(\"sw1\")" for a one-field kind): its
  * type by name or number, its fields in order, each from the argument of its name or its default;
  * the lengths computed unless given. */
@@ -478,7 +451,7 @@ lldp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         uint32_t len = LLDP_TLV_HDR_LEN, count_at = 0;
         for (unsigned f = 0; f < kind.n; f++) {
                 const struct pkt_field *fd = &kind.fields[f];
-                const char *val = arg_value(args, n, fd->name, kind.n == 1 ? 0 : -1);
+                const char *val = pkt_spec_arg(args, n, fd->name, kind.n == 1 ? 0 : -1);
                 if (!val &&
                     (strcmp(fd->name, "family") == 0 || strcmp(fd->name, "addrsubtype") == 0)) {
                         if (len >= size)
@@ -486,21 +459,21 @@ lldp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
                         out[len] = family;
                         r = 1;
                 } else {
-                        r = put_field(fd, val, out + len, size - len);
+                        r = pkt_spec_field(fd, val, out + len, size - len);
                 }
                 if (r < 0)
                         return r;
                 if (fd->flags & PKT_FF_COUNTED && count_at &&
-                    !arg_value(args, n, kind.fields[f - 1].name, -1))
+                    !pkt_spec_arg(args, n, kind.fields[f - 1].name, -1))
                         out[count_at] = (uint8_t)r;
                 if (f + 1 < kind.n && kind.fields[f + 1].flags & PKT_FF_COUNTED)
                         count_at = len;
                 len += (uint32_t)r;
         }
         /* The management address's length counts its subtype and address. */
-        if (type == T_MGMT && !arg_value(args, n, "addrlen", -1) && kind.fields != mgmt_other)
+        if (type == T_MGMT && !pkt_spec_arg(args, n, "addrlen", -1) && kind.fields != mgmt_other)
                 out[LLDP_TLV_HDR_LEN] = (uint8_t)(1 + kind.fields[F_ADDRVAL].bits / 8);
-        const char *given = arg_value(args, n, "tlv_len", -1);
+        const char *given = pkt_spec_arg(args, n, "tlv_len", -1);
         uint32_t tlv_len = len - LLDP_TLV_HDR_LEN;
         if (given && pkt_name_value(NULL, given, UINT32_MAX, &tlv_len) < 0)
                 return -EINVAL;

@@ -246,31 +246,66 @@ push_raw(struct spec_ctx *c, const char *value, bool is_hex)
         return r < 0 ? fail(c, r, "payload: cannot append (%d)", r) : 0;
 }
 
+const char *
+pkt_spec_arg(const struct pkt_spec_arg *args, int n, const char *key, int i)
+{
+        for (int k = 0; k < n; k++)
+                if (args[k].key[0] ? strcmp(args[k].key, key) == 0 : k == i)
+                        return args[k].value;
+        return NULL;
+}
+
+int
+pkt_spec_field(const struct pkt_field *f, const char *text, uint8_t *out, size_t size)
+{
+        uint32_t bytes = f->bits / 8;
+        uint64_t u;
+
+        if (text)
+                return pkt_spec_value(f, text, &u, out, size);
+        if (f->def_bytes || f->bits % 8 || bytes > size)
+                return bytes > size ? -EMSGSIZE : -EINVAL;
+        for (uint32_t i = 0; i < bytes; i++)
+                out[i] = (uint8_t)(f->def >> (8 * (bytes - 1 - i)));
+        return (int)bytes;
+}
+
+int
+pkt_spec_list_item(const char *list, size_t *pos, char *item, size_t size)
+{
+        const char *s = list + *pos;
+
+        pkt_assert_return(list && pos && item && size > 0, -EINVAL);
+        if (*s == ']')
+                return 0;
+        int len = token_len(s, ",]");
+        if (len < 0 || (size_t)len >= size || !s[len])
+                return -EINVAL;
+        copy_trim(item, size, s, (size_t)len);
+        *pos += (size_t)len + (s[len] == ',');
+        return 1;
+}
+
 /* "[a(..), b, ...]" -> one pkt_elem_add() per element. @c->pos is at the list's "[". */
 static int
 add_elems(struct spec_ctx *c, int idx, const char *set, const char *list)
 {
-        size_t n = strlen(list), list_pos = c->pos;
+        size_t n = strlen(list), list_pos = c->pos, at = 1;
         char one[1024];
+        int r;
 
         if (n < 2 || list[n - 1] != ']')
                 return fail(c, -EINVAL, "field '%s': element list must end with ']'", set);
-        for (const char *s = list + 1; *s != ']';) {
-                int len = token_len(s, ",]");
-                c->pos = list_pos + skip_blanks(list, (size_t)(s - list));
-                if (len < 0 || (size_t)len >= sizeof(one))
+        for (;;) {
+                c->pos = list_pos + skip_blanks(list, at);
+                r = pkt_spec_list_item(list, &at, one, sizeof(one));
+                if (r == 0)
+                        return 0;
+                if (r < 0)
                         return fail(c, -EINVAL, "field '%s': bad element list", set);
-                copy_trim(one, sizeof(one), s, (size_t)len);
-                if (one[0]) {
-                        int r = pkt_elem_add(c->p, (unsigned)idx, set, one);
-                        if (r < 0)
-                                return fail(c, r, "element '%s' of '%s': %s", one, set, reason(r));
-                }
-                s += len;
-                if (*s == ',')
-                        s++;
+                if (one[0] && (r = pkt_elem_add(c->p, (unsigned)idx, set, one)) < 0)
+                        return fail(c, r, "element '%s' of '%s': %s", one, set, reason(r));
         }
-        return 0;
 }
 
 /* raw, raw("text"), raw(hex=0011...) or raw(0011...): payloads can be long, so no argument split. */

@@ -362,6 +362,20 @@ struct pkt_spec_arg {
  */
 int pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_arg *args, unsigned max);
 
+/* The value of argument @key among @args, or of the @i-th when it has no key (@i -1: by key only);
+ * NULL when absent. */
+const char *pkt_spec_arg(const struct pkt_spec_arg *args, int n, const char *key, int i);
+
+/* Encodes field @f (byte-aligned) from @text as pkt_spec_value() does, or its integer default when
+ * @text is NULL. Returns the bytes written, -EINVAL (no default for a bytes field), -ERANGE, -EMSGSIZE. */
+int pkt_spec_field(const struct pkt_field *f, const char *text, uint8_t *out, size_t size);
+
+/* The next item of an element list "[a(..), b, ...]" (a value as pkt_spec_split() gives it), from
+ * *@pos (1 at the start, after the "["), copied without surrounding blanks into @item; *@pos moves past
+ * it. Returns 1 for an item (empty between two commas), 0 at the closing "]", -EINVAL on bad syntax,
+ * a list without its "]" or an item longer than @size - 1. For element builders whose elements nest. */
+int pkt_spec_list_item(const char *list, size_t *pos, char *item, size_t size);
+
 /* Encodes @text as a value of field @f (as pkt_field_set_str() parses it) into @out, in the field's
  * wire width (bit fields: the value in *@ret_u). Returns the byte length, -EINVAL or -ERANGE. */
 int pkt_spec_value(const struct pkt_field *f, const char *text, uint64_t *ret_u, uint8_t *out, size_t size);

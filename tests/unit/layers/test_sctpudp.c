@@ -350,6 +350,33 @@ test_dhcp_discover_builds_as_scapy(void **state)
         pkt_done(&p);
 }
 
+/* The form the JSON writer gives an option (its type and length as arguments, its bytes and the
+ * fields that read them) builds the same bytes as the option by name; the bytes win over the fields
+ * (they read the same bytes). */
+static void
+test_dhcp_option_in_json_form_builds_as_by_name(void **state)
+{
+        const uint8_t *a, *b;
+        struct pkt p, q;
+
+        (void)state;
+        pkt_init(&p);
+        pkt_init(&q);
+        size_t n = tu_build(&p, "dhcp(opts=[requested_ip(192.0.2.7),msgtype(REQUEST),end])", &a);
+        size_t m = tu_build(&q, "dhcp(opts=[opt(type=50,len=4,body_bytes=c0000207,addr=192.0.2.7),"
+                                "opt(type=53,msgtype=3),opt(type=255)])",
+                            &b);
+        tu_assert_bytes(b, m, a, n);
+        pkt_done(&q);
+        pkt_init(&q);
+        /* A given length is written as given. */
+        m = tu_build(&q, "dhcp(opts=[opt(type=12,len=9,text=\"pc\")])", &b);
+        assert_int_equal(m, 240 + 4);
+        assert_memory_equal(b + 240, "\x0c\x09pc", 4);
+        pkt_done(&q);
+        pkt_done(&p);
+}
+
 /* tshark: zeek/dhcp__dhcp_discover_param_req_and_client_id.pcap frame 1: xid 0x00003d11, options
  * 53 (DISCOVER, length 1), 61 (length 7), 50, 55, 12. */
 static void
@@ -524,6 +551,7 @@ main(void)
                 cmocka_unit_test(test_rtp_csrc_list_and_extension_build_as_scapy),
                 cmocka_unit_test(test_rtp_registered_port_dissects_and_padding_is_not_payload),
                 cmocka_unit_test(test_dhcp_discover_builds_as_scapy),
+                cmocka_unit_test(test_dhcp_option_in_json_form_builds_as_by_name),
                 cmocka_unit_test(test_dhcp_corpus_options_match_tshark),
                 cmocka_unit_test(test_dhcp_option_past_the_message_is_malformed),
                 cmocka_unit_test(test_rip_auth_entry_builds_as_scapy),
