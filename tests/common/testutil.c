@@ -218,6 +218,47 @@ tu_discard(void *ctx, const char *text, size_t len)
         return 0;
 }
 
+/* Walks every element of every set of layer @idx: each walk ends, and within a bound. */
+static void
+walk_elements(struct pkt *p, unsigned idx)
+{
+        const struct pkt_proto *pr = pkt_proto_get(p->layers[idx].proto);
+
+        for (unsigned s = 0; pr && s < pr->n_elems; s++) {
+                struct pkt_elem e = PKT_ELEM_INIT;
+                unsigned guard = 0;
+                while (pkt_elem_next_idx(p, idx, s, &e) == 1)
+                        assert_true(++guard < 100000);
+        }
+}
+
+void
+tu_sweep_prefixes(const struct tu_frame *f)
+{
+        struct pkt full, p;
+
+        tu_parse_frame(&full, f);
+        for (uint32_t n = 0; n <= f->caplen; n++) {
+                pkt_init(&p);
+                assert_int_equal(pkt_parse_dlt(&p, f->dlt, f->data, n, f->wire_len), 0);
+                unsigned count = pkt_dissect_all(&p);
+                for (unsigned i = 0; i < count; i++) {
+                        const struct pkt_layer *l = &p.layers[i], *w = &full.layers[i];
+                        assert_true(l->off + l->len <= n);
+                        assert_true(l->hdr_len <= l->len);
+                        if (i < full.n_layers && w->proto == l->proto && l->proto != PKT_PROTO_RAW &&
+                            w->off < n && w->off + w->hdr_len > n &&
+                            !(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+                                fail_msg("prefix %u: layer %u (%s) cut but not flagged", n, i,
+                                         pkt_proto_name(l->proto));
+                        walk_elements(&p, i);
+                }
+                assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
+                pkt_done(&p);
+        }
+        pkt_done(&full);
+}
+
 uint64_t
 tu_field_u64(struct pkt *p, unsigned idx, const char *name)
 {

@@ -68,6 +68,13 @@ void tu_load_frame(const char *rel, unsigned no, struct tu_frame *f);
 /* Parses @f into @p (initialised here) by its link type and dissects every layer. */
 void tu_parse_frame(struct pkt *p, const struct tu_frame *f);
 
+/*
+ * Parses every prefix of @f (the reported length stays the frame's): nothing may crash or claim bytes
+ * past the prefix, a layer whose header the full frame has but the prefix cuts must be flagged, and
+ * every element set of every layer and the printer are walked (each walk bounded).
+ */
+void tu_sweep_prefixes(const struct tu_frame *f);
+
 /* Field @name of layer @idx as an integer, failing the test when it cannot be read. */
 uint64_t tu_field_u64(struct pkt *p, unsigned idx, const char *name);
 

@@ -21,36 +21,6 @@
 /* Why 2048: every frame used here is shorter; a longer one fails the test instead of being cut. */
 #define FRAME_MAX 2048
 
-/*
- * Parses every prefix of @f (the reported length stays the frame's): nothing may crash or claim
- * bytes past the prefix, and a layer whose header the full frame has but the prefix cuts is
- * flagged.
- */
-static void
-sweep_prefixes(const struct tu_frame *f)
-{
-        struct pkt full, p;
-
-        tu_parse_frame(&full, f);
-        for (uint32_t n = 0; n <= f->caplen; n++) {
-                pkt_init(&p);
-                assert_int_equal(pkt_parse_dlt(&p, f->dlt, f->data, n, f->wire_len), 0);
-                unsigned count = pkt_dissect_all(&p);
-                for (unsigned i = 0; i < count; i++) {
-                        const struct pkt_layer *l = &p.layers[i], *w = &full.layers[i];
-                        assert_true(l->off + l->len <= n);
-                        assert_true(l->hdr_len <= l->len);
-                        if (i < full.n_layers && w->proto == l->proto &&
-                            l->proto != PKT_PROTO_RAW && w->off < n && w->off + w->hdr_len > n &&
-                            !(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
-                                fail_msg("prefix %u: layer %u (%s) cut but not flagged", n, i,
-                                         pkt_proto_name(l->proto));
-                }
-                assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
-                pkt_done(&p);
-        }
-}
-
 /* ---- dot1q ---- */
 
 static void
@@ -677,7 +647,7 @@ test_link_every_prefix_is_flagged_never_crashes(void **state)
 
         for (unsigned i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
                 tu_load_frame(frames[i].rel, frames[i].no, &f);
-                sweep_prefixes(&f);
+                tu_sweep_prefixes(&f);
         }
 }
 

@@ -513,69 +513,37 @@ test_gre_builds_like_scapy_and_reads_like_tshark(void **state)
 }
 
 static void
-sweep_prefixes(const struct tu_frame *f, unsigned proto)
-{
-        static const char *const sets[] = { "tags", "tvs", "mstis", "addrs", "tlvs", "csum", "key", "seq", "ack",
-                                            "routing" };
-        struct pkt p;
-
-        tu_parse_frame(&p, f);
-        unsigned at = (unsigned)tu_layer_of(&p, proto);
-        uint32_t off = p.layers[at].off, hdr_len = p.layers[at].hdr_len;
-        pkt_done(&p);
-
-        for (uint32_t n = 0; n <= f->caplen; n++) {
-                pkt_init(&p);
-                assert_int_equal(pkt_parse_dlt(&p, f->dlt, f->data, n, f->wire_len), 0);
-                unsigned count = pkt_dissect_all(&p);
-                for (unsigned i = 0; i < count; i++) {
-                        const struct pkt_layer *l = &p.layers[i];
-                        assert_true(l->off + l->len <= n);
-                        if (i == at && l->proto == proto && off + hdr_len > n)
-                                assert_true(l->flags & PKT_LAYER_TRUNCATED);
-                        for (unsigned s = 0; s < ARRAY_SIZE(sets); s++) {
-                                unsigned guard = 0;
-                                PKT_ELEM_FOREACH(&p, i, sets[s], e)
-                                        assert_true(++guard < 1000);
-                        }
-                }
-                assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
-                pkt_done(&p);
-        }
-}
-
-static void
 test_every_prefix_is_flagged_never_crashes(void **state)
 {
         struct tu_frame f;
         (void)state;
 
         tu_load_frame("tcpdump/MSTP_Intra-Region_BPDUs.pcap", 1, &f);
-        sweep_prefixes(&f, PKT_PROTO_STP);
+        tu_sweep_prefixes(&f);
         tu_load_frame("pcapplusplus/PacketExamples__PPPoEDiscovery.pcap", 2, &f);
-        sweep_prefixes(&f, PKT_PROTO_PPPOE);
+        tu_sweep_prefixes(&f);
         tu_load_frame("pcapplusplus/PacketExamples__PPPoESession.pcap", 2, &f);
-        sweep_prefixes(&f, PKT_PROTO_PPP);
+        tu_sweep_prefixes(&f);
         tu_load_frame("tcpdump/DTP.pcap", 1, &f);
-        sweep_prefixes(&f, PKT_PROTO_DTP);
+        tu_sweep_prefixes(&f);
         tu_load_frame("ndpi/hsrp0.pcap", 1, &f);
-        sweep_prefixes(&f, PKT_PROTO_HSRP);
+        tu_sweep_prefixes(&f);
         tu_load_frame("pcapplusplus/PacketExamples__VRRP-V3-IPv6.pcap", 1, &f);
-        sweep_prefixes(&f, PKT_PROTO_VRRP);
+        tu_sweep_prefixes(&f);
         tu_load_frame("pcap4j/HdlcPppPacketTest.pcap", 1, &f);
-        sweep_prefixes(&f, PKT_PROTO_HDLC);
+        tu_sweep_prefixes(&f);
         tu_load_frame("packetnet/vxlan.pcap", 1, &f);
-        sweep_prefixes(&f, PKT_PROTO_VXLAN);
+        tu_sweep_prefixes(&f);
         tu_load_frame("packetnet/gre_all_options.pcap", 1, &f);
-        sweep_prefixes(&f, PKT_PROTO_GRE);
+        tu_sweep_prefixes(&f);
         tu_load_frame("zeek/tunnels__gre-pptp.pcap", 1, &f);
-        sweep_prefixes(&f, PKT_PROTO_GRE);
+        tu_sweep_prefixes(&f);
         tu_load_frame("tcpdump/gre-heapoverflow-2.pcap", 2, &f);
-        sweep_prefixes(&f, PKT_PROTO_GRE);
+        tu_sweep_prefixes(&f);
         tu_load_frame("tcpdump/spb_bpduv4.pcap", 1, &f);
-        sweep_prefixes(&f, PKT_PROTO_STP);
+        tu_sweep_prefixes(&f);
         tu_load_frame("pcapplusplus/PacketExamples__MplsPackets.pcap", 2, &f);
-        sweep_prefixes(&f, PKT_PROTO_EOMCW);
+        tu_sweep_prefixes(&f);
 }
 
 int

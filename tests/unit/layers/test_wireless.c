@@ -36,37 +36,6 @@ elem_values(struct pkt *p, unsigned idx, const char *set, const char *key, uint6
         return n;
 }
 
-/*
- * Parses every prefix of @f (the reported length stays the frame's): nothing may crash or claim
- * bytes past the prefix, and a layer whose header the full frame has but the prefix cuts is
- * flagged. Elements and the printer are walked too.
- */
-static void
-sweep_prefixes(const struct tu_frame *f)
-{
-        struct pkt full, p;
-
-        tu_parse_frame(&full, f);
-        for (uint32_t n = 0; n <= f->caplen; n++) {
-                pkt_init(&p);
-                assert_int_equal(pkt_parse_dlt(&p, f->dlt, f->data, n, f->wire_len), 0);
-                unsigned count = pkt_dissect_all(&p);
-                for (unsigned i = 0; i < count; i++) {
-                        const struct pkt_layer *l = &p.layers[i], *w = &full.layers[i];
-                        assert_true(l->off + l->len <= n);
-                        assert_true(l->hdr_len <= l->len);
-                        if (i < full.n_layers && w->proto == l->proto && l->proto != PKT_PROTO_RAW &&
-                            w->off < n && w->off + w->hdr_len > n &&
-                            !(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
-                                fail_msg("prefix %u: layer %u (%s) cut but not flagged", n, i,
-                                         pkt_proto_name(l->proto));
-                }
-                assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
-                pkt_done(&p);
-        }
-        pkt_done(&full);
-}
-
 /* ---- building (scapy) ---- */
 
 /* scapy: RadioTap()/Dot11(type=0,subtype=8,addr1="ff:ff:ff:ff:ff:ff",addr2="02:00:00:00:00:01",
@@ -396,7 +365,7 @@ test_wireless_every_prefix_is_flagged_never_crashes(void **state)
         for (unsigned i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
                 struct tu_frame f;
                 tu_load_frame(frames[i].file, frames[i].no, &f);
-                sweep_prefixes(&f);
+                tu_sweep_prefixes(&f);
         }
 }
 
