@@ -20,7 +20,8 @@
         TEXT_APP_PROTOS(X)                                                                              \
         TLV_APP_PROTOS(X)                                                                               \
         TUNNEL_PROTOS(X)                                                                                \
-        DISCOVERY_PROTOS(X)
+        DISCOVERY_PROTOS(X)                                                                             \
+        ADDRCONF_PROTOS(X)
 
 #define LINK_PROTOS(X) X(ethernet) X(dot1q) X(llc) X(linuxcc) X(linuxcc2) X(loopback) X(loop) X(arp)
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
@@ -39,6 +40,8 @@
 #define TUNNEL_PROTOS(X) X(vxlan) X(gre) X(mpls) X(eomcw)
 /* Link discovery: what every switch port announces. */
 #define DISCOVERY_PROTOS(X) X(lldp)
+/* Address configuration beside DHCP's: what IPv6 hosts and relays exchange. */
+#define ADDRCONF_PROTOS(X) X(dhcp6) X(dhcp6relay)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

@@ -265,8 +265,11 @@ pkt_spec_field(const struct pkt_field *f, const char *text, uint8_t *out, size_t
                 return pkt_spec_value(f, text, &u, out, size);
         if (f->def_bytes || f->bits % 8 || bytes > size)
                 return bytes > size ? -EMSGSIZE : -EINVAL;
-        for (uint32_t i = 0; i < bytes; i++)
-                out[i] = (uint8_t)(f->def >> (8 * (bytes - 1 - i)));
+        /* Big-endian, the integer in the last 8 bytes (an IPv6 address's default is all zero). */
+        for (uint32_t i = 0; i < bytes; i++) {
+                uint32_t shift = 8 * (bytes - 1 - i);
+                out[i] = shift < 64 ? (uint8_t)(f->def >> shift) : 0;
+        }
         return (int)bytes;
 }
 

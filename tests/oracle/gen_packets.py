@@ -30,6 +30,12 @@ from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRe
                                 ICMPv6NDOptPrefixInfo, ICMPv6NDOptSrcLLAddr, ICMPv6PacketTooBig,
                                 ICMPv6TimeExceeded, IPv6, IPv6ExtHdrDestOpt, IPv6ExtHdrFragment,
                                 IPv6ExtHdrHopByHop, IPv6ExtHdrRouting, PadN, RouterAlert)
+from scapy.layers.dhcp6 import (DHCP6_Advertise, DHCP6_InfoRequest, DHCP6_RelayForward, DHCP6_Renew,
+                                DHCP6_Reply, DHCP6_Request, DHCP6_Solicit, DHCP6OptClientFQDN, DHCP6OptClientId,
+                                DHCP6OptDNSDomains, DHCP6OptDNSServers, DHCP6OptElapsedTime, DHCP6OptIA_NA,
+                                DHCP6OptIA_PD, DHCP6OptIAAddress, DHCP6OptIAPrefix, DHCP6OptIfaceId, DHCP6OptOptReq,
+                                DHCP6OptPref, DHCP6OptRapidCommit, DHCP6OptRelayMsg, DHCP6OptServerId,
+                                DHCP6OptStatusCode, DUID_EN, DUID_LL, DUID_LLT)
 from scapy.layers.hsrp import HSRP
 from scapy.layers.vxlan import VXLAN
 from scapy.layers.l2 import GRE, GRE_PPTP
@@ -375,6 +381,53 @@ def lldp_frame():
     return frame
 
 
+def dhcp6_duid():
+    kind = R.randrange(3)
+    if kind == 0:
+        return DUID_LLT(timeval=R.randrange(2**32), lladdr=mac())
+    if kind == 1:
+        return DUID_LL(lladdr=mac())
+    return DUID_EN(enterprisenum=R.randrange(2**32), id=random_bytes(R.randrange(1, 12)))
+
+
+def dhcp6_message():
+    """A DHCPv6 client or server message with identities, IAs holding addresses or prefixes (nested
+    options), lists and names; a third of them inside a relay-forward message with an interface ID."""
+    cls = R.choice([DHCP6_Solicit, DHCP6_Advertise, DHCP6_Request, DHCP6_Reply, DHCP6_Renew, DHCP6_InfoRequest])
+    msg = cls(trid=R.randrange(2**24)) / DHCP6OptClientId(duid=dhcp6_duid())
+    if R.random() < .6:
+        msg = msg / DHCP6OptServerId(duid=dhcp6_duid())
+    msg = msg / DHCP6OptElapsedTime(elapsedtime=R.randrange(65536))
+    if R.random() < .6:
+        msg = msg / DHCP6OptOptReq(reqopts=R.sample([23, 24, 31, 39, 82, 83, 17, 21, 22], R.randrange(1, 6)))
+    if R.random() < .5:
+        addrs = [DHCP6OptIAAddress(addr=ip6(), preflft=R.randrange(2**32), validlft=R.randrange(2**32))
+                 for _ in range(R.randrange(0, 3))]
+        if addrs and R.random() < .5:
+            addrs[0].iaaddropts = [DHCP6OptStatusCode(statuscode=R.randrange(7), statusmsg="status %d" % R.randrange(9))]
+        msg = msg / DHCP6OptIA_NA(iaid=R.randrange(2**32), T1=R.randrange(2**32), T2=R.randrange(2**32), ianaopts=addrs)
+    if R.random() < .3:
+        msg = msg / DHCP6OptIA_PD(iaid=R.randrange(2**32), T1=R.randrange(65536), T2=R.randrange(65536), iapdopt=[
+            DHCP6OptIAPrefix(preflft=R.randrange(2**32), validlft=R.randrange(2**32), plen=R.choice([48, 56, 60, 64]),
+                             prefix=ip6())])
+    if R.random() < .4:
+        msg = msg / DHCP6OptDNSServers(dnsservers=[ip6() for _ in range(R.randrange(1, 4))])
+    if R.random() < .4:
+        msg = msg / DHCP6OptDNSDomains(dnsdomains=["d%d.example.com" % R.randrange(99) for _ in range(R.randrange(1, 3))])
+    if R.random() < .3:
+        msg = msg / DHCP6OptClientFQDN(flags=R.randrange(8), fqdn="h%d.example.org" % R.randrange(99))
+    if R.random() < .3:
+        msg = msg / DHCP6OptPref(prefval=R.randrange(256))
+    if R.random() < .2:
+        msg = msg / DHCP6OptRapidCommit()
+    udp = UDP(sport=R.choice([546, 547]), dport=547)
+    if R.random() < .33:
+        relay = DHCP6_RelayForward(hopcount=R.randrange(8), linkaddr=ip6(), peeraddr=ip6())
+        return eth() / IPv6(src=ip6(), dst=ip6()) / udp / relay / DHCP6OptRelayMsg(message=msg) / \
+            DHCP6OptIfaceId(ifaceid=random_bytes(R.randrange(1, 8)))
+    return eth() / IPv6(src=ip6(), dst=ip6()) / udp / msg
+
+
 MORE = [
     lambda: eth() / LLC() / STP(rootid=R.randrange(65536), rootmac=mac(), pathcost=R.randrange(2**32),
                                 bridgeid=R.randrange(65536), bridgemac=mac(), portid=R.randrange(65536),
@@ -405,6 +458,8 @@ MORE = [
     # LLDP (IEEE 802.1AB): the mandatory TLVs with IDs in every form, then any of name, description,
     # capabilities, a management address (IPv4 or IPv6) and IEEE 802.1's port VLAN ID
     lldp_frame,
+    # DHCPv6 (RFC 8415): client and server messages with nested options, some relayed
+    dhcp6_message,
     lambda: over_udp(520, 520, RIP(cmd=R.choice([1, 2]), version=2) / b"".join(
         raw(RIPEntry(addr=ip4(), mask="255.255.255.0", nextHop=ip4(), metric=R.randrange(1, 17)))
         for _ in range(R.randrange(1, 5)))),

@@ -154,6 +154,9 @@ enum pkt_proto_id {
         PKT_PROTO_EOMCW, /* Ethernet pseudowire control word (RFC 4448 4.6) */
         /* link discovery */
         PKT_PROTO_LLDP,  /* Link Layer Discovery Protocol (IEEE 802.1AB) */
+        /* address configuration */
+        PKT_PROTO_DHCP6,       /* DHCPv6 message (RFC 8415) */
+        PKT_PROTO_DHCP6_RELAY, /* DHCPv6 relay message body (RFC 8415 9) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

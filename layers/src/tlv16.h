@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Private to libpkt: elements with a 16-bit type and a 16-bit length (PPPoE tags, DTP TLVs). */
+/* Private to libpkt: elements with a 16-bit type and a 16-bit length (PPPoE tags, DTP TLVs, DHCPv6
+ * options). */
 #ifndef PKT_TLV16_H
 #define PKT_TLV16_H
 
