@@ -19,7 +19,7 @@
  * adding one (gre(key=[key(0x1234)])) knows which flag to set: "csum" (sum, offset), "key" (key; in
  * version 1 payload_len and call_id), "seq", "ack"; the source route entries are "routing". The
  * protocol type is an ethertype; Aruba's controllers send 802.11 frames with types 0x8200-0x83f0,
- * which tshark reads as such too.
+ * which tshark reads as such too; ERSPAN type I (0x88be without a sequence number) is Ethernet.
  */
 #include <string.h>
 
@@ -34,6 +34,7 @@
 #define GRE_VER(fv)   ((fv) & 7u)
 #define GRE_PPTP      1 /* version of PPTP's enhanced GRE */
 #define SRE_FIXED_LEN 4
+#define GRE_ERSPAN    0x88beu /* ERSPAN types I and II */
 
 extern const struct pkt_name pkt_link_ethertype_names[]; /* ethernet.c */
 
@@ -219,13 +220,23 @@ starts_ff03(const struct pkt_view *v, uint32_t at)
         return pkt_rd_be16(v, at, &ac) && ac == 0xff03;
 }
 
+/* ERSPAN (draft-foschiano-erspan-03 4.1): type I, without a sequence number, has no header of its
+ * own; type II, with one, has (erspan.c). */
+static bool
+is_erspan_type1(uint16_t fv, uint16_t type)
+{
+        return type == GRE_ERSPAN && !(fv & GRE_S);
+}
+
 static void
 gre_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        uint16_t type = (uint16_t)(v->b[2] << 8 | v->b[3]);
+        uint16_t fv = (uint16_t)(v->b[0] << 8 | v->b[1]), type = (uint16_t)(v->b[2] << 8 | v->b[3]);
 
         d->hdr_len = gre_hdr_len(v);
-        d->next = is_aruba(type) ? PKT_PROTO_IEEE80211 : (uint16_t)pkt_key_lookup(PKT_KEY_ETHERTYPE, type);
+        d->next = is_aruba(type)              ? PKT_PROTO_IEEE80211
+                  : is_erspan_type1(fv, type) ? PKT_PROTO_ETHERNET
+                                              : (uint16_t)pkt_key_lookup(PKT_KEY_ETHERTYPE, type);
         if (d->next == PKT_PROTO_PPP && starts_ff03(v, d->hdr_len))
                 d->next = PKT_PROTO_HDLC;
 }

@@ -180,10 +180,17 @@ def eth_trailer(part):
         layers = pkt["layers"]
         if not layers or layers[0].get("layer") != "ethernet":
             return []
-        for l in layers:
+        for i, l in enumerate(layers):
             if not l.get("padding"):
                 continue
             t = bytes.fromhex(l["padding"])
+            if any(x.get("layer") == "ethernet" for x in layers[1:i + 1]):
+                # A frame inside a tunnel (ERSPAN, VXLAN): tshark's Ethernet there assumes no FCS and
+                # does not split off padding: all of it is the trailer, the 802.1Q tag's when a tag
+                # holds it (vlan.trailer).
+                return [t.hex()] if part == ("vlan" if l.get("layer") == "dot1q" else "trailer") else []
+            if part == "vlan":
+                return []  # the outer frame's: eth.* whichever layer holds it
             frame, n = int(pkt["len"]), 0
             if frame >= 60 and frame - len(t) < 60:
                 n = min(60 - (frame - len(t)), len(t))
@@ -205,6 +212,7 @@ MAP = {
     "eth.padding": eth_trailer("padding"),
     "eth.trailer": eth_trailer("trailer"),
     "eth.fcs": eth_trailer("fcs"),
+    "vlan.trailer": eth_trailer("vlan"),
     "eth.dst": field("ethernet", "dst"),
     "eth.src": field("ethernet", "src"),
     "eth.type": field("ethernet", "type", when=lambda l: int(l.get("type", 0)) > 1500),

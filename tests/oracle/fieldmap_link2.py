@@ -4,7 +4,9 @@ VRRP; and the tunnels, VXLAN, GRE and MPLS (with the Ethernet pseudowire control
 from oracle_fields import elems, field
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
-TSHARK_PROTOS = ["ppp", "pppoed", "pppoes", "stp", "dtp", "hsrp", "vrrp", "vxlan", "gre", "mpls"]
+TSHARK_PROTOS = ["ppp", "pppoed", "pppoes", "stp", "dtp", "hsrp", "vrrp", "vxlan", "gre", "mpls", "erspan"]
+
+ERSPAN = ("erspan", "erspan3")
 
 # tshark calls the PPPoE header's fields pppoe.* in both stages, and MSTP's part of a BPDU mstp.*; neither
 # name appears in frame.protocols.
@@ -170,6 +172,25 @@ MAP = {
     "mpls.bottom": field("mpls", "bos"),
     "mpls.ttl": field("mpls", "ttl"),
     "pweth.cw.sequence_number": field("eomcw", "seq"),
+    # ERSPAN types II and III (draft-foschiano-erspan-03; type I has no header), scapy's names
+    "erspan.version": field(ERSPAN, "ver"),
+    "erspan.vlan": field(ERSPAN, "vlan"),
+    "erspan.cos": field(ERSPAN, "cos"),
+    "erspan.encap": field("erspan", "en"),
+    "erspan.bso": field("erspan3", "bso"),
+    "erspan.truncated": field(ERSPAN, "t"),
+    "erspan.spanid": field(ERSPAN, "session_id"),
+    "erspan.reserved": field("erspan", "reserved"),
+    "erspan.index": field("erspan", "index"),
+    "erspan.timestamp": field("erspan3", "timestamp"),
+    "erspan.sgt": field("erspan3", "sgt"),
+    "erspan.p": field("erspan3", "p"),
+    "erspan.ft": field("erspan3", "ft"),
+    "erspan.hw": field("erspan3", "hw"),
+    "erspan.direction": field("erspan3", "d"),
+    "erspan.gra": field("erspan3", "gra"),
+    "erspan.o": field("erspan3", "o"),
+    "erspan.platid": field("erspan3", "platf_id"),
 }
 
 # tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.

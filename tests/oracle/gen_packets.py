@@ -40,6 +40,7 @@ from scapy.layers.hsrp import HSRP
 from scapy.layers.vxlan import VXLAN
 from scapy.layers.l2 import GRE, GRE_PPTP
 from scapy.contrib.mpls import MPLS, EoMCW
+from scapy.contrib.erspan import ERSPAN_II, ERSPAN_III
 from scapy.contrib.lldp import (LLDPDUChassisID, LLDPDUEndOfLLDPDU, LLDPDUGenericOrganisationSpecific,
                                 LLDPDUManagementAddress, LLDPDUPortID, LLDPDUSystemCapabilities,
                                 LLDPDUSystemDescription, LLDPDUSystemName, LLDPDUTimeToLive)
@@ -455,6 +456,18 @@ MORE = [
         mpls_stack() / R.choice([lambda: IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=53) / dns(),
                                  lambda: IPv6(src=ip6(), dst=ip6()) / UDP(sport=high_port(), dport=high_port()),
                                  lambda: EoMCW(seq=R.randrange(65536)) / eth() / ARP(psrc=ip4(), pdst=ip4())])()),
+    # ERSPAN (draft-foschiano-erspan-03): type I (no header), II (GRE with a sequence number) and III, each
+    # mirroring an Ethernet frame
+    lambda: over_ip(R.choice([
+        lambda: GRE(proto=0x88be),
+        lambda: GRE(seqnum_present=1, seqence_number=R.randrange(2**32)) /
+        ERSPAN_II(ver=1, vlan=R.randrange(4096), cos=R.randrange(8), en=R.randrange(4), t=R.randrange(2),
+                  session_id=R.randrange(1024), index=R.randrange(2**20)),
+        lambda: GRE() / ERSPAN_III(vlan=R.randrange(4096), cos=R.randrange(8), bso=R.randrange(4), t=R.randrange(2),
+                                   session_id=R.randrange(1024), timestamp=R.randrange(2**32),
+                                   sgt_other=R.randrange(65536), hw=R.randrange(64), d=R.randrange(2),
+                                   gra=R.randrange(4), o=0)])() /
+        eth() / IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=53) / dns()),
     # LLDP (IEEE 802.1AB): the mandatory TLVs with IDs in every form, then any of name, description,
     # capabilities, a management address (IPv4 or IPv6) and IEEE 802.1's port VLAN ID
     lldp_frame,

@@ -157,6 +157,9 @@ enum pkt_proto_id {
         /* address configuration */
         PKT_PROTO_DHCP6,       /* DHCPv6 message (RFC 8415) */
         PKT_PROTO_DHCP6_RELAY, /* DHCPv6 relay message body (RFC 8415 9) */
+        /* more tunnels */
+        PKT_PROTO_ERSPAN,  /* ERSPAN type II header, in GRE */
+        PKT_PROTO_ERSPAN3, /* ERSPAN type III header, in GRE */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

@@ -512,6 +512,92 @@ test_gre_builds_like_scapy_and_reads_like_tshark(void **state)
         pkt_done(&p);
 }
 
+/* ERSPAN (draft-foschiano-erspan-03): types II and III build like scapy's contrib/erspan.py; the corpus
+ * reads as tshark 4.0.17 reads it (tcpdump/erspan-type-ii-1.pcap: version 1, VLAN 342, COS 6, span 666,
+ * index 32760; erspan-type-iii-ft-0.pcap frame 1: version 2, VLAN 20, timestamp 2740542463,
+ * granularity 3; erspan-type-i-1.pcap: no header, Ethernet right after GRE). */
+static void
+test_erspan_builds_like_scapy_and_reads_like_tshark(void **state)
+{
+        struct tu_frame f;
+        struct pkt p;
+        unsigned i;
+
+        (void)state;
+        /* IP(src="192.0.2.1",dst="192.0.2.2")/GRE(seqnum_present=1,seqence_number=5)/ERSPAN_II(ver=1,
+         *   vlan=100,cos=3,en=3,session_id=42,index=0x12345)/Ether(src="02:00:00:00:00:01",
+         *   dst="02:00:00:00:00:02")/ARP(hwsrc="02:00:00:00:00:01",psrc="198.51.100.1",
+         *   pdst="198.51.100.2") */
+        tu_assert_builds("ip(src=192.0.2.1,dst=192.0.2.2,id=1)/gre(seq=[seq(5)])/erspan(vlan=100,cos=3,"
+                         "en=3,session_id=42,index=0x12345)/ethernet(src=02:00:00:00:00:01,"
+                         "dst=02:00:00:00:00:02)/arp(sha=02:00:00:00:00:01,spa=198.51.100.1,"
+                         "tpa=198.51.100.2)",
+                         "4500004e00010000402ff67cc0000201c0000202"
+                         "100088be00000005"
+                         "1064782a00012345"
+                         "020000000002020000000001"
+                         "08060001080006040001" "020000000001" "c6336401" "000000000000" "c6336402");
+        /* IP(...)/GRE()/ERSPAN_III(vlan=7,cos=1,bso=2,t=1,session_id=1023,timestamp=0x01020304,
+         *   sgt_other=9,p=0,ft=0,hw=5,d=1,gra=3,o=0)/Ether(...,type=0x88b5) */
+        tu_assert_builds("ip(src=192.0.2.1,dst=192.0.2.2,id=1)/gre/erspan3(vlan=7,cos=1,bso=2,t=1,"
+                         "session_id=1023,timestamp=0x01020304,sgt=9,hw=5,d=1,gra=3)/"
+                         "ethernet(src=02:00:00:00:00:01,dst=02:00:00:00:00:02,type=0x88b5)",
+                         "4500003200010000402ff698c0000201c0000202"
+                         "000022eb"
+                         "200737ff010203040009005e"
+                         "020000000002" "020000000001" "88b5");
+        /* With O set, the 8-byte platform-specific sub-header follows; the frame comes after it. */
+        tu_assert_builds("erspan3(o=1)/ethernet(src=02:00:00:00:00:01,dst=02:00:00:00:00:02,type=0x88b5)",
+                         "200000000000000000000001" "0000000000000000"
+                         "020000000002" "020000000001" "88b5");
+
+        tu_load_frame("tcpdump/erspan-type-ii-1.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        i = (unsigned)tu_layer_of(&p, PKT_PROTO_ERSPAN);
+        assert_int_equal(tu_field_u64(&p, i, "ver"), 1);
+        assert_int_equal(tu_field_u64(&p, i, "vlan"), 342);
+        assert_int_equal(tu_field_u64(&p, i, "cos"), 6);
+        assert_int_equal(tu_field_u64(&p, i, "session_id"), 666);
+        assert_int_equal(tu_field_u64(&p, i, "index"), 32760);
+        assert_int_equal(p.layers[i + 1].proto, PKT_PROTO_ETHERNET);
+        pkt_done(&p);
+
+        tu_load_frame("tcpdump/erspan-type-iii-ft-0.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        i = (unsigned)tu_layer_of(&p, PKT_PROTO_ERSPAN3);
+        assert_int_equal(p.layers[i].hdr_len, 12);
+        assert_int_equal(tu_field_u64(&p, i, "vlan"), 20);
+        assert_int_equal(tu_field_u64(&p, i, "timestamp"), 2740542463u);
+        assert_string_equal(tu_field(&p, i, "gra"), "USER");
+        assert_int_equal(p.layers[i + 1].proto, PKT_PROTO_ETHERNET);
+        pkt_done(&p);
+
+        /* A frame type other than Ethernet (7) stays raw. */
+        tu_load_frame("tcpdump/erspan-type-iii-ft-7.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        i = (unsigned)tu_layer_of(&p, PKT_PROTO_ERSPAN3);
+        assert_int_equal(tu_field_u64(&p, i, "ft"), 7);
+        assert_int_equal(p.layers[i + 1].proto, PKT_PROTO_RAW);
+        pkt_done(&p);
+
+        /* Type I: Ethernet straight after GRE. */
+        tu_load_frame("tcpdump/erspan-type-i-1.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        i = (unsigned)tu_layer_of(&p, PKT_PROTO_GRE);
+        assert_int_equal(tu_field_u64(&p, i, "p"), 0x88be);
+        assert_int_equal(p.layers[i + 1].proto, PKT_PROTO_ETHERNET);
+        pkt_done(&p);
+
+        /* Type III with O set, cut inside its sub-header (tcpdump/erspan-type-iii-pb-1.pcap): the
+         * layer is truncated, the platform ID there read. */
+        tu_load_frame("tcpdump/erspan-type-iii-pb-1.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        i = (unsigned)tu_layer_of(&p, PKT_PROTO_ERSPAN3);
+        assert_true(p.layers[i].flags & PKT_LAYER_TRUNCATED);
+        assert_int_equal(tu_field_u64(&p, i, "o"), 1);
+        pkt_done(&p);
+}
+
 static void
 test_every_prefix_is_flagged_never_crashes(void **state)
 {
@@ -544,6 +630,12 @@ test_every_prefix_is_flagged_never_crashes(void **state)
         tu_sweep_prefixes(&f);
         tu_load_frame("pcapplusplus/PacketExamples__MplsPackets.pcap", 2, &f);
         tu_sweep_prefixes(&f);
+        tu_load_frame("tcpdump/erspan-type-ii-1.pcap", 1, &f);
+        tu_sweep_prefixes(&f);
+        tu_load_frame("tcpdump/erspan-type-iii-ft-0.pcap", 1, &f);
+        tu_sweep_prefixes(&f);
+        tu_load_frame("tcpdump/erspan-type-iii-pb-1.pcap", 1, &f);
+        tu_sweep_prefixes(&f);
 }
 
 int
@@ -561,6 +653,7 @@ main(void)
                 cmocka_unit_test(test_mpls_builds_like_scapy_and_reads_like_tshark),
                 cmocka_unit_test(test_mpls_bottom_payload_by_first_nibble),
                 cmocka_unit_test(test_gre_builds_like_scapy_and_reads_like_tshark),
+                cmocka_unit_test(test_erspan_builds_like_scapy_and_reads_like_tshark),
                 cmocka_unit_test(test_ppp_dlt9_with_address_and_control_goes_through_hdlc),
                 cmocka_unit_test(test_vrrp_corpus_v3_matches_tshark),
                 cmocka_unit_test(test_vrrp_v3_under_ipv6_extension_header_has_ipv6_addresses),
