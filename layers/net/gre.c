@@ -340,5 +340,5 @@ const struct pkt_proto pkt_proto_gre = {
         .update = gre_update,
         .elem_build = gre_elem_build,
         .elem_added = gre_elem_added,
-        .not_dissected = "what ERSPAN, WCCP, NHRP and other GRE-only types carry (raw after the header)",
+        .not_dissected = "what WCCP, NHRP and other GRE-only types carry (raw after the header)",
 };

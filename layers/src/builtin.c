@@ -37,7 +37,7 @@
 #define TEXT_APP_PROTOS(X) X(http) X(sip) X(telnet) X(tpkt) X(cotp) X(rpc) X(rpcrm) X(portmap)
 #define TLV_APP_PROTOS(X) X(diameter) X(tls) X(radius) X(bgp)
 /* Tunnels: not in the seed list, but what data-centre captures are full of. */
-#define TUNNEL_PROTOS(X) X(vxlan) X(gre) X(mpls) X(eomcw) X(erspan) X(erspan3)
+#define TUNNEL_PROTOS(X) X(vxlan) X(gre) X(mpls) X(eomcw) X(erspan) X(erspan3) X(gtp)
 /* Link discovery: what every switch port announces. */
 #define DISCOVERY_PROTOS(X) X(lldp)
 /* Address configuration beside DHCP's: what IPv6 hosts and relays exchange. */

@@ -4,7 +4,7 @@ VRRP; and the tunnels, VXLAN, GRE and MPLS (with the Ethernet pseudowire control
 from oracle_fields import elems, field
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
-TSHARK_PROTOS = ["ppp", "pppoed", "pppoes", "stp", "dtp", "hsrp", "vrrp", "vxlan", "gre", "mpls", "erspan"]
+TSHARK_PROTOS = ["ppp", "pppoed", "pppoes", "stp", "dtp", "hsrp", "vrrp", "vxlan", "gre", "mpls", "erspan", "gtp"]
 
 ERSPAN = ("erspan", "erspan3")
 
@@ -191,8 +191,56 @@ MAP = {
     "erspan.gra": field("erspan3", "gra"),
     "erspan.o": field("erspan3", "o"),
     "erspan.platid": field("erspan3", "platf_id"),
+    # GTP version 1 (3GPP TS 29.281, 29.060), scapy's names
+    "gtp.flags": field("gtp", "flags"),
+    "gtp.flags.version": field("gtp", "version"),
+    "gtp.flags.payload": field("gtp", "pt"),
+    # GTP' (protocol type 0) has three reserved bits where version 1 has one
+    "gtp.flags.reserved": field("gtp", "reserved", when=lambda l: l.get("version") == 1 and l.get("pt") == 1),
+    "gtp.flags.e": field("gtp", "e"),
+    "gtp.flags.s": field("gtp", "s"),
+    "gtp.flags.pn": field("gtp", "pn"),
+    "gtp.message": field("gtp", "type"),
+    "gtp.length": field("gtp", "len"),
+    "gtp.teid": field("gtp", "teid"),
+    "gtp.seq_number": elems("gtp", ("opt",), "seq"),
+    "gtp.npdu_number": elems("gtp", ("opt",), "npdu"),
+    "gtp.ext_hdr.next": lambda pkt: (elems("gtp", ("opt",), "next_ext", when=lambda e: e.get("next_ext"))(pkt) +
+                                     elems("gtp", ("exts",), "next")(pkt)),
+    "gtp.ext_hdr.length": elems("gtp", ("exts",), "len"),
+    "gtp.ext_hdr.pdu_ses_con.pdu_type": elems("gtp", ("exts",), "pdu_type"),
+    "gtp.ext_hdr.pdu_ses_cont.ppp": elems("gtp", ("exts",), "ppp"),
+    "gtp.ext_hdr.pdu_ses_cont.rqi": elems("gtp", ("exts",), "rqi"),
+    "gtp.ext_hdr.pdu_ses_con.qos_flow_id": elems("gtp", ("exts",), "qfi"),
+    "gtp.ext_hdr.pdu_ses_cont.ppi": elems("gtp", ("exts",), "ppi"),
+    "gtp.ext_hdr.udp_port": elems("gtp", ("exts",), "port"),
+    "gtp.ext_hdr.pdcp_sn": elems("gtp", ("exts",), "pdcp"),
+    "gtp.cause": elems("gtp", ("ies",), "cause"),
+    "gtp.recovery": elems("gtp", ("ies",), "restart_counter"),
+    "gtp.teid_data": elems("gtp", ("ies",), "teid", when=lambda e: e.get("type") == 16),
+    "gtp.teid_cp": elems("gtp", ("ies",), "teid", when=lambda e: e.get("type") == 17),
+    "gtp.nsapi": elems("gtp", ("ies",), "nsapi"),
+    "gtp.chrg_id": elems("gtp", ("ies",), "charging_id"),
+    "gtp.gsn_ipv4": elems("gtp", ("ies",), "addr", when=lambda e: e.get("type") == 133 and "." in e.get("addr", "")),
+    "gtp.gsn_ipv6": elems("gtp", ("ies",), "addr", when=lambda e: e.get("type") == 133 and ":" in e.get("addr", "")),
+    "gtp.user_ipv4": elems("gtp", ("ies",), "addr", when=lambda e: e.get("type") == 128 and "." in e.get("addr", "")),
+    "gtp.user_ipv6": elems("gtp", ("ies",), "addr", when=lambda e: e.get("type") == 128 and ":" in e.get("addr", "")),
+    "gtp.user_addr_pdp_org": elems("gtp", ("ies",), "pdp_type_org"),
 }
 
 # tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.
 KNOWN_DIFFERENCES = {
 }
+
+
+def gtp_pco_lengths(f, pkt, tv, ov):
+    """tshark's first gtp.length is ours, and the message has a Protocol Configuration Options IE."""
+    return (f == "gtp.length" and tv[:1] == ov[:1] and
+            any(e.get("type") == 132 for l in pkt["layers"] if l.get("layer") == "gtp" for e in l.get("ies", [])))
+
+
+RULES = [
+    ("a GTP message with Protocol Configuration Options (IE 132): tshark decodes the PPP packets inside "
+     "(PAP, IPCP) and gives their lengths the name gtp.length too; the message's own length comes first and "
+     "agrees; the IE's value stays bytes here", gtp_pco_lengths),
+]

@@ -41,6 +41,8 @@ from scapy.layers.vxlan import VXLAN
 from scapy.layers.l2 import GRE, GRE_PPTP
 from scapy.contrib.mpls import MPLS, EoMCW
 from scapy.contrib.erspan import ERSPAN_II, ERSPAN_III
+from scapy.contrib.gtp import (GTP_U_Header, GTPCreatePDPContextRequest, GTPEchoRequest, GTPHeader,
+                               GTPPDUSessionContainer, IE_NSAPI, IE_Recovery, IE_TEICP, IE_TEIDI)
 from scapy.contrib.lldp import (LLDPDUChassisID, LLDPDUEndOfLLDPDU, LLDPDUGenericOrganisationSpecific,
                                 LLDPDUManagementAddress, LLDPDUPortID, LLDPDUSystemCapabilities,
                                 LLDPDUSystemDescription, LLDPDUSystemName, LLDPDUTimeToLive)
@@ -468,6 +470,20 @@ MORE = [
                                    sgt_other=R.randrange(65536), hw=R.randrange(64), d=R.randrange(2),
                                    gra=R.randrange(4), o=0)])() /
         eth() / IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=53) / dns()),
+    # GTP v1 (TS 29.281, 29.060): G-PDUs with or without a sequence number or a 5G PDU session container,
+    # echo requests and create-PDP-context requests with type-value information elements
+    lambda: over_udp(2152, 2152, R.choice([
+        lambda: GTP_U_Header(teid=R.randrange(2**32)),
+        lambda: GTP_U_Header(teid=R.randrange(2**32), S=1, seq=R.randrange(65536)),
+        lambda: GTP_U_Header(teid=R.randrange(2**32), E=1, next_ex=0x85) /
+        GTPPDUSessionContainer(type=0, QFI=R.randrange(64))])() /
+        R.choice([lambda: IP(src=ip4(), dst=ip4()) / UDP(sport=high_port(), dport=53) / dns(),
+                  lambda: IPv6(src=ip6(), dst=ip6()) / TCP(sport=high_port(), dport=80, flags="S")])()),
+    lambda: over_udp(2123, 2123, R.choice([
+        lambda: GTPHeader(S=1, seq=R.randrange(65536), gtp_type=1) / GTPEchoRequest(),
+        lambda: GTPHeader(S=1, seq=R.randrange(65536), teid=R.randrange(2**32)) / GTPCreatePDPContextRequest(
+            IE_list=[IE_Recovery(restart_counter=R.randrange(256)), IE_TEIDI(TEIDI=R.randrange(2**32)),
+                     IE_TEICP(TEICI=R.randrange(2**32)), IE_NSAPI(NSAPI=R.randrange(16))])])()),
     # LLDP (IEEE 802.1AB): the mandatory TLVs with IDs in every form, then any of name, description,
     # capabilities, a management address (IPv4 or IPv6) and IEEE 802.1's port VLAN ID
     lldp_frame,

@@ -35,7 +35,7 @@ TSHARK_TO_OURS = {
     "rip": "rip", "telnet": "telnet", "diameter": "diameter", "tls": "ssl", "ssl": "ssl", "tpkt": "tpkt",
     "portmap": "portmap", "radius": "radius", "bgp": "bgp", "vxlan": "vxlan", "gre": "gre",
     "mpls": "mpls", "pwethcw": "eomcw", "lldp": "lldp", "dhcpv6": "dhcp6",
-    "erspan": "erspan",
+    "erspan": "erspan", "gtp": "gtp",
 }
 # Our layers that tshark names as one protocol.
 SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback", "erspan3": "erspan"}

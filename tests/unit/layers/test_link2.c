@@ -598,6 +598,139 @@ test_erspan_builds_like_scapy_and_reads_like_tshark(void **state)
         pkt_done(&p);
 }
 
+/* GTP version 1: builds like scapy's contrib/gtp.py; reads zeek/tunnels__gtp__gtp_create_pdp_ctx.pcap
+ * frame 3 as tshark 4.0.17 does (Create PDP context response 0x11, length 101, TEID 0x32f02bf9,
+ * sequence 0x130b; cause 128, recovery 24, TEID data I 0x10000085, control 0x10000080, NSAPI 5,
+ * charging ID 0x0623a7c9, end user address 192.168.252.130, GSN addresses 10.100.200.34 and .49);
+ * pcap4j's PDU session container (QFI 15, PPP set, PPI 7); a G-PDU's user packet. */
+static void
+test_gtp_builds_like_scapy_and_reads_like_tshark(void **state)
+{
+        struct tu_frame f;
+        struct pkt p;
+        unsigned i;
+
+        (void)state;
+        /* IP(...)/UDP(sport=2152,dport=2152)/GTP_U_Header(teid=0x1234)/IP(...)/ICMP(type=8,id=1,seq=1) */
+        tu_assert_builds("ip(src=192.0.2.1,dst=192.0.2.2,id=1)/udp(sport=2152,dport=2152)/gtp(teid=0x1234)/"
+                         "ip(src=198.51.100.1,dst=198.51.100.2,id=1)/icmp(type=8)/echo(id=1,seq=1)",
+                         "45000040000100004011f6a8c0000201c0000202" "08680868002c2773"
+                         "30ff001c00001234"
+                         "4500001c0001000040012676c6336401c63364020800f7fd00010001");
+        /* GTPHeader(S=1,seq=9,teid=0)/GTPCreatePDPContextRequest(IE_list=[IE_Recovery(restart_counter=5),
+         *   IE_TEIDI(TEIDI=0x1111),IE_TEICP(TEICI=0x2222),IE_NSAPI(NSAPI=5)]) */
+        tu_assert_builds("gtp(type=CREATE_PDP_CONTEXT_REQUEST,opt=[opt(seq=9)],ies=[recovery(5),"
+                         "teid_data_i(0x1111),teid_c(0x2222),nsapi(nsapi=5)])",
+                         "3210001200000000" "00090000" "0e05" "1000001111" "1100002222" "1405");
+        /* GTP_U_Header(teid=0x99,E=1,next_ex=0x85)/GTPPDUSessionContainer(type=0,QFI=9)/IP(...)/UDP(...) */
+        tu_assert_builds("gtp(teid=0x99,e=1,opt=[opt(next_ext=PDU_SESSION_CONTAINER)],exts=[ext(pdu_type=0,"
+                         "qfi=9)])/ip(src=198.51.100.1,dst=198.51.100.2,id=1)/udp(sport=1,dport=2)",
+                         "34ff002400000099" "00000085" "01000900"
+                         "4500001c0001000040112666c6336401c6336402000100020008ab70");
+        /* A TLV information element: its length computed; a GSN address's family from the address. */
+        tu_assert_builds("gtp(type=ECHO_RESPONSE,ies=[gsn_address(addr=2001:db8::1),apn(value=04696e6574)])",
+                         "3002001b00000000" "85001020010db8000000000000000000000001" "8300050469" "6e6574");
+
+        tu_load_frame("zeek/tunnels__gtp__gtp_create_pdp_ctx.pcap", 3, &f);
+        tu_parse_frame(&p, &f);
+        int g = tu_layer_of(&p, PKT_PROTO_GTP);
+        assert_int_equal(p.layers[g].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED), 0);
+        assert_int_equal(tu_field_u64(&p, (unsigned)g, "type"), 0x11);
+        assert_int_equal(tu_field_u64(&p, (unsigned)g, "len"), 101);
+        assert_int_equal(tu_field_u64(&p, (unsigned)g, "teid"), 0x32f02bf9);
+        assert_string_equal(tu_elem_str(&p, g, "opt", 0, "seq"), "4875");
+        assert_string_equal(tu_elem_str(&p, g, "ies", 0, "cause"), "REQUEST_ACCEPTED");
+        assert_string_equal(tu_elem_str(&p, g, "ies", 2, "restart_counter"), "24");
+        assert_string_equal(tu_elem_str(&p, g, "ies", 3, "teid"), "0x10000085");
+        assert_string_equal(tu_elem_str(&p, g, "ies", 4, "teid"), "0x10000080");
+        assert_string_equal(tu_elem_str(&p, g, "ies", 5, "nsapi"), "5");
+        assert_string_equal(tu_elem_str(&p, g, "ies", 6, "charging_id"), "0x0623a7c9");
+        assert_string_equal(tu_elem_str(&p, g, "ies", 7, "addr"), "192.168.252.130");
+        assert_string_equal(tu_elem_str(&p, g, "ies", 9, "addr"), "10.100.200.34");
+        assert_string_equal(tu_elem_str(&p, g, "ies", 10, "addr"), "10.100.200.49");
+        pkt_done(&p);
+
+        tu_load_frame("pcap4j/GtpV1ExtPduSessionContainerPacketTest.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        g = tu_layer_of(&p, PKT_PROTO_GTP);
+        assert_string_equal(tu_elem_str(&p, g, "opt", 0, "next_ext"), "PDU_SESSION_CONTAINER");
+        assert_string_equal(tu_elem_str(&p, g, "exts", 0, "qfi"), "15");
+        assert_string_equal(tu_elem_str(&p, g, "exts", 0, "ppp"), "1");
+        assert_string_equal(tu_elem_str(&p, g, "exts", 0, "ppi"), "7");
+        pkt_done(&p);
+
+        /* A G-PDU's user packet is IPv4 (or IPv6) by its first nibble. */
+        tu_load_frame("pcapplusplus/PacketExamples__gtp-u.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        i = (unsigned)tu_layer_of(&p, PKT_PROTO_GTP);
+        assert_int_equal(p.layers[i + 1].proto, PKT_PROTO_IP);
+        pkt_done(&p);
+}
+
+/* Parses @hex as a GTP message on UDP 2123 (the capture missing its last @cut bytes) and returns the
+ * GTP layer's flags; *@ret_ies gets its information element count. */
+static uint16_t
+gtp_flags(const char *hex, uint32_t cut, unsigned *ret_ies)
+{
+        static uint8_t b[512];
+        static char spec[1200];
+        const uint8_t *d;
+        struct pkt p;
+
+        snprintf(spec, sizeof(spec), "ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=2123,dport=2123)/raw(hex=%s)", hex);
+        pkt_init(&p);
+        size_t n = tu_build(&p, spec, &d);
+        memcpy(b, d, n);
+        pkt_done(&p);
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, b, n - cut, n), 0);
+        pkt_dissect_all(&p);
+        int i = tu_layer_of(&p, PKT_PROTO_GTP);
+        uint16_t flags = p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED);
+        *ret_ies = tu_elem_count(&p, i, "ies", NULL);
+        assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
+        pkt_done(&p);
+        return flags;
+}
+
+/* Hostile GTP messages: flagged, never walked past the message; versions 0 and 2 stay raw. */
+static void
+test_gtp_flags_hostile_messages(void **state)
+{
+        unsigned ies;
+
+        (void)state;
+        /* Well-formed: an echo response with a recovery IE. */
+        assert_int_equal(gtp_flags("320200060000000000010000" "0e05", 0, &ies), 0);
+        assert_int_equal(ies, 1);
+        /* A length beyond the datagram. */
+        assert_int_equal(gtp_flags("32020040000000000001000" "00e05", 0, &ies), PKT_LAYER_MALFORMED);
+        /* A type-value IE whose length no table gives (type 6): the walk stops, malformed. */
+        assert_int_equal(gtp_flags("320200080000000000010000" "0e05" "0600", 0, &ies), PKT_LAYER_MALFORMED);
+        assert_int_equal(ies, 2);
+        /* A TLV IE running past the message. */
+        assert_int_equal(gtp_flags("320200090000000000010000" "850010c0", 0, &ies), PKT_LAYER_MALFORMED);
+        /* An extension header of length 0 cannot be walked past. */
+        assert_int_equal(gtp_flags("34ff000800000001" "00000085" "00000000", 0, &ies), PKT_LAYER_MALFORMED);
+        /* The capture cuts an extension header: truncated. */
+        assert_int_equal(gtp_flags("34ff000c00000001" "00000085" "02000000" "00000000", 6, &ies),
+                         PKT_LAYER_TRUNCATED);
+        /* ... or ends where an extension header the previous one names would start. */
+        assert_int_equal(gtp_flags("34ff000c00000001" "00000085" "02000000" "00000000", 8, &ies),
+                         PKT_LAYER_TRUNCATED);
+        /* GTPv2-C and GTP' keep their first 4 bytes; the rest is raw, no damage. */
+        assert_int_equal(gtp_flags("4820000800000000" "00000100", 0, &ies), 0);
+        assert_int_equal(ies, 0);
+        assert_int_equal(gtp_flags("0e04000600010000", 0, &ies), 0);
+        /* One optional word: adding a second one is refused. */
+        struct pkt p;
+        char err[200];
+        pkt_init(&p);
+        assert_true(pkt_build(&p, "gtp(opt=[opt(seq=1),opt(seq=2)])", err, sizeof(err)) < 0);
+        assert_non_null(strstr(err, "gtp"));
+        pkt_done(&p);
+}
+
 static void
 test_every_prefix_is_flagged_never_crashes(void **state)
 {
@@ -636,6 +769,12 @@ test_every_prefix_is_flagged_never_crashes(void **state)
         tu_sweep_prefixes(&f);
         tu_load_frame("tcpdump/erspan-type-iii-pb-1.pcap", 1, &f);
         tu_sweep_prefixes(&f);
+        tu_load_frame("zeek/tunnels__gtp__gtp_create_pdp_ctx.pcap", 3, &f);
+        tu_sweep_prefixes(&f);
+        tu_load_frame("pcap4j/GtpV1ExtPduSessionContainerPacketTest.pcap", 1, &f);
+        tu_sweep_prefixes(&f);
+        tu_load_frame("pcapplusplus/PacketExamples__gtp-u.pcap", 1, &f);
+        tu_sweep_prefixes(&f);
 }
 
 int
@@ -654,6 +793,8 @@ main(void)
                 cmocka_unit_test(test_mpls_bottom_payload_by_first_nibble),
                 cmocka_unit_test(test_gre_builds_like_scapy_and_reads_like_tshark),
                 cmocka_unit_test(test_erspan_builds_like_scapy_and_reads_like_tshark),
+                cmocka_unit_test(test_gtp_builds_like_scapy_and_reads_like_tshark),
+                cmocka_unit_test(test_gtp_flags_hostile_messages),
                 cmocka_unit_test(test_ppp_dlt9_with_address_and_control_goes_through_hdlc),
                 cmocka_unit_test(test_vrrp_corpus_v3_matches_tshark),
                 cmocka_unit_test(test_vrrp_v3_under_ipv6_extension_header_has_ipv6_addresses),
