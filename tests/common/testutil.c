@@ -259,6 +259,17 @@ tu_sweep_prefixes(const struct tu_frame *f)
         pkt_done(&full);
 }
 
+uint16_t
+tu_flags_done(struct pkt *p, int idx, const char *set, unsigned *ret_count)
+{
+        uint16_t flags = p->layers[idx].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED);
+
+        *ret_count = tu_elem_count(p, idx, set, NULL);
+        assert_int_equal(pkt_print(p, tu_discard, NULL), 0);
+        pkt_done(p);
+        return flags;
+}
+
 uint64_t
 tu_field_u64(struct pkt *p, unsigned idx, const char *name)
 {

@@ -75,6 +75,10 @@ void tu_parse_frame(struct pkt *p, const struct tu_frame *f);
  */
 void tu_sweep_prefixes(const struct tu_frame *f);
 
+/* The damage flags (malformed, truncated) of layer @idx of dissected @p, its elements of set @set
+ * counted into *@ret_count; the packet must print. Then @p is done. For tests of hostile input. */
+uint16_t tu_flags_done(struct pkt *p, int idx, const char *set, unsigned *ret_count);
+
 /* Field @name of layer @idx as an integer, failing the test when it cannot be read. */
 uint64_t tu_field_u64(struct pkt *p, unsigned idx, const char *name);
 

@@ -197,11 +197,7 @@ dhcp6_flags(const char *hex, uint32_t cut, unsigned *ret_all)
         int i = pkt_layer_find(&p, PKT_PROTO_DHCP6_RELAY, 0);
         if (i < 0)
                 i = tu_layer_of(&p, PKT_PROTO_DHCP6);
-        uint16_t flags = p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED);
-        *ret_all = tu_elem_count(&p, i, "opts_all", NULL);
-        assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
-        pkt_done(&p);
-        return flags;
+        return tu_flags_done(&p, i, "opts_all", ret_all);
 }
 
 #define SOLICIT "01abcdef"

@@ -101,11 +101,7 @@ lldp_flags(const char *hex, uint32_t wire_len, unsigned *ret_tlvs)
         assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, b, n, wire_len ? wire_len : n), 0);
         pkt_dissect_all(&p);
         int i = tu_layer_of(&p, PKT_PROTO_LLDP);
-        uint16_t flags = p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED);
-        *ret_tlvs = tu_elem_count(&p, i, "tlvlist", NULL);
-        assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
-        pkt_done(&p);
-        return flags;
+        return tu_flags_done(&p, i, "tlvlist", ret_tlvs);
 }
 
 #define ETH_HDR "0180c200000e02000000000188cc"
