@@ -37,6 +37,8 @@
 #define GTP_OPT_BITS (GTP_E | GTP_S | GTP_PN)
 #define GTP_G_PDU    255
 #define IE_TLV_MIN   128 /* TS 29.060 7.7.0: types from here are TLV */
+/* Why 8: more arguments than any element kind here has fields, with its length and type. */
+#define GTP_ARGS_MAX 8
 
 /* clang-format off */
 /* TS 29.060 7.1, TS 29.281 5.1. */
@@ -187,6 +189,19 @@ struct kind {
         uint8_t n;
 };
 #define KIND(a) ((struct kind){ (a), ARRAY_SIZE(a) })
+
+/* The arguments every element takes besides its kind's fields: its length, and (after the generic
+ * name "ie") its type; computed or known apart from the fields. */
+static const char *const common_args[] = { "len", "type", NULL };
+
+static int
+encode_kind(struct kind kind, const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size)
+{
+        struct pkt_spec_arg fields[GTP_ARGS_MAX];
+        int m = pkt_spec_args_without(args, n, common_args, fields);
+
+        return pkt_spec_encode(kind.fields, kind.n, fields, m, out, size);
+}
 
 static uint8_t
 flags_of(const struct pkt_view *v)
@@ -464,53 +479,6 @@ gtp_update(struct pkt *p, unsigned idx)
 /* ---- building: "opt(seq=1)", "ext(pdu_type=0,qfi=9)", "ext(content=0001,next=0)", "recovery(7)",
  * "teid_data_i(0x1234)", "gsn_address(addr=192.0.2.1)", "apn(value=04696e6574)" ---- */
 
-/* Why 8: more arguments than any element kind here has fields. */
-#define GTP_ARGS_MAX 8
-
-/* Encodes @kind's fields from @args (by name, or in order without one; a field without an argument
- * gets its default, a variable one nothing), bit fields packed. Returns the bytes or -errno. */
-static int
-encode_kind(struct kind kind, const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size)
-{
-        uint32_t bits = 0;
-
-        for (int a = 0; a < n; a++) {
-                bool known = !args[a].key[0] ? a < kind.n : strcmp(args[a].key, "len") == 0;
-                for (unsigned f = 0; f < kind.n && !known; f++)
-                        known = strcmp(kind.fields[f].name, args[a].key) == 0;
-                if (!known)
-                        return -ENOENT;
-        }
-        memset(out, 0, size);
-        for (unsigned f = 0; f < kind.n; f++) {
-                const struct pkt_field *fd = &kind.fields[f];
-                const char *text = pkt_spec_arg(args, n, fd->name, (int)f);
-                uint64_t u = fd->def;
-                int r;
-
-                if (strcmp(fd->name, "len") == 0)
-                        text = NULL; /* computed by the caller unless given */
-                if (fd->bits == 0 || (fd->type != PKT_FT_UINT && fd->type != PKT_FT_ENUM)) {
-                        if (bits % 8)
-                                return -EINVAL;
-                        if (!text && fd->bits == 0)
-                                continue;
-                        r = pkt_spec_field(fd, text, out + bits / 8, size - bits / 8);
-                        if (r < 0)
-                                return r;
-                        bits += (uint32_t)r * 8;
-                        continue;
-                }
-                if (text && (r = pkt_spec_value(fd, text, &u, (uint8_t[8]){ 0 }, 8)) < 0)
-                        return r;
-                if ((bits + fd->bits + 7) / 8 > size)
-                        return -EMSGSIZE;
-                pkt_bits_write(out, bits, fd->bits, false, u);
-                bits += fd->bits;
-        }
-        return bits % 8 ? -EINVAL : (int)(bits / 8);
-}
-
 /* The kinds an extension header can be given as, the one whose fields the arguments name. */
 static struct kind
 ext_build_kind(const struct pkt_spec_arg *args, int n)
@@ -579,27 +547,22 @@ static int
 ie_build(const char *name, const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size)
 {
         const char *type_text = strcmp(name, "ie") == 0 ? pkt_spec_arg(args, n, "type", -1) : name;
-        struct pkt_spec_arg rest[GTP_ARGS_MAX];
+        const char *addr = pkt_spec_arg(args, n, "addr", -1), *given = pkt_spec_arg(args, n, "len", -1);
         uint32_t type;
-        int nr = 0, r;
+        int r;
 
         if (!type_text || pkt_name_value(ie_names, type_text, UINT8_MAX, &type) < 0)
                 return -EINVAL;
-        for (int a = 0; a < n; a++)
-                if (strcmp(args[a].key, "type") != 0)
-                        rest[nr++] = args[a];
-        const char *addr = pkt_spec_arg(rest, nr, "addr", -1);
         /* The address's family gives the kind of a GSN or end user address. */
         uint32_t value_len = addr ? (strchr(addr, ':') ? 16 : 4) : 0;
         struct kind kind = ie_kind((uint8_t)type, type == 128 ? 2 + value_len : value_len);
         if (size < 1)
                 return -EMSGSIZE;
         out[0] = (uint8_t)type;
-        if ((r = encode_kind(kind, rest, nr, out + 1, size - 1)) < 0)
+        if ((r = encode_kind(kind, args, n, out + 1, size - 1)) < 0)
                 return r;
         if (type < IE_TLV_MIN)
                 return tv_len[type] && (uint32_t)r != tv_len[type] ? -EINVAL : 1 + r;
-        const char *given = pkt_spec_arg(rest, nr, "len", -1);
         uint32_t len = (uint32_t)r - 2;
         if (r < 2 || (given && pkt_name_value(NULL, given, UINT16_MAX, &len) < 0))
                 return -EINVAL;

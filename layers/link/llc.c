@@ -30,8 +30,8 @@
  * Building: the header starts as the SNAP form its default SAPs and control make (8 bytes), so that
  * `snap` can be set at once (llc(snap=00000c2000) for Cisco's CDP); the update hook sizes it to what
  * DSAP, SSAP and control say (adding the SNAP bytes or the second control byte as zeros, or dropping
- * them), and fills SNAP's OUI and PID from the layer above (RFC 1042: OUI 0 and the ethertype; else the
- * layer's PKT_KEY_SNAP), unless `snap` was set explicitly.
+ * them), and fills SNAP's OUI and PID from the layer above (its PKT_KEY_SNAP; else RFC 1042: OUI 0 and
+ * the ethertype), unless `snap` was set explicitly.
  */
 #include <string.h>
 
@@ -128,13 +128,15 @@ llc_update(struct pkt *p, unsigned idx)
                 return r;
         if (p->layers[idx].hdr_len != LLC_SNAP_HDR_LEN || up == PKT_PROTO_NONE)
                 return 0;
+        /* The OUI and PID the protocol above registers (Cisco's CDP, DTP, PVST+) first: it is the
+         * form made for LLC; else RFC 1042's (or 802.1H's) encapsulation of its ethertype. */
+        if (pkt_carrier_key(up, PKT_KEY_SNAP, &key) == 0)
+                return pkt_auto_set(p, idx, F_SNAP, key);
         h = pkt_layer_bytes_mut(p, idx);
         oui = (uint32_t)h[3] << 16 | (uint32_t)h[4] << 8 | h[5];
         if ((oui == OUI_ENCAP_ETHER || oui == OUI_BRIDGE_TUNNEL) &&
             pkt_carrier_key(up, PKT_KEY_ETHERTYPE, &key) == 0)
                 return pkt_auto_set(p, idx, F_SNAP, (uint64_t)oui << 16 | key);
-        if (pkt_carrier_key(up, PKT_KEY_SNAP, &key) == 0)
-                return pkt_auto_set(p, idx, F_SNAP, key);
         return 0;
 }
 

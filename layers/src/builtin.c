@@ -39,7 +39,7 @@
 /* Tunnels: not in the seed list, but what data-centre captures are full of. */
 #define TUNNEL_PROTOS(X) X(vxlan) X(gre) X(mpls) X(eomcw) X(erspan) X(erspan3) X(gtp)
 /* Link discovery: what every switch port announces. */
-#define DISCOVERY_PROTOS(X) X(lldp)
+#define DISCOVERY_PROTOS(X) X(lldp) X(cdp)
 /* Address configuration beside DHCP's: what IPv6 hosts and relays exchange. */
 #define ADDRCONF_PROTOS(X) X(dhcp6) X(dhcp6relay)
 

@@ -274,6 +274,71 @@ pkt_spec_field(const struct pkt_field *f, const char *text, uint8_t *out, size_t
 }
 
 int
+pkt_spec_args_without(const struct pkt_spec_arg *args, int n, const char *const *keys,
+                      struct pkt_spec_arg *out)
+{
+        int m = 0;
+
+        for (int i = 0; i < n; i++) {
+                bool drop = false;
+                for (const char *const *k = keys; *k && !drop; k++)
+                        drop = strcmp(args[i].key, *k) == 0;
+                if (!drop)
+                        out[m++] = args[i];
+        }
+        return m;
+}
+
+static bool
+is_integer(const struct pkt_field *f)
+{
+        return f->bits > 0 && f->bits <= 64 &&
+               (f->type == PKT_FT_UINT || f->type == PKT_FT_ENUM || f->type == PKT_FT_FLAGS);
+}
+
+int
+pkt_spec_encode(const struct pkt_field *fields, unsigned n_fields, const struct pkt_spec_arg *args, int n,
+                uint8_t *out, size_t size)
+{
+        uint32_t bits = 0;
+
+        for (int a = 0; a < n; a++) {
+                bool known = !args[a].key[0] && (unsigned)a < n_fields;
+                for (unsigned f = 0; f < n_fields && !known; f++)
+                        known = strcmp(fields[f].name, args[a].key) == 0;
+                if (!known)
+                        return -ENOENT;
+        }
+        memset(out, 0, size);
+        for (unsigned f = 0; f < n_fields; f++) {
+                const struct pkt_field *fd = &fields[f];
+                const char *text = pkt_spec_arg(args, n, fd->name, (int)f);
+                uint64_t u = fd->def;
+                int r;
+
+                if (!is_integer(fd)) {
+                        /* Addresses, bytes, text: whole bytes, a variable one empty without a value. */
+                        if (bits % 8)
+                                return -EINVAL;
+                        if (!text && fd->bits == 0)
+                                continue;
+                        if ((r = pkt_spec_field(fd, text, out + bits / 8, size - bits / 8)) < 0)
+                                return r;
+                        bits += (uint32_t)r * 8;
+                        continue;
+                }
+                uint8_t scratch[8];
+                if (text && (r = pkt_spec_value(fd, text, &u, scratch, sizeof(scratch))) < 0)
+                        return r;
+                if ((bits + fd->bits + 7) / 8 > size)
+                        return -EMSGSIZE;
+                pkt_bits_write(out, bits, fd->bits, false, u);
+                bits += fd->bits;
+        }
+        return bits % 8 ? -EINVAL : (int)(bits / 8);
+}
+
+int
 pkt_spec_list_item(const char *list, size_t *pos, char *item, size_t size)
 {
         const char *s = list + *pos;

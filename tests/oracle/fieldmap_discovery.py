@@ -1,9 +1,10 @@
 # SPDX-License-Identifier: BSD-3-Clause
-"""tshark field map for link discovery: LLDP (IEEE 802.1AB), one element per TLV in the set "tlvlist"."""
-from oracle_fields import elems, tshark_text
+"""tshark field map for link discovery: LLDP (IEEE 802.1AB), one element per TLV in the set "tlvlist";
+CDP, one element per TLV in "tlvs" and per address entry in "addrs"."""
+from oracle_fields import elems, field, tshark_text
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
-TSHARK_PROTOS = ["lldp"]
+TSHARK_PROTOS = ["lldp", "cdp"]
 
 OUI_IEEE_8021, OUI_IEEE_8023 = 0x0080C2, 0x00120F
 
@@ -76,6 +77,62 @@ MAP = {
     "lldp.ieee.802_3.subtype": tlv("subtype", (127,), when=lambda e: e.get("oui") == OUI_IEEE_8023),
     "lldp.ieee.802_1.port_vlan.id": tlv("vlan", (127,)),
 }
+
+
+
+def cdp_tlv(key, types, conv=None):
+    return elems("cdp", ("tlvs",), key, conv=conv, when=lambda e: e.get("type") in types)
+
+
+def cdp_text_lines(key, types):
+    def get(pkt):
+        return [tshark_text(line) for v in cdp_tlv(key, types)(pkt) for line in v.split("\n")]
+    return get
+
+
+def cdp_proto(v, _e):
+    return f"{v:02x}" if isinstance(v, int) else v
+
+
+CDP_MAP = {
+    "cdp.version": field("cdp", "version"),
+    "cdp.ttl": field("cdp", "ttl"),
+    "cdp.checksum": field("cdp", "sum"),
+    "cdp.tlv.type": cdp_tlv("type", range(65536)),
+    "cdp.tlv.len": cdp_tlv("len", range(65536)),
+    "cdp.deviceid": cdp_tlv("value", (1,), conv=text),
+    "cdp.portid": cdp_tlv("value", (3,), conv=text),
+    "cdp.software_version": cdp_text_lines("value", (5,)),
+    "cdp.platform": cdp_tlv("value", (6,), conv=text),
+    # tshark gives an empty domain name no value
+    "cdp.vtp_management_domain": lambda pkt: [v for v in cdp_tlv("value", (9,), conv=text)(pkt) if v],
+    "cdp.system_name": cdp_tlv("value", (0x14,), conv=text),
+    "cdp.capabilities": cdp_tlv("capabilities", (4,)),
+    "cdp.number_of_addresses": cdp_tlv("count", (2, 0x16)),
+    "cdp.protocol_type": elems("cdp", ("addrs",), "ptype"),
+    "cdp.protocol_length": elems("cdp", ("addrs",), "plen"),
+    "cdp.protocol": elems("cdp", ("addrs",), "proto", conv=cdp_proto),
+    "cdp.address_length": elems("cdp", ("addrs",), "alen"),
+    "cdp.nrgyz.ip_address": elems("cdp", ("addrs",), "addr", when=lambda e: e.get("alen") == 4 and
+                                  e.get("ptype") == 1),
+    "cdp.nrgyz.ipv6_address": elems("cdp", ("addrs",), "addr", when=lambda e: e.get("alen") == 16 and
+                                    e.get("ptype") == 2),
+    "cdp.oui": cdp_tlv("oui", (8,)),
+    "cdp.protocol_id": cdp_tlv("protocol_id", (8,)),
+    "cdp.native_vlan": cdp_tlv("vlan", (0x0a,)),
+    "cdp.duplex": cdp_tlv("duplex", (0x0b,)),
+    "cdp.voice_vlan": cdp_tlv("vlan", (0x0e, 0x0f)),
+    "cdp.power_consumption": cdp_tlv("power", (0x10,)),
+    "cdp.mtu": cdp_tlv("mtu", (0x11,)),
+    "cdp.trust_bitmap": cdp_tlv("trust", (0x12,)),
+    "cdp.untrusted_port_cos": cdp_tlv("cos", (0x13,)),
+    "cdp.request_id": cdp_tlv("request_id", (0x1a,)),
+    "cdp.management_id": cdp_tlv("management_id", (0x1a,)),
+    "cdp.power_available": lambda pkt: [v for e in elems("cdp", ("tlvs",), "available",
+                                                         when=lambda e: e.get("type") == 0x1a, conv=lambda v, e: e)(pkt)
+                                        for v in (e["available"], e.get("available_max")) if v is not None],
+}
+MAP.update(CDP_MAP)
 
 # tshark fields whose differences are explained (field -> why). Mismatches here are reported, not failed.
 KNOWN_DIFFERENCES = {

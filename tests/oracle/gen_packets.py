@@ -23,7 +23,7 @@ import sys
 from scapy.all import (ARP, BOOTP, DHCP, DNS, DNSQR, DNSRR, DNSRRDNSKEY, DNSRRDS, DNSRRMX, DNSRRNSEC,
                        DNSRRNSEC3, DNSRRNSEC3PARAM, DNSRROPT, DNSRRRSIG, DNSRRSOA, DNSRRSRV, DNSRRTSIG, ICMP,
                        IP, LLC, SNAP, STP, TCP, UDP, CookedLinux, Dot11, Dot11Beacon, Dot11Elt, Dot11ProbeReq,
-                       Dot1Q, Ether, IPOption_LSRR, IPOption_NOP, IPOption_Router_Alert, IPOption_RR,
+                       Dot1Q, Dot3, Ether, IPOption_LSRR, IPOption_NOP, IPOption_Router_Alert, IPOption_RR,
                        IPOption_Timestamp, RadioTap, Raw, fuzz, raw, wrpcap, load_contrib)
 from scapy.layers.inet6 import (ICMPv6DestUnreach, ICMPv6EchoReply, ICMPv6EchoRequest, ICMPv6ND_NA,
                                 ICMPv6ND_NS, ICMPv6ND_RA, ICMPv6ND_RS, ICMPv6NDOptDstLLAddr, ICMPv6NDOptMTU,
@@ -40,6 +40,9 @@ from scapy.layers.hsrp import HSRP
 from scapy.layers.vxlan import VXLAN
 from scapy.layers.l2 import GRE, GRE_PPTP
 from scapy.contrib.mpls import MPLS, EoMCW
+from scapy.contrib.cdp import (CDPAddrRecordIPv4, CDPAddrRecordIPv6, CDPMsgAddr, CDPMsgCapabilities,
+                               CDPMsgDeviceID, CDPMsgDuplex, CDPMsgNativeVLAN, CDPMsgPlatform, CDPMsgPortID,
+                               CDPMsgSoftwareVersion, CDPv2_HDR)
 from scapy.contrib.erspan import ERSPAN_II, ERSPAN_III
 from scapy.contrib.gtp import (GTP_U_Header, GTPCreatePDPContextRequest, GTPEchoRequest, GTPHeader,
                                GTPPDUSessionContainer, IE_NSAPI, IE_Recovery, IE_TEICP, IE_TEIDI)
@@ -487,6 +490,20 @@ MORE = [
     # LLDP (IEEE 802.1AB): the mandatory TLVs with IDs in every form, then any of name, description,
     # capabilities, a management address (IPv4 or IPv6) and IEEE 802.1's port VLAN ID
     lldp_frame,
+    # CDP: device, addresses (IPv4 and IPv6 entries), port, capabilities and any of platform, software
+    # version, native VLAN and duplex, in SNAP or in GRE
+    lambda: R.choice([lambda inner: Dot3(src=mac(), dst="01:00:0c:cc:cc:cc") / LLC() / SNAP() / inner,
+                      lambda inner: over_ip(GRE(proto=0x2000) / inner)])(
+        CDPv2_HDR(vers=R.choice([1, 2]), ttl=R.randrange(256), msg=[
+            CDPMsgDeviceID(val=b"sw%d" % R.randrange(999)),
+            CDPMsgAddr(addr=[R.choice([lambda: CDPAddrRecordIPv4(addr=ip4()), lambda: CDPAddrRecordIPv6(addr=ip6())])()
+                             for _ in range(R.randrange(1, 3))]),
+            CDPMsgPortID(iface=b"Gi0/%d" % R.randrange(48)),
+            CDPMsgCapabilities(cap=R.randrange(1 << 11))] +
+            R.sample([CDPMsgPlatform(val=b"cisco WS-C%d" % R.randrange(9999)),
+                      CDPMsgSoftwareVersion(val=b"IOS %d.%d" % (R.randrange(20), R.randrange(9))),
+                      CDPMsgNativeVLAN(vlan=R.randrange(1, 4095)), CDPMsgDuplex(duplex=R.randrange(2))],
+                     R.randrange(0, 4)))),
     # DHCPv6 (RFC 8415): client and server messages with nested options, some relayed
     dhcp6_message,
     lambda: over_udp(520, 520, RIP(cmd=R.choice([1, 2]), version=2) / b"".join(

@@ -34,7 +34,7 @@ TSHARK_TO_OURS = {
     "ipx": "ipx", "sctp": "sctp", "http": "http", "sip": "sip", "ntp": "ntp", "rtp": "rtp", "dhcp": "dhcp",
     "rip": "rip", "telnet": "telnet", "diameter": "diameter", "tls": "ssl", "ssl": "ssl", "tpkt": "tpkt",
     "portmap": "portmap", "radius": "radius", "bgp": "bgp", "vxlan": "vxlan", "gre": "gre",
-    "mpls": "mpls", "pwethcw": "eomcw", "lldp": "lldp", "dhcpv6": "dhcp6",
+    "mpls": "mpls", "pwethcw": "eomcw", "lldp": "lldp", "cdp": "cdp", "dhcpv6": "dhcp6",
     "erspan": "erspan", "gtp": "gtp",
 }
 # Our layers that tshark names as one protocol.

@@ -161,6 +161,8 @@ enum pkt_proto_id {
         PKT_PROTO_ERSPAN,  /* ERSPAN type II header, in GRE */
         PKT_PROTO_ERSPAN3, /* ERSPAN type III header, in GRE */
         PKT_PROTO_GTP,     /* GPRS Tunnelling Protocol v1 (3GPP TS 29.281, 29.060) */
+        /* more link discovery */
+        PKT_PROTO_CDP, /* Cisco Discovery Protocol */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

@@ -370,6 +370,17 @@ const char *pkt_spec_arg(const struct pkt_spec_arg *args, int n, const char *key
  * @text is NULL. Returns the bytes written, -EINVAL (no default for a bytes field), -ERANGE, -EMSGSIZE. */
 int pkt_spec_field(const struct pkt_field *f, const char *text, uint8_t *out, size_t size);
 
+/* Copies the arguments whose key is none of @keys (NULL-terminated) to @out; returns how many. */
+int pkt_spec_args_without(const struct pkt_spec_arg *args, int n, const char *const *keys,
+                          struct pkt_spec_arg *out);
+
+/* Encodes @n_fields fields from @args, each from the argument of its name, or the one at its place
+ * without a name, or its default (a variable field without a value is empty); fields narrower than a
+ * byte are packed, most significant bit first. Returns the bytes written, -ENOENT (an argument names
+ * no field), -EINVAL (a value, or a non-integer field off a byte boundary), -ERANGE, -EMSGSIZE. */
+int pkt_spec_encode(const struct pkt_field *fields, unsigned n_fields, const struct pkt_spec_arg *args, int n,
+                    uint8_t *out, size_t size);
+
 /* The next item of an element list "[a(..), b, ...]" (a value as pkt_spec_split() gives it), from
  * *@pos (1 at the start, after the "["), copied without surrounding blanks into @item; *@pos moves past
  * it. Returns 1 for an item (empty between two commas), 0 at the closing "]", -EINVAL on bad syntax,

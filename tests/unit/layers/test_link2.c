@@ -686,11 +686,7 @@ gtp_flags(const char *hex, uint32_t cut, unsigned *ret_ies)
         assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, b, n - cut, n), 0);
         pkt_dissect_all(&p);
         int i = tu_layer_of(&p, PKT_PROTO_GTP);
-        uint16_t flags = p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED);
-        *ret_ies = tu_elem_count(&p, i, "ies", NULL);
-        assert_int_equal(pkt_print(&p, tu_discard, NULL), 0);
-        pkt_done(&p);
-        return flags;
+        return tu_flags_done(&p, i, "ies", ret_ies);
 }
 
 /* Hostile GTP messages: flagged, never walked past the message; versions 0 and 2 stay raw. */
