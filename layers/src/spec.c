@@ -341,9 +341,9 @@ pkt_spec_encode(const struct pkt_field *fields, unsigned n_fields, const struct 
 int
 pkt_spec_list_item(const char *list, size_t *pos, char *item, size_t size)
 {
+        pkt_assert_return(list && pos && item && size > 0, -EINVAL);
         const char *s = list + *pos;
 
-        pkt_assert_return(list && pos && item && size > 0, -EINVAL);
         if (*s == ']')
                 return 0;
         int len = token_len(s, ",]");
