@@ -37,8 +37,9 @@
 #define GTP_OPT_BITS (GTP_E | GTP_S | GTP_PN)
 #define GTP_G_PDU    255
 #define IE_TLV_MIN   128 /* TS 29.060 7.7.0: types from here are TLV */
-/* Why 8: more arguments than any element kind here has fields, with its length and type. */
-#define GTP_ARGS_MAX 8
+/* Why 12: more arguments than any element kind here has fields (a PDU session container with its PPI
+ * has 10, with its length). */
+#define GTP_ARGS_MAX 12
 
 /* clang-format off */
 /* TS 29.060 7.1, TS 29.281 5.1. */

@@ -284,15 +284,17 @@ gre_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         uint64_t u;
         int n, r;
 
-        (void)hdr_len;
         if (set == SET_ROUTING)
                 return -EOPNOTSUPP; /* RFC 2784 2.3: routing is no longer sent */
         if (set == W_KEY) {
                 fields = GRE_VER(fv) == GRE_PPTP ? call_fields : key_fields;
                 n_fields = GRE_VER(fv) == GRE_PPTP ? ARRAY_SIZE(call_fields) : ARRAY_SIZE(key_fields);
         }
-        if (has_word(fv, (enum word)set) || (set == W_ACK && GRE_VER(fv) != GRE_PPTP))
-                return -EINVAL; /* one of each; an acknowledgement only in version 1 */
+        /* One of each (there when its flag is set and the header holds it: the flags may come first,
+         * as from JSON); an acknowledgement only in version 1. */
+        if ((has_word(fv, (enum word)set) && hdr_len >= word_off(fv, (enum word)set) + 4) ||
+            (set == W_ACK && GRE_VER(fv) != GRE_PPTP))
+                return -EINVAL;
         n = pkt_spec_split(text, name, sizeof(name), args, ARRAY_SIZE(args));
         if (n < 0)
                 return n;
