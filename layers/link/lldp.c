@@ -15,8 +15,9 @@
  * (LLDPChassisId's "subtype" and "value", LLDPTTL's "seconds", LLDPManagementAddress's "addrlen",
  * "addrsubtype", ...). An ID whose subtype gives it a form (a MAC address, a network address) reads
  * in that form when its length fits it, else as text; an organizationally specific TLV reads as its
- * OUI, subtype and value bytes, IEEE 802.1's port VLAN ID (Annex D.2.1) as the VLAN. Lengths are
- * written by the element builder.
+ * OUI, subtype and fields for IEEE 802.1's (Annex D: port VLAN, port and protocol VLAN, VLAN name,
+ * protocol identity) and 802.3's (Annex F: MAC/PHY, power via MDI, link aggregation, maximum frame
+ * size), else value bytes. Lengths are written by the element builder.
  */
 #include <string.h>
 
@@ -60,7 +61,7 @@ enum { CHASSIS_MAC = 4, CHASSIS_NETWORK = 5, PORT_MAC = 3, PORT_NETWORK = 4 };
 #define MGMT_MAC_ADDRLEN (1 + 6)
 
 #define OUI_IEEE_8021     0x0080c2
-#define DOT1_PORT_VLAN_ID 1
+#define OUI_IEEE_8023     0x00120f
 
 /* clang-format off */
 static const struct pkt_name tlv_names[] = {
@@ -156,11 +157,45 @@ static const struct pkt_field org_kind[] = {
         PKT_U("subtype", 24, 8),
         { .name = "value",   .off = 32, .type = PKT_FT_BYTES },
 };
-static const struct pkt_field org_port_vlan[] = {
-        { .name = "oui",     .off = 0,  .bits = 24, .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = OUI_IEEE_8021 },
-        { .name = "subtype", .off = 24, .bits = 8,  .type = PKT_FT_UINT, .def = DOT1_PORT_VLAN_ID },
-        PKT_U("vlan", 32, 16),
+/* The organizationally specific TLVs of IEEE 802.1 (Annex D) and 802.3 (Annex F) with fields. */
+#define ORG(oui, subtype)                                                                                   \
+        { .name = "oui",     .off = 0,  .bits = 24, .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = (oui) }, \
+        { .name = "subtype", .off = 24, .bits = 8,  .type = PKT_FT_UINT, .def = (subtype) }
+static const struct pkt_field org_port_vlan[] = { ORG(OUI_IEEE_8021, 1), PKT_U("vlan", 32, 16) };
+static const struct pkt_field org_ppvid[] = { ORG(OUI_IEEE_8021, 2), PKT_U("flags", 32, 8), PKT_U("ppvid", 40, 16) };
+static const struct pkt_field org_vlan_name[] = {
+        ORG(OUI_IEEE_8021, 3), PKT_U("vlan", 32, 16), PKT_U("name_len", 48, 8),
+        { .name = "name", .off = PKT_OFF_FOLLOW, .type = PKT_FT_STRING, .flags = PKT_FF_COUNTED },
 };
+static const struct pkt_field org_protocol_id[] = {
+        ORG(OUI_IEEE_8021, 4), PKT_U("id_len", 32, 8),
+        { .name = "id", .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES, .flags = PKT_FF_COUNTED },
+};
+static const struct pkt_field org_mac_phy[] = {
+        ORG(OUI_IEEE_8023, 1),
+        { .name = "autoneg",    .off = 32, .bits = 8,  .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "advertised", .off = 40, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        PKT_U("mau_type", 56, 16),
+};
+static const struct pkt_field org_power[] = {
+        ORG(OUI_IEEE_8023, 2),
+        { .name = "mdi_support", .off = 32, .bits = 8, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        PKT_U("pse_pair", 40, 8), PKT_U("power_class", 48, 8),
+};
+/* 802.3at adds the power type, source and priority, and the power requested and allocated. */
+static const struct pkt_field org_power_at[] = {
+        ORG(OUI_IEEE_8023, 2),
+        { .name = "mdi_support", .off = 32, .bits = 8, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        PKT_U("pse_pair", 40, 8), PKT_U("power_class", 48, 8), PKT_U("power_type", 56, 2),
+        PKT_U("power_source", 58, 2), PKT_U("reserved", 60, 2), PKT_U("power_priority", 62, 2),
+        PKT_U("requested", 64, 16), PKT_U("allocated", 80, 16),
+};
+static const struct pkt_field org_link_agg[] = {
+        ORG(OUI_IEEE_8023, 3),
+        { .name = "status", .off = 32, .bits = 8, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        PKT_U("port_id", 40, 32),
+};
+static const struct pkt_field org_max_frame[] = { ORG(OUI_IEEE_8023, 4), PKT_U("max_frame_size", 32, 16) };
 /* clang-format on */
 
 struct kind {
@@ -217,6 +252,49 @@ mgmt_kind(const uint8_t *b, uint32_t len)
         return KIND(mgmt_other);
 }
 
+/* An organizationally specific TLV with fields: its OUI and subtype, and its value's length (with
+ * the OUI and subtype), exact or at least. */
+struct org_form {
+        uint32_t oui_subtype;
+        uint8_t len;
+        bool exact;
+        struct kind kind;
+};
+
+#define OS(oui, subtype) ((uint32_t)(oui) << 8 | (subtype))
+/* clang-format off */
+static const struct org_form org_forms[] = {
+        { OS(OUI_IEEE_8021, 1), 6, true, KIND(org_port_vlan) },
+        { OS(OUI_IEEE_8021, 2), 7, true, KIND(org_ppvid) },
+        { OS(OUI_IEEE_8021, 3), 7, false, KIND(org_vlan_name) },
+        { OS(OUI_IEEE_8021, 4), 5, false, KIND(org_protocol_id) },
+        { OS(OUI_IEEE_8023, 1), 9, true, KIND(org_mac_phy) },
+        { OS(OUI_IEEE_8023, 2), 12, true, KIND(org_power_at) },
+        { OS(OUI_IEEE_8023, 2), 7, true, KIND(org_power) },
+        { OS(OUI_IEEE_8023, 3), 9, true, KIND(org_link_agg) },
+        { OS(OUI_IEEE_8023, 4), 6, true, KIND(org_max_frame) },
+};
+/* clang-format on */
+
+/* The fields of an organizationally specific TLV (OUI and subtype @oui_subtype, @len value bytes at
+ * @b): its form's when it fits (a counted name or ID within the value), else OUI, subtype and
+ * bytes. */
+static struct kind
+org_kind_of(uint32_t oui_subtype, const uint8_t *b, uint32_t len)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(org_forms); i++) {
+                const struct org_form *f = &org_forms[i];
+                if (f->oui_subtype != oui_subtype || (f->exact ? len != f->len : len < f->len))
+                        continue;
+                if (f->kind.fields == org_vlan_name && b[6] > len - 7)
+                        break;
+                if (f->kind.fields == org_protocol_id && b[4] > len - 5)
+                        break;
+                return f->kind;
+        }
+        return KIND(org_kind);
+}
+
 /* The fields of a TLV of @type whose @len value bytes are at @b: whatever its type, a value too
  * short for them is bytes. */
 static struct kind
@@ -240,9 +318,7 @@ tlv_kind(unsigned type, const uint8_t *b, uint32_t len)
         case T_MGMT:
                 return len >= 2 ? mgmt_kind(b, len) : KIND(bytes_kind);
         case T_ORG:
-                if (len == 6 && pkt_load_be32(b) == (OUI_IEEE_8021 << 8 | DOT1_PORT_VLAN_ID))
-                        return KIND(org_port_vlan);
-                return len >= 4 ? KIND(org_kind) : KIND(bytes_kind);
+                return len >= 4 ? org_kind_of(pkt_load_be32(b), b, len) : KIND(bytes_kind);
         default:
                 return KIND(bytes_kind);
         }
@@ -406,9 +482,23 @@ build_kind(unsigned type, const struct pkt_spec_arg *args, int n, struct kind *r
                             : family == AF_802 ? KIND(mgmt_mac)
                                                : KIND(mgmt_other);
                 return 0;
-        case T_ORG:
+        case T_ORG: {
+                /* The first form of the OUI and subtype given (the defaults of neither: bytes). */
+                uint32_t oui = 0, subtype = 0;
+                const char *o = pkt_spec_arg(args, n, "oui", -1),
+                           *st = pkt_spec_arg(args, n, "subtype", -1);
                 *ret_kind = KIND(org_kind);
+                if (!o || !st || pkt_spec_arg(args, n, "value", -1) ||
+                    pkt_name_value(NULL, o, 0xffffff, &oui) < 0 ||
+                    pkt_name_value(NULL, st, 0xff, &subtype) < 0)
+                        return 0;
+                for (size_t i = 0; i < ARRAY_SIZE(org_forms); i++)
+                        if (org_forms[i].oui_subtype == OS(oui, subtype)) {
+                                *ret_kind = org_forms[i].kind;
+                                break;
+                        }
                 return 0;
+        }
         default:
                 *ret_kind = tlv_kind(type, NULL,
                                      type == T_TTL    ? TTL_LEN
@@ -416,6 +506,25 @@ build_kind(unsigned type, const struct pkt_spec_arg *args, int n, struct kind *r
                                                       : 0);
                 return 0;
         }
+}
+
+/* Writes integer field @f (its value from @text, or its default) @bit bits into @out. Returns 0 or
+ * -errno. */
+static int
+put_bits(const struct pkt_field *f, const char *text, uint8_t *out, size_t size, uint32_t bit)
+{
+        uint64_t u = f->def;
+        uint8_t scratch[8];
+        int r;
+
+        if (f->bits > 8 || (bit + f->bits + 7) / 8 > size)
+                return f->bits > 8 ? -EINVAL : -EMSGSIZE;
+        if (text && (r = pkt_spec_value(f, text, &u, scratch, sizeof(scratch))) < 0)
+                return r;
+        if (bit == 0)
+                out[0] = 0;
+        pkt_bits_write(out, bit, f->bits, false, u);
+        return 0;
 }
 
 /* A TLV from "kind(field=value,...)" ("ttl(120)", "sysname(\"sw1\")" for a one-field kind): its
@@ -448,10 +557,20 @@ lldp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         size = MIN(size, LLDP_TLV_HDR_LEN + LLDP_TLV_LEN_MAX);
         if (size < LLDP_TLV_HDR_LEN)
                 return -EMSGSIZE;
-        uint32_t len = LLDP_TLV_HDR_LEN, count_at = 0;
+        uint32_t len = LLDP_TLV_HDR_LEN, count_at = 0, bits = 0;
         for (unsigned f = 0; f < kind.n; f++) {
                 const struct pkt_field *fd = &kind.fields[f];
                 const char *val = pkt_spec_arg(args, n, fd->name, kind.n == 1 ? 0 : -1);
+                if (fd->bits % 8 || bits) {
+                        /* Fields narrower than a byte (802.3at's power type, source, priority) are
+                         * packed, a byte at a time. */
+                        if ((r = put_bits(fd, val, out + len, size - len, bits)) < 0)
+                                return r;
+                        bits += fd->bits;
+                        len += bits / 8;
+                        bits %= 8;
+                        continue;
+                }
                 if (!val &&
                     (strcmp(fd->name, "family") == 0 || strcmp(fd->name, "addrsubtype") == 0)) {
                         if (len >= size)
@@ -498,7 +617,9 @@ const struct pkt_proto pkt_proto_lldp = {
         .carriers = lldp_carriers,
         .dissect = lldp_dissect,
         .elem_build = lldp_elem_build,
-        .not_dissected = "organizationally specific TLVs other than IEEE 802.1's port VLAN ID "
-                         "(OUI, subtype, "
-                         "value bytes)",
+        .not_dissected =
+                "organizationally specific TLVs other than IEEE 802.1's port VLAN, port and "
+                "protocol VLAN, VLAN name and protocol identity and IEEE 802.3's MAC/PHY, power "
+                "via MDI, link aggregation and maximum frame size (LLDP-MED, DCBX: OUI, subtype, "
+                "value bytes)",
 };

@@ -381,6 +381,19 @@ def lldp_frame():
     if R.random() < .5:
         tlvs.append(LLDPDUGenericOrganisationSpecific(org_code=0x0080C2, subtype=1,
                                                       data=R.randrange(1, 4095).to_bytes(2, "big")))
+    # IEEE 802.1 Annex D and 802.3 Annex F TLVs: port and protocol VLAN, VLAN name, MAC/PHY, power via
+    # MDI (802.3at), link aggregation, maximum frame size
+    name = b"vlan%d" % R.randrange(999)
+    for org_code, subtype, data in R.sample([
+            (0x0080C2, 2, bytes([R.randrange(8)]) + R.randrange(4096).to_bytes(2, "big")),
+            (0x0080C2, 3, R.randrange(4096).to_bytes(2, "big") + bytes([len(name)]) + name),
+            (0x00120F, 1, bytes([R.randrange(4)]) + R.randrange(65536).to_bytes(2, "big") +
+             R.randrange(64).to_bytes(2, "big")),
+            (0x00120F, 2, bytes([R.randrange(16), R.randrange(1, 3), R.randrange(1, 6), R.randrange(256) & 0xf3]) +
+             R.randrange(1000).to_bytes(2, "big") + R.randrange(1000).to_bytes(2, "big")),
+            (0x00120F, 3, bytes([R.randrange(4)]) + R.randrange(2**32).to_bytes(4, "big")),
+            (0x00120F, 4, R.randrange(1500, 9217).to_bytes(2, "big"))], R.randrange(0, 4)):
+        tlvs.append(LLDPDUGenericOrganisationSpecific(org_code=org_code, subtype=subtype, data=data))
     frame = Ether(src=mac(), dst="01:80:c2:00:00:0e")
     for t in tlvs + [LLDPDUEndOfLLDPDU()]:
         frame = frame / t

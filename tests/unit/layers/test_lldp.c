@@ -88,6 +88,36 @@ test_lldp_reads_a_switch_like_tshark(void **state)
         pkt_done(&p);
 }
 
+/* IEEE 802.1 and 802.3 organizationally specific TLVs by their fields, the VLAN name's length
+ * counted; read back from the same bytes, as tshark 4.0.17 decodes them. */
+static void
+test_lldp_org_tlvs_build_and_read_by_field(void **state)
+{
+        const uint8_t *d;
+        struct pkt p;
+
+        (void)state;
+        tu_assert_builds(
+                "lldp(tlvlist=[org(oui=0x00120f,subtype=4,max_frame_size=1518),"
+                "org(oui=0x0080c2,subtype=3,vlan=10,name=\"users\"),"
+                "org(oui=0x00120f,subtype=1,autoneg=3,advertised=0x6c01,mau_type=16),end])",
+                "fe0600120f0405ee"
+                "fe0c0080c203000a057573657273"
+                "fe0900120f01036c010010"
+                "0000");
+        pkt_init(&p);
+        tu_build(&p,
+                 "ethernet/lldp(tlvlist=[org(oui=0x00120f,subtype=2,mdi_support=0xf,pse_pair=1,"
+                 "power_class=5,power_type=1,power_source=1,power_priority=3,requested=255,"
+                 "allocated=250),org(oui=0x0080c2,subtype=2,flags=6,ppvid=7),end])",
+                 &d);
+        int i = tu_layer_of(&p, PKT_PROTO_LLDP);
+        assert_string_equal(tu_elem_str(&p, i, "tlvlist", 0, "power_priority"), "3");
+        assert_string_equal(tu_elem_str(&p, i, "tlvlist", 0, "allocated"), "250");
+        assert_string_equal(tu_elem_str(&p, i, "tlvlist", 1, "ppvid"), "7");
+        pkt_done(&p);
+}
+
 /* Parses @hex as an Ethernet frame (its reported length @wire_len, 0: as captured) and returns the
  * LLDP layer's flags; *@ret_tlvs gets its TLV count. */
 static uint16_t
@@ -166,10 +196,10 @@ test_lldp_build_errors_name_the_reason(void **state)
                 "lldp(tlvlist=[ttl(nonsense=1)])",              /* no such field */
                 "lldp(tlvlist=[chassis(4,02:00:00:00:00:01)])", /* unnamed arguments, two fields */
                 "lldp(tlvlist=[bogus(1)])",                     /* no such TLV */
-                "lldp(tlvlist=[chassis(subtype=BOGUS,value=x)])", /* no such subtype */
+                "lldp(tlvlist=[chassis(subtype=BOGUS,value=x)])",      /* no such subtype */
                 "lldp(tlvlist=[mgmt(addrval=192.0.2.1,family=IPV4)])", /* no family field */
-                "lldp(tlvlist=[ttl(seconds=1,tlv_len=512)])",   /* length beyond 9 bits */
-                "lldp(tlvlist=[128(00)])",                      /* type beyond 7 bits */
+                "lldp(tlvlist=[ttl(seconds=1,tlv_len=512)])",          /* length beyond 9 bits */
+                "lldp(tlvlist=[128(00)])",                             /* type beyond 7 bits */
         };
         (void)state;
         for (size_t k = 0; k < sizeof(bad) / sizeof(bad[0]); k++) {
@@ -201,6 +231,7 @@ main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_lldp_builds_like_scapy),
                 cmocka_unit_test(test_lldp_reads_a_switch_like_tshark),
+                cmocka_unit_test(test_lldp_org_tlvs_build_and_read_by_field),
                 cmocka_unit_test(test_lldp_flags_hostile_lldpdus),
                 cmocka_unit_test(test_lldp_build_errors_name_the_reason),
                 cmocka_unit_test(test_lldp_every_prefix_is_flagged_never_crashes),
