@@ -36,6 +36,10 @@
 #define GTP_PN       0x01u
 #define GTP_OPT_BITS (GTP_E | GTP_S | GTP_PN)
 #define GTP_G_PDU    255
+/* Extension header types with fields (TS 29.281 5.2.1). */
+#define EXT_UDP_PORT    0x40
+#define EXT_PDU_SESSION 0x85
+#define EXT_PDCP        0xc0
 #define IE_TLV_MIN   128 /* TS 29.060 7.7.0: types from here are TLV */
 /* Why 12: more arguments than any element kind here has fields (a PDU session container with its PPI
  * has 10, with its length). */
@@ -273,13 +277,16 @@ ext_kind(uint8_t type, const uint8_t *content, uint32_t words)
         };
         /* clang-format on */
 
-        if (words == 1 && type == 0x40)
+        unsigned pdu_type = content[0] >> 4; /* of a PDU session container: 0 downlink, 1 uplink */
+
+        if (words == 1 && type == EXT_UDP_PORT)
                 return KIND(udp_port_kind);
-        if (words == 1 && type == 0xc0)
+        if (words == 1 && type == EXT_PDCP)
                 return KIND(pdcp_kind);
-        if (words == 1 && type == 0x85 && content[0] >> 4 <= 1)
-                return content[0] >> 4 == 0 ? KIND(pdu_session_dl_kind) : KIND(pdu_session_ul_kind);
-        if (words == 2 && type == 0x85 && content[0] >> 4 == 0 && (content[1] & 0x80))
+        if (words == 1 && type == EXT_PDU_SESSION && pdu_type <= 1)
+                return pdu_type == 0 ? KIND(pdu_session_dl_kind) : KIND(pdu_session_ul_kind);
+        /* Downlink with the paging policy indicator (PPP set). */
+        if (words == 2 && type == EXT_PDU_SESSION && pdu_type == 0 && (content[1] & 0x80))
                 return KIND(pdu_session_dl_ppi_kind);
         if (words <= ARRAY_SIZE(generic))
                 return (struct kind){ generic[words - 1], 2 };
