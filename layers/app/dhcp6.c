@@ -664,26 +664,7 @@ build_nested(const struct pkt_field *f, const char *text, uint8_t *out, size_t s
 static bool
 mac_text(const char *text)
 {
-        unsigned colons = 0;
-
-        if (!text)
-                return true;
-        for (const char *c = text; *c; c++)
-                colons += *c == ':';
-        return colons == 5 && strlen(text) == 17;
-}
-
-/* The number @key names in @names (a name or a number), @def when absent, -EINVAL when neither. */
-static int
-named_arg(const struct pkt_spec_arg *args, int n, const char *key, const struct pkt_name *names,
-          int def)
-{
-        const char *text = pkt_spec_arg(args, n, key, -1);
-        uint32_t v;
-
-        if (!text)
-                return def;
-        return pkt_name_value(names, text, UINT16_MAX, &v) < 0 ? -EINVAL : (int)v;
+        return !text || pkt_text_is_mac(text);
 }
 
 /* The arguments every option takes besides its kind's fields: its code (after the generic name
@@ -724,7 +705,7 @@ build_kind(unsigned code, const struct pkt_spec_arg *args, int n, struct kind *r
         else if (code_in(code, domain_list_codes, ARRAY_SIZE(domain_list_codes)))
                 *ret = list_of(domain_list, LIST_MAX, count_items(args, n));
         else if (code == O_CLIENTID || code == O_SERVERID) {
-                if ((type = named_arg(args, n, "duid_type", duid_names, DUID_LL)) < 0)
+                if ((type = pkt_spec_named(args, n, "duid_type", duid_names, UINT16_MAX, DUID_LL)) < 0)
                         return type;
                 bool mac = mac_text(pkt_spec_arg(args, n, "lladdr", -1));
                 *ret = type == DUID_LLT    ? (mac ? KIND(duid_llt) : KIND(duid_llt_bytes))
@@ -733,7 +714,7 @@ build_kind(unsigned code, const struct pkt_spec_arg *args, int n, struct kind *r
                        : type == DUID_UUID ? KIND(duid_uuid)
                                            : KIND(duid_other);
         } else if (code == O_RELAY_MSG) {
-                if ((type = named_arg(args, n, "msgtype", msg_names, 1)) < 0)
+                if ((type = pkt_spec_named(args, n, "msgtype", msg_names, UINT8_MAX, 1)) < 0)
                         return type;
                 *ret = is_relay((unsigned)type) ? KIND(relay_msg_relay_kind) : KIND(relay_msg_kind);
         } else if (code == O_AFTR_NAME) {

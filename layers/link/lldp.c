@@ -415,29 +415,13 @@ unknown_arg(struct kind kind, const struct pkt_spec_arg *args, int n)
         return -1;
 }
 
-/* The family an address in @text is written in: a MAC address has five colons and no "::". */
+/* The family an address in @text is written in. */
 static uint8_t
 family_of(const char *text)
 {
         if (strchr(text, '.') && !strchr(text, ':'))
                 return AF_IP4;
-        unsigned colons = 0;
-        for (const char *c = text; *c; c++)
-                colons += *c == ':';
-        return colons == 5 && !strstr(text, "::") && strlen(text) == 17 ? AF_802 : AF_IP6;
-}
-
-/* The number an argument names in @names (a name or a number), or -1 when absent; -EINVAL when it
- * is neither. */
-static int
-named_arg(const struct pkt_spec_arg *args, int n, const char *key, const struct pkt_name *names)
-{
-        const char *text = pkt_spec_arg(args, n, key, -1);
-        uint32_t v;
-
-        if (!text)
-                return -1;
-        return pkt_name_value(names, text, UINT8_MAX, &v) < 0 ? -EINVAL : (int)v;
+        return pkt_text_is_mac(text) ? AF_802 : AF_IP6;
 }
 
 /*
@@ -455,8 +439,8 @@ build_kind(unsigned type, const struct pkt_spec_arg *args, int n, struct kind *r
         const struct pkt_name *subtypes = mgmt                ? family_names
                                           : type == T_CHASSIS ? chassis_subtype_names
                                                               : port_subtype_names;
-        int sub = named_arg(args, n, mgmt ? "addrsubtype" : "subtype", subtypes);
-        int family = named_arg(args, n, "family", family_names);
+        int sub = pkt_spec_named(args, n, mgmt ? "addrsubtype" : "subtype", subtypes, UINT8_MAX, -1);
+        int family = pkt_spec_named(args, n, "family", family_names, UINT8_MAX, -1);
 
         if (sub == -EINVAL || family == -EINVAL)
                 return -EINVAL;

@@ -320,6 +320,13 @@ int pkt_field_default_len(const struct pkt_field *f);
 /* The value @text names in @names (case-insensitive; @names may be NULL) or writes as a number up to
  * @max: an element's kind by name or number ("mss", "chassis", "0x7f"). Returns 0 or -EINVAL. */
 int pkt_name_value(const struct pkt_name *names, const char *text, uint32_t max, uint32_t *ret);
+/* The number that element argument @key gives by a name of @names or as a number up to @max; @def when
+ * the argument is absent, -EINVAL when it is neither (spec.c). */
+int pkt_spec_named(const struct pkt_spec_arg *args, int n, const char *key, const struct pkt_name *names,
+                   uint32_t max, int def);
+/* Is @text written as a MAC address: six colon-separated byte pairs (an IPv6 address has "::" or a
+ * different count)? (spec.c) */
+bool pkt_text_is_mac(const char *text);
 
 /* Building (build.c). Grows or shrinks the header of layer @idx by inserting/removing bytes at header
  * offset @at; keeps every record consistent. The packet must be owned. */

@@ -256,6 +256,28 @@ pkt_spec_arg(const struct pkt_spec_arg *args, int n, const char *key, int i)
 }
 
 int
+pkt_spec_named(const struct pkt_spec_arg *args, int n, const char *key, const struct pkt_name *names,
+               uint32_t max, int def)
+{
+        const char *text = pkt_spec_arg(args, n, key, -1);
+        uint32_t v;
+
+        if (!text)
+                return def;
+        return pkt_name_value(names, text, max, &v) < 0 ? -EINVAL : (int)v;
+}
+
+bool
+pkt_text_is_mac(const char *text)
+{
+        unsigned colons = 0;
+
+        for (const char *c = text; *c; c++)
+                colons += *c == ':';
+        return colons == 5 && strlen(text) == 17 && !strstr(text, "::");
+}
+
+int
 pkt_spec_field(const struct pkt_field *f, const char *text, uint8_t *out, size_t size)
 {
         uint32_t bytes = f->bits / 8;
