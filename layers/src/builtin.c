@@ -21,7 +21,8 @@
         TLV_APP_PROTOS(X)                                                                               \
         TUNNEL_PROTOS(X)                                                                                \
         DISCOVERY_PROTOS(X)                                                                             \
-        ADDRCONF_PROTOS(X)
+        ADDRCONF_PROTOS(X)                                                                              \
+        SERIAL_PROTOS(X)
 
 #define LINK_PROTOS(X) X(ethernet) X(dot1q) X(llc) X(linuxcc) X(linuxcc2) X(loopback) X(loop) X(arp)
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
@@ -42,6 +43,7 @@
 #define DISCOVERY_PROTOS(X) X(lldp) X(cdp)
 /* Address configuration beside DHCP's: what IPv6 hosts and relays exchange. */
 #define ADDRCONF_PROTOS(X) X(dhcp6) X(dhcp6relay)
+#define SERIAL_PROTOS(X) X(chdlc) X(slarp) X(slarpaddress) X(slarpkeepalive)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

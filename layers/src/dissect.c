@@ -390,6 +390,7 @@ pkt_layer_trailer(struct pkt *p, unsigned idx, size_t *ret_len)
 #define LINKTYPE_LOOP 108 /* BSD loopback, network byte order */
 #define LINKTYPE_PPP 9          /* PPP, with or without HDLC-like framing */
 #define LINKTYPE_PPP_SERIAL 50  /* PPP in HDLC-like framing (RFC 1662) */
+#define LINKTYPE_C_HDLC 104     /* Cisco HDLC */
 
 /* Link types whose frames are bare IP of either version (DLT_RAW and its historical numbers). */
 static bool
@@ -434,6 +435,12 @@ pkt_proto_for_frame(int dlt, const void *data, size_t caplen)
         if (dlt == LINKTYPE_PPP && caplen >= 2 && b[0] == 0xff && b[1] == 0x03 &&
             pkt_proto_for_dlt(LINKTYPE_PPP_SERIAL) >= 0)
                 return pkt_proto_for_dlt(LINKTYPE_PPP_SERIAL);
+        /* ... or with Cisco HDLC's unicast or broadcast address and control 0: then they are Cisco
+         * HDLC, as Wireshark and tcpdump read them (a PPP protocol's first byte is even, RFC 1661 2,
+         * and no compressed protocol 0x0f or 0x8f is assigned). */
+        if (dlt == LINKTYPE_PPP && caplen >= 4 && (b[0] == 0x0f || b[0] == 0x8f) && b[1] == 0 &&
+            pkt_proto_for_dlt(LINKTYPE_C_HDLC) >= 0)
+                return pkt_proto_for_dlt(LINKTYPE_C_HDLC);
         return pkt_proto_for_dlt(dlt);
 }
 

@@ -82,6 +82,9 @@ HEADERLESS = {
                "names an erspan item; libpkt goes from gre straight to the mirrored Ethernet frame",
                lambda layers: any(l.get("layer") == "gre" and l.get("p") == 0x88be and not l.get("s")
                                   for l in layers)),
+    "ppp": ("A DLT_PPP frame in Cisco HDLC framing: tshark names the link type's ppp item, then chdlc; "
+            "libpkt reads the frame as Cisco HDLC from its first byte",
+            lambda layers: bool(layers) and layers[0].get("layer") == "chdlc"),
 }
 
 

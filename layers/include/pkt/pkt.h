@@ -163,6 +163,11 @@ enum pkt_proto_id {
         PKT_PROTO_GTP,     /* GPRS Tunnelling Protocol v1 (3GPP TS 29.281, 29.060) */
         /* more link discovery */
         PKT_PROTO_CDP, /* Cisco Discovery Protocol */
+        /* serial links */
+        PKT_PROTO_CHDLC,           /* Cisco HDLC framing (DLT_C_HDLC) */
+        PKT_PROTO_SLARP,           /* Cisco SLARP header: the type */
+        PKT_PROTO_SLARP_ADDRESS,   /* SLARP request or reply body */
+        PKT_PROTO_SLARP_KEEPALIVE, /* SLARP keepalive body */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,
