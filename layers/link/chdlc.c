@@ -14,7 +14,9 @@
  *  |  keepalive: my sequence, your sequence, reliability           |   slarpkeepalive
  *
  * The address is 0x0f (unicast) or 0x8f (multicast, as scapy and Wireshark call it), the control 0.
- * The protocol is an Ethernet type, except SLARP's 0x8035, which on Ethernet is RARP's. Names are
+ * The protocol is an Ethernet type, except SLARP's 0x8035, which on Ethernet is RARP's, and OSI's
+ * 0xfefe, after which one byte of padding (Wireshark's clns_padding; tcpdump skips it too) comes
+ * before the OSI packet. Names are
  * scapy's (CHDLC, SLARP); as ICMP's bodies are, SLARP's two layouts are sub-layers, chosen by the
  * type.
  *
@@ -28,6 +30,8 @@
 #define SLARP_BODY_LEN    10
 #define CHDLC_UNICAST     0x0f
 #define CHDLC_PROTO_SLARP 0x8035
+#define CHDLC_PROTO_OSI   0xfefe
+#define CHDLC_OSI_HDR_LEN 5
 #define DLT_C_HDLC        104
 
 enum slarp_type { SLARP_REQUEST = 0, SLARP_REPLY = 1, SLARP_KEEPALIVE = 2 };
@@ -41,6 +45,8 @@ static const struct pkt_field chdlc_fields[] = {
         { .name = "address", .off = 0,  .bits = 8,  .type = PKT_FT_ENUM, .flags = PKT_FF_HEX, .names = chdlc_address_names, .def = CHDLC_UNICAST },
         { .name = "control", .off = 8,  .bits = 8,  .type = PKT_FT_UINT },
         { .name = "proto",   .off = 16, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO | PKT_FF_HEX, .def = 0x0800 },
+        /* Only with protocol 0xfefe (OSI): a byte before the OSI packet, of any value. */
+        { .name = "clns_padding", .off = 32, .bits = 8, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
 };
 
 static const struct pkt_name slarp_type_names[] = {
@@ -64,7 +70,7 @@ static const struct pkt_field slarp_keepalive_fields[] = {
 };
 /* clang-format on */
 
-enum { F_ADDRESS, F_CONTROL, F_PROTO };
+enum { F_ADDRESS, F_CONTROL, F_PROTO, F_CLNS_PADDING };
 enum { F_TYPE };
 
 static void
@@ -73,16 +79,38 @@ chdlc_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         uint16_t proto = pkt_load_be16(v->b + 2);
 
         d->hdr_len = CHDLC_HDR_LEN;
+        if (proto == CHDLC_PROTO_OSI) {
+                d->hdr_len = CHDLC_OSI_HDR_LEN;
+                d->next = (uint16_t)pkt_osi_next(v, CHDLC_OSI_HDR_LEN);
+                return;
+        }
         d->next = proto == CHDLC_PROTO_SLARP ? PKT_PROTO_SLARP
                                              : (uint16_t)pkt_key_lookup(PKT_KEY_ETHERTYPE, proto);
 }
 
+/* The protocol the layer above calls for (SLARP's own number, OSI's 0xfefe, else its Ethernet type),
+ * and the header the protocol calls for: the padding byte with OSI, added as 0 or dropped. */
 static int
 chdlc_update(struct pkt *p, unsigned idx)
 {
-        if (idx + 1u < p->n_layers && p->layers[idx + 1].proto == PKT_PROTO_SLARP)
-                return pkt_auto_set(p, idx, F_PROTO, CHDLC_PROTO_SLARP);
-        return pkt_auto_set_next_type(p, idx, F_PROTO, PKT_KEY_ETHERTYPE);
+        unsigned up = idx + 1u < p->n_layers ? p->layers[idx + 1].proto : PKT_PROTO_NONE;
+        int r;
+
+        if (up == PKT_PROTO_SLARP)
+                r = pkt_auto_set(p, idx, F_PROTO, CHDLC_PROTO_SLARP);
+        else if (up != PKT_PROTO_NONE && pkt_is_osi(up))
+                r = pkt_auto_set(p, idx, F_PROTO, CHDLC_PROTO_OSI);
+        else
+                r = pkt_auto_set_next_type(p, idx, F_PROTO, PKT_KEY_ETHERTYPE);
+        if (r < 0)
+                return r;
+        const struct pkt_layer *l = &p->layers[idx];
+        bool osi = pkt_load_be16(p->data + l->off + 2) == CHDLC_PROTO_OSI;
+        if (osi && l->hdr_len == CHDLC_HDR_LEN)
+                return pkt_layer_splice(p, idx, CHDLC_HDR_LEN, 0, (const uint8_t[1]){ 0 }, 1);
+        if (!osi && l->hdr_len == CHDLC_OSI_HDR_LEN)
+                return pkt_layer_splice(p, idx, CHDLC_HDR_LEN, 1, NULL, 0);
+        return 0;
 }
 
 static const struct pkt_key chdlc_carriers[] = {
@@ -98,12 +126,15 @@ const struct pkt_proto pkt_proto_chdlc = {
         .summary = "Cisco HDLC framing (DLT_C_HDLC)",
         .id = PKT_PROTO_CHDLC,
         .min_hdr_len = CHDLC_HDR_LEN,
+        /* Built with room for the padding byte, so that clns_padding can be set; the update hook drops it
+         * unless the protocol is OSI's. */
+        .def_hdr_len = CHDLC_OSI_HDR_LEN,
         .fields = chdlc_fields,
         .n_fields = ARRAY_SIZE(chdlc_fields),
         .carriers = chdlc_carriers,
         .dissect = chdlc_dissect,
         .update = chdlc_update,
-        .not_dissected = "OSI packets (protocol 0xfefe: IS-IS, ES-IS, CLNP) are raw.",
+        .not_dissected = "OSI packets other than IS-IS (ES-IS, CLNP) are raw.",
 };
 
 static void

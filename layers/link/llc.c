@@ -43,6 +43,7 @@
 #define LLC_SNAP_HDR_LEN 8
 #define LLC_SNAP_LEN     5
 #define LLC_SAP_SNAP     0xaa
+#define LLC_SAP_OSI      0xfe /* ISO/IEC 8802-2: OSI network layer, named by its first byte */
 #define LLC_CR_BIT       0x01 /* low bit of SSAP: command/response */
 #define LLC_U_FRAME      0x03 /* control & 3 == 3: unnumbered (IEEE 802.2 5.2) */
 /* OUIs whose PID is an ethertype: RFC 1042, and 802.1H bridge tunnelling (Cisco 0xf8). */
@@ -90,7 +91,8 @@ llc_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 
         d->hdr_len = llc_hdr_len(v->b);
         if (d->hdr_len != LLC_SNAP_HDR_LEN) {
-                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_LLC_SAP, v->b[0]);
+                d->next = v->b[0] == LLC_SAP_OSI ? (uint16_t)pkt_osi_next(v, d->hdr_len)
+                                                 : (uint16_t)pkt_key_lookup(PKT_KEY_LLC_SAP, v->b[0]);
                 return;
         }
         if (!pkt_rd_be32(v, 2, &oui) || !pkt_rd_be16(v, 6, &pid))
@@ -124,6 +126,12 @@ llc_update(struct pkt *p, unsigned idx)
         uint32_t key, oui;
         int r;
 
+        /* An OSI packet above (IS-IS) goes in a UI frame between SAPs 0xfe, unless they were set. */
+        if (pkt_is_rebuilt(p) && up != PKT_PROTO_NONE && pkt_is_osi(up) &&
+            ((r = pkt_auto_set(p, idx, F_DSAP, LLC_SAP_OSI)) < 0 ||
+             (r = pkt_auto_set(p, idx, F_SSAP, LLC_SAP_OSI)) < 0 ||
+             (r = pkt_auto_set(p, idx, F_CTRL, LLC_U_FRAME)) < 0))
+                return r;
         if ((r = llc_resize(p, idx)) < 0)
                 return r;
         if (p->layers[idx].hdr_len != LLC_SNAP_HDR_LEN || up == PKT_PROTO_NONE)

@@ -35,6 +35,7 @@
 #define GRE_PPTP      1 /* version of PPTP's enhanced GRE */
 #define SRE_FIXED_LEN 4
 #define GRE_ERSPAN    0x88beu /* ERSPAN types I and II */
+#define GRE_OSI       0x00feu /* OSI network layer packets (IS-IS), named by their first byte */
 
 extern const struct pkt_name pkt_link_ethertype_names[]; /* ethernet.c */
 
@@ -239,6 +240,8 @@ gre_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                                               : (uint16_t)pkt_key_lookup(PKT_KEY_ETHERTYPE, type);
         if (d->next == PKT_PROTO_PPP && starts_ff03(v, d->hdr_len))
                 d->next = PKT_PROTO_HDLC;
+        if (type == GRE_OSI)
+                d->next = (uint16_t)pkt_osi_next(v, d->hdr_len);
 }
 
 /* On serialise, as lengths and checksums elsewhere (PKT_SER_NO_AUTO keeps what is there): the type of
@@ -253,7 +256,10 @@ gre_update(struct pkt *p, unsigned idx)
         uint16_t fv = (uint16_t)(h[0] << 8 | h[1]);
         int r;
 
-        if ((r = pkt_auto_set_next_type(p, idx, F_P, PKT_KEY_ETHERTYPE)) < 0)
+        unsigned up = idx + 1u < p->n_layers ? p->layers[idx + 1].proto : PKT_PROTO_NONE;
+        r = up != PKT_PROTO_NONE && pkt_is_osi(up) ? pkt_auto_set(p, idx, F_P, GRE_OSI)
+                                                  : pkt_auto_set_next_type(p, idx, F_P, PKT_KEY_ETHERTYPE);
+        if (r < 0)
                 return r;
         if (l->len < l->hdr_len || l->hdr_len < word_off(fv, N_WORDS))
                 return 0;

@@ -22,7 +22,8 @@
         TUNNEL_PROTOS(X)                                                                                \
         DISCOVERY_PROTOS(X)                                                                             \
         ADDRCONF_PROTOS(X)                                                                              \
-        SERIAL_PROTOS(X)
+        SERIAL_PROTOS(X)                                                                                \
+        OSI_PROTOS(X)
 
 #define LINK_PROTOS(X) X(ethernet) X(dot1q) X(llc) X(linuxcc) X(linuxcc2) X(loopback) X(loop) X(arp)
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
@@ -44,6 +45,7 @@
 /* Address configuration beside DHCP's: what IPv6 hosts and relays exchange. */
 #define ADDRCONF_PROTOS(X) X(dhcp6) X(dhcp6relay)
 #define SERIAL_PROTOS(X) X(chdlc) X(slarp) X(slarpaddress) X(slarpkeepalive)
+#define OSI_PROTOS(X) X(isis) X(isislanhello) X(isisp2phello) X(isislsp) X(isiscsnp) X(isispsnp)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

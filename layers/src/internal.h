@@ -282,6 +282,24 @@ pkt_csum_fold_inline(uint32_t sum)
 /* First value in @space that selects @proto (to fill next-layer type fields). */
 int pkt_carrier_key(unsigned proto, enum pkt_key_space space, uint32_t *ret);
 
+/* OSI network layer protocols name themselves by their first byte, the NLPID (ISO/TR 9577), so a
+ * carrier of OSI packets (LLC's SAP 0xfe, Cisco HDLC's type 0xfefe, GRE's 0x00fe) reads the protocol
+ * at @at of @v, the first byte it carries: none (raw) when nothing registered it or it is not there. */
+static inline unsigned
+pkt_osi_next(const struct pkt_view *v, uint32_t at)
+{
+        return at < v->caplen ? pkt_key_lookup16(PKT_KEY_NLPID, v->b[at]) : PKT_PROTO_NONE;
+}
+
+/* Is @proto an OSI network layer protocol (it has an NLPID)? */
+static inline bool
+pkt_is_osi(unsigned proto)
+{
+        uint32_t nlpid;
+
+        return pkt_carrier_key(proto, PKT_KEY_NLPID, &nlpid) == 0;
+}
+
 /* Dissection (dissect.c). */
 bool pkt_ensure_layer(struct pkt *p, unsigned idx);
 void pkt_view_of(const struct pkt *p, unsigned idx, struct pkt_view *v);

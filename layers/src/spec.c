@@ -322,7 +322,8 @@ int
 pkt_spec_encode(const struct pkt_field *fields, unsigned n_fields, const struct pkt_spec_arg *args, int n,
                 uint8_t *out, size_t size)
 {
-        uint32_t bits = 0;
+        uint32_t bits = 0, count_at = 0, count_bits = 0;
+        bool count_given = true;
 
         for (int a = 0; a < n; a++) {
                 bool known = !args[a].key[0] && (unsigned)a < n_fields;
@@ -346,6 +347,12 @@ pkt_spec_encode(const struct pkt_field *fields, unsigned n_fields, const struct 
                                 continue;
                         if ((r = pkt_spec_field(fd, text, out + bits / 8, size - bits / 8)) < 0)
                                 return r;
+                        /* A counted field's count, when not given, is its length. */
+                        if ((fd->flags & PKT_FF_COUNTED) && f > 0 && !count_given) {
+                                if (count_bits < 64 && (uint64_t)r >> count_bits)
+                                        return -ERANGE;
+                                pkt_bits_write(out, count_at, count_bits, false, (uint64_t)r);
+                        }
                         bits += (uint32_t)r * 8;
                         continue;
                 }
@@ -355,6 +362,7 @@ pkt_spec_encode(const struct pkt_field *fields, unsigned n_fields, const struct 
                 if ((bits + fd->bits + 7) / 8 > size)
                         return -EMSGSIZE;
                 pkt_bits_write(out, bits, fd->bits, false, u);
+                count_at = bits, count_bits = fd->bits, count_given = text != NULL;
                 bits += fd->bits;
         }
         return bits % 8 ? -EINVAL : (int)(bits / 8);

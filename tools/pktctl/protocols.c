@@ -24,6 +24,7 @@ static const char *const space_names[] = {
         [PKT_KEY_SNAP] = "snap",        [PKT_KEY_PPP] = "ppp",             [PKT_KEY_IP_PROTO] = "ip-proto",
         [PKT_KEY_TCP_PORT] = "tcp-port", [PKT_KEY_UDP_PORT] = "udp-port", [PKT_KEY_SCTP_PPID] = "sctp-ppid",
         [PKT_KEY_ICMP_TYPE] = "icmp-type", [PKT_KEY_ICMP6_TYPE] = "icmp6-type", [PKT_KEY_ARPHRD] = "arphrd",
+        [PKT_KEY_NLPID] = "nlpid",
 };
 
 const char *

@@ -168,6 +168,13 @@ enum pkt_proto_id {
         PKT_PROTO_SLARP,           /* Cisco SLARP header: the type */
         PKT_PROTO_SLARP_ADDRESS,   /* SLARP request or reply body */
         PKT_PROTO_SLARP_KEEPALIVE, /* SLARP keepalive body */
+        /* OSI routing */
+        PKT_PROTO_ISIS,            /* IS-IS common header (ISO/IEC 10589) */
+        PKT_PROTO_ISIS_LAN_HELLO,  /* IS-IS LAN hello, level 1 or 2 */
+        PKT_PROTO_ISIS_P2P_HELLO,  /* IS-IS point-to-point hello */
+        PKT_PROTO_ISIS_LSP,        /* IS-IS link state PDU */
+        PKT_PROTO_ISIS_CSNP,       /* IS-IS complete sequence numbers PDU */
+        PKT_PROTO_ISIS_PSNP,       /* IS-IS partial sequence numbers PDU */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

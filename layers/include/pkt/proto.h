@@ -169,6 +169,7 @@ enum pkt_key_space {
         PKT_KEY_ICMP_TYPE,
         PKT_KEY_ICMP6_TYPE,
         PKT_KEY_ARPHRD,     /* Linux ARPHRD_* (cooked captures) */
+        PKT_KEY_NLPID,      /* OSI network layer protocol ID (ISO/TR 9577): an OSI packet's first byte */
         _PKT_KEY_MAX,
 };
 
@@ -375,8 +376,8 @@ int pkt_spec_args_without(const struct pkt_spec_arg *args, int n, const char *co
                           struct pkt_spec_arg *out);
 
 /* Encodes @n_fields fields from @args, each from the argument of its name, or the one at its place
- * without a name, or its default (a variable field without a value is empty); fields narrower than a
- * byte are packed, most significant bit first. Returns the bytes written, -ENOENT (an argument names
+ * without a name, or its default (a variable field without a value is empty; a PKT_FF_COUNTED field's
+ * count, not given, is its length); fields narrower than a byte are packed, most significant bit first. Returns the bytes written, -ENOENT (an argument names
  * no field), -EINVAL (a value, or a non-integer field off a byte boundary), -ERANGE, -EMSGSIZE. */
 int pkt_spec_encode(const struct pkt_field *fields, unsigned n_fields, const struct pkt_spec_arg *args, int n,
                     uint8_t *out, size_t size);

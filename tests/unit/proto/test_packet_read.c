@@ -433,6 +433,12 @@ static const struct {
         { "pcap4j/GtpV1ExtPduSessionContainerPacketTest.pcap", 1, 0 },
         { "tcpdump/3560_CDP.pcap", 3, 3 },
         { "zeek/cdp-v1.pcap", 1, 1 },
+        { "tcpdump/ISIS_level2_adjacency.pcap", 43, 43 },
+        { "tcpdump/ISIS_p2p_adjacency.pcap", 26, 26 },
+        { "tcpdump/isis_cap_tlv.pcap", 1, 1 },
+        { "tcpdump/spb.pcap", 53, 53 },
+        { "tcpdump/HDLC.pcap", 38, 38 },
+        { "tcpdump/hdlc_slarp.pcapng", 7, 7 },
 };
 
 static void

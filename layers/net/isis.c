@@ -1,0 +1,849 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * IS-IS, Intermediate System to Intermediate System routeing (ISO/IEC 10589:2002 9, RFC 1195 for
+ * IP, RFC 5305 and 5308 for the extended TLVs), an OSI network layer protocol: NLPID 0x83, in LLC
+ * between SAPs 0xfe, in Cisco HDLC (0xfefe) and in GRE (0x00fe).
+ *
+ *   0                   1                   2                   3
+ *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |  NLPID (0x83) | header length |  version (1)  | ID length (0) |   isis
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |R R R|PDU type |  version (1)  |   reserved    | max area addrs|
+ *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
+ *  |  the PDU's fixed fields, then its TLVs (1-byte type and length)  |   isislanhello,
+ * isisp2phello, isislsp, isiscsnp, isispsnp
+ *
+ * The common header is the `isis` layer; as OSPF's bodies are, each kind of PDU is a sub-layer,
+ * chosen by the type (levels 1 and 2 share a layout, and the type says which). Names are scapy's
+ * (scapy.contrib.isis). A sub-layer's header is its fixed fields and its TLVs, to the PDU length,
+ * which counts from the common header; what follows (padding) is the carrier's. System IDs are 6
+ * bytes: the only length in use (an ID length of 0 means 6, ISO/IEC 10589 9.5); a PDU with another
+ * stays raw.
+ *
+ * TLVs read and build by kind from a table of forms; a value that fits no form of its type is
+ * bytes. Lists keep their first entry as fields and the rest in `more`, except the LSP entries of
+ * sequence number PDUs, which the set "lsps" lists one by one. An LSP's checksum is ISO 8473's
+ * Fletcher checksum over the PDU from the LSP ID on (ISO/IEC 10589 7.3.11), computed as its check
+ * bytes.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+#define ISIS_HDR_LEN  8
+#define ISIS_NLPID    0x83
+#define SYSID_LEN     6
+#define TLV_HDR_LEN   2
+#define LSP_ENTRY_LEN 16
+/* Where an LSP's checksum coverage and its checksum start, from the sub-layer: after the PDU length
+ * and the remaining lifetime, which changes as the LSP ages (ISO/IEC 10589 7.3.11). */
+#define LSP_SUM_FROM     4
+#define LSP_SUM_AT       16
+#define IS_REACH_FIXED   11   /* neighbour (7), metric (3), sub-TLV length (1) */
+#define IP_REACH_FIXED   5    /* metric (4), control byte (1) */
+#define IP_REACH_SUBTLVS 0x40 /* control byte: sub-TLVs follow the prefix */
+/* Why 2048: more list entries than a PDU of the largest IS-IS MTU (9,000 bytes) can hold (5 bytes
+ * each at least); bounds the walk over a hostile PDU. */
+#define ENTRIES_MAX 2048
+
+enum isis_type {
+        L1_LAN_HELLO = 15,
+        L2_LAN_HELLO = 16,
+        P2P_HELLO = 17,
+        L1_LSP = 18,
+        L2_LSP = 20,
+        L1_CSNP = 24,
+        L2_CSNP = 25,
+        L1_PSNP = 26,
+        L2_PSNP = 27,
+};
+
+/* clang-format off */
+static const struct pkt_name isis_type_names[] = {
+        { L1_LAN_HELLO, "L1_LAN_HELLO" }, { L2_LAN_HELLO, "L2_LAN_HELLO" }, { P2P_HELLO, "P2P_HELLO" },
+        { L1_LSP, "L1_LSP" }, { L2_LSP, "L2_LSP" }, { L1_CSNP, "L1_CSNP" }, { L2_CSNP, "L2_CSNP" },
+        { L1_PSNP, "L1_PSNP" }, { L2_PSNP, "L2_PSNP" }, { 0, NULL },
+};
+
+static const struct pkt_field isis_fields[] = {
+        { .name = "nlpid",        .off = 0,  .bits = 8, .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = ISIS_NLPID },
+        { .name = "hdrlen",       .off = 8,  .bits = 8, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO },
+        { .name = "version",      .off = 16, .bits = 8, .type = PKT_FT_UINT, .def = 1 },
+        { .name = "idlen",        .off = 24, .bits = 8, .type = PKT_FT_UINT },
+        { .name = "typereserved", .off = 32, .bits = 3, .type = PKT_FT_UINT, .flags = PKT_FF_PART },
+        { .name = "pdutype",      .off = 35, .bits = 5, .type = PKT_FT_ENUM, .flags = PKT_FF_PART | PKT_FF_AUTO, .names = isis_type_names, .def = L1_LAN_HELLO },
+        { .name = "pduversion",   .off = 40, .bits = 8, .type = PKT_FT_UINT, .def = 1 },
+        { .name = "hdrreserved",  .off = 48, .bits = 8, .type = PKT_FT_UINT },
+        { .name = "maxareaaddr",  .off = 56, .bits = 8, .type = PKT_FT_UINT },
+};
+
+static const struct pkt_name circuit_names[] = {
+        { 1, "L1" }, { 2, "L2" }, { 3, "L1L2" }, { 0, NULL },
+};
+
+#define CIRCUIT_TYPE { .name = "circuittype", .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = circuit_names, .def = 3 }
+#define SOURCE_ID    { .name = "sourceid", .off = 8, .bits = 48, .type = PKT_FT_BYTES }
+#define HOLDING_TIME { .name = "holdingtime", .off = 56, .bits = 16, .type = PKT_FT_UINT, .def = 30 }
+#define PDU_LENGTH(at) { .name = "pdulength", .off = (at), .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO }
+
+static const struct pkt_field lan_hello_fields[] = {
+        CIRCUIT_TYPE, SOURCE_ID, HOLDING_TIME, PDU_LENGTH(72),
+        { .name = "priority", .off = 88, .bits = 8, .type = PKT_FT_UINT, .def = 64 },
+        { .name = "lanid",    .off = 96, .bits = 56, .type = PKT_FT_BYTES },
+};
+
+static const struct pkt_field p2p_hello_fields[] = {
+        CIRCUIT_TYPE, SOURCE_ID, HOLDING_TIME, PDU_LENGTH(72),
+        PKT_U("localcircuitid", 88, 8),
+};
+
+static const struct pkt_name lsp_flag_names[] = {
+        { 0x01, "L1" }, { 0x02, "L2" }, { 0x04, "OL" }, { 0x08, "ADef" }, { 0x10, "ADel" },
+        { 0x20, "AExp" }, { 0x40, "AErr" }, { 0x80, "P" }, { 0, NULL },
+};
+
+static const struct pkt_field lsp_fields[] = {
+        PDU_LENGTH(0),
+        { .name = "lifetime",  .off = 16,  .bits = 16, .type = PKT_FT_UINT, .def = 1199 },
+        { .name = "lspid",     .off = 32,  .bits = 64, .type = PKT_FT_BYTES },
+        { .name = "seqnum",    .off = 96,  .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = 1 },
+        { .name = "checksum",  .off = 128, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX | PKT_FF_AUTO },
+        { .name = "typeblock", .off = 144, .bits = 8,  .type = PKT_FT_FLAGS, .flags = PKT_FF_HEX, .names = lsp_flag_names, .def = 0x03 },
+};
+
+static const struct pkt_field csnp_fields[] = {
+        PDU_LENGTH(0),
+        { .name = "sourceid",   .off = 16,  .bits = 56, .type = PKT_FT_BYTES },
+        { .name = "startlspid", .off = 72,  .bits = 64, .type = PKT_FT_BYTES },
+        { .name = "endlspid",   .off = 136, .bits = 64, .type = PKT_FT_BYTES, .def_bytes = "\xff\xff\xff\xff\xff\xff\xff\xff" },
+};
+
+static const struct pkt_field psnp_fields[] = {
+        PDU_LENGTH(0),
+        { .name = "sourceid", .off = 16, .bits = 56, .type = PKT_FT_BYTES },
+};
+/* clang-format on */
+
+enum { F_NLPID, F_HDRLEN, F_VERSION, F_IDLEN, F_TYPERESERVED, F_PDUTYPE };
+enum { F_PDU_LENGTH_SNP = 0 }; /* LSP, CSNP and PSNP start with it */
+enum { F_LSP_CHECKSUM = 4 };
+
+/* The sub-layer of each kind of PDU: its protocol, fixed length and where its PDU length is. */
+struct pdu_kind {
+        uint8_t type;
+        uint16_t proto;
+        uint8_t fixed_len;
+        uint8_t len_at;
+        unsigned len_field;
+};
+
+static const struct pdu_kind pdu_kinds[] = {
+        { L1_LAN_HELLO, PKT_PROTO_ISIS_LAN_HELLO, 19, 9, 3 },
+        { L2_LAN_HELLO, PKT_PROTO_ISIS_LAN_HELLO, 19, 9, 3 },
+        { P2P_HELLO, PKT_PROTO_ISIS_P2P_HELLO, 12, 9, 3 },
+        { L1_LSP, PKT_PROTO_ISIS_LSP, 19, 0, 0 },
+        { L2_LSP, PKT_PROTO_ISIS_LSP, 19, 0, 0 },
+        { L1_CSNP, PKT_PROTO_ISIS_CSNP, 25, 0, 0 },
+        { L2_CSNP, PKT_PROTO_ISIS_CSNP, 25, 0, 0 },
+        { L1_PSNP, PKT_PROTO_ISIS_PSNP, 9, 0, 0 },
+        { L2_PSNP, PKT_PROTO_ISIS_PSNP, 9, 0, 0 },
+};
+
+static const struct pdu_kind *
+kind_of_type(unsigned type)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(pdu_kinds); i++)
+                if (pdu_kinds[i].type == type)
+                        return &pdu_kinds[i];
+        return NULL;
+}
+
+/* The first kind of PDU sub-layer @proto is (level 1's). */
+static const struct pdu_kind *
+kind_of_proto(unsigned proto)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(pdu_kinds); i++)
+                if (pdu_kinds[i].proto == proto)
+                        return &pdu_kinds[i];
+        return NULL;
+}
+
+static bool
+is_sysid_len(uint8_t idlen)
+{
+        return idlen == 0 || idlen == SYSID_LEN;
+}
+
+/* The common header: its sub-layer by type, the payload to the PDU length (which the sub-layer
+ * holds). A header length other than the type's is malformed, and so is a PDU length below it or
+ * beyond the frame. */
+static void
+isis_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        const struct pdu_kind *k = kind_of_type(v->b[4] & 0x1f);
+        uint16_t pdu_len;
+
+        d->hdr_len = ISIS_HDR_LEN;
+        if (!k || !is_sysid_len(v->b[3]))
+                return;
+        d->next = k->proto;
+        if (v->b[1] != ISIS_HDR_LEN + k->fixed_len)
+                d->flags |= PKT_LAYER_MALFORMED;
+        if (!pkt_rd_be16(v, ISIS_HDR_LEN + k->len_at, &pdu_len))
+                return; /* cut short: the sub-layer is flagged */
+        if (pdu_len < ISIS_HDR_LEN + k->fixed_len) {
+                d->flags |= PKT_LAYER_MALFORMED;
+                return;
+        }
+        d->payload_len = pdu_len - ISIS_HDR_LEN;
+        d->flags |= PKT_DISSECT_ENDS_HERE;
+        if (pdu_len > v->wire_len)
+                d->flags |= PKT_LAYER_MALFORMED; /* more than the frame has */
+}
+
+/* The header length and type the sub-layer above calls for: level 1's type unless the type is
+ * already one of its levels. */
+static int
+isis_update(struct pkt *p, unsigned idx)
+{
+        const uint8_t *h = p->data + p->layers[idx].off;
+        unsigned up = idx + 1u < p->n_layers ? p->layers[idx + 1].proto : PKT_PROTO_NONE;
+        const struct pdu_kind *k = kind_of_proto(up), *now = kind_of_type(h[4] & 0x1f);
+        int r;
+
+        if (!k)
+                return 0;
+        if ((!now || now->proto != up) && (r = pkt_auto_set(p, idx, F_PDUTYPE, k->type)) < 0)
+                return r;
+        return pkt_auto_set(p, idx, F_HDRLEN, ISIS_HDR_LEN + k->fixed_len);
+}
+
+/* ---- TLVs ---- */
+
+/* clang-format off */
+static const struct pkt_name tlv_names[] = {
+        { 1, "area_addresses" }, { 2, "is_reachability" }, { 6, "is_neighbors" }, { 8, "padding" },
+        { 9, "lsp_entries" }, { 10, "authentication" }, { 12, "optional_checksum" },
+        { 22, "extended_is_reachability" }, { 128, "ip_internal_reachability" },
+        { 129, "protocols_supported" }, { 130, "ip_external_reachability" },
+        { 132, "ip_interface_address" }, { 134, "te_router_id" }, { 135, "extended_ip_reachability" },
+        { 137, "hostname" }, { 144, "mt_capability" }, { 211, "restart" }, { 222, "mt_is_reachability" }, { 229, "multi_topology" },
+        { 232, "ipv6_interface_address" }, { 235, "mt_ip_reachability" }, { 236, "ipv6_reachability" },
+        { 237, "mt_ipv6_reachability" }, { 240, "p2p_adjacency_state" }, { 242, "router_capability" },
+        { 0, NULL },
+};
+
+static const struct pkt_field tlv_fields[] = {
+        { .name = "type", .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = tlv_names },
+        PKT_U("len", 8, 8),
+};
+
+static const struct pkt_name auth_type_names[] = {
+        { 1, "CLEARTEXT" }, { 3, "GENERIC" }, { 54, "HMAC_MD5" }, { 0, NULL },
+};
+
+static const struct pkt_name adjacency_names[] = {
+        { 0, "UP" }, { 1, "INITIALIZING" }, { 2, "DOWN" }, { 0, NULL },
+};
+
+static const struct pkt_name restart_flag_names[] = {
+        { 0x01, "RR" }, { 0x02, "RA" }, { 0x04, "SA" }, { 0, NULL },
+};
+
+#define MORE(at) { .name = "more", .off = (at), .type = PKT_FT_BYTES }
+
+static const struct pkt_field bytes_kind[] = { { .name = "value", .off = 0, .type = PKT_FT_BYTES } };
+static const struct pkt_field areas_kind[] = {
+        PKT_U("area_len", 0, 8), { .name = "area", .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES, .flags = PKT_FF_COUNTED },
+        { .name = "more", .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES },
+};
+/* Old-style metrics (ISO/IEC 10589 9.1): default, delay, expense, error; the top bit of the last
+ * three says "not supported", the next the metric's internal or external. */
+#define METRICS(at) PKT_U("default_metric", (at), 8), PKT_U("delay_metric", (at) + 8, 8), \
+        PKT_U("expense_metric", (at) + 16, 8), PKT_U("error_metric", (at) + 24, 8)
+static const struct pkt_field is_reach_kind[] = {
+        PKT_U("virtual", 0, 8), METRICS(8),
+        { .name = "neighbor", .off = 40, .bits = 56, .type = PKT_FT_BYTES }, MORE(96),
+};
+static const struct pkt_field neighbors_kind[] = {
+        { .name = "neighbor", .off = 0, .bits = 48, .type = PKT_FT_MAC }, MORE(48),
+};
+static const struct pkt_field lsp_entry_kind[] = {
+        PKT_U("lifetime", 0, 16),
+        { .name = "lspid", .off = 16, .bits = 64, .type = PKT_FT_BYTES },
+        { .name = "seqnum", .off = 80, .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "checksum", .off = 112, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+};
+static const struct pkt_field is_reach_entry_kind[] = {
+        { .name = "neighbor", .off = 0, .bits = 56, .type = PKT_FT_BYTES },
+        PKT_U("metric", 56, 24), PKT_U("subtlv_len", 80, 8),
+        { .name = "subtlvs", .off = 88, .type = PKT_FT_BYTES },
+};
+#define IP_REACH_HEAD PKT_U("metric", 0, 32), PKT_U("updown", 32, 1), PKT_U("s", 33, 1), PKT_U("prefix_len", 34, 6)
+#define IP_REACH_PREFIX(n) { .name = "prefix", .off = 40, .bits = 8 * (n), .type = PKT_FT_BYTES }
+#define IP_REACH_SUBTLVS_AT(n) { .name = "subtlvs", .off = 40 + 8 * (n), .type = PKT_FT_BYTES }
+static const struct pkt_field ip_reach0_kind[] = { IP_REACH_HEAD, IP_REACH_SUBTLVS_AT(0) };
+static const struct pkt_field ip_reach1_kind[] = { IP_REACH_HEAD, IP_REACH_PREFIX(1), IP_REACH_SUBTLVS_AT(1) };
+static const struct pkt_field ip_reach2_kind[] = { IP_REACH_HEAD, IP_REACH_PREFIX(2), IP_REACH_SUBTLVS_AT(2) };
+static const struct pkt_field ip_reach3_kind[] = { IP_REACH_HEAD, IP_REACH_PREFIX(3), IP_REACH_SUBTLVS_AT(3) };
+static const struct pkt_field ip_reach4_kind[] = { IP_REACH_HEAD, IP_REACH_PREFIX(4), IP_REACH_SUBTLVS_AT(4) };
+static const struct pkt_field lsp_entries_kind[] = {
+        PKT_U("lifetime", 0, 16),
+        { .name = "lspid", .off = 16, .bits = 64, .type = PKT_FT_BYTES },
+        { .name = "seqnum", .off = 80, .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "checksum", .off = 112, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        MORE(128),
+};
+static const struct pkt_field auth_kind[] = {
+        { .name = "auth_type", .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = auth_type_names, .def = 1 },
+        { .name = "auth", .off = 8, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field checksum_kind[] = {
+        { .name = "checksum", .off = 0, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+};
+static const struct pkt_field ext_is_reach_kind[] = {
+        { .name = "neighbor", .off = 0, .bits = 56, .type = PKT_FT_BYTES },
+        PKT_U("metric", 56, 24), PKT_U("subtlv_len", 80, 8), MORE(88),
+};
+static const struct pkt_field ip_reach_kind[] = {
+        METRICS(0),
+        { .name = "prefix", .off = 32, .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "mask", .off = 64, .bits = 32, .type = PKT_FT_IPV4 }, MORE(96),
+};
+static const struct pkt_field nlpids_kind[] = {
+        { .name = "nlpid", .off = 0, .bits = 8, .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = 0xcc }, MORE(8),
+};
+static const struct pkt_field ip_addr_kind[] = {
+        { .name = "addr", .off = 0, .bits = 32, .type = PKT_FT_IPV4 }, MORE(32),
+};
+static const struct pkt_field router_id_kind[] = {
+        { .name = "router_id", .off = 0, .bits = 32, .type = PKT_FT_IPV4 },
+};
+/* RFC 5305 4: the metric, up/down, sub-TLVs present and the prefix length in one byte, then the
+ * prefix in as few bytes as its length needs: the first entry's are fixed, the prefix is in more. */
+static const struct pkt_field ext_ip_reach_kind[] = {
+        PKT_U("metric", 0, 32), PKT_U("updown", 32, 1), PKT_U("subtlvs", 33, 1), PKT_U("prefix_len", 34, 6),
+        MORE(40),
+};
+/* RFC 6329 3: the topology's overload bit and ID, then sub-TLVs (SPB). */
+static const struct pkt_field mt_capability_kind[] = {
+        PKT_U("overload", 0, 1), PKT_U("reserved", 1, 3), PKT_U("mtid", 4, 12), MORE(16),
+};
+static const struct pkt_field hostname_kind[] = { { .name = "name", .off = 0, .type = PKT_FT_STRING } };
+static const struct pkt_field restart_kind[] = {
+        { .name = "flags", .off = 0, .bits = 8, .type = PKT_FT_FLAGS, .flags = PKT_FF_HEX, .names = restart_flag_names },
+        MORE(8),
+};
+static const struct pkt_field ip6_addr_kind[] = {
+        { .name = "addr", .off = 0, .bits = 128, .type = PKT_FT_IPV6 }, MORE(128),
+};
+/* RFC 5303 3.1: the state, then optionally the extended local circuit ID, the neighbour's system ID
+ * and its extended local circuit ID. */
+static const struct pkt_field adjacency_kind[] = {
+        { .name = "state", .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = adjacency_names, .def = 2 },
+};
+static const struct pkt_field adjacency_circuit_kind[] = {
+        { .name = "state", .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = adjacency_names, .def = 2 },
+        PKT_U("ext_circuit_id", 8, 32),
+};
+static const struct pkt_field adjacency_neighbor_kind[] = {
+        { .name = "state", .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = adjacency_names, .def = 2 },
+        PKT_U("ext_circuit_id", 8, 32),
+        { .name = "neighbor_sysid", .off = 40, .bits = 48, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field adjacency_full_kind[] = {
+        { .name = "state", .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = adjacency_names, .def = 2 },
+        PKT_U("ext_circuit_id", 8, 32),
+        { .name = "neighbor_sysid", .off = 40, .bits = 48, .type = PKT_FT_BYTES },
+        PKT_U("neighbor_ext_circuit_id", 88, 32),
+};
+/* RFC 7981 2: the router ID and flags (D: leaked down, S: flood domain-wide), then sub-TLVs. */
+static const struct pkt_field capability_kind[] = {
+        { .name = "router_id", .off = 0, .bits = 32, .type = PKT_FT_IPV4 },
+        PKT_U("flags", 32, 8), MORE(40),
+};
+/* clang-format on */
+
+struct kind {
+        const struct pkt_field *fields;
+        uint8_t n;
+};
+
+/* Element sets: every PDU's TLVs first; then, one by one, the entries of the list TLVs the PDU
+ * carries (sequence number PDUs: LSP entries; LSPs: IS and IP reachability). */
+enum { SET_TLVS, SET_LSPS };
+enum { SET_IS_REACH = 1, SET_IP_REACH };
+#define KIND(a) ((struct kind){ (a), ARRAY_SIZE(a) })
+
+/* A kind of TLV value: @len bytes exactly, or at least @len; of a type's forms, the first that fits
+ * is its. */
+struct tlv_form {
+        uint8_t type;
+        uint8_t len;
+        bool exact;
+        struct kind kind;
+};
+
+/* clang-format off */
+static const struct tlv_form forms[] = {
+        { 1, 1, false, KIND(areas_kind) },            { 2, 12, false, KIND(is_reach_kind) },
+        { 6, 6, false, KIND(neighbors_kind) },        { 8, 0, false, KIND(bytes_kind) },
+        { 9, LSP_ENTRY_LEN, false, KIND(lsp_entries_kind) }, { 10, 1, false, KIND(auth_kind) },
+        { 12, 2, true, KIND(checksum_kind) },         { 22, 11, false, KIND(ext_is_reach_kind) },
+        { 128, 12, false, KIND(ip_reach_kind) },      { 129, 1, false, KIND(nlpids_kind) },
+        { 130, 12, false, KIND(ip_reach_kind) },      { 132, 4, false, KIND(ip_addr_kind) },
+        { 134, 4, true, KIND(router_id_kind) },       { 135, 5, false, KIND(ext_ip_reach_kind) },
+        { 137, 0, false, KIND(hostname_kind) },       { 144, 2, false, KIND(mt_capability_kind) },
+        { 211, 1, false, KIND(restart_kind) },
+        { 232, 16, false, KIND(ip6_addr_kind) },      { 240, 1, true, KIND(adjacency_kind) },
+        { 240, 5, true, KIND(adjacency_circuit_kind) }, { 240, 11, true, KIND(adjacency_neighbor_kind) },
+        { 240, 15, true, KIND(adjacency_full_kind) }, { 242, 5, false, KIND(capability_kind) },
+};
+/* clang-format on */
+
+/* The first form of @type that @len value bytes fit (UINT32_MAX: the first of any length, the one a
+ * TLV built from fields takes), or NULL. */
+static const struct tlv_form *
+form_of(unsigned type, uint32_t len)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
+                const struct tlv_form *f = &forms[i];
+                bool fits = len == UINT32_MAX || (f->exact ? len == f->len : len >= f->len);
+                if (f->type == type && fits)
+                        return f;
+        }
+        return NULL;
+}
+
+static struct kind
+tlv_kind(unsigned type, uint32_t len)
+{
+        const struct tlv_form *f = form_of(type, len);
+
+        return f ? f->kind : KIND(bytes_kind);
+}
+
+/* Where a PDU sub-layer's TLVs start: after its fixed fields (the protocol's min_hdr_len). */
+static uint32_t
+tlvs_start(const struct pkt_view *v)
+{
+        const struct pkt_proto *pr = proto_of(v->proto);
+
+        return pr ? pr->min_hdr_len : v->caplen;
+}
+
+/* TLVs from the end of the fixed fields to the end of the PDU (the sub-layer's wire length): one
+ * cut by the capture is truncated, one past the PDU malformed; either ends the walk. */
+static int
+tlvs_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        uint32_t pos = e->count == 0 ? tlvs_start(v) : e->next, end = v->wire_len, cap = v->caplen;
+
+        if (pos >= end || pos >= cap)
+                return 0;
+        e->off = pos;
+        e->len = cap - pos;
+        e->next = end;
+        if (cap - pos < TLV_HDR_LEN) {
+                e->flags |= end - pos >= TLV_HDR_LEN ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+                return 1;
+        }
+        uint32_t len = TLV_HDR_LEN + v->b[pos + 1];
+        e->data_off = TLV_HDR_LEN;
+        if (len > end - pos) {
+                e->flags |= PKT_LAYER_MALFORMED;
+                return 1;
+        }
+        if (len > cap - pos) {
+                e->flags |= PKT_LAYER_TRUNCATED;
+                return 1;
+        }
+        e->len = len;
+        e->next = pos + len;
+        struct kind k = tlv_kind(v->b[pos], len - TLV_HDR_LEN);
+        e->kind_fields = k.fields;
+        e->n_kind_fields = k.n;
+        return 1;
+}
+
+/* The length of the entry at @b with @room bytes left in its TLV, or 0 when it does not fit. */
+typedef uint32_t (*entry_len_fn)(const uint8_t *b, uint32_t room);
+
+/* An LSP entry (ISO/IEC 10589 9.10): lifetime, LSP ID, sequence number, checksum. */
+static uint32_t
+lsp_entry_len(const uint8_t *b, uint32_t room)
+{
+        (void)b;
+        return room >= LSP_ENTRY_LEN ? LSP_ENTRY_LEN : 0;
+}
+
+/* An extended IS reachability entry (RFC 5305 3): neighbour, metric, sub-TLV length, sub-TLVs. */
+static uint32_t
+is_reach_len(const uint8_t *b, uint32_t room)
+{
+        if (room < IS_REACH_FIXED)
+                return 0;
+        uint32_t len = IS_REACH_FIXED + b[IS_REACH_FIXED - 1];
+        return len <= room ? len : 0;
+}
+
+/* An extended IP reachability entry (RFC 5305 4): metric, control byte (up/down, sub-TLVs present,
+ * prefix length), the prefix in as few bytes as its length needs, then the sub-TLVs with their
+ * length when present. */
+static uint32_t
+ip_reach_len(const uint8_t *b, uint32_t room)
+{
+        if (room < IP_REACH_FIXED || (b[4] & 0x3f) > 32)
+                return 0;
+        uint32_t len = IP_REACH_FIXED + ((b[4] & 0x3fu) + 7) / 8;
+        if ((b[4] & IP_REACH_SUBTLVS) && len < room)
+                len += 1u + b[len];
+        else if (b[4] & IP_REACH_SUBTLVS)
+                return 0;
+        return len <= room ? len : 0;
+}
+
+/* The fields of an IP reachability entry: by the bytes its prefix takes. */
+static struct kind
+ip_reach_entry_kind(const uint8_t *b)
+{
+        static const struct kind by_bytes[] = {
+                KIND(ip_reach0_kind), KIND(ip_reach1_kind), KIND(ip_reach2_kind),
+                KIND(ip_reach3_kind), KIND(ip_reach4_kind),
+        };
+        return by_bytes[((b[4] & 0x3fu) + 7) / 8];
+}
+
+/* The entries of the TLVs of one type, listed one by one across them: each @len bytes long, with
+ * the fields of @kind, or of the kind @kind_of gives for it. */
+struct entries {
+        uint8_t type;
+        entry_len_fn len;
+        struct kind kind;
+        struct kind (*kind_of)(const uint8_t *b);
+};
+
+static const struct entries lsp_entries = { 9, lsp_entry_len, KIND(lsp_entry_kind), NULL };
+static const struct entries is_reach_entries = { 22, is_reach_len, KIND(is_reach_entry_kind),
+                                                 NULL };
+static const struct entries ip_reach_entries = { 135, ip_reach_len, KIND(ip_reach0_kind),
+                                                 ip_reach_entry_kind };
+
+/*
+ * The entries of every TLV of @s's type, in order. The state is the next entry's position; each
+ * step walks the TLVs from the start to the one holding it (the count bounded by ENTRIES_MAX). An
+ * entry that does not fit its TLV is flagged and ends that TLV's list.
+ */
+static int
+entries_next(const struct pkt_view *v, struct pkt_elem *e, const struct entries *s)
+{
+        struct pkt_elem t = PKT_ELEM_INIT;
+        uint32_t target = e->count == 0 ? 0 : e->next;
+
+        if (e->count >= ENTRIES_MAX)
+                return 0;
+        while (tlvs_next(v, &t) == 1) {
+                t.count++;
+                if (t.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
+                        return 0;
+                uint32_t first = t.off + TLV_HDR_LEN, end = t.off + t.len;
+                if (v->b[t.off] != s->type || end <= first || target >= end)
+                        continue;
+                uint32_t pos = MAX(target, first), len = s->len(v->b + pos, end - pos);
+                e->off = pos;
+                e->len = len ? len : end - pos;
+                e->next = len ? pos + len : end;
+                if (!len) {
+                        e->flags |= PKT_ELEM_BAD_LEN;
+                        return 1;
+                }
+                struct kind k = s->kind_of ? s->kind_of(v->b + pos) : s->kind;
+                e->kind_fields = k.fields;
+                e->n_kind_fields = k.n;
+                return 1;
+        }
+        return 0;
+}
+
+static int
+lsps_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        return entries_next(v, e, &lsp_entries);
+}
+
+static int
+is_reach_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        return entries_next(v, e, &is_reach_entries);
+}
+
+static int
+ip_reach_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        return entries_next(v, e, &ip_reach_entries);
+}
+
+static const struct pkt_elem_set tlv_elems[] = {
+        [SET_TLVS] = { .name = "tlvs",
+                       .elem_name = "tlv",
+                       .next = tlvs_next,
+                       .fields = tlv_fields,
+                       .n_fields = ARRAY_SIZE(tlv_fields) },
+};
+
+static const struct pkt_elem_set lsp_elems[] = {
+        [SET_TLVS] = { .name = "tlvs",
+                       .elem_name = "tlv",
+                       .next = tlvs_next,
+                       .fields = tlv_fields,
+                       .n_fields = ARRAY_SIZE(tlv_fields) },
+        [SET_IS_REACH] = { .name = "is_reach", .elem_name = "neighbor", .next = is_reach_next },
+        [SET_IP_REACH] = { .name = "ip_reach", .elem_name = "prefix", .next = ip_reach_next },
+};
+
+static const struct pkt_elem_set snp_elems[] = {
+        [SET_TLVS] = { .name = "tlvs",
+                       .elem_name = "tlv",
+                       .next = tlvs_next,
+                       .fields = tlv_fields,
+                       .n_fields = ARRAY_SIZE(tlv_fields) },
+        [SET_LSPS] = { .name = "lsps", .elem_name = "lsp", .next = lsps_next },
+};
+
+/* ---- PDU sub-layers ---- */
+
+/* The fixed fields and the TLVs, to the end of the PDU (the common header ends the payload there):
+ * the TLVs are header. A TLV that contradicts the PDU makes the layer malformed. */
+static void
+pdu_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        d->hdr_len = MAX(v->wire_len, tlvs_start(v));
+        d->payload_len = 0;
+        d->flags |= pkt_elems_damage(v, tlvs_next);
+        if (v->proto == PKT_PROTO_ISIS_CSNP || v->proto == PKT_PROTO_ISIS_PSNP)
+                d->flags |= pkt_elems_damage(v, lsps_next);
+        if (v->proto == PKT_PROTO_ISIS_LSP)
+                d->flags |= pkt_elems_damage(v, is_reach_next) | pkt_elems_damage(v, ip_reach_next);
+}
+
+/* ISO 8473's check bytes (7.2.9.1, Annex C) for @len bytes at @b, the checksum at @at cleared
+ * first: the Fletcher sums of the bytes modulo 255, and the two bytes that make both sums of the
+ * whole zero. */
+static uint16_t
+fletcher_checkbytes(uint8_t *b, uint32_t len, uint32_t at)
+{
+        uint32_t c0 = 0, c1 = 0;
+
+        b[at] = b[at + 1] = 0;
+        for (uint32_t i = 0; i < len; i++) {
+                c0 = (c0 + b[i]) % 255;
+                c1 = (c1 + c0) % 255;
+        }
+        int32_t x = (int32_t)(((len - at - 1) * c0 + 255 - c1) % 255);
+        if (x <= 0)
+                x += 255;
+        int32_t y = 510 - (int32_t)c0 - x;
+        if (y > 255)
+                y -= 255;
+        return (uint16_t)(x << 8 | y);
+}
+
+/* The PDU length (of a rebuilt packet: a parsed one keeps what it says) and an LSP's checksum. */
+static int
+pdu_update(struct pkt *p, unsigned idx)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+        const struct pdu_kind *k = kind_of_proto(l->proto);
+        int r;
+
+        if (!k)
+                return 0;
+        if (pkt_is_rebuilt(p) &&
+            (r = pkt_auto_set(p, idx, k->len_field, MIN(ISIS_HDR_LEN + l->len, UINT16_MAX))) < 0)
+                return r;
+        if (l->proto != PKT_PROTO_ISIS_LSP || (l->set_mask & (UINT64_C(1) << F_LSP_CHECKSUM)) ||
+            l->hdr_len < LSP_SUM_AT + 2)
+                return 0;
+        uint8_t *h = pkt_layer_bytes_mut(p, idx);
+        uint32_t end = MIN(l->len, (uint32_t)pkt_load_be16(h) - ISIS_HDR_LEN);
+        if (pkt_load_be16(h) < ISIS_HDR_LEN + LSP_SUM_AT + 2u || end > l->len)
+                return 0;
+        uint16_t sum = fletcher_checkbytes(h + LSP_SUM_FROM, end - LSP_SUM_FROM,
+                                           LSP_SUM_AT - LSP_SUM_FROM);
+        pkt_store_be16(h + LSP_SUM_AT, sum);
+        return 0;
+}
+
+/* ---- building: "area_addresses(area_len=3,area=490001)", "hostname(\"r1\")",
+ * "ip_interface_address(192.0.2.1)", "protocols_supported(0xcc)", "tlv(type=N,value=...)" ---- */
+
+/* Why 12: more arguments than any TLV kind has fields. */
+#define ISIS_ARGS_MAX 12
+
+static const char *const common_args[] = { "len", "type", NULL };
+
+/* Does every argument of @args name a field of @k, or stand at the place of one? */
+static bool
+args_fit(struct kind k, const struct pkt_spec_arg *args, int n)
+{
+        for (int a = 0; a < n; a++) {
+                bool fits = !args[a].key[0] && a < k.n;
+                for (unsigned f = 0; f < k.n && !fits; f++)
+                        fits = strcmp(k.fields[f].name, args[a].key) == 0;
+                if (!fits)
+                        return false;
+        }
+        return true;
+}
+
+/* The form a TLV built from fields takes when no length is given: the first of its type (shortest
+ * first where a type has several) whose fields the arguments name. */
+static struct kind
+build_kind(unsigned type, const struct pkt_spec_arg *args, int n)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(forms); i++)
+                if (forms[i].type == type && args_fit(forms[i].kind, args, n))
+                        return forms[i].kind;
+        return tlv_kind(type, UINT32_MAX);
+}
+
+static int
+tlv_build(const char *text, uint8_t *out, size_t size)
+{
+        struct pkt_spec_arg args[ISIS_ARGS_MAX], fields[ISIS_ARGS_MAX];
+        char name[32];
+        uint32_t type, len;
+        int n, m, r;
+
+        n = pkt_spec_split(text, name, sizeof(name), args, ISIS_ARGS_MAX);
+        if (n < 0)
+                return n;
+        const char *type_text = strcmp(name, "tlv") == 0 ? pkt_spec_arg(args, n, "type", -1) : name;
+        if (!type_text || pkt_name_value(tlv_names, type_text, UINT8_MAX, &type) < 0)
+                return -EINVAL;
+        if (size < TLV_HDR_LEN)
+                return -EMSGSIZE;
+        m = pkt_spec_args_without(args, n, common_args, fields);
+        const char *given = pkt_spec_arg(args, n, "len", -1);
+        if (given && pkt_name_value(NULL, given, UINT8_MAX, &len) < 0)
+                return -EINVAL;
+        struct kind k = given ? tlv_kind(type, len) : build_kind(type, fields, m);
+        r = pkt_spec_encode(k.fields, k.n, fields, m, out + TLV_HDR_LEN, size - TLV_HDR_LEN);
+        if (r < 0)
+                return r;
+        if (!given)
+                len = (uint32_t)r;
+        if (len > UINT8_MAX)
+                return -EINVAL;
+        out[0] = (uint8_t)type;
+        out[1] = (uint8_t)len;
+        return TLV_HDR_LEN + r;
+}
+
+static int
+pdu_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+               uint8_t *out, size_t size, uint32_t *ret_at)
+{
+        (void)v;
+        *ret_at = hdr_len;
+        /* lsps, is_reach and ip_reach list the entries of TLVs: an entry adds nothing of its own
+         * (so that a PDU written as JSON, with both, reads back as it was). */
+        if (set != SET_TLVS) {
+                struct pkt_spec_arg args[ISIS_ARGS_MAX];
+                char name[32];
+                return pkt_spec_split(text, name, sizeof(name), args, ISIS_ARGS_MAX) < 0 ? -EINVAL
+                                                                                         : 0;
+        }
+        return tlv_build(text, out, size);
+}
+
+static const struct pkt_key isis_carriers[] = {
+        { PKT_KEY_NLPID, ISIS_NLPID },
+        PKT_KEY_END,
+};
+
+const struct pkt_proto pkt_proto_isis = {
+        .name = "isis",
+        .summary = "IS-IS common header (ISO/IEC 10589, RFC 1195)",
+        .id = PKT_PROTO_ISIS,
+        .min_hdr_len = ISIS_HDR_LEN,
+        .fields = isis_fields,
+        .n_fields = ARRAY_SIZE(isis_fields),
+        .carriers = isis_carriers,
+        .dissect = isis_dissect,
+        .update = isis_update,
+        .not_dissected = "PDUs with a system ID length other than 6 are raw.",
+};
+
+const struct pkt_proto pkt_proto_isislanhello = {
+        .name = "isislanhello",
+        .summary = "IS-IS LAN hello, level 1 or 2 (ISO/IEC 10589 9.5, 9.6)",
+        .id = PKT_PROTO_ISIS_LAN_HELLO,
+        .min_hdr_len = 19,
+        .fields = lan_hello_fields,
+        .n_fields = ARRAY_SIZE(lan_hello_fields),
+        .elems = tlv_elems,
+        .n_elems = ARRAY_SIZE(tlv_elems),
+        .dissect = pdu_dissect,
+        .update = pdu_update,
+        .elem_build = pdu_elem_build,
+};
+
+const struct pkt_proto pkt_proto_isisp2phello = {
+        .name = "isisp2phello",
+        .summary = "IS-IS point-to-point hello (ISO/IEC 10589 9.7, RFC 5303)",
+        .id = PKT_PROTO_ISIS_P2P_HELLO,
+        .min_hdr_len = 12,
+        .fields = p2p_hello_fields,
+        .n_fields = ARRAY_SIZE(p2p_hello_fields),
+        .elems = tlv_elems,
+        .n_elems = ARRAY_SIZE(tlv_elems),
+        .dissect = pdu_dissect,
+        .update = pdu_update,
+        .elem_build = pdu_elem_build,
+};
+
+const struct pkt_proto pkt_proto_isislsp = {
+        .name = "isislsp",
+        .summary = "IS-IS link state PDU, level 1 or 2 (ISO/IEC 10589 9.8, 9.9)",
+        .id = PKT_PROTO_ISIS_LSP,
+        .min_hdr_len = 19,
+        .fields = lsp_fields,
+        .n_fields = ARRAY_SIZE(lsp_fields),
+        .elems = lsp_elems,
+        .n_elems = ARRAY_SIZE(lsp_elems),
+        .dissect = pdu_dissect,
+        .update = pdu_update,
+        .elem_build = pdu_elem_build,
+        .not_dissected = "Sub-TLVs of the extended reachability TLVs, and list entries after the "
+                         "first (in `more`), are bytes.",
+};
+
+const struct pkt_proto pkt_proto_isiscsnp = {
+        .name = "isiscsnp",
+        .summary = "IS-IS complete sequence numbers PDU (ISO/IEC 10589 9.10, 9.11)",
+        .id = PKT_PROTO_ISIS_CSNP,
+        .min_hdr_len = 25,
+        .fields = csnp_fields,
+        .n_fields = ARRAY_SIZE(csnp_fields),
+        .elems = snp_elems,
+        .n_elems = ARRAY_SIZE(snp_elems),
+        .dissect = pdu_dissect,
+        .update = pdu_update,
+        .elem_build = pdu_elem_build,
+};
+
+const struct pkt_proto pkt_proto_isispsnp = {
+        .name = "isispsnp",
+        .summary = "IS-IS partial sequence numbers PDU (ISO/IEC 10589 9.12, 9.13)",
+        .id = PKT_PROTO_ISIS_PSNP,
+        .min_hdr_len = 9,
+        .fields = psnp_fields,
+        .n_fields = ARRAY_SIZE(psnp_fields),
+        .elems = snp_elems,
+        .n_elems = ARRAY_SIZE(snp_elems),
+        .dissect = pdu_dissect,
+        .update = pdu_update,
+        .elem_build = pdu_elem_build,
+};
