@@ -27,6 +27,7 @@
 #define PPP_HDR_LEN      2
 #define PPP_PFC_BIT      0x01 /* RFC 1661 2: the last protocol byte is odd; a compressed field is it */
 #define PPP_PROTO_IP     0x0021
+#define PPP_PROTO_OSI    0x0023 /* OSI network layer (RFC 1377), named by its first byte */
 #define HDLC_HDR_LEN     2
 #define HDLC_ALL_STATION 0xff /* RFC 1662 3.1 */
 #define HDLC_UI          0x03
@@ -62,12 +63,14 @@ ppp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 
         if (v->b[0] & PPP_PFC_BIT) {
                 d->hdr_len = 1;
-                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_PPP, v->b[0]);
-                return;
+                proto = v->b[0];
+        } else {
+                d->hdr_len = PPP_HDR_LEN;
+                if (!pkt_rd_be16(v, 0, &proto))
+                        return;
         }
-        d->hdr_len = PPP_HDR_LEN;
-        if (pkt_rd_be16(v, 0, &proto))
-                d->next = (uint16_t)pkt_key_lookup(PKT_KEY_PPP, proto);
+        d->next = proto == PPP_PROTO_OSI ? (uint16_t)pkt_osi_next(v, d->hdr_len)
+                                         : (uint16_t)pkt_key_lookup(PKT_KEY_PPP, proto);
 }
 
 /*
@@ -93,7 +96,10 @@ ppp_update(struct pkt *p, unsigned idx)
         uint32_t key = PPP_PROTO_IP;
         int r;
 
-        if (idx + 1u < p->n_layers && pkt_carrier_key(p->layers[idx + 1].proto, PKT_KEY_PPP, &key) < 0)
+        unsigned up = idx + 1u < p->n_layers ? p->layers[idx + 1].proto : PKT_PROTO_NONE;
+        if (up != PKT_PROTO_NONE && pkt_is_osi(up))
+                key = PPP_PROTO_OSI;
+        else if (up != PKT_PROTO_NONE && pkt_carrier_key(up, PKT_KEY_PPP, &key) < 0)
                 return 0; /* a payload without a PPP number (raw): leave the field as it is */
         if ((p->flags & PKT_F_OWNED) && (r = ppp_compress(p, idx, key)) < 0)
                 return r;

@@ -2,7 +2,7 @@
 /*
  * IS-IS, Intermediate System to Intermediate System routeing (ISO/IEC 10589:2002 9, RFC 1195 for
  * IP, RFC 5305 and 5308 for the extended TLVs), an OSI network layer protocol: NLPID 0x83, in LLC
- * between SAPs 0xfe, in Cisco HDLC (0xfefe) and in GRE (0x00fe).
+ * between SAPs 0xfe, in Cisco HDLC (0xfefe), in PPP (0x0023) and in GRE (0x00fe).
  *
  *   0                   1                   2                   3
  *   0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1 2 3 4 5 6 7 8 9 0 1

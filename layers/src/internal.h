@@ -283,8 +283,9 @@ pkt_csum_fold_inline(uint32_t sum)
 int pkt_carrier_key(unsigned proto, enum pkt_key_space space, uint32_t *ret);
 
 /* OSI network layer protocols name themselves by their first byte, the NLPID (ISO/TR 9577), so a
- * carrier of OSI packets (LLC's SAP 0xfe, Cisco HDLC's type 0xfefe, GRE's 0x00fe) reads the protocol
- * at @at of @v, the first byte it carries: none (raw) when nothing registered it or it is not there. */
+ * carrier of OSI packets (LLC's SAP 0xfe, Cisco HDLC's 0xfefe, GRE's 0x00fe, PPP's 0x0023) reads
+ * the protocol at @at of @v, the first byte it carries: none (raw) when nothing registered it or it
+ * is not there. */
 static inline unsigned
 pkt_osi_next(const struct pkt_view *v, uint32_t at)
 {

@@ -58,7 +58,13 @@ test_isis_builds_like_scapy(void **state)
                          "8321010018010000"
                          "0033000000000001000000000000000000ffffffffffffffff"
                          "091004af0000000000020000000000031234");
-        /* In Cisco HDLC (protocol 0xfefe, then the padding byte) and in GRE (0x00fe). */
+        /* PPP(proto=0x23)/ISIS_CommonHdr()/ISIS_L1_PSNP(sourceid="0000.0000.0001.00"): PPP's OSI
+         * protocol (RFC 1377), compressed as a new PPP header is. In Cisco HDLC (protocol 0xfefe,
+         * then the padding byte) and in GRE (0x00fe). */
+        tu_assert_builds("ppp/isis/isispsnp(sourceid=00000000000100)",
+                         "23"
+                         "831101001a010000"
+                         "001100000000000100");
         tu_assert_builds("chdlc/isis/isispsnp(sourceid=00000000000100)", "0f00fefe00"
                                                                          "831101001a010000"
                                                                          "001100000000000100");
