@@ -20,6 +20,7 @@
  */
 #include <string.h>
 
+#include "forms.h"
 #include "internal.h"
 #include "tlv16.h"
 
@@ -125,59 +126,28 @@ static const uint8_t snap_ip6[SNAP_IP6_LEN] = { 0xaa, 0xaa, 0x03, 0x00, 0x00, 0x
 enum { F_VERSION, F_TTL, F_SUM };
 enum { SET_TLVS, SET_ADDRS };
 
-struct kind {
-        const struct pkt_field *fields;
-        uint8_t n;
-};
-#define KIND(a) ((struct kind){ (a), ARRAY_SIZE(a) })
-
-/* The kinds of TLV whose value has fields: the value has @len bytes, or at least that many; of a
- * type's forms, the first that fits is its. */
-struct tlv_form {
-        uint16_t type;
-        uint8_t len;
-        bool exact;
-        struct kind kind;
-};
-
 /* clang-format off */
-static const struct tlv_form forms[] = {
-        { 0x01, 0, false, KIND(text_kind) },       { 0x02, ADDR_COUNT, false, KIND(addrs_kind) },
-        { 0x03, 0, false, KIND(text_kind) },       { 0x04, 4, true, KIND(caps_kind) },
-        { 0x05, 0, false, KIND(text_kind) },       { 0x06, 0, false, KIND(text_kind) },
-        { 0x08, 5, false, KIND(hello_kind) },      { 0x09, 0, false, KIND(text_kind) },
-        { 0x0a, 2, true, KIND(vlan_kind) },        { 0x0b, 1, true, KIND(duplex_kind) },
-        { 0x0e, 3, false, KIND(voice_vlan_kind) }, { 0x0f, 3, false, KIND(voice_vlan_kind) },
-        { 0x10, 2, true, KIND(power_kind) },       { 0x11, 4, true, KIND(mtu_kind) },
-        { 0x12, 1, true, KIND(trust_kind) },       { 0x13, 1, true, KIND(cos_kind) },
-        { 0x14, 0, false, KIND(text_kind) },       { 0x16, ADDR_COUNT, false, KIND(addrs_kind) },
-        { 0x17, 1, false, KIND(location_kind) },   { 0x1a, 12, false, KIND(power_available_max_kind) },
-        { 0x1a, 8, false, KIND(power_available_kind) },
+static const struct pkt_form forms[] = {
+        { 0x01, 0, false, PKT_KIND(text_kind) },       { 0x02, ADDR_COUNT, false, PKT_KIND(addrs_kind) },
+        { 0x03, 0, false, PKT_KIND(text_kind) },       { 0x04, 4, true, PKT_KIND(caps_kind) },
+        { 0x05, 0, false, PKT_KIND(text_kind) },       { 0x06, 0, false, PKT_KIND(text_kind) },
+        { 0x08, 5, false, PKT_KIND(hello_kind) },      { 0x09, 0, false, PKT_KIND(text_kind) },
+        { 0x0a, 2, true, PKT_KIND(vlan_kind) },        { 0x0b, 1, true, PKT_KIND(duplex_kind) },
+        { 0x0e, 3, false, PKT_KIND(voice_vlan_kind) }, { 0x0f, 3, false, PKT_KIND(voice_vlan_kind) },
+        { 0x10, 2, true, PKT_KIND(power_kind) },       { 0x11, 4, true, PKT_KIND(mtu_kind) },
+        { 0x12, 1, true, PKT_KIND(trust_kind) },       { 0x13, 1, true, PKT_KIND(cos_kind) },
+        { 0x14, 0, false, PKT_KIND(text_kind) },       { 0x16, ADDR_COUNT, false, PKT_KIND(addrs_kind) },
+        { 0x17, 1, false, PKT_KIND(location_kind) },   { 0x1a, 12, false, PKT_KIND(power_available_max_kind) },
+        { 0x1a, 8, false, PKT_KIND(power_available_kind) },
 };
 /* clang-format on */
 
-/* The first form of @type that @len value bytes fit (any form of it when @len is UINT32_MAX: the
- * one a TLV built from fields takes), or NULL. */
-static const struct tlv_form *
-form_of(unsigned type, uint32_t len)
-{
-        for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
-                const struct tlv_form *f = &forms[i];
-                bool fits = len == UINT32_MAX || (f->exact ? len == f->len : len >= f->len);
-                if (f->type == type && fits)
-                        return f;
-        }
-        return NULL;
-}
-
-/* The fields of a TLV of @type with @len value bytes: a value that fits no form of its type is
- * bytes. */
-static struct kind
+static struct pkt_kind
 tlv_kind(unsigned type, uint32_t len)
 {
-        const struct tlv_form *f = form_of(type, len);
+        const struct pkt_form *f = pkt_form_of(forms, ARRAY_SIZE(forms), type, len);
 
-        return f ? f->kind : KIND(bytes_kind);
+        return f ? f->kind : PKT_KIND(bytes_kind);
 }
 
 static int
@@ -186,7 +156,7 @@ tlvs_next(const struct pkt_view *v, struct pkt_elem *e)
         if (pkt_tlv16_next(v, CDP_HDR_LEN, v->wire_len, true, e) != 1)
                 return 0;
         if (!(e->flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))) {
-                struct kind k = tlv_kind(pkt_load_be16(v->b + e->off), e->len - TLV_HDR_LEN);
+                struct pkt_kind k = tlv_kind(pkt_load_be16(v->b + e->off), e->len - TLV_HDR_LEN);
                 e->kind_fields = k.fields;
                 e->n_kind_fields = k.n;
         }
@@ -213,15 +183,15 @@ entry_len(const uint8_t *b, uint32_t room)
         return len <= room ? len : 0;
 }
 
-static struct kind
+static struct pkt_kind
 entry_kind(const uint8_t *b, uint32_t len)
 {
         if (b[0] == NLPID && b[1] == 1 && b[2] == NLPID_IP && len == 2 + 1 + 2 + 4)
-                return KIND(entry_ip4_kind);
+                return PKT_KIND(entry_ip4_kind);
         if (b[0] == PTYPE_802_2 && b[1] == SNAP_IP6_LEN &&
             memcmp(b + 2, snap_ip6, SNAP_IP6_LEN) == 0 && len == 2 + SNAP_IP6_LEN + 2 + 16)
-                return KIND(entry_ip6_kind);
-        return KIND(entry_other_kind);
+                return PKT_KIND(entry_ip6_kind);
+        return PKT_KIND(entry_other_kind);
 }
 
 /*
@@ -253,7 +223,7 @@ addrs_next(const struct pkt_view *v, struct pkt_elem *e)
                         e->flags |= PKT_ELEM_BAD_LEN;
                         return 1;
                 }
-                struct kind k = entry_kind(v->b + pos, len);
+                struct pkt_kind k = entry_kind(v->b + pos, len);
                 e->kind_fields = k.fields;
                 e->n_kind_fields = k.n;
                 return 1;
@@ -381,7 +351,7 @@ tlv_build(const char *text, uint8_t *out, size_t size)
         if (listed) {
                 r = entries_build(fields, m, out + TLV_HDR_LEN, size - TLV_HDR_LEN);
         } else {
-                struct kind k = tlv_kind(type, UINT32_MAX);
+                struct pkt_kind k = tlv_kind(type, UINT32_MAX);
                 r = pkt_spec_encode(k.fields, k.n, fields, m, out + TLV_HDR_LEN,
                                     size - TLV_HDR_LEN);
         }

@@ -20,6 +20,7 @@
  * what the two headers share by position, so it is a header of its own length.
  */
 #include "internal.h"
+#include "tlv16.h"
 
 #define HSRP_HDR_LEN    20
 #define HSRP2_TLV_GROUP 1
@@ -61,34 +62,11 @@ is_v2(const uint8_t *h)
         return h[0] == HSRP2_TLV_GROUP && h[1] == HSRP2_GROUP_LEN;
 }
 
-/* Version 2 TLVs: 1-byte type, 1-byte length of the value. */
+/* Version 2 TLVs: 1-byte type, 1-byte length of the value, to the end of the datagram. */
 static int
 hsrp2_tlvs_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        uint32_t pos = e->count == 0 ? 0 : e->next, end = v->wire_len, cap = v->caplen;
-
-        if (!is_v2(v->b) || pos >= end || pos >= cap)
-                return 0;
-        e->off = pos;
-        e->len = cap - pos;
-        e->next = end;
-        if (cap - pos < 2) {
-                e->flags |= end - pos >= 2 ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
-                return 1;
-        }
-        uint32_t len = 2u + v->b[pos + 1];
-        e->data_off = 2;
-        if (len > end - pos) {
-                e->flags |= PKT_LAYER_MALFORMED;
-                return 1;
-        }
-        if (len > cap - pos) {
-                e->flags |= PKT_LAYER_TRUNCATED;
-                return 1;
-        }
-        e->len = len;
-        e->next = pos + len;
-        return 1;
+        return is_v2(v->b) ? pkt_tlv8_next(v, 0, v->wire_len, e) : 0;
 }
 
 static const struct pkt_elem_set hsrp_elems[] = {

@@ -29,7 +29,9 @@
  */
 #include <string.h>
 
+#include "forms.h"
 #include "internal.h"
+#include "tlv16.h"
 
 #define ISIS_HDR_LEN  8
 #define ISIS_NLPID    0x83
@@ -365,63 +367,34 @@ static const struct pkt_field capability_kind[] = {
 };
 /* clang-format on */
 
-struct kind {
-        const struct pkt_field *fields;
-        uint8_t n;
-};
-
 /* Element sets: every PDU's TLVs first; then, one by one, the entries of the list TLVs the PDU
  * carries (sequence number PDUs: LSP entries; LSPs: IS and IP reachability). */
 enum { SET_TLVS, SET_LSPS };
 enum { SET_IS_REACH = 1, SET_IP_REACH };
-#define KIND(a) ((struct kind){ (a), ARRAY_SIZE(a) })
-
-/* A kind of TLV value: @len bytes exactly, or at least @len; of a type's forms, the first that fits
- * is its. */
-struct tlv_form {
-        uint8_t type;
-        uint8_t len;
-        bool exact;
-        struct kind kind;
-};
 
 /* clang-format off */
-static const struct tlv_form forms[] = {
-        { 1, 1, false, KIND(areas_kind) },            { 2, 12, false, KIND(is_reach_kind) },
-        { 6, 6, false, KIND(neighbors_kind) },        { 8, 0, false, KIND(bytes_kind) },
-        { 9, LSP_ENTRY_LEN, false, KIND(lsp_entries_kind) }, { 10, 1, false, KIND(auth_kind) },
-        { 12, 2, true, KIND(checksum_kind) },         { 22, 11, false, KIND(ext_is_reach_kind) },
-        { 128, 12, false, KIND(ip_reach_kind) },      { 129, 1, false, KIND(nlpids_kind) },
-        { 130, 12, false, KIND(ip_reach_kind) },      { 132, 4, false, KIND(ip_addr_kind) },
-        { 134, 4, true, KIND(router_id_kind) },       { 135, 5, false, KIND(ext_ip_reach_kind) },
-        { 137, 0, false, KIND(hostname_kind) },       { 144, 2, false, KIND(mt_capability_kind) },
-        { 211, 1, false, KIND(restart_kind) },
-        { 232, 16, false, KIND(ip6_addr_kind) },      { 240, 1, true, KIND(adjacency_kind) },
-        { 240, 5, true, KIND(adjacency_circuit_kind) }, { 240, 11, true, KIND(adjacency_neighbor_kind) },
-        { 240, 15, true, KIND(adjacency_full_kind) }, { 242, 5, false, KIND(capability_kind) },
+static const struct pkt_form forms[] = {
+        { 1, 1, false, PKT_KIND(areas_kind) },            { 2, 12, false, PKT_KIND(is_reach_kind) },
+        { 6, 6, false, PKT_KIND(neighbors_kind) },        { 8, 0, false, PKT_KIND(bytes_kind) },
+        { 9, LSP_ENTRY_LEN, false, PKT_KIND(lsp_entries_kind) }, { 10, 1, false, PKT_KIND(auth_kind) },
+        { 12, 2, true, PKT_KIND(checksum_kind) },         { 22, 11, false, PKT_KIND(ext_is_reach_kind) },
+        { 128, 12, false, PKT_KIND(ip_reach_kind) },      { 129, 1, false, PKT_KIND(nlpids_kind) },
+        { 130, 12, false, PKT_KIND(ip_reach_kind) },      { 132, 4, false, PKT_KIND(ip_addr_kind) },
+        { 134, 4, true, PKT_KIND(router_id_kind) },       { 135, 5, false, PKT_KIND(ext_ip_reach_kind) },
+        { 137, 0, false, PKT_KIND(hostname_kind) },       { 144, 2, false, PKT_KIND(mt_capability_kind) },
+        { 211, 1, false, PKT_KIND(restart_kind) },
+        { 232, 16, false, PKT_KIND(ip6_addr_kind) },      { 240, 1, true, PKT_KIND(adjacency_kind) },
+        { 240, 5, true, PKT_KIND(adjacency_circuit_kind) }, { 240, 11, true, PKT_KIND(adjacency_neighbor_kind) },
+        { 240, 15, true, PKT_KIND(adjacency_full_kind) }, { 242, 5, false, PKT_KIND(capability_kind) },
 };
 /* clang-format on */
 
-/* The first form of @type that @len value bytes fit (UINT32_MAX: the first of any length, the one a
- * TLV built from fields takes), or NULL. */
-static const struct tlv_form *
-form_of(unsigned type, uint32_t len)
-{
-        for (size_t i = 0; i < ARRAY_SIZE(forms); i++) {
-                const struct tlv_form *f = &forms[i];
-                bool fits = len == UINT32_MAX || (f->exact ? len == f->len : len >= f->len);
-                if (f->type == type && fits)
-                        return f;
-        }
-        return NULL;
-}
-
-static struct kind
+static struct pkt_kind
 tlv_kind(unsigned type, uint32_t len)
 {
-        const struct tlv_form *f = form_of(type, len);
+        const struct pkt_form *f = pkt_form_of(forms, ARRAY_SIZE(forms), type, len);
 
-        return f ? f->kind : KIND(bytes_kind);
+        return f ? f->kind : PKT_KIND(bytes_kind);
 }
 
 /* Where a PDU sub-layer's TLVs start: after its fixed fields (the protocol's min_hdr_len). */
@@ -433,37 +406,19 @@ tlvs_start(const struct pkt_view *v)
         return pr ? pr->min_hdr_len : v->caplen;
 }
 
-/* TLVs from the end of the fixed fields to the end of the PDU (the sub-layer's wire length): one
- * cut by the capture is truncated, one past the PDU malformed; either ends the walk. */
+/* TLVs from the end of the fixed fields to the end of the PDU (the sub-layer's wire length), each
+ * of the kind its form gives: one cut by the capture is truncated, one past the PDU malformed;
+ * either ends the walk. */
 static int
 tlvs_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        uint32_t pos = e->count == 0 ? tlvs_start(v) : e->next, end = v->wire_len, cap = v->caplen;
-
-        if (pos >= end || pos >= cap)
+        if (pkt_tlv8_next(v, tlvs_start(v), v->wire_len, e) != 1)
                 return 0;
-        e->off = pos;
-        e->len = cap - pos;
-        e->next = end;
-        if (cap - pos < TLV_HDR_LEN) {
-                e->flags |= end - pos >= TLV_HDR_LEN ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
-                return 1;
+        if (!(e->flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))) {
+                struct pkt_kind k = tlv_kind(v->b[e->off], e->len - TLV_HDR_LEN);
+                e->kind_fields = k.fields;
+                e->n_kind_fields = k.n;
         }
-        uint32_t len = TLV_HDR_LEN + v->b[pos + 1];
-        e->data_off = TLV_HDR_LEN;
-        if (len > end - pos) {
-                e->flags |= PKT_LAYER_MALFORMED;
-                return 1;
-        }
-        if (len > cap - pos) {
-                e->flags |= PKT_LAYER_TRUNCATED;
-                return 1;
-        }
-        e->len = len;
-        e->next = pos + len;
-        struct kind k = tlv_kind(v->b[pos], len - TLV_HDR_LEN);
-        e->kind_fields = k.fields;
-        e->n_kind_fields = k.n;
         return 1;
 }
 
@@ -505,12 +460,12 @@ ip_reach_len(const uint8_t *b, uint32_t room)
 }
 
 /* The fields of an IP reachability entry: by the bytes its prefix takes. */
-static struct kind
+static struct pkt_kind
 ip_reach_entry_kind(const uint8_t *b)
 {
-        static const struct kind by_bytes[] = {
-                KIND(ip_reach0_kind), KIND(ip_reach1_kind), KIND(ip_reach2_kind),
-                KIND(ip_reach3_kind), KIND(ip_reach4_kind),
+        static const struct pkt_kind by_bytes[] = {
+                PKT_KIND(ip_reach0_kind), PKT_KIND(ip_reach1_kind), PKT_KIND(ip_reach2_kind),
+                PKT_KIND(ip_reach3_kind), PKT_KIND(ip_reach4_kind),
         };
         return by_bytes[((b[4] & 0x3fu) + 7) / 8];
 }
@@ -520,14 +475,14 @@ ip_reach_entry_kind(const uint8_t *b)
 struct entries {
         uint8_t type;
         entry_len_fn len;
-        struct kind kind;
-        struct kind (*kind_of)(const uint8_t *b);
+        struct pkt_kind kind;
+        struct pkt_kind (*kind_of)(const uint8_t *b);
 };
 
-static const struct entries lsp_entries = { 9, lsp_entry_len, KIND(lsp_entry_kind), NULL };
-static const struct entries is_reach_entries = { 22, is_reach_len, KIND(is_reach_entry_kind),
+static const struct entries lsp_entries = { 9, lsp_entry_len, PKT_KIND(lsp_entry_kind), NULL };
+static const struct entries is_reach_entries = { 22, is_reach_len, PKT_KIND(is_reach_entry_kind),
                                                  NULL };
-static const struct entries ip_reach_entries = { 135, ip_reach_len, KIND(ip_reach0_kind),
+static const struct entries ip_reach_entries = { 135, ip_reach_len, PKT_KIND(ip_reach0_kind),
                                                  ip_reach_entry_kind };
 
 /*
@@ -558,7 +513,7 @@ entries_next(const struct pkt_view *v, struct pkt_elem *e, const struct entries 
                         e->flags |= PKT_ELEM_BAD_LEN;
                         return 1;
                 }
-                struct kind k = s->kind_of ? s->kind_of(v->b + pos) : s->kind;
+                struct pkt_kind k = s->kind_of ? s->kind_of(v->b + pos) : s->kind;
                 e->kind_fields = k.fields;
                 e->n_kind_fields = k.n;
                 return 1;
@@ -683,29 +638,14 @@ pdu_update(struct pkt *p, unsigned idx)
 
 static const char *const common_args[] = { "len", "type", NULL };
 
-/* Does every argument of @args name a field of @k, or stand at the place of one? */
-static bool
-args_fit(struct kind k, const struct pkt_spec_arg *args, int n)
-{
-        for (int a = 0; a < n; a++) {
-                bool fits = !args[a].key[0] && a < k.n;
-                for (unsigned f = 0; f < k.n && !fits; f++)
-                        fits = strcmp(k.fields[f].name, args[a].key) == 0;
-                if (!fits)
-                        return false;
-        }
-        return true;
-}
-
-/* The form a TLV built from fields takes when no length is given: the first of its type (shortest
- * first where a type has several) whose fields the arguments name. */
-static struct kind
+/* The kind a TLV built from fields takes when no length is given: the first form of its type
+ * (shortest first where a type has several) whose fields the arguments name. */
+static struct pkt_kind
 build_kind(unsigned type, const struct pkt_spec_arg *args, int n)
 {
-        for (size_t i = 0; i < ARRAY_SIZE(forms); i++)
-                if (forms[i].type == type && args_fit(forms[i].kind, args, n))
-                        return forms[i].kind;
-        return tlv_kind(type, UINT32_MAX);
+        const struct pkt_form *f = pkt_form_for_args(forms, ARRAY_SIZE(forms), type, args, n);
+
+        return f ? f->kind : PKT_KIND(bytes_kind);
 }
 
 static int
@@ -728,7 +668,7 @@ tlv_build(const char *text, uint8_t *out, size_t size)
         const char *given = pkt_spec_arg(args, n, "len", -1);
         if (given && pkt_name_value(NULL, given, UINT8_MAX, &len) < 0)
                 return -EINVAL;
-        struct kind k = given ? tlv_kind(type, len) : build_kind(type, fields, m);
+        struct pkt_kind k = given ? tlv_kind(type, len) : build_kind(type, fields, m);
         r = pkt_spec_encode(k.fields, k.n, fields, m, out + TLV_HDR_LEN, size - TLV_HDR_LEN);
         if (r < 0)
                 return r;

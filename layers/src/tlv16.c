@@ -1,16 +1,20 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Elements with a 16-bit type and a 16-bit length, both big-endian (PPPoE tags RFC 2516, Cisco DTP). */
+/* Elements with a 16-bit type and a 16-bit length, both big-endian (PPPoE tags RFC 2516, Cisco DTP),
+ * or an 8-bit type and an 8-bit length (HSRP version 2, IS-IS). */
 #include <string.h>
 
 #include "internal.h"
 #include "tlv16.h"
 
 #define TLV16_HDR_LEN 4
+#define TLV8_HDR_LEN  2
 /* Why 4: type, length and value are all an element can be given. */
 #define TLV16_ARGS_MAX 4
 
-int
-pkt_tlv16_next(const struct pkt_view *v, uint32_t start, uint32_t end, bool len_has_hdr, struct pkt_elem *e)
+/* The walk of both: a header of @hdr_len bytes whose last (1 or 2) hold the length. */
+static int
+tlv_next(const struct pkt_view *v, uint32_t start, uint32_t end, uint32_t hdr_len, bool len_has_hdr,
+         struct pkt_elem *e)
 {
         uint32_t pos = e->count == 0 ? start : e->next, cap = MIN(end, v->caplen);
 
@@ -19,16 +23,17 @@ pkt_tlv16_next(const struct pkt_view *v, uint32_t start, uint32_t end, bool len_
         e->off = pos;
         e->len = cap - pos;
         e->next = end;
-        if (cap - pos < TLV16_HDR_LEN) {
-                e->flags |= end - pos >= TLV16_HDR_LEN ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+        if (cap - pos < hdr_len) {
+                e->flags |= end - pos >= hdr_len ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
                 return 1;
         }
-        uint32_t len = (uint32_t)(v->b[pos + 2] << 8 | v->b[pos + 3]);
+        const uint8_t *h = v->b + pos;
+        uint32_t len = hdr_len == TLV16_HDR_LEN ? (uint32_t)(h[2] << 8 | h[3]) : h[1];
         if (!len_has_hdr)
-                len += TLV16_HDR_LEN;
-        e->data_off = TLV16_HDR_LEN;
+                len += hdr_len;
+        e->data_off = hdr_len;
         /* A length below the header's own would never advance (DTP counts the header). */
-        if (len < TLV16_HDR_LEN || len > end - pos) {
+        if (len < hdr_len || len > end - pos) {
                 e->flags |= PKT_LAYER_MALFORMED;
                 return 1;
         }
@@ -39,6 +44,18 @@ pkt_tlv16_next(const struct pkt_view *v, uint32_t start, uint32_t end, bool len_
         e->len = len;
         e->next = pos + len;
         return 1;
+}
+
+int
+pkt_tlv16_next(const struct pkt_view *v, uint32_t start, uint32_t end, bool len_has_hdr, struct pkt_elem *e)
+{
+        return tlv_next(v, start, end, TLV16_HDR_LEN, len_has_hdr, e);
+}
+
+int
+pkt_tlv8_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pkt_elem *e)
+{
+        return tlv_next(v, start, end, TLV8_HDR_LEN, false, e);
 }
 
 static int

@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/* Private to libpkt: the fields of an element (a TLV's value) by its type and length, from a table
+ * of forms (CDP's and IS-IS's TLVs). */
+#ifndef PKT_FORMS_H
+#define PKT_FORMS_H
+
+#include "internal.h"
+
+/* The fields of one kind of value. */
+struct pkt_kind {
+        const struct pkt_field *fields;
+        uint8_t n;
+};
+#define PKT_KIND(a) ((struct pkt_kind){ (a), ARRAY_SIZE(a) })
+
+/* A kind of value of @type: exactly @len bytes, or at least @len. Of a type's forms, the first that
+ * a value fits is its: a table lists a type's "at least" forms longest first. */
+struct pkt_form {
+        uint16_t type;
+        uint8_t len;
+        bool exact;
+        struct pkt_kind kind;
+};
+
+/* The first form of @type among the @n at @forms that @len value bytes fit (UINT32_MAX: the first
+ * of any length), or NULL. */
+const struct pkt_form *pkt_form_of(const struct pkt_form *forms, size_t n, unsigned type,
+                                   uint32_t len);
+
+/* The form a value built from @args (@n) takes: the first of @type whose fields the arguments name
+ * (by name, or by place), else the first of any length; NULL when @type has none. */
+const struct pkt_form *pkt_form_for_args(const struct pkt_form *forms, size_t n, unsigned type,
+                                         const struct pkt_spec_arg *args, int n_args);
+
+#endif
