@@ -287,8 +287,6 @@ cdp_update(struct pkt *p, unsigned idx)
 /* Why 10: more arguments than any TLV kind has fields, or addresses one TLV lists in practice. */
 #define CDP_ARGS_MAX 10
 
-static const char *const common_args[] = { "len", "type", NULL };
-
 /* The address entries of an addresses TLV given as its addresses: the count, then each as an IPv4
  * (NLPID 0xcc) or IPv6 (802.2 SNAP) entry. Returns the bytes or -errno. */
 static int
@@ -332,19 +330,14 @@ static int
 tlv_build(const char *text, uint8_t *out, size_t size)
 {
         struct pkt_spec_arg args[CDP_ARGS_MAX], fields[CDP_ARGS_MAX];
-        char name[32];
         uint32_t type, len;
         int n, m, r;
 
-        n = pkt_spec_split(text, name, sizeof(name), args, CDP_ARGS_MAX);
-        if (n < 0)
-                return n;
-        const char *type_text = strcmp(name, "tlv") == 0 ? pkt_spec_arg(args, n, "type", -1) : name;
-        if (!type_text || pkt_name_value(cdp_tlv_names, type_text, UINT16_MAX, &type) < 0)
-                return -EINVAL;
+        m = pkt_form_split(text, cdp_tlv_names, UINT16_MAX, &type, args, &n, fields, CDP_ARGS_MAX);
+        if (m < 0)
+                return m;
         if (size < TLV_HDR_LEN)
                 return -EMSGSIZE;
-        m = pkt_spec_args_without(args, n, common_args, fields);
         bool listed = (type == T_ADDRESSES || type == T_MGMT_ADDRS) &&
                       !pkt_spec_arg(fields, m, "count", -1) &&
                       !pkt_spec_arg(fields, m, "entries", -1);
@@ -374,12 +367,8 @@ cdp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         *ret_at = hdr_len;
         /* addrs lists the entries of the addresses TLVs: an entry adds nothing of its own (so that
          * a message written as JSON, with both, reads back as it was). */
-        if (set == SET_ADDRS) {
-                struct pkt_spec_arg args[CDP_ARGS_MAX];
-                char name[32];
-                return pkt_spec_split(text, name, sizeof(name), args, CDP_ARGS_MAX) < 0 ? -EINVAL
-                                                                                        : 0;
-        }
+        if (set == SET_ADDRS)
+                return pkt_form_listed_entry(text);
         return tlv_build(text, out, size);
 }
 

@@ -636,8 +636,6 @@ pdu_update(struct pkt *p, unsigned idx)
 /* Why 12: more arguments than any TLV kind has fields. */
 #define ISIS_ARGS_MAX 12
 
-static const char *const common_args[] = { "len", "type", NULL };
-
 /* The kind a TLV built from fields takes when no length is given: the first form of its type
  * (shortest first where a type has several) whose fields the arguments name. */
 static struct pkt_kind
@@ -652,19 +650,14 @@ static int
 tlv_build(const char *text, uint8_t *out, size_t size)
 {
         struct pkt_spec_arg args[ISIS_ARGS_MAX], fields[ISIS_ARGS_MAX];
-        char name[32];
         uint32_t type, len;
         int n, m, r;
 
-        n = pkt_spec_split(text, name, sizeof(name), args, ISIS_ARGS_MAX);
-        if (n < 0)
-                return n;
-        const char *type_text = strcmp(name, "tlv") == 0 ? pkt_spec_arg(args, n, "type", -1) : name;
-        if (!type_text || pkt_name_value(tlv_names, type_text, UINT8_MAX, &type) < 0)
-                return -EINVAL;
+        m = pkt_form_split(text, tlv_names, UINT8_MAX, &type, args, &n, fields, ISIS_ARGS_MAX);
+        if (m < 0)
+                return m;
         if (size < TLV_HDR_LEN)
                 return -EMSGSIZE;
-        m = pkt_spec_args_without(args, n, common_args, fields);
         const char *given = pkt_spec_arg(args, n, "len", -1);
         if (given && pkt_name_value(NULL, given, UINT8_MAX, &len) < 0)
                 return -EINVAL;
@@ -689,12 +682,8 @@ pdu_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         *ret_at = hdr_len;
         /* lsps, is_reach and ip_reach list the entries of TLVs: an entry adds nothing of its own
          * (so that a PDU written as JSON, with both, reads back as it was). */
-        if (set != SET_TLVS) {
-                struct pkt_spec_arg args[ISIS_ARGS_MAX];
-                char name[32];
-                return pkt_spec_split(text, name, sizeof(name), args, ISIS_ARGS_MAX) < 0 ? -EINVAL
-                                                                                         : 0;
-        }
+        if (set != SET_TLVS)
+                return pkt_form_listed_entry(text);
         return tlv_build(text, out, size);
 }
 

@@ -39,3 +39,33 @@ pkt_form_for_args(const struct pkt_form *forms, size_t n, unsigned type,
                         return &forms[i];
         return pkt_form_of(forms, n, type, UINT32_MAX);
 }
+
+int
+pkt_form_split(const char *text, const struct pkt_name *names, uint32_t max_type,
+               uint32_t *ret_type, struct pkt_spec_arg *args, int *ret_n,
+               struct pkt_spec_arg *fields, unsigned max)
+{
+        static const char *const not_fields[] = { "len", "type", NULL };
+        char name[32];
+        int n = pkt_spec_split(text, name, sizeof(name), args, max);
+
+        if (n < 0)
+                return n;
+        const char *type = strcmp(name, "tlv") == 0 ? pkt_spec_arg(args, n, "type", -1) : name;
+        if (!type || pkt_name_value(names, type, max_type, ret_type) < 0)
+                return -EINVAL;
+        *ret_n = n;
+        return pkt_spec_args_without(args, n, not_fields, fields);
+}
+
+/* Why 16: more arguments than any listed entry has fields. */
+#define LISTED_ARGS_MAX 16
+
+int
+pkt_form_listed_entry(const char *text)
+{
+        struct pkt_spec_arg args[LISTED_ARGS_MAX];
+        char name[32];
+
+        return pkt_spec_split(text, name, sizeof(name), args, LISTED_ARGS_MAX) < 0 ? -EINVAL : 0;
+}

@@ -32,4 +32,20 @@ const struct pkt_form *pkt_form_of(const struct pkt_form *forms, size_t n, unsig
 const struct pkt_form *pkt_form_for_args(const struct pkt_form *forms, size_t n, unsigned type,
                                          const struct pkt_spec_arg *args, int n_args);
 
+/*
+ * Splits element text "kind(field=value,...)", the kind named in @names or numbered up to
+ * @max_type, or "tlv(type=N,...)" as the JSON form writes it: its type into *@ret_type, its
+ * arguments into @args (room for @max; their number into *@ret_n) and those that are the value's
+ * fields (all but "type" and "len") into @fields. Returns the number of @fields, or -EINVAL,
+ * -E2BIG.
+ */
+int pkt_form_split(const char *text, const struct pkt_name *names, uint32_t max_type,
+                   uint32_t *ret_type, struct pkt_spec_arg *args, int *ret_n,
+                   struct pkt_spec_arg *fields, unsigned max);
+
+/* An element of a set that lists entries found inside other elements (CDP's addrs, IS-IS's lsps):
+ * written as JSON beside those, it adds nothing of its own, so that the message reads back as it
+ * was. Returns 0 (no bytes), or -EINVAL when @text is not an element. */
+int pkt_form_listed_entry(const char *text);
+
 #endif
