@@ -34,9 +34,6 @@
 #define PTYPE_802_2  2 /* protocol type of an entry whose protocol is an 802.2 LLC/SNAP header */
 /* Why 8 bytes: the SNAP header AA-AA-03-00-00-00-86-DD that names IPv6 in an 802.2 entry. */
 #define SNAP_IP6_LEN 8
-/* Why 256: more addresses than any device announces; the bound keeps a hostile count's walk short.
- */
-#define ADDRS_MAX 256
 
 /* clang-format off */
 static const struct pkt_name cdp_tlv_names[] = {
@@ -194,41 +191,19 @@ entry_kind(const uint8_t *b, uint32_t len)
         return PKT_KIND(entry_other_kind);
 }
 
-/*
- * Address entries of every Addresses and Management Addresses TLV, in order. The state is the
- * position of the next entry; each step walks the TLVs from the start to the one holding it (the
- * count bounded by ADDRS_MAX). An entry that does not fit its TLV is flagged and ends that TLV's
- * list.
- */
+/* Address entries of every Addresses and Management Addresses TLV, after its count, in order. */
+static const struct pkt_entries addr_entries = {
+        .tlvs_next = tlvs_next,
+        .holds = is_addresses,
+        .skip = ADDR_COUNT,
+        .len = entry_len,
+        .kind = entry_kind,
+};
+
 static int
 addrs_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        struct pkt_elem t = PKT_ELEM_INIT;
-        uint32_t target = e->count == 0 ? 0 : e->next;
-
-        if (e->count >= ADDRS_MAX)
-                return 0;
-        while (pkt_tlv16_next(v, CDP_HDR_LEN, v->wire_len, true, &t) == 1) {
-                t.count++;
-                if (t.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
-                        return 0;
-                uint32_t first = t.off + TLV_HDR_LEN + ADDR_COUNT, end = t.off + t.len;
-                if (!is_addresses(v->b + t.off) || end <= first || target >= end)
-                        continue;
-                uint32_t pos = MAX(target, first), len = entry_len(v->b + pos, end - pos);
-                e->off = pos;
-                e->len = len ? len : end - pos;
-                e->next = len ? pos + len : end;
-                if (!len) {
-                        e->flags |= PKT_ELEM_BAD_LEN;
-                        return 1;
-                }
-                struct pkt_kind k = entry_kind(v->b + pos, len);
-                e->kind_fields = k.fields;
-                e->n_kind_fields = k.n;
-                return 1;
-        }
-        return 0;
+        return pkt_entries_next(v, e, &addr_entries);
 }
 
 static const struct pkt_elem_set cdp_elems[] = {

@@ -45,9 +45,10 @@
 #define IS_REACH_FIXED   11   /* neighbour (7), metric (3), sub-TLV length (1) */
 #define IP_REACH_FIXED   5    /* metric (4), control byte (1) */
 #define IP_REACH_SUBTLVS 0x40 /* control byte: sub-TLVs follow the prefix */
-/* Why 2048: more list entries than a PDU of the largest IS-IS MTU (9,000 bytes) can hold (5 bytes
- * each at least); bounds the walk over a hostile PDU. */
-#define ENTRIES_MAX 2048
+/* The TLVs whose entries are listed one by one. */
+#define T_LSP_ENTRIES  9
+#define T_EXT_IS_REACH 22
+#define T_EXT_IP_REACH 135
 
 enum isis_type {
         L1_LAN_HELLO = 15,
@@ -422,9 +423,6 @@ tlvs_next(const struct pkt_view *v, struct pkt_elem *e)
         return 1;
 }
 
-/* The length of the entry at @b with @room bytes left in its TLV, or 0 when it does not fit. */
-typedef uint32_t (*entry_len_fn)(const uint8_t *b, uint32_t room);
-
 /* An LSP entry (ISO/IEC 10589 9.10): lifetime, LSP ID, sequence number, checksum. */
 static uint32_t
 lsp_entry_len(const uint8_t *b, uint32_t room)
@@ -461,8 +459,9 @@ ip_reach_len(const uint8_t *b, uint32_t room)
 
 /* The fields of an IP reachability entry: by the bytes its prefix takes. */
 static struct pkt_kind
-ip_reach_entry_kind(const uint8_t *b)
+ip_reach_entry_kind(const uint8_t *b, uint32_t len)
 {
+        (void)len;
         static const struct pkt_kind by_bytes[] = {
                 PKT_KIND(ip_reach0_kind), PKT_KIND(ip_reach1_kind), PKT_KIND(ip_reach2_kind),
                 PKT_KIND(ip_reach3_kind), PKT_KIND(ip_reach4_kind),
@@ -470,73 +469,61 @@ ip_reach_entry_kind(const uint8_t *b)
         return by_bytes[((b[4] & 0x3fu) + 7) / 8];
 }
 
-/* The entries of the TLVs of one type, listed one by one across them: each @len bytes long, with
- * the fields of @kind, or of the kind @kind_of gives for it. */
-struct entries {
-        uint8_t type;
-        entry_len_fn len;
-        struct pkt_kind kind;
-        struct pkt_kind (*kind_of)(const uint8_t *b);
-};
-
-static const struct entries lsp_entries = { 9, lsp_entry_len, PKT_KIND(lsp_entry_kind), NULL };
-static const struct entries is_reach_entries = { 22, is_reach_len, PKT_KIND(is_reach_entry_kind),
-                                                 NULL };
-static const struct entries ip_reach_entries = { 135, ip_reach_len, PKT_KIND(ip_reach0_kind),
-                                                 ip_reach_entry_kind };
-
-/*
- * The entries of every TLV of @s's type, in order. The state is the next entry's position; each
- * step walks the TLVs from the start to the one holding it (the count bounded by ENTRIES_MAX). An
- * entry that does not fit its TLV is flagged and ends that TLV's list.
- */
-static int
-entries_next(const struct pkt_view *v, struct pkt_elem *e, const struct entries *s)
+static bool
+holds_lsp_entries(const uint8_t *tlv)
 {
-        struct pkt_elem t = PKT_ELEM_INIT;
-        uint32_t target = e->count == 0 ? 0 : e->next;
-
-        if (e->count >= ENTRIES_MAX)
-                return 0;
-        while (tlvs_next(v, &t) == 1) {
-                t.count++;
-                if (t.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
-                        return 0;
-                uint32_t first = t.off + TLV_HDR_LEN, end = t.off + t.len;
-                if (v->b[t.off] != s->type || end <= first || target >= end)
-                        continue;
-                uint32_t pos = MAX(target, first), len = s->len(v->b + pos, end - pos);
-                e->off = pos;
-                e->len = len ? len : end - pos;
-                e->next = len ? pos + len : end;
-                if (!len) {
-                        e->flags |= PKT_ELEM_BAD_LEN;
-                        return 1;
-                }
-                struct pkt_kind k = s->kind_of ? s->kind_of(v->b + pos) : s->kind;
-                e->kind_fields = k.fields;
-                e->n_kind_fields = k.n;
-                return 1;
-        }
-        return 0;
+        return tlv[0] == T_LSP_ENTRIES;
 }
+
+static bool
+holds_is_reach(const uint8_t *tlv)
+{
+        return tlv[0] == T_EXT_IS_REACH;
+}
+
+static bool
+holds_ip_reach(const uint8_t *tlv)
+{
+        return tlv[0] == T_EXT_IP_REACH;
+}
+
+static struct pkt_kind
+lsp_entry_kind_of(const uint8_t *b, uint32_t len)
+{
+        (void)b, (void)len;
+        return PKT_KIND(lsp_entry_kind);
+}
+
+static struct pkt_kind
+is_reach_entry_kind_of(const uint8_t *b, uint32_t len)
+{
+        (void)b, (void)len;
+        return PKT_KIND(is_reach_entry_kind);
+}
+
+static const struct pkt_entries lsp_entries = { tlvs_next, holds_lsp_entries, 0, lsp_entry_len,
+                                                lsp_entry_kind_of };
+static const struct pkt_entries is_reach_entries = { tlvs_next, holds_is_reach, 0, is_reach_len,
+                                                     is_reach_entry_kind_of };
+static const struct pkt_entries ip_reach_entries = { tlvs_next, holds_ip_reach, 0, ip_reach_len,
+                                                     ip_reach_entry_kind };
 
 static int
 lsps_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return entries_next(v, e, &lsp_entries);
+        return pkt_entries_next(v, e, &lsp_entries);
 }
 
 static int
 is_reach_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return entries_next(v, e, &is_reach_entries);
+        return pkt_entries_next(v, e, &is_reach_entries);
 }
 
 static int
 ip_reach_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return entries_next(v, e, &ip_reach_entries);
+        return pkt_entries_next(v, e, &ip_reach_entries);
 }
 
 static const struct pkt_elem_set tlv_elems[] = {

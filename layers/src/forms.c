@@ -69,3 +69,38 @@ pkt_form_listed_entry(const char *text)
 
         return pkt_spec_split(text, name, sizeof(name), args, LISTED_ARGS_MAX) < 0 ? -EINVAL : 0;
 }
+
+/* Why 2048: more entries than a message of the largest MTU in use (9,000 bytes) holds (CDP's and
+ * IS-IS's are 5 bytes or more); bounds the walk over a hostile message. */
+#define ENTRIES_MAX 2048
+
+int
+pkt_entries_next(const struct pkt_view *v, struct pkt_elem *e, const struct pkt_entries *s)
+{
+        struct pkt_elem t = PKT_ELEM_INIT;
+        uint32_t target = e->count == 0 ? 0 : e->next;
+
+        if (e->count >= ENTRIES_MAX)
+                return 0;
+        while (s->tlvs_next(v, &t) == 1) {
+                t.count++;
+                if (t.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
+                        return 0;
+                uint32_t first = t.off + t.data_off + s->skip, end = t.off + t.len;
+                if (!s->holds(v->b + t.off) || end <= first || target >= end)
+                        continue;
+                uint32_t pos = MAX(target, first), len = s->len(v->b + pos, end - pos);
+                e->off = pos;
+                e->len = len ? len : end - pos;
+                e->next = len ? pos + len : end;
+                if (!len) {
+                        e->flags |= PKT_ELEM_BAD_LEN;
+                        return 1;
+                }
+                struct pkt_kind k = s->kind(v->b + pos, len);
+                e->kind_fields = k.fields;
+                e->n_kind_fields = k.n;
+                return 1;
+        }
+        return 0;
+}

@@ -32,6 +32,24 @@ const struct pkt_form *pkt_form_of(const struct pkt_form *forms, size_t n, unsig
 const struct pkt_form *pkt_form_for_args(const struct pkt_form *forms, size_t n, unsigned type,
                                          const struct pkt_spec_arg *args, int n_args);
 
+/* Entries listed one by one from inside the TLVs that hold them (CDP's addresses, IS-IS's LSP and
+ * reachability entries): the TLVs' walk, which TLVs hold entries, the bytes before the first, an
+ * entry's length (0: it does not fit the @room left in its TLV) and its fields. */
+struct pkt_entries {
+        int (*tlvs_next)(const struct pkt_view *v, struct pkt_elem *e);
+        bool (*holds)(const uint8_t *tlv);
+        uint32_t skip;
+        uint32_t (*len)(const uint8_t *b, uint32_t room);
+        struct pkt_kind (*kind)(const uint8_t *b, uint32_t len);
+};
+
+/*
+ * The next entry of @s (an element set's next hook). The state is the next entry's position; each
+ * step walks the TLVs from the start to the one holding it, the count bounded. An entry that does
+ * not fit its TLV is flagged and ends that TLV's list; a damaged TLV ends the walk.
+ */
+int pkt_entries_next(const struct pkt_view *v, struct pkt_elem *e, const struct pkt_entries *s);
+
 /*
  * Splits element text "kind(field=value,...)", the kind named in @names or numbered up to
  * @max_type, or "tlv(type=N,...)" as the JSON form writes it: its type into *@ret_type, its

@@ -270,6 +270,27 @@ tu_flags_done(struct pkt *p, int idx, const char *set, unsigned *ret_count)
         return flags;
 }
 
+uint16_t
+tu_flags_in(const char *carrier, const char *hex, unsigned first, uint32_t cut, unsigned proto,
+            const char *set, unsigned *ret_count)
+{
+        static uint8_t b[TU_FRAME_MAX];
+        static char spec[2 * TU_FRAME_MAX + 256];
+        const uint8_t *d;
+        struct pkt p;
+
+        assert_true((size_t)snprintf(spec, sizeof(spec), "%s/raw(hex=%s)", carrier, hex) < sizeof(spec));
+        pkt_init(&p);
+        size_t n = tu_build(&p, spec, &d);
+        assert_true(n <= sizeof(b) && cut <= n);
+        memcpy(b, d, n);
+        pkt_done(&p);
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, first, b, n - cut, n), 0);
+        pkt_dissect_all(&p);
+        return tu_flags_done(&p, tu_layer_of(&p, proto), set, ret_count);
+}
+
 uint64_t
 tu_field_u64(struct pkt *p, unsigned idx, const char *name)
 {

@@ -79,6 +79,12 @@ void tu_sweep_prefixes(const struct tu_frame *f);
  * counted into *@ret_count; the packet must print. Then @p is done. For tests of hostile input. */
 uint16_t tu_flags_done(struct pkt *p, int idx, const char *set, unsigned *ret_count);
 
+/* Builds "@carrier/raw(hex=@hex)", parses it from protocol @first with its last @cut bytes not
+ * captured, dissects every layer, and returns tu_flags_done() of the first layer of @proto. For tests
+ * of hostile messages inside their usual carriers. */
+uint16_t tu_flags_in(const char *carrier, const char *hex, unsigned first, uint32_t cut, unsigned proto,
+                     const char *set, unsigned *ret_count);
+
 /* Field @name of layer @idx as an integer, failing the test when it cannot be read. */
 uint64_t tu_field_u64(struct pkt *p, unsigned idx, const char *name);
 

@@ -86,27 +86,12 @@ test_cdp_reads_like_tshark(void **state)
         pkt_done(&p);
 }
 
-/* Parses @hex as a CDP message in GRE over IPv4 and returns the layer's flags; *@ret_addrs gets the
- * address entries listed. */
+/* The flags of CDP message @hex in GRE over IPv4; *@ret_addrs gets the address entries listed. */
 static uint16_t
 cdp_flags(const char *hex, unsigned *ret_addrs)
 {
-        static char spec[1024];
-        static uint8_t b[512];
-        const uint8_t *d;
-        struct pkt p;
-
-        snprintf(spec, sizeof(spec), "ip(src=192.0.2.1,dst=192.0.2.2)/gre(p=0x2000)/raw(hex=%s)",
-                 hex);
-        pkt_init(&p);
-        size_t n = tu_build(&p, spec, &d);
-        memcpy(b, d, n);
-        pkt_done(&p);
-        pkt_init(&p);
-        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, b, n, n), 0);
-        pkt_dissect_all(&p);
-        int i = tu_layer_of(&p, PKT_PROTO_CDP);
-        return tu_flags_done(&p, i, "addrs", ret_addrs);
+        return tu_flags_in("ip(src=192.0.2.1,dst=192.0.2.2)/gre(p=0x2000)", hex, PKT_PROTO_IP, 0,
+                           PKT_PROTO_CDP, "addrs", ret_addrs);
 }
 
 static void

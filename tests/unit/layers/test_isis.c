@@ -62,9 +62,7 @@ test_isis_builds_like_scapy(void **state)
          * protocol (RFC 1377), compressed as a new PPP header is. In Cisco HDLC (protocol 0xfefe,
          * then the padding byte) and in GRE (0x00fe). */
         tu_assert_builds("ppp/isis/isispsnp(sourceid=00000000000100)",
-                         "23"
-                         "831101001a010000"
-                         "001100000000000100");
+                         "23831101001a010000001100000000000100");
         tu_assert_builds("chdlc/isis/isispsnp(sourceid=00000000000100)", "0f00fefe00"
                                                                          "831101001a010000"
                                                                          "001100000000000100");
@@ -204,27 +202,13 @@ test_isis_carriers(void **state)
         pkt_done(&p);
 }
 
-/* Parses @hex as an IS-IS PDU (from its common header) in GRE over IPv4 and returns the flags of
- * the layer @proto; *@ret_n gets the elements of its set @set. */
+/* The flags of the layer @proto of IS-IS PDU @hex (from its common header) in GRE over IPv4; *@ret_n
+ * gets the elements of its set @set. */
 static uint16_t
 isis_flags(const char *hex, unsigned proto, const char *set, unsigned *ret_n)
 {
-        static char spec[2048];
-        static uint8_t b[1024];
-        const uint8_t *d;
-        struct pkt p;
-
-        snprintf(spec, sizeof(spec), "ip(src=192.0.2.1,dst=192.0.2.2)/gre(p=0xfe)/raw(hex=%s)",
-                 hex);
-        pkt_init(&p);
-        size_t n = tu_build(&p, spec, &d);
-        memcpy(b, d, n);
-        pkt_done(&p);
-        pkt_init(&p);
-        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, b, n, n), 0);
-        pkt_dissect_all(&p);
-        int i = tu_layer_of(&p, proto);
-        return tu_flags_done(&p, i, set, ret_n);
+        return tu_flags_in("ip(src=192.0.2.1,dst=192.0.2.2)/gre(p=0xfe)", hex, PKT_PROTO_IP, 0, proto, set,
+                           ret_n);
 }
 
 static void

@@ -669,26 +669,13 @@ test_gtp_builds_like_scapy_and_reads_like_tshark(void **state)
         pkt_done(&p);
 }
 
-/* Parses @hex as a GTP message on UDP 2123 (the capture missing its last @cut bytes) and returns the
- * GTP layer's flags; *@ret_ies gets its information element count. */
+/* The GTP layer's flags of message @hex on UDP 2123, the capture missing its last @cut bytes;
+ * *@ret_ies gets its information element count. */
 static uint16_t
 gtp_flags(const char *hex, uint32_t cut, unsigned *ret_ies)
 {
-        static uint8_t b[512];
-        static char spec[1200];
-        const uint8_t *d;
-        struct pkt p;
-
-        snprintf(spec, sizeof(spec), "ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=2123,dport=2123)/raw(hex=%s)", hex);
-        pkt_init(&p);
-        size_t n = tu_build(&p, spec, &d);
-        memcpy(b, d, n);
-        pkt_done(&p);
-        pkt_init(&p);
-        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, b, n - cut, n), 0);
-        pkt_dissect_all(&p);
-        int i = tu_layer_of(&p, PKT_PROTO_GTP);
-        return tu_flags_done(&p, i, "ies", ret_ies);
+        return tu_flags_in("ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=2123,dport=2123)", hex,
+                           PKT_PROTO_IP, cut, PKT_PROTO_GTP, "ies", ret_ies);
 }
 
 /* Hostile GTP messages: flagged, never walked past the message; versions 0 and 2 stay raw. */
