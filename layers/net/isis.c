@@ -40,15 +40,20 @@
 #define LSP_ENTRY_LEN 16
 /* Where an LSP's checksum coverage and its checksum start, from the sub-layer: after the PDU length
  * and the remaining lifetime, which changes as the LSP ages (ISO/IEC 10589 7.3.11). */
-#define LSP_SUM_FROM     4
-#define LSP_SUM_AT       16
-#define IS_REACH_FIXED   11   /* neighbour (7), metric (3), sub-TLV length (1) */
-#define IP_REACH_FIXED   5    /* metric (4), control byte (1) */
-#define IP_REACH_SUBTLVS 0x40 /* control byte: sub-TLVs follow the prefix */
+#define LSP_SUM_FROM        4
+#define LSP_SUM_AT          16
+#define IS_REACH_FIXED      11   /* neighbour (7), metric (3), sub-TLV length (1) */
+#define IP_REACH_FIXED      5    /* metric (4), control byte (1) */
+#define IP_REACH_SUBTLVS    0x40 /* control byte: sub-TLVs follow the prefix */
+#define IS_REACH_NARROW_LEN 11   /* metrics (4), neighbour (7) */
+#define IP_REACH_NARROW_LEN 12   /* metrics (4), prefix (4), mask (4) */
 /* The TLVs whose entries are listed one by one. */
-#define T_LSP_ENTRIES  9
-#define T_EXT_IS_REACH 22
-#define T_EXT_IP_REACH 135
+#define T_IS_REACH          2
+#define T_IP_INTERNAL_REACH 128
+#define T_IP_EXTERNAL_REACH 130
+#define T_LSP_ENTRIES       9
+#define T_EXT_IS_REACH      22
+#define T_EXT_IP_REACH      135
 
 enum isis_type {
         L1_LAN_HELLO = 15,
@@ -261,13 +266,23 @@ static const struct pkt_field areas_kind[] = {
         PKT_U("area_len", 0, 8), { .name = "area", .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES, .flags = PKT_FF_COUNTED },
         { .name = "more", .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES },
 };
-/* Old-style metrics (ISO/IEC 10589 9.1): default, delay, expense, error; the top bit of the last
- * three says "not supported", the next the metric's internal or external. */
-#define METRICS(at) PKT_U("default_metric", (at), 8), PKT_U("delay_metric", (at) + 8, 8), \
-        PKT_U("expense_metric", (at) + 16, 8), PKT_U("error_metric", (at) + 24, 8)
+/* Narrow metrics (ISO/IEC 10589 9.8, RFC 1195 5): default, delay, expense and error, a byte each: a
+ * 6-bit metric, I/E (internal or external), and at the top "not supported" (S) for the last three,
+ * up/down for the default (RFC 2966; reserved in IS neighbour entries). */
+#define METRIC(name, at) PKT_U(name "_s", (at), 1), PKT_U(name "_ie", (at) + 1, 1), PKT_U(name "_metric", (at) + 2, 6)
+#define METRICS(at) PKT_U("updown", (at), 1), PKT_U("default_ie", (at) + 1, 1), PKT_U("default_metric", (at) + 2, 6), \
+        METRIC("delay", (at) + 8), METRIC("expense", (at) + 16), METRIC("error", (at) + 24)
 static const struct pkt_field is_reach_kind[] = {
         PKT_U("virtual", 0, 8), METRICS(8),
         { .name = "neighbor", .off = 40, .bits = 56, .type = PKT_FT_BYTES }, MORE(96),
+};
+static const struct pkt_field is_reach_narrow_kind[] = {
+        METRICS(0), { .name = "neighbor", .off = 32, .bits = 56, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field ip_reach_narrow_kind[] = {
+        METRICS(0),
+        { .name = "prefix", .off = 32, .bits = 32, .type = PKT_FT_IPV4 },
+        { .name = "mask", .off = 64, .bits = 32, .type = PKT_FT_IPV4 },
 };
 static const struct pkt_field neighbors_kind[] = {
         { .name = "neighbor", .off = 0, .bits = 48, .type = PKT_FT_MAC }, MORE(48),
@@ -371,7 +386,7 @@ static const struct pkt_field capability_kind[] = {
 /* Element sets: every PDU's TLVs first; then, one by one, the entries of the list TLVs the PDU
  * carries (sequence number PDUs: LSP entries; LSPs: IS and IP reachability). */
 enum { SET_TLVS, SET_LSPS };
-enum { SET_IS_REACH = 1, SET_IP_REACH };
+enum { SET_IS_REACH = 1, SET_IP_REACH, SET_IS_REACH_NARROW, SET_IP_REACH_NARROW };
 
 /* clang-format off */
 static const struct pkt_form forms[] = {
@@ -470,6 +485,46 @@ ip_reach_entry_kind(const uint8_t *b, uint32_t len)
 }
 
 static bool
+holds_is_reach_narrow(const uint8_t *tlv)
+{
+        return tlv[0] == T_IS_REACH;
+}
+
+static bool
+holds_ip_reach_narrow(const uint8_t *tlv)
+{
+        return tlv[0] == T_IP_INTERNAL_REACH || tlv[0] == T_IP_EXTERNAL_REACH;
+}
+
+static uint32_t
+is_reach_narrow_len(const uint8_t *b, uint32_t room)
+{
+        (void)b;
+        return room >= IS_REACH_NARROW_LEN ? IS_REACH_NARROW_LEN : 0;
+}
+
+static uint32_t
+ip_reach_narrow_len(const uint8_t *b, uint32_t room)
+{
+        (void)b;
+        return room >= IP_REACH_NARROW_LEN ? IP_REACH_NARROW_LEN : 0;
+}
+
+static struct pkt_kind
+is_reach_narrow_kind_of(const uint8_t *b, uint32_t len)
+{
+        (void)b, (void)len;
+        return PKT_KIND(is_reach_narrow_kind);
+}
+
+static struct pkt_kind
+ip_reach_narrow_kind_of(const uint8_t *b, uint32_t len)
+{
+        (void)b, (void)len;
+        return PKT_KIND(ip_reach_narrow_kind);
+}
+
+static bool
 holds_lsp_entries(const uint8_t *tlv)
 {
         return tlv[0] == T_LSP_ENTRIES;
@@ -505,6 +560,13 @@ static const struct pkt_entries lsp_entries = { tlvs_next, holds_lsp_entries, 0,
                                                 lsp_entry_kind_of };
 static const struct pkt_entries is_reach_entries = { tlvs_next, holds_is_reach, 0, is_reach_len,
                                                      is_reach_entry_kind_of };
+/* IS reachability's entries follow its virtual flag. */
+static const struct pkt_entries is_reach_narrow_entries = { tlvs_next, holds_is_reach_narrow, 1,
+                                                            is_reach_narrow_len,
+                                                            is_reach_narrow_kind_of };
+static const struct pkt_entries ip_reach_narrow_entries = { tlvs_next, holds_ip_reach_narrow, 0,
+                                                            ip_reach_narrow_len,
+                                                            ip_reach_narrow_kind_of };
 static const struct pkt_entries ip_reach_entries = { tlvs_next, holds_ip_reach, 0, ip_reach_len,
                                                      ip_reach_entry_kind };
 
@@ -526,6 +588,18 @@ ip_reach_next(const struct pkt_view *v, struct pkt_elem *e)
         return pkt_entries_next(v, e, &ip_reach_entries);
 }
 
+static int
+is_reach_narrow_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        return pkt_entries_next(v, e, &is_reach_narrow_entries);
+}
+
+static int
+ip_reach_narrow_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        return pkt_entries_next(v, e, &ip_reach_narrow_entries);
+}
+
 static const struct pkt_elem_set tlv_elems[] = {
         [SET_TLVS] = { .name = "tlvs",
                        .elem_name = "tlv",
@@ -542,6 +616,12 @@ static const struct pkt_elem_set lsp_elems[] = {
                        .n_fields = ARRAY_SIZE(tlv_fields) },
         [SET_IS_REACH] = { .name = "is_reach", .elem_name = "neighbor", .next = is_reach_next },
         [SET_IP_REACH] = { .name = "ip_reach", .elem_name = "prefix", .next = ip_reach_next },
+        [SET_IS_REACH_NARROW] = { .name = "is_reach_narrow",
+                                  .elem_name = "neighbor",
+                                  .next = is_reach_narrow_next },
+        [SET_IP_REACH_NARROW] = { .name = "ip_reach_narrow",
+                                  .elem_name = "prefix",
+                                  .next = ip_reach_narrow_next },
 };
 
 static const struct pkt_elem_set snp_elems[] = {
@@ -566,7 +646,10 @@ pdu_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         if (v->proto == PKT_PROTO_ISIS_CSNP || v->proto == PKT_PROTO_ISIS_PSNP)
                 d->flags |= pkt_elems_damage(v, lsps_next);
         if (v->proto == PKT_PROTO_ISIS_LSP)
-                d->flags |= pkt_elems_damage(v, is_reach_next) | pkt_elems_damage(v, ip_reach_next);
+                d->flags |= pkt_elems_damage(v, is_reach_next) |
+                            pkt_elems_damage(v, ip_reach_next) |
+                            pkt_elems_damage(v, is_reach_narrow_next) |
+                            pkt_elems_damage(v, ip_reach_narrow_next);
 }
 
 /* ISO 8473's check bytes (7.2.9.1, Annex C) for @len bytes at @b, the checksum at @at cleared
@@ -620,8 +703,9 @@ pdu_update(struct pkt *p, unsigned idx)
 /* ---- building: "area_addresses(area_len=3,area=490001)", "hostname(\"r1\")",
  * "ip_interface_address(192.0.2.1)", "protocols_supported(0xcc)", "tlv(type=N,value=...)" ---- */
 
-/* Why 12: more arguments than any TLV kind has fields. */
-#define ISIS_ARGS_MAX 12
+/* Why 20: more arguments than any TLV kind has fields (17 with type and length: narrow IP
+ * reachability). */
+#define ISIS_ARGS_MAX 20
 
 /* The kind a TLV built from fields takes when no length is given: the first form of its type
  * (shortest first where a type has several) whose fields the arguments name. */

@@ -101,6 +101,11 @@ def overload(pkt):
     return vals + [e["overload"] for e in tlvs("lsp", (144,))(pkt) if "overload" in e]
 
 
+def narrow(kind, key, conv=None):
+    """A field of the narrow-metric IS ("is") or IP ("ip") reachability entries of LSPs."""
+    return elems("isislsp", (f"{kind}_reach_narrow",), key, conv=conv)
+
+
 def lsp_entries(key, conv=None):
     """LSP entries of both sequence number PDUs: tshark names them isis.csnp.* in a PSNP too."""
     return elems(("isiscsnp", "isispsnp"), ("lsps",), key, conv=conv)
@@ -153,6 +158,33 @@ MAP = {
     "isis.lsp.ext_ip_reachability.prefix_length": elems("isislsp", ("ip_reach",), "prefix_len"),
     "isis.lsp.ext_ip_reachability.ipv4_prefix": elems("isislsp", ("ip_reach",), "prefix_len",
                                                       conv=lambda _v, e: prefix4(e)),
+    # narrow-metric reachability (ISO/IEC 10589 9.8, RFC 1195 5): IS neighbours and IP prefixes
+    "isis.lsp.is_virtual": tlv_key("lsp", (2,), "virtual"),
+    "isis.lsp.eis_neighbors.is_neighbor": narrow("is", "neighbor", conv=lambda v, _e: dotted(v)),
+    "isis.lsp.eis_neighbors.default_metric": narrow("is", "default_metric"),
+    "isis.lsp.eis_neighbors.delay_metric": narrow("is", "delay_metric"),
+    "isis.lsp.eis_neighbors.expense_metric": narrow("is", "expense_metric"),
+    "isis.lsp.eis_neighbors.error_metric": narrow("is", "error_metric"),
+    "isis.lsp.eis_neighbors.default_metric_ie": narrow("is", "default_ie"),
+    "isis.lsp.eis_neighbors.delay_metric_ie": narrow("is", "delay_ie"),
+    "isis.lsp.eis_neighbors.expense_metric_ie": narrow("is", "expense_ie"),
+    "isis.lsp.eis_neighbors.error_metric_ie": narrow("is", "error_ie"),
+    "isis.lsp.eis_neighbors_delay_metric.supported": narrow("is", "delay_s"),
+    "isis.lsp.eis_neighbors.expense_metric_supported": narrow("is", "expense_s"),
+    "isis.lsp.eis_neighbors.error_metric_supported": narrow("is", "error_s"),
+    "isis.lsp.ip_reachability.ipv4_prefix": narrow("ip", "prefix"),
+    "isis.lsp.ip_reachability.distribution": narrow("ip", "updown"),
+    "isis.lsp.ip_reachability.default_metric": narrow("ip", "default_metric"),
+    "isis.lsp.ip_reachability.delay_metric": narrow("ip", "delay_metric"),
+    "isis.lsp.ip_reachability.expense_metric": narrow("ip", "expense_metric"),
+    "isis.lsp.ip_reachability.error_metric": narrow("ip", "error_metric"),
+    "isis.lsp.ip_reachability.default_metric_ie": narrow("ip", "default_ie"),
+    "isis.lsp.ip_reachability.delay_metric_ie": narrow("ip", "delay_ie"),
+    "isis.lsp.ip_reachability.expense_metric_ie": narrow("ip", "expense_ie"),
+    "isis.lsp.ip_reachability.error_metric_ie": narrow("ip", "error_ie"),
+    "isis.lsp.ip_reachability.delay_metric_support": narrow("ip", "delay_s"),
+    "isis.lsp.ip_reachability.expense_metric_support": narrow("ip", "expense_s"),
+    "isis.lsp.ip_reachability.error_metric_support": narrow("ip", "error_s"),
     "isis.lsp.rt_capable.router_id": tlv_key("lsp", (242,), "router_id",
                                              conv=lambda v, _e: int.from_bytes(bytes(map(int, v.split("."))), "big")),
     # sequence number PDUs (9.10, 9.12): a source ID of 7 bytes, which tshark cuts after the system ID
@@ -183,7 +215,26 @@ def last_empty_tlv(f, pkt, tv, ov):
     return bool(last) and last[-1].get("len") == 0
 
 
+# tshark's IS neighbour fields that it reads from the default metric's byte rather than their own.
+DEFAULT_BYTE = {
+    "isis.lsp.eis_neighbors.delay_metric": "default_metric",
+    "isis.lsp.eis_neighbors.expense_metric": "default_metric",
+    "isis.lsp.eis_neighbors.error_metric": "default_metric",
+    "isis.lsp.eis_neighbors_delay_metric.supported": "updown",
+    "isis.lsp.eis_neighbors.expense_metric_supported": "updown",
+    "isis.lsp.eis_neighbors.error_metric_supported": "updown",
+}
+
+
+def metric_from_default_byte(f, pkt, tv, _ov):
+    """tshark's values are the default metric byte's: its metric, or its top bit."""
+    return f in DEFAULT_BYTE and tv == narrow("is", DEFAULT_BYTE[f])(pkt)
+
+
 RULES = [
+    ("IS neighbours of an LSP (TLV 2): tshark 4.0 (packet-isis-lsp.c) reads the delay, expense and error "
+     "metrics and their 'supported' bits from the default metric's byte; ISO/IEC 10589 9.8 gives each its "
+     "own byte, which we read (tshark reads their I/E bits from the right bytes)", metric_from_default_byte),
     ("an IS-IS PDU whose TLVs end with one of length 0 filling the last 2 bytes: tshark 4.0 stops reading "
      "TLVs when 2 bytes remain and does not list it; ISO/IEC 10589 9.3 allows a TLV of length 0, and we list "
      "it", last_empty_tlv),

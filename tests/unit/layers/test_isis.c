@@ -146,6 +146,36 @@ test_isis_lsp_reads_like_tshark(void **state)
         pkt_done(&p);
 }
 
+/* tcpdump/ISIS_external_lsp.pcap frame 9: the LSP 2222.2222.2222.00-00 with narrow metrics: one IS
+ * neighbour (3333.3333.3333.02, default metric 10; its delay byte 0x80: not supported, as ISO/IEC
+ * 10589 9.8 lays it out, where tshark 4.0 reads the default's byte again) and six IP prefixes, two
+ * internal (10.0.10.0/30, 192.168.10.0/24, metric 10), four external (172.16.0.0/30 ..., I/E 1). */
+static void
+test_isis_narrow_metrics(void **state)
+{
+        struct tu_frame f;
+        struct pkt p;
+        uint16_t flags;
+
+        (void)state;
+        tu_load_frame("tcpdump/ISIS_external_lsp.pcap", 9, &f);
+        tu_parse_frame(&p, &f);
+        int i = tu_layer_of(&p, PKT_PROTO_ISIS_LSP);
+        assert_int_equal(tu_elem_count(&p, i, "is_reach_narrow", &flags), 1);
+        assert_int_equal(flags, 0);
+        assert_string_equal(tu_elem_str(&p, i, "is_reach_narrow", 0, "neighbor"), "33333333333302");
+        assert_string_equal(tu_elem_str(&p, i, "is_reach_narrow", 0, "default_metric"), "10");
+        assert_string_equal(tu_elem_str(&p, i, "is_reach_narrow", 0, "delay_s"), "1");
+        assert_string_equal(tu_elem_str(&p, i, "is_reach_narrow", 0, "delay_metric"), "0");
+        assert_int_equal(tu_elem_count(&p, i, "ip_reach_narrow", &flags), 6);
+        assert_string_equal(tu_elem_str(&p, i, "ip_reach_narrow", 0, "prefix"), "10.0.10.0");
+        assert_string_equal(tu_elem_str(&p, i, "ip_reach_narrow", 0, "mask"), "255.255.255.252");
+        assert_string_equal(tu_elem_str(&p, i, "ip_reach_narrow", 1, "default_metric"), "10");
+        assert_string_equal(tu_elem_str(&p, i, "ip_reach_narrow", 2, "prefix"), "172.16.0.0");
+        assert_string_equal(tu_elem_str(&p, i, "ip_reach_narrow", 2, "default_ie"), "1");
+        pkt_done(&p);
+}
+
 /* tcpdump/ISIS_level2_adjacency.pcap frame 13: an L2 CSNP from 3333.3333.3333.00 listing three LSPs
  * (3333.3333.3333.00-00, 4444.4444.4444.00-00 and .01-00) in one LSP entries TLV. */
 static void
@@ -202,13 +232,13 @@ test_isis_carriers(void **state)
         pkt_done(&p);
 }
 
-/* The flags of the layer @proto of IS-IS PDU @hex (from its common header) in GRE over IPv4; *@ret_n
- * gets the elements of its set @set. */
+/* The flags of the layer @proto of IS-IS PDU @hex (from its common header) in GRE over IPv4;
+ * *@ret_n gets the elements of its set @set. */
 static uint16_t
 isis_flags(const char *hex, unsigned proto, const char *set, unsigned *ret_n)
 {
-        return tu_flags_in("ip(src=192.0.2.1,dst=192.0.2.2)/gre(p=0xfe)", hex, PKT_PROTO_IP, 0, proto, set,
-                           ret_n);
+        return tu_flags_in("ip(src=192.0.2.1,dst=192.0.2.2)/gre(p=0xfe)", hex, PKT_PROTO_IP, 0,
+                           proto, set, ret_n);
 }
 
 static void
@@ -319,6 +349,7 @@ main(void)
                 cmocka_unit_test(test_isis_builds_like_scapy),
                 cmocka_unit_test(test_isis_hello_reads_like_tshark),
                 cmocka_unit_test(test_isis_lsp_reads_like_tshark),
+                cmocka_unit_test(test_isis_narrow_metrics),
                 cmocka_unit_test(test_isis_csnp_lists_lsp_entries),
                 cmocka_unit_test(test_isis_carriers),
                 cmocka_unit_test(test_isis_flags_hostile_pdus),

@@ -436,6 +436,7 @@ static const struct {
         { "tcpdump/ISIS_level2_adjacency.pcap", 43, 43 },
         { "tcpdump/ISIS_p2p_adjacency.pcap", 26, 26 },
         { "tcpdump/isis_cap_tlv.pcap", 1, 1 },
+        { "tcpdump/ISIS_external_lsp.pcap", 15, 15 },
         { "tcpdump/spb.pcap", 53, 53 },
         { "tcpdump/HDLC.pcap", 38, 38 },
         { "tcpdump/hdlc_slarp.pcapng", 7, 7 },
