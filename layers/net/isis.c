@@ -51,6 +51,9 @@
 #define T_IS_REACH          2
 #define T_IP_INTERNAL_REACH 128
 #define T_IP_EXTERNAL_REACH 130
+#define T_IP6_REACH         236
+#define IP6_REACH_FIXED     6    /* metric (4), control byte (1), prefix length (1) */
+#define IP6_REACH_SUBTLVS   0x20 /* control byte: sub-TLVs follow the prefix */
 #define T_LSP_ENTRIES       9
 #define T_EXT_IS_REACH      22
 #define T_EXT_IP_REACH      135
@@ -306,6 +309,19 @@ static const struct pkt_field ip_reach1_kind[] = { IP_REACH_HEAD, IP_REACH_PREFI
 static const struct pkt_field ip_reach2_kind[] = { IP_REACH_HEAD, IP_REACH_PREFIX(2), IP_REACH_SUBTLVS_AT(2) };
 static const struct pkt_field ip_reach3_kind[] = { IP_REACH_HEAD, IP_REACH_PREFIX(3), IP_REACH_SUBTLVS_AT(3) };
 static const struct pkt_field ip_reach4_kind[] = { IP_REACH_HEAD, IP_REACH_PREFIX(4), IP_REACH_SUBTLVS_AT(4) };
+/* RFC 5308 2: the metric; up/down, external and sub-TLVs present; the prefix length in a byte of its
+ * own; the prefix in as few bytes as its length needs (a kind per byte count), then the sub-TLVs. */
+#define IP6_REACH_HEAD PKT_U("metric", 0, 32), PKT_U("updown", 32, 1), PKT_U("external", 33, 1), \
+        PKT_U("s", 34, 1), PKT_U("reserved", 35, 5), PKT_U("prefix_len", 40, 8)
+#define IP6_REACH_KIND(n) \
+        static const struct pkt_field ip6_reach##n##_kind[] = { IP6_REACH_HEAD, \
+                { .name = "prefix", .off = 48, .bits = 8 * (n), .type = PKT_FT_BYTES }, \
+                { .name = "subtlvs", .off = 48 + 8 * (n), .type = PKT_FT_BYTES } }
+static const struct pkt_field ip6_reach0_kind[] = { IP6_REACH_HEAD, { .name = "subtlvs", .off = 48, .type = PKT_FT_BYTES } };
+IP6_REACH_KIND(1); IP6_REACH_KIND(2); IP6_REACH_KIND(3); IP6_REACH_KIND(4); IP6_REACH_KIND(5); IP6_REACH_KIND(6);
+IP6_REACH_KIND(7); IP6_REACH_KIND(8); IP6_REACH_KIND(9); IP6_REACH_KIND(10); IP6_REACH_KIND(11); IP6_REACH_KIND(12);
+IP6_REACH_KIND(13); IP6_REACH_KIND(14); IP6_REACH_KIND(15); IP6_REACH_KIND(16);
+static const struct pkt_field ip6_reach_first_kind[] = { IP6_REACH_HEAD, MORE(48) };
 static const struct pkt_field lsp_entries_kind[] = {
         PKT_U("lifetime", 0, 16),
         { .name = "lspid", .off = 16, .bits = 64, .type = PKT_FT_BYTES },
@@ -386,7 +402,7 @@ static const struct pkt_field capability_kind[] = {
 /* Element sets: every PDU's TLVs first; then, one by one, the entries of the list TLVs the PDU
  * carries (sequence number PDUs: LSP entries; LSPs: IS and IP reachability). */
 enum { SET_TLVS, SET_LSPS };
-enum { SET_IS_REACH = 1, SET_IP_REACH, SET_IS_REACH_NARROW, SET_IP_REACH_NARROW };
+enum { SET_IS_REACH = 1, SET_IP_REACH, SET_IP6_REACH, SET_IS_REACH_NARROW, SET_IP_REACH_NARROW };
 
 /* clang-format off */
 static const struct pkt_form forms[] = {
@@ -399,7 +415,7 @@ static const struct pkt_form forms[] = {
         { 134, 4, true, PKT_KIND(router_id_kind) },       { 135, 5, false, PKT_KIND(ext_ip_reach_kind) },
         { 137, 0, false, PKT_KIND(hostname_kind) },       { 144, 2, false, PKT_KIND(mt_capability_kind) },
         { 211, 1, false, PKT_KIND(restart_kind) },
-        { 232, 16, false, PKT_KIND(ip6_addr_kind) },      { 240, 1, true, PKT_KIND(adjacency_kind) },
+        { 232, 16, false, PKT_KIND(ip6_addr_kind) },      { 236, 6, false, PKT_KIND(ip6_reach_first_kind) },      { 240, 1, true, PKT_KIND(adjacency_kind) },
         { 240, 5, true, PKT_KIND(adjacency_circuit_kind) }, { 240, 11, true, PKT_KIND(adjacency_neighbor_kind) },
         { 240, 15, true, PKT_KIND(adjacency_full_kind) }, { 242, 5, false, PKT_KIND(capability_kind) },
 };
@@ -484,6 +500,42 @@ ip_reach_entry_kind(const uint8_t *b, uint32_t len)
         return by_bytes[((b[4] & 0x3fu) + 7) / 8];
 }
 
+/* An IPv6 reachability entry (RFC 5308 2): metric, control byte, prefix length, the prefix in as
+ * few bytes as its length needs, then the sub-TLVs with their length when present. */
+static uint32_t
+ip6_reach_len(const uint8_t *b, uint32_t room)
+{
+        if (room < IP6_REACH_FIXED || b[5] > 128)
+                return 0;
+        uint32_t len = IP6_REACH_FIXED + (b[5] + 7u) / 8;
+        if ((b[4] & IP6_REACH_SUBTLVS) && len < room)
+                len += 1u + b[len];
+        else if (b[4] & IP6_REACH_SUBTLVS)
+                return 0;
+        return len <= room ? len : 0;
+}
+
+static struct pkt_kind
+ip6_reach_entry_kind(const uint8_t *b, uint32_t len)
+{
+        static const struct pkt_kind by_bytes[] = {
+                PKT_KIND(ip6_reach0_kind),  PKT_KIND(ip6_reach1_kind),  PKT_KIND(ip6_reach2_kind),
+                PKT_KIND(ip6_reach3_kind),  PKT_KIND(ip6_reach4_kind),  PKT_KIND(ip6_reach5_kind),
+                PKT_KIND(ip6_reach6_kind),  PKT_KIND(ip6_reach7_kind),  PKT_KIND(ip6_reach8_kind),
+                PKT_KIND(ip6_reach9_kind),  PKT_KIND(ip6_reach10_kind), PKT_KIND(ip6_reach11_kind),
+                PKT_KIND(ip6_reach12_kind), PKT_KIND(ip6_reach13_kind), PKT_KIND(ip6_reach14_kind),
+                PKT_KIND(ip6_reach15_kind), PKT_KIND(ip6_reach16_kind),
+        };
+        (void)len;
+        return by_bytes[(b[5] + 7u) / 8];
+}
+
+static bool
+holds_ip6_reach(const uint8_t *tlv)
+{
+        return tlv[0] == T_IP6_REACH;
+}
+
 static bool
 holds_is_reach_narrow(const uint8_t *tlv)
 {
@@ -560,6 +612,8 @@ static const struct pkt_entries lsp_entries = { tlvs_next, holds_lsp_entries, 0,
                                                 lsp_entry_kind_of };
 static const struct pkt_entries is_reach_entries = { tlvs_next, holds_is_reach, 0, is_reach_len,
                                                      is_reach_entry_kind_of };
+static const struct pkt_entries ip6_reach_entries = { tlvs_next, holds_ip6_reach, 0, ip6_reach_len,
+                                                      ip6_reach_entry_kind };
 /* IS reachability's entries follow its virtual flag. */
 static const struct pkt_entries is_reach_narrow_entries = { tlvs_next, holds_is_reach_narrow, 1,
                                                             is_reach_narrow_len,
@@ -586,6 +640,12 @@ static int
 ip_reach_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         return pkt_entries_next(v, e, &ip_reach_entries);
+}
+
+static int
+ip6_reach_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        return pkt_entries_next(v, e, &ip6_reach_entries);
 }
 
 static int
@@ -616,6 +676,7 @@ static const struct pkt_elem_set lsp_elems[] = {
                        .n_fields = ARRAY_SIZE(tlv_fields) },
         [SET_IS_REACH] = { .name = "is_reach", .elem_name = "neighbor", .next = is_reach_next },
         [SET_IP_REACH] = { .name = "ip_reach", .elem_name = "prefix", .next = ip_reach_next },
+        [SET_IP6_REACH] = { .name = "ip6_reach", .elem_name = "prefix", .next = ip6_reach_next },
         [SET_IS_REACH_NARROW] = { .name = "is_reach_narrow",
                                   .elem_name = "neighbor",
                                   .next = is_reach_narrow_next },
@@ -648,6 +709,7 @@ pdu_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         if (v->proto == PKT_PROTO_ISIS_LSP)
                 d->flags |= pkt_elems_damage(v, is_reach_next) |
                             pkt_elems_damage(v, ip_reach_next) |
+                            pkt_elems_damage(v, ip6_reach_next) |
                             pkt_elems_damage(v, is_reach_narrow_next) |
                             pkt_elems_damage(v, ip_reach_narrow_next);
 }

@@ -3,6 +3,8 @@
 (isislanhello, isisp2phello, isislsp, isiscsnp, isispsnp), TLVs one element each in "tlvs", LSP entries
 of sequence number PDUs one each in "lsps". A list TLV keeps its first entry as fields and the rest in
 `more`; the getters here read the rest too, so that every entry tshark lists is compared."""
+import ipaddress
+
 from oracle_fields import elems, field, layers_named
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
@@ -158,6 +160,18 @@ MAP = {
     "isis.lsp.ext_ip_reachability.prefix_length": elems("isislsp", ("ip_reach",), "prefix_len"),
     "isis.lsp.ext_ip_reachability.ipv4_prefix": elems("isislsp", ("ip_reach",), "prefix_len",
                                                       conv=lambda _v, e: prefix4(e)),
+    # IPv6 reachability (RFC 5308 2)
+    "isis.lsp.ipv6_reachability.metric": elems("isislsp", ("ip6_reach",), "metric"),
+    "isis.lsp.ipv6_reachability.distribution": elems("isislsp", ("ip6_reach",), "updown"),
+    "isis.lsp.ipv6_reachability.distribution_internal": elems("isislsp", ("ip6_reach",), "external"),
+    "isis.lsp.ipv6_reachability.subtlv": elems("isislsp", ("ip6_reach",), "s"),
+    "isis.lsp.ipv6_reachability.prefix_length": elems("isislsp", ("ip6_reach",), "prefix_len"),
+    "isis.lsp.ipv6_reachability.ipv6_prefix": elems("isislsp", ("ip6_reach",), "prefix",
+                                                    conv=lambda v, _e: str(ipaddress.IPv6Address(
+                                                        bytes.fromhex(v).ljust(16, b"\0")))),
+    "isis.lsp.ipv6_reachability.subclvs_length": elems("isislsp", ("ip6_reach",), "subtlvs",
+                                                       conv=lambda v, _e: int(v[:2], 16),
+                                                       when=lambda e: e.get("s") == 1),
     # narrow-metric reachability (ISO/IEC 10589 9.8, RFC 1195 5): IS neighbours and IP prefixes
     "isis.lsp.is_virtual": tlv_key("lsp", (2,), "virtual"),
     "isis.lsp.eis_neighbors.is_neighbor": narrow("is", "neighbor", conv=lambda v, _e: dotted(v)),

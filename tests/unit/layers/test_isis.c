@@ -16,6 +16,15 @@
 
 #include "testutil.h"
 
+/* The flags of the layer @proto of IS-IS PDU @hex (from its common header) in GRE over IPv4;
+ * *@ret_n gets the elements of its set @set. */
+static uint16_t
+isis_flags(const char *hex, unsigned proto, const char *set, unsigned *ret_n)
+{
+        return tu_flags_in("ip(src=192.0.2.1,dst=192.0.2.2)/gre(p=0xfe)", hex, PKT_PROTO_IP, 0,
+                           proto, set, ret_n);
+}
+
 static void
 test_isis_builds_like_scapy(void **state)
 {
@@ -176,6 +185,49 @@ test_isis_narrow_metrics(void **state)
         pkt_done(&p);
 }
 
+/* IPv6 reachability (RFC 5308), built and read back: three prefixes of 4, 6 and 8 bytes, the last
+ * with 4 bytes of sub-TLVs. tshark 4.0 reads the built frame the same way (2001:db8::/32 metric 10,
+ * 2001:db8:1::/48 metric 20, 2001:db8:a::/64 metric 5 with sub-TLVs of length 4; checksum good). */
+static void
+test_isis_ipv6_reachability(void **state)
+{
+        const uint8_t *d;
+        struct pkt p;
+        uint16_t flags;
+
+        (void)state;
+        pkt_init(&p);
+        tu_build(&p,
+                 "isis/isislsp(lspid=0000000000020000,seqnum=0x10,tlvs=["
+                 "ipv6_reachability(metric=10,prefix_len=32,more=20010db800000014003020010db80001),"
+                 "ipv6_reachability(metric=5,s=1,prefix_len=64,more=20010db8000a00000401020304)])",
+                 &d);
+        int i = tu_layer_of(&p, PKT_PROTO_ISIS_LSP);
+        assert_int_equal(tu_elem_count(&p, i, "ip6_reach", &flags), 3);
+        assert_int_equal(flags, 0);
+        assert_string_equal(tu_elem_str(&p, i, "ip6_reach", 0, "prefix"), "20010db8");
+        assert_string_equal(tu_elem_str(&p, i, "ip6_reach", 1, "metric"), "20");
+        assert_string_equal(tu_elem_str(&p, i, "ip6_reach", 1, "prefix"), "20010db80001");
+        assert_string_equal(tu_elem_str(&p, i, "ip6_reach", 2, "prefix_len"), "64");
+        assert_string_equal(tu_elem_str(&p, i, "ip6_reach", 2, "subtlvs"), "0401020304");
+        pkt_done(&p);
+        /* A prefix length of 129, and sub-TLVs past the TLV: flagged, each ends its TLV's list. */
+        unsigned n;
+        assert_int_equal(isis_flags("831b010012010000"
+                                    "0023000000000000000000000000018c1e03"
+                                    "ec06"
+                                    "0000000a0081",
+                                    PKT_PROTO_ISIS_LSP, "ip6_reach", &n),
+                         PKT_LAYER_MALFORMED);
+        assert_int_equal(isis_flags("831b010012010000"
+                                    "0027000000000000000000000000018c1e03"
+                                    "ec0a"
+                                    "0000000a2010"
+                                    "20010509",
+                                    PKT_PROTO_ISIS_LSP, "ip6_reach", &n),
+                         PKT_LAYER_MALFORMED);
+}
+
 /* tcpdump/ISIS_level2_adjacency.pcap frame 13: an L2 CSNP from 3333.3333.3333.00 listing three LSPs
  * (3333.3333.3333.00-00, 4444.4444.4444.00-00 and .01-00) in one LSP entries TLV. */
 static void
@@ -230,15 +282,6 @@ test_isis_carriers(void **state)
         assert_int_equal(pkt_dissect_all(&p), 2);
         assert_int_equal(p.layers[1].proto, PKT_PROTO_RAW);
         pkt_done(&p);
-}
-
-/* The flags of the layer @proto of IS-IS PDU @hex (from its common header) in GRE over IPv4;
- * *@ret_n gets the elements of its set @set. */
-static uint16_t
-isis_flags(const char *hex, unsigned proto, const char *set, unsigned *ret_n)
-{
-        return tu_flags_in("ip(src=192.0.2.1,dst=192.0.2.2)/gre(p=0xfe)", hex, PKT_PROTO_IP, 0,
-                           proto, set, ret_n);
 }
 
 static void
@@ -350,6 +393,7 @@ main(void)
                 cmocka_unit_test(test_isis_hello_reads_like_tshark),
                 cmocka_unit_test(test_isis_lsp_reads_like_tshark),
                 cmocka_unit_test(test_isis_narrow_metrics),
+                cmocka_unit_test(test_isis_ipv6_reachability),
                 cmocka_unit_test(test_isis_csnp_lists_lsp_entries),
                 cmocka_unit_test(test_isis_carriers),
                 cmocka_unit_test(test_isis_flags_hostile_pdus),
