@@ -878,8 +878,8 @@ const struct pkt_proto pkt_proto_isislsp = {
         .dissect = pdu_dissect,
         .update = pdu_update,
         .elem_build = pdu_elem_build,
-        .not_dissected = "Sub-TLVs of the extended reachability TLVs, and list entries after the "
-                         "first (in `more`), are bytes.",
+        .not_dissected = "Sub-TLVs (of reachability entries, router capability) and the "
+                         "multi-topology reachability TLVs (222, 235, 237) are bytes.",
 };
 
 const struct pkt_proto pkt_proto_isiscsnp = {
