@@ -197,7 +197,7 @@ static const struct pkt_entries addr_entries = {
         .holds = is_addresses,
         .skip = ADDR_COUNT,
         .len = entry_len,
-        .kind = entry_kind,
+        .kind_of = entry_kind,
 };
 
 static int

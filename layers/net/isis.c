@@ -11,8 +11,10 @@
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *  |R R R|PDU type |  version (1)  |   reserved    | max area addrs|
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *  |  the PDU's fixed fields, then its TLVs (1-byte type and length)  |   isislanhello,
- * isisp2phello, isislsp, isiscsnp, isispsnp
+ *  |  the PDU's fixed fields, then its TLVs (1-byte type and length)  |   a sub-layer:
+ *                                                                          isislanhello,
+ *                                                                          isisp2phello, isislsp,
+ *                                                                          isiscsnp, isispsnp
  *
  * The common header is the `isis` layer; as OSPF's bodies are, each kind of PDU is a sub-layer,
  * chosen by the type (levels 1 and 2 share a layout, and the type says which). Names are scapy's
@@ -22,10 +24,11 @@
  * stays raw.
  *
  * TLVs read and build by kind from a table of forms; a value that fits no form of its type is
- * bytes. Lists keep their first entry as fields and the rest in `more`, except the LSP entries of
- * sequence number PDUs, which the set "lsps" lists one by one. An LSP's checksum is ISO 8473's
- * Fletcher checksum over the PDU from the LSP ID on (ISO/IEC 10589 7.3.11), computed as its check
- * bytes.
+ * bytes. A list TLV keeps its first entry as fields and the rest in `more`; the entries that matter
+ * one by one are element sets of their own: LSP entries of sequence number PDUs ("lsps"), and an
+ * LSP's reachability ("is_reach", "ip_reach", "ip6_reach", "is_reach_narrow", "ip_reach_narrow").
+ * An LSP's checksum is ISO 8473's Fletcher checksum over the PDU from the LSP ID on (ISO/IEC 10589
+ * 7.3.11), computed as its check bytes.
  */
 #include <string.h>
 
@@ -82,8 +85,8 @@ static const struct pkt_field isis_fields[] = {
         { .name = "hdrlen",       .off = 8,  .bits = 8, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO },
         { .name = "version",      .off = 16, .bits = 8, .type = PKT_FT_UINT, .def = 1 },
         { .name = "idlen",        .off = 24, .bits = 8, .type = PKT_FT_UINT },
-        { .name = "typereserved", .off = 32, .bits = 3, .type = PKT_FT_UINT, .flags = PKT_FF_PART },
-        { .name = "pdutype",      .off = 35, .bits = 5, .type = PKT_FT_ENUM, .flags = PKT_FF_PART | PKT_FF_AUTO, .names = isis_type_names, .def = L1_LAN_HELLO },
+        { .name = "typereserved", .off = 32, .bits = 3, .type = PKT_FT_UINT },
+        { .name = "pdutype",      .off = 35, .bits = 5, .type = PKT_FT_ENUM, .flags = PKT_FF_AUTO, .names = isis_type_names, .def = L1_LAN_HELLO },
         { .name = "pduversion",   .off = 40, .bits = 8, .type = PKT_FT_UINT, .def = 1 },
         { .name = "hdrreserved",  .off = 48, .bits = 8, .type = PKT_FT_UINT },
         { .name = "maxareaaddr",  .off = 56, .bits = 8, .type = PKT_FT_UINT },
@@ -137,16 +140,15 @@ static const struct pkt_field psnp_fields[] = {
 /* clang-format on */
 
 enum { F_NLPID, F_HDRLEN, F_VERSION, F_IDLEN, F_TYPERESERVED, F_PDUTYPE };
-enum { F_PDU_LENGTH_SNP = 0 }; /* LSP, CSNP and PSNP start with it */
 enum { F_LSP_CHECKSUM = 4 };
 
 /* The sub-layer of each kind of PDU: its protocol, fixed length and where its PDU length is. */
 struct pdu_kind {
         uint8_t type;
         uint16_t proto;
-        uint8_t fixed_len;
-        uint8_t len_at;
-        unsigned len_field;
+        uint8_t fixed_len;  /* the sub-layer's fixed fields, in bytes */
+        uint8_t len_at;     /* the PDU length's byte in the sub-layer */
+        unsigned len_field; /* and its index in the sub-layer's fields */
 };
 
 static const struct pdu_kind pdu_kinds[] = {
@@ -239,8 +241,8 @@ static const struct pkt_name tlv_names[] = {
         { 22, "extended_is_reachability" }, { 128, "ip_internal_reachability" },
         { 129, "protocols_supported" }, { 130, "ip_external_reachability" },
         { 132, "ip_interface_address" }, { 134, "te_router_id" }, { 135, "extended_ip_reachability" },
-        { 137, "hostname" }, { 144, "mt_capability" }, { 211, "restart" }, { 222, "mt_is_reachability" }, { 229, "multi_topology" },
-        { 232, "ipv6_interface_address" }, { 235, "mt_ip_reachability" }, { 236, "ipv6_reachability" },
+        { 137, "hostname" }, { 144, "mt_capability" }, { 211, "restart" },
+        { 222, "mt_is_reachability" }, { 229, "multi_topology" }, { 232, "ipv6_interface_address" }, { 235, "mt_ip_reachability" }, { 236, "ipv6_reachability" },
         { 237, "mt_ipv6_reachability" }, { 240, "p2p_adjacency_state" }, { 242, "router_capability" },
         { 0, NULL },
 };
@@ -415,7 +417,8 @@ static const struct pkt_form forms[] = {
         { 134, 4, true, PKT_KIND(router_id_kind) },       { 135, 5, false, PKT_KIND(ext_ip_reach_kind) },
         { 137, 0, false, PKT_KIND(hostname_kind) },       { 144, 2, false, PKT_KIND(mt_capability_kind) },
         { 211, 1, false, PKT_KIND(restart_kind) },
-        { 232, 16, false, PKT_KIND(ip6_addr_kind) },      { 236, 6, false, PKT_KIND(ip6_reach_first_kind) },      { 240, 1, true, PKT_KIND(adjacency_kind) },
+        { 232, 16, false, PKT_KIND(ip6_addr_kind) },      { 236, 6, false, PKT_KIND(ip6_reach_first_kind) },
+        { 240, 1, true, PKT_KIND(adjacency_kind) },
         { 240, 5, true, PKT_KIND(adjacency_circuit_kind) }, { 240, 11, true, PKT_KIND(adjacency_neighbor_kind) },
         { 240, 15, true, PKT_KIND(adjacency_full_kind) }, { 242, 5, false, PKT_KIND(capability_kind) },
 };
@@ -455,13 +458,6 @@ tlvs_next(const struct pkt_view *v, struct pkt_elem *e)
 }
 
 /* An LSP entry (ISO/IEC 10589 9.10): lifetime, LSP ID, sequence number, checksum. */
-static uint32_t
-lsp_entry_len(const uint8_t *b, uint32_t room)
-{
-        (void)b;
-        return room >= LSP_ENTRY_LEN ? LSP_ENTRY_LEN : 0;
-}
-
 /* An extended IS reachability entry (RFC 5305 3): neighbour, metric, sub-TLV length, sub-TLVs. */
 static uint32_t
 is_reach_len(const uint8_t *b, uint32_t room)
@@ -548,34 +544,6 @@ holds_ip_reach_narrow(const uint8_t *tlv)
         return tlv[0] == T_IP_INTERNAL_REACH || tlv[0] == T_IP_EXTERNAL_REACH;
 }
 
-static uint32_t
-is_reach_narrow_len(const uint8_t *b, uint32_t room)
-{
-        (void)b;
-        return room >= IS_REACH_NARROW_LEN ? IS_REACH_NARROW_LEN : 0;
-}
-
-static uint32_t
-ip_reach_narrow_len(const uint8_t *b, uint32_t room)
-{
-        (void)b;
-        return room >= IP_REACH_NARROW_LEN ? IP_REACH_NARROW_LEN : 0;
-}
-
-static struct pkt_kind
-is_reach_narrow_kind_of(const uint8_t *b, uint32_t len)
-{
-        (void)b, (void)len;
-        return PKT_KIND(is_reach_narrow_kind);
-}
-
-static struct pkt_kind
-ip_reach_narrow_kind_of(const uint8_t *b, uint32_t len)
-{
-        (void)b, (void)len;
-        return PKT_KIND(ip_reach_narrow_kind);
-}
-
 static bool
 holds_lsp_entries(const uint8_t *tlv)
 {
@@ -594,35 +562,45 @@ holds_ip_reach(const uint8_t *tlv)
         return tlv[0] == T_EXT_IP_REACH;
 }
 
-static struct pkt_kind
-lsp_entry_kind_of(const uint8_t *b, uint32_t len)
-{
-        (void)b, (void)len;
-        return PKT_KIND(lsp_entry_kind);
-}
-
-static struct pkt_kind
-is_reach_entry_kind_of(const uint8_t *b, uint32_t len)
-{
-        (void)b, (void)len;
-        return PKT_KIND(is_reach_entry_kind);
-}
-
-static const struct pkt_entries lsp_entries = { tlvs_next, holds_lsp_entries, 0, lsp_entry_len,
-                                                lsp_entry_kind_of };
-static const struct pkt_entries is_reach_entries = { tlvs_next, holds_is_reach, 0, is_reach_len,
-                                                     is_reach_entry_kind_of };
-static const struct pkt_entries ip6_reach_entries = { tlvs_next, holds_ip6_reach, 0, ip6_reach_len,
-                                                      ip6_reach_entry_kind };
-/* IS reachability's entries follow its virtual flag. */
-static const struct pkt_entries is_reach_narrow_entries = { tlvs_next, holds_is_reach_narrow, 1,
-                                                            is_reach_narrow_len,
-                                                            is_reach_narrow_kind_of };
-static const struct pkt_entries ip_reach_narrow_entries = { tlvs_next, holds_ip_reach_narrow, 0,
-                                                            ip_reach_narrow_len,
-                                                            ip_reach_narrow_kind_of };
-static const struct pkt_entries ip_reach_entries = { tlvs_next, holds_ip_reach, 0, ip_reach_len,
-                                                     ip_reach_entry_kind };
+/* LSP entries (ISO/IEC 10589 9.10): lifetime, LSP ID, sequence number, checksum. */
+static const struct pkt_entries lsp_entries = {
+        .tlvs_next = tlvs_next,
+        .holds = holds_lsp_entries,
+        .size = LSP_ENTRY_LEN,
+        .kind = PKT_KIND(lsp_entry_kind),
+};
+static const struct pkt_entries is_reach_entries = {
+        .tlvs_next = tlvs_next,
+        .holds = holds_is_reach,
+        .len = is_reach_len,
+        .kind = PKT_KIND(is_reach_entry_kind),
+};
+static const struct pkt_entries ip_reach_entries = {
+        .tlvs_next = tlvs_next,
+        .holds = holds_ip_reach,
+        .len = ip_reach_len,
+        .kind_of = ip_reach_entry_kind,
+};
+static const struct pkt_entries ip6_reach_entries = {
+        .tlvs_next = tlvs_next,
+        .holds = holds_ip6_reach,
+        .len = ip6_reach_len,
+        .kind_of = ip6_reach_entry_kind,
+};
+/* Narrow metrics: IS reachability's entries follow its virtual flag. */
+static const struct pkt_entries is_reach_narrow_entries = {
+        .tlvs_next = tlvs_next,
+        .holds = holds_is_reach_narrow,
+        .skip = 1,
+        .size = IS_REACH_NARROW_LEN,
+        .kind = PKT_KIND(is_reach_narrow_kind),
+};
+static const struct pkt_entries ip_reach_narrow_entries = {
+        .tlvs_next = tlvs_next,
+        .holds = holds_ip_reach_narrow,
+        .size = IP_REACH_NARROW_LEN,
+        .kind = PKT_KIND(ip_reach_narrow_kind),
+};
 
 static int
 lsps_next(const struct pkt_view *v, struct pkt_elem *e)

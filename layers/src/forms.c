@@ -89,7 +89,8 @@ pkt_entries_next(const struct pkt_view *v, struct pkt_elem *e, const struct pkt_
                 uint32_t first = t.off + t.data_off + s->skip, end = t.off + t.len;
                 if (!s->holds(v->b + t.off) || end <= first || target >= end)
                         continue;
-                uint32_t pos = MAX(target, first), len = s->len(v->b + pos, end - pos);
+                uint32_t pos = MAX(target, first), room = end - pos;
+                uint32_t len = s->size ? (room >= s->size ? s->size : 0) : s->len(v->b + pos, room);
                 e->off = pos;
                 e->len = len ? len : end - pos;
                 e->next = len ? pos + len : end;
@@ -97,7 +98,7 @@ pkt_entries_next(const struct pkt_view *v, struct pkt_elem *e, const struct pkt_
                         e->flags |= PKT_ELEM_BAD_LEN;
                         return 1;
                 }
-                struct pkt_kind k = s->kind(v->b + pos, len);
+                struct pkt_kind k = s->kind_of ? s->kind_of(v->b + pos, len) : s->kind;
                 e->kind_fields = k.fields;
                 e->n_kind_fields = k.n;
                 return 1;
