@@ -35,14 +35,16 @@ TSHARK_TO_OURS = {
     "rip": "rip", "telnet": "telnet", "diameter": "diameter", "tls": "ssl", "ssl": "ssl", "tpkt": "tpkt",
     "portmap": "portmap", "radius": "radius", "bgp": "bgp", "vxlan": "vxlan", "gre": "gre",
     "mpls": "mpls", "pwethcw": "eomcw", "lldp": "lldp", "cdp": "cdp", "dhcpv6": "dhcp6",
-    "erspan": "erspan", "gtp": "gtp",
+    "erspan": "erspan", "gtp": "gtp", "chdlc": "chdlc", "slarp": "slarp", "isis": "isis",
+    "isis.hello": "isislanhello", "isis.lsp": "isislsp", "isis.csnp": "isiscsnp", "isis.psnp": "isispsnp",
 }
 # Our layers that tshark names as one protocol.
-SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback", "erspan3": "erspan"}
+SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback", "erspan3": "erspan", "isisp2phello": "isislanhello"}
 # tshark's pseudo-layers and items that are part of a layer we have, not a layer of their own.
 PSEUDO = {"ethertype", "data", "data-text-lines", "media", "wlan_radio", "frame", "_ws.short", "_ws.malformed",
           "_ws.expert", "image-gif", "image-jfif", "png", "xml", "json", "mime_multipart", "urlencoded-form",
-          "sll2", "pwethheuristic", "pwethnocw"}
+          "sll2", "pwethheuristic", "pwethnocw",
+          "osi"}  # osi: the NLPID dispatch, the first byte of the OSI packet its carrier reads
 TSHARK_OPTS = ["-n", "-o", "tcp.desegment_tcp_streams:FALSE", "-o", "ip.defragment:FALSE",
                "-o", "ipv6.defragment:FALSE", "-o", "dns.desegment_dns_messages:FALSE",
                "-o", "http.desegment_headers:FALSE", "-o", "http.desegment_body:FALSE"]
