@@ -160,14 +160,6 @@ tlvs_next(const struct pkt_view *v, struct pkt_elem *e)
         return 1;
 }
 
-static bool
-is_addresses(const uint8_t *tlv)
-{
-        uint16_t type = pkt_load_be16(tlv);
-
-        return type == T_ADDRESSES || type == T_MGMT_ADDRS;
-}
-
 /* The length of the address entry at @b with @room bytes left in its TLV, or 0 when it does not
  * fit. */
 static uint32_t
@@ -194,7 +186,8 @@ entry_kind(const uint8_t *b, uint32_t len)
 /* Address entries of every Addresses and Management Addresses TLV, after its count, in order. */
 static const struct pkt_entries addr_entries = {
         .tlvs_next = tlvs_next,
-        .holds = is_addresses,
+        .type = T_ADDRESSES,
+        .type2 = T_MGMT_ADDRS,
         .skip = ADDR_COUNT,
         .len = entry_len,
         .kind_of = entry_kind,

@@ -526,78 +526,43 @@ ip6_reach_entry_kind(const uint8_t *b, uint32_t len)
         return by_bytes[(b[5] + 7u) / 8];
 }
 
-static bool
-holds_ip6_reach(const uint8_t *tlv)
-{
-        return tlv[0] == T_IP6_REACH;
-}
-
-static bool
-holds_is_reach_narrow(const uint8_t *tlv)
-{
-        return tlv[0] == T_IS_REACH;
-}
-
-static bool
-holds_ip_reach_narrow(const uint8_t *tlv)
-{
-        return tlv[0] == T_IP_INTERNAL_REACH || tlv[0] == T_IP_EXTERNAL_REACH;
-}
-
-static bool
-holds_lsp_entries(const uint8_t *tlv)
-{
-        return tlv[0] == T_LSP_ENTRIES;
-}
-
-static bool
-holds_is_reach(const uint8_t *tlv)
-{
-        return tlv[0] == T_EXT_IS_REACH;
-}
-
-static bool
-holds_ip_reach(const uint8_t *tlv)
-{
-        return tlv[0] == T_EXT_IP_REACH;
-}
-
 /* LSP entries (ISO/IEC 10589 9.10): lifetime, LSP ID, sequence number, checksum. */
 static const struct pkt_entries lsp_entries = {
         .tlvs_next = tlvs_next,
-        .holds = holds_lsp_entries,
+        .type = T_LSP_ENTRIES,
         .size = LSP_ENTRY_LEN,
         .kind = PKT_KIND(lsp_entry_kind),
 };
 static const struct pkt_entries is_reach_entries = {
         .tlvs_next = tlvs_next,
-        .holds = holds_is_reach,
+        .type = T_EXT_IS_REACH,
         .len = is_reach_len,
         .kind = PKT_KIND(is_reach_entry_kind),
 };
 static const struct pkt_entries ip_reach_entries = {
         .tlvs_next = tlvs_next,
-        .holds = holds_ip_reach,
+        .type = T_EXT_IP_REACH,
         .len = ip_reach_len,
         .kind_of = ip_reach_entry_kind,
 };
 static const struct pkt_entries ip6_reach_entries = {
         .tlvs_next = tlvs_next,
-        .holds = holds_ip6_reach,
+        .type = T_IP6_REACH,
         .len = ip6_reach_len,
         .kind_of = ip6_reach_entry_kind,
 };
 /* Narrow metrics: IS reachability's entries follow its virtual flag. */
 static const struct pkt_entries is_reach_narrow_entries = {
         .tlvs_next = tlvs_next,
-        .holds = holds_is_reach_narrow,
+        .type = T_IS_REACH,
         .skip = 1,
         .size = IS_REACH_NARROW_LEN,
         .kind = PKT_KIND(is_reach_narrow_kind),
 };
 static const struct pkt_entries ip_reach_narrow_entries = {
         .tlvs_next = tlvs_next,
-        .holds = holds_ip_reach_narrow,
+        .type = T_IP_INTERNAL_REACH,
+        .type2 = T_IP_EXTERNAL_REACH,
         .size = IP_REACH_NARROW_LEN,
         .kind = PKT_KIND(ip_reach_narrow_kind),
 };

@@ -87,7 +87,10 @@ pkt_entries_next(const struct pkt_view *v, struct pkt_elem *e, const struct pkt_
                 if (t.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
                         return 0;
                 uint32_t first = t.off + t.data_off + s->skip, end = t.off + t.len;
-                if (!s->holds(v->b + t.off) || end <= first || target >= end)
+                const uint8_t *h = v->b + t.off;
+                unsigned type = t.data_off == 2 ? h[0] : pkt_load_be16(h);
+                if ((type != s->type && (s->type2 == 0 || type != s->type2)) || end <= first ||
+                    target >= end)
                         continue;
                 uint32_t pos = MAX(target, first), room = end - pos;
                 uint32_t len = s->size ? (room >= s->size ? s->size : 0) : s->len(v->b + pos, room);

@@ -33,12 +33,14 @@ const struct pkt_form *pkt_form_for_args(const struct pkt_form *forms, size_t n,
                                          const struct pkt_spec_arg *args, int n_args);
 
 /* Entries listed one by one from inside the TLVs that hold them (CDP's addresses, IS-IS's LSP and
- * reachability entries): the TLVs' walk, which TLVs hold entries, the bytes before the first, and
- * each entry's length and fields: @size and @kind for entries all alike, else @len (0: the entry
- * does not fit the @room left in its TLV) and @kind_of. */
+ * reachability entries): the TLVs' walk, the one or two TLV types that hold entries (a TLV's type
+ * is as wide as half its header: 1 or 2 bytes), the bytes before the first entry, and each entry's
+ * length and fields: @size and @kind for entries all alike, else @len (0: the entry does not fit
+ * the
+ * @room left in its TLV) and @kind_of. */
 struct pkt_entries {
         int (*tlvs_next)(const struct pkt_view *v, struct pkt_elem *e);
-        bool (*holds)(const uint8_t *tlv);
+        uint16_t type, type2; /* type2 0: one type (neither protocol has a TLV of type 0) */
         uint32_t skip;
         uint32_t size;
         uint32_t (*len)(const uint8_t *b, uint32_t room);
