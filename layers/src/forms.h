@@ -36,8 +36,7 @@ const struct pkt_form *pkt_form_for_args(const struct pkt_form *forms, size_t n,
  * reachability entries): the TLVs' walk, the one or two TLV types that hold entries (a TLV's type
  * is as wide as half its header: 1 or 2 bytes), the bytes before the first entry, and each entry's
  * length and fields: @size and @kind for entries all alike, else @len (0: the entry does not fit
- * the
- * @room left in its TLV) and @kind_of. */
+ * the @room left in its TLV) and @kind_of. */
 struct pkt_entries {
         int (*tlvs_next)(const struct pkt_view *v, struct pkt_elem *e);
         uint16_t type, type2; /* type2 0: one type (neither protocol has a TLV of type 0) */
