@@ -301,7 +301,7 @@ tlv_build(const char *text, uint8_t *out, size_t size)
         uint32_t type, len;
         int n, m, r;
 
-        m = pkt_form_split(text, cdp_tlv_names, UINT16_MAX, &type, args, &n, fields, CDP_ARGS_MAX);
+        m = pkt_form_split(text, "tlv", cdp_tlv_names, UINT16_MAX, &type, args, &n, fields, CDP_ARGS_MAX);
         if (m < 0)
                 return m;
         if (size < TLV_HDR_LEN)

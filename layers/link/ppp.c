@@ -20,9 +20,11 @@
  * engine picks "hdlc" for a DLT_PPP frame starting ff 03 (pkt_proto_for_frame(), as libpcap's
  * pcap-linktype(7) describes it). Cisco HDLC (address 0x0f or 0x8f) leaves a raw payload.
  *
- * The control protocols (LCP, IPCP, PAP, CHAP ...) stay raw payload.
+ * The control protocols that follow are ppp_cp.c's (LCP, IPCP, IPV6CP, CCP) and ppp_auth.c's (PAP,
+ * CHAP).
  */
 #include "internal.h"
+#include "ppp.h"
 
 #define PPP_HDR_LEN      2
 #define PPP_PFC_BIT      0x01 /* RFC 1661 2: the last protocol byte is odd; a compressed field is it */
@@ -33,7 +35,7 @@
 #define HDLC_UI          0x03
 
 /* clang-format off */
-/* RFC 1661 and the IANA PPP DLL protocol numbers. Shared with pppoe.c. */
+/* RFC 1661 and the IANA PPP DLL protocol numbers. */
 const struct pkt_name pkt_ppp_proto_names[] = {
         { 0x0021, "IP" }, { 0x0029, "APPLETALK" }, { 0x002b, "IPX" }, { 0x002d, "VJC_COMP" },
         { 0x002f, "VJC_UNCOMP" }, { 0x003d, "MP" }, { 0x0057, "IP6" }, { 0x00fd, "COMP" },

@@ -86,9 +86,11 @@ pppoe_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         if (len > v->wire_len - PPPOE_HDR_LEN)
                 d->flags |= PKT_LAYER_MALFORMED; /* claims more than the frame carried */
         if (v->b[1] != PPPOE_CODE_SESSION) {
-                /* Tags are header; a LENGTH past the frame makes the engine flag the layer. */
+                /* Tags are header; a LENGTH past the frame makes the engine flag the layer. What
+                 * follows them is the link's padding (a PADI is 24 bytes of a 60-byte frame). */
                 d->hdr_len = PPPOE_HDR_LEN + len;
                 d->payload_len = 0;
+                d->flags |= PKT_DISSECT_ENDS_HERE;
                 return;
         }
         d->hdr_len = PPPOE_HDR_LEN;

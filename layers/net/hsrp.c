@@ -66,7 +66,7 @@ is_v2(const uint8_t *h)
 static int
 hsrp2_tlvs_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return is_v2(v->b) ? pkt_tlv8_next(v, 0, v->wire_len, e) : 0;
+        return is_v2(v->b) ? pkt_tlv8_next(v, 0, v->wire_len, false, e) : 0;
 }
 
 static const struct pkt_elem_set hsrp_elems[] = {

@@ -447,7 +447,7 @@ tlvs_start(const struct pkt_view *v)
 static int
 tlvs_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        if (pkt_tlv8_next(v, tlvs_start(v), v->wire_len, e) != 1)
+        if (pkt_tlv8_next(v, tlvs_start(v), v->wire_len, false, e) != 1)
                 return 0;
         if (!(e->flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))) {
                 struct pkt_kind k = tlv_kind(v->b[e->off], e->len - TLV_HDR_LEN);
@@ -729,7 +729,7 @@ tlv_build(const char *text, uint8_t *out, size_t size)
         uint32_t type, len;
         int n, m, r;
 
-        m = pkt_form_split(text, tlv_names, UINT8_MAX, &type, args, &n, fields, ISIS_ARGS_MAX);
+        m = pkt_form_split(text, "tlv", tlv_names, UINT8_MAX, &type, args, &n, fields, ISIS_ARGS_MAX);
         if (m < 0)
                 return m;
         if (size < TLV_HDR_LEN)

@@ -687,6 +687,37 @@ field_writable(struct pkt *p)
         return p->flags & (PKT_F_OWNED | PKT_F_WRITABLE) ? 0 : -EROFS;
 }
 
+/* Why 65535: no layer is longer than a 16-bit length allows, so neither is a field it counts. */
+#define COUNTED_BYTES_MAX 65535u
+
+/*
+ * A counted field and its count move together. Setting the count (@ref, written already, @old its
+ * value before) resizes the field it counts: zero bytes added at its end, or its end cut. So a
+ * message read back field by field from JSON, count first, finds its bytes in place.
+ */
+static int
+resize_counted(struct pkt *p, unsigned idx, const struct field_ref *ref, uint64_t old, uint64_t value)
+{
+        const struct pkt_field *next = ref->k + 1 < ref->pr->n_fields ? &ref->pr->fields[ref->k + 1] : NULL;
+        struct field_loc loc;
+
+        if (!next || !(next->flags & PKT_FF_COUNTED) || value == old)
+                return 0;
+        if (value > COUNTED_BYTES_MAX)
+                return -ERANGE;
+        /* Located with the old count still in place: the bytes it counted are there. */
+        pkt_bits_write(ref->base, ref->loc.bit_off, ref->loc.bits, ref->f->flags & PKT_FF_LE, old);
+        int r = pkt_field_locate(ref->base, ref->hdr_len, ref->pr->fields, ref->k + 1, &loc);
+        pkt_bits_write(ref->base, ref->loc.bit_off, ref->loc.bits, ref->f->flags & PKT_FF_LE, value);
+        if (r < 0)
+                return r;
+        uint32_t at = loc.bit_off / 8, have = loc.bits / 8, want = (uint32_t)value;
+        if (want < have)
+                return pkt_layer_splice(p, idx, at + want, have - want, NULL, 0);
+        _cleanup_free_ uint8_t *zeros = calloc(want - have, 1);
+        return zeros ? pkt_layer_splice(p, idx, at + have, 0, zeros, want - have) : -ENOMEM;
+}
+
 int
 pkt_field_set_u64(struct pkt *p, unsigned idx, const char *name, uint64_t value)
 {
@@ -705,10 +736,27 @@ pkt_field_set_u64(struct pkt *p, unsigned idx, const char *name, uint64_t value)
                 return -EINVAL;
         if (ref.loc.bits < 64 && value >> ref.loc.bits)
                 return -ERANGE;
+        uint64_t old = pkt_bits_read(ref.base, ref.loc.bit_off, ref.loc.bits, ref.f->flags & PKT_FF_LE);
         pkt_bits_write(ref.base, ref.loc.bit_off, ref.loc.bits, ref.f->flags & PKT_FF_LE, value);
+        if ((r = resize_counted(p, idx, &ref, old, value)) < 0) {
+                pkt_bits_write(ref.base, ref.loc.bit_off, ref.loc.bits, ref.f->flags & PKT_FF_LE, old);
+                return r;
+        }
         mark_overlapping_set(p, idx, &ref);
         pkt_mark_dirty(p, idx, ref.f);
         return 0;
+}
+
+/* A counted field's count: the field before it, which splicing the counted field does not move.
+ * -ERANGE when it cannot hold @len. */
+static int
+count_locate(const struct field_ref *ref, size_t len, struct field_loc *ret)
+{
+        int r = pkt_field_locate(ref->base, ref->hdr_len, ref->pr->fields, ref->k - 1, ret);
+
+        if (r < 0)
+                return r;
+        return ret->bits > 32 || len > COUNTED_BYTES_MAX || len >> ret->bits ? -ERANGE : 0;
 }
 
 int
@@ -727,8 +775,12 @@ pkt_field_set_bytes(struct pkt *p, unsigned idx, const char *name, const void *d
         if (ref.loc.bit_off % 8)
                 return -EINVAL;
         bool is_fixed = fixed_bits(ref.f) != 0 && ref.f->type != PKT_FT_DNSNAME;
+        bool is_counted = (ref.f->flags & PKT_FF_COUNTED) && ref.k > 0;
         if (is_fixed && len * 8 != ref.loc.bits)
                 return -ERANGE;
+        struct field_loc count;
+        if (is_counted && (r = count_locate(&ref, len, &count)) < 0)
+                return r;
         if (len * 8 != ref.loc.bits) {
                 r = pkt_layer_splice(p, idx, ref.loc.bit_off / 8, ref.loc.bits / 8, data, (uint32_t)len);
                 if (r < 0)
@@ -736,6 +788,10 @@ pkt_field_set_bytes(struct pkt *p, unsigned idx, const char *name, const void *d
         } else {
                 memcpy(ref.base + ref.loc.bit_off / 8, data, len);
         }
+        /* Setting a counted field writes its new length into its count. */
+        if (is_counted)
+                pkt_bits_write(p->data + p->layers[idx].off, count.bit_off, count.bits,
+                               ref.pr->fields[ref.k - 1].flags & PKT_FF_LE, len);
         mark_overlapping_set(p, idx, &ref);
         pkt_mark_dirty(p, idx, ref.f);
         return 0;

@@ -41,17 +41,18 @@ pkt_form_for_args(const struct pkt_form *forms, size_t n, unsigned type,
 }
 
 int
-pkt_form_split(const char *text, const struct pkt_name *names, uint32_t max_type,
+pkt_form_split(const char *text, const char *any, const struct pkt_name *names, uint32_t max_type,
                uint32_t *ret_type, struct pkt_spec_arg *args, int *ret_n,
                struct pkt_spec_arg *fields, unsigned max)
 {
         static const char *const not_fields[] = { "len", "type", NULL };
-        char name[32];
+        /* Why 64: longer than any kind's name ("Address-and-Control-Field-Compression"). */
+        char name[64];
         int n = pkt_spec_split(text, name, sizeof(name), args, max);
 
         if (n < 0)
                 return n;
-        const char *type = strcmp(name, "tlv") == 0 ? pkt_spec_arg(args, n, "type", -1) : name;
+        const char *type = strcmp(name, any) == 0 ? pkt_spec_arg(args, n, "type", -1) : name;
         if (!type || pkt_name_value(names, type, max_type, ret_type) < 0)
                 return -EINVAL;
         *ret_n = n;

@@ -56,12 +56,12 @@ int pkt_entries_next(const struct pkt_view *v, struct pkt_elem *e, const struct 
 
 /*
  * Splits element text "kind(field=value,...)", the kind named in @names or numbered up to
- * @max_type, or "tlv(type=N,...)" as the JSON form writes it: its type into *@ret_type, its
- * arguments into @args (room for @max; their number into *@ret_n) and those that are the value's
- * fields (all but "type" and "len") into @fields. Returns the number of @fields, or -EINVAL,
- * -E2BIG.
+ * @max_type, or "@any(type=N,...)" as the JSON form writes it (@any: the set's element name, "tlv"
+ * or "option"): its type into *@ret_type, its arguments into @args (room for @max; their number
+ * into *@ret_n) and those that are the value's fields (all but "type" and "len") into @fields.
+ * Returns the number of @fields, or -EINVAL, -E2BIG.
  */
-int pkt_form_split(const char *text, const struct pkt_name *names, uint32_t max_type,
+int pkt_form_split(const char *text, const char *any, const struct pkt_name *names, uint32_t max_type,
                    uint32_t *ret_type, struct pkt_spec_arg *args, int *ret_n,
                    struct pkt_spec_arg *fields, unsigned max);
 

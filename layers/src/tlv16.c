@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Elements with a 16-bit type and a 16-bit length, both big-endian (PPPoE tags RFC 2516, Cisco DTP),
- * or an 8-bit type and an 8-bit length (HSRP version 2, IS-IS). */
+ * or an 8-bit type and an 8-bit length (HSRP version 2, IS-IS, PPP's configuration options). */
 #include <string.h>
 
 #include "internal.h"
@@ -53,9 +53,10 @@ pkt_tlv16_next(const struct pkt_view *v, uint32_t start, uint32_t end, bool len_
 }
 
 int
-pkt_tlv8_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pkt_elem *e)
+pkt_tlv8_next(const struct pkt_view *v, uint32_t start, uint32_t end, bool len_has_hdr,
+              struct pkt_elem *e)
 {
-        return tlv_next(v, start, end, TLV8_HDR_LEN, false, e);
+        return tlv_next(v, start, end, TLV8_HDR_LEN, len_has_hdr, e);
 }
 
 static int

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Private to libpkt: elements with a 16-bit type and a 16-bit length (PPPoE tags, DTP TLVs, DHCPv6
- * options), or with an 8-bit type and length (HSRP version 2 TLVs, IS-IS TLVs). */
+ * options), or with an 8-bit type and length (HSRP version 2 TLVs, IS-IS TLVs, PPP options). */
 #ifndef PKT_TLV16_H
 #define PKT_TLV16_H
 
@@ -18,8 +18,10 @@
 int pkt_tlv16_next(const struct pkt_view *v, uint32_t start, uint32_t end, bool len_has_hdr,
                    struct pkt_elem *e);
 
-/* As pkt_tlv16_next(), for elements with a 1-byte type and a 1-byte length of the value. */
-int pkt_tlv8_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pkt_elem *e);
+/* As pkt_tlv16_next(), for elements with a 1-byte type and a 1-byte length (of the value, or of the
+ * whole element when @len_has_hdr: PPP's configuration options). */
+int pkt_tlv8_next(const struct pkt_view *v, uint32_t start, uint32_t end, bool len_has_hdr,
+                  struct pkt_elem *e);
 
 /*
  * Encodes element text "name", "name(value)" or "name(type=N,len=N,value=V)" into @out: the type from

@@ -76,7 +76,8 @@ void tu_parse_frame(struct pkt *p, const struct tu_frame *f);
 void tu_sweep_prefixes(const struct tu_frame *f);
 
 /* The damage flags (malformed, truncated) of layer @idx of dissected @p, its elements of set @set
- * counted into *@ret_count; the packet must print. Then @p is done. For tests of hostile input. */
+ * (NULL: none) counted into *@ret_count; the packet must print. Then @p is done. For tests of
+ * hostile input. */
 uint16_t tu_flags_done(struct pkt *p, int idx, const char *set, unsigned *ret_count);
 
 /* Builds "@carrier/raw(hex=@hex)", parses it from protocol @first with its last @cut bytes not

@@ -37,6 +37,7 @@ TSHARK_TO_OURS = {
     "mpls": "mpls", "pwethcw": "eomcw", "lldp": "lldp", "cdp": "cdp", "dhcpv6": "dhcp6",
     "erspan": "erspan", "gtp": "gtp", "chdlc": "chdlc", "slarp": "slarp", "isis": "isis",
     "isis.hello": "isislanhello", "isis.lsp": "isislsp", "isis.csnp": "isiscsnp", "isis.psnp": "isispsnp",
+    "lcp": "lcp", "ipcp": "ipcp", "ipv6cp": "ipv6cp", "ccp": "ccp", "pap": "pap", "chap": "chap",
 }
 # Our layers that tshark names as one protocol.
 SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback", "erspan3": "erspan", "isisp2phello": "isislanhello"}
@@ -76,6 +77,18 @@ ELSEWHERE = {
                   "stays raw",
                   lambda layers: any(l.get("layer") == "ethernet" and l.get("type") == 0x890d for l in layers)),
 }
+
+
+def _ppp_in_gtp_pco(layers):
+    names = [l.get("layer") for l in layers]
+    return "gtp" in names and "ppp" not in names
+
+
+# A GTP control message's Protocol Configuration Options (3GPP TS 24.008 10.5.6.3) quote PPP packets
+# without a PPP header: tshark dissects them; libpkt's GTP keeps an information element's value as bytes.
+for _p in ("lcp", "ipcp", "pap", "chap"):
+    ELSEWHERE[_p] = ("PPP control packets inside a GTP message's Protocol Configuration Options: tshark "
+                     "dissects them; libpkt keeps the GTP information element's value as bytes", _ppp_in_gtp_pco)
 
 # What tshark names as a protocol item where the protocol has no header of its own (a reason and a test
 # of our layers each): left out of tshark's stack for such frames, the layers around it still compared.

@@ -175,6 +175,21 @@ enum pkt_proto_id {
         PKT_PROTO_ISIS_LSP,        /* IS-IS link state PDU */
         PKT_PROTO_ISIS_CSNP,       /* IS-IS complete sequence numbers PDU */
         PKT_PROTO_ISIS_PSNP,       /* IS-IS partial sequence numbers PDU */
+        /* PPP's control and authentication protocols */
+        PKT_PROTO_LCP,                   /* PPP Link Control Protocol (RFC 1661) */
+        PKT_PROTO_LCP_PROTOCOL_REJECT,   /* LCP Protocol-Reject body */
+        PKT_PROTO_LCP_ECHO,              /* LCP Echo-Request, Echo-Reply, Discard-Request body */
+        PKT_PROTO_LCP_IDENTIFICATION,    /* LCP Identification body (RFC 1570) */
+        PKT_PROTO_LCP_TIME_REMAINING,    /* LCP Time-Remaining body (RFC 1570) */
+        PKT_PROTO_IPCP,                  /* PPP IP Control Protocol (RFC 1332) */
+        PKT_PROTO_IPV6CP,                /* PPP IPv6 Control Protocol (RFC 5072) */
+        PKT_PROTO_CCP,                   /* PPP Compression Control Protocol (RFC 1962) */
+        PKT_PROTO_PAP,                   /* PPP Password Authentication Protocol (RFC 1334) */
+        PKT_PROTO_PAP_REQUEST,           /* PAP Authenticate-Request body */
+        PKT_PROTO_PAP_RESPONSE,          /* PAP Authenticate-Ack or -Nak body */
+        PKT_PROTO_CHAP,                  /* PPP Challenge-Handshake Authentication Protocol (RFC 1994) */
+        PKT_PROTO_CHAP_CHALLENGE,        /* CHAP Challenge or Response body */
+        PKT_PROTO_CHAP_RESULT,           /* CHAP Success or Failure body */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

@@ -440,6 +440,10 @@ static const struct {
         { "tcpdump/spb.pcap", 53, 53 },
         { "tcpdump/HDLC.pcap", 38, 38 },
         { "tcpdump/hdlc_slarp.pcapng", 7, 7 },
+        { "zeek/pppoe.pcap", 65, 65 },
+        { "suricata-verify/pppoe__input.pcap", 37, 37 },
+        { "tcpdump/pptp.pcap", 23, 23 },
+        { "pcapplusplus/PcapExamples__GrePackets.cap", 28, 28 },
 };
 
 static void
