@@ -24,7 +24,8 @@
         ADDRCONF_PROTOS(X)                                                                              \
         SERIAL_PROTOS(X)                                                                                \
         OSI_PROTOS(X)                                                                                   \
-        PPP_CONTROL_PROTOS(X)
+        PPP_CONTROL_PROTOS(X)                                                                           \
+        MEDIA_CONTROL_PROTOS(X)
 
 #define LINK_PROTOS(X) X(ethernet) X(dot1q) X(llc) X(linuxcc) X(linuxcc2) X(loopback) X(loop) X(arp)
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
@@ -49,6 +50,8 @@
 #define OSI_PROTOS(X) X(isis) X(isislanhello) X(isisp2phello) X(isislsp) X(isiscsnp) X(isispsnp)
 /* What PPP links negotiate and authenticate with before they carry anything. */
 #define PPP_CONTROL_PROTOS(X) X(lcp) X(lcpprotocolreject) X(lcpecho) X(lcpidentification) X(lcptimeremaining) X(ipcp) X(ipv6cp) X(ccp) X(pap) X(paprequest) X(papresponse) X(chap) X(chapchallenge) X(chapresult)
+/* RTP's companion (RFC 3550 6): what VoIP and WebRTC captures report their media with. */
+#define MEDIA_CONTROL_PROTOS(X) X(rtcp)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

@@ -368,6 +368,23 @@ parse_uint_text(const char *text, uint64_t *ret)
         return 0;
 }
 
+/* A negative value of signed field @f ("-20" for an NTP precision), as two's complement in its
+ * width; -ERANGE below the width's least value. */
+static int
+parse_negative_text(const struct pkt_field *f, const char *text, uint64_t *ret)
+{
+        uint64_t magnitude;
+        unsigned bits = f->bits ? f->bits : 64;
+
+        if (!(f->flags & PKT_FF_SIGNED) || text[0] != '-' || parse_uint_text(text + 1, &magnitude) < 0)
+                return -EINVAL;
+        if (magnitude > UINT64_C(1) << (bits - 1))
+                return -ERANGE;
+        uint64_t v = 0 - magnitude;
+        *ret = bits == 64 ? v : v & ((UINT64_C(1) << bits) - 1);
+        return 0;
+}
+
 static int
 lookup_name(const struct pkt_name *names, const char *text, size_t n, uint64_t *ret)
 {
@@ -521,6 +538,8 @@ pkt_value_parse(const struct pkt_field *f, const char *text, uint64_t *ret_u, ui
                         r = parse_flags(f, text, &v);
                 else if (lookup_name(f->names, text, strlen(text), &v) == 0)
                         r = 0;
+                else if (text[0] == '-')
+                        r = parse_negative_text(f, text, &v);
                 else
                         r = parse_uint_text(text, &v);
                 if (r < 0)

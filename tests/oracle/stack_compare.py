@@ -38,6 +38,7 @@ TSHARK_TO_OURS = {
     "erspan": "erspan", "gtp": "gtp", "chdlc": "chdlc", "slarp": "slarp", "isis": "isis",
     "isis.hello": "isislanhello", "isis.lsp": "isislsp", "isis.csnp": "isiscsnp", "isis.psnp": "isispsnp",
     "lcp": "lcp", "ipcp": "ipcp", "ipv6cp": "ipv6cp", "ccp": "ccp", "pap": "pap", "chap": "chap",
+    "rtcp": "rtcp",
 }
 # Our layers that tshark names as one protocol.
 SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback", "erspan3": "erspan", "isisp2phello": "isislanhello"}
@@ -82,6 +83,19 @@ ELSEWHERE = {
 def _ppp_in_gtp_pco(layers):
     names = [l.get("layer") for l in layers]
     return "gtp" in names and "ppp" not in names
+
+
+def _rtcp_claiming_more(layers):
+    """A UDP payload left raw that starts like an RTCP packet longer than the payload."""
+    if len(layers) < 2 or layers[-2].get("layer") != "udp" or layers[-1].get("layer") != "raw":
+        return False
+    b = bytes.fromhex(layers[-1].get("data", ""))
+    return len(b) >= 4 and b[0] >> 6 == 2 and 192 <= b[1] <= 223 and (int.from_bytes(b[2:4], "big") + 1) * 4 > len(b)
+
+
+ELSEWHERE["rtcp"] = ("tshark's RTCP heuristic takes a datagram whose first RTCP packet claims more bytes than the "
+                     "datagram holds (gnutella's, a fuzzed file's); libpkt's asks that the first packet fit, and "
+                     "leaves such a payload raw", _rtcp_claiming_more)
 
 
 # A GTP control message's Protocol Configuration Options (3GPP TS 24.008 10.5.6.3) quote PPP packets

@@ -444,6 +444,9 @@ static const struct {
         { "suricata-verify/pppoe__input.pcap", 37, 37 },
         { "tcpdump/pptp.pcap", 23, 23 },
         { "pcapplusplus/PcapExamples__GrePackets.cap", 28, 28 },
+        { "ndpi/rtcp_multiple_pkts_in_the_same_datagram.pcap", 5, 5 },
+        { "ndpi/sip.pcap", 112, 100 },
+        { "ndpi/stun_google_meet.pcapng", 362, 362 },
 };
 
 static void
