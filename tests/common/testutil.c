@@ -270,23 +270,32 @@ tu_flags_done(struct pkt *p, int idx, const char *set, unsigned *ret_count)
         return flags;
 }
 
+size_t
+tu_build_parse(const char *spec, unsigned first, uint32_t cut, uint8_t *buf, size_t size, struct pkt *p)
+{
+        const uint8_t *d;
+        struct pkt built;
+
+        pkt_init(&built);
+        size_t n = tu_build(&built, spec, &d);
+        assert_true(n <= size && cut <= n);
+        memcpy(buf, d, n);
+        pkt_done(&built);
+        pkt_init(p);
+        assert_int_equal(pkt_parse(p, first, buf, n - cut, n), 0);
+        return n;
+}
+
 uint16_t
 tu_flags_in(const char *carrier, const char *hex, unsigned first, uint32_t cut, unsigned proto,
             const char *set, unsigned *ret_count)
 {
         static uint8_t b[TU_FRAME_MAX];
         static char spec[2 * TU_FRAME_MAX + 256];
-        const uint8_t *d;
         struct pkt p;
 
         assert_true((size_t)snprintf(spec, sizeof(spec), "%s/raw(hex=%s)", carrier, hex) < sizeof(spec));
-        pkt_init(&p);
-        size_t n = tu_build(&p, spec, &d);
-        assert_true(n <= sizeof(b) && cut <= n);
-        memcpy(b, d, n);
-        pkt_done(&p);
-        pkt_init(&p);
-        assert_int_equal(pkt_parse(&p, first, b, n - cut, n), 0);
+        tu_build_parse(spec, first, cut, b, sizeof(b), &p);
         pkt_dissect_all(&p);
         return tu_flags_done(&p, tu_layer_of(&p, proto), set, ret_count);
 }

@@ -80,6 +80,12 @@ void tu_sweep_prefixes(const struct tu_frame *f);
  * hostile input. */
 uint16_t tu_flags_done(struct pkt *p, int idx, const char *set, unsigned *ret_count);
 
+/* Builds @spec into @buf (@size bytes), then parses it from protocol @first into @p (initialised
+ * here) with its last @cut bytes not captured, as a capture would hand it over; fails the test when
+ * either fails. Returns the built length. */
+size_t tu_build_parse(const char *spec, unsigned first, uint32_t cut, uint8_t *buf, size_t size,
+                      struct pkt *p);
+
 /* Builds "@carrier/raw(hex=@hex)", parses it from protocol @first with its last @cut bytes not
  * captured, dissects every layer, and returns tu_flags_done() of the first layer of @proto. For tests
  * of hostile messages inside their usual carriers. */

@@ -99,35 +99,19 @@ test_chdlc_in_dlt_ppp(void **state)
         assert_int_equal(pkt_proto_for_frame(104, chdlc, sizeof(chdlc)), PKT_PROTO_CHDLC);
 }
 
-static void
-build_into(const char *spec, struct pkt *p, uint8_t *b, size_t size, size_t *ret_len)
-{
-        const uint8_t *d;
-        struct pkt t;
-
-        pkt_init(&t);
-        size_t n = tu_build(&t, spec, &d);
-        assert_true(n <= size);
-        memcpy(b, d, n);
-        pkt_done(&t);
-        pkt_init(p);
-        assert_int_equal(pkt_parse(p, PKT_PROTO_CHDLC, b, n, n), 0);
-        *ret_len = n;
-}
-
 /* A reply answers a request; keepalives answer nothing. */
 static void
 test_slarp_answers(void **state)
 {
         uint8_t a[64], b[64], c[64];
         struct pkt req, rep, keep;
-        size_t n;
 
         (void)state;
-        build_into("chdlc/slarp/slarpaddress", &req, a, sizeof(a), &n);
-        build_into("chdlc/slarp(type=REPLY)/slarpaddress(address=192.0.2.1)", &rep, b, sizeof(b),
-                   &n);
-        build_into("chdlc/slarp/slarpkeepalive(mysequence=1)", &keep, c, sizeof(c), &n);
+        tu_build_parse("chdlc/slarp/slarpaddress", PKT_PROTO_CHDLC, 0, a, sizeof(a), &req);
+        tu_build_parse("chdlc/slarp(type=REPLY)/slarpaddress(address=192.0.2.1)", PKT_PROTO_CHDLC,
+                       0, b, sizeof(b), &rep);
+        tu_build_parse("chdlc/slarp/slarpkeepalive(mysequence=1)", PKT_PROTO_CHDLC, 0, c, sizeof(c),
+                       &keep);
         assert_true(pkt_answers(&req, &rep));
         assert_false(pkt_answers(&rep, &req));
         assert_false(pkt_answers(&keep, &keep));

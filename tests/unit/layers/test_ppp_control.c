@@ -153,29 +153,14 @@ test_ppp_control_less_common_options(void **state)
         pkt_done(&p);
 }
 
-static void
-build_into(const char *spec, struct pkt *p, uint8_t *b, size_t size)
-{
-        const uint8_t *d;
-        struct pkt t;
-
-        pkt_init(&t);
-        size_t n = tu_build(&t, spec, &d);
-        assert_true(n <= size);
-        memcpy(b, d, n);
-        pkt_done(&t);
-        pkt_init(p);
-        assert_int_equal(pkt_parse(p, PKT_PROTO_PPP, b, n, n), 0);
-}
-
 static bool
 answers(const char *req_spec, const char *rep_spec)
 {
         uint8_t a[128], b[128];
         struct pkt req, rep;
 
-        build_into(req_spec, &req, a, sizeof(a));
-        build_into(rep_spec, &rep, b, sizeof(b));
+        tu_build_parse(req_spec, PKT_PROTO_PPP, 0, a, sizeof(a), &req);
+        tu_build_parse(rep_spec, PKT_PROTO_PPP, 0, b, sizeof(b), &rep);
         bool r = pkt_answers(&req, &rep);
         pkt_done(&req);
         pkt_done(&rep);

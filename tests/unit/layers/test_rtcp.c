@@ -26,8 +26,9 @@ test_rtcp_builds_like_scapy(void **state)
          *   fraction_lost=1,cumulative_lost=2,highest_seqnum_recv=1000,interarrival_jitter=5,
          *   last_SR_timestamp=0xc1704d61,delay_since_last_SR=65536)]) */
         tu_assert_builds(
-                "rtcp(packet_type=SR,sender=[sender(ssrc=0x11223344,ntp_timestamp=0xdd3ac1704d614df8,"
-                "rtp_timestamp=32000,sender_packet_count=200,sender_octet_count=32000)],"
+                "rtcp(packet_type=SR,sender=[sender(ssrc=0x11223344,"
+                "ntp_timestamp=0xdd3ac1704d614df8,rtp_timestamp=32000,sender_packet_count=200,"
+                "sender_octet_count=32000)],"
                 "report_blocks=[block(ssrc=0x55667788,fraction_lost=1,cumulative_lost=2,"
                 "highest_seqnum_recv=1000,interarrival_jitter=5,last_SR_timestamp=0xc1704d61,"
                 "delay_since_last_SR=65536)])",
@@ -105,19 +106,12 @@ static unsigned
 guessed(const char *hex)
 {
         char spec[512];
-        const uint8_t *d;
         uint8_t b[256];
         struct pkt p;
 
         snprintf(spec, sizeof(spec),
                  "ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=40000,dport=40002)/raw(hex=%s)", hex);
-        pkt_init(&p);
-        size_t n = tu_build(&p, spec, &d);
-        assert_true(n <= sizeof(b));
-        memcpy(b, d, n);
-        pkt_done(&p);
-        pkt_init(&p);
-        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, b, n, n), 0);
+        tu_build_parse(spec, PKT_PROTO_IP, 0, b, sizeof(b), &p);
         pkt_dissect_all(&p);
         unsigned proto = p.n_layers > 2 ? p.layers[2].proto : PKT_PROTO_NONE;
         pkt_done(&p);
@@ -129,7 +123,6 @@ guessed(const char *hex)
 static void
 test_rtcp_heuristic_and_srtcp(void **state)
 {
-        const uint8_t *d;
         uint8_t b[128];
         struct pkt p;
 
@@ -145,16 +138,10 @@ test_rtcp_heuristic_and_srtcp(void **state)
         assert_int_not_equal(guessed("80c900011122334455"), PKT_PROTO_RTCP);
 
         /* An RR then SRTCP's E flag and index (0x80000001) and a 10-byte tag. */
-        pkt_init(&p);
-        size_t n = tu_build(&p,
-                            "ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=5005,dport=5005)/"
-                            "rtcp(packet_type=RR,sender=[sender(ssrc=1)])/"
-                            "raw(hex=80000001c8c8c8c8c8c8c8c8c8c8)",
-                            &d);
-        memcpy(b, d, n);
-        pkt_done(&p);
-        pkt_init(&p);
-        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, b, n, n), 0);
+        tu_build_parse("ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=5005,dport=5005)/"
+                       "rtcp(packet_type=RR,sender=[sender(ssrc=1)])/"
+                       "raw(hex=80000001c8c8c8c8c8c8c8c8c8c8)",
+                       PKT_PROTO_IP, 0, b, sizeof(b), &p);
         assert_int_equal(pkt_dissect_all(&p), 4);
         assert_int_equal(p.layers[2].proto, PKT_PROTO_RTCP);
         assert_int_equal(p.layers[3].proto, PKT_PROTO_RAW);
@@ -162,22 +149,17 @@ test_rtcp_heuristic_and_srtcp(void **state)
         pkt_done(&p);
 }
 
+/* RTCP packet @nth of a compound on RTCP's port, from its bytes (@cut of them not captured). */
 static uint16_t
 rtcp_flags(const char *hex, uint32_t cut, int nth, const char *set, unsigned *ret_n)
 {
-        char carrier[] = "ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=5005,dport=5005)";
         static char spec[1024];
-        const uint8_t *d;
         static uint8_t b[2048];
         struct pkt p;
 
-        snprintf(spec, sizeof(spec), "%s/raw(hex=%s)", carrier, hex);
-        pkt_init(&p);
-        size_t n = tu_build(&p, spec, &d);
-        memcpy(b, d, n);
-        pkt_done(&p);
-        pkt_init(&p);
-        assert_int_equal(pkt_parse(&p, PKT_PROTO_IP, b, n - cut, n), 0);
+        snprintf(spec, sizeof(spec),
+                 "ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=5005,dport=5005)/raw(hex=%s)", hex);
+        tu_build_parse(spec, PKT_PROTO_IP, cut, b, sizeof(b), &p);
         pkt_dissect_all(&p);
         assert_true((unsigned)(2 + nth) < p.n_layers);
         assert_int_equal(p.layers[2 + nth].proto, PKT_PROTO_RTCP);
