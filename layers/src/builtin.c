@@ -50,8 +50,9 @@
 #define OSI_PROTOS(X) X(isis) X(isislanhello) X(isisp2phello) X(isislsp) X(isiscsnp) X(isispsnp)
 /* What PPP links negotiate and authenticate with before they carry anything. */
 #define PPP_CONTROL_PROTOS(X) X(lcp) X(lcpprotocolreject) X(lcpecho) X(lcpidentification) X(lcptimeremaining) X(ipcp) X(ipv6cp) X(ccp) X(pap) X(paprequest) X(papresponse) X(chap) X(chapchallenge) X(chapresult)
-/* RTP's companion (RFC 3550 6): what VoIP and WebRTC captures report their media with. */
-#define MEDIA_CONTROL_PROTOS(X) X(rtcp)
+/* What VoIP and WebRTC captures report their media with (RTCP) and find their way through NATs
+ * with (STUN). */
+#define MEDIA_CONTROL_PROTOS(X) X(rtcp) X(stun)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

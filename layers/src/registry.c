@@ -72,7 +72,7 @@ pkt_carrier_key(unsigned proto, enum pkt_key_space space, uint32_t *ret)
         if (!pr || !pr->carriers)
                 return -ENOENT;
         for (const struct pkt_key *k = pr->carriers; k->space != _PKT_KEY_MAX; k++)
-                if (k->space == space) {
+                if (k->space == space && k->value != PKT_KEY_GUESSED) {
                         *ret = k->value;
                         return 0;
                 }
@@ -164,7 +164,7 @@ static int
 register_carriers(const struct pkt_proto *pr)
 {
         for (const struct pkt_key *k = pr->carriers; k && k->space != _PKT_KEY_MAX; k++) {
-                int r = pkt_key_register(k->space, k->value, pr->id);
+                int r = k->value == PKT_KEY_GUESSED ? 0 : pkt_key_register(k->space, k->value, pr->id);
                 if (r == 0 && pr->heuristic)
                         r = heur_add(k->space, pr->id);
                 if (r < 0)

@@ -38,7 +38,7 @@ TSHARK_TO_OURS = {
     "erspan": "erspan", "gtp": "gtp", "chdlc": "chdlc", "slarp": "slarp", "isis": "isis",
     "isis.hello": "isislanhello", "isis.lsp": "isislsp", "isis.csnp": "isiscsnp", "isis.psnp": "isispsnp",
     "lcp": "lcp", "ipcp": "ipcp", "ipv6cp": "ipv6cp", "ccp": "ccp", "pap": "pap", "chap": "chap",
-    "rtcp": "rtcp",
+    "rtcp": "rtcp", "stun": "stun",
 }
 # Our layers that tshark names as one protocol.
 SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback", "erspan3": "erspan", "isisp2phello": "isislanhello"}
@@ -64,6 +64,9 @@ KNOWN_FILES = {
 }
 # Protocols that reach one of ours through a path tshark takes and we do not (a reason each).
 KNOWN_GAPS = {
+    "stun": "ICE-TCP's framing (RFC 4571, 6544: a 16-bit length before each STUN or RTP packet on a TCP "
+            "connection): tshark reads the length as part of STUN; libpkt has no such framing layer, so "
+            "those segments stay raw",
     "rtp": "RTP has no port of its own: tshark follows the ports a SIP/SDP exchange set up (state across "
            "packets); libpkt dissects each packet alone and maps RTP to UDP 5004 only; a user registers "
            "more ports with pkt_key_register()",

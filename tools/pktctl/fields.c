@@ -178,8 +178,11 @@ put_proto(const struct pkt_proto *pr)
         for (; c && c->space != _PKT_KEY_MAX; c++) {
                 bool hex = c->space == PKT_KEY_ETHERTYPE || c->space == PKT_KEY_SNAP ||
                            c->space == PKT_KEY_PPP;
-                printf(hex ? "%s%s 0x%x" : "%s%s %u", c == pr->carriers ? "" : ",",
-                       pktctl_key_space_name(c->space), c->value);
+                if (c->value == PKT_KEY_GUESSED)
+                        printf("%s%s guessed", c == pr->carriers ? "" : ",", pktctl_key_space_name(c->space));
+                else
+                        printf(hex ? "%s%s 0x%x" : "%s%s %u", c == pr->carriers ? "" : ",",
+                               pktctl_key_space_name(c->space), c->value);
         }
         if (!pr->carriers || pr->carriers->space == _PKT_KEY_MAX)
                 fputs("-", stdout);

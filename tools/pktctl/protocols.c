@@ -87,7 +87,10 @@ print_one(const struct pkt_proto *pr)
         if (pr->carriers && pr->carriers->space != _PKT_KEY_MAX) {
                 printf("  carried by:");
                 for (const struct pkt_key *k = pr->carriers; k->space != _PKT_KEY_MAX; k++)
-                        printf(" %s %u (0x%x)", pktctl_key_space_name(k->space), k->value, k->value);
+                        if (k->value == PKT_KEY_GUESSED)
+                                printf(" %s (by its bytes)", pktctl_key_space_name(k->space));
+                        else
+                                printf(" %s %u (0x%x)", pktctl_key_space_name(k->space), k->value, k->value);
                 printf("\n");
         }
         if (pr->heuristic)

@@ -192,6 +192,7 @@ enum pkt_proto_id {
         PKT_PROTO_CHAP_RESULT,           /* CHAP Success or Failure body */
         /* real-time media control */
         PKT_PROTO_RTCP, /* RTP Control Protocol, one packet of a compound (RFC 3550 6) */
+        PKT_PROTO_STUN, /* Session Traversal Utilities for NAT (RFC 8489) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

@@ -179,6 +179,9 @@ struct pkt_key {
         uint32_t value;
 };
 #define PKT_KEY_END { _PKT_KEY_MAX, 0 }
+/* A carrier's value that no key selects: the protocol has no number of its own in that space, and
+ * its heuristic alone finds it there ({ PKT_KEY_UDP_PORT, PKT_KEY_GUESSED }: STUN over UDP). */
+#define PKT_KEY_GUESSED UINT32_MAX
 
 /* Returns the protocol registered for @value in @space, or PKT_PROTO_NONE. Thread-safe after start-up. */
 unsigned pkt_key_lookup(enum pkt_key_space space, uint32_t value);
@@ -287,7 +290,9 @@ struct pkt_proto {
         const struct pkt_field *fields;
         const struct pkt_elem_set *elems; /* repeated elements, or NULL */
         uint8_t n_elems;
-        const struct pkt_key *carriers; /* keys that select this protocol, PKT_KEY_END-terminated */
+        /* Keys that select this protocol, PKT_KEY_END-terminated (PKT_KEY_GUESSED: none, but the
+         * heuristic is asked in that space). */
+        const struct pkt_key *carriers;
         /* The actual header length, payload length and next layer. NULL: min_hdr_len, the rest, raw. */
         void (*dissect)(const struct pkt_view *v, struct pkt_dissect *d);
         /* Refreshes auto fields of layer @idx of a packet being serialised. Use pkt_auto_set(). */

@@ -401,7 +401,9 @@ round_trip_capture(const char *rel)
  *  - DHCP messages padded after their End option: the padding is no element, so the JSON does not
  *    carry it;
  *  - a malformed element's bytes beyond what its fields read (pcap4j's GTP echo response ends in an
- *    information element of type 0, whose length no table gives).
+ *    information element of type 0, whose length no table gives);
+ *  - STUN attributes padded with bytes other than zeros (coturn's, RFC 8489 14: any value, ignored):
+ *    the padding is no field, so it comes back as zeros, and the FINGERPRINT computed over it changes.
  */
 static const struct {
         const char *rel;
@@ -447,6 +449,7 @@ static const struct {
         { "ndpi/rtcp_multiple_pkts_in_the_same_datagram.pcap", 5, 5 },
         { "ndpi/sip.pcap", 112, 100 },
         { "ndpi/stun_google_meet.pcapng", 362, 362 },
+        { "ndpi/stun.pcap", 201, 192 },
 };
 
 static void
