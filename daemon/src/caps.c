@@ -158,6 +158,21 @@ drop_to(const char *user, uid_t uid, gid_t gid)
 }
 
 int
+pktd_caps_user(const char *user, uid_t *ret_uid, gid_t *ret_gid)
+{
+        int r = pktd_user_lookup(user, ret_uid, ret_gid);
+
+        if (r == -ENOENT)
+                pktd_log(LOG_ERR,
+                         "started as root and user '%s' does not exist: create it (see "
+                         "systemd/pktd.sysusers) or run with --allow-root",
+                         user);
+        else if (r < 0)
+                pktd_log(LOG_ERR, "could not look user '%s' up: %s", user, strerror(-r));
+        return r;
+}
+
+int
 pktd_caps_drop(const char *user, bool allow_root)
 {
         uid_t uid;
@@ -170,19 +185,8 @@ pktd_caps_drop(const char *user, bool allow_root)
                         pktd_log(LOG_WARNING, "running as root with all capabilities (allowRoot)");
                         return 0;
                 }
-                r = pktd_user_lookup(user, &uid, &gid);
-                if (r == -ENOENT) {
-                        pktd_log(LOG_ERR,
-                                 "started as root and user '%s' does not exist: create it (see "
-                                 "systemd/pktd.sysusers) or run with --allow-root",
-                                 user);
-                        return r;
-                }
-                if (r < 0) {
-                        pktd_log(LOG_ERR, "could not look user '%s' up: %s", user, strerror(-r));
-                        return r;
-                }
-                return drop_to(user, uid, gid);
+                r = pktd_caps_user(user, &uid, &gid);
+                return r < 0 ? r : drop_to(user, uid, gid);
         }
 
         /* Not root: under systemd we hold CAP_NET_RAW at most. More than that means someone gave

@@ -153,6 +153,16 @@ setup(struct pktd *d, const char *listen_path)
         d->allow_root = d->allow_root || d->conf->allow_root;
         pktd_fd_limit_check(d->conf);
 
+        /* The user a root pktd will run as must exist before any socket does: a client that saw
+         * the socket appear would take the daemon for started. The socket goes to that user's
+         * group, so its members can connect. */
+        if (geteuid() == 0 && !d->allow_root) {
+                uid_t uid;
+                r = pktd_caps_user(d->conf->user, &uid, &sock_group);
+                if (r < 0)
+                        return r;
+        }
+
         d->base = event_base_new();
         if (!d->base)
                 return -ENOMEM;
@@ -163,13 +173,6 @@ setup(struct pktd *d, const char *listen_path)
         if (r > 0 && listen_path)
                 pktd_log(LOG_NOTICE, "--listen ignored: systemd passed the sockets");
         if (r == 0) {
-                uid_t uid;
-
-                /* The socket goes to the group of the user we run as, so its members can connect.
-                 */
-                if (geteuid() == 0 && !d->allow_root &&
-                    pktd_user_lookup(d->conf->user, &uid, &sock_group) < 0)
-                        sock_group = (gid_t)-1;
                 r = pktd_listener_bind(d, listen_path ? listen_path : PKTD_LISTEN_DEFAULT,
                                        sock_group);
                 if (r < 0)

@@ -231,6 +231,8 @@ def test_root_refuses_to_start_when_the_user_does_not_exist():
     except RuntimeError as e:
         check("does not exist" in str(e) and "--allow-root" in str(e), str(e))
         check(d.returncode == 1, d.returncode)
+        # Refused before any socket existed, so no client could take it for started.
+        check(not os.path.exists(d.socket), "the socket was created")
     finally:
         d.cleanup()
 
