@@ -73,7 +73,8 @@ int pktd_policy_check(const struct pktd_conf *conf, int fd, struct pktd_peer *re
  * steps), unless root is allowed; when not root, checks that we do not hold more than CAP_NET_RAW
  * unless allowed. Logs what it did or why it refuses. Returns 0 or a negative errno. */
 int pktd_caps_drop(const char *user, bool allow_root);
-/* The user a root pktd drops to, looked up; why it cannot be is logged. Returns 0, -ENOENT, -errno. */
+/* The user a root pktd drops to, looked up; why it cannot be is logged. Returns 0, -ENOENT or
+ * -errno. */
 int pktd_caps_user(const char *user, uid_t *ret_uid, gid_t *ret_gid);
 /* Looks @name up in the user database. Returns 0, -ENOENT (no such user) or another -errno. */
 int pktd_user_lookup(const char *name, uid_t *ret_uid, gid_t *ret_gid);
