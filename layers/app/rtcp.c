@@ -34,7 +34,6 @@
 #define RTCP_HDR_LEN   4
 #define RTCP_PORT      5005
 #define BLOCK_LEN      24 /* a reception report block */
-#define SR_SENDER_LEN  24 /* SSRC, NTP timestamp, RTP timestamp, packet and octet counts */
 #define RTCP_VERSION   2
 #define RTCP_PADDING   0x20
 #define RTCP_COUNT(b0) ((b0)&0x1fu)
@@ -185,22 +184,13 @@ sender_kind(unsigned type)
         }
 }
 
+/* The sender part's bytes: where its kind's last field ends. */
 static uint32_t
 sender_len(unsigned type)
 {
-        switch (type) {
-        case SR:
-                return SR_SENDER_LEN;
-        case RR:
-        case APP:
-        case XR:
-                return 4;
-        case RTPFB:
-        case PSFB:
-                return 8;
-        default:
-                return 0;
-        }
+        struct pkt_kind k = sender_kind(type);
+
+        return k.n ? (k.fields[k.n - 1].off + k.fields[k.n - 1].bits) / 8u : 0;
 }
 
 /* What follows the report blocks (SR, RR) or the sources (BYE). */
