@@ -286,6 +286,24 @@ tu_build_parse(const char *spec, unsigned first, uint32_t cut, uint8_t *buf, siz
         return n;
 }
 
+unsigned
+tu_guessed_over_udp(const char *hex)
+{
+        static char spec[2 * TU_FRAME_MAX + 256];
+        static uint8_t b[TU_FRAME_MAX];
+        struct pkt p;
+
+        assert_true((size_t)snprintf(spec, sizeof(spec),
+                                     "ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=40000,dport=40002)/"
+                                     "raw(hex=%s)",
+                                     hex) < sizeof(spec));
+        tu_build_parse(spec, PKT_PROTO_IP, 0, b, sizeof(b), &p);
+        pkt_dissect_all(&p);
+        unsigned proto = p.n_layers > 2 ? p.layers[2].proto : PKT_PROTO_NONE;
+        pkt_done(&p);
+        return proto;
+}
+
 uint16_t
 tu_flags_in(const char *carrier, const char *hex, unsigned first, uint32_t cut, unsigned proto,
             const char *set, unsigned *ret_count)

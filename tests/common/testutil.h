@@ -86,6 +86,10 @@ uint16_t tu_flags_done(struct pkt *p, int idx, const char *set, unsigned *ret_co
 size_t tu_build_parse(const char *spec, unsigned first, uint32_t cut, uint8_t *buf, size_t size,
                       struct pkt *p);
 
+/* The protocol libpkt finds for UDP payload @hex between two ports nobody registered (40000 and
+ * 40002): what the heuristics make of it, or PKT_PROTO_RAW. */
+unsigned tu_guessed_over_udp(const char *hex);
+
 /* Builds "@carrier/raw(hex=@hex)", parses it from protocol @first with its last @cut bytes not
  * captured, dissects every layer, and returns tu_flags_done() of the first layer of @proto. For tests
  * of hostile messages inside their usual carriers. */

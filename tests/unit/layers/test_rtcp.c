@@ -101,23 +101,6 @@ test_rtcp_compounds_read_like_tshark(void **state)
         pkt_done(&p);
 }
 
-/* A UDP payload on ports nobody registered, from its bytes. */
-static unsigned
-guessed(const char *hex)
-{
-        char spec[512];
-        uint8_t b[256];
-        struct pkt p;
-
-        snprintf(spec, sizeof(spec),
-                 "ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=40000,dport=40002)/raw(hex=%s)", hex);
-        tu_build_parse(spec, PKT_PROTO_IP, 0, b, sizeof(b), &p);
-        pkt_dissect_all(&p);
-        unsigned proto = p.n_layers > 2 ? p.layers[2].proto : PKT_PROTO_NONE;
-        pkt_done(&p);
-        return proto;
-}
-
 /* The heuristic takes what tshark's does when the first packet fits; SRTCP's index and tag after
  * the compound stay raw. */
 static void
@@ -127,15 +110,15 @@ test_rtcp_heuristic_and_srtcp(void **state)
         struct pkt p;
 
         (void)state;
-        assert_int_equal(guessed("80c9000111223344"), PKT_PROTO_RTCP);
-        assert_int_equal(guessed("81cd0003000000010000000200640003"), PKT_PROTO_RTCP);
+        assert_int_equal(tu_guessed_over_udp("80c9000111223344"), PKT_PROTO_RTCP);
+        assert_int_equal(tu_guessed_over_udp("81cd0003000000010000000200640003"), PKT_PROTO_RTCP);
         /* A first packet longer than the datagram (gnutella's 87 c9 31 02 ...), RTP, version 1,
          * an SDES first, a datagram not in whole words: not RTCP. */
-        assert_int_not_equal(guessed("87c931026d4eb256"), PKT_PROTO_RTCP);
-        assert_int_not_equal(guessed("8060000100000001deadbeef"), PKT_PROTO_RTCP);
-        assert_int_not_equal(guessed("40c9000111223344"), PKT_PROTO_RTCP);
-        assert_int_not_equal(guessed("81ca000111223344"), PKT_PROTO_RTCP);
-        assert_int_not_equal(guessed("80c900011122334455"), PKT_PROTO_RTCP);
+        assert_int_not_equal(tu_guessed_over_udp("87c931026d4eb256"), PKT_PROTO_RTCP);
+        assert_int_not_equal(tu_guessed_over_udp("8060000100000001deadbeef"), PKT_PROTO_RTCP);
+        assert_int_not_equal(tu_guessed_over_udp("40c9000111223344"), PKT_PROTO_RTCP);
+        assert_int_not_equal(tu_guessed_over_udp("81ca000111223344"), PKT_PROTO_RTCP);
+        assert_int_not_equal(tu_guessed_over_udp("80c900011122334455"), PKT_PROTO_RTCP);
 
         /* An RR then SRTCP's E flag and index (0x80000001) and a 10-byte tag. */
         tu_build_parse("ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=5005,dport=5005)/"

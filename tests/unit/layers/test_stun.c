@@ -88,22 +88,6 @@ test_stun_reads_like_tshark(void **state)
         pkt_done(&p);
 }
 
-static unsigned
-guessed(const char *hex)
-{
-        char spec[512];
-        uint8_t b[256];
-        struct pkt p;
-
-        snprintf(spec, sizeof(spec),
-                 "ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=40000,dport=40002)/raw(hex=%s)", hex);
-        tu_build_parse(spec, PKT_PROTO_IP, 0, b, sizeof(b), &p);
-        pkt_dissect_all(&p);
-        unsigned proto = p.n_layers > 2 ? p.layers[2].proto : PKT_PROTO_NONE;
-        pkt_done(&p);
-        return proto;
-}
-
 /* The cookie finds STUN on any port; a request is answered by the response of its transaction. */
 static void
 test_stun_heuristic_and_answers(void **state)
@@ -112,11 +96,15 @@ test_stun_heuristic_and_answers(void **state)
         struct pkt req, rep;
 
         (void)state;
-        assert_int_equal(guessed("000100002112a442000102030405060708090a0b"), PKT_PROTO_STUN);
+        assert_int_equal(tu_guessed_over_udp("000100002112a442000102030405060708090a0b"),
+                         PKT_PROTO_STUN);
         /* No cookie, top bits set, a length past the datagram: not STUN. */
-        assert_int_not_equal(guessed("0001000012345678000102030405060708090a0b"), PKT_PROTO_STUN);
-        assert_int_not_equal(guessed("c00100002112a442000102030405060708090a0b"), PKT_PROTO_STUN);
-        assert_int_not_equal(guessed("000100082112a442000102030405060708090a0b"), PKT_PROTO_STUN);
+        assert_int_not_equal(tu_guessed_over_udp("0001000012345678000102030405060708090a0b"),
+                             PKT_PROTO_STUN);
+        assert_int_not_equal(tu_guessed_over_udp("c00100002112a442000102030405060708090a0b"),
+                             PKT_PROTO_STUN);
+        assert_int_not_equal(tu_guessed_over_udp("000100082112a442000102030405060708090a0b"),
+                             PKT_PROTO_STUN);
 
         tu_build_parse("stun(transaction_id=0x0102030405060708090a0b0c)", PKT_PROTO_STUN, 0, a,
                        sizeof(a), &req);
