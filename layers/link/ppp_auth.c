@@ -19,8 +19,7 @@
  * which is RFC 1994's. A counted field and its count move together: setting one sets the other.
  */
 #include "internal.h"
-
-#define AUTH_HDR_LEN 4
+#include "ppp.h"
 
 enum { PAP_REQUEST = 1, PAP_ACK, PAP_NAK };
 enum { CHAP_CHALLENGE = 1, CHAP_RESPONSE, CHAP_SUCCESS, CHAP_FAILURE };
@@ -35,10 +34,11 @@ static const struct pkt_name chap_code_names[] = {
         { CHAP_FAILURE, "Failure" }, { 0, NULL },
 };
 
+/* In the order of enum { PPP_F_CODE, PPP_F_ID, PPP_F_LEN } (ppp.h). */
 #define AUTH_FIELDS(code_names)                                                                     \
         { .name = "code", .off = 0,  .bits = 8,  .type = PKT_FT_ENUM, .names = (code_names), .def = 1 }, \
         { .name = "id",   .off = 8,  .bits = 8,  .type = PKT_FT_UINT },                             \
-        { .name = "len",  .off = 16, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO, .def = AUTH_HDR_LEN }
+        { .name = "len",  .off = 16, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO, .def = PPP_PACKET_HDR_LEN }
 
 static const struct pkt_field pap_fields[] = { AUTH_FIELDS(pap_code_names) };
 static const struct pkt_field chap_fields[] = { AUTH_FIELDS(chap_code_names) };
@@ -59,8 +59,6 @@ static const struct pkt_field chap_challenge_fields[] = {
 static const struct pkt_field chap_result_fields[] = { { .name = "message", .off = 0, .type = PKT_FT_STRING } };
 /* clang-format on */
 
-enum { F_CODE, F_ID, F_LEN };
-
 /* The sub-layer of a code's body, or PKT_PROTO_NONE. */
 static unsigned
 body_of(unsigned proto, unsigned code)
@@ -74,49 +72,18 @@ body_of(unsigned proto, unsigned code)
                                                                : PKT_PROTO_NONE;
 }
 
-/* The header, then the body to the length; what follows is the carrier's padding. */
+/* The shared header, then the body to the length. */
 static void
 auth_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        uint32_t len = pkt_load_be16(v->b + 2);
-
-        d->flags |= PKT_DISSECT_ENDS_HERE;
-        if (len < AUTH_HDR_LEN || len > v->wire_len)
-                d->flags |= PKT_LAYER_MALFORMED;
-        d->payload_len = len - MIN(len, AUTH_HDR_LEN);
+        ppp_packet_dissect(v, d);
         d->next = (uint16_t)body_of(v->proto, v->b[0]);
 }
 
-/* The first code whose body is @body (a request, a challenge, an Ack, a Success), or 0. */
-static unsigned
-first_code_of(unsigned proto, unsigned body)
-{
-        for (unsigned code = 1; code <= CHAP_FAILURE; code++)
-                if (body_of(proto, code) == body)
-                        return code;
-        return 0;
-}
-
-/* The code the body above calls for, unless the code was set or already is one of the body's; the
- * length of header and body. */
 static int
 auth_update(struct pkt *p, unsigned idx)
 {
-        const struct pkt_layer *l = &p->layers[idx];
-        if (l->len < AUTH_HDR_LEN)
-                return 0;
-        unsigned up = idx + 1u < p->n_layers ? p->layers[idx + 1].proto : PKT_PROTO_NONE;
-        unsigned code = up != PKT_PROTO_NONE && body_of(l->proto, p->data[l->off]) != up
-                                ? first_code_of(l->proto, up)
-                                : 0;
-        int r;
-
-        if (code && (r = pkt_auto_set(p, idx, F_CODE, code)) < 0)
-                return r;
-        if (!pkt_is_rebuilt(p))
-                return 0;
-        uint32_t len = l->hdr_len + (up != PKT_PROTO_NONE ? p->layers[idx + 1].wire_len : 0);
-        return pkt_auto_set(p, idx, F_LEN, MIN(len, 0xffffu));
+        return ppp_packet_update(p, idx, body_of, CHAP_FAILURE);
 }
 
 /* An answer has the request's identifier: a PAP Ack or Nak answers an Authenticate-Request, a CHAP
@@ -124,17 +91,14 @@ auth_update(struct pkt *p, unsigned idx)
 static bool
 auth_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
 {
-        const struct pkt_layer *a = pkt_layer(req, ri), *b = pkt_layer(rep, pi);
+        uint8_t q, r;
 
-        if (!a || !b || a->proto != b->proto || a->len < AUTH_HDR_LEN || b->len < AUTH_HDR_LEN)
+        if (!ppp_packet_codes(req, ri, rep, pi, &q, &r))
                 return false;
-        const uint8_t *q = req->data + a->off, *r = rep->data + b->off;
-        if (q[1] != r[1])
-                return false;
-        if (a->proto == PKT_PROTO_PAP)
-                return q[0] == PAP_REQUEST && (r[0] == PAP_ACK || r[0] == PAP_NAK);
-        return (q[0] == CHAP_CHALLENGE && r[0] == CHAP_RESPONSE) ||
-               (q[0] == CHAP_RESPONSE && (r[0] == CHAP_SUCCESS || r[0] == CHAP_FAILURE));
+        if (req->layers[ri].proto == PKT_PROTO_PAP)
+                return q == PAP_REQUEST && (r == PAP_ACK || r == PAP_NAK);
+        return (q == CHAP_CHALLENGE && r == CHAP_RESPONSE) ||
+               (q == CHAP_RESPONSE && (r == CHAP_SUCCESS || r == CHAP_FAILURE));
 }
 
 static const struct pkt_key pap_carriers[] = { { PKT_KEY_PPP, 0xc023 }, PKT_KEY_END };
@@ -144,7 +108,7 @@ const struct pkt_proto pkt_proto_pap = {
         .name = "pap",
         .summary = "PPP Password Authentication Protocol (RFC 1334)",
         .id = PKT_PROTO_PAP,
-        .min_hdr_len = AUTH_HDR_LEN,
+        .min_hdr_len = PPP_PACKET_HDR_LEN,
         .fields = pap_fields,
         .n_fields = ARRAY_SIZE(pap_fields),
         .carriers = pap_carriers,
@@ -157,7 +121,7 @@ const struct pkt_proto pkt_proto_chap = {
         .name = "chap",
         .summary = "PPP Challenge-Handshake Authentication Protocol (RFC 1994)",
         .id = PKT_PROTO_CHAP,
-        .min_hdr_len = AUTH_HDR_LEN,
+        .min_hdr_len = PPP_PACKET_HDR_LEN,
         .fields = chap_fields,
         .n_fields = ARRAY_SIZE(chap_fields),
         .carriers = chap_carriers,

@@ -31,7 +31,6 @@
 #include "ppp.h"
 #include "tlv16.h"
 
-#define CP_HDR_LEN  4
 #define OPT_HDR_LEN 2
 #define MAGIC_LEN   4
 
@@ -69,10 +68,11 @@ static const struct pkt_name ccp_code_names[] = {
         CP_CODE_NAMES, { RESET_REQ, "Reset-Request" }, { RESET_ACK, "Reset-Ack" }, { 0, NULL },
 };
 
+/* In the order of enum { PPP_F_CODE, PPP_F_ID, PPP_F_LEN } (ppp.h). */
 #define CP_FIELDS(code_names)                                                                       \
         { .name = "code", .off = 0,  .bits = 8,  .type = PKT_FT_ENUM, .names = (code_names), .def = CONF_REQ }, \
         { .name = "id",   .off = 8,  .bits = 8,  .type = PKT_FT_UINT },                             \
-        { .name = "len",  .off = 16, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO, .def = CP_HDR_LEN }
+        { .name = "len",  .off = 16, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO, .def = PPP_PACKET_HDR_LEN }
 
 static const struct pkt_field lcp_fields[] = { CP_FIELDS(lcp_code_names) };
 static const struct pkt_field ncp_fields[] = { CP_FIELDS(ncp_code_names) };
@@ -254,7 +254,56 @@ static const struct pkt_field time_remaining_fields[] = {
 };
 /* clang-format on */
 
-enum { F_CODE, F_ID, F_LEN };
+/* ---- the packet format all of PPP's control and authentication protocols share (ppp.h) ---- */
+
+uint32_t
+ppp_packet_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+{
+        uint32_t len = pkt_load_be16(v->b + 2);
+
+        d->flags |= PKT_DISSECT_ENDS_HERE;
+        if (len < PPP_PACKET_HDR_LEN || len > v->wire_len)
+                d->flags |= PKT_LAYER_MALFORMED;
+        d->payload_len = len - MIN(len, PPP_PACKET_HDR_LEN);
+        return len;
+}
+
+int
+ppp_packet_update(struct pkt *p, unsigned idx, ppp_body_fn body_of, unsigned max_code)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+        unsigned up = idx + 1u < p->n_layers ? p->layers[idx + 1].proto : PKT_PROTO_NONE;
+        int r;
+
+        if (l->len < PPP_PACKET_HDR_LEN)
+                return 0;
+        if (up != PKT_PROTO_NONE && body_of(l->proto, p->data[l->off]) != up)
+                for (unsigned code = 1; code <= max_code; code++)
+                        if (body_of(l->proto, code) == up) {
+                                if ((r = pkt_auto_set(p, idx, PPP_F_CODE, code)) < 0)
+                                        return r;
+                                break;
+                        }
+        if (!pkt_is_rebuilt(p))
+                return 0;
+        uint32_t len = l->hdr_len + (up != PKT_PROTO_NONE ? p->layers[idx + 1].wire_len : 0);
+        return pkt_auto_set(p, idx, PPP_F_LEN, MIN(len, 0xffffu));
+}
+
+bool
+ppp_packet_codes(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi, uint8_t *ret_req,
+                 uint8_t *ret_rep)
+{
+        const struct pkt_layer *a = pkt_layer(req, ri), *b = pkt_layer(rep, pi);
+
+        if (!a || !b || a->proto != b->proto || a->len < PPP_PACKET_HDR_LEN ||
+            b->len < PPP_PACKET_HDR_LEN)
+                return false;
+        const uint8_t *q = req->data + a->off, *r = rep->data + b->off;
+        *ret_req = q[0];
+        *ret_rep = r[0];
+        return q[1] == r[1];
+}
 
 /* One control protocol's options. */
 struct cp_options {
@@ -318,8 +367,8 @@ compression_kind(const uint8_t *data, uint32_t len)
 static int
 options_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        if (v->caplen < CP_HDR_LEN || !is_configure(v->b[0]) ||
-            pkt_tlv8_next(v, CP_HDR_LEN, packet_end(v), true, e) != 1)
+        if (v->caplen < PPP_PACKET_HDR_LEN || !is_configure(v->b[0]) ||
+            pkt_tlv8_next(v, PPP_PACKET_HDR_LEN, packet_end(v), true, e) != 1)
                 return 0;
         if (e->flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
                 return 1;
@@ -367,64 +416,35 @@ lcp_body(unsigned code)
         }
 }
 
-/*
- * A Configure packet is all header (its options); another's body is the payload, a sub-layer for
- * LCP's codes that have one. Either ends at the length: what follows is the carrier's padding.
- */
+/* The body of a packet of @code: one of LCP's sub-layers, else raw data. */
+static unsigned
+cp_body(unsigned proto, unsigned code)
+{
+        return proto == PKT_PROTO_LCP ? lcp_body(code) : PKT_PROTO_NONE;
+}
+
+/* The shared header; a Configure packet is all header (its options). */
 static void
 cp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        uint32_t len = pkt_load_be16(v->b + 2);
-        unsigned code = v->b[0];
+        uint32_t len = ppp_packet_dissect(v, d);
 
-        d->flags |= PKT_DISSECT_ENDS_HERE;
-        if (len < CP_HDR_LEN || len > v->wire_len)
-                d->flags |= PKT_LAYER_MALFORMED;
-        if (len < CP_HDR_LEN) {
-                d->payload_len = 0;
+        if (len < PPP_PACKET_HDR_LEN)
                 return;
-        }
-        if (is_configure(code)) {
+        if (is_configure(v->b[0])) {
                 d->hdr_len = len;
                 d->payload_len = 0;
                 if (len <= v->caplen)
                         d->flags |= pkt_elems_damage(v, options_next);
                 return;
         }
-        d->payload_len = len - CP_HDR_LEN;
-        d->next = (uint16_t)(v->proto == PKT_PROTO_LCP ? lcp_body(code) : PKT_PROTO_NONE);
+        d->next = (uint16_t)cp_body(v->proto, v->b[0]);
 }
 
-/* The code the body above calls for, unless the code was set or already is one of the body's (the
- * first of them: an Echo-Request for lcpecho). */
-static int
-lcp_set_code(struct pkt *p, unsigned idx)
-{
-        unsigned up = idx + 1u < p->n_layers ? p->layers[idx + 1].proto : PKT_PROTO_NONE;
-
-        if (up == PKT_PROTO_NONE || lcp_body(p->data[p->layers[idx].off]) == up)
-                return 0;
-        for (unsigned code = PROTO_REJ; code <= TIME_REMAINING; code++)
-                if (lcp_body(code) == up)
-                        return pkt_auto_set(p, idx, F_CODE, code);
-        return 0;
-}
-
-/* The length of the packet: the header, and the body above it up to where it ends. */
 static int
 cp_update(struct pkt *p, unsigned idx)
 {
-        int r;
-
-        if (p->layers[idx].len < CP_HDR_LEN)
-                return 0;
-        if (p->layers[idx].proto == PKT_PROTO_LCP && (r = lcp_set_code(p, idx)) < 0)
-                return r;
-        if (!pkt_is_rebuilt(p))
-                return 0;
-        const struct pkt_layer *l = &p->layers[idx];
-        uint32_t len = l->hdr_len + (idx + 1u < p->n_layers ? p->layers[idx + 1].wire_len : 0);
-        return pkt_auto_set(p, idx, F_LEN, MIN(len, 0xffffu));
+        return ppp_packet_update(p, idx, cp_body, TIME_REMAINING);
 }
 
 /* A reply answers the request of the same protocol and identifier: a Configure-Ack, -Nak or
@@ -433,22 +453,20 @@ cp_update(struct pkt *p, unsigned idx)
 static bool
 cp_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
 {
-        const struct pkt_layer *a = pkt_layer(req, ri), *b = pkt_layer(rep, pi);
+        unsigned proto = req->layers[ri].proto;
+        uint8_t q, r;
 
-        if (!a || !b || a->proto != b->proto || a->len < CP_HDR_LEN || b->len < CP_HDR_LEN)
+        if (!ppp_packet_codes(req, ri, rep, pi, &q, &r))
                 return false;
-        const uint8_t *q = req->data + a->off, *r = rep->data + b->off;
-        if (q[1] != r[1])
-                return false;
-        switch (q[0]) {
+        switch (q) {
         case CONF_REQ:
-                return r[0] == CONF_ACK || r[0] == CONF_NAK || r[0] == CONF_REJ;
+                return r == CONF_ACK || r == CONF_NAK || r == CONF_REJ;
         case TERM_REQ:
-                return r[0] == TERM_ACK;
+                return r == TERM_ACK;
         case ECHO_REQ:
-                return r[0] == ECHO_REPLY && a->proto == PKT_PROTO_LCP;
+                return r == ECHO_REPLY && proto == PKT_PROTO_LCP;
         case RESET_REQ:
-                return r[0] == RESET_ACK && a->proto == PKT_PROTO_CCP;
+                return r == RESET_ACK && proto == PKT_PROTO_CCP;
         default:
                 return false;
         }
@@ -503,7 +521,7 @@ static const struct pkt_key ccp_carriers[] = { { PKT_KEY_PPP, 0x80fd },
 /* clang-format off */
 #define CP_PROTO(nm, summ, pid, flds, els, carr)                                                    \
         {                                                                                           \
-                .name = (nm), .summary = (summ), .id = (pid), .min_hdr_len = CP_HDR_LEN,            \
+                .name = (nm), .summary = (summ), .id = (pid), .min_hdr_len = PPP_PACKET_HDR_LEN,            \
                 .fields = (flds), .n_fields = ARRAY_SIZE(flds), .elems = (els),                     \
                 .n_elems = ARRAY_SIZE(els), .carriers = (carr), .dissect = cp_dissect,              \
                 .update = cp_update, .answers = cp_answers, .elem_build = cp_elem_build,            \
