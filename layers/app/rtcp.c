@@ -37,6 +37,7 @@
 #define RTCP_VERSION   2
 #define RTCP_PADDING   0x20
 #define RTCP_COUNT(b0) ((b0)&0x1fu)
+#define RTCP_COUNT_MAX 31  /* the count's five bits (RFC 3550 6.4.1) */
 #define RTCP_TYPE_MIN  192 /* RFC 5761 4: the types that cannot be RTP's (with the marker bit) */
 #define RTCP_TYPE_MAX  223
 #define SDES_END       0
@@ -204,6 +205,41 @@ after_counted(const struct pkt_view *v)
         return RTCP_HDR_LEN + sender_len(type) + BLOCK_LEN * n;
 }
 
+/* Does element set @set have elements in a packet of @type? */
+static bool
+set_applies(unsigned set, unsigned type)
+{
+        switch (set) {
+        case SET_SENDER:
+                return sender_len(type) > 0;
+        case SET_BLOCKS:
+        case SET_EXT:
+                return type == SR || type == RR;
+        case SET_CHUNKS:
+        case SET_ITEMS:
+                return type == SDES;
+        case SET_SOURCES:
+        case SET_REASON:
+                return type == BYE;
+        case SET_APP:
+                return type == APP;
+        case SET_FCI:
+                return type == RTPFB || type == PSFB;
+        case SET_XR:
+                return type == XR;
+        case SET_PAD:
+                return true;
+        default:
+                return type < SR || type > XR;
+        }
+}
+
+static bool
+applies(const struct pkt_view *v, unsigned set)
+{
+        return set_applies(set, type_of(v));
+}
+
 /* Fills @e with the element at @pos of @len bytes, in a region ending at @to: one past the region
  * is malformed, one cut by the capture truncated (or malformed past the reported bytes). */
 static int
@@ -251,17 +287,12 @@ sender_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         struct pkt_kind k = sender_kind(type_of(v));
 
-        if (!k.n || fixed_next(v, e, RTCP_HDR_LEN, sender_len(type_of(v)), 1) != 1)
+        if (!applies(v, SET_SENDER) ||
+            fixed_next(v, e, RTCP_HDR_LEN, sender_len(type_of(v)), 1) != 1)
                 return 0;
         e->kind_fields = k.fields;
         e->n_kind_fields = k.n;
         return 1;
-}
-
-static bool
-has_blocks(const struct pkt_view *v)
-{
-        return type_of(v) == SR || type_of(v) == RR;
 }
 
 static int
@@ -269,14 +300,14 @@ blocks_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         uint32_t from = RTCP_HDR_LEN + sender_len(type_of(v));
 
-        return has_blocks(v) ? fixed_next(v, e, from, BLOCK_LEN, RTCP_COUNT(v->b[0])) : 0;
+        return applies(v, SET_BLOCKS) ? fixed_next(v, e, from, BLOCK_LEN, RTCP_COUNT(v->b[0])) : 0;
 }
 
 /* Profile-specific extensions after the report blocks (RFC 3550 6.4.1). */
 static int
 ext_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return has_blocks(v) ? rest_next(v, e, after_counted(v)) : 0;
+        return applies(v, SET_EXT) ? rest_next(v, e, after_counted(v)) : 0;
 }
 
 /* The end of the SDES chunk at @pos: after its items' END, null bytes to a 32-bit boundary (chunks
@@ -302,7 +333,8 @@ chunks_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         uint32_t to = packet_end(v), pos = e->count == 0 ? RTCP_HDR_LEN : e->next;
 
-        if (type_of(v) != SDES || e->count >= RTCP_COUNT(v->b[0]) || pos >= to || pos >= v->caplen)
+        if (!applies(v, SET_CHUNKS) || e->count >= RTCP_COUNT(v->b[0]) || pos >= to ||
+            pos >= v->caplen)
                 return 0;
         uint32_t end = chunk_end(v, pos, to);
         /* No END: the chunk claims more than the packet. */
@@ -319,7 +351,7 @@ items_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         uint32_t to = packet_end(v), pos = e->count == 0 ? RTCP_HDR_LEN + 4 : e->next;
 
-        if (type_of(v) != SDES || RTCP_COUNT(v->b[0]) == 0 || pos >= to || pos >= v->caplen)
+        if (!applies(v, SET_ITEMS) || RTCP_COUNT(v->b[0]) == 0 || pos >= to || pos >= v->caplen)
                 return 0;
         if (v->b[pos] == SDES_END) {
                 e->off = pos;
@@ -339,7 +371,7 @@ items_next(const struct pkt_view *v, struct pkt_elem *e)
 static int
 sources_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return type_of(v) == BYE ? fixed_next(v, e, RTCP_HDR_LEN, 4, RTCP_COUNT(v->b[0])) : 0;
+        return applies(v, SET_SOURCES) ? fixed_next(v, e, RTCP_HDR_LEN, 4, RTCP_COUNT(v->b[0])) : 0;
 }
 
 static int
@@ -347,7 +379,7 @@ reason_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         uint32_t from = after_counted(v), to = packet_end(v);
 
-        if (type_of(v) != BYE || e->count > 0 || from >= to || from >= v->caplen)
+        if (!applies(v, SET_REASON) || e->count > 0 || from >= to || from >= v->caplen)
                 return 0;
         return elem_at(v, e, from, 1u + v->b[from], to);
 }
@@ -355,7 +387,7 @@ reason_next(const struct pkt_view *v, struct pkt_elem *e)
 static int
 app_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return type_of(v) == APP ? rest_next(v, e, RTCP_HDR_LEN + sender_len(APP)) : 0;
+        return applies(v, SET_APP) ? rest_next(v, e, RTCP_HDR_LEN + sender_len(APP)) : 0;
 }
 
 /* Feedback control information: an RTPFB generic NACK's entries one by one, else its bytes. */
@@ -364,6 +396,8 @@ fci_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         uint32_t from = RTCP_HDR_LEN + sender_len(RTPFB);
 
+        if (!applies(v, SET_FCI))
+                return 0;
         if (type_of(v) == RTPFB && RTCP_COUNT(v->b[0]) == NACK_FMT) {
                 if (fixed_next(v, e, from, 4, UINT32_MAX) != 1)
                         return 0;
@@ -371,8 +405,6 @@ fci_next(const struct pkt_view *v, struct pkt_elem *e)
                 e->n_kind_fields = ARRAY_SIZE(nack_fields);
                 return 1;
         }
-        if (type_of(v) != RTPFB && type_of(v) != PSFB)
-                return 0;
         if (rest_next(v, e, from) != 1)
                 return 0;
         e->kind_fields = data_fields;
@@ -386,7 +418,7 @@ xr_next(const struct pkt_view *v, struct pkt_elem *e)
         uint32_t to = packet_end(v), pos = e->count == 0 ? RTCP_HDR_LEN + sender_len(XR) : e->next;
         uint16_t words;
 
-        if (type_of(v) != XR || pos >= to || pos >= v->caplen)
+        if (!applies(v, SET_XR) || pos >= to || pos >= v->caplen)
                 return 0;
         if (!pkt_rd_be16(v, pos + 2, &words))
                 return elem_at(v, e, pos, 4, to);
@@ -397,9 +429,7 @@ xr_next(const struct pkt_view *v, struct pkt_elem *e)
 static int
 data_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        unsigned type = type_of(v);
-
-        return type < SR || type > XR ? rest_next(v, e, RTCP_HDR_LEN) : 0;
+        return applies(v, SET_DATA) ? rest_next(v, e, RTCP_HDR_LEN) : 0;
 }
 
 /* The padding, its count last, so that a packet written out and read back keeps it. */
@@ -543,38 +573,9 @@ rtcp_elem_added(struct pkt *p, unsigned idx, unsigned set)
 
         if (r < 0 || counted_set(h[1]) != (int)set)
                 return r;
-        if (RTCP_COUNT(h[0]) == 31)
+        if (RTCP_COUNT(h[0]) == RTCP_COUNT_MAX)
                 return -ERANGE;
         return pkt_auto_set(p, idx, F_COUNT, RTCP_COUNT(h[0]) + 1u);
-}
-
-/* Does element set @set have elements in a packet of @type? */
-static bool
-set_applies(unsigned set, unsigned type)
-{
-        switch (set) {
-        case SET_SENDER:
-                return sender_len(type) > 0;
-        case SET_BLOCKS:
-        case SET_EXT:
-                return type == SR || type == RR;
-        case SET_CHUNKS:
-        case SET_ITEMS:
-                return type == SDES;
-        case SET_SOURCES:
-        case SET_REASON:
-                return type == BYE;
-        case SET_APP:
-                return type == APP;
-        case SET_FCI:
-                return type == RTPFB || type == PSFB;
-        case SET_XR:
-                return type == XR;
-        case SET_PAD:
-                return true;
-        default:
-                return type < SR || type > XR;
-        }
 }
 
 /* Why 16: more arguments than any element here has fields (SDES chunks: SSRC and 8 item types). */
