@@ -322,6 +322,13 @@ int pkt_field_locate(const uint8_t *base, uint32_t len, const struct pkt_field *
  * first field that is not there. */
 int pkt_fields_locate(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned n,
                       struct field_loc *ret);
+/* Is @f an integer (its value a number, named or not), not an address, bytes or text? */
+static inline bool
+pkt_field_is_integer(const struct pkt_field *f)
+{
+        return f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM;
+}
+
 uint64_t pkt_bits_read(const uint8_t *b, uint32_t bit_off, uint32_t bits, bool le);
 void pkt_bits_write(uint8_t *b, uint32_t bit_off, uint32_t bits, bool le, uint64_t v);
 int pkt_value_format(const struct pkt_field *f, const uint8_t *msg, uint32_t msg_len, const uint8_t *base,

@@ -311,11 +311,11 @@ pkt_spec_args_without(const struct pkt_spec_arg *args, int n, const char *const 
         return m;
 }
 
+/* An integer of a fixed width, which pkt_spec_encode() packs bit by bit. */
 static bool
 is_integer(const struct pkt_field *f)
 {
-        return f->bits > 0 && f->bits <= 64 &&
-               (f->type == PKT_FT_UINT || f->type == PKT_FT_ENUM || f->type == PKT_FT_FLAGS);
+        return f->bits > 0 && f->bits <= 64 && pkt_field_is_integer(f);
 }
 
 int
