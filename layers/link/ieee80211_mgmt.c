@@ -106,6 +106,8 @@ wlan_mgmt_fixed_len(unsigned proto)
         case PKT_PROTO_IEEE80211_DEAUTH:
         case PKT_PROTO_IEEE80211_ACTION:
                 return MGMT_HDR_LEN + 2;
+        case PKT_PROTO_EAPOL_KEY_DATA:
+                return 0; /* elements from the start: an EAPOL-Key frame's key data (eapol.c) */
         default:
                 return MGMT_HDR_LEN;
         }

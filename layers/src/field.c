@@ -183,7 +183,10 @@ locate_after(const uint8_t *base, uint32_t len, const struct pkt_field *table, u
                                 return -ENODATA; /* cut off, or a count past the region */
                         bits = (uint32_t)count * 8;
                 } else {
-                        bits = (len - start / 8) * 8; /* variable bytes run to the end */
+                        /* Variable bytes run to the end, or to the fixed fields of their tail. */
+                        if (f->tail > len - start / 8)
+                                return -ENODATA;
+                        bits = (len - start / 8 - f->tail) * 8;
                 }
         }
         if ((start + bits + 7) / 8 > len)
@@ -342,6 +345,28 @@ field_writable(struct pkt *p)
         return p->flags & (PKT_F_OWNED | PKT_F_WRITABLE) ? 0 : -EROFS;
 }
 
+/*
+ * field_resolve() for a setter. A fixed field that starts where the header ends is an optional last
+ * field, there when a flag says so (EAP-TLS's message length after its L bit): setting it adds its
+ * bytes to the header.
+ */
+static int
+field_resolve_to_set(struct pkt *p, unsigned idx, const char *name, struct field_ref *ref)
+{
+        int r = field_resolve(p, idx, name, ref);
+        uint32_t bits;
+
+        if (r != -ENODATA || ref->f->off == PKT_OFF_FOLLOW || ref->f->off != ref->hdr_len * 8 ||
+            (bits = fixed_bits(ref->f)) == 0 || bits % 8)
+                return r;
+        _cleanup_free_ uint8_t *zeros = calloc(bits / 8, 1);
+        if (!zeros)
+                return -ENOMEM;
+        if ((r = field_writable(p)) < 0 || (r = pkt_layer_splice(p, idx, ref->hdr_len, 0, zeros, bits / 8)) < 0)
+                return r;
+        return field_resolve(p, idx, name, ref);
+}
+
 /* Why 65535: no layer is longer than a 16-bit length allows, so neither is a field it counts. */
 #define COUNTED_BYTES_MAX 65535u
 
@@ -383,7 +408,7 @@ pkt_field_set_u64(struct pkt *p, unsigned idx, const char *name, uint64_t value)
         r = field_writable(p);
         if (r < 0)
                 return r;
-        r = field_resolve(p, idx, name, &ref);
+        r = field_resolve_to_set(p, idx, name, &ref);
         if (r < 0)
                 return r;
         if (ref.loc.bits > 64 || ref.f->type == PKT_FT_BYTES || ref.f->type == PKT_FT_STRING ||
@@ -424,7 +449,7 @@ pkt_field_set_bytes(struct pkt *p, unsigned idx, const char *name, const void *d
         r = field_writable(p);
         if (r < 0)
                 return r;
-        r = field_resolve(p, idx, name, &ref);
+        r = field_resolve_to_set(p, idx, name, &ref);
         if (r < 0)
                 return r;
         if (ref.loc.bit_off % 8)
@@ -464,7 +489,7 @@ pkt_field_set_str(struct pkt *p, unsigned idx, const char *name, const char *tex
         int r;
 
         pkt_assert_return(p && name && text, -EINVAL);
-        r = field_resolve(p, idx, name, &ref);
+        r = field_resolve_to_set(p, idx, name, &ref);
         if (r < 0)
                 return r;
         _cleanup_free_ uint8_t *bytes = malloc(len);

@@ -91,6 +91,7 @@ plan_build(const struct pkt_field *table, unsigned n)
                 if (pf->bits == 0)
                         pf->bits = f->type == PKT_FT_MAC ? 48 : f->type == PKT_FT_IPV4 ? 32 : f->type == PKT_FT_IPV6 ? 128 : 0;
                 pf->type = f->type;
+                pf->tail = f->tail;
                 pf->flags = f->flags;
                 pf->is_int_type = f->type == PKT_FT_UINT || f->type == PKT_FT_FLAGS || f->type == PKT_FT_ENUM;
                 if (f->flags & PKT_FF_DELIM) {
@@ -682,7 +683,10 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                                         continue;
                                 bits = (uint32_t)count * 8;
                         } else {
-                                bits = (len - start / 8) * 8; /* variable bytes run to the end */
+                                /* Variable bytes run to the end, or to their tail (as libpkt's). */
+                                if (pf->tail > len - start / 8)
+                                        continue;
+                                bits = (len - start / 8 - pf->tail) * 8;
                         }
                 }
                 if (((uint64_t)start + bits + 7) / 8 > len)

@@ -27,6 +27,7 @@ struct plan_field {
         bool is_int_type;
         uint8_t lead;        /* enum plan_lead, for fields of the leading run */
         bool is_crlf;        /* a PKT_FF_DELIM field ended by "\r\n", which a bare LF ends too */
+        uint8_t tail;        /* a variable field's tail (struct pkt_field) */
         const char *delim;   /* a PKT_FF_DELIM field's delimiter (def_bytes), or NULL */
         size_t delim_len;
         /* ,"name": (the comma is skipped for an object's first member); one byte more than a key can

@@ -193,6 +193,20 @@ enum pkt_proto_id {
         /* real-time media control */
         PKT_PROTO_RTCP, /* RTP Control Protocol, one packet of a compound (RFC 3550 6) */
         PKT_PROTO_STUN, /* Session Traversal Utilities for NAT (RFC 8489) */
+        /* port-based access control (802.1X) and Wi-Fi's key handshakes */
+        PKT_PROTO_EAPOL,          /* EAP over LANs (IEEE 802.1X) */
+        PKT_PROTO_EAPOL_KEY,      /* EAPOL-Key, RSN or WPA descriptor (IEEE 802.11 12.7.2) */
+        PKT_PROTO_EAPOL_RC4_KEY,  /* EAPOL-Key, RC4 descriptor (IEEE 802.1X-2001) */
+        PKT_PROTO_EAPOL_KEY_DATA, /* EAPOL-Key key data in the clear: elements and KDEs */
+        PKT_PROTO_EAP,            /* Extensible Authentication Protocol (RFC 3748) */
+        PKT_PROTO_EAP_IDENTITY,   /* EAP method bodies: Identity */
+        PKT_PROTO_EAP_NAK,        /* Nak */
+        PKT_PROTO_EAP_MD5,        /* MD5-Challenge */
+        PKT_PROTO_EAP_TLS,        /* TLS, TTLS, PEAP, FAST, TEAP */
+        PKT_PROTO_EAP_SIM,        /* SIM, AKA, AKA' */
+        PKT_PROTO_EAP_LEAP,       /* Cisco LEAP */
+        PKT_PROTO_EAP_EXPANDED,   /* Expanded type: vendor and type */
+        PKT_PROTO_EAP_METHOD,     /* any other method: type and data */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

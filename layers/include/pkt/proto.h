@@ -60,13 +60,18 @@ struct pkt_name {
 
 /*
  * One field. Position and width are in bits from the start of the header (or element). A width of 0
- * makes a variable field: bytes/string run to the end of the header (element); a DNS name delimits itself.
+ * makes a variable field: bytes/string run to the end of the header (element), or to its @tail; a DNS
+ * name delimits itself.
  */
 struct pkt_field {
         const char *name;
         uint16_t off;  /* bit offset, or PKT_OFF_FOLLOW */
         uint16_t bits; /* bit width; 0 = variable */
         uint8_t type;   /* enum pkt_field_type */
+        /* A variable bytes/string field (neither delimited nor counted) that is not the last of its
+         * table: the bytes of the fixed fields after it, which end the header. It runs to them instead
+         * of to the end (an EAPOL-Key MIC of 16, 24 or no bytes, before the key data length). */
+        uint8_t tail;
         uint16_t flags; /* enum pkt_field_flags */
         const struct pkt_name *names; /* PKT_FT_ENUM values or PKT_FT_FLAGS bits */
         uint64_t def;  /* default: integer value, or for MAC/IPv4 the big-endian value */
