@@ -48,6 +48,7 @@ enum {
 #define TLS_HDR_LEN      2u /* type and flags */
 #define TLS_LEN_SZ       4u
 enum { TLS_F_LEN_INCLUDED = 2 }; /* the index of len_included in tls_fields */
+enum { AT_IDENTITY = 14 };       /* the EAP-SIM attribute whose value is an identity */
 
 /* clang-format off */
 static const struct pkt_name code_names[] = {
@@ -121,7 +122,15 @@ static const struct pkt_field sim_fields[] = {
 static const struct pkt_field sim_attribute_fields[] = {
         { .name = "type",  .off = 0,  .bits = 8, .type = PKT_FT_ENUM, .names = sim_attribute_names },
         { .name = "len",   .off = 8,  .bits = 8, .type = PKT_FT_UINT }, /* in 4-byte words */
-        { .name = "value", .off = 16, .bits = 0, .type = PKT_FT_BYTES },
+};
+/* Kind fields, after type and length: an identity's actual length before its padding
+ * (AT_IDENTITY, RFC 4186 10.5), or the value. */
+static const struct pkt_field sim_identity_fields[] = {
+        { .name = "actual_length", .off = 0, .bits = 16, .type = PKT_FT_UINT },
+        { .name = "identity",      .off = PKT_OFF_FOLLOW, .bits = 0, .type = PKT_FT_STRING, .flags = PKT_FF_COUNTED },
+};
+static const struct pkt_field sim_value_fields[] = {
+        { .name = "value", .off = 0, .bits = 0, .type = PKT_FT_BYTES },
 };
 static const struct pkt_field leap_fields[] = {
         TYPE_FIELD(T_LEAP),
@@ -325,6 +334,10 @@ sim_attribute_next(const struct pkt_view *v, struct pkt_elem *e)
         }
         e->len = len;
         e->next = pos + len;
+        e->data_off = ATTR_HDR;
+        bool is_identity = v->b[pos] == AT_IDENTITY;
+        e->kind_fields = is_identity ? sim_identity_fields : sim_value_fields;
+        e->n_kind_fields = is_identity ? ARRAY_SIZE(sim_identity_fields) : ARRAY_SIZE(sim_value_fields);
         return 1;
 }
 
@@ -341,13 +354,16 @@ sim_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->flags |= pkt_elems_damage(v, sim_attribute_next);
 }
 
-/* An attribute is built from its type and value (RFC 4186 8.1): the length in words is computed,
- * and the value padded with zeros to a word. */
+/* An attribute is built from its type and its kind's fields, by name: attribute(type=AT_NONCE_MT,
+ * value=0000...), attribute(type=AT_IDENTITY,identity="..."). The length in words is computed and
+ * the attribute padded with zeros to a word (RFC 4186 8.1), unless given. */
 static int
 sim_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
                size_t size, uint32_t *ret_at)
 {
-        struct pkt_spec_arg args[3];
+        static const char *const header_keys[] = { "type", "len", NULL };
+        static const char *const kind_keys[] = { "actual_length", "identity", "value", NULL };
+        struct pkt_spec_arg args[4], head[4], body[4];
         char name[32];
         int n = pkt_spec_split(text, name, sizeof(name), args, ARRAY_SIZE(args));
 
@@ -356,14 +372,23 @@ sim_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         *ret_at = hdr_len;
         if (n < 0 || strcmp(name, "attribute") != 0)
                 return -EINVAL;
-        int len = pkt_spec_encode(sim_attribute_fields, ARRAY_SIZE(sim_attribute_fields), args, n, out, size);
+        int n_body = pkt_spec_args_without(args, n, header_keys, body);
+        int n_head = pkt_spec_args_without(args, n, kind_keys, head);
+        int len = pkt_spec_encode(sim_attribute_fields, ARRAY_SIZE(sim_attribute_fields), head, n_head, out, size);
         if (len < 0)
                 return len;
-        uint32_t padded = ((uint32_t)len + 3u) & ~3u;
+        bool is_identity = out[0] == AT_IDENTITY;
+        int body_len = is_identity ? pkt_spec_encode(sim_identity_fields, ARRAY_SIZE(sim_identity_fields), body,
+                                                     n_body, out + len, size - (size_t)len)
+                                   : pkt_spec_encode(sim_value_fields, ARRAY_SIZE(sim_value_fields), body,
+                                                     n_body, out + len, size - (size_t)len);
+        if (body_len < 0)
+                return body_len;
+        uint32_t padded = ((uint32_t)(len + body_len) + 3u) & ~3u;
         if (padded > size || padded / 4 > 0xff)
                 return -EMSGSIZE;
-        memset(out + len, 0, padded - (uint32_t)len);
-        if (!pkt_spec_arg(args, n, "len", 1))
+        memset(out + len + body_len, 0, padded - (uint32_t)(len + body_len));
+        if (!pkt_spec_arg(args, n, "len", -1))
                 out[1] = (uint8_t)(padded / 4);
         return (int)padded;
 }

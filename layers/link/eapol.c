@@ -91,7 +91,7 @@ _Static_assert(KEY_F_DATA_LENGTH == ARRAY_SIZE(key_fields) - 1, "key_data_length
 static const struct pkt_field rc4_key_fields[] = {
         { .name = "key_descriptor_type", .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = descriptor_names, .def = DESC_RC4 },
         { .name = "key_length",    .off = 8,   .bits = 16,  .type = PKT_FT_UINT },
-        { .name = "replay_counter", .off = 24, .bits = 64,  .type = PKT_FT_UINT },
+        { .name = "key_replay_counter", .off = 24, .bits = 64, .type = PKT_FT_UINT },
         { .name = "key_iv",        .off = 88,  .bits = 128, .type = PKT_FT_BYTES },
         { .name = "key_index",     .off = 216, .bits = 8,   .type = PKT_FT_UINT, .flags = PKT_FF_COMBINED | PKT_FF_HEX },
         { .name = "unicast",       .off = 216, .bits = 1,   .type = PKT_FT_UINT, .flags = PKT_FF_PART },
@@ -213,6 +213,8 @@ key_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         if (!pkt_rd_be16(v, hdr_len - KEY_DATA_LEN_SZ, &data_len))
                 return;
         d->payload_len = data_len;
+        if (hdr_len + data_len > v->wire_len)
+                d->flags |= PKT_LAYER_MALFORMED; /* no MIC length makes it fit */
         if (data_len > 0 && key_data_is_plain(pkt_load_be16(v->b + 1)))
                 d->next = PKT_PROTO_EAPOL_KEY_DATA;
 }

@@ -38,7 +38,7 @@ TSHARK_TO_OURS = {
     "erspan": "erspan", "gtp": "gtp", "chdlc": "chdlc", "slarp": "slarp", "isis": "isis",
     "isis.hello": "isislanhello", "isis.lsp": "isislsp", "isis.csnp": "isiscsnp", "isis.psnp": "isispsnp",
     "lcp": "lcp", "ipcp": "ipcp", "ipv6cp": "ipv6cp", "ccp": "ccp", "pap": "pap", "chap": "chap",
-    "rtcp": "rtcp", "stun": "stun",
+    "rtcp": "rtcp", "stun": "stun", "eapol": "eapol",
 }
 # Our layers that tshark names as one protocol.
 SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback", "erspan3": "erspan", "isisp2phello": "isislanhello"}
@@ -99,6 +99,17 @@ def _rtcp_claiming_more(layers):
 ELSEWHERE["rtcp"] = ("tshark's RTCP heuristic takes a datagram whose first RTCP packet claims more bytes than the "
                      "datagram holds (gnutella's, a fuzzed file's); libpkt's asks that the first packet fit, and "
                      "leaves such a payload raw", _rtcp_claiming_more)
+
+
+def _eap_tls_fragment(layers):
+    """An EAP-TLS (TTLS, PEAP, ...) body whose data stays raw: a fragment of a longer TLS message."""
+    names = [l.get("layer") for l in layers]
+    return "eaptls" in names and names[-1:] == ["raw"]
+
+
+ELSEWHERE["ssl"] = ("TLS messages that EAP-TLS, TTLS or PEAP split into fragments: tshark reassembles them and "
+                    "dissects the TLS records in the last fragment; libpkt dissects each frame alone and "
+                    "leaves a fragment's data raw", _eap_tls_fragment)
 
 
 # A GTP control message's Protocol Configuration Options (3GPP TS 24.008 10.5.6.3) quote PPP packets
