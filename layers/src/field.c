@@ -489,8 +489,9 @@ pkt_field_set_str(struct pkt *p, unsigned idx, const char *name, const char *tex
         int r;
 
         pkt_assert_return(p && name && text, -EINVAL);
-        r = field_resolve_to_set(p, idx, name, &ref);
-        if (r < 0)
+        /* Parsed first: the setters below add an optional last field only for a value that parses. */
+        r = field_resolve(p, idx, name, &ref);
+        if (r < 0 && r != -ENODATA)
                 return r;
         _cleanup_free_ uint8_t *bytes = malloc(len);
         if (!bytes)

@@ -207,6 +207,10 @@ enum pkt_proto_id {
         PKT_PROTO_EAP_LEAP,       /* Cisco LEAP */
         PKT_PROTO_EAP_EXPANDED,   /* Expanded type: vendor and type */
         PKT_PROTO_EAP_METHOD,     /* any other method: type and data */
+        /* link aggregation */
+        PKT_PROTO_SLOW,        /* IEEE 802.3 slow protocols: the subtype */
+        PKT_PROTO_LACP,        /* Link Aggregation Control Protocol (IEEE 802.1AX) */
+        PKT_PROTO_LACP_MARKER, /* LACP's Marker protocol */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,
