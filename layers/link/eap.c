@@ -276,10 +276,11 @@ starts_tls_record(const uint8_t *b, uint32_t len)
 
 /*
  * Type, flags and the message length when the L bit says it is there. The data is TLS records when
- * it is a whole message: not a first or middle fragment (M bit), not a Start (whose data is FAST's
- * and TEAP's Authority-ID), with the length the L bit gives, and starting with a record header. A
- * last fragment, which carries neither L nor M, is told by that header alone: it starts inside a
- * record of the message its fragments make, which is not reassembled.
+ * it starts with a record header and is not a Start (whose data is FAST's and TEAP's Authority-ID):
+ * a whole message (no M bit, and the length the L bit gives), or the first fragment of a longer one
+ * (the M bit), whose records run on in the fragments after it: lengths past its end are the
+ * message's, not contradictions (PKT_DISSECT_PARTIAL). Fragments are not reassembled: a middle or
+ * last fragment starts inside a record, and stays raw.
  */
 static void
 tls_dissect(const struct pkt_view *v, struct pkt_dissect *d)
@@ -288,12 +289,16 @@ tls_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         uint32_t total;
 
         d->hdr_len = TLS_HDR_LEN + (flags & TLS_LEN_INCLUDED ? TLS_LEN_SZ : 0);
-        if (d->hdr_len >= v->wire_len || (flags & (TLS_MORE | TLS_START)))
+        if (d->hdr_len >= v->wire_len || (flags & TLS_START) || v->caplen <= d->hdr_len ||
+            !starts_tls_record(v->b + d->hdr_len, v->caplen - d->hdr_len))
                 return;
-        if ((flags & TLS_LEN_INCLUDED) && (!pkt_rd_be32(v, TLS_HDR_LEN, &total) || total != v->wire_len - d->hdr_len))
+        if (flags & TLS_MORE) {
+                d->flags |= PKT_DISSECT_PARTIAL;
+        } else if ((flags & TLS_LEN_INCLUDED) &&
+                   (!pkt_rd_be32(v, TLS_HDR_LEN, &total) || total != v->wire_len - d->hdr_len)) {
                 return;
-        if (v->caplen > d->hdr_len && starts_tls_record(v->b + d->hdr_len, v->caplen - d->hdr_len))
-                d->next = PKT_PROTO_TLS;
+        }
+        d->next = PKT_PROTO_TLS;
 }
 
 /* The L bit follows the header: 6 bytes hold the message length. */
@@ -422,7 +427,7 @@ EAP_BODY(eapmd5, PKT_PROTO_EAP_MD5, "EAP MD5-Challenge body (RFC 3748 5.4): valu
 EAP_BODY(eaptls, PKT_PROTO_EAP_TLS,
          "EAP-TLS, TTLS, PEAP, FAST and TEAP body (RFC 5216 3.1): flags, message length, TLS records",
          tls_fields, tls_dissect, TLS_HDR_LEN, .update = tls_update,
-         .not_dissected = "Fragments stay raw: the TLS message they make is not reassembled");
+         .not_dissected = "Fragments after the first stay raw: the TLS message they make is not reassembled");
 EAP_BODY(eapsim, PKT_PROTO_EAP_SIM, "EAP-SIM, AKA and AKA' body (RFC 4186, 4187): subtype and attributes",
          sim_fields, sim_dissect, 4, .elems = sim_elems, .n_elems = ARRAY_SIZE(sim_elems),
          .elem_build = sim_elem_build,

@@ -102,14 +102,14 @@ ELSEWHERE["rtcp"] = ("tshark's RTCP heuristic takes a datagram whose first RTCP 
 
 
 def _eap_tls_fragment(layers):
-    """An EAP-TLS (TTLS, PEAP, ...) body whose data stays raw: a fragment of a longer TLS message."""
+    """An EAP-TLS (TTLS, PEAP, ...) body whose data stays raw: a later fragment of a longer TLS message."""
     names = [l.get("layer") for l in layers]
     return "eaptls" in names and names[-1:] == ["raw"]
 
 
 ELSEWHERE["ssl"] = ("TLS messages that EAP-TLS, TTLS or PEAP split into fragments: tshark reassembles them and "
-                    "dissects the TLS records in the last fragment; libpkt dissects each frame alone and "
-                    "leaves a fragment's data raw", _eap_tls_fragment)
+                    "dissects the TLS records in the last fragment; libpkt dissects each frame alone: the records "
+                    "a first fragment starts, cut short, and a later fragment's data raw", _eap_tls_fragment)
 
 
 # A GTP control message's Protocol Configuration Options (3GPP TS 24.008 10.5.6.3) quote PPP packets

@@ -197,15 +197,19 @@ test_eapol_key_data_encrypted_stays_raw(void **state)
         pkt_done(&p);
 }
 
-/* A whole EAP-TLS message is TLS records; a first or middle fragment, a Start, and a last fragment
- * (which starts inside a record) stay raw. */
+/* A whole EAP-TLS message is TLS records, and so is the start of a first fragment, whose record runs
+ * on past it (cut short, not contradicted); a Start, a later fragment (which starts inside a record)
+ * and a message whose length is not its data's stay raw. */
 static void
-test_eap_tls_records_only_when_whole(void **state)
+test_eap_tls_records_only_when_whole_or_first(void **state)
 {
+        static const char *const tls_cases[] = {
+                "eapol/eap(code=Response,id=1)/eaptls(type=TTLS)/raw(hex=16030300050100000100)",
+                "eapol/eap(id=1)/eaptls(tls_message_len=10)/raw(hex=16030300050100000100)",
+        };
         static const char *const raw_cases[] = {
-                "eapol/eap(id=1)/eaptls(tls_message_len=3000,more_fragments=1)/raw(hex=16030300050100000100)",
-                "eapol/eap(id=1)/eaptls(more_fragments=1)/raw(hex=16030300050100000100)",
                 "eapol/eap(id=1)/eaptls(type=PEAP,start=1)/raw(hex=16030300050100000100)",
+                "eapol/eap(id=1)/eaptls(more_fragments=1)/raw(hex=a1b2c3d4e5f60718)",
                 "eapol/eap(id=1)/eaptls/raw(hex=a1b2c3d4e5f60718)",
                 "eapol/eap(id=1)/eaptls(tls_message_len=99)/raw(hex=16030300050100000100)",
         };
@@ -213,9 +217,17 @@ test_eap_tls_records_only_when_whole(void **state)
         struct pkt p;
 
         (void)state;
-        tu_build_parse("eapol/eap(code=Response,id=1)/eaptls(type=TTLS)/raw(hex=16030300050100000100)",
+        for (size_t k = 0; k < sizeof(tls_cases) / sizeof(tls_cases[0]); k++) {
+                tu_build_parse(tls_cases[k], PKT_PROTO_EAPOL, 0, buf, sizeof(buf), &p);
+                assert_int_equal(tu_layer_of(&p, PKT_PROTO_TLS), 3);
+                assert_int_equal(damage(&p, 3), 0);
+                pkt_done(&p);
+        }
+        /* The first of several fragments: a record of 0x0400 bytes begins, and is cut short. */
+        tu_build_parse("eapol/eap(id=1)/eaptls(tls_message_len=3000,more_fragments=1)/raw(hex=16030304000b0003fc0003f9)",
                        PKT_PROTO_EAPOL, 0, buf, sizeof(buf), &p);
         assert_int_equal(tu_layer_of(&p, PKT_PROTO_TLS), 3);
+        assert_int_equal(damage(&p, 3), PKT_LAYER_TRUNCATED);
         pkt_done(&p);
         for (size_t k = 0; k < sizeof(raw_cases) / sizeof(raw_cases[0]); k++) {
                 tu_build_parse(raw_cases[k], PKT_PROTO_EAPOL, 0, buf, sizeof(buf), &p);
@@ -323,7 +335,7 @@ main(void)
                 cmocka_unit_test(test_eap_reads_like_tshark),
                 cmocka_unit_test(test_eapol_key_mic_length_from_the_frame),
                 cmocka_unit_test(test_eapol_key_data_encrypted_stays_raw),
-                cmocka_unit_test(test_eap_tls_records_only_when_whole),
+                cmocka_unit_test(test_eap_tls_records_only_when_whole_or_first),
                 cmocka_unit_test(test_eapol_answers),
                 cmocka_unit_test(test_eapol_hostile_input),
                 cmocka_unit_test(test_eapol_every_prefix_is_flagged_never_crashes),
