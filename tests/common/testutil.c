@@ -304,6 +304,20 @@ tu_guessed_over_udp(const char *hex)
         return proto;
 }
 
+bool
+tu_answers(const char *req_spec, const char *rep_spec, unsigned first)
+{
+        static uint8_t a[TU_FRAME_MAX], b[TU_FRAME_MAX];
+        struct pkt req, rep;
+
+        tu_build_parse(req_spec, first, 0, a, sizeof(a), &req);
+        tu_build_parse(rep_spec, first, 0, b, sizeof(b), &rep);
+        bool r = pkt_answers(&req, &rep);
+        pkt_done(&req);
+        pkt_done(&rep);
+        return r;
+}
+
 uint16_t
 tu_flags_in(const char *carrier, const char *hex, unsigned first, uint32_t cut, unsigned proto,
             const char *set, unsigned *ret_count)

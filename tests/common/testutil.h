@@ -90,6 +90,10 @@ size_t tu_build_parse(const char *spec, unsigned first, uint32_t cut, uint8_t *b
  * 40002): what the heuristics make of it, or PKT_PROTO_RAW. */
 unsigned tu_guessed_over_udp(const char *hex);
 
+/* Does the packet built from @rep_spec answer the one built from @req_spec (pkt_answers()), both
+ * parsed back from protocol @first as a capture would hand them over? */
+bool tu_answers(const char *req_spec, const char *rep_spec, unsigned first);
+
 /* Builds "@carrier/raw(hex=@hex)", parses it from protocol @first with its last @cut bytes not
  * captured, dissects every layer, and returns tu_flags_done() of the first layer of @proto. For tests
  * of hostile messages inside their usual carriers. */

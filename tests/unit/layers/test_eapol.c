@@ -240,15 +240,7 @@ test_eap_tls_records_only_when_whole_or_first(void **state)
 static bool
 answers(const char *req_spec, const char *rep_spec)
 {
-        uint8_t a[256], b[256];
-        struct pkt req, rep;
-
-        tu_build_parse(req_spec, PKT_PROTO_EAPOL, 0, a, sizeof(a), &req);
-        tu_build_parse(rep_spec, PKT_PROTO_EAPOL, 0, b, sizeof(b), &rep);
-        bool r = pkt_answers(&req, &rep);
-        pkt_done(&req);
-        pkt_done(&rep);
-        return r;
+        return tu_answers(req_spec, rep_spec, PKT_PROTO_EAPOL);
 }
 
 /* EAP: a Response answers the Request of its identifier, Success or Failure the Response. Keys: the

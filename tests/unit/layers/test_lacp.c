@@ -131,15 +131,7 @@ test_lacp_hostile_input(void **state)
 static bool
 answers(const char *req_spec, const char *rep_spec)
 {
-        uint8_t a[160], b[160];
-        struct pkt req, rep;
-
-        tu_build_parse(req_spec, PKT_PROTO_SLOW, 0, a, sizeof(a), &req);
-        tu_build_parse(rep_spec, PKT_PROTO_SLOW, 0, b, sizeof(b), &rep);
-        bool r = pkt_answers(&req, &rep);
-        pkt_done(&req);
-        pkt_done(&rep);
-        return r;
+        return tu_answers(req_spec, rep_spec, PKT_PROTO_SLOW);
 }
 
 /* A Marker Response answers the Information of its requester and transaction. */

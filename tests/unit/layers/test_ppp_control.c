@@ -156,15 +156,7 @@ test_ppp_control_less_common_options(void **state)
 static bool
 answers(const char *req_spec, const char *rep_spec)
 {
-        uint8_t a[128], b[128];
-        struct pkt req, rep;
-
-        tu_build_parse(req_spec, PKT_PROTO_PPP, 0, a, sizeof(a), &req);
-        tu_build_parse(rep_spec, PKT_PROTO_PPP, 0, b, sizeof(b), &rep);
-        bool r = pkt_answers(&req, &rep);
-        pkt_done(&req);
-        pkt_done(&rep);
-        return r;
+        return tu_answers(req_spec, rep_spec, PKT_PROTO_PPP);
 }
 
 /* Replies answer requests of the same protocol and identifier. */
