@@ -147,15 +147,18 @@ eapol_update(struct pkt *p, unsigned idx)
         return pkt_auto_set(p, idx, EAPOL_F_LEN, MIN(len, 0xffffu));
 }
 
-/* An EAP-Packet answers one whose EAP packet it answers (eap.c); the key frames of a handshake
- * answer each other by replay counter, which eapolkey compares. */
+/* The authenticator answers an EAPOL-Start with an EAP Request (IEEE 802.1X-2020 8.4, 12.5); other
+ * frames answer frames of their own type, by what they carry (eap and eapolkey compare that). */
 static bool
 eapol_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
 {
-        const struct pkt_layer *a = pkt_layer(req, ri + 1), *b = pkt_layer(rep, pi + 1);
-        const struct pkt_proto *pr = a && b && a->proto == b->proto ? pkt_proto_get(a->proto) : NULL;
+        enum { EAP_REQUEST = 1 };
+        const struct pkt_layer *b = &rep->layers[pi];
+        const uint8_t *q = req->data + req->layers[ri].off, *r = rep->data + b->off;
 
-        return pr && pr->answers && pr->answers(req, ri + 1, rep, pi + 1);
+        if (q[1] == TYPE_START)
+                return r[1] == TYPE_EAP && b->len > EAPOL_HDR_LEN && r[EAPOL_HDR_LEN] == EAP_REQUEST;
+        return q[1] == r[1];
 }
 
 static const struct pkt_key eapol_carriers[] = {

@@ -243,12 +243,17 @@ answers(const char *req_spec, const char *rep_spec)
         return tu_answers(req_spec, rep_spec, PKT_PROTO_EAPOL);
 }
 
-/* EAP: a Response answers the Request of its identifier, Success or Failure the Response. Keys: the
- * supplicant's frame answers the authenticator's of the same replay counter. */
+/* EAPOL-Start: the authenticator's EAP Request answers it. EAP: a Response answers the Request of its
+ * identifier, Success or Failure the Response. Keys: the supplicant's frame answers the
+ * authenticator's of the same replay counter. */
 static void
 test_eapol_answers(void **state)
 {
         (void)state;
+        assert_true(answers("eapol(type=EAPOL-Start)", "eapol/eap(id=1)/eapidentity"));
+        assert_false(answers("eapol(type=EAPOL-Start)", "eapol/eap(code=Response,id=1)/eapidentity"));
+        assert_false(answers("eapol(type=EAPOL-Start)", "eapol(type=EAPOL-Logoff)"));
+        assert_false(answers("eapol/eap(id=3)/eapidentity", "eapol/eapolkey(key_info=0x010a)"));
         assert_true(answers("eapol/eap(id=3)/eapidentity", "eapol/eap(code=Response,id=3)/eapidentity(identity=\"a\")"));
         assert_false(answers("eapol/eap(id=3)/eapidentity", "eapol/eap(code=Response,id=4)/eapidentity"));
         assert_false(answers("eapol/eap(code=Response,id=3)/eapidentity", "eapol/eap(id=3)/eapidentity"));
