@@ -190,13 +190,16 @@ ie_id(const char *name, uint8_t *ret)
         return 0;
 }
 
+/* The field argument @a (the @pos-th after the id) sets: the body, whole, or a field of kind @k. A
+ * positional argument is the body in the generic form (@generic), else the kind's field at its
+ * place. */
 static const struct pkt_field *
-ie_arg_field(const struct ie_kind *k, const struct pkt_spec_arg *a, unsigned pos)
+ie_arg_field(const struct ie_kind *k, bool generic, const struct pkt_spec_arg *a, unsigned pos)
 {
         static const struct pkt_field body = { .name = "body", .off = 0, .type = PKT_FT_BYTES };
 
         if (!a->key[0])
-                return k ? (pos < k->n_fields ? &k->fields[pos] : NULL) : &body;
+                return generic || !k ? &body : pos < k->n_fields ? &k->fields[pos] : NULL;
         if (strcmp(a->key, "body") == 0 || strcmp(a->key, "body_bytes") == 0)
                 return &body;
         for (unsigned i = 0; k && i < k->n_fields; i++)
@@ -223,12 +226,11 @@ ie_build(const char *text, uint8_t *out, size_t size)
         if ((generic = ie_id(name, &id)) < 0)
                 return generic;
         if (generic) {
-                /* ie(id=N,body=...): the id first */
-                if (n < 1 || (strcmp(args[0].key, "id") != 0 && args[0].key[0]))
-                        return -EINVAL;
-                char *end;
-                unsigned long v = strtoul(args[0].value, &end, 0);
-                if (!args[0].value[0] || *end || v > 255)
+                /* ie(id=N,body=...), as JSON writes an element back: the id first (a number or a
+                 * name), then the body, the kind's fields, or both (they are the same bytes). */
+                uint32_t v;
+                if (n < 1 || (strcmp(args[0].key, "id") != 0 && args[0].key[0]) ||
+                    pkt_name_value(ie_names, args[0].value, 255, &v) < 0)
                         return -EINVAL;
                 id = (uint8_t)v;
                 first = 1;
@@ -237,9 +239,9 @@ ie_build(const char *text, uint8_t *out, size_t size)
         if (size < IE_HDR_LEN)
                 return -EMSGSIZE;
         memset(out, 0, size);
-        const struct ie_kind *k = generic ? NULL : ie_kind_of(id);
+        const struct ie_kind *k = ie_kind_of(id);
         for (int i = first; i < n; i++) {
-                const struct pkt_field *f = ie_arg_field(k, &args[i], (unsigned)(i - first));
+                const struct pkt_field *f = ie_arg_field(k, generic, &args[i], (unsigned)(i - first));
                 uint64_t u;
                 if (!f)
                         return -ENOENT;

@@ -408,6 +408,36 @@ rt_kind_by_name(const char *name)
         return -ENOENT;
 }
 
+/* The kind one of whose fields is called @field: what "field(channel=...,chan_flags=...)", an
+ * element as JSON writes it back, is. */
+static int
+rt_kind_by_field(const char *field)
+{
+        for (unsigned b = 0; b < ARRAY_SIZE(rt_kinds); b++)
+                for (unsigned i = 0; i < rt_kinds[b].n_fields; i++)
+                        if (strcmp(rt_kinds[b].fields[i].name, field) == 0)
+                                return (int)b;
+        return -ENOENT;
+}
+
+/* Where the fields of the bits in @present end, from the end of one present word: each aligned to
+ * its kind (radiotap.org's alignment rule). UINT32_MAX for a bit whose size is not known. */
+static uint32_t
+rt_fields_end(uint32_t present)
+{
+        uint32_t end = RT_HDR_LEN;
+
+        for (unsigned b = 0; b < ARRAY_SIZE(rt_kinds); b++) {
+                if (!(present & 1u << b))
+                        continue;
+                const struct rt_kind *k = &rt_kinds[b];
+                if (k->size == 0)
+                        return UINT32_MAX;
+                end = (end + k->align - 1u) / k->align * k->align + k->size;
+        }
+        return end;
+}
+
 /* Why 16: more arguments than any kind has fields. */
 #define RT_ARGS_MAX 16
 
@@ -424,12 +454,15 @@ radiotap_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, co
         n = pkt_spec_split(text, name, sizeof(name), args, RT_ARGS_MAX);
         if (n < 0)
                 return n;
-        bit = rt_kind_by_name(name);
+        bit = strcmp(name, radiotap_elems[0].elem_name) == 0 && n > 0 ? rt_kind_by_field(args[0].key)
+                                                                       : rt_kind_by_name(name);
         if (bit < 0)
                 return -EINVAL;
-        /* Fields go in bit order behind a single present word: a new one comes after the last. */
-        if (!pkt_rd_le32(v, 4, &present) || (present & (1u << RT_BIT_EXT)) ||
-            hdr_len < RT_HDR_LEN || (present >> bit) != 0)
+        /* Fields go in bit order behind a single present word: a new one comes after the fields of
+         * the bits below it, which must all be in the header already. Bits above it may be set
+         * before their fields come (a header read back from JSON: present_flags first). */
+        if (!pkt_rd_le32(v, 4, &present) || (present & (1u << RT_BIT_EXT)) || hdr_len < RT_HDR_LEN ||
+            rt_fields_end(present & ((1u << bit) - 1u)) != hdr_len)
                 return -EINVAL;
         const struct rt_kind *k = &rt_kinds[bit];
         pad = (hdr_len + k->align - 1u) / k->align * k->align - hdr_len;
