@@ -405,7 +405,9 @@ round_trip_capture(const char *rel)
  *  - STUN attributes padded with bytes other than zeros (coturn's, RFC 8489 14: any value, ignored):
  *    the padding is no field, so it comes back as zeros, and the FINGERPRINT computed over it changes;
  *  - radiotap headers with more than one present word (extended bitmaps, vendor namespaces), or with
- *    bytes after the fields their present bits name: their elements cannot be added back in place.
+ *    bytes after the fields their present bits name: their elements cannot be added back in place;
+ *    and alignment padding with bytes other than zeros (zeek/radiotap.pcap's, before an XChannel):
+ *    padding is no field, so it comes back as zeros.
  */
 static const struct {
         const char *rel;
