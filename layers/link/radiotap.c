@@ -396,7 +396,8 @@ radiotap_update(struct pkt *p, unsigned idx)
 /* ---- building fields: "flags=[flags(0x10),rate(4),channel(channel=2437,chan_flags=0xa0)]" ---- */
 
 /* The bit an element being added sets, handed from elem_build to elem_added (same thread, one call
- * after the other inside pkt_elem_add()). */
+ * after the other inside pkt_elem_add()); RT_ADDED_NONE when the present words were given. */
+#define RT_ADDED_NONE 32
 static _Thread_local int rt_added_bit = -1;
 
 static int
@@ -408,16 +409,34 @@ rt_kind_by_name(const char *name)
         return -ENOENT;
 }
 
-/* The kind one of whose fields is called @field: what "field(channel=...,chan_flags=...)", an
- * element as JSON writes it back, is. */
-static int
-rt_kind_by_field(const char *field)
+static bool
+kind_has_field(const struct rt_kind *k, const char *field)
 {
+        for (unsigned i = 0; i < k->n_fields; i++)
+                if (strcmp(k->fields[i].name, field) == 0)
+                        return true;
+        return false;
+}
+
+/* The kind one of whose fields is called @field, and its bit (-1: a further present word, a vendor
+ * namespace, TLVs): what "field(channel=...,chan_flags=...)", an element as JSON writes it back,
+ * is. NULL when none. */
+static const struct rt_kind *
+rt_kind_by_field(const char *field, int *ret_bit)
+{
+        static const struct rt_kind *const others[] = { &rt_kind_present, &rt_kind_vendor, &rt_kind_tlvs };
+
         for (unsigned b = 0; b < ARRAY_SIZE(rt_kinds); b++)
-                for (unsigned i = 0; i < rt_kinds[b].n_fields; i++)
-                        if (strcmp(rt_kinds[b].fields[i].name, field) == 0)
-                                return (int)b;
-        return -ENOENT;
+                if (kind_has_field(&rt_kinds[b], field)) {
+                        *ret_bit = (int)b;
+                        return &rt_kinds[b];
+                }
+        for (unsigned i = 0; i < ARRAY_SIZE(others); i++)
+                if (kind_has_field(others[i], field)) {
+                        *ret_bit = -1;
+                        return others[i];
+                }
+        return NULL;
 }
 
 /* Where the fields of the bits in @present end, from the end of one present word: each aligned to
@@ -441,34 +460,43 @@ rt_fields_end(uint32_t present)
 /* Why 16: more arguments than any kind has fields. */
 #define RT_ARGS_MAX 16
 
+/*
+ * One element, by its kind's name ("channel(channel=2437,chan_flags=0xa0)") or, as JSON writes it
+ * back, by its fields ("field(channel=...)"). Behind a single present word, a field goes after the
+ * fields of the bits below it, which must all be in the header already, and sets its bit; bits above
+ * it may be set before their fields come (JSON sets present_flags first). When the first word says
+ * more words follow, the words and the fields are given as they lie (JSON writes them in header
+ * order: further present words, then every namespace's fields): each element goes after the last,
+ * aligned to its kind, and no bit is touched.
+ */
 static int
 radiotap_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
                     uint8_t *out, size_t size, uint32_t *ret_at)
 {
         struct pkt_spec_arg args[RT_ARGS_MAX];
+        const struct rt_kind *k = NULL;
         char name[32];
-        uint32_t present = 0, pad;
-        int n, bit;
+        uint32_t present = 0, pad, len;
+        int n, bit = -1;
 
         (void)set;
         n = pkt_spec_split(text, name, sizeof(name), args, RT_ARGS_MAX);
         if (n < 0)
                 return n;
-        bit = strcmp(name, radiotap_elems[0].elem_name) == 0 && n > 0 ? rt_kind_by_field(args[0].key)
-                                                                       : rt_kind_by_name(name);
-        if (bit < 0)
+        if (strcmp(name, radiotap_elems[0].elem_name) == 0)
+                k = n > 0 && args[0].key[0] ? rt_kind_by_field(args[0].key, &bit) : NULL;
+        else if ((bit = rt_kind_by_name(name)) >= 0)
+                k = &rt_kinds[bit];
+        if (!k || !pkt_rd_le32(v, 4, &present) || hdr_len < RT_HDR_LEN)
                 return -EINVAL;
-        /* Fields go in bit order behind a single present word: a new one comes after the fields of
-         * the bits below it, which must all be in the header already. Bits above it may be set
-         * before their fields come (a header read back from JSON: present_flags first). */
-        if (!pkt_rd_le32(v, 4, &present) || (present & (1u << RT_BIT_EXT)) || hdr_len < RT_HDR_LEN ||
-            rt_fields_end(present & ((1u << bit) - 1u)) != hdr_len)
+        bool words_given = present & (1u << RT_BIT_EXT);
+        if (!words_given && (bit < 0 || rt_fields_end(present & ((1u << bit) - 1u)) != hdr_len))
                 return -EINVAL;
-        const struct rt_kind *k = &rt_kinds[bit];
         pad = (hdr_len + k->align - 1u) / k->align * k->align - hdr_len;
-        if (pad + k->size > size)
+        len = pad + k->size;
+        if (len > size)
                 return -EMSGSIZE;
-        memset(out, 0, pad + k->size);
+        memset(out, 0, size);
         for (int i = 0; i < n; i++) {
                 const struct pkt_field *f = NULL;
                 uint64_t u;
@@ -480,11 +508,14 @@ radiotap_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, co
                                 f = &k->fields[j];
                 if (!f)
                         return -ENOENT;
+                uint32_t at = pad + f->off / 8;
                 if (f->type == PKT_FT_BYTES) {
-                        r = pkt_spec_value(f, args[i].value, &u, out + pad + f->off / 8,
-                                           k->size - f->off / 8);
+                        /* A fixed one in its width; a variable one (vendor data, TLVs) makes the
+                         * element as long as it is. */
+                        r = pkt_spec_value(f, args[i].value, &u, out + at, f->bits ? f->bits / 8u : size - at);
                         if (r < 0)
                                 return r;
+                        len = MAX(len, at + (uint32_t)r);
                         continue;
                 }
                 uint8_t tmp[8];
@@ -493,12 +524,13 @@ radiotap_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, co
                         return r;
                 pkt_bits_write(out + pad, f->off, f->bits, (f->flags & PKT_FF_LE) != 0, u);
         }
-        rt_added_bit = bit;
+        rt_added_bit = words_given ? RT_ADDED_NONE : bit;
         *ret_at = hdr_len;
-        return (int)(pad + k->size);
+        return (int)len;
 }
 
-/* Sets the present bit of the field just added; the length follows on serialise. */
+/* Sets the present bit of the field just added (unless the words were given); the length follows on
+ * serialise. */
 static int
 radiotap_elem_added(struct pkt *p, unsigned idx, unsigned set)
 {
@@ -508,6 +540,11 @@ radiotap_elem_added(struct pkt *p, unsigned idx, unsigned set)
         (void)set;
         if (rt_added_bit < 0)
                 return -EINVAL;
+        if (rt_added_bit == RT_ADDED_NONE) {
+                rt_added_bit = -1;
+                p->layers[idx].flags |= PKT_LAYER_DIRTY;
+                return 0;
+        }
         present = (uint32_t)pkt_bits_read(h, 32, 32, true) | 1u << rt_added_bit;
         pkt_bits_write(h, 32, 32, true, present);
         rt_added_bit = -1;
