@@ -486,7 +486,8 @@ const char *pkt_serialize_strerror(int err);
 /*
  * Builds a packet from a spec such as
  *   ethernet(dst=ff:ff:ff:ff:ff:ff)/ip(src=192.0.2.1,dst=192.0.2.2)/tcp(dport=80,flags=SYN)/raw("GET /")
- * into @p (emptied first). On failure, writes a message naming the layer, field and reason to @err (may be
+ * into @p, which must hold a packet or have been through pkt_init() (it is emptied first, and what it
+ * owned is freed). On failure, writes a message naming the layer, field and reason to @err (may be
  * NULL) and returns -EINVAL, -ENOENT (unknown layer or field), -ERANGE or -ENOMEM.
  */
 int pkt_build(struct pkt *p, const char *spec, char *err, size_t err_size);

@@ -498,6 +498,7 @@ test_built_packets_round_trip_byte_identical(void **state)
         for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++) {
                 struct pkt built, p;
                 const uint8_t *d;
+                pkt_init(&built);
                 size_t n = tu_build(&built, specs[i], &d);
                 assert_int_equal(pkt_parse(&p, pkt_layer(&built, 0)->proto, d, n, n), 0);
                 pkt_dissect_all(&p);
