@@ -96,7 +96,7 @@ section_count(const uint8_t *msg, unsigned sec)
  * record is at least five bytes and must fit in @len. Returns 0 or what dns_record_span() or
  * dns_record_check() returned for the first record that does not hold together. */
 static int
-section_start(const uint8_t *msg, uint32_t len, unsigned sec, uint32_t *ret_pos)
+section_start(const struct dns_dialect *d, const uint8_t *msg, uint32_t len, unsigned sec, uint32_t *ret_pos)
 {
         uint32_t pos = DNS_HDR_LEN, name_len, rec_len;
 
@@ -104,7 +104,7 @@ section_start(const uint8_t *msg, uint32_t len, unsigned sec, uint32_t *ret_pos)
                 for (unsigned i = 0, n = section_count(msg, s); i < n; i++) {
                         int r = dns_record_span(msg, len, pos, s == DNS_QD, &name_len, &rec_len);
                         if (r == 0)
-                                r = dns_record_check(msg, len, pos, s == DNS_QD, name_len);
+                                r = dns_record_check(d, msg, len, pos, s == DNS_QD, name_len);
                         if (r < 0)
                                 return r;
                         pos += rec_len;
@@ -120,8 +120,8 @@ short_flag(const struct pkt_view *v, int r)
         return r == -ENODATA && v->caplen < v->wire_len ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
 }
 
-static int
-section_next(const struct pkt_view *v, struct pkt_elem *e, unsigned sec)
+int
+dns_section_next(const struct pkt_view *v, struct pkt_elem *e, unsigned sec, const struct dns_dialect *d)
 {
         uint32_t pos, name_len, rec_len;
         int r;
@@ -132,7 +132,7 @@ section_next(const struct pkt_view *v, struct pkt_elem *e, unsigned sec)
         if (e->count == 0) {
                 /* An earlier section that cannot be walked leaves this one without a start: no
                  * element, but the flag, which the engine gives the layer (PKT_P_LAZY_ELEMS). */
-                r = section_start(v->b, v->caplen, sec, &pos);
+                r = section_start(d, v->b, v->caplen, sec, &pos);
                 if (r < 0) {
                         e->flags |= short_flag(v, r);
                         return 0;
@@ -153,37 +153,48 @@ section_next(const struct pkt_view *v, struct pkt_elem *e, unsigned sec)
         e->len = rec_len;
         e->next = pos + rec_len;
         if (sec != DNS_QD)
-                dns_rr_kind(be16(v->b + pos + name_len), name_len, e);
+                d->rr_kind(be16(v->b + pos + name_len), name_len, e);
         /* A record whose names or data do not hold together is the set's last (as a damaged element
          * always is), and the sections after it have no start either: past it, nothing is trusted. */
-        r = dns_record_check(v->b, v->caplen, pos, sec == DNS_QD, name_len);
+        r = dns_record_check(d, v->b, v->caplen, pos, sec == DNS_QD, name_len);
         if (r < 0)
                 e->flags |= short_flag(v, r);
         return 1;
 }
 
+const struct dns_dialect dns_dialect = {
+        .query_fields = dns_query_fields,
+        .rr_fields = dns_rr_fields,
+        .qdcount_field = F_QDCOUNT,
+        .default_type = 1, /* A */
+        .has_opt = true,
+        .compresses_rdata = true,
+        .rr_kind = dns_rr_kind,
+        .rdata_check = dns_rdata_check,
+};
+
 static int
 queries_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return section_next(v, e, DNS_QD);
+        return dns_section_next(v, e, DNS_QD, &dns_dialect);
 }
 
 static int
 answers_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return section_next(v, e, DNS_AN);
+        return dns_section_next(v, e, DNS_AN, &dns_dialect);
 }
 
 static int
 auths_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return section_next(v, e, DNS_NS);
+        return dns_section_next(v, e, DNS_NS, &dns_dialect);
 }
 
 static int
 addrecords_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return section_next(v, e, DNS_AR);
+        return dns_section_next(v, e, DNS_AR, &dns_dialect);
 }
 
 static const struct pkt_elem_set dns_elems[] = {
@@ -219,12 +230,12 @@ dns_update(struct pkt *p, unsigned idx)
          * message whose id alone changed keeps its own encoding. */
         if (!(p->flags & PKT_F_RESIZED))
                 return 0;
-        return dns_compress(p, idx, 0);
+        return dns_compress(&dns_dialect, p, idx, 0);
 }
 
-static int
-dns_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
-               size_t size, uint32_t *ret_at)
+int
+dns_message_elem_build(const struct dns_dialect *d, const struct pkt_view *v, uint32_t hdr_len, unsigned set,
+                       const char *text, uint8_t *out, size_t size, uint32_t *ret_at)
 {
         uint32_t at;
         int r;
@@ -233,35 +244,48 @@ dns_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         if (v->caplen < DNS_HDR_LEN)
                 return -EINVAL;
         /* A record goes at the end of its section, before the sections after it. */
-        r = section_start(v->b, MIN(hdr_len, v->caplen), set + 1, &at);
+        r = section_start(d, v->b, MIN(hdr_len, v->caplen), set + 1, &at);
         if (r < 0)
                 return -EINVAL;
         *ret_at = at;
-        return dns_rr_build(set == DNS_QD, text, out, size);
+        return dns_rr_build(d, set == DNS_QD, text, out, size);
 }
 
 static int
-dns_elem_added(struct pkt *p, unsigned idx, unsigned set)
+dns_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
+               size_t size, uint32_t *ret_at)
+{
+        return dns_message_elem_build(&dns_dialect, v, hdr_len, set, text, out, size, ret_at);
+}
+
+int
+dns_message_elem_added(const struct dns_dialect *d, struct pkt *p, unsigned idx, unsigned set)
 {
         const uint8_t *msg = p->data + p->layers[idx].off;
         uint16_t n = section_count(msg, set);
 
         if (n == UINT16_MAX)
                 return -ERANGE;
-        return pkt_auto_set(p, idx, F_QDCOUNT + set, n + 1u);
+        return pkt_auto_set(p, idx, d->qdcount_field + set, n + 1u);
+}
+
+static int
+dns_elem_added(struct pkt *p, unsigned idx, unsigned set)
+{
+        return dns_message_elem_added(&dns_dialect, p, idx, set);
 }
 
 /*
  * RFC 1035 4.1.1: a response carries its query's ID with QR set. Where the request's stack has no
- * DNS header here (a query sent as raw payload), the ports below already matched: nothing to add.
+ * such header here (a query sent as raw payload), the ports below already matched: nothing to add.
  */
-static bool
-dns_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
+bool
+dns_message_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
 {
         const struct pkt_layer *lq = &req->layers[ri], *lp = &rep->layers[pi];
         const uint8_t *q = req->data + lq->off, *a = rep->data + lp->off;
 
-        if (lq->proto != PKT_PROTO_DNS || lq->len < DNS_HDR_LEN)
+        if (lq->proto != lp->proto || lq->len < DNS_HDR_LEN)
                 return true;
         if (lp->len < DNS_HDR_LEN)
                 return false;
@@ -319,7 +343,7 @@ const struct pkt_proto pkt_proto_dns = {
         .update = dns_update,
         .elem_build = dns_elem_build,
         .elem_added = dns_elem_added,
-        .answers = dns_answers,
+        .answers = dns_message_answers,
         .not_dissected = "Record data of types other than A, AAAA, NS, CNAME, PTR, DNAME, MX, SOA, HINFO, TXT, "
                          "SPF, SRV, NAPTR, OPT, DS, DNSKEY, RRSIG, NSEC, NSEC3PARAM, TLSA, SVCB, HTTPS and CAA "
                          "stays rdata bytes (NSEC3, LOC, ...); SvcParams and EDNS options stay bytes.",

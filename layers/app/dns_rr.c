@@ -436,8 +436,8 @@ lay_out(const struct rr_kind *k, const uint8_t *rdata, uint32_t dlen, struct fie
 /* Does the data of a record of @type, @dlen bytes at @pos of the message @msg (@len captured bytes,
  * which hold it), hold what the type says (rr_kinds; SvcParams framed as RFC 9460 2.2 says)? A type of
  * no known layout always does. Returns 0, -ENODATA (a name points past @len) or -EBADMSG. */
-static int
-rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint32_t dlen)
+int
+dns_rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint32_t dlen)
 {
         const struct rr_kind *l = kind_of(type);
         struct field_loc locs[RR_FIELDS_MAX];
@@ -473,7 +473,8 @@ rdata_check(const uint8_t *msg, uint32_t len, uint16_t type, uint32_t pos, uint3
 }
 
 int
-dns_record_check(const uint8_t *msg, uint32_t len, uint32_t pos, bool is_query, uint32_t name_len)
+dns_record_check(const struct dns_dialect *d, const uint8_t *msg, uint32_t len, uint32_t pos, bool is_query,
+                 uint32_t name_len)
 {
         uint32_t wire_len;
         int r = pkt_dnsname_check(msg, len, pos, &wire_len);
@@ -481,7 +482,7 @@ dns_record_check(const uint8_t *msg, uint32_t len, uint32_t pos, bool is_query, 
         if (r < 0 || is_query)
                 return r;
         const uint8_t *fixed = msg + pos + name_len;
-        return rdata_check(msg, len, be16(fixed), pos + name_len + RR_FIXED_LEN, be16(fixed + 8));
+        return d->rdata_check(msg, len, be16(fixed), pos + name_len + RR_FIXED_LEN, be16(fixed + 8));
 }
 
 /* ---- building from text ---- */
@@ -535,27 +536,66 @@ put_kind_field(struct rr_args *args, const struct pkt_field *f, uint8_t *out, si
         return n;
 }
 
-/* RR data from the kind's fields, or from "rdata" given as hex. */
+/* A part of combined field @combined (NBNS's NB_FLAGS: G, ONT), when given by name: its bits written
+ * over the combined field's, in place at @at of @out. */
 static int
-put_rdata(struct rr_args *args, uint16_t type, uint8_t *out, size_t size)
+put_part(struct rr_args *args, const struct pkt_field *combined, size_t at, const struct pkt_field *f,
+         uint8_t *out)
+{
+        uint64_t v;
+        int r;
+
+        if (!arg(args, f->name))
+                return 0;
+        if (!combined || f->off < combined->off || f->off + f->bits > combined->off + combined->bits)
+                return -EINVAL; /* a table mistake, caught by the tests */
+        r = uint_arg(args, f->name, f, 0, &v);
+        if (r < 0)
+                return r;
+        pkt_bits_write(out + at, f->off - combined->off, f->bits, false, v);
+        return 0;
+}
+
+static bool
+is_opt(const struct dns_dialect *d, uint16_t type)
+{
+        return d->has_opt && type == DNS_TYPE_OPT;
+}
+
+/* RR data from the fields of its kind in dialect @d, or from "rdata" given as hex. */
+static int
+put_rdata(struct rr_args *args, const struct dns_dialect *d, uint16_t type, uint8_t *out, size_t size)
 {
         static const struct pkt_field rdata = { .name = "rdata", .type = PKT_FT_BYTES };
-        const struct rr_kind *k = kind_of(type);
+        struct pkt_elem k = { 0 };
         const char *text = arg(args, "rdata");
         size_t len = 0;
         uint64_t u;
 
         if (text)
                 return pkt_spec_value(&rdata, text, &u, out, size);
-        if (type == DNS_TYPE_OPT) /* its other fields live in CLASS and TTL */
-                return put_kind_field(args, &k->fields[k->n_fields - 1], out, size);
+        d->rr_kind(type, 0, &k);
+        if (is_opt(d, type)) /* its other fields live in CLASS and TTL */
+                return put_kind_field(args, &k.kind_fields[k.n_kind_fields - 1], out, size);
         size_t count_at = SIZE_MAX; /* where the count the text left out goes, of count_bits */
         unsigned count_bits = 8;
-        for (unsigned i = 0; i < k->n_fields; i++) {
-                const struct pkt_field *f = &k->fields[i];
+        const struct pkt_field *combined = NULL; /* the last combined field, written at combined_at */
+        size_t combined_at = 0;
+        for (unsigned i = 0; i < k.n_kind_fields; i++) {
+                const struct pkt_field *f = &k.kind_fields[i];
+                if (f->flags & PKT_FF_PART) {
+                        int r = put_part(args, combined, combined_at, f, out);
+                        if (r < 0)
+                                return r;
+                        continue;
+                }
+                if (f->flags & PKT_FF_COMBINED) {
+                        combined = f;
+                        combined_at = len;
+                }
                 /* A count (a character-string's length byte, a MAC's size), when not given, is the
                  * length of what it counts. */
-                bool counts_next = i + 1 < k->n_fields && (f[1].flags & PKT_FF_COUNTED) &&
+                bool counts_next = i + 1 < k.n_kind_fields && (f[1].flags & PKT_FF_COUNTED) &&
                                    (f->bits == 8 || f->bits == 16) && !arg(args, f->name);
                 int r = put_kind_field(args, f, out + len, size - len);
                 if (r < 0)
@@ -597,22 +637,22 @@ opt_class_ttl(struct rr_args *args, uint64_t *ret_cls, uint64_t *ret_ttl)
 }
 
 static int
-put_rr_tail(struct rr_args *args, uint16_t type, uint8_t *out, size_t size)
+put_rr_tail(struct rr_args *args, const struct dns_dialect *d, uint16_t type, uint8_t *out, size_t size)
 {
         static const struct pkt_field u16 = PKT_U("u16", 0, 16), u32 = PKT_U("u32", 0, 32);
-        static const struct pkt_field cls_f = { .name = "cls", .bits = 16, .type = PKT_FT_ENUM,
-                                                .names = dns_class_names };
+        const struct pkt_field *cls_f = &d->rr_fields[2];
+        bool opt = is_opt(d, type);
         uint64_t cls, ttl, dlen;
         int r, n;
 
         if (size < RR_FIXED_LEN)
                 return -EMSGSIZE;
-        if (type == DNS_TYPE_OPT && (r = opt_class_ttl(args, &cls, &ttl)) < 0)
+        if (opt && (r = opt_class_ttl(args, &cls, &ttl)) < 0)
                 return r;
-        if ((r = uint_arg(args, "cls", &cls_f, type == DNS_TYPE_OPT ? cls : 1, &cls)) < 0 ||
-            (r = uint_arg(args, "ttl", &u32, type == DNS_TYPE_OPT ? ttl : 0, &ttl)) < 0)
+        if ((r = uint_arg(args, "cls", cls_f, opt ? cls : 1, &cls)) < 0 ||
+            (r = uint_arg(args, "ttl", &u32, opt ? ttl : 0, &ttl)) < 0)
                 return r;
-        n = put_rdata(args, type, out + RR_FIXED_LEN, size - RR_FIXED_LEN);
+        n = put_rdata(args, d, type, out + RR_FIXED_LEN, size - RR_FIXED_LEN);
         if (n < 0)
                 return n;
         if ((r = uint_arg(args, "dlen", &u16, (uint64_t)n, &dlen)) < 0)
@@ -628,15 +668,12 @@ put_rr_tail(struct rr_args *args, uint16_t type, uint8_t *out, size_t size)
 }
 
 int
-dns_rr_build(bool is_query, const char *text, uint8_t *out, size_t size)
+dns_rr_build(const struct dns_dialect *d, bool is_query, const char *text, uint8_t *out, size_t size)
 {
-        static const struct pkt_field type_f = { .name = "type", .bits = 16, .type = PKT_FT_ENUM,
-                                                 .names = dns_type_names };
-        static const struct pkt_field cls_f = { .name = "cls", .bits = 16, .type = PKT_FT_ENUM,
-                                                .names = dns_class_names };
+        const struct pkt_field *name_f = &d->rr_fields[0], *type_f = &d->rr_fields[1], *cls_f = &d->rr_fields[2];
         struct rr_args args = { 0 };
         char elem_name[32];
-        uint64_t type, cls;
+        uint64_t type, cls, u;
         const char *name;
         int r, n;
 
@@ -647,13 +684,15 @@ dns_rr_build(bool is_query, const char *text, uint8_t *out, size_t size)
                 if (!args.a[i].key[0])
                         return -EINVAL; /* records are all key=value */
         name = arg(&args, "name");
-        n = pkt_dnsname_encode(name ? name : "", out, size);
+        n = pkt_spec_value(name_f, name ? name : "", &u, out, size);
         if (n < 0)
                 return n;
-        if ((r = uint_arg(&args, "type", &type_f, is_query ? T_A : (name ? T_A : DNS_TYPE_OPT), &type)) < 0)
+        /* A nameless record is EDNS's OPT where the dialect has it. */
+        uint64_t def_type = !is_query && !name && d->has_opt ? DNS_TYPE_OPT : d->default_type;
+        if ((r = uint_arg(&args, "type", type_f, def_type, &type)) < 0)
                 return r;
         if (is_query) {
-                if ((r = uint_arg(&args, "cls", &cls_f, 1, &cls)) < 0)
+                if ((r = uint_arg(&args, "cls", cls_f, 1, &cls)) < 0)
                         return r;
                 if ((size_t)n + QUERY_FIXED_LEN > size)
                         return -EMSGSIZE;
@@ -661,7 +700,7 @@ dns_rr_build(bool is_query, const char *text, uint8_t *out, size_t size)
                 put16(out + n + 2, (uint32_t)cls);
                 r = QUERY_FIXED_LEN;
         } else {
-                r = put_rr_tail(&args, (uint16_t)type, out + n, size - (size_t)n);
+                r = put_rr_tail(&args, d, (uint16_t)type, out + n, size - (size_t)n);
         }
         if (r < 0)
                 return r;
@@ -685,6 +724,7 @@ struct suffix {
 };
 
 struct comp {
+        const struct dns_dialect *d;
         bool mdns; /* Multicast DNS (RFC 6762 18.14 compresses more) */
         uint8_t *out;
         uint32_t len, cap;
@@ -769,7 +809,7 @@ names_plain(const struct rr_kind *k, const uint8_t *rdata, uint32_t dlen, const 
 static int
 put_rdata_compressed(struct comp *c, const uint8_t *msg, uint16_t type, uint32_t pos, uint32_t dlen)
 {
-        const struct rr_kind *k = compressed_kind(type, c->mdns);
+        const struct rr_kind *k = c->d->compresses_rdata ? compressed_kind(type, c->mdns) : NULL;
         const uint8_t *rdata = msg + pos;
         struct field_loc locs[RR_FIELDS_MAX];
         uint32_t copied = 0, start;
@@ -828,7 +868,7 @@ is_uncompressed(const uint8_t *msg, uint32_t len)
 }
 
 int
-dns_compress(struct pkt *p, unsigned idx, uint32_t start)
+dns_compress(const struct dns_dialect *d, struct pkt *p, unsigned idx, uint32_t start)
 {
         const struct pkt_layer *l = &p->layers[idx];
         const uint8_t *msg = p->data + l->off + start;
@@ -841,6 +881,7 @@ dns_compress(struct pkt *p, unsigned idx, uint32_t start)
         _cleanup_free_ uint8_t *out = malloc(len);
         if (!c || !out)
                 return -ENOMEM;
+        c->d = d;
         c->out = out;
         c->cap = len; /* compression never grows a message without pointers */
         c->mdns = idx > 0 && p->layers[idx - 1].proto == PKT_PROTO_UDP &&

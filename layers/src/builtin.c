@@ -27,7 +27,8 @@
         PPP_CONTROL_PROTOS(X)                                                                           \
         MEDIA_CONTROL_PROTOS(X)                                                                         \
         ACCESS_CONTROL_PROTOS(X)                                                                        \
-        LINK_AGGREGATION_PROTOS(X)
+        LINK_AGGREGATION_PROTOS(X)                                                                      \
+        NETBIOS_PROTOS(X)
 
 #define LINK_PROTOS(X) X(ethernet) X(dot1q) X(llc) X(linuxcc) X(linuxcc2) X(loopback) X(loop) X(arp)
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
@@ -59,6 +60,8 @@
 #define ACCESS_CONTROL_PROTOS(X) X(eapol) X(eapolkey) X(eapolrc4key) X(eapolkeydata) X(eap) X(eapidentity) X(eapnak) X(eapmd5) X(eaptls) X(eapsim) X(eapleap) X(eapexpanded) X(eapmethod)
 /* How switches and hosts bundle links (port channels, bonds). */
 #define LINK_AGGREGATION_PROTOS(X) X(slow) X(lacp) X(marker)
+/* NetBIOS over TCP/IP (RFC 1001, 1002): how Windows and Samba hosts name themselves on a LAN. */
+#define NETBIOS_PROTOS(X) X(nbns)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * Domain names (RFC 1035 3.1, 4.1.4): the PKT_FT_DNSNAME field type's decoding, length and encoding,
- * with compression pointers followed relative to the message start and a bound on the jumps.
+ * with compression pointers followed relative to the message start and a bound on the jumps; and the
+ * NetBIOS names (RFC 1001 14.1) that NBNS, the datagram and the session service write as DNS names.
  */
+#include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
@@ -137,4 +140,123 @@ pkt_dnsname_encode(const char *text, uint8_t *out, size_t size)
         }
         out[o++] = 0;
         return (int)o;
+}
+
+/* ---- NetBIOS names (RFC 1001 14.1) ---- */
+
+#define NB_NAME_LEN 16            /* 15 name bytes and the name type */
+#define NB_CODED_LEN (2 * NB_NAME_LEN) /* first-level encoding: a letter 'A'..'P' per half byte */
+
+/* The 16 bytes coded in the label at @label (@n bytes), or false when it is no such coding. */
+static bool
+nbname_uncode(const uint8_t *label, uint8_t n, uint8_t out[NB_NAME_LEN])
+{
+        if (n != NB_CODED_LEN)
+                return false;
+        for (unsigned i = 0; i < NB_CODED_LEN; i++)
+                if (label[i] < 'A' || label[i] > 'P')
+                        return false;
+        for (unsigned i = 0; i < NB_NAME_LEN; i++)
+                out[i] = (uint8_t)((label[2 * i] - 'A') << 4 | (label[2 * i + 1] - 'A'));
+        return true;
+}
+
+/* As tshark writes a name (process_netbios_name): printable bytes as they are, others as <xx>, the
+ * spaces that pad it dropped, then the type as <xx>. '<' and '.' are written <3c> and <2e> too, so
+ * that the text reads back; NetBIOS names do not contain them. */
+static void
+nbname_format(struct strbuf *s, const uint8_t name[NB_NAME_LEN])
+{
+        unsigned end = NB_NAME_LEN - 1;
+
+        while (end > 0 && name[end - 1] == ' ')
+                end--;
+        for (unsigned i = 0; i < end; i++) {
+                uint8_t c = name[i];
+                if (c >= ' ' && c <= '~' && c != '<' && c != '.')
+                        strbuf_put(s, (const char *)&c, 1);
+                else
+                        strbuf_printf(s, "<%02x>", c);
+        }
+        strbuf_printf(s, "<%02x>", name[NB_NAME_LEN - 1]);
+}
+
+int
+pkt_nbname_decode(const uint8_t *msg, uint32_t msg_len, uint32_t off, char *buf, size_t size)
+{
+        struct strbuf s = { .buf = buf, .size = size };
+        uint8_t name[NB_NAME_LEN];
+        uint32_t wire_len, pos = off;
+        int r = pkt_dnsname_check(msg, msg_len, off, &wire_len);
+
+        if (r < 0)
+                return r;
+        /* The check bounded the jumps and the labels: the first label is within the message. */
+        while ((msg[pos] & 0xc0) == 0xc0)
+                pos = (uint32_t)(msg[pos] & 0x3f) << 8 | msg[pos + 1];
+        if (!nbname_uncode(msg + pos + 1, msg[pos], name))
+                return pkt_dnsname_decode(msg, msg_len, off, buf, size, NULL);
+        nbname_format(&s, name);
+        pos += 1u + NB_CODED_LEN;
+        if (msg[pos] != 0) { /* the scope, a DNS name (RFC 1001 14.1): the walk writes the dot */
+                r = dnsname_walk(msg, msg_len, pos, &s, &wire_len);
+                if (r < 0)
+                        return r;
+        }
+        return s.overflow ? -EMSGSIZE : (int)s.len;
+}
+
+/* Reads the name part of NetBIOS name text up to the scope's dot or the end into @name (padded with
+ * spaces; the last <xx> is the type, or the type is a space too). Returns the text's length, or -EINVAL
+ * when it is no such text (more than 16 bytes, a '<' that is no <xx>). */
+static int
+nbname_parse(const char *text, uint8_t name[NB_NAME_LEN])
+{
+        unsigned n = 0, at = 0;
+        bool last_coded = false;
+
+        memset(name, ' ', NB_NAME_LEN);
+        while (text[at] && text[at] != '.') {
+                unsigned v;
+                if (n == NB_NAME_LEN)
+                        return -EINVAL;
+                if (text[at] == '<') {
+                        if (!isxdigit((unsigned char)text[at + 1]) || !isxdigit((unsigned char)text[at + 2]) ||
+                            text[at + 3] != '>' || sscanf(text + at + 1, "%2x", &v) != 1)
+                                return -EINVAL;
+                        name[n++] = (uint8_t)v;
+                        at += 4;
+                        last_coded = true;
+                } else {
+                        name[n++] = (uint8_t)text[at++];
+                        last_coded = false;
+                }
+        }
+        /* "HOST<20>" and "HOST" are the same name; "HOST<00>" ends in its type. */
+        if (last_coded && n < NB_NAME_LEN) {
+                name[NB_NAME_LEN - 1] = name[n - 1];
+                name[n - 1] = ' ';
+        }
+        return (int)at;
+}
+
+int
+pkt_nbname_encode(const char *text, uint8_t *out, size_t size)
+{
+        uint8_t name[NB_NAME_LEN];
+        int at = nbname_parse(text, name);
+        int r;
+
+        if (at < 0)
+                return pkt_dnsname_encode(text, out, size); /* a DNS name's text, as shown */
+        if (size < 1 + NB_CODED_LEN)
+                return -EMSGSIZE;
+        out[0] = NB_CODED_LEN;
+        for (unsigned i = 0; i < NB_NAME_LEN; i++) {
+                out[1 + 2 * i] = (uint8_t)('A' + (name[i] >> 4));
+                out[2 + 2 * i] = (uint8_t)('A' + (name[i] & 0x0f));
+        }
+        r = pkt_dnsname_encode(text[at] == '.' ? text + at + 1 : "", out + 1 + NB_CODED_LEN,
+                               size - 1 - NB_CODED_LEN);
+        return r < 0 ? r : 1 + NB_CODED_LEN + r;
 }

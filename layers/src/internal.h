@@ -342,6 +342,11 @@ int pkt_dnsname_wire_len(const uint8_t *msg, uint32_t msg_len, uint32_t off, uin
  * @msg_len (*@ret_wire_len: its bytes at @off), -ENODATA when it runs past it, -EBADMSG otherwise. */
 int pkt_dnsname_check(const uint8_t *msg, uint32_t msg_len, uint32_t off, uint32_t *ret_wire_len);
 int pkt_dnsname_encode(const char *text, uint8_t *out, size_t size);
+/* The PKT_FF_NETBIOS forms of a DNS name (see proto.h): its text (length, -ENODATA, -EBADMSG or
+ * -EMSGSIZE), and its wire form from such text ("NAME<1d>.scope"; without a type the name is padded
+ * with spaces to all 16 bytes) or from a DNS name's text when it is no NetBIOS name's. */
+int pkt_nbname_decode(const uint8_t *msg, uint32_t msg_len, uint32_t off, char *buf, size_t size);
+int pkt_nbname_encode(const char *text, uint8_t *out, size_t size);
 int pkt_field_default_len(const struct pkt_field *f);
 /* The value @text names in @names (case-insensitive; @names may be NULL) or writes as a number up to
  * @max: an element's kind by name or number ("mss", "chassis", "0x7f"). Returns 0 or -EINVAL. */

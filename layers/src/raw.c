@@ -19,10 +19,10 @@ raw_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 }
 
 /* System ports whose services libpkt does not dissect but whose messages a heuristic asked on system
- * ports would take for another protocol: NetBIOS name and datagram service messages have DNS's format
- * (RFC 1002 4.2), and the session service carries them too. Registered, they are never guessed. */
+ * ports would take for another protocol: NetBIOS datagram service messages start as DNS's (RFC 1002
+ * 4.4), and the session service carries them too. Registered, they are never guessed. (The name
+ * service, UDP 137, is nbns.) */
 static const struct pkt_key raw_carriers[] = {
-        { PKT_KEY_UDP_PORT, 137 },
         { PKT_KEY_UDP_PORT, 138 },
         { PKT_KEY_TCP_PORT, 139 },
         PKT_KEY_END,

@@ -125,6 +125,8 @@ pkt_value_format(const struct pkt_field *f, const uint8_t *msg, uint32_t msg_len
                         format_string(&s, q, loc.bits / 8);
                         break;
                 case PKT_FT_DNSNAME:
+                        if (f->flags & PKT_FF_NETBIOS)
+                                return pkt_nbname_decode(msg, msg_len, (uint32_t)(q - msg), buf, size);
                         return pkt_dnsname_decode(msg, msg_len, (uint32_t)(q - msg), buf, size, NULL);
                 default:
                         format_bytes(&s, q, loc.bits / 8);
@@ -285,6 +287,22 @@ parse_quoted(const char *text, uint8_t *out, size_t *len)
         return 0;
 }
 
+/* A NetBIOS name's text, quoted when it holds spaces (as the JSON reader quotes what the spec's
+ * tokenizer would split: "MY PC<20>"). */
+static int
+parse_nbname(const char *text, uint8_t *out, size_t size)
+{
+        char unquoted[256];
+        size_t len = sizeof(unquoted) - 1;
+
+        if (text[0] != '"')
+                return pkt_nbname_encode(text, out, size);
+        if (parse_quoted(text, (uint8_t *)unquoted, &len) < 0 || memchr(unquoted, 0, len))
+                return -EINVAL;
+        unquoted[len] = 0;
+        return pkt_nbname_encode(unquoted, out, size);
+}
+
 /* Bytes from text: "quoted" with escapes, or hex. For strings, plain text is taken as it is. */
 static int
 parse_bytes(const struct pkt_field *f, const char *text, uint8_t *out, size_t *len)
@@ -358,7 +376,8 @@ pkt_value_parse(const struct pkt_field *f, const char *text, uint64_t *ret_u, ui
                 *ret_len = 16;
                 return 0;
         case PKT_FT_DNSNAME:
-                r = pkt_dnsname_encode(text, ret_bytes, *ret_len);
+                r = f->flags & PKT_FF_NETBIOS ? parse_nbname(text, ret_bytes, *ret_len)
+                                              : pkt_dnsname_encode(text, ret_bytes, *ret_len);
                 if (r < 0)
                         return r;
                 *ret_len = (size_t)r;

@@ -798,6 +798,8 @@ plan_write(struct pktp_buf *b, const struct plan *pl, const uint8_t *msg, uint32
                 }
                 case PKT_FT_DNSNAME: {
                         char text[DNS_TEXT_FAST_MAX + 8];
+                        if (pf->flags & PKT_FF_NETBIOS)
+                                goto slow; /* libpkt's text, as the visitor shows it */
                         int tl = dnsname_text(msg, msg_len, (uint32_t)(q - msg), text);
                         if (tl == NAME_SKIP)
                                 break;

@@ -262,9 +262,12 @@ tu_sweep_prefixes(const struct tu_frame *f)
 uint16_t
 tu_flags_done(struct pkt *p, int idx, const char *set, unsigned *ret_count)
 {
-        uint16_t flags = p->layers[idx].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED);
+        uint16_t flags;
 
+        /* Counted first: a layer whose elements are checked as they are walked (DNS's, NBNS's records)
+         * is flagged by the walk. */
         *ret_count = set ? tu_elem_count(p, idx, set, NULL) : 0;
+        flags = p->layers[idx].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED);
         assert_int_equal(pkt_print(p, tu_discard, NULL), 0);
         pkt_done(p);
         return flags;

@@ -211,6 +211,7 @@ enum pkt_proto_id {
         PKT_PROTO_SLOW,        /* IEEE 802.3 slow protocols: the subtype */
         PKT_PROTO_LACP,        /* Link Aggregation Control Protocol (IEEE 802.1AX) */
         PKT_PROTO_LACP_MARKER, /* LACP's Marker protocol */
+        PKT_PROTO_NBNS,        /* NetBIOS Name Service (RFC 1002 4.2) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

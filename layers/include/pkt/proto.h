@@ -47,6 +47,11 @@ enum pkt_field_flags {
         /* A variable bytes/string field whose length in bytes is the value of the unsigned integer
          * field just before it: RFC 1035's <character-string> (DNS HINFO, NAPTR), CAA's tag. */
         PKT_FF_COUNTED = 1u << 8,
+        /* A PKT_FT_DNSNAME field whose first label is a NetBIOS name in RFC 1001 14.1's first-level
+         * encoding (16 bytes as 32 letters 'A'..'P'): shown as tshark shows it, "NAME<1d>" (the 15
+         * name bytes, trailing spaces dropped, others unprintable as <xx>; then the name type) and the
+         * scope after a dot. A first label that is no such encoding shows as a DNS name. */
+        PKT_FF_NETBIOS = 1u << 9,
 };
 
 /* A value name (enum) or bit name (flags). Tables end with { 0, NULL }. */

@@ -461,6 +461,9 @@ static const struct {
         { "ndpi/android.pcap", 500, 311 },
         { "tcpdump/LACP.pcap", 20, 20 },
         { "pypacker/packets_lacp.pcap", 10, 10 },
+        { "ndpi/zoom.pcap", 781, 532 },
+        { "suricata-verify/sip-method__sip.pcap", 691, 677 },
+        { "ndpi/anyconnect-vpn.pcap", 589, 411 },
 };
 
 static void
