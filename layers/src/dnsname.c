@@ -162,21 +162,23 @@ nbname_uncode(const uint8_t *label, uint8_t n, uint8_t out[NB_NAME_LEN])
 }
 
 /* As tshark writes a name (process_netbios_name): printable bytes as they are, others as <xx>, the
- * spaces that pad it dropped, then the type as <xx>. '<' and '.' are written <3c> and <2e> too, so
- * that the text reads back; NetBIOS names do not contain them. */
+ * spaces that pad it dropped, then the type as <xx>. So that the text reads back, '<' is written <3c>,
+ * and a '.' right after an escaped byte <2e>: there a dot ends the name and starts the scope. */
 static void
 nbname_format(struct strbuf *s, const uint8_t name[NB_NAME_LEN])
 {
         unsigned end = NB_NAME_LEN - 1;
+        bool last_escaped = false;
 
         while (end > 0 && name[end - 1] == ' ')
                 end--;
         for (unsigned i = 0; i < end; i++) {
                 uint8_t c = name[i];
-                if (c >= ' ' && c <= '~' && c != '<' && c != '.')
-                        strbuf_put(s, (const char *)&c, 1);
-                else
+                last_escaped = c < ' ' || c > '~' || c == '<' || (c == '.' && last_escaped);
+                if (last_escaped)
                         strbuf_printf(s, "<%02x>", c);
+                else
+                        strbuf_put(s, (const char *)&c, 1);
         }
         strbuf_printf(s, "<%02x>", name[NB_NAME_LEN - 1]);
 }
@@ -206,9 +208,9 @@ pkt_nbname_decode(const uint8_t *msg, uint32_t msg_len, uint32_t off, char *buf,
         return s.overflow ? -EMSGSIZE : (int)s.len;
 }
 
-/* Reads the name part of NetBIOS name text up to the scope's dot or the end into @name (padded with
- * spaces; the last <xx> is the type, or the type is a space too). Returns the text's length, or -EINVAL
- * when it is no such text (more than 16 bytes, a '<' that is no <xx>). */
+/* Reads the name part of NetBIOS name text up to the scope's dot (one right after an <xx>) or the end
+ * into @name (padded with spaces; the last <xx> is the type, or the type is a space too). Returns the
+ * text's length, or -EINVAL when it is no such text (more than 16 bytes, a '<' that is no <xx>). */
 static int
 nbname_parse(const char *text, uint8_t name[NB_NAME_LEN])
 {
@@ -216,7 +218,7 @@ nbname_parse(const char *text, uint8_t name[NB_NAME_LEN])
         bool last_coded = false;
 
         memset(name, ' ', NB_NAME_LEN);
-        while (text[at] && text[at] != '.') {
+        while (text[at] && !(text[at] == '.' && last_coded)) {
                 unsigned v;
                 if (n == NB_NAME_LEN)
                         return -EINVAL;

@@ -123,8 +123,14 @@ test_nbns_names_as_text_both_ways(void **state)
         assert_name_reads_back("*<00><00><00><00><00><00><00><00><00><00><00><00><00><00><00>",
                                "*<00><00><00><00><00><00><00><00><00><00><00><00><00><00><00>",
                                "20" "434b414141414141414141414141414141414141414141414141414141414141" "00");
-        /* '<' and '.' inside a name are written as <xx> so that the text reads back. */
-        assert_name_reads_back("A<3c>B<2e><1b>", "A<3c>B<2e><1b>", "20" "4542444d4543434f43414341434143414341434143414341434143414341424c" "00");
+        /* A dot inside a name is shown as tshark shows it; the scope's dot is the one after the type. */
+        assert_name_reads_back("sc.arrancar.org<00>", "sc.arrancar.org<00>",
+                               "20" "48444744434f4742484348434742474f474447424843434f4750484347484141" "00");
+        /* '<', and a '.' right after an escaped byte (where it would start the scope), are written as
+         * <xx> so that the text reads back. */
+        assert_name_reads_back("A<3c>B<2e><1b>", "A<3c>B.<1b>", "20" "4542444d4543434f43414341434143414341434143414341434143414341424c" "00");
+        assert_name_reads_back("<01><2e>X<00>", "<01><2e>X<00>",
+                               "20" "4142434f46494341434143414341434143414341434143414341434143414141" "00");
         /* A name with a space is quoted, as the JSON reader quotes it for the spec. */
         assert_name_reads_back("\"MY PC\"", "MY PC<20>",
                                "20" "454e464a43414641454443414341434143414341434143414341434143414341" "00");
