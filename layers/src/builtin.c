@@ -61,7 +61,7 @@
 /* How switches and hosts bundle links (port channels, bonds). */
 #define LINK_AGGREGATION_PROTOS(X) X(slow) X(lacp) X(marker)
 /* NetBIOS over TCP/IP (RFC 1001, 1002): how Windows and Samba hosts name themselves on a LAN. */
-#define NETBIOS_PROTOS(X) X(nbns)
+#define NETBIOS_PROTOS(X) X(nbns) X(nbdgm) X(nbdgmdata) X(nbdgmerror) X(nbdgmquery)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

@@ -18,12 +18,11 @@ raw_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->next = PKT_PROTO_NONE;
 }
 
-/* System ports whose services libpkt does not dissect but whose messages a heuristic asked on system
- * ports would take for another protocol: NetBIOS datagram service messages start as DNS's (RFC 1002
- * 4.4), and the session service carries them too. Registered, they are never guessed. (The name
- * service, UDP 137, is nbns.) */
+/* A system port whose service libpkt does not dissect but whose messages a heuristic asked on system
+ * ports would take for another protocol: the NetBIOS session service (RFC 1002 4.3) carries SMB
+ * messages and, continuing them, any bytes at all. Registered, it is never guessed. (The name and
+ * datagram services, UDP 137 and 138, are nbns and nbdgm.) */
 static const struct pkt_key raw_carriers[] = {
-        { PKT_KEY_UDP_PORT, 138 },
         { PKT_KEY_TCP_PORT, 139 },
         PKT_KEY_END,
 };

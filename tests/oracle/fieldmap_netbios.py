@@ -1,12 +1,13 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """tshark field map for NetBIOS over TCP/IP: the name service ("nbns", DNS's message format with NetBIOS
-names, shown as tshark shows them: "WORKGROUP<1d>"). An NB record's first (flags, address) entry is
-fields and further entries are the bytes of `more`, which tshark lists one by one: the getters here list
-them all."""
+names, shown as tshark shows them: "WORKGROUP<1d>") and the datagram service ("nbdgm": our nbdgm header
+and the form after it, nbdgmdata, nbdgmerror or nbdgmquery). An NB record's first (flags, address) entry
+is fields and further entries are the bytes of `more`, which tshark lists one by one: the getters here
+list them all."""
 from oracle_fields import elems, field, layers_named
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
-TSHARK_PROTOS = ["nbns"]
+TSHARK_PROTOS = ["nbns", "nbdgm"]
 
 RR_SETS = ("answers", "auths", "addrecords")
 ALL_SETS = ("queries",) + RR_SETS
@@ -62,7 +63,21 @@ MAP = {
     "nbns.nb_flags.ont": nb(lambda f, _a: f >> 13 & 3),
     "nbns.addr": nb(lambda _f, a: a),
     "nbns.number_of_names": elems("nbns", RR_SETS, "num_names"),
+    "nbdgm.type": field("nbdgm", "type"),
+    "nbdgm.flags": field("nbdgm", "flags"),
+    "nbdgm.next": field("nbdgm", "m"),
+    "nbdgm.first": field("nbdgm", "f"),
+    "nbdgm.node_type": field("nbdgm", "snt"),
+    "nbdgm.dgram_id": field("nbdgm", "id"),
+    "nbdgm.src.ip": field("nbdgm", "src"),
+    "nbdgm.src.port": field("nbdgm", "sport"),
+    "nbdgm.dgram_len": field("nbdgmdata", "len"),
+    "nbdgm.pkt_offset": field("nbdgmdata", "offset"),
+    "nbdgm.source_name": field("nbdgmdata", "src_name"),
+    "nbdgm.destination_name": lambda pkt: field("nbdgmdata", "dst_name")(pkt) + field("nbdgmquery", "dst_name")(pkt),
+    "nbdgm.error_code": field("nbdgmerror", "code"),
 }
+NAME_FIELDS = ("nbns.name", "nbdgm.source_name", "nbdgm.destination_name")
 
 
 def name_with_description(f, _pkt, tv, ov):
@@ -95,7 +110,7 @@ def no_first_level(t, o):
 
 
 def not_first_level(f, _pkt, tv, ov):
-    if f != "nbns.name" or len(tv) != len(ov):
+    if f not in NAME_FIELDS or len(tv) != len(ov):
         return False
     bad = [(t, o) for t, o in zip(tv, ov) if str(t) != str(o) and not str(t).startswith(str(o) + " (")]
     return bool(bad) and all(no_first_level(t, o) for t, o in bad)

@@ -212,6 +212,10 @@ enum pkt_proto_id {
         PKT_PROTO_LACP,        /* Link Aggregation Control Protocol (IEEE 802.1AX) */
         PKT_PROTO_LACP_MARKER, /* LACP's Marker protocol */
         PKT_PROTO_NBNS,        /* NetBIOS Name Service (RFC 1002 4.2) */
+        PKT_PROTO_NBDGM,       /* NetBIOS Datagram Service (RFC 1002 4.4): the header */
+        PKT_PROTO_NBDGM_DATA,  /* its direct unique, direct group and broadcast datagrams */
+        PKT_PROTO_NBDGM_ERROR, /* its error datagram */
+        PKT_PROTO_NBDGM_QUERY, /* its query request and responses */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

@@ -140,13 +140,13 @@ test_system_ports_are_guessed_only_by_distinctive_heuristics(void **state)
                          PKT_PROTO_DNS);
         assert_int_equal(payload_proto_of(ETH_IP "tcp(sport=50000,dport=587)/raw(hex=" CLIENT_HELLO_HEX ")", NULL),
                          PKT_PROTO_TLS);
-        /* but NetBIOS name and datagram services (137, 138) use DNS's message format (RFC 1002 4.2):
-         * their ports are registered (the name service's to nbns, the datagram service's raw) and
-         * never guessed as DNS */
+        /* but the NetBIOS name service (137) uses DNS's message format (RFC 1002 4.2), and the
+         * datagram service's messages (138) could start like it: their ports are registered (to
+         * nbns and nbdgm) and never guessed as DNS */
         assert_int_equal(payload_proto_of(ETH_IP "udp(sport=137,dport=137)/raw(hex=" DNS_QUERY_HEX ")", NULL),
                          PKT_PROTO_NBNS);
         assert_int_equal(payload_proto_of(ETH_IP "udp(sport=138,dport=50000)/raw(hex=" DNS_QUERY_HEX ")", NULL),
-                         PKT_PROTO_RAW);
+                         PKT_PROTO_NBDGM);
         assert_int_equal(payload_proto_of(ETH_IP "udp(sport=50000,dport=137)/raw(hex=" DNS_QUERY_HEX ")", NULL),
                          PKT_PROTO_NBNS);
 }
