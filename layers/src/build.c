@@ -198,6 +198,17 @@ pkt_push(struct pkt *p, unsigned proto)
 }
 
 int
+pkt_push_empty(struct pkt *p, unsigned proto)
+{
+        const struct pkt_proto *pr = proto_of(proto);
+
+        pkt_assert_return(p && pr, -EINVAL);
+        if (pr->min_hdr_len > 0)
+                return -EINVAL;
+        return push_layer(p, proto, NULL, 0);
+}
+
+int
 pkt_push_raw(struct pkt *p, const void *data, size_t len)
 {
         pkt_assert_return(p && (data || len == 0), -EINVAL);

@@ -28,7 +28,8 @@
         MEDIA_CONTROL_PROTOS(X)                                                                         \
         ACCESS_CONTROL_PROTOS(X)                                                                        \
         LINK_AGGREGATION_PROTOS(X)                                                                      \
-        NETBIOS_PROTOS(X)
+        NETBIOS_PROTOS(X)                                                                               \
+        SMB_PROTOS(X)
 
 #define LINK_PROTOS(X) X(ethernet) X(dot1q) X(llc) X(linuxcc) X(linuxcc2) X(loopback) X(loop) X(arp)
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
@@ -61,7 +62,10 @@
 /* How switches and hosts bundle links (port channels, bonds). */
 #define LINK_AGGREGATION_PROTOS(X) X(slow) X(lacp) X(marker)
 /* NetBIOS over TCP/IP (RFC 1001, 1002): how Windows and Samba hosts name themselves on a LAN. */
-#define NETBIOS_PROTOS(X) X(nbns) X(nbdgm) X(nbdgmdata) X(nbdgmerror) X(nbdgmquery)
+#define NETBIOS_PROTOS(X) X(nbns) X(nbdgm) X(nbdgmdata) X(nbdgmerror) X(nbdgmquery) X(nbss) X(nbssrequest) \
+        X(nbssnegative) X(nbssretarget)
+/* Windows file sharing. */
+#define SMB_PROTOS(X) X(smb2) X(smb2async)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

@@ -18,15 +18,6 @@ raw_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->next = PKT_PROTO_NONE;
 }
 
-/* A system port whose service libpkt does not dissect but whose messages a heuristic asked on system
- * ports would take for another protocol: the NetBIOS session service (RFC 1002 4.3) carries SMB
- * messages and, continuing them, any bytes at all. Registered, it is never guessed. (The name and
- * datagram services, UDP 137 and 138, are nbns and nbdgm.) */
-static const struct pkt_key raw_carriers[] = {
-        { PKT_KEY_TCP_PORT, 139 },
-        PKT_KEY_END,
-};
-
 /* The bytes are the layer: captured whole, there is nothing to check (cut, the hook takes them as they
  * are, unflagged, as ever). */
 #define RAW_FAST { .key = PKT_FAST_WHOLE }
@@ -39,7 +30,6 @@ const struct pkt_proto pkt_proto_raw = {
         .min_hdr_len = 0,
         .fields = raw_fields,
         .n_fields = ARRAY_SIZE(raw_fields),
-        .carriers = raw_carriers,
         .dissect = raw_dissect,
         .fast = RAW_FAST,
         .fast_step = raw_fast_step,

@@ -425,7 +425,7 @@ read_member(struct reader *rd, unsigned idx, unsigned id, size_t i, const char *
         bool is_array = json_object_is_type(val, json_type_array);
         int s;
 
-        if (!strcmp(key, "layer") || is_flag_member(key) || !strcmp(key, "padding"))
+        if (!strcmp(key, "layer") || is_flag_member(key) || !strcmp(key, "padding") || !strcmp(key, "continuation"))
                 return 0; /* "padding" goes in once every layer is there (add_padding()) */
         /* Keys are at most what the validator lets through; a longer one is cut in the path. */
         path_fmt(path, sizeof(path), "layers[%zu].%s", i, key);
@@ -455,6 +455,20 @@ read_member(struct reader *rd, unsigned idx, unsigned id, size_t i, const char *
         return fail(rd, -EINVAL, PKTP_ERR_BAD_PACKET, path, "a field takes a number or text");
 }
 
+/* Member "continuation" of layer object @lo: true for a layer with no header of its own (a segment in
+ * the middle of a TLS record or NBSS message), as the writer gives it. Returns 1, 0 or -EINVAL. */
+static int
+is_continuation(struct json_object *lo)
+{
+        struct json_object *val;
+
+        if (!json_object_object_get_ex(lo, "continuation", &val))
+                return 0;
+        if (!json_object_is_type(val, json_type_boolean))
+                return -EINVAL;
+        return json_object_get_boolean(val) ? 1 : 0;
+}
+
 static int
 read_layer(struct reader *rd, struct json_object *lo, size_t i, unsigned *context)
 {
@@ -471,7 +485,16 @@ read_layer(struct reader *rd, struct json_object *lo, size_t i, unsigned *contex
         id = pkt_proto_by_name(json_object_get_string(name), *context);
         if (id < 0)
                 return fail(rd, -ENOENT, PKTP_ERR_BAD_PACKET, path, "no layer has this name");
-        idx = pkt_push(rd->p, (unsigned)id);
+        r = is_continuation(lo);
+        if (r < 0) {
+                path_fmt(path, sizeof(path), "layers[%zu].continuation", i);
+                return fail(rd, -EINVAL, PKTP_ERR_BAD_PACKET, path, "continuation is true or false");
+        }
+        idx = r ? pkt_push_empty(rd->p, (unsigned)id) : pkt_push(rd->p, (unsigned)id);
+        if (idx == -EINVAL && r) {
+                path_fmt(path, sizeof(path), "layers[%zu].continuation", i);
+                return fail(rd, idx, PKTP_ERR_BAD_PACKET, path, "every header of this layer has bytes");
+        }
         if (idx == -ENOMEM)
                 return out_of_memory(rd);
         if (idx < 0)

@@ -232,6 +232,29 @@ write_elem_flags(struct pktp_buf *b, uint16_t flags)
         return is_truncated || is_malformed;
 }
 
+/* Is @l a layer with no header of its own (the segment continues a message begun earlier: TLS, NBSS)
+ * where its protocol's headers usually have bytes? Said, so that Build makes it empty again. */
+static bool
+is_continuation(const struct pkt_layer *l)
+{
+        const struct pkt_proto *pr = pkt_proto_get(l->proto);
+
+        return l->hdr_len == 0 && !(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)) && pr &&
+               pr->min_hdr_len == 0 && pr->def_hdr_len > 0;
+}
+
+/* What a dissection found of layer @l, after its name: cut short, contradicting itself, or headerless. */
+static void
+put_layer_flags(struct pktp_buf *b, const struct pkt_layer *l)
+{
+        if (l->flags & PKT_LAYER_TRUNCATED)
+                PUT_LIT(b, ",\"truncated\":true");
+        if (l->flags & PKT_LAYER_MALFORMED)
+                PUT_LIT(b, ",\"malformed\":true");
+        if (is_continuation(l))
+                PUT_LIT(b, ",\"continuation\":true");
+}
+
 static int
 on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_layer *l,
          const struct pkt_value *v)
@@ -246,10 +269,7 @@ on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_
                 w->layer_idx = (unsigned)(l - w->p->layers);
                 PUT_LIT(b, "{\"layer\":");
                 pktp_buf_json_str(b, name, strlen(name));
-                if (l->flags & PKT_LAYER_TRUNCATED)
-                        PUT_LIT(b, ",\"truncated\":true");
-                if (l->flags & PKT_LAYER_MALFORMED)
-                        PUT_LIT(b, ",\"malformed\":true");
+                put_layer_flags(b, l);
                 w->need_comma = true;
                 break;
         case PKT_VISIT_FIELD:
@@ -579,10 +599,7 @@ fast_layer(struct writer *w, unsigned idx, bool is_first)
                         PUT_LIT(b, "{\"layer\":");
                         put_name(b, pr->name);
                 }
-                if (l->flags & PKT_LAYER_TRUNCATED)
-                        PUT_LIT(b, ",\"truncated\":true");
-                if (l->flags & PKT_LAYER_MALFORMED)
-                        PUT_LIT(b, ",\"malformed\":true");
+                put_layer_flags(b, l);
                 bool is_no_comma = false;
                 if (fast_fields(w, idx, NULL, pr->fields, pr->n_fields, pkt_data(p) + l->off, l->hdr_len,
                                 &is_no_comma) != FAST_OK)

@@ -1,17 +1,35 @@
 # SPDX-License-Identifier: BSD-3-Clause
 """tshark field map for NetBIOS over TCP/IP: the name service ("nbns", DNS's message format with NetBIOS
-names, shown as tshark shows them: "WORKGROUP<1d>") and the datagram service ("nbdgm": our nbdgm header
-and the form after it, nbdgmdata, nbdgmerror or nbdgmquery). An NB record's first (flags, address) entry
+names, shown as tshark shows them: "WORKGROUP<1d>"), the datagram service ("nbdgm": our nbdgm header
+and the form after it, nbdgmdata, nbdgmerror or nbdgmquery) and the session service ("nbss": our nbss
+header and the form after it, nbssrequest, nbssnegative or nbssretarget). An NB record's first (flags, address) entry
 is fields and further entries are the bytes of `more`, which tshark lists one by one: the getters here
 list them all."""
 from oracle_fields import elems, field, layers_named
 
 # tshark protocols (index.tsv `protocols`) whose files this map is compared on.
-TSHARK_PROTOS = ["nbns", "nbdgm"]
+TSHARK_PROTOS = ["nbns", "nbdgm", "nbss"]
 
 RR_SETS = ("answers", "auths", "addrecords")
 ALL_SETS = ("queries",) + RR_SETS
 T_NB, T_NBSTAT = 32, 33
+
+
+def carries_smb(layers, i):
+    """Does nbss layer @i's session message carry an SMB message? tshark then reads a 24-bit length and
+    shows no flags (what MS-SMB2 2.1 calls direct TCP transport)."""
+    up = layers[i + 1] if i + 1 < len(layers) else {}
+    if up.get("layer") in ("smb2", "smb2async"):
+        return True
+    return layers[i].get("type") == 0 and bytes.fromhex(up.get("data", ""))[1:4] == b"SMB"
+
+
+def nbss_flags(conv):
+    def get(pkt):
+        layers = pkt["layers"]
+        return [conv(l["flags"]) for i, l in enumerate(layers)
+                if l.get("layer") == "nbss" and "flags" in l and not carries_smb(layers, i)]
+    return get
 
 
 def nb_entries(pkt):
@@ -76,8 +94,17 @@ MAP = {
     "nbdgm.source_name": field("nbdgmdata", "src_name"),
     "nbdgm.destination_name": lambda pkt: field("nbdgmdata", "dst_name")(pkt) + field("nbdgmquery", "dst_name")(pkt),
     "nbdgm.error_code": field("nbdgmerror", "code"),
+    "nbss.type": field("nbss", "type"),
+    "nbss.flags": nbss_flags(int),
+    "nbss.flags.e": nbss_flags(lambda f: int(f) & 1),
+    "nbss.length": field("nbss", "len"),
+    "nbss.called_name": field("nbssrequest", "called_name"),
+    "nbss.calling_name": field("nbssrequest", "calling_name"),
+    "nbss.error_code": field("nbssnegative", "error_code"),
+    "nbss.retarget_ip_address": field("nbssretarget", "addr"),
+    "nbss.retarget_port": field("nbssretarget", "port"),
 }
-NAME_FIELDS = ("nbns.name", "nbdgm.source_name", "nbdgm.destination_name")
+NAME_FIELDS = ("nbns.name", "nbdgm.source_name", "nbdgm.destination_name", "nbss.called_name", "nbss.calling_name")
 
 
 def name_with_description(f, _pkt, tv, ov):
@@ -116,7 +143,17 @@ def not_first_level(f, _pkt, tv, ov):
     return bool(bad) and all(no_first_level(t, o) for t, o in bad)
 
 
+def later_messages(f, pkt, tv, ov):
+    """tshark goes on to dissect the messages after the first in a segment (without checking that they
+    look like headers); ours are the nbss layer's trailer ("padding" in the JSON)."""
+    if not f.startswith("nbss.") or len(tv) <= len(ov) or tv[:len(ov)] != ov:
+        return False
+    return any(l.get("layer") == "nbss" and l.get("padding") for l in pkt["layers"])
+
+
 RULES = [
+    ("a segment holding more than one NBSS message: tshark dissects those after the first too; ours are "
+     "the nbss layer's trailer", later_messages),
     ("tshark appends what a NetBIOS name's type means to a resource record's name ('HOST<20> (Server "
      "service)'); ours is the name alone, as the question shows it", name_with_description),
     ("a name whose first label is no first-level encoding (RFC 1001 14.1: 32 letters 'A'..'P'; fuzzed "

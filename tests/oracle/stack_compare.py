@@ -39,10 +39,11 @@ TSHARK_TO_OURS = {
     "isis.hello": "isislanhello", "isis.lsp": "isislsp", "isis.csnp": "isiscsnp", "isis.psnp": "isispsnp",
     "lcp": "lcp", "ipcp": "ipcp", "ipv6cp": "ipv6cp", "ccp": "ccp", "pap": "pap", "chap": "chap",
     "rtcp": "rtcp", "stun": "stun", "eapol": "eapol", "slow": "slow", "lacp": "lacp", "marker": "marker",
-    "nbns": "nbns", "nbdgm": "nbdgm",
+    "nbns": "nbns", "nbdgm": "nbdgm", "nbss": "nbss", "smb2": "smb2",
 }
 # Our layers that tshark names as one protocol.
-SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback", "erspan3": "erspan", "isisp2phello": "isislanhello"}
+SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback", "erspan3": "erspan", "isisp2phello": "isislanhello",
+           "smb2async": "smb2"}
 # tshark's pseudo-layers and items that are part of a layer we have, not a layer of their own.
 PSEUDO = {"ethertype", "data", "data-text-lines", "media", "wlan_radio", "frame", "_ws.short", "_ws.malformed",
           "_ws.expert", "image-gif", "image-jfif", "png", "xml", "json", "mime_multipart", "urlencoded-form",

@@ -216,6 +216,12 @@ enum pkt_proto_id {
         PKT_PROTO_NBDGM_DATA,  /* its direct unique, direct group and broadcast datagrams */
         PKT_PROTO_NBDGM_ERROR, /* its error datagram */
         PKT_PROTO_NBDGM_QUERY, /* its query request and responses */
+        PKT_PROTO_NBSS,          /* NetBIOS Session Service (RFC 1002 4.3): the message header */
+        PKT_PROTO_NBSS_REQUEST,  /* its session request: the called and calling names */
+        PKT_PROTO_NBSS_NEGATIVE, /* its negative session response */
+        PKT_PROTO_NBSS_RETARGET, /* its retarget session response */
+        PKT_PROTO_SMB2,          /* SMB2/SMB3 packet header, synchronous (MS-SMB2 2.2.1.2) */
+        PKT_PROTO_SMB2_ASYNC,    /* the asynchronous form (MS-SMB2 2.2.1.1) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,
@@ -456,6 +462,11 @@ int pkt_field_set_auto(struct pkt *p, unsigned idx, const char *name, bool is_au
 /* Appends a layer of @proto with its default header. Returns the new layer's index, -ENOMEM, -EINVAL
  * (unknown protocol), -EMSGSIZE (PKT_LAYERS_MAX reached) or -EROFS (a borrowed packet). */
 int pkt_push(struct pkt *p, unsigned proto);
+
+/* Appends a layer of @proto with no header bytes: what dissection records for a segment in the middle
+ * of a message (a TLS or NBSS continuation), whose bytes are the raw layer above. Returns as pkt_push(),
+ * or -EINVAL when every header of @proto has bytes (its min_hdr_len is not 0). */
+int pkt_push_empty(struct pkt *p, unsigned proto);
 
 /* Appends @len payload bytes as a "raw" layer. Returns its index or as pkt_push(). */
 int pkt_push_raw(struct pkt *p, const void *data, size_t len);

@@ -149,6 +149,12 @@ test_system_ports_are_guessed_only_by_distinctive_heuristics(void **state)
                          PKT_PROTO_NBDGM);
         assert_int_equal(payload_proto_of(ETH_IP "udp(sport=50000,dport=137)/raw(hex=" DNS_QUERY_HEX ")", NULL),
                          PKT_PROTO_NBNS);
+        /* and the session service's segments (139, and SMB's 445) continue its messages with any bytes
+         * at all: nbss's, never guessed */
+        assert_int_equal(payload_proto_of(ETH_IP "tcp(sport=50000,dport=445)/raw(hex=" CLIENT_HELLO_HEX ")", NULL),
+                         PKT_PROTO_NBSS);
+        assert_int_equal(payload_proto_of(ETH_IP "tcp(sport=139,dport=50000)/raw(hex=" CLIENT_HELLO_HEX ")", NULL),
+                         PKT_PROTO_NBSS);
 }
 
 static void

@@ -185,6 +185,36 @@ test_layers_take_padding_after_their_upper_layers(void **state)
                     "layers[0].padding");
 }
 
+/* A layer the writer marks "continuation" (a segment in the middle of a TLS record or NBSS message) is
+ * built with no header, so that its bytes stay the raw layer's; a protocol whose headers always have
+ * bytes cannot be one. */
+static void
+test_continuation_layers_are_built_without_a_header(void **state)
+{
+        struct pkt p;
+        const uint8_t *d;
+
+        (void)state;
+        size_t n = build_ok(&p, "{\"layers\":[{\"layer\":\"ip\",\"src\":\"192.0.2.1\",\"dst\":\"192.0.2.2\"},"
+                                "{\"layer\":\"tcp\",\"sport\":445,\"dport\":49152},"
+                                "{\"layer\":\"nbss\",\"continuation\":true},{\"layer\":\"raw\",\"data\":\"4142\"}]}", &d);
+        assert_int_equal(n, 20 + 20 + 2);
+        assert_memory_equal(d + 40, "AB", 2);
+        assert_int_equal(p.layers[2].proto, PKT_PROTO_NBSS);
+        assert_int_equal(p.layers[2].hdr_len, 0);
+        pkt_done(&p);
+
+        /* false is the usual layer, with its default header */
+        n = build_ok(&p, "{\"layers\":[{\"layer\":\"tcp\"},{\"layer\":\"ssl\",\"continuation\":false}]}", &d);
+        assert_int_equal(n, 20 + 5);
+        pkt_done(&p);
+
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"continuation\":true}]}", PKTP_ERR_BAD_PACKET,
+                    "layers[0].continuation");
+        build_fails("{\"layers\":[{\"layer\":\"tcp\"},{\"layer\":\"ssl\",\"continuation\":1}]}", PKTP_ERR_BAD_PACKET,
+                    "layers[1].continuation");
+}
+
 static void
 test_layers_add_elements_as_the_spec_does(void **state)
 {
@@ -419,7 +449,7 @@ static const struct {
         { "pypacker/examples__packets_ether.pcap", 49, 49 },
         { "packetnet/ipv6_ndp.pcap", 20, 20 },
         { "pcapplusplus/PcapExamples__DnsPackets.pcap", 464, 464 },
-        { "suricata-verify/ethernet-eve__test.pcap", 132, 86 },
+        { "suricata-verify/ethernet-eve__test.pcap", 132, 91 },
         { "ndpi/dns_fragmented.pcap", 66, 55 },
         { "pcapplusplus/PcapExamples__IgmpPackets.pcap", 81, 62 },
         { "pcapplusplus/PcapExamples__VlanPackets.pcap", 26, 26 },
@@ -461,12 +491,15 @@ static const struct {
         { "packetnet/80211_plus_radiotap_header.pcap", 225, 225 },
         { "pypacker/packets_rtap_sel.pcap", 7, 7 },
         { "zeek/radiotap.pcap", 3, 1 },
-        { "ndpi/android.pcap", 500, 311 },
+        { "ndpi/android.pcap", 500, 340 },
         { "tcpdump/LACP.pcap", 20, 20 },
         { "pypacker/packets_lacp.pcap", 10, 10 },
-        { "ndpi/zoom.pcap", 781, 532 },
+        { "ndpi/zoom.pcap", 781, 596 },
         { "suricata-verify/sip-method__sip.pcap", 691, 677 },
-        { "ndpi/anyconnect-vpn.pcap", 589, 411 },
+        { "ndpi/anyconnect-vpn.pcap", 589, 435 },
+        { "zeek/smb__smb311.pcap", 34, 34 },
+        { "suricata-verify/smb-length-5770__input.pcap", 3519, 3503 },
+        { "zeek/netbios__netbios-split-session-msg.pcap", 10, 10 },
 };
 
 static void
@@ -611,6 +644,7 @@ main(void)
                 cmocka_unit_test(test_layers_set_fields_by_number_and_by_text_like_the_spec),
                 cmocka_unit_test(test_layers_take_hex_bytes_and_latin1_strings_as_the_writer_prints_them),
                 cmocka_unit_test(test_layers_take_padding_after_their_upper_layers),
+                cmocka_unit_test(test_continuation_layers_are_built_without_a_header),
                 cmocka_unit_test(test_layers_add_elements_as_the_spec_does),
                 cmocka_unit_test(test_bad_layers_name_the_parameter),
                 cmocka_unit_test(test_data_is_strict_base64_dissected_from_ethernet),

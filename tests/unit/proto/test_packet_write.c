@@ -96,6 +96,17 @@ count_elems(struct pkt *p, unsigned idx, const char *set)
         return n;
 }
 
+/* A layer with no header where its protocol's usually has one: a segment continuing a TLS record or
+ * an NBSS message. */
+static bool
+is_continuation(const struct pkt_layer *l)
+{
+        const struct pkt_proto *pr = pkt_proto_get(l->proto);
+
+        return l->hdr_len == 0 && !(l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)) &&
+               pr->min_hdr_len == 0 && pr->def_hdr_len > 0;
+}
+
 static void
 check_layer(struct pkt *p, unsigned idx, struct json_object *lo, const char *what)
 {
@@ -108,8 +119,10 @@ check_layer(struct pkt *p, unsigned idx, struct json_object *lo, const char *wha
         assert_string_equal(json_object_get_string(v), pr->name);
         assert_int_equal(json_object_object_get_ex(lo, "truncated", NULL), !!(l->flags & PKT_LAYER_TRUNCATED));
         assert_int_equal(json_object_object_get_ex(lo, "malformed", NULL), !!(l->flags & PKT_LAYER_MALFORMED));
+        assert_int_equal(json_object_object_get_ex(lo, "continuation", NULL), is_continuation(l));
         json_object_object_foreach(lo, key, val) {
-                if (!strcmp(key, "layer") || !strcmp(key, "truncated") || !strcmp(key, "malformed"))
+                if (!strcmp(key, "layer") || !strcmp(key, "truncated") || !strcmp(key, "malformed") ||
+                    !strcmp(key, "continuation"))
                         continue;
                 if (!strcmp(key, "padding")) {
                         size_t n;
@@ -369,6 +382,8 @@ ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt
                         pktp_buf_puts(c->b, ",\"truncated\":true");
                 if (l->flags & PKT_LAYER_MALFORMED)
                         pktp_buf_puts(c->b, ",\"malformed\":true");
+                if (is_continuation(l))
+                        pktp_buf_puts(c->b, ",\"continuation\":true");
                 c->need_comma = true;
                 break;
         case PKT_VISIT_FIELD:
