@@ -19,8 +19,10 @@
  * As ICMP's bodies are layers of their own (pypacker's ICMP.Echo), so are the three forms that follow
  * the common header: each is a field table, and the header's type follows the form above it when
  * built. The names are NetBIOS names (PKT_FF_NETBIOS, as NBNS shows them: "WORKGROUP<1d>"). The user
- * data (an SMB message, or a fragment of one) stays raw.
+ * data of a first fragment is an SMB message (smb.c); a later fragment's stays raw.
  */
+#include <string.h>
+
 #include "internal.h"
 
 enum {
@@ -180,10 +182,14 @@ data_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 return;
         }
         d->hdr_len = DATA_FIXED_LEN + src_len + dst_len;
-        uint16_t dgm_len = 0; /* min_hdr_len bytes are there */
+        uint16_t dgm_len = 0, offset = 0; /* min_hdr_len bytes are there */
         pkt_rd_be16(v, 0, &dgm_len);
+        pkt_rd_be16(v, 2, &offset);
         if (dgm_len != v->wire_len - DATA_FIXED_LEN)
                 d->flags |= PKT_LAYER_MALFORMED;
+        /* The first fragment's user data is an SMB message (the browser's mailslot messages). */
+        if (offset == 0 && pkt_rd_has(v, d->hdr_len, 4) && memcmp(v->b + d->hdr_len, "\xffSMB", 4) == 0)
+                d->next = PKT_PROTO_SMB;
 }
 
 static int
@@ -230,7 +236,7 @@ const struct pkt_proto pkt_proto_nbdgmdata = {
         .n_fields = ARRAY_SIZE(data_fields),
         .dissect = data_dissect,
         .update = data_update,
-        .not_dissected = "The user data (SMB mailslot messages: the browser's announcements) stays raw",
+        .not_dissected = "The SMB mailslot messages' bodies (the browser's announcements) stay raw",
 };
 
 const struct pkt_proto pkt_proto_nbdgmerror = {

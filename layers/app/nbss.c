@@ -8,7 +8,7 @@
  *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *   |      TYPE     |     FLAGS   |E|            LENGTH             |   nbss
  *   +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
- *   |  then by TYPE: the SMB message (SESSION MESSAGE: smb2.c), or    |
+ *   |  then by TYPE: the SMB message (SESSION MESSAGE: smb.c, smb2.c),|
  *   |  CALLED NAME, CALLING NAME (NetBIOS names)                      |   nbssrequest: 0x81
  *   |  ERROR_CODE                                                     |   nbssnegative: 0x83
  *   |  RETARGET_IP_ADDRESS, PORT                                      |   nbssretarget: 0x84
@@ -36,7 +36,10 @@
 enum {
         NBSS_HDR_LEN = 4,
         SMB_MAGIC_AT = 5, /* "SMB" after the protocol byte (0xff SMB1, 0xfe SMB2, 0xfd transform) */
+        SMB1_PROTOCOL_BYTE = 0xff,
         SMB2_PROTOCOL_BYTE = 0xfe,
+        SMB3_TRANSFORM_BYTE = 0xfd,
+        SMB3_COMPRESSED_BYTE = 0xfc,
         ROOT_NAME_LEN = 1,
         RETARGET_LEN = 6,
         /* The longest session request tshark takes for one: two names, longer than 16 bytes too
@@ -144,12 +147,21 @@ carries_smb(const struct pkt_view *v)
                memcmp(v->b + SMB_MAGIC_AT, "SMB", 3) == 0;
 }
 
-/* The layer of the SMB message a session message carries: SMB2's header in its form; SMB1, an
- * encrypted (0xfd) or compressed (0xfc) SMB3 message stays raw. */
+/* The layer of the SMB message a session message carries: SMB1's header, SMB2's, or SMB3's transform
+ * headers (encrypted 0xfd, compressed 0xfc); another protocol byte leaves it raw. */
 static unsigned
 smb_form(const struct pkt_view *v)
 {
-        return v->b[NBSS_HDR_LEN] == SMB2_PROTOCOL_BYTE ? pkt_smb2_form(v, NBSS_HDR_LEN) : PKT_PROTO_NONE;
+        switch (v->b[NBSS_HDR_LEN]) {
+        case SMB1_PROTOCOL_BYTE:
+                return PKT_PROTO_SMB;
+        case SMB2_PROTOCOL_BYTE:
+        case SMB3_TRANSFORM_BYTE:
+        case SMB3_COMPRESSED_BYTE:
+                return pkt_smb2_form(v, NBSS_HDR_LEN);
+        default:
+                return PKT_PROTO_NONE;
+        }
 }
 
 static void
@@ -173,6 +185,10 @@ nbss_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->hdr_len = NBSS_HDR_LEN;
         d->payload_len = len;
         d->next = (uint16_t)(carries_smb(v) ? smb_form(v) : form_of(b[0]));
+        /* A message longer than the segment goes on in the next one: what it holds is its start, cut
+         * short, never contradicted. */
+        if (NBSS_HDR_LEN + len > v->wire_len)
+                d->flags |= PKT_DISSECT_PARTIAL;
 }
 
 /* The length counts the layer above (a second message in the segment is no part of it); the type follows
@@ -259,8 +275,7 @@ const struct pkt_proto pkt_proto_nbss = {
         .dissect = nbss_dissect,
         .update = nbss_update,
         .answers = nbss_answers,
-        .not_dissected = "SMB1 and encrypted SMB3 messages stay raw; a second message in a segment is the "
-                         "layer's trailer",
+        .not_dissected = "A second message in a segment is the layer's trailer",
 };
 
 const struct pkt_proto pkt_proto_nbssrequest = {

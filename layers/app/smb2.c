@@ -25,6 +25,11 @@
  *
  * The command's body stays raw. NextCommand chains compounded messages (MS-SMB2 3.2.4.1.4): the body
  * ends there, and the messages after it are the layer's trailer, as a second NBSS message is nbss's.
+ *
+ * SMB3 wraps messages in two more headers, layers of their own before the bytes they wrap (raw): the
+ * transform header of an encrypted message (0xFD 'S' 'M' 'B', MS-SMB2 2.2.41; smb2transform) and the
+ * compression transform header (0xFC 'S' 'M' 'B', 2.2.42; smb2compressed, its unchained form's
+ * fields: a chained one's first payload header reads as algorithm, flags and length).
  */
 #include "internal.h"
 #include "smb2.h"
@@ -80,6 +85,39 @@ static const struct pkt_field smb2async_fields[] = {
         { .name = "aid", .off = 256, .bits = 64, .type = PKT_FT_UINT, .flags = PKT_FF_LE | PKT_FF_HEX },
         SMB2_SESSION_FIELDS,
 };
+
+static const struct pkt_name transform_flag_names[] = {
+        { 0x0001, "ENCRYPTED" }, { 0, NULL },
+};
+
+/* Defaults: an AES-128-CCM message's header (the flag every SMB 3.1.1 encryption sets). */
+static const struct pkt_field transform_fields[] = {
+        { .name = "protocol_id", .off = 0,   .bits = 32,  .type = PKT_FT_UINT,  .flags = PKT_FF_HEX, .def = 0xfd534d42 },
+        { .name = "signature",   .off = 32,  .bits = 128, .type = PKT_FT_BYTES },
+        { .name = "nonce",       .off = 160, .bits = 128, .type = PKT_FT_BYTES },
+        { .name = "msg_size",    .off = 288, .bits = 32,  .type = PKT_FT_UINT,  .flags = PKT_FF_LE },
+        { .name = "reserved",    .off = 320, .bits = 16,  .type = PKT_FT_UINT,  .flags = PKT_FF_LE },
+        { .name = "flags",       .off = 336, .bits = 16,  .type = PKT_FT_FLAGS, .flags = PKT_FF_LE, .names = transform_flag_names, .def = 0x0001 },
+        { .name = "sesid",       .off = 352, .bits = 64,  .type = PKT_FT_UINT,  .flags = PKT_FF_LE | PKT_FF_HEX },
+};
+
+/* MS-SMB2 2.2.3.1.3 */
+static const struct pkt_name comp_alg_names[] = {
+        { 0, "NONE" }, { 1, "LZNT1" }, { 2, "LZ77" }, { 3, "LZ77_HUFFMAN" }, { 4, "PATTERN_V1" }, { 5, "LZ4" },
+        { 0, NULL },
+};
+
+static const struct pkt_name comp_flag_names[] = {
+        { 0x0001, "CHAINED" }, { 0, NULL },
+};
+
+static const struct pkt_field compressed_fields[] = {
+        { .name = "protocol_id",   .off = 0,  .bits = 32, .type = PKT_FT_UINT,  .flags = PKT_FF_HEX, .def = 0xfc534d42 },
+        { .name = "original_size", .off = 32, .bits = 32, .type = PKT_FT_UINT,  .flags = PKT_FF_LE },
+        { .name = "comp_alg",      .off = 64, .bits = 16, .type = PKT_FT_ENUM,  .flags = PKT_FF_LE, .names = comp_alg_names, .def = 1 },
+        { .name = "flags",         .off = 80, .bits = 16, .type = PKT_FT_FLAGS, .flags = PKT_FF_LE, .names = comp_flag_names },
+        { .name = "offset",        .off = 96, .bits = 32, .type = PKT_FT_UINT,  .flags = PKT_FF_LE },
+};
 /* clang-format on */
 
 unsigned
@@ -87,8 +125,15 @@ pkt_smb2_form(const struct pkt_view *v, uint32_t off)
 {
         uint8_t flags = 0;
 
-        pkt_rd_u8(v, off + SMB2_FLAGS_AT, &flags);
-        return flags & SMB2_FLAG_ASYNC ? PKT_PROTO_SMB2_ASYNC : PKT_PROTO_SMB2;
+        switch (v->b[off]) {
+        case 0xfd:
+                return PKT_PROTO_SMB2_TRANSFORM;
+        case 0xfc:
+                return PKT_PROTO_SMB2_COMPRESSED;
+        default:
+                pkt_rd_u8(v, off + SMB2_FLAGS_AT, &flags);
+                return flags & SMB2_FLAG_ASYNC ? PKT_PROTO_SMB2_ASYNC : PKT_PROTO_SMB2;
+        }
 }
 
 /* The body runs to the next compounded message, or to the end. Malformed: a structure size other than
@@ -135,4 +180,25 @@ const struct pkt_proto pkt_proto_smb2async = {
         .dissect = smb2_dissect,
         .not_dissected = "The command's body stays raw; compounded messages after the first are the layer's "
                          "trailer",
+};
+
+const struct pkt_proto pkt_proto_smb2transform = {
+        .name = "smb2transform",
+        .summary = "SMB3 transform header (MS-SMB2 2.2.41): an encrypted message's nonce, size and session",
+        .id = PKT_PROTO_SMB2_TRANSFORM,
+        .min_hdr_len = 52,
+        .fields = transform_fields,
+        .n_fields = ARRAY_SIZE(transform_fields),
+        .not_dissected = "The encrypted message stays raw",
+};
+
+const struct pkt_proto pkt_proto_smb2compressed = {
+        .name = "smb2compressed",
+        .summary = "SMB3 compression transform header (MS-SMB2 2.2.42): algorithm, sizes, offset",
+        .id = PKT_PROTO_SMB2_COMPRESSED,
+        .min_hdr_len = 16,
+        .fields = compressed_fields,
+        .n_fields = ARRAY_SIZE(compressed_fields),
+        .not_dissected = "The compressed bytes stay raw (not decompressed); a chained header's later payload "
+                         "headers are in them",
 };

@@ -5,8 +5,10 @@
 
 #include <pkt/proto.h>
 
-/* The form of the SMB2 header at @off (its ASYNC flag): PKT_PROTO_SMB2 or PKT_PROTO_SMB2_ASYNC. A header
- * cut before its flags is taken as the synchronous form, which the engine then flags truncated. */
+/* The layer of the SMB2 message at @off, which starts with 0xFE, 0xFD or 0xFC and "SMB": the transform
+ * or compression transform header, or the packet header in the form its ASYNC flag says
+ * (PKT_PROTO_SMB2 or PKT_PROTO_SMB2_ASYNC). A header cut before its flags is taken as the synchronous
+ * form, which the engine then flags truncated. */
 unsigned pkt_smb2_form(const struct pkt_view *v, uint32_t off);
 
 #endif

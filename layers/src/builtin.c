@@ -65,7 +65,7 @@
 #define NETBIOS_PROTOS(X) X(nbns) X(nbdgm) X(nbdgmdata) X(nbdgmerror) X(nbdgmquery) X(nbss) X(nbssrequest) \
         X(nbssnegative) X(nbssretarget)
 /* Windows file sharing. */
-#define SMB_PROTOS(X) X(smb2) X(smb2async)
+#define SMB_PROTOS(X) X(smb) X(smb2) X(smb2async) X(smb2transform) X(smb2compressed)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

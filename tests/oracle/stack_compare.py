@@ -39,11 +39,11 @@ TSHARK_TO_OURS = {
     "isis.hello": "isislanhello", "isis.lsp": "isislsp", "isis.csnp": "isiscsnp", "isis.psnp": "isispsnp",
     "lcp": "lcp", "ipcp": "ipcp", "ipv6cp": "ipv6cp", "ccp": "ccp", "pap": "pap", "chap": "chap",
     "rtcp": "rtcp", "stun": "stun", "eapol": "eapol", "slow": "slow", "lacp": "lacp", "marker": "marker",
-    "nbns": "nbns", "nbdgm": "nbdgm", "nbss": "nbss", "smb2": "smb2",
+    "nbns": "nbns", "nbdgm": "nbdgm", "nbss": "nbss", "smb": "smb", "smb2": "smb2",
 }
 # Our layers that tshark names as one protocol.
 SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback", "erspan3": "erspan", "isisp2phello": "isislanhello",
-           "smb2async": "smb2"}
+           "smb2async": "smb2", "smb2transform": "smb2", "smb2compressed": "smb2"}
 # tshark's pseudo-layers and items that are part of a layer we have, not a layer of their own.
 PSEUDO = {"ethertype", "data", "data-text-lines", "media", "wlan_radio", "frame", "_ws.short", "_ws.malformed",
           "_ws.expert", "image-gif", "image-jfif", "png", "xml", "json", "mime_multipart", "urlencoded-form",
@@ -107,6 +107,22 @@ def _eap_tls_fragment(layers):
     """An EAP-TLS (TTLS, PEAP, ...) body whose data stays raw: a later fragment of a longer TLS message."""
     names = [l.get("layer") for l in layers]
     return "eaptls" in names and names[-1:] == ["raw"]
+
+
+NWLINK_SOCKETS = (0x0455, 0x0553)  # NetBIOS (NBIPX), SMB mailslot datagrams
+
+
+def _netbios_over_ipx(layers):
+    """An IPX packet to or from NWLink's NetBIOS or SMB mailslot socket whose payload stays raw."""
+    names = [l.get("layer") for l in layers]
+    return "ipx" in names and names[-1:] == ["raw"] and any(
+        l.get("layer") == "ipx" and (l.get("dst_socket") in NWLINK_SOCKETS or l.get("src_socket") in NWLINK_SOCKETS)
+        for l in layers)
+
+
+ELSEWHERE["smb"] = ("SMB over IPX (NWLink: NBIPX on socket 0x0455, a browser's mailslot message after NBIPX's "
+                    "names, and the SMB mailslot socket 0x0553): libpkt's IPX has no next-layer registry, so the "
+                    "IPX payload stays raw", _netbios_over_ipx)
 
 
 ELSEWHERE["ssl"] = ("TLS messages that EAP-TLS, TTLS or PEAP split into fragments: tshark reassembles them and "

@@ -222,6 +222,9 @@ enum pkt_proto_id {
         PKT_PROTO_NBSS_RETARGET, /* its retarget session response */
         PKT_PROTO_SMB2,          /* SMB2/SMB3 packet header, synchronous (MS-SMB2 2.2.1.2) */
         PKT_PROTO_SMB2_ASYNC,    /* the asynchronous form (MS-SMB2 2.2.1.1) */
+        PKT_PROTO_SMB,           /* SMB1/CIFS message header (MS-CIFS 2.2.3.1) */
+        PKT_PROTO_SMB2_TRANSFORM,  /* SMB3 transform header: an encrypted message (MS-SMB2 2.2.41) */
+        PKT_PROTO_SMB2_COMPRESSED, /* SMB3 compression transform header (MS-SMB2 2.2.42) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

@@ -44,7 +44,7 @@ test_nbdgm_builds_like_scapy(void **state)
 
 /* tcpdump/eapon1.pcap frame 1: a host announcement of DJP95S0J<00> to ARBEITSGRUPPE<00> (tshark:
  * nbdgm.type 17, flags 0x0e, node_type 3, first 1, next 0, dgram_id 0x891d, src.ip 192.168.1.249,
- * src.port 138, dgram_len 165, pkt_offset 0), then 97 bytes of SMB. Frame 7 goes to ARBEITSGRUPPE<1e>
+ * src.port 138, dgram_len 165, pkt_offset 0), then 97 bytes of SMB (smb.cmd 0x25). Frame 7 goes to ARBEITSGRUPPE<1e>
  * from DJP95S0J<20>. */
 static void
 test_nbdgm_reads_like_tshark(void **state)
@@ -70,8 +70,9 @@ test_nbdgm_reads_like_tshark(void **state)
         assert_int_equal(tu_field_u64(&p, (unsigned)i + 1, "offset"), 0);
         assert_string_equal(tu_field(&p, (unsigned)i + 1, "src_name"), "DJP95S0J<00>");
         assert_string_equal(tu_field(&p, (unsigned)i + 1, "dst_name"), "ARBEITSGRUPPE<00>");
-        assert_int_equal(p.layers[i + 2].proto, PKT_PROTO_RAW);
+        assert_int_equal(p.layers[i + 2].proto, PKT_PROTO_SMB); /* the browser's mailslot message */
         assert_int_equal(p.layers[i + 2].len, 97);
+        assert_string_equal(tu_field(&p, (unsigned)i + 2, "cmd"), "TRANSACTION");
         for (int k = i; k <= i + 1; k++)
                 assert_int_equal(p.layers[k].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED), 0);
         pkt_done(&p);

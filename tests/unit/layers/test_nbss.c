@@ -82,7 +82,7 @@ test_nbss_reads_session_setup_like_tshark(void **state)
         pkt_done(&p);
 }
 
-/* tcpdump's smb_data_print-segv.pcap, port 445: frame 1 is an SMB message of 84 bytes (tshark reads
+/* tcpdump's smb_data_print-segv.pcap, port 445: frame 1 is an SMB1 message of 84 bytes (tshark reads
  * the 24-bit length and shows no flags), frame 4's 4 bytes of data continue a message (tshark:
  * "NBSS Continuation Message"). suricata-verify's smb-length-5770 frame 127 holds two messages (tshark:
  * lengths 96 and 344): the second is the nbss layer's trailer. */
@@ -100,7 +100,7 @@ test_nbss_reads_messages_and_continuations_like_tshark(void **state)
         i = tu_layer_of(&p, PKT_PROTO_NBSS);
         assert_string_equal(tu_field(&p, (unsigned)i, "type"), "SESSION_MESSAGE");
         assert_int_equal(tu_field_u64(&p, (unsigned)i, "len"), 84);
-        assert_int_equal(p.layers[i + 1].proto, PKT_PROTO_RAW);
+        assert_int_equal(p.layers[i + 1].proto, PKT_PROTO_SMB);
         assert_int_equal(p.layers[i + 1].len, 84);
         pkt_done(&p);
 

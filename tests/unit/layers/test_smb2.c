@@ -110,7 +110,7 @@ smb2_in(struct pkt *p, const char *hex, unsigned proto)
         "0000000000000000" "00000000000000000000000000000000"
 
 /* A structure size other than 64 and a next command inside the header or past the message are
- * malformed; the ASYNC flag picks the form; SMB1 and encrypted SMB3 stay raw. */
+ * malformed; the ASYNC flag picks the form; the protocol byte picks SMB3's transform headers. */
 static void
 test_smb2_forms_and_hostile_headers(void **state)
 {
@@ -139,9 +139,21 @@ test_smb2_forms_and_hostile_headers(void **state)
         assert_true(i > 0);
         assert_true(p.layers[i].flags & PKT_LAYER_MALFORMED);
         pkt_done(&p);
-        assert_int_equal(smb2_in(&p, "ff534d4272000000", PKT_PROTO_SMB2), -1);
+        assert_int_equal(smb2_in(&p, "ff534d4272000000", PKT_PROTO_SMB2), -1); /* SMB1's */
         pkt_done(&p);
-        assert_int_equal(smb2_in(&p, "fd534d42000000000000000000000000", PKT_PROTO_SMB2), -1);
+        /* SMB3's transform headers: an encrypted message (52 bytes) and a compressed one (16). */
+        i = smb2_in(&p, "fd534d42" "00000000000000000000000000000000" "0102030405060708090a0b0c0d0e0f10"
+                        "40000000" "0000" "0100" "4500000000100000" "abcdef", PKT_PROTO_SMB2_TRANSFORM);
+        assert_true(i > 0);
+        assert_int_equal(tu_field_u64(&p, (unsigned)i, "msg_size"), 64);
+        assert_string_equal(tu_field(&p, (unsigned)i, "flags"), "ENCRYPTED");
+        assert_int_equal(tu_field_u64(&p, (unsigned)i, "sesid"), 0x0000100000000045);
+        assert_int_equal(p.layers[i + 1].len, 3);
+        pkt_done(&p);
+        i = smb2_in(&p, "fc534d42" "70010000" "0100" "0000" "00000000" "abcd", PKT_PROTO_SMB2_COMPRESSED);
+        assert_true(i > 0);
+        assert_int_equal(tu_field_u64(&p, (unsigned)i, "original_size"), 368);
+        assert_string_equal(tu_field(&p, (unsigned)i, "comp_alg"), "LZNT1");
         pkt_done(&p);
 }
 
