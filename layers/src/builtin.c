@@ -29,7 +29,8 @@
         ACCESS_CONTROL_PROTOS(X)                                                                        \
         LINK_AGGREGATION_PROTOS(X)                                                                      \
         NETBIOS_PROTOS(X)                                                                               \
-        SMB_PROTOS(X)
+        SMB_PROTOS(X)                                                                                   \
+        IPSEC_PROTOS(X)
 
 #define LINK_PROTOS(X) X(ethernet) X(dot1q) X(llc) X(linuxcc) X(linuxcc2) X(loopback) X(loop) X(arp)
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
@@ -66,6 +67,8 @@
         X(nbssnegative) X(nbssretarget)
 /* Windows file sharing. */
 #define SMB_PROTOS(X) X(smb) X(smb2) X(smb2async) X(smb2transform) X(smb2compressed)
+/* How IPsec peers agree on keys, and cross NATs. */
+#define IPSEC_PROTOS(X) X(isakmp) X(udpencap)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

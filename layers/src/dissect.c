@@ -77,13 +77,25 @@ proto_at(unsigned id)
         return pkt_protos[(uint8_t)id];
 }
 
-/* The unusual ends of a step: no payload, a zero-length header naming a successor (which could
- * recurse forever), the record limit. Returns the next layer's protocol, or PKT_PROTO_MAX when
- * dissection is complete. */
+/* Does every header of protocol @id have bytes? After a layer without a header, only such a
+ * successor moves the walk on. */
+static inline bool
+has_bytes(unsigned id)
+{
+        const struct pkt_proto *pr = proto_at(id);
+
+        return pr && pr->min_hdr_len > 0;
+}
+
+/* The unusual ends of a step: no payload, a zero-length header naming a successor that may have
+ * no bytes either (headers of no bytes, one after the other, would stand still), the record limit.
+ * A zero-length header may name one that has bytes: RFC 3948's ESP in UDP, whose encapsulation has
+ * no marker. Returns the next layer's protocol, or PKT_PROTO_MAX when dissection is complete. */
 static unsigned
 next_rare(struct pkt *p, unsigned n, uint32_t cap_rest, uint32_t hdr_len, unsigned next)
 {
-        if (cap_rest == 0 || (hdr_len == 0 && next != PKT_PROTO_NONE) || n == PKT_LAYERS_MAX) {
+        if (cap_rest == 0 || (hdr_len == 0 && next != PKT_PROTO_NONE && !has_bytes(next)) ||
+            n == PKT_LAYERS_MAX) {
                 p->flags |= PKT_F_COMPLETE;
                 return PKT_PROTO_MAX;
         }

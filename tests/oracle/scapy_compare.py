@@ -148,6 +148,7 @@ def main():
         exec("from scapy.contrib.rtcp import *", env)
         exec("from scapy.contrib.wpa_eapol import WPA_key", env)
         exec("from scapy.contrib.lacp import *", env)
+        exec("from scapy.contrib.ikev2 import *", env)
         exec("conf.verb = 0", env)
     except Exception as e:  # any import failure means there is no oracle to ask
         print(f"SKIP: scapy cannot be imported ({type(e).__name__}: {e})")

@@ -39,7 +39,8 @@ TSHARK_TO_OURS = {
     "isis.hello": "isislanhello", "isis.lsp": "isislsp", "isis.csnp": "isiscsnp", "isis.psnp": "isispsnp",
     "lcp": "lcp", "ipcp": "ipcp", "ipv6cp": "ipv6cp", "ccp": "ccp", "pap": "pap", "chap": "chap",
     "rtcp": "rtcp", "stun": "stun", "eapol": "eapol", "slow": "slow", "lacp": "lacp", "marker": "marker",
-    "nbns": "nbns", "nbdgm": "nbdgm", "nbss": "nbss", "smb": "smb", "smb2": "smb2",
+    "nbns": "nbns", "nbdgm": "nbdgm", "nbss": "nbss", "smb": "smb", "smb2": "smb2", "isakmp": "isakmp",
+    "udpencap": "udpencap",
 }
 # Our layers that tshark names as one protocol.
 SAME_AS = {"linuxcc2": "linuxcc", "loop": "loopback", "erspan3": "erspan", "isisp2phello": "isislanhello",

@@ -225,6 +225,9 @@ enum pkt_proto_id {
         PKT_PROTO_SMB,           /* SMB1/CIFS message header (MS-CIFS 2.2.3.1) */
         PKT_PROTO_SMB2_TRANSFORM,  /* SMB3 transform header: an encrypted message (MS-SMB2 2.2.41) */
         PKT_PROTO_SMB2_COMPRESSED, /* SMB3 compression transform header (MS-SMB2 2.2.42) */
+        /* IPsec's key exchange */
+        PKT_PROTO_ISAKMP,   /* ISAKMP, IKEv1 and IKEv2 (RFC 2408, RFC 7296) */
+        PKT_PROTO_UDPENCAP, /* UDP encapsulation of IPsec (RFC 3948): the non-ESP marker */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,
