@@ -574,15 +574,15 @@ static _Thread_local struct {
 /* Why 12: more arguments than a payload has fields, with its generic header's. */
 #define ISAKMP_ARGS_MAX 12
 
-/* The body's table for a payload of @type built from @body (@n): a notification's by the SPI it
- * is given. */
+/* The body's table for a payload of @type built from @body (@n): a notification's by its SPI
+ * size. */
 static struct pkt_kind
 build_kind(unsigned type, const struct pkt_spec_arg *body, int n)
 {
         if (type == 11 || type == 41) {
-                const char *spi = pkt_spec_arg(body, n, "spi", -1);
+                int spi_size = pkt_spec_named(body, n, "spi_size", NULL, UINT8_MAX, 0);
                 uint8_t sized[8 + 16] = { 0 };
-                sized[type == 11 ? 5 : 1] = (uint8_t)(spi ? strlen(spi) / 2 : 0);
+                sized[type == 11 ? 5 : 1] = (uint8_t)(spi_size < 0 ? 0 : spi_size);
                 return notify_kind_of(type == 11, sized, sizeof(sized));
         }
         const struct pkt_form *f = pkt_form_for_args(forms, ARRAY_SIZE(forms), type, body, n);
