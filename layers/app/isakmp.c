@@ -41,7 +41,10 @@ enum {
         PAYLOAD_HDR_LEN = 4,
         ISAKMP_PORT = 500,
         NEXT_PAYLOAD_AT = 16,
+        VERSION_AT = 17, /* major version in the high nibble */
         FLAGS_AT = 19,
+        PAYLOAD_N_V1 = 11,   /* IKEv1 Notification */
+        PAYLOAD_NOTIFY = 41, /* IKEv2 Notify */
         FLAG_ENCRYPTED = 0x01, /* IKEv1: everything after the header is encrypted */
         FLAG_RESPONSE = 0x20,  /* IKEv2: a response */
         PAYLOAD_SK = 46,       /* IKEv2 Encrypted and Authenticated */
@@ -240,7 +243,7 @@ message_end(const struct pkt_view *v)
 static bool
 is_encrypted_v1(const uint8_t *h)
 {
-        return h[17] >> 4 == 1 && (h[FLAGS_AT] & FLAG_ENCRYPTED);
+        return h[VERSION_AT] >> 4 == 1 && (h[FLAGS_AT] & FLAG_ENCRYPTED);
 }
 
 /* A notification's table by its SPI size, which follows the DOI in IKEv1's. */
@@ -267,8 +270,8 @@ body_kind(unsigned type, const uint8_t *body, uint32_t len, uint16_t *ret_n)
         const struct pkt_form *f = pkt_form_of(forms, ARRAY_SIZE(forms), type, len);
         struct pkt_kind k = PKT_KIND(data_kind);
 
-        if (f && (type == 11 || type == 41))
-                k = notify_kind_of(type == 11, body, len);
+        if (f && (type == PAYLOAD_N_V1 || type == PAYLOAD_NOTIFY))
+                k = notify_kind_of(type == PAYLOAD_N_V1, body, len);
         else if (f)
                 k = f->kind;
         else if (pkt_form_of(forms, ARRAY_SIZE(forms), type, UINT32_MAX))
@@ -408,7 +411,7 @@ substructs_next(const struct pkt_view *v, struct pkt_elem *e, unsigned depth)
         struct pkt_elem p = PKT_ELEM_INIT;
         uint32_t target = e->count == 0 ? 0 : e->next;
         unsigned link = v->b[NEXT_PAYLOAD_AT], seen = 0;
-        bool v1 = v->b[17] >> 4 == 1;
+        bool v1 = v->b[VERSION_AT] >> 4 == 1;
 
         if (e->count >= SUBSTRUCTS_MAX)
                 return 0;
@@ -579,11 +582,11 @@ static _Thread_local struct {
 static struct pkt_kind
 build_kind(unsigned type, const struct pkt_spec_arg *body, int n)
 {
-        if (type == 11 || type == 41) {
+        if (type == PAYLOAD_N_V1 || type == PAYLOAD_NOTIFY) {
                 int spi_size = pkt_spec_named(body, n, "spi_size", NULL, UINT8_MAX, 0);
                 uint8_t sized[8 + 16] = { 0 };
-                sized[type == 11 ? 5 : 1] = (uint8_t)(spi_size < 0 ? 0 : spi_size);
-                return notify_kind_of(type == 11, sized, sizeof(sized));
+                sized[type == PAYLOAD_N_V1 ? 5 : 1] = (uint8_t)(spi_size < 0 ? 0 : spi_size);
+                return notify_kind_of(type == PAYLOAD_N_V1, sized, sizeof(sized));
         }
         const struct pkt_form *f = pkt_form_for_args(forms, ARRAY_SIZE(forms), type, body, n);
         return f ? f->kind : PKT_KIND(data_kind);
@@ -596,7 +599,7 @@ spi_size_follows(unsigned type, struct pkt_spec_arg *body, int n)
 {
         const char *spi = pkt_spec_arg(body, n, "spi", -1);
 
-        if ((type != 11 && type != 41) || !spi || pkt_spec_arg(body, n, "spi_size", -1))
+        if ((type != PAYLOAD_N_V1 && type != PAYLOAD_NOTIFY) || !spi || pkt_spec_arg(body, n, "spi_size", -1))
                 return n;
         if (n >= ISAKMP_ARGS_MAX)
                 return -E2BIG;
@@ -695,9 +698,9 @@ isakmp_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
         if (!a || !b || a->len < ISAKMP_HDR_LEN || b->len < ISAKMP_HDR_LEN)
                 return false;
         const uint8_t *q = req->data + a->off, *r = rep->data + b->off;
-        if (memcmp(q, r, 8) != 0 || memcmp(q + 20, r + 20, 4) != 0 || q[18] != r[18] || q[17] != r[17])
+        if (memcmp(q, r, 8) != 0 || memcmp(q + 20, r + 20, 4) != 0 || q[18] != r[18] || q[VERSION_AT] != r[VERSION_AT])
                 return false;
-        if (q[17] >> 4 >= 2)
+        if (q[VERSION_AT] >> 4 >= 2)
                 return !(q[FLAGS_AT] & FLAG_RESPONSE) && (r[FLAGS_AT] & FLAG_RESPONSE);
         return true;
 }
