@@ -642,15 +642,17 @@ static int opt_build(const char *text, uint8_t *out, size_t size, unsigned depth
 static int
 build_nested(const struct pkt_field *f, const char *text, uint8_t *out, size_t size, unsigned depth)
 {
-        char item[sizeof(((struct pkt_spec_arg *)0)->value)];
-        size_t pos = 1, len = 0;
+        size_t pos = 1, len = 0, room = strlen(text) + 1;
         int r;
 
         if (text[0] != '[')
                 return pkt_spec_field(f, text, out, size);
         if (depth + 1 >= OPT_DEPTH_MAX)
                 return -E2BIG;
-        while ((r = pkt_spec_list_item(text, &pos, item, sizeof(item))) == 1) {
+        _cleanup_free_ char *item = malloc(room);
+        if (!item)
+                return -ENOMEM;
+        while ((r = pkt_spec_list_item(text, &pos, item, room)) == 1) {
                 if (!item[0])
                         continue;
                 if ((r = opt_build(item, out + len, size - len, depth + 1)) < 0)

@@ -609,7 +609,8 @@ spi_size_follows(unsigned type, struct pkt_spec_arg *body, int n)
                 spi += 2;
         for (; *spi; spi++)
                 digits += isxdigit((unsigned char)*spi) != 0;
-        snprintf(body[n].value, sizeof(body[n].value), "%zu", digits / 2);
+        snprintf(body[n].short_value, sizeof(body[n].short_value), "%zu", digits / 2);
+        body[n].value = body[n].short_value;
         return n + 1;
 }
 

@@ -203,15 +203,14 @@ pkt_elem_get_bytes(struct pkt *p, unsigned idx, const struct pkt_elem *e, const 
         return 0;
 }
 
-/* Why 4 KiB: larger than any single option, TLV or DNS record a spec would spell out. */
-#define ELEM_BUILD_MAX 4096
+/* Why 64 KiB: an element can be as long as a layer (a TLS Certificate message, an IKE payload). */
+#define ELEM_BUILD_MAX 65535
 
 int
 pkt_elem_add(struct pkt *p, unsigned idx, const char *set_name, const char *text)
 {
         const struct pkt_layer *l;
         const struct pkt_proto *pr;
-        uint8_t buf[ELEM_BUILD_MAX];
         int s, n;
 
         pkt_assert_return(p && set_name && text, -EINVAL);
@@ -224,10 +223,16 @@ pkt_elem_add(struct pkt *p, unsigned idx, const char *set_name, const char *text
                 return s;
         if (!pr->elem_build)
                 return -EOPNOTSUPP;
+        /* Building is not the parse path: the element's room comes from the heap. */
+        _cleanup_free_ uint8_t *buf = malloc(ELEM_BUILD_MAX);
+        if (!buf)
+                return -ENOMEM;
         struct pkt_view v;
         uint32_t at = l->hdr_len;
         pkt_view_of(p, idx, &v);
-        n = pr->elem_build(&v, l->hdr_len, (unsigned)s, text, buf, sizeof(buf), &at);
+        pkt_spec_scope_enter();
+        n = pr->elem_build(&v, l->hdr_len, (unsigned)s, text, buf, ELEM_BUILD_MAX, &at);
+        pkt_spec_scope_leave();
         if (n < 0)
                 return n;
         if (at > l->hdr_len)

@@ -351,6 +351,10 @@ int pkt_field_default_len(const struct pkt_field *f);
 /* The value @text names in @names (case-insensitive; @names may be NULL) or writes as a number up to
  * @max: an element's kind by name or number ("mss", "chassis", "0x7f"). Returns 0 or -EINVAL. */
 int pkt_name_value(const struct pkt_name *names, const char *text, uint32_t max, uint32_t *ret);
+/* Open and close a scope in which pkt_spec_split() keeps values of any length (spec.c): around every
+ * build that hands text to hooks. Scopes nest; leaving the outermost frees the long values. */
+void pkt_spec_scope_enter(void);
+void pkt_spec_scope_leave(void);
 /* The number that element argument @key gives by a name of @names or as a number up to @max; @def when
  * the argument is absent, -EINVAL when it is neither (spec.c). */
 int pkt_spec_named(const struct pkt_spec_arg *args, int n, const char *key, const struct pkt_name *names,

@@ -75,6 +75,59 @@ skip_blanks(const char *s, size_t i)
         return i;
 }
 
+/*
+ * Values too long for an argument's short_value (a certificate's hex) are kept in a store that lasts
+ * while the engine builds: pkt_elem_add() and each layer of pkt_build() open a scope, and leaving the
+ * outermost frees the store. Each split copies at most its text, so a build's store is bounded by its
+ * text times the depth its elements nest.
+ */
+struct long_value {
+        struct long_value *next;
+        char text[];
+};
+static _Thread_local struct long_value *long_values;
+static _Thread_local unsigned scope_depth;
+
+void
+pkt_spec_scope_enter(void)
+{
+        scope_depth++;
+}
+
+void
+pkt_spec_scope_leave(void)
+{
+        assert(scope_depth > 0);
+        if (--scope_depth > 0)
+                return;
+        while (long_values) {
+                struct long_value *next = long_values->next;
+                free(long_values);
+                long_values = next;
+        }
+}
+
+/* Sets @a's value to @n bytes at @src, without surrounding blanks. */
+static int
+set_value(struct pkt_spec_arg *a, const char *src, size_t n)
+{
+        if (n < sizeof(a->short_value)) {
+                copy_trim(a->short_value, sizeof(a->short_value), src, n);
+                a->value = a->short_value;
+                return 0;
+        }
+        if (scope_depth == 0)
+                return -E2BIG;
+        struct long_value *lv = malloc(sizeof(*lv) + n + 1);
+        if (!lv)
+                return -ENOMEM;
+        copy_trim(lv->text, n + 1, src, n);
+        lv->next = long_values;
+        long_values = lv;
+        a->value = lv->text;
+        return 0;
+}
+
 int
 pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_arg *args, unsigned max)
 {
@@ -94,7 +147,7 @@ pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_a
                 return -EINVAL;
         const char *end = s + body;
         while (s < end) {
-                int len = token_len(s, ",)");
+                int len = token_len(s, ",)"), r;
                 if (len < 0)
                         return len;
                 if (n == max)
@@ -103,24 +156,16 @@ pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_a
                 /* "=" inside a quoted value is not a key separator. */
                 const char *quote = memchr(s, '"', (size_t)len);
                 if (eq && (!quote || eq < quote)) {
-                        size_t value_len = (size_t)(s + len - eq - 1);
                         if ((size_t)(eq - s) >= sizeof(args[n].key))
                                 return -E2BIG;
                         copy_trim(args[n].key, sizeof(args[n].key), s, (size_t)(eq - s));
-                        /* A list of elements may be longer (a DNS answer section): it keeps its
-                         * opening bracket only, and pkt_build() reads the list from the text. */
-                        const char *v = eq + 1 + skip_blanks(eq + 1, 0);
-                        bool long_list = value_len >= sizeof(args[n].value) && *v == '[';
-                        if (value_len >= sizeof(args[n].value) && !long_list)
-                                return -E2BIG;
-                        copy_trim(args[n].value, sizeof(args[n].value), long_list ? v : eq + 1,
-                                  long_list ? 1 : value_len);
+                        r = set_value(&args[n], eq + 1, (size_t)(s + len - eq - 1));
                 } else {
-                        if ((size_t)len >= sizeof(args[n].value))
-                                return -E2BIG;
                         args[n].key[0] = 0;
-                        copy_trim(args[n].value, sizeof(args[n].value), s, (size_t)len);
+                        r = set_value(&args[n], s, (size_t)len);
                 }
+                if (r < 0)
+                        return r;
                 n++;
                 s += len;
                 if (*s == ',')
@@ -389,20 +434,22 @@ static int
 add_elems(struct spec_ctx *c, int idx, const char *set, const char *list)
 {
         size_t n = strlen(list), list_pos = c->pos, at = 1;
-        char one[1024];
+        _cleanup_free_ char *one = malloc(n + 1);
         int r;
 
+        if (!one)
+                return -ENOMEM;
         if (n < 2 || list[n - 1] != ']')
                 return fail(c, -EINVAL, "field '%s': element list must end with ']'", set);
         for (;;) {
                 c->pos = list_pos + skip_blanks(list, at);
-                r = pkt_spec_list_item(list, &at, one, sizeof(one));
+                r = pkt_spec_list_item(list, &at, one, n + 1);
                 if (r == 0)
                         return 0;
                 if (r < 0)
                         return fail(c, -EINVAL, "field '%s': bad element list", set);
                 if (one[0] && (r = pkt_elem_add(c->p, (unsigned)idx, set, one)) < 0)
-                        return fail(c, r, "element '%s' of '%s': %s", one, set, reason(r));
+                        return fail(c, r, "element '%.200s' of '%s': %s", one, set, reason(r));
         }
 }
 
@@ -441,21 +488,12 @@ apply_args(struct spec_ctx *c, const char *text, int idx, const struct pkt_spec_
                 if (!a->key[0])
                         return fail(c, -EINVAL, "argument '%s': expected name=value", a->value);
                 if (a->value[0] == '[') {
-                        /* From the text: the split kept a long list's bracket only. */
-                        size_t at = arg_offset(text, (unsigned)i, true);
-                        int len = token_len(text + at, ",)");
-                        if (len <= 0)
-                                return fail(c, -EINVAL, "field '%s': bad element list", a->key);
-                        _cleanup_free_ char *list = malloc((size_t)len + 1);
-                        if (!list)
-                                return -ENOMEM;
-                        copy_trim(list, (size_t)len + 1, text + at, (size_t)len);
-                        c->pos = c->layer_pos + at;
-                        r = add_elems(c, idx, a->key, list);
+                        c->pos = c->layer_pos + arg_offset(text, (unsigned)i, true);
+                        r = add_elems(c, idx, a->key, a->value);
                 } else if ((r = pkt_field_set_str(c->p, (unsigned)idx, a->key, a->value)) < 0) {
                         if (r != -ENOENT)
                                 c->pos = c->layer_pos + arg_offset(text, (unsigned)i, true);
-                        return fail(c, r, "field '%s' = '%s': %s", a->key, a->value, reason(r));
+                        return fail(c, r, "field '%s' = '%.200s': %s", a->key, a->value, reason(r));
                 }
                 if (r < 0)
                         return r;
@@ -464,20 +502,15 @@ apply_args(struct spec_ctx *c, const char *text, int idx, const struct pkt_spec_
 }
 
 static int
-build_layer(struct spec_ctx *c, const char *text, unsigned context)
+build_layer_args(struct spec_ctx *c, const char *text, unsigned context, struct pkt_spec_arg *args)
 {
-        _cleanup_free_ struct pkt_spec_arg *args = calloc(SPEC_ARGS_MAX, sizeof(*args));
         char name[64];
         int n, id, idx;
 
-        if (!args)
-                return -ENOMEM;
-        if (strncmp(text, "raw", 3) == 0 && (text[3] == '(' || !text[3]))
-                return build_raw(c, text + 3);
         n = pkt_spec_split(text, name, sizeof(name), args, SPEC_ARGS_MAX);
         c->layer_name = name;
         if (n < 0)
-                return fail(c, n, "cannot parse '%s'", text);
+                return fail(c, n, "cannot parse '%.200s'", text);
         if (!name[0])
                 return fail(c, -EINVAL, "empty layer name");
         id = pkt_proto_by_name(name, context);
@@ -487,6 +520,22 @@ build_layer(struct spec_ctx *c, const char *text, unsigned context)
         if (idx < 0)
                 return fail(c, idx, "cannot push the layer (%d)", idx);
         return apply_args(c, text, idx, args, n);
+}
+
+static int
+build_layer(struct spec_ctx *c, const char *text, unsigned context)
+{
+        _cleanup_free_ struct pkt_spec_arg *args = calloc(SPEC_ARGS_MAX, sizeof(*args));
+
+        if (!args)
+                return -ENOMEM;
+        if (strncmp(text, "raw", 3) == 0 && (text[3] == '(' || !text[3]))
+                return build_raw(c, text + 3);
+        /* The arguments' long values last until the layer is built. */
+        pkt_spec_scope_enter();
+        int r = build_layer_args(c, text, context, args);
+        pkt_spec_scope_leave();
+        return r;
 }
 
 int

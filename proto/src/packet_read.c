@@ -355,8 +355,8 @@ elem_text(struct pktp_buf *b, const struct pkt_elem_set *set, struct json_object
         return b->err;
 }
 
-/* Why 8 KiB: an element's text; the builders take at most 4 KiB of element bytes anyway. */
-#define ELEM_TEXT_MAX 8192u
+/* Why 160 KiB: an element's text, whose bytes (at most 64 KiB, as a layer) JSON gives as hex. */
+#define ELEM_TEXT_MAX (160u * 1024u)
 
 static int
 add_elems(struct reader *rd, unsigned idx, unsigned proto, unsigned s, struct json_object *arr,

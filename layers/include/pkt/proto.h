@@ -364,17 +364,22 @@ const struct pkt_proto *pkt_proto_get(unsigned id);
 
 /* ---- helpers for hooks ---- */
 
-/* One argument of a spec element: "key=value", or a positional "value" (empty key). */
+/* One argument of a spec element: "key=value", or a positional "value" (empty key). @value is the
+ * argument's text, NUL-terminated: in @short_value, or, when longer (a certificate or a key
+ * exchange's data as hex), in a store that lasts while the engine builds (see pkt_spec_split()).
+ * A copy of an argument shares its original's text: use it while the original lives. */
 struct pkt_spec_arg {
         char key[32];
-        char value[512];
+        const char *value;
+        char short_value[512];
 };
 
 /*
  * Splits element text "name(key=value,value,...)" or "name" (as element builders receive it) into the
- * name and up to @max arguments; quoted values keep their quotes. A list of elements ("[...]") too long
- * for @value keeps its opening bracket only (pkt_build() reads such lists from the text). Returns the
- * number of arguments, -EINVAL (syntax) or -E2BIG (more than @max, or another part too long).
+ * name and up to @max arguments; quoted values keep their quotes. A value of any length fits while the
+ * engine builds (in an element build hook, or a layer of pkt_build()): a long one lives until the
+ * outermost build returns. Called elsewhere, a value must fit @short_value. Returns the number of
+ * arguments, -EINVAL (syntax), -E2BIG (more than @max, or a part too long) or -ENOMEM.
  */
 int pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_arg *args, unsigned max);
 
@@ -400,7 +405,8 @@ int pkt_spec_encode(const struct pkt_field *fields, unsigned n_fields, const str
 /* The next item of an element list "[a(..), b, ...]" (a value as pkt_spec_split() gives it), from
  * *@pos (1 at the start, after the "["), copied without surrounding blanks into @item; *@pos moves past
  * it. Returns 1 for an item (empty between two commas), 0 at the closing "]", -EINVAL on bad syntax,
- * a list without its "]" or an item longer than @size - 1. For element builders whose elements nest. */
+ * a list without its "]" or an item longer than @size - 1 (an item is never longer than its list).
+ * For element builders whose elements nest. */
 int pkt_spec_list_item(const char *list, size_t *pos, char *item, size_t size);
 
 /* Encodes @text as a value of field @f (as pkt_field_set_str() parses it) into @out, in the field's

@@ -670,6 +670,70 @@ test_visit_reports_every_field_once(void **state)
         pkt_done(&p);
 }
 
+/* Argument values of any length while building: a TLS Certificate message of 3,000 bytes (6,000 hex
+ * digits, past an argument's 511 characters and the old 1,023-character element) from a spec and
+ * through pkt_elem_add(); pkt_spec_split() alone, outside a build, keeps to short values. */
+static void
+test_spec_values_of_any_length_while_building(void **state)
+{
+        enum { N = 3000 };
+        static const char head[] = "ethernet/ip(src=192.0.2.1,dst=192.0.2.2)/tcp(sport=443,dport=1024)/"
+                                   "ssl(type=22,version=0x0303,handshakes=[handshake(type=11,data=0x";
+        size_t room = sizeof(head) + 2 * N + 16;
+        char *spec = malloc(room), *hex;
+        struct pkt_spec_arg arg;
+        char name[16];
+        struct pkt p;
+        const uint8_t *d, *h;
+        size_t hl;
+        (void)state;
+
+        assert_non_null(spec);
+        strcpy(spec, head);
+        hex = spec + strlen(spec);
+        for (size_t i = 0; i < N; i++)
+                sprintf(hex + 2 * i, "%02x", (unsigned)(i * 7 % 251));
+        strcat(spec, ")])");
+
+        pkt_init(&p);
+        tu_build(&p, spec, &d);
+        int ssl = pkt_layer_find(&p, PKT_PROTO_TLS, 0);
+        assert_true(ssl >= 0);
+        h = pkt_layer_header(&p, (unsigned)ssl, &hl);
+        assert_int_equal(hl, 5 + 4 + N);
+        static const uint8_t rec[] = { 22, 3, 3, (N + 4) >> 8, (N + 4) & 0xff, 11, 0, N >> 8, N & 0xff };
+        tu_assert_bytes(h, sizeof(rec), rec, sizeof(rec));
+        for (size_t i = 0; i < N; i++)
+                assert_int_equal(h[9 + i], (uint8_t)(i * 7 % 251));
+
+        /* The same message added on its own, to an empty record. */
+        struct pkt q;
+        pkt_init(&q);
+        tu_build(&q, "ssl(type=22,version=0x0303)", &d);
+        hex[2 * N] = 0;
+        char *elem = strstr(spec, "handshake(");
+        strcat(elem, ")");
+        assert_int_equal(pkt_elem_add(&q, 0, "handshakes", elem), 0);
+        const uint8_t *a, *b;
+        size_t an = 0, bn = 0;
+        a = pkt_layer_header(&q, 0, &an);
+        b = pkt_layer_header(&p, (unsigned)ssl, &bn);
+        tu_assert_bytes(a + 5, an - 5, b + 5, bn - 5);
+
+        /* Outside a build a value must fit the argument: 511 characters do, 512 do not. */
+        char text[600] = "x(v=";
+        memset(text + 4, '1', 511);
+        strcpy(text + 4 + 511, ")");
+        assert_int_equal(pkt_spec_split(text, name, sizeof(name), &arg, 1), 1);
+        assert_int_equal(strlen(arg.value), 511);
+        strcpy(text + 4 + 511, "1)");
+        assert_int_equal(pkt_spec_split(text, name, sizeof(name), &arg, 1), -E2BIG);
+
+        pkt_done(&q);
+        pkt_done(&p);
+        free(spec);
+}
+
 int
 main(void)
 {
@@ -699,6 +763,7 @@ main(void)
                 cmocka_unit_test(test_direction_and_reverse),
                 cmocka_unit_test(test_register_new_protocol_at_run_time),
                 cmocka_unit_test(test_visit_reports_every_field_once),
+                cmocka_unit_test(test_spec_values_of_any_length_while_building),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
