@@ -16,10 +16,13 @@
  * by the snap length is flagged truncated. A segment that does not start with a record header (the
  * middle of a record) has an empty ssl layer and the bytes stay raw.
  *
- * The record's contents are element sets, read through tls_handshake.c: handshakes (type, len),
+ * The record's contents are element sets, read through tls_handshake.c: handshakes (type, len, data),
  * hellos (tlsversion, random, sid_len, sid), ciphersuites, compressions, ext_lens, extensions (type,
- * len; SNI's server_name), alpn (protocol names), certificates (DER bytes) and alerts (level,
- * description).
+ * len; SNI's server_name), alpn (protocol names), certificates (DER bytes), alerts (level,
+ * description), and opaque (data): the bytes of a record no other set reads (application data,
+ * encrypted messages, ChangeCipherSpec's byte). The handshakes', alerts' and opaque data tile the
+ * record, so a record written as JSON reads back byte for byte; the other sets are read from inside
+ * the handshake messages and build nothing.
  */
 #include <string.h>
 
@@ -139,6 +142,6 @@ const struct pkt_proto pkt_proto_tls = {
         .update = tls_update,
         .elem_build = pkt_tls_elem_build,
         .not_dissected = "Handshake bodies other than the hellos and Certificate, extensions "
-                         "other than SNI and ALPN, certificate contents (DER bytes) and encrypted"
-                         " records stay raw.",
+                         "other than SNI and ALPN, and certificate contents are bytes; encrypted "
+                         "records are opaque data.",
 };

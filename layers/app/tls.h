@@ -18,6 +18,7 @@ enum {
         TLS_ALPN,
         TLS_CERTIFICATES,
         TLS_ALERTS,
+        TLS_OPAQUE,
         TLS_SETS,
 };
 

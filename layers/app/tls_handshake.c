@@ -15,6 +15,7 @@
 
 #include "internal.h"
 #include "tls.h"
+#include "forms.h"
 #include "tlv.h"
 
 /* Why 1024: a ClientHello can list at most 32767 suites; each item re-walks the record, so a bound
@@ -90,8 +91,9 @@ static const struct pkt_name alert_desc_names[] = {
 };
 
 static const struct pkt_field hs_fields[] = {
-        { .name = "type", .off = 0, .bits = 8,  .type = PKT_FT_ENUM, .names = hs_type_names },
-        { .name = "len",  .off = 8, .bits = 24, .type = PKT_FT_UINT },
+        { .name = "type", .off = 0,  .bits = 8,  .type = PKT_FT_ENUM, .names = hs_type_names },
+        { .name = "len",  .off = 8,  .bits = 24, .type = PKT_FT_UINT },
+        { .name = "data", .off = 32, .bits = 0,  .type = PKT_FT_BYTES },
 };
 static const struct pkt_field hello_fields[] = {
         { .name = "tlsversion", .off = 0,   .bits = 16,  .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
@@ -122,6 +124,9 @@ static const struct pkt_field alpn_fields[] = {
 static const struct pkt_field cert_fields[] = {
         PKT_U("len", 0, 24),
         { .name = "cert", .off = 24, .bits = 0, .type = PKT_FT_BYTES },
+};
+static const struct pkt_field opaque_fields[] = {
+        { .name = "data", .off = 0, .bits = 0, .type = PKT_FT_BYTES },
 };
 static const struct pkt_field alert_fields[] = {
         { .name = "level",       .off = 0, .bits = 8, .type = PKT_FT_ENUM, .names = alert_level_names },
@@ -279,14 +284,11 @@ is_plain(const uint8_t *b, uint32_t end, uint32_t rec_end)
 }
 
 static bool
-walk_handshakes(struct walk *w, uint32_t end, uint32_t rec_len)
+walk_handshakes(struct walk *w, uint32_t end)
 {
         const uint8_t *b = w->v->b;
         uint32_t p = TLS_REC_HDR_LEN;
 
-        /* Encrypted (see the top of the file): nothing to show. */
-        if (!is_plain(b, end, TLS_REC_HDR_LEN + rec_len))
-                return false;
         while (end - p >= 4) {
                 uint8_t type = b[p];
                 uint32_t len = tlv_be24(b + p + 1), mend = len > end - p - 4 ? end : p + 4 + len;
@@ -314,10 +316,16 @@ set_next(const struct pkt_view *v, struct pkt_elem *e, unsigned set)
                 return 0;
         rec_len = tlv_be16(v->b + 3);
         end = MIN(TLS_REC_HDR_LEN + rec_len, v->caplen);
-        if (v->b[0] == TLS_CT_HANDSHAKE)
-                walk_handshakes(&w, end, rec_len);
-        else if (v->b[0] == TLS_CT_ALERT && rec_len == 2 && end == 7)
+        bool is_alert = v->b[0] == TLS_CT_ALERT && rec_len == 2 && end == 7;
+        bool is_handshake = v->b[0] == TLS_CT_HANDSHAKE && is_plain(v->b, end, TLS_REC_HDR_LEN + rec_len);
+        if (is_handshake)
+                walk_handshakes(&w, end);
+        else if (is_alert)
                 offer(&w, TLS_ALERTS, TLS_REC_HDR_LEN, 2, NULL, 0, 0);
+        else if (end > TLS_REC_HDR_LEN)
+                /* What no other set reads: application data, an encrypted handshake message or
+                 * alert, ChangeCipherSpec's byte, a heartbeat. */
+                offer(&w, TLS_OPAQUE, TLS_REC_HDR_LEN, end - TLS_REC_HDR_LEN, NULL, 0, 0);
         return w.found;
 }
 
@@ -335,10 +343,14 @@ SET_NEXT(extensions_next, TLS_EXTENSIONS)
 SET_NEXT(alpn_next, TLS_ALPN)
 SET_NEXT(certificates_next, TLS_CERTIFICATES)
 SET_NEXT(alerts_next, TLS_ALERTS)
+SET_NEXT(opaque_next, TLS_OPAQUE)
 
 #define SET(id, n, en, fn, f) [id] = { .name = n, .elem_name = en, .next = fn, .fields = f, .n_fields = ARRAY_SIZE(f) }
 const struct pkt_elem_set pkt_tls_elems[TLS_SETS] = {
-        SET(TLS_HANDSHAKES, "handshakes", "handshake", handshakes_next, hs_fields),
+        /* A message's length is kept as given: the last one may go on in the next segment. */
+        [TLS_HANDSHAKES] = { .name = "handshakes", .elem_name = "handshake", .next = handshakes_next,
+                             .fields = hs_fields, .n_fields = ARRAY_SIZE(hs_fields),
+                             .flags = PKT_ES_GIVEN_LENGTHS },
         SET(TLS_HELLOS, "hellos", "hello", hellos_next, hello_fields),
         SET(TLS_CIPHERSUITES, "ciphersuites", "ciphersuite", ciphersuites_next, cs_fields),
         SET(TLS_COMPRESSIONS, "compressions", "compression", compressions_next, comp_fields),
@@ -347,48 +359,54 @@ const struct pkt_elem_set pkt_tls_elems[TLS_SETS] = {
         SET(TLS_ALPN, "alpn", "protocol", alpn_next, alpn_fields),
         SET(TLS_CERTIFICATES, "certificates", "certificate", certificates_next, cert_fields),
         SET(TLS_ALERTS, "alerts", "alert", alerts_next, alert_fields),
+        SET(TLS_OPAQUE, "opaque", "opaque", opaque_next, opaque_fields),
 };
 
 /*
- * Builds "handshake(type=1,data=...)" (the 24-bit length is filled in) or "alert(level=2,
- * description=40)" at the end of the record; the record length follows on serialise.
+ * Builds "handshake(type=1,data=...)" or "client_hello(data=...)" (the 24-bit length is the data's
+ * unless given: a message that goes on in the next segment says more), "alert(level=2,
+ * description=40)" or "opaque(data=...)" at the end of the record; the record length follows on
+ * serialise. The other sets are read from inside the handshake messages, whose data carries them.
  */
 int
 pkt_tls_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
                    uint8_t *out, size_t size, uint32_t *ret_at)
 {
-        static const struct pkt_field data_field[] = { { .name = "data", .type = PKT_FT_BYTES } };
-        struct pkt_spec_arg args[TLV_ARGS_MAX];
+        static const char *const not_data[] = { "type", "len", NULL };
+        struct pkt_spec_arg args[TLV_ARGS_MAX], rest[TLV_ARGS_MAX];
         char name[32];
+        uint32_t type, len;
         int na, r;
 
         (void)v;
         *ret_at = hdr_len;
+        if (set != TLS_HANDSHAKES && set != TLS_ALERTS && set != TLS_OPAQUE)
+                return pkt_form_listed_entry(text);
         na = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
         if (na < 0)
                 return na;
         if (set == TLS_ALERTS)
                 return tlv_encode_args(alert_fields, ARRAY_SIZE(alert_fields), args, na, out, size);
-        if (set != TLS_HANDSHAKES)
-                return -EOPNOTSUPP;
-        uint32_t type;
+        if (set == TLS_OPAQUE)
+                return tlv_encode_args(opaque_fields, ARRAY_SIZE(opaque_fields), args, na, out, size);
         if (strcmp(name, "handshake") == 0) {
-                if (tlv_arg_u32(args, na, "type", &type) != 1 || type > 255)
+                int t = pkt_spec_named(args, na, "type", hs_type_names, 255, -1);
+                if (t < 0)
                         return -EINVAL;
+                type = (uint32_t)t;
         } else if (pkt_name_value(hs_type_names, name, 255, &type) < 0) {
                 return -EINVAL;
         }
-        struct pkt_spec_arg rest[TLV_ARGS_MAX];
-        int nr = 0;
-        for (int i = 0; i < na; i++)
-                if (strcmp(args[i].key, "type") != 0)
-                        rest[nr++] = args[i];
+        int given_len = tlv_arg_u32(args, na, "len", &len);
+        if (given_len < 0 || (given_len == 1 && len > 0xffffff))
+                return -EINVAL;
+        int nr = pkt_spec_args_without(args, na, not_data, rest);
         if (size < 4)
                 return -EMSGSIZE;
-        r = tlv_encode_args(data_field, 1, rest, nr, out + 4, size - 4);
+        r = tlv_encode_args(&hs_fields[2], 1, rest, nr, out + 4, size - 4);
         if (r < 0)
                 return r;
         out[0] = (uint8_t)type;
-        tlv_put(out + 1, 3, (uint32_t)r);
+        tlv_put(out + 1, 3, given_len == 1 ? len : (uint32_t)r);
         return r + 4;
 }

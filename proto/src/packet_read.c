@@ -383,9 +383,12 @@ add_elems(struct reader *rd, unsigned idx, unsigned proto, unsigned s, struct js
                         break;
                 }
                 r = -EINVAL;
-                /* The forms in order of preference: lengths left to the builder before given. */
+                /* The forms in order of preference: lengths left to the builder before given, unless
+                 * the set keeps given lengths. */
                 static const int forms[] = { 0, 2, 1, 3 };
                 for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++) {
+                        if (forms[f] == 2 && (set->flags & PKT_ES_GIVEN_LENGTHS))
+                                continue;
                         int t = elem_text(&text, set, o, forms[f]);
                         if (t == -ENOMEM) {
                                 r = t;

@@ -131,6 +131,15 @@ struct pkt_elem_set {
         int (*next)(const struct pkt_view *v, struct pkt_elem *e);
         const struct pkt_field *fields; /* fields every element has */
         uint8_t n_fields;
+        uint8_t flags; /* PKT_ES_* */
+};
+
+/* Flags of an element set. */
+enum {
+        /* A length given for an element is kept, not computed from the element's data: an element
+         * may run on past the bytes at hand (a TLS handshake message continued in the next segment),
+         * and then only its length says how long it is. (Readers of JSON give lengths then.) */
+        PKT_ES_GIVEN_LENGTHS = 1u << 0,
 };
 
 /* Iterates the elements of set @set_name of layer @idx. Returns 1 and fills @e for each element, 0 at

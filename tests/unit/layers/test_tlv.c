@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -127,12 +128,53 @@ test_tls_records_are_consecutive_layers_and_encrypted_handshake_is_opaque(void *
         assert_string_equal(elem_list(&p, (unsigned)i, "handshakes", "type"), "server_hello");
         assert_string_equal(elem_list(&p, (unsigned)i, "ciphersuites", "ciphersuite"),
                             "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256");
+        /* The hello's record has no opaque bytes: its handshake messages carry them all. */
+        assert_string_equal(elem_list(&p, (unsigned)i, "opaque", "data"), "");
         for (int k = i; k >= 0; k = pkt_layer_find(&p, PKT_PROTO_TLS, (unsigned)k + 1)) {
                 if (n > 0)
                         assert_string_equal(elem_list(&p, (unsigned)k, "handshakes", "type"), "");
+                /* ChangeCipherSpec's byte and the encrypted Finished are the records' opaque data. */
+                if (n == 1)
+                        assert_string_equal(elem_list(&p, (unsigned)k, "opaque", "data"), "01");
+                if (n == 2) {
+                        uint64_t len = 0;
+                        PKT_ELEM_FOREACH(&p, (unsigned)k, "opaque", e)
+                                len += e.len;
+                        assert_int_equal(len, strtoull(tu_field(&p, (unsigned)k, "len"), NULL, 10));
+                        assert_true(len > 0);
+                }
                 n++;
         }
         assert_true(n >= 3);
+        pkt_done(&p);
+}
+
+/*
+ * Building what JSON gives back: a handshake message whose length says more than its data (it goes on
+ * in the next segment) keeps that length; the sets read from inside the messages (hellos, suites,
+ * extensions, certificates) add nothing, as the message's data holds them; opaque data is the record's.
+ */
+static void
+test_tls_builds_given_lengths_and_opaque_data(void **state)
+{
+        struct pkt p;
+        const uint8_t *d;
+        size_t n;
+        (void)state;
+
+        pkt_init(&p);
+        n = tu_build(&p, "ssl(version=0x0303,handshakes=[server_hello(len=4000,data=0303aabb)],"
+                         "hellos=[hello(tlsversion=0x0303)],ciphersuites=[ciphersuite(0xc02f)],"
+                         "certificates=[certificate(len=3,cert=010203)])", &d);
+        static const uint8_t cont[] = { 22, 3, 3, 0, 8, 2, 0, 0x0f, 0xa0, 3, 3, 0xaa, 0xbb };
+        tu_assert_bytes(d, n, cont, sizeof(cont));
+        n = tu_build(&p, "ssl(type=application_data,version=0x0303,opaque=[opaque(data=c0ffee)])", &d);
+        static const uint8_t app[] = { 23, 3, 3, 0, 3, 0xc0, 0xff, 0xee };
+        tu_assert_bytes(d, n, app, sizeof(app));
+        /* Without a length, the data's. */
+        n = tu_build(&p, "ssl(handshakes=[handshake(type=finished,data=0102)])", &d);
+        static const uint8_t fin[] = { 22, 3, 1, 0, 6, 20, 0, 0, 2, 1, 2 };
+        tu_assert_bytes(d, n, fin, sizeof(fin));
         pkt_done(&p);
 }
 
@@ -199,7 +241,7 @@ test_tlv_every_prefix_parses_and_flags_truncation(void **state)
                 { "tcpdump/bgp_notification_rr_msg_error.pcap", 1 },
         };
         static const char *sets[] = { "attributes", "vsas", "avps", "avps_all", "handshakes", "hellos",
-                                      "ciphersuites", "extensions", "alpn", "certificates", "open",
+                                      "ciphersuites", "extensions", "alpn", "certificates", "alerts", "opaque", "open",
                                       "params", "pathattrs", "aspath", "anncroutes", "wroutes" };
         uint8_t buf[65536];
 
@@ -234,6 +276,7 @@ main(void)
                 cmocka_unit_test(test_radius_corpus_fields_match_tshark),
                 cmocka_unit_test(test_bgp_notification_matches_tshark),
                 cmocka_unit_test(test_tls_records_are_consecutive_layers_and_encrypted_handshake_is_opaque),
+                cmocka_unit_test(test_tls_builds_given_lengths_and_opaque_data),
                 cmocka_unit_test(test_radius_builds_attribute_and_length_as_scapy),
                 cmocka_unit_test(test_hostile_lengths_are_malformed),
                 cmocka_unit_test(test_tlv_every_prefix_parses_and_flags_truncation),
