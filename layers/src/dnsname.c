@@ -112,7 +112,22 @@ pkt_dnsname_wire_len(const uint8_t *msg, uint32_t msg_len, uint32_t off, uint32_
         }
 }
 
-/* Encodes dotted @text (no compression; the DNS layer compresses on serialise). Returns the length. */
+/* The byte of escape "\X" or "\DDD" at @t (RFC 1035 5.1, as dnsname_walk() writes them); *@len gets
+ * the escape's length. -EINVAL for a lone backslash or a number over 255. */
+static int
+unescape(const char *t, size_t *len)
+{
+        if (isdigit((unsigned char)t[1]) && isdigit((unsigned char)t[2]) && isdigit((unsigned char)t[3])) {
+                int c = (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
+                *len = 4;
+                return c > 255 ? -EINVAL : c;
+        }
+        *len = 2;
+        return t[1] ? (unsigned char)t[1] : -EINVAL;
+}
+
+/* Encodes dotted @text in presentation format, its escapes as dnsname_walk() writes them (no
+ * compression; the DNS layer compresses on serialise). Returns the length. */
 int
 pkt_dnsname_encode(const char *text, uint8_t *out, size_t size)
 {
@@ -125,16 +140,24 @@ pkt_dnsname_encode(const char *text, uint8_t *out, size_t size)
                 return 1;
         }
         while (*text) {
-                const char *dot = strchr(text, '.');
-                size_t n = dot ? (size_t)(dot - text) : strlen(text);
-                if (n == 0 || n > 63)
+                uint8_t label[63];
+                size_t n = 0, step;
+                for (; *text && *text != '.'; text += step) {
+                        int c = (unsigned char)*text;
+                        step = 1;
+                        if (c == '\\' && (c = unescape(text, &step)) < 0)
+                                return -EINVAL;
+                        if (n == sizeof(label))
+                                return -EINVAL;
+                        label[n++] = (uint8_t)c;
+                }
+                if (n == 0)
                         return -EINVAL;
                 if (o + 1 + n + 1 > size || o + 1 + n + 1 > 255)
                         return -EMSGSIZE;
                 out[o++] = (uint8_t)n;
-                memcpy(out + o, text, n);
+                memcpy(out + o, label, n);
                 o += n;
-                text += n;
                 if (*text == '.')
                         text++;
         }

@@ -287,20 +287,23 @@ parse_quoted(const char *text, uint8_t *out, size_t *len)
         return 0;
 }
 
-/* A NetBIOS name's text, quoted when it holds spaces (as the JSON reader quotes what the spec's
- * tokenizer would split: "MY PC<20>"). */
+/* A DNS or NetBIOS name's text, quoted when it holds what the spec's tokenizer would split (as the
+ * JSON reader quotes it: "MY PC<20>", "My\\032Printer(2).local"). */
 static int
-parse_nbname(const char *text, uint8_t *out, size_t size)
+parse_name(const struct pkt_field *f, const char *text, uint8_t *out, size_t size)
 {
-        char unquoted[256];
+        int (*encode)(const char *text, uint8_t *out, size_t size) =
+                f->flags & PKT_FF_NETBIOS ? pkt_nbname_encode : pkt_dnsname_encode;
+        /* Why 1024: a name's text, each of its 255 bytes escaped as \DDD at most. */
+        char unquoted[1024];
         size_t len = sizeof(unquoted) - 1;
 
         if (text[0] != '"')
-                return pkt_nbname_encode(text, out, size);
+                return encode(text, out, size);
         if (parse_quoted(text, (uint8_t *)unquoted, &len) < 0 || memchr(unquoted, 0, len))
                 return -EINVAL;
         unquoted[len] = 0;
-        return pkt_nbname_encode(unquoted, out, size);
+        return encode(unquoted, out, size);
 }
 
 /* Bytes from text: "quoted" with escapes, or hex. For strings, plain text is taken as it is. */
@@ -376,8 +379,7 @@ pkt_value_parse(const struct pkt_field *f, const char *text, uint64_t *ret_u, ui
                 *ret_len = 16;
                 return 0;
         case PKT_FT_DNSNAME:
-                r = f->flags & PKT_FF_NETBIOS ? parse_nbname(text, ret_bytes, *ret_len)
-                                              : pkt_dnsname_encode(text, ret_bytes, *ret_len);
+                r = parse_name(f, text, ret_bytes, *ret_len);
                 if (r < 0)
                         return r;
                 *ret_len = (size_t)r;

@@ -804,6 +804,41 @@ test_dns_over_tcp_has_its_length_prefix(void **state)
         pkt_done(&p);
 }
 
+/* Names read back as they print (RFC 1035 5.1's presentation format): a label holding a space, a dot,
+ * a backslash and a control byte prints as escapes, and that text builds the same label, given
+ * plain or quoted (as the JSON reader quotes text the spec's tokenizer would split); the second
+ * occurrence is compressed against the first. Bad escapes are refused. */
+static void
+test_dns_escaped_names_build_what_they_print(void **state)
+{
+        struct pkt p;
+        const uint8_t *d;
+        char text[128];
+        (void)state;
+
+        pkt_init(&p);
+        size_t n = tu_build(&p, "dns(answers=[answer(name=a.local,type=PTR,address=x\\032y\\.z\\\\w\\001.a.local)],"
+                                "addrecords=[addrecord(name=\"x\\\\032y\\\\.z\\\\\\\\w\\\\001.a.local\",type=A,"
+                                "address=192.0.2.1)])", &d);
+        /* The PTR's data (after the 12-byte header, the 9-byte owner name and 10 bytes of type, class,
+         * TTL and length): "x y.z\\w" then 0x01, then a pointer to "a.local" at 12. */
+        enum { RDATA = 12 + 9 + 10 };
+        static const uint8_t label[] = { 8, 'x', ' ', 'y', '.', 'z', '\\', 'w', 1, 0xc0, 12 };
+        assert_true(n > RDATA + sizeof(label) + 2);
+        tu_assert_bytes(d + RDATA, sizeof(label), label, sizeof(label));
+        /* The additional record's name points at the PTR's data. */
+        static const uint8_t ptr[] = { 0xc0, RDATA };
+        tu_assert_bytes(d + RDATA + sizeof(label), 2, ptr, 2);
+        int dns = pkt_layer_find(&p, PKT_PROTO_DNS, 0);
+        PKT_ELEM_FOREACH(&p, (unsigned)dns, "answers", e)
+                assert_int_equal(pkt_elem_get_str(&p, (unsigned)dns, &e, "address", text, sizeof(text)) > 0, 1);
+        assert_string_equal(text, "x\\032y\\.z\\\\w\\001.a.local");
+        char err[256];
+        assert_true(pkt_build(&p, "dns(queries=[query(name=a\\256.local)])", err, sizeof(err)) < 0);
+        assert_true(pkt_build(&p, "dns(queries=[query(name=a\\)])", err, sizeof(err)) < 0);
+        pkt_done(&p);
+}
+
 int
 main(void)
 {
@@ -825,6 +860,7 @@ main(void)
                 cmocka_unit_test(test_dns_nsec_next_name_is_compressed_in_mdns_only),
                 cmocka_unit_test(test_dns_every_prefix_parses_and_flags_truncation),
                 cmocka_unit_test(test_dns_over_tcp_has_its_length_prefix),
+                cmocka_unit_test(test_dns_escaped_names_build_what_they_print),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
