@@ -125,7 +125,9 @@ pkt_text_hdr_next(const struct pkt_view *v, struct pkt_elem *e, pkt_text_start_f
         const uint8_t *colon = memchr(v->b + pos, ':', eol - pos);
         if (colon) {
                 uint32_t vs = (uint32_t)(colon - v->b) + 1;
-                while (vs < eol && (v->b[vs] == ' ' || v->b[vs] == '\t'))
+                /* The blank a builder writes after the colon separates; more are the value's, so that
+                 * "Contact:  <sip:...>" builds back as it came. */
+                if (vs < eol && (v->b[vs] == ' ' || v->b[vs] == '\t'))
                         vs++;
                 e->data_off = vs - pos;
                 e->kind_fields = pkt_text_value_fields;

@@ -60,7 +60,9 @@ def header(name, *names, conv=None):
         for l in layers_named(pkt, name):
             for h in l.get("hdr", []):
                 if h.get("name", "").strip().lower() in want and "value" in h:
-                    vals.append(conv(cstr(h["value"])) if conv else cstr(h["value"]))
+                    # Blanks after the first one are the value's (they build back); tshark skips them all.
+                    value = cstr(h["value"].lstrip(" \t"))
+                    vals.append(conv(value) if conv else value)
         return vals
     return get
 

@@ -227,6 +227,24 @@ test_http_hostile_heads_end_cleanly(void **state)
         pkt_done(&p);
 }
 
+/* The blank after a header's colon separates; more blanks are the value's, so that the line builds
+ * back as it came (a Nero SIP phone's "Contact:  <sip:...>"). */
+static void
+test_header_value_keeps_blanks_after_the_first(void **state)
+{
+        uint8_t buf[256];
+        struct pkt p;
+
+        (void)state;
+        /* "GET / HTTP/1.1\r\nA: x\r\nB:  y\r\nC:\tz\r\n\r\n" */
+        parse_hex(&p, buf, sizeof(buf), PKT_PROTO_HTTP,
+                  "474554202f20485454502f312e310d0a413a20780d0a423a2020790d0a433a097a0d0a0d0a");
+        assert_string_equal(elem_list(&p, 0, "hdr", "value"), "x, y,z");
+        pkt_done(&p);
+        assert_build("http(startline=\"GET / HTTP/1.1\",hdr=[h(\"A\",\"x\"),h(\"B\",\" y\")])",
+                     "474554202f20485454502f312e310d0a413a20780d0a423a2020790d0a0d0a");
+}
+
 /* ---- SIP ---- */
 
 /* tshark: suricata-verify/sip-options-method__input.pcap frame 1 sip.Request-Line
@@ -544,6 +562,7 @@ main(void)
                 cmocka_unit_test(test_http_continuation_segment_is_all_body),
                 cmocka_unit_test(test_ssdp_on_udp_1900_is_http),
                 cmocka_unit_test(test_http_hostile_heads_end_cleanly),
+                cmocka_unit_test(test_header_value_keeps_blanks_after_the_first),
                 cmocka_unit_test(test_sip_corpus_fields_match_tshark),
                 cmocka_unit_test(test_sip_builds_request_with_headers),
                 cmocka_unit_test(test_telnet_corpus_commands_match_tshark),

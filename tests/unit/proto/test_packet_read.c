@@ -425,6 +425,8 @@ round_trip_capture(const char *rel)
  *  - DNS messages whose names were not compressed as libpkt compresses them (LLMNR answers):
  *    a rebuilt message is compressed on serialisation;
  *  - DNS records cut by the capture (flagged truncated): their rdata is not all there;
+ *  - HTTP header lines without a blank after the colon ("Host:239.255.255.250:1900", SSDP's and a
+ *    Chromecast's): the value does not say so, and Build writes the one blank;
  *  - DHCP messages padded after their End option: the padding is no element, so the JSON does not
  *    carry it;
  *  - a malformed element's bytes beyond what its fields read (pcap4j's GTP echo response ends in an
@@ -448,7 +450,7 @@ static const struct {
         { "pypacker/examples__packets_ether.pcap", 49, 49 },
         { "packetnet/ipv6_ndp.pcap", 20, 20 },
         { "pcapplusplus/PcapExamples__DnsPackets.pcap", 464, 464 },
-        { "suricata-verify/ethernet-eve__test.pcap", 132, 131 },
+        { "suricata-verify/ethernet-eve__test.pcap", 132, 132 },
         { "ndpi/dns_fragmented.pcap", 66, 55 },
         { "pcapplusplus/PcapExamples__IgmpPackets.pcap", 81, 77 },
         { "pcapplusplus/PcapExamples__VlanPackets.pcap", 26, 26 },
@@ -481,7 +483,7 @@ static const struct {
         { "tcpdump/pptp.pcap", 23, 23 },
         { "pcapplusplus/PcapExamples__GrePackets.cap", 28, 28 },
         { "ndpi/rtcp_multiple_pkts_in_the_same_datagram.pcap", 5, 5 },
-        { "ndpi/sip.pcap", 112, 100 },
+        { "ndpi/sip.pcap", 112, 112 },
         { "ndpi/stun_google_meet.pcapng", 362, 362 },
         { "ndpi/stun.pcap", 201, 192 },
         { "tcpdump/eapon1.pcap", 114, 101 },
@@ -494,7 +496,7 @@ static const struct {
         { "tcpdump/LACP.pcap", 20, 20 },
         { "pypacker/packets_lacp.pcap", 10, 10 },
         { "ndpi/zoom.pcap", 781, 781 },
-        { "suricata-verify/sip-method__sip.pcap", 691, 677 },
+        { "suricata-verify/sip-method__sip.pcap", 691, 689 },
         { "ndpi/anyconnect-vpn.pcap", 589, 588 },
         { "zeek/smb__smb311.pcap", 34, 34 },
         { "suricata-verify/smb-length-5770__input.pcap", 3519, 3519 },
