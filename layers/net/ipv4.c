@@ -261,7 +261,7 @@ ip_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const ch
         (void)v;
         (void)set;
         *ret_at = hdr_len;
-        return pkt_ipopt_build(ip_opt_names, NULL, text, out, size);
+        return pkt_ipopt_build(ip_opt_names, NULL, 0, text, out, size);
 }
 
 static const struct pkt_key ip_carriers[] = {

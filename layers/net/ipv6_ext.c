@@ -320,11 +320,10 @@ opts_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         if (type == OPT_PADN)
                 n = padn_build(text, opt, sizeof(opt));
         else
-                n = pkt_ipopt_build(opt_names, opt_kinds, text, opt, sizeof(opt));
+                /* IPv6 option lengths leave out type and length. */
+                n = pkt_ipopt_build(opt_names, opt_kinds, 2, text, opt, sizeof(opt));
         if (n < 0)
                 return n;
-        if (n >= 2 && type != OPT_PADN)
-                opt[1] = (uint8_t)(n - 2); /* IPv6 option lengths leave out type and length */
         (void)v;
         *ret_at = hdr_len;
         uint32_t pad = align_pad(type, *ret_at);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-/* Options in the RFC 791 format, shared by IPv4 and TCP. */
+/* Options in the RFC 791 format, shared by IPv4, TCP and IPv6's option headers. */
 #include <string.h>
 
 #include "internal.h"
@@ -91,8 +91,8 @@ field_by_name(const struct pkt_ipopt_kind *k, const char *name)
 #define OPT_ARGS_MAX 16
 
 int
-pkt_ipopt_build(const struct pkt_name *names, const struct pkt_ipopt_kind *kinds, const char *text,
-                uint8_t *out, size_t size)
+pkt_ipopt_build(const struct pkt_name *names, const struct pkt_ipopt_kind *kinds, unsigned len_bias,
+                const char *text, uint8_t *out, size_t size)
 {
         struct pkt_spec_arg args[OPT_ARGS_MAX];
         char name[32];
@@ -125,8 +125,8 @@ pkt_ipopt_build(const struct pkt_name *names, const struct pkt_ipopt_kind *kinds
                         return r;
                 len += (size_t)r;
         }
-        if (len > 255)
+        if (len - len_bias > 255)
                 return -EMSGSIZE;
-        out[1] = (uint8_t)len;
+        out[1] = (uint8_t)(len - len_bias);
         return (int)len;
 }

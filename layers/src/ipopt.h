@@ -33,8 +33,10 @@ struct pkt_ipopt_kind {
 int pkt_ipopt_next(const struct pkt_view *v, uint32_t start, uint32_t end, struct pkt_elem *e,
                    const struct pkt_ipopt_kind *kinds);
 
-/* Encodes "nop", "eol", "mss(1460)", "ts(tsval=1,tsecr=0)", "7(body=hex)"... Returns its length. */
-int pkt_ipopt_build(const struct pkt_name *names, const struct pkt_ipopt_kind *kinds, const char *text,
-                    uint8_t *out, size_t size);
+/* Encodes "nop", "eol", "mss(1460)", "ts(tsval=1,tsecr=0)", "7(body=hex)"... Returns its length. The
+ * length byte leaves out @len_bias bytes: 0 in IPv4 and TCP, 2 (type and length) in IPv6 (RFC 8200
+ * 4.2), so an IPv6 option holds up to 255 bytes of data. */
+int pkt_ipopt_build(const struct pkt_name *names, const struct pkt_ipopt_kind *kinds, unsigned len_bias,
+                    const char *text, uint8_t *out, size_t size);
 
 #endif

@@ -236,7 +236,7 @@ tcp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         (void)v;
         (void)set;
         *ret_at = hdr_len;
-        return pkt_ipopt_build(tcp_opt_names, tcp_opt_kinds, text, out, size);
+        return pkt_ipopt_build(tcp_opt_names, tcp_opt_kinds, 0, text, out, size);
 }
 
 static const struct pkt_key tcp_carriers[] = {

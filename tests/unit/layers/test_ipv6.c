@@ -1083,6 +1083,37 @@ test_ip6_srh_with_too_many_segments_is_malformed(void **state)
         assert_int_equal(count, 1);
 }
 
+/* An IPv6 option's length leaves out its type and length (RFC 8200 4.2): 255 data bytes fit, 256 do
+ * not (IPv4's and TCP's lengths count the whole option). */
+static void
+test_ip6_option_holds_up_to_255_data_bytes(void **state)
+{
+        char spec[700], err[256];
+        struct pkt p;
+        (void)state;
+
+        pkt_init(&p);
+        for (unsigned n = 255; n <= 256; n++) {
+                int at = snprintf(spec, sizeof(spec), "ip6/dstopts(opts=[0x1e(body=");
+                for (unsigned i = 0; i < n; i++)
+                        at += snprintf(spec + at, sizeof(spec) - (size_t)at, "aa");
+                snprintf(spec + at, sizeof(spec) - (size_t)at, ")])");
+                int r = pkt_build(&p, spec, err, sizeof(err));
+                if (n == 256) {
+                        assert_true(r < 0);
+                        break;
+                }
+                assert_int_equal(r, 0);
+                const uint8_t *d;
+                int len = pkt_serialize(&p, 0, &d);
+                /* IPv6 header, then next header and length, then type 0x1e and length 255. */
+                assert_true(len > 40 + 4 + 255);
+                assert_int_equal(d[42], 0x1e);
+                assert_int_equal(d[43], 255);
+        }
+        pkt_done(&p);
+}
+
 int
 main(void)
 {
@@ -1124,6 +1155,7 @@ main(void)
                 cmocka_unit_test(test_ip6_fast_accessors_agree_with_fields),
                 cmocka_unit_test(test_ip6_unchanged_corpus_packets_serialise_byte_for_byte),
                 cmocka_unit_test(test_ip6_srh_with_too_many_segments_is_malformed),
+                cmocka_unit_test(test_ip6_option_holds_up_to_255_data_bytes),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
