@@ -197,8 +197,14 @@ dhcp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 e.count++;
                 if (e.flags & PKT_LAYER_MALFORMED)
                         d->flags |= PKT_LAYER_MALFORMED;
-                if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED) || v->b[e.off] == OPT_END)
+                if (e.flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED))
                         break;
+                if (v->b[e.off] == OPT_END) {
+                        /* Only pad may follow (RFC 2131 4.1): the layer's trailer, as tshark shows
+                         * it apart ("Padding"), and JSON carries it back. */
+                        d->hdr_len = e.off + 1;
+                        break;
+                }
         }
 }
 

@@ -391,11 +391,13 @@ pkt_layer_trailer(struct pkt *p, unsigned idx, size_t *ret_len)
         const struct pkt_layer *up = l ? pkt_layer(p, idx + 1) : NULL;
 
         *ret_len = 0;
-        if (!l || !up)
+        if (!l)
                 return NULL;
-        uint32_t end = up->off + up->len;
+        /* Without an upper layer, what follows the header: a message ends there (DHCP's end
+         * option) and the rest is not the message's. */
+        uint32_t end = up ? up->off + up->len : l->off + MIN(l->hdr_len, l->len);
         *ret_len = l->off + l->len - end;
-        return p->data + end;
+        return *ret_len > 0 ? p->data + end : NULL;
 }
 
 #define LINKTYPE_NULL 0   /* BSD loopback, host byte order */

@@ -187,7 +187,7 @@ pkt_print(struct pkt *p, pkt_write_fn write, void *ctx)
         r = pkt_visit(p, print_event, &pr);
         if (r < 0)
                 return r;
-        for (unsigned i = 0; i + 1 < p->n_layers; i++) {
+        for (unsigned i = 0; i < p->n_layers; i++) {
                 size_t n;
                 const uint8_t *t = pkt_layer_trailer(p, i, &n);
                 if (n > 0) {

@@ -393,7 +393,8 @@ pkt_layer(struct pkt *p, unsigned idx)
 const uint8_t *pkt_layer_header(struct pkt *p, unsigned idx, size_t *ret_len);
 const uint8_t *pkt_layer_payload(struct pkt *p, unsigned idx, size_t *ret_len);
 
-/* Bytes inside layer @idx after its upper layer ends (Ethernet padding, trailers). */
+/* Bytes inside layer @idx after its upper layer ends (Ethernet padding, trailers), or, with no upper
+ * layer, after its header (DHCP's pad after its end option). NULL/0 when there are none. */
 const uint8_t *pkt_layer_trailer(struct pkt *p, unsigned idx, size_t *ret_len);
 
 /* Iterates every layer, dissecting as it goes: PKT_LAYER_FOREACH(p, i) { ... pkt_layer(p, i) ... } */

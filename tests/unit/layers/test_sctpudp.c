@@ -413,6 +413,35 @@ test_dhcp_option_past_the_message_is_malformed(void **state)
         pkt_done(&p);
 }
 
+/* Only pad follows the end option (RFC 2131 4.1): those bytes are the layer's trailer (tshark's
+ * "Padding"), which the JSON writer carries and a built message gets back with pkt_trailer_append(). */
+static void
+test_dhcp_pad_after_end_is_the_trailer(void **state)
+{
+        uint8_t msg[236 + 4 + 3 + 1 + 6] = { 1, 1, 6 };
+        const uint8_t *t, *d;
+        size_t n;
+        struct pkt p, q;
+
+        (void)state;
+        memcpy(msg + 236, "\x63\x82\x53\x63\x35\x01\x01\xff", 8); /* DISCOVER, end, 6 pad bytes */
+        pkt_init(&p);
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_DHCP, msg, sizeof(msg), sizeof(msg)), 0);
+        assert_int_equal(pkt_layer(&p, 0)->hdr_len, sizeof(msg) - 6);
+        assert_false(pkt_layer(&p, 0)->flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
+        assert_int_equal(elem_count(&p, 0, "opts"), 2);
+        t = pkt_layer_trailer(&p, 0, &n);
+        assert_int_equal(n, 6);
+        assert_non_null(t);
+        pkt_init(&q);
+        tu_build(&q, "dhcp(opts=[msgtype(DISCOVER),end])", &d);
+        assert_int_equal(pkt_trailer_append(&q, 0, t, n), 0);
+        size_t m = (size_t)pkt_serialize(&q, 0, &d);
+        tu_assert_bytes(d + 236, m - 236, msg + 236, sizeof(msg) - 236);
+        pkt_done(&q);
+        pkt_done(&p);
+}
+
 static void
 test_rip_auth_entry_builds_as_scapy(void **state)
 {
@@ -552,6 +581,7 @@ main(void)
                 cmocka_unit_test(test_rtp_registered_port_dissects_and_padding_is_not_payload),
                 cmocka_unit_test(test_dhcp_discover_builds_as_scapy),
                 cmocka_unit_test(test_dhcp_option_in_json_form_builds_as_by_name),
+                cmocka_unit_test(test_dhcp_pad_after_end_is_the_trailer),
                 cmocka_unit_test(test_dhcp_corpus_options_match_tshark),
                 cmocka_unit_test(test_dhcp_option_past_the_message_is_malformed),
                 cmocka_unit_test(test_rip_auth_entry_builds_as_scapy),
