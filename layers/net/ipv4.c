@@ -126,6 +126,11 @@ ip_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         /* An option running past the header or wrong in length for its kind (RFC 791 3.1). */
         if (hl > IP_HL_MIN)
                 d->flags |= pkt_elems_damage(v, ip_opts_next);
+        /* Total length 0: a segment larger than 64 KiB that the sender's NIC was to split (TSO, Linux's
+         * BIG TCP for IPv4), captured before it did. Its length is the frame's, as tshark and tcpdump
+         * read it. */
+        if (total == 0)
+                total = v->wire_len;
         if (total < d->hdr_len) {
                 d->flags |= PKT_LAYER_MALFORMED;
                 d->payload_len = 0;

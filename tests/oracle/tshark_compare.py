@@ -91,9 +91,14 @@ def stops_at_flagged_element(f, pkt, tv, _ov):
 
 
 def ipv4_length_zero(f, pkt, tv, ov):
-    return f == "ip.len" and any(l.get("layer") == "ip" and l.get("len") == 0 and l.get("malformed")
-                                 for l in pkt["layers"]) and \
+    return f == "ip.len" and any(l.get("layer") == "ip" and l.get("len") == 0 for l in pkt["layers"]) and \
         len(tv) == len(ov) and all(o == t or o == 0 for o, t in zip(ov, tv))
+
+
+def udp_length_zero(f, pkt, tv, ov):
+    """tshark's values are the first of ours, an IPv4 total length 0 read as 0 on our side."""
+    return any(l.get("layer") == "udp" and l.get("ulen") == 0 for l in pkt["layers"]) and \
+        len(ov) > len(tv) and all(o == t or (f == "ip.len" and o == 0) for o, t in zip(ov, tv))
 
 
 def fabricpath(f, pkt, _tv, _ov):
@@ -111,8 +116,12 @@ RULES = [
      "end, hostile record sections, options running past their header)", stops_at_flagged_element),
     ("IPv4 Total Length 0 (TCP segmentation offload or BIG TCP on the capturing host, or a crafted header): "
      "tshark shows the length of the rest of the frame as ip.len ('reported as 0, presumed TSO'); we show the "
-     "field as the wire has it, 0, the layer flagged malformed (RFC 791: the total length includes the "
-     "header, so 0 contradicts it)", ipv4_length_zero),
+     "field as the wire has it, 0, and read the rest of the frame as the payload, as tshark and tcpdump do",
+     ipv4_length_zero),
+    ("UDP Length 0 over IPv4 (BIG TCP's VXLAN and Geneve tunnels, tcpdump's bigtcp-ipv4-*): tshark says 'BAD "
+     "UDP LENGTH 0 < 8' and reads nothing further; we read 0 as RFC 2675's 'longer than 65,535' and go on to "
+     "the tunnel and the packet inside it, as tcpdump does, so our values continue where tshark's end",
+     udp_length_zero),
     ("Cisco FabricPath (DCE, ethertype 0x8903, no RFC): tshark decodes the 16-byte FabricPath header (cfp) and "
      "shows the inner Ethernet II header as eth.*; we do not decode FabricPath, so our ethernet layer is the "
      "outer header (type 0x8903) and the rest is raw", fabricpath),

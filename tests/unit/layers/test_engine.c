@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <pkt/hdr.h>
+#include <pkt/pcap.h>
 #include <pkt/pkt.h>
 #include <pkt/proto.h>
 
@@ -483,6 +484,34 @@ test_ipv4_ihl_below_5_is_malformed(void **state)
         assert_int_equal(pkt_dissect_all(&p), 1); /* nothing above a header we cannot trust */
 }
 
+/* Total length 0: a segment over 64 KiB captured before the NIC split it (Linux's BIG TCP for IPv4,
+ * tcpdump's bigtcp-ipv4.pcap). tshark and tcpdump take the frame's length: TCP with 80,000 bytes. */
+static void
+test_ipv4_total_length_0_is_the_frames(void **state)
+{
+        struct pkt_pcap *r;
+        struct pkt_pcap_rec rec;
+        struct pkt p;
+        (void)state;
+
+        assert_int_equal(pkt_pcap_open(tu_corpus("tcpdump/bigtcp-ipv4.pcap"), &r), 0);
+        assert_int_equal(pkt_pcap_next(r, &rec), 1);
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_dlt(&p, rec.linktype, rec.data, rec.caplen, rec.wire_len), 0);
+        assert_int_equal(pkt_dissect_all(&p), 4);
+        assert_int_equal(p.layers[1].proto, PKT_PROTO_IP);
+        assert_string_equal(tu_field(&p, 1, "len"), "0");
+        assert_false(p.layers[1].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED));
+        assert_int_equal(p.layers[2].proto, PKT_PROTO_TCP);
+        assert_int_equal(p.layers[3].len, 80000);
+        /* Unchanged, it serialises as it came. */
+        const uint8_t *d;
+        assert_int_equal(pkt_serialize(&p, 0, &d), (int)rec.caplen);
+        assert_memory_equal(d, rec.data, rec.caplen);
+        pkt_done(&p);
+        pkt_pcap_close(r);
+}
+
 static void
 test_truncated_differs_from_malformed(void **state)
 {
@@ -757,6 +786,7 @@ main(void)
                 cmocka_unit_test(test_ip_option_with_zero_length_is_malformed_and_ends_walk),
                 cmocka_unit_test(test_ip_option_length_must_fit_its_kind),
                 cmocka_unit_test(test_ipv4_ihl_below_5_is_malformed),
+                cmocka_unit_test(test_ipv4_total_length_0_is_the_frames),
                 cmocka_unit_test(test_truncated_differs_from_malformed),
                 cmocka_unit_test(test_every_prefix_parses_cleanly),
                 cmocka_unit_test(test_print_shows_names_values_and_flags),
