@@ -43,7 +43,7 @@ static const struct pkt_field vrrp_fields[] = {
         { .name = "type",     .off = 4,  .bits = 4,  .type = PKT_FT_UINT, .flags = PKT_FF_PART },
         { .name = "vrid",     .off = 8,  .bits = 8,  .type = PKT_FT_UINT, .def = 1 },
         { .name = "priority", .off = 16, .bits = 8,  .type = PKT_FT_UINT, .def = 100 },
-        { .name = "count",    .off = 24, .bits = 8,  .type = PKT_FT_UINT },
+        { .name = "count",    .off = 24, .bits = 8,  .type = PKT_FT_UINT, .flags = PKT_FF_AUTO },
         { .name = "atype",    .off = 32, .bits = 8,  .type = PKT_FT_ENUM, .names = vrrp_atype_names },
         { .name = "advtime",  .off = 40, .bits = 8,  .type = PKT_FT_UINT, .def = 1 },
         { .name = "max_advt", .off = 36, .bits = 12, .type = PKT_FT_UINT },
@@ -235,7 +235,8 @@ vrrp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         return (int)alen;
 }
 
-/* An address added bumps the count; the auth data of version 2 is there already. */
+/* An address added bumps the count (unless the count was given); the auth data of version 2 is there
+ * already. */
 static int
 vrrp_elem_added(struct pkt *p, unsigned idx, unsigned set)
 {
@@ -243,7 +244,7 @@ vrrp_elem_added(struct pkt *p, unsigned idx, unsigned set)
 
         if (set != SET_ADDRS)
                 return 0;
-        return pkt_field_set_u64(p, idx, "count", h[3] + 1u);
+        return pkt_auto_set(p, idx, F_COUNT, h[3] + 1u);
 }
 
 static const struct pkt_key vrrp_carriers[] = {

@@ -501,12 +501,21 @@ static const struct {
         { "tcpdump/isakmp4500.pcap", 35, 35 },
         { "tcpdump/ISAKMP_sa_setup.pcap", 9, 9 },
         { "ndpi/ipsec_isakmp_esp.pcap", 834, 834 },
+        { "tcpdump/vrrp.pcap", 165, 165 },
+        { "libpcap/filter__vrrp.pcap", 15, 15 },
+        { "tcpdump/bigtcp-ipv4.pcap", 1, 1 },
 };
 
 static void
 test_corpus_packets_round_trip_byte_identical(void **state)
 {
         (void)state;
+        /* PKTP_RT_FILE=dir/file.pcap: that corpus capture alone, its figures printed (to find what does
+         * not read back yet). */
+        if (getenv("PKTP_RT_FILE")) {
+                (void)round_trip_capture(getenv("PKTP_RT_FILE"));
+                return;
+        }
         for (size_t i = 0; i < sizeof(rt_captures) / sizeof(rt_captures[0]); i++) {
                 struct rt_stats st = round_trip_capture(rt_captures[i].rel);
                 assert_int_equal(st.total, rt_captures[i].total);
