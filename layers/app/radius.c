@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "forms.h"
 #include "tlv.h"
 
 #define RADIUS_HDR_LEN 20
@@ -231,30 +232,29 @@ radius_update(struct pkt *p, unsigned idx)
         return pkt_auto_set(p, idx, F_LEN, MIN(p->layers[idx].hdr_len, 0xffffu));
 }
 
-/* An attribute from "Name(value)", "Name(data=hex)" or "Vendor-Specific(vendor=9,data=...)". */
+/* An attribute from "Name(value)", "Name(data=hex)", "Vendor-Specific(vendor=9,data=...)" or, as the
+ * JSON writer gives it, "attribute(type=4,len=6,value=10.0.0.1)" (the length is computed). */
 static int
 radius_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
                   size_t size, uint32_t *ret_at)
 {
-        struct pkt_spec_arg args[TLV_ARGS_MAX];
-        char name[64];
+        struct pkt_spec_arg args[TLV_ARGS_MAX], fields[TLV_ARGS_MAX];
         uint32_t type;
         uint8_t n;
-        int na, r;
+        int na, nf, r;
 
         (void)v;
-        if (set != 0)
-                return -EINVAL;
         *ret_at = hdr_len;
-        na = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
-        if (na < 0)
-                return na;
-        if ((r = pkt_name_value(radius_attr_names, name, 255, &type)) < 0)
-                return r;
+        /* The vendor attributes are read from inside the Vendor-Specific attributes that carry them. */
+        if (set != 0)
+                return pkt_form_listed_entry(text);
+        nf = pkt_form_split(text, "attribute", radius_attr_names, 255, &type, args, &na, fields, TLV_ARGS_MAX);
+        if (nf < 0)
+                return nf;
         if (size < 2)
                 return -EMSGSIZE;
         const struct pkt_field *kf = attr_kind((uint8_t)type, &n);
-        r = tlv_encode_args(kf, n, args, na, out + 2, MIN(size, 255u) - 2);
+        r = tlv_encode_args(kf, n, fields, nf, out + 2, MIN(size, 255u) - 2);
         if (r < 0)
                 return r;
         out[0] = (uint8_t)type;

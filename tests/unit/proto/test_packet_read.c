@@ -502,6 +502,9 @@ static const struct {
         { "tcpdump/ISAKMP_sa_setup.pcap", 9, 9 },
         { "ndpi/ipsec_isakmp_esp.pcap", 834, 834 },
         { "tcpdump/vrrp.pcap", 165, 165 },
+        { "tcpdump/RADIUS.pcap", 4, 4 },
+        { "zeek/radius__radius_localhost.pcap", 19, 19 },
+        { "tcpdump/RADIUS-RFC4675.pcap", 6, 6 },
         { "libpcap/filter__vrrp.pcap", 15, 15 },
         { "tcpdump/bigtcp-ipv4.pcap", 1, 1 },
 };
