@@ -181,12 +181,62 @@ name_value(const struct pkt_name *names, const char *text, uint8_t *ret)
         return 0;
 }
 
-/* Why 4: cmd, option, params, and one over to report. */
-#define TELNET_ARGS_MAX 4
+/* Why 6: iac, cmd, option, params or data, and one over to report. */
+#define TELNET_ARGS_MAX 6
+
+/*
+ * "item(...)", the form the JSON writer gives: each element's bytes as the dissection shows them. Data
+ * is as sent (an IAC in it is doubled already); a subnegotiation stops before its IAC SE, which is an
+ * item of its own; a command the segment ends in may lack its option; an item without fields is a
+ * lone IAC ending the segment.
+ */
+static int
+item_build(const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size)
+{
+        static const char *const keys[] = { "iac", "cmd", "option", "params", "data" };
+        const char *data = pkt_spec_arg(args, n, "data", -1), *cmd = pkt_spec_arg(args, n, "cmd", -1),
+                   *opt = pkt_spec_arg(args, n, "option", -1), *params = pkt_spec_arg(args, n, "params", -1);
+        uint8_t c = 0, o = 0;
+        size_t len = 0;
+        uint64_t u;
+        int r;
+
+        for (int i = 0; i < n; i++) {
+                bool known = false;
+                for (size_t k = 0; k < ARRAY_SIZE(keys) && !known; k++)
+                        known = strcmp(args[i].key, keys[k]) == 0;
+                if (!known)
+                        return -ENOENT;
+        }
+        if (data)
+                return cmd || opt || params ? -EINVAL : pkt_spec_value(&telnet_data_fields[0], data, &u, out, size);
+        if (size < 3)
+                return -EMSGSIZE;
+        out[len++] = IAC;
+        if (!cmd)
+                return opt || params ? -EINVAL : (int)len;
+        if ((r = name_value(telnet_cmd_names, cmd, &c)) < 0)
+                return r;
+        out[len++] = c;
+        if (opt) {
+                if (!((c >= WILL && c <= DONT) || c == SB) || (r = name_value(telnet_opt_names, opt, &o)) < 0)
+                        return -EINVAL;
+                out[len++] = o;
+        }
+        if (params) {
+                if (c != SB || !opt)
+                        return -EINVAL;
+                if ((r = pkt_spec_value(&telnet_sb_fields[3], params, &u, out + len, size - len)) < 0)
+                        return r;
+                len += (size_t)r;
+        }
+        return (int)len;
+}
 
 /*
  * data("text") | cmd(cmd=AYT) | cmd(cmd=WILL, option=ECHO) | sb(option=TTYPE, params=0x00...) — an
- * sb element includes its closing IAC SE; IAC bytes in data and parameters are doubled.
+ * sb element includes its closing IAC SE; IAC bytes in data and parameters are doubled. Or item(...),
+ * as the JSON writer gives an element (item_build()).
  */
 static int
 telnet_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
@@ -208,6 +258,8 @@ telnet_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, cons
         n = pkt_spec_split(text, kind, sizeof(kind), args, TELNET_ARGS_MAX);
         if (n < 0)
                 return n;
+        if (strcmp(kind, "item") == 0)
+                return item_build(args, n, out, size);
         for (int i = 0; i < n; i++) {
                 const char *k = args[i].key;
                 if (strcmp(k, "cmd") == 0)

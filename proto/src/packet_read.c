@@ -230,8 +230,8 @@ set_text(struct reader *rd, unsigned idx, const struct pkt_field *f, struct json
         return 0;
 }
 
-/* Appends @v as element-text argument: numbers in decimal, text as it is unless the spec's
- * tokenizer would split it, then quoted with C escapes (its bytes taken as the writer's Latin-1). */
+/* Appends @v as element-text argument: numbers in decimal, plain ASCII text as it is unless the spec's
+ * tokenizer would split it, else quoted with C escapes (its bytes taken as the writer's Latin-1). */
 static int
 put_arg_value(struct pktp_buf *b, struct json_object *v, bool is_string_field)
 {
@@ -243,7 +243,12 @@ put_arg_value(struct pktp_buf *b, struct json_object *v, bool is_string_field)
                 return -EINVAL;
         const char *s = json_object_get_string(v);
         size_t n = (size_t)json_object_get_string_len(v);
-        if (!is_string_field && strlen(s) == n && !strpbrk(s, ",()[]\"= \\"))
+        bool is_ascii = true;
+        for (size_t i = 0; i < n && is_ascii; i++)
+                is_ascii = (unsigned char)s[i] < 0x80;
+        /* Text beyond ASCII is a string's bytes as the writer's code points (a kind field's, which the
+         * set's fields do not name): quoted, each its byte. */
+        if (!is_string_field && is_ascii && strlen(s) == n && !strpbrk(s, ",()[]\"= \\"))
                 return pktp_buf_put(b, s, n);
         uint8_t *bytes = malloc(n + 1);
         if (!bytes)

@@ -314,6 +314,11 @@ test_telnet_builds_commands_and_doubles_iac_in_data(void **state)
         assert_build("telnet(telnet_data=[cmd(cmd=DO,option=ECHO),data(\"hi\\xff\"),sb(option=TTYPE,params=0x01),"
                      "cmd(cmd=AYT)])",
                      "fffd016869fffffffa1801fff0fff6");
+        /* The JSON writer's form: each element's bytes as dissected (data as sent, IAC SE an item of its
+         * own, a command the segment ends in without its option, a lone IAC). */
+        assert_build("telnet(telnet_data=[item(iac=255,cmd=250,option=34,params=010b),item(iac=255,cmd=240),"
+                     "item(data=\"a\xff\xff\xf2\"),item(iac=255,cmd=251),item()])",
+                     "fffa22010bfff061fffff2fffbff");
 }
 
 static void

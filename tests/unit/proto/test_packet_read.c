@@ -503,6 +503,7 @@ static const struct {
         { "ndpi/ipsec_isakmp_esp.pcap", 834, 834 },
         { "tcpdump/vrrp.pcap", 165, 165 },
         { "tcpdump/RADIUS.pcap", 4, 4 },
+        { "ndpi/telnet.pcap", 92, 92 },
         { "zeek/radius__radius_localhost.pcap", 19, 19 },
         { "tcpdump/RADIUS-RFC4675.pcap", 6, 6 },
         { "libpcap/filter__vrrp.pcap", 15, 15 },
