@@ -236,10 +236,28 @@ kind_by_name(const char *name)
         return -ENOENT;
 }
 
+/* The kind of "part(...)", the JSON writer's form, told by the first field it names that one kind
+ * alone has (low and high are accept's and reject's, len is an authenticator's computed length). */
+static int
+kind_by_fields(const struct pkt_spec_arg *args, int n)
+{
+        for (int i = 0; i < n; i++) {
+                const char *key = args[i].key;
+                if (!strcmp(key, "low") || !strcmp(key, "high") || !strcmp(key, "len"))
+                        continue;
+                for (unsigned k = 0; k < PART_KINDS; k++)
+                        for (unsigned j = 0; j < part_kinds[k].n_fields; j++)
+                                if (strcmp(part_kinds[k].fields[j].name, key) == 0)
+                                        return (int)k;
+        }
+        return -EINVAL;
+}
+
 /*
  * call(prog=100000,vers=2,proc=3) | auth(flavor=AUTH_SYS,body=0x...) | reply(stat=0) |
- * accept(accept_stat=0) | reject(reject_stat=1,auth_stat=2): appended at the end of the header; the
- * caller lists them in wire order. An authenticator's length and padding come from its body.
+ * accept(accept_stat=0) | reject(reject_stat=1,auth_stat=2), or part(...) with the fields of one of
+ * them: appended at the end of the header; the caller lists them in wire order. An authenticator's
+ * length and padding come from its body.
  */
 static int
 rpc_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
@@ -257,7 +275,8 @@ rpc_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         n = pkt_spec_split(text, name, sizeof(name), args, ARRAY_SIZE(args));
         if (n < 0)
                 return n;
-        if ((kind = kind_by_name(name)) < 0)
+        kind = strcmp(name, "part") == 0 ? kind_by_fields(args, n) : kind_by_name(name);
+        if (kind < 0)
                 return -EINVAL;
         /* "reject" names both denial forms: an auth_stat makes it AUTH_ERROR's. */
         for (int i = 0; kind == PART_REJECT && i < n; i++)

@@ -440,6 +440,10 @@ test_rpc_portmap_call_builds_as_scapy(void **state)
         assert_build("rpc(xid=0x1234,mtype=CALL,parts=[call(prog=100000,vers=2,proc=3),auth(flavor=AUTH_NONE),"
                      "auth(flavor=AUTH_NONE)])/pmap(prog=100003,vers=3,prot=TCP,port=0)",
                      rpc_getport_hex);
+        /* The JSON writer's form: each part named by its fields. */
+        assert_build("rpc(xid=0x1234,mtype=CALL,parts=[part(rpcvers=2,prog=100000,vers=2,proc=3),"
+                     "part(flavor=0,body=),part(flavor=0,body=)])/pmap(prog=100003,vers=3,prot=TCP,port=0)",
+                     rpc_getport_hex);
 }
 
 /* scapy 2.5: RM_Header()/RPC(xid=0x1234,mtype=1)/RPC_Reply(reply_stat=0,flavor=0,accept_stat=0)/

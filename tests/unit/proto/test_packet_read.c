@@ -504,6 +504,8 @@ static const struct {
         { "tcpdump/vrrp.pcap", 165, 165 },
         { "tcpdump/RADIUS.pcap", 4, 4 },
         { "ndpi/telnet.pcap", 92, 92 },
+        { "ndpi/nfsv3.pcap", 128, 128 },
+        { "zeek/rpc-portmap-sadmind.pcap", 28, 28 },
         { "zeek/radius__radius_localhost.pcap", 19, 19 },
         { "tcpdump/RADIUS-RFC4675.pcap", 6, 6 },
         { "libpcap/filter__vrrp.pcap", 15, 15 },
