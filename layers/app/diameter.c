@@ -25,6 +25,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "forms.h"
 #include "tlv.h"
 
 #define DIAM_HDR_LEN 20
@@ -275,17 +276,20 @@ diam_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         int na, nr = 0, r;
 
         (void)v;
-        if (set != 0)
-                return -EINVAL;
         *ret_at = hdr_len;
+        /* avps_all lists the AVPs inside grouped ones too: the AVPs that hold them carry their bytes. */
+        if (set != 0)
+                return pkt_form_listed_entry(text);
         na = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
         if (na < 0)
                 return na;
         if (strcmp(name, "avp") != 0 && pkt_name_value(NULL, name, UINT32_MAX, &code) < 0)
                 return -EINVAL;
         for (int i = 0; i < na; i++) {
+                /* The flag bits by name are the JSON writer's parts of flags, which it gives too. */
                 if (strcmp(args[i].key, "code") == 0 || strcmp(args[i].key, "flags") == 0 ||
-                    strcmp(args[i].key, "vendor_id") == 0)
+                    strcmp(args[i].key, "vendor_id") == 0 || strcmp(args[i].key, "vendor_flag") == 0 ||
+                    strcmp(args[i].key, "mandatory_flag") == 0 || strcmp(args[i].key, "protected_flag") == 0)
                         continue;
                 rest[nr++] = args[i];
         }

@@ -159,7 +159,9 @@ rip_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         n = pkt_spec_split(text, name, sizeof(name), args, RIP_ARGS_MAX);
         if (n < 0)
                 return n;
-        bool is_auth = strcasecmp(name, "auth") == 0;
+        /* An authentication entry by its name, or, as the JSON writer gives it, by its family. */
+        const char *af = pkt_spec_arg(args, n, "family", -1);
+        bool is_auth = strcasecmp(name, "auth") == 0 || (af && strtoul(af, NULL, 0) == 0xffff);
         if (!is_auth && strcasecmp(name, "rte") != 0)
                 return -EINVAL;
         if (size < RIP_ENTRY_LEN)

@@ -174,6 +174,17 @@ group_record_build(const char *text, uint8_t *out, size_t size, uint32_t addr_le
                         len += addr_len;
                         continue;
                 }
+                if (strcmp(args[i].key, "srcs") == 0) {
+                        /* All the sources as bytes, as the JSON writer gives them. */
+                        static const struct pkt_field srcs = { .name = "srcs", .type = PKT_FT_BYTES };
+                        uint64_t u;
+                        if ((r = pkt_spec_value(&srcs, args[i].value, &u, out + len, size - len)) < 0)
+                                return r;
+                        if ((uint32_t)r % addr_len)
+                                return -EINVAL;
+                        len += (uint32_t)r;
+                        continue;
+                }
                 has_nsrcs |= strcmp(args[i].key, "nsrcs") == 0;
                 if ((r = record_field(fields, n_fields, args[i].key, out, head, args[i].value)) < 0)
                         return r == -ENOENT ? -EINVAL : r;

@@ -88,7 +88,11 @@ pkt_tlv16_build(const struct pkt_name *names, bool len_has_hdr, const char *text
         n = pkt_spec_split(text, name, sizeof(name), args, TLV16_ARGS_MAX);
         if (n < 0)
                 return n;
-        if ((r = type_number(names, name, &type)) < 0)
+        /* A type given as an argument names the element whatever it is called (the JSON writer calls
+         * it by its set's element name: "tv(t=1,...)"). */
+        if (pkt_spec_arg(args, n, "type", -1) || pkt_spec_arg(args, n, "t", -1))
+                type = UINT64_MAX;
+        else if ((r = type_number(names, name, &type)) < 0)
                 return r;
         if (size < TLV16_HDR_LEN)
                 return -EMSGSIZE;
