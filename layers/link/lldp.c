@@ -530,8 +530,17 @@ lldp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         n = pkt_spec_split(text, name, sizeof(name), args, LLDP_ARGS_MAX);
         if (n < 0)
                 return n;
-        if (pkt_name_value(tlv_names, name, LLDP_TLV_TYPE_MAX, &type) < 0)
+        /* "tlv(type_len=...,tlv_type=1,tlv_len=7,...)", the JSON writer's form: the type is tlv_type,
+         * and the header is computed. */
+        if (strcmp(name, "tlv") == 0) {
+                static const char *const header[] = { "type_len", "tlv_type", "tlv_len", NULL };
+                const char *t = pkt_spec_arg(args, n, "tlv_type", -1);
+                if (!t || pkt_name_value(tlv_names, t, LLDP_TLV_TYPE_MAX, &type) < 0)
+                        return -EINVAL;
+                n = pkt_spec_args_without(args, n, header, args);
+        } else if (pkt_name_value(tlv_names, name, LLDP_TLV_TYPE_MAX, &type) < 0) {
                 return -EINVAL;
+        }
         struct kind kind;
         int r = build_kind((unsigned)type, args, n, &kind, &family);
         if (r < 0)

@@ -76,16 +76,18 @@ skip_blanks(const char *s, size_t i)
 }
 
 /*
- * Values too long for an argument's short_value (a certificate's hex) are kept in a store that lasts
- * while the engine builds: pkt_elem_add() and each layer of pkt_build() open a scope, and leaving the
- * outermost frees the store. Each split copies at most its text, so a build's store is bounded by its
- * text times the depth its elements nest.
+ * While the engine builds (pkt_elem_add() and each layer of pkt_build() open a scope), a split's values
+ * are copied into one block of a store that lasts until the outermost scope is left: a value may be of
+ * any length (a certificate's hex), and arguments may be copied anywhere, over each other too, as their
+ * values are not inside them. A split copies at most its text, so a build's store is bounded by its
+ * text times the depth its elements nest. Outside a scope a value is kept in its argument's
+ * short_value.
  */
-struct long_value {
-        struct long_value *next;
+struct store_block {
+        struct store_block *next;
         char text[];
 };
-static _Thread_local struct long_value *long_values;
+static _Thread_local struct store_block *store;
 static _Thread_local unsigned scope_depth;
 
 void
@@ -100,31 +102,48 @@ pkt_spec_scope_leave(void)
         assert(scope_depth > 0);
         if (--scope_depth > 0)
                 return;
-        while (long_values) {
-                struct long_value *next = long_values->next;
-                free(long_values);
-                long_values = next;
+        while (store) {
+                struct store_block *next = store->next;
+                free(store);
+                store = next;
         }
 }
 
+/* Room for @size bytes in the store, or NULL. */
+static char *
+store_alloc(size_t size)
+{
+        struct store_block *b = malloc(sizeof(*b) + size);
+
+        if (!b)
+                return NULL;
+        b->next = store;
+        store = b;
+        return b->text;
+}
+
+/* A split's values: in the store's @block while building (each after the last, *@used bytes taken),
+ * else in the argument. */
+struct values {
+        char *block;
+        size_t used;
+};
+
 /* Sets @a's value to @n bytes at @src, without surrounding blanks. */
 static int
-set_value(struct pkt_spec_arg *a, const char *src, size_t n)
+set_value(struct pkt_spec_arg *a, struct values *vals, const char *src, size_t n)
 {
-        if (n < sizeof(a->short_value)) {
-                copy_trim(a->short_value, sizeof(a->short_value), src, n);
-                a->value = a->short_value;
+        if (vals->block) {
+                char *to = vals->block + vals->used;
+                copy_trim(to, n + 1, src, n);
+                vals->used += strlen(to) + 1;
+                a->value = to;
                 return 0;
         }
-        if (scope_depth == 0)
+        if (n >= sizeof(a->short_value))
                 return -E2BIG;
-        struct long_value *lv = malloc(sizeof(*lv) + n + 1);
-        if (!lv)
-                return -ENOMEM;
-        copy_trim(lv->text, n + 1, src, n);
-        lv->next = long_values;
-        long_values = lv;
-        a->value = lv->text;
+        copy_trim(a->short_value, sizeof(a->short_value), src, n);
+        a->value = a->short_value;
         return 0;
 }
 
@@ -146,6 +165,10 @@ pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_a
         if (body < 0 || s[body] != ')' || s[body + 1])
                 return -EINVAL;
         const char *end = s + body;
+        /* Each value is a part of the body, with its NUL: the body and one byte per argument. */
+        struct values vals = { .block = scope_depth > 0 ? store_alloc((size_t)body + max + 1) : NULL };
+        if (scope_depth > 0 && !vals.block)
+                return -ENOMEM;
         while (s < end) {
                 int len = token_len(s, ",)"), r;
                 if (len < 0)
@@ -159,10 +182,10 @@ pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_a
                         if ((size_t)(eq - s) >= sizeof(args[n].key))
                                 return -E2BIG;
                         copy_trim(args[n].key, sizeof(args[n].key), s, (size_t)(eq - s));
-                        r = set_value(&args[n], eq + 1, (size_t)(s + len - eq - 1));
+                        r = set_value(&args[n], &vals, eq + 1, (size_t)(s + len - eq - 1));
                 } else {
                         args[n].key[0] = 0;
-                        r = set_value(&args[n], s, (size_t)len);
+                        r = set_value(&args[n], &vals, s, (size_t)len);
                 }
                 if (r < 0)
                         return r;

@@ -374,9 +374,9 @@ const struct pkt_proto *pkt_proto_get(unsigned id);
 /* ---- helpers for hooks ---- */
 
 /* One argument of a spec element: "key=value", or a positional "value" (empty key). @value is the
- * argument's text, NUL-terminated: in @short_value, or, when longer (a certificate or a key
- * exchange's data as hex), in a store that lasts while the engine builds (see pkt_spec_split()).
- * A copy of an argument shares its original's text: use it while the original lives. */
+ * argument's text, NUL-terminated: while the engine builds, in a store that lasts as long (see
+ * pkt_spec_split()), so arguments may be copied freely; called elsewhere, in @short_value, so a copy
+ * shares its original's text. */
 struct pkt_spec_arg {
         char key[32];
         const char *value;
@@ -385,10 +385,10 @@ struct pkt_spec_arg {
 
 /*
  * Splits element text "name(key=value,value,...)" or "name" (as element builders receive it) into the
- * name and up to @max arguments; quoted values keep their quotes. A value of any length fits while the
- * engine builds (in an element build hook, or a layer of pkt_build()): a long one lives until the
- * outermost build returns. Called elsewhere, a value must fit @short_value. Returns the number of
- * arguments, -EINVAL (syntax), -E2BIG (more than @max, or a part too long) or -ENOMEM.
+ * name and up to @max arguments; quoted values keep their quotes. While the engine builds (in an
+ * element build hook, or a layer of pkt_build()), values of any length live until the outermost build
+ * returns. Called elsewhere, a value must fit @short_value. Returns the number of arguments, -EINVAL
+ * (syntax), -E2BIG (more than @max, or a part too long) or -ENOMEM.
  */
 int pkt_spec_split(const char *text, char *name, size_t name_size, struct pkt_spec_arg *args, unsigned max);
 

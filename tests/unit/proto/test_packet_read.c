@@ -505,6 +505,8 @@ static const struct {
         { "tcpdump/RADIUS.pcap", 4, 4 },
         { "ndpi/telnet.pcap", 92, 92 },
         { "ndpi/nfsv3.pcap", 128, 128 },
+        { "tcpdump/dcb_ets.pcap", 67, 67 },
+        { "tcpdump/LLDP_and_CDP.pcap", 12, 12 },
         { "packetnet/IGMPv3_Multihost.pcap", 79, 79 },
         { "tcpdump/DTP.pcap", 10, 10 },
         { "ndpi/diameter.pcap", 6, 6 },
