@@ -134,8 +134,12 @@ smb_update(struct pkt *p, unsigned idx)
         uint32_t words = l->hdr_len - SMB_MIN_LEN;
         int r;
 
-        if (l->hdr_len < SMB_MIN_LEN || words % 2 || words / 2 > 0xff)
+        if (l->hdr_len < SMB_MIN_LEN)
                 return -EINVAL;
+        /* Words of an odd length, or more than 255 of them: no word count says so (a count that does
+         * not fit its field, as the engine's auto fields report it). */
+        if (words % 2 || words / 2 > 0xff)
+                return -ERANGE;
         if (words != words_len(p->data + l->off)) {
                 r = pkt_auto_set(p, idx, F_WCT, words / 2);
                 if (r < 0)
