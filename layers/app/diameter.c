@@ -263,6 +263,16 @@ diam_update(struct pkt *p, unsigned idx)
         return pkt_auto_set(p, idx, F_LEN, MIN(p->layers[idx].hdr_len, 0xffffffu));
 }
 
+/* Is @key one of the flag bits by name, the parts of "flags" the JSON writer gives beside it? */
+static bool
+is_flag_part(const char *key)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(avp_fields); i++)
+                if ((avp_fields[i].flags & PKT_FF_PART) && strcmp(avp_fields[i].name, key) == 0)
+                        return true;
+        return false;
+}
+
 /* An AVP from "avp(code=263,flags=0x40,vendor_id=10415,data=...)" or "263(data=...)": the length and
  * the padding are filled in here. */
 static int
@@ -286,10 +296,8 @@ diam_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         if (strcmp(name, "avp") != 0 && pkt_name_value(NULL, name, UINT32_MAX, &code) < 0)
                 return -EINVAL;
         for (int i = 0; i < na; i++) {
-                /* The flag bits by name are the JSON writer's parts of flags, which it gives too. */
                 if (strcmp(args[i].key, "code") == 0 || strcmp(args[i].key, "flags") == 0 ||
-                    strcmp(args[i].key, "vendor_id") == 0 || strcmp(args[i].key, "vendor_flag") == 0 ||
-                    strcmp(args[i].key, "mandatory_flag") == 0 || strcmp(args[i].key, "protected_flag") == 0)
+                    strcmp(args[i].key, "vendor_id") == 0 || is_flag_part(args[i].key))
                         continue;
                 rest[nr++] = args[i];
         }
