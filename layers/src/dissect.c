@@ -201,9 +201,11 @@ resolve_guess(struct pkt *p, struct pkt_layer *l, unsigned n)
 /*
  * The walk behind every lazy read. Dissects from the last record on, one layer at a time, until the
  * layer it looks for (is_goal()) is dissected, and no further. A header in its protocol's fast form is
- * dissected by the protocol's compiled step (struct pkt_proto's fast_step), any other by its hook, out
- * of line; between steps only the packet, the record, the count and the goal stay live. Returns the
- * layer's index, or -ENOENT when the packet ends first.
+ * read by the protocol's compiled step (struct pkt_proto's fast_step) and recorded here; any other is
+ * dissected by its hook, out of line. The layer being dissected (its protocol, offset and lengths)
+ * stays in registers from one step to the next: the records are written for the caller, never read
+ * back, so no step waits for the previous one's stores. Returns the layer's index, or -ENOENT when the
+ * packet ends first.
  * Call only when every record but the last is dissected and the packet is not complete.
  */
 static inline __attribute__((always_inline)) int
@@ -211,21 +213,48 @@ walk(struct pkt *p, unsigned idx, const unsigned *protos, unsigned n_protos)
 {
         unsigned n = p->n_layers; /* the layer being dissected is record n - 1 */
         struct pkt_layer *l = &p->layers[n - 1u];
+        unsigned proto = l->proto;
+        uint32_t off = l->off, len = l->len, wire_len = l->wire_len;
 
         for (;;) {
-                unsigned proto = l->proto;
                 if (unlikely(proto == PKT_PROTO_GUESS))
                         proto = resolve_guess(p, l, n);
                 bool goal = is_goal(n - 1u, proto, idx, protos, n_protos);
 
                 /* The last two records are the hook's (the record limit, see next_rare()). */
                 if (likely(n < PKT_LAYERS_MAX - 1u)) {
-                        unsigned next = pkt_fast_steps[(uint8_t)proto](p, l);
+                        struct pkt_fast_hit h = pkt_fast_steps[(uint8_t)proto](p->data + off, len, wire_len, proto);
 
-                        if (likely(next != 0)) {
-                                /* At the goal, whether it has a payload (a pure ACK has none) is data:
-                                 * the count and the flag take it without a branch. */
-                                uint32_t end = next == PKT_FAST_STEP_END;
+                        if (likely(h.hdr_len != 0)) {
+                                /* wire_len >= len >= hdr_len */
+                                uint32_t cap_rest = MIN(len - h.hdr_len, h.payload_len);
+                                uint32_t wire_rest = MIN(wire_len - h.hdr_len, h.payload_len);
+                                /* As dissect_hooked() does for PKT_DISSECT_ENDS_HERE: what follows
+                                 * the payload is the lower layer's trailer. */
+                                l->flags |= PKT_LAYER_DISSECTED;
+                                l->hdr_len = h.hdr_len;
+                                l->len = h.ends_here ? h.hdr_len + cap_rest : len;
+                                l->wire_len = h.ends_here ? h.hdr_len + wire_rest : wire_len;
+                                /* The registry holds registered ids only: PKT_PROTO_NONE (opaque
+                                 * payload) is all to replace (PKT_PROTO_RAW is 1). Field by field: a
+                                 * store each, no zeroing first. The record is written even when there
+                                 * is no payload (a pure ACK; the walk keeps room for it): whether
+                                 * there is one is data, so the count and the flag take it without a
+                                 * branch at the goal. */
+                                _Static_assert(PKT_PROTO_NONE == 0 && PKT_PROTO_RAW == 1,
+                                               "raw replaces none by an OR");
+                                proto = (uint16_t)(h.next | (h.next == PKT_PROTO_NONE));
+                                off += h.hdr_len;
+                                len = cap_rest;
+                                wire_len = wire_rest;
+                                l[1].proto = (uint16_t)proto;
+                                l[1].flags = 0;
+                                l[1].off = off;
+                                l[1].hdr_len = 0;
+                                l[1].len = len;
+                                l[1].wire_len = wire_len;
+                                l[1].set_mask = 0;
+                                uint32_t end = len == 0;
                                 PKT_COMPUTED(end);
                                 if (goal) {
                                         p->n_layers = (uint8_t)(n + 1u - end);
@@ -250,6 +279,10 @@ walk(struct pkt *p, unsigned idx, const unsigned *protos, unsigned n_protos)
                         return -ENOENT;
                 n = p->n_layers;
                 l = &p->layers[n - 1u];
+                proto = l->proto;
+                off = l->off;
+                len = l->len;
+                wire_len = l->wire_len;
         }
 }
 
