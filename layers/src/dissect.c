@@ -226,15 +226,14 @@ walk(struct pkt *p, unsigned idx, const unsigned *protos, unsigned n_protos)
                         struct pkt_fast_hit h = pkt_fast_steps[(uint8_t)proto](p->data + off, len, wire_len, proto);
 
                         if (likely(h.hdr_len != 0)) {
-                                /* wire_len >= len >= hdr_len */
-                                uint32_t cap_rest = MIN(len - h.hdr_len, h.payload_len);
-                                uint32_t wire_rest = MIN(wire_len - h.hdr_len, h.payload_len);
-                                /* As dissect_hooked() does for PKT_DISSECT_ENDS_HERE: what follows
-                                 * the payload is the lower layer's trailer. */
                                 l->flags |= PKT_LAYER_DISSECTED;
                                 l->hdr_len = h.hdr_len;
-                                l->len = h.ends_here ? h.hdr_len + cap_rest : len;
-                                l->wire_len = h.ends_here ? h.hdr_len + wire_rest : wire_len;
+                                if (h.next & PKT_FAST_HIT_ENDS_HERE) {
+                                        /* As dissect_hooked() does for PKT_DISSECT_ENDS_HERE: what
+                                         * follows the payload is the lower layer's trailer. */
+                                        l->len = h.hdr_len + h.cap_rest;
+                                        l->wire_len = h.hdr_len + h.wire_rest;
+                                }
                                 /* The registry holds registered ids only: PKT_PROTO_NONE (opaque
                                  * payload) is all to replace (PKT_PROTO_RAW is 1). Field by field: a
                                  * store each, no zeroing first. The record is written even when there
@@ -243,10 +242,11 @@ walk(struct pkt *p, unsigned idx, const unsigned *protos, unsigned n_protos)
                                  * branch at the goal. */
                                 _Static_assert(PKT_PROTO_NONE == 0 && PKT_PROTO_RAW == 1,
                                                "raw replaces none by an OR");
-                                proto = (uint16_t)(h.next | (h.next == PKT_PROTO_NONE));
+                                proto = (uint16_t)h.next;
+                                proto |= proto == PKT_PROTO_NONE;
                                 off += h.hdr_len;
-                                len = cap_rest;
-                                wire_len = wire_rest;
+                                len = h.cap_rest;
+                                wire_len = h.wire_rest;
                                 l[1].proto = (uint16_t)proto;
                                 l[1].flags = 0;
                                 l[1].off = off;

@@ -105,7 +105,7 @@ pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, 
                 /* Cut by the capture, the hook's header runs past it (flagged truncated). */
                 if (len != wire_len)
                         return no;
-                return (struct pkt_fast_hit){ .hdr_len = len, .payload_len = 0 };
+                return (struct pkt_fast_hit){ .hdr_len = len, .next = PKT_PROTO_NONE };
         }
         if ((f->flags & PKT_FAST_MATCH) && f->opt_len == 0) {
                 if ((b[f->match_off] & f->match_mask) != (f->match_val & f->match_mask))
@@ -152,10 +152,13 @@ pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, 
                 next = pkt_port_lookup(space, pkt_load_be16(b + f->key_off),
                                        pkt_load_be16(b + f->key_off + 2));
         }
-        return (struct pkt_fast_hit){ .hdr_len = hdr_len,
-                                      .payload_len = payload_len,
-                                      .next = next,
-                                      .ends_here = (f->flags & PKT_FAST_ENDS_HERE) != 0 };
+        /* wire_len >= len >= hdr_len */
+        return (struct pkt_fast_hit){
+                .hdr_len = hdr_len,
+                .next = next | ((f->flags & PKT_FAST_ENDS_HERE) ? PKT_FAST_HIT_ENDS_HERE : 0),
+                .cap_rest = MIN(len - hdr_len, payload_len),
+                .wire_rest = MIN(wire_len - hdr_len, payload_len),
+        };
 }
 
 /* Defines @name, a built-in protocol's fast form compiled (struct pkt_proto's fast_step), from the

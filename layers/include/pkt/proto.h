@@ -275,14 +275,16 @@ struct pkt_fast {
 };
 
 /* What a fast form finds in a header: its length (0: the header does not have the form, the hook
- * decides), the payload's (PKT_LEN_REST: the rest), the next protocol (PKT_PROTO_NONE: opaque) and
- * whether the layer ends with that payload (PKT_FAST_ENDS_HERE). Returned in two registers. */
+ * decides), the next protocol (PKT_PROTO_NONE: opaque; with PKT_FAST_HIT_ENDS_HERE when the layer ends
+ * with its payload, PKT_FAST_ENDS_HERE) and the payload's captured and reported bytes. Four 32-bit
+ * fields, returned in two registers: gcc composes 16-bit ones on the stack. */
 struct pkt_fast_hit {
         uint32_t hdr_len;
-        uint32_t payload_len;
         uint32_t next;
-        uint32_t ends_here; /* 32 bits, as the others: halves of a register are composed on the stack */
+        uint32_t cap_rest;
+        uint32_t wire_rest;
 };
+#define PKT_FAST_HIT_ENDS_HERE (1u << 16)
 
 /* A fast form compiled (struct pkt_proto's fast_step): reads the header at @b (@len captured and
  * @wire_len reported bytes, a layer of protocol @proto) and says what it found. It records nothing:
