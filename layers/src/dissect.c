@@ -166,27 +166,22 @@ dissect_hooked(struct pkt *p)
         };
 }
 
-/* Is @proto one of the @n protocols at @protos? Out of line: lists longer than two are rare. */
-static __attribute__((noinline)) bool
-proto_in(unsigned proto, const unsigned *protos, unsigned n)
-{
-        for (unsigned k = 0; k < n; k++)
-                if (proto == protos[k])
-                        return true;
-        return false;
-}
+/* What a walk looks for: layer @idx, or with @by_proto the first layer from @idx on whose protocol is
+ * @a or @b (one protocol is given as both). Longer lists take find_many(). */
+struct walk_goal {
+        unsigned idx;
+        unsigned a, b;
+        bool by_proto;
+};
 
-/* Is layer @i, of protocol @proto, the one a walk looks for: layer @idx, or with @protos (@n_protos
- * >= 1 of them) the first from @idx on whose protocol is one of them? Constant-folded for pkt_layer();
- * the first two protocols are compared inline. */
+/* Is layer @i, of protocol @proto, the one @g looks for? Constant-folded for pkt_layer(); without a
+ * branch for a protocol, as which layer it is, is data. */
 static inline __attribute__((always_inline)) bool
-is_goal(unsigned i, unsigned proto, unsigned idx, const unsigned *protos, unsigned n_protos)
+is_goal(unsigned i, unsigned proto, struct walk_goal g)
 {
-        if (!protos)
-                return i == idx;
-        return i >= idx && (proto == protos[0] ||
-                            (n_protos > 1 && (proto == protos[1] ||
-                                              (n_protos > 2 && proto_in(proto, protos + 2, n_protos - 2)))));
+        if (!g.by_proto)
+                return i == g.idx;
+        return (i >= g.idx) & ((proto == g.a) | (proto == g.b));
 }
 
 /* Decides the protocol of record @l (index @n - 1), a payload no port claimed: guessing waits until
@@ -209,7 +204,7 @@ resolve_guess(struct pkt *p, struct pkt_layer *l, unsigned n)
  * Call only when every record but the last is dissected and the packet is not complete.
  */
 static inline __attribute__((always_inline)) int
-walk(struct pkt *p, unsigned idx, const unsigned *protos, unsigned n_protos)
+walk(struct pkt *p, struct walk_goal g)
 {
         unsigned n = p->n_layers; /* the layer being dissected is record n - 1 */
         struct pkt_layer *l = &p->layers[n - 1u];
@@ -219,7 +214,7 @@ walk(struct pkt *p, unsigned idx, const unsigned *protos, unsigned n_protos)
         for (;;) {
                 if (unlikely(proto == PKT_PROTO_GUESS))
                         proto = resolve_guess(p, l, n);
-                bool goal = is_goal(n - 1u, proto, idx, protos, n_protos);
+                bool goal = is_goal(n - 1u, proto, g);
 
                 /* The last two records are the hook's (the record limit, see next_rare()). */
                 if (likely(n < PKT_LAYERS_MAX - 1u)) {
@@ -310,7 +305,7 @@ pkt_layer_dissect(struct pkt *p, unsigned idx)
         if (p->flags & PKT_F_COMPLETE)
                 i = idx < n ? complete_at(p, idx) : -ENOENT;
         else
-                i = walk(p, idx, NULL, 0);
+                i = walk(p, (struct walk_goal){ .idx = idx });
         return i >= 0 ? &p->layers[i] : NULL;
 }
 
@@ -336,27 +331,51 @@ pkt_dissect_all(struct pkt *p)
         if (!p || p->n_layers == 0)
                 return 0;
         if (!(p->flags & PKT_F_COMPLETE))
-                (void)walk(p, PKT_LAYERS_MAX, NULL, 0);
+                (void)walk(p, (struct walk_goal){ .idx = PKT_LAYERS_MAX });
         p->layers[p->n_layers - 1].flags |= PKT_LAYER_DISSECTED;
         return p->n_layers;
 }
 
-/* pkt_layer_find_any(), inlined into pkt_layer_find() too so that a single protocol is compared as a
- * constant count. */
+/* pkt_layer_find_any() for up to two protocols (@a, or @a and @b), inlined into pkt_layer_find() too. */
 static inline __attribute__((always_inline)) int
-find_any(struct pkt *p, const unsigned *protos, unsigned n_protos, unsigned from)
+find_any(struct pkt *p, unsigned a, unsigned b, unsigned from)
 {
+        const struct walk_goal g = { .idx = from, .a = a, .b = b, .by_proto = true };
         unsigned n = p->n_layers;
-        if (n == 0 || n_protos == 0)
+
+        if (n == 0)
                 return -ENOENT;
         /* Every record but the last is dissected; the last too when the packet is complete. */
         for (unsigned i = from; i + 1u < n; i++)
-                if (is_goal(i, p->layers[i].proto, from, protos, n_protos))
+                if (is_goal(i, p->layers[i].proto, g))
                         return (int)i;
         if (!(p->flags & PKT_F_COMPLETE))
-                return walk(p, from, protos, n_protos);
-        return is_goal(n - 1u, p->layers[n - 1u].proto, from, protos, n_protos) ? complete_at(p, n - 1u)
-                                                                                 : -ENOENT;
+                return walk(p, g);
+        return is_goal(n - 1u, p->layers[n - 1u].proto, g) ? complete_at(p, n - 1u) : -ENOENT;
+}
+
+/* Is @proto one of the @n protocols at @protos? */
+static bool
+proto_in(unsigned proto, const unsigned *protos, unsigned n)
+{
+        for (unsigned k = 0; k < n; k++)
+                if (proto == protos[k])
+                        return true;
+        return false;
+}
+
+/* pkt_layer_find_any() for more than two protocols (rare): a layer at a time, each dissected only when
+ * the one before is not wanted, as the walk does. */
+static __attribute__((noinline)) int
+find_many(struct pkt *p, const unsigned *protos, unsigned n_protos, unsigned from)
+{
+        for (unsigned i = from; i < PKT_LAYERS_MAX; i++) {
+                if (!ensure_layer(p, i))
+                        return -ENOENT;
+                if (proto_in(p->layers[i].proto, protos, n_protos))
+                        return (int)i;
+        }
+        return -ENOENT;
 }
 
 int
@@ -364,7 +383,11 @@ pkt_layer_find_any(struct pkt *p, const unsigned *protos, unsigned n_protos, uns
 {
         pkt_assert_return(p && (protos || n_protos == 0), -EINVAL);
 
-        return find_any(p, protos, n_protos, from);
+        if (n_protos == 0)
+                return -ENOENT;
+        if (n_protos > 2)
+                return find_many(p, protos, n_protos, from);
+        return find_any(p, protos[0], protos[n_protos - 1u], from);
 }
 
 int
@@ -372,7 +395,7 @@ pkt_layer_find(struct pkt *p, unsigned proto, unsigned from)
 {
         pkt_assert_return(p, -EINVAL);
 
-        return find_any(p, &proto, 1, from);
+        return find_any(p, proto, proto, from);
 }
 
 int

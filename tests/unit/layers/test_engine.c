@@ -133,6 +133,18 @@ test_find_any_stops_at_the_first_of_the_set(void **state)
         assert_int_equal(pkt_layer_find_any(&p, (const unsigned[]){ 70000, PKT_PROTO_RAW }, 2, 0), 3);
         assert_int_equal(pkt_layer_find_any(NULL, transports, 2, 0), -EINVAL);
         pkt_done(&p);
+
+        /* Longer lists: the first of any, in packet order whatever the list's, dissected no further. */
+        static const unsigned three[] = { PKT_PROTO_DNS, PKT_PROTO_UDP, PKT_PROTO_IP };
+        static const unsigned none_of[] = { PKT_PROTO_TCP, PKT_PROTO_ARP, PKT_PROTO_IP6 };
+        assert_int_equal(pkt_parse(&p, PKT_PROTO_ETHERNET, f, n, n), 0);
+        assert_int_equal(pkt_layer_find_any(&p, three, 3, 0), 1);
+        assert_int_equal(p.n_layers, 3);
+        assert_false(p.layers[2].flags & PKT_LAYER_DISSECTED);
+        assert_int_equal(pkt_layer_find_any(&p, three, 3, 2), 2);
+        assert_int_equal(pkt_layer_find_any(&p, none_of, 3, 0), -ENOENT);
+        assert_true(p.flags & PKT_F_COMPLETE);
+        pkt_done(&p);
 }
 
 static void
