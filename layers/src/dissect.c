@@ -166,22 +166,27 @@ dissect_hooked(struct pkt *p)
         };
 }
 
-/* What a walk looks for: layer @idx, or with @by_proto the first layer from @idx on whose protocol is
- * @a or @b (one protocol is given as both). Longer lists take find_many(). */
-struct walk_goal {
-        unsigned idx;
-        unsigned a, b;
-        bool by_proto;
-};
-
-/* Is layer @i, of protocol @proto, the one @g looks for? Constant-folded for pkt_layer(); without a
- * branch for a protocol, as which layer it is, is data. */
-static inline __attribute__((always_inline)) bool
-is_goal(unsigned i, unsigned proto, struct walk_goal g)
+/* Is @proto one of the @n protocols at @protos? Out of line: lists longer than two are rare. */
+static __attribute__((noinline)) bool
+proto_in(unsigned proto, const unsigned *protos, unsigned n)
 {
-        if (!g.by_proto)
-                return i == g.idx;
-        return (i >= g.idx) & ((proto == g.a) | (proto == g.b));
+        for (unsigned k = 0; k < n; k++)
+                if (proto == protos[k])
+                        return true;
+        return false;
+}
+
+/* Is layer @i, of protocol @proto, the one a walk looks for: layer @idx, or with @protos (@n_protos
+ * >= 1 of them) the first from @idx on whose protocol is one of them? Constant-folded for pkt_layer();
+ * the first two protocols are compared inline. */
+static inline __attribute__((always_inline)) bool
+is_goal(unsigned i, unsigned proto, unsigned idx, const unsigned *protos, unsigned n_protos)
+{
+        if (!protos)
+                return i == idx;
+        return i >= idx && (proto == protos[0] ||
+                            (n_protos > 1 && (proto == protos[1] ||
+                                              (n_protos > 2 && proto_in(proto, protos + 2, n_protos - 2)))));
 }
 
 /* Decides the protocol of record @l (index @n - 1), a payload no port claimed: guessing waits until
@@ -196,60 +201,31 @@ resolve_guess(struct pkt *p, struct pkt_layer *l, unsigned n)
 /*
  * The walk behind every lazy read. Dissects from the last record on, one layer at a time, until the
  * layer it looks for (is_goal()) is dissected, and no further. A header in its protocol's fast form is
- * read by the protocol's compiled step (struct pkt_proto's fast_step) and recorded here; any other is
- * dissected by its hook, out of line. The layer being dissected (its protocol, offset and lengths)
- * stays in registers from one step to the next: the records are written for the caller, never read
- * back, so no step waits for the previous one's stores. Returns the layer's index, or -ENOENT when the
- * packet ends first.
+ * dissected by the protocol's compiled step (struct pkt_proto's fast_step), any other by its hook, out
+ * of line; between steps only the packet, the record, the count and the goal stay live. Returns the
+ * layer's index, or -ENOENT when the packet ends first.
  * Call only when every record but the last is dissected and the packet is not complete.
  */
 static inline __attribute__((always_inline)) int
-walk(struct pkt *p, struct walk_goal g)
+walk(struct pkt *p, unsigned idx, const unsigned *protos, unsigned n_protos)
 {
         unsigned n = p->n_layers; /* the layer being dissected is record n - 1 */
         struct pkt_layer *l = &p->layers[n - 1u];
-        unsigned proto = l->proto;
-        uint32_t off = l->off, len = l->len, wire_len = l->wire_len;
 
         for (;;) {
+                unsigned proto = l->proto;
                 if (unlikely(proto == PKT_PROTO_GUESS))
                         proto = resolve_guess(p, l, n);
-                bool goal = is_goal(n - 1u, proto, g);
+                bool goal = is_goal(n - 1u, proto, idx, protos, n_protos);
 
                 /* The last two records are the hook's (the record limit, see next_rare()). */
                 if (likely(n < PKT_LAYERS_MAX - 1u)) {
-                        struct pkt_fast_hit h = pkt_fast_steps[(uint8_t)proto](p->data + off, len, wire_len, proto);
+                        unsigned next = pkt_fast_steps[(uint8_t)proto](p, l);
 
-                        if (likely(h.hdr_len != 0)) {
-                                l->flags |= PKT_LAYER_DISSECTED;
-                                l->hdr_len = h.hdr_len;
-                                if (h.next & PKT_FAST_HIT_ENDS_HERE) {
-                                        /* As dissect_hooked() does for PKT_DISSECT_ENDS_HERE: what
-                                         * follows the payload is the lower layer's trailer. */
-                                        l->len = h.hdr_len + h.cap_rest;
-                                        l->wire_len = h.hdr_len + h.wire_rest;
-                                }
-                                /* The registry holds registered ids only: PKT_PROTO_NONE (opaque
-                                 * payload) is all to replace (PKT_PROTO_RAW is 1). Field by field: a
-                                 * store each, no zeroing first. The record is written even when there
-                                 * is no payload (a pure ACK; the walk keeps room for it): whether
-                                 * there is one is data, so the count and the flag take it without a
-                                 * branch at the goal. */
-                                _Static_assert(PKT_PROTO_NONE == 0 && PKT_PROTO_RAW == 1,
-                                               "raw replaces none by an OR");
-                                proto = (uint16_t)h.next;
-                                proto |= proto == PKT_PROTO_NONE;
-                                off += h.hdr_len;
-                                len = h.cap_rest;
-                                wire_len = h.wire_rest;
-                                l[1].proto = (uint16_t)proto;
-                                l[1].flags = 0;
-                                l[1].off = off;
-                                l[1].hdr_len = 0;
-                                l[1].len = len;
-                                l[1].wire_len = wire_len;
-                                l[1].set_mask = 0;
-                                uint32_t end = len == 0;
+                        if (likely(next != 0)) {
+                                /* At the goal, whether it has a payload (a pure ACK has none) is data:
+                                 * the count and the flag take it without a branch. */
+                                uint32_t end = next == PKT_FAST_STEP_END;
                                 PKT_COMPUTED(end);
                                 if (goal) {
                                         p->n_layers = (uint8_t)(n + 1u - end);
@@ -274,10 +250,6 @@ walk(struct pkt *p, struct walk_goal g)
                         return -ENOENT;
                 n = p->n_layers;
                 l = &p->layers[n - 1u];
-                proto = l->proto;
-                off = l->off;
-                len = l->len;
-                wire_len = l->wire_len;
         }
 }
 
@@ -305,7 +277,7 @@ pkt_layer_dissect(struct pkt *p, unsigned idx)
         if (p->flags & PKT_F_COMPLETE)
                 i = idx < n ? complete_at(p, idx) : -ENOENT;
         else
-                i = walk(p, (struct walk_goal){ .idx = idx });
+                i = walk(p, idx, NULL, 0);
         return i >= 0 ? &p->layers[i] : NULL;
 }
 
@@ -331,51 +303,27 @@ pkt_dissect_all(struct pkt *p)
         if (!p || p->n_layers == 0)
                 return 0;
         if (!(p->flags & PKT_F_COMPLETE))
-                (void)walk(p, (struct walk_goal){ .idx = PKT_LAYERS_MAX });
+                (void)walk(p, PKT_LAYERS_MAX, NULL, 0);
         p->layers[p->n_layers - 1].flags |= PKT_LAYER_DISSECTED;
         return p->n_layers;
 }
 
-/* pkt_layer_find_any() for up to two protocols (@a, or @a and @b), inlined into pkt_layer_find() too. */
+/* pkt_layer_find_any(), inlined into pkt_layer_find() too so that a single protocol is compared as a
+ * constant count. */
 static inline __attribute__((always_inline)) int
-find_any(struct pkt *p, unsigned a, unsigned b, unsigned from)
+find_any(struct pkt *p, const unsigned *protos, unsigned n_protos, unsigned from)
 {
-        const struct walk_goal g = { .idx = from, .a = a, .b = b, .by_proto = true };
         unsigned n = p->n_layers;
-
-        if (n == 0)
+        if (n == 0 || n_protos == 0)
                 return -ENOENT;
         /* Every record but the last is dissected; the last too when the packet is complete. */
         for (unsigned i = from; i + 1u < n; i++)
-                if (is_goal(i, p->layers[i].proto, g))
+                if (is_goal(i, p->layers[i].proto, from, protos, n_protos))
                         return (int)i;
         if (!(p->flags & PKT_F_COMPLETE))
-                return walk(p, g);
-        return is_goal(n - 1u, p->layers[n - 1u].proto, g) ? complete_at(p, n - 1u) : -ENOENT;
-}
-
-/* Is @proto one of the @n protocols at @protos? */
-static bool
-proto_in(unsigned proto, const unsigned *protos, unsigned n)
-{
-        for (unsigned k = 0; k < n; k++)
-                if (proto == protos[k])
-                        return true;
-        return false;
-}
-
-/* pkt_layer_find_any() for more than two protocols (rare): a layer at a time, each dissected only when
- * the one before is not wanted, as the walk does. */
-static __attribute__((noinline)) int
-find_many(struct pkt *p, const unsigned *protos, unsigned n_protos, unsigned from)
-{
-        for (unsigned i = from; i < PKT_LAYERS_MAX; i++) {
-                if (!ensure_layer(p, i))
-                        return -ENOENT;
-                if (proto_in(p->layers[i].proto, protos, n_protos))
-                        return (int)i;
-        }
-        return -ENOENT;
+                return walk(p, from, protos, n_protos);
+        return is_goal(n - 1u, p->layers[n - 1u].proto, from, protos, n_protos) ? complete_at(p, n - 1u)
+                                                                                 : -ENOENT;
 }
 
 int
@@ -383,11 +331,7 @@ pkt_layer_find_any(struct pkt *p, const unsigned *protos, unsigned n_protos, uns
 {
         pkt_assert_return(p && (protos || n_protos == 0), -EINVAL);
 
-        if (n_protos == 0)
-                return -ENOENT;
-        if (n_protos > 2)
-                return find_many(p, protos, n_protos, from);
-        return find_any(p, protos[0], protos[n_protos - 1u], from);
+        return find_any(p, protos, n_protos, from);
 }
 
 int
@@ -395,7 +339,7 @@ pkt_layer_find(struct pkt *p, unsigned proto, unsigned from)
 {
         pkt_assert_return(p, -EINVAL);
 
-        return find_any(p, proto, proto, from);
+        return find_any(p, &proto, 1, from);
 }
 
 int

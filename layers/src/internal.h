@@ -85,6 +85,14 @@ pkt_port_lookup(enum pkt_key_space space, uint16_t sport, uint16_t dport)
         return next;
 }
 
+/* What a fast form finds in a header: its length (0: the header does not have the form, the hook
+ * decides), the payload's (PKT_LEN_REST: the rest) and the next protocol (PKT_PROTO_NONE: opaque). */
+struct pkt_fast_hit {
+        uint32_t hdr_len;
+        uint32_t payload_len;
+        uint32_t next;
+};
+
 /*
  * Reads a header at @b (@len captured and @wire_len reported bytes) in fast form @f of a protocol whose
  * headers are @min_hdr_len bytes (see struct pkt_fast). Inline everywhere: with @f a constant (a
@@ -105,7 +113,7 @@ pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, 
                 /* Cut by the capture, the hook's header runs past it (flagged truncated). */
                 if (len != wire_len)
                         return no;
-                return (struct pkt_fast_hit){ .hdr_len = len, .next = PKT_PROTO_NONE };
+                return (struct pkt_fast_hit){ .hdr_len = len, .payload_len = 0 };
         }
         if ((f->flags & PKT_FAST_MATCH) && f->opt_len == 0) {
                 if ((b[f->match_off] & f->match_mask) != (f->match_val & f->match_mask))
@@ -152,22 +160,56 @@ pkt_fast_read(const struct pkt_fast *f, uint32_t min_hdr_len, const uint8_t *b, 
                 next = pkt_port_lookup(space, pkt_load_be16(b + f->key_off),
                                        pkt_load_be16(b + f->key_off + 2));
         }
+        return (struct pkt_fast_hit){ .hdr_len = hdr_len, .payload_len = payload_len, .next = next };
+}
+
+/*
+ * The step behind every fast form: dissects layer @l of @p (the last record) by form @f and records the
+ * next layer (see pkt_fast_step_fn); record @l + 1 must exist. Inline: each compiled form gets its own
+ * copy.
+ */
+static inline __attribute__((always_inline)) unsigned
+pkt_fast_step_as(const struct pkt_fast *f, uint32_t min_hdr_len, struct pkt *p, struct pkt_layer *l)
+{
+        uint32_t off = l->off, len = l->len, wire_len = l->wire_len;
+        struct pkt_fast_hit h = pkt_fast_read(f, min_hdr_len, p->data + off, len, wire_len);
+
+        if (h.hdr_len == 0)
+                return 0;
         /* wire_len >= len >= hdr_len */
-        return (struct pkt_fast_hit){
-                .hdr_len = hdr_len,
-                .next = next | ((f->flags & PKT_FAST_ENDS_HERE) ? PKT_FAST_HIT_ENDS_HERE : 0),
-                .cap_rest = MIN(len - hdr_len, payload_len),
-                .wire_rest = MIN(wire_len - hdr_len, payload_len),
-        };
+        uint32_t cap_rest = MIN(len - h.hdr_len, h.payload_len);
+        uint32_t wire_rest = MIN(wire_len - h.hdr_len, h.payload_len);
+        l->flags |= PKT_LAYER_DISSECTED;
+        l->hdr_len = h.hdr_len;
+        if (f->flags & PKT_FAST_ENDS_HERE) {
+                /* As dissect_hooked() does for PKT_DISSECT_ENDS_HERE. */
+                l->len = h.hdr_len + cap_rest;
+                l->wire_len = h.hdr_len + wire_rest;
+        }
+        /* The registry holds registered ids only: PKT_PROTO_NONE (opaque payload) is all to replace
+         * (PKT_PROTO_RAW is 1). Field by field: a store each, no zeroing first. The record is written
+         * even when there is no payload (the walk keeps room for it): whether there is one is data (a
+         * pure ACK), so only the return value says. */
+        _Static_assert(PKT_PROTO_NONE == 0 && PKT_PROTO_RAW == 1, "raw replaces none by an OR");
+        uint16_t next = (uint16_t)(h.next | (h.next == PKT_PROTO_NONE));
+        unsigned ret = cap_rest != 0 ? next : PKT_FAST_STEP_END;
+        PKT_COMPUTED(ret);
+        l[1].proto = next;
+        l[1].flags = 0;
+        l[1].off = off + h.hdr_len;
+        l[1].hdr_len = 0;
+        l[1].len = cap_rest;
+        l[1].wire_len = wire_rest;
+        l[1].set_mask = 0;
+        return ret;
 }
 
 /* Defines @name, a built-in protocol's fast form compiled (struct pkt_proto's fast_step), from the
  * initializer its descriptor's @fast has too; @min_hdr_len is the descriptor's. */
 #define PKT_FAST_STEP(name, min_hdr_len, ...)                                                           \
-        static struct pkt_fast_hit name(const uint8_t *b, uint32_t len, uint32_t wire_len, unsigned proto) \
+        static unsigned name(struct pkt *p, struct pkt_layer *l)                                        \
         {                                                                                               \
-                (void)proto;                                                                            \
-                return pkt_fast_read(&(const struct pkt_fast)__VA_ARGS__, (min_hdr_len), b, len, wire_len); \
+                return pkt_fast_step_as(&(const struct pkt_fast)__VA_ARGS__, (min_hdr_len), p, l);     \
         }
 
 /* The engine's step per protocol id (registry.c): the compiled form, the descriptor's form read as

@@ -231,20 +231,20 @@ fast_is_valid(const struct pkt_proto *pr)
 pkt_fast_step_fn pkt_fast_steps[PKT_PROTO_MAX];
 
 /* No fast form: the hook decides every header. */
-static struct pkt_fast_hit
-fast_none(const uint8_t *b, uint32_t len, uint32_t wire_len, unsigned proto)
+static unsigned
+fast_none(struct pkt *p, struct pkt_layer *l)
 {
-        (void)b, (void)len, (void)wire_len, (void)proto;
-        return (struct pkt_fast_hit){ 0 };
+        (void)p, (void)l;
+        return 0;
 }
 
 /* The fast form of a protocol registered at run time, read from its descriptor. */
-static struct pkt_fast_hit
-fast_step_any(const uint8_t *b, uint32_t len, uint32_t wire_len, unsigned proto)
+static unsigned
+fast_step_any(struct pkt *p, struct pkt_layer *l)
 {
-        const struct pkt_proto *pr = pkt_protos[(uint8_t)proto];
+        const struct pkt_proto *pr = pkt_protos[(uint8_t)l->proto];
 
-        return pkt_fast_read(&pr->fast, pr->min_hdr_len, b, len, wire_len);
+        return pkt_fast_step_as(&pr->fast, pr->min_hdr_len, p, l);
 }
 
 static void

@@ -274,23 +274,12 @@ struct pkt_fast {
         uint8_t opt_prefix[4];
 };
 
-/* What a fast form finds in a header: its length (0: the header does not have the form, the hook
- * decides), the next protocol (PKT_PROTO_NONE: opaque; with PKT_FAST_HIT_ENDS_HERE when the layer ends
- * with its payload, PKT_FAST_ENDS_HERE) and the payload's captured and reported bytes. Four 32-bit
- * fields, returned in two registers: gcc composes 16-bit ones on the stack. */
-struct pkt_fast_hit {
-        uint32_t hdr_len;
-        uint32_t next;
-        uint32_t cap_rest;
-        uint32_t wire_rest;
-};
-#define PKT_FAST_HIT_ENDS_HERE (1u << 16)
-
-/* A fast form compiled (struct pkt_proto's fast_step): reads the header at @b (@len captured and
- * @wire_len reported bytes, a layer of protocol @proto) and says what it found. It records nothing:
- * the engine's walk keeps the layer's place in registers and writes the records itself. */
-typedef struct pkt_fast_hit (*pkt_fast_step_fn)(const uint8_t *b, uint32_t len, uint32_t wire_len,
-                                                unsigned proto);
+/* A fast form compiled (struct pkt_proto's fast_step): dissects the last layer @l of @p, which is in
+ * its protocol, and records the next in @l[1] (which must exist). Returns the next layer's protocol,
+ * PKT_FAST_STEP_END when the layer has no payload (@l[1] is then scratch), or 0 having changed
+ * nothing when the header is not in the form. */
+#define PKT_FAST_STEP_END PKT_PROTO_MAX
+typedef unsigned (*pkt_fast_step_fn)(struct pkt *p, struct pkt_layer *l);
 
 enum pkt_proto_flags {
         PKT_P_CSUM_PAYLOAD = 1u << 0, /* an auto field covers the payload: refresh when an upper layer changes */
