@@ -221,8 +221,9 @@ avps_all_next(const struct pkt_view *v, struct pkt_elem *e)
 static const struct pkt_elem_set diam_elems[] = {
         { .name = "avps", .elem_name = "avp", .next = avps_next, .fields = avp_fields,
           .n_fields = ARRAY_SIZE(avp_fields) },
+        /* Lists the AVPs inside grouped ones too: the AVPs that hold them carry their bytes. */
         { .name = "avps_all", .elem_name = "avp", .next = avps_all_next, .fields = avp_fields,
-          .n_fields = ARRAY_SIZE(avp_fields) },
+          .n_fields = ARRAY_SIZE(avp_fields), .flags = PKT_ES_LISTED },
 };
 
 /* RFC 6733 3: the version is 1 and the length covers the 20-byte header. */
@@ -287,9 +288,7 @@ diam_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
 
         (void)v;
         *ret_at = hdr_len;
-        /* avps_all lists the AVPs inside grouped ones too: the AVPs that hold them carry their bytes. */
-        if (set != 0)
-                return pkt_form_listed_entry(text);
+        (void)set; /* avps: avps_all is listed */
         na = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
         if (na < 0)
                 return na;

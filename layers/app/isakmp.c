@@ -482,10 +482,14 @@ static const struct pkt_elem_set isakmp_elems[] = {
                             .elem_name = "proposal",
                             .next = proposals_next,
                             .fields = proposal_fields,
-                            .n_fields = ARRAY_SIZE(proposal_fields) },
+                            .n_fields = ARRAY_SIZE(proposal_fields),
+                            .flags = PKT_ES_LISTED },
         /* IKEv1's transforms number themselves and have a one-byte ID: each version's table is
          * the kind's. */
-        [SET_TRANSFORMS] = { .name = "transforms", .elem_name = "transform", .next = transforms_next },
+        [SET_TRANSFORMS] = { .name = "transforms",
+                             .elem_name = "transform",
+                             .next = transforms_next,
+                             .flags = PKT_ES_LISTED },
 };
 
 /* Where the chain of payloads ends: after the last one, which must end the message; a chain that
@@ -631,10 +635,7 @@ isakmp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, cons
 
         *ret_at = hdr_len;
         isakmp_added.type = -1;
-        /* Proposals and transforms are listed from inside the SA payloads that hold them: an entry
-         * adds nothing of its own (so that a message written as JSON, with both, reads back). */
-        if (set != SET_PAYLOADS)
-                return pkt_form_listed_entry(text);
+        (void)set; /* the payloads: proposals and transforms are listed from inside SA payloads */
         if (hdr_len < ISAKMP_HDR_LEN || size < PAYLOAD_HDR_LEN)
                 return hdr_len < ISAKMP_HDR_LEN ? -EINVAL : -EMSGSIZE;
         n = pkt_spec_split(text, name, sizeof(name), args, ISAKMP_ARGS_MAX);

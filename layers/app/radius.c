@@ -193,8 +193,9 @@ vsas_next(const struct pkt_view *v, struct pkt_elem *e)
 static const struct pkt_elem_set radius_elems[] = {
         { .name = "attributes", .elem_name = "attribute", .next = attributes_next, .fields = attr_fields,
           .n_fields = ARRAY_SIZE(attr_fields) },
+        /* Read from inside the Vendor-Specific attributes that carry them. */
         { .name = "vsas", .elem_name = "vsa", .next = vsas_next, .fields = vsa_fields,
-          .n_fields = ARRAY_SIZE(vsa_fields) },
+          .n_fields = ARRAY_SIZE(vsa_fields), .flags = PKT_ES_LISTED },
 };
 
 static bool
@@ -245,9 +246,7 @@ radius_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, cons
 
         (void)v;
         *ret_at = hdr_len;
-        /* The vendor attributes are read from inside the Vendor-Specific attributes that carry them. */
-        if (set != 0)
-                return pkt_form_listed_entry(text);
+        (void)set; /* attributes: vsas is listed */
         nf = pkt_form_split(text, "attribute", radius_attr_names, 255, &type, args, &na, fields, TLV_ARGS_MAX);
         if (nf < 0)
                 return nf;

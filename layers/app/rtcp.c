@@ -453,7 +453,8 @@ static const struct pkt_elem_set rtcp_elems[] = {
         [SET_CHUNKS]  = { .name = "sdes_chunks", .elem_name = "chunk", .next = chunks_next,
                           .fields = chunk_fields, .n_fields = ARRAY_SIZE(chunk_fields) },
         [SET_ITEMS]   = { .name = "sdes_items", .elem_name = "item", .next = items_next,
-                          .fields = item_fields, .n_fields = ARRAY_SIZE(item_fields) },
+                          .fields = item_fields, .n_fields = ARRAY_SIZE(item_fields),
+                          .flags = PKT_ES_LISTED }, /* the chunks' */
         [SET_SOURCES] = { .name = "sources", .elem_name = "source", .next = sources_next,
                           .fields = source_fields, .n_fields = ARRAY_SIZE(source_fields) },
         [SET_REASON]  = { .name = "reason", .elem_name = "reason", .next = reason_next,
@@ -656,8 +657,6 @@ rtcp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         int n;
 
         *ret_at = hdr_len;
-        if (set == SET_ITEMS)
-                return pkt_form_listed_entry(text); /* they are the chunks' */
         if (!set_applies(set, type_of(v)))
                 return -EINVAL; /* set the packet type first */
         n = pkt_spec_split(text, name, sizeof(name), args, RTCP_ARGS_MAX);

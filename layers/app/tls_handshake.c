@@ -345,7 +345,9 @@ SET_NEXT(certificates_next, TLS_CERTIFICATES)
 SET_NEXT(alerts_next, TLS_ALERTS)
 SET_NEXT(opaque_next, TLS_OPAQUE)
 
-#define SET(id, n, en, fn, f) [id] = { .name = n, .elem_name = en, .next = fn, .fields = f, .n_fields = ARRAY_SIZE(f) }
+/* A listed set: read from inside the handshake messages, whose data carries it (PKT_ES_LISTED). */
+#define SET(id, n, en, fn, f)                                                                              \
+        [id] = { .name = n, .elem_name = en, .next = fn, .fields = f, .n_fields = ARRAY_SIZE(f), .flags = PKT_ES_LISTED }
 const struct pkt_elem_set pkt_tls_elems[TLS_SETS] = {
         /* A message's length is kept as given: the last one may go on in the next segment. */
         [TLS_HANDSHAKES] = { .name = "handshakes", .elem_name = "handshake", .next = handshakes_next,
@@ -358,8 +360,10 @@ const struct pkt_elem_set pkt_tls_elems[TLS_SETS] = {
         SET(TLS_EXTENSIONS, "extensions", "extension", extensions_next, ext_fields),
         SET(TLS_ALPN, "alpn", "protocol", alpn_next, alpn_fields),
         SET(TLS_CERTIFICATES, "certificates", "certificate", certificates_next, cert_fields),
-        SET(TLS_ALERTS, "alerts", "alert", alerts_next, alert_fields),
-        SET(TLS_OPAQUE, "opaque", "opaque", opaque_next, opaque_fields),
+        [TLS_ALERTS] = { .name = "alerts", .elem_name = "alert", .next = alerts_next, .fields = alert_fields,
+                         .n_fields = ARRAY_SIZE(alert_fields) },
+        [TLS_OPAQUE] = { .name = "opaque", .elem_name = "opaque", .next = opaque_next, .fields = opaque_fields,
+                         .n_fields = ARRAY_SIZE(opaque_fields) },
 };
 
 /*
@@ -380,8 +384,6 @@ pkt_tls_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, con
 
         (void)v;
         *ret_at = hdr_len;
-        if (set != TLS_HANDSHAKES && set != TLS_ALERTS && set != TLS_OPAQUE)
-                return pkt_form_listed_entry(text);
         na = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
         if (na < 0)
                 return na;

@@ -205,7 +205,7 @@ static const struct pkt_elem_set cdp_elems[] = {
                        .next = tlvs_next,
                        .fields = tlv_fields,
                        .n_fields = ARRAY_SIZE(tlv_fields) },
-        [SET_ADDRS] = { .name = "addrs", .elem_name = "addr", .next = addrs_next },
+        [SET_ADDRS] = { .name = "addrs", .elem_name = "addr", .next = addrs_next, .flags = PKT_ES_LISTED },
 };
 
 /* The TLVs are header, to the end of the frame; one that contradicts it makes the layer malformed,
@@ -331,12 +331,8 @@ static int
 cdp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
                uint8_t *out, size_t size, uint32_t *ret_at)
 {
-        (void)v;
+        (void)v, (void)set; /* the TLVs: addrs is listed */
         *ret_at = hdr_len;
-        /* addrs lists the entries of the addresses TLVs: an entry adds nothing of its own (so that
-         * a message written as JSON, with both, reads back as it was). */
-        if (set == SET_ADDRS)
-                return pkt_form_listed_entry(text);
         return tlv_build(text, out, size);
 }
 

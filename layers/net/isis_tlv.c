@@ -402,21 +402,24 @@ const struct pkt_elem_set isis_tlv_elems[1] = {
                        .n_fields = ARRAY_SIZE(tlv_fields) },
 };
 
+/* Besides the TLVs, the sets list the entries of TLVs (PKT_ES_LISTED). */
 const struct pkt_elem_set isis_lsp_elems[LSP_SETS] = {
         [SET_TLVS] = { .name = "tlvs",
                        .elem_name = "tlv",
                        .next = tlvs_next,
                        .fields = tlv_fields,
                        .n_fields = ARRAY_SIZE(tlv_fields) },
-        [SET_IS_REACH] = { .name = "is_reach", .elem_name = "neighbor", .next = is_reach_next },
-        [SET_IP_REACH] = { .name = "ip_reach", .elem_name = "prefix", .next = ip_reach_next },
-        [SET_IP6_REACH] = { .name = "ip6_reach", .elem_name = "prefix", .next = ip6_reach_next },
+        [SET_IS_REACH] = { .name = "is_reach", .elem_name = "neighbor", .next = is_reach_next, .flags = PKT_ES_LISTED },
+        [SET_IP_REACH] = { .name = "ip_reach", .elem_name = "prefix", .next = ip_reach_next, .flags = PKT_ES_LISTED },
+        [SET_IP6_REACH] = { .name = "ip6_reach", .elem_name = "prefix", .next = ip6_reach_next, .flags = PKT_ES_LISTED },
         [SET_IS_REACH_NARROW] = { .name = "is_reach_narrow",
                                   .elem_name = "neighbor",
-                                  .next = is_reach_narrow_next },
+                                  .next = is_reach_narrow_next,
+                                  .flags = PKT_ES_LISTED },
         [SET_IP_REACH_NARROW] = { .name = "ip_reach_narrow",
                                   .elem_name = "prefix",
-                                  .next = ip_reach_narrow_next },
+                                  .next = ip_reach_narrow_next,
+                                  .flags = PKT_ES_LISTED },
 };
 
 const struct pkt_elem_set isis_snp_elems[SNP_SETS] = {
@@ -425,7 +428,7 @@ const struct pkt_elem_set isis_snp_elems[SNP_SETS] = {
                        .next = tlvs_next,
                        .fields = tlv_fields,
                        .n_fields = ARRAY_SIZE(tlv_fields) },
-        [SET_LSPS] = { .name = "lsps", .elem_name = "lsp", .next = lsps_next },
+        [SET_LSPS] = { .name = "lsps", .elem_name = "lsp", .next = lsps_next, .flags = PKT_ES_LISTED },
 };
 
 uint16_t
@@ -491,11 +494,7 @@ int
 isis_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
                 size_t size, uint32_t *ret_at)
 {
-        (void)v;
+        (void)v, (void)set; /* the TLVs: the other sets are listed */
         *ret_at = hdr_len;
-        /* lsps, is_reach and ip_reach list the entries of TLVs: an entry adds nothing of its own
-         * (so that a PDU written as JSON, with both, reads back as it was). */
-        if (set != SET_TLVS)
-                return pkt_form_listed_entry(text);
         return tlv_build(text, out, size);
 }

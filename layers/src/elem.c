@@ -5,6 +5,7 @@
  */
 #include <string.h>
 
+#include "forms.h"
 #include "internal.h"
 
 static int
@@ -221,6 +222,13 @@ pkt_elem_add(struct pkt *p, unsigned idx, const char *set_name, const char *text
         s = set_index(pr, set_name);
         if (s < 0)
                 return s;
+        if (pr->elems[s].flags & PKT_ES_LISTED) {
+                /* In a build's scope, as a builder is: an entry's values may be of any length. */
+                pkt_spec_scope_enter();
+                n = pkt_form_listed_entry(text);
+                pkt_spec_scope_leave();
+                return n;
+        }
         if (!pr->elem_build)
                 return -EOPNOTSUPP;
         /* Building is not the parse path: the element's room comes from the heap. */

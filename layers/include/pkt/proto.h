@@ -140,6 +140,11 @@ enum {
          * may run on past the bytes at hand (a TLS handshake message continued in the next segment),
          * and then only its length says how long it is. (Readers of JSON give lengths then.) */
         PKT_ES_GIVEN_LENGTHS = 1u << 0,
+        /* The set lists entries read from inside another set's elements (CDP's addrs, from its
+         * Addresses TLVs; TLS's extensions, from its handshake messages), which carry their bytes. So
+         * an element added to it builds nothing: pkt_elem_add() checks its text and adds no bytes, and
+         * a layer written with both sets, as the JSON writer writes it, reads back as it was. */
+        PKT_ES_LISTED = 1u << 1,
 };
 
 /* Iterates the elements of set @set_name of layer @idx. Returns 1 and fills @e for each element, 0 at

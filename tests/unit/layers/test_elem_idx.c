@@ -107,6 +107,56 @@ test_elem_next_idx_refuses_missing_layer_or_set(void **state)
         pkt_done(&p);
 }
 
+/* A listed set (PKT_ES_LISTED) of any built-in protocol: an element added to it is checked and adds no
+ * bytes, whatever the protocol's builder would make of its text, and text that is no element is
+ * refused. Every protocol that lists entries found in other elements has such a set. */
+static void
+test_listed_sets_build_nothing(void **state)
+{
+        unsigned listed = 0;
+
+        (void)state;
+        for (unsigned id = 1; id < PKT_PROTO_BUILTIN_MAX; id++) {
+                const struct pkt_proto *pr = pkt_proto_get(id);
+                if (!pr)
+                        continue;
+                for (unsigned s = 0; s < pr->n_elems; s++) {
+                        if (!(pr->elems[s].flags & PKT_ES_LISTED))
+                                continue;
+                        struct pkt p;
+                        const uint8_t *before, *after;
+                        pkt_init(&p);
+                        if (pkt_push(&p, id) < 0) {
+                                pkt_done(&p);
+                                continue; /* a layer only built above another */
+                        }
+                        int n0 = pkt_serialize(&p, 0, &before);
+                        assert_true(n0 >= 0);
+                        uint8_t *copy = malloc((size_t)n0 + 1);
+                        assert_non_null(copy);
+                        memcpy(copy, before, (size_t)n0);
+                        assert_int_equal(pkt_elem_add(&p, 0, pr->elems[s].name, "entry(type=1,len=4,data=0x01020304)"), 0);
+                        assert_int_equal(pkt_elem_add(&p, 0, pr->elems[s].name, "entry(type=1"), -EINVAL);
+                        /* A certificate listed from inside a handshake message: values of any length. */
+                        char long_entry[1400] = "certificate(cert=0x";
+                        size_t at = strlen(long_entry);
+                        for (unsigned k = 0; k < 600; k++, at += 2)
+                                memcpy(long_entry + at, "ab", 2);
+                        memcpy(long_entry + at, ")", 2);
+                        assert_int_equal(pkt_elem_add(&p, 0, pr->elems[s].name, long_entry), 0);
+                        int n1 = pkt_serialize(&p, 0, &after);
+                        assert_int_equal(n1, n0);
+                        assert_memory_equal(after, copy, (size_t)n0);
+                        free(copy);
+                        pkt_done(&p);
+                        listed++;
+                }
+        }
+        print_message("%u listed sets\n", listed);
+        /* CDP, IS-IS (LSP and SNP), ISAKMP, Diameter, RADIUS, RTCP and TLS list entries. */
+        assert_true(listed >= 15);
+}
+
 int
 main(void)
 {
@@ -114,6 +164,7 @@ main(void)
                 cmocka_unit_test(test_elem_next_idx_walks_every_set_like_by_name),
                 cmocka_unit_test(test_elem_next_idx_cut_message_ends_like_by_name),
                 cmocka_unit_test(test_elem_next_idx_refuses_missing_layer_or_set),
+                cmocka_unit_test(test_listed_sets_build_nothing),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);
