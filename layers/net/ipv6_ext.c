@@ -269,18 +269,33 @@ opt_type_of(const char *text, uint8_t *ret)
         return 0;
 }
 
-/* "padn" is an empty PadN; "padn(4)" carries four zero bytes. */
+/* "padn" is an empty PadN; "padn(4)" carries four zero bytes; "padn(body=0000000a)" those bytes (the
+ * form the JSON writer gives: a receiver ignores them, RFC 8200 4.2, so they may be anything). */
 static int
 padn_build(const char *text, uint8_t *out, size_t size)
 {
+        static const struct pkt_field body = { .name = "body", .type = PKT_FT_BYTES };
         struct pkt_spec_arg arg;
         char name[32], *end;
         unsigned long n = 0;
+        uint64_t unused;
         int r = pkt_spec_split(text, name, sizeof(name), &arg, 1);
 
         if (r < 0)
                 return r;
+        if (r == 1 && strcmp(arg.key, "body") == 0) {
+                if (size < 2)
+                        return -EMSGSIZE;
+                r = pkt_spec_value(&body, arg.value, &unused, out + 2, MIN(size - 2, 255));
+                if (r < 0)
+                        return r;
+                out[0] = OPT_PADN;
+                out[1] = (uint8_t)r;
+                return r + 2;
+        }
         if (r == 1) {
+                if (arg.key[0])
+                        return -ENOENT;
                 n = strtoul(arg.value, &end, 0);
                 if (!arg.value[0] || *end || n > 255)
                         return -EINVAL;

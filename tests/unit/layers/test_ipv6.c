@@ -174,6 +174,24 @@ test_ip6_hopopts_default_is_one_padn(void **state)
                 "04d214e900088aae");
 }
 
+/* The JSON writer gives a PadN as its bytes ("1(body=...)"): built as given, of that length, nonzero
+ * bytes too (a receiver ignores them, RFC 8200 4.2: a covert channel carries data there). Before, the
+ * body was read as a count. scapy 2.5: IPv6(...,hlim=64)/IPv6ExtHdrHopByHop(options=[PadN(optdata=
+ * b"\x0a\x0b"),PadN(optdata=b"")])/UDP(sport=1234,dport=5353). */
+static void
+test_ip6_padn_body_builds_its_bytes(void **state)
+{
+        (void)state;
+        assert_builds("ip6(" SRC_DST ",hlim=64)/ip6hopoptsheader(opts=[1(body=00000000)])/udp(sport=1234,dport=5353)",
+                      "600000000010004020010db800000000000000000000000120010db8000000000000000000000002"
+                      "1100010400000000"
+                      "04d214e900088aae");
+        assert_builds("ip6(" SRC_DST ",hlim=64)/ip6hopoptsheader(opts=[padn(body=0a0b)])/udp(sport=1234,dport=5353)",
+                      "600000000010004020010db800000000000000000000000120010db8000000000000000000000002"
+                      "110001020a0b0100"
+                      "04d214e900088aae");
+}
+
 static void
 test_ip6_dstopts_home_address_is_aligned_8n6_like_scapy(void **state)
 {
@@ -1122,6 +1140,7 @@ main(void)
                 cmocka_unit_test(test_ip6_defaults_are_pypacker_with_no_next_header),
                 cmocka_unit_test(test_ip6_hopopts_router_alert_is_padded_like_scapy),
                 cmocka_unit_test(test_ip6_hopopts_default_is_one_padn),
+                cmocka_unit_test(test_ip6_padn_body_builds_its_bytes),
                 cmocka_unit_test(test_ip6_dstopts_home_address_is_aligned_8n6_like_scapy),
                 cmocka_unit_test(test_ip6_options_keep_their_alignment_like_scapy),
                 cmocka_unit_test(test_ip6_routing_type0_udp_checksum_uses_final_destination),
