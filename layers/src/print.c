@@ -56,7 +56,9 @@ visit_set(struct pkt *p, unsigned idx, const struct pkt_elem_set *set, pkt_visit
                 if (!is_open && (r = fn(ctx, PKT_VISIT_SET_BEGIN, set->name, l, NULL)) < 0)
                         return r;
                 is_open = true;
-                const struct pkt_value flags = { .is_int = true, .bits = 16, .u = e.flags };
+                const struct pkt_value flags = {
+                        .is_int = true, .bits = 16, .u = e.flags, .bytes = msg + e.off, .n_bytes = e.len
+                };
                 if ((r = fn(ctx, PKT_VISIT_ELEM_BEGIN, set->elem_name, l, &flags)) < 0)
                         return r;
                 for (unsigned k = 0; k < set->n_fields; k++)

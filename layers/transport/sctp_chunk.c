@@ -86,9 +86,6 @@ static const struct pkt_field sack_fields[] = {
 };
 static const struct pkt_field cum_tsn_fields[] = { PKT_U("cum_tsn", 0, 32) };
 static const struct pkt_field lowest_tsn_fields[] = { PKT_U("lowest_tsn", 0, 32) };
-static const struct pkt_field info_fields[] = {
-        { .name = "info", .off = 0, .bits = 0, .type = PKT_FT_BYTES },
-};
 static const struct pkt_field causes_fields[] = {
         { .name = "causes", .off = 0, .bits = 0, .type = PKT_FT_BYTES },
 };
@@ -133,13 +130,16 @@ struct kind {
 };
 
 #define KIND(t, f, at) { (t), ARRAY_SIZE(f), (at), (f) }
+/* A chunk whose value is all parameters (HEARTBEAT's Heartbeat Info, RE-CONFIG's requests): no field
+ * of its own covers them, so the chunk and its "params" elements never hold the same bytes. */
+#define KIND_PARAMS(t, at) { (t), 0, (at), NULL }
 static const struct kind chunk_kinds[] = {
         KIND(CH_DATA, data_fields, 0),
         KIND(CH_INIT, init_fields, 20),
         KIND(CH_INIT_ACK, init_fields, 20),
         KIND(CH_SACK, sack_fields, 0),
-        KIND(CH_HEARTBEAT, info_fields, 4),
-        KIND(CH_HEARTBEAT_ACK, info_fields, 4),
+        KIND_PARAMS(CH_HEARTBEAT, 4),
+        KIND_PARAMS(CH_HEARTBEAT_ACK, 4),
         KIND(CH_ABORT, causes_fields, 0),
         KIND(CH_SHUTDOWN, cum_tsn_fields, 0),
         KIND(CH_ERROR, causes_fields, 0),
@@ -149,7 +149,7 @@ static const struct kind chunk_kinds[] = {
         KIND(CH_AUTH, auth_fields, 0),
         KIND(CH_I_DATA, idata_fields, 0),
         KIND(CH_ASCONF_ACK, asconf_fields, 8),
-        KIND(CH_RE_CONFIG, info_fields, 4),
+        KIND_PARAMS(CH_RE_CONFIG, 4),
         KIND(CH_PAD, pad_fields, 0),
         KIND(CH_FORWARD_TSN, fwd_tsn_fields, 0),
         KIND(CH_I_FORWARD_TSN, fwd_tsn_fields, 0),
@@ -304,6 +304,8 @@ tlv_build(const char *text, const struct pkt_name *names, const struct kind *kin
           bool is_chunk, uint8_t *out, size_t size)
 {
         static const struct pkt_field body = { .name = "body", .type = PKT_FT_BYTES };
+        /* A parameter's whole value, as the "params" set reads it (its kind's fields lie in it). */
+        static const struct pkt_field value = { .name = "value", .type = PKT_FT_BYTES };
         static const struct pkt_field u8f = PKT_U("flags", 0, 8), u16f = PKT_U("len", 0, 16);
         struct pkt_spec_arg args[TLV_ARGS_MAX];
         uint64_t flags = 0, len_set = 0;
@@ -316,7 +318,11 @@ tlv_build(const char *text, const struct pkt_name *names, const struct kind *kin
         n = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
         if (n < 0)
                 return n;
-        if ((r = pkt_name_value(names, name, is_chunk ? 0xff : 0xffff, &type)) < 0)
+        /* "init(...)", or the form the JSON writer gives, "chunk(type=1,...)" ("param(type=5,...)"). */
+        const char *type_name = name;
+        if (strcmp(name, is_chunk ? "chunk" : "param") == 0 && !(type_name = pkt_spec_arg(args, n, "type", -1)))
+                return -EINVAL;
+        if ((r = pkt_name_value(names, type_name, is_chunk ? 0xff : 0xffff, &type)) < 0)
                 return r;
         size = MIN(size, (size_t)TLV_MAX + 3);
         const struct kind *k = kind_of(kinds, n_kinds, type);
@@ -327,6 +333,8 @@ tlv_build(const char *text, const struct pkt_name *names, const struct kind *kin
         for (int i = 0; i < n; i++) {
                 const char *key = args[i].key, *val = args[i].value;
                 uint64_t u;
+                if (type_name != name && strcmp(key, "type") == 0)
+                        continue;
                 if (is_chunk && strcmp(key, "flags") == 0) {
                         if ((r = pkt_spec_value(&u8f, val, &flags, scratch, sizeof(scratch))) < 0)
                                 return r;
@@ -342,6 +350,8 @@ tlv_build(const char *text, const struct pkt_name *names, const struct kind *kin
                                                    : (k && (unsigned)i < k->n_fields ? &k->fields[i] : NULL);
                 if (!f && (strcmp(key, "body") == 0 || (!key[0] && !k)))
                         f = &body;
+                else if (!f && !is_chunk && strcmp(key, "value") == 0)
+                        f = &value;
                 if (!f)
                         return -ENOENT;
                 size_t at = 4 + (f == &body ? len - 4 : f->off / 8u);

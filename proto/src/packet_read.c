@@ -281,11 +281,26 @@ is_string_field(const struct pkt_elem_set *set, const char *key)
         return false;
 }
 
-/* "truncated" and "malformed" say how a dissection found a layer or element, not what to build. */
+/* "truncated" and "malformed" say how a dissection found a layer or element, not what to build;
+ * "beyond_header" where an element lies (past the header: its bytes are given elsewhere). */
 static bool
 is_flag_member(const char *key)
 {
-        return !strcmp(key, "truncated") || !strcmp(key, "malformed");
+        return !strcmp(key, "truncated") || !strcmp(key, "malformed") || !strcmp(key, "beyond_header");
+}
+
+/* An element the writer listed past its layer's header: its bytes are the upper layers' or the
+ * "padding"'s, so Build skips it. Returns 1, 0, or -EINVAL when the member is not a boolean. */
+static int
+is_beyond_header(struct json_object *o)
+{
+        struct json_object *val;
+
+        if (!json_object_object_get_ex(o, "beyond_header", &val))
+                return 0;
+        if (!json_object_is_type(val, json_type_boolean))
+                return -EINVAL;
+        return json_object_get_boolean(val) ? 1 : 0;
 }
 
 /*
@@ -387,6 +402,13 @@ add_elems(struct reader *rd, unsigned idx, unsigned proto, unsigned s, struct js
                         r = fail(rd, -EINVAL, PKTP_ERR_BAD_PACKET, epath, "an element is an object");
                         break;
                 }
+                r = is_beyond_header(o);
+                if (r < 0) {
+                        r = fail(rd, r, PKTP_ERR_BAD_PACKET, epath, "beyond_header is true or false");
+                        break;
+                }
+                if (r)
+                        continue;
                 r = -EINVAL;
                 /* The forms in order of preference: lengths left to the builder before given, unless
                  * the set keeps given lengths. */

@@ -29,6 +29,11 @@ struct writer {
         unsigned layer_idx;
         unsigned n_layers;
         bool need_comma; /* the current object or array already has a member */
+        /* Where the header of the current layer ends (NULL when the header is all of the layer's
+         * bytes: no element can lie past it), and whether the current element's fields past it are
+         * left out (write_elem_place()). */
+        const uint8_t *hdr_end;
+        bool leave_out_past_hdr;
 };
 
 /* pktp_buf_put() without the call when there is room: most appends on the hot path are a few bytes
@@ -232,6 +237,47 @@ write_elem_flags(struct pktp_buf *b, uint16_t flags)
         return is_truncated || is_malformed;
 }
 
+/* The flags an element is written with ("truncated", "malformed"). */
+#define ELEM_FLAGS (PKT_LAYER_TRUNCATED | PKT_ELEM_FLAGS_MALFORMED)
+
+/* Where layer @l's header ends, when bytes of the layer follow it (upper layers, a trailer); else NULL. */
+static const uint8_t *
+layer_hdr_end(struct pkt *p, const struct pkt_layer *l)
+{
+        return l->hdr_len < l->len ? pkt_data(p) + l->off + l->hdr_len : NULL;
+}
+
+/*
+ * Bytes past a layer's header are its upper layers' or its trailer's ("padding"), and the JSON gives
+ * them there. An element that lies past the header (an SCTP chunk after the DATA chunk whose data is
+ * the next layer) is still listed, marked "beyond_header" so that Build skips it; a field of an
+ * element begun in the header that starts past it (that DATA chunk's data) is not written. Returns
+ * whether fields of the element past the header are to be left out.
+ */
+static bool
+write_elem_place(struct writer *w, const struct pkt_value *v)
+{
+        /* A flagged element ends its set where the walk broke off: its place says nothing, and it is
+         * written as found. */
+        if (!w->hdr_end || !v->bytes || (v->u & ELEM_FLAGS))
+                return false;
+        if (v->bytes < w->hdr_end)
+                return true;
+        if (w->need_comma)
+                put_char(w->b, ',');
+        PUT_LIT(w->b, "\"beyond_header\":true");
+        w->need_comma = true;
+        return false;
+}
+
+/* Is field value @v of the current element past the header (bytes that begin there; an empty field
+ * at its end is not), where only an element that lies there too is written whole? */
+static bool
+is_beyond_header(const struct writer *w, const struct pkt_value *v)
+{
+        return w->hdr_end && w->leave_out_past_hdr && !v->is_int && v->bytes && v->n_bytes > 0 && v->bytes >= w->hdr_end;
+}
+
 /* Is @l a layer with no header of its own (the segment continues a message begun earlier: TLS, NBSS)
  * where its protocol's headers usually have bytes? Said, so that Build makes it empty again. */
 static bool
@@ -267,12 +313,15 @@ on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_
                 if (w->n_layers++)
                         pktp_buf_putc(b, ',');
                 w->layer_idx = (unsigned)(l - w->p->layers);
+                w->hdr_end = layer_hdr_end(w->p, l);
                 PUT_LIT(b, "{\"layer\":");
                 pktp_buf_json_str(b, name, strlen(name));
                 put_layer_flags(b, l);
                 w->need_comma = true;
                 break;
         case PKT_VISIT_FIELD:
+                if (is_beyond_header(w, v))
+                        break;
                 member(w, name);
                 write_value(w, v);
                 break;
@@ -286,10 +335,12 @@ on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_
                         pktp_buf_putc(b, ',');
                 pktp_buf_putc(b, '{');
                 w->need_comma = write_elem_flags(b, (uint16_t)v->u);
+                w->leave_out_past_hdr = write_elem_place(w, v);
                 break;
         case PKT_VISIT_ELEM_END:
                 pktp_buf_putc(b, '}');
                 w->need_comma = true;
+                w->leave_out_past_hdr = false;
                 break;
         case PKT_VISIT_SET_END:
                 pktp_buf_putc(b, ']');
@@ -558,6 +609,19 @@ fast_set(struct writer *w, unsigned idx, const struct pkt_proto *pr, unsigned se
                 put_char(b, '{');
                 bool is_first = !write_elem_flags(b, e.flags);
                 const uint8_t *eb = pkt_data(w->p) + w->p->layers[idx].off + e.off;
+                /* As write_elem_place(): an element past the header is marked; one that runs past
+                 * it from inside (an SCTP DATA chunk and its data, the next layer) has fields to
+                 * leave out, which the plans do not do. */
+                if (!w->hdr_end || (e.flags & ELEM_FLAGS)) {
+                        /* the header is the layer, or a flagged element: as write_elem_place() */
+                } else if (eb >= w->hdr_end) {
+                        if (!is_first)
+                                put_char(b, ',');
+                        PUT_LIT(b, "\"beyond_header\":true");
+                        is_first = false;
+                } else if (e.len > (size_t)(w->hdr_end - eb)) {
+                        return FAST_NO;
+                }
                 if (fast_fields(w, idx, &e, set->fields, set->n_fields, eb, e.len, &is_first) != FAST_OK)
                         return FAST_NO;
                 if (e.n_kind_fields && e.data_off <= e.len &&
@@ -583,6 +647,7 @@ fast_layer(struct writer *w, unsigned idx, bool is_first)
                 return FAST_NO;
         const struct pkt_layer *l = &p->layers[idx];
         w->layer_idx = idx;
+        w->hdr_end = layer_hdr_end(p, l);
         /* The layer's flags come first but, for a layer whose dissector left its elements unchecked
          * (PKT_P_LAZY_ELEMS), are settled only by walking them, as the visitor does before it reports
          * the layer. Walking them once while writing and writing the layer again in the rare case

@@ -527,7 +527,9 @@ enum pkt_visit_event {
         PKT_VISIT_LAYER_BEGIN, /* @name: layer name, @layer set */
         PKT_VISIT_FIELD,       /* @name: field name, @value set */
         PKT_VISIT_SET_BEGIN,   /* @name: element set ("opts") */
-        PKT_VISIT_ELEM_BEGIN,  /* @name: element name ("opt"), @value->u its struct pkt_elem flags */
+        /* @name: element name ("opt"), @value->u its struct pkt_elem flags, @value->bytes and
+         * n_bytes the element's bytes (where it lies in its layer) */
+        PKT_VISIT_ELEM_BEGIN,
         PKT_VISIT_ELEM_END,
         PKT_VISIT_SET_END,
         PKT_VISIT_LAYER_END,

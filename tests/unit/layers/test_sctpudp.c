@@ -156,6 +156,49 @@ test_sctp_params_extend_the_last_chunk(void **state)
                      sctp_params_hex);
 }
 
+/* The forms the JSON writer gives: a chunk or parameter named by its set's element name, its type an
+ * argument, a parameter's whole value as "value". They build what the names by type build. */
+static void
+test_sctp_generic_chunk_and_param_forms_build_as_by_type(void **state)
+{
+        (void)state;
+        assert_build("ip(src=192.0.2.1,dst=192.0.2.2,id=1)/sctp(sport=5000,dport=5001,chunks=[chunk(type=1,"
+                     "flags=0,init_tag=7,a_rwnd=1500,n_out_streams=1,n_in_streams=1,init_tsn=9)],params=["
+                     "param(type=5,value=c0000201),param(type=COOKIE_PRESERVATIVE,increment=1000)])",
+                     sctp_params_hex);
+        /* a chunk named "chunk" needs its type */
+        struct pkt p;
+        pkt_init(&p);
+        assert_int_equal(pkt_push(&p, PKT_PROTO_SCTP), 0);
+        assert_int_equal(pkt_elem_add(&p, 0, "chunks", "chunk(flags=0)"), -EINVAL);
+        assert_int_equal(pkt_elem_add(&p, 0, "params", "param(value=01)"), -EINVAL);
+        pkt_done(&p);
+}
+
+/* RFC 9260 3.3.5: a HEARTBEAT's value is its Heartbeat Info parameter. The chunk has no field of its
+ * own over it (so the chunk and the parameter never hold the same bytes), the parameter builds it, and
+ * the chunk length covers it. scapy 2.5: SCTPChunkHeartbeatReq(params=[SCTPChunkParamHeartbeatInfo(
+ * data=b"\x01\x02\x03")]) is 04 00 00 0b | 00 01 00 07 01 02 03 | 00. */
+static void
+test_sctp_heartbeat_info_is_a_parameter(void **state)
+{
+        static const uint8_t chunk[] = { 0x04, 0x00, 0x00, 0x0b, 0x00, 0x01, 0x00, 0x07, 1, 2, 3, 0 };
+        const uint8_t *d;
+        struct pkt p;
+
+        (void)state;
+        pkt_init(&p);
+        size_t n = tu_build(&p, "ip(src=192.0.2.1,dst=192.0.2.2)/sctp(sport=1,dport=2,chunks=[heartbeat],"
+                                "params=[heartbeat_info(info=010203)])", &d);
+        assert_int_equal(n, 20 + 12 + sizeof(chunk));
+        assert_memory_equal(d + 32, chunk, sizeof(chunk));
+        assert_int_equal(elem_count(&p, 1, "chunks"), 1);
+        assert_int_equal(elem_u64(&p, 1, "chunks", 0, "len"), 11);
+        assert_int_equal(elem_count(&p, 1, "params"), 1);
+        assert_string_equal(tu_elem_str(&p, 1, "params", 0, "info"), "010203");
+        pkt_done(&p);
+}
+
 static void
 test_sctp_params_need_a_chunk_that_takes_them(void **state)
 {
@@ -570,6 +613,8 @@ main(void)
                 cmocka_unit_test(test_sctp_data_chunk_length_covers_payload_layer),
                 cmocka_unit_test(test_sctp_params_extend_the_last_chunk),
                 cmocka_unit_test(test_sctp_params_need_a_chunk_that_takes_them),
+                cmocka_unit_test(test_sctp_generic_chunk_and_param_forms_build_as_by_type),
+                cmocka_unit_test(test_sctp_heartbeat_info_is_a_parameter),
                 cmocka_unit_test(test_sctp_explicit_checksum_wins),
                 cmocka_unit_test(test_sctp_checksum_check_agrees_with_tshark),
                 cmocka_unit_test(test_sctp_first_data_chunk_payload_is_the_next_layer),

@@ -215,6 +215,33 @@ test_continuation_layers_are_built_without_a_header(void **state)
                     "layers[1].continuation");
 }
 
+/* An element the writer lists past its layer's header ("beyond_header": an SCTP chunk after the DATA
+ * chunk whose user data is the next layer) is skipped: its bytes come back as the padding. */
+static void
+test_elements_beyond_the_header_are_not_built(void **state)
+{
+        struct pkt p, q;
+        const uint8_t *d, *e;
+
+        (void)state;
+        size_t n = build_ok(&p, "{\"layers\":[{\"layer\":\"ip\",\"src\":\"192.0.2.1\",\"dst\":\"192.0.2.2\"},"
+                                "{\"layer\":\"sctp\",\"sport\":1,\"dport\":2,\"chunks\":[{\"type\":0,\"flags\":3,"
+                                "\"len\":20,\"tsn\":1,\"sid\":0,\"ssn\":0,\"ppid\":0},{\"beyond_header\":true,\"type\":"
+                                "11,\"flags\":0,\"len\":4}],\"padding\":\"0b000004\"},{\"layer\":\"raw\",\"data\":"
+                                "\"41424344\"}]}", &d);
+        pkt_init(&q);
+        size_t m = tu_build(&q, "ip(src=192.0.2.1,dst=192.0.2.2)/sctp(sport=1,dport=2,chunks=[data(flags=3,tsn=1)])/"
+                                "raw(\"ABCD\")", &e);
+        assert_int_equal(n, m + 4);
+        assert_memory_equal(d + 20, e + 20, 8);           /* ports and tag (the checksum covers the padding) */
+        assert_memory_equal(d + 32, e + 32, 16 + 4);      /* the DATA chunk, its length counting "ABCD" */
+        assert_memory_equal(d + m, "\x0b\x00\x00\x04", 4);
+        pkt_done(&p);
+        pkt_done(&q);
+        build_fails("{\"layers\":[{\"layer\":\"sctp\",\"chunks\":[{\"beyond_header\":1,\"type\":11}]}]}",
+                    PKTP_ERR_BAD_PACKET, "layers[0].chunks[0]");
+}
+
 static void
 test_layers_add_elements_as_the_spec_does(void **state)
 {
@@ -516,6 +543,14 @@ static const struct {
         { "tcpdump/RADIUS-RFC4675.pcap", 6, 6 },
         { "libpcap/filter__vrrp.pcap", 15, 15 },
         { "tcpdump/bigtcp-ipv4.pcap", 1, 1 },
+        /* SCTP: INIT and HEARTBEAT parameters, DATA whose data is the next layer, chunks after it */
+        { "tcpdump/forces3.pcap", 154, 154 },
+        { "zeek/communityid__sctp.pcap", 74, 73 },
+        { "suricata-verify/sctp-keywords-prefilter__input.pcap", 19, 19 },
+        { "tcpdump/isup.pcap", 6, 6 },
+        { "pypacker/packets_sctp.pcap", 4, 4 },
+        /* a hop-by-hop PadN of four zero bytes before a fragment header */
+        { "zeek/ipv6-reassembly-state-leak.pcap", 92, 92 },
 };
 
 static void
@@ -668,6 +703,7 @@ main(void)
                 cmocka_unit_test(test_layers_take_padding_after_their_upper_layers),
                 cmocka_unit_test(test_continuation_layers_are_built_without_a_header),
                 cmocka_unit_test(test_layers_add_elements_as_the_spec_does),
+                cmocka_unit_test(test_elements_beyond_the_header_are_not_built),
                 cmocka_unit_test(test_bad_layers_name_the_parameter),
                 cmocka_unit_test(test_data_is_strict_base64_dissected_from_ethernet),
                 cmocka_unit_test(test_exactly_one_of_spec_layers_data),

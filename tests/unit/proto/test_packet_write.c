@@ -282,6 +282,10 @@ struct ref {
         struct pkt *p;
         unsigned layer_idx, n_layers;
         bool need_comma;
+        /* Bytes past the header are the upper layers' or the padding's: where the current layer's
+         * header ends (NULL when it is all of the layer), and whether the element begins in it. */
+        const uint8_t *hdr_end;
+        bool elem_in_hdr;
 };
 
 static int
@@ -376,6 +380,7 @@ ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt
                 if (c->n_layers++)
                         pktp_buf_putc(c->b, ',');
                 c->layer_idx = (unsigned)(l - c->p->layers);
+                c->hdr_end = l->hdr_len < l->len ? c->p->data + l->off + l->hdr_len : NULL;
                 pktp_buf_puts(c->b, "{\"layer\":");
                 pktp_buf_json_str(c->b, name, strlen(name));
                 if (l->flags & PKT_LAYER_TRUNCATED)
@@ -387,6 +392,8 @@ ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt
                 c->need_comma = true;
                 break;
         case PKT_VISIT_FIELD:
+                if (c->elem_in_hdr && c->hdr_end && !v->is_int && v->bytes && v->n_bytes && v->bytes >= c->hdr_end)
+                        break; /* an element's bytes past the header: the next layer's */
                 ref_member(c, name);
                 ref_value(c, v);
                 break;
@@ -404,10 +411,19 @@ ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt
                         ref_flag(c, "truncated");
                 if (v->u & (PKT_LAYER_MALFORMED | PKT_ELEM_BAD_LEN))
                         ref_flag(c, "malformed");
+                /* Unflagged: past the header it is marked, begun in it its bytes past it are left out. */
+                c->elem_in_hdr = false;
+                if (c->hdr_end && !(v->u & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED | PKT_ELEM_BAD_LEN))) {
+                        if (v->bytes >= c->hdr_end)
+                                ref_flag(c, "beyond_header");
+                        else
+                                c->elem_in_hdr = true;
+                }
                 break;
         case PKT_VISIT_ELEM_END:
                 pktp_buf_putc(c->b, '}');
                 c->need_comma = true;
+                c->elem_in_hdr = false;
                 break;
         case PKT_VISIT_SET_END:
                 pktp_buf_putc(c->b, ']');
@@ -679,6 +695,34 @@ write_ip_packet(struct pktp_buf *b, const uint8_t *d, size_t caplen, size_t wire
         return (const char *)b->data;
 }
 
+/* Bytes past a layer's header are its upper layers' and its padding's: an SCTP DATA chunk's user data,
+ * the next layer, is not written as the chunk's "data", and a chunk after it (a COOKIE ACK bundled
+ * after the DATA) is listed "beyond_header", its bytes the padding. Both writers agree (the visitor's
+ * path is taken when a field must be left out). */
+static void
+test_elements_past_the_header_say_so(void **state)
+{
+        static const uint8_t cookie_ack[] = { 0x0b, 0x00, 0x00, 0x04 };
+        struct pktp_buf b;
+        struct pkt built;
+        const uint8_t *d;
+
+        (void)state;
+        pktp_buf_init(&b, 1u << 16);
+        pkt_init(&built);
+        assert_int_equal(pkt_build(&built, "ip(src=192.0.2.1,dst=192.0.2.2)/sctp(sport=1,dport=2,chunks=[data("
+                                           "flags=3,tsn=1)])/raw(\"ABCD\")", NULL, 0), 0);
+        assert_int_equal(pkt_trailer_append(&built, 1, cookie_ack, sizeof(cookie_ack)), 0);
+        int n = pkt_serialize(&built, 0, &d);
+        assert_true(n > 0);
+        const char *j = write_ip_packet(&b, d, (size_t)n, (size_t)n);
+        assert_non_null(strstr(j, "\"chunks\":[{\"type\":0,\"flags\":3,\"len\":20,\"tsn\":1,\"sid\":0,\"ssn\":0,"
+                                  "\"ppid\":0},{\"beyond_header\":true,\"type\":11,\"flags\":0,\"len\":4}],"
+                                  "\"padding\":\"0b000004\"},{\"layer\":\"raw\",\"data\":\"41424344\"}"));
+        pkt_done(&built);
+        pktp_buf_done(&b);
+}
+
 /* An element the capture cuts, or whose length contradicts its kind, says so first in its object,
  * as a flagged layer does; its neighbours say nothing. */
 static void
@@ -818,6 +862,7 @@ main(void)
                 cmocka_unit_test(test_output_is_byte_identical_to_the_visitor_writer_on_the_corpus),
                 cmocka_unit_test(test_direct_writer_edges_match_the_visitor),
                 cmocka_unit_test(test_flagged_elements_say_so_first_in_their_object),
+                cmocka_unit_test(test_elements_past_the_header_say_so),
                 cmocka_unit_test(test_long_element_values_are_written_whole),
                 /* Last: it registers a protocol (for UDP port 40404) for the rest of the process. */
                 cmocka_unit_test(test_a_table_without_a_plan_is_written_as_the_visitor_writes_it),
