@@ -289,14 +289,15 @@ is_flag_member(const char *key)
         return !strcmp(key, "truncated") || !strcmp(key, "malformed") || !strcmp(key, "beyond_header");
 }
 
-/* An element the writer listed past its layer's header: its bytes are the upper layers' or the
- * "padding"'s, so Build skips it. Returns 1, 0, or -EINVAL when the member is not a boolean. */
+/* Boolean member @key of object @o, as the writer gives its marks ("continuation" of a layer,
+ * "beyond_header" of an element). Returns 1 when true, 0 when false or absent, -EINVAL when it is not a
+ * boolean. */
 static int
-is_beyond_header(struct json_object *o)
+bool_member(struct json_object *o, const char *key)
 {
         struct json_object *val;
 
-        if (!json_object_object_get_ex(o, "beyond_header", &val))
+        if (!json_object_object_get_ex(o, key, &val))
                 return 0;
         if (!json_object_is_type(val, json_type_boolean))
                 return -EINVAL;
@@ -402,7 +403,8 @@ add_elems(struct reader *rd, unsigned idx, unsigned proto, unsigned s, struct js
                         r = fail(rd, -EINVAL, PKTP_ERR_BAD_PACKET, epath, "an element is an object");
                         break;
                 }
-                r = is_beyond_header(o);
+                /* Listed past its layer's header: its bytes are the upper layers' or the padding's. */
+                r = bool_member(o, "beyond_header");
                 if (r < 0) {
                         r = fail(rd, r, PKTP_ERR_BAD_PACKET, epath, "beyond_header is true or false");
                         break;
@@ -485,19 +487,6 @@ read_member(struct reader *rd, unsigned idx, unsigned id, size_t i, const char *
         return fail(rd, -EINVAL, PKTP_ERR_BAD_PACKET, path, "a field takes a number or text");
 }
 
-/* Member "continuation" of layer object @lo: true for a layer with no header of its own (a segment in
- * the middle of a TLS record or NBSS message), as the writer gives it. Returns 1, 0 or -EINVAL. */
-static int
-is_continuation(struct json_object *lo)
-{
-        struct json_object *val;
-
-        if (!json_object_object_get_ex(lo, "continuation", &val))
-                return 0;
-        if (!json_object_is_type(val, json_type_boolean))
-                return -EINVAL;
-        return json_object_get_boolean(val) ? 1 : 0;
-}
 
 static int
 read_layer(struct reader *rd, struct json_object *lo, size_t i, unsigned *context)
@@ -515,7 +504,8 @@ read_layer(struct reader *rd, struct json_object *lo, size_t i, unsigned *contex
         id = pkt_proto_by_name(json_object_get_string(name), *context);
         if (id < 0)
                 return fail(rd, -ENOENT, PKTP_ERR_BAD_PACKET, path, "no layer has this name");
-        r = is_continuation(lo);
+        /* A layer with no header of its own (a segment in the middle of a TLS record or NBSS message). */
+        r = bool_member(lo, "continuation");
         if (r < 0) {
                 path_fmt(path, sizeof(path), "layers[%zu].continuation", i);
                 return fail(rd, -EINVAL, PKTP_ERR_BAD_PACKET, path, "continuation is true or false");
