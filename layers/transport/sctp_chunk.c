@@ -19,6 +19,7 @@
  */
 #include <string.h>
 
+#include "forms.h"
 #include "internal.h"
 #include "sctp.h"
 
@@ -307,22 +308,19 @@ tlv_build(const char *text, const struct pkt_name *names, const struct kind *kin
         /* A parameter's whole value, as the "params" set reads it (its kind's fields lie in it). */
         static const struct pkt_field value = { .name = "value", .type = PKT_FT_BYTES };
         static const struct pkt_field u8f = PKT_U("flags", 0, 8), u16f = PKT_U("len", 0, 16);
-        struct pkt_spec_arg args[TLV_ARGS_MAX];
+        struct pkt_spec_arg args[TLV_ARGS_MAX], fields[TLV_ARGS_MAX];
         uint64_t flags = 0, len_set = 0;
-        bool has_len = false;
-        char name[32];
         uint32_t type;
         uint8_t scratch[8];
-        int n, r;
+        int n, nf, r;
 
-        n = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
-        if (n < 0)
-                return n;
         /* "init(...)", or the form the JSON writer gives, "chunk(type=1,...)" ("param(type=5,...)"). */
-        const char *type_name = name;
-        if (strcmp(name, is_chunk ? "chunk" : "param") == 0 && !(type_name = pkt_spec_arg(args, n, "type", -1)))
-                return -EINVAL;
-        if ((r = pkt_name_value(names, type_name, is_chunk ? 0xff : 0xffff, &type)) < 0)
+        nf = pkt_form_split(text, is_chunk ? "chunk" : "param", names, is_chunk ? 0xff : 0xffff, &type, args, &n,
+                            fields, TLV_ARGS_MAX);
+        if (nf < 0)
+                return nf;
+        const char *len_text = pkt_spec_arg(args, n, "len", -1);
+        if (len_text && (r = pkt_spec_value(&u16f, len_text, &len_set, scratch, sizeof(scratch))) < 0)
                 return r;
         size = MIN(size, (size_t)TLV_MAX + 3);
         const struct kind *k = kind_of(kinds, n_kinds, type);
@@ -330,20 +328,12 @@ tlv_build(const char *text, const struct pkt_name *names, const struct kind *kin
         if (len > size)
                 return -EMSGSIZE;
         memset(out, 0, size);
-        for (int i = 0; i < n; i++) {
-                const char *key = args[i].key, *val = args[i].value;
+        for (int i = 0; i < nf; i++) {
+                const char *key = fields[i].key, *val = fields[i].value;
                 uint64_t u;
-                if (type_name != name && strcmp(key, "type") == 0)
-                        continue;
                 if (is_chunk && strcmp(key, "flags") == 0) {
                         if ((r = pkt_spec_value(&u8f, val, &flags, scratch, sizeof(scratch))) < 0)
                                 return r;
-                        continue;
-                }
-                if (strcmp(key, "len") == 0) {
-                        if ((r = pkt_spec_value(&u16f, val, &len_set, scratch, sizeof(scratch))) < 0)
-                                return r;
-                        has_len = true;
                         continue;
                 }
                 const struct pkt_field *f = key[0] ? kind_field(k, key)
@@ -371,7 +361,7 @@ tlv_build(const char *text, const struct pkt_name *names, const struct kind *kin
                 out[0] = (uint8_t)(type >> 8);
                 out[1] = (uint8_t)type;
         }
-        uint64_t wire_len = has_len ? len_set : len;
+        uint64_t wire_len = len_text ? len_set : len;
         out[2] = (uint8_t)(wire_len >> 8);
         out[3] = (uint8_t)wire_len;
         /* RFC 9260 3.2: the sender pads every chunk (parameter) with zeros to 4 bytes. */
