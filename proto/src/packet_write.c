@@ -31,7 +31,7 @@ struct writer {
         bool need_comma; /* the current object or array already has a member */
         /* Where the header of the current layer ends (NULL when the header is all of the layer's
          * bytes: no element can lie past it), and whether the current element's fields past it are
-         * left out (write_elem_place()). */
+         * left out (it begins in the header: elem_place()). */
         const uint8_t *hdr_end;
         bool leave_out_past_hdr;
 };
@@ -251,23 +251,32 @@ layer_hdr_end(struct pkt *p, const struct pkt_layer *l)
  * Bytes past a layer's header are its upper layers' or its trailer's ("padding"), and the JSON gives
  * them there. An element that lies past the header (an SCTP chunk after the DATA chunk whose data is
  * the next layer) is still listed, marked "beyond_header" so that Build skips it; a field of an
- * element begun in the header that starts past it (that DATA chunk's data) is not written. Returns
- * whether fields of the element past the header are to be left out.
+ * element begun in the header that starts past it (that DATA chunk's data) is not written. Both
+ * writers place an element here.
  */
-static bool
-write_elem_place(struct writer *w, const struct pkt_value *v)
+enum elem_place {
+        ELEM_ANYWHERE, /* the header is the whole layer, or a flagged element: written as found */
+        ELEM_IN_HDR,   /* begins in the header: its fields past it are left out */
+        ELEM_BEYOND,   /* lies past the header: marked */
+};
+
+/* Where the element at @b (flags @flags) lies. A flagged element ends its set where the walk broke
+ * off: its place says nothing. */
+static enum elem_place
+elem_place(const struct writer *w, const uint8_t *b, uint16_t flags)
 {
-        /* A flagged element ends its set where the walk broke off: its place says nothing, and it is
-         * written as found. */
-        if (!w->hdr_end || !v->bytes || (v->u & ELEM_FLAGS))
-                return false;
-        if (v->bytes < w->hdr_end)
-                return true;
-        if (w->need_comma)
-                put_char(w->b, ',');
-        PUT_LIT(w->b, "\"beyond_header\":true");
-        w->need_comma = true;
-        return false;
+        if (!w->hdr_end || !b || (flags & ELEM_FLAGS))
+                return ELEM_ANYWHERE;
+        return b < w->hdr_end ? ELEM_IN_HDR : ELEM_BEYOND;
+}
+
+/* The mark of an element past the header, after a member when @is_after. */
+static void
+put_beyond_header(struct pktp_buf *b, bool is_after)
+{
+        if (is_after)
+                put_char(b, ',');
+        PUT_LIT(b, "\"beyond_header\":true");
 }
 
 /* Is field value @v of the current element past the header (bytes that begin there; an empty field
@@ -275,7 +284,7 @@ write_elem_place(struct writer *w, const struct pkt_value *v)
 static bool
 is_beyond_header(const struct writer *w, const struct pkt_value *v)
 {
-        return w->hdr_end && w->leave_out_past_hdr && !v->is_int && v->bytes && v->n_bytes > 0 && v->bytes >= w->hdr_end;
+        return w->leave_out_past_hdr && !v->is_int && v->bytes && v->n_bytes > 0 && v->bytes >= w->hdr_end;
 }
 
 /* Is @l a layer with no header of its own (the segment continues a message begun earlier: TLS, NBSS)
@@ -335,7 +344,12 @@ on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_
                         pktp_buf_putc(b, ',');
                 pktp_buf_putc(b, '{');
                 w->need_comma = write_elem_flags(b, (uint16_t)v->u);
-                w->leave_out_past_hdr = write_elem_place(w, v);
+                enum elem_place place = elem_place(w, v->bytes, (uint16_t)v->u);
+                if (place == ELEM_BEYOND) {
+                        put_beyond_header(b, w->need_comma);
+                        w->need_comma = true;
+                }
+                w->leave_out_past_hdr = place == ELEM_IN_HDR;
                 break;
         case PKT_VISIT_ELEM_END:
                 pktp_buf_putc(b, '}');
@@ -609,17 +623,13 @@ fast_set(struct writer *w, unsigned idx, const struct pkt_proto *pr, unsigned se
                 put_char(b, '{');
                 bool is_first = !write_elem_flags(b, e.flags);
                 const uint8_t *eb = pkt_data(w->p) + w->p->layers[idx].off + e.off;
-                /* As write_elem_place(): an element past the header is marked; one that runs past
-                 * it from inside (an SCTP DATA chunk and its data, the next layer) has fields to
-                 * leave out, which the plans do not do. */
-                if (!w->hdr_end || (e.flags & ELEM_FLAGS)) {
-                        /* the header is the layer, or a flagged element: as write_elem_place() */
-                } else if (eb >= w->hdr_end) {
-                        if (!is_first)
-                                put_char(b, ',');
-                        PUT_LIT(b, "\"beyond_header\":true");
+                /* An element that runs past the header from inside it (an SCTP DATA chunk and its
+                 * data, the next layer) has fields to leave out, which the plans do not do. */
+                enum elem_place place = elem_place(w, eb, e.flags);
+                if (place == ELEM_BEYOND) {
+                        put_beyond_header(b, !is_first);
                         is_first = false;
-                } else if (e.len > (size_t)(w->hdr_end - eb)) {
+                } else if (place == ELEM_IN_HDR && e.len > (size_t)(w->hdr_end - eb)) {
                         return FAST_NO;
                 }
                 if (fast_fields(w, idx, &e, set->fields, set->n_fields, eb, e.len, &is_first) != FAST_OK)
