@@ -20,29 +20,28 @@
  * pypacker's names. Root delay and dispersion are 16.16 fixed point and the timestamps 32.32 fixed
  * point seconds since 1900 (RFC 5905 6), all shown as their raw integers, as tshark -T fields shows the
  * first two; precision is a signed power of two. Control (mode 6) and private (mode 7) messages share
- * only the first byte: their header is the whole message and the fields past the first byte mean
- * something else there (tshark dissects them as ntpctrl/ntppriv).
+ * only the first byte's version and mode with this header: the port hands them to their own
+ * protocols, ntpctrl and ntppriv (the dispatch hook; scapy's NTPControl and NTPPrivate).
  */
-#include "internal.h"
+#include "ntp.h"
 
 #define NTP_HDR_LEN 48
-#define MODE_CONTROL 6
 
 /* clang-format off */
-static const struct pkt_name ntp_mode_names[] = {
+const struct pkt_name pkt_ntp_mode_names[] = {
         { 0, "reserved" }, { 1, "symmetric_active" }, { 2, "symmetric_passive" }, { 3, "client" },
         { 4, "server" }, { 5, "broadcast" }, { 6, "control" }, { 7, "private" }, { 0, NULL },
 };
 
-static const struct pkt_name ntp_li_names[] = {
+const struct pkt_name pkt_ntp_li_names[] = {
         { 0, "no_warning" }, { 1, "61s" }, { 2, "59s" }, { 3, "unsynchronized" }, { 0, NULL },
 };
 
 static const struct pkt_field ntp_fields[] = {
         { .name = "flags",          .off = 0,   .bits = 8,  .type = PKT_FT_UINT, .flags = PKT_FF_COMBINED | PKT_FF_HEX, .def = 0x23 },
-        { .name = "li",             .off = 0,   .bits = 2,  .type = PKT_FT_ENUM, .flags = PKT_FF_PART, .names = ntp_li_names },
+        { .name = "li",             .off = 0,   .bits = 2,  .type = PKT_FT_ENUM, .flags = PKT_FF_PART, .names = pkt_ntp_li_names },
         { .name = "v",              .off = 2,   .bits = 3,  .type = PKT_FT_UINT, .flags = PKT_FF_PART },
-        { .name = "mode",           .off = 5,   .bits = 3,  .type = PKT_FT_ENUM, .flags = PKT_FF_PART, .names = ntp_mode_names },
+        { .name = "mode",           .off = 5,   .bits = 3,  .type = PKT_FT_ENUM, .flags = PKT_FF_PART, .names = pkt_ntp_mode_names },
         { .name = "stratum",        .off = 8,   .bits = 8,  .type = PKT_FT_UINT },
         { .name = "interval",       .off = 16,  .bits = 8,  .type = PKT_FT_UINT },
         { .name = "precision",      .off = 24,  .bits = 8,  .type = PKT_FT_UINT, .flags = PKT_FF_SIGNED },
@@ -56,22 +55,22 @@ static const struct pkt_field ntp_fields[] = {
 };
 /* clang-format on */
 
-/* The first byte tells the message kind; the engine only promises that byte. */
-static void
-ntp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
+/* A message's mode says which of the three formats it is. */
+static unsigned
+ntp_dispatch(const struct pkt_view *v)
 {
-        uint8_t flags = v->b[0];
-
-        if ((flags & 7) >= MODE_CONTROL) {
-                d->hdr_len = v->wire_len;
-                d->payload_len = 0;
-                return;
+        switch (v->b[0] & 7) {
+        case NTP_MODE_CONTROL:
+                return PKT_PROTO_NTPCTRL;
+        case NTP_MODE_PRIVATE:
+                return PKT_PROTO_NTPPRIV;
+        default:
+                return v->proto;
         }
-        d->hdr_len = NTP_HDR_LEN; /* shorter is cut (truncated) or lies about its length (malformed) */
 }
 
-static const struct pkt_key ntp_carriers[] = {
-        { PKT_KEY_UDP_PORT, 123 },
+const struct pkt_key pkt_ntp_carriers[] = {
+        { PKT_KEY_UDP_PORT, NTP_PORT },
         PKT_KEY_END,
 };
 
@@ -79,12 +78,10 @@ const struct pkt_proto pkt_proto_ntp = {
         .name = "ntp",
         .summary = "Network Time Protocol v3/v4 (RFC 5905)",
         .id = PKT_PROTO_NTP,
-        .min_hdr_len = 1,
-        .def_hdr_len = NTP_HDR_LEN,
+        .min_hdr_len = NTP_HDR_LEN, /* shorter is cut (truncated) or lies about its length (malformed) */
         .fields = ntp_fields,
         .n_fields = ARRAY_SIZE(ntp_fields),
-        .carriers = ntp_carriers,
-        .dissect = ntp_dissect,
-        .not_dissected = "Control (mode 6) and private (mode 7) messages are not dissected beyond"
-                         " the first byte.",
+        .carriers = pkt_ntp_carriers,
+        .dispatch = ntp_dispatch,
+        .not_dissected = "Extension fields (RFC 7822) and the MAC stay raw",
 };

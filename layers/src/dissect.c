@@ -104,6 +104,27 @@ next_rare(struct pkt *p, unsigned n, uint32_t cap_rest, uint32_t hdr_len, unsign
         return n == PKT_LAYERS_MAX - 1u ? PKT_PROTO_RAW : next;
 }
 
+/* The protocol that dissects record @l (index @n - 1) of protocol @pr: @pr, or the one its dispatch
+ * hook hands the bytes to, which the record then takes. */
+static const struct pkt_proto *
+dispatch(struct pkt *p, struct pkt_layer *l, unsigned n, const struct pkt_proto *pr)
+{
+        if (l->len == 0)
+                return pr;
+        const struct pkt_view v = {
+                .b = p->data + l->off,
+                .caplen = l->len,
+                .wire_len = l->wire_len,
+                .lower = n > 1u ? l[-1].proto : PKT_PROTO_NONE,
+                .proto = l->proto,
+        };
+        const struct pkt_proto *to = proto_of(pr->dispatch(&v));
+        if (!to || !(to->flags & PKT_P_DISPATCHED))
+                return pr;
+        l->proto = to->id;
+        return to;
+}
+
 /*
  * Dissects the last recorded layer by its protocol's hook and records the one after it, if any: every
  * step the fast forms do not take. Out of line, so that the walk keeps its few registers.
@@ -114,6 +135,9 @@ dissect_hooked(struct pkt *p)
         unsigned n = p->n_layers;
         struct pkt_layer *l = &p->layers[n - 1u];
         const struct pkt_proto *pr = proto_at(l->proto);
+
+        if (unlikely(pr->dispatch != NULL))
+                pr = dispatch(p, l, n, pr);
         struct pkt_dissect d = { .hdr_len = pr->min_hdr_len, .payload_len = PKT_LEN_REST };
 
         if (unlikely(l->len < d.hdr_len))
@@ -244,7 +268,8 @@ walk(struct pkt *p, unsigned idx, const unsigned *protos, unsigned n_protos)
                 }
                 p->n_layers = (uint8_t)n;
                 dissect_hooked(p);
-                if (goal)
+                /* Asked again: a dispatch hook may have given the record another protocol. */
+                if (is_goal(n - 1u, p->layers[n - 1u].proto, idx, protos, n_protos))
                         return (int)(n - 1u);
                 if (p->flags & PKT_F_COMPLETE)
                         return -ENOENT;

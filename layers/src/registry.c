@@ -163,6 +163,8 @@ heur_add(enum pkt_key_space space, unsigned id)
 static int
 register_carriers(const struct pkt_proto *pr)
 {
+        if (pr->flags & PKT_P_DISPATCHED)
+                return 0;
         for (const struct pkt_key *k = pr->carriers; k && k->space != _PKT_KEY_MAX; k++) {
                 int r = k->value == PKT_KEY_GUESSED ? 0 : pkt_key_register(k->space, k->value, pr->id);
                 if (r == 0 && pr->heuristic)
@@ -214,6 +216,8 @@ fast_is_valid(const struct pkt_proto *pr)
 
         if (f->key == PKT_FAST_NONE)
                 return true;
+        if (pr->dispatch)
+                return false; /* its bytes may be another protocol's: the hook asks first */
         if (f->key == PKT_FAST_WHOLE)
                 return true; /* names no offset; a layer of 0 bytes is never fast (hdr_len 0: the hook) */
         return h > 0 && f->key <= PKT_FAST_PORTS && f->key_space < _PKT_KEY_MAX &&

@@ -3,7 +3,7 @@
 import calendar
 import time
 
-from oracle_fields import elems, field
+from oracle_fields import elems, field, layers_named
 
 TSHARK_PROTOS = ["sctp", "ntp", "rtp", "dhcp", "rip"]
 
@@ -60,8 +60,28 @@ def u8(v, _l):
     return int(v) & 0xff
 
 
-def ntp_header(l):
-    return int(l.get("mode", 0)) < 6
+NTP_ALL = ("ntp", "ntpctrl", "ntppriv")  # the three formats NTP's mode selects
+ITEMS = ("items",)
+
+
+def ctrl_word(key, at):
+    """An ntpctrl header's association or status word, then, in a READSTAT answer, each peer's: its data
+    is (association, status) pairs (RFC 9327 4.1), which tshark lists after the header's."""
+    def get(pkt):
+        vals = []
+        for l in layers_named(pkt, "ntpctrl"):
+            if key not in l:
+                continue
+            vals.append(l[key])
+            if int(l.get("op_code", 0)) == 1 and int(l.get("response", 0)) == 1:
+                d = [ord(c) for c in l.get("data", "")]
+                vals += [d[i + at] << 8 | d[i + at + 1] for i in range(0, len(d) - 3, 4)]
+        return vals
+    return get
+
+
+def monitor_v6(e):
+    return int(e.get("v6_flag", 0)) != 0
 
 
 def route_entry(e):
@@ -131,21 +151,56 @@ MAP = {
     "sctp.parameter_length": elems("sctp", PARAMS, "len"),
     "sctp.parameter_ipv4_address": elems("sctp", PARAMS, "addr", when=lambda e: int(e.get("type", 0)) == 5),
     "sctp.parameter_ipv6_address": elems("sctp", PARAMS, "addr", when=lambda e: int(e.get("type", 0)) == 6),
-    # NTP (modes 1-5: tshark dissects 6 and 7 as ntpctrl / ntppriv)
-    "ntp.flags": field("ntp", "flags"),
-    "ntp.flags.li": field("ntp", "li"),
-    "ntp.flags.vn": field("ntp", "v"),
-    "ntp.flags.mode": field("ntp", "mode"),
-    "ntp.stratum": field("ntp", "stratum", when=ntp_header),
-    "ntp.ppoll": field("ntp", "interval", when=ntp_header),
-    "ntp.precision": field("ntp", "precision", when=ntp_header, conv=u8),
-    "ntp.rootdelay": field("ntp", "delay", when=ntp_header),
-    "ntp.rootdispersion": field("ntp", "dispersion", when=ntp_header),
-    "ntp.refid": field("ntp", "id", when=ntp_header),
-    "ntp.reftime": field("ntp", "update_time", when=ntp_header, conv=ntp_time),
-    "ntp.org": field("ntp", "originate_time", when=ntp_header, conv=ntp_time),
-    "ntp.rec": field("ntp", "receive_time", when=ntp_header, conv=ntp_time),
-    "ntp.xmt": field("ntp", "transmit_time", when=ntp_header, conv=ntp_time),
+    # NTP: the header (modes 1-5), control messages (mode 6) and ntpd's private ones (mode 7)
+    "ntp.flags": field(NTP_ALL, "flags"),
+    "ntp.flags.li": field(("ntp", "ntpctrl"), "li"),
+    "ntp.flags.vn": field(NTP_ALL, "v"),
+    "ntp.flags.mode": field(NTP_ALL, "mode"),
+    "ntp.ctrl.flags2": field("ntpctrl", "flags2"),
+    "ntp.ctrl.flags2.r": field("ntpctrl", "response"),
+    "ntp.ctrl.flags2.error": field("ntpctrl", "err"),
+    "ntp.ctrl.flags2.more": field("ntpctrl", "more"),
+    "ntp.ctrl.flags2.opcode": field("ntpctrl", "op_code"),
+    "ntp.ctrl.sequence": field("ntpctrl", "sequence"),
+    "ntp.ctrl.status": ctrl_word("status", 2),
+    "ntp.ctrl.associd": ctrl_word("association_id", 0),
+    "ntp.ctrl.offset": field("ntpctrl", "offset"),
+    "ntp.ctrl.count": field("ntpctrl", "count"),
+    "ntp.priv.flags.r": field("ntppriv", "response"),
+    "ntp.priv.flags.more": field("ntppriv", "more"),
+    "ntp.priv.auth_seq": field("ntppriv", "auth_seq"),
+    "ntp.priv.auth": field("ntppriv", "auth"),
+    "ntp.priv.seq": field("ntppriv", "seq"),
+    "ntp.priv.impl": field("ntppriv", "implementation"),
+    "ntp.priv.reqcode": field("ntppriv", "request_code"),
+    "ntp.priv.err": field("ntppriv", "err"),
+    "ntp.priv.numitems": field("ntppriv", "nb_items"),
+    "ntp.priv.reserved": field("ntppriv", "mbz"),
+    "ntp.priv.itemsize": field("ntppriv", "data_item_size"),
+    "ntp.priv.monlist.avgint": elems("ntppriv", ITEMS, "avg_int"),
+    "ntp.priv.monlist.lsint": elems("ntppriv", ITEMS, "last_int"),
+    "ntp.priv.monlist.restr": elems("ntppriv", ITEMS, "restr"),
+    "ntp.priv.monlist.count": elems("ntppriv", ITEMS, "count"),
+    "ntp.priv.monlist.remote_address": elems("ntppriv", ITEMS, "addr"),
+    "ntp.priv.monlist.local_address": elems("ntppriv", ITEMS, "daddr"),
+    "ntp.priv.monlist.flags": elems("ntppriv", ITEMS, "flags"),
+    "ntp.priv.monlist.port": elems("ntppriv", ITEMS, "port"),
+    "ntp.priv.monlist.mode": elems("ntppriv", ITEMS, "mode"),
+    "ntp.priv.monlist.version": elems("ntppriv", ITEMS, "version"),
+    "ntp.priv.monlist.ipv6": elems("ntppriv", ITEMS, "v6_flag"),
+    "ntp.priv.monlist.unused": elems("ntppriv", ITEMS, "unused1"),
+    "ntp.priv.monlist.addr6": elems("ntppriv", ITEMS, "addr6", when=monitor_v6),
+    "ntp.priv.monlist.daddr6": elems("ntppriv", ITEMS, "daddr6", when=monitor_v6),
+    "ntp.stratum": field("ntp", "stratum"),
+    "ntp.ppoll": field("ntp", "interval"),
+    "ntp.precision": field("ntp", "precision", conv=u8),
+    "ntp.rootdelay": field("ntp", "delay"),
+    "ntp.rootdispersion": field("ntp", "dispersion"),
+    "ntp.refid": field("ntp", "id"),
+    "ntp.reftime": field("ntp", "update_time", conv=ntp_time),
+    "ntp.org": field("ntp", "originate_time", conv=ntp_time),
+    "ntp.rec": field("ntp", "receive_time", conv=ntp_time),
+    "ntp.xmt": field("ntp", "transmit_time", conv=ntp_time),
     # RTP
     "rtp.version": field("rtp", "version"),
     "rtp.padding": field("rtp", "p"),

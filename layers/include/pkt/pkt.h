@@ -228,6 +228,9 @@ enum pkt_proto_id {
         /* IPsec's key exchange */
         PKT_PROTO_ISAKMP,   /* ISAKMP, IKEv1 and IKEv2 (RFC 2408, RFC 7296) */
         PKT_PROTO_UDPENCAP, /* UDP encapsulation of IPsec (RFC 3948): the non-ESP marker */
+        /* NTP's other message formats, which NTP's port hands over by mode */
+        PKT_PROTO_NTPCTRL, /* control messages, mode 6 (RFC 9327) */
+        PKT_PROTO_NTPPRIV, /* ntpd's private messages, mode 7 */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

@@ -301,6 +301,10 @@ enum pkt_proto_flags {
          * record header on an implicit-TLS port (465, 853, 993, ...), DNS on UDP 443. Without it a
          * system port belongs to its IANA service and is never guessed. */
         PKT_P_GUESS_SYSTEM_PORTS = 1u << 4,
+        /* Reached only through another protocol's dispatch hook (NTP's control messages through
+         * NTP's): its carriers say what carries it when built (UDP 123), but are not registered,
+         * since the dispatching protocol holds those keys. */
+        PKT_P_DISPATCHED = 1u << 5,
 };
 
 struct pkt_proto {
@@ -360,6 +364,13 @@ struct pkt_proto {
          * Only the captured bytes are there to look at: the answer must be cheap and must not fail
          * on a short payload. Optional. */
         bool (*heuristic)(const struct pkt_view *v);
+        /* Which protocol these bytes are, when one key selects a family of messages that differ from
+         * the first byte on (scapy's dispatch_hook): NTP's mode 6 and 7 messages are not NTP headers
+         * but ntpctrl and ntppriv. Asked before the header is dissected, with at least one byte
+         * captured; returns @v->proto for its own messages or a protocol flagged PKT_P_DISPATCHED,
+         * which then dissects the layer instead. A protocol with this hook has no fast form.
+         * Optional. */
+        unsigned (*dispatch)(const struct pkt_view *v);
 };
 
 /*

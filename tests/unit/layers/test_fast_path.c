@@ -102,6 +102,17 @@ check_step(struct oracle *o, const char *where, struct pkt *p, unsigned i)
                 if (pkt_proto_get(up->proto)->heuristic(&payload))
                         want_next = up->proto;
         }
+        /* A dispatch hook may hand the payload to another protocol (NTP's modes 6 and 7). */
+        const struct pkt_proto *npr = pkt_proto_get(want_next);
+        if (npr && npr->dispatch) {
+                const struct pkt_view payload = {
+                        .b = p->data + up->off, .caplen = cap_rest, .wire_len = wire_rest,
+                        .lower = l->proto, .proto = want_next,
+                };
+                const struct pkt_proto *to = pkt_proto_get(npr->dispatch(&payload));
+                if (to && (to->flags & PKT_P_DISPATCHED))
+                        want_next = to->id;
+        }
         if (up->proto != want_next)
                 fail_step(o, where, i, "next protocol", up->proto, want_next);
         /* A layer that ends with its message (PKT_DISSECT_ENDS_HERE: ARP in a padded frame) gives

@@ -551,6 +551,10 @@ static const struct {
         { "pypacker/packets_sctp.pcap", 4, 4 },
         /* a hop-by-hop PadN of four zero bytes before a fragment header */
         { "zeek/ipv6-reassembly-state-leak.pcap", 92, 92 },
+        { "tcpdump/ntp-control.pcap", 21, 21 },
+        { "tcpdump/ntp-mode7.pcap", 8, 8 },
+        { "zeek/ntp__ntpmode67.pcap", 9, 9 },
+        { "ndpi/NTPv2.pcap", 1, 1 },
 };
 
 static void

@@ -100,7 +100,7 @@ static const struct {
         { "ndpi/esp.pcapng", 5, "ethernet/ip/esp 10.2.3.2 > 10.3.4.4" },
         { "ndpi/anyconnect-vpn.pcap", 8, "ethernet/ip/igmp 10.0.0.1 > 224.0.0.1" },
         { "libpcap/filter__dhcp-rfc3004.pcap", 1, "ethernet/ip/udp/dhcp 0.0.0.0.68 > 255.255.255.255.67 len 300" },
-        { "ndpi/NTPv2.pcap", 1, "ethernet/ip/udp/ntp 208.104.95.10.123 > 78.46.76.2.80 len 368" },
+        { "ndpi/NTPv2.pcap", 1, "ethernet/ip/udp/ntppriv 208.104.95.10.123 > 78.46.76.2.80 len 368" },
         { "ndpi/rdp_over_tls.pcap", 4,
           "ethernet/dot1q/ip/tcp/tpkt/cotp 91.238.181.21.35888 > 89.31.79.12.3389 [P.] seq 4159259295 ack 989763421 "
           "win 256 len 47" },
