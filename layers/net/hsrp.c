@@ -14,17 +14,13 @@
  *  |                      Virtual IP Address                       |
  *  +-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+-+
  *
- * Field names are pypacker's. HSRP version 2 (TLVs, no RFC) shares the port; its messages start with
- * a TLV type of 1 and a length of 40, which a version 0 header cannot (its state would be 0x28, not
- * a state): such a packet has the version 2 TLVs as elements ("tlvs") and no version 0 fields beyond
- * what the two headers share by position, so it is a header of its own length.
+ * Field names are pypacker's. HSRP version 2 (TLVs, no RFC) shares the ports; its messages start with
+ * a TLV (type 1 to 4, of its length) where a version 0 header has its version, 0: the dispatch hook
+ * hands them to hsrp2 (hsrp2.c).
  */
-#include "internal.h"
-#include "tlv16.h"
+#include "hsrp.h"
 
 #define HSRP_HDR_LEN    20
-#define HSRP2_TLV_GROUP 1
-#define HSRP2_GROUP_LEN 40
 
 /* clang-format off */
 static const struct pkt_name hsrp_opcode_names[] = {
@@ -48,43 +44,15 @@ static const struct pkt_field hsrp_fields[] = {
         { .name = "auth",     .off = 64,  .bits = 64, .type = PKT_FT_STRING, .def_bytes = "cisco\0\0\0" },
         { .name = "vip",      .off = 128, .bits = 32, .type = PKT_FT_IPV4 },
 };
-
-static const struct pkt_field hsrp2_tlv_fields[] = {
-        { .name = "type",  .off = 0,  .bits = 8, .type = PKT_FT_UINT },
-        { .name = "len",   .off = 8,  .bits = 8, .type = PKT_FT_UINT },
-        { .name = "value", .off = 16, .bits = 0, .type = PKT_FT_BYTES },
-};
 /* clang-format on */
 
-static bool
-is_v2(const uint8_t *h)
+static unsigned
+hsrp_dispatch(const struct pkt_view *v)
 {
-        return h[0] == HSRP2_TLV_GROUP && h[1] == HSRP2_GROUP_LEN;
+        return pkt_hsrp2_starts(v->b, v->caplen) ? PKT_PROTO_HSRP2 : v->proto;
 }
 
-/* Version 2 TLVs: 1-byte type, 1-byte length of the value, to the end of the datagram. */
-static int
-hsrp2_tlvs_next(const struct pkt_view *v, struct pkt_elem *e)
-{
-        return is_v2(v->b) ? pkt_tlv8_next(v, 0, v->wire_len, false, e) : 0;
-}
-
-static const struct pkt_elem_set hsrp_elems[] = {
-        { .name = "tlvs", .elem_name = "tlv", .next = hsrp2_tlvs_next, .fields = hsrp2_tlv_fields,
-          .n_fields = ARRAY_SIZE(hsrp2_tlv_fields) },
-};
-
-static void
-hsrp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
-{
-        if (!is_v2(v->b))
-                return; /* version 0: 20 bytes */
-        d->hdr_len = v->wire_len;
-        d->payload_len = 0;
-        d->flags |= pkt_elems_damage(v, hsrp2_tlvs_next);
-}
-
-static const struct pkt_key hsrp_carriers[] = {
+const struct pkt_key pkt_hsrp_carriers[] = {
         { PKT_KEY_UDP_PORT, 1985 },
         { PKT_KEY_UDP_PORT, 2029 }, /* HSRP version 2 for IPv6 */
         PKT_KEY_END,
@@ -97,8 +65,6 @@ const struct pkt_proto pkt_proto_hsrp = {
         .min_hdr_len = HSRP_HDR_LEN,
         .fields = hsrp_fields,
         .n_fields = ARRAY_SIZE(hsrp_fields),
-        .elems = hsrp_elems,
-        .n_elems = ARRAY_SIZE(hsrp_elems),
-        .carriers = hsrp_carriers,
-        .dissect = hsrp_dissect,
+        .carriers = pkt_hsrp_carriers,
+        .dispatch = hsrp_dispatch,
 };

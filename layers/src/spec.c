@@ -415,6 +415,14 @@ pkt_spec_encode(const struct pkt_field *fields, unsigned n_fields, const struct 
                                 continue;
                         if ((r = pkt_spec_field(fd, text, out + bits / 8, size - bits / 8)) < 0)
                                 return r;
+                        /* Text shorter than a fixed field keeps the zeros after it ("cisco" in 8 bytes). */
+                        if (fd->bits && fd->type != PKT_FT_DNSNAME) {
+                                if ((uint32_t)r * 8 > fd->bits)
+                                        return -ERANGE;
+                                if (bits / 8 + fd->bits / 8 > size)
+                                        return -EMSGSIZE;
+                                r = (int)(fd->bits / 8);
+                        }
                         /* A counted field's count, when not given, is its length. */
                         if ((fd->flags & PKT_FF_COUNTED) && f > 0 && !count_given) {
                                 if (count_bits < 64 && (uint64_t)r >> count_bits)

@@ -7,10 +7,15 @@ from oracle_fields import elems, field
 TSHARK_PROTOS = ["ppp", "pppoed", "pppoes", "stp", "dtp", "hsrp", "vrrp", "vxlan", "gre", "mpls", "erspan", "gtp"]
 
 ERSPAN = ("erspan", "erspan3")
+TLVS = ("tlvs",)
 
-# tshark calls the PPPoE header's fields pppoe.* in both stages, and MSTP's part of a BPDU mstp.*; neither
-# name appears in frame.protocols.
-FIELD_PROTO = {"pppoe": "pppoes", "mstp": "stp", "pweth": "pwethcw"}
+
+def tlv_type(t):
+    return lambda e: int(e.get("type", -1)) == t
+
+# tshark calls the PPPoE header's fields pppoe.* in both stages, MSTP's part of a BPDU mstp.* and HSRP
+# version 2's hsrp2.*; no such name appears in frame.protocols.
+FIELD_PROTO = {"pppoe": "pppoes", "mstp": "stp", "pweth": "pwethcw", "hsrp2": "hsrp"}
 
 # Ports only our registry maps (tshark's HSRP dissector also takes 1985; the v6 port 2029 it does too).
 DECODE_AS = ["udp.port==1985,hsrp"]
@@ -118,16 +123,41 @@ MAP = {
     "dtp.tlv_len": elems("dtp", ("tvs",), "len"),
     "dtp.senderid": elems("dtp", ("tvs",), "value", conv=hexcolon, when=lambda e: int(e.get("t", 0)) == 4),
     # HSRP version 0/1
-    "hsrp.version": field("hsrp", "version", when=lambda l: "tlvs" not in l),
-    "hsrp.opcode": field("hsrp", "opcode", when=lambda l: "tlvs" not in l),
-    "hsrp.state": field("hsrp", "state", when=lambda l: "tlvs" not in l),
-    "hsrp.hellotime": field("hsrp", "hello", when=lambda l: "tlvs" not in l),
-    "hsrp.holdtime": field("hsrp", "hold", when=lambda l: "tlvs" not in l),
-    "hsrp.priority": field("hsrp", "priority", when=lambda l: "tlvs" not in l),
-    "hsrp.group": field("hsrp", "group", when=lambda l: "tlvs" not in l),
-    "hsrp.reserved": field("hsrp", "rsvd", when=lambda l: "tlvs" not in l),
-    "hsrp.auth_data": field("hsrp", "auth", conv=unpad, when=lambda l: "tlvs" not in l),
-    "hsrp.virt_ip": field("hsrp", "vip", when=lambda l: "tlvs" not in l),
+    "hsrp.version": field("hsrp", "version"),
+    "hsrp.opcode": field("hsrp", "opcode"),
+    "hsrp.state": field("hsrp", "state"),
+    "hsrp.hellotime": field("hsrp", "hello"),
+    "hsrp.holdtime": field("hsrp", "hold"),
+    "hsrp.priority": field("hsrp", "priority"),
+    "hsrp.group": field("hsrp", "group"),
+    "hsrp.reserved": field("hsrp", "rsvd"),
+    "hsrp.auth_data": field("hsrp", "auth", conv=unpad),
+    "hsrp.virt_ip": field("hsrp", "vip"),
+    # HSRP version 2: TLVs
+    "hsrp2.group_state_tlv": elems("hsrp2", TLVS, "type", when=tlv_type(1)),
+    "hsrp2.interface_state_tlv": elems("hsrp2", TLVS, "type", when=tlv_type(2)),
+    "hsrp2.text_auth_tlv": elems("hsrp2", TLVS, "type", when=tlv_type(3)),
+    "hsrp2.md5_auth_tlv": elems("hsrp2", TLVS, "type", when=tlv_type(4)),
+    "hsrp2.version": elems("hsrp2", TLVS, "version"),
+    "hsrp2.opcode": elems("hsrp2", TLVS, "opcode"),
+    "hsrp2.state": elems("hsrp2", TLVS, "state"),
+    "hsrp2.ipversion": elems("hsrp2", TLVS, "ipversion"),
+    "hsrp2.group": elems("hsrp2", TLVS, "group"),
+    "hsrp2.identifier": elems("hsrp2", TLVS, "identifier"),
+    "hsrp2.priority": elems("hsrp2", TLVS, "priority"),
+    "hsrp2.hellotime": elems("hsrp2", TLVS, "hellotime"),
+    "hsrp2.holdtime": elems("hsrp2", TLVS, "holdtime"),
+    "hsrp2.virt_ip": elems("hsrp2", TLVS, "virt_ip"),
+    "hsrp2.virt_ip_v6": elems("hsrp2", TLVS, "virt_ip_v6"),
+    "hsrp2.active_groups": elems("hsrp2", TLVS, "active_groups"),
+    "hsrp2.passive_groups": elems("hsrp2", TLVS, "passive_groups"),
+    "hsrp2.auth_data": elems("hsrp2", TLVS, "auth_data", conv=unpad),
+    "hsrp2.md5_algorithm": elems("hsrp2", TLVS, "md5_algorithm"),
+    "hsrp2.md5_padding": elems("hsrp2", TLVS, "md5_padding"),
+    "hsrp2.md5_flags": elems("hsrp2", TLVS, "md5_flags"),
+    "hsrp.md5_ip_address": elems("hsrp2", TLVS, "md5_ip_address"),
+    "hsrp2.md5_key_id": elems("hsrp2", TLVS, "md5_key_id"),
+    "hsrp2.md5_auth_data": elems("hsrp2", TLVS, "md5_auth_data"),
     # VRRP
     "vrrp.version": field("vrrp", "v"),
     "vrrp.typever": field("vrrp", "vtype"),

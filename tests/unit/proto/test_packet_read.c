@@ -555,6 +555,8 @@ static const struct {
         { "tcpdump/ntp-mode7.pcap", 8, 8 },
         { "zeek/ntp__ntpmode67.pcap", 9, 9 },
         { "ndpi/NTPv2.pcap", 1, 1 },
+        { "ndpi/hsrp2.pcap", 2, 2 },
+        { "ndpi/hsrp2_ipv6.pcapng", 36, 36 },
 };
 
 static void
