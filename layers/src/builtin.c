@@ -40,7 +40,7 @@
 /* The rest of the seed protocols (radiotap/802.11; PPP, PPPoE, STP, DTP, HSRP, VRRP; IGMP and MLD, PIM, OSPF, IPX;
  * SCTP, NTP, RTP, DHCP, RIP; HTTP, SIP, Telnet, TPKT, Portmap; Diameter, TLS, RADIUS, BGP). */
 #define WIRELESS_PROTOS(X) X(radiotap) X(ieee80211) X(ieee80211_beacon) X(ieee80211_probereq) X(ieee80211_proberesp) X(ieee80211_assocreq) X(ieee80211_assocresp) X(ieee80211_reassocreq) X(ieee80211_reassocresp) X(ieee80211_disassoc) X(ieee80211_auth) X(ieee80211_deauth) X(ieee80211_action) X(ieee80211_rts) X(ieee80211_cts) X(ieee80211_ack) X(ieee80211_blockackreq) X(ieee80211_blockack) X(ieee80211_data) X(ieee80211_data_wds) X(ieee80211_wep) X(ieee80211_tkip) X(ieee80211_ccmp)
-#define LINK2_PROTOS(X) X(ppp) X(hdlc) X(pppoe) X(stp) X(dtp) X(hsrp) X(hsrp2) X(vrrp)
+#define LINK2_PROTOS(X) X(ppp) X(hdlc) X(pppoe) X(stp) X(dtp) X(hsrp) X(hsrp2) X(hsrpadv) X(vrrp)
 #define NET2_PROTOS(X) X(igmp) X(igmpv3query) X(igmpv3report) X(mldv2query) X(mld) X(mldv2report) X(ipx) X(ospf) X(ospfhello) X(ospfdbdesc) X(ospflsr) X(ospflsu) X(ospflsack) X(ospf6hello) X(ospf6dbdesc) X(ospf6lsr) X(ospf6lsu) X(ospf6lsack) X(pim) X(pimhello) X(pimregister) X(pimregisterstop) X(pimjoinprune) X(pimassert) X(pimbootstrap) X(pimcrpadv)
 #define SCTP_UDP_APP_PROTOS(X) X(sctp) X(ntp) X(ntpctrl) X(ntppriv) X(rtp) X(dhcp) X(rip)
 #define TEXT_APP_PROTOS(X) X(http) X(sip) X(telnet) X(tpkt) X(cotp) X(rpc) X(rpcrm) X(portmap)

@@ -123,8 +123,8 @@ MAP = {
     "dtp.tlv_len": elems("dtp", ("tvs",), "len"),
     "dtp.senderid": elems("dtp", ("tvs",), "value", conv=hexcolon, when=lambda e: int(e.get("t", 0)) == 4),
     # HSRP version 0/1
-    "hsrp.version": field("hsrp", "version"),
-    "hsrp.opcode": field("hsrp", "opcode"),
+    "hsrp.version": field(("hsrp", "hsrpadv"), "version"),
+    "hsrp.opcode": field(("hsrp", "hsrpadv"), "opcode"),
     "hsrp.state": field("hsrp", "state"),
     "hsrp.hellotime": field("hsrp", "hello"),
     "hsrp.holdtime": field("hsrp", "hold"),
@@ -133,6 +133,14 @@ MAP = {
     "hsrp.reserved": field("hsrp", "rsvd"),
     "hsrp.auth_data": field("hsrp", "auth", conv=unpad),
     "hsrp.virt_ip": field("hsrp", "vip"),
+    # HSRP's Advertise message
+    "hsrp.adv.tlvtype": field("hsrpadv", "type"),
+    "hsrp.adv.tlvlength": field("hsrpadv", "len"),
+    "hsrp.adv.state": field("hsrpadv", "state"),
+    "hsrp.adv.reserved1": field("hsrpadv", "rsvd1"),
+    "hsrp.adv.activegrp": field("hsrpadv", "active_groups"),
+    "hsrp.adv.passivegrp": field("hsrpadv", "passive_groups"),
+    "hsrp.adv.reserved2": field("hsrpadv", "rsvd2"),
     # HSRP version 2: TLVs
     "hsrp2.group_state_tlv": elems("hsrp2", TLVS, "type", when=tlv_type(1)),
     "hsrp2.interface_state_tlv": elems("hsrp2", TLVS, "type", when=tlv_type(2)),

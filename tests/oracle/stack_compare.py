@@ -44,7 +44,7 @@ TSHARK_TO_OURS = {
 }
 # Our layers that tshark names as one protocol.
 SAME_AS = {"linuxcc2": "linuxcc", "ntpctrl": "ntp", "ntppriv": "ntp", "loop": "loopback", "erspan3": "erspan", "isisp2phello": "isislanhello",
-           "smb2async": "smb2", "hsrp2": "hsrp", "smb2transform": "smb2", "smb2compressed": "smb2"}
+           "smb2async": "smb2", "hsrp2": "hsrp", "hsrpadv": "hsrp", "smb2transform": "smb2", "smb2compressed": "smb2"}
 # tshark's pseudo-layers and items that are part of a layer we have, not a layer of their own.
 PSEUDO = {"ethertype", "data", "data-text-lines", "media", "wlan_radio", "frame", "_ws.short", "_ws.malformed",
           "_ws.expert", "image-gif", "image-jfif", "png", "xml", "json", "mime_multipart", "urlencoded-form",

@@ -232,6 +232,7 @@ enum pkt_proto_id {
         PKT_PROTO_NTPCTRL, /* control messages, mode 6 (RFC 9327) */
         PKT_PROTO_NTPPRIV, /* ntpd's private messages, mode 7 */
         PKT_PROTO_HSRP2,   /* HSRP version 2, which HSRP's ports hand over by its first TLV */
+        PKT_PROTO_HSRPADV, /* HSRP's Advertise message (opcode 3) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

@@ -557,6 +557,8 @@ static const struct {
         { "ndpi/NTPv2.pcap", 1, 1 },
         { "ndpi/hsrp2.pcap", 2, 2 },
         { "ndpi/hsrp2_ipv6.pcapng", 36, 36 },
+        { "tcpdump/HSRP_coup.pcap", 51, 51 },
+        { "tcpdump/HSRP_failover.pcap", 39, 39 },
 };
 
 static void

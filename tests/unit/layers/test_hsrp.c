@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * HSRP version 2 (layers/net/hsrp2.c), which HSRP's ports hand over by its first TLV: building the
- * corpus's messages back from their fields, the MD5 TLV against scapy, dissecting against tshark,
- * which version a message is, hostile TLVs, and every prefix of real frames.
+ * HSRP's formats beside version 0's header, which HSRP's ports hand over by their first bytes: version
+ * 2 (layers/net/hsrp2.c) and the Advertise message (hsrpadv, layers/net/hsrp.c). Building the corpus's
+ * messages back from their fields, version 2's MD5 TLV against scapy, dissecting against tshark,
+ * which format a message is, hostile TLVs, and every prefix of real frames.
  *
  * Expected values from TShark 4.0.17 (`tshark -V -r FILE` and `-T fields -e hsrp2.*`, run once,
  * values pasted in); the MD5 TLV's bytes from scapy 2.5.0's scapy.layers.hsrp.HSRPmd5, whose layout
@@ -109,11 +110,38 @@ test_hsrp2_reads_like_tshark(void **state)
         pkt_done(&p);
 }
 
-/* A message whose first byte is a version 0 header's version (0) stays hsrp, one starting with a
- * known TLV of its length is hsrp2, on either port; a TLV type at its wrong length does not make
- * version 2. */
+/* tshark on tcpdump/HSRP_coup.pcap frame 8: hsrp.version 0, opcode 3; hsrp.adv.tlvtype 1, tlvlength
+ * 14, state 2, reserved1 0, activegrp 0, passivegrp 1, reserved2 1862270976; built back from those. */
 static void
-test_which_version(void **state)
+test_advertise_reads_like_tshark_and_builds_back(void **state)
+{
+        struct tu_frame f;
+        struct pkt p;
+        int i;
+
+        (void)state;
+        tu_load_frame("tcpdump/HSRP_coup.pcap", 8, &f);
+        tu_parse_frame(&p, &f);
+        i = tu_layer_of(&p, PKT_PROTO_HSRPADV);
+        assert_int_equal(tu_field_u64(&p, (unsigned)i, "version"), 0);
+        assert_string_equal(tu_field(&p, (unsigned)i, "opcode"), "ADVERTISE");
+        assert_int_equal(tu_field_u64(&p, (unsigned)i, "type"), 1);
+        assert_int_equal(tu_field_u64(&p, (unsigned)i, "len"), 14);
+        assert_string_equal(tu_field(&p, (unsigned)i, "state"), "LISTEN");
+        assert_int_equal(tu_field_u64(&p, (unsigned)i, "rsvd1"), 0);
+        assert_int_equal(tu_field_u64(&p, (unsigned)i, "active_groups"), 0);
+        assert_int_equal(tu_field_u64(&p, (unsigned)i, "passive_groups"), 1);
+        assert_int_equal(tu_field_u64(&p, (unsigned)i, "rsvd2"), 1862270976);
+        assert_int_equal(p.layers[i].flags & (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED), 0);
+        pkt_done(&p);
+        tu_assert_builds("hsrpadv(state=LISTEN,passive_groups=1,rsvd2=0x6f000000)", "00030001000e0200000000016f000000");
+}
+
+/* A message whose first byte is a version 0 header's version (0) stays hsrp unless its opcode is
+ * Advertise's, one starting with a known TLV of its length is hsrp2, on either port; a TLV type at
+ * its wrong length does not make version 2. */
+static void
+test_which_format(void **state)
 {
         uint8_t buf[128];
         struct pkt p;
@@ -121,6 +149,14 @@ test_which_version(void **state)
         (void)state;
         tu_build_parse("udp(sport=1985,dport=1985)/hsrp(vip=192.0.2.254)", PKT_PROTO_UDP, 0, buf, sizeof(buf), &p);
         assert_int_equal(tu_layer_of(&p, PKT_PROTO_HSRP), 1);
+        pkt_done(&p);
+        tu_build_parse("udp(sport=1985,dport=1985)/hsrpadv()", PKT_PROTO_UDP, 0, buf, sizeof(buf), &p);
+        assert_int_equal(tu_layer_of(&p, PKT_PROTO_HSRPADV), 1);
+        pkt_done(&p);
+        /* Cut after the opcode: still Advertise's, truncated. */
+        tu_build_parse("udp(sport=1985,dport=1985)/hsrpadv()", PKT_PROTO_UDP, 14, buf, sizeof(buf), &p);
+        assert_int_equal(tu_layer_of(&p, PKT_PROTO_HSRPADV), 1);
+        assert_true(p.layers[1].flags & PKT_LAYER_TRUNCATED);
         pkt_done(&p);
         tu_build_parse("udp(sport=2029,dport=2029)/raw(hex=" HSRP2_V6_MSG ")", PKT_PROTO_UDP, 0, buf, sizeof(buf),
                        &p);
@@ -166,6 +202,8 @@ test_every_prefix_is_flagged_never_crashes(void **state)
         tu_sweep_prefixes(&f);
         tu_load_frame("ndpi/hsrp2_ipv6.pcapng", 3, &f);
         tu_sweep_prefixes(&f);
+        tu_load_frame("tcpdump/HSRP_coup.pcap", 8, &f);
+        tu_sweep_prefixes(&f);
 }
 
 int
@@ -174,7 +212,8 @@ main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_hsrp2_builds_the_corpus_messages_from_their_fields),
                 cmocka_unit_test(test_hsrp2_reads_like_tshark),
-                cmocka_unit_test(test_which_version),
+                cmocka_unit_test(test_advertise_reads_like_tshark_and_builds_back),
+                cmocka_unit_test(test_which_format),
                 cmocka_unit_test(test_hostile_tlvs_are_flagged),
                 cmocka_unit_test(test_every_prefix_is_flagged_never_crashes),
         };
