@@ -30,7 +30,8 @@
         LINK_AGGREGATION_PROTOS(X)                                                                      \
         NETBIOS_PROTOS(X)                                                                               \
         SMB_PROTOS(X)                                                                                   \
-        IPSEC_PROTOS(X)
+        IPSEC_PROTOS(X)                                                                                 \
+        SSH_PROTOS(X)
 
 #define LINK_PROTOS(X) X(ethernet) X(dot1q) X(llc) X(linuxcc) X(linuxcc2) X(loopback) X(loop) X(arp)
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
@@ -69,6 +70,8 @@
 #define SMB_PROTOS(X) X(smb) X(smb2) X(smb2async) X(smb2transform) X(smb2compressed)
 /* How IPsec peers agree on keys, and cross NATs. */
 #define IPSEC_PROTOS(X) X(isakmp) X(udpencap)
+/* Remote logins' key exchange, as far as it is in clear. */
+#define SSH_PROTOS(X) X(ssh) X(sshbanner) X(sshkexinit) X(sshnewkeys) X(sshencrypted)
 
 #define DECLARE(n) extern const struct pkt_proto pkt_proto_##n;
 PROTOS(DECLARE)

@@ -110,7 +110,7 @@ field_start(const uint8_t *base, uint32_t len, const struct pkt_field *table, un
         if (k == 0)
                 return 0;
         start = prev->bit_off + prev->bits;
-        if (table[k - 1].flags & PKT_FF_DELIM) {
+        if ((table[k - 1].flags & PKT_FF_DELIM) && !(table[k].flags & PKT_FF_LINE_END)) {
                 /* Step over the delimiter when it is there (a field cut by the region end has none). */
                 size_t dl = strlen(table[k - 1].def_bytes);
                 uint32_t at = start / 8;
@@ -137,6 +137,15 @@ delim_len(const struct pkt_field *f, const uint8_t *base, uint32_t len, uint32_t
                         return i - start;
         }
         return len - start;
+}
+
+/* Bytes of the line end at @start (PKT_FF_LINE_END): CR LF, a bare LF, or none. */
+static uint32_t
+line_end_len(const uint8_t *base, uint32_t len, uint32_t start)
+{
+        if (start < len && base[start] == '\n')
+                return 1;
+        return len - start >= 2 && base[start] == '\r' && base[start + 1] == '\n' ? 2 : 0;
 }
 
 /* The length in bytes of PKT_FF_COUNTED field @k: the value of the integer field before it, at
@@ -171,6 +180,10 @@ locate_after(const uint8_t *base, uint32_t len, const struct pkt_field *table, u
                         if (start % 8 || pkt_dnsname_wire_len(base, len, start / 8, &wl) < 0)
                                 return -ENODATA;
                         bits = wl * 8;
+                } else if (f->flags & PKT_FF_LINE_END) {
+                        if (start % 8)
+                                return -ENODATA;
+                        bits = line_end_len(base, len, start / 8) * 8;
                 } else if (f->flags & PKT_FF_DELIM) {
                         if (start % 8)
                                 return -ENODATA;

@@ -233,6 +233,12 @@ enum pkt_proto_id {
         PKT_PROTO_NTPPRIV, /* ntpd's private messages, mode 7 */
         PKT_PROTO_HSRP2,   /* HSRP version 2, which HSRP's ports hand over by its first TLV */
         PKT_PROTO_HSRPADV, /* HSRP's Advertise message (opcode 3) */
+        /* Secure Shell's transport (RFC 4253), in its forms */
+        PKT_PROTO_SSH,           /* a binary packet in clear */
+        PKT_PROTO_SSH_BANNER,    /* the identification line */
+        PKT_PROTO_SSH_KEXINIT,   /* KEXINIT */
+        PKT_PROTO_SSH_NEWKEYS,   /* NEWKEYS */
+        PKT_PROTO_SSH_ENCRYPTED, /* a packet after NEWKEYS (or any not in clear) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

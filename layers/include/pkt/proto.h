@@ -52,6 +52,10 @@ enum pkt_field_flags {
          * name bytes, trailing spaces dropped, others unprintable as <xx>; then the name type) and the
          * scope after a dot. A first label that is no such encoding shows as a DNS name. */
         PKT_FF_NETBIOS = 1u << 9,
+        /* A variable field right after a PKT_FF_DELIM field with a CRLF delimiter, at that field's end:
+         * the line end that ended it, CR LF or a bare LF (or nothing, at the end of the region). So a
+         * line read from a sender that ends lines with LF alone reads back as it came. */
+        PKT_FF_LINE_END = 1u << 10,
 };
 
 /* A value name (enum) or bit name (flags). Tables end with { 0, NULL }. */
@@ -394,7 +398,7 @@ const struct pkt_proto *pkt_proto_get(unsigned id);
  * pkt_spec_split()), so arguments may be copied freely; called elsewhere, in @short_value, so a copy
  * shares its original's text. */
 struct pkt_spec_arg {
-        char key[32];
+        char key[64]; /* field names are shorter (the longest, SSH's, are 46 bytes) */
         const char *value;
         char short_value[512];
 };

@@ -37,6 +37,25 @@ fail_step(struct oracle *o, const char *where, unsigned idx, const char *what, u
                             want);
 }
 
+/* What payload record @up (below it a layer of @lower), which no port claimed, is: the first protocol
+ * whose heuristic takes it and that is @up's protocol or dispatches it to that, else raw. */
+static unsigned
+guessed(const struct pkt *p, const struct pkt_layer *up, unsigned lower)
+{
+        for (unsigned id = 1; id < PKT_PROTO_MAX; id++) {
+                const struct pkt_proto *pr = pkt_proto_get(id);
+                const struct pkt_view payload = {
+                        .b = p->data + up->off, .caplen = up->len, .wire_len = up->wire_len,
+                        .lower = (uint16_t)lower, .proto = (uint16_t)id,
+                };
+                if (!pr || !pr->heuristic || !pr->heuristic(&payload))
+                        continue;
+                if (id == up->proto || (pr->dispatch && pr->dispatch(&payload) == up->proto))
+                        return up->proto;
+        }
+        return PKT_PROTO_RAW;
+}
+
 /* Replays layer @i of dissected packet @p through its protocol's hook, as dissect.c's step does. */
 static void
 check_step(struct oracle *o, const char *where, struct pkt *p, unsigned i)
@@ -92,16 +111,9 @@ check_step(struct oracle *o, const char *where, struct pkt *p, unsigned i)
         unsigned want_next =
                 d.next != PKT_PROTO_NONE && pkt_proto_get(d.next) ? d.next : PKT_PROTO_RAW;
         /* A payload no port claims (the hook names no registered protocol) is a protocol whose
-         * heuristic claims it, or raw. */
-        if (d.next != PKT_PROTO_NONE && !pkt_proto_get(d.next) && up->proto != PKT_PROTO_RAW &&
-            pkt_proto_get(up->proto)->heuristic) {
-                const struct pkt_view payload = {
-                        .b = p->data + up->off, .caplen = up->len, .wire_len = up->wire_len,
-                        .lower = l->proto, .proto = up->proto,
-                };
-                if (pkt_proto_get(up->proto)->heuristic(&payload))
-                        want_next = up->proto;
-        }
+         * heuristic claims it, or raw; the one the heuristic names may dispatch it further. */
+        if (d.next != PKT_PROTO_NONE && !pkt_proto_get(d.next) && up->proto != PKT_PROTO_RAW)
+                want_next = guessed(p, up, l->proto);
         /* A dispatch hook may hand the payload to another protocol (NTP's modes 6 and 7). */
         const struct pkt_proto *npr = pkt_proto_get(want_next);
         if (npr && npr->dispatch) {

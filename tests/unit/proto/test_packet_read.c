@@ -559,6 +559,10 @@ static const struct {
         { "ndpi/hsrp2_ipv6.pcapng", 36, 36 },
         { "tcpdump/HSRP_coup.pcap", 51, 51 },
         { "tcpdump/HSRP_failover.pcap", 39, 39 },
+        /* identification lines (one ending in a bare LF), KEXINITs, packets in clear and encrypted */
+        { "zeek/ssh__ssh.pcap", 1797, 1797 },
+        { "zeek/ssh__ssh_version_199.pcap", 90, 90 },
+        { "tcpdump/ssh.pcap", 54, 54 },
 };
 
 static void
