@@ -22,6 +22,8 @@
  * fixed data area, and when authenticated its timestamp, key id and MAC) is the payload. Built, the
  * number of items counts the items added, and the size is the first one's.
  */
+#include <strings.h>
+
 #include "ntp.h"
 
 enum {

@@ -34,6 +34,7 @@
  * Each body is all header: its repeated part is an element set running to the end of the packet.
  */
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -302,6 +303,43 @@ build_fixed(const struct pkt_field *fields, unsigned n_fields, uint32_t size, co
         return (int)size;
 }
 
+/* A whole LSA (a link state update's): its header from its fields, then its body's bytes
+ * ("body=..."); its length the header's and the body's, unless given. */
+static int
+build_lsa(const struct pkt_field *fields, unsigned n_fields, const char *text, uint8_t *out, size_t cap)
+{
+        static const char *const body_key[] = { "body", NULL };
+        struct pkt_spec_arg args[OSPF_ARGS_MAX], hdr[OSPF_ARGS_MAX];
+        char name[32];
+        uint64_t u;
+        int n, m, r;
+
+        if ((n = pkt_spec_split(text, name, sizeof(name), args, OSPF_ARGS_MAX)) < 0)
+                return n;
+        /* "lsa(...)" only: "1(body=...)" is an option's form, whose body would be the whole LSA. */
+        if (strcasecmp(name, "lsa") != 0)
+                return -EINVAL;
+        if (cap < LSA_HDR_LEN)
+                return -EMSGSIZE;
+        m = pkt_spec_args_without(args, n, body_key, hdr);
+        if ((r = pkt_spec_encode(fields, n_fields, hdr, m, out, LSA_HDR_LEN)) < 0)
+                return r;
+        uint32_t len = LSA_HDR_LEN;
+        const char *body = pkt_spec_arg(args, n, "body", -1);
+        if (body) {
+                if ((r = pkt_spec_value(&lsa_body_fields[0], body, &u, out + LSA_HDR_LEN, cap - LSA_HDR_LEN)) < 0)
+                        return r;
+                len += (uint32_t)r;
+        }
+        if (len > UINT16_MAX)
+                return -EMSGSIZE;
+        if (!pkt_spec_arg(hdr, m, "len", -1)) {
+                out[18] = (uint8_t)(len >> 8);
+                out[19] = (uint8_t)len;
+        }
+        return (int)len;
+}
+
 static int
 body_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
                 size_t size, uint32_t *ret_at)
@@ -319,9 +357,12 @@ body_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
                 return build_fixed(lsr_fields, ARRAY_SIZE(lsr_fields), LSR_LEN, text, out, size);
         case PKT_PROTO_OSPF6_LSR:
                 return build_fixed(lsr6_fields, ARRAY_SIZE(lsr6_fields), LSR_LEN, text, out, size);
+        case PKT_PROTO_OSPF_LSU:
+                return build_lsa(lsa_fields, ARRAY_SIZE(lsa_fields), text, out, size);
+        case PKT_PROTO_OSPF6_LSU:
+                return build_lsa(lsa6_fields, ARRAY_SIZE(lsa6_fields), text, out, size);
         default:
-                if (v->proto == PKT_PROTO_OSPF6_DBDESC || v->proto == PKT_PROTO_OSPF6_LSU ||
-                    v->proto == PKT_PROTO_OSPF6_LSACK)
+                if (v->proto == PKT_PROTO_OSPF6_DBDESC || v->proto == PKT_PROTO_OSPF6_LSACK)
                         r = build_fixed(lsa6_fields, ARRAY_SIZE(lsa6_fields), LSA_HDR_LEN, text, out, size);
                 else
                         r = build_fixed(lsa_fields, ARRAY_SIZE(lsa_fields), LSA_HDR_LEN, text, out, size);
@@ -337,9 +378,11 @@ static const struct pkt_elem_set hello_elems[] = {
           .n_fields = ARRAY_SIZE(neighbor_fields) },
 };
 
+/* LSA headers listed without their LSAs (database description, link state acknowledgment): each
+ * one's length is its LSA's, which the list does not carry, so a length given is kept. */
 static const struct pkt_elem_set lsa_hdr_elems[] = {
         { .name = "lsas", .elem_name = "lsa", .next = lsa_hdrs_next, .fields = lsa_fields,
-          .n_fields = ARRAY_SIZE(lsa_fields) },
+          .n_fields = ARRAY_SIZE(lsa_fields), .flags = PKT_ES_GIVEN_LENGTHS },
 };
 
 static const struct pkt_elem_set lsr_elems[] = {
@@ -354,7 +397,7 @@ static const struct pkt_elem_set lsu_elems[] = {
 
 static const struct pkt_elem_set lsa6_hdr_elems[] = {
         { .name = "lsas", .elem_name = "lsa", .next = lsa_hdrs_next, .fields = lsa6_fields,
-          .n_fields = ARRAY_SIZE(lsa6_fields) },
+          .n_fields = ARRAY_SIZE(lsa6_fields), .flags = PKT_ES_GIVEN_LENGTHS },
 };
 
 static const struct pkt_elem_set lsr6_elems[] = {

@@ -563,6 +563,11 @@ static const struct {
         { "zeek/ssh__ssh.pcap", 1797, 1797 },
         { "zeek/ssh__ssh_version_199.pcap", 90, 90 },
         { "tcpdump/ssh.pcap", 54, 54 },
+        /* LSA header lists (their lengths the LSAs'), link state updates (whole LSAs, bodies as bytes) */
+        { "packetnet/ospfv2.pcap", 32, 32 },
+        { "packetnet/ospfv2_md5.pcap", 34, 34 },
+        { "tcpdump/OSPFv3_broadcast_adjacency.pcap", 38, 38 },
+        { "tcpdump/OSPFv3_with_AH.pcap", 61, 61 },
 };
 
 static void
