@@ -13,7 +13,7 @@
  * One message is one layer (its Length bytes are the header), so a TCP segment holding several
  * messages has consecutive bgp layers; a message continued in the next segment ends the segment. The
  * body's parts are element sets named after pypacker's BGP classes and fields: open (v, asn, holdtime,
- * identifier, param_len), params and capabilities; update (withdrawnlen, pathlen), wroutes, pathattrs
+ * identifier, param_len), params and capabilities; update (withdrawnlen), wroutes, pathlen, pathattrs
  * (flags, type, len and the value of the common kinds), aspath (segments of AS_PATH attributes) and
  * anncroutes; notification (code, subcode, data); routerefresh (afi, rsvd, safi). Keepalive has no
  * body. Length is an auto field. The walking lives in bgp_update.c.

@@ -13,6 +13,7 @@ enum {
         BGP_CAPABILITIES,
         BGP_UPDATE,
         BGP_WROUTES,
+        BGP_PATHLEN, /* the path attributes' length, after the withdrawn routes */
         BGP_PATHATTRS,
         BGP_ASPATH,
         BGP_ANNCROUTES,

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bgp.h"
+#include "forms.h"
 #include "internal.h"
 #include "tlv.h"
 
@@ -25,6 +26,7 @@
 #define T_ROUTE_REFRESH 5
 #define PARAM_CAPABILITY 2
 #define ATTR_EXT_LEN 0x10
+#define ATTR_WELL_KNOWN 0x40 /* transitive (RFC 4271 4.3): what ORIGIN, AS_PATH and NEXT_HOP carry */
 #define ATTR_AS_PATH 2
 #define ATTR_AS4_PATH 17
 
@@ -54,7 +56,7 @@ static const struct pkt_field cap_fields[] = {
         PKT_U("len", 8, 8), { .name = "data", .off = 16, .type = PKT_FT_BYTES },
 };
 static const struct pkt_field update_fields[] = { PKT_U("withdrawnlen", 0, 16) };
-static const struct pkt_field pathlen_kind[] = { PKT_U("pathlen", 0, 16) };
+static const struct pkt_field pathlen_fields[] = { PKT_U("pathlen", 0, 16) };
 static const struct pkt_field prefix_fields[] = {
         PKT_U("len", 0, 8), { .name = "prefix", .off = 8, .type = PKT_FT_BYTES },
 };
@@ -124,25 +126,33 @@ offer(struct walk *w, unsigned set, uint32_t off, uint32_t len, uint32_t avail)
         return true;
 }
 
-/* Sets the kind fields of the attribute just offered. */
-static void
-attr_kind(struct walk *w, uint8_t flags, uint8_t type, uint32_t len)
+/* The fields of an attribute's length and value, by its type and whether its length is 2 bytes
+ * (the Extended Length flag); an AGGREGATOR's AS is 2 or 4 bytes by the value's length. */
+static struct pkt_kind
+attr_kind(uint8_t flags, uint8_t type, uint32_t len)
 {
         unsigned x = !!(flags & ATTR_EXT_LEN);
-        const struct pkt_field *k = data_k[x];
-        uint16_t n = 2;
 
         switch (type) {
-        case 1: k = origin_k[x]; break;
-        case 3: k = nexthop_k[x]; break;
-        case 4: k = med_k[x]; break;
-        case 5: k = localpref_k[x]; break;
-        case 7: k = len == 6 ? aggr2_k[x] : aggr4_k[x]; n = 3; break;
-        case 9: k = originator_k[x]; break;
-        case 14: case 15: k = mp_k[x]; n = 4; break;
+        case 1: return (struct pkt_kind){ origin_k[x], 2 };
+        case 3: return (struct pkt_kind){ nexthop_k[x], 2 };
+        case 4: return (struct pkt_kind){ med_k[x], 2 };
+        case 5: return (struct pkt_kind){ localpref_k[x], 2 };
+        case 7: return (struct pkt_kind){ len == 6 ? aggr2_k[x] : aggr4_k[x], 3 };
+        case 9: return (struct pkt_kind){ originator_k[x], 2 };
+        case 14: case 15: return (struct pkt_kind){ mp_k[x], 4 };
+        default: return (struct pkt_kind){ data_k[x], 2 };
         }
-        w->e->kind_fields = k;
-        w->e->n_kind_fields = n;
+}
+
+/* Sets the kind fields of the attribute just offered. */
+static void
+set_attr_kind(struct walk *w, uint8_t flags, uint8_t type, uint32_t len)
+{
+        struct pkt_kind k = attr_kind(flags, type, len);
+
+        w->e->kind_fields = k.fields;
+        w->e->n_kind_fields = k.n;
         w->e->data_off = 2;
 }
 
@@ -189,19 +199,20 @@ walk_update(struct walk *w, uint32_t end)
         if (end - p < 2)
                 return false;
         uint32_t wl = tlv_be16(b + p);
-        if (wl > end - p - 2 || end - p - 2 - wl < 2) {
-                offer(w, BGP_UPDATE, p, 4 + wl, end - p);
+        if (offer(w, BGP_UPDATE, p, 2, end - p))
+                return true;
+        /* The withdrawn routes, then the path attributes' length: each in the message, or flagged. */
+        uint32_t wend = p + 2 + MIN(wl, end - p - 2);
+        if (walk_prefixes(w, BGP_WROUTES, p + 2, wend))
+                return true;
+        if (wl > end - p - 2 || end - wend < 2) {
+                offer(w, BGP_PATHLEN, wend, 2, end - wend);
+                w->bad = true;
                 return true;
         }
-        if (offer(w, BGP_UPDATE, p, 4 + wl, end - p)) {
-                w->e->kind_fields = pathlen_kind;
-                w->e->n_kind_fields = 1;
-                w->e->data_off = 2 + wl;
+        p = wend;
+        if (offer(w, BGP_PATHLEN, p, 2, end - p))
                 return true;
-        }
-        if (walk_prefixes(w, BGP_WROUTES, p + 2, p + 2 + wl))
-                return true;
-        p += 2 + wl;
         uint32_t pl = tlv_be16(b + p), aend;
         p += 2;
         if (pl > end - p) {
@@ -217,7 +228,7 @@ walk_update(struct walk *w, uint32_t end)
                 uint32_t len = flags & ATTR_EXT_LEN ? tlv_be16(b + p + 2) : b[p + 2];
                 if (offer(w, BGP_PATHATTRS, p, hl + len, aend - p)) {
                         if (!(w->e->flags & PKT_LAYER_MALFORMED))
-                                attr_kind(w, flags, type, len);
+                                set_attr_kind(w, flags, type, len);
                         return true;
                 }
                 if (hl + len > aend - p)
@@ -318,21 +329,31 @@ SET_NEXT(params_next, BGP_PARAMS)
 SET_NEXT(capabilities_next, BGP_CAPABILITIES)
 SET_NEXT(update_next, BGP_UPDATE)
 SET_NEXT(wroutes_next, BGP_WROUTES)
+SET_NEXT(pathlen_next, BGP_PATHLEN)
 SET_NEXT(pathattrs_next, BGP_PATHATTRS)
 SET_NEXT(aspath_next, BGP_ASPATH)
 SET_NEXT(anncroutes_next, BGP_ANNCROUTES)
 SET_NEXT(notification_next, BGP_NOTIFICATION)
 SET_NEXT(routerefresh_next, BGP_ROUTEREFRESH)
 
-#define SET(id, n, en, fn, f) [id] = { .name = n, .elem_name = en, .next = fn, .fields = f, .n_fields = ARRAY_SIZE(f) }
+/* Every length inside a message is the user's (the builder writes what it is given), and a prefix's
+ * "len" is its bits, not its bytes: given lengths are kept (PKT_ES_GIVEN_LENGTHS). */
+#define SET_FLAGS(id, n, en, fn, f, fl)                                                                 \
+        [id] = { .name = n, .elem_name = en, .next = fn, .fields = f, .n_fields = ARRAY_SIZE(f),         \
+                 .flags = PKT_ES_GIVEN_LENGTHS | (fl) }
+#define SET(id, n, en, fn, f) SET_FLAGS(id, n, en, fn, f, 0)
+/* A set listed from inside another's elements (a parameter's capabilities, the AS_PATH attribute's
+ * segments), whose bytes that element carries. */
+#define SET_LISTED(id, n, en, fn, f) SET_FLAGS(id, n, en, fn, f, PKT_ES_LISTED)
 const struct pkt_elem_set pkt_bgp_elems[BGP_SETS] = {
         SET(BGP_OPEN, "open", "open", open_next, open_fields),
         SET(BGP_PARAMS, "params", "param", params_next, tlv8_fields),
-        SET(BGP_CAPABILITIES, "capabilities", "capability", capabilities_next, cap_fields),
+        SET_LISTED(BGP_CAPABILITIES, "capabilities", "capability", capabilities_next, cap_fields),
         SET(BGP_UPDATE, "update", "update", update_next, update_fields),
         SET(BGP_WROUTES, "wroutes", "route", wroutes_next, prefix_fields),
+        SET(BGP_PATHLEN, "pathlen", "pathlen", pathlen_next, pathlen_fields),
         SET(BGP_PATHATTRS, "pathattrs", "pathattr", pathattrs_next, attr_fields),
-        SET(BGP_ASPATH, "aspath", "segment", aspath_next, tlv8_fields),
+        SET_LISTED(BGP_ASPATH, "aspath", "segment", aspath_next, tlv8_fields),
         SET(BGP_ANNCROUTES, "anncroutes", "route", anncroutes_next, prefix_fields),
         SET(BGP_NOTIFICATION, "notification", "notification", notification_next, notification_fields),
         SET(BGP_ROUTEREFRESH, "routerefresh", "routerefresh", routerefresh_next, routerefresh_fields),
@@ -343,6 +364,38 @@ const struct pkt_elem_set pkt_bgp_elems[BGP_SETS] = {
  * identifier=192.0.2.1,param_len=0)", "notification(code=6,subcode=2)", "routerefresh(afi=1,safi=1)",
  * or a raw "param(type=2,data=...)" / "route(len=24,prefix=c00002)". Lengths inside are the user's.
  */
+/* A path attribute: "pathattr(flags=0x40,type=ORIGIN,origin=0)", its value's fields by its kind
+ * (attr_kind()); the flags well-known transitive unless given, the length the value's unless given. */
+static int
+build_pathattr(const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size)
+{
+        static const char *const head_keys[] = { "flags", "type", NULL };
+        struct pkt_spec_arg rest[TLV_ARGS_MAX];
+        uint32_t flags = ATTR_WELL_KNOWN, type, len = 0;
+        const char *t = pkt_spec_arg(args, n, "type", -1), *f = pkt_spec_arg(args, n, "flags", -1),
+                   *l = pkt_spec_arg(args, n, "len", -1);
+
+        if (!t || pkt_name_value(attr_names, t, UINT8_MAX, &type) < 0 ||
+            (f && pkt_name_value(NULL, f, UINT8_MAX, &flags) < 0) || (l && pkt_name_value(NULL, l, UINT16_MAX, &len) < 0))
+                return -EINVAL;
+        if (size < 2)
+                return -EMSGSIZE;
+        /* Without a length, an AGGREGATOR's AS is the 2-byte form's (RFC 4271). */
+        struct pkt_kind k = attr_kind((uint8_t)flags, (uint8_t)type, l ? len : 6);
+        int m = pkt_spec_args_without(args, n, head_keys, rest);
+        int r = pkt_spec_encode(k.fields, k.n, rest, m, out + 2, size - 2);
+        if (r < 0)
+                return r;
+        uint32_t len_size = flags & ATTR_EXT_LEN ? 2 : 1, value = (uint32_t)r - len_size;
+        if (!l && value >> (8 * len_size))
+                return -ERANGE;
+        if (!l)
+                pkt_bits_write(out + 2, 0, 8 * len_size, false, value);
+        out[0] = (uint8_t)flags;
+        out[1] = (uint8_t)type;
+        return 2 + r;
+}
+
 int
 pkt_bgp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
                    uint8_t *out, size_t size, uint32_t *ret_at)
@@ -359,6 +412,8 @@ pkt_bgp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, con
         na = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
         if (na < 0)
                 return na;
+        if (set == BGP_PATHATTRS)
+                return build_pathattr(args, na, out, size);
         s = &pkt_bgp_elems[set];
         return tlv_encode_args(s->fields, s->n_fields, args, na, out, size);
 }

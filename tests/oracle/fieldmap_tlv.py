@@ -82,7 +82,7 @@ MAP = {
     "bgp.open.opt.param.type": elems("bgp", ("params",), "type"),
     "bgp.open.opt.param.len": elems("bgp", ("params",), "len"),
     "bgp.update.withdrawn_routes.length": elems("bgp", ("update",), "withdrawnlen"),
-    "bgp.update.path_attributes.length": elems("bgp", ("update",), "pathlen"),
+    "bgp.update.path_attributes.length": elems("bgp", ("pathlen",), "pathlen"),
     "bgp.withdrawn_prefix": elems("bgp", ("wroutes",), "prefix", conv=prefix4),
     "bgp.nlri_prefix": elems("bgp", ("anncroutes",), "prefix", conv=prefix4),
     "bgp.update.path_attribute.flags": elems("bgp", ("pathattrs",), "flags"),

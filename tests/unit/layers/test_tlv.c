@@ -111,6 +111,36 @@ test_bgp_notification_matches_tshark(void **state)
         pkt_done(&p);
 }
 
+/* An UPDATE builds from its parts, path attributes by their kinds' fields, as scapy's contrib BGP
+ * builds it (tests/oracle/scapy_cases_tlv.tsv, bgp.update); read back, the path attributes' length is
+ * its own element, after the withdrawn routes (tshark on tcpdump/bgp-4byte-asn.pcap frame 13:
+ * bgp.update.withdrawn_routes.length 0, bgp.update.path_attributes.length 47). */
+static void
+test_bgp_update_builds_like_scapy_and_reads_like_tshark(void **state)
+{
+        uint8_t buf[65536];
+        struct pkt p;
+        int i;
+
+        (void)state;
+        tu_assert_builds("bgp(type=2,update=[update(withdrawnlen=4)],wroutes=[route(len=24,prefix=c63364)],"
+                         "pathlen=[pathlen(pathlen=27)],pathattrs=[pathattr(type=ORIGIN,origin=0),"
+                         "pathattr(type=AS_PATH,data=02010000fde9),pathattr(type=NEXT_HOP,nexthop=192.0.2.1),"
+                         "pathattr(flags=0x80,type=MULTI_EXIT_DISC,med=10)],anncroutes=[route(len=24,prefix=c00002)])",
+                         "ffffffffffffffffffffffffffffffff003a02" "0004" "18c63364" "001b" "40010100"
+                         "400206020100" "00fde9" "400304c0000201" "800404" "0000000a" "18c00002");
+        /* An extended length (flags 0x10): two bytes of it. */
+        tu_assert_builds("bgp(type=2,pathattrs=[pathattr(flags=0x50,type=ORIGIN,origin=1)])",
+                         "ffffffffffffffffffffffffffffffff001802" "5001000101");
+
+        i = load(&p, "tcpdump/bgp-4byte-asn.pcap", 13, buf, sizeof(buf), PKT_PROTO_BGP);
+        assert_true(i >= 0);
+        assert_string_equal(elem_list(&p, (unsigned)i, "update", "withdrawnlen"), "0");
+        assert_string_equal(elem_list(&p, (unsigned)i, "pathlen", "pathlen"), "47");
+        assert_string_equal(elem_list(&p, (unsigned)i, "pathattrs", "type"), "ORIGIN,AS_PATH,NEXT_HOP,AS4_PATH");
+        pkt_done(&p);
+}
+
 /* tshark -r pcapplusplus/PacketExamples__SSL-MultipleRecords1.pcap: tls.handshake.type 2 (then
  * ChangeCipherSpec and an encrypted handshake, which has no handshake type), cipher suite 0xc02b;
  * enums read by name. */
@@ -275,6 +305,7 @@ main(void)
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_radius_corpus_fields_match_tshark),
                 cmocka_unit_test(test_bgp_notification_matches_tshark),
+                cmocka_unit_test(test_bgp_update_builds_like_scapy_and_reads_like_tshark),
                 cmocka_unit_test(test_tls_records_are_consecutive_layers_and_encrypted_handshake_is_opaque),
                 cmocka_unit_test(test_tls_builds_given_lengths_and_opaque_data),
                 cmocka_unit_test(test_radius_builds_attribute_and_length_as_scapy),

@@ -568,6 +568,10 @@ static const struct {
         { "packetnet/ospfv2_md5.pcap", 34, 34 },
         { "tcpdump/OSPFv3_broadcast_adjacency.pcap", 38, 38 },
         { "tcpdump/OSPFv3_with_AH.pcap", 61, 61 },
+        /* OPEN capabilities (listed from their parameter), UPDATE path attributes by kind */
+        { "tcpdump/bgp-4byte-asn.pcap", 91, 91 },
+        { "tcpdump/bgp-lu-multiple-labels.pcap", 39, 39 },
+        { "tcpdump/bgp-bgpsec.pcap", 36, 36 },
 };
 
 static void
