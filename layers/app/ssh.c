@@ -150,15 +150,19 @@ next_packet(const struct pkt_view *v, struct pkt_dissect *d)
         d->next = d->hdr_len < v->wire_len ? PKT_PROTO_SSH : PKT_PROTO_NONE;
 }
 
-/* A packet in clear is its length field and what that counts (the dispatch checked it is within the
- * segment). */
+/* A packet in clear is its length field and what that counts. The dispatch checked the lengths; a
+ * layer dissected as this form from the start (pkt_parse()) was not: lengths that contradict each
+ * other or the segment are malformed. */
 static void
 packet_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
         uint32_t len = 0;
 
         pkt_rd_be32(v, 0, &len); /* within min_hdr_len */
-        d->hdr_len = LEN_SZ + len;
+        uint64_t end = (uint64_t)LEN_SZ + len;
+        d->hdr_len = (uint32_t)MIN(end, (uint64_t)v->wire_len + 1); /* past the segment: malformed */
+        if ((uint32_t)v->b[4] + 2 > len)
+                d->flags |= PKT_LAYER_MALFORMED;
         next_packet(v, d);
 }
 
@@ -169,6 +173,8 @@ kexinit_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         uint32_t len = 0, n;
 
         packet_dissect(v, d);
+        if (d->flags & PKT_LAYER_MALFORMED)
+                return;
         pkt_rd_be32(v, 0, &len);
         uint32_t end = LEN_SZ + len - v->b[4], pos = PACKET_HDR_LEN + COOKIE_LEN;
         for (unsigned i = 0; i < NAME_LISTS; i++) {

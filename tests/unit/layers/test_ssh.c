@@ -211,6 +211,23 @@ test_hostile_packets_are_flagged(void **state)
                                  (PKT_LAYER_MALFORMED | PKT_LAYER_TRUNCATED),
                          PKT_LAYER_TRUNCATED);
         assert_int_equal(ssh_flags("5353482d322e302d78", 0, PKT_PROTO_SSH_BANNER), 0);
+
+        /* Dissected as a form from the start, no dispatch to check the lengths first: a length past the
+         * segment (the largest there is), or padding longer than the packet, is malformed. ("ssh" itself
+         * dispatches: such bytes are an encrypted packet.) */
+        static const uint8_t lying_len[] = { 0xff, 0xff, 0xff, 0xff, 4, 20, 0, 0 };
+        static const uint8_t lying_pad[] = { 0, 0, 0, 4, 9, 21, 0, 0 };
+        const uint8_t *const lies[] = { lying_len, lying_pad };
+        const unsigned forms[] = { PKT_PROTO_SSH_KEXINIT, PKT_PROTO_SSH_NEWKEYS };
+        for (unsigned k = 0; k < 2; k++)
+                for (unsigned j = 0; j < 2; j++) {
+                        struct pkt p;
+                        unsigned n;
+                        pkt_init(&p);
+                        assert_int_equal(pkt_parse(&p, forms[j], lies[k], 8, 8), 0);
+                        assert_non_null(pkt_layer(&p, 0));
+                        assert_true(tu_flags_done(&p, 0, NULL, &n) & PKT_LAYER_MALFORMED);
+                }
 }
 
 static void
