@@ -109,15 +109,11 @@ next_rare(struct pkt *p, unsigned n, uint32_t cap_rest, uint32_t hdr_len, unsign
 static const struct pkt_proto *
 dispatch(struct pkt *p, struct pkt_layer *l, unsigned n, const struct pkt_proto *pr)
 {
+        struct pkt_view v;
+
         if (l->len == 0)
                 return pr;
-        const struct pkt_view v = {
-                .b = p->data + l->off,
-                .caplen = l->len,
-                .wire_len = l->wire_len,
-                .lower = n > 1u ? l[-1].proto : PKT_PROTO_NONE,
-                .proto = l->proto,
-        };
+        view_of(p, n - 1u, &v);
         const struct pkt_proto *to = proto_of(pr->dispatch(&v));
         if (!to || !(to->flags & PKT_P_DISPATCHED))
                 return pr;
@@ -143,13 +139,8 @@ dissect_hooked(struct pkt *p)
         if (unlikely(l->len < d.hdr_len))
                 return finish(p, l, d.hdr_len);
         if (likely(pr->dissect != NULL)) {
-                const struct pkt_view v = {
-                        .b = p->data + l->off,
-                        .caplen = l->len,
-                        .wire_len = l->wire_len,
-                        .lower = n > 1u ? l[-1].proto : PKT_PROTO_NONE,
-                        .proto = l->proto,
-                };
+                struct pkt_view v;
+                view_of(p, n - 1u, &v);
                 pr->dissect(&v, &d);
                 l = &p->layers[n - 1u];
         }
