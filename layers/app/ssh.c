@@ -12,15 +12,15 @@
  *   sshkexinit    a binary packet whose message is KEXINIT (RFC 4253 7.1)
  *   sshnewkeys    a binary packet whose message is NEWKEYS
  *   ssh           any other binary packet in clear (RFC 4253 6):
- *                   uint32 packet_length, byte padding_length, byte msg_code, the message, the padding
+ *                   uint32 packet_length, byte padding_length, byte msg_code, the message as payload,
+ *                   padding_length bytes of padding
  *   sshencrypted  what is no packet in clear: its bytes, the encrypted length first
  *
  * A binary packet is in clear when its lengths are what a sender writes before encryption: at least 4
  * bytes of padding, the packet a multiple of 8 bytes (RFC 4253 6), no longer than 256 KiB (OpenSSH's
  * limit) and within the segment; a random encrypted length passes by chance about once in 10^6.
  * Field names are tshark's (ssh.*). A segment may carry several packets, or the identification and a
- * packet: each is a layer. In "ssh", the message after its code and the padding are one field,
- * "payload", whose last padding_length bytes are the padding. Built, the lengths follow the packet and
+ * packet: each is a layer. Built, the lengths follow the packet and
  * a packet without padding given gets 4 to 11 zero bytes of it, as RFC 4253 6 asks.
  */
 #include <string.h>
@@ -66,9 +66,12 @@ static const struct pkt_name msg_names[] = {
         { .name = n "_length", .off = PKT_OFF_FOLLOW, .bits = 32, .type = PKT_FT_UINT },                 \
         { .name = n,           .off = PKT_OFF_FOLLOW, .bits = 0,  .type = PKT_FT_STRING, .flags = PKT_FF_COUNTED }
 
+/* The message after its code, then its padding: padding_length counts the bytes after the payload. */
 static const struct pkt_field ssh_fields[] = {
         PACKET_HEAD(2), /* IGNORE: what a packet with nothing else to say is */
-        { .name = "payload", .off = 48, .bits = 0, .type = PKT_FT_BYTES },
+        { .name = "payload", .off = 48, .bits = 0, .type = PKT_FT_BYTES, .flags = PKT_FF_TAIL_COUNTED,
+          .tail = F_PADDING_LENGTH },
+        PADDING,
 };
 
 static const struct pkt_field kexinit_fields[] = {
@@ -224,7 +227,8 @@ padding_for(uint32_t unpadded)
 
 /*
  * A new packet (built, its padding length still 0) gets its padding, zeros, at the end; given
- * padding (padding_string) is counted as it is. Then both lengths follow the packet, unless set.
+ * padding (padding_string, every form's last field) is counted as it is. Then both lengths follow the
+ * packet, unless set.
  */
 static int
 packet_update(struct pkt *p, unsigned idx)
@@ -232,7 +236,6 @@ packet_update(struct pkt *p, unsigned idx)
         const struct pkt_layer *l = &p->layers[idx];
         const struct pkt_proto *pr = pkt_proto_get(l->proto);
         unsigned last = pr->n_fields - 1u;
-        bool has_padding_field = strcmp(pr->fields[last].name, "padding_string") == 0;
         int r;
 
         if ((p->flags & PKT_F_OWNED) && !(l->set_mask & (UINT64_C(1) << F_PADDING_LENGTH)) &&
@@ -240,7 +243,7 @@ packet_update(struct pkt *p, unsigned idx)
                 static const uint8_t zeros[BLOCK + MIN_PADDING];
                 uint32_t pad = p->data[l->off + 4];
                 struct field_loc loc;
-                if (has_padding_field && (l->set_mask & (UINT64_C(1) << last)) &&
+                if ((l->set_mask & (UINT64_C(1) << last)) &&
                     pkt_field_locate(p->data + l->off, l->hdr_len, pr->fields, last, &loc) == 0) {
                         pad = loc.bits / 8;
                 } else if (pad == 0) {
@@ -292,7 +295,7 @@ const struct pkt_proto pkt_proto_ssh = {
         .update = packet_update,
         .dispatch = ssh_dispatch,
         .heuristic = ssh_heuristic,
-        .not_dissected = "Messages other than KEXINIT and NEWKEYS: their fields and padding are one field",
+        .not_dissected = "The fields of messages other than KEXINIT and NEWKEYS: their payload is bytes",
 };
 
 const struct pkt_proto pkt_proto_sshbanner = {

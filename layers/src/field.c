@@ -162,6 +162,23 @@ counted_len(const uint8_t *base, const struct pkt_field *table, unsigned k, cons
         return 0;
 }
 
+/* The bytes after PKT_FF_TAIL_COUNTED field @k: the value of the integer field @tail names, which
+ * comes before it (a fixed one, located on its own: no recursion through variable fields). */
+static int
+tail_count(const uint8_t *base, uint32_t len, const struct pkt_field *table, unsigned k, uint64_t *ret)
+{
+        unsigned c = table[k].tail;
+        struct field_loc loc;
+
+        if (c >= k || !pkt_field_is_integer(&table[c]) || needs_prev(&table[c]))
+                return -EINVAL; /* a table mistake */
+        int r = pkt_field_locate(base, len, table, c, &loc);
+        if (r < 0 || loc.bits == 0 || loc.bits > 32)
+                return r < 0 ? r : -EINVAL;
+        *ret = pkt_bits_read(base, loc.bit_off, loc.bits, table[c].flags & PKT_FF_LE);
+        return 0;
+}
+
 /* Locates field @k given where the field before it lies (@prev: read only when needs_prev(), and then
  * located). The one step behind pkt_field_locate() and pkt_fields_locate(). */
 static int
@@ -196,10 +213,14 @@ locate_after(const uint8_t *base, uint32_t len, const struct pkt_field *table, u
                                 return -ENODATA; /* cut off, or a count past the region */
                         bits = (uint32_t)count * 8;
                 } else {
-                        /* Variable bytes run to the end, or to the fixed fields of their tail. */
-                        if (f->tail > len - start / 8)
+                        /* Variable bytes run to the end, or to the fixed fields of their tail, or to
+                         * as many bytes before it as a field before them counts. */
+                        uint64_t tail = f->tail;
+                        if ((f->flags & PKT_FF_TAIL_COUNTED) && (r = tail_count(base, len, table, k, &tail)) < 0)
+                                return r;
+                        if (tail > len - start / 8)
                                 return -ENODATA;
-                        bits = (len - start / 8 - f->tail) * 8;
+                        bits = (len - start / 8 - (uint32_t)tail) * 8;
                 }
         }
         if ((start + bits + 7) / 8 > len)

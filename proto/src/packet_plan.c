@@ -80,9 +80,11 @@ plan_build(const struct pkt_field *table, unsigned n)
                 struct plan_field *pf = &pl->f[k];
                 size_t len;
 
-                /* A line end's place is the visitor's business (pkt_field_locate()): it is rare. */
+                /* A line end's place, or a field's that another counts the tail of, is the visitor's
+                 * business (pkt_field_locate()): they are rare. */
                 if (!is_plain_name(f->name, &len) || len + 4 > PLAN_KEY_MAX ||
-                    ((f->flags & PKT_FF_DELIM) && !f->def_bytes) || (f->flags & PKT_FF_LINE_END)) {
+                    ((f->flags & PKT_FF_DELIM) && !f->def_bytes) ||
+                    (f->flags & (PKT_FF_LINE_END | PKT_FF_TAIL_COUNTED))) {
                         /* Kept, so that the table is not looked at again on every packet. */
                         pl->n = 0;
                         return pl;

@@ -22,18 +22,6 @@ def hex32(v, _l):
     return "%08x" % int(v)
 
 
-def padding_of_generic(pkt):
-    """ssh.padding_string of a packet in clear: a KEXINIT's or NEWKEYS's field, or the last padding_length
-    bytes of the other messages' payload."""
-    out = []
-    for l in pkt["layers"]:
-        if l.get("layer") in ("sshkexinit", "sshnewkeys") and "padding_string" in l:
-            out.append(l["padding_string"])
-        elif l.get("layer") == "ssh" and "payload" in l:
-            out.append(l["payload"][len(l["payload"]) - 2 * int(l.get("padding_length", 0)):])
-    return out
-
-
 MAP = {
     "ssh.protocol": field("sshbanner", "protocol"),
     "ssh.packet_length": field(CLEAR, "packet_length"),
@@ -42,7 +30,8 @@ MAP = {
     "ssh.cookie": field("sshkexinit", "cookie"),
     "ssh.first_kex_packet_follows": field("sshkexinit", "first_kex_packet_follows"),
     "ssh.kex.reserved": field("sshkexinit", "reserved", conv=hex32),
-    "ssh.padding_string": padding_of_generic,
+    "ssh.padding_string": field(CLEAR, "padding_string"),
+    "ssh.payload": field("ssh", "payload"),
     "ssh.packet_length_encrypted": field("sshencrypted", "encrypted_packet", conv=lambda v, _l: v[:8],
                                          when=lambda l: len(l.get("encrypted_packet", "")) >= 8),
     "ssh.encrypted_packet": field("sshencrypted", "encrypted_packet", conv=lambda v, _l: v[8:],
@@ -57,5 +46,5 @@ V1 = ("SSH version 1 sessions (SSH-1.5 identification lines) in this capture: ts
       "version 1's (length, padding, type, data, CRC) because it saw the identification; a packet view sees "
       "only the packet, and a version 1 packet whose length passes version 2's checks (about one in 11) is "
       "read as version 2's, with the first padding byte as its padding length")
-FILE_DIFFERENCES = {f: {"zeek/ssh__ssh.pcap": V1} for f in ("ssh.padding_length", "ssh.message_code",
+FILE_DIFFERENCES = {f: {"zeek/ssh__ssh.pcap": V1} for f in ("ssh.padding_length", "ssh.message_code", "ssh.payload",
                                                             "ssh.packet_length", "ssh.padding_string")}

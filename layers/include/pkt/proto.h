@@ -56,6 +56,10 @@ enum pkt_field_flags {
          * the line end that ended it, CR LF or a bare LF (or nothing, at the end of the region). So a
          * line read from a sender that ends lines with LF alone reads back as it came. */
         PKT_FF_LINE_END = 1u << 10,
+        /* A variable bytes/string field that ends as many bytes before the end of its region as the
+         * integer field whose index is @tail says (that field must come before it): SSH's payload,
+         * which padding_length bytes of padding follow. */
+        PKT_FF_TAIL_COUNTED = 1u << 11,
 };
 
 /* A value name (enum) or bit name (flags). Tables end with { 0, NULL }. */
@@ -79,7 +83,8 @@ struct pkt_field {
         uint8_t type;   /* enum pkt_field_type */
         /* A variable bytes/string field (neither delimited nor counted) that is not the last of its
          * table: the bytes of the fixed fields after it, which end the header. It runs to them instead
-         * of to the end (an EAPOL-Key MIC of 16, 24 or no bytes, before the key data length). */
+         * of to the end (an EAPOL-Key MIC of 16, 24 or no bytes, before the key data length). With
+         * PKT_FF_TAIL_COUNTED, the index of the field that counts those bytes instead. */
         uint8_t tail;
         uint16_t flags; /* enum pkt_field_flags */
         const struct pkt_name *names; /* PKT_FT_ENUM values or PKT_FT_FLAGS bits */

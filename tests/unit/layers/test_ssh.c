@@ -52,7 +52,7 @@ assert_builds_frame(const char *spec, unsigned no)
 /* tshark: frame 4, ssh.protocol "SSH-2.0-OpenSSH_5.8"; frame 8, the client's KEXINIT (packet_length
  * 1268, padding_length 8, cookie f9e69dfbaaed4f02985223033f934f6c, kex_algorithms_length 183, ...,
  * languages empty, first_kex_packet_follows 0, reserved 00000000, padding_string of 8 zeros); frame
- * 12, ECDH init (message_code 30, packet_length 76, padding_length 5); frame 13, the ECDH reply
+ * 12, ECDH init (message_code 30, packet_length 76, padding_length 5, padding_string 0000000000); frame 13, the ECDH reply
  * (31, 292, 9) and NEWKEYS (21, 12, 10) in one segment; frame 17, encrypted (48 bytes). */
 static void
 test_session_start_reads_like_tshark(void **state)
@@ -96,6 +96,9 @@ test_session_start_reads_like_tshark(void **state)
         assert_string_equal(tu_field(&p, (unsigned)i, "msg_code"), "KEXDH_INIT");
         assert_int_equal(tu_field_u64(&p, (unsigned)i, "packet_length"), 76);
         assert_int_equal(tu_field_u64(&p, (unsigned)i, "padding_length"), 5);
+        /* The payload stops where the padding_length bytes of padding start. */
+        assert_int_equal(strlen(tu_field(&p, (unsigned)i, "payload")), 2 * (76 - 5 - 2));
+        assert_string_equal(tu_field(&p, (unsigned)i, "padding_string"), "0000000000");
         pkt_done(&p);
 
         /* Two packets, two layers. */
