@@ -98,7 +98,7 @@ static const struct pkt_field value_fields[] = {
         { .name = "value", .off = 0, .bits = 0, .type = PKT_FT_BYTES },
 };
 
-/* Group State's two forms have one length: the IP version byte tells them apart (group_state_kind()). */
+/* Group State's two forms have one length: the IP version byte tells them apart (kind_of()). */
 static const struct pkt_form forms[] = {
         { GROUP_STATE, GROUP_STATE_LEN, true, PKT_KIND(group_state_v4_fields) },
         { INTERFACE_STATE, 4, true, PKT_KIND(interface_state_fields) },
