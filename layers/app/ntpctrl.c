@@ -26,6 +26,9 @@
 
 enum {
         CTRL_HDR_LEN = 12,
+        SEQUENCE_AT = 2, /* byte offsets in the header, as ctrl_fields places them */
+        ASSOCIATION_AT = 6,
+        COUNT_AT = 10,
         RESPONSE_BIT = 0x80,
         OPCODE_MASK = 0x1f,
 };
@@ -65,7 +68,7 @@ ctrl_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
         uint16_t count = 0;
 
-        pkt_rd_be16(v, 10, &count); /* within min_hdr_len */
+        pkt_rd_be16(v, COUNT_AT, &count); /* within min_hdr_len */
         uint32_t end = CTRL_HDR_LEN + count;
         uint32_t padded = (end + 3u) & ~3u;
         d->hdr_len = MIN(padded, MAX(end, v->wire_len));
@@ -81,7 +84,8 @@ ctrl_answers(struct pkt *req, unsigned ri, struct pkt *rep, unsigned pi)
                 return false;
         const uint8_t *q = req->data + a->off, *r = rep->data + b->off;
         return !(q[1] & RESPONSE_BIT) && (r[1] & RESPONSE_BIT) && (q[1] & OPCODE_MASK) == (r[1] & OPCODE_MASK) &&
-               memcmp(q + 2, r + 2, 2) == 0 && memcmp(q + 6, r + 6, 2) == 0;
+               memcmp(q + SEQUENCE_AT, r + SEQUENCE_AT, 2) == 0 &&
+               memcmp(q + ASSOCIATION_AT, r + ASSOCIATION_AT, 2) == 0;
 }
 
 const struct pkt_proto pkt_proto_ntpctrl = {

@@ -36,6 +36,7 @@ enum {
         PACKET_MAX = 262144, /* OpenSSH's PACKET_MAX_SIZE: RFC 4253 6.1 asks for 35000 at least */
         COOKIE_LEN = 16,
         NAME_LISTS = 10,
+        KEXINIT_TAIL_LEN = 1 + 4, /* first_kex_packet_follows, reserved */
         MSG_KEXINIT = 20,
         MSG_NEWKEYS = 21,
         F_PACKET_LENGTH = 0,
@@ -194,7 +195,7 @@ kexinit_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 }
                 pos += n;
         }
-        if (end - pos < 1u + 4u) /* first_kex_packet_follows, reserved */
+        if (end - pos < KEXINIT_TAIL_LEN)
                 d->flags |= PKT_LAYER_MALFORMED;
 }
 
@@ -317,7 +318,7 @@ const struct pkt_proto pkt_proto_sshkexinit = {
         .id = PKT_PROTO_SSH_KEXINIT,
         .flags = PKT_P_DISPATCHED,
         .min_hdr_len = PACKET_HDR_LEN,
-        .def_hdr_len = PACKET_HDR_LEN + COOKIE_LEN + NAME_LISTS * LEN_SZ + 1 + 4,
+        .def_hdr_len = PACKET_HDR_LEN + COOKIE_LEN + NAME_LISTS * LEN_SZ + KEXINIT_TAIL_LEN,
         .fields = kexinit_fields,
         .n_fields = ARRAY_SIZE(kexinit_fields),
         .carriers = ssh_carriers,

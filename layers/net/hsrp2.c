@@ -30,7 +30,7 @@ enum {
         MD5_AUTH = 4,
         GROUP_STATE_LEN = 40,
         IPVERSION_AT = 3, /* in a Group State value */
-        HSRP2_ARGS_MAX = 16,
+        HSRP2_ARGS_MAX = 16, /* more arguments than a TLV has fields (Group State: 11, and its type and len) */
 };
 
 /* clang-format off */
