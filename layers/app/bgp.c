@@ -41,6 +41,7 @@ static const struct pkt_field bgp_fields[] = {
 /* clang-format on */
 
 enum { F_MARKER, F_LEN, F_TYPE };
+_Static_assert(F_TYPE == BGP_F_TYPE, "bgp.h names the Type field");
 
 bool
 pkt_bgp_is_message(const struct pkt_view *v, uint32_t off)
@@ -95,6 +96,7 @@ const struct pkt_proto pkt_proto_bgp = {
         .dissect = bgp_dissect,
         .update = bgp_update,
         .elem_build = pkt_bgp_elem_build,
+        .elem_added = pkt_bgp_elem_added,
         .not_dissected = "Path attributes other than ORIGIN, AS_PATH, NEXT_HOP, MED, LOCAL_PREF, "
                          "AGGREGATOR and ORIGINATOR_ID (communities, cluster lists, ATTR_SET...) "
                          "and MP_REACH/MP_UNREACH past AFI/SAFI stay bytes; RFC 9072 extended "

@@ -6,6 +6,7 @@
 #include <pkt/proto.h>
 
 #define BGP_HDR_LEN 19
+#define BGP_F_TYPE 2 /* the header's Type, third of its fields */
 
 enum {
         BGP_OPEN,
@@ -32,5 +33,8 @@ bool pkt_bgp_body_is_valid(const struct pkt_view *v, uint32_t len);
 
 int pkt_bgp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
                        uint8_t *out, size_t size, uint32_t *ret_at);
+/* Grows the length an element built by pkt_bgp_elem_build() went under; the message's type follows
+ * the element's set unless it was set. */
+int pkt_bgp_elem_added(struct pkt *p, unsigned idx, unsigned set);
 
 #endif

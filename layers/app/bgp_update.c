@@ -9,6 +9,8 @@
  * BGP_ITEMS_MAX items. An item that overruns its container is produced flagged malformed, and ends the
  * set. The "aspath" set holds the segments of AS_PATH and AS4_PATH attributes, in order.
  */
+#include <arpa/inet.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bgp.h"
@@ -44,7 +46,7 @@ static const struct pkt_name cap_names[] = {
 };
 
 static const struct pkt_field open_fields[] = {
-        PKT_U("v", 0, 8), PKT_U("asn", 8, 16), PKT_U("holdtime", 24, 16),
+        { .name = "v", .off = 0, .bits = 8, .type = PKT_FT_UINT, .def = 4 }, PKT_U("asn", 8, 16), PKT_U("holdtime", 24, 16),
         { .name = "identifier", .off = 40, .bits = 32, .type = PKT_FT_IPV4 },
         PKT_U("param_len", 72, 8),
 };
@@ -359,11 +361,172 @@ const struct pkt_elem_set pkt_bgp_elems[BGP_SETS] = {
         SET(BGP_ROUTEREFRESH, "routerefresh", "routerefresh", routerefresh_next, routerefresh_fields),
 };
 
+/* The message type whose body holds each set: a message built from its elements alone takes it. */
+static const uint8_t set_type[BGP_SETS] = {
+        [BGP_OPEN] = T_OPEN,          [BGP_PARAMS] = T_OPEN,         [BGP_CAPABILITIES] = T_OPEN,
+        [BGP_UPDATE] = T_UPDATE,      [BGP_WROUTES] = T_UPDATE,      [BGP_PATHLEN] = T_UPDATE,
+        [BGP_PATHATTRS] = T_UPDATE,   [BGP_ASPATH] = T_UPDATE,       [BGP_ANNCROUTES] = T_UPDATE,
+        [BGP_NOTIFICATION] = T_NOTIFICATION, [BGP_ROUTEREFRESH] = T_ROUTE_REFRESH,
+};
+
+#define OPEN_LEN 10
+#define PARAM_LEN_AT (BGP_HDR_LEN + OPEN_LEN - 1)
+#define WITHDRAWN_AT BGP_HDR_LEN /* the withdrawn routes' length */
+
 /*
- * Builds a message body part at the end of the message: "open(v=4,asn=65001,holdtime=180,
- * identifier=192.0.2.1,param_len=0)", "notification(code=6,subcode=2)", "routerefresh(afi=1,safi=1)",
- * or a raw "param(type=2,data=...)" / "route(len=24,prefix=c00002)". Lengths inside are the user's.
+ * Where an element goes in the message being built, and the length it adds to. The parts before it
+ * that the message lacks (the withdrawn routes' and path attributes' lengths, the fixed part of an
+ * OPEN) come first, made by the builder ("skeleton"). A length the message holds grows with what is
+ * put under it as long as it measures exactly what is there: a length the user gave that says more
+ * (as a JSON reader gives each one, before the elements it measures) is kept.
  */
+struct place {
+        int err;           /* -EEXIST: the message has this part already (it was given too late) */
+        uint32_t at;       /* from the message start */
+        uint32_t skeleton; /* bytes of zeros (an OPEN's defaults) before the element */
+        uint32_t len_at;   /* the length that grows, from the message start; width 0: none */
+        uint8_t len_width; /* 1 or 2 bytes */
+        uint32_t len_was;
+};
+
+static void
+grow(struct place *pl, uint32_t at, uint8_t width, uint32_t was)
+{
+        pl->len_at = at;
+        pl->len_width = width;
+        pl->len_was = was;
+}
+
+/* RFC 4271 4.3: withdrawn routes' length, withdrawn routes, path attributes' length, path attributes,
+ * NLRI. */
+static struct place
+update_place(const uint8_t *b, uint32_t end, unsigned set)
+{
+        struct place pl = { .at = end };
+
+        if (set == BGP_UPDATE) {
+                pl.err = end == BGP_HDR_LEN ? 0 : -EEXIST;
+                return pl;
+        }
+        if (end == BGP_HDR_LEN) {
+                pl.skeleton = set == BGP_PATHATTRS || set == BGP_ANNCROUTES ? 4 : 2;
+                if (set == BGP_WROUTES)
+                        grow(&pl, WITHDRAWN_AT, 2, 0);
+                else if (set == BGP_PATHATTRS)
+                        grow(&pl, WITHDRAWN_AT + 2, 2, 0);
+                return pl;
+        }
+        if (end < WITHDRAWN_AT + 2)
+                return pl;
+        uint32_t wl = tlv_be16(b + WITHDRAWN_AT), wend = MIN(WITHDRAWN_AT + 2 + wl, end);
+        if (set == BGP_WROUTES) {
+                pl.at = wend;
+                if (wend - WITHDRAWN_AT - 2 == wl)
+                        grow(&pl, WITHDRAWN_AT, 2, wl);
+                return pl;
+        }
+        if (end - wend < 2) {
+                /* No path attributes' length yet: it follows the withdrawn routes. */
+                if (end != wend)
+                        return pl;
+                pl.at = wend;
+                pl.skeleton = set == BGP_PATHLEN ? 0 : 2;
+                if (set == BGP_PATHATTRS)
+                        grow(&pl, wend, 2, 0);
+                return pl;
+        }
+        uint32_t al = tlv_be16(b + wend), aend = MIN(wend + 2 + al, end);
+        if (set == BGP_PATHLEN)
+                pl.err = -EEXIST;
+        if (set == BGP_PATHATTRS) {
+                pl.at = aend;
+                if (aend - wend - 2 == al)
+                        grow(&pl, wend, 2, al);
+        }
+        return pl;
+}
+
+/* RFC 4271 4.2: the fixed part, then the optional parameters their 1-byte length measures. */
+static struct place
+open_place(const uint8_t *b, uint32_t end, unsigned set)
+{
+        struct place pl = { .at = end };
+
+        if (set == BGP_OPEN)
+                pl.err = end == BGP_HDR_LEN ? 0 : -EEXIST;
+        if (set != BGP_PARAMS)
+                return pl;
+        if (end == BGP_HDR_LEN) {
+                pl.skeleton = OPEN_LEN;
+                grow(&pl, PARAM_LEN_AT, 1, 0);
+        } else if (end >= BGP_HDR_LEN + OPEN_LEN && end - BGP_HDR_LEN - OPEN_LEN == b[PARAM_LEN_AT]) {
+                grow(&pl, PARAM_LEN_AT, 1, b[PARAM_LEN_AT]);
+        }
+        return pl;
+}
+
+/* The length to grow, handed from elem_build to elem_added (same thread, one call after the other
+ * inside pkt_elem_add()). */
+static _Thread_local struct place bgp_added;
+
+/* A prefix (RFC 4271 4.3): "route(prefix=192.0.2.0/24)", or its length in bits and its bytes as the
+ * JSON writer gives them, "route(len=24,prefix=c00002)"; without a length, every bit of the bytes. */
+static int
+build_prefix(const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size)
+{
+        const char *text = pkt_spec_arg(args, n, "prefix", 1), *slash = text ? strchr(text, '/') : NULL;
+        int given = pkt_spec_named(args, n, "len", NULL, UINT8_MAX, -1);
+
+        if (given < -1)
+                return given;
+        if (slash) {
+                char addr[INET_ADDRSTRLEN];
+                uint8_t ip[4];
+                char *e;
+                unsigned long bits = strtoul(slash + 1, &e, 10);
+                if ((size_t)(slash - text) >= sizeof(addr) || *e || e == slash + 1 || bits > 32)
+                        return -EINVAL;
+                memcpy(addr, text, (size_t)(slash - text));
+                addr[slash - text] = '\0';
+                if (inet_pton(AF_INET, addr, ip) != 1)
+                        return -EINVAL;
+                if (size < 1 + (bits + 7) / 8)
+                        return -EMSGSIZE;
+                for (const struct pkt_spec_arg *a = args; a < args + n; a++)
+                        if (a->key[0] && strcmp(a->key, "prefix") != 0 && strcmp(a->key, "len") != 0)
+                                return -ENOENT;
+                out[0] = (uint8_t)(given >= 0 ? (unsigned)given : bits);
+                memcpy(out + 1, ip, (bits + 7) / 8);
+                return 1 + (int)(bits + 7) / 8;
+        }
+        int r = pkt_spec_encode(prefix_fields, ARRAY_SIZE(prefix_fields), args, n, out, size);
+        if (r < 0)
+                return r;
+        if (given < 0) {
+                if ((r - 1) * 8 > UINT8_MAX)
+                        return -ERANGE;
+                out[0] = (uint8_t)((r - 1) * 8);
+        }
+        return r;
+}
+
+/* A parameter or AS_PATH segment, "param(type=2,data=...)": the length the data's unless given. */
+static int
+build_tlv8(const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size)
+{
+        int given = pkt_spec_named(args, n, "len", NULL, UINT8_MAX, -1);
+        int r = tlv_encode_args(tlv8_fields, ARRAY_SIZE(tlv8_fields), args, n, out, size);
+
+        if (r < 0 || given < -1)
+                return r < 0 ? r : given;
+        if (given < 0) {
+                if (r - 2 > UINT8_MAX)
+                        return -ERANGE;
+                out[1] = (uint8_t)(r - 2);
+        }
+        return r;
+}
+
 /* A path attribute: "pathattr(flags=0x40,type=ORIGIN,origin=0)", its value's fields by its kind
  * (attr_kind()); the flags well-known transitive unless given, the length the value's unless given. */
 static int
@@ -396,24 +559,70 @@ build_pathattr(const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size
         return 2 + r;
 }
 
+/* One element of set @set, its fields from @args at their places or their defaults. */
+static int
+build_one(unsigned set, const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size)
+{
+        const struct pkt_elem_set *s = &pkt_bgp_elems[set];
+
+        switch (set) {
+        case BGP_PATHATTRS: return build_pathattr(args, n, out, size);
+        case BGP_WROUTES: case BGP_ANNCROUTES: return build_prefix(args, n, out, size);
+        case BGP_PARAMS: return build_tlv8(args, n, out, size);
+        default: return tlv_encode_args(s->fields, s->n_fields, args, n, out, size);
+        }
+}
+
+/*
+ * Builds a part of a message's body where it belongs (see struct place): "open(asn=65001,
+ * holdtime=180,identifier=192.0.2.1)" (version 4), "param(type=2,data=...)", "route(prefix=
+ * 192.0.2.0/24)", "pathattr(type=ORIGIN,origin=0)", "notification(code=6,subcode=2)",
+ * "routerefresh(afi=1,safi=1)". The withdrawn routes', path attributes' and parameters' lengths follow
+ * what is built unless given ("update(withdrawnlen=4)", "pathlen(pathlen=27)", "open(param_len=0)").
+ */
 int
 pkt_bgp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
                    uint8_t *out, size_t size, uint32_t *ret_at)
 {
         struct pkt_spec_arg args[TLV_ARGS_MAX];
-        const struct pkt_elem_set *s;
         char name[32];
         int na;
 
-        (void)v;
-        if (set >= BGP_SETS)
+        bgp_added = (struct place){ 0 };
+        if (set >= BGP_SETS || hdr_len < BGP_HDR_LEN)
                 return -EINVAL;
-        *ret_at = hdr_len;
         na = pkt_spec_split(text, name, sizeof(name), args, TLV_ARGS_MAX);
         if (na < 0)
                 return na;
-        if (set == BGP_PATHATTRS)
-                return build_pathattr(args, na, out, size);
-        s = &pkt_bgp_elems[set];
-        return tlv_encode_args(s->fields, s->n_fields, args, na, out, size);
+        struct place pl = set_type[set] == T_UPDATE ? update_place(v->b, hdr_len, set)
+                                                    : open_place(v->b, hdr_len, set);
+        if (pl.err < 0)
+                return pl.err;
+        if (size < pl.skeleton)
+                return -EMSGSIZE;
+        if (set_type[set] == T_OPEN && pl.skeleton)
+                tlv_encode_args(open_fields, ARRAY_SIZE(open_fields), NULL, 0, out, size);
+        else
+                memset(out, 0, pl.skeleton);
+        int r = build_one(set, args, na, out + pl.skeleton, size - pl.skeleton);
+        if (r < 0)
+                return r;
+        if (pl.len_width && pl.len_was + (uint32_t)r > (pl.len_width == 1 ? UINT8_MAX : UINT16_MAX))
+                return -ERANGE;
+        *ret_at = pl.at;
+        bgp_added = pl;
+        bgp_added.len_was += (uint32_t)r;
+        return (int)pl.skeleton + r;
+}
+
+int
+pkt_bgp_elem_added(struct pkt *p, unsigned idx, unsigned set)
+{
+        uint8_t *h = pkt_layer_bytes_mut(p, idx);
+
+        if (bgp_added.len_width)
+                tlv_put(h + bgp_added.len_at, bgp_added.len_width, bgp_added.len_was);
+        bgp_added.len_width = 0;
+        p->layers[idx].flags |= PKT_LAYER_DIRTY;
+        return pkt_auto_set(p, idx, BGP_F_TYPE, set_type[set]);
 }

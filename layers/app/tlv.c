@@ -1,47 +1,54 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /* Element-spec helpers shared by the TLV application protocols (see tlv.h). */
+#include <stdio.h>
 #include <string.h>
 
 #include "internal.h"
 #include "tlv.h"
 
-static const struct pkt_field *
-field_for(const struct pkt_field *fields, unsigned n, const struct pkt_spec_arg *a, int i)
+/* Is argument @i of @args one of @fields' (by its name, or at a field's place without one)? */
+static bool
+names_a_field(const struct pkt_field *fields, unsigned n, const struct pkt_spec_arg *a, int i)
 {
-        static const struct pkt_field data = { .name = "data", .type = PKT_FT_BYTES };
-
-        if (a->key[0]) {
-                for (unsigned k = 0; k < n; k++)
-                        if (strcmp(fields[k].name, a->key) == 0)
-                                return &fields[k];
-                if (strcmp(a->key, "data") == 0 || strcmp(a->key, "body") == 0)
-                        return &data;
-                return NULL;
-        }
-        return (unsigned)i < n ? &fields[i] : &data;
+        if (!a->key[0])
+                return (unsigned)i < n;
+        for (unsigned k = 0; k < n; k++)
+                if (strcmp(fields[k].name, a->key) == 0)
+                        return true;
+        return false;
 }
 
 int
 tlv_encode_args(const struct pkt_field *fields, unsigned n_fields, const struct pkt_spec_arg *args,
                 int n_args, uint8_t *out, size_t size)
 {
-        size_t len = 0;
+        static const struct pkt_field data = { .name = "data", .type = PKT_FT_BYTES };
+        struct pkt_spec_arg known[TLV_ARGS_MAX] = { 0 }; /* (gcc 12 cannot see that only the filled ones are read) */
+        int n_known = 0, len;
 
+        if (n_args > TLV_ARGS_MAX)
+                return -E2BIG;
+        /* The table's fields at their places (pkt_spec_encode() takes defaults for the rest), so the
+         * arguments may come in any order; a positional one is named after its field. */
         for (int i = 0; i < n_args; i++) {
-                const struct pkt_field *f = field_for(fields, n_fields, &args[i], i);
-                uint64_t u;
-                int r;
-
-                if (!f)
-                        return -ENOENT;
-                if (f->bits % 8 || f->off % 8)
-                        return -EINVAL;
-                r = pkt_spec_value(f, args[i].value, &u, out + len, size - len);
-                if (r < 0)
-                        return r;
-                len += (size_t)r;
+                if (!names_a_field(fields, n_fields, &args[i], i))
+                        continue;
+                known[n_known] = args[i];
+                if (!known[n_known].key[0])
+                        snprintf(known[n_known].key, sizeof(known[n_known].key), "%s", fields[i].name);
+                n_known++;
         }
-        return (int)len;
+        len = pkt_spec_encode(fields, n_fields, known, n_known, out, size);
+        for (int i = 0; i < n_args && len >= 0; i++) {
+                if (names_a_field(fields, n_fields, &args[i], i))
+                        continue;
+                if (args[i].key[0] && strcmp(args[i].key, "data") != 0 && strcmp(args[i].key, "body") != 0)
+                        return -ENOENT;
+                uint64_t u;
+                int r = pkt_spec_value(&data, args[i].value, &u, out + len, size - (size_t)len);
+                len = r < 0 ? r : len + r;
+        }
+        return len;
 }
 
 int

@@ -37,10 +37,10 @@ tlv_put(uint8_t *b, unsigned bytes, uint32_t v)
 }
 
 /*
- * Encodes the arguments of an element spec into @out, one after the other: an argument named like a
- * field of @fields (or the i-th positional one) is encoded as that field, "data"/"body" (or a positional
- * one past the table) as bytes. Fields of @fields must be byte-aligned. Returns the bytes written,
- * -ENOENT (unknown key), -EINVAL, -ERANGE or -EMSGSIZE.
+ * Encodes the arguments of an element spec into @out: the fields of @fields at their places, each from
+ * the argument of its name, the one at its place without a name, or its default (pkt_spec_encode()),
+ * then "data"/"body" arguments (or positional ones past the table) as bytes, in their order. Returns
+ * the bytes written, -ENOENT (unknown key), -E2BIG, -EINVAL, -ERANGE or -EMSGSIZE.
  */
 int tlv_encode_args(const struct pkt_field *fields, unsigned n_fields, const struct pkt_spec_arg *args,
                     int n_args, uint8_t *out, size_t size);

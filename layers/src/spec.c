@@ -289,6 +289,8 @@ reason(int r)
                 return "this layer cannot build elements";
         case -ENODATA:
                 return "field lies beyond the header";
+        case -EEXIST:
+                return "the layer has this part already: give it before the parts after it";
         default:
                 return "cannot parse the value";
         }

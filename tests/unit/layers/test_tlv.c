@@ -41,6 +41,22 @@ corpus_packet(const char *rel, unsigned no, uint8_t *buf, size_t size, size_t *r
         return n;
 }
 
+/* A spec whose build fails, with a message. */
+static void
+assert_build_fails(const char *spec)
+{
+        char err[256] = "";
+        struct pkt p;
+
+        pkt_init(&p);
+        assert_true(pkt_build(&p, spec, err, sizeof(err)) < 0);
+        assert_true(err[0] != '\0');
+        pkt_done(&p);
+}
+
+#define HEX_20 "0102030405060708090a0b0c0d0e0f1011121314"
+#define HEX_200 HEX_20 HEX_20 HEX_20 HEX_20 HEX_20 HEX_20 HEX_20 HEX_20 HEX_20 HEX_20
+
 static const char *
 elem_list(struct pkt *p, unsigned idx, const char *set, const char *name)
 {
@@ -129,9 +145,33 @@ test_bgp_update_builds_like_scapy_and_reads_like_tshark(void **state)
                          "pathattr(flags=0x80,type=MULTI_EXIT_DISC,med=10)],anncroutes=[route(len=24,prefix=c00002)])",
                          "ffffffffffffffffffffffffffffffff003a02" "0004" "18c63364" "001b" "40010100"
                          "400206020100" "00fde9" "400304c0000201" "800404" "0000000a" "18c00002");
-        /* An extended length (flags 0x10): two bytes of it. */
-        tu_assert_builds("bgp(type=2,pathattrs=[pathattr(flags=0x50,type=ORIGIN,origin=1)])",
-                         "ffffffffffffffffffffffffffffffff001802" "5001000101");
+        /* The same from its parts alone, in any order: the type follows them, the withdrawn routes and
+         * the path attributes go where RFC 4271 4.3 puts them, and their lengths are computed. */
+        tu_assert_builds("bgp(anncroutes=[route(prefix=192.0.2.0/24)],pathattrs=[pathattr(type=ORIGIN,origin=0),"
+                         "pathattr(type=AS_PATH,data=02010000fde9),pathattr(type=NEXT_HOP,nexthop=192.0.2.1)],"
+                         "wroutes=[route(prefix=198.51.100.0/24)],pathattrs=[pathattr(flags=0x80,type=MULTI_EXIT_DISC,med=10)])",
+                         "ffffffffffffffffffffffffffffffff003a02" "0004" "18c63364" "001b" "40010100"
+                         "400206020100" "00fde9" "400304c0000201" "800404" "0000000a" "18c00002");
+        /* An extended length (flags 0x10): two bytes of it. A prefix's length is its bytes' bits
+         * unless given; a /0 has no bytes. */
+        tu_assert_builds("bgp(type=2,pathattrs=[pathattr(flags=0x50,type=ORIGIN,origin=1)],anncroutes=[route(prefix=0a),"
+                         "route(prefix=0.0.0.0/0),route(len=12,prefix=0a10)])",
+                         "ffffffffffffffffffffffffffffffff002202" "0000" "0005" "5001000101" "080a" "00" "0c0a10");
+        /* A length given before what it measures is kept, whatever follows (a JSON reader gives them so). */
+        tu_assert_builds("bgp(update=[update(withdrawnlen=9)],wroutes=[route(prefix=10.0.0.0/8)])",
+                         "ffffffffffffffffffffffffffffffff001702" "0009" "080a");
+        /* An OPEN: version 4 by default, arguments in any order, the parameters' length computed. */
+        tu_assert_builds("bgp(open=[open(identifier=192.0.2.1,asn=65001)],params=[param(data=010400010001,type=2)])",
+                         "ffffffffffffffffffffffffffffffff00250104fde90000c0000201" "08" "0206010400010001");
+        /* A part that comes first, given after the parts that follow it (which made a default one). */
+        assert_build_fails("bgp(params=[param(type=2,data=010400010001)],open=[open(asn=65001)])");
+        assert_build_fails("bgp(pathattrs=[pathattr(type=ORIGIN,origin=0)],update=[update(withdrawnlen=0)])");
+        assert_build_fails("bgp(pathattrs=[pathattr(type=ORIGIN,origin=0)],pathlen=[pathlen(pathlen=4)])");
+        assert_build_fails("bgp(wroutes=[route(prefix=192.0.2.0/33)])");
+        assert_build_fails("bgp(wroutes=[route(prefix=192.0.2/24)])");
+        assert_build_fails("bgp(wroutes=[route(prefix=192.0.2.0/24,color=red)])");
+        /* 255 bytes of parameters at most (RFC 9072's extended form is the user's to give). */
+        assert_build_fails("bgp(open=[open()],params=[param(type=2,data=" HEX_200 "),param(type=2,data=" HEX_200 ")])");
 
         i = load(&p, "tcpdump/bgp-4byte-asn.pcap", 13, buf, sizeof(buf), PKT_PROTO_BGP);
         assert_true(i >= 0);
