@@ -219,28 +219,6 @@ pdu_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         d->flags |= isis_elems_damage(v);
 }
 
-/* ISO 8473's check bytes (7.2.9.1, Annex C) for @len bytes at @b, the checksum at @at cleared
- * first: the Fletcher sums of the bytes modulo 255, and the two bytes that make both sums of the
- * whole zero. */
-static uint16_t
-fletcher_checkbytes(uint8_t *b, uint32_t len, uint32_t at)
-{
-        uint32_t c0 = 0, c1 = 0;
-
-        b[at] = b[at + 1] = 0;
-        for (uint32_t i = 0; i < len; i++) {
-                c0 = (c0 + b[i]) % 255;
-                c1 = (c1 + c0) % 255;
-        }
-        int32_t x = (int32_t)(((len - at - 1) * c0 + 255 - c1) % 255);
-        if (x <= 0)
-                x += 255;
-        int32_t y = 510 - (int32_t)c0 - x;
-        if (y > 255)
-                y -= 255;
-        return (uint16_t)(x << 8 | y);
-}
-
 /* The PDU length (of a rebuilt packet: a parsed one keeps what it says) and an LSP's checksum. */
 static int
 pdu_update(struct pkt *p, unsigned idx)
@@ -261,7 +239,7 @@ pdu_update(struct pkt *p, unsigned idx)
         uint32_t end = MIN(l->len, (uint32_t)pkt_load_be16(h) - ISIS_HDR_LEN);
         if (pkt_load_be16(h) < ISIS_HDR_LEN + LSP_SUM_AT + 2u || end > l->len)
                 return 0;
-        uint16_t sum = fletcher_checkbytes(h + LSP_SUM_FROM, end - LSP_SUM_FROM,
+        uint16_t sum = pkt_fletcher_checkbytes(h + LSP_SUM_FROM, end - LSP_SUM_FROM,
                                            LSP_SUM_AT - LSP_SUM_FROM);
         pkt_store_be16(h + LSP_SUM_AT, sum);
         return 0;

@@ -43,6 +43,10 @@
 #define DBDESC6_LEN  12
 #define LSU_LEN      4
 #define LSA_HDR_LEN  20
+#define LSA_AGE_LEN  2          /* the LS age, which the checksum leaves out */
+#define LSA_SUM_AT   16
+#define LSA_LEN_AT   18
+#define LSA_INITIAL_SEQ 0x80000001u /* RFC 2328 12.1.6: InitialSequenceNumber */
 #define LSR_LEN      12
 #define NEIGHBOR_LEN 4
 
@@ -88,7 +92,7 @@ static const struct pkt_field lsa_fields[] = {
         { .name = "type",       .off = 24,  .bits = 8,  .type = PKT_FT_ENUM, .names = lsa_type_names },
         { .name = "id",         .off = 32,  .bits = 32, .type = PKT_FT_IPV4 },
         { .name = "adv_router", .off = 64,  .bits = 32, .type = PKT_FT_IPV4 },
-        { .name = "seq",        .off = 96,  .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "seq",        .off = 96,  .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = LSA_INITIAL_SEQ },
         { .name = "sum",        .off = 128, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
         { .name = "len",        .off = 144, .bits = 16, .type = PKT_FT_UINT },
 };
@@ -143,7 +147,7 @@ static const struct pkt_field lsa6_fields[] = {
         { .name = "type",       .off = 16,  .bits = 16, .type = PKT_FT_ENUM, .flags = PKT_FF_HEX, .names = lsa6_type_names },
         { .name = "id",         .off = 32,  .bits = 32, .type = PKT_FT_IPV4 },
         { .name = "adv_router", .off = 64,  .bits = 32, .type = PKT_FT_IPV4 },
-        { .name = "seq",        .off = 96,  .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
+        { .name = "seq",        .off = 96,  .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_HEX, .def = LSA_INITIAL_SEQ },
         { .name = "sum",        .off = 128, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
         { .name = "len",        .off = 144, .bits = 16, .type = PKT_FT_UINT },
 };
@@ -271,7 +275,8 @@ lsu_update(struct pkt *p, unsigned idx)
 /* Why 16: more arguments than any element here has fields. */
 #define OSPF_ARGS_MAX 16
 
-/* Encodes an element of @size bytes from its fields @fields (positional arguments in table order). */
+/* Encodes an element of @size bytes from its fields @fields at their offsets (a table may skip
+ * reserved bits), given by name or in table order, the others their defaults. */
 static int
 build_fixed(const struct pkt_field *fields, unsigned n_fields, uint32_t size, const char *text, uint8_t *out,
             size_t cap)
@@ -286,6 +291,9 @@ build_fixed(const struct pkt_field *fields, unsigned n_fields, uint32_t size, co
         if (cap < size)
                 return -EMSGSIZE;
         memset(out, 0, size);
+        for (unsigned k = 0; k < n_fields; k++)
+                if (pkt_field_is_integer(&fields[k]) && fields[k].bits <= 64)
+                        pkt_bits_write(out, fields[k].off, fields[k].bits, false, fields[k].def);
         for (int i = 0; i < n; i++) {
                 const struct pkt_field *f = NULL;
                 uint64_t u;
@@ -333,10 +341,13 @@ build_lsa(const struct pkt_field *fields, unsigned n_fields, const char *text, u
         }
         if (len > UINT16_MAX)
                 return -EMSGSIZE;
-        if (!pkt_spec_arg(hdr, m, "len", -1)) {
-                out[18] = (uint8_t)(len >> 8);
-                out[19] = (uint8_t)len;
-        }
+        if (!pkt_spec_arg(hdr, m, "len", -1))
+                pkt_store_be16(out + LSA_LEN_AT, (uint16_t)len);
+        /* RFC 2328 12.1.7 (RFC 5340 4.4.3 for OSPFv3): the Fletcher checksum of the whole LSA but
+         * its age, over the bytes built (a given length may say otherwise). */
+        if (!pkt_spec_arg(hdr, m, "sum", -1))
+                pkt_store_be16(out + LSA_SUM_AT, pkt_fletcher_checkbytes(out + LSA_AGE_LEN, len - LSA_AGE_LEN,
+                                                                         LSA_SUM_AT - LSA_AGE_LEN));
         return (int)len;
 }
 
@@ -367,8 +378,8 @@ body_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
                 else
                         r = build_fixed(lsa_fields, ARRAY_SIZE(lsa_fields), LSA_HDR_LEN, text, out, size);
                 /* An LSA header alone: its length is the header's, unless given. */
-                if (r > 0 && out[18] == 0 && out[19] == 0)
-                        out[19] = LSA_HDR_LEN;
+                if (r > 0 && pkt_load_be16(out + LSA_LEN_AT) == 0)
+                        pkt_store_be16(out + LSA_LEN_AT, LSA_HDR_LEN);
                 return r;
         }
 }

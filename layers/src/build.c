@@ -390,6 +390,28 @@ pkt_serialize_strerror(int err)
 
 /* ---- checksums ---- */
 
+/* ISO 8473's check bytes (7.2.9.1, Annex C) for @len bytes at @b, the checksum at @at cleared
+ * first: the Fletcher sums of the bytes modulo 255, and the two bytes that make both sums of the
+ * whole zero. */
+uint16_t
+pkt_fletcher_checkbytes(uint8_t *b, uint32_t len, uint32_t at)
+{
+        uint32_t c0 = 0, c1 = 0;
+
+        b[at] = b[at + 1] = 0;
+        for (uint32_t i = 0; i < len; i++) {
+                c0 = (c0 + b[i]) % 255;
+                c1 = (c1 + c0) % 255;
+        }
+        int32_t x = (int32_t)(((len - at - 1) * c0 + 255 - c1) % 255);
+        if (x <= 0)
+                x += 255;
+        int32_t y = 510 - (int32_t)c0 - x;
+        if (y > 255)
+                y -= 255;
+        return (uint16_t)(x << 8 | y);
+}
+
 uint32_t
 pkt_csum_add(uint32_t sum, const void *data, size_t len)
 {

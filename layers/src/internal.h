@@ -217,6 +217,10 @@ pkt_fast_step_as(const struct pkt_fast *f, uint32_t min_hdr_len, struct pkt *p, 
  * quotes packets, whose lengths the forms do not handle). Never NULL for a registered id. */
 extern pkt_fast_step_fn pkt_fast_steps[PKT_PROTO_MAX] __attribute__((visibility("hidden")));
 
+/* ISO 8473's check bytes (7.2.9.1, Annex C) for @len bytes at @b, the checksum at @at cleared first
+ * (build.c): IS-IS LSPs' and OSPF LSAs' Fletcher checksum (RFC 2328 12.1.7). */
+uint16_t pkt_fletcher_checkbytes(uint8_t *b, uint32_t len, uint32_t at);
+
 /* Internet checksum (RFC 1071): pkt_csum_add() and pkt_csum_fold() inline, for the update hooks that
  * sum short headers once per packet (IPv4's header checksum after a TTL change). */
 static inline uint32_t

@@ -431,8 +431,11 @@ int pkt_spec_args_without(const struct pkt_spec_arg *args, int n, const char *co
 
 /* Encodes @n_fields fields from @args, each from the argument of its name, or the one at its place
  * without a name, or its default (a variable field without a value is empty; a PKT_FF_COUNTED field's
- * count, not given, is its length); fields narrower than a byte are packed, most significant bit first. Returns the bytes written, -ENOENT (an argument names
- * no field), -EINVAL (a value, or a non-integer field off a byte boundary), -ERANGE, -EMSGSIZE. */
+ * count, not given, is its length); fields narrower than a byte are packed, most significant bit
+ * first, one after the other in table order (offsets are not read: a table may be the tail of
+ * another's, and reserved bits need a field of their own). Returns the bytes
+ * written, -ENOENT (an argument names no field), -EINVAL (a value, or a non-integer field off a byte
+ * boundary), -ERANGE, -EMSGSIZE. */
 int pkt_spec_encode(const struct pkt_field *fields, unsigned n_fields, const struct pkt_spec_arg *args, int n,
                     uint8_t *out, size_t size);
 

@@ -372,6 +372,34 @@ test_spec_errors_name_layer_field_and_reason(void **state)
         assert_int_equal(p.n_layers, 0); /* a failed build leaves nothing behind */
 }
 
+/* pkt_spec_encode() puts each field at its place: arguments in any order, defaults for the rest. */
+static void
+test_spec_encode_places_fields_in_table_order(void **state)
+{
+        static const struct pkt_field table[] = {
+                { .name = "reserved", .off = 0, .bits = 16, .type = PKT_FT_UINT },
+                { .name = "type", .off = 16, .bits = 16, .type = PKT_FT_UINT, .def = 0x2001 },
+                { .name = "id", .off = 32, .bits = 32, .type = PKT_FT_IPV4 },
+                { .name = "tail", .off = PKT_OFF_FOLLOW, .type = PKT_FT_BYTES },
+        };
+        struct pkt_spec_arg args[4];
+        uint8_t out[16];
+        char name[32];
+        int n;
+
+        (void)state;
+        n = pkt_spec_split("x(tail=aabb,id=192.0.2.1)", name, sizeof(name), args, 4);
+        assert_int_equal(n, 2);
+        assert_int_equal(pkt_spec_encode(table, 4, args, n, out, sizeof(out)), 10);
+        tu_assert_bytes(out, 10, (const uint8_t *)"\x00\x00\x20\x01\xc0\x00\x02\x01\xaa\xbb", 10);
+        n = pkt_spec_split("x(0,0x2008)", name, sizeof(name), args, 4);
+        assert_int_equal(pkt_spec_encode(table, 4, args, n, out, sizeof(out)), 8);
+        tu_assert_bytes(out, 8, (const uint8_t *)"\x00\x00\x20\x08\x00\x00\x00\x00", 8);
+        n = pkt_spec_split("x(color=1)", name, sizeof(name), args, 4);
+        assert_int_equal(pkt_spec_encode(table, 4, args, n, out, sizeof(out)), -ENOENT);
+        assert_int_equal(pkt_spec_encode(table, 4, NULL, 0, out, 6), -EMSGSIZE);
+}
+
 static void
 test_spec_values_in_every_syntax(void **state)
 {
@@ -793,6 +821,7 @@ main(void)
                 cmocka_unit_test(test_udp_zero_checksum_is_sent_as_ffff),
                 cmocka_unit_test(test_concatenation_appends_layers),
                 cmocka_unit_test(test_spec_errors_name_layer_field_and_reason),
+                cmocka_unit_test(test_spec_encode_places_fields_in_table_order),
                 cmocka_unit_test(test_spec_values_in_every_syntax),
                 cmocka_unit_test(test_ip_options_pad_and_set_header_length),
                 cmocka_unit_test(test_ip_option_with_zero_length_is_malformed_and_ends_walk),

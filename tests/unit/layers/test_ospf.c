@@ -136,7 +136,8 @@ test_ospf6_lsu_lying_lsa_lengths(void **state)
         pkt_done(&q);
 }
 
-/* A whole LSA builds from its header's fields and its body's bytes, its length theirs unless given
+/* A whole LSA builds from its header's fields and its body's bytes, its length and checksum theirs
+ * unless given
  * (packetnet/ospfv2.pcap frame 19's router LSA, as the capture has it); a header listed alone (a
  * database description) keeps the length given, its LSA's, which the list does not carry. */
 static void
@@ -146,6 +147,11 @@ test_lsas_build_with_their_bodies_and_given_lengths(void **state)
         tu_assert_builds("ospflsu(lsas=[lsa(age=994,options=2,type=1,id=192.168.170.8,adv_router=192.168.170.8,"
                          "seq=0x80000dc3,sum=0x2506,body=02000001c0a8aa00ffffff000300000a)])",
                          "00000001" "03e20201c0a8aa08c0a8aa0880000dc325060024" "02000001c0a8aa00ffffff000300000a");
+        /* Without its checksum, the LSA gets the one the router computed (RFC 2328 12.1.7: Fletcher,
+         * the age left out, so another age does not change it). */
+        tu_assert_builds("ospflsu(lsas=[lsa(age=1,options=2,type=1,id=192.168.170.8,adv_router=192.168.170.8,"
+                         "seq=0x80000dc3,body=02000001c0a8aa00ffffff000300000a)])",
+                         "00000001" "00010201c0a8aa08c0a8aa0880000dc325060024" "02000001c0a8aa00ffffff000300000a");
         tu_assert_builds("ospfdbdesc(mtu=1500,options=2,flags=3,seq=1098361215,lsas=[lsa(age=993,options=2,type=1,"
                          "id=192.168.170.8,adv_router=192.168.170.8,seq=0x80000dc3,sum=0x2506,len=36)])",
                          "05dc02034177a97f" "03e10201c0a8aa08c0a8aa0880000dc325060024");
