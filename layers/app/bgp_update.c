@@ -338,8 +338,9 @@ SET_NEXT(anncroutes_next, BGP_ANNCROUTES)
 SET_NEXT(notification_next, BGP_NOTIFICATION)
 SET_NEXT(routerefresh_next, BGP_ROUTEREFRESH)
 
-/* Every length inside a message is the user's (the builder writes what it is given), and a prefix's
- * "len" is its bits, not its bytes: given lengths are kept (PKT_ES_GIVEN_LENGTHS). */
+/* A length a reader gives is kept (PKT_ES_GIVEN_LENGTHS): the withdrawn routes' and path attributes'
+ * lengths measure parts that may lie (the builder grows only one that measures what is there), and
+ * a prefix's "len" is its bits, which its bytes do not tell. */
 #define SET_FLAGS(id, n, en, fn, f, fl)                                                                 \
         [id] = { .name = n, .elem_name = en, .next = fn, .fields = f, .n_fields = ARRAY_SIZE(f),         \
                  .flags = PKT_ES_GIVEN_LENGTHS | (fl) }
