@@ -377,7 +377,8 @@ static const uint8_t set_type[BGP_SETS] = {
 /*
  * Where an element goes in the message being built, and the length it adds to. The parts before it
  * that the message lacks (the withdrawn routes' and path attributes' lengths, the fixed part of an
- * OPEN) come first, made by the builder ("skeleton"). A length the message holds grows with what is
+ * OPEN) come first, made by the builder ("skeleton"), and withdrawn routes that end the message are
+ * followed by a path attributes' length of 0, so that it holds together. A length the message holds grows with what is
  * put under it as long as it measures exactly what is there: a length the user gave that says more
  * (as a JSON reader gives each one, before the elements it measures) is kept.
  */
@@ -385,6 +386,7 @@ struct place {
         int err;           /* -EEXIST: the message has this part already (it was given too late) */
         uint32_t at;       /* from the message start */
         uint32_t skeleton; /* bytes of zeros (an OPEN's defaults) before the element */
+        uint32_t after;    /* bytes of zeros after it (the path attributes' length after routes) */
         uint32_t len_at;   /* the length that grows, from the message start; width 0: none */
         uint8_t len_width; /* 1 or 2 bytes */
         uint32_t len_was;
@@ -411,6 +413,7 @@ update_place(const uint8_t *b, uint32_t end, unsigned set)
         }
         if (end == BGP_HDR_LEN) {
                 pl.skeleton = set == BGP_PATHATTRS || set == BGP_ANNCROUTES ? 4 : 2;
+                pl.after = set == BGP_WROUTES ? 2 : 0;
                 if (set == BGP_WROUTES)
                         grow(&pl, WITHDRAWN_AT, 2, 0);
                 else if (set == BGP_PATHATTRS)
@@ -422,8 +425,10 @@ update_place(const uint8_t *b, uint32_t end, unsigned set)
         uint32_t wl = tlv_be16(b + WITHDRAWN_AT), wend = MIN(WITHDRAWN_AT + 2 + wl, end);
         if (set == BGP_WROUTES) {
                 pl.at = wend;
-                if (wend - WITHDRAWN_AT - 2 == wl)
+                if (wend - WITHDRAWN_AT - 2 == wl) {
                         grow(&pl, WITHDRAWN_AT, 2, wl);
+                        pl.after = end == wend ? 2 : 0; /* the message ends with its routes */
+                }
                 return pl;
         }
         if (end - wend < 2) {
@@ -599,21 +604,22 @@ pkt_bgp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, con
                                                     : open_place(v->b, hdr_len, set);
         if (pl.err < 0)
                 return pl.err;
-        if (size < pl.skeleton)
+        if (size < pl.skeleton + pl.after)
                 return -EMSGSIZE;
         if (set_type[set] == T_OPEN && pl.skeleton)
                 tlv_encode_args(open_fields, ARRAY_SIZE(open_fields), NULL, 0, out, size);
         else
                 memset(out, 0, pl.skeleton);
-        int r = build_one(set, args, na, out + pl.skeleton, size - pl.skeleton);
+        int r = build_one(set, args, na, out + pl.skeleton, size - pl.skeleton - pl.after);
         if (r < 0)
                 return r;
+        memset(out + pl.skeleton + r, 0, pl.after);
         if (pl.len_width && pl.len_was + (uint32_t)r > (pl.len_width == 1 ? UINT8_MAX : UINT16_MAX))
                 return -ERANGE;
         *ret_at = pl.at;
         bgp_added = pl;
         bgp_added.len_was += (uint32_t)r;
-        return (int)pl.skeleton + r;
+        return (int)(pl.skeleton + pl.after) + r;
 }
 
 int

@@ -157,6 +157,12 @@ test_bgp_update_builds_like_scapy_and_reads_like_tshark(void **state)
         tu_assert_builds("bgp(type=2,pathattrs=[pathattr(flags=0x50,type=ORIGIN,origin=1)],anncroutes=[route(prefix=0a),"
                          "route(prefix=0.0.0.0/0),route(len=12,prefix=0a10)])",
                          "ffffffffffffffffffffffffffffffff002202" "0000" "0005" "5001000101" "080a" "00" "0c0a10");
+        /* Withdrawn routes alone: the path attributes' length follows them, so the message holds
+         * together; routes added later go before it. */
+        tu_assert_builds("bgp(wroutes=[route(prefix=10.0.0.0/8)],pathattrs=[pathattr(type=ORIGIN,origin=0)],"
+                         "wroutes=[route(prefix=192.0.2.0/24)])",
+                         "ffffffffffffffffffffffffffffffff002102" "0006" "080a" "18c00002" "0004" "40010100");
+        tu_assert_builds("bgp(wroutes=[route(prefix=10.0.0.0/8)])", "ffffffffffffffffffffffffffffffff001902" "0002" "080a" "0000");
         /* A length given before what it measures is kept, whatever follows (a JSON reader gives them so). */
         tu_assert_builds("bgp(update=[update(withdrawnlen=9)],wroutes=[route(prefix=10.0.0.0/8)])",
                          "ffffffffffffffffffffffffffffffff001702" "0009" "080a");
