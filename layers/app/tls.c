@@ -96,6 +96,14 @@ tls_update(struct pkt *p, unsigned idx)
         return pkt_auto_set(p, idx, F_LEN, MIN(len, 0xffffu));
 }
 
+/* A record's content type follows the first messages put in it unless set: alerts make an alert
+ * record (handshake is the default). Opaque bytes may be any type's. */
+static int
+tls_elem_added(struct pkt *p, unsigned idx, unsigned set)
+{
+        return set == TLS_ALERTS ? pkt_auto_set(p, idx, F_TYPE, TLS_CT_ALERT) : 0;
+}
+
 /*
  * On a port nobody registered: what tshark's heuristic takes for TLS. A handshake or application data
  * record of SSL 3.0 to TLS 1.2 (TLS 1.3 says 1.0 or 1.2 on the wire, RFC 8446 5.1) whose length is not
@@ -138,6 +146,7 @@ const struct pkt_proto pkt_proto_tls = {
         .n_elems = TLS_SETS,
         .carriers = tls_carriers,
         .dissect = tls_dissect,
+        .elem_added = tls_elem_added,
         .heuristic = tls_heuristic,
         .update = tls_update,
         .elem_build = pkt_tls_elem_build,

@@ -6,6 +6,8 @@
 #include <pkt/proto.h>
 
 #define TLS_REC_HDR_LEN 5
+#define TLS_CT_ALERT 21 /* RFC 8446 5.1 content types */
+#define TLS_CT_HANDSHAKE 22
 
 /* The element sets of an ssl layer, in the descriptor's order. */
 enum {

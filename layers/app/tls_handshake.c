@@ -22,8 +22,6 @@
  * keeps a hostile one cheap. No real hello comes near it. */
 #define TLS_ITEMS_MAX 1024
 
-#define TLS_CT_ALERT 21
-#define TLS_CT_HANDSHAKE 22
 #define HS_CLIENT_HELLO 1
 #define HS_SERVER_HELLO 2
 #define HS_CERTIFICATE 11

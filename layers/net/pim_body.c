@@ -44,10 +44,12 @@
 #define PIM_AF_IPV6       2
 #define PIM_BSR_LEN       4 /* fragment tag, hash mask length, BSR priority */
 #define PIM_CRP_LEN       4 /* prefix count, priority, holdtime */
+#define CRP_F_PREFIX_COUNT 0 /* crpadv_fields[] */
 
-/* Why 8: more arguments than an encoded-address element takes (address, flags, mask length, b, z,
- * join, prune or holdtime). */
-#define EA_ARGS_MAX 8
+/* Why 12: more arguments than an encoded-address element takes, as the JSON writer gives it: a
+ * bootstrap group range has 10 (af, enc_type, b, z, masklen, group, rp_count, frag_rp_count, rsvd,
+ * rp_data). */
+#define EA_ARGS_MAX 12
 
 /* clang-format off */
 /* An address of a family this file cannot size: its bytes. */
@@ -158,6 +160,7 @@ static const struct pkt_field bs_group4_fields[] = {
         { .name = "rp_count",      .off = 48, .bits = 8,  .type = PKT_FT_UINT },
         { .name = "frag_rp_count", .off = 56, .bits = 8,  .type = PKT_FT_UINT },
         { .name = "rsvd",          .off = 64, .bits = 16, .type = PKT_FT_BYTES },
+        { .name = "rp_data",       .off = 80, .bits = 0,  .type = PKT_FT_BYTES },
 };
 
 static const struct pkt_field bs_group6_fields[] = {
@@ -168,6 +171,7 @@ static const struct pkt_field bs_group6_fields[] = {
         { .name = "rp_count",      .off = 144, .bits = 8,   .type = PKT_FT_UINT },
         { .name = "frag_rp_count", .off = 152, .bits = 8,   .type = PKT_FT_UINT },
         { .name = "rsvd",          .off = 160, .bits = 16,  .type = PKT_FT_BYTES },
+        { .name = "rp_data",       .off = 176, .bits = 0,   .type = PKT_FT_BYTES },
 };
 
 static const struct pkt_field bs_rp4_fields[] = {
@@ -394,9 +398,10 @@ bs_rp_at(const struct pkt_view *v, struct pkt_elem *e, uint32_t pos)
 }
 
 /*
- * Group ranges: each element is the group part only; the iterator steps over its frag_rp_count RPs
- * (at most 255, each at least 10 bytes) to find the next. A damaged RP ends the walk with the group
- * flagged, as where the next group starts is unknown.
+ * Group ranges: each element is the group part and its frag_rp_count RPs (at most 255, each at least
+ * 10 bytes), as bytes ("rp_data"; the set "rps" lists them one by one). A damaged RP ends the walk
+ * with the group flagged and holding the rest of the message, as where the next group starts is
+ * unknown.
  */
 static int
 bs_groups_next(const struct pkt_view *v, struct pkt_elem *e)
@@ -412,16 +417,18 @@ bs_groups_next(const struct pkt_view *v, struct pkt_elem *e)
         unsigned nrp = v->b[at - 3];
         for (unsigned i = 0; i < nrp; i++) {
                 struct pkt_elem rp = { 0 };
-                if (bs_rp_at(v, &rp, at) != 1) {
-                        e->flags |= at < v->wire_len ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
-                        return 1;
-                }
-                if (rp.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)) {
-                        e->flags |= rp.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED);
+                uint16_t damage = PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED;
+                if (bs_rp_at(v, &rp, at) != 1)
+                        rp.flags = at < v->wire_len ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+                if (rp.flags & damage) {
+                        e->flags |= rp.flags & damage;
+                        e->len = v->caplen - pos;
+                        e->next = v->caplen;
                         return 1;
                 }
                 at = rp.next;
         }
+        e->len = at - pos;
         e->next = at;
         return 1;
 }
@@ -539,7 +546,7 @@ static const struct pkt_elem_set bootstrap_elems[] = {
         { .name = "groups", .elem_name = "group", .next = bs_groups_next, .fields = ea_fields,
           .n_fields = ARRAY_SIZE(ea_fields) },
         { .name = "rps", .elem_name = "rp", .next = bs_rps_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields) },
+          .n_fields = ARRAY_SIZE(ea_fields), .flags = PKT_ES_LISTED },
 };
 
 static const struct pkt_elem_set crpadv_elems[] = {
@@ -555,10 +562,31 @@ bootstrap_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         body_dissect(v, d, bootstrap_elems, ARRAY_SIZE(bootstrap_elems));
 }
 
+/* The header ends with its prefix count's groups: bytes after them (a count that says fewer than
+ * were sent) are payload, not part of any element. */
 static void
 crpadv_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
+        struct pkt_elem e = { 0 };
+        uint32_t end = 0;
+
         body_dissect(v, d, crpadv_elems, ARRAY_SIZE(crpadv_elems));
+        if (d->flags & PKT_LAYER_MALFORMED || crp_rp_next(v, &e) != 1 ||
+            (e.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+                return;
+        end = e.next;
+        for (e = (struct pkt_elem){ 0 }; crp_groups_next(v, &e) == 1; e.count++) {
+                if (e.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED))
+                        return;
+                end = e.next;
+        }
+        /* Fewer groups than counted: the rest lies past the captured bytes (the header goes on). */
+        if (e.count < v->b[0])
+                return;
+        if (end < v->wire_len) {
+                d->hdr_len = end;
+                d->payload_len = PKT_LEN_REST;
+        }
 }
 
 static void
@@ -690,21 +718,17 @@ jp_srcs_encode(const char *list, uint8_t *out, size_t size, unsigned *ret_n)
 /*
  * Encodes one encoded-address element with @prefix bytes before the address and its kind fields
  * from @f4/@f6 (chosen by the address's family): arguments by field name, a bare one is the
- * address. @jp: a join/prune group, whose join= and prune= lists become njoin, nprune and srcs.
+ * address. Arguments named in @lists (NULL-terminated, or NULL) are the caller's to encode after it.
+ * Returns the bytes written.
  */
 static int
-ea_build(const char *text, uint8_t *out, size_t size, uint32_t prefix, const struct pkt_field *f4,
-         unsigned n4, const struct pkt_field *f6, unsigned n6, bool jp)
+ea_encode(const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size, uint32_t prefix,
+          const struct pkt_field *f4, unsigned n4, const struct pkt_field *f6, unsigned n6,
+          const char *const *lists)
 {
-        struct pkt_spec_arg args[EA_ARGS_MAX];
-        char name[32];
-        const char *addr = NULL;
-        int n;
-
-        n = pkt_spec_split(text, name, sizeof(name), args, EA_ARGS_MAX);
-        if (n < 0)
-                return n;
         const struct pkt_field *a4 = addr_field_of(f4, n4);
+        const char *addr = NULL;
+
         for (int i = 0; i < n; i++)
                 if (!args[i].key[0] || strcmp(args[i].key, a4->name) == 0)
                         addr = args[i].value;
@@ -726,11 +750,22 @@ ea_build(const char *text, uint8_t *out, size_t size, uint32_t prefix, const str
         for (int i = 0; i < n; i++) {
                 const char *key = args[i].key[0] ? args[i].key : addr_field_of(f, nf)->name;
                 uint64_t u;
-                if (jp && (strcmp(key, "join") == 0 || strcmp(key, "prune") == 0))
+                bool listed = false;
+                for (const char *const *l = lists; l && *l && !listed; l++)
+                        listed = strcmp(key, *l) == 0;
+                if (listed)
                         continue;
+                /* The family and encoding type as the JSON writer gives them: what the address says. */
+                if (strcmp(key, "af") == 0 || strcmp(key, "enc_type") == 0) {
+                        uint32_t given;
+                        if (pkt_name_value(NULL, args[i].value, UINT8_MAX, &given) < 0)
+                                return -EINVAL;
+                        out[key[0] == 'a' ? 0 : 1] = (uint8_t)given;
+                        continue;
+                }
                 const struct pkt_field *fd = NULL;
                 for (unsigned j = 0; j < nf && !fd; j++)
-                        if (strcmp(f[j].name, key) == 0 && f[j].bits > 0)
+                        if (strcmp(f[j].name, key) == 0)
                                 fd = &f[j];
                 if (!fd)
                         return -EINVAL;
@@ -740,22 +775,43 @@ ea_build(const char *text, uint8_t *out, size_t size, uint32_t prefix, const str
                         return r;
                 if (fd->bits % 8)
                         pkt_bits_write(k, fd->off, fd->bits, false, u);
+                if (fd->bits == 0) /* bytes that end the element (a group range's RPs) */
+                        len = MAX(len, PIM_EA_UNI_PREFIX + at + (size_t)r);
         }
-        if (!jp)
-                return (int)len;
+        return (int)len;
+}
+
+/* ea_encode() from element text ("group(239.1.1.1,masklen=32,...)"). @jp: a join/prune group,
+ * whose join= and prune= lists become njoin, nprune and srcs. */
+static int
+ea_build(const char *text, uint8_t *out, size_t size, uint32_t prefix, const struct pkt_field *f4,
+         unsigned n4, const struct pkt_field *f6, unsigned n6, bool jp)
+{
+        static const char *const jp_lists[] = { "join", "prune", NULL };
+        struct pkt_spec_arg args[EA_ARGS_MAX];
+        char name[32];
+        int n = pkt_spec_split(text, name, sizeof(name), args, EA_ARGS_MAX);
+
+        if (n < 0)
+                return n;
+        int r = ea_encode(args, n, out, size, prefix, f4, n4, f6, n6, jp ? jp_lists : NULL);
+        if (r < 0 || !jp)
+                return r;
+        size_t len = (size_t)r;
+        bool v6 = out[0] == PIM_AF_IPV6;
         /* njoin, nprune: the last 4 bytes; the sources follow, joined then pruned. */
         for (unsigned pass = 0; pass < 2; pass++) {
                 for (int i = 0; i < n; i++) {
                         unsigned cnt;
-                        if (strcmp(args[i].key, pass == 0 ? "join" : "prune") != 0)
+                        if (strcmp(args[i].key, jp_lists[pass]) != 0)
                                 continue;
-                        int r = jp_srcs_encode(args[i].value, out + len, size - len, &cnt);
-                        if (r < 0)
-                                return r;
+                        int w = jp_srcs_encode(args[i].value, out + len, size - len, &cnt);
+                        if (w < 0)
+                                return w;
                         uint8_t *c = out + PIM_EA_GRP_PREFIX + (v6 ? 16 : 4) + 2 * pass;
                         c[0] = (uint8_t)(cnt >> 8);
                         c[1] = (uint8_t)cnt;
-                        len += (size_t)r;
+                        len += (size_t)w;
                 }
         }
         return (int)len;
@@ -827,6 +883,117 @@ assert_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, cons
                         ARRAY_SIZE(assert_src6_fields), false);
 }
 
+/*
+ * A bootstrap group range with its RPs: "group(239.0.0.0,masklen=8,rps=[rp(192.0.2.9,holdtime=150,
+ * priority=1),rp(192.0.2.10)])"; RP Count and Frag RP Cnt are the RPs' unless given. As the JSON
+ * writer gives it, the RPs' bytes are "rp_data".
+ */
+static int
+bs_group_build(const char *text, uint8_t *out, size_t size)
+{
+        static const char *const lists[] = { "rps", NULL };
+        struct pkt_spec_arg args[EA_ARGS_MAX];
+        char name[32], item[128];
+        int n = pkt_spec_split(text, name, sizeof(name), args, EA_ARGS_MAX);
+
+        if (n < 0)
+                return n;
+        int r = ea_encode(args, n, out, size, PIM_EA_GRP_PREFIX, bs_group4_fields, ARRAY_SIZE(bs_group4_fields),
+                          bs_group6_fields, ARRAY_SIZE(bs_group6_fields), lists);
+        if (r < 0)
+                return r;
+        uint8_t *counts = out + PIM_EA_GRP_PREFIX + (out[0] == PIM_AF_IPV6 ? 16 : 4);
+        const char *rps = pkt_spec_arg(args, n, "rps", -1);
+        size_t len = (size_t)r, pos = 1;
+        unsigned nrp = 0;
+        while (rps) {
+                int more = rps[0] == '[' ? pkt_spec_list_item(rps, &pos, item, sizeof(item)) : -EINVAL;
+                if (more <= 0) {
+                        if (more < 0)
+                                return more;
+                        break;
+                }
+                if (nrp == UINT8_MAX)
+                        return -ERANGE;
+                int w = ea_build(item, out + len, size - len, PIM_EA_UNI_PREFIX, bs_rp4_fields,
+                                 ARRAY_SIZE(bs_rp4_fields), bs_rp6_fields, ARRAY_SIZE(bs_rp6_fields), false);
+                if (w < 0)
+                        return w;
+                len += (size_t)w;
+                nrp++;
+        }
+        if (!pkt_spec_arg(args, n, "rp_count", -1))
+                counts[0] = (uint8_t)nrp;
+        if (!pkt_spec_arg(args, n, "frag_rp_count", -1))
+                counts[1] = (uint8_t)nrp;
+        return (int)len;
+}
+
+/*
+ * Bootstrap: bsr(192.0.2.1) right after the fixed fields, then the group ranges with their RPs
+ * (bs_group_build()), in wire order. The set "rps" lists the RPs from inside the group ranges.
+ */
+static int
+bootstrap_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+                     uint8_t *out, size_t size, uint32_t *ret_at)
+{
+        *ret_at = hdr_len;
+        if (set == 0) {
+                /* One BSR, first: a message that has one (or anything after it) refuses another. */
+                if (hdr_len != PIM_BSR_LEN)
+                        return -EEXIST;
+                return ea_build(text, out, size, PIM_EA_UNI_PREFIX, bsr4_fields, ARRAY_SIZE(bsr4_fields),
+                                bsr6_fields, ARRAY_SIZE(bsr6_fields), false);
+        }
+        if (bs_groups_start(v) == 0)
+                return -ENOENT; /* the group ranges follow the BSR */
+        return bs_group_build(text, out, size);
+}
+
+/* Candidate-RP advertisement: rp(192.0.2.1) right after the fixed fields, then the group(...)s. */
+static int
+crpadv_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+                  uint8_t *out, size_t size, uint32_t *ret_at)
+{
+        struct pkt_elem rp = { 0 };
+
+        *ret_at = hdr_len;
+        if (set == 0) {
+                if (hdr_len != PIM_CRP_LEN)
+                        return -EEXIST;
+                return ea_build(text, out, size, PIM_EA_UNI_PREFIX, rp4_fields, ARRAY_SIZE(rp4_fields),
+                                rp6_fields, ARRAY_SIZE(rp6_fields), false);
+        }
+        if (crp_rp_next(v, &rp) != 1 || (rp.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+                return -ENOENT; /* the groups follow the RP */
+        return ea_build(text, out, size, PIM_EA_GRP_PREFIX, group4_fields, ARRAY_SIZE(group4_fields),
+                        group6_fields, ARRAY_SIZE(group6_fields), false);
+}
+
+/* The prefix count follows the groups present, unless set. */
+static int
+crpadv_elem_added(struct pkt *p, unsigned idx, unsigned set)
+{
+        struct pkt_view v;
+        struct pkt_elem rp = { 0 };
+        unsigned n = 0;
+
+        if (set != 1)
+                return 0;
+        pkt_view_of(p, idx, &v);
+        if (crp_rp_next(&v, &rp) != 1)
+                return 0;
+        for (uint32_t pos = rp.next; pos < v.caplen && n < UINT8_MAX; n++) {
+                struct pkt_elem g = { 0 };
+                if (ea_elem(&v, &g, pos, PIM_EA_GRP_PREFIX, 0, group4_fields, ARRAY_SIZE(group4_fields),
+                            group6_fields, ARRAY_SIZE(group6_fields)) != 1 ||
+                    (g.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+                        break;
+                pos = g.next;
+        }
+        return pkt_auto_set(p, idx, CRP_F_PREFIX_COUNT, n);
+}
+
 const struct pkt_proto pkt_proto_pimregisterstop = {
         .name = "pimregisterstop",
         .summary = "PIM register-stop: encoded group and source (RFC 7761 4.9.4)",
@@ -871,6 +1038,7 @@ const struct pkt_proto pkt_proto_pimbootstrap = {
         .elems = bootstrap_elems,
         .n_elems = ARRAY_SIZE(bootstrap_elems),
         .dissect = bootstrap_dissect,
+        .elem_build = bootstrap_elem_build,
 };
 
 const struct pkt_proto pkt_proto_pimcrpadv = {
@@ -883,4 +1051,6 @@ const struct pkt_proto pkt_proto_pimcrpadv = {
         .elems = crpadv_elems,
         .n_elems = ARRAY_SIZE(crpadv_elems),
         .dissect = crpadv_dissect,
+        .elem_build = crpadv_elem_build,
+        .elem_added = crpadv_elem_added,
 };

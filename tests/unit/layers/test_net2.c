@@ -500,6 +500,45 @@ test_pim_join_prune_build_counts_groups(void **state)
         pkt_done(&p);
 }
 
+/* A bootstrap message builds as tshark reads it (RFC 5059 4.2): the BSR, then each group range with
+ * its RPs, whose counts are theirs unless given; the "rps" set lists them back. A candidate-RP
+ * advertisement's prefix count follows its groups. Parts out of order are refused. */
+static void
+test_pim_bootstrap_and_crp_adv_build(void **state)
+{
+        struct pkt p;
+        (void)state;
+
+        tu_assert_builds("pimbootstrap(fragment_tag=0x1234,hash_mask_len=30,bsr_priority=1,bsr=[bsr(192.0.2.1)],"
+                         "groups=[group(239.0.0.0,masklen=8,rps=[rp(192.0.2.9,holdtime=150,priority=1),"
+                         "rp(192.0.2.10,holdtime=150)]),group(232.0.0.0,masklen=8,rps=[rp(192.0.2.11)])])",
+                         "12341e01" "0100c0000201" "01000008ef000000" "02020000" "0100c0000209" "00960100"
+                         "0100c000020a" "00960000" "01000008e8000000" "01010000" "0100c000020b" "00000000");
+        /* Counts given (a fragment holding part of a range) are kept. */
+        tu_assert_builds("pimbootstrap(bsr=[bsr(192.0.2.1)],groups=[group(239.0.0.0,masklen=8,rp_count=3,"
+                         "rps=[rp(192.0.2.9)])])",
+                         "00000000" "0100c0000201" "01000008ef000000" "03010000" "0100c0000209" "00000000");
+        const uint8_t *d;
+        pkt_init(&p);
+        tu_build(&p, "ip6(src=2001:db8::1,dst=ff02::d)/pim/pimbootstrap(bsr=[bsr(2001:db8::1)],groups=["
+                     "group(ff3e::,masklen=16,rps=[rp(2001:db8::9),rp(2001:db8::a,priority=7)])])", &d);
+        int i = pkt_layer_find(&p, PKT_PROTO_PIM_BOOTSTRAP, 0);
+        assert_string_equal(tu_elem_str(&p, i, "rps", 1, "rp"), "2001:db8::a");
+        assert_string_equal(tu_elem_str(&p, i, "rps", 1, "priority"), "7");
+        assert_string_equal(tu_elem_str(&p, i, "groups", 0, "frag_rp_count"), "2");
+        pkt_done(&p);
+        tu_assert_builds("pimcrpadv(priority=5,holdtime=150,rp=[rp(192.0.2.1)],groups=[group(239.0.0.0,masklen=8),"
+                         "group(232.0.0.0,masklen=8)])",
+                         "02050096" "0100c0000201" "01000008ef000000" "01000008e8000000");
+        char err[256];
+        pkt_init(&p);
+        assert_true(pkt_build(&p, "pimbootstrap(groups=[group(239.0.0.0)])", err, sizeof(err)) < 0);
+        assert_true(pkt_build(&p, "pimbootstrap(bsr=[bsr(192.0.2.1)],groups=[group(239.0.0.0)],bsr=[bsr(192.0.2.2)])",
+                              err, sizeof(err)) < 0);
+        assert_true(pkt_build(&p, "pimcrpadv(groups=[group(239.0.0.0)])", err, sizeof(err)) < 0);
+        pkt_done(&p);
+}
+
 /* A join/prune claiming 255 groups carries one: the group walk follows the bytes, not the count.
  * That group then claiming 65535 joined sources runs past the message: malformed, not a long loop. */
 static void
@@ -736,6 +775,7 @@ main(void)
                 cmocka_unit_test(test_pim_join_prune_builds_as_scapy),
                 cmocka_unit_test(test_pim_register_stop_and_assert_build_as_tshark_reads),
                 cmocka_unit_test(test_pim_join_prune_build_counts_groups),
+                cmocka_unit_test(test_pim_bootstrap_and_crp_adv_build),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

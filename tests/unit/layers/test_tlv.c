@@ -247,6 +247,13 @@ test_tls_builds_given_lengths_and_opaque_data(void **state)
         n = tu_build(&p, "ssl(type=application_data,version=0x0303,opaque=[opaque(data=c0ffee)])", &d);
         static const uint8_t app[] = { 23, 3, 3, 0, 3, 0xc0, 0xff, 0xee };
         tu_assert_bytes(d, n, app, sizeof(app));
+        /* An alert makes an alert record unless the type is set; its fields in any order. */
+        n = tu_build(&p, "ssl(alerts=[alert(description=handshake_failure,level=fatal)])", &d);
+        static const uint8_t alert[] = { 21, 3, 1, 0, 2, 2, 40 };
+        tu_assert_bytes(d, n, alert, sizeof(alert));
+        n = tu_build(&p, "ssl(type=23,alerts=[alert(1,0)])", &d);
+        static const uint8_t kept[] = { 23, 3, 1, 0, 2, 1, 0 };
+        tu_assert_bytes(d, n, kept, sizeof(kept));
         /* Without a length, the data's. */
         n = tu_build(&p, "ssl(handshakes=[handshake(type=finished,data=0102)])", &d);
         static const uint8_t fin[] = { 22, 3, 1, 0, 6, 20, 0, 0, 2, 1, 2 };
