@@ -23,6 +23,8 @@
  * max_age, hello, fd). Times are in 1/256 s, as on the wire (tshark shows seconds). The priority,
  * system id extension and MAC of the root and bridge ids are parts of them (root_prio ...).
  */
+#include <string.h>
+
 #include "internal.h"
 
 #define STP_TCN_LEN       4
@@ -160,17 +162,68 @@ stp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->flags |= PKT_LAYER_MALFORMED;
 }
 
+/* A built BPDU has what its type and version say. Pushed with the configuration BPDU's 35 bytes, an
+ * RST BPDU grows to the version 1 length (RSTP) and the CIST part too (MSTP); a
+ * topology change notification is its first 4. (Not a capture cut short: it keeps what it has.) */
+static int
+stp_resize(struct pkt *p, unsigned idx)
+{
+        static const uint8_t zeros[MSTP_CIST_END];
+        const struct pkt_layer *l = &p->layers[idx];
+        const uint8_t *h = p->data + l->off;
+
+        if (!(p->flags & PKT_F_OWNED) || p->len < p->wire_len || l->hdr_len < STP_TCN_LEN)
+                return 0;
+        if (h[3] == STP_TYPE_TCN && l->hdr_len == STP_CONFIG_LEN)
+                return pkt_layer_splice(p, idx, STP_TCN_LEN, STP_CONFIG_LEN - STP_TCN_LEN, NULL, 0);
+        if (h[3] != STP_TYPE_RST)
+                return 0;
+        /* Only from the pushed size or RSTP's: a longer one was given as it is (a lying version 3
+         * length read back from JSON). */
+        uint32_t want = h[2] >= STP_V_MSTP ? MSTP_CIST_END : RSTP_LEN;
+        if (l->hdr_len > RSTP_LEN || l->hdr_len >= want)
+                return 0;
+        return pkt_layer_splice(p, idx, l->hdr_len, 0, zeros, want - l->hdr_len);
+}
+
 /* MSTP: the version 3 length covers the CIST part and the MSTI messages. */
 static int
 stp_update(struct pkt *p, unsigned idx)
 {
         const struct pkt_layer *l = &p->layers[idx];
-        const uint8_t *h = p->data + l->off;
+        int r = stp_resize(p, idx);
 
+        if (r < 0)
+                return r;
+        const uint8_t *h = p->data + l->off;
         if (!pkt_is_rebuilt(p) || h[3] != STP_TYPE_RST || h[2] != STP_V_MSTP ||
             l->hdr_len < MSTP_FIXED_LEN)
                 return 0;
         return pkt_auto_set(p, idx, F_V3_LEN, MIN(l->hdr_len - MSTP_FIXED_LEN, 0xffffu));
+}
+
+/* An MSTI configuration message, "msti(flags=..., root_id=..., root_path=..., bridge_prio=...,
+ * port_prio=..., hops=...)", after the last one; a BPDU not yet as long as its CIST part grows to it
+ * first. */
+static int
+stp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
+               size_t size, uint32_t *ret_at)
+{
+        struct pkt_spec_arg args[ARRAY_SIZE(msti_fields)];
+        char name[32];
+        uint32_t pad = hdr_len < MSTP_CIST_END ? MSTP_CIST_END - hdr_len : 0;
+
+        (void)v;
+        (void)set;
+        *ret_at = hdr_len;
+        int n = pkt_spec_split(text, name, sizeof(name), args, ARRAY_SIZE(args));
+        if (n < 0)
+                return n;
+        if (size < pad)
+                return -EMSGSIZE;
+        memset(out, 0, pad);
+        int r = pkt_spec_encode(msti_fields, ARRAY_SIZE(msti_fields), args, n, out + pad, size - pad);
+        return r < 0 ? r : (int)pad + r;
 }
 
 static const struct pkt_key stp_carriers[] = {
@@ -192,4 +245,5 @@ const struct pkt_proto pkt_proto_stp = {
         .carriers = stp_carriers,
         .dissect = stp_dissect,
         .update = stp_update,
+        .elem_build = stp_elem_build,
 };

@@ -380,9 +380,9 @@ field_writable(struct pkt *p)
 }
 
 /*
- * field_resolve() for a setter. A fixed field that starts where the header ends is an optional last
- * field, there when a flag says so (EAP-TLS's message length after its L bit): setting it adds its
- * bytes to the header.
+ * field_resolve() for a setter. A fixed field at or past where the header ends is an optional part,
+ * there when a flag or a form says so (EAP-TLS's message length after its L bit, MSTP's region after
+ * an RST BPDU of version 3): setting it adds its bytes to the header, with zeros before it.
  */
 static int
 field_resolve_to_set(struct pkt *p, unsigned idx, const char *name, struct field_ref *ref)
@@ -390,13 +390,14 @@ field_resolve_to_set(struct pkt *p, unsigned idx, const char *name, struct field
         int r = field_resolve(p, idx, name, ref);
         uint32_t bits;
 
-        if (r != -ENODATA || ref->f->off == PKT_OFF_FOLLOW || ref->f->off != ref->hdr_len * 8 ||
+        if (r != -ENODATA || ref->f->off == PKT_OFF_FOLLOW || ref->f->off % 8 || ref->f->off < ref->hdr_len * 8 ||
             (bits = fixed_bits(ref->f)) == 0 || bits % 8)
                 return r;
-        _cleanup_free_ uint8_t *zeros = calloc(bits / 8, 1);
+        uint32_t grow = ref->f->off / 8 + bits / 8 - ref->hdr_len;
+        _cleanup_free_ uint8_t *zeros = calloc(grow, 1);
         if (!zeros)
                 return -ENOMEM;
-        if ((r = field_writable(p)) < 0 || (r = pkt_layer_splice(p, idx, ref->hdr_len, 0, zeros, bits / 8)) < 0)
+        if ((r = field_writable(p)) < 0 || (r = pkt_layer_splice(p, idx, ref->hdr_len, 0, zeros, grow)) < 0)
                 return r;
         return field_resolve(p, idx, name, ref);
 }
@@ -535,6 +536,13 @@ pkt_field_set_str(struct pkt *p, unsigned idx, const char *name, const char *tex
                 return r;
         if (pkt_field_is_integer(ref.f))
                 return pkt_field_set_u64(p, idx, name, u);
+        /* Text shorter than its fixed field is padded with NULs ("cisco" in HSRP's 8 bytes, an MSTP
+         * region name in 32), as pkt_spec_encode() pads it; bytes must fill theirs. */
+        uint32_t width = fixed_bits(ref.f) / 8;
+        if (ref.f->type == PKT_FT_STRING && width > len) {
+                memset(bytes + len, 0, width - len);
+                len = width;
+        }
         return pkt_field_set_bytes(p, idx, name, bytes, len);
 }
 

@@ -43,6 +43,14 @@ test_hsrp2_builds_the_corpus_messages_from_their_fields(void **state)
                          HSRP2_V6_MSG);
         /* The JSON form, type and length given. */
         tu_assert_builds("hsrp2(tlvs=[tlv(type=2,len=4,active_groups=0,passive_groups=1)])", "020400000001");
+        /* Version 0's authentication data is 8 bytes of text: a shorter one is NUL-padded, as
+         * scapy's HSRP(auth=b"abc") writes it; a longer one does not fit. */
+        tu_assert_builds("hsrp(auth=\"abc\")", "000010030a780100" "6162630000000000" "00000000");
+        struct pkt p;
+        char err[128];
+        pkt_init(&p);
+        assert_true(pkt_build(&p, "hsrp(auth=\"ninechars\")", err, sizeof(err)) < 0);
+        pkt_done(&p);
         /* HSRPmd5(algo=1,flags=0,sourceip="192.0.2.1",keyid=7,authdigest=bytes(range(16))), but for
          * the length: scapy 2.5.0 writes its default, 0, where the corpus's TLVs (and tshark) have 28. */
         tu_assert_builds("hsrp2(tlvs=[md5_auth(md5_ip_address=192.0.2.1,md5_key_id=7,"

@@ -296,6 +296,24 @@ test_llc_stp_corpus_frame_has_no_snap(void **state)
         assert_int_equal(pkt_field_get_bytes(&p, 1, "snap", &snap, &len), -ENODATA);
 }
 
+/* A BPDU built has what its type and version say (tshark reads these as built): a TCN its 4 bytes,
+ * RSTP the version 1 length, MSTP the CIST part; a field past the header adds the bytes up to it
+ * (the region name, NUL-padded to its 32); MSTI messages follow, counted in the version 3 length. */
+static void
+test_stp_builds_every_bpdu_form(void **state)
+{
+        (void)state;
+        tu_assert_builds("stp(type=TCN)", "00000080");
+        tu_assert_builds("stp(v=2,type=RST,flags=DESIGNATED|FORWARDING|LEARNING)",
+                         "000002023c000000000000000000000000000000000000000000000100140002000f0000");
+        tu_assert_builds("stp(v=3,type=RST,cfg_name=\"region1\",mstis=[msti(flags=DESIGNATED,root_id=8001020000000001,"
+                         "bridge_prio=0x80,port_prio=0x80,hops=20)])",
+                         "0000030200000000000000000000000000000000000000000000000100140002000f00" "00" "0050" "00"
+                         "726567696f6e31000000000000000000000000000000000000000000000000000000"
+                         "00000000000000000000000000000000" "00000000" "0000000000000000" "00"
+                         "0c" "8001020000000001" "00000000" "80" "80" "14");
+}
+
 static void
 test_llc_i_and_s_frames_have_two_control_bytes(void **state)
 {
@@ -750,6 +768,7 @@ main(void)
                 cmocka_unit_test(test_llc_header_follows_control_and_saps_when_built),
                 cmocka_unit_test(test_llc_cdp_corpus_frame_matches_tshark),
                 cmocka_unit_test(test_llc_stp_corpus_frame_has_no_snap),
+                cmocka_unit_test(test_stp_builds_every_bpdu_form),
                 cmocka_unit_test(test_llc_i_and_s_frames_have_two_control_bytes),
                 cmocka_unit_test(test_linuxcc_build_matches_scapy),
                 cmocka_unit_test(test_linuxcc_llc_payload_gets_protocol_4),
