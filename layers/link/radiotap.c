@@ -21,7 +21,8 @@
  * bit 30 names a vendor namespace whose 6-byte header (OUI, sub-namespace, skip length) is followed
  * by skip-length bytes of vendor data; the vendor's own present bits are skipped. A radiotap bit we
  * cannot size (bit 32 on without a namespace reset, reserved bits) ends the walk: nothing after it
- * can be located.
+ * can be located. Bytes the length counts after the last field, or after such a bit, are a last
+ * element, "unused".
  *
  * The flags field's FCS bit (0x10) says the 802.11 frame ends with its 4-byte FCS: that is a
  * trailer of this layer, not payload, so the 802.11 layer ends before it.
@@ -181,6 +182,9 @@ static const struct pkt_field k_vendor[] = {
 static const struct pkt_field k_present[] = {
         { .name = "present", .off = 0, .bits = 32, .type = PKT_FT_UINT, .flags = PKT_FF_LE | PKT_FF_HEX },
 };
+static const struct pkt_field k_unused[] = {
+        { .name = "unused", .off = 0, .bits = 0, .type = PKT_FT_BYTES },
+};
 /* clang-format on */
 
 struct rt_kind {
@@ -228,6 +232,9 @@ static const struct rt_kind rt_kinds[32] = {
 static const struct rt_kind rt_kind_tlvs = RT_KIND("tlvs", 4, 0, k_tlvs);
 static const struct rt_kind rt_kind_vendor = RT_KIND("vendor_ns", 2, 6, k_vendor);
 static const struct rt_kind rt_kind_present = RT_KIND("present", 4, 4, k_present);
+/* Bytes after the last field that the length still counts (some drivers leave them), or after a bit
+ * that cannot be sized. */
+static const struct rt_kind rt_kind_unused = RT_KIND("unused", 1, 0, k_unused);
 
 /* One step of the walk over a header: the element it found. */
 struct rt_item {
@@ -243,6 +250,17 @@ static uint32_t
 rt_hdr_len(const struct pkt_view *v)
 {
         return MAX((uint32_t)(v->b[2] | v->b[3] << 8), (uint32_t)RT_HDR_LEN);
+}
+
+/* The bytes from @pos to the header's @end, when the walk ends before it (after the last field, or
+ * at a bit it cannot size): the last element, so that every byte of the header is in one. */
+static int
+rt_rest(uint32_t pos, uint32_t end, uint32_t want, int want_bit, uint32_t count, struct rt_item *ret)
+{
+        if (pos >= end || want_bit >= 0 || count != want)
+                return 0;
+        *ret = (struct rt_item){ .kind = &rt_kind_unused, .off = pos, .len = end - pos, .bit = 0xff };
+        return 1;
 }
 
 /*
@@ -303,8 +321,8 @@ rt_walk(const struct pkt_view *v, uint32_t want, int want_bit, struct rt_item *r
                                 k = &rt_kind_tlvs;
                         else if (base == 0 && rt_kinds[b].size)
                                 k = &rt_kinds[b];
-                        else
-                                return 0; /* cannot be sized: nothing after it can be found */
+                        else /* cannot be sized: nothing after it can be found */
+                                return rt_rest(pos, end, want, want_bit, count, ret);
                         pos = (pos + k->align - 1u) / k->align * k->align;
                         size = k == &rt_kind_tlvs ? (end > pos ? end - pos : 0) : k->size;
                         if (k == &rt_kind_vendor) {
@@ -337,7 +355,7 @@ rt_walk(const struct pkt_view *v, uint32_t want, int want_bit, struct rt_item *r
                 else if (word & (1u << RT_BIT_VENDOR_NS))
                         base = 0;
         }
-        return 0;
+        return rt_rest(pos, end, want, want_bit, count, ret);
 }
 
 static int
@@ -424,7 +442,8 @@ kind_has_field(const struct rt_kind *k, const char *field)
 static const struct rt_kind *
 rt_kind_by_field(const char *field, int *ret_bit)
 {
-        static const struct rt_kind *const others[] = { &rt_kind_present, &rt_kind_vendor, &rt_kind_tlvs };
+        static const struct rt_kind *const others[] = { &rt_kind_present, &rt_kind_vendor, &rt_kind_tlvs,
+                                                        &rt_kind_unused };
 
         for (unsigned b = 0; b < ARRAY_SIZE(rt_kinds); b++)
                 if (kind_has_field(&rt_kinds[b], field)) {
@@ -489,7 +508,8 @@ radiotap_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, co
                 k = &rt_kinds[bit];
         if (!k || !pkt_rd_le32(v, 4, &present) || hdr_len < RT_HDR_LEN)
                 return -EINVAL;
-        bool words_given = present & (1u << RT_BIT_EXT);
+        /* Unused bytes go last, unaligned, and set no bit. */
+        bool words_given = (present & (1u << RT_BIT_EXT)) || k == &rt_kind_unused;
         if (!words_given && (bit < 0 || rt_fields_end(present & ((1u << bit) - 1u)) != hdr_len))
                 return -EINVAL;
         pad = (hdr_len + k->align - 1u) / k->align * k->align - hdr_len;

@@ -62,6 +62,38 @@ test_radiotap_fields_are_aligned_and_set_their_present_bits(void **state)
                       "000012002300000087d612000000000000d8c4000000020000000001");
 }
 
+/* Bytes the length counts past the last field (libpcap's wpa-Induction.pcap frame 7: 4 after
+ * rx_flags), or past a bit that cannot be sized (ieee802.11_exthdr.pcap: a second present word in the
+ * radiotap namespace), are a last element "unused", so that JSON carries every byte; it builds last,
+ * unaligned, and sets no bit. */
+static void
+test_radiotap_unused_bytes_are_an_element(void **state)
+{
+        static const char *const files[] = { "libpcap/filter__wpa-Induction.pcap", "tcpdump/ieee802.11_exthdr.pcap" };
+        static const unsigned frames[] = { 7, 1 }, unused[] = { 4, 53 };
+        struct tu_frame f;
+        struct pkt p;
+        (void)state;
+
+        for (unsigned k = 0; k < 2; k++) {
+                tu_load_frame(files[k], frames[k], &f);
+                tu_parse_frame(&p, &f);
+                uint32_t last_end = 0, n = 0;
+                const uint8_t *bytes = NULL;
+                size_t len = 0;
+                PKT_ELEM_FOREACH(&p, 0, "flags", e)
+                {
+                        last_end = e.off + e.len;
+                        n += pkt_elem_get_bytes(&p, 0, &e, "unused", &bytes, &len) == 0;
+                }
+                assert_int_equal(n, 1);
+                assert_int_equal(len, unused[k]);
+                assert_int_equal(last_end, p.layers[0].hdr_len);
+                pkt_done(&p);
+        }
+        tu_assert_builds("radiotap(flags=[rate(2),field(unused=aabb)])", "00000b000400000002aabb");
+}
+
 static void
 test_radiotap_fields_out_of_bit_order_are_refused(void **state)
 {
@@ -376,6 +408,7 @@ main(void)
                 cmocka_unit_test(test_wireless_beacon_with_elements_builds_as_scapy),
                 cmocka_unit_test(test_radiotap_fields_are_aligned_and_set_their_present_bits),
                 cmocka_unit_test(test_radiotap_fields_out_of_bit_order_are_refused),
+                cmocka_unit_test(test_radiotap_unused_bytes_are_an_element),
                 cmocka_unit_test(test_wireless_qos_data_builds_as_scapy),
                 cmocka_unit_test(test_wireless_plain_data_header_shrinks_to_twenty_bytes),
                 cmocka_unit_test(test_wireless_four_address_frame_sets_both_ds_bits),
