@@ -27,8 +27,9 @@
 #define LLDP_TLV_LEN_BITS 9
 #define LLDP_TLV_LEN_MAX  ((1u << LLDP_TLV_LEN_BITS) - 1)
 #define LLDP_TLV_TYPE_MAX 127 /* 7 bits */
-/* Why 12: more arguments than any TLV has fields (the management address: 7, and tlv_len). */
-#define LLDP_ARGS_MAX 12
+/* Why 16: more arguments than any TLV has fields, as the JSON writer gives them with type_len,
+ * tlv_type and tlv_len (IEEE 802.3's power via MDI with its 802.3at part: 14). */
+#define LLDP_ARGS_MAX 16
 
 enum {
         T_END = 0,

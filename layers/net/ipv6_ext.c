@@ -539,33 +539,51 @@ rt_dissect(const struct pkt_view *v, struct pkt_dissect *d)
         }
 }
 
+/* A header that is not a multiple of 8 bytes (built with bytes after its addresses) ends with zeros
+ * up to the next: SRH's Pad1 TLVs (RFC 8754 2.1.1.1), RPL's padding. */
 static int
 rt_update(struct pkt *p, unsigned idx)
 {
-        int r = ext_update_len(p, idx, F_RT_LEN);
+        static const uint8_t zeros[EXT_UNIT];
+        const struct pkt_layer *l = &p->layers[idx];
+        int r;
+
+        if ((p->flags & PKT_F_OWNED) && l->hdr_len % EXT_UNIT &&
+            (r = pkt_layer_splice(p, idx, l->hdr_len, 0, zeros, EXT_UNIT - l->hdr_len % EXT_UNIT)) < 0)
+                return r;
+        r = ext_update_len(p, idx, F_RT_LEN);
 
         return r < 0 ? r : ext_update_nxt(p, idx, F_RT_NXT);
 }
 
-/* One address of types 0, 2 and 4, appended after the others: "2001:db8::1". */
+/* One address of types 0, 2 and 4, appended after the others: "2001:db8::1", "address(2001:db8::1)"
+ * or, as the JSON writer gives it, "address(addr=2001:db8::1)"; or the bytes after them. */
 static int
 rt_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
               uint8_t *out, size_t size, uint32_t *ret_at)
 {
-        char addr[64];
-        size_t n = strlen(text);
+        static const struct pkt_field addr_field = { .name = "addr", .bits = 128, .type = PKT_FT_IPV6 };
+        struct pkt_spec_arg arg;
+        char name[16];
+        uint64_t u;
 
-        (void)set;
-        if (v->caplen < 3 || v->b[2] == RT_RPL || n >= sizeof(addr))
-                return -EINVAL; /* compressed RPL addresses are set as bytes, not built one by one
-                                 */
-        if (size < 16)
-                return -EMSGSIZE;
-        memcpy(addr, text, n + 1);
-        if (inet_pton(AF_INET6, addr, out) != 1)
-                return -EINVAL;
         *ret_at = hdr_len;
-        return 16;
+        if (set == 1) { /* the bytes after the addresses: "rest(data=0502...)" */
+                static const struct pkt_field data = { .name = "data", .type = PKT_FT_BYTES };
+                if (pkt_spec_split(text, name, sizeof(name), &arg, 1) != 1 || strcmp(name, "rest") != 0 ||
+                    (arg.key[0] && strcmp(arg.key, "data") != 0))
+                        return -EINVAL;
+                return pkt_spec_value(&data, arg.value, &u, out, size);
+        }
+        if (v->caplen < 3 || v->b[2] == RT_RPL)
+                return -EINVAL; /* compressed RPL addresses are set as bytes, not built one by one */
+        if (strchr(text, '(')) {
+                if (pkt_spec_split(text, name, sizeof(name), &arg, 1) != 1 || strcmp(name, "address") != 0 ||
+                    (arg.key[0] && strcmp(arg.key, "addr") != 0))
+                        return -EINVAL;
+                text = arg.value;
+        }
+        return pkt_spec_value(&addr_field, text, &u, out, size);
 }
 
 /* The final destination routing header @rh names while it has segments left (RFC 8200 8.1). */
@@ -641,8 +659,35 @@ pkt_ip6_pseudo_addrs(struct pkt *p, unsigned ip6, unsigned idx, uint8_t ret[32])
         }
 }
 
+static const struct pkt_field rt_rest_fields[] = {
+        { .name = "data", .off = 0, .bits = 0, .type = PKT_FT_BYTES },
+};
+
+/* The bytes after the addresses, up to the header's end (SRH's TLVs, RFC 8754 2.1; RPL's padding;
+ * another type's data): one element, so that every byte of the header is in one. */
+static int
+rt_rest_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        struct rt_layout lay;
+        uint32_t hdr_len = ext_len(v), end = MIN(hdr_len, v->caplen);
+
+        if (e->count > 0 || !rt_layout(v, hdr_len, &lay))
+                return 0;
+        uint32_t off = RT_HDR_LEN + (lay.n ? (lay.n - 1) * lay.size + lay.last_size : 0);
+        if (off >= end)
+                return 0;
+        e->off = off;
+        e->len = end - off;
+        e->next = end;
+        if (hdr_len > v->caplen)
+                e->flags |= PKT_LAYER_TRUNCATED;
+        return 1;
+}
+
 static const struct pkt_elem_set rt_elems[] = {
         { .name = "addresses", .elem_name = "address", .next = rt_addrs_next },
+        { .name = "rest", .elem_name = "rest", .next = rt_rest_next, .fields = rt_rest_fields,
+          .n_fields = ARRAY_SIZE(rt_rest_fields) },
 };
 
 static const struct pkt_key rt_carriers[] = {

@@ -253,6 +253,37 @@ test_ip6_srh_udp_checksum_uses_segment_list_0(void **state)
                 "04d214e9000a22416869");
 }
 
+/* Addresses as the element form and the JSON form give them, and the bytes after them (an SRH's TLVs:
+ * tcpdump's ipv6-srh-tlv-hmac.pcap carries an HMAC TLV) as the element "rest", padded with Pad1s
+ * (zeros, RFC 8754 2.1.1.1) to 8 bytes; the header reads back as it came. */
+static void
+test_ip6_routing_addresses_and_rest_build_in_every_form(void **state)
+{
+        struct tu_frame f;
+        struct pkt p;
+        (void)state;
+
+        assert_builds("routing(type=SRH,addresses=[address(2001:db8::1),address(addr=2001:db8::2)],rest=[rest(data=0500)])",
+                      "3b0504000000000020010db800000000000000000000000120010db8000000000000000000000002"
+                      "0500000000000000");
+        tu_load_frame("tcpdump/ipv6-srh-tlv-hmac.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        int i = pkt_layer_find(&p, PKT_PROTO_IP6_ROUTING, 0);
+        assert_true(i > 0);
+        unsigned n = 0;
+        PKT_ELEM_FOREACH(&p, (unsigned)i, "rest", e)
+        {
+                const uint8_t *data;
+                size_t len;
+                assert_int_equal(pkt_elem_get_bytes(&p, (unsigned)i, &e, "data", &data, &len), 0);
+                assert_int_equal(e.off + len, p.layers[i].hdr_len);
+                assert_int_equal(data[0], 5); /* RFC 8754 2.1.2: the HMAC TLV */
+                n++;
+        }
+        assert_int_equal(n, 1);
+        pkt_done(&p);
+}
+
 static void
 test_ip6_fragment_builds_like_scapy(void **state)
 {
@@ -1175,6 +1206,7 @@ main(void)
                 cmocka_unit_test(test_ip6_unchanged_corpus_packets_serialise_byte_for_byte),
                 cmocka_unit_test(test_ip6_srh_with_too_many_segments_is_malformed),
                 cmocka_unit_test(test_ip6_option_holds_up_to_255_data_bytes),
+                cmocka_unit_test(test_ip6_routing_addresses_and_rest_build_in_every_form),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
