@@ -256,9 +256,18 @@ MAP = {
     "rip.auth.type": elems("rip", RTES, "type", when=auth_entry),
     "rip.auth.passwd": elems("rip", RTES, "auth", conv=cstring,
                              when=lambda e: auth_entry(e) and int(e.get("type", 0)) == 2),
+    # RFC 4822 keyed MD5: its header entry and the trailer's digest
+    "rip.digest_offset": elems("rip", RTES, "digest_offset"),
+    "rip.key_id": elems("rip", RTES, "key_id"),
+    "rip.auth_data_len": elems("rip", RTES, "auth_data_len"),
+    "rip.seq_num": elems("rip", RTES, "seq_num"),
+    "rip.authentication_data": elems("rip", RTES, "authentication_data"),
 }
 
 KNOWN_DIFFERENCES = {
+    "rip.authentication_data": "tshark reads 16 bytes of trailer data (keyed MD5's digest) whatever the keyed-MD5 "
+                               "entry's Auth Data Len says; we read the trailer to the end of the message, as "
+                               "RFC 4822 2.2 lays it out (tcpdump's ripv2_auth.pcap: 20 bytes)",
     "dhcp.option.length": "tshark also lists the lengths of sub-options (relay agent information, RFC 3046; "
                           "vendor-specific information), and of options overloaded into sname/file (option 52, "
                           "RFC 2132 9.3); we keep sub-options as the option's bytes and sname/file as strings",

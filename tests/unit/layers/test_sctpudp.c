@@ -521,6 +521,28 @@ test_rip_corpus_auth_and_route_match_tshark(void **state)
         pkt_done(&p);
 }
 
+/* RFC 4822 keyed MD5 (tshark: tcpdump/ripv2_auth.pcap frame 5: digest offset 44, key id 45, data
+ * length 20, sequence 1339429713); built, the digest offset and data length follow the trailer. */
+static void
+test_rip_keyed_md5_reads_as_tshark_and_builds_its_offsets(void **state)
+{
+        uint8_t buf[2048];
+        struct pkt p;
+
+        (void)state;
+        int idx = corpus_layer(&p, buf, sizeof(buf), "tcpdump/ripv2_auth.pcap", 5, PKT_PROTO_RIP);
+        assert_int_equal(elem_u64(&p, (unsigned)idx, "rte_auth", 0, "digest_offset"), 44);
+        assert_int_equal(elem_u64(&p, (unsigned)idx, "rte_auth", 0, "key_id"), 45);
+        assert_int_equal(elem_u64(&p, (unsigned)idx, "rte_auth", 0, "auth_data_len"), 20);
+        assert_int_equal(elem_u64(&p, (unsigned)idx, "rte_auth", 0, "seq_num"), 1339429713);
+        assert_int_equal(elem_u64(&p, (unsigned)idx, "rte_auth", 2, "type"), 1);
+        pkt_done(&p);
+        assert_build("rip(cmd=response,rte_auth=[auth(type=md5,key_id=1,seq_num=7),rte(addr=192.0.2.0,"
+                     "subnet=255.255.255.0,metric=1),auth(type=trailer,authentication_data=000102030405060708090a0b0c0d0e0f)])",
+                     "02020000" "ffff0003002c011000000007" "0000000000000000"
+                     "00020000c0000200ffffff000000000000000001" "ffff0001000102030405060708090a0b0c0d0e0f");
+}
+
 static void
 test_rip_length_not_whole_entries_is_malformed(void **state)
 {
@@ -631,6 +653,7 @@ main(void)
                 cmocka_unit_test(test_dhcp_option_past_the_message_is_malformed),
                 cmocka_unit_test(test_rip_auth_entry_builds_as_scapy),
                 cmocka_unit_test(test_rip_corpus_auth_and_route_match_tshark),
+                cmocka_unit_test(test_rip_keyed_md5_reads_as_tshark_and_builds_its_offsets),
                 cmocka_unit_test(test_rip_length_not_whole_entries_is_malformed),
                 cmocka_unit_test(test_every_prefix_parses_and_flags_truncation),
         };
