@@ -378,9 +378,9 @@ static const uint8_t set_type[BGP_SETS] = {
  * Where an element goes in the message being built, and the length it adds to. The parts before it
  * that the message lacks (the withdrawn routes' and path attributes' lengths, the fixed part of an
  * OPEN) come first, made by the builder ("skeleton"), and withdrawn routes that end the message are
- * followed by a path attributes' length of 0, so that it holds together. A length the message holds grows with what is
- * put under it as long as it measures exactly what is there: a length the user gave that says more
- * (as a JSON reader gives each one, before the elements it measures) is kept.
+ * followed by a path attributes' length of 0, so that it holds together. A length the message holds
+ * grows with what is put under it as long as it measures exactly what is there: a length the user
+ * gave that says more (as a JSON reader gives each one, before the elements it measures) is kept.
  */
 struct place {
         int err;           /* -EEXIST: the message has this part already (it was given too late) */
@@ -601,7 +601,8 @@ pkt_bgp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, con
         if (na < 0)
                 return na;
         struct place pl = set_type[set] == T_UPDATE ? update_place(v->b, hdr_len, set)
-                                                    : open_place(v->b, hdr_len, set);
+                          : set_type[set] == T_OPEN ? open_place(v->b, hdr_len, set)
+                                                    : (struct place){ .at = hdr_len };
         if (pl.err < 0)
                 return pl.err;
         if (size < pl.skeleton + pl.after)

@@ -18,8 +18,8 @@
  *
  * The entries are pypacker's "rte_auth"; an entry whose family is 0xFFFF is authentication, with
  * "type" and its fields in place of the route fields: a password's "auth", keyed MD5's header (digest
- * offset, key id, data length, sequence number) and its trailer (type 1: the digest, to the end). RIPv1 (RFC 1058) has zeros where v2 has route tag,
- * mask and next hop; the same table reads both.
+ * offset, key id, data length, sequence number) and its trailer (type 1: the digest, to the end).
+ * RIPv1 (RFC 1058) has zeros where v2 has route tag, mask and next hop; the same table reads both.
  */
 #include <string.h>
 #include <strings.h>
@@ -126,7 +126,9 @@ rip_entries_next(const struct pkt_view *v, struct pkt_elem *e)
         if (!pkt_rd_be16(v, pos, &family))
                 return 1;
         e->data_off = 2;
-        struct pkt_kind k = entry_kind(family, v->caplen - pos >= 4 ? (uint16_t)(v->b[pos + 2] << 8 | v->b[pos + 3]) : 0);
+        uint16_t type = 0;
+        (void)pkt_rd_be16(v, pos + 2, &type);
+        struct pkt_kind k = entry_kind(family, type);
         e->kind_fields = k.fields;
         e->n_kind_fields = k.n;
         return 1;
@@ -209,7 +211,8 @@ rip_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         uint32_t len = is_trailer ? 4 : RIP_ENTRY_LEN;
         for (int i = 0; i < n; i++) {
                 static const struct pkt_field family = PKT_U("family", 0, 16);
-                const struct pkt_field *f = strcmp(args[i].key, "family") == 0 ? &family : entry_field(args[i].key, k);
+                const struct pkt_field *f = strcmp(args[i].key, "family") == 0 ? &family
+                                                                                : entry_field(args[i].key, k);
                 if (!f)
                         return -ENOENT;
                 uint32_t at = f == &family ? 0 : 2 + f->off / 8u;
@@ -237,7 +240,7 @@ rip_update(struct pkt *p, unsigned idx)
         if (!h)
                 return 0;
         for (uint32_t pos = RIP_HDR_LEN; pos + 4 <= len; pos += RIP_ENTRY_LEN) {
-                uint16_t family = (uint16_t)(h[pos] << 8 | h[pos + 1]), type = (uint16_t)(h[pos + 2] << 8 | h[pos + 3]);
+                uint16_t family = pkt_load_be16(h + pos), type = pkt_load_be16(h + pos + 2);
                 if (family == RIP_AUTH_FAMILY && type == RIP_AUTH_MD5 && pos + RIP_ENTRY_LEN <= len)
                         md5 = pos;
                 if (family != RIP_AUTH_FAMILY || type != RIP_AUTH_TRAILER || !md5)

@@ -23,7 +23,8 @@ tlv_encode_args(const struct pkt_field *fields, unsigned n_fields, const struct 
                 int n_args, uint8_t *out, size_t size)
 {
         static const struct pkt_field data = { .name = "data", .type = PKT_FT_BYTES };
-        struct pkt_spec_arg known[TLV_ARGS_MAX] = { 0 }; /* (gcc 12 cannot see that only the filled ones are read) */
+        /* Zeroed: gcc 12 cannot see that only the filled ones are read. */
+        struct pkt_spec_arg known[TLV_ARGS_MAX] = { 0 };
         int n_known = 0, len;
 
         if (n_args > TLV_ARGS_MAX)

@@ -163,8 +163,8 @@ stp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 }
 
 /* A built BPDU has what its type and version say. Pushed with the configuration BPDU's 35 bytes, an
- * RST BPDU grows to the version 1 length (RSTP) and the CIST part too (MSTP); a
- * topology change notification is its first 4. (Not a capture cut short: it keeps what it has.) */
+ * RST BPDU grows to the version 1 length (RSTP) and the CIST part too (MSTP); a topology change
+ * notification is its first 4. (Not a capture cut short: it keeps what it has.) */
 static int
 stp_resize(struct pkt *p, unsigned idx)
 {

@@ -898,8 +898,8 @@ bs_group_build(const char *text, uint8_t *out, size_t size)
 
         if (n < 0)
                 return n;
-        int r = ea_encode(args, n, out, size, PIM_EA_GRP_PREFIX, bs_group4_fields, ARRAY_SIZE(bs_group4_fields),
-                          bs_group6_fields, ARRAY_SIZE(bs_group6_fields), lists);
+        int r = ea_encode(args, n, out, size, PIM_EA_GRP_PREFIX, bs_group4_fields,
+                          ARRAY_SIZE(bs_group4_fields), bs_group6_fields, ARRAY_SIZE(bs_group6_fields), lists);
         if (r < 0)
                 return r;
         uint8_t *counts = out + PIM_EA_GRP_PREFIX + (out[0] == PIM_AF_IPV6 ? 16 : 4);

@@ -390,8 +390,8 @@ field_resolve_to_set(struct pkt *p, unsigned idx, const char *name, struct field
         int r = field_resolve(p, idx, name, ref);
         uint32_t bits;
 
-        if (r != -ENODATA || ref->f->off == PKT_OFF_FOLLOW || ref->f->off % 8 || ref->f->off < ref->hdr_len * 8 ||
-            (bits = fixed_bits(ref->f)) == 0 || bits % 8)
+        if (r != -ENODATA || ref->f->off == PKT_OFF_FOLLOW || ref->f->off % 8 ||
+            ref->f->off < ref->hdr_len * 8 || (bits = fixed_bits(ref->f)) == 0 || bits % 8)
                 return r;
         uint32_t grow = ref->f->off / 8 + bits / 8 - ref->hdr_len;
         _cleanup_free_ uint8_t *zeros = calloc(grow, 1);
