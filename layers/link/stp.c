@@ -147,9 +147,36 @@ msti_next(const struct pkt_view *v, struct pkt_elem *e)
         return 1;
 }
 
+/* SPB's version 4 part (IEEE 802.1Q-2014 14.6.2): its length and what it holds (the agreement
+ * digest and the rest), after the MSTIs, as bytes. */
+static const struct pkt_field spb_fields[] = {
+        { .name = "v4_len", .off = 0, .bits = 16, .type = PKT_FT_UINT },
+        { .name = "data", .off = 16, .bits = 0, .type = PKT_FT_BYTES },
+};
+
+static int
+spb_next(const struct pkt_view *v, struct pkt_elem *e)
+{
+        uint32_t pos = MSTP_FIXED_LEN + mstp_v3_len(v);
+        uint16_t v4_len;
+
+        if (e->count > 0 || v->b[2] < STP_V_SPT || v->b[3] != STP_TYPE_RST || !pkt_rd_be16(v, pos, &v4_len))
+                return 0;
+        e->off = pos;
+        e->len = MIN(2u + v4_len, v->caplen - pos);
+        e->next = pos + e->len;
+        if (e->len < 2u + v4_len)
+                e->flags |= pos + 2u + v4_len <= v->wire_len ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
+        return 1;
+}
+
+enum { STP_MSTIS, STP_SPB };
+
 static const struct pkt_elem_set stp_elems[] = {
-        { .name = "mstis", .elem_name = "msti", .next = msti_next, .fields = msti_fields,
-          .n_fields = ARRAY_SIZE(msti_fields) },
+        [STP_MSTIS] = { .name = "mstis", .elem_name = "msti", .next = msti_next, .fields = msti_fields,
+                        .n_fields = ARRAY_SIZE(msti_fields) },
+        [STP_SPB] = { .name = "spb", .elem_name = "spb", .next = spb_next, .fields = spb_fields,
+                      .n_fields = ARRAY_SIZE(spb_fields) },
 };
 
 static void
@@ -203,8 +230,9 @@ stp_update(struct pkt *p, unsigned idx)
 }
 
 /* An MSTI configuration message, "msti(flags=..., root_id=..., root_path=..., bridge_prio=...,
- * port_prio=..., hops=...)", after the last one; a BPDU not yet as long as its CIST part grows to it
- * first. */
+ * port_prio=..., hops=...)", after the last one, or SPB's part, "spb(data=...)" (its length the
+ * data's unless given; the version 3 length is then the user's to give); a BPDU not yet as long as
+ * its CIST part grows to it first. */
 static int
 stp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
                size_t size, uint32_t *ret_at)
@@ -212,9 +240,9 @@ stp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         struct pkt_spec_arg args[ARRAY_SIZE(msti_fields)];
         char name[32];
         uint32_t pad = hdr_len < MSTP_CIST_END ? MSTP_CIST_END - hdr_len : 0;
+        int r;
 
         (void)v;
-        (void)set;
         *ret_at = hdr_len;
         int n = pkt_spec_split(text, name, sizeof(name), args, ARRAY_SIZE(args));
         if (n < 0)
@@ -222,7 +250,14 @@ stp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         if (size < pad)
                 return -EMSGSIZE;
         memset(out, 0, pad);
-        int r = pkt_spec_encode(msti_fields, ARRAY_SIZE(msti_fields), args, n, out + pad, size - pad);
+        if (set == STP_MSTIS)
+                r = pkt_spec_encode(msti_fields, ARRAY_SIZE(msti_fields), args, n, out + pad, size - pad);
+        else if ((r = pkt_spec_encode(spb_fields, ARRAY_SIZE(spb_fields), args, n, out + pad, size - pad)) >= 0 &&
+                 !pkt_spec_arg(args, n, "v4_len", 0)) {
+                if (r - 2 > UINT16_MAX)
+                        return -ERANGE;
+                pkt_store_be16(out + pad, (uint16_t)(r - 2));
+        }
         return r < 0 ? r : (int)pad + r;
 }
 

@@ -312,6 +312,23 @@ test_stp_builds_every_bpdu_form(void **state)
                          "726567696f6e31000000000000000000000000000000000000000000000000000000"
                          "00000000000000000000000000000000" "00000000" "0000000000000000" "00"
                          "0c" "8001020000000001" "00000000" "80" "80" "14");
+        /* SPB (version 4): its part after the MSTIs, its length the data's; tcpdump's spb_bpduv4.pcap
+         * says 85 (tshark: Version 4 Length). */
+        struct tu_frame f;
+        struct pkt p;
+        tu_load_frame("tcpdump/spb_bpduv4.pcap", 1, &f);
+        tu_parse_frame(&p, &f);
+        int i = pkt_layer_find(&p, PKT_PROTO_STP, 0);
+        assert_true(i > 0);
+        assert_string_equal(tu_elem_str(&p, i, "spb", 0, "v4_len"), "85");
+        pkt_done(&p);
+        struct pkt b;
+        const uint8_t *d;
+        pkt_init(&b);
+        size_t n = tu_build(&b, "stp(v=4,type=RST,v3_len=64,spb=[spb(data=aabbcc)])", &d);
+        assert_int_equal(n, 102 + 2 + 3);
+        tu_assert_bytes(d + n - 5, 5, (const uint8_t *)"\x00\x03\xaa\xbb\xcc", 5);
+        pkt_done(&b);
 }
 
 static void
