@@ -481,8 +481,11 @@ add_elems(struct spec_ctx *c, int idx, const char *set, const char *list)
                         return 0;
                 if (r < 0)
                         return fail(c, -EINVAL, "field '%s': bad element list", set);
+                /* A builder says -EINVAL for a kind it does not know as for a value it cannot take. */
                 if (one[0] && (r = pkt_elem_add(c->p, (unsigned)idx, set, one)) < 0)
-                        return fail(c, r, "element '%.200s' of '%s': %s", one, set, reason(r));
+                        return fail(c, r, "element '%.200s' of '%s': %s", one, set,
+                                    r == -EINVAL ? "not an element this set takes (its kind, or a value)"
+                                                 : reason(r));
         }
 }
 
