@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * PIM message bodies built of encoded addresses (RFC 7761 4.9.1), sub-layers of pim chosen by its type:
- * register-stop (4.9.4), join/prune (4.9.5), assert (4.9.6), bootstrap and candidate-RP advertisement
- * (RFC 5059 4.2, 4.3). pim.c has the common header, hello and register.
+ * register-stop (4.9.4), join/prune (4.9.5) and assert (4.9.6). pim.c has the common header, hello
+ * and register; pim_bsr.c the bootstrap and candidate-RP advertisement (RFC 5059), built of the same
+ * encoded addresses (pim_body.h).
  *
  *  |  Addr Family  | Encoding Type |   (group/source: flags, mask len)  Address...  |  4.9.1
  *
@@ -14,42 +15,11 @@
  * and assert: set "group" (one element) and set "src" (one element; an assert's carries r,
  * metric_pref, metric). The group walk runs on the bytes, not on ngroups, so a hostile count costs
  * nothing.
- *
- * Bootstrap (RFC 5059 4.2): fragment tag, hash mask length, BSR priority as fields; set "bsr" (one
- * element: the BSR's encoded-unicast address), set "groups" (per group range: the encoded group,
- * rp_count, frag_rp_count, rsvd) and set "rps" (every RP of every group in wire order: rp, holdtime,
- * priority, rsvd; the first frag_rp_count of them belong to the first group, and so on). The
- * engine's sets do not nest, hence two flat sets that the counts tie together.
- *
- *  | Fragment Tag (16)             | Hash Mask Len | BSR Priority  |
- *  | BSR address (encoded unicast) ...                             |
- *  | Group address 1 (encoded group) ...                           |
- *  | RP Count 1    | Frag RP Cnt 1 |         Reserved              |
- *  | RP address 1 (encoded unicast) ...                            |
- *  | RP1 Holdtime                  | RP1 Priority  |   Reserved    |
- *
- * Candidate-RP advertisement (RFC 5059 4.3): prefix count, priority, holdtime as fields; set "rp"
- * (one element: the RP's encoded-unicast address) and set "groups" (prefix count encoded groups,
- * as RFC 5059 and tshark read them; bytes after them belong to no element).
  */
 #include <string.h>
 
 #include "internal.h"
-
-/* RFC 7761 4.9.1: family and encoding type precede every encoded address; group and source ones add
- * a flags byte and a mask length. */
-#define PIM_EA_UNI_PREFIX 2
-#define PIM_EA_GRP_PREFIX 4
-#define PIM_AF_IPV4       1
-#define PIM_AF_IPV6       2
-#define PIM_BSR_LEN       4 /* fragment tag, hash mask length, BSR priority */
-#define PIM_CRP_LEN       4 /* prefix count, priority, holdtime */
-#define CRP_F_PREFIX_COUNT 0 /* crpadv_fields[] */
-
-/* Why 12: more arguments than an encoded-address element takes, as the JSON writer gives it: a
- * bootstrap group range has 10 (af, enc_type, b, z, masklen, group, rp_count, frag_rp_count, rsvd,
- * rp_data). */
-#define EA_ARGS_MAX 12
+#include "pim_body.h"
 
 /* clang-format off */
 /* An address of a family this file cannot size: its bytes. */
@@ -57,7 +27,7 @@ static const struct pkt_field ea_value_fields[] = {
         { .name = "value", .off = 0, .bits = 0, .type = PKT_FT_BYTES },
 };
 
-static const struct pkt_field ea_fields[] = {
+const struct pkt_field pkt_pim_ea_fields[] = {
         { .name = "af",       .off = 0, .bits = 8, .type = PKT_FT_UINT },
         { .name = "enc_type", .off = 8, .bits = 8, .type = PKT_FT_UINT },
 };
@@ -96,14 +66,14 @@ static const struct pkt_field jp_group6_fields[] = {
         { .name = "srcs",    .off = 176, .bits = 0,   .type = PKT_FT_BYTES },
 };
 
-static const struct pkt_field group4_fields[] = {
+const struct pkt_field pkt_pim_group4_fields[] = {
         { .name = "b",       .off = 0,  .bits = 1,  .type = PKT_FT_UINT },
         { .name = "z",       .off = 7,  .bits = 1,  .type = PKT_FT_UINT },
         { .name = "masklen", .off = 8,  .bits = 8,  .type = PKT_FT_UINT },
         { .name = "group",   .off = 16, .bits = 32, .type = PKT_FT_IPV4 },
 };
 
-static const struct pkt_field group6_fields[] = {
+const struct pkt_field pkt_pim_group6_fields[] = {
         { .name = "b",       .off = 0,  .bits = 1,   .type = PKT_FT_UINT },
         { .name = "z",       .off = 7,  .bits = 1,   .type = PKT_FT_UINT },
         { .name = "masklen", .off = 8,  .bits = 8,   .type = PKT_FT_UINT },
@@ -132,69 +102,6 @@ static const struct pkt_field assert_src6_fields[] = {
         { .name = "metric",      .off = 160, .bits = 32,  .type = PKT_FT_UINT },
 };
 
-static const struct pkt_field bootstrap_fields[] = {
-        { .name = "fragment_tag",  .off = 0,  .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_HEX },
-        { .name = "hash_mask_len", .off = 16, .bits = 8,  .type = PKT_FT_UINT },
-        { .name = "bsr_priority",  .off = 24, .bits = 8,  .type = PKT_FT_UINT },
-};
-
-static const struct pkt_field crpadv_fields[] = {
-        { .name = "prefix_count", .off = 0,  .bits = 8,  .type = PKT_FT_UINT },
-        { .name = "priority",     .off = 8,  .bits = 8,  .type = PKT_FT_UINT },
-        { .name = "holdtime",     .off = 16, .bits = 16, .type = PKT_FT_UINT },
-};
-
-static const struct pkt_field bsr4_fields[] = {
-        { .name = "bsr", .off = 0, .bits = 32, .type = PKT_FT_IPV4 },
-};
-
-static const struct pkt_field bsr6_fields[] = {
-        { .name = "bsr", .off = 0, .bits = 128, .type = PKT_FT_IPV6 },
-};
-
-static const struct pkt_field bs_group4_fields[] = {
-        { .name = "b",             .off = 0,  .bits = 1,  .type = PKT_FT_UINT },
-        { .name = "z",             .off = 7,  .bits = 1,  .type = PKT_FT_UINT },
-        { .name = "masklen",       .off = 8,  .bits = 8,  .type = PKT_FT_UINT },
-        { .name = "group",         .off = 16, .bits = 32, .type = PKT_FT_IPV4 },
-        { .name = "rp_count",      .off = 48, .bits = 8,  .type = PKT_FT_UINT },
-        { .name = "frag_rp_count", .off = 56, .bits = 8,  .type = PKT_FT_UINT },
-        { .name = "rsvd",          .off = 64, .bits = 16, .type = PKT_FT_BYTES },
-        { .name = "rp_data",       .off = 80, .bits = 0,  .type = PKT_FT_BYTES },
-};
-
-static const struct pkt_field bs_group6_fields[] = {
-        { .name = "b",             .off = 0,   .bits = 1,   .type = PKT_FT_UINT },
-        { .name = "z",             .off = 7,   .bits = 1,   .type = PKT_FT_UINT },
-        { .name = "masklen",       .off = 8,   .bits = 8,   .type = PKT_FT_UINT },
-        { .name = "group",         .off = 16,  .bits = 128, .type = PKT_FT_IPV6 },
-        { .name = "rp_count",      .off = 144, .bits = 8,   .type = PKT_FT_UINT },
-        { .name = "frag_rp_count", .off = 152, .bits = 8,   .type = PKT_FT_UINT },
-        { .name = "rsvd",          .off = 160, .bits = 16,  .type = PKT_FT_BYTES },
-        { .name = "rp_data",       .off = 176, .bits = 0,   .type = PKT_FT_BYTES },
-};
-
-static const struct pkt_field bs_rp4_fields[] = {
-        { .name = "rp",       .off = 0,  .bits = 32, .type = PKT_FT_IPV4 },
-        { .name = "holdtime", .off = 32, .bits = 16, .type = PKT_FT_UINT },
-        { .name = "priority", .off = 48, .bits = 8,  .type = PKT_FT_UINT },
-        { .name = "rsvd",     .off = 56, .bits = 8,  .type = PKT_FT_BYTES },
-};
-
-static const struct pkt_field bs_rp6_fields[] = {
-        { .name = "rp",       .off = 0,   .bits = 128, .type = PKT_FT_IPV6 },
-        { .name = "holdtime", .off = 128, .bits = 16,  .type = PKT_FT_UINT },
-        { .name = "priority", .off = 144, .bits = 8,   .type = PKT_FT_UINT },
-        { .name = "rsvd",     .off = 152, .bits = 8,   .type = PKT_FT_BYTES },
-};
-
-static const struct pkt_field rp4_fields[] = {
-        { .name = "rp", .off = 0, .bits = 32, .type = PKT_FT_IPV4 },
-};
-
-static const struct pkt_field rp6_fields[] = {
-        { .name = "rp", .off = 0, .bits = 128, .type = PKT_FT_IPV6 },
-};
 /* clang-format on */
 
 /* ---- encoded addresses (RFC 7761 4.9.1) and the bodies built of them ---- */
@@ -215,9 +122,9 @@ ea_addr_len(uint8_t af, uint8_t enc)
  * flags it malformed, as what follows cannot be found. Returns 1 (the end in @e->next), or 0 past the
  * message.
  */
-static int
-ea_elem(const struct pkt_view *v, struct pkt_elem *e, uint32_t pos, uint32_t prefix, uint32_t extra,
-        const struct pkt_field *f4, uint8_t n4, const struct pkt_field *f6, uint8_t n6)
+int
+pkt_pim_ea_elem(const struct pkt_view *v, struct pkt_elem *e, uint32_t pos, uint32_t prefix, uint32_t extra,
+                const struct pkt_field *f4, uint8_t n4, const struct pkt_field *f6, uint8_t n6)
 {
         uint32_t end = v->caplen, alen;
 
@@ -257,9 +164,8 @@ upstream_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         if (e->count > 0)
                 return 0;
-        return ea_elem(v, e, 0, PIM_EA_UNI_PREFIX, 4, upstream4_fields,
-                       ARRAY_SIZE(upstream4_fields), upstream6_fields,
-                       ARRAY_SIZE(upstream6_fields));
+        return pkt_pim_ea_elem(v, e, 0, PIM_EA_UNI_PREFIX, 4,
+                               PIM_KINDS(upstream4_fields, upstream6_fields));
 }
 
 /* Where the group records start: after the upstream element, or 0 when it is damaged. */
@@ -290,9 +196,8 @@ jp_groups_next(const struct pkt_view *v, struct pkt_elem *e)
         } else {
                 pos = e->next;
         }
-        int r = ea_elem(v, e, pos, PIM_EA_GRP_PREFIX, 4, jp_group4_fields,
-                        ARRAY_SIZE(jp_group4_fields), jp_group6_fields,
-                        ARRAY_SIZE(jp_group6_fields));
+        int r = pkt_pim_ea_elem(v, e, pos, PIM_EA_GRP_PREFIX, 4,
+                                PIM_KINDS(jp_group4_fields, jp_group6_fields));
         if (r != 1 || (e->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
                 return r;
         uint32_t at = e->next, end = v->caplen;
@@ -326,8 +231,7 @@ group_next(const struct pkt_view *v, struct pkt_elem *e)
 {
         if (e->count > 0)
                 return 0;
-        return ea_elem(v, e, 0, PIM_EA_GRP_PREFIX, 0, group4_fields, ARRAY_SIZE(group4_fields),
-                       group6_fields, ARRAY_SIZE(group6_fields));
+        return pkt_pim_ea_elem(v, e, 0, PIM_EA_GRP_PREFIX, 0, PIM_GROUP_KINDS);
 }
 
 /* The encoded unicast source after the group (@extra: an assert's 8 bytes of metric). */
@@ -341,159 +245,19 @@ src_after_group(const struct pkt_view *v, struct pkt_elem *e, uint32_t extra,
                 return 0;
         if (g.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED))
                 return 0;
-        return ea_elem(v, e, g.next, PIM_EA_UNI_PREFIX, extra, f4, n4, f6, n6);
+        return pkt_pim_ea_elem(v, e, g.next, PIM_EA_UNI_PREFIX, extra, f4, n4, f6, n6);
 }
 
 static int
 stop_src_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return src_after_group(v, e, 0, src4_fields, ARRAY_SIZE(src4_fields), src6_fields,
-                               ARRAY_SIZE(src6_fields));
+        return src_after_group(v, e, 0, PIM_KINDS(src4_fields, src6_fields));
 }
 
 static int
 assert_src_next(const struct pkt_view *v, struct pkt_elem *e)
 {
-        return src_after_group(v, e, 8, assert_src4_fields, ARRAY_SIZE(assert_src4_fields),
-                               assert_src6_fields, ARRAY_SIZE(assert_src6_fields));
-}
-
-/* ---- bootstrap (RFC 5059 4.2) ---- */
-
-/* The BSR's encoded-unicast address after the fixed fields. */
-static int
-bsr_next(const struct pkt_view *v, struct pkt_elem *e)
-{
-        if (e->count > 0)
-                return 0;
-        return ea_elem(v, e, PIM_BSR_LEN, PIM_EA_UNI_PREFIX, 0, bsr4_fields, ARRAY_SIZE(bsr4_fields),
-                       bsr6_fields, ARRAY_SIZE(bsr6_fields));
-}
-
-/* Where the group ranges start: after the BSR element, or 0 when it is damaged. */
-static uint32_t
-bs_groups_start(const struct pkt_view *v)
-{
-        struct pkt_elem e = { 0 };
-
-        if (bsr_next(v, &e) != 1 || (e.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
-                return 0;
-        return e.next;
-}
-
-/* One group range's encoded group with its counts and reserved bytes, at @pos. */
-static int
-bs_group_at(const struct pkt_view *v, struct pkt_elem *e, uint32_t pos)
-{
-        return ea_elem(v, e, pos, PIM_EA_GRP_PREFIX, 4, bs_group4_fields, ARRAY_SIZE(bs_group4_fields),
-                       bs_group6_fields, ARRAY_SIZE(bs_group6_fields));
-}
-
-/* One RP (encoded unicast, holdtime, priority, reserved) at @pos. */
-static int
-bs_rp_at(const struct pkt_view *v, struct pkt_elem *e, uint32_t pos)
-{
-        return ea_elem(v, e, pos, PIM_EA_UNI_PREFIX, 4, bs_rp4_fields, ARRAY_SIZE(bs_rp4_fields),
-                       bs_rp6_fields, ARRAY_SIZE(bs_rp6_fields));
-}
-
-/*
- * Group ranges: each element is the group part and its frag_rp_count RPs (at most 255, each at least
- * 10 bytes), as bytes ("rp_data"; the set "rps" lists them one by one). A damaged RP ends the walk
- * with the group flagged and holding the rest of the message, as where the next group starts is
- * unknown.
- */
-static int
-bs_groups_next(const struct pkt_view *v, struct pkt_elem *e)
-{
-        uint32_t pos = e->count == 0 ? bs_groups_start(v) : e->next;
-
-        if (pos == 0)
-                return 0;
-        int r = bs_group_at(v, e, pos);
-        if (r != 1 || (e->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
-                return r;
-        uint32_t at = e->next;
-        unsigned nrp = v->b[at - 3];
-        for (unsigned i = 0; i < nrp; i++) {
-                struct pkt_elem rp = { 0 };
-                uint16_t damage = PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED;
-                if (bs_rp_at(v, &rp, at) != 1)
-                        rp.flags = at < v->wire_len ? PKT_LAYER_TRUNCATED : PKT_LAYER_MALFORMED;
-                if (rp.flags & damage) {
-                        e->flags |= rp.flags & damage;
-                        e->len = v->caplen - pos;
-                        e->next = v->caplen;
-                        return 1;
-                }
-                at = rp.next;
-        }
-        e->len = at - pos;
-        e->next = at;
-        return 1;
-}
-
-/*
- * Every RP of every group range, in wire order. The iterator's private @e->next holds the position
- * in its low 24 bits (a PIM message is at most 64 KiB) and the RPs left in the current group range
- * in its high 8 (frag_rp_count is 8 bits): at 0 left it steps over the next group header.
- */
-#define BS_POS(n)  ((n) & 0xffffffu)
-#define BS_LEFT(n) ((n) >> 24)
-
-static int
-bs_rps_next(const struct pkt_view *v, struct pkt_elem *e)
-{
-        uint32_t pos = e->count == 0 ? bs_groups_start(v) : BS_POS(e->next);
-        unsigned left = e->count == 0 ? 0 : BS_LEFT(e->next);
-
-        if (pos == 0 || v->caplen > 0xffffffu)
-                return 0;
-        /* Group ranges without RPs are skipped; each step advances at least 12 bytes. */
-        while (left == 0) {
-                struct pkt_elem g = { 0 };
-                if (bs_group_at(v, &g, pos) != 1 ||
-                    (g.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
-                        return 0;
-                left = v->b[g.next - 3];
-                pos = g.next;
-        }
-        int r = bs_rp_at(v, e, pos);
-        if (r != 1)
-                return r;
-        e->next = BS_POS(e->next) | (uint32_t)(left - 1) << 24;
-        return 1;
-}
-
-/* ---- candidate-RP advertisement (RFC 5059 4.3) ---- */
-
-static int
-crp_rp_next(const struct pkt_view *v, struct pkt_elem *e)
-{
-        if (e->count > 0)
-                return 0;
-        return ea_elem(v, e, PIM_CRP_LEN, PIM_EA_UNI_PREFIX, 0, rp4_fields, ARRAY_SIZE(rp4_fields),
-                       rp6_fields, ARRAY_SIZE(rp6_fields));
-}
-
-static int
-crp_groups_next(const struct pkt_view *v, struct pkt_elem *e)
-{
-        uint32_t pos;
-
-        if (e->count == 0) {
-                struct pkt_elem rp = { 0 };
-                if (crp_rp_next(v, &rp) != 1 ||
-                    (rp.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
-                        return 0;
-                pos = rp.next;
-        } else {
-                pos = e->next;
-        }
-        if (e->count >= v->b[0])
-                return 0;
-        return ea_elem(v, e, pos, PIM_EA_GRP_PREFIX, 0, group4_fields, ARRAY_SIZE(group4_fields),
-                       group6_fields, ARRAY_SIZE(group6_fields));
+        return src_after_group(v, e, 8, PIM_KINDS(assert_src4_fields, assert_src6_fields));
 }
 
 /*
@@ -501,9 +265,9 @@ crp_groups_next(const struct pkt_view *v, struct pkt_elem *e)
  * layer. A set whose first element cannot be reached (the one before it damaged) produces nothing.
  * The sets' elements each advance at least 2 bytes or end their walk: bounded by caplen.
  */
-static void
-body_dissect(const struct pkt_view *v, struct pkt_dissect *d, const struct pkt_elem_set *sets,
-             unsigned n)
+void
+pkt_pim_body_dissect(const struct pkt_view *v, struct pkt_dissect *d, const struct pkt_elem_set *sets,
+                     unsigned n)
 {
         d->hdr_len = v->wire_len;
         d->payload_len = 0;
@@ -520,91 +284,42 @@ body_dissect(const struct pkt_view *v, struct pkt_dissect *d, const struct pkt_e
 }
 
 static const struct pkt_elem_set joinprune_elems[] = {
-        { .name = "upstream", .elem_name = "upstream", .next = upstream_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields) },
-        { .name = "groups", .elem_name = "group", .next = jp_groups_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields) },
+        { .name = "upstream", .elem_name = "upstream", .next = upstream_next, .fields = pkt_pim_ea_fields,
+          .n_fields = ARRAY_SIZE(pkt_pim_ea_fields) },
+        { .name = "groups", .elem_name = "group", .next = jp_groups_next, .fields = pkt_pim_ea_fields,
+          .n_fields = ARRAY_SIZE(pkt_pim_ea_fields) },
 };
 
 static const struct pkt_elem_set registerstop_elems[] = {
-        { .name = "group", .elem_name = "group", .next = group_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields) },
-        { .name = "src", .elem_name = "src", .next = stop_src_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields) },
+        { .name = "group", .elem_name = "group", .next = group_next, .fields = pkt_pim_ea_fields,
+          .n_fields = ARRAY_SIZE(pkt_pim_ea_fields) },
+        { .name = "src", .elem_name = "src", .next = stop_src_next, .fields = pkt_pim_ea_fields,
+          .n_fields = ARRAY_SIZE(pkt_pim_ea_fields) },
 };
 
 static const struct pkt_elem_set assert_elems[] = {
-        { .name = "group", .elem_name = "group", .next = group_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields) },
-        { .name = "src", .elem_name = "src", .next = assert_src_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields) },
+        { .name = "group", .elem_name = "group", .next = group_next, .fields = pkt_pim_ea_fields,
+          .n_fields = ARRAY_SIZE(pkt_pim_ea_fields) },
+        { .name = "src", .elem_name = "src", .next = assert_src_next, .fields = pkt_pim_ea_fields,
+          .n_fields = ARRAY_SIZE(pkt_pim_ea_fields) },
 };
-
-static const struct pkt_elem_set bootstrap_elems[] = {
-        { .name = "bsr", .elem_name = "bsr", .next = bsr_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields) },
-        { .name = "groups", .elem_name = "group", .next = bs_groups_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields) },
-        { .name = "rps", .elem_name = "rp", .next = bs_rps_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields), .flags = PKT_ES_LISTED },
-};
-
-static const struct pkt_elem_set crpadv_elems[] = {
-        { .name = "rp", .elem_name = "rp", .next = crp_rp_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields) },
-        { .name = "groups", .elem_name = "group", .next = crp_groups_next, .fields = ea_fields,
-          .n_fields = ARRAY_SIZE(ea_fields) },
-};
-
-static void
-bootstrap_dissect(const struct pkt_view *v, struct pkt_dissect *d)
-{
-        body_dissect(v, d, bootstrap_elems, ARRAY_SIZE(bootstrap_elems));
-}
-
-/* The header ends with its prefix count's groups: bytes after them (a count that says fewer than
- * were sent) are payload, not part of any element. */
-static void
-crpadv_dissect(const struct pkt_view *v, struct pkt_dissect *d)
-{
-        struct pkt_elem e = { 0 };
-        uint32_t end = 0;
-
-        body_dissect(v, d, crpadv_elems, ARRAY_SIZE(crpadv_elems));
-        if (d->flags & PKT_LAYER_MALFORMED || crp_rp_next(v, &e) != 1 ||
-            (e.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
-                return;
-        end = e.next;
-        for (e = (struct pkt_elem){ 0 }; crp_groups_next(v, &e) == 1; e.count++) {
-                if (e.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED))
-                        return;
-                end = e.next;
-        }
-        /* Fewer groups than counted: the rest lies past the captured bytes (the header goes on). */
-        if (e.count < v->b[0])
-                return;
-        if (end < v->wire_len) {
-                d->hdr_len = end;
-                d->payload_len = PKT_LEN_REST;
-        }
-}
 
 static void
 joinprune_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        body_dissect(v, d, joinprune_elems, ARRAY_SIZE(joinprune_elems));
+        pkt_pim_body_dissect(v, d, joinprune_elems, ARRAY_SIZE(joinprune_elems));
 }
 
 static void
 registerstop_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        body_dissect(v, d, registerstop_elems, ARRAY_SIZE(registerstop_elems));
+        pkt_pim_body_dissect(v, d, registerstop_elems, ARRAY_SIZE(registerstop_elems));
 }
 
 static void
 assert_dissect(const struct pkt_view *v, struct pkt_dissect *d)
 {
-        body_dissect(v, d, assert_elems, ARRAY_SIZE(assert_elems));
+        pkt_pim_body_dissect(v, d, assert_elems, ARRAY_SIZE(assert_elems));
 }
 
 /*
@@ -721,10 +436,10 @@ jp_srcs_encode(const char *list, uint8_t *out, size_t size, unsigned *ret_n)
  * address. Arguments named in @lists (NULL-terminated, or NULL) are the caller's to encode after it.
  * Returns the bytes written.
  */
-static int
-ea_encode(const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size, uint32_t prefix,
-          const struct pkt_field *f4, unsigned n4, const struct pkt_field *f6, unsigned n6,
-          const char *const *lists)
+int
+pkt_pim_ea_encode(const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size, uint32_t prefix,
+                  const struct pkt_field *f4, unsigned n4, const struct pkt_field *f6, unsigned n6,
+                  const char *const *lists)
 {
         const struct pkt_field *a4 = addr_field_of(f4, n4);
         const char *addr = NULL;
@@ -781,11 +496,11 @@ ea_encode(const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size, uin
         return (int)len;
 }
 
-/* ea_encode() from element text ("group(239.1.1.1,masklen=32,...)"). @jp: a join/prune group,
- * whose join= and prune= lists become njoin, nprune and srcs. */
-static int
-ea_build(const char *text, uint8_t *out, size_t size, uint32_t prefix, const struct pkt_field *f4,
-         unsigned n4, const struct pkt_field *f6, unsigned n6, bool jp)
+/* pkt_pim_ea_encode() from element text ("group(239.1.1.1,masklen=32,...)"). @jp: a join/prune
+ * group, whose join= and prune= lists become njoin, nprune and srcs. */
+int
+pkt_pim_ea_build(const char *text, uint8_t *out, size_t size, uint32_t prefix, const struct pkt_field *f4,
+                 unsigned n4, const struct pkt_field *f6, unsigned n6, bool jp)
 {
         static const char *const jp_lists[] = { "join", "prune", NULL };
         struct pkt_spec_arg args[EA_ARGS_MAX];
@@ -794,7 +509,7 @@ ea_build(const char *text, uint8_t *out, size_t size, uint32_t prefix, const str
 
         if (n < 0)
                 return n;
-        int r = ea_encode(args, n, out, size, prefix, f4, n4, f6, n6, jp ? jp_lists : NULL);
+        int r = pkt_pim_ea_encode(args, n, out, size, prefix, f4, n4, f6, n6, jp ? jp_lists : NULL);
         if (r < 0 || !jp)
                 return r;
         size_t len = (size_t)r;
@@ -824,12 +539,10 @@ joinprune_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, c
         (void)v;
         *ret_at = set == 0 ? 0 : hdr_len;
         if (set == 0)
-                return ea_build(text, out, size, PIM_EA_UNI_PREFIX, upstream4_fields,
-                                ARRAY_SIZE(upstream4_fields), upstream6_fields,
-                                ARRAY_SIZE(upstream6_fields), false);
-        return ea_build(text, out, size, PIM_EA_GRP_PREFIX, jp_group4_fields,
-                        ARRAY_SIZE(jp_group4_fields), jp_group6_fields, ARRAY_SIZE(jp_group6_fields),
-                        true);
+                return pkt_pim_ea_build(text, out, size, PIM_EA_UNI_PREFIX,
+                                        PIM_KINDS(upstream4_fields, upstream6_fields), false);
+        return pkt_pim_ea_build(text, out, size, PIM_EA_GRP_PREFIX,
+                                PIM_KINDS(jp_group4_fields, jp_group6_fields), true);
 }
 
 /* The upstream's group count follows the groups present (an explicit larger count is kept). */
@@ -863,11 +576,9 @@ registerstop_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set
         (void)v;
         *ret_at = set == 0 ? 0 : hdr_len;
         if (set == 0)
-                return ea_build(text, out, size, PIM_EA_GRP_PREFIX, group4_fields,
-                                ARRAY_SIZE(group4_fields), group6_fields, ARRAY_SIZE(group6_fields),
+                return pkt_pim_ea_build(text, out, size, PIM_EA_GRP_PREFIX, PIM_GROUP_KINDS, false);
+        return pkt_pim_ea_build(text, out, size, PIM_EA_UNI_PREFIX, PIM_KINDS(src4_fields, src6_fields),
                                 false);
-        return ea_build(text, out, size, PIM_EA_UNI_PREFIX, src4_fields, ARRAY_SIZE(src4_fields),
-                        src6_fields, ARRAY_SIZE(src6_fields), false);
 }
 
 static int
@@ -878,120 +589,8 @@ assert_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, cons
                 return registerstop_elem_build(v, hdr_len, set, text, out, size, ret_at);
         (void)v;
         *ret_at = hdr_len;
-        return ea_build(text, out, size, PIM_EA_UNI_PREFIX, assert_src4_fields,
-                        ARRAY_SIZE(assert_src4_fields), assert_src6_fields,
-                        ARRAY_SIZE(assert_src6_fields), false);
-}
-
-/*
- * A bootstrap group range with its RPs: "group(239.0.0.0,masklen=8,rps=[rp(192.0.2.9,holdtime=150,
- * priority=1),rp(192.0.2.10)])"; RP Count and Frag RP Cnt are the RPs' unless given. As the JSON
- * writer gives it, the RPs' bytes are "rp_data".
- */
-static int
-bs_group_build(const char *text, uint8_t *out, size_t size)
-{
-        static const char *const lists[] = { "rps", NULL };
-        struct pkt_spec_arg args[EA_ARGS_MAX];
-        char name[32], item[128];
-        int n = pkt_spec_split(text, name, sizeof(name), args, EA_ARGS_MAX);
-
-        if (n < 0)
-                return n;
-        int r = ea_encode(args, n, out, size, PIM_EA_GRP_PREFIX, bs_group4_fields,
-                          ARRAY_SIZE(bs_group4_fields), bs_group6_fields, ARRAY_SIZE(bs_group6_fields), lists);
-        if (r < 0)
-                return r;
-        uint8_t *counts = out + PIM_EA_GRP_PREFIX + (out[0] == PIM_AF_IPV6 ? 16 : 4);
-        const char *rps = pkt_spec_arg(args, n, "rps", -1);
-        size_t len = (size_t)r, pos = 1;
-        unsigned nrp = 0;
-        while (rps) {
-                int more = rps[0] == '[' ? pkt_spec_list_item(rps, &pos, item, sizeof(item)) : -EINVAL;
-                if (more <= 0) {
-                        if (more < 0)
-                                return more;
-                        break;
-                }
-                if (nrp == UINT8_MAX)
-                        return -ERANGE;
-                int w = ea_build(item, out + len, size - len, PIM_EA_UNI_PREFIX, bs_rp4_fields,
-                                 ARRAY_SIZE(bs_rp4_fields), bs_rp6_fields, ARRAY_SIZE(bs_rp6_fields), false);
-                if (w < 0)
-                        return w;
-                len += (size_t)w;
-                nrp++;
-        }
-        if (!pkt_spec_arg(args, n, "rp_count", -1))
-                counts[0] = (uint8_t)nrp;
-        if (!pkt_spec_arg(args, n, "frag_rp_count", -1))
-                counts[1] = (uint8_t)nrp;
-        return (int)len;
-}
-
-/*
- * Bootstrap: bsr(192.0.2.1) right after the fixed fields, then the group ranges with their RPs
- * (bs_group_build()), in wire order. The set "rps" lists the RPs from inside the group ranges.
- */
-static int
-bootstrap_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
-                     uint8_t *out, size_t size, uint32_t *ret_at)
-{
-        *ret_at = hdr_len;
-        if (set == 0) {
-                /* One BSR, first: a message that has one (or anything after it) refuses another. */
-                if (hdr_len != PIM_BSR_LEN)
-                        return -EEXIST;
-                return ea_build(text, out, size, PIM_EA_UNI_PREFIX, bsr4_fields, ARRAY_SIZE(bsr4_fields),
-                                bsr6_fields, ARRAY_SIZE(bsr6_fields), false);
-        }
-        if (bs_groups_start(v) == 0)
-                return -ENOENT; /* the group ranges follow the BSR */
-        return bs_group_build(text, out, size);
-}
-
-/* Candidate-RP advertisement: rp(192.0.2.1) right after the fixed fields, then the group(...)s. */
-static int
-crpadv_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
-                  uint8_t *out, size_t size, uint32_t *ret_at)
-{
-        struct pkt_elem rp = { 0 };
-
-        *ret_at = hdr_len;
-        if (set == 0) {
-                if (hdr_len != PIM_CRP_LEN)
-                        return -EEXIST;
-                return ea_build(text, out, size, PIM_EA_UNI_PREFIX, rp4_fields, ARRAY_SIZE(rp4_fields),
-                                rp6_fields, ARRAY_SIZE(rp6_fields), false);
-        }
-        if (crp_rp_next(v, &rp) != 1 || (rp.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
-                return -ENOENT; /* the groups follow the RP */
-        return ea_build(text, out, size, PIM_EA_GRP_PREFIX, group4_fields, ARRAY_SIZE(group4_fields),
-                        group6_fields, ARRAY_SIZE(group6_fields), false);
-}
-
-/* The prefix count follows the groups present, unless set. */
-static int
-crpadv_elem_added(struct pkt *p, unsigned idx, unsigned set)
-{
-        struct pkt_view v;
-        struct pkt_elem rp = { 0 };
-        unsigned n = 0;
-
-        if (set != 1)
-                return 0;
-        pkt_view_of(p, idx, &v);
-        if (crp_rp_next(&v, &rp) != 1)
-                return 0;
-        for (uint32_t pos = rp.next; pos < v.caplen && n < UINT8_MAX; n++) {
-                struct pkt_elem g = { 0 };
-                if (ea_elem(&v, &g, pos, PIM_EA_GRP_PREFIX, 0, group4_fields, ARRAY_SIZE(group4_fields),
-                            group6_fields, ARRAY_SIZE(group6_fields)) != 1 ||
-                    (g.flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
-                        break;
-                pos = g.next;
-        }
-        return pkt_auto_set(p, idx, CRP_F_PREFIX_COUNT, n);
+        return pkt_pim_ea_build(text, out, size, PIM_EA_UNI_PREFIX,
+                                PIM_KINDS(assert_src4_fields, assert_src6_fields), false);
 }
 
 const struct pkt_proto pkt_proto_pimregisterstop = {
@@ -1026,31 +625,4 @@ const struct pkt_proto pkt_proto_pimassert = {
         .n_elems = ARRAY_SIZE(assert_elems),
         .dissect = assert_dissect,
         .elem_build = assert_elem_build,
-};
-
-const struct pkt_proto pkt_proto_pimbootstrap = {
-        .name = "pimbootstrap",
-        .summary = "PIM bootstrap: fragment tag, hash mask, BSR, groups and their RPs (RFC 5059 4.2)",
-        .id = PKT_PROTO_PIM_BOOTSTRAP,
-        .min_hdr_len = PIM_BSR_LEN,
-        .fields = bootstrap_fields,
-        .n_fields = ARRAY_SIZE(bootstrap_fields),
-        .elems = bootstrap_elems,
-        .n_elems = ARRAY_SIZE(bootstrap_elems),
-        .dissect = bootstrap_dissect,
-        .elem_build = bootstrap_elem_build,
-};
-
-const struct pkt_proto pkt_proto_pimcrpadv = {
-        .name = "pimcrpadv",
-        .summary = "PIM candidate-RP advertisement: priority, holdtime, RP, groups (RFC 5059 4.3)",
-        .id = PKT_PROTO_PIM_CRP_ADV,
-        .min_hdr_len = PIM_CRP_LEN,
-        .fields = crpadv_fields,
-        .n_fields = ARRAY_SIZE(crpadv_fields),
-        .elems = crpadv_elems,
-        .n_elems = ARRAY_SIZE(crpadv_elems),
-        .dissect = crpadv_dissect,
-        .elem_build = crpadv_elem_build,
-        .elem_added = crpadv_elem_added,
 };
