@@ -404,7 +404,7 @@ static int
 jp_srcs_encode(const char *list, uint8_t *out, size_t size, unsigned *ret_n)
 {
         size_t len = strlen(list), at = 0;
-        char one[128];
+        char one[EA_ITEM_TEXT_MAX];
 
         *ret_n = 0;
         if (len < 2 || list[0] != '[' || list[len - 1] != ']')

@@ -20,6 +20,10 @@
  * rp_data). */
 #define EA_ARGS_MAX 12
 
+/* Why 128: the longest text of one address in a list (a join/prune source, a bootstrap RP), such as
+ * "rp(addr=<IPv6, 39 chars>,holdtime=65535,priority=255,rsvd=ff)", is under 80 characters. */
+#define EA_ITEM_TEXT_MAX 128
+
 /* Every encoded-address element's fields, and an encoded group's kind fields by family. */
 extern const struct pkt_field pkt_pim_ea_fields[2];
 extern const struct pkt_field pkt_pim_group4_fields[4];

@@ -289,7 +289,7 @@ bs_group_build(const char *text, uint8_t *out, size_t size)
 {
         static const char *const lists[] = { "rps", NULL };
         struct pkt_spec_arg args[EA_ARGS_MAX];
-        char name[32], item[128];
+        char name[32], item[EA_ITEM_TEXT_MAX];
         int n = pkt_spec_split(text, name, sizeof(name), args, EA_ARGS_MAX);
 
         if (n < 0)
