@@ -233,6 +233,12 @@ dns_update(struct pkt *p, unsigned idx)
         return dns_compress(&dns_dialect, p, idx, 0);
 }
 
+static bool
+dns_is_as_written(struct pkt *p, unsigned idx)
+{
+        return dns_is_compressible(&dns_dialect, p, idx, 0);
+}
+
 int
 dns_message_elem_build(const struct dns_dialect *d, const struct pkt_view *v, uint32_t hdr_len, unsigned set,
                        const char *text, uint8_t *out, size_t size, uint32_t *ret_at)
@@ -341,6 +347,8 @@ const struct pkt_proto pkt_proto_dns = {
         .fast = DNS_FAST,
         .fast_step = dns_fast_step,
         .update = dns_update,
+        .encoding_switch = "compress",
+        .is_as_written = dns_is_as_written,
         .elem_build = dns_elem_build,
         .elem_added = dns_elem_added,
         .answers = dns_message_answers,

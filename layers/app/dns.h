@@ -71,7 +71,12 @@ void dns_rr_kind(uint16_t type, uint32_t name_len, struct pkt_elem *e);
 int dns_rr_build(const struct dns_dialect *d, bool is_query, const char *text, uint8_t *out, size_t size);
 
 /* Rewrites the records of the message of dialect @d at layer @idx (at header offset @start) with RFC
- * 1035 4.1.4 name compression, when none of its names is compressed yet. Returns 0 or -errno. */
+ * 1035 4.1.4 name compression, when none of its names is compressed yet and the layer is not kept as
+ * written (its "compress" switch off). Returns 0 or -errno. */
 int dns_compress(const struct dns_dialect *d, struct pkt *p, unsigned idx, uint32_t start);
+
+/* Would dns_compress() change the message (no pointers in it, and names it could point at)? The
+ * protocols' is_as_written hook: such a message is not what a rebuild of it would give. */
+bool dns_is_compressible(const struct dns_dialect *d, struct pkt *p, unsigned idx, uint32_t start);
 
 #endif

@@ -867,15 +867,19 @@ is_uncompressed(const uint8_t *msg, uint32_t len)
         return true;
 }
 
-int
-dns_compress(const struct dns_dialect *d, struct pkt *p, unsigned idx, uint32_t start)
+/* The message of layer @idx (from header offset @start) with its names compressed, in *@ret_out
+ * (*@ret_len bytes, the caller's to free): 1 when that differs from the message, 0 when it does not or
+ * the message has pointers already (and keeps its encoding), or -ENOMEM. */
+static int
+compressed_form(const struct dns_dialect *d, struct pkt *p, unsigned idx, uint32_t start, uint8_t **ret_out,
+                uint32_t *ret_len)
 {
         const struct pkt_layer *l = &p->layers[idx];
         const uint8_t *msg = p->data + l->off + start;
         uint32_t len = l->hdr_len - start, pos = DNS_HDR_LEN, name_len, rec_len;
         int r;
 
-        if (l->hdr_len < start + DNS_HDR_LEN || !is_uncompressed(msg, len))
+        if (l->hdr_len < start + DNS_HDR_LEN || l->hdr_len > l->len || !is_uncompressed(msg, len))
                 return 0;
         _cleanup_free_ struct comp *c = calloc(1, sizeof(*c));
         _cleanup_free_ uint8_t *out = malloc(len);
@@ -899,6 +903,32 @@ dns_compress(const struct dns_dialect *d, struct pkt *p, unsigned idx, uint32_t 
                 return r;
         if (c->len == len && memcmp(c->out, msg, len) == 0)
                 return 0;
-        return pkt_layer_splice(p, idx, start + DNS_HDR_LEN, len - DNS_HDR_LEN, c->out + DNS_HDR_LEN,
-                                c->len - DNS_HDR_LEN);
+        *ret_len = c->len;
+        *ret_out = TAKE_PTR(out);
+        return 1;
+}
+
+int
+dns_compress(const struct dns_dialect *d, struct pkt *p, unsigned idx, uint32_t start)
+{
+        _cleanup_free_ uint8_t *out = NULL;
+        uint32_t len;
+        int r;
+
+        if (p->layers[idx].flags & PKT_LAYER_AS_WRITTEN)
+                return 0;
+        r = compressed_form(d, p, idx, start, &out, &len);
+        if (r <= 0)
+                return r;
+        return pkt_layer_splice(p, idx, start + DNS_HDR_LEN, p->layers[idx].hdr_len - start - DNS_HDR_LEN,
+                                out + DNS_HDR_LEN, len - DNS_HDR_LEN);
+}
+
+bool
+dns_is_compressible(const struct dns_dialect *d, struct pkt *p, unsigned idx, uint32_t start)
+{
+        _cleanup_free_ uint8_t *out = NULL;
+        uint32_t len;
+
+        return compressed_form(d, p, idx, start, &out, &len) == 1;
 }

@@ -223,6 +223,12 @@ nbns_update(struct pkt *p, unsigned idx)
         return dns_compress(&nbns_dialect, p, idx, 0);
 }
 
+static bool
+nbns_is_as_written(struct pkt *p, unsigned idx)
+{
+        return dns_is_compressible(&nbns_dialect, p, idx, 0);
+}
+
 static int
 nbns_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
                 size_t size, uint32_t *ret_at)
@@ -254,6 +260,8 @@ const struct pkt_proto pkt_proto_nbns = {
         .carriers = nbns_carriers,
         .dissect = nbns_dissect,
         .update = nbns_update,
+        .encoding_switch = "compress",
+        .is_as_written = nbns_is_as_written,
         .elem_build = nbns_elem_build,
         .elem_added = nbns_elem_added,
         .answers = dns_message_answers,

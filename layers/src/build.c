@@ -258,6 +258,7 @@ pkt_append(struct pkt *p, const struct pkt *src)
                         return r;
                 p->layers[r].hdr_len = l->flags & PKT_LAYER_DISSECTED ? l->hdr_len : (uint32_t)n;
                 p->layers[r].set_mask = l->set_mask;
+                p->layers[r].flags |= (uint16_t)(l->flags & PKT_LAYER_AS_WRITTEN);
                 if (first < 0)
                         first = r;
                 if (i + 1u == src->n_layers)

@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "internal.h"
 
@@ -515,6 +516,58 @@ pkt_field_set_bytes(struct pkt *p, unsigned idx, const char *name, const void *d
 /* Why 64 KiB: no header field can be longer than a 16-bit length allows. */
 #define FIELD_TEXT_BYTES_MAX 65536
 
+const char *
+pkt_proto_encoding_switch(unsigned proto)
+{
+        const struct pkt_proto *pr = proto_of(proto);
+
+        return pr ? pr->encoding_switch : NULL;
+}
+
+int
+pkt_layer_keep_as_written(struct pkt *p, unsigned idx, bool keep)
+{
+        const struct pkt_layer *l;
+
+        pkt_assert_return(p, -EINVAL);
+        l = pkt_layer(p, idx);
+        if (!l)
+                return -ENOENT;
+        if (!pkt_proto_encoding_switch(l->proto))
+                return -EOPNOTSUPP;
+        if (keep)
+                p->layers[idx].flags |= PKT_LAYER_AS_WRITTEN;
+        else
+                p->layers[idx].flags &= (uint16_t)~PKT_LAYER_AS_WRITTEN;
+        return 0;
+}
+
+bool
+pkt_layer_is_as_written(struct pkt *p, unsigned idx)
+{
+        const struct pkt_layer *l = pkt_layer(p, idx);
+        const struct pkt_proto *pr = l ? proto_of(l->proto) : NULL;
+
+        if (!pr || !pr->encoding_switch)
+                return false;
+        return (l->flags & PKT_LAYER_AS_WRITTEN) || (pr->is_as_written && pr->is_as_written(p, idx));
+}
+
+/* The encoding switch from text: on (re-encode) or off (keep as written). */
+static int
+set_encoding_switch(struct pkt *p, unsigned idx, const char *text)
+{
+        static const char *const off[] = { "0", "no", "false", "off" }, *const on[] = { "1", "yes", "true", "on" };
+
+        for (size_t i = 0; i < ARRAY_SIZE(off); i++) {
+                if (strcasecmp(text, off[i]) == 0)
+                        return pkt_layer_keep_as_written(p, idx, true);
+                if (strcasecmp(text, on[i]) == 0)
+                        return pkt_layer_keep_as_written(p, idx, false);
+        }
+        return -EINVAL;
+}
+
 int
 pkt_field_set_str(struct pkt *p, unsigned idx, const char *name, const char *text)
 {
@@ -524,6 +577,10 @@ pkt_field_set_str(struct pkt *p, unsigned idx, const char *name, const char *tex
         int r;
 
         pkt_assert_return(p && name && text, -EINVAL);
+        const struct pkt_layer *l = pkt_layer(p, idx);
+        const char *sw = l ? pkt_proto_encoding_switch(l->proto) : NULL;
+        if (sw && strcmp(name, sw) == 0)
+                return set_encoding_switch(p, idx, text);
         /* Parsed first: the setters below add an optional last field only for a value that parses. */
         r = field_resolve(p, idx, name, &ref);
         if (r < 0 && r != -ENODATA)

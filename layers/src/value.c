@@ -194,6 +194,22 @@ pkt_name_value(const struct pkt_name *names, const char *text, uint32_t max, uin
         return 0;
 }
 
+/* A run of one-letter flag names, as scapy and tcpdump write TCP's ("PA" is PSH|ACK): each letter must
+ * be a name of its own. */
+static int
+parse_letter_flags(const struct pkt_field *f, const char *text, size_t n, uint64_t *ret)
+{
+        uint64_t v = 0, bit;
+
+        for (size_t i = 0; i < n; i++) {
+                if (lookup_name(f->names, text + i, 1, &bit) < 0)
+                        return -EINVAL;
+                v |= bit;
+        }
+        *ret = v;
+        return 0;
+}
+
 static int
 parse_flags(const struct pkt_field *f, const char *text, uint64_t *ret)
 {
@@ -208,7 +224,8 @@ parse_flags(const struct pkt_field *f, const char *text, uint64_t *ret)
                         return -EINVAL;
                 memcpy(one, t, n);
                 one[n] = 0;
-                if (lookup_name(f->names, one, n, &bit) < 0 && parse_uint_text(one, &bit) < 0)
+                if (lookup_name(f->names, one, n, &bit) < 0 && parse_uint_text(one, &bit) < 0 &&
+                    parse_letter_flags(f, one, n, &bit) < 0)
                         return -EINVAL;
                 v |= bit;
                 if (!bar)

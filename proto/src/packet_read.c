@@ -446,6 +446,20 @@ add_elems(struct reader *rd, unsigned idx, unsigned proto, unsigned s, struct js
         return r < 0 ? r : 0;
 }
 
+/* Member @key of layer object @i, the switch that keeps layer @idx as written when false ("compress"
+ * of a DNS message: its names stay as given). */
+static int
+read_encoding_switch(struct reader *rd, unsigned idx, size_t i, const char *key, struct json_object *val)
+{
+        char path[PKTP_ERROR_ARG_MAX];
+
+        if (!json_object_is_type(val, json_type_boolean)) {
+                path_fmt(path, sizeof(path), "layers[%zu].%s", i, key);
+                return fail(rd, -EINVAL, PKTP_ERR_BAD_PACKET, path, "this switch is true or false");
+        }
+        return pkt_layer_keep_as_written(rd->p, idx, !json_object_get_boolean(val));
+}
+
 /* Member @key of layer object @i (layer @idx, protocol @id) in pass @pass: 0 plain fields, 1 element
  * sets, 2 auto fields. */
 static int
@@ -459,6 +473,9 @@ read_member(struct reader *rd, unsigned idx, unsigned id, size_t i, const char *
 
         if (!strcmp(key, "layer") || is_flag_member(key) || !strcmp(key, "padding") || !strcmp(key, "continuation"))
                 return 0; /* "padding" goes in once every layer is there (add_padding()) */
+        const char *sw = pkt_proto_encoding_switch(id);
+        if (sw && !strcmp(key, sw))
+                return pass == 0 ? read_encoding_switch(rd, idx, i, key, val) : 0;
         /* Keys are at most what the validator lets through; a longer one is cut in the path. */
         path_fmt(path, sizeof(path), "layers[%zu].%s", i, key);
         if (is_array) {

@@ -310,6 +310,20 @@ put_layer_flags(struct pktp_buf *b, const struct pkt_layer *l)
                 PUT_LIT(b, ",\"continuation\":true");
 }
 
+/* A layer kept as written where its protocol would re-encode it (a DNS message whose names are not
+ * compressed): its switch, off, so that Build gives the same bytes back. */
+static void
+put_encoding_switch(struct pktp_buf *b, struct pkt *p, unsigned idx)
+{
+        const char *sw = pkt_proto_encoding_switch(p->layers[idx].proto);
+
+        if (!sw || !pkt_layer_is_as_written(p, idx))
+                return;
+        PUT_LIT(b, ",");
+        pktp_buf_json_str(b, sw, strlen(sw));
+        PUT_LIT(b, ":false");
+}
+
 static int
 on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_layer *l,
          const struct pkt_value *v)
@@ -326,6 +340,7 @@ on_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt_
                 PUT_LIT(b, "{\"layer\":");
                 pktp_buf_json_str(b, name, strlen(name));
                 put_layer_flags(b, l);
+                put_encoding_switch(b, w->p, w->layer_idx);
                 w->need_comma = true;
                 break;
         case PKT_VISIT_FIELD:
@@ -675,6 +690,7 @@ fast_layer(struct writer *w, unsigned idx, bool is_first)
                         put_name(b, pr->name);
                 }
                 put_layer_flags(b, l);
+                put_encoding_switch(b, p, idx);
                 bool is_no_comma = false;
                 if (fast_fields(w, idx, NULL, pr->fields, pr->n_fields, pkt_data(p) + l->off, l->hdr_len,
                                 &is_no_comma) != FAST_OK)

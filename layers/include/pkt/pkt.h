@@ -255,6 +255,7 @@ enum pkt_layer_flags {
         PKT_LAYER_DISSECTED = 1u << 2, /* header length and next layer known (private to the engine) */
         PKT_LAYER_DIRTY = 1u << 3,     /* a field changed since parsing: auto fields need a refresh */
         PKT_LAYER_DIRTY_PSEUDO = 1u << 4, /* a field that upper layers' pseudo-headers cover changed */
+        PKT_LAYER_AS_WRITTEN = 1u << 5,   /* kept as written: not re-encoded (pkt_layer_keep_as_written()) */
 };
 
 /* One layer of a packet. Read the fields; they are written only by the engine. */
@@ -464,7 +465,8 @@ int pkt_field_get_bytes(struct pkt *p, unsigned idx, const char *name, const uin
 /*
  * Writes field @name of layer @idx and marks it explicitly set (it will not be auto-updated; see
  * pkt_field_unset()). From text, the value may be decimal, 0x-hex, dotted IPv4, IPv6 text, a colon MAC,
- * flag names joined by '|', an enum value name, a quoted string with C escapes or hex bytes.
+ * flag names joined by '|' (or one-letter ones run together: "PA"), an enum value name, a quoted string
+ * with C escapes or hex bytes.
  * Returns 0, -ENOENT, -ERANGE (too wide), -EINVAL (unparsable text), -EROFS (a parsed read-only packet:
  * use pkt_parse_writable() or pkt_copy()), -ENOMEM (a variable field grew an owned packet).
  */
@@ -474,6 +476,22 @@ int pkt_field_set_bytes(struct pkt *p, unsigned idx, const char *name, const voi
 
 /* Gives field @name back to auto-update (or, with @is_auto false, stops auto-updating it). */
 int pkt_field_set_auto(struct pkt *p, unsigned idx, const char *name, bool is_auto);
+
+/*
+ * Keeps layer @idx as written when it is serialised (@keep), or lets its protocol re-encode it: the
+ * switch its protocol names (DNS's "compress", off: names stay as given, as scapy and pypacker build
+ * them; on, the default: compressed). Specs and JSON give it as that name, `dns(compress=no)`, and
+ * pkt_field_set_str() takes it (0/1, no/yes, false/true, off/on). Returns 0, -ENOENT (no such layer)
+ * or -EOPNOTSUPP (the protocol re-encodes nothing).
+ */
+int pkt_layer_keep_as_written(struct pkt *p, unsigned idx, bool keep);
+
+/* Is layer @idx kept as written: switched so, or parsed with bytes its protocol would re-encode (a DNS
+ * message whose names could be compressed and are not)? */
+bool pkt_layer_is_as_written(struct pkt *p, unsigned idx);
+
+/* The name of the encoding switch of protocol @proto ("compress"), or NULL. */
+const char *pkt_proto_encoding_switch(unsigned proto);
 
 /* ---- building ---- */
 

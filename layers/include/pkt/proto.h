@@ -380,6 +380,14 @@ struct pkt_proto {
          * which then dissects the layer instead. A protocol with this hook has no fast form.
          * Optional. */
         unsigned (*dispatch)(const struct pkt_view *v);
+        /* A protocol whose update hook re-encodes the layer (DNS compresses its names, RFC 1035 4.1.4)
+         * may let a layer be kept as written instead: the name of that switch in specs and JSON
+         * ("compress"; `dns(compress=no)` sets the layer's PKT_LAYER_AS_WRITTEN). NULL: none. */
+        const char *encoding_switch;
+        /* Are the bytes of layer @idx, as parsed, other than what the update hook would make of them
+         * (names left uncompressed where they could be)? Then the JSON of it carries the switch off,
+         * so that it builds back as it came. Optional, with @encoding_switch only. */
+        bool (*is_as_written)(struct pkt *p, unsigned idx);
 };
 
 /*

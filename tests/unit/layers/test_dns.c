@@ -706,6 +706,74 @@ test_dns_nsec_next_name_is_compressed_in_mdns_only(void **state)
         }
 }
 
+/* scapy 2.5, which compresses only through dns_compress(): DNS(id=1,qr=1,rd=1,ra=1,
+ *   qd=DNSQR(qname="www.example.com",qtype="A"),
+ *   an=DNSRR(rrname="www.example.com",type="A",ttl=60,rdata="192.0.2.7")) */
+static const char uncompressed_hex[] = "00018180000100010000000003777777076578616d706c6503636f6d000001000103777777"
+                                       "076578616d706c6503636f6d00000100010000003c0004c0000207";
+#define ANSWER_SPEC \
+        "queries=[q(name=www.example.com,type=A)],answers=[rr(name=www.example.com,type=A,ttl=60,address=192.0.2.7)]"
+
+/* "compress" off keeps names as written (scapy's and pypacker's way); on, the default, compresses them. A
+ * parsed message whose names could be compressed and are not is kept as written, so its JSON says so. */
+static void
+test_dns_compress_switch_keeps_names_as_written(void **state)
+{
+        uint8_t want[256];
+        const uint8_t *d;
+        char err[256];
+        struct pkt p, q;
+        size_t wn = tu_hex(uncompressed_hex, want, sizeof(want));
+
+        (void)state;
+        for (unsigned i = 0; i < 4; i++) {
+                static const char *const off[] = { "no", "0", "false", "OFF" };
+                char spec[512];
+                snprintf(spec, sizeof(spec), "dns(id=1,flags=0x8180,compress=%s," ANSWER_SPEC ")", off[i]);
+                assert_build(spec, uncompressed_hex);
+        }
+        /* Compressed by default and with the switch on: the answer's owner name points at the question's. */
+        for (unsigned i = 0; i < 2; i++) {
+                pkt_init(&p);
+                size_t n = tu_build(&p, i ? "dns(id=1,flags=0x8180,compress=yes," ANSWER_SPEC ")"
+                                          : "dns(id=1,flags=0x8180," ANSWER_SPEC ")", &d);
+                assert_int_equal(n, wn - 15);
+                assert_memory_equal(d + 33, "\xc0\x0c", 2);
+                assert_false(pkt_layer_is_as_written(&p, 0));
+                pkt_done(&p);
+        }
+
+        /* Parsed: kept as written, and so rebuilt the same after a change of size. */
+        parse_dns(&p, want, wn);
+        assert_true(pkt_layer_is_as_written(&p, 0));
+        pkt_done(&p);
+        pkt_init(&q);
+        assert_int_equal(pkt_parse(&q, PKT_PROTO_DNS, want, 33, 33), 0); /* the question alone: nothing to point at */
+        assert_false(pkt_layer_is_as_written(&q, 0));
+        pkt_done(&q);
+
+        /* pkt_append() carries the switch; a protocol without one refuses it; a value that is no switch
+         * setting is an error naming the field. */
+        pkt_init(&p);
+        assert_int_equal(pkt_build(&p, "ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=53,dport=53)/dns(compress=no)", err,
+                                   sizeof(err)), 0);
+        assert_true(pkt_layer_is_as_written(&p, 2));
+        pkt_init(&q);
+        assert_int_equal(pkt_append(&q, &p), 0);
+        assert_true(q.layers[2].flags & PKT_LAYER_AS_WRITTEN);
+        assert_int_equal(pkt_layer_keep_as_written(&p, 0, true), -EOPNOTSUPP);
+        assert_int_equal(pkt_layer_keep_as_written(&p, 9, true), -ENOENT);
+        assert_int_equal(pkt_layer_keep_as_written(&p, 2, false), 0);
+        assert_false(pkt_layer_is_as_written(&p, 2));
+        assert_string_equal(pkt_proto_encoding_switch(PKT_PROTO_DNS), "compress");
+        assert_null(pkt_proto_encoding_switch(PKT_PROTO_IP));
+        pkt_done(&q);
+        assert_int_equal(pkt_build(&p, "dns(compress=maybe)", err, sizeof(err)), -EINVAL);
+        assert_non_null(strstr(err, "'compress'"));
+        assert_int_equal(pkt_build(&p, "ip(compress=no)", err, sizeof(err)), -ENOENT);
+        pkt_done(&p);
+}
+
 static void
 walk_all(struct pkt *p)
 {
@@ -861,6 +929,7 @@ main(void)
                 cmocka_unit_test(test_dns_every_prefix_parses_and_flags_truncation),
                 cmocka_unit_test(test_dns_over_tcp_has_its_length_prefix),
                 cmocka_unit_test(test_dns_escaped_names_build_what_they_print),
+                cmocka_unit_test(test_dns_compress_switch_keeps_names_as_written),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

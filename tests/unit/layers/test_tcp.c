@@ -573,6 +573,39 @@ test_tcp_every_prefix_parses_and_flags_truncation(void **state)
         }
 }
 
+/* Flags by name joined with '|', by number, or as scapy and tcpdump write them: a run of one-letter
+ * names ("PA"); a letter that names no flag makes the value an error. */
+static void
+test_tcp_flags_take_names_numbers_and_letter_runs(void **state)
+{
+        static const struct {
+                const char *text;
+                int want;
+        } cases[] = {
+                { "SYN|ACK", 0x12 }, { "SA", 0x12 }, { "PA", 0x18 }, { "pa", 0x18 }, { "FPU", 0x29 },
+                { "SA|ECE", 0x52 }, { "A|P", 0x18 }, { "0x12", 0x12 }, { "24", 0x18 }, { "S", 0x02 },
+                { "SX", -1 }, { "SA|", -1 }, { "", -1 },
+        };
+        char spec[64], err[128];
+        uint64_t u;
+        struct pkt p;
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                snprintf(spec, sizeof(spec), "tcp(flags=%s)", cases[i].text);
+                pkt_init(&p);
+                int r = pkt_build(&p, spec, err, sizeof(err));
+                if (cases[i].want < 0) {
+                        assert_int_equal(r, -EINVAL);
+                } else {
+                        assert_int_equal(r, 0);
+                        assert_int_equal(pkt_field_get_u64(&p, 0, "flags", &u), 0);
+                        assert_int_equal(u, cases[i].want);
+                }
+                pkt_done(&p);
+        }
+}
+
 int
 main(void)
 {
@@ -594,6 +627,7 @@ main(void)
                 cmocka_unit_test(test_tcp_corpus_fields_match_tshark),
                 cmocka_unit_test(test_tcp_corpus_roundtrip_and_checksum_recompute),
                 cmocka_unit_test(test_tcp_every_prefix_parses_and_flags_truncation),
+                cmocka_unit_test(test_tcp_flags_take_names_numbers_and_letter_runs),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

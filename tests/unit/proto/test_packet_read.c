@@ -215,6 +215,33 @@ test_continuation_layers_are_built_without_a_header(void **state)
                     "layers[1].continuation");
 }
 
+/* "compress": false keeps a DNS message's names as given, as the writer says of a message parsed so;
+ * left out or true, they are compressed. The switch is a boolean, and only where a protocol has it. */
+static void
+test_compress_false_keeps_dns_names_as_written(void **state)
+{
+        static const char q[] = "\"queries\":[{\"name\":\"example.com\"}],"
+                                "\"answers\":[{\"name\":\"example.com\",\"address\":\"192.0.2.1\"}]}]}";
+        static const char name[] = "\x07" "example" "\x03" "com" "\x00";
+        char json[512];
+        struct pkt p;
+        const uint8_t *d;
+
+        (void)state;
+        for (int on = 0; on < 3; on++) {
+                snprintf(json, sizeof(json), "{\"layers\":[{\"layer\":\"dns\",%s%s",
+                         on == 0 ? "\"compress\":false," : on == 1 ? "\"compress\":true," : "", q);
+                size_t n = build_ok(&p, json, &d);
+                assert_int_equal(n, on == 0 ? 12 + 17 + 27 : 12 + 17 + 16);
+                assert_memory_equal(d + 12 + 17, on == 0 ? name : "\xc0\x0c", on == 0 ? sizeof(name) - 1 : 2);
+                pkt_done(&p);
+        }
+        build_fails("{\"layers\":[{\"layer\":\"dns\",\"compress\":0}]}", PKTP_ERR_BAD_PACKET,
+                    "layers[0].compress");
+        build_fails("{\"layers\":[{\"layer\":\"ip\",\"compress\":false}]}", PKTP_ERR_BAD_PACKET,
+                    "layers[0].compress");
+}
+
 /* An element the writer lists past its layer's header ("beyond_header": an SCTP chunk after the DATA
  * chunk whose user data is the next layer) is skipped: its bytes come back as the padding. */
 static void
@@ -723,6 +750,7 @@ main(void)
                 cmocka_unit_test(test_layers_take_hex_bytes_and_latin1_strings_as_the_writer_prints_them),
                 cmocka_unit_test(test_layers_take_padding_after_their_upper_layers),
                 cmocka_unit_test(test_continuation_layers_are_built_without_a_header),
+                cmocka_unit_test(test_compress_false_keeps_dns_names_as_written),
                 cmocka_unit_test(test_layers_add_elements_as_the_spec_does),
                 cmocka_unit_test(test_elements_beyond_the_header_are_not_built),
                 cmocka_unit_test(test_bad_layers_name_the_parameter),

@@ -120,9 +120,14 @@ check_layer(struct pkt *p, unsigned idx, struct json_object *lo, const char *wha
         assert_int_equal(json_object_object_get_ex(lo, "truncated", NULL), !!(l->flags & PKT_LAYER_TRUNCATED));
         assert_int_equal(json_object_object_get_ex(lo, "malformed", NULL), !!(l->flags & PKT_LAYER_MALFORMED));
         assert_int_equal(json_object_object_get_ex(lo, "continuation", NULL), is_continuation(l));
+        /* The encoding switch is there, off, exactly when the layer is kept as written. */
+        const char *sw = pkt_proto_encoding_switch(l->proto);
+        assert_int_equal(sw && json_object_object_get_ex(lo, sw, &v), pkt_layer_is_as_written(p, idx));
+        if (sw && json_object_object_get_ex(lo, sw, &v))
+                assert_true(json_object_is_type(v, json_type_boolean) && !json_object_get_boolean(v));
         json_object_object_foreach(lo, key, val) {
                 if (!strcmp(key, "layer") || !strcmp(key, "truncated") || !strcmp(key, "malformed") ||
-                    !strcmp(key, "continuation"))
+                    !strcmp(key, "continuation") || (sw && !strcmp(key, sw)))
                         continue;
                 if (!strcmp(key, "padding")) {
                         size_t n;
@@ -389,6 +394,8 @@ ref_event(void *ctx, enum pkt_visit_event ev, const char *name, const struct pkt
                         pktp_buf_puts(c->b, ",\"malformed\":true");
                 if (is_continuation(l))
                         pktp_buf_puts(c->b, ",\"continuation\":true");
+                if (pkt_layer_is_as_written(c->p, c->layer_idx))
+                        pktp_buf_printf(c->b, ",\"%s\":false", pkt_proto_encoding_switch(l->proto));
                 c->need_comma = true;
                 break;
         case PKT_VISIT_FIELD:
