@@ -214,11 +214,25 @@ cotp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->flags |= PKT_LAYER_MALFORMED;
 }
 
+/* LI; and a TPDU built without its fixed part gets one, so that `cotp()` alone is a whole TPDU: zeros,
+ * and for DT and ED the class 0 form with EOT set (X.224 13.7: the last TPDU of a message, what a
+ * single-TPDU message such as an S7 or MMS request carries). */
 static int
 cotp_update(struct pkt *p, unsigned idx)
 {
         const struct pkt_layer *l = &p->layers[idx];
+        const uint8_t *h = p->data + l->off;
+        struct fixed_kind k;
+        int r;
 
+        if (pkt_is_rebuilt(p) && l->hdr_len == COTP_MIN_LEN && fixed_of(h[1] >> 4, 1, &k)) {
+                uint8_t part[8] = { 0 };
+                uint8_t code = h[1] >> 4;
+                if (code == TPDU_DT || code == TPDU_ED)
+                        part[0] = 0x80;
+                if ((r = pkt_layer_splice(p, idx, COTP_MIN_LEN, 0, part, k.len)) < 0)
+                        return r;
+        }
         return pkt_auto_set(p, idx, 0, l->hdr_len > 256 ? 255 : l->hdr_len - 1);
 }
 

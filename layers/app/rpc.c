@@ -317,6 +317,52 @@ rpc_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
         return (int)len;
 }
 
+/* The parts a message built without them gets (RFC 5531 9), from the first one missing: a call's
+ * header (RPC version 2), credentials and verifier (AUTH_NONE); a reply's status (accepted), verifier
+ * (AUTH_NONE) and SUCCESS, or a denial's RPC_MISMATCH. So `rpc()` alone is a whole call, and a
+ * portmap call of `rpc(parts=[call(...)])/pmap(...)` has its arguments after the authenticators. */
+static uint32_t
+missing_parts(uint32_t mtype, uint32_t reply_stat, unsigned have, uint8_t out[32])
+{
+        static const uint8_t call[32] = { 0, 0, 0, 2 }, accepted[16] = { 0 }, denied[12] = { 0 };
+        static const uint32_t call_at[] = { 0, 16, 24, 32 }, accepted_at[] = { 0, 4, 12, 16 };
+
+        if (mtype == RPC_CALL) {
+                memcpy(out, call + call_at[have], 32 - call_at[have]);
+                return 32 - call_at[have];
+        }
+        if (have == 1 && reply_stat == 1) {
+                memcpy(out, denied, sizeof(denied));
+                return sizeof(denied);
+        }
+        if (have >= 2 && reply_stat == 1)
+                return 0;
+        memcpy(out, accepted + accepted_at[have], 16 - accepted_at[have]);
+        return 16 - accepted_at[have];
+}
+
+static int
+rpc_update(struct pkt *p, unsigned idx)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+        const struct pkt_view v = { .b = p->data + l->off, .caplen = l->hdr_len, .wire_len = l->hdr_len };
+        struct rpc_part parts[RPC_PARTS_MAX];
+        uint8_t add[32];
+        unsigned n, have = 0;
+        bool bad;
+
+        if (!pkt_is_rebuilt(p) || l->hdr_len < RPC_HDR_LEN)
+                return 0;
+        n = rpc_walk(&v, parts, &bad);
+        while (have < n && parts[have].off + parts[have].len <= l->hdr_len)
+                have++;
+        /* A part given in part, or a message that contradicts itself, is the user's to keep. */
+        if (bad || have == RPC_PARTS_MAX || (have < n && parts[have].off != l->hdr_len))
+                return 0;
+        uint32_t len = missing_parts(be32_at(&v, 4), have ? be32_at(&v, parts[0].off) : 0, have, add);
+        return len ? pkt_layer_splice(p, idx, l->hdr_len, 0, add, len) : 0;
+}
+
 static const struct pkt_key rpc_carriers[] = {
         { PKT_KEY_UDP_PORT, 111 },
         PKT_KEY_END,
@@ -333,6 +379,7 @@ const struct pkt_proto pkt_proto_rpc = {
         .n_elems = ARRAY_SIZE(rpc_elems),
         .carriers = rpc_carriers,
         .dissect = rpc_dissect,
+        .update = rpc_update,
         .elem_build = rpc_elem_build,
         .not_dissected = "Arguments and results of programs other than portmap stay raw payload.",
 };

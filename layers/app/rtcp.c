@@ -555,12 +555,21 @@ counted_set(unsigned type)
                                         : -1;
 }
 
-/* The length of the packet as built; the count follows the elements as they are added. */
+/* The length of the packet as built; the count follows the elements as they are added. A packet
+ * built with nothing after its four bytes gets the sender part its type starts with, zeros (as
+ * scapy's RTCP does for SR and RR), so that `rtcp()` alone is a whole sender report. */
 static int
 rtcp_update(struct pkt *p, unsigned idx)
 {
+        static const uint8_t zeros[24];
+        const struct pkt_layer *l = &p->layers[idx];
+        int r;
+
         if (!pkt_is_rebuilt(p))
                 return 0;
+        uint32_t lead = l->hdr_len == RTCP_HDR_LEN ? sender_len(p->data[l->off + 1]) : 0;
+        if (lead && (r = pkt_layer_splice(p, idx, RTCP_HDR_LEN, 0, zeros, lead)) < 0)
+                return r;
         return pkt_auto_set(p, idx, F_LENGTH, (p->layers[idx].hdr_len + 3u) / 4u - 1u);
 }
 
@@ -649,8 +658,8 @@ chunk_build(const struct pkt_spec_arg *args, int n, uint8_t *out, size_t size)
 }
 
 static int
-rtcp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
-                uint8_t *out, size_t size, uint32_t *ret_at)
+part_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text, uint8_t *out,
+           size_t size, uint32_t *ret_at)
 {
         struct pkt_spec_arg args[RTCP_ARGS_MAX];
         char name[32];
@@ -693,6 +702,29 @@ rtcp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const 
         default:
                 return pkt_spec_encode(s->fields, s->n_fields, args, n, out, size);
         }
+}
+
+/* A part that follows the sender, added to a packet that has none yet, comes with a zero sender in
+ * front: every SR, RR, APP, feedback and XR packet starts with its sender's SSRC (RFC 3550 6.4, 6.7;
+ * RFC 4585 6.1; RFC 3611 2), and the walks read what follows the sender where the sender ends. */
+static int
+rtcp_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const char *text,
+                uint8_t *out, size_t size, uint32_t *ret_at)
+{
+        unsigned type = type_of(v);
+        uint32_t lead = set != SET_SENDER && hdr_len == RTCP_HDR_LEN && set_applies(set, type) ? sender_len(type) : 0;
+        int r;
+
+        if (lead == 0)
+                return part_build(v, hdr_len, set, text, out, size, ret_at);
+        if (size < lead)
+                return -EMSGSIZE;
+        r = part_build(v, hdr_len + lead, set, text, out + lead, size - lead, ret_at);
+        if (r < 0)
+                return r;
+        memset(out, 0, lead);
+        *ret_at = hdr_len;
+        return r + (int)lead;
 }
 
 static const struct pkt_key rtcp_carriers[] = {

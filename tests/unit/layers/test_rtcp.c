@@ -235,12 +235,37 @@ test_rtcp_counts_and_lengths_follow_elements(void **state)
         assert_int_equal(tu_field_u64(&p, 0, "count"), 2);
         assert_int_equal(pkt_serialize(&p, 0, &d), 56);
         assert_int_equal(tu_field_u64(&p, 0, "length"), 13);
-        /* A block before the sender, or a chunk in an RR, cannot be built. */
+        pkt_done(&p);
+        /* A block given without the sender gets a zero sender in front (the walks read blocks after
+         * it); a sender after a block, or a chunk in an RR, cannot be built. */
+        pkt_init(&p);
+        assert_int_equal(pkt_build(&p, "rtcp(packet_type=RR,report_blocks=[block(ssrc=2)])", NULL, 0), 0);
+        assert_int_equal(pkt_serialize(&p, 0, &d), 32);
+        assert_memory_equal(d, "\x81\xc9\x00\x07\x00\x00\x00\x00\x00\x00\x00\x02", 12);
         pkt_done(&p);
         pkt_init(&p);
-        assert_true(pkt_build(&p, "rtcp(packet_type=RR,report_blocks=[block(ssrc=2)])", NULL, 0) <
-                    0);
+        assert_true(pkt_build(&p, "rtcp(packet_type=RR,report_blocks=[block(ssrc=2)],sender=[sender(ssrc=1)])",
+                              NULL, 0) < 0);
         pkt_done(&p);
+        /* Nothing after the four bytes: the type's sender part, zeros (scapy's RTCP(packet_type=200) and
+         * (packet_type=201)); a BYE without sources stays four bytes. */
+        static const struct {
+                const char *spec;
+                size_t len;
+                uint16_t length;
+        } bare[] = {
+                { "rtcp()", 28, 6 }, { "rtcp(packet_type=RR)", 8, 1 }, { "rtcp(packet_type=PSFB)", 12, 2 },
+                { "rtcp(packet_type=XR)", 8, 1 }, { "rtcp(packet_type=BYE)", 4, 0 },
+        };
+        for (size_t i = 0; i < sizeof(bare) / sizeof(bare[0]); i++) {
+                pkt_init(&p);
+                assert_int_equal(pkt_build(&p, bare[i].spec, NULL, 0), 0);
+                assert_int_equal(pkt_serialize(&p, 0, &d), bare[i].len);
+                assert_int_equal(tu_field_u64(&p, 0, "length"), bare[i].length);
+                for (size_t k = 4; k < bare[i].len; k++)
+                        assert_int_equal(d[k], 0);
+                pkt_done(&p);
+        }
         pkt_init(&p);
         assert_true(pkt_build(&p, "rtcp(packet_type=RR,sdes_chunks=[chunk(ssrc=2)])", NULL, 0) < 0);
         pkt_done(&p);

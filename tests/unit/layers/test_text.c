@@ -400,6 +400,42 @@ test_tpkt_cotp_build_fills_lengths(void **state)
                      "0300000f0ae00000123400c1020100");
         /* A class 0 DT with EOT carrying 3 bytes of user data. */
         assert_build("tpkt()/cotp(type=DT,fixed=[part(eot=1)])/raw(hex=010203)", "0300000a02f080010203");
+        /* Without a fixed part the TPDU gets its own: zeros, and a DT's or ED's says EOT (what tshark
+         * reads of PacketExamples__tpkt_cotp.pcap's DT: LI 2, 0xf0, 0x80). */
+        assert_build("tpkt()/cotp()/raw(hex=0102)", "0300000902f0800102");
+        assert_build("tpkt()/cotp(type=CR)", "0300000b06e00000000000");
+        assert_build("tpkt()/cotp(type=DR)", "0300000b06800000000000");
+        assert_build("tpkt()/cotp(type=AK)", "030000090460000000");
+        assert_build("tpkt()/cotp(type=ED)", "03000007021080");
+}
+
+/* Parts left out are completed (RFC 5531 9): a call gets RPC version 2 and AUTH_NONE credentials and
+ * verifier, a reply acceptance, an AUTH_NONE verifier and SUCCESS, a denial RPC_MISMATCH; what is given
+ * stays, and a parsed message is never completed. */
+static void
+test_rpc_parts_left_out_are_completed(void **state)
+{
+        uint8_t cut_call[] = { 0, 0, 0, 1, 0, 0, 0, 0 };
+        const uint8_t *d;
+        struct pkt p;
+
+        (void)state;
+        assert_build("rpc()", "0000000000000000" "00000002000000000000000000000000" "0000000000000000"
+                              "0000000000000000");
+        assert_build("rpc(parts=[call(prog=100000,vers=2,proc=4),auth(flavor=AUTH_SYS,body=01)])",
+                     "0000000000000000" "00000002000186a00000000200000004" "000000010000000101000000"
+                     "0000000000000000");
+        assert_build("rpc(mtype=REPLY)", "0000000000000001" "00000000" "0000000000000000" "00000000");
+        assert_build("rpc(mtype=REPLY,parts=[reply(stat=MSG_DENIED)])",
+                     "0000000000000001" "00000001" "000000000000000000000000");
+        assert_build("rpc(mtype=REPLY,parts=[reply(stat=MSG_DENIED),reject(reject_stat=AUTH_ERROR,auth_stat=2)])",
+                     "0000000000000001" "00000001" "0000000100000002");
+        /* Parsed, a call cut after its type stays as it came, even when rewritten. */
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_writable(&p, PKT_PROTO_RPC, cut_call, 8, 8), 0);
+        assert_int_equal(pkt_field_set_u64(&p, 0, "xid", 2), 0);
+        assert_int_equal(pkt_serialize(&p, 0, &d), 8);
+        pkt_done(&p);
 }
 
 static void
@@ -580,6 +616,7 @@ main(void)
                 cmocka_unit_test(test_tpkt_cotp_corpus_fields_match_tshark),
                 cmocka_unit_test(test_tpkt_cotp_build_fills_lengths),
                 cmocka_unit_test(test_cotp_li_shorter_than_fixed_part_is_malformed),
+                cmocka_unit_test(test_rpc_parts_left_out_are_completed),
                 cmocka_unit_test(test_rpc_portmap_call_builds_as_scapy),
                 cmocka_unit_test(test_rpc_record_mark_reply_builds_as_scapy),
                 cmocka_unit_test(test_rpc_portmap_corpus_fields_match_tshark),
