@@ -670,6 +670,22 @@ pkt_auto_set_next_type(struct pkt *p, unsigned idx, unsigned field, enum pkt_key
         return pkt_auto_set(p, idx, field, key);
 }
 
+int
+pkt_auto_set_port(struct pkt *p, unsigned idx, unsigned field, enum pkt_key_space space)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+        const uint8_t *h = p->data + l->off;
+        uint32_t key;
+
+        if (idx + 1u >= p->n_layers || field >= 64 || (l->set_mask & (UINT64_C(1) << field)) || l->hdr_len < 4)
+                return 0;
+        unsigned up = p->layers[idx + 1].proto;
+        uint16_t sport = pkt_load_be16(h), dport = pkt_load_be16(h + 2);
+        if (dport != 0 || pkt_port_lookup(space, sport, dport) == up || pkt_carrier_key(up, space, &key) < 0)
+                return 0;
+        return pkt_auto_set(p, idx, field, key);
+}
+
 uint8_t *
 pkt_layer_bytes_mut(struct pkt *p, unsigned idx)
 {

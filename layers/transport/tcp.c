@@ -87,7 +87,7 @@ static const struct pkt_ipopt_kind tcp_opt_kinds[] = {
 
 static const struct pkt_field tcp_fields[] = {
         { .name = "sport",  .off = 0,   .bits = 16, .type = PKT_FT_UINT, .def = 0xdead },
-        { .name = "dport",  .off = 16,  .bits = 16, .type = PKT_FT_UINT },
+        { .name = "dport",  .off = 16,  .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO }, /* while 0: pkt_auto_set_port() */
         { .name = "seq",    .off = 32,  .bits = 32, .type = PKT_FT_UINT, .def = 0xdeadbeef },
         { .name = "ack",    .off = 64,  .bits = 32, .type = PKT_FT_UINT },
         { .name = "off_x2", .off = 96,  .bits = 8,  .type = PKT_FT_UINT, .flags = PKT_FF_COMBINED | PKT_FF_HEX, .def = 0x50 },
@@ -172,7 +172,8 @@ tcp_update(struct pkt *p, unsigned idx)
         /* RFC 9293 3.1: options are padded with zeros (end of list) to a multiple of 4 bytes. */
         if (l->hdr_len % 4 && (r = pkt_layer_splice(p, idx, l->hdr_len, 0, "\0\0\0", 4 - l->hdr_len % 4)) < 0)
                 return r;
-        if ((r = pkt_auto_set(p, idx, F_OFF, l->hdr_len / 4)) < 0)
+        if ((r = pkt_auto_set(p, idx, F_OFF, l->hdr_len / 4)) < 0 ||
+            (r = pkt_auto_set_port(p, idx, F_DPORT, PKT_KEY_TCP_PORT)) < 0)
                 return r;
         if (l->set_mask & (UINT64_C(1) << F_SUM))
                 return 0;

@@ -23,7 +23,7 @@
 /* clang-format off */
 static const struct pkt_field udp_fields[] = {
         { .name = "sport", .off = 0,  .bits = 16, .type = PKT_FT_UINT, .def = 0xdead },
-        { .name = "dport", .off = 16, .bits = 16, .type = PKT_FT_UINT },
+        { .name = "dport", .off = 16, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO }, /* while 0: pkt_auto_set_port() */
         { .name = "ulen",  .off = 32, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO, .def = UDP_HDR_LEN },
         { .name = "sum",   .off = 48, .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO | PKT_FF_HEX },
 };
@@ -58,7 +58,8 @@ udp_update(struct pkt *p, unsigned idx)
         uint32_t sum;
         int r;
 
-        if ((r = pkt_auto_set(p, idx, F_ULEN, l->wire_len > 0xffff ? 0 : l->wire_len)) < 0)
+        if ((r = pkt_auto_set(p, idx, F_ULEN, l->wire_len > 0xffff ? 0 : l->wire_len)) < 0 ||
+            (r = pkt_auto_set_port(p, idx, F_DPORT, PKT_KEY_UDP_PORT)) < 0)
                 return r;
         if (l->set_mask & (UINT64_C(1) << F_SUM))
                 return 0;

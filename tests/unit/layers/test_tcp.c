@@ -606,6 +606,46 @@ test_tcp_flags_take_names_numbers_and_letter_runs(void **state)
         }
 }
 
+/* A destination port left at 0 becomes the first port of the layer above, unless a port selects that
+ * layer already or the user set it; a parsed packet keeps its ports. */
+static void
+test_transport_dport_follows_the_layer_above(void **state)
+{
+        static const struct {
+                const char *spec;
+                uint16_t sport, dport;
+        } cases[] = {
+                { "udp()/dns()", 0xdead, 53 },          { "tcp()/http()", 0xdead, 80 },
+                { "udp(sport=53)/dns()", 53, 0 },       { "udp(dport=0)/dns()", 0xdead, 0 },
+                { "udp(dport=5353)/dns()", 0xdead, 5353 }, { "udp()/raw(\"x\")", 0xdead, 0 },
+                { "tcp()/tpkt()/cotp()", 0xdead, 102 }, { "udp()/ntp()", 0xdead, 123 },
+        };
+        uint8_t frame[64];
+        const uint8_t *d;
+        struct pkt p;
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                pkt_init(&p);
+                size_t n = tu_build(&p, cases[i].spec, &d);
+                assert_true(n >= 4);
+                assert_int_equal(d[0] << 8 | d[1], cases[i].sport);
+                assert_int_equal(d[2] << 8 | d[3], cases[i].dport);
+                pkt_done(&p);
+        }
+        /* Parsed with port 0 and DNS found on the source port, then changed: the ports stay. */
+        pkt_init(&p);
+        size_t n = tu_build(&p, "udp(sport=53,dport=0)/dns()", &d);
+        memcpy(frame, d, n);
+        pkt_done(&p);
+        pkt_init(&p);
+        assert_int_equal(pkt_parse_writable(&p, PKT_PROTO_UDP, frame, n, n), 0);
+        assert_int_equal(pkt_field_set_u64(&p, 1, "id", 7), 0);
+        assert_int_equal(pkt_serialize(&p, 0, &d), (int)n);
+        assert_int_equal(d[2] << 8 | d[3], 0);
+        pkt_done(&p);
+}
+
 int
 main(void)
 {
@@ -628,6 +668,7 @@ main(void)
                 cmocka_unit_test(test_tcp_corpus_roundtrip_and_checksum_recompute),
                 cmocka_unit_test(test_tcp_every_prefix_parses_and_flags_truncation),
                 cmocka_unit_test(test_tcp_flags_take_names_numbers_and_letter_runs),
+                cmocka_unit_test(test_transport_dport_follows_the_layer_above),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
