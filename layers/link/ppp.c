@@ -11,8 +11,10 @@
  * Protocol-field compression (RFC 1661 6.5): protocol numbers have an even first and an odd last
  * byte (RFC 1661 2), so a protocol field whose first byte is odd is the compressed, 1-byte form.
  * `p` is therefore a field of 1 or 2 bytes: as long as the header, which the first byte decides.
- * A built header is compressed when its protocol allows, as scapy and pypacker build it, unless `p`
- * was set explicitly (then it has both bytes); a parsed one keeps its form.
+ * A built header is compressed when its protocol allows, as scapy and pypacker build it (a `p` set to
+ * 0x0021 too, as scapy's PPP(proto=0x0021)), unless its switch "compress" is off: `ppp(compress=no)`
+ * keeps both bytes. A parsed one keeps its form, and its JSON says "compress": false when it could
+ * have been compressed and was not.
  *
  * Address-and-control-field compression (RFC 1661 6.6) drops the two framing bytes, so they are a
  * layer of their own ("hdlc", as scapy calls it) that is there only when the frame has them. The
@@ -75,10 +77,18 @@ ppp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                                          : (uint16_t)pkt_key_lookup(PKT_KEY_PPP, proto);
 }
 
+/* Can @proto be written in one byte (RFC 1661 6.5: a number below 0x100, odd as every number is)? */
+static bool
+is_compressible(uint32_t proto)
+{
+        return proto <= 0xff && (proto & PPP_PFC_BIT);
+}
+
 /*
- * A new header (pushed with the 2 zero bytes of no protocol) gets the compressed form when the protocol
- * allows it, as scapy and pypacker build it; a protocol set explicitly keeps both bytes, which is how
- * to build the uncompressed form. A parsed header never reads 00 00, so it keeps its form.
+ * A new header (pushed with the 2 zero bytes of no protocol, which the layer above names) or one whose
+ * protocol the user set gets the compressed form when the protocol allows it, as scapy and pypacker
+ * build it, unless the layer is kept as written (`compress=no`). A parsed header never reads 00 00, and
+ * has no protocol set by the user unless it was changed: it keeps its form.
  */
 static int
 ppp_compress(struct pkt *p, unsigned idx, uint32_t proto)
@@ -86,10 +96,22 @@ ppp_compress(struct pkt *p, unsigned idx, uint32_t proto)
         const struct pkt_layer *l = &p->layers[idx];
         const uint8_t *h = p->data + l->off;
 
-        if (l->hdr_len != PPP_HDR_LEN || h[0] || h[1] || (l->set_mask & (UINT64_C(1) << F_P)) ||
-            proto > 0xff || !(proto & PPP_PFC_BIT))
+        if (l->hdr_len != PPP_HDR_LEN || (l->flags & PKT_LAYER_AS_WRITTEN))
                 return 0;
-        return pkt_layer_splice(p, idx, 0, 1, NULL, 0);
+        if (l->set_mask & (UINT64_C(1) << F_P))
+                proto = pkt_load_be16(h);
+        else if (h[0] || h[1])
+                return 0;
+        return is_compressible(proto) ? pkt_layer_splice(p, idx, 0, 1, NULL, 0) : 0;
+}
+
+/* A parsed header of two bytes whose protocol fits in one was written uncompressed on purpose. */
+static bool
+ppp_is_as_written(struct pkt *p, unsigned idx)
+{
+        const struct pkt_layer *l = &p->layers[idx];
+
+        return l->hdr_len == PPP_HDR_LEN && l->len >= PPP_HDR_LEN && is_compressible(pkt_load_be16(p->data + l->off));
 }
 
 static int
@@ -99,12 +121,15 @@ ppp_update(struct pkt *p, unsigned idx)
         int r;
 
         unsigned up = idx + 1u < p->n_layers ? p->layers[idx + 1].proto : PKT_PROTO_NONE;
+        bool is_named = true;
         if (up != PKT_PROTO_NONE && pkt_is_osi(up))
                 key = PPP_PROTO_OSI;
         else if (up != PKT_PROTO_NONE && pkt_carrier_key(up, PKT_KEY_PPP, &key) < 0)
-                return 0; /* a payload without a PPP number (raw): leave the field as it is */
-        if ((p->flags & PKT_F_OWNED) && (r = ppp_compress(p, idx, key)) < 0)
+                is_named = false; /* a payload without a PPP number (raw) */
+        if ((p->flags & PKT_F_OWNED) && (r = ppp_compress(p, idx, is_named ? key : 0)) < 0)
                 return r;
+        if (!is_named)
+                return 0; /* the field stays as it is */
         /* A compressed field cannot name a protocol above 0xff: leave it as it is. */
         if (p->layers[idx].hdr_len == 1 && key > 0xff)
                 return 0;
@@ -145,7 +170,8 @@ const struct pkt_proto pkt_proto_ppp = {
         .carriers = ppp_carriers,
         .dissect = ppp_dissect,
         .update = ppp_update,
-        .not_dissected = "The control protocols (LCP, IPCP, PAP, CHAP...) stay raw payload.",
+        .encoding_switch = "compress",
+        .is_as_written = ppp_is_as_written,
 };
 
 static const char *const hdlc_aliases[] = { "ppp_hdlc", NULL };

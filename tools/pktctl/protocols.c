@@ -95,6 +95,8 @@ print_one(const struct pkt_proto *pr)
         }
         if (pr->heuristic)
                 printf("  also recognised by its bytes on ports nobody registered (heuristic)\n");
+        if (pr->encoding_switch)
+                printf("  switch: %s=no keeps the layer as written when it is built\n", pr->encoding_switch);
         if (pr->not_dissected)
                 printf("  not dissected: %s\n", pr->not_dissected);
 }

@@ -46,8 +46,12 @@ test_ppp_builds_compressed_protocol_like_scapy(void **state)
                       "214500001c000100004011f6ccc0000201c00002020400270f000850cb");
         /* PPP(proto=0xc021)/Raw(bytes.fromhex("010100040000")): LCP cannot be compressed */
         build_checked("ppp(p=LCP)/raw(hex=010100040000)", "c021010100040000");
-        /* An explicit p keeps both bytes: the uncompressed form on request. */
-        build_checked("ppp(p=0x0021)/raw(hex=00)", "002100");
+        /* A p given is compressed too (scapy's PPP(proto=0x0021) writes 21); compress=no keeps both
+         * bytes, the uncompressed form on request. */
+        build_checked("ppp(p=0x0021)/raw(hex=00)", "2100");
+        build_checked("ppp(p=0x0021,compress=no)/raw(hex=00)", "002100");
+        build_checked("ppp(compress=no)/ip(src=192.0.2.1,dst=192.0.2.2,id=1)/udp(sport=1024,dport=9999)",
+                      "00214500001c000100004011f6ccc0000201c00002020400270f000850cb");
 }
 
 static void
