@@ -110,6 +110,7 @@ const struct pkt_proto pkt_proto_slow = {
         .name = "slow",
         .summary = "IEEE 802.3 slow protocols: the subtype (LACP, Marker, OAM, OSSP)",
         .id = PKT_PROTO_SLOW,
+        .flags = PKT_P_NEEDS_NEXT,
         .min_hdr_len = SLOW_HDR_LEN,
         .fields = slow_fields,
         .n_fields = ARRAY_SIZE(slow_fields),

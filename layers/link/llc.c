@@ -118,6 +118,36 @@ llc_resize(struct pkt *p, unsigned idx)
         return 0;
 }
 
+/* The SAP of protocol @up when it goes in LLC without SNAP: an OSI packet's (IS-IS: 0xfe), and that of
+ * a protocol LLC alone carries (STP 0x42, NetBIOS 0xf0). One with an ethertype goes in SNAP (RFC 1042:
+ * IP, ARP, IPX), as does one whose SNAP carrier is its form for LLC (CDP). */
+static bool
+sap_of(unsigned up, uint32_t *ret)
+{
+        uint32_t key;
+
+        if (pkt_is_osi(up)) {
+                *ret = LLC_SAP_OSI;
+                return true;
+        }
+        return pkt_carrier_key(up, PKT_KEY_ETHERTYPE, &key) < 0 && pkt_carrier_key(up, PKT_KEY_LLC_SAP, ret) == 0;
+}
+
+/* Built: the layer above with a SAP of its own goes in a UI frame between its SAPs unless the DSAP was
+ * set (SNAP, the default, carries the rest, and PVST+ with dsap=SNAP); the SSAP follows the DSAP (a
+ * command) unless set. */
+static int
+saps_update(struct pkt *p, unsigned idx, unsigned up)
+{
+        uint32_t sap;
+        int r;
+
+        if (up != PKT_PROTO_NONE && !(p->layers[idx].set_mask & (UINT64_C(1) << F_DSAP)) && sap_of(up, &sap) &&
+            ((r = pkt_auto_set(p, idx, F_DSAP, sap)) < 0 || (r = pkt_auto_set(p, idx, F_CTRL, LLC_U_FRAME)) < 0))
+                return r;
+        return pkt_auto_set(p, idx, F_SSAP, p->data[p->layers[idx].off] & (uint8_t)~LLC_CR_BIT);
+}
+
 static int
 llc_update(struct pkt *p, unsigned idx)
 {
@@ -126,11 +156,7 @@ llc_update(struct pkt *p, unsigned idx)
         uint32_t key, oui;
         int r;
 
-        /* An OSI packet above (IS-IS) goes in a UI frame between SAPs 0xfe, unless they were set. */
-        if (pkt_is_rebuilt(p) && up != PKT_PROTO_NONE && pkt_is_osi(up) &&
-            ((r = pkt_auto_set(p, idx, F_DSAP, LLC_SAP_OSI)) < 0 ||
-             (r = pkt_auto_set(p, idx, F_SSAP, LLC_SAP_OSI)) < 0 ||
-             (r = pkt_auto_set(p, idx, F_CTRL, LLC_U_FRAME)) < 0))
+        if (pkt_is_rebuilt(p) && (r = saps_update(p, idx, up)) < 0)
                 return r;
         if ((r = llc_resize(p, idx)) < 0)
                 return r;

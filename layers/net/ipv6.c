@@ -49,7 +49,8 @@ static const struct pkt_field ip6_fields[] = {
         { .name = "flow",      .off = 12,  .bits = 20,  .type = PKT_FT_UINT, .flags = PKT_FF_PART | PKT_FF_HEX },
         { .name = "dlen",      .off = 32,  .bits = 16,  .type = PKT_FT_UINT, .flags = PKT_FF_AUTO },
         { .name = "nxt",       .off = 48,  .bits = 8,   .type = PKT_FT_ENUM, .flags = PKT_FF_AUTO, .names = pkt_ip_proto_names, .def = IP6_NXT_NONE },
-        { .name = "hlim",      .off = 56,  .bits = 8,   .type = PKT_FT_UINT },
+        /* 64, as IPv4's TTL and scapy's IPv6 (pypacker writes 0, which a router drops at once). */
+        { .name = "hlim",      .off = 56,  .bits = 8,   .type = PKT_FT_UINT, .def = 64 },
         { .name = "src",       .off = 64,  .bits = 128, .type = PKT_FT_IPV6, .flags = PKT_FF_PSEUDO },
         { .name = "dst",       .off = 192, .bits = 128, .type = PKT_FT_IPV6, .flags = PKT_FF_PSEUDO },
 };

@@ -254,6 +254,7 @@ const struct pkt_proto pkt_proto_isis = {
         .name = "isis",
         .summary = "IS-IS common header (ISO/IEC 10589, RFC 1195)",
         .id = PKT_PROTO_ISIS,
+        .flags = PKT_P_NEEDS_NEXT,
         .min_hdr_len = ISIS_HDR_LEN,
         .fields = isis_fields,
         .n_fields = ARRAY_SIZE(isis_fields),

@@ -48,7 +48,8 @@ static const struct pkt_name ospf_atype_names[] = {
 static const struct pkt_field ospf_fields[] = {
         { .name = "v",      .off = 0,   .bits = 8,  .type = PKT_FT_UINT, .def = 2 },
         { .name = "type",   .off = 8,   .bits = 8,  .type = PKT_FT_ENUM, .flags = PKT_FF_AUTO, .names = ospf_type_names, .def = 1 },
-        { .name = "len",    .off = 16,  .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO },
+        /* The header's own length until computed: a header alone holds together (and selects its body). */
+        { .name = "len",    .off = 16,  .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO, .def = OSPF_V2_HDR_LEN },
         { .name = "router", .off = 32,  .bits = 32, .type = PKT_FT_IPV4 },
         { .name = "area",   .off = 64,  .bits = 32, .type = PKT_FT_IPV4 },
         { .name = "sum",    .off = 96,  .bits = 16, .type = PKT_FT_UINT, .flags = PKT_FF_AUTO | PKT_FF_HEX },
@@ -156,7 +157,7 @@ const struct pkt_proto pkt_proto_ospf = {
         .name = "ospf",
         .summary = "Open Shortest Path First v2 (RFC 2328), v3 header (RFC 5340)",
         .id = PKT_PROTO_OSPF,
-        .flags = PKT_P_CSUM_PAYLOAD | PKT_P_CSUM_PSEUDO,
+        .flags = PKT_P_CSUM_PAYLOAD | PKT_P_CSUM_PSEUDO | PKT_P_NEEDS_NEXT,
         .min_hdr_len = OSPF_V3_HDR_LEN, /* a version 2 header is longer: its dissect says so */
         .def_hdr_len = OSPF_V2_HDR_LEN,
         .fields = ospf_fields,

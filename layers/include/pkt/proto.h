@@ -314,6 +314,11 @@ enum pkt_proto_flags {
          * NTP's): its carriers say what carries it when built (UDP 123), but are not registered,
          * since the dispatching protocol holds those keys. */
         PKT_P_DISPATCHED = 1u << 5,
+        /* A message of this protocol is not whole without the layer its header selects (ICMP's and
+         * ICMPv6's body: an echo's identifier and sequence, an error's unused word): a built packet
+         * with such a layer on top gets that layer, with its defaults, when it is serialised, so that
+         * `icmp()` alone is the echo request scapy's ICMP() is. */
+        PKT_P_NEEDS_NEXT = 1u << 6,
 };
 
 struct pkt_proto {

@@ -131,18 +131,19 @@ test_ip6_udp_builds_like_scapy(void **state)
 }
 
 static void
-test_ip6_defaults_are_pypacker_with_no_next_header(void **state)
+test_ip6_defaults_are_pypacker_with_no_next_header_and_hop_limit_64(void **state)
 {
         const uint8_t *b;
         struct pkt p;
 
         (void)state;
         pkt_init(&p);
-        /* pypacker: v_fc_flow 0x60000000, hlim 0, zero addresses; nxt 59 since nothing follows */
+        /* pypacker: v_fc_flow 0x60000000, zero addresses; nxt 59 since nothing follows. The hop
+         * limit is 64, scapy's (pypacker's 0 is dropped by the first router). */
         assert_int_equal(tu_build(&p, "ip6", &b), 40);
         assert_int_equal(b[0], 0x60);
         assert_int_equal(b[6], 59);
-        assert_int_equal(b[7], 0);
+        assert_int_equal(b[7], 64);
         assert_int_equal(field_u64(&p, 0, "dlen"), 0);
         assert_int_equal(pkt_proto_by_name("ipv6", PKT_PROTO_NONE), PKT_PROTO_IP6);
         pkt_done(&p);
@@ -1168,7 +1169,7 @@ main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_ip6_udp_builds_like_scapy),
-                cmocka_unit_test(test_ip6_defaults_are_pypacker_with_no_next_header),
+                cmocka_unit_test(test_ip6_defaults_are_pypacker_with_no_next_header_and_hop_limit_64),
                 cmocka_unit_test(test_ip6_hopopts_router_alert_is_padded_like_scapy),
                 cmocka_unit_test(test_ip6_hopopts_default_is_one_padn),
                 cmocka_unit_test(test_ip6_padn_body_builds_its_bytes),
