@@ -13,7 +13,7 @@
 
 /*
  * libpkt: lazy parse up to the transport layer and no further, ports through the typed accessors, then
- * for DNS the four section counts through the typed accessors (they agree with the fields by name:
+ * for DNS (a UDP port 53, as the others) the four section counts through the typed accessors (they agree with the fields by name:
  * tests/unit/layers/test_alloc.c checks it on the corpus). The transport is the first TCP or UDP layer:
  * pkt_layer_find_any() walks to it in one call without dissecting past it.
  */
@@ -36,8 +36,13 @@ work_libpkt(struct pkt *p, const uint8_t *data, uint32_t caplen, uint32_t wire_l
                 w->port_sum += pkt_tcp_sport(p, i) + pkt_tcp_dport(p, i);
                 return;
         }
+        uint16_t sport = pkt_udp_sport(p, i), dport = pkt_udp_dport(p, i);
         w->udp++;
-        w->port_sum += pkt_udp_sport(p, i) + pkt_udp_dport(p, i);
+        w->port_sum += sport + dport;
+        /* DNS where the other loops look for it, on port 53: asking for the layer above any other
+         * port would have libpkt guess it by its bytes (the heuristics), work they do not do. */
+        if (sport != 53 && dport != 53)
+                return;
         l = pkt_layer(p, (unsigned)i + 1u);
         if (!l || l->proto != PKT_PROTO_DNS || (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
                 return;
