@@ -12,23 +12,6 @@
 
 #include "testutil.h"
 
-static void
-assert_build(const char *spec, const char *want_hex)
-{
-        uint8_t want[256];
-        const uint8_t *d;
-        struct pkt p;
-
-        pkt_init(&p);
-        size_t n = tu_build(&p, spec, &d);
-        size_t wn = tu_hex(want_hex, want, sizeof(want));
-        tu_assert_bytes(d, n, want, wn);
-        pkt_done(&p);
-}
-
-/* A protocol with a SAP of its own goes between its SAPs in a UI frame (STP 0x42: scapy's
- * LLC()/STP()); one with an ethertype in SNAP (RFC 1042); a DSAP given keeps the frame the user's,
- * and the SSAP follows it unless given. */
 /* STP's configuration BPDU from its defaults (scapy's STP()). */
 #define STP_CONFIG "0000000000000000000000000000000000000000000000000000000100140002000f00"
 
@@ -36,14 +19,14 @@ static void
 test_llc_saps_follow_the_layer_above(void **state)
 {
         (void)state;
-        assert_build("llc()/stp()", "424203" STP_CONFIG);
-        assert_build("llc()/isis()/isislanhello()", "fefe03" "831b01000f010000" "03000000000000001e001b4000000000000000");
-        assert_build("llc()/ip(src=192.0.2.1,dst=192.0.2.2)",
+        tu_assert_builds("llc()/stp()", "424203" STP_CONFIG);
+        tu_assert_builds("llc()/isis()/isislanhello()", "fefe03" "831b01000f010000" "03000000000000001e001b4000000000000000");
+        tu_assert_builds("llc()/ip(src=192.0.2.1,dst=192.0.2.2)",
                      "aaaa030000000800" "45000014000000004006f6e0c0000201c0000202");
-        assert_build("llc(dsap=SNAP)/stp()", "aaaa0300000c010b" STP_CONFIG);
-        assert_build("llc(dsap=0x42)/stp()", "424203" STP_CONFIG);
-        assert_build("llc(dsap=0xf0)/raw(\"x\")", "f0f00378");
-        assert_build("llc(dsap=0xf0,ssap=0xf1)/raw(\"x\")", "f0f10378");
+        tu_assert_builds("llc(dsap=SNAP)/stp()", "aaaa0300000c010b" STP_CONFIG);
+        tu_assert_builds("llc(dsap=0x42)/stp()", "424203" STP_CONFIG);
+        tu_assert_builds("llc(dsap=0xf0)/raw(\"x\")", "f0f00378");
+        tu_assert_builds("llc(dsap=0xf0,ssap=0xf1)/raw(\"x\")", "f0f10378");
 }
 
 /* ICMP and ICMPv6 flagged PKT_P_NEEDS_NEXT: built alone, they get the layer their type selects, with
@@ -56,14 +39,14 @@ test_icmp_alone_gets_the_body_its_type_selects(void **state)
         struct pkt p;
 
         (void)state;
-        assert_build("icmp()", "0800f7ff00000000");
-        assert_build("icmp(type=3,code=1)", "0301fcfe00000000");
-        assert_build("icmp()/echo(id=5)", "0800f7fa00050000");
-        assert_build("icmp()/raw(\"ab\")", "0800969d6162"); /* the raw layer is the body, as pypacker has it */
-        assert_build("ip6(src=2001:db8::1,dst=2001:db8::2)/icmp6()",
+        tu_assert_builds("icmp()", "0800f7ff00000000");
+        tu_assert_builds("icmp(type=3,code=1)", "0301fcfe00000000");
+        tu_assert_builds("icmp()/echo(id=5)", "0800f7fa00050000");
+        tu_assert_builds("icmp()/raw(\"ab\")", "0800969d6162"); /* the raw layer is the body, as pypacker has it */
+        tu_assert_builds("ip6(src=2001:db8::1,dst=2001:db8::2)/icmp6()",
                      "6000000000083a40" "20010db8000000000000000000000001" "20010db8000000000000000000000002"
                      "8000244800000000");
-        assert_build("ip6(src=fe80::1,dst=ff02::1:ff00:2,hlim=255)/icmp6(type=135)",
+        tu_assert_builds("ip6(src=fe80::1,dst=ff02::1:ff00:2,hlim=255)/icmp6(type=135)",
                      "6000000000183aff" "fe800000000000000000000000000001" "ff0200000000000000000001ff000002"
                      "87007c24" "00000000" "00000000000000000000000000000000");
 
