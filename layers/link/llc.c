@@ -133,19 +133,36 @@ sap_of(unsigned up, uint32_t *ret)
         return pkt_carrier_key(up, PKT_KEY_ETHERTYPE, &key) < 0 && pkt_carrier_key(up, PKT_KEY_LLC_SAP, ret) == 0;
 }
 
-/* Built: the layer above with a SAP of its own goes in a UI frame between its SAPs unless the DSAP was
- * set (SNAP, the default, carries the rest, and PVST+ with dsap=SNAP); the SSAP follows the DSAP (a
- * command) unless set. */
+/* Is the header the one pkt_push() wrote (SSAP SNAP, OUI and PID zero), DSAP and control aside? No
+ * captured frame reads so (PID 0 is no ethertype), so a copied or resized parsed frame keeps its
+ * SAPs. */
+static bool
+is_pushed_header(const struct pkt_layer *l, const uint8_t *h)
+{
+        static const uint8_t zeros[LLC_SNAP_LEN];
+
+        return l->hdr_len == LLC_SNAP_HDR_LEN && h[1] == LLC_SAP_SNAP && memcmp(h + 3, zeros, LLC_SNAP_LEN) == 0 &&
+               !(l->set_mask & (UINT64_C(1) << F_SNAP));
+}
+
+/* A header being built: the layer above with a SAP of its own goes in a UI frame between its SAPs
+ * unless the DSAP was set (SNAP, the default, carries the rest, and PVST+ with dsap=SNAP); the SSAP
+ * follows the DSAP (a command) unless set. */
 static int
 saps_update(struct pkt *p, unsigned idx, unsigned up)
 {
+        const struct pkt_layer *l = &p->layers[idx];
+        const uint8_t *h = p->data + l->off;
         uint32_t sap;
         int r;
 
-        if (up != PKT_PROTO_NONE && !(p->layers[idx].set_mask & (UINT64_C(1) << F_DSAP)) && sap_of(up, &sap) &&
+        if (!is_pushed_header(l, h))
+                return 0;
+        if (up != PKT_PROTO_NONE && !(l->set_mask & (UINT64_C(1) << F_DSAP)) && h[0] == LLC_SAP_SNAP &&
+            sap_of(up, &sap) &&
             ((r = pkt_auto_set(p, idx, F_DSAP, sap)) < 0 || (r = pkt_auto_set(p, idx, F_CTRL, LLC_U_FRAME)) < 0))
                 return r;
-        return pkt_auto_set(p, idx, F_SSAP, p->data[p->layers[idx].off] & (uint8_t)~LLC_CR_BIT);
+        return pkt_auto_set(p, idx, F_SSAP, h[0] & (uint8_t)~LLC_CR_BIT);
 }
 
 static int

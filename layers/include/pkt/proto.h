@@ -473,10 +473,10 @@ int pkt_auto_set(struct pkt *p, unsigned idx, unsigned field, uint64_t value);
 int pkt_auto_set_next_type(struct pkt *p, unsigned idx, unsigned field, enum pkt_key_space space);
 
 /* Sets port field @field (index; the destination port) of layer @idx, whose header starts with its
- * source and destination ports (TCP, UDP), to the first port in @space that
- * selects the layer above, when it is still 0, its default, the user did not set it, and neither port
- * selects that layer already: `udp()/dns()` goes to port 53, as scapy sends UDP()/DNS(), while
- * `udp(sport=53)/dns()` stays a response. Returns 0 or -errno. */
+ * source and destination ports (TCP, UDP), to the first port in @space that selects the layer above,
+ * when it is still 0 (its default), the user did not set it, and neither port selects that layer
+ * already: `udp()/dns()` goes to port 53, as scapy sends UDP()/DNS(), while `udp(sport=53)/dns()`
+ * stays a response. Returns 0 or -errno. */
 int pkt_auto_set_port(struct pkt *p, unsigned idx, unsigned field, enum pkt_key_space space);
 
 /* Header bytes of layer @idx, writable during update hooks. */

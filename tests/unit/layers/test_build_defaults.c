@@ -29,6 +29,35 @@ test_llc_saps_follow_the_layer_above(void **state)
         tu_assert_builds("llc(dsap=0xf0,ssap=0xf1)/raw(\"x\")", "f0f10378");
 }
 
+/* A parsed frame keeps its SAPs when a copy of it is changed: only a header as pkt_push() wrote it
+ * takes them from the layer above (a NetBIOS response with the C/R bit, a PVST+ BPDU in SNAP). */
+static void
+test_llc_saps_of_a_parsed_frame_stay(void **state)
+{
+        static const char *const frames[] = {
+                "f0f10378",
+                "aaaa0300000c010b" STP_CONFIG,
+        };
+        uint8_t in[128], want[128];
+        const uint8_t *d;
+        struct pkt p, q;
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(frames) / sizeof(frames[0]); i++) {
+                size_t n = tu_hex(frames[i], in, sizeof(in));
+                memcpy(want, in, n);
+                pkt_init(&p);
+                pkt_init(&q);
+                assert_int_equal(pkt_parse(&p, PKT_PROTO_LLC, in, n, n), 0);
+                assert_int_equal(pkt_copy(&q, &p), 0);
+                assert_int_equal(pkt_field_set_u64(&q, 0, "ctrl", 3), 0);
+                assert_int_equal(pkt_serialize(&q, 0, &d), (int)n);
+                assert_memory_equal(d, want, n);
+                pkt_done(&p);
+                pkt_done(&q);
+        }
+}
+
 /* ICMP and ICMPv6 flagged PKT_P_NEEDS_NEXT: built alone, they get the layer their type selects, with
  * its defaults (scapy's ICMP(), ICMPv6EchoRequest(), ICMPv6ND_NS()); a body given, or any payload,
  * stays as it is. */
@@ -108,6 +137,7 @@ main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(test_llc_saps_follow_the_layer_above),
+                cmocka_unit_test(test_llc_saps_of_a_parsed_frame_stay),
                 cmocka_unit_test(test_icmp_alone_gets_the_body_its_type_selects),
                 cmocka_unit_test(test_a_header_alone_builds_as_with_its_default_body),
         };
