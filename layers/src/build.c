@@ -317,15 +317,14 @@ needs_every_layer(const struct pkt *p)
 /* A built top layer of a protocol flagged PKT_P_NEEDS_NEXT, with nothing after its header, gets the
  * layer its header selects (ICMP type 8: echo), with its defaults. */
 static int
-complete_top(struct pkt *p)
+complete_top(struct pkt *p, const struct pkt_proto *pr)
 {
         const struct pkt_layer *l = &p->layers[p->n_layers - 1];
-        const struct pkt_proto *pr = proto_of(l->proto);
         struct pkt_dissect d = { .hdr_len = l->hdr_len, .payload_len = PKT_LEN_REST };
         struct pkt_view v;
 
-        if (!(pr->flags & PKT_P_NEEDS_NEXT) || !pr->dissect || l->len != l->hdr_len || l->len < pr->min_hdr_len ||
-            p->n_layers >= PKT_LAYERS_MAX - 1u || (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+        if (!pr->dissect || l->len != l->hdr_len || l->len < pr->min_hdr_len || p->n_layers >= PKT_LAYERS_MAX - 1u ||
+            (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
                 return 0;
         pkt_view_of(p, p->n_layers - 1u, &v);
         pr->dissect(&v, &d);
@@ -345,7 +344,8 @@ pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
                 return (int)p->len;
         }
         if ((p->flags & PKT_F_RESIZED) && p->n_layers > 0) {
-                int r = complete_top(p);
+                const struct pkt_proto *top = proto_of(p->layers[p->n_layers - 1].proto);
+                int r = top->flags & PKT_P_NEEDS_NEXT ? complete_top(p, top) : 0;
                 if (r < 0)
                         return r;
         }
