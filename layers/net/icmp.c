@@ -26,6 +26,8 @@
 
 #define ICMP_HDR_LEN  4
 #define ICMP_BODY_LEN 4
+#define ICMP_TSTAMP_BODY_LEN 16 /* identifier, sequence, three 32-bit times */
+#define ICMP_MASK_BODY_LEN   8  /* identifier, sequence, the mask */
 #define IP_PROTO_ICMP 1
 #define IP_HDR_MIN    20
 /* RFC 792: an error quotes the Internet header and the first 64 bits of the datagram's data. */
@@ -42,6 +44,8 @@ enum {
         ICMP_TSTAMPREPLY = 14,
         ICMP_INFO = 15,
         ICMP_INFOREPLY = 16,
+        ICMP_MASK = 17,
+        ICMP_MASKREPLY = 18,
 };
 
 /* clang-format off */
@@ -61,6 +65,23 @@ static const struct pkt_field icmp_fields[] = {
 static const struct pkt_field echo_fields[] = {
         { .name = "id",  .off = 0,  .bits = 16, .type = PKT_FT_UINT },
         { .name = "seq", .off = 16, .bits = 16, .type = PKT_FT_UINT },
+};
+
+/* RFC 792: the originate, receive and transmit times, in milliseconds since midnight UT. Names are
+ * scapy's (its ICMP fields for types 13 and 14). */
+static const struct pkt_field tstamp_fields[] = {
+        { .name = "id",     .off = 0,  .bits = 16, .type = PKT_FT_UINT },
+        { .name = "seq",    .off = 16, .bits = 16, .type = PKT_FT_UINT },
+        { .name = "ts_ori", .off = 32, .bits = 32, .type = PKT_FT_UINT },
+        { .name = "ts_rx",  .off = 64, .bits = 32, .type = PKT_FT_UINT },
+        { .name = "ts_tx",  .off = 96, .bits = 32, .type = PKT_FT_UINT },
+};
+
+/* RFC 950 Appendix I: the subnet mask, zero in a request. scapy's name. */
+static const struct pkt_field mask_fields[] = {
+        { .name = "id",        .off = 0,  .bits = 16, .type = PKT_FT_UINT },
+        { .name = "seq",       .off = 16, .bits = 16, .type = PKT_FT_UINT },
+        { .name = "addr_mask", .off = 32, .bits = 32, .type = PKT_FT_IPV4 },
 };
 
 static const struct pkt_field unreach_fields[] = {
@@ -128,6 +149,8 @@ reply_type(uint8_t type)
                 return ICMP_TSTAMPREPLY;
         case ICMP_INFO:
                 return ICMP_INFOREPLY;
+        case ICMP_MASK:
+                return ICMP_MASKREPLY;
         default:
                 return -1;
         }
@@ -210,15 +233,26 @@ static const struct pkt_key icmp_carriers[] = {
         PKT_KEY_END,
 };
 
-/* Echo first: a fresh echo() under icmp() is a request. Timestamp and information messages open
- * with the same identifier and sequence number (RFC 792), so they share the sub-layer. */
+/* Echo first: a fresh echo() under icmp() is a request. Information messages are an identifier and a
+ * sequence number alone (RFC 792), so they share the sub-layer; timestamp and address mask messages
+ * (RFC 950) open with the same two and have bodies of their own. A fresh body names the request. */
 static const struct pkt_key echo_carriers[] = {
         { PKT_KEY_ICMP_TYPE, ICMP_ECHO },
         { PKT_KEY_ICMP_TYPE, ICMP_ECHOREPLY },
-        { PKT_KEY_ICMP_TYPE, ICMP_TSTAMP },
-        { PKT_KEY_ICMP_TYPE, ICMP_TSTAMPREPLY },
         { PKT_KEY_ICMP_TYPE, ICMP_INFO },
         { PKT_KEY_ICMP_TYPE, ICMP_INFOREPLY },
+        PKT_KEY_END,
+};
+
+static const struct pkt_key tstamp_carriers[] = {
+        { PKT_KEY_ICMP_TYPE, ICMP_TSTAMP },
+        { PKT_KEY_ICMP_TYPE, ICMP_TSTAMPREPLY },
+        PKT_KEY_END,
+};
+
+static const struct pkt_key mask_carriers[] = {
+        { PKT_KEY_ICMP_TYPE, ICMP_MASK },
+        { PKT_KEY_ICMP_TYPE, ICMP_MASKREPLY },
         PKT_KEY_END,
 };
 
@@ -255,12 +289,34 @@ const struct pkt_proto pkt_proto_icmp = {
 
 const struct pkt_proto pkt_proto_icmp_echo = {
         .name = "echo",
-        .summary = "ICMP echo, timestamp and information: identifier and sequence (RFC 792)",
+        .summary = "ICMP echo and information: identifier and sequence (RFC 792)",
         .id = PKT_PROTO_ICMP_ECHO,
         .min_hdr_len = ICMP_BODY_LEN,
         .fields = echo_fields,
         .n_fields = ARRAY_SIZE(echo_fields),
         .carriers = echo_carriers,
+        .direction = echo_direction,
+};
+
+const struct pkt_proto pkt_proto_icmp_tstamp = {
+        .name = "tstamp",
+        .summary = "ICMP timestamp and timestamp reply: identifier, sequence and three times (RFC 792)",
+        .id = PKT_PROTO_ICMP_TSTAMP,
+        .min_hdr_len = ICMP_TSTAMP_BODY_LEN,
+        .fields = tstamp_fields,
+        .n_fields = ARRAY_SIZE(tstamp_fields),
+        .carriers = tstamp_carriers,
+        .direction = echo_direction,
+};
+
+const struct pkt_proto pkt_proto_icmp_mask = {
+        .name = "addrmask",
+        .summary = "ICMP address mask request and reply: identifier, sequence and the mask (RFC 950)",
+        .id = PKT_PROTO_ICMP_MASK,
+        .min_hdr_len = ICMP_MASK_BODY_LEN,
+        .fields = mask_fields,
+        .n_fields = ARRAY_SIZE(mask_fields),
+        .carriers = mask_carriers,
         .direction = echo_direction,
 };
 

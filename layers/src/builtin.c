@@ -35,7 +35,7 @@
 
 #define LINK_PROTOS(X) X(ethernet) X(dot1q) X(llc) X(linuxcc) X(linuxcc2) X(loopback) X(loop) X(arp)
 #define NET_PROTOS(X) X(ip) X(ip6) X(ip6_hopopts) X(ip6_routing) X(ip6_fragment) X(ip6_dstopts) X(ah) X(esp)
-#define ICMP_PROTOS(X) X(icmp) X(icmp_echo) X(icmp_unreach) X(icmp_redirect) X(icmp_timeexceed) X(icmp_paramprob) X(icmp6) X(icmp6_echo) X(icmp6_unreach) X(icmp6_toobig) X(icmp6_timeexceed) X(icmp6_paramprob) X(icmp6_router_solicit) X(icmp6_router_advert) X(icmp6_neigh_solicit) X(icmp6_neigh_advert) X(icmp6_redirect)
+#define ICMP_PROTOS(X) X(icmp) X(icmp_echo) X(icmp_unreach) X(icmp_redirect) X(icmp_timeexceed) X(icmp_paramprob) X(icmp_tstamp) X(icmp_mask) X(icmp6) X(icmp6_echo) X(icmp6_unreach) X(icmp6_toobig) X(icmp6_timeexceed) X(icmp6_paramprob) X(icmp6_router_solicit) X(icmp6_router_advert) X(icmp6_neigh_solicit) X(icmp6_neigh_advert) X(icmp6_redirect)
 #define TRANSPORT_PROTOS(X) X(tcp) X(udp)
 #define APP_PROTOS(X) X(dns) X(dnstcp)
 /* The rest of the seed protocols (radiotap/802.11; PPP, PPPoE, STP, DTP, HSRP, VRRP; IGMP and MLD, PIM, OSPF, IPX;

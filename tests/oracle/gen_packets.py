@@ -254,7 +254,13 @@ def ipv4(inner):
 def icmp():
     k = R.randrange(5)
     if k == 0:
-        return ICMP(type=R.choice([0, 8]), id=R.randrange(65536), seq=R.randrange(65536)) / Raw(b"abcdefgh")
+        t = R.choice([0, 8, 13, 14, 17, 18])
+        if t in (13, 14):  # timestamps drawn: scapy's defaults are the time of day
+            return ICMP(type=t, id=R.randrange(65536), seq=R.randrange(65536), ts_ori=R.randrange(2**32),
+                        ts_rx=R.randrange(2**32), ts_tx=R.randrange(2**32))
+        if t in (17, 18):
+            return ICMP(type=t, id=R.randrange(65536), seq=R.randrange(65536), addr_mask=ip4())
+        return ICMP(type=t, id=R.randrange(65536), seq=R.randrange(65536)) / Raw(b"abcdefgh")
     quoted = IP(src=ip4(), dst=ip4(), ttl=R.randrange(1, 64)) / (
         UDP(sport=R.randrange(1024, 65536), dport=53) / dns() if R.random() < .5 else tcp())
     quoted = Raw(raw(quoted)[:R.choice([28, 48, 64, 576])])

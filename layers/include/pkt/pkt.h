@@ -239,6 +239,9 @@ enum pkt_proto_id {
         PKT_PROTO_SSH_KEXINIT,   /* KEXINIT */
         PKT_PROTO_SSH_NEWKEYS,   /* NEWKEYS */
         PKT_PROTO_SSH_ENCRYPTED, /* a packet after NEWKEYS (or any not in clear) */
+        /* ICMP's timestamp and address mask messages */
+        PKT_PROTO_ICMP_TSTAMP, /* timestamp and timestamp reply body (RFC 792) */
+        PKT_PROTO_ICMP_MASK,   /* address mask request and reply body (RFC 950) */
         PKT_PROTO_BUILTIN_MAX,
         /* Room for protocols registered at run time; ids are small so layer records stay small. */
         PKT_PROTO_MAX = 256,

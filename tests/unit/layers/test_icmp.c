@@ -250,6 +250,42 @@ test_icmp_echo_reply_answers_request_with_same_id_and_seq(void **state)
         assert_false(answers_hex(echo_req_hex, echo_req_hex));
 }
 
+/* Timestamp (RFC 792) and address mask (RFC 950) messages have bodies of their own: built as scapy
+ * builds ICMP(type=13/14/17/18), read back with tshark's values (icmp.originate_timestamp ...
+ * icmp.address_mask), and a reply answers its request by type, identifier and sequence. */
+static void
+test_icmp_timestamp_and_mask_bodies(void **state)
+{
+        /* The ICMP part is scapy's ICMP(type=13,id=1,seq=2,ts_ori=1,ts_rx=0,ts_tx=0) (the IPv4 sum left 0). */
+        static const char tstamp_hex[] = "450000280001000040010000c0000201c0000202" "0d00f2fb0001000200000001"
+                                         "0000000000000000";
+        uint8_t a[128];
+        struct pkt p;
+
+        (void)state;
+        tu_assert_builds("icmp(type=13)", "0d00f2ff00000000000000000000000000000000");
+        tu_assert_builds("icmp()/tstamp(id=1,seq=2,ts_ori=1)", "0d00f2fb00010002000000010000000000000000");
+        /* scapy: ICMP(type=17), ICMP(type=18,addr_mask="255.255.255.0") */
+        tu_assert_builds("icmp(type=17)", "1100eeff0000000000000000");
+        tu_assert_builds("icmp(type=MASKREPLY)/addrmask(addr_mask=255.255.255.0)", "1200eefe00000000ffffff00");
+
+        parse_hex(&p, tstamp_hex, a, sizeof(a));
+        int k = pkt_layer_find(&p, PKT_PROTO_ICMP_TSTAMP, 0);
+        assert_int_equal(k, 2);
+        assert_int_equal(tu_field_u64(&p, 2, "ts_ori"), 1);
+        assert_int_equal(tu_field_u64(&p, 2, "seq"), 2);
+        assert_false(p.layers[2].flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED));
+
+        /* A timestamp reply answers the request it copies id and seq from; a mask reply its request. */
+        assert_true(answers_hex(tstamp_hex, "450000280002000040010000c0000202c0000201" "0e00000000010002"
+                                            "000000010000000200000003"));
+        assert_false(answers_hex(tstamp_hex, "450000280002000040010000c0000202c0000201" "0e00000000010003"
+                                             "000000010000000200000003"));
+        assert_true(answers_hex("450000200001000040010000c0000201c0000202" "1100000000050006" "00000000",
+                                "450000200002000040010000c0000202c0000201" "1200000000050006" "ffffff00"));
+        pkt_done(&p);
+}
+
 static void
 test_icmp_echo_reply_with_other_seq_does_not_answer(void **state)
 {
@@ -731,6 +767,7 @@ main(void)
                 cmocka_unit_test(test_icmp_recomputed_checksum_matches_tshark_verdict),
                 cmocka_unit_test(test_icmp_every_prefix_is_flagged_never_crashes),
                 cmocka_unit_test(test_icmp_hostile_corpus_files_parse),
+                cmocka_unit_test(test_icmp_timestamp_and_mask_bodies),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
