@@ -17,6 +17,7 @@
 #include "internal.h"
 
 #define COTP_MIN_LEN 2
+#define COTP_FIXED_MAX 5 /* the longest fixed part: CR, CC and DR (X.224 13.3-13.5) */
 
 enum {
         TPDU_ED = 0x1, TPDU_EA = 0x2, TPDU_RJ = 0x5, TPDU_AK = 0x6, TPDU_ER = 0x7, TPDU_DR = 0x8,
@@ -226,7 +227,7 @@ cotp_update(struct pkt *p, unsigned idx)
         int r;
 
         if (pkt_is_rebuilt(p) && l->hdr_len == COTP_MIN_LEN && fixed_of(h[1] >> 4, 1, &k)) {
-                uint8_t part[8] = { 0 };
+                uint8_t part[COTP_FIXED_MAX] = { 0 };
                 uint8_t code = h[1] >> 4;
                 if (code == TPDU_DT || code == TPDU_ED)
                         part[0] = 0x80;

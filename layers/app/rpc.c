@@ -321,15 +321,25 @@ rpc_elem_build(const struct pkt_view *v, uint32_t hdr_len, unsigned set, const c
  * header (RPC version 2), credentials and verifier (AUTH_NONE); a reply's status (accepted), verifier
  * (AUTH_NONE) and SUCCESS, or a denial's RPC_MISMATCH. So `rpc()` alone is a whole call, and a
  * portmap call of `rpc(parts=[call(...)])/pmap(...)` has its arguments after the authenticators. */
+/* The parts a message gets when none are given: a call's header (16 bytes) and two AUTH_NONE
+ * authenticators (8 each); a reply's status (4), verifier (8) and accept status (4); a denial's
+ * RPC_MISMATCH with its two versions (12). */
+#define CALL_PARTS_LEN     32
+#define ACCEPTED_PARTS_LEN 16
+#define DENIED_PART_LEN    12
+
 static uint32_t
-missing_parts(uint32_t mtype, uint32_t reply_stat, unsigned have, uint8_t out[32])
+missing_parts(uint32_t mtype, uint32_t reply_stat, unsigned have, uint8_t out[CALL_PARTS_LEN])
 {
-        static const uint8_t call[32] = { 0, 0, 0, 2 }, accepted[16] = { 0 }, denied[12] = { 0 };
-        static const uint32_t call_at[] = { 0, 16, 24, 32 }, accepted_at[] = { 0, 4, 12, 16 };
+        static const uint8_t call[CALL_PARTS_LEN] = { 0, 0, 0, 2 }, accepted[ACCEPTED_PARTS_LEN] = { 0 },
+                             denied[DENIED_PART_LEN] = { 0 };
+        /* Where each part starts, by how many come before it. */
+        static const uint32_t call_at[] = { 0, 16, 24, CALL_PARTS_LEN },
+                              accepted_at[] = { 0, 4, 12, ACCEPTED_PARTS_LEN };
 
         if (mtype == RPC_CALL) {
-                memcpy(out, call + call_at[have], 32 - call_at[have]);
-                return 32 - call_at[have];
+                memcpy(out, call + call_at[have], CALL_PARTS_LEN - call_at[have]);
+                return CALL_PARTS_LEN - call_at[have];
         }
         if (have == 1 && reply_stat == 1) {
                 memcpy(out, denied, sizeof(denied));
@@ -337,8 +347,8 @@ missing_parts(uint32_t mtype, uint32_t reply_stat, unsigned have, uint8_t out[32
         }
         if (have >= 2 && reply_stat == 1)
                 return 0;
-        memcpy(out, accepted + accepted_at[have], 16 - accepted_at[have]);
-        return 16 - accepted_at[have];
+        memcpy(out, accepted + accepted_at[have], ACCEPTED_PARTS_LEN - accepted_at[have]);
+        return ACCEPTED_PARTS_LEN - accepted_at[have];
 }
 
 static int
@@ -347,7 +357,7 @@ rpc_update(struct pkt *p, unsigned idx)
         const struct pkt_layer *l = &p->layers[idx];
         const struct pkt_view v = { .b = p->data + l->off, .caplen = l->hdr_len, .wire_len = l->hdr_len };
         struct rpc_part parts[RPC_PARTS_MAX];
-        uint8_t add[32];
+        uint8_t add[CALL_PARTS_LEN];
         unsigned n, have = 0;
         bool bad;
 

@@ -34,6 +34,7 @@
 #define RTCP_HDR_LEN   4
 #define RTCP_PORT      5005
 #define BLOCK_LEN      24 /* a reception report block */
+#define SENDER_LEN_MAX 24 /* the longest sender part: an SR's sender info (RFC 3550 6.4.1) */
 #define RTCP_VERSION   2
 #define RTCP_PADDING   0x20
 #define RTCP_COUNT(b0) ((b0)&0x1fu)
@@ -561,13 +562,14 @@ counted_set(unsigned type)
 static int
 rtcp_update(struct pkt *p, unsigned idx)
 {
-        static const uint8_t zeros[24];
+        static const uint8_t zeros[SENDER_LEN_MAX];
         const struct pkt_layer *l = &p->layers[idx];
         int r;
 
         if (!pkt_is_rebuilt(p))
                 return 0;
         uint32_t lead = l->hdr_len == RTCP_HDR_LEN ? sender_len(p->data[l->off + 1]) : 0;
+        assert(lead <= SENDER_LEN_MAX);
         if (lead && (r = pkt_layer_splice(p, idx, RTCP_HDR_LEN, 0, zeros, lead)) < 0)
                 return r;
         return pkt_auto_set(p, idx, F_LENGTH, (p->layers[idx].hdr_len + 3u) / 4u - 1u);

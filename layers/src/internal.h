@@ -46,6 +46,16 @@ pkt_is_rebuilt(const struct pkt *p)
         return p->flags & (PKT_F_OWNED | PKT_F_RESIZED);
 }
 
+/* pkt_auto_set_port() asked only while the destination port reads 0: TCP and UDP refresh every packet
+ * built or changed, and the call is most of what the step costs. */
+static inline int
+pkt_auto_set_dport(struct pkt *p, unsigned idx, unsigned field, enum pkt_key_space space)
+{
+        const uint8_t *h = p->data + p->layers[idx].off;
+
+        return h[2] | h[3] ? 0 : pkt_auto_set_port(p, idx, field, space);
+}
+
 /* Is @proto one of IPv6's extension headers that carry the next layer (hop-by-hop, routing, fragment,
  * destination options)? What sits on one of them is in an IPv6 packet. */
 static inline bool

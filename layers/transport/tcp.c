@@ -161,16 +161,6 @@ tcp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                 d->flags |= PKT_LAYER_MALFORMED;
 }
 
-/* The destination port from the layer above while it is 0 (pkt_auto_set_port()): asked only then,
- * since every packet built or changed comes through here. */
-static int
-dport_update(struct pkt *p, unsigned idx)
-{
-        const uint8_t *h = p->data + p->layers[idx].off;
-
-        return h[2] | h[3] ? 0 : pkt_auto_set_port(p, idx, F_DPORT, PKT_KEY_TCP_PORT);
-}
-
 static int
 tcp_update(struct pkt *p, unsigned idx)
 {
@@ -183,7 +173,7 @@ tcp_update(struct pkt *p, unsigned idx)
         if (l->hdr_len % 4 && (r = pkt_layer_splice(p, idx, l->hdr_len, 0, "\0\0\0", 4 - l->hdr_len % 4)) < 0)
                 return r;
         if ((r = pkt_auto_set(p, idx, F_OFF, l->hdr_len / 4)) < 0 ||
-            (r = dport_update(p, idx)) < 0)
+            (r = pkt_auto_set_dport(p, idx, F_DPORT, PKT_KEY_TCP_PORT)) < 0)
                 return r;
         if (l->set_mask & (UINT64_C(1) << F_SUM))
                 return 0;

@@ -50,16 +50,6 @@ udp_dissect(const struct pkt_view *v, struct pkt_dissect *d)
                                             (uint16_t)(h[2] << 8 | h[3]));
 }
 
-/* The destination port from the layer above while it is 0 (pkt_auto_set_port()): asked only then,
- * since every packet built or changed comes through here. */
-static int
-dport_update(struct pkt *p, unsigned idx)
-{
-        const uint8_t *h = p->data + p->layers[idx].off;
-
-        return h[2] | h[3] ? 0 : pkt_auto_set_port(p, idx, F_DPORT, PKT_KEY_UDP_PORT);
-}
-
 static int
 udp_update(struct pkt *p, unsigned idx)
 {
@@ -69,7 +59,7 @@ udp_update(struct pkt *p, unsigned idx)
         int r;
 
         if ((r = pkt_auto_set(p, idx, F_ULEN, l->wire_len > 0xffff ? 0 : l->wire_len)) < 0 ||
-            (r = dport_update(p, idx)) < 0)
+            (r = pkt_auto_set_dport(p, idx, F_DPORT, PKT_KEY_UDP_PORT)) < 0)
                 return r;
         if (l->set_mask & (UINT64_C(1) << F_SUM))
                 return 0;
