@@ -27,6 +27,9 @@
 #define HS_CERTIFICATE 11
 #define EXT_SERVER_NAME 0
 #define EXT_ALPN 16
+/* TLS 1.3 drafts name themselves 0x7f00 | draft; draft 22 gave ServerHello back its TLS 1.2 layout. */
+#define TLS13_DRAFT_MARK      0x7f
+#define TLS13_DRAFT_LEGACY_SH 22
 
 /* clang-format off */
 static const struct pkt_name hs_type_names[] = {
@@ -188,12 +191,41 @@ walk_extensions(struct walk *w, uint32_t p, uint32_t end)
         return false;
 }
 
+/* A ServerHello of TLS 1.3 drafts 0-21 (draft-ietf-tls-tls13-21 4.1.3): version, random, cipher suite,
+ * extensions; no session id and no compression method. Its version is the draft's. */
+static bool
+is_draft_server_hello(const uint8_t *hello, uint32_t len)
+{
+        return len >= 2 && hello[0] == TLS13_DRAFT_MARK && hello[1] < TLS13_DRAFT_LEGACY_SH;
+}
+
+/* A ServerHello of a TLS 1.3 draft before 22, from its cipher suite on (@p). */
+static bool
+walk_draft_server_hello(struct walk *w, uint32_t p, uint32_t end)
+{
+        const uint8_t *b = w->v->b;
+
+        if (end - p < 4)
+                return false;
+        if (offer(w, TLS_CIPHERSUITES, p, 2, NULL, 0, 0) || offer(w, TLS_EXT_LENS, p + 2, 2, NULL, 0, 0))
+                return true;
+        p += 4;
+        return walk_extensions(w, p, MIN(p + tlv_be16(b + p - 2), end));
+}
+
 /* A ClientHello or ServerHello body, [@p, @end). */
 static bool
 walk_hello(struct walk *w, uint8_t type, uint32_t p, uint32_t end)
 {
         const uint8_t *b = w->v->b;
 
+        if (type == HS_SERVER_HELLO && is_draft_server_hello(b + p, end - p)) {
+                if (end - p < 34)
+                        return false;
+                if (offer(w, TLS_HELLOS, p, 34, NULL, 0, 0))
+                        return true;
+                return walk_draft_server_hello(w, p + 34, end);
+        }
         if (end - p < 35 || b[p + 34] > end - p - 35)
                 return false;
         uint32_t sid_len = b[p + 34];

@@ -152,9 +152,6 @@ KNOWN_DIFFERENCES = {
     "bgp.update.path_attribute.local_pref": "as bgp.update.path_attribute.origin (nested ATTR_SET not decoded)",
     "bgp.withdrawn_prefix": "ADD-PATH (RFC 7911, bgp-addpath): each prefix is preceded by a 4-byte path id that "
                             "only the OPEN capability announces; we read the prefixes without it",
-    "tls.handshake.ciphersuite": "a TLS 1.3 draft ServerHello (version 0x7fxx, zeek tls13draft16) has no session id; "
-                                 "we read the RFC 5246/8446 layout, which has one",
-    "tls.handshake.extensions_length": "as tls.handshake.ciphersuite (TLS 1.3 draft ServerHello layout)",
     "radius.avp.type": "an attribute whose length is below 2 (ndpi fuzz capture): we list it, flagged malformed, "
                        "and stop; tshark reports 'AVP too short' and lists no type for it",
     "tls.record.content_type": "a record that continues in the next TCP segment: we show its header (and the handshake header it starts with) as the segment's last ssl layer; tshark, without TCP reassembly, shows nothing of it",

@@ -225,6 +225,39 @@ test_tls_records_are_consecutive_layers_and_encrypted_handshake_is_opaque(void *
         pkt_done(&p);
 }
 
+/* tshark -r zeek/tls__tls13draft16-ff52.a01.pcap frame 6: a TLS 1.3 draft-16 ServerHello (version 0x7f10)
+ * has no session id and no compression method (draft-ietf-tls-tls13-21 4.1.3): suite 0x1303, 109 bytes
+ * of extensions, types 13 and 40. Read with TLS 1.2's layout, the suite's bytes were a session
+ * id length. A draft-22 one (0x7f16) has the legacy layout again. */
+static void
+test_tls13_draft_server_hello_has_no_session_id(void **state)
+{
+        uint8_t buf[65536];
+        struct pkt p;
+        int i;
+
+        (void)state;
+        i = load(&p, "zeek/tls__tls13draft16-ff52.a01.pcap", 6, buf, sizeof(buf), PKT_PROTO_TLS);
+        assert_true(i >= 0);
+        assert_string_equal(elem_list(&p, (unsigned)i, "hellos", "tlsversion"), "0x7f10");
+        assert_string_equal(elem_list(&p, (unsigned)i, "hellos", "sid_len"), "");
+        assert_string_equal(elem_list(&p, (unsigned)i, "ciphersuites", "ciphersuite"), "TLS_CHACHA20_POLY1305_SHA256");
+        assert_string_equal(elem_list(&p, (unsigned)i, "compressions", "compression"), "");
+        assert_string_equal(elem_list(&p, (unsigned)i, "ext_lens", "ext_len"), "109");
+        assert_string_equal(elem_list(&p, (unsigned)i, "extensions", "len"), "0,101");
+        assert_int_equal(p.layers[i].flags & PKT_LAYER_MALFORMED, 0);
+        pkt_done(&p);
+
+        /* version 0x7f16, random, session id of 1 byte (0xaa), suite 0x1301, compression 0, no extensions */
+        tu_build_parse("ssl(handshakes=[server_hello(data=7f16" HEX_20 "00000000000000000000000001aa130100)])",
+                       PKT_PROTO_TLS, 0, buf, sizeof(buf), &p);
+        i = 0;
+        assert_string_equal(elem_list(&p, (unsigned)i, "hellos", "sid"), "aa");
+        assert_string_equal(elem_list(&p, (unsigned)i, "ciphersuites", "ciphersuite"), "TLS_AES_128_GCM_SHA256");
+        assert_string_equal(elem_list(&p, (unsigned)i, "compressions", "compression"), "0");
+        pkt_done(&p);
+}
+
 /*
  * Building what JSON gives back: a handshake message whose length says more than its data (it goes on
  * in the next segment) keeps that length; the sets read from inside the messages (hellos, suites,
@@ -360,6 +393,7 @@ main(void)
                 cmocka_unit_test(test_bgp_notification_matches_tshark),
                 cmocka_unit_test(test_bgp_update_builds_like_scapy_and_reads_like_tshark),
                 cmocka_unit_test(test_tls_records_are_consecutive_layers_and_encrypted_handshake_is_opaque),
+        cmocka_unit_test(test_tls13_draft_server_hello_has_no_session_id),
                 cmocka_unit_test(test_tls_builds_given_lengths_and_opaque_data),
                 cmocka_unit_test(test_radius_builds_attribute_and_length_as_scapy),
                 cmocka_unit_test(test_hostile_lengths_are_malformed),
