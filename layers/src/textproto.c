@@ -24,7 +24,18 @@ const struct pkt_field pkt_text_hdr_fields[1] = {
 const struct pkt_field pkt_text_value_fields[1] = {
         { .name = "value", .off = 0, .bits = 0, .type = PKT_FT_STRING },
 };
+
+/* A line whose colon is not followed by a space ("host:239.255.255.250:1900" in SSDP, SIP's compact
+ * "v:SIP/2.0/UDP ..."): the separator is a field of its own, so that the line builds back as it came. A
+ * usual ": " is no field: every other line would carry it. */
+static const struct pkt_field text_sep_value_fields[2] = {
+        { .name = "sep",   .off = 0, .bits = 8, .type = PKT_FT_STRING },
+        { .name = "value", .off = 8, .bits = 0, .type = PKT_FT_STRING },
+};
 /* clang-format on */
+
+#define TEXT_SEP     ": " /* what a builder writes after a header name (RFC 9112 5.1: OWS, one SP) */
+#define TEXT_SEP_LEN 2
 
 /* Finds the end of the line starting at @pos: *@ret_eol is where its CR (or bare LF) is, *@ret_next
  * the start of the next line. False when no LF is captured. */
@@ -124,14 +135,14 @@ pkt_text_hdr_next(const struct pkt_view *v, struct pkt_elem *e, pkt_text_start_f
         }
         const uint8_t *colon = memchr(v->b + pos, ':', eol - pos);
         if (colon) {
-                uint32_t vs = (uint32_t)(colon - v->b) + 1;
-                /* The blank a builder writes after the colon separates; more are the value's, so that
-                 * "Contact:  <sip:...>" builds back as it came. */
-                if (vs < eol && (v->b[vs] == ' ' || v->b[vs] == '\t'))
-                        vs++;
-                e->data_off = vs - pos;
-                e->kind_fields = pkt_text_value_fields;
-                e->n_kind_fields = 1;
+                uint32_t at = (uint32_t)(colon - v->b);
+                /* The space a builder writes after the colon separates; more blanks are the value's,
+                 * so that "Contact:  <sip:...>" builds back as it came. Without that space the colon
+                 * is the "sep" field and a tab or the value follows it. */
+                bool is_usual = at + 1 < eol && v->b[at + 1] == ' ';
+                e->data_off = (is_usual ? at + TEXT_SEP_LEN : at) - pos;
+                e->kind_fields = is_usual ? pkt_text_value_fields : text_sep_value_fields;
+                e->n_kind_fields = is_usual ? 1 : ARRAY_SIZE(text_sep_value_fields);
         }
         return 1;
 }
@@ -144,8 +155,34 @@ ends_with(const uint8_t *h, uint32_t n, const char *s)
         return n >= k && memcmp(h + n - k, s, k) == 0;
 }
 
-/* Why 8: hdr(name=..., value=...) has two arguments; room for a spelling mistake to be reported. */
+/* Why 8: hdr(name=..., sep=..., value=...) has three arguments; room for a spelling mistake to be
+ * reported. */
 #define HDR_ARGS_MAX 8
+
+/* The colon and what follows it up to the value: @sep as given (a colon, then nothing but blanks),
+ * else ": ". */
+static int
+put_sep(const char *sep, uint8_t *out, size_t size)
+{
+        static const struct pkt_field str = { .name = "sep", .type = PKT_FT_STRING };
+        uint64_t u;
+        int r;
+
+        if (!sep) {
+                if (size < TEXT_SEP_LEN)
+                        return -EMSGSIZE;
+                memcpy(out, TEXT_SEP, TEXT_SEP_LEN);
+                return TEXT_SEP_LEN;
+        }
+        if ((r = pkt_spec_value(&str, sep, &u, out, size)) < 0)
+                return r;
+        if (r == 0 || out[0] != ':')
+                return -EINVAL;
+        for (int i = 1; i < r; i++)
+                if (out[i] != ' ' && out[i] != '\t')
+                        return -EINVAL;
+        return r;
+}
 
 int
 pkt_text_hdr_build(const struct pkt_view *v, uint32_t hdr_len, const char *text, uint8_t *out, size_t size,
@@ -153,7 +190,7 @@ pkt_text_hdr_build(const struct pkt_view *v, uint32_t hdr_len, const char *text,
 {
         static const struct pkt_field str = { .name = "value", .type = PKT_FT_STRING };
         struct pkt_spec_arg args[HDR_ARGS_MAX];
-        const char *name = NULL, *value = NULL;
+        const char *name = NULL, *value = NULL, *sep = NULL;
         char kind[32];
         uint64_t u;
         size_t len = 0;
@@ -168,6 +205,8 @@ pkt_text_hdr_build(const struct pkt_view *v, uint32_t hdr_len, const char *text,
                         name = args[i].value;
                 else if (strcmp(k, "value") == 0 || (!k[0] && i == 1))
                         value = args[i].value;
+                else if (strcmp(k, "sep") == 0)
+                        sep = args[i].value;
                 else
                         return -ENOENT;
         }
@@ -191,10 +230,9 @@ pkt_text_hdr_build(const struct pkt_view *v, uint32_t hdr_len, const char *text,
         if (r == 0 || memchr(out + len, ':', (size_t)r) || memchr(out + len, '\n', (size_t)r))
                 return -EINVAL; /* a name that would not read back as this one header */
         len += (size_t)r;
-        if (size - len < 2)
-                return -EMSGSIZE;
-        memcpy(out + len, ": ", 2);
-        len += 2;
+        if ((r = put_sep(sep, out + len, size - len)) < 0)
+                return r;
+        len += (size_t)r;
         if (value) {
                 if ((r = pkt_spec_value(&str, value, &u, out + len, size - len)) < 0)
                         return r;

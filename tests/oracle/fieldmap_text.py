@@ -35,7 +35,8 @@ def startline_part(name, is_request, index, conv=None):
 
 
 def header_lines(name, is_request):
-    """Header lines as tshark's http.request.line / http.response.line show them: "Name: value\\r\\n"."""
+    """Header lines as tshark's http.request.line / http.response.line show them: "Name: value\\r\\n" (or the
+    separator the line has instead of ": ", its "sep")."""
     def get(pkt):
         vals = []
         for l in layers_named(pkt, name):
@@ -47,7 +48,7 @@ def header_lines(name, is_request):
                 if "value" in h:
                     # A head cut by the capture has no line end after its last line.
                     cut = l.get("truncated") and i == len(hdrs) - 1
-                    vals.append(f"{h['name']}: {h['value']}" + ("" if cut else "\\r\\n"))
+                    vals.append(h["name"] + h.get("sep", ": ") + h["value"] + ("" if cut else "\\r\\n"))
         return vals
     return get
 
@@ -201,8 +202,8 @@ MAP = {
 # Reasons shared by several fields.
 _NOT_UTF8 = ("header values with bytes that are not UTF-8 (the fuzzed ndpi/fuzz-2006-06-26-2594.pcap): tshark "
              "shows U+FFFD, we show the bytes as sent")
-_LINE_REBUILT = ("we rebuild tshark's raw header line from the element as \"name: value\\r\\n\"; lines ended by a bare "
-                 "LF or with other spacing around the colon (\"Sina-LB:x\") differ in those bytes only")
+_LINE_REBUILT = ("we rebuild tshark's raw header line from the element as \"name\" sep \"value\\r\\n\"; lines ended "
+                 "by a bare LF, or with blanks before the colon, differ in those bytes only")
 
 KNOWN_DIFFERENCES = {
     "http.file_data": "a message whose Content-Length ends before the segment does (suricata-verify/"

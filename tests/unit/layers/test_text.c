@@ -193,6 +193,38 @@ test_ssdp_on_udp_1900_is_http(void **state)
         pkt_done(&f.p);
 }
 
+/* A header line whose colon no space follows (SSDP senders write "host:239.255.255.250:1900", SIP's
+ * compact form "v:SIP/2.0/UDP ...") has its separator as a field, "sep", so that the line builds back
+ * as it came; a usual ": " has none. Before, all three lines below built back with ": ". */
+static const char ssdp_tight_hex[] =
+        "4e4f54494659202a20485454502f312e310d0a686f73743a3233392e3235352e3235352e3235303a313930300d0a4e54"
+        "3a0975706e703a726f6f746465766963650d0a582d456d7074793a0d0a4e54533a20737364703a616c6976650d0a0d0a";
+
+static void
+test_http_header_without_space_after_colon_keeps_separator(void **state)
+{
+        uint8_t buf[256];
+        struct pkt p;
+
+        (void)state;
+        parse_hex(&p, buf, sizeof(buf), PKT_PROTO_HTTP, ssdp_tight_hex);
+        assert_string_equal(elem_list(&p, 0, "hdr", "name"), "host,NT,X-Empty,NTS");
+        assert_string_equal(elem_list(&p, 0, "hdr", "sep"), ":,:,:");
+        assert_string_equal(elem_list(&p, 0, "hdr", "value"), "239.255.255.250:1900,\\tupnp:rootdevice,,ssdp:alive");
+        pkt_done(&p);
+
+        assert_build("http(startline=\"NOTIFY * HTTP/1.1\",hdr=[hdr(name=host,sep=\":\",value=\"239.255.255.250:1900\"),"
+                     "hdr(name=NT,sep=\":\",value=\"\\tupnp:rootdevice\"),hdr(name=X-Empty,sep=\":\"),"
+                     "hdr(name=NTS,value=\"ssdp:alive\")])",
+                     ssdp_tight_hex);
+        /* A separator is a colon and blanks, nothing else. */
+        pkt_init(&p);
+        assert_true(pkt_build(&p, "http(startline=\"GET / HTTP/1.1\",hdr=[hdr(name=Host,sep=\"=\",value=x)])", NULL, 0) < 0);
+        assert_true(pkt_build(&p, "http(startline=\"GET / HTTP/1.1\",hdr=[hdr(name=Host,sep=\":x\",value=x)])", NULL, 0) < 0);
+        assert_true(pkt_build(&p, "http(startline=\"GET / HTTP/1.1\",hdr=[hdr(name=Host,sep=\"\",value=x)])", NULL, 0) < 0);
+        pkt_done(&p);
+}
+
 static void
 test_http_continuation_segment_is_all_body(void **state)
 {
@@ -227,8 +259,9 @@ test_http_hostile_heads_end_cleanly(void **state)
         pkt_done(&p);
 }
 
-/* The blank after a header's colon separates; more blanks are the value's, so that the line builds
- * back as it came (a Nero SIP phone's "Contact:  <sip:...>"). */
+/* The space after a header's colon separates; more blanks are the value's, so that the line builds
+ * back as it came (a Nero SIP phone's "Contact:  <sip:...>"). A tab after the colon is the value's too,
+ * behind a "sep" of its own (a builder's ": " would turn it into a space). */
 static void
 test_header_value_keeps_blanks_after_the_first(void **state)
 {
@@ -239,10 +272,11 @@ test_header_value_keeps_blanks_after_the_first(void **state)
         /* "GET / HTTP/1.1\r\nA: x\r\nB:  y\r\nC:\tz\r\n\r\n" */
         parse_hex(&p, buf, sizeof(buf), PKT_PROTO_HTTP,
                   "474554202f20485454502f312e310d0a413a20780d0a423a2020790d0a433a097a0d0a0d0a");
-        assert_string_equal(elem_list(&p, 0, "hdr", "value"), "x, y,z");
+        assert_string_equal(elem_list(&p, 0, "hdr", "value"), "x, y,\\tz");
+        assert_string_equal(elem_list(&p, 0, "hdr", "sep"), ":");
         pkt_done(&p);
-        assert_build("http(startline=\"GET / HTTP/1.1\",hdr=[h(\"A\",\"x\"),h(\"B\",\" y\")])",
-                     "474554202f20485454502f312e310d0a413a20780d0a423a2020790d0a0d0a");
+        assert_build("http(startline=\"GET / HTTP/1.1\",hdr=[h(\"A\",\"x\"),h(\"B\",\" y\"),h(C,\"\\tz\",sep=\":\")])",
+                     "474554202f20485454502f312e310d0a413a20780d0a423a2020790d0a433a097a0d0a0d0a");
 }
 
 /* ---- SIP ---- */
@@ -606,6 +640,7 @@ main(void)
                 cmocka_unit_test(test_http_corpus_fields_match_tshark),
                 cmocka_unit_test(test_http_continuation_segment_is_all_body),
                 cmocka_unit_test(test_ssdp_on_udp_1900_is_http),
+                cmocka_unit_test(test_http_header_without_space_after_colon_keeps_separator),
                 cmocka_unit_test(test_http_hostile_heads_end_cleanly),
                 cmocka_unit_test(test_header_value_keeps_blanks_after_the_first),
                 cmocka_unit_test(test_sip_corpus_fields_match_tshark),
