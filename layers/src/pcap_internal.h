@@ -14,6 +14,16 @@
 #define PCAP_FILE_HDR_LEN 24
 #define PCAP_REC_HDR_LEN  16
 
+/* The file header's LinkType field (draft-ietf-opsawg-pcap §4): the link type in the low 16 bits;
+ * bit 26 (F) says the frames end in a frame check sequence of the 16-bit words in bits 28-31. */
+/* clang-format off */
+#define PCAP_LT_TYPE(x)        ((x) & 0x0000ffffu)
+#define PCAP_LT_FCS_PRESENT(x) ((x) & 0x04000000u)
+#define PCAP_LT_FCS_WORDS(x)   (((x) & 0xf0000000u) >> 28)
+#define PCAP_LT_FCS(words)     (0x04000000u | (uint32_t)(words) << 28)
+#define PCAP_FCS_WORDS_MAX     15u
+/* clang-format on */
+
 enum pcap_src {
         PCAP_SRC_MAP,     /* classic pcap, mmap()ed file that cannot shrink (a sealed memfd) */
         PCAP_SRC_MEM,     /* classic pcap, caller's memory */

@@ -51,11 +51,6 @@
 #define PCAP_MAGIC_US 0xa1b2c3d4u
 #define PCAP_MAGIC_NS 0xa1b23c4du
 
-/* clang-format off */
-#define PCAP_LT_TYPE(x)        ((x) & 0x0000ffffu)
-#define PCAP_LT_FCS_PRESENT(x) ((x) & 0x04000000u)
-#define PCAP_LT_FCS_WORDS(x)   (((x) & 0xf0000000u) >> 28)
-/* clang-format on */
 
 /* The largest record we accept for most link types. This is libpcap's MAXIMUM_SNAPLEN (tcpdump's
  * "-s 0"): no capture tool writes more per record, so a bigger caplen is corruption or a fuzzed

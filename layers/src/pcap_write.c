@@ -24,6 +24,9 @@
  * only delays errors. */
 #define PCAP_WRITE_BUF (64u * 1024)
 
+/* Where the LinkType field is in the file header. */
+#define PCAP_LT_OFF 20
+
 /* The snap length written for @snaplen 0: libpcap's maximum (tcpdump -s 0). */
 #define PCAP_SNAPLEN_DEFAULT (256u * 1024)
 
@@ -123,7 +126,7 @@ pkt_pcap_writer_open(const char *path, int linktype, uint32_t snaplen, bool is_n
         memcpy(h + 4, version, sizeof(version));
         /* thiszone and sigfigs stay 0: every reader ignores them (draft-ietf-opsawg-pcap §4). */
         put32(h + 16, w->snaplen);
-        put32(h + 20, pcap_dlt_to_linktype(linktype));
+        put32(h + PCAP_LT_OFF, pcap_dlt_to_linktype(linktype));
         (void)put(w, h, sizeof(h));
         *ret = w;
         return 0;
@@ -149,6 +152,23 @@ pkt_pcap_write(struct pkt_pcap_writer *w, const struct pkt_pcap_rec *rec)
         h[3] = MAX(rec->wire_len, rec->caplen);
         if (put(w, h, sizeof(h)) < 0 || put(w, rec->data, caplen) < 0)
                 return w->err;
+        return 0;
+}
+
+int
+pkt_pcap_writer_set_fcs_len(struct pkt_pcap_writer *w, unsigned bytes)
+{
+        uint32_t lt;
+
+        pkt_assert_return(w, -EINVAL);
+        if (bytes % 2 || bytes / 2 > PCAP_FCS_WORDS_MAX)
+                return -EINVAL;
+        /* Until the first record the header is all the buffer holds: nothing has been written. */
+        if (w->used != PCAP_FILE_HDR_LEN)
+                return -EBUSY;
+        memcpy(&lt, w->buf + PCAP_LT_OFF, sizeof(lt));
+        lt = PCAP_LT_TYPE(lt) | PCAP_LT_FCS(bytes / 2);
+        put32(w->buf + PCAP_LT_OFF, lt);
         return 0;
 }
 

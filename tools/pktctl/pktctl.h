@@ -69,10 +69,15 @@ int pktctl_finish_stdout(int code);
  * A negative return stops the scan with that error (already reported by the callback). */
 typedef int (*pktctl_rec_fn)(void *ctx, uint64_t n, const struct pkt_pcap_rec *rec);
 
+/* Called once the capture is open and the filter compiled, before any record (optional). A negative
+ * return stops the scan (already reported). */
+typedef int (*pktctl_open_fn)(void *ctx, const struct pkt_pcap *r);
+
 struct pktctl_scan {
         const char *path;
         const char *filter; /* BPF expression, or NULL for every record */
         uint64_t max;       /* stop after this many matching records; 0 for all */
+        pktctl_open_fn opened;
         pktctl_rec_fn fn;
         void *ctx;
 };

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
  * pktctl read FILE [FILTER...]: every packet of a capture, readable (pkt_print) or as one JSON
- * object per line.
+ * object per line; or, with -w, the packets that pass the filter written to a pcap, as tcpdump -r -w.
  */
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pktctl.h"
 
@@ -20,7 +21,56 @@ struct read_ctx {
         struct pktp_buf out; /* one JSON line, reused likewise */
         bool is_json;
         bool is_hex;
+        const char *write_path; /* -w: the packets go here instead of being printed */
+        struct pkt_pcap_writer *writer;
+        int write_linktype;
 };
+
+/* -w: the new file takes the capture's link type (with what it says of a frame check sequence), snap
+ * length and timestamp resolution, so that writing every packet of a classic pcap copies it record for
+ * record. */
+static int
+open_output(void *ctx, const struct pkt_pcap *r)
+{
+        struct read_ctx *c = ctx;
+        int err;
+
+        c->write_linktype = pkt_pcap_linktype(r);
+        err = pkt_pcap_writer_open(c->write_path, c->write_linktype, (uint32_t)pkt_pcap_snaplen(r),
+                                   pkt_pcap_is_nsec(r), &c->writer);
+        if (err < 0) {
+                pktctl_err("cannot create %s: %s", c->write_path, strerror(-err));
+                return err;
+        }
+        int fcs_len = pkt_pcap_fcs_len(r);
+        return fcs_len >= 0 ? pkt_pcap_writer_set_fcs_len(c->writer, (unsigned)fcs_len) : 0;
+}
+
+static int
+write_record(struct read_ctx *c, uint64_t n, const struct pkt_pcap_rec *rec)
+{
+        int err;
+
+        /* A pcapng file's interfaces may differ; a pcap file has one link type. */
+        if (rec->linktype != c->write_linktype) {
+                pktctl_err("packet %llu: link type %d, where %s has %d (a pcap file holds one link type)",
+                           (unsigned long long)n, rec->linktype, c->write_path, c->write_linktype);
+                return -EINVAL;
+        }
+        err = pkt_pcap_write(c->writer, rec);
+        if (err < 0)
+                pktctl_err("cannot write %s: %s", c->write_path, strerror(-err));
+        return err;
+}
+
+/* Would writing @out destroy @in before it is read (the same file, or a link to it)? */
+static bool
+is_same_file(const char *in, const char *out)
+{
+        struct stat a, b;
+
+        return stat(in, &a) == 0 && stat(out, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
 
 static int
 print_text(struct read_ctx *c, uint64_t n, const struct pkt_pcap_rec *rec)
@@ -39,7 +89,11 @@ static int
 on_record(void *ctx, uint64_t n, const struct pkt_pcap_rec *rec)
 {
         struct read_ctx *c = ctx;
-        int r = pkt_parse_dlt(&c->p, rec->linktype, rec->data, rec->caplen, rec->wire_len);
+        int r;
+
+        if (c->writer)
+                return write_record(c, n, rec);
+        r = pkt_parse_dlt(&c->p, rec->linktype, rec->data, rec->caplen, rec->wire_len);
 
         if (r < 0) {
                 pktctl_err("packet %llu: cannot parse: %s", (unsigned long long)n, strerror(-r));
@@ -67,6 +121,9 @@ usage(FILE *f)
               "  -c, --count N  stop after N packets\n"
               "      --hex      add a hexdump of each packet\n"
               "      --json     one JSON object per packet per line\n"
+              "  -w OUT         write the packets to the pcap file OUT (- for standard output)\n"
+              "                 instead of printing them, with FILE's link type, snap length\n"
+              "                 and timestamp resolution\n"
               "  -h, --help     show this help\n",
               f);
 }
@@ -91,11 +148,14 @@ pktctl_read_main(int argc, char **argv)
         char *filter = NULL;
         int opt, code;
 
-        while ((opt = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+        while ((opt = getopt_long(argc, argv, "c:w:h", opts, NULL)) != -1) {
                 switch (opt) {
                 case 'c':
                         if (pktctl_parse_count("-c", optarg, &s.max) < 0)
                                 return PKTCTL_EXIT_USAGE;
+                        break;
+                case 'w':
+                        c.write_path = strcmp(optarg, "-") == 0 ? "/dev/stdout" : optarg;
                         break;
                 case OPT_HEX:
                         c.is_hex = true;
@@ -117,6 +177,16 @@ pktctl_read_main(int argc, char **argv)
                 return PKTCTL_EXIT_USAGE;
         }
         s.path = argv[optind];
+        if (c.write_path && (c.is_json || c.is_hex)) {
+                pktctl_err("read: -w writes the packets, --json and --hex print them: choose one");
+                return PKTCTL_EXIT_USAGE;
+        }
+        if (c.write_path && is_same_file(s.path, c.write_path)) {
+                pktctl_err("read: %s is the file being read; writing it would destroy it", c.write_path);
+                return PKTCTL_EXIT_USAGE;
+        }
+        if (c.write_path)
+                s.opened = open_output;
         if (pktctl_join_args(argc, argv, optind + 1, &filter) < 0) {
                 pktctl_err("out of memory");
                 return PKTCTL_EXIT_FAIL;
@@ -125,6 +195,12 @@ pktctl_read_main(int argc, char **argv)
         pkt_init(&c.p);
         pktp_buf_init(&c.out, READ_JSON_LINE_MAX);
         code = pktctl_scan_run(&s);
+        /* What was written before an error stays, as tcpdump keeps it: everything before the cut. */
+        int err = pkt_pcap_writer_close(c.writer);
+        if (err < 0) {
+                pktctl_err("cannot write %s: %s", c.write_path, strerror(-err));
+                code = PKTCTL_EXIT_FAIL;
+        }
         pktp_buf_done(&c.out);
         pkt_done(&c.p);
         free(filter);

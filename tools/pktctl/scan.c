@@ -157,7 +157,7 @@ pktctl_scan_run(const struct pktctl_scan *s)
                 pkt_pcap_close(r);
                 return PKTCTL_EXIT_FAIL;
         }
-        code = scan_loop(s, r, &f);
+        code = s->opened && s->opened(s->ctx, r) < 0 ? PKTCTL_EXIT_FAIL : scan_loop(s, r, &f);
         filter_done(&f);
         pkt_pcap_close(r);
         return code;

@@ -109,6 +109,12 @@ int pkt_pcap_writer_open(const char *path, int linktype, uint32_t snaplen, bool 
  * or -errno (e.g. -ENOSPC), which then repeats on every later call. */
 int pkt_pcap_write(struct pkt_pcap_writer *w, const struct pkt_pcap_rec *rec);
 
+/* Says in the file header that every frame ends in a frame check sequence of @bytes bytes (even, at
+ * most 30; 0: that they have none), as pkt_pcap_fcs_len() reads it back; without this call the header
+ * says nothing of it. Only before the first record: -EBUSY after it; -EINVAL for a length the header
+ * cannot hold. */
+int pkt_pcap_writer_set_fcs_len(struct pkt_pcap_writer *w, unsigned bytes);
+
 /* Flushes and closes @w (may be NULL). Returns 0 or the first write error seen. */
 int pkt_pcap_writer_close(struct pkt_pcap_writer *w);
 

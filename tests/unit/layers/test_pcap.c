@@ -907,6 +907,40 @@ test_pcap_writer_cuts_records_to_the_snap_length(void **state)
         unlink(path);
 }
 
+/* What the header says of a frame check sequence is written as the reader reads it back: a length,
+ * none (0), or nothing at all (no call); only before the first record, and only what 4 bits of 16-bit
+ * words can hold. */
+static void
+test_pcap_writer_says_what_the_frames_end_in(void **state)
+{
+        static const int said[] = { 4, 0, 30, -ENODATA };
+        const char *path = tmp_path("fcs.pcap");
+        uint8_t data[64] = { 0 };
+        struct pkt_pcap_rec rec = { .data = data, .caplen = 64, .wire_len = 64, .ts_sec = 5 };
+        struct pkt_pcap_writer *w;
+        struct pkt_pcap *r;
+
+        (void)state;
+        for (size_t i = 0; i < sizeof(said) / sizeof(said[0]); i++) {
+                assert_int_equal(pkt_pcap_writer_open(path, DLT_EN10MB, 0, false, &w), 0);
+                if (said[i] >= 0)
+                        assert_int_equal(pkt_pcap_writer_set_fcs_len(w, (unsigned)said[i]), 0);
+                assert_int_equal(pkt_pcap_write(w, &rec), 0);
+                assert_int_equal(pkt_pcap_writer_set_fcs_len(w, 4), -EBUSY);
+                assert_int_equal(pkt_pcap_writer_close(w), 0);
+                assert_int_equal(pkt_pcap_open(path, &r), 0);
+                assert_int_equal(pkt_pcap_linktype(r), DLT_EN10MB);
+                assert_int_equal(pkt_pcap_fcs_len(r), said[i]);
+                assert_int_equal(pkt_pcap_next(r, &rec), 1);
+                pkt_pcap_close(r);
+        }
+        assert_int_equal(pkt_pcap_writer_open(path, DLT_EN10MB, 0, false, &w), 0);
+        assert_int_equal(pkt_pcap_writer_set_fcs_len(w, 3), -EINVAL);
+        assert_int_equal(pkt_pcap_writer_set_fcs_len(w, 32), -EINVAL);
+        assert_int_equal(pkt_pcap_writer_close(w), 0);
+        unlink(path);
+}
+
 static void
 test_pcap_writer_reports_write_errors(void **state)
 {
@@ -1022,6 +1056,7 @@ main(void)
                 cmocka_unit_test(test_pcap_writer_reproduces_a_libpcap_file_byte_for_byte),
                 cmocka_unit_test(test_pcap_writer_round_trips_records),
                 cmocka_unit_test(test_pcap_writer_cuts_records_to_the_snap_length),
+                cmocka_unit_test(test_pcap_writer_says_what_the_frames_end_in),
                 cmocka_unit_test(test_pcap_file_truncated_while_read_ends_in_ebadmsg),
                 cmocka_unit_test(test_pcap_writer_reports_write_errors),
                 cmocka_unit_test(test_pcap_writer_refuses_unrepresentable_records),

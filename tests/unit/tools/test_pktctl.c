@@ -384,6 +384,103 @@ test_read_cut_short_file_prints_packets_before_the_cut_then_fails(void **state)
         free(out);
 }
 
+/* Bytes of the pcap record that starts at @off of @b (16-byte header + caplen, the file's byte order
+ * being the host's here). */
+static size_t
+record_len(const uint8_t *b, size_t off)
+{
+        uint32_t caplen;
+
+        memcpy(&caplen, b + off + 8, sizeof(caplen));
+        return 16 + caplen;
+}
+
+/* read -w writes the packets that pass the filter instead of printing them, as tcpdump -r FILE -w OUT
+ * FILTER does: every packet gives the file back byte for byte; a filter keeps the file header and
+ * those records (#2, #10, #16, #24, #26, as test_read_filter_selects_matching_packets); -c counts them;
+ * a file cut short keeps what came before the cut; "-" is standard output. */
+static void
+test_read_write_copies_the_selected_packets(void **state)
+{
+        static uint8_t in[8192], out[8192], want[8192];
+        static const unsigned picked[] = { 2, 10, 16, 24, 26 };
+        size_t offs[33], n_in, n_out, n_want = 24, off = 24;
+        char args[512];
+        int code;
+        (void)state;
+
+        n_in = read_file(tu_corpus(DNS_ICMP), in, sizeof(in));
+        assert_true(n_in < sizeof(in));
+        for (unsigned k = 1; k <= 32; k++) {
+                offs[k] = off;
+                off += record_len(in, off);
+        }
+        assert_int_equal(off, n_in);
+
+        snprintf(args, sizeof(args), "read -w %s %s", tmp_path("all.pcap"), tu_corpus(DNS_ICMP));
+        free(run_ok(args));
+        n_out = read_file(tmp_path("all.pcap"), out, sizeof(out));
+        tu_assert_bytes(out, n_out, in, n_in);
+
+        memcpy(want, in, 24);
+        for (size_t k = 0; k < sizeof(picked) / sizeof(picked[0]); k++) {
+                size_t len = record_len(in, offs[picked[k]]);
+                memcpy(want + n_want, in + offs[picked[k]], len);
+                n_want += len;
+        }
+        snprintf(args, sizeof(args), "read -w %s %s udp and src host 192.168.43.1", tmp_path("udp.pcap"),
+                 tu_corpus(DNS_ICMP));
+        char *printed = run_ok(args);
+        assert_string_equal(printed, ""); /* written, not printed */
+        free(printed);
+        n_out = read_file(tmp_path("udp.pcap"), out, sizeof(out));
+        tu_assert_bytes(out, n_out, want, n_want);
+
+        snprintf(args, sizeof(args), "read -c 2 -w - %s udp and src host 192.168.43.1 > %s", tu_corpus(DNS_ICMP),
+                 tmp_path("two.pcap"));
+        free(run_ok(args));
+        n_out = read_file(tmp_path("two.pcap"), out, sizeof(out));
+        tu_assert_bytes(out, n_out, want, 24 + record_len(in, offs[2]) + record_len(in, offs[10]));
+
+        /* Cut 10 bytes into record #3: #1 and #2 are written, then the error. */
+        char cut[128];
+        snprintf(cut, sizeof(cut), "%s", tmp_path("cut.pcap")); /* tmp_path()'s buffer is reused */
+        write_file(cut, in, offs[3] + 10);
+        snprintf(args, sizeof(args), "read -w %s %s", tmp_path("cut-out.pcap"), cut);
+        char *err = run(args, true, &code);
+        assert_int_equal(code, 1);
+        assert_non_null(strstr(err, "cut short"));
+        free(err);
+        n_out = read_file(tmp_path("cut-out.pcap"), out, sizeof(out));
+        tu_assert_bytes(out, n_out, in, offs[3]);
+}
+
+/* -w refuses what would lose data or mean two things: the file being read (truncated before it is
+ * read), and --json or --hex beside it. */
+static void
+test_read_write_refuses_its_input_and_printing_options(void **state)
+{
+        static uint8_t in[8192], after[8192];
+        char args[1024];
+        int code;
+        (void)state;
+
+        size_t n = read_file(tu_corpus(DNS_ICMP), in, sizeof(in));
+        write_file(tmp_path("self.pcap"), in, n);
+        snprintf(args, sizeof(args), "read -w %s %s", tmp_path("self.pcap"), tmp_path("self.pcap"));
+        char *err = run(args, true, &code);
+        assert_int_equal(code, 2);
+        assert_non_null(strstr(err, "the file being read"));
+        free(err);
+        tu_assert_bytes(after, read_file(tmp_path("self.pcap"), after, sizeof(after)), in, n);
+
+        snprintf(args, sizeof(args), "read --json -w %s %s", tmp_path("x.pcap"), tu_corpus(DNS_ICMP));
+        err = run(args, true, &code);
+        assert_int_equal(code, 2);
+        assert_non_null(strstr(err, "choose one"));
+        free(err);
+}
+
 /* Every prefix of a capture file is read without a crash (the sanitizer build aborts on one) and
  * ends in 0 or 1, never anything else. */
 static void
@@ -776,6 +873,8 @@ main(void)
                 cmocka_unit_test(test_read_json_flags_truncated_and_malformed_layers),
                 cmocka_unit_test(test_read_json_flags_every_snap_length_cut_as_truncated),
                 cmocka_unit_test(test_read_cut_short_file_prints_packets_before_the_cut_then_fails),
+                cmocka_unit_test(test_read_write_copies_the_selected_packets),
+                cmocka_unit_test(test_read_write_refuses_its_input_and_printing_options),
                 cmocka_unit_test(test_every_prefix_of_a_capture_is_read_or_refused),
                 cmocka_unit_test(test_stats_frame_counts_equal_tshark_phs),
                 cmocka_unit_test(test_stats_bytes_count_wire_length),
