@@ -142,6 +142,64 @@ write_defaults(const struct pkt_proto *pr, uint8_t *h)
         }
 }
 
+/* The layer the top layer's header selects when the top is a protocol flagged PKT_P_NEEDS_NEXT with
+ * nothing after its header (ICMP type 3: unreach), else PKT_PROTO_NONE. */
+static unsigned
+selected_body(struct pkt *p)
+{
+        const struct pkt_layer *l = p->n_layers ? &p->layers[p->n_layers - 1] : NULL;
+        const struct pkt_proto *pr = l ? proto_of(l->proto) : NULL;
+        struct pkt_view v;
+
+        if (!pr || !(pr->flags & PKT_P_NEEDS_NEXT) || !pr->dissect || l->len != l->hdr_len ||
+            l->len < pr->min_hdr_len || (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+                return PKT_PROTO_NONE;
+        struct pkt_dissect d = { .hdr_len = l->hdr_len, .payload_len = PKT_LEN_REST };
+        pkt_view_of(p, p->n_layers - 1u, &v);
+        pr->dissect(&v, &d);
+        return d.next > PKT_PROTO_RAW && d.next < PKT_PROTO_MAX && proto_of(d.next) ? d.next : PKT_PROTO_NONE;
+}
+
+/* Why 64: the bodies a header selects are a few bytes (ICMP's 4, an OSPF hello's 20); a longer one
+ * is not looked into. */
+#define BODY_PEEK_MAX 64
+
+/* Does @body, built from its defaults above a layer of @lower, carry a layer of @proto: is @proto what
+ * its header selects next (an ICMP error's body: the quoted IP datagram)? */
+static bool
+body_carries(const struct pkt_proto *body, unsigned lower, unsigned proto)
+{
+        uint8_t h[BODY_PEEK_MAX] = { 0 };
+        uint32_t len = default_hdr_len(body);
+
+        if (!body->dissect || len > sizeof(h))
+                return false;
+        write_defaults(body, h);
+        struct pkt_view v = { .b = h, .caplen = len, .wire_len = len, .lower = (uint16_t)lower, .proto = body->id };
+        struct pkt_dissect d = { .hdr_len = len, .payload_len = PKT_LEN_REST };
+        body->dissect(&v, &d);
+        return d.next == proto;
+}
+
+static int push_layer(struct pkt *p, unsigned proto, const void *data, size_t len);
+
+/* A layer built above a header that cannot stand without the layer it selects, where that layer
+ * would carry it, goes above that layer, pushed first with its defaults: icmp(type=3)/ip(...) is an
+ * unreach body and the quoted datagram, as scapy's ICMP(type=3)/IP(...) is, not an IP header where
+ * the body belongs. Anything else is taken as given: another body (icmp(type=3)/echo()), or raw bytes,
+ * which are the body's (pypacker's ICMP(type=13) + bytes). */
+static int
+push_selected_body(struct pkt *p, unsigned proto)
+{
+        unsigned body = selected_body(p);
+
+        if (body == PKT_PROTO_NONE || body == proto ||
+            !body_carries(proto_of(body), p->layers[p->n_layers - 1].proto, proto))
+                return 0;
+        int r = push_layer(p, body, NULL, default_hdr_len(proto_of(body)));
+        return r < 0 ? r : 0;
+}
+
 /* Appends a layer of @proto holding @len bytes (copied from @data, or the defaults when NULL). */
 static int
 push_layer(struct pkt *p, unsigned proto, const void *data, size_t len)
@@ -158,6 +216,10 @@ push_layer(struct pkt *p, unsigned proto, const void *data, size_t len)
                 pkt_init(p);
                 p->flags = PKT_F_OWNED | PKT_F_WRITABLE | PKT_F_COMPLETE;
         }
+        if ((r = push_selected_body(p, proto)) < 0)
+                return r;
+        if (p->n_layers == PKT_LAYERS_MAX)
+                return -EMSGSIZE;
         if ((r = pkt_make_owned(p)) < 0 || (r = reserve(p, len)) < 0)
                 return r;
 
@@ -314,25 +376,6 @@ needs_every_layer(const struct pkt *p)
         return false;
 }
 
-/* A built top layer of a protocol flagged PKT_P_NEEDS_NEXT, with nothing after its header, gets the
- * layer its header selects (ICMP type 8: echo), with its defaults. */
-static int
-complete_top(struct pkt *p, const struct pkt_proto *pr)
-{
-        const struct pkt_layer *l = &p->layers[p->n_layers - 1];
-        struct pkt_dissect d = { .hdr_len = l->hdr_len, .payload_len = PKT_LEN_REST };
-        struct pkt_view v;
-
-        if (!pr->dissect || l->len != l->hdr_len || l->len < pr->min_hdr_len || p->n_layers >= PKT_LAYERS_MAX - 1u ||
-            (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
-                return 0;
-        pkt_view_of(p, p->n_layers - 1u, &v);
-        pr->dissect(&v, &d);
-        if (d.next <= PKT_PROTO_RAW || d.next >= PKT_PROTO_MAX || !proto_of(d.next))
-                return 0;
-        int r = pkt_push(p, d.next);
-        return r < 0 ? r : 0;
-}
 
 int
 pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
@@ -343,9 +386,11 @@ pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
                 *ret_data = p->data;
                 return (int)p->len;
         }
-        if ((p->flags & PKT_F_RESIZED) && p->n_layers > 0) {
-                const struct pkt_proto *top = proto_of(p->layers[p->n_layers - 1].proto);
-                int r = top->flags & PKT_P_NEEDS_NEXT ? complete_top(p, top) : 0;
+        /* A top layer that cannot stand alone gets the layer its header selects (icmp(): echo). */
+        if ((p->flags & PKT_F_RESIZED) && p->n_layers > 0 &&
+            (proto_of(p->layers[p->n_layers - 1].proto)->flags & PKT_P_NEEDS_NEXT)) {
+                unsigned body = selected_body(p);
+                int r = body != PKT_PROTO_NONE && p->n_layers < PKT_LAYERS_MAX ? pkt_push(p, body) : 0;
                 if (r < 0)
                         return r;
         }

@@ -132,6 +132,47 @@ test_a_header_alone_builds_as_with_its_default_body(void **state)
         }
 }
 
+/* A layer built above an ICMP error where its body belongs goes after the body, which is pushed with
+ * its defaults: icmp(type=3)/ip(...) quotes the datagram after the 4 unused bytes, as scapy's
+ * ICMP(type=3)/IP(...) does. Before, the IP header took the body's place and the message read back as
+ * an unreach body and raw bytes. A body given, another form, or raw bytes (which are the body, as
+ * pypacker has them) are taken as written. */
+static void
+test_a_layer_above_an_error_goes_after_its_body(void **state)
+{
+        static const unsigned unreach_quote[] = { PKT_PROTO_ICMP, PKT_PROTO_ICMP_UNREACH, PKT_PROTO_IP, PKT_PROTO_UDP };
+        static const unsigned ospf_lsack[] = { PKT_PROTO_IP, PKT_PROTO_OSPF, PKT_PROTO_OSPF_LSACK };
+        struct pkt p;
+
+        (void)state;
+        /* scapy: ICMP(type=3,code=3)/IP(src="198.51.100.7",dst="192.0.2.1")/UDP(sport=5000,dport=53) */
+        tu_assert_builds("icmp(type=3,code=3)/ip(src=198.51.100.7,dst=192.0.2.1,id=1)/udp(sport=5000,dport=53)",
+                         "0303e95200000000" "4500001c0001000040118e94c6336407c0000201" "138800350008ffe4");
+        tu_assert_builds("icmp6(type=1)/ip6(src=2001:db8::1,dst=2001:db8::2)",
+                         "0100000000000000" "6000000000003b40" "20010db8000000000000000000000001"
+                         "20010db8000000000000000000000002");
+        tu_assert_builds("icmp(type=3)/echo(id=1)", "0300fcfe00010000");
+        tu_assert_builds("icmp(type=13)/raw(\"ab\")", "0d00919d6162");
+
+        pkt_init(&p);
+        assert_true(pkt_push(&p, PKT_PROTO_ICMP) >= 0);
+        assert_int_equal(pkt_field_set_u64(&p, 0, "type", 3), 0);
+        assert_int_equal(pkt_push(&p, PKT_PROTO_IP), 2);
+        assert_true(pkt_push(&p, PKT_PROTO_UDP) >= 0);
+        assert_int_equal(p.n_layers, 4);
+        for (unsigned i = 0; i < 4; i++)
+                assert_int_equal(p.layers[i].proto, unreach_quote[i]);
+        pkt_done(&p);
+
+        /* An OSPF body of another type than the default hello is a body, not a layer the hello carries. */
+        pkt_init(&p);
+        assert_int_equal(pkt_build(&p, "ip(src=192.0.2.1,dst=224.0.0.5)/ospf()/ospflsack()", NULL, 0), 0);
+        assert_int_equal(p.n_layers, 3);
+        for (unsigned i = 0; i < 3; i++)
+                assert_int_equal(p.layers[i].proto, ospf_lsack[i]);
+        pkt_done(&p);
+}
+
 int
 main(void)
 {
@@ -140,6 +181,7 @@ main(void)
                 cmocka_unit_test(test_llc_saps_of_a_parsed_frame_stay),
                 cmocka_unit_test(test_icmp_alone_gets_the_body_its_type_selects),
                 cmocka_unit_test(test_a_header_alone_builds_as_with_its_default_body),
+                cmocka_unit_test(test_a_layer_above_an_error_goes_after_its_body),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
