@@ -98,6 +98,23 @@ void pktctl_json_str(FILE *f, const char *s, size_t len);
 int pktctl_json_packet(FILE *f, struct pktp_buf *b, struct pkt *p, uint64_t n,
                        const struct pkt_pcap_rec *rec);
 
+/* ---- chosen fields, as tshark -T fields (extract.c) ---- */
+
+struct pktctl_extract;
+
+struct pktctl_extract *pktctl_extract_new(void);
+void pktctl_extract_free(struct pktctl_extract *x);
+bool pktctl_extract_is_empty(const struct pktctl_extract *x);
+
+/* Adds a column for the field named @spec ("ip.src", "dns.answers.address", "frame.number"). The
+ * layer, and its field or element set, must exist; an error is printed. Returns 0 or -errno. */
+int pktctl_extract_add(struct pktctl_extract *x, const char *spec);
+
+/* Writes the columns of packet @p (number @n, record @rec) as one tab-separated line. Returns 0,
+ * -EMSGSIZE (a column would pass its cap) or -EIO. */
+int pktctl_extract_packet(FILE *f, struct pktctl_extract *x, struct pkt *p, uint64_t n,
+                          const struct pkt_pcap_rec *rec);
+
 /* ---- live commands (live.c): through libpktclient and pktd ---- */
 
 struct pktc;

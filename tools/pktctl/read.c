@@ -21,6 +21,7 @@ struct read_ctx {
         struct pktp_buf out; /* one JSON line, reused likewise */
         bool is_json;
         bool is_hex;
+        struct pktctl_extract *fields; /* -e: these fields of each packet, one line each */
         const char *write_path; /* -w: the packets go here instead of being printed */
         struct pkt_pcap_writer *writer;
         int write_linktype;
@@ -101,9 +102,13 @@ on_record(void *ctx, uint64_t n, const struct pkt_pcap_rec *rec)
         }
         if (c->is_json)
                 r = pktctl_json_packet(stdout, &c->out, &c->p, n, rec);
+        else if (!pktctl_extract_is_empty(c->fields))
+                r = pktctl_extract_packet(stdout, c->fields, &c->p, n, rec);
         else
                 r = print_text(c, n, rec);
-        if (r < 0)
+        if (r == -EMSGSIZE)
+                pktctl_err("packet %llu: its text would pass pktctl's limit", (unsigned long long)n);
+        else if (r < 0)
                 pktctl_err("cannot write packet %llu", (unsigned long long)n);
         return r;
 }
@@ -121,6 +126,10 @@ usage(FILE *f)
               "  -c, --count N  stop after N packets\n"
               "      --hex      add a hexdump of each packet\n"
               "      --json     one JSON object per packet per line\n"
+              "  -e FIELD       print FIELD of each packet instead, one line per packet,\n"
+              "                 a tab between fields (repeat -e; tshark -T fields): LAYER.FIELD\n"
+              "                 (ip.src), LAYER.SET.FIELD (dns.answers.address), frame.number,\n"
+              "                 frame.time_epoch, frame.len, frame.cap_len, frame.protocols\n"
               "  -w OUT         write the packets to the pcap file OUT (- for standard output)\n"
               "                 instead of printing them, with FILE's link type, snap length\n"
               "                 and timestamp resolution\n"
@@ -133,8 +142,9 @@ enum {
         OPT_JSON,
 };
 
-int
-pktctl_read_main(int argc, char **argv)
+/* The options into @c and @s. Returns -1 to go on, else the exit code. */
+static int
+parse_options(int argc, char **argv, struct read_ctx *c, struct pktctl_scan *s)
 {
         static const struct option opts[] = {
                 { "count", required_argument, NULL, 'c' },
@@ -143,25 +153,26 @@ pktctl_read_main(int argc, char **argv)
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
-        struct read_ctx c = { 0 };
-        struct pktctl_scan s = { .fn = on_record, .ctx = &c };
-        char *filter = NULL;
-        int opt, code;
+        int opt;
 
-        while ((opt = getopt_long(argc, argv, "c:w:h", opts, NULL)) != -1) {
+        while ((opt = getopt_long(argc, argv, "c:e:w:h", opts, NULL)) != -1) {
                 switch (opt) {
                 case 'c':
-                        if (pktctl_parse_count("-c", optarg, &s.max) < 0)
+                        if (pktctl_parse_count("-c", optarg, &s->max) < 0)
+                                return PKTCTL_EXIT_USAGE;
+                        break;
+                case 'e':
+                        if (pktctl_extract_add(c->fields, optarg) < 0)
                                 return PKTCTL_EXIT_USAGE;
                         break;
                 case 'w':
-                        c.write_path = strcmp(optarg, "-") == 0 ? "/dev/stdout" : optarg;
+                        c->write_path = strcmp(optarg, "-") == 0 ? "/dev/stdout" : optarg;
                         break;
                 case OPT_HEX:
-                        c.is_hex = true;
+                        c->is_hex = true;
                         break;
                 case OPT_JSON:
-                        c.is_json = true;
+                        c->is_json = true;
                         break;
                 case 'h':
                         usage(stdout);
@@ -176,19 +187,43 @@ pktctl_read_main(int argc, char **argv)
                 usage(stderr);
                 return PKTCTL_EXIT_USAGE;
         }
-        s.path = argv[optind];
-        if (c.write_path && (c.is_json || c.is_hex)) {
-                pktctl_err("read: -w writes the packets, --json and --hex print them: choose one");
+        s->path = argv[optind];
+        unsigned outputs = c->is_json + !pktctl_extract_is_empty(c->fields) + (c->write_path != NULL);
+        if (outputs > 1 || (c->is_hex && outputs > 0)) {
+                pktctl_err("read: --json, -e and -w each say what to do with a packet (and --hex adds to the "
+                           "readable form): choose one");
                 return PKTCTL_EXIT_USAGE;
         }
-        if (c.write_path && is_same_file(s.path, c.write_path)) {
-                pktctl_err("read: %s is the file being read; writing it would destroy it", c.write_path);
+        if (c->write_path && is_same_file(s->path, c->write_path)) {
+                pktctl_err("read: %s is the file being read; writing it would destroy it", c->write_path);
                 return PKTCTL_EXIT_USAGE;
         }
-        if (c.write_path)
-                s.opened = open_output;
+        if (c->write_path)
+                s->opened = open_output;
+        return -1;
+}
+
+int
+pktctl_read_main(int argc, char **argv)
+{
+        struct read_ctx c = { 0 };
+        struct pktctl_scan s = { .fn = on_record, .ctx = &c };
+        char *filter = NULL;
+        int code;
+
+        c.fields = pktctl_extract_new();
+        if (!c.fields) {
+                pktctl_err("out of memory");
+                return PKTCTL_EXIT_FAIL;
+        }
+        code = parse_options(argc, argv, &c, &s);
+        if (code >= 0) {
+                pktctl_extract_free(c.fields);
+                return code;
+        }
         if (pktctl_join_args(argc, argv, optind + 1, &filter) < 0) {
                 pktctl_err("out of memory");
+                pktctl_extract_free(c.fields);
                 return PKTCTL_EXIT_FAIL;
         }
         s.filter = filter;
@@ -203,6 +238,7 @@ pktctl_read_main(int argc, char **argv)
         }
         pktp_buf_done(&c.out);
         pkt_done(&c.p);
+        pktctl_extract_free(c.fields);
         free(filter);
         return pktctl_finish_stdout(code);
 }

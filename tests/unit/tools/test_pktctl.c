@@ -384,6 +384,70 @@ test_read_cut_short_file_prints_packets_before_the_cut_then_fails(void **state)
         free(out);
 }
 
+/* read -e: chosen fields, a tab between them, one line per packet, as tshark -T fields prints them.
+ * tshark -r dpkt/dns_icmp.pcap -c 4 -T fields -e frame.number -e ip.src -e ip.dst -e udp.dstport
+ * -e dns.qry.name -e ip.proto -e frame.time_epoch:
+ *   1 192.168.43.9 192.168.43.1 53 8.8.8.8.in-addr.arpa 17 1369953917.270862000
+ *   2 192.168.43.1 192.168.43.9 51677 8.8.8.8.in-addr.arpa 17 1369953917.276645000
+ *   3 192.168.43.9 8.8.8.8 (no UDP, no DNS) 1 1369953917.283187000
+ *   4 8.8.8.8 192.168.43.9 1 1369953917.775391000
+ * frame.protocols is ours (tshark's has its own names). An ICMP error has two IPv4 headers: both
+ * sources, in wire order, joined by a comma, as tshark joins them. */
+static void
+test_read_fields_print_as_tshark_fields(void **state)
+{
+        char args[512], spec_file[128];
+        int code;
+        (void)state;
+
+        snprintf(args, sizeof(args),
+                 "read -c 4 -e frame.number -e ip.src -e ip.dst -e udp.dport -e dns.queries.name -e ip.p "
+                 "-e frame.time_epoch -e frame.protocols %s",
+                 tu_corpus(DNS_ICMP));
+        char *out = run_ok(args);
+        assert_string_equal(out,
+                            "1\t192.168.43.9\t192.168.43.1\t53\t8.8.8.8.in-addr.arpa\t17\t1369953917.270862000\tethernet:ip:udp:dns\n"
+                            "2\t192.168.43.1\t192.168.43.9\t51677\t8.8.8.8.in-addr.arpa\t17\t1369953917.276645000\tethernet:ip:udp:dns\n"
+                            "3\t192.168.43.9\t8.8.8.8\t\t\t1\t1369953917.283187000\tethernet:ip:icmp:echo:raw\n"
+                            "4\t8.8.8.8\t192.168.43.9\t\t\t1\t1369953917.775391000\tethernet:ip:icmp:echo:raw\n");
+        free(out);
+
+        snprintf(spec_file, sizeof(spec_file), "%s", tmp_path("error.pcap"));
+        snprintf(args, sizeof(args),
+                 "build -w %s 'ethernet()/ip(src=198.51.100.1,dst=192.0.2.1)/icmp(type=3,code=3)/"
+                 "ip(src=192.0.2.1,dst=198.51.100.1)/udp(sport=5000,dport=53)' > /dev/null",
+                 spec_file);
+        free(run_ok(args));
+        snprintf(args, sizeof(args), "read -e ip.src -e icmp.type -e unreach.mtu -e udp.sport %s", spec_file);
+        out = run_ok(args);
+        assert_string_equal(out, "198.51.100.1,192.0.2.1\t3\t0\t5000\n");
+        free(out);
+
+        /* Element fields: the TCP options of a SYN (tshark: tcp.option_kind 2,1,1,4; tcp.options.mss_val
+         * 1460 for dpkt/http.pcap frame 1). */
+        snprintf(args, sizeof(args), "read -c 1 -e tcp.opts.type -e tcp.opts.mss %s", tu_corpus("dpkt/http.pcap"));
+        out = run_ok(args);
+        assert_string_equal(out, "2,1,1,4\t1460\n");
+        free(out);
+
+        /* A name that is no field is refused before anything is read, saying what is wrong. */
+        static const char *const bad[][2] = {
+                { "-e ipp.src", "no layer 'ipp'" },
+                { "-e ip.srcc", "ip has no field 'srcc'" },
+                { "-e dns.answerz.name", "dns has no element set 'answerz'" },
+                { "-e ip", "LAYER.FIELD" },
+                { "-e ip.src --json", "choose one" },
+        };
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                snprintf(args, sizeof(args), "read %s %s", bad[i][0], tu_corpus(DNS_ICMP));
+                out = run(args, true, &code);
+                assert_int_equal(code, 2);
+                if (!strstr(out, bad[i][1]))
+                        fail_msg("pktctl %s: %s", args, out);
+                free(out);
+        }
+}
+
 /* Bytes of the pcap record that starts at @off of @b (16-byte header + caplen, the file's byte order
  * being the host's here). */
 static size_t
@@ -873,6 +937,7 @@ main(void)
                 cmocka_unit_test(test_read_json_flags_truncated_and_malformed_layers),
                 cmocka_unit_test(test_read_json_flags_every_snap_length_cut_as_truncated),
                 cmocka_unit_test(test_read_cut_short_file_prints_packets_before_the_cut_then_fails),
+                cmocka_unit_test(test_read_fields_print_as_tshark_fields),
                 cmocka_unit_test(test_read_write_copies_the_selected_packets),
                 cmocka_unit_test(test_read_write_refuses_its_input_and_printing_options),
                 cmocka_unit_test(test_every_prefix_of_a_capture_is_read_or_refused),
