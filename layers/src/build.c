@@ -193,7 +193,7 @@ push_selected_body(struct pkt *p, unsigned proto)
 {
         unsigned body = selected_body(p);
 
-        if (body == PKT_PROTO_NONE || body == proto ||
+        if (body == PKT_PROTO_NONE || body == proto || proto == PKT_PROTO_RAW ||
             !body_carries(proto_of(body), p->layers[p->n_layers - 1].proto, proto))
                 return 0;
         int r = push_layer(p, body, NULL, default_hdr_len(proto_of(body)));

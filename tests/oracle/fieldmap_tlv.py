@@ -164,5 +164,6 @@ KNOWN_DIFFERENCES = {
     "tls.handshake.random": "as tls.handshake.version",
     "tls.handshake.session_id_length": "as tls.handshake.version",
     "tls.handshake.comp_method": "as tls.handshake.version",
+    "tls.handshake.ciphersuite": "as tls.handshake.version",
     "radius.avp.length": "as radius.avp.type: the attribute of length 0 is listed by us, not by tshark",
 }
