@@ -216,7 +216,9 @@ push_layer(struct pkt *p, unsigned proto, const void *data, size_t len)
                 pkt_init(p);
                 p->flags = PKT_F_OWNED | PKT_F_WRITABLE | PKT_F_COMPLETE;
         }
-        if ((r = push_selected_body(p, proto)) < 0)
+        /* Only above a header that needs its body (ICMP's) may that body have to come first. */
+        if (p->n_layers > 0 && (proto_of(p->layers[p->n_layers - 1].proto)->flags & PKT_P_NEEDS_NEXT) &&
+            (r = push_selected_body(p, proto)) < 0)
                 return r;
         if (p->n_layers == PKT_LAYERS_MAX)
                 return -EMSGSIZE;
