@@ -2,12 +2,13 @@
 /*
  * pktctl build SPEC: a packet from the text spec (pkt_build), printed readably, as hex, or written
  * as a one-packet pcap. With --via-daemon pktd builds it (io.pktd.Packet.Build) and the bytes it
- * returns are printed the same way.
+ * returns are printed the same way. --from-json builds the packets of JSON lines (build_json.c).
  */
 #include <errno.h>
 #include <getopt.h>
 #include <json-c/json.h>
 #include <pcap/dlt.h>
+#include <pcap/pcap.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -35,9 +36,8 @@ static const struct {
         { PKT_PROTO_PPP, DLT_PPP },
 };
 
-/* The link type a pcap whose packets start with @proto needs, or -ENOENT. */
-static int
-dlt_for_first_layer(unsigned proto)
+int
+pktctl_dlt_for_first_layer(unsigned proto)
 {
         const struct pkt_proto *pr = pkt_proto_get(proto);
 
@@ -56,7 +56,7 @@ write_pcap(const char *path, struct pkt *p, const uint8_t *data, size_t len)
 {
         struct pkt_pcap_writer *w = NULL;
         struct timespec now;
-        int dlt = dlt_for_first_layer(p->layers[0].proto);
+        int dlt = pktctl_dlt_for_first_layer(p->layers[0].proto);
         int r;
 
         if (dlt < 0) {
@@ -87,25 +87,50 @@ write_pcap(const char *path, struct pkt *p, const uint8_t *data, size_t len)
         return PKTCTL_EXIT_OK;
 }
 
+/* --linktype: a DLT name as libpcap knows it (EN10MB, RAW, LINUX_SLL) or a number. */
+static int
+parse_linktype(const char *s)
+{
+        char *end;
+        long v = strtol(s, &end, 0);
+
+        if (end != s && !*end && v >= 0 && v <= 0xffff)
+                return (int)v;
+        int dlt = pcap_datalink_name_to_val(s);
+        if (dlt < 0)
+                pktctl_err("build: --linktype %s: no such link type (a DLT name, as EN10MB, or a number)", s);
+        return dlt;
+}
+
 static void
 usage(FILE *f)
 {
         fputs("Usage: pktctl build [OPTIONS] SPEC\n"
+              "       pktctl build --from-json [--hex] [-w FILE] JSONFILE\n"
               "\n"
               "Builds a packet from SPEC: layers joined by '/', each with its fields, e.g.\n"
               "  'ethernet(dst=ff:ff:ff:ff:ff:ff)/ip(dst=192.0.2.2)/udp(dport=53)/raw(\"x\")'\n"
               "Lengths, next-layer types and checksums are filled in unless given.\n"
               "Prints the packet.\n"
               "\n"
+              "With --from-json, builds one packet per line of JSONFILE (- for standard\n"
+              "input): objects as 'pktctl read --json' writes them, or {\"spec\":...}. With -w\n"
+              "they all go to one pcap (times from \"ts\"; - is standard output), printed only\n"
+              "with --hex.\n"
+              "\n"
               "Options:\n"
               "      --hex      print only the bytes, as hex\n"
-              "  -w FILE        also write the packet to FILE as a one-packet pcap\n"
+              "  -w FILE        also write the packet to FILE as a one-packet pcap (with\n"
+              "                 --from-json: every packet, to one pcap)\n"
               "      --via-daemon  have pktd build it (io.pktd.Packet.Build) and print the bytes\n"
               "                 it returns the same way\n"
               "      --socket PATH  pktd's socket for --via-daemon (default: $PKTD_SOCKET, else\n"
               "                 /run/pktd/api.sock)\n"
               "      --json     with --via-daemon: print pktd's reply (data, length, packet) as\n"
               "                 one line of JSON\n"
+              "      --from-json  build the packets of a file of JSON lines instead of SPEC\n"
+              "      --linktype DLT  with --from-json -w: the pcap's link type (a name, as\n"
+              "                 EN10MB, or a number), where the first layer does not say it\n"
               "  -h, --help     show this help\n",
               f);
 }
@@ -115,6 +140,8 @@ enum {
         OPT_VIA_DAEMON,
         OPT_SOCKET,
         OPT_JSON,
+        OPT_FROM_JSON,
+        OPT_LINKTYPE,
 };
 
 struct build_opts {
@@ -125,6 +152,16 @@ struct build_opts {
         bool is_json;
 };
 
+int
+pktctl_build_print(struct pkt *p, const uint8_t *data, size_t len, bool is_hex)
+{
+        if (!is_hex)
+                return pkt_print(p, pktctl_write_file, stdout) < 0 ? -EIO : 0;
+        for (size_t i = 0; i < len; i++)
+                printf("%02x", data[i]);
+        return putchar('\n') == EOF ? -EIO : 0;
+}
+
 /* Prints (or writes) the packet @p, holding @len bytes at @data, as every build path does. */
 static int
 build_output(const struct build_opts *o, struct pkt *p, const uint8_t *data, size_t len)
@@ -133,13 +170,8 @@ build_output(const struct build_opts *o, struct pkt *p, const uint8_t *data, siz
 
         if (o->out_path)
                 code = write_pcap(o->out_path, p, data, len);
-        if (code == PKTCTL_EXIT_OK && o->is_hex) {
-                for (size_t i = 0; i < len; i++)
-                        printf("%02x", data[i]);
-                putchar('\n');
-        } else if (code == PKTCTL_EXIT_OK && pkt_print(p, pktctl_write_file, stdout) < 0) {
+        if (code == PKTCTL_EXIT_OK && pktctl_build_print(p, data, len, o->is_hex) < 0)
                 code = PKTCTL_EXIT_FAIL;
-        }
         return code;
 }
 
@@ -248,11 +280,14 @@ pktctl_build_main(int argc, char **argv)
                 { "via-daemon", no_argument, NULL, OPT_VIA_DAEMON },
                 { "socket", required_argument, NULL, OPT_SOCKET },
                 { "json", no_argument, NULL, OPT_JSON },
+                { "from-json", no_argument, NULL, OPT_FROM_JSON },
+                { "linktype", required_argument, NULL, OPT_LINKTYPE },
                 { "help", no_argument, NULL, 'h' },
                 {},
         };
         struct build_opts o = {};
-        bool is_via_daemon = false;
+        bool is_via_daemon = false, is_from_json = false;
+        int dlt = -1;
         int opt;
 
         while ((opt = getopt_long(argc, argv, "w:h", opts, NULL)) != -1) {
@@ -272,6 +307,13 @@ pktctl_build_main(int argc, char **argv)
                 case OPT_JSON:
                         o.is_json = true;
                         break;
+                case OPT_FROM_JSON:
+                        is_from_json = true;
+                        break;
+                case OPT_LINKTYPE:
+                        if ((dlt = parse_linktype(optarg)) < 0)
+                                return PKTCTL_EXIT_USAGE;
+                        break;
                 case 'h':
                         usage(stdout);
                         return pktctl_finish_stdout(PKTCTL_EXIT_OK);
@@ -281,10 +323,36 @@ pktctl_build_main(int argc, char **argv)
                 }
         }
         if (argc - optind != 1) {
-                pktctl_err(optind >= argc ? "build: which spec?"
-                                          : "build: one SPEC only (quote it: it may hold spaces)");
+                pktctl_err(optind < argc     ? "build: one SPEC only (quote it: it may hold spaces)"
+                           : is_from_json ? "build: which file of JSON lines (- for standard input)?"
+                                          : "build: which spec?");
                 usage(stderr);
                 return PKTCTL_EXIT_USAGE;
+        }
+        if (dlt >= 0 && !is_from_json) {
+                pktctl_err("build: --linktype goes with --from-json (one packet's link type is its first layer's)");
+                return PKTCTL_EXIT_USAGE;
+        }
+        if (is_from_json) {
+                if (is_via_daemon || o.socket || o.is_json) {
+                        pktctl_err("build: --from-json builds here; not with --via-daemon, --socket or --json");
+                        return PKTCTL_EXIT_USAGE;
+                }
+                /* "-w -": the pcap goes to standard output, which nothing else may then use. */
+                bool is_stdout = o.out_path && strcmp(o.out_path, "-") == 0;
+                if (is_stdout && o.is_hex) {
+                        pktctl_err("build: -w - writes the pcap to standard output; not with --hex");
+                        return PKTCTL_EXIT_USAGE;
+                }
+                if (dlt >= 0 && !o.out_path) {
+                        pktctl_err("build: --linktype names the link type of the pcap -w writes");
+                        return PKTCTL_EXIT_USAGE;
+                }
+                struct build_json_opts jo = { .path = argv[optind],
+                                              .out_path = is_stdout ? "/dev/stdout" : o.out_path,
+                                              .dlt = dlt,
+                                              .is_hex = o.is_hex };
+                return pktctl_finish_stdout(pktctl_build_from_json(&jo));
         }
         if (!is_via_daemon && (o.socket || o.is_json)) {
                 pktctl_err("build: --socket and --json go with --via-daemon");

@@ -98,6 +98,24 @@ void pktctl_json_str(FILE *f, const char *s, size_t len);
 int pktctl_json_packet(FILE *f, struct pktp_buf *b, struct pkt *p, uint64_t n,
                        const struct pkt_pcap_rec *rec);
 
+/* ---- build ---- */
+
+/* The link type (DLT_*) a pcap whose packets start with a layer of @proto needs, or -ENOENT. */
+int pktctl_dlt_for_first_layer(unsigned proto);
+
+/* Prints built packet @p (@len bytes at @data) readably, or as one line of hex. Returns 0 or -EIO. */
+int pktctl_build_print(struct pkt *p, const uint8_t *data, size_t len, bool is_hex);
+
+struct build_json_opts {
+        const char *path;     /* JSON lines, "-" for standard input */
+        const char *out_path; /* -w: one pcap of every packet, or NULL */
+        int dlt;              /* --linktype: the pcap's link type, or -1 for the first layer's */
+        bool is_hex;
+};
+
+/* build --from-json (build_json.c). Returns an exit code. */
+int pktctl_build_from_json(const struct build_json_opts *o);
+
 /* ---- chosen fields, as tshark -T fields (extract.c) ---- */
 
 struct pktctl_extract;

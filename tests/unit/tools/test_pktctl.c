@@ -788,6 +788,91 @@ test_build_writes_one_packet_pcap(void **state)
         }
 }
 
+/* build --from-json: a capture read as JSON lines builds back into the same file, record for record
+ * (times from "ts", lengths on the wire from "len" for a packet the capture cut); "spec" lines too; a
+ * line that builds no packet is reported by its number and skipped, and the exit code says so; one
+ * pcap holds one link type, the first packet's or --linktype's. */
+static void
+test_build_from_json_gives_the_capture_back(void **state)
+{
+        static uint8_t in[8192], out[8192];
+        char args[1024], path[128];
+        int code;
+        (void)state;
+
+        snprintf(path, sizeof(path), "%s", tmp_path("back.pcap"));
+        snprintf(args, sizeof(args), "read --json %s | %s/tools/pktctl build --from-json - -w %s", tu_corpus(DNS_ICMP),
+                 PKTD_BINARY_DIR, path);
+        char *printed = run_ok(args);
+        assert_string_equal(printed, ""); /* written, not printed */
+        free(printed);
+        size_t n_in = read_file(tu_corpus(DNS_ICMP), in, sizeof(in)), n_out = read_file(path, out, sizeof(out));
+        tu_assert_bytes(out, n_out, in, n_in);
+
+        /* Record #3 (an echo request of 98 bytes) cut to its first 64 by a snap length of 64: its
+         * record comes back with caplen 64 and len 98 (the header's snap length is libpcap's maximum). */
+        size_t off3 = 24 + record_len(in, 24);
+        off3 += record_len(in, off3);
+        uint8_t cut[24 + 16 + 64];
+        uint32_t caplen = 64;
+        memcpy(cut, in, 24);
+        memcpy(cut + 16, &caplen, sizeof(caplen));
+        memcpy(cut + 24, in + off3, 16 + 64);
+        memcpy(cut + 24 + 8, &caplen, sizeof(caplen));
+        char cut_path[128];
+        snprintf(cut_path, sizeof(cut_path), "%s", tmp_path("cut64.pcap"));
+        write_file(cut_path, cut, sizeof(cut));
+        snprintf(args, sizeof(args), "read --json %s | %s/tools/pktctl build --from-json - -w %s", cut_path,
+                 PKTD_BINARY_DIR, path);
+        free(run_ok(args));
+        n_out = read_file(path, out, sizeof(out));
+        assert_int_equal(n_out, sizeof(cut));
+        assert_memory_equal(out + 24, cut + 24, sizeof(cut) - 24);
+
+        static const char lines[] = "{\"spec\":\"ip(src=192.0.2.1,dst=192.0.2.2)/udp(sport=1,dport=9)\"}\n\n"
+                                    "{\"spec\":\"ip(src=192.0.2.1,dst=192.0.2.2)/icmp()\"}\nnot json\n"
+                                    "{\"spec\":\"ip()\"}\n";
+        write_file(tmp_path("lines.json"), lines, strlen(lines));
+        snprintf(args, sizeof(args), "build --from-json --hex %s", tmp_path("lines.json"));
+        printed = run(args, false, &code);
+        assert_int_equal(code, 1);
+        assert_string_equal(printed, "4500001c000000004011f6cdc0000201c00002020001000900087bd0\n"
+                                     "4500001c000000004001f6ddc0000201c00002020800f7ff00000000\n"
+                                     "450000140000000040067ae50000000000000000\n");
+        free(printed);
+        /* Written, the packets are not printed: what comes out is the messages. */
+        snprintf(args, sizeof(args), "build --from-json -w %s %s", path, tmp_path("lines.json"));
+        printed = run(args, true, &code);
+        assert_int_equal(code, 1);
+        assert_non_null(strstr(printed, "pktctl: line 4: not a JSON object\n"));
+        assert_non_null(strstr(printed, "1 line(s) of"));
+        free(printed);
+        n_out = read_file(path, out, sizeof(out));
+        assert_int_equal(n_out, 24 + 3 * 16 + 28 + 28 + 20);
+
+        static const char mixed[] = "{\"spec\":\"ethernet()/ip()\"}\n{\"spec\":\"ip()\"}\n";
+        write_file(tmp_path("mixed.json"), mixed, strlen(mixed));
+        snprintf(args, sizeof(args), "build --from-json -w %s %s", path, tmp_path("mixed.json"));
+        printed = run(args, true, &code);
+        assert_int_equal(code, 1);
+        assert_non_null(strstr(printed, "line 2: a ip packet"));
+        free(printed);
+
+        /* A first layer with no link type of its own: --linktype names it. */
+        static const char raw[] = "{\"layers\":[{\"layer\":\"raw\",\"data\":\"00\"}]}\n";
+        write_file(tmp_path("raw.json"), raw, strlen(raw));
+        snprintf(args, sizeof(args), "build --from-json -w %s %s", path, tmp_path("raw.json"));
+        printed = run(args, true, &code);
+        assert_int_equal(code, 1);
+        assert_non_null(strstr(printed, "--linktype"));
+        free(printed);
+        snprintf(args, sizeof(args), "build --from-json --linktype ARCNET -w %s %s", path, tmp_path("raw.json"));
+        free(run_ok(args));
+        n_out = read_file(path, out, sizeof(out));
+        assert_int_equal(n_out, 24 + 16 + 1);
+        assert_int_equal(out[20], 7); /* DLT_ARCNET */
+}
+
 static void
 test_build_bad_spec_exits_2_with_the_reason(void **state)
 {
@@ -947,6 +1032,7 @@ main(void)
                 cmocka_unit_test(test_build_hex_equals_scapy_bytes),
                 cmocka_unit_test(test_build_prints_packet_readably),
                 cmocka_unit_test(test_build_writes_one_packet_pcap),
+                cmocka_unit_test(test_build_from_json_gives_the_capture_back),
                 cmocka_unit_test(test_build_bad_spec_exits_2_with_the_reason),
                 cmocka_unit_test(test_protocols_lists_every_protocol_and_describes_one),
                 cmocka_unit_test(test_errors_name_the_file_or_filter_and_exit_1),
