@@ -142,17 +142,25 @@ write_defaults(const struct pkt_proto *pr, uint8_t *h)
         }
 }
 
-/* The layer the top layer's header selects when the top is a protocol flagged PKT_P_NEEDS_NEXT with
- * nothing after its header (ICMP type 3: unreach), else PKT_PROTO_NONE. */
+/* Is the top layer of a protocol flagged PKT_P_NEEDS_NEXT (ICMP, ICMPv6: a header that cannot stand
+ * without the layer it selects)? Asked first, as it is cheap: building passes here on every push. */
+static bool
+top_needs_next(const struct pkt *p)
+{
+        return p->n_layers > 0 && (proto_of(p->layers[p->n_layers - 1].proto)->flags & PKT_P_NEEDS_NEXT);
+}
+
+/* The layer the top layer's header selects, where top_needs_next() and nothing follows its header
+ * (ICMP type 3: unreach), else PKT_PROTO_NONE. */
 static unsigned
 selected_body(struct pkt *p)
 {
-        const struct pkt_layer *l = p->n_layers ? &p->layers[p->n_layers - 1] : NULL;
-        const struct pkt_proto *pr = l ? proto_of(l->proto) : NULL;
+        const struct pkt_layer *l = &p->layers[p->n_layers - 1];
+        const struct pkt_proto *pr = proto_of(l->proto);
         struct pkt_view v;
 
-        if (!pr || !(pr->flags & PKT_P_NEEDS_NEXT) || !pr->dissect || l->len != l->hdr_len ||
-            l->len < pr->min_hdr_len || (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
+        if (!pr->dissect || l->len != l->hdr_len || l->len < pr->min_hdr_len ||
+            (l->flags & (PKT_LAYER_TRUNCATED | PKT_LAYER_MALFORMED)))
                 return PKT_PROTO_NONE;
         struct pkt_dissect d = { .hdr_len = l->hdr_len, .payload_len = PKT_LEN_REST };
         pkt_view_of(p, p->n_layers - 1u, &v);
@@ -216,9 +224,7 @@ push_layer(struct pkt *p, unsigned proto, const void *data, size_t len)
                 pkt_init(p);
                 p->flags = PKT_F_OWNED | PKT_F_WRITABLE | PKT_F_COMPLETE;
         }
-        /* Only above a header that needs its body (ICMP's) may that body have to come first. */
-        if (p->n_layers > 0 && (proto_of(p->layers[p->n_layers - 1].proto)->flags & PKT_P_NEEDS_NEXT) &&
-            (r = push_selected_body(p, proto)) < 0)
+        if (top_needs_next(p) && (r = push_selected_body(p, proto)) < 0)
                 return r;
         if (p->n_layers == PKT_LAYERS_MAX)
                 return -EMSGSIZE;
@@ -378,7 +384,6 @@ needs_every_layer(const struct pkt *p)
         return false;
 }
 
-
 int
 pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
 {
@@ -389,8 +394,7 @@ pkt_serialize(struct pkt *p, unsigned flags, const uint8_t **ret_data)
                 return (int)p->len;
         }
         /* A top layer that cannot stand alone gets the layer its header selects (icmp(): echo). */
-        if ((p->flags & PKT_F_RESIZED) && p->n_layers > 0 &&
-            (proto_of(p->layers[p->n_layers - 1].proto)->flags & PKT_P_NEEDS_NEXT)) {
+        if ((p->flags & PKT_F_RESIZED) && top_needs_next(p)) {
                 unsigned body = selected_body(p);
                 int r = body != PKT_PROTO_NONE && p->n_layers < PKT_LAYERS_MAX ? pkt_push(p, body) : 0;
                 if (r < 0)

@@ -51,7 +51,6 @@
 #define PCAP_MAGIC_US 0xa1b2c3d4u
 #define PCAP_MAGIC_NS 0xa1b23c4du
 
-
 /* The largest record we accept for most link types. This is libpcap's MAXIMUM_SNAPLEN (tcpdump's
  * "-s 0"): no capture tool writes more per record, so a bigger caplen is corruption or a fuzzed
  * file, and refusing it bounds what a hostile file can make a caller copy per packet. D-Bus

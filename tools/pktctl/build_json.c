@@ -19,8 +19,6 @@
 
 #include "pktctl.h"
 
-/* Why 64 MiB: what `read --json` writes at most for one packet (READ_JSON_LINE_MAX in read.c). */
-#define JSON_LINE_MAX (64u << 20)
 #define NSEC_PER_SEC  1000000000u
 #define NSEC_PER_USEC 1000u
 
@@ -204,9 +202,10 @@ pktctl_build_from_json(const struct build_json_opts *o)
                 x.line++;
                 while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
                         line[--n] = 0;
-                if ((size_t)n > JSON_LINE_MAX)
-                        pktctl_err("line %llu: longer than %u bytes", (unsigned long long)x.line, JSON_LINE_MAX);
-                n_bad += (size_t)n > JSON_LINE_MAX || (n > 0 && build_line(&x, &p, line) < 0);
+                if ((size_t)n > PKTCTL_JSON_LINE_MAX)
+                        pktctl_err("line %llu: longer than %u bytes", (unsigned long long)x.line,
+                                   PKTCTL_JSON_LINE_MAX);
+                n_bad += (size_t)n > PKTCTL_JSON_LINE_MAX || (n > 0 && build_line(&x, &p, line) < 0);
         }
         if (!x.is_broken && ferror(f)) {
                 pktctl_err("cannot read %s: %s", o->path, strerror(errno));

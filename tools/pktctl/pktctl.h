@@ -88,6 +88,12 @@ int pktctl_scan_run(const struct pktctl_scan *s);
 
 /* ---- JSON ---- */
 
+/* Why 64 MiB: a 256 KiB frame (libpcap's largest) as hex is 512 KiB; element sets of every tiny
+ * element of such a frame spelled out field by field stay far below this. A line that would pass it
+ * is an error, not an unbounded allocation: read --json writes none longer, build --from-json reads
+ * none longer. */
+#define PKTCTL_JSON_LINE_MAX (64u << 20)
+
 /* Writes @len bytes of @s as a JSON string, quotes included. Bytes that are not printable ASCII are
  * written as \u00XX, so any input gives valid JSON. */
 void pktctl_json_str(FILE *f, const char *s, size_t len);

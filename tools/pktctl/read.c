@@ -11,11 +11,6 @@
 
 #include "pktctl.h"
 
-/* Why 64 MiB: a 256 KiB frame (libpcap's largest) as hex is 512 KiB; element sets of every tiny
- * element of such a frame spelled out field by field stay far below this. A line that would pass it
- * is an error, not an unbounded allocation. */
-#define READ_JSON_LINE_MAX (64u << 20)
-
 struct read_ctx {
         struct pkt p; /* reused for every packet: parsing allocates nothing */
         struct pktp_buf out; /* one JSON line, reused likewise */
@@ -228,7 +223,7 @@ pktctl_read_main(int argc, char **argv)
         }
         s.filter = filter;
         pkt_init(&c.p);
-        pktp_buf_init(&c.out, READ_JSON_LINE_MAX);
+        pktp_buf_init(&c.out, PKTCTL_JSON_LINE_MAX);
         code = pktctl_scan_run(&s);
         /* What was written before an error stays, as tcpdump keeps it: everything before the cut. */
         int err = pkt_pcap_writer_close(c.writer);
